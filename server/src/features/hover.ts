@@ -1,0 +1,23 @@
+// Hover on the name of a struct, enum or union: its Send/Sync verdict in markdown (the text
+// itself comes from present/verdict-text, shared with the CLI).
+import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
+import type { FileAnalysis, Range } from '../model/report';
+import { renderHoverMarkdown } from '../present/verdict-text';
+
+function comparePositions(a: Position, b: Position): number {
+  return a.line === b.line ? a.character - b.character : a.line - b.line;
+}
+
+/** Inclusive at both ends, so a cursor just after the last letter of a name still counts. */
+export function rangeContains(range: Range, position: Position): boolean {
+  return comparePositions(range.start, position) <= 0 && comparePositions(position, range.end) <= 0;
+}
+
+export function computeHover(analysis: FileAnalysis, position: Position): Hover | null {
+  const report = analysis.types.find((type) => rangeContains(type.nameRange, position));
+  if (report === undefined) return null;
+  return {
+    contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(report) },
+    range: report.nameRange,
+  };
+}

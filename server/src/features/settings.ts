@@ -1,0 +1,94 @@
+// The one definition of the user's settings: their names, types, defaults and descriptions (from
+// which package.json's `contributes.configuration` must not drift: a unit test holds it), how a
+// raw configuration object becomes typed Settings, and how a rule's setting picks a severity.
+import { RULE_CODES, type RuleCode, type Severity } from '../model/report';
+import { RULE_DOCS } from '../present/rule-docs';
+
+export const SETTINGS_SECTION = 'rustSendSync';
+
+export const RULE_LEVELS = ['error', 'warning', 'information', 'hint', 'off'] as const;
+export type RuleLevel = (typeof RULE_LEVELS)[number];
+
+export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
+
+export interface Settings {
+  enable: boolean;
+  rules: Record<RuleCode, RuleLevel>;
+}
+
+/** Every rule starts as a warning: the findings are review prompts, not proofs of a bug. */
+export const DEFAULT_RULE_LEVEL: RuleLevel = 'warning';
+
+export function defaultSettings(): Settings {
+  const rules = Object.fromEntries(RULE_CODES.map((code) => [code, DEFAULT_RULE_LEVEL])) as Record<RuleCode, RuleLevel>;
+  return { enable: true, rules };
+}
+
+/** One property of `contributes.configuration.properties`, in package.json's own shape. */
+export interface SettingSchema {
+  type: 'boolean' | 'string';
+  default: boolean | string;
+  enum?: readonly string[];
+  scope?: 'window' | 'resource';
+  description: string;
+}
+
+export function settingsSchema(): Record<string, SettingSchema> {
+  const schema: Record<string, SettingSchema> = {
+    [`${SETTINGS_SECTION}.enable`]: {
+      type: 'boolean',
+      default: true,
+      scope: 'window',
+      description: 'Show Send/Sync verdicts on hover and check `unsafe impl Send/Sync`.',
+    },
+  };
+  for (const code of RULE_CODES) {
+    schema[`${SETTINGS_SECTION}.rules.${code}`] = {
+      type: 'string',
+      enum: RULE_LEVELS,
+      default: DEFAULT_RULE_LEVEL,
+      scope: 'window',
+      description: `Severity of \`${code}\` (${RULE_DOCS[code].title}), or \`off\`.`,
+    };
+  }
+  schema[`${SETTINGS_SECTION}.trace.server`] = {
+    type: 'string',
+    enum: TRACE_LEVELS,
+    default: 'off',
+    scope: 'window',
+    description: 'Log the messages between VS Code and the Rust Send/Sync language server.',
+  };
+  return schema;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isRuleLevel(value: unknown): value is RuleLevel {
+  return typeof value === 'string' && (RULE_LEVELS as readonly string[]).includes(value);
+}
+
+/**
+ * Reads the `rustSendSync` section as a client sends it (nested objects). Anything missing or
+ * malformed keeps its default, so a typo in one setting never switches the server off.
+ */
+export function parseSettings(raw: unknown): Settings {
+  const settings = defaultSettings();
+  if (!isRecord(raw)) return settings;
+  if (typeof raw.enable === 'boolean') settings.enable = raw.enable;
+  const rules = raw.rules;
+  if (isRecord(rules)) {
+    for (const code of RULE_CODES) {
+      const level = rules[code];
+      if (isRuleLevel(level)) settings.rules[code] = level;
+    }
+  }
+  return settings;
+}
+
+/** The severity a finding is shown with, or undefined when its rule is off. */
+export function severityFor(code: RuleCode, settings: Settings): Severity | undefined {
+  const level = settings.rules[code];
+  return level === 'off' ? undefined : level;
+}

@@ -1,0 +1,163 @@
+// Wiring only: which LSP capability is served by which feature function. Also the one place
+// that knows how settings reach the server (pulled with workspace/configuration when the client
+// can, else pushed with didChangeConfiguration) and that every handler is guarded.
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { createEngine, type Engine } from './engine';
+import { analyzeSafely, createAnalysisCache, describeError, isRustDocument, type Logger } from './features/analysis';
+import { computeCodeActions } from './features/code-actions';
+import { computeDiagnostics, createDiagnosticsScheduler } from './features/diagnostics';
+import { computeHover } from './features/hover';
+import { defaultSettings, parseSettings, SETTINGS_SECTION, type Settings } from './features/settings';
+
+export interface ServerDependencies {
+  /** The analysis engine, possibly still loading its wasm. */
+  engine: Promise<Engine>;
+  /** Quiet time after a change before diagnostics are recomputed. */
+  debounceMs?: number;
+}
+
+export const SERVER_NAME = 'rust-send-sync';
+
+/** Runs `fn`; on an exception, logs it and returns `fallback`: no input may kill the server. */
+function guard<T>(logger: Logger, what: string, fallback: T, fn: () => T | Promise<T>): Promise<T> {
+  return (async () => {
+    try {
+      return await fn();
+    } catch (error) {
+      logger.error(`${what} failed: ${describeError(error)}`);
+      return fallback;
+    }
+  })();
+}
+
+export function startServer(connection: Connection, deps: ServerDependencies): void {
+  const logger: Logger = {
+    info: (message) => connection.console.info(message),
+    error: (message) => connection.console.error(message),
+  };
+  const documents = new TextDocuments(TextDocument);
+  const engine = deps.engine.catch((error: unknown) => {
+    const message = `the analysis engine failed to load: ${describeError(error)}`;
+    logger.error(message);
+    void connection.window.showErrorMessage(`Rust Send/Sync: ${message}`);
+    return { analyze: () => ({ types: [], findings: [], syntaxErrors: 0 }) } satisfies Engine;
+  });
+  const cache = engine.then((loaded) => createAnalysisCache(loaded, logger));
+
+  let pullSettings = false;
+  let settings: Promise<Settings> = Promise.resolve(defaultSettings());
+  const refreshSettings = (pushed?: unknown): void => {
+    settings = pullSettings
+      ? connection.workspace.getConfiguration(SETTINGS_SECTION).then(parseSettings, (error: unknown) => {
+          logger.error(`reading settings failed: ${describeError(error)}`);
+          return defaultSettings();
+        })
+      : Promise.resolve(parseSettings(pushed));
+  };
+
+  const rustDocument = (uri: string): TextDocument | undefined => {
+    const document = documents.get(uri);
+    return document !== undefined && isRustDocument(document) ? document : undefined;
+  };
+
+  const publish = (uri: string): void => {
+    void guard(logger, `diagnostics for ${uri}`, undefined, async () => {
+      const [analyses, current] = await Promise.all([cache, settings]);
+      const document = rustDocument(uri);
+      if (document === undefined) return; // closed meanwhile
+      const diagnostics = computeDiagnostics(analyses.get(document), current);
+      await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
+    });
+  };
+  const sendEmpty = (uri: string): void => {
+    void guard(logger, `clearing diagnostics for ${uri}`, undefined, () => connection.sendDiagnostics({ uri, diagnostics: [] }));
+  };
+  const scheduler = createDiagnosticsScheduler(publish, sendEmpty, deps.debounceMs ?? 75);
+  const republishAll = (): void => {
+    for (const document of documents.all()) if (isRustDocument(document)) scheduler.schedule(document.uri, true);
+  };
+
+  connection.onInitialize((params): InitializeResult => {
+    pullSettings = params.capabilities.workspace?.configuration === true;
+    refreshSettings(params.initializationOptions);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+      },
+      serverInfo: { name: SERVER_NAME },
+    };
+  });
+  connection.onInitialized(() => {
+    if (pullSettings) {
+      void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+    }
+    logger.info('rust-send-sync language server ready');
+  });
+  connection.onDidChangeConfiguration((params) => {
+    const pushed: unknown = params.settings;
+    const section = typeof pushed === 'object' && pushed !== null ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
+    refreshSettings(section);
+    republishAll();
+  });
+
+  // TextDocuments fires onDidChangeContent right after onDidOpen: publish at once for the open,
+  // and debounce only the real edits that follow.
+  const justOpened = new Set<string>();
+  documents.onDidOpen((event) => {
+    if (!isRustDocument(event.document)) return;
+    justOpened.add(event.document.uri);
+    scheduler.schedule(event.document.uri, true);
+  });
+  documents.onDidChangeContent((event) => {
+    if (justOpened.delete(event.document.uri) || !isRustDocument(event.document)) return;
+    scheduler.schedule(event.document.uri);
+  });
+  documents.onDidClose((event) => {
+    void cache.then((c) => c.forget(event.document.uri));
+    scheduler.clear(event.document.uri);
+  });
+
+  connection.onHover((params) =>
+    guard(logger, 'hover', null, async () => {
+      const [analyses, current] = await Promise.all([cache, settings]);
+      const document = rustDocument(params.textDocument.uri);
+      if (document === undefined || !current.enable) return null;
+      return computeHover(analyses.get(document), params.position);
+    }),
+  );
+  connection.onCodeAction((params) =>
+    guard(logger, 'code actions', [], async () => {
+      const [loaded, current] = await Promise.all([engine, settings]);
+      const document = rustDocument(params.textDocument.uri);
+      if (document === undefined) return [];
+      // Stateless: the fix is rebuilt from the text as it is now, never from an earlier result.
+      const analysis = analyzeSafely(loaded, document.getText(), logger, document.uri);
+      return computeCodeActions(analysis, params, current);
+    }),
+  );
+  connection.onShutdown(() => scheduler.dispose());
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/**
+ * Starts the server on the transport named by the command line (`--stdio`, `--node-ipc`,
+ * `--socket=N`, `--pipe=NAME`), loading the wasm files from `wasmDir`.
+ */
+export function runLanguageServer(wasmDir: string): void {
+  // In --stdio mode createConnection routes console.* to the client's log, so nothing but the
+  // protocol reaches stdout.
+  const connection = createConnection();
+  startServer(connection, { engine: createEngine({ wasmDir }) });
+}
