@@ -11,7 +11,7 @@ const production = process.argv.includes('--production');
 
 // web-tree-sitter ships ESM and CJS builds; bundling its ESM build into CJS compiles but fails in
 // Parser.init(), so every import of it is pointed at the CJS file.
-const webTreeSitterCjs = require.resolve('web-tree-sitter/tree-sitter.cjs');
+const webTreeSitterCjs = require.resolve('web-tree-sitter'); // its "require" export: tree-sitter.cjs
 const useCjsTreeSitter = {
   name: 'web-tree-sitter-cjs',
   setup(build) {
