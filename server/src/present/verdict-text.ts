@@ -6,10 +6,10 @@ import { SEND_SYNC_DOCS_URL } from './rule-docs';
 
 const MARKS = { yes: '✓', no: '✗', unknown: '?' } as const;
 
-/** `struct Foo<T>`: how the type reads in its declaration. */
-export function describeType(report: TypeReport): string {
+/** `struct Foo<T>`: how the type reads in its declaration (`struct a::Foo<T>` with its path). */
+export function describeType(report: TypeReport, withPath = false): string {
   const generics = report.params.length > 0 ? `<${report.params.join(', ')}>` : '';
-  return `${report.kind} ${report.name}${generics}`;
+  return `${report.kind} ${withPath ? report.path : report.name}${generics}`;
 }
 
 /** `Send ✓`, `Sync ✗`, `Send ?`, or `Send ✓ if T: Send`. */

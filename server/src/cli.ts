@@ -1,0 +1,63 @@
+// The command line (dist/cli.js, `rust-send-sync`): `check PATH...` for CI and terminals, and
+// `--stdio` (or `--node-ipc`) to run the language server from the same file. Only JSON/SARIF
+// reach stdout in those formats; every problem goes to stderr.
+import { createEngine } from './engine';
+import { parseArgs, USAGE, type CheckOptions } from './cli/args';
+import { exitCodeOf, runCheck } from './cli/check';
+import { formatJson } from './cli/format-json';
+import { formatSarif } from './cli/format-sarif';
+import { formatText } from './cli/format-text';
+import { runLanguageServer } from './server';
+
+function readVersion(): string {
+  // esbuild inlines the manifest; only its version is read.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const manifest: unknown = require('../../package.json');
+  const version = typeof manifest === 'object' && manifest !== null ? (manifest as { version?: unknown }).version : undefined;
+  return typeof version === 'string' ? version : '0.0.0';
+}
+
+function useColor(): boolean {
+  return process.stdout.isTTY === true && process.env.NO_COLOR === undefined && process.env.TERM !== 'dumb';
+}
+
+async function check(options: CheckOptions): Promise<number> {
+  const engine = await createEngine({ wasmDir: __dirname });
+  const run = runCheck(options, engine);
+  for (const problem of run.problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
+  const output =
+    options.format === 'json' ? formatJson(run) : options.format === 'sarif' ? formatSarif(run, readVersion()) : formatText(run, useColor());
+  process.stdout.write(output);
+  return exitCodeOf(run);
+}
+
+async function main(argv: readonly string[]): Promise<number | undefined> {
+  const command = parseArgs(argv);
+  switch (command.kind) {
+    case 'server':
+      runLanguageServer(__dirname);
+      return undefined; // the connection keeps the process alive and exits on `exit`
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case 'version':
+      process.stdout.write(`rust-send-sync ${readVersion()}\n`);
+      return 0;
+    case 'usage-error':
+      process.stderr.write(`error: ${command.message}\n\n${USAGE}\n`);
+      return 2;
+    case 'check':
+      return check(command.options);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Let stdout drain (a pipe may be slow) before the exit code is set.
+    if (code !== undefined) process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,107 @@
+// The command line, parsed into a discriminated union: `check` with its options, help, version,
+// the language server, or a usage error with its message. No I/O here.
+import { RULE_CODES, type RuleCode } from '../model/report';
+import { isRuleLevel, RULE_LEVELS, type RuleLevel } from '../features/settings';
+
+export const FORMATS = ['text', 'json', 'sarif'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+
+export interface CheckOptions {
+  format: Format;
+  paths: string[];
+  rules: Partial<Record<RuleCode, RuleLevel>>;
+  maxFileSize: number;
+}
+
+export type Command =
+  | { kind: 'check'; options: CheckOptions }
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'server' }
+  | { kind: 'usage-error'; message: string };
+
+export const USAGE = `Usage: rust-send-sync check [OPTIONS] PATH...
+       rust-send-sync --stdio            (run the language server)
+
+Checks Send/Sync of every struct, enum and union in the given .rs files and folders
+(recursively, skipping target/, .git/ and node_modules/), and flags risky unsafe impls.
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --rule CODE=LEVEL          set a rule's level: ${RULE_LEVELS.join('|')}
+                             rules: ${RULE_CODES.join(', ')}
+  --max-file-size SIZE       skip larger files (bytes, or with K/M suffix; default 5M)
+  -h, --help                 print this help
+  -V, --version              print the version
+
+Exit status: 0 no findings, 1 findings, 2 usage error or a path that could not be checked.`;
+
+const SERVER_FLAGS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
+
+export function parseSize(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?$/.exec(text.trim());
+  if (match === null) return undefined;
+  const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase() as '' | 'k' | 'm' | 'g'];
+  return Math.floor(Number(match[1]) * scale);
+}
+
+export function parseArgs(argv: readonly string[]): Command {
+  if (argv.some((arg) => SERVER_FLAGS.includes(arg.split('=')[0]))) return { kind: 'server' };
+  if (argv.length === 0) return { kind: 'usage-error', message: 'missing command' };
+  if (argv.includes('-h') || argv.includes('--help') || argv[0] === 'help') return { kind: 'help' };
+  if (argv.includes('-V') || argv.includes('--version')) return { kind: 'version' };
+  if (argv[0] !== 'check') return { kind: 'usage-error', message: `unknown command \`${argv[0]}\`` };
+
+  const options: CheckOptions = { format: 'text', paths: [], rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE };
+  let onlyPaths = false;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i];
+    if (onlyPaths || !arg.startsWith('-') || arg === '-') {
+      options.paths.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      onlyPaths = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const takeValue = (): string | undefined => (eq >= 0 ? arg.slice(eq + 1) : argv[++i]);
+    switch (name) {
+      case '--format': {
+        const value = takeValue();
+        if (!FORMATS.some((f) => f === value)) {
+          return { kind: 'usage-error', message: `--format wants one of ${FORMATS.join(', ')}, not \`${value ?? ''}\`` };
+        }
+        options.format = value as Format;
+        break;
+      }
+      case '--rule': {
+        const value = takeValue() ?? '';
+        const [code, level] = value.split('=');
+        const rule = RULE_CODES.find((c) => c === code);
+        if (rule === undefined || !isRuleLevel(level)) {
+          return {
+            kind: 'usage-error',
+            message: `--rule wants CODE=LEVEL with CODE one of ${RULE_CODES.join(', ')} and LEVEL one of ${RULE_LEVELS.join(', ')}, not \`${value}\``,
+          };
+        }
+        options.rules[rule] = level;
+        break;
+      }
+      case '--max-file-size': {
+        const value = takeValue() ?? '';
+        const size = parseSize(value);
+        if (size === undefined) return { kind: 'usage-error', message: `--max-file-size wants a size like 5M or 1048576, not \`${value}\`` };
+        options.maxFileSize = size;
+        break;
+      }
+      default:
+        return { kind: 'usage-error', message: `unknown option \`${arg}\`` };
+    }
+  }
+  if (options.paths.length === 0) return { kind: 'usage-error', message: '`check` needs at least one PATH' };
+  return { kind: 'check', options };
+}

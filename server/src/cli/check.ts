@@ -1,0 +1,94 @@
+// One `check` run: collect the files, read and analyse each exactly once, and turn the engine's
+// 0-based UTF-16 positions into the 1-based line/column (Unicode characters, as rustc counts)
+// that every output format prints. The formats only read the CheckRun built here.
+import type { Engine } from '../engine';
+import type { FileAnalysis, Finding, Position, Severity, TypeReport } from '../model/report';
+import { defaultSettings, severityFor, type Settings } from '../features/settings';
+import type { CheckOptions } from './args';
+import { collectFiles, readSourceFile, type FileProblem } from './files';
+
+/** 1-based line and column; `column` counts Unicode characters. */
+export interface Location {
+  line: number;
+  column: number;
+}
+
+export interface CheckedType {
+  report: TypeReport;
+  at: Location;
+}
+
+export interface CheckedFinding {
+  finding: Finding;
+  severity: Severity;
+  start: Location;
+  /** Exclusive, as SARIF's endColumn: one past the last character. */
+  end: Location;
+}
+
+export interface CheckedFile {
+  file: string;
+  lines: string[];
+  analysis: FileAnalysis;
+  types: CheckedType[];
+  findings: CheckedFinding[];
+}
+
+export interface CheckRun {
+  files: CheckedFile[];
+  problems: FileProblem[];
+}
+
+export function splitLines(text: string): string[] {
+  return text.split(/\r\n|\r|\n/);
+}
+
+export function toLocation(lines: readonly string[], position: Position): Location {
+  const line = lines[position.line] ?? '';
+  const before = line.slice(0, Math.max(0, position.character));
+  return { line: position.line + 1, column: [...before].length + 1 };
+}
+
+export function settingsFromOptions(options: CheckOptions): Settings {
+  const settings = defaultSettings();
+  Object.assign(settings.rules, options.rules);
+  return settings;
+}
+
+export function checkText(file: string, text: string, engine: Engine, settings: Settings): CheckedFile {
+  let analysis: FileAnalysis;
+  try {
+    analysis = engine.analyze(text);
+  } catch (error) {
+    // The engine promises not to throw; if it does, one file must not stop the others.
+    process.stderr.write(`error: ${file}: analysis failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    analysis = { types: [], findings: [], syntaxErrors: 0 };
+  }
+  const lines = splitLines(text);
+  const findings: CheckedFinding[] = [];
+  for (const finding of analysis.findings) {
+    const severity = severityFor(finding.code, settings);
+    if (severity === undefined) continue;
+    findings.push({ finding, severity, start: toLocation(lines, finding.range.start), end: toLocation(lines, finding.range.end) });
+  }
+  const types = analysis.types.map((report) => ({ report, at: toLocation(lines, report.nameRange.start) }));
+  return { file, lines, analysis, types, findings };
+}
+
+export function runCheck(options: CheckOptions, engine: Engine): CheckRun {
+  const settings = settingsFromOptions(options);
+  const { files, problems } = collectFiles(options.paths);
+  const checked: CheckedFile[] = [];
+  for (const file of files) {
+    const read = readSourceFile(file, options.maxFileSize);
+    if (read.kind === 'problem') problems.push({ path: file, message: read.message });
+    else checked.push(checkText(file, read.text, engine, settings));
+  }
+  return { files: checked, problems };
+}
+
+/** 2 when anything could not be checked, else 1 when there are findings, else 0. */
+export function exitCodeOf(run: CheckRun): number {
+  if (run.problems.length > 0) return 2;
+  return run.files.some((file) => file.findings.length > 0) ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+// `--format json`: the documented contract other tools rely on (version 1). Positions are 1-based;
+// columns count Unicode characters and endColumn is exclusive.
+import type { Severity, Status, TraitVerdict, TypeKind, VerdictSource } from '../model/report';
+import { mergeReasons } from '../present/verdict-text';
+import type { CheckRun } from './check';
+
+export interface JsonVerdict {
+  status: Status;
+  requires: string[];
+  source: VerdictSource;
+}
+
+export interface JsonType {
+  file: string;
+  path: string;
+  name: string;
+  kind: TypeKind;
+  line: number;
+  column: number;
+  send: JsonVerdict;
+  sync: JsonVerdict;
+  reasons: string[];
+}
+
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Severity;
+  code: string;
+  message: string;
+}
+
+export interface JsonReport {
+  version: 1;
+  types: JsonType[];
+  diagnostics: JsonDiagnostic[];
+}
+
+function verdict(v: TraitVerdict): JsonVerdict {
+  return { status: v.status, requires: [...v.requires], source: v.source };
+}
+
+export function buildJsonReport(run: CheckRun): JsonReport {
+  const types: JsonType[] = [];
+  const diagnostics: JsonDiagnostic[] = [];
+  for (const file of run.files) {
+    for (const { report, at } of file.types) {
+      types.push({
+        file: file.file,
+        path: report.path,
+        name: report.name,
+        kind: report.kind,
+        line: at.line,
+        column: at.column,
+        send: verdict(report.send),
+        sync: verdict(report.sync),
+        reasons: mergeReasons(report),
+      });
+    }
+    for (const { finding, severity, start, end } of file.findings) {
+      diagnostics.push({
+        file: file.file,
+        line: start.line,
+        column: start.column,
+        endLine: end.line,
+        endColumn: end.column,
+        severity,
+        code: finding.code,
+        message: finding.message,
+      });
+    }
+  }
+  return { version: 1, types, diagnostics };
+}
+
+export function formatJson(run: CheckRun): string {
+  return `${JSON.stringify(buildJsonReport(run), null, 2)}\n`;
+}
