@@ -44,7 +44,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       process.stdout.write(`rust-send-sync ${readVersion()}\n`);
       return 0;
     case 'usage-error':
-      process.stderr.write(`error: ${command.message}\n\n${USAGE}\n`);
+      process.stderr.write(`error: ${command.message}\n\nRun \`rust-send-sync --help\` for usage.\n`);
       return 2;
     case 'check':
       return check(command.options);

@@ -4,15 +4,11 @@
 // the VS Code client turns into snippet edits (cursor placed where the justification goes).
 import { CodeActionKind, TextEdit, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
 import type { FileAnalysis } from '../model/report';
+import { SNIPPET_FIX_KIND, type SnippetFixData } from '../present/snippet-fix';
 import { findingToDiagnostic } from './diagnostics';
 import { rangeContains } from './hover';
 import { severityFor, type Settings } from './settings';
 
-/** What `CodeAction.data` holds: one snippet per edit of the action, in the same order. */
-export interface SnippetFixData {
-  kind: 'rust-send-sync/snippets';
-  snippets: string[];
-}
 
 function overlaps(a: CodeActionParams['range'], b: CodeActionParams['range']): boolean {
   return rangeContains(a, b.start) || rangeContains(a, b.end) || rangeContains(b, a.start);
@@ -31,7 +27,7 @@ export function computeCodeActions(analysis: FileAnalysis, params: CodeActionPar
     for (const [index, fix] of finding.fixes.entries()) {
       if (fix.insertions.length === 0) continue;
       const data: SnippetFixData = {
-        kind: 'rust-send-sync/snippets',
+        kind: SNIPPET_FIX_KIND,
         snippets: fix.insertions.map((insertion) => insertion.snippet ?? escapeSnippet(insertion.text)),
       };
       actions.push({

@@ -1,0 +1,29 @@
+// The VS Code extension's entry (dist/extension.js): creates the log channel and the server
+// controller, registers the commands, and starts or stops the server as `rustSendSync.enable`
+// says, without a window reload.
+import * as vscode from 'vscode';
+import { CLIENT_NAME, createServerController, type ServerController } from './client';
+import { registerCommands } from './commands';
+import { affectsEnable, isEnabled } from './config';
+
+// The one piece of module state: deactivate() takes no arguments, yet must await the stop.
+let controller: ServerController | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const output = vscode.window.createOutputChannel(CLIENT_NAME);
+  const created = createServerController(context, output);
+  controller = created;
+  context.subscriptions.push(
+    output,
+    ...registerCommands(created),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsEnable(event)) void (isEnabled() ? created.start() : created.stop());
+    }),
+  );
+  if (isEnabled()) await created.start();
+}
+
+export async function deactivate(): Promise<void> {
+  await controller?.stop();
+  controller = undefined;
+}
