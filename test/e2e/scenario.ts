@@ -1,0 +1,149 @@
+// What a Rust programmer does with the extension on the fixture crate, step by step, and what each
+// step must show: hover verdict, Problems panel, the SAFETY quick fix saved to disk, a squiggle
+// that comes with an edit and goes with undo. Line numbers are found in the fixture's text, so
+// editing the fixture does not silently break the test.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { formatProblems, type Problem, type Workbench } from './workbench';
+
+const source = 'rust-send-sync';
+const unjustifiedImpl = 'unsafe impl<T> Send for MySend<T> {}';
+const typedImpl = 'unsafe impl Sync for Cache {}';
+
+export interface ScenarioResult {
+  hover: string;
+  problems: Problem[];
+  quickFixes: string[];
+  inserted: string[];
+}
+
+function lineOf(lines: readonly string[], text: string): number {
+  const index = lines.findIndex((line) => line.trim() === text);
+  assert.ok(index >= 0, `the fixture has no line \`${text}\``);
+  return index + 1;
+}
+
+const ours = (problems: readonly Problem[]): Problem[] => problems.filter((p) => p.source === source);
+
+export async function runScenario(
+  workbench: Workbench,
+  libFile: string,
+  step: (title: string) => void,
+): Promise<ScenarioResult> {
+  const original = readFileSync(libFile, 'utf8');
+  const originalLines = original.split('\n');
+  const implLine = lineOf(originalLines, unjustifiedImpl);
+
+  step('Quick Open src/lib.rs');
+  await workbench.quickOpen('lib.rs');
+  await workbench.waitForLine((lines) => lines.some((l) => l.includes('pub struct Cache')), '`pub struct Cache`');
+  const mode = await workbench.languageMode();
+  assert.equal(mode, 'Rust', `the status bar shows language mode ${JSON.stringify(mode)}, not Rust`);
+  await workbench.screenshot('opened-lib-rs');
+
+  step('hover `Cache` (holds an Rc)');
+  const hover = await workbench.hoverWord('Cache', /Send[\s\S]*Sync|Sync[\s\S]*Send/);
+  assert.match(hover, /Send/, 'the hover names Send');
+  assert.match(hover, /Sync/, 'the hover names Sync');
+  assert.match(hover, /Rc/, 'the hover says why: the `Rc` field');
+  assert.match(hover, /✗|not|no\b/i, 'the hover says Cache is not Send/Sync');
+  await workbench.screenshot('hover-cache');
+  await workbench.press('Escape');
+  await workbench.page.mouse.move(5, 5);
+
+  step('open the Problems panel (Ctrl+Shift+M)');
+  await workbench.openProblems();
+  const problems = ours(
+    await workbench.waitForProblems(
+      (all) => ours(all).some((p) => p.code === 'missing-safety-comment' && p.line === implLine),
+      `a missing-safety-comment at line ${implLine}`,
+    ),
+  );
+  console.log(formatProblems(problems));
+  const codesAtImpl = new Set(problems.filter((p) => p.line === implLine).map((p) => p.code));
+  for (const code of ['missing-safety-comment', 'risky-field', 'missing-bound']) {
+    assert.ok(codesAtImpl.has(code), `no ${code} on \`${unjustifiedImpl}\` (line ${implLine})`);
+  }
+  const justified = lineOf(originalLines, 'unsafe impl<T: Send> Sync for Slot<T> {}');
+  assert.ok(
+    !problems.some((p) => p.line === justified && p.code === 'missing-safety-comment'),
+    'a missing-safety-comment on the impl that has one',
+  );
+  await workbench.screenshot('problems-panel');
+
+  step(`Ctrl+. on line ${implLine} and apply the SAFETY fix`);
+  await workbench.goTo(implLine, 8);
+  const quickFixes = await workbench.openQuickFixes(/SAFETY/);
+  await workbench.screenshot('quick-fix-menu');
+  await workbench.chooseQuickFix(/SAFETY/);
+  await workbench.waitForLine(
+    (lines) => lines.some((l) => l.trim().startsWith('// SAFETY:')) && lines.filter((l) => l.includes('SAFETY:')).length >= 2,
+    'the inserted `// SAFETY:` line',
+  );
+  await workbench.screenshot('quick-fix-applied');
+  await workbench.press('Escape'); // leave the snippet's placeholder, if any
+
+  step('save (Ctrl+S) and read the file on disk');
+  await workbench.save();
+  const saved = readFileSync(libFile, 'utf8').split('\n');
+  const newImplLine = lineOf(saved, unjustifiedImpl);
+  const inserted = saved.slice(implLine - 1, newImplLine - 1);
+  assert.ok(inserted.length >= 1, 'nothing was inserted above the impl');
+  assert.ok(inserted[0]?.trimStart().startsWith('// SAFETY:'), `the line above the impl block is ${JSON.stringify(inserted[0])}`);
+  assert.ok(inserted.every((l) => l.trimStart().startsWith('//')), `the fix inserted non-comment lines: ${JSON.stringify(inserted)}`);
+  const indent = /^\s*/.exec(saved[newImplLine - 1] ?? '')?.[0] ?? '';
+  assert.ok(inserted.every((l) => l.startsWith(indent)), 'the comment is at the impl indentation');
+  assert.deepEqual(
+    [...saved.slice(0, implLine - 1), ...saved.slice(newImplLine - 1)],
+    originalLines,
+    'the fix changed something besides inserting the comment',
+  );
+  await workbench.waitForProblems(
+    (all) => !ours(all).some((p) => p.code === 'missing-safety-comment' && p.line === newImplLine),
+    'the missing-safety-comment gone after the fix',
+    30_000,
+  );
+  await workbench.screenshot('saved');
+
+  step(`type \`${typedImpl}\` at the end of the file: a squiggle comes`);
+  const squigglesBefore = await workbench.squiggleCount();
+  await workbench.press('Control+End');
+  await workbench.press('Enter');
+  await workbench.page.keyboard.type(typedImpl, { delay: 15 });
+  await workbench.press('Escape'); // close word suggestions if they opened
+  await workbench.waitForLine((lines) => lines.some((l) => l.trim() === typedImpl), 'the typed impl');
+  const typedLine = saved.length + (saved[saved.length - 1] === '' ? 0 : 1);
+  await workbench.waitForProblems(
+    (all) => ours(all).some((p) => p.line === typedLine && p.code === 'missing-safety-comment'),
+    `a missing-safety-comment on the typed impl (line ${typedLine})`,
+    30_000,
+  );
+  await waitFor(async () => (await workbench.squiggleCount()) > squigglesBefore, 'a new squiggle in the editor');
+  await workbench.screenshot('typed-impl-squiggle');
+
+  step('undo (Ctrl+Z): the squiggle goes');
+  for (let presses = 0; presses < 60; presses++) {
+    const lines = await workbench.visibleLines();
+    if (!lines.some((l) => l.includes('unsafe impl Sync for Cache'))) break;
+    await workbench.press('Control+Z');
+  }
+  await workbench.waitForLine((lines) => !lines.some((l) => l.includes('unsafe impl Sync for Cache')), 'the typed impl undone');
+  await workbench.waitForProblems(
+    (all) => !ours(all).some((p) => p.line >= typedLine),
+    'the typed impl’s problems gone after undo',
+    30_000,
+  );
+  await waitFor(async () => (await workbench.squiggleCount()) <= squigglesBefore, 'the squiggle gone');
+  await workbench.screenshot('undone');
+  assert.equal(readFileSync(libFile, 'utf8'), saved.join('\n'), 'undo without saving changed the file on disk');
+
+  return { hover, problems, quickFixes, inserted };
+}
+
+async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolveDelay) => setTimeout(resolveDelay, 100));
+  }
+}

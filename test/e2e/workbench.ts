@@ -1,0 +1,245 @@
+// The VS Code workbench as a user meets it, driven through chromium: keyboard shortcuts, Quick
+// Open, hovering a word, the Problems panel, the Ctrl+. menu. Every helper waits for what the user
+// would wait to see (a selector, a text) with a bounded timeout, never for a fixed time. Owns the
+// DOM selectors, so a VS Code update that renames one is fixed here and nowhere else.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+
+/** One row of the Problems panel, as the user reads it. */
+export interface Problem {
+  severity: string;
+  message: string;
+  source: string;
+  code: string;
+  line: number;
+  column: number;
+}
+
+const editor = '.editor-group-container.active .monaco-editor[data-uri]';
+
+/** The little of the browser's DOM that the page-side callbacks below use (no `dom` lib here). */
+interface PageElement {
+  innerText: string;
+  textContent: string | null;
+  style: { top: string };
+}
+declare const document: { title: string; querySelectorAll(selector: string): ArrayLike<PageElement> };
+
+export class Workbench {
+  private shotCount = 0;
+  readonly shots: string[] = [];
+
+  constructor(
+    readonly page: Page,
+    private readonly shotDir: string,
+  ) {
+    mkdirSync(shotDir, { recursive: true });
+  }
+
+  /** Loads the workbench and waits until the explorer shows the opened folder. */
+  async open(url: string, folderName: string): Promise<void> {
+    await this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    await this.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await this.page
+      .locator('.explorer-folders-view, .explorer-viewlet')
+      .getByText(folderName, { exact: false })
+      .first()
+      .waitFor({ timeout: 60_000 })
+      .catch(() => undefined); // The explorer may be collapsed; the title check below decides.
+    await this.page.waitForFunction((name) => document.title.includes(name), folderName, { timeout: 60_000 });
+  }
+
+  async screenshot(name: string): Promise<string> {
+    this.shotCount += 1;
+    const file = join(this.shotDir, `${String(this.shotCount).padStart(2, '0')}-${name}.png`);
+    await this.page.screenshot({ path: file });
+    this.shots.push(file);
+    return file;
+  }
+
+  async press(keys: string): Promise<void> {
+    await this.page.keyboard.press(keys);
+  }
+
+  /** Ctrl+P, the file name, Enter; resolves when that file's editor has focus. */
+  async quickOpen(fileName: string): Promise<void> {
+    await this.press('Control+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.type(fileName, { delay: 20 });
+    await this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ hasText: fileName })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await this.press('Enter');
+    await this.page
+      .locator('.tabs-container .tab.active')
+      .filter({ hasText: fileName })
+      .waitFor({ timeout: 30_000 });
+    await this.page.locator(`${editor} .view-lines`).waitFor({ timeout: 30_000 });
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  /** The language mode the status bar shows for the active editor (e.g. "Rust"). */
+  async languageMode(): Promise<string> {
+    const item = this.page.locator('[id="status.editor.mode"]');
+    await item.waitFor({ timeout: 15_000 });
+    return (await item.innerText()).trim();
+  }
+
+  /** Ctrl+G `line:column` Enter, then waits until the status bar shows the new cursor. */
+  async goTo(line: number, column = 1): Promise<void> {
+    await this.press('Control+G');
+    await this.page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.type(`${line}:${column}`);
+    await this.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+    await this.page
+      .locator('[id="status.editor.selection"]')
+      .filter({ hasText: `Ln ${line}, Col ${column}` })
+      .waitFor({ timeout: 15_000 });
+  }
+
+  /** The visible text of the active editor, one string per rendered line, in order. */
+  async visibleLines(): Promise<string[]> {
+    return this.page.locator(`${editor} .view-lines .view-line`).evaluateAll((lines) =>
+      lines
+        .map((line) => ({ top: parseFloat((line as PageElement).style.top || '0'), text: line.textContent ?? '' }))
+        .sort((a, b) => a.top - b.top)
+        .map((line) => line.text.replace(/\u00a0/g, ' ')),
+    );
+  }
+
+  async waitForLine(predicate: (lines: string[]) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(await this.visibleLines())) {
+      if (Date.now() > deadline) throw new Error(`editor text never showed ${what}`);
+      await this.page.waitForTimeout(100);
+    }
+  }
+
+  /** Moves the mouse onto the word as rendered in the editor and returns the hover's text. */
+  async hoverWord(word: string, expect: RegExp, timeoutMs = 30_000): Promise<string> {
+    const token = this.wordToken(word);
+    await token.waitFor({ timeout: 15_000 });
+    const hover = this.page.locator('.monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content');
+    const deadline = Date.now() + timeoutMs;
+    let last = '';
+    // The first hover can come before the language server has answered; leave and come back, as a
+    // user would, until the hover says what we expect or the time is up.
+    while (Date.now() < deadline) {
+      await this.page.mouse.move(5, 5);
+      await token.hover();
+      try {
+        await hover.first().waitFor({ state: 'visible', timeout: 5000 });
+        await this.page.waitForFunction(
+          ([selector, source, flags]) => {
+            const text = Array.from(document.querySelectorAll(selector))
+              .map((element) => (element as PageElement).innerText)
+              .join('\n');
+            return new RegExp(source, flags).test(text);
+          },
+          ['.monaco-editor .monaco-hover:not(.hidden) .monaco-hover-content', expect.source, expect.flags] as const,
+          { timeout: 5000 },
+        );
+        return (await hover.allInnerTexts()).join('\n');
+      } catch {
+        last = (await hover.allInnerTexts().catch(() => [])).join('\n');
+      }
+    }
+    throw new Error(`hovering \`${word}\` never showed ${expect}; last hover text: ${JSON.stringify(last)}`);
+  }
+
+  private wordToken(word: string): Locator {
+    const exact = new RegExp(`^\\s*${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    return this.page.locator(`${editor} .view-lines .view-line span > span`).filter({ hasText: exact }).first();
+  }
+
+  /** Opens the Problems panel with Ctrl+Shift+M (idempotent: it stays open if already open). */
+  async openProblems(): Promise<void> {
+    const panel = this.page.locator('.markers-panel');
+    if (await panel.isVisible()) return;
+    await this.press('Control+Shift+M');
+    await panel.waitFor({ state: 'visible', timeout: 15_000 });
+  }
+
+  /** The Problems panel's rows, parsed into fields. */
+  async problems(): Promise<Problem[]> {
+    const rows = await this.page.locator('.markers-panel .monaco-list-row').evaluateAll((elements) =>
+      elements.map((element) => ({
+        aria: element.getAttribute('aria-label') ?? '',
+        text: (element as PageElement).innerText,
+        icon: element.querySelector('.marker-icon')?.className ?? '',
+      })),
+    );
+    const problems: Problem[] = [];
+    for (const row of rows) {
+      // e.g. "message\nrust-send-sync(missing-safety-comment)\n[Ln 15, Col 1]"
+      const flat = row.text.replace(/\s+/g, ' ').trim();
+      const position = /\[Ln (\d+), Col (\d+)\]/.exec(flat);
+      if (!position) continue; // a file header row
+      const origin = /(\S+)\(([^)]+)\)\s*\[Ln/.exec(flat);
+      const severity = /codicon-(error|warning|info)/.exec(row.icon)?.[1] ?? 'unknown';
+      problems.push({
+        severity,
+        message: origin ? flat.slice(0, origin.index).trim() : flat.slice(0, position.index).trim(),
+        source: origin?.[1] ?? '',
+        code: origin?.[2] ?? '',
+        line: Number(position[1]),
+        column: Number(position[2]),
+      });
+    }
+    return problems;
+  }
+
+  /** Waits until the Problems panel satisfies `predicate`; returns the rows it then shows. */
+  async waitForProblems(predicate: (problems: Problem[]) => boolean, what: string, timeoutMs = 60_000): Promise<Problem[]> {
+    const deadline = Date.now() + timeoutMs;
+    let problems = await this.problems();
+    while (!predicate(problems)) {
+      if (Date.now() > deadline) {
+        throw new Error(`Problems panel never showed ${what}; it shows:\n${formatProblems(problems)}`);
+      }
+      await this.page.waitForTimeout(200);
+      problems = await this.problems();
+    }
+    return problems;
+  }
+
+  /** The number of squiggles the active editor draws. */
+  async squiggleCount(): Promise<number> {
+    return this.page.locator(`${editor} [class*="squiggly-"]`).count();
+  }
+
+  /** Ctrl+. at the cursor; returns the titles offered. */
+  async openQuickFixes(expect: RegExp): Promise<string[]> {
+    await this.press('Control+.');
+    const item = this.page.locator('.action-widget .monaco-list-row');
+    await item.filter({ hasText: expect }).first().waitFor({ timeout: 30_000 });
+    return (await item.allInnerTexts()).map((text) => text.trim());
+  }
+
+  async chooseQuickFix(title: RegExp): Promise<void> {
+    await this.page.locator('.action-widget .monaco-list-row').filter({ hasText: title }).first().click();
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  /** Ctrl+S; resolves when the active tab no longer shows unsaved changes. */
+  async save(): Promise<void> {
+    await this.press('Control+S');
+    await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached', timeout: 30_000 });
+  }
+
+  async isDirty(): Promise<boolean> {
+    return (await this.page.locator('.tabs-container .tab.active.dirty').count()) > 0;
+  }
+}
+
+export function formatProblems(problems: readonly Problem[]): string {
+  if (problems.length === 0) return '    (none)';
+  return problems
+    .map((p) => `    ${p.line}:${p.column} ${p.severity} ${p.source}(${p.code}) ${p.message}`)
+    .join('\n');
+}
