@@ -1,0 +1,43 @@
+// Holds package.json's `contributes.configuration` to the server's one settings definition, and
+// checks how raw client settings become typed Settings.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { RULE_CODES } from '../../server/src/model/report';
+import { defaultSettings, parseSettings, settingsSchema, severityFor } from '../../server/src/features/settings';
+
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+  activationEvents?: string[];
+  contributes?: { configuration?: { properties?: Record<string, unknown> }; commands?: { command: string }[] };
+};
+
+test('package.json contributes exactly the settings the server defines', () => {
+  assert.deepEqual(manifest.contributes?.configuration?.properties, settingsSchema());
+});
+
+test('every rule code has a severity setting', () => {
+  const keys = Object.keys(settingsSchema());
+  for (const code of RULE_CODES) assert.ok(keys.includes(`rustSendSync.rules.${code}`), code);
+});
+
+test('package.json activates on Rust and contributes the restart command', () => {
+  assert.deepEqual(manifest.activationEvents, ['onLanguage:rust']);
+  assert.ok(manifest.contributes?.commands?.some((c) => c.command === 'rustSendSync.restartServer'));
+});
+
+test('parseSettings reads the nested section a client sends', () => {
+  const settings = parseSettings({ enable: false, rules: { 'risky-field': 'off', 'missing-bound': 'error' } });
+  assert.equal(settings.enable, false);
+  assert.equal(settings.rules['risky-field'], 'off');
+  assert.equal(settings.rules['missing-bound'], 'error');
+  assert.equal(settings.rules['missing-safety-comment'], 'warning');
+  assert.equal(severityFor('risky-field', settings), undefined);
+  assert.equal(severityFor('missing-bound', settings), 'error');
+});
+
+test('parseSettings keeps defaults for malformed input', () => {
+  for (const raw of [undefined, null, 42, 'x', [], { enable: 'no', rules: { 'risky-field': 'loud' } }]) {
+    assert.deepEqual(parseSettings(raw), defaultSettings(), JSON.stringify(raw));
+  }
+});
