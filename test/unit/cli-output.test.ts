@@ -8,7 +8,7 @@ import { buildJsonReport } from '../../server/src/cli/format-json';
 import { buildSarif } from '../../server/src/cli/format-sarif';
 import { formatText } from '../../server/src/cli/format-text';
 import { defaultSettings } from '../../server/src/features/settings';
-import { createScriptedEngine, no, yes } from '../scripted-engine';
+import { createScriptedEngine, no } from '../scripted-engine';
 
 const engine = createScriptedEngine({
   Foo: { send: no('field `a`: `Rc<u8>`: `Rc` is neither Send nor Sync'), sync: no('field `a`: `Rc<u8>`: `Rc` is neither Send nor Sync') },
