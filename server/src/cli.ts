@@ -51,6 +51,12 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   }
 }
 
+// `check ... | head` closes the pipe early: that is the reader's choice, not an error to report.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     // Let stdout drain (a pipe may be slow) before the exit code is set.

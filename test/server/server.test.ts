@@ -3,9 +3,20 @@
 // change, close, settings, shutdown; and that no input makes it stop answering.
 // Tests marked [engine] need the real analysis engine's verdicts and findings.
 import assert from 'node:assert/strict';
+import { fork } from 'node:child_process';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CodeAction, Diagnostic, Hover, MarkupContent, TextEdit } from 'vscode-languageserver/node';
-import { applyEdits, initialize, shutdown, startSession, type LspSession } from './lsp-session';
+import {
+  createMessageConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
+  type CodeAction,
+  type Diagnostic,
+  type Hover,
+  type MarkupContent,
+  type TextEdit,
+} from 'vscode-languageserver/node';
+import { applyEdits, initialize, ROOT, shutdown, startSession, type LspSession } from './lsp-session';
 
 const URI = 'file:///project/src/lib.rs';
 
@@ -258,5 +269,22 @@ test('`node dist/cli.js --stdio` serves the same protocol', async () => {
     assert.equal(await shutdown(session), 0);
   } finally {
     session.kill();
+  }
+});
+
+test('over --node-ipc, as VS Code starts it, the server answers and exits cleanly', async () => {
+  const child = fork(join(ROOT, 'dist', 'server.js'), ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+  connection.listen();
+  try {
+    const result = await connection.sendRequest<{ capabilities: { hoverProvider?: boolean } }>('initialize', { processId: null, rootUri: null, capabilities: {} });
+    assert.equal(result.capabilities.hoverProvider, true);
+    await connection.sendRequest('shutdown');
+    await connection.sendNotification('exit');
+    assert.equal(await exited, 0);
+  } finally {
+    connection.dispose();
+    child.kill();
   }
 });
