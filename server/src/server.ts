@@ -53,6 +53,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   const cache = engine.then((loaded) => createAnalysisCache(loaded, logger));
 
   let pullSettings = false;
+  let registerForSettings = false;
   let settings: Promise<Settings> = Promise.resolve(defaultSettings());
   const refreshSettings = (pushed?: unknown): void => {
     settings = pullSettings
@@ -87,6 +88,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
 
   connection.onInitialize((params): InitializeResult => {
     pullSettings = params.capabilities.workspace?.configuration === true;
+    registerForSettings = pullSettings && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     refreshSettings(params.initializationOptions);
     return {
       capabilities: {
@@ -98,7 +100,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     };
   });
   connection.onInitialized(() => {
-    if (pullSettings) {
+    if (registerForSettings) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
     }
     logger.info('rust-send-sync language server ready');
