@@ -34,7 +34,7 @@ export function copyLogs(userDataDir: string, target: string): void {
 
 const extensionId = 'rust-send-sync.rust-send-sync';
 /** How the extension, its client and its server name themselves in VS Code's logs. */
-const ours = /rust-send-sync|Rust Send\/Sync|Rust Send_Sync/i;
+const ours = /rust-send-sync|Rust Send\/?_?Sync/i;
 
 export function isExtensionHostLog(file: LogFile): boolean {
   return /exthost/i.test(file.path) && !/output_logging/.test(file.path);
@@ -53,7 +53,8 @@ export function findOurErrors(logs: readonly LogFile[]): string[] {
   for (const file of logs) {
     const entries = splitEntries(file.text);
     for (const entry of entries) {
-      const isError = /^\S*\s*\[(error|Error)\b|^\[Error - /.test(entry) || /\[error\]/.test(entry.split('\n')[0] ?? '');
+      const head = entry.split('\n')[0] ?? '';
+      const isError = /^\S+ \S+ \[error\]/.test(head) || /^\[Error\s+- /.test(head);
       if (!isError) continue;
       if (isOurChannel(file) || (isExtensionHostLog(file) && ours.test(entry))) {
         errors.push(`${file.path}: ${entry.slice(0, 2000)}`);
@@ -67,7 +68,7 @@ export function findOurErrors(logs: readonly LogFile[]): string[] {
 function splitEntries(text: string): string[] {
   const entries: string[] = [];
   for (const line of text.split('\n')) {
-    const starts = /^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\[(Trace|Debug|Info|Warn|Error) - )/.test(line);
+    const starts = /^(\d{4}-\d\d-\d\d[ T]\d\d:\d\d|\[(Trace|Debug|Info|Warn|Error)\s+- )/.test(line);
     if (starts || entries.length === 0) entries.push(line);
     else entries[entries.length - 1] += `\n${line}`;
   }
@@ -76,5 +77,7 @@ function splitEntries(text: string): string[] {
 
 /** True once the extension host has logged activating our extension. */
 export function wasActivated(logs: readonly LogFile[]): boolean {
-  return logs.some((file) => isExtensionHostLog(file) && file.text.includes(extensionId) && /activat/i.test(file.text));
+  return logs.some(
+    (file) => isExtensionHostLog(file) && file.text.split('\n').some((l) => l.includes('_doActivateExtension') && l.includes(extensionId)),
+  );
 }

@@ -3,7 +3,7 @@
 // scenario, then fails on any error our extension logged. Always stops code-server and chromium;
 // screenshots and logs land in test-results/e2e/, named in the output.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -66,6 +66,7 @@ function checkVsix(vsix: string): void {
 
 async function main(): Promise<void> {
   rmSync(resultsDir, { recursive: true, force: true });
+  mkdirSync(resultsDir, { recursive: true });
   const shotDir = join(resultsDir, 'screenshots');
 
   step('code-server (install if missing)');

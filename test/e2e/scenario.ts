@@ -9,6 +9,7 @@ import { formatProblems, type Problem, type Workbench } from './workbench';
 const source = 'rust-send-sync';
 const unjustifiedImpl = 'unsafe impl<T> Send for MySend<T> {}';
 const typedImpl = 'unsafe impl Sync for Cache {}';
+const justification = 'only moved between threads, never shared';
 
 export interface ScenarioResult {
   hover: string;
@@ -76,20 +77,26 @@ export async function runScenario(
   const quickFixes = await workbench.openQuickFixes(/SAFETY/);
   await workbench.screenshot('quick-fix-menu');
   await workbench.chooseQuickFix(/SAFETY/);
-  await workbench.waitForLine(
-    (lines) => lines.some((l) => l.trim().startsWith('// SAFETY:')) && lines.filter((l) => l.includes('SAFETY:')).length >= 2,
-    'the inserted `// SAFETY:` line',
-  );
+  await workbench.waitForLine((lines) => {
+    const at = lines.findIndex((l) => l.trim() === unjustifiedImpl);
+    return at > 0 && /^\s*\/\/ SAFETY:/.test(lines[at - 1] ?? '');
+  }, 'a `// SAFETY:` line right above the impl');
+  // The fix leaves the cursor in the comment, where the justification goes: type it there.
+  const cursor = await workbench.cursor();
+  assert.ok(cursor.line >= implLine && cursor.line < implLine + 3, `after the fix the cursor is at ${cursor.line}:${cursor.column}, not in the comment`);
+  await workbench.page.keyboard.type(justification, { delay: 10 });
+  await workbench.press('Escape'); // leave snippet mode
   await workbench.screenshot('quick-fix-applied');
-  await workbench.press('Escape'); // leave the snippet's placeholder, if any
 
   step('save (Ctrl+S) and read the file on disk');
   await workbench.save();
+  await waitFor(async () => readFileSync(libFile, 'utf8') !== original, 'the saved file on disk', 15_000);
   const saved = readFileSync(libFile, 'utf8').split('\n');
   const newImplLine = lineOf(saved, unjustifiedImpl);
   const inserted = saved.slice(implLine - 1, newImplLine - 1);
   assert.ok(inserted.length >= 1, 'nothing was inserted above the impl');
   assert.ok(inserted[0]?.trimStart().startsWith('// SAFETY:'), `the line above the impl block is ${JSON.stringify(inserted[0])}`);
+  assert.ok(inserted.join('\n').includes(justification), `the typed justification is not in the comment: ${JSON.stringify(inserted)}`);
   assert.ok(inserted.every((l) => l.trimStart().startsWith('//')), `the fix inserted non-comment lines: ${JSON.stringify(inserted)}`);
   const indent = /^\s*/.exec(saved[newImplLine - 1] ?? '')?.[0] ?? '';
   assert.ok(inserted.every((l) => l.startsWith(indent)), 'the comment is at the impl indentation');
@@ -112,7 +119,7 @@ export async function runScenario(
   await workbench.page.keyboard.type(typedImpl, { delay: 15 });
   await workbench.press('Escape'); // close word suggestions if they opened
   await workbench.waitForLine((lines) => lines.some((l) => l.trim() === typedImpl), 'the typed impl');
-  const typedLine = saved.length + (saved[saved.length - 1] === '' ? 0 : 1);
+  const typedLine = (await workbench.cursor()).line;
   await workbench.waitForProblems(
     (all) => ours(all).some((p) => p.line === typedLine && p.code === 'missing-safety-comment'),
     `a missing-safety-comment on the typed impl (line ${typedLine})`,
@@ -122,12 +129,12 @@ export async function runScenario(
   await workbench.screenshot('typed-impl-squiggle');
 
   step('undo (Ctrl+Z): the squiggle goes');
-  for (let presses = 0; presses < 60; presses++) {
-    const lines = await workbench.visibleLines();
-    if (!lines.some((l) => l.includes('unsafe impl Sync for Cache'))) break;
+  // Typing is undone a few words at a time: press until no part of the typed text is left.
+  const partOfTyped = (lines: string[]): boolean => lines.some((l) => l.trim() !== '' && typedImpl.startsWith(l.trim()));
+  for (let presses = 0; presses < 60 && partOfTyped(await workbench.visibleLines()); presses++) {
     await workbench.press('Control+Z');
   }
-  await workbench.waitForLine((lines) => !lines.some((l) => l.includes('unsafe impl Sync for Cache')), 'the typed impl undone');
+  await workbench.waitForLine((lines) => !partOfTyped(lines), 'the typed impl undone');
   await workbench.waitForProblems(
     (all) => !ours(all).some((p) => p.line >= typedLine),
     'the typed impl’s problems gone after undo',

@@ -102,6 +102,14 @@ export class Workbench {
       .waitFor({ timeout: 15_000 });
   }
 
+  /** The cursor position the status bar shows, 1-based. */
+  async cursor(): Promise<{ line: number; column: number }> {
+    const text = await this.page.locator('[id="status.editor.selection"]').innerText({ timeout: 15_000 });
+    const match = /Ln (\d+), Col (\d+)/.exec(text);
+    if (!match) throw new Error(`the status bar shows no cursor position: ${JSON.stringify(text)}`);
+    return { line: Number(match[1]), column: Number(match[2]) };
+  }
+
   /** The visible text of the active editor, one string per rendered line, in order. */
   async visibleLines(): Promise<string[]> {
     return this.page.locator(`${editor} .view-lines .view-line`).evaluateAll((lines) =>
@@ -165,28 +173,31 @@ export class Workbench {
     await panel.waitFor({ state: 'visible', timeout: 15_000 });
   }
 
-  /** The Problems panel's rows, parsed into fields. */
+  /** The Problems panel's rows (file header rows skipped), read field by field. */
   async problems(): Promise<Problem[]> {
-    const rows = await this.page.locator('.markers-panel .monaco-list-row').evaluateAll((elements) =>
-      elements.map((element) => ({
-        aria: element.getAttribute('aria-label') ?? '',
-        text: (element as PageElement).innerText,
-        icon: element.querySelector('.marker-icon')?.className ?? '',
-      })),
+    // Page-side code must not declare named functions: tsx would wrap them in a `__name` helper
+    // that does not exist in the page.
+    const fields = ['.marker-icon', '.marker-message', '.marker-source', '.marker-code', '.marker-line'] as const;
+    const cells = await this.page.locator('.markers-panel .monaco-list-row').evaluateAll(
+      (elements, selectors) =>
+        elements.map((element) =>
+          selectors.map((selector, index) => {
+            const cell = element.querySelector(selector) as (PageElement & { className: string }) | null;
+            return index === 0 ? cell?.className ?? '' : (cell?.innerText ?? '').replace(/\s+/g, ' ').trim();
+          }),
+        ),
+      fields,
     );
+    const rows = cells.map(([icon = '', message = '', source = '', code = '', position = '']) => ({ icon, message, source, code, position }));
     const problems: Problem[] = [];
     for (const row of rows) {
-      // e.g. "message\nrust-send-sync(missing-safety-comment)\n[Ln 15, Col 1]"
-      const flat = row.text.replace(/\s+/g, ' ').trim();
-      const position = /\[Ln (\d+), Col (\d+)\]/.exec(flat);
-      if (!position) continue; // a file header row
-      const origin = /(\S+)\(([^)]+)\)\s*\[Ln/.exec(flat);
-      const severity = /codicon-(error|warning|info)/.exec(row.icon)?.[1] ?? 'unknown';
+      const position = /Ln (\d+), Col (\d+)/.exec(row.position);
+      if (!position) continue;
       problems.push({
-        severity,
-        message: origin ? flat.slice(0, origin.index).trim() : flat.slice(0, position.index).trim(),
-        source: origin?.[1] ?? '',
-        code: origin?.[2] ?? '',
+        severity: /\b(error|warning|info)\b/.exec(row.icon)?.[1] ?? row.icon,
+        message: row.message,
+        source: row.source,
+        code: row.code.replace(/^\(|\)$/g, ''),
         line: Number(position[1]),
         column: Number(position[2]),
       });
@@ -221,9 +232,20 @@ export class Workbench {
     return (await item.allInnerTexts()).map((text) => text.trim());
   }
 
+  /** Arrows down the Ctrl+. menu to the fix titled `title`, then Enter, as a keyboard user does. */
   async chooseQuickFix(title: RegExp): Promise<void> {
-    await this.page.locator('.action-widget .monaco-list-row').filter({ hasText: title }).first().click();
-    await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    const count = await rows.count();
+    for (let moves = 0; moves <= count; moves++) {
+      const focused = await this.page.locator('.action-widget .monaco-list-row.focused').getAttribute('aria-label');
+      if (focused !== null && title.test(focused)) {
+        await this.press('Enter');
+        await this.page.locator('.action-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+        return;
+      }
+      await this.press('ArrowDown');
+    }
+    throw new Error(`the Ctrl+. menu has no entry ${title}`);
   }
 
   /** Ctrl+S; resolves when the active tab no longer shows unsaved changes. */
