@@ -48,7 +48,7 @@ export async function runScenario(
   assert.match(hover, /Sync/, 'the hover names Sync');
   assert.match(hover, /Rc/, 'the hover says why: the `Rc` field');
   assert.match(hover, /✗|not|no\b/i, 'the hover says Cache is not Send/Sync');
-  await workbench.screenshot('hover-cache');
+  await workbench.screenshot('hover-cache', { editorOnly: true });
   await workbench.press('Escape');
   await workbench.page.mouse.move(5, 5);
 
@@ -75,7 +75,7 @@ export async function runScenario(
   step(`Ctrl+. on line ${implLine} and apply the SAFETY fix`);
   await workbench.goTo(implLine, 8);
   const quickFixes = await workbench.openQuickFixes(/SAFETY/);
-  await workbench.screenshot('quick-fix-menu');
+  await workbench.screenshot('quick-fix-menu', { editorOnly: true });
   await workbench.chooseQuickFix(/SAFETY/);
   await workbench.waitForLine((lines) => {
     const at = lines.findIndex((l) => l.trim() === unjustifiedImpl);
@@ -86,7 +86,7 @@ export async function runScenario(
   assert.ok(cursor.line >= implLine && cursor.line < implLine + 3, `after the fix the cursor is at ${cursor.line}:${cursor.column}, not in the comment`);
   await workbench.page.keyboard.type(justification, { delay: 10 });
   await workbench.press('Escape'); // leave snippet mode
-  await workbench.screenshot('quick-fix-applied');
+  await workbench.screenshot('quick-fix-applied', { editorOnly: true });
 
   step('save (Ctrl+S) and read the file on disk');
   await workbench.save();

@@ -50,11 +50,20 @@ export class Workbench {
     await this.page.waitForFunction((name) => document.title.includes(name), folderName, { timeout: 60_000 });
   }
 
-  async screenshot(name: string): Promise<string> {
+  /** A full-window screenshot; with `editorOnly`, also one of just the editor group (for docs). */
+  async screenshot(name: string, options: { editorOnly?: boolean } = {}): Promise<string> {
     this.shotCount += 1;
     const file = join(this.shotDir, `${String(this.shotCount).padStart(2, '0')}-${name}.png`);
     await this.page.screenshot({ path: file });
     this.shots.push(file);
+    if (options.editorOnly) {
+      const box = await this.page.locator('.editor-group-container.active').boundingBox();
+      if (box) {
+        const editorFile = file.replace(/\.png$/, '-editor.png');
+        await this.page.screenshot({ path: editorFile, clip: box });
+        this.shots.push(editorFile);
+      }
+    }
     return file;
   }
 
