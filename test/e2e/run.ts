@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { createProfile, installExtension, listExtensions, startCodeServer, type RunningCodeServer } from './code-server';
-import { copyLogs, findOurErrors, readLogs, wasActivated } from './logs';
+import { copyLogs, findOurErrors, isOurChannel, readLogs, wasActivated } from './logs';
 import { runScenario } from './scenario';
 import { ensureChromium, ensureCodeServer, listZipEntries, packageExtension, repoRoot } from './tools';
 import { Workbench } from './workbench';
@@ -98,6 +98,9 @@ async function main(): Promise<void> {
   const consoleLines: string[] = [];
   page.on('console', (message) => consoleLines.push(`[${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => consoleLines.push(`[pageerror] ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() >= 400) consoleLines.push(`[http ${response.status()}] ${response.url()}`);
+  });
   const workbench = new Workbench(page, shotDir);
   try {
     await workbench.open(server.url, 'fixture');
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
   step('read the extension host log');
   const logs = readLogs(profile.userDataDir);
   assert.ok(wasActivated(logs), 'the extension host never logged activating rust-send-sync');
+  assert.ok(logs.some(isOurChannel), 'no "Rust Send/Sync" output channel was logged');
   const errors = findOurErrors(logs);
   const extensionConsoleErrors = consoleLines.filter((l) => /^\[(error|pageerror)\]/.test(l) && /rust-send-sync/i.test(l));
   assert.deepEqual([...errors, ...extensionConsoleErrors], [], 'the extension logged errors');
