@@ -3,7 +3,7 @@
 // scenario, then fails on any error our extension logged. Always stops code-server and chromium;
 // screenshots and logs land in test-results/e2e/, named in the output.
 import { strict as assert } from 'node:assert';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -58,6 +58,9 @@ function checkVsix(vsix: string): void {
     'extension/images/icon.png',
   ]) {
     assert.ok(entries.includes(needed), `${relative(repoRoot, vsix)} lacks ${needed}`);
+  }
+  if (existsSync(join(repoRoot, 'README.md'))) {
+    assert.ok(entries.includes('extension/readme.md'), 'the .vsix lacks the README');
   }
   const strays = entries.filter((e) => /(^|\/)node_modules\/|\.map$|\.ts$|^extension\/(test|client|server)\//.test(e));
   assert.deepEqual(strays, [], 'the .vsix holds files that should not ship');
