@@ -1,0 +1,61 @@
+// The only module that knows about WebAssembly: loads web-tree-sitter and the Rust grammar from
+// a folder (dist/ at run time) and hands out a parser. Everything else sees plain trees.
+import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { join } from 'node:path';
+
+export type { Node as SyntaxNode, Tree as SyntaxTree };
+
+export interface RustParser {
+  /** Parses `text`; with `oldTree` (already `edit`ed) the parse is incremental. */
+  parse(text: string, oldTree?: Tree): Tree;
+}
+
+let initialized: Promise<void> | undefined;
+
+export async function createRustParser(wasmDir: string): Promise<RustParser> {
+  // Parser.init() sets up one process-wide wasm runtime; calling it twice would leak a second one.
+  initialized ??= Parser.init({ locateFile: (file: string) => join(wasmDir, file) });
+  await initialized;
+  const language = await Language.load(join(wasmDir, 'tree-sitter-rust.wasm'));
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return {
+    parse(text, oldTree) {
+      const tree = parser.parse(text, oldTree ?? null);
+      if (!tree) throw new Error('tree-sitter returned no tree');
+      return tree;
+    },
+  };
+}
+
+/** The name a tree-sitter field gives `node` in its parent, if any. */
+export function fieldChildren(node: Node, field: string): Node[] {
+  return node.childrenForFieldName(field).filter((c): c is Node => c !== null);
+}
+
+/** Named children, without comments. */
+export function namedChildren(node: Node): Node[] {
+  return node.namedChildren.filter((c): c is Node => c !== null && !isComment(c));
+}
+
+export function isComment(node: Node): boolean {
+  return node.type === 'line_comment' || node.type === 'block_comment';
+}
+
+/** Counts ERROR and MISSING nodes: how far the text is from complete Rust. */
+export function countSyntaxErrors(root: Node): number {
+  if (!root.hasError) return 0;
+  let count = 0;
+  const cursor = root.walk();
+  let descend = true;
+  for (;;) {
+    const n = cursor.currentNode;
+    if (descend && (n.isError || n.isMissing)) count++;
+    if (descend && n.hasError && cursor.gotoFirstChild()) continue;
+    if (cursor.gotoNextSibling()) { descend = true; continue; }
+    if (!cursor.gotoParent()) break;
+    descend = false;
+  }
+  cursor.delete();
+  return count;
+}

@@ -1,0 +1,195 @@
+// The standard library's Send/Sync rules, as data: one row per type, each with the rule the
+// compiler applies and a one-line justification. A test re-checks every row with rustc, through
+// the row's `sample` instantiation, so the table cannot silently drift from the compiler.
+//
+// Rules: 'yes' / 'no' hold whatever the parameters are; a list of atoms (`T: Send`) holds exactly
+// when every atom holds. A parameter the user leaves out takes its default (`Global`,
+// `RandomState`, `fn() -> T`), all of which are Send and Sync, except where noted.
+
+export type AutoRule = 'yes' | 'no' | readonly string[];
+
+export interface KnownType {
+  /** Canonical path; `core::` and `alloc::` spellings are looked up as `std::`. */
+  path: string;
+  /** Other paths that name the same type. */
+  aliases?: readonly string[];
+  /** Type parameters in order (lifetimes and consts left out). */
+  params: readonly string[];
+  send: AutoRule;
+  sync: AutoRule;
+  /** An instantiation for the compiler check; `$T`, `$U` are replaced by probe types. */
+  sample: string;
+  why: string;
+}
+
+const row = (
+  path: string,
+  params: readonly string[],
+  send: AutoRule,
+  sync: AutoRule,
+  why: string,
+  extra: { aliases?: readonly string[]; sample?: string } = {},
+): KnownType => ({
+  path,
+  params,
+  send,
+  sync,
+  why,
+  aliases: extra.aliases,
+  sample: extra.sample ?? (params.length ? `${path}<${params.map(() => '$T').join(', ')}>` : path),
+});
+
+/** Plain data types with no parameters: Send and Sync. */
+const plain = (path: string, why: string, aliases?: readonly string[]) => row(path, [], 'yes', 'yes', why, { aliases });
+/** A container that owns its `T`: Send iff `T: Send`, Sync iff `T: Sync`. */
+const owns = (path: string, why: string, extra: { aliases?: readonly string[]; sample?: string } = {}) =>
+  row(path, ['T'], ['T: Send'], ['T: Sync'], why, extra);
+
+const atomics = ['AtomicBool', 'AtomicI8', 'AtomicI16', 'AtomicI32', 'AtomicI64', 'AtomicIsize', 'AtomicU8',
+  'AtomicU16', 'AtomicU32', 'AtomicU64', 'AtomicUsize'];
+
+export const KNOWN_TYPES: readonly KnownType[] = [
+  // std::rc / std::sync shared pointers
+  row('std::rc::Rc', ['T'], 'no', 'no', '`Rc` is never `Send` or `Sync`: its reference count is not atomic'),
+  row('std::rc::Weak', ['T'], 'no', 'no', '`rc::Weak` is never `Send` or `Sync`: it shares `Rc`\'s non-atomic count'),
+  row('std::sync::Arc', ['T'], ['T: Send', 'T: Sync'], ['T: Send', 'T: Sync'],
+    '`Arc<T>` shares `T` across threads and may drop it on any of them, so it needs `T: Send + Sync`'),
+  row('std::sync::Weak', ['T'], ['T: Send', 'T: Sync'], ['T: Send', 'T: Sync'], '`sync::Weak<T>` follows `Arc<T>`'),
+  // std::cell: interior mutability without synchronization is never Sync
+  row('std::cell::Cell', ['T'], ['T: Send'], 'no', '`Cell` allows mutation through `&`, so it is never `Sync`'),
+  row('std::cell::RefCell', ['T'], ['T: Send'], 'no', '`RefCell`\'s borrow flag is not atomic, so it is never `Sync`'),
+  row('std::cell::UnsafeCell', ['T'], ['T: Send'], 'no', '`UnsafeCell` is the root of interior mutability and is never `Sync`'),
+  row('std::cell::OnceCell', ['T'], ['T: Send'], 'no', '`OnceCell` is the single-threaded `OnceLock`: never `Sync`'),
+  row('std::cell::LazyCell', ['T', 'F'], ['T: Send', 'F: Send'], 'no', '`LazyCell` is the single-threaded `LazyLock`: never `Sync`',
+    { sample: 'std::cell::LazyCell<$T, fn() -> $T>' }),
+  row('std::cell::Ref', ['T'], 'no', 'no', '`cell::Ref` is never `Send` or `Sync`: it holds a `RefCell`\'s non-atomic borrow flag',
+    { sample: "std::cell::Ref<'static, $T>" }),
+  row('std::cell::RefMut', ['T'], 'no', 'no', '`cell::RefMut` is never `Send` or `Sync`: it holds a `RefCell`\'s non-atomic borrow flag',
+    { sample: "std::cell::RefMut<'static, $T>" }),
+  // std::sync locks
+  row('std::sync::Mutex', ['T'], ['T: Send'], ['T: Send'], '`Mutex<T>` hands `&mut T` to one thread at a time, so it needs only `T: Send`'),
+  row('std::sync::MutexGuard', ['T'], 'no', ['T: Sync'], 'a `MutexGuard` must be dropped on the thread that locked it',
+    { sample: "std::sync::MutexGuard<'static, $T>" }),
+  row('std::sync::RwLock', ['T'], ['T: Send'], ['T: Send', 'T: Sync'], '`RwLock<T>` hands out `&T` to many readers at once, so `Sync` also needs `T: Sync`'),
+  row('std::sync::RwLockReadGuard', ['T'], 'no', ['T: Sync'], 'an `RwLock` guard must be dropped on the thread that locked it',
+    { sample: "std::sync::RwLockReadGuard<'static, $T>" }),
+  row('std::sync::RwLockWriteGuard', ['T'], 'no', ['T: Sync'], 'an `RwLock` guard must be dropped on the thread that locked it',
+    { sample: "std::sync::RwLockWriteGuard<'static, $T>" }),
+  row('std::sync::OnceLock', ['T'], ['T: Send'], ['T: Send', 'T: Sync'], '`OnceLock<T>` is initialised by one thread and read by many'),
+  row('std::sync::LazyLock', ['T', 'F'], ['T: Send', 'F: Send'], ['T: Send', 'T: Sync', 'F: Send'],
+    '`LazyLock<T, F>` runs `F` on one thread and shares `T` with all', { sample: 'std::sync::LazyLock<$T, fn() -> $T>' }),
+  plain('std::sync::Condvar', '`Condvar` is a synchronization primitive'),
+  plain('std::sync::Barrier', '`Barrier` is a synchronization primitive'),
+  plain('std::sync::Once', '`Once` is a synchronization primitive'),
+  row('std::sync::mpsc::Sender', ['T'], ['T: Send'], ['T: Send'], 'an `mpsc::Sender<T>` moves `T` to another thread (and is `Sync` since Rust 1.72)'),
+  row('std::sync::mpsc::SyncSender', ['T'], ['T: Send'], ['T: Send'], 'an `mpsc::SyncSender<T>` moves `T` to another thread'),
+  row('std::sync::mpsc::Receiver', ['T'], ['T: Send'], 'no', 'an `mpsc::Receiver` is single-consumer, so never `Sync`'),
+  ...atomics.map((a) => plain(`std::sync::atomic::${a}`, `\`${a}\` is atomic`)),
+  row('std::sync::atomic::AtomicPtr', ['T'], 'yes', 'yes', '`AtomicPtr<T>` is `Send` and `Sync` for every `T`'),
+  // pointers
+  row('std::ptr::NonNull', ['T'], 'no', 'no', '`NonNull` is a raw pointer: never `Send` or `Sync`'),
+  // owning containers
+  owns('std::boxed::Box', '`Box<T>` owns its `T`'),
+  owns('std::vec::Vec', '`Vec<T>` owns its elements'),
+  owns('std::collections::VecDeque', '`VecDeque<T>` owns its elements', { aliases: ['std::collections::vec_deque::VecDeque'] }),
+  owns('std::collections::LinkedList', '`LinkedList<T>` owns its elements', { aliases: ['std::collections::linked_list::LinkedList'] }),
+  owns('std::collections::BinaryHeap', '`BinaryHeap<T>` owns its elements', { aliases: ['std::collections::binary_heap::BinaryHeap'] }),
+  owns('std::collections::HashSet', '`HashSet<T>` owns its elements', { aliases: ['std::collections::hash_set::HashSet'] }),
+  owns('std::collections::BTreeSet', '`BTreeSet<T>` owns its elements', { aliases: ['std::collections::btree_set::BTreeSet'] }),
+  row('std::collections::HashMap', ['K', 'V'], ['K: Send', 'V: Send'], ['K: Sync', 'V: Sync'], '`HashMap<K, V>` owns its keys and values',
+    { aliases: ['std::collections::hash_map::HashMap'], sample: 'std::collections::HashMap<$T, $T>' }),
+  row('std::collections::BTreeMap', ['K', 'V'], ['K: Send', 'V: Send'], ['K: Sync', 'V: Sync'], '`BTreeMap<K, V>` owns its keys and values',
+    { aliases: ['std::collections::btree_map::BTreeMap'], sample: 'std::collections::BTreeMap<$T, $T>' }),
+  owns('std::option::Option', '`Option<T>` owns its `T`'),
+  row('std::result::Result', ['T', 'E'], ['T: Send', 'E: Send'], ['T: Sync', 'E: Sync'], '`Result<T, E>` owns its `T` or its `E`',
+    { sample: 'std::result::Result<$T, $T>' }),
+  owns('std::vec::IntoIter', '`vec::IntoIter<T>` owns the remaining elements'),
+  row('std::slice::Iter', ['T'], ['T: Sync'], ['T: Sync'], '`slice::Iter<T>` holds `&T`, so both need `T: Sync`', { sample: "std::slice::Iter<'static, $T>" }),
+  row('std::slice::IterMut', ['T'], ['T: Send'], ['T: Sync'], '`slice::IterMut<T>` holds `&mut T`', { sample: "std::slice::IterMut<'static, $T>" }),
+  // markers and wrappers
+  owns('std::marker::PhantomData', '`PhantomData<T>` is as `Send` and `Sync` as a `T` it pretends to own'),
+  plain('std::marker::PhantomPinned', '`PhantomPinned` only opts out of `Unpin`'),
+  owns('std::mem::ManuallyDrop', '`ManuallyDrop<T>` wraps a `T`'),
+  owns('std::mem::MaybeUninit', '`MaybeUninit<T>` may hold a `T`'),
+  owns('std::pin::Pin', '`Pin<P>` wraps its pointer `P`'),
+  owns('std::panic::AssertUnwindSafe', '`AssertUnwindSafe<T>` wraps a `T`'),
+  owns('std::num::Wrapping', '`Wrapping<T>` wraps a `T`'),
+  owns('std::cmp::Reverse', '`Reverse<T>` wraps a `T`'),
+  owns('std::ops::Range', '`Range<T>` holds two `T`'),
+  owns('std::ops::RangeInclusive', '`RangeInclusive<T>` holds two `T`'),
+  // std::thread and std::task
+  row('std::thread::JoinHandle', ['T'], 'yes', 'yes', '`JoinHandle<T>` is `Send` and `Sync` for every `T`'),
+  plain('std::thread::Thread', '`Thread` is a handle to a thread'),
+  plain('std::thread::ThreadId', '`ThreadId` is a number'),
+  row('std::thread::LocalKey', ['T'], 'yes', 'yes', '`LocalKey<T>` is `Send` and `Sync` for every `T`: each thread has its own value'),
+  plain('std::task::Waker', '`Waker` is `Send` and `Sync` by contract'),
+  row('std::task::Context', [], 'no', 'no', '`Context` is neither `Send` nor `Sync`', { sample: "std::task::Context<'static>" }),
+  row('std::task::RawWaker', [], 'no', 'no', '`RawWaker` holds a raw data pointer'),
+  // strings, paths, time, io, fs, net, process, env
+  plain('std::string::String', '`String` owns its bytes'),
+  plain('std::ffi::OsString', '`OsString` owns its bytes'),
+  plain('std::ffi::CString', '`CString` owns its bytes'),
+  plain('std::path::PathBuf', '`PathBuf` owns its bytes'),
+  plain('std::time::Duration', '`Duration` is plain data'),
+  plain('std::time::Instant', '`Instant` is plain data'),
+  plain('std::time::SystemTime', '`SystemTime` is plain data'),
+  plain('std::fs::File', '`File` is an owned file descriptor'),
+  plain('std::net::TcpStream', '`TcpStream` is an owned socket'),
+  plain('std::net::TcpListener', '`TcpListener` is an owned socket'),
+  plain('std::net::UdpSocket', '`UdpSocket` is an owned socket'),
+  plain('std::net::SocketAddr', '`SocketAddr` is plain data'),
+  plain('std::net::IpAddr', '`IpAddr` is plain data'),
+  plain('std::io::Stdout', '`Stdout` locks internally'),
+  plain('std::io::Stderr', '`Stderr` locks internally'),
+  plain('std::io::Stdin', '`Stdin` locks internally'),
+  row('std::io::StdoutLock', [], 'no', 'no', 'a `StdoutLock` holds a reentrant lock guard', { sample: "std::io::StdoutLock<'static>" }),
+  row('std::io::StdinLock', [], 'no', 'yes', 'a `StdinLock` holds a lock guard', { sample: "std::io::StdinLock<'static>" }),
+  plain('std::io::Error', '`io::Error` is `Send` and `Sync` by design'),
+  plain('std::process::Child', '`Child` owns its process handles'),
+  plain('std::process::ChildStdin', '`ChildStdin` is an owned pipe'),
+  plain('std::process::Command', '`Command` owns its arguments'),
+  row('std::env::Args', [], 'no', 'no', '`env::Args` holds a raw-pointer iterator'),
+  row('std::env::ArgsOs', [], 'no', 'no', '`env::ArgsOs` holds a raw-pointer iterator'),
+  row('std::env::Vars', [], 'no', 'no', '`env::Vars` holds a raw-pointer iterator'),
+  row('std::env::VarsOs', [], 'no', 'no', '`env::VarsOs` holds a raw-pointer iterator'),
+  plain('std::backtrace::Backtrace', '`Backtrace` is `Send` and `Sync` by design'),
+];
+
+/** Names usable without an import: the std prelude's types. */
+export const PRELUDE_TYPES: Readonly<Record<string, string>> = {
+  Box: 'std::boxed::Box',
+  Vec: 'std::vec::Vec',
+  String: 'std::string::String',
+  Option: 'std::option::Option',
+  Result: 'std::result::Result',
+};
+
+/** Primitive types: all Send and Sync. */
+export const PRIMITIVES = new Set([
+  'bool', 'char', 'str', 'u8', 'u16', 'u32', 'u64', 'u128', 'usize', 'i8', 'i16', 'i32', 'i64', 'i128', 'isize', 'f32', 'f64',
+]);
+
+/** Traits of std whose trait objects are not Send/Sync unless `+ Send` / `+ Sync` says so. */
+export const STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS = new Set([
+  'Fn', 'FnMut', 'FnOnce', 'Any', 'Error', 'Debug', 'Display', 'Iterator', 'DoubleEndedIterator', 'ExactSizeIterator',
+  'Future', 'Read', 'Write', 'BufRead', 'Seek', 'Hash', 'Hasher', 'Clone', 'Drop', 'AsRef', 'AsMut', 'Borrow', 'Deref',
+  'DerefMut', 'Default', 'PartialEq', 'Eq', 'PartialOrd', 'Ord', 'ToString', 'FromStr', 'Into', 'From', 'IntoIterator',
+  'Unpin', 'Copy', 'Sized', 'RefUnwindSafe', 'UnwindSafe', 'ToOwned', 'Extend', 'FromIterator', 'Stream',
+]);
+
+const byPath = new Map<string, KnownType>();
+for (const k of KNOWN_TYPES) {
+  byPath.set(k.path, k);
+  for (const a of k.aliases ?? []) byPath.set(a, k);
+}
+
+/** Looks a full path up, accepting `core::` / `alloc::` / `::std::` spellings. */
+export function lookupKnownType(path: string): KnownType | undefined {
+  const p = path.replace(/^::/, '').replace(/^(core|alloc)::/, 'std::');
+  return byPath.get(p);
+}
+
+/** True when some known type lives directly in module `modulePath` (for glob imports). */
+export function knownTypeInModule(modulePath: string, name: string): KnownType | undefined {
+  return lookupKnownType(`${modulePath}::${name}`);
+}
