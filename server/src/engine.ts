@@ -1,6 +1,15 @@
 // The analysis engine's one entry point: text in, verdicts and findings out. Knows nothing of
-// LSP; the server, the CLI and the tests all call it the same way.
-import type { FileAnalysis } from './model/report';
+// LSP; the server, the CLI and the tests all call it the same way. The layers, in order:
+// parse (syntax/) -> items (model/lower.ts) -> names and types (model/resolve.ts) -> the solver
+// (traits/infer.ts) -> rules (features/rules/).
+import type { FileAnalysis, Finding, TypeReport } from './model/report';
+import { createRustParser, countSyntaxErrors, type SyntaxTree } from './syntax/parser';
+import { lowerFile } from './model/lower';
+import { solve } from './traits/infer';
+import { buildContext, nodeRange, type Rule } from './features/rules/context';
+import { missingSafetyComment } from './features/rules/missing-safety-comment';
+import { riskyField } from './features/rules/risky-field';
+import { missingBound } from './features/rules/missing-bound';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-rust.wasm. */
@@ -8,11 +17,45 @@ export interface EngineOptions {
 }
 
 export interface Engine {
-  /** Never throws: broken Rust gives partial results and `unknown` verdicts. */
+  /**
+   * Broken Rust gives partial results and `unknown` verdicts, never an exception; an exception
+   * means a bug of ours, which the server and the CLI log without stopping.
+   */
   analyze(text: string): FileAnalysis;
 }
 
-export async function createEngine(_options: EngineOptions): Promise<Engine> {
-  // Stub until the engine lands: every caller can be built against this contract now.
-  return { analyze: () => ({ types: [], findings: [], syntaxErrors: 0 }) };
+export const RULES: readonly Rule[] = [missingSafetyComment, riskyField, missingBound];
+
+export async function createEngine(options: EngineOptions): Promise<Engine> {
+  const parser = await createRustParser(options.wasmDir);
+  return {
+    analyze(text) {
+      const tree: SyntaxTree = parser.parse(text);
+      try {
+        return analyzeTree(tree, text);
+      } finally {
+        tree.delete();
+      }
+    },
+  };
+}
+
+export function analyzeTree(tree: SyntaxTree, text: string): FileAnalysis {
+  const root = tree.rootNode;
+  const items = lowerFile(root);
+  const solution = solve(items);
+  const types: TypeReport[] = items.types.map((def) => ({
+    name: def.name,
+    path: def.path,
+    kind: def.kind,
+    nameRange: nodeRange(def.nameNode),
+    range: nodeRange(def.node),
+    params: def.generics.params.map((p) => p.name),
+    send: solution.verdict(def, 'Send'),
+    sync: solution.verdict(def, 'Sync'),
+  }));
+  const ctx = buildContext(text, items, solution);
+  const findings: Finding[] = RULES.flatMap((rule) => rule(ctx));
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { types, findings, syntaxErrors: countSyntaxErrors(root) };
 }

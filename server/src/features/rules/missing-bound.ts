@@ -1,0 +1,120 @@
+// missing-bound: a generic `unsafe impl Send/Sync` that lets a parameter cross threads without
+// the bound it needs. What each field needs of a parameter `T`:
+// - held by value, in `Box`/`Vec`/..., or behind an owning pointer (`*mut T`, `NonNull<T>`):
+//   `Send` needs `T: Send`, `Sync` needs `T: Sync`;
+// - behind `*const T`: `Send` is satisfied by `T: Send` or `T: Sync` (owned or borrowed);
+// - behind `&T`: `T: Sync` for both; behind `&mut T`: as by value;
+// - in a cell (`UnsafeCell<T>`, `Cell<T>`, ...), the shape of a lock: `Sync` needs `T: Send`;
+// - in `PhantomData<T>` only: nothing (a marker, flagged only by noisy checkers).
+// The fix adds the bound to the impl's generics (insertion only; an existing `where` clause for
+// the parameter gets it instead).
+import type { SyntaxNode } from '../../syntax/parser';
+import type { AutoTrait, Finding, Insertion } from '../../model/report';
+import type { Ty } from '../../model/resolve';
+import type { Solution } from '../../traits/infer';
+import type { Rule, UnsafeImpl } from './context';
+
+interface Need {
+  param: string;
+  /** Any one of these bounds is enough. */
+  options: AutoTrait[];
+  how: string;
+}
+
+const CELLS = new Set(['std::cell::Cell', 'std::cell::RefCell', 'std::cell::UnsafeCell', 'std::cell::OnceCell']);
+
+function needs(ty: Ty, trait: AutoTrait, solution: Solution, how: string, depth = 0): Need[] {
+  if (depth > 20) return [];
+  const rec = (t: Ty, tr: AutoTrait, h = how) => needs(t, tr, solution, h, depth + 1);
+  switch (ty.k) {
+    case 'param':
+      return [{ param: ty.name, options: [trait], how }];
+    case 'ptr': {
+      const inner = rec(ty.inner, trait, `holds a \`${ty.inner.text}\` behind \`${ty.text}\``);
+      return ty.mut || trait === 'Sync' ? inner : inner.map((n) => ({ ...n, options: [...new Set<AutoTrait>([...n.options, 'Sync'])] }));
+    }
+    case 'ref':
+      return rec(ty.inner, trait === 'Send' && ty.mut ? 'Send' : 'Sync', `gives access to \`${ty.inner.text}\` through \`${ty.text}\``);
+    case 'seq':
+      return rec(ty.inner, trait);
+    case 'tuple':
+      return ty.elems.flatMap((e) => rec(e, trait));
+    case 'known': {
+      const path = ty.known.path;
+      const arg = ty.args[0];
+      if (path === 'std::marker::PhantomData') return [];
+      if (path === 'std::ptr::NonNull') return arg ? rec(arg, trait, `holds a \`${arg.text}\` behind \`${ty.text}\``) : [];
+      if (CELLS.has(path)) return arg ? rec(arg, 'Send', `holds a \`${arg.text}\` in \`${ty.text}\`, which threads sharing it can replace`) : [];
+      if (path === 'std::rc::Rc' || path === 'std::rc::Weak') return arg ? [...rec(arg, 'Send'), ...rec(arg, 'Sync')] : [];
+      const rule = ty.known[trait === 'Send' ? 'send' : 'sync'];
+      if (typeof rule === 'string') return [];
+      return rule.flatMap((a) => {
+        const [p, t] = a.split(': ');
+        const a2 = ty.args[ty.known.params.indexOf(p)];
+        return a2 ? rec(a2, t as AutoTrait) : [];
+      });
+    }
+    case 'adt': {
+      const v = solution.verdict(ty.def, trait);
+      if (v.status !== 'conditional') return [];
+      return v.requires.flatMap((a) => {
+        const m = /^(\w+): (Send|Sync)$/.exec(a);
+        const arg = m ? ty.args.get(m[1]) : undefined;
+        return arg && m ? rec(arg, m[2] as AutoTrait) : [];
+      });
+    }
+    default:
+      return [];
+  }
+}
+
+export const missingBound: Rule = (ctx) => {
+  const findings: Finding[] = [];
+  for (const u of ctx.unsafeImpls) {
+    const m = u.manual;
+    if (!m || !u.def || m.rename.size === 0) continue;
+    const toImplParam = new Map([...m.rename].map(([implName, defName]) => [defName, implName]));
+    const missing = new Map<string, { trait: AutoTrait; field: string; ty: string; how: string }>();
+    for (const { name, ty } of ctx.solution.fieldTypes(u.def)) {
+      for (const n of needs(ty, u.trait, ctx.solution, `holds a \`${ty.text}\``)) {
+        if (!toImplParam.has(n.param)) continue;
+        if (n.options.some((o) => m.provided.has(`${n.param}: ${o}`))) continue;
+        if (!missing.has(n.param)) missing.set(n.param, { trait: n.options[0], field: name, ty: ty.text, how: n.how });
+      }
+    }
+    if (missing.size === 0) continue;
+    const parts = [...missing].map(([param, w]) => {
+      const implParam = toImplParam.get(param)!;
+      return { implParam, trait: w.trait, text: `\`${implParam}: ${w.trait}\` (field \`${w.field}: ${w.ty}\` ${w.how})` };
+    });
+    const verb = u.trait === 'Send' ? 'sent to another thread' : 'shared between threads';
+    findings.push({
+      code: 'missing-bound',
+      severity: 'warning',
+      message: `\`unsafe impl ${u.trait} for ${u.impl.typeNode.text}\` needs ${parts.map((p) => p.text).join(', ')}: without it, a \`${u.def.name}\` of a non-thread-safe type can be ${verb}`,
+      range: u.range,
+      typePath: u.def.path,
+      fixes: [{
+        title: `Add ${parts.map((p) => `\`${p.implParam}: ${p.trait}\``).join(', ')} to the impl`,
+        insertions: parts.map((p) => boundInsertion(u, p.implParam, p.trait)).filter((x): x is Insertion => x !== undefined),
+      }].filter((f) => f.insertions.length === parts.length),
+    });
+  }
+  return findings;
+};
+
+/** `T` -> `T: Send`, `T: Clone` -> `T: Clone + Send`, or the same on the parameter's where predicate. */
+function boundInsertion(u: UnsafeImpl, implParam: string, trait: AutoTrait): Insertion | undefined {
+  const p = u.impl.generics.params.find((x) => x.name === implParam);
+  if (!p) return undefined;
+  const pred = u.impl.generics.where.find((w) => w.left.text === implParam && w.bounds.length > 0);
+  if (p.bounds.length === 0 && pred) return after(pred.bounds[pred.bounds.length - 1], ` + ${trait}`);
+  const nameNode: SyntaxNode | null = p.node.childForFieldName('name') ?? p.node;
+  const boundsNode = p.node.childForFieldName('bounds');
+  if (boundsNode) return after(boundsNode, ` + ${trait}`);
+  return after(nameNode, `: ${trait}`);
+}
+
+function after(node: SyntaxNode, text: string): Insertion {
+  return { position: { line: node.endPosition.row, character: node.endPosition.column }, text };
+}

@@ -1,0 +1,35 @@
+// risky-field: the fields that make an `unsafe impl Send/Sync` a promise only a human can check:
+// each field whose own type is not Send (Sync), by the compiler's rule (raw pointers, `NonNull`,
+// `UnsafeCell`, `Cell`, `RefCell`, `Rc`, `&T` of a non-Sync `T`, guards...). A field the impl's
+// SAFETY comment names is taken as explained.
+import type { Finding } from '../../model/report';
+import { renderChain } from '../../traits/infer';
+import { commentNamesField, type Rule } from './context';
+
+export const riskyField: Rule = (ctx) => {
+  const findings: Finding[] = [];
+  for (const u of ctx.unsafeImpls) {
+    if (!u.def) continue;
+    const risky = ctx.solution
+      .fieldValues(u.def, u.trait)
+      .filter((f) => f.value.status === 'no')
+      .filter((f) => !(u.safety.found && commentNamesField(u.safety.text, f.field)));
+    if (risky.length === 0) continue;
+    const why = risky.map((f) => {
+      const leaf = f.value.reasons[0] ? renderChain(f.value.reasons[0], true) : `\`${f.ty.text}\` is not \`${u.trait}\``;
+      return `field \`${f.field}: ${f.ty.text}\` (${leaf})`;
+    });
+    const explain = u.safety.found
+      ? `the SAFETY comment does not mention ${risky.length === 1 ? 'it' : 'them'}`
+      : 'explain each in a SAFETY comment';
+    findings.push({
+      code: 'risky-field',
+      severity: 'warning',
+      message: `\`unsafe impl ${u.trait} for ${u.def.name}\` overrides the compiler for ${why.join(', ')}; ${explain}`,
+      range: u.range,
+      typePath: u.def.path,
+      fixes: [],
+    });
+  }
+  return findings;
+};

@@ -1,0 +1,372 @@
+// The only place tree-sitter nodes become model data: one pass over a file's tree collects its
+// scopes (the crate root, inline `mod`s, function bodies), and in each the items that matter to
+// Send/Sync: structs, enums, unions, type aliases, traits, `use`s and `impl Send/Sync` blocks.
+// Type expressions stay syntax nodes here; resolve.ts turns them into types on demand.
+import { fieldChildren, isComment, namedChildren, type SyntaxNode } from '../syntax/parser';
+import type { TypeKind } from './report';
+
+export interface GenericParam {
+  name: string;
+  kind: 'lifetime' | 'type' | 'const';
+  /** The declared bounds (`T: Send + Clone`): trait nodes; lifetimes and `?Sized` left out. */
+  bounds: SyntaxNode[];
+  /** The default type (`T = u8`) or const value. */
+  defaultNode?: SyntaxNode;
+  node: SyntaxNode;
+}
+
+export interface WherePredicate {
+  left: SyntaxNode;
+  bounds: SyntaxNode[];
+  node: SyntaxNode;
+}
+
+export interface Generics {
+  params: GenericParam[];
+  where: WherePredicate[];
+  /** The `<...>` node, where a fix can add a bound. */
+  node?: SyntaxNode;
+  whereNode?: SyntaxNode;
+}
+
+export interface FieldDef {
+  /** `x`, `0`, or for enum variants `Variant.x` / `Variant.0`. */
+  name: string;
+  typeNode: SyntaxNode;
+}
+
+export interface TypeDef {
+  name: string;
+  kind: TypeKind;
+  /** `a::b::Foo`: the inline-module path (function bodies add nothing). */
+  path: string;
+  node: SyntaxNode;
+  nameNode: SyntaxNode;
+  scope: Scope;
+  generics: Generics;
+  fields: FieldDef[];
+}
+
+export interface AliasDef {
+  name: string;
+  scope: Scope;
+  generics: Generics;
+  typeNode?: SyntaxNode;
+}
+
+export interface TraitDef {
+  name: string;
+  scope: Scope;
+  /** `trait Job: Send + Other`: the supertrait nodes. */
+  supertraits: SyntaxNode[];
+}
+
+export interface ImplDef {
+  node: SyntaxNode;
+  scope: Scope;
+  unsafe: boolean;
+  negative: boolean;
+  traitNode: SyntaxNode;
+  typeNode: SyntaxNode;
+  generics: Generics;
+}
+
+export interface Scope {
+  kind: 'module' | 'block';
+  /** Module path segments (blocks keep their module's path). */
+  path: string[];
+  parent?: Scope;
+  /** The nearest enclosing module (itself for modules): what `self::` names. */
+  module: Scope;
+  types: Map<string, TypeDef>;
+  aliases: Map<string, AliasDef>;
+  traits: Map<string, TraitDef>;
+  mods: Map<string, Scope>;
+  /** `mod foo;`: a module whose body is in another file. */
+  outOfFileMods: Set<string>;
+  /** `use a::b as c` -> c => [a, b]. */
+  imports: Map<string, string[]>;
+  /** `use a::b::*` -> [a, b]. */
+  globs: string[][];
+  /** `extern crate foo as bar` -> bar => foo. */
+  externCrates: Map<string, string>;
+}
+
+export interface FileItems {
+  root: Scope;
+  types: TypeDef[];
+  impls: ImplDef[];
+}
+
+function newScope(kind: Scope['kind'], path: string[], parent?: Scope): Scope {
+  const scope = {
+    kind,
+    path,
+    parent,
+    types: new Map(),
+    aliases: new Map(),
+    traits: new Map(),
+    mods: new Map(),
+    outOfFileMods: new Set(),
+    imports: new Map(),
+    globs: [],
+    externCrates: new Map(),
+  } as unknown as Scope;
+  scope.module = kind === 'module' ? scope : parent!.module;
+  return scope;
+}
+
+const TYPE_ITEMS: Record<string, TypeKind> = { struct_item: 'struct', enum_item: 'enum', union_item: 'union' };
+
+/** Collects the items of a whole file. Never throws on broken syntax: what does not parse is skipped. */
+export function lowerFile(root: SyntaxNode): FileItems {
+  const out: FileItems = { root: newScope('module', []), types: [], impls: [] };
+  lowerItems(root, out.root, out);
+  return out;
+}
+
+function lowerItems(container: SyntaxNode, scope: Scope, out: FileItems): void {
+  for (const node of namedChildren(container)) lowerItem(node, scope, out);
+}
+
+function lowerItem(node: SyntaxNode, scope: Scope, out: FileItems): void {
+  const kind = TYPE_ITEMS[node.type];
+  if (kind) {
+    const def = lowerTypeDef(node, kind, scope);
+    if (def) {
+      if (!scope.types.has(def.name)) scope.types.set(def.name, def);
+      out.types.push(def);
+    }
+    // Items inside expressions (array lengths, enum discriminants) are too rare to chase.
+    return;
+  }
+  switch (node.type) {
+    case 'mod_item': {
+      const name = node.childForFieldName('name')?.text;
+      const body = node.childForFieldName('body');
+      if (!name) return;
+      if (!body) {
+        scope.outOfFileMods.add(name);
+        return;
+      }
+      const child = newScope('module', [...scope.module.path, name], scope);
+      scope.mods.set(name, child);
+      lowerItems(body, child, out);
+      return;
+    }
+    case 'type_item': {
+      const name = node.childForFieldName('name')?.text;
+      if (name) scope.aliases.set(name, { name, scope, generics: lowerGenerics(node), typeNode: node.childForFieldName('type') ?? undefined });
+      return;
+    }
+    case 'trait_item': {
+      const name = node.childForFieldName('name')?.text;
+      const bounds = node.childForFieldName('bounds');
+      if (name) scope.traits.set(name, { name, scope, supertraits: bounds ? traitBoundNodes(bounds) : [] });
+      lowerBodies(node, scope, out);
+      return;
+    }
+    case 'use_declaration': {
+      const arg = node.childForFieldName('argument');
+      if (arg) lowerUseTree(arg, [], scope);
+      return;
+    }
+    case 'extern_crate_declaration': {
+      const name = node.childForFieldName('name')?.text;
+      const alias = node.childForFieldName('alias')?.text;
+      if (name) scope.externCrates.set(alias ?? name, name);
+      return;
+    }
+    case 'impl_item': {
+      const traitNode = node.childForFieldName('trait');
+      const typeNode = node.childForFieldName('type');
+      if (traitNode && typeNode) {
+        out.impls.push({
+          node,
+          scope,
+          unsafe: node.children.some((c) => c?.type === 'unsafe'),
+          negative: node.children.some((c) => c?.type === '!'),
+          traitNode,
+          typeNode,
+          generics: lowerGenerics(node),
+        });
+      }
+      lowerBodies(node, scope, out);
+      return;
+    }
+    case 'function_item':
+    case 'const_item':
+    case 'static_item':
+      lowerBodies(node, scope, out);
+      return;
+    default:
+      // ERROR nodes, macro invocations and the like: their item-looking children still count,
+      // so that a half-typed item does not hide the types declared after it.
+      if (node.type === 'ERROR') lowerItems(node, scope, out);
+  }
+}
+
+/** Function bodies (also inside impl and trait blocks) open block scopes that may declare items. */
+function lowerBodies(node: SyntaxNode, scope: Scope, out: FileItems): void {
+  const body = node.childForFieldName('body') ?? node.childForFieldName('value');
+  if (!body) return;
+  if (body.type === 'declaration_list') {
+    lowerItems(body, scope, out);
+    return;
+  }
+  lowerBlock(body, scope, out);
+}
+
+function lowerBlock(node: SyntaxNode, scope: Scope, out: FileItems): void {
+  let block: Scope | undefined;
+  for (const child of namedChildren(node)) {
+    if (TYPE_ITEMS[child.type] || ITEM_TYPES.has(child.type)) {
+      block ??= newScope('block', scope.module.path, scope);
+      lowerItem(child, block, out);
+    } else if (child.namedChildCount > 0) {
+      lowerBlock(child, block ?? scope, out);
+    }
+  }
+}
+
+const ITEM_TYPES = new Set(['mod_item', 'type_item', 'trait_item', 'use_declaration', 'impl_item', 'function_item', 'extern_crate_declaration']);
+
+function lowerTypeDef(node: SyntaxNode, kind: TypeKind, scope: Scope): TypeDef | undefined {
+  const nameNode = node.childForFieldName('name');
+  if (!nameNode || nameNode.text === '') return undefined;
+  const fields: FieldDef[] = [];
+  const body = node.childForFieldName('body');
+  if (body) {
+    if (body.type === 'enum_variant_list') {
+      for (const variant of namedChildren(body)) {
+        if (variant.type !== 'enum_variant') continue;
+        const vname = variant.childForFieldName('name')?.text ?? '?';
+        const vbody = variant.childForFieldName('body');
+        if (vbody) fields.push(...lowerFields(vbody, `${vname}.`));
+      }
+    } else {
+      fields.push(...lowerFields(body, ''));
+    }
+  }
+  const generics = lowerGenerics(node);
+  // `struct S<T>(T) where T: Send;`: the where clause follows the tuple body.
+  return {
+    name: nameNode.text,
+    kind,
+    path: [...scope.module.path, nameNode.text].join('::'),
+    node,
+    nameNode,
+    scope,
+    generics,
+    fields,
+  };
+}
+
+function lowerFields(body: SyntaxNode, prefix: string): FieldDef[] {
+  const fields: FieldDef[] = [];
+  if (body.type === 'field_declaration_list') {
+    for (const f of namedChildren(body)) {
+      if (f.type !== 'field_declaration') continue;
+      const name = f.childForFieldName('name')?.text;
+      const typeNode = f.childForFieldName('type');
+      if (name && typeNode) fields.push({ name: prefix + name, typeNode });
+    }
+  } else if (body.type === 'ordered_field_declaration_list') {
+    fieldChildren(body, 'type').forEach((typeNode, i) => fields.push({ name: `${prefix}${i}`, typeNode }));
+  }
+  return fields;
+}
+
+export function lowerGenerics(node: SyntaxNode): Generics {
+  const generics: Generics = { params: [], where: [] };
+  const tp = node.childForFieldName('type_parameters');
+  if (tp) {
+    generics.node = tp;
+    for (const p of namedChildren(tp)) {
+      if (p.type === 'lifetime_parameter' || p.type === 'lifetime') {
+        const name = (p.childForFieldName('name') ?? p).text;
+        generics.params.push({ name, kind: 'lifetime', bounds: [], node: p });
+      } else if (p.type === 'type_parameter' || p.type === 'type_identifier') {
+        const name = (p.childForFieldName('name') ?? p).text;
+        const bounds = p.childForFieldName('bounds');
+        generics.params.push({
+          name,
+          kind: 'type',
+          bounds: bounds ? traitBoundNodes(bounds) : [],
+          defaultNode: p.childForFieldName('default_type') ?? p.childForFieldName('default') ?? undefined,
+          node: p,
+        });
+      } else if (p.type === 'const_parameter') {
+        const name = p.childForFieldName('name')?.text ?? '?';
+        generics.params.push({ name, kind: 'const', bounds: [], defaultNode: p.childForFieldName('value') ?? undefined, node: p });
+      }
+    }
+  }
+  const where = node.namedChildren.find((c) => c?.type === 'where_clause') ?? undefined;
+  if (where) {
+    generics.whereNode = where;
+    for (const pred of namedChildren(where)) {
+      if (pred.type !== 'where_predicate') continue;
+      const left = pred.childForFieldName('left');
+      const bounds = pred.childForFieldName('bounds');
+      if (left) generics.where.push({ left, bounds: bounds ? traitBoundNodes(bounds) : [], node: pred });
+    }
+  }
+  return generics;
+}
+
+/** The trait nodes of a `trait_bounds` list: lifetimes and `?Sized` left out. */
+function traitBoundNodes(bounds: SyntaxNode): SyntaxNode[] {
+  return namedChildren(bounds).filter((b) => b.type !== 'lifetime' && b.type !== 'removed_trait_bound');
+}
+
+/** Flattens a `use` tree into the scope's imports and globs. */
+function lowerUseTree(node: SyntaxNode, prefix: string[], scope: Scope): void {
+  switch (node.type) {
+    case 'use_as_clause': {
+      const path = node.childForFieldName('path');
+      const alias = node.childForFieldName('alias')?.text;
+      if (path && alias && alias !== '_') scope.imports.set(alias, [...prefix, ...pathSegments(path)]);
+      return;
+    }
+    case 'use_wildcard': {
+      const path = namedChildren(node)[0];
+      scope.globs.push(path ? [...prefix, ...pathSegments(path)] : prefix);
+      return;
+    }
+    case 'scoped_use_list': {
+      const path = node.childForFieldName('path');
+      const list = node.childForFieldName('list');
+      const next = path ? [...prefix, ...pathSegments(path)] : prefix;
+      if (list) for (const item of namedChildren(list)) lowerUseTree(item, next, scope);
+      return;
+    }
+    case 'use_list':
+      for (const item of namedChildren(node)) lowerUseTree(item, prefix, scope);
+      return;
+    case 'self':
+      if (prefix.length > 0) scope.imports.set(prefix[prefix.length - 1], prefix);
+      return;
+    default: {
+      const segments = [...prefix, ...pathSegments(node)];
+      const last = segments[segments.length - 1];
+      if (last && last !== 'self') scope.imports.set(last, segments);
+      else if (last === 'self' && segments.length > 1) scope.imports.set(segments[segments.length - 2], segments.slice(0, -1));
+    }
+  }
+}
+
+/** `a::b::C` as segments; a leading `::` is dropped (extern crate names resolve the same). */
+export function pathSegments(node: SyntaxNode): string[] {
+  if (node.type === 'scoped_identifier' || node.type === 'scoped_type_identifier') {
+    const path = node.childForFieldName('path');
+    const name = node.childForFieldName('name');
+    return [...(path ? pathSegments(path) : []), ...(name ? [name.text] : [])];
+  }
+  return [node.text];
+}
+
+/** True when `node` is a comment or attribute: trivia between items. */
+export function isTrivia(node: SyntaxNode): boolean {
+  return isComment(node) || node.type === 'attribute_item' || node.type === 'inner_attribute_item';
+}

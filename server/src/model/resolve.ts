@@ -1,0 +1,351 @@
+// Names to items, and type expressions to types. A path resolves the way rustc resolves it within
+// one file: function-body items, then the module's own items, `use`s and glob imports, then the
+// extern prelude (`std`, `core`, `alloc`, crates) and the std prelude. Modules do not see their
+// parent's names. What cannot be seen from this file resolves to `unknown` with a reason.
+import { lookupKnownType, PRELUDE_TYPES, PRIMITIVES, STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS, type KnownType } from '../traits/known-types';
+import { namedChildren, type SyntaxNode } from '../syntax/parser';
+import { pathSegments, type AliasDef, type Scope, type TraitDef, type TypeDef } from './lower';
+
+export type Item =
+  | { kind: 'type'; def: TypeDef }
+  | { kind: 'alias'; def: AliasDef }
+  | { kind: 'trait'; def: TraitDef }
+  | { kind: 'mod'; scope: Scope }
+  | { kind: 'std'; path: string[] }
+  | { kind: 'known'; known: KnownType }
+  | { kind: 'extern'; crate: string }
+  | { kind: 'none'; reason: string };
+
+/** A resolved type. `text` is how the source wrote it, for messages. */
+export type Ty = { text: string } & (
+  | { k: 'param'; name: string }
+  | { k: 'adt'; def: TypeDef; args: Map<string, Ty> }
+  | { k: 'known'; known: KnownType; args: Ty[]; extra: Ty[] }
+  | { k: 'plain' }
+  | { k: 'ref'; mut: boolean; inner: Ty }
+  | { k: 'ptr'; mut: boolean; inner: Ty }
+  | { k: 'seq'; inner: Ty }
+  | { k: 'tuple'; elems: Ty[] }
+  | { k: 'dyn'; send: TraitFact; sync: TraitFact }
+  | { k: 'unknown'; reason: string }
+);
+
+/** What a trait object's bounds say about one auto trait. */
+export type TraitFact = { holds: true } | { holds: false; why: string } | { holds: 'unknown'; why: string };
+
+const STD_ROOTS = new Set(['std', 'core', 'alloc']);
+const MAX_DEPTH = 40;
+
+export class Resolver {
+  private readonly busy = new Set<string>();
+
+  constructor(private readonly root: Scope) {}
+
+  /** Resolves a path as written in `scope`. */
+  resolvePath(scope: Scope, segments: string[]): Item {
+    if (segments.length === 0) return { kind: 'none', reason: 'empty path' };
+    let item = this.resolveFirst(scope, segments[0]);
+    for (const seg of segments.slice(1)) {
+      item = this.member(item, seg);
+      if (item.kind === 'none' || item.kind === 'extern') break;
+    }
+    return item;
+  }
+
+  private resolveFirst(scope: Scope, name: string): Item {
+    if (name === 'crate') return { kind: 'mod', scope: this.root };
+    if (name === 'self') return { kind: 'mod', scope: scope.module };
+    if (name === 'super') {
+      const parent = scope.module.parent?.module;
+      return parent ? { kind: 'mod', scope: parent } : { kind: 'none', reason: '`super` at the crate root' };
+    }
+    return this.lookup(scope, name);
+  }
+
+  /** `name` as a single-segment path in `scope`, with everything in scope there. */
+  lookup(scope: Scope, name: string): Item {
+    for (let s: Scope | undefined = scope; s; s = s.kind === 'block' ? s.parent : undefined) {
+      const found = this.lookupIn(s, name, true);
+      if (found) return found;
+    }
+    if (STD_ROOTS.has(name)) return { kind: 'std', path: ['std'] };
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const ext = s.externCrates.get(name);
+      if (ext !== undefined) return STD_ROOTS.has(ext) ? { kind: 'std', path: ['std'] } : { kind: 'extern', crate: ext };
+    }
+    const prelude = PRELUDE_TYPES[name];
+    if (prelude) return { kind: 'known', known: lookupKnownType(prelude)! };
+    if (/^[a-z_][a-z0-9_]*$/.test(name)) return { kind: 'extern', crate: name };
+    return { kind: 'none', reason: `\`${name}\` is not declared or imported in this file` };
+  }
+
+  /** The items a module itself declares or imports (what `mod::name` and glob imports see). */
+  private lookupIn(scope: Scope, name: string, withGlobs: boolean): Item | undefined {
+    const def = scope.types.get(name);
+    if (def) return { kind: 'type', def };
+    const alias = scope.aliases.get(name);
+    if (alias) return { kind: 'alias', def: alias };
+    const trait = scope.traits.get(name);
+    if (trait) return { kind: 'trait', def: trait };
+    const mod = scope.mods.get(name);
+    if (mod) return { kind: 'mod', scope: mod };
+    if (scope.outOfFileMods.has(name)) {
+      return { kind: 'none', reason: `module \`${name}\` is declared in another file, which this analysis does not read` };
+    }
+    const imported = scope.imports.get(name);
+    if (imported) return this.guarded(`import ${scope.path.join('::')} ${name}`, () => this.resolvePath(scope, imported));
+    if (!withGlobs) return undefined;
+    for (const glob of scope.globs) {
+      const found = this.guarded(`glob ${scope.path.join('::')} ${glob.join('::')} ${name}`, () => {
+        const target = this.resolvePath(scope, glob);
+        if (target.kind === 'mod') return this.lookupIn(target.scope, name, true);
+        if (target.kind === 'std') {
+          const known = lookupKnownType([...target.path, name].join('::'));
+          return known ? { kind: 'known', known } : undefined;
+        }
+        return undefined;
+      });
+      if (found && found.kind !== 'none') return found;
+      if (found === undefined) continue;
+    }
+    return undefined;
+  }
+
+  private guarded<T extends Item | undefined>(key: string, f: () => T): T | Item {
+    if (this.busy.has(key)) return { kind: 'none', reason: 'the imports form a cycle' };
+    this.busy.add(key);
+    try {
+      return f();
+    } finally {
+      this.busy.delete(key);
+    }
+  }
+
+  private member(item: Item, name: string): Item {
+    switch (item.kind) {
+      case 'mod':
+        return this.lookupIn(item.scope, name, true) ?? { kind: 'none', reason: `\`${name}\` is not declared in module \`${item.scope.path.join('::') || 'crate'}\`` };
+      case 'std': {
+        const path = [...item.path, name];
+        const known = lookupKnownType(path.join('::'));
+        return known ? { kind: 'known', known } : { kind: 'std', path };
+      }
+      case 'extern':
+        return item;
+      case 'none':
+        return item;
+      default:
+        return { kind: 'none', reason: `\`${name}\` is an associated item, which this analysis does not resolve` };
+    }
+  }
+
+  // ---- types ----
+
+  /**
+   * Lowers a type expression. `env` maps the generic parameters in scope to what they stand for
+   * (themselves inside a declaration; the arguments inside an expanded alias).
+   */
+  lowerType(node: SyntaxNode, scope: Scope, env: Map<string, Ty>, self?: Ty, depth = 0): Ty {
+    const text = node.text.replace(/\s+/g, ' ');
+    if (depth > MAX_DEPTH) return { k: 'unknown', text, reason: `\`${text}\` nests too deeply to follow` };
+    const recur = (n: SyntaxNode) => this.lowerType(n, scope, env, self, depth + 1);
+    switch (node.type) {
+      case 'primitive_type':
+        return PRIMITIVES.has(node.text) ? { k: 'plain', text } : { k: 'unknown', text, reason: `unknown primitive \`${text}\`` };
+      case 'unit_type':
+      case 'never_type':
+      case 'function_type':
+        if (node.type === 'function_type' && node.childForFieldName('trait')) return this.lowerDyn(node, scope, text);
+        return { k: 'plain', text };
+      case 'reference_type':
+      case 'pointer_type': {
+        const inner = node.childForFieldName('type');
+        const mut = node.namedChildren.some((c) => c?.type === 'mutable_specifier');
+        const innerTy: Ty = inner ? recur(inner) : { k: 'unknown', text: '?', reason: 'incomplete type' };
+        return node.type === 'reference_type' ? { k: 'ref', text, mut, inner: innerTy } : { k: 'ptr', text, mut, inner: innerTy };
+      }
+      case 'array_type':
+      case 'slice_type': {
+        const el = node.childForFieldName('element') ?? node.childForFieldName('type');
+        return el ? { k: 'seq', text, inner: recur(el) } : { k: 'unknown', text, reason: 'incomplete type' };
+      }
+      case 'tuple_type': {
+        const elems = namedChildren(node);
+        // `(dyn A + Sync)` parses as a one-element tuple of a bounded type: parentheses only.
+        const trailingComma = node.children.some((c, i) => c?.type === ',' && i === node.childCount - 2);
+        if (elems.length === 1 && !trailingComma) return recur(elems[0]);
+        return { k: 'tuple', text, elems: elems.map(recur) };
+      }
+      case 'dynamic_type':
+      case 'bounded_type':
+      case 'abstract_type':
+        return this.lowerDyn(node, scope, text);
+      case 'type_identifier': {
+        if (node.text === 'Self' && self) return self;
+        const param = env.get(node.text);
+        if (param) return param;
+        return this.instantiate(this.lookup(scope, node.text), [], text, scope, env, self, depth);
+      }
+      case 'scoped_type_identifier': {
+        const path = node.childForFieldName('path');
+        if (path && (path.type === 'bracketed_type' || path.type === 'generic_type')) {
+          return { k: 'unknown', text, reason: `\`${text}\` is an associated type, which depends on trait impls this analysis does not solve` };
+        }
+        const segments = pathSegments(node);
+        if (env.has(segments[0]) || segments[0] === 'Self') {
+          return { k: 'unknown', text, reason: `\`${text}\` is an associated type, which depends on trait impls this analysis does not solve` };
+        }
+        return this.instantiate(this.resolvePath(scope, segments), [], text, scope, env, self, depth);
+      }
+      case 'generic_type': {
+        const base = node.childForFieldName('type');
+        const argsNode = node.childForFieldName('type_arguments');
+        if (!base) return { k: 'unknown', text, reason: 'incomplete type' };
+        const args = argsNode
+          ? namedChildren(argsNode).filter((a) => a.type !== 'lifetime' && a.type !== 'type_binding' && a.type !== 'trait_bounds')
+          : [];
+        const segments = pathSegments(base);
+        if (base.type === 'scoped_type_identifier' && (env.has(segments[0]) || segments[0] === 'Self')) {
+          return { k: 'unknown', text, reason: `\`${text}\` is an associated type, which depends on trait impls this analysis does not solve` };
+        }
+        const item = base.type === 'type_identifier' ? this.lookup(scope, base.text) : this.resolvePath(scope, segments);
+        return this.instantiate(item, args, text, scope, env, self, depth);
+      }
+      case 'macro_invocation':
+        return { k: 'unknown', text, reason: `\`${text}\` is a macro; its expansion is not analysed` };
+      default:
+        return { k: 'unknown', text, reason: `\`${text}\` is not a type this analysis understands` };
+    }
+  }
+
+  /** An item used as a type, with its written arguments (lifetimes already left out). */
+  private instantiate(item: Item, argNodes: SyntaxNode[], text: string, scope: Scope, env: Map<string, Ty>, self: Ty | undefined, depth: number): Ty {
+    const lowerArg = (n: SyntaxNode) => this.lowerType(n, scope, env, self, depth + 1);
+    switch (item.kind) {
+      case 'type': {
+        const def = item.def;
+        const nonLifetime = def.generics.params.filter((p) => p.kind !== 'lifetime');
+        const args = new Map<string, Ty>();
+        const defEnv = new Map<string, Ty>();
+        for (const [i, p] of nonLifetime.entries()) {
+          if (p.kind === 'const') continue;
+          const argNode = argNodes[i];
+          let ty: Ty;
+          if (argNode) ty = lowerArg(argNode);
+          else if (p.defaultNode) ty = this.lowerType(p.defaultNode, def.scope, defEnv, undefined, depth + 1);
+          else ty = { k: 'unknown', text: p.name, reason: `\`${text}\` leaves \`${p.name}\` unspecified` };
+          args.set(p.name, ty);
+          defEnv.set(p.name, ty);
+        }
+        return { k: 'adt', text, def, args };
+      }
+      case 'alias': {
+        const alias = item.def;
+        if (!alias.typeNode) return { k: 'unknown', text, reason: `alias \`${alias.name}\` has no type` };
+        const aliasEnv = new Map<string, Ty>();
+        const params = alias.generics.params.filter((p) => p.kind !== 'lifetime');
+        for (const [i, p] of params.entries()) {
+          const argNode = argNodes[i];
+          if (argNode) aliasEnv.set(p.name, lowerArg(argNode));
+          else if (p.defaultNode) aliasEnv.set(p.name, this.lowerType(p.defaultNode, alias.scope, aliasEnv, undefined, depth + 1));
+          else aliasEnv.set(p.name, { k: 'unknown', text: p.name, reason: `\`${text}\` leaves \`${p.name}\` unspecified` });
+        }
+        const expanded = this.lowerType(alias.typeNode, alias.scope, aliasEnv, undefined, depth + 1);
+        return { ...expanded, text } as Ty;
+      }
+      case 'known': {
+        const known = item.known;
+        const args = argNodes.map(lowerArg);
+        return { k: 'known', text, known, args: args.slice(0, known.params.length), extra: args.slice(known.params.length) };
+      }
+      case 'std': {
+        const path = item.path.join('::');
+        return { k: 'unknown', text, reason: `\`${path}\` is not in this tool's table of std types` };
+      }
+      case 'extern':
+        return { k: 'unknown', text, reason: `\`${text}\` comes from crate \`${item.crate}\`, whose source this analysis does not read` };
+      case 'trait':
+        return { k: 'unknown', text, reason: `\`${text}\` names a trait; write \`dyn ${text}\`` };
+      case 'mod':
+        return { k: 'unknown', text, reason: `\`${text}\` names a module, not a type` };
+      case 'none':
+        return { k: 'unknown', text, reason: item.reason };
+    }
+  }
+
+  /** `dyn A + B + 'a`: Send/Sync when a bound or a supertrait says so, never otherwise. */
+  private lowerDyn(node: SyntaxNode, scope: Scope, text: string): Ty {
+    const traits: SyntaxNode[] = [];
+    const collect = (n: SyntaxNode) => {
+      switch (n.type) {
+        case 'bounded_type':
+        case 'dynamic_type':
+        case 'abstract_type':
+        case 'trait_bounds':
+        case 'tuple_type':
+          for (const c of namedChildren(n)) collect(c);
+          return;
+        case 'lifetime':
+        case 'removed_trait_bound':
+          return;
+        default:
+          traits.push(n);
+      }
+    };
+    if (node.type === 'function_type') traits.push(node);
+    else collect(node);
+    const facts = { Send: this.noFact('Send', text), Sync: this.noFact('Sync', text) } as Record<'Send' | 'Sync', TraitFact>;
+    for (const t of traits) {
+      const implied = this.traitImplies(t, scope, new Set());
+      for (const trait of ['Send', 'Sync'] as const) {
+        const f = implied[trait];
+        if (f === true) facts[trait] = { holds: true };
+        else if (f === 'unknown' && facts[trait].holds === false) facts[trait] = { holds: 'unknown', why: implied.why ?? `the supertraits of \`${t.text}\` are not known` };
+      }
+    }
+    return { k: 'dyn', text, send: facts.Send, sync: facts.Sync };
+  }
+
+  private noFact(trait: string, text: string): TraitFact {
+    return { holds: false, why: `\`${text}\` is not \`${trait}\`: no \`+ ${trait}\` bound or \`${trait}\` supertrait` };
+  }
+
+  /**
+   * Which auto traits a trait bound implies: `Send`/`Sync` themselves, local traits through their
+   * supertraits, std traits never, other crates' traits unknown.
+   */
+  traitImplies(node: SyntaxNode, scope: Scope, seen: Set<TraitDef>): { Send: boolean | 'unknown'; Sync: boolean | 'unknown'; why?: string } {
+    let n = node;
+    if (n.type === 'generic_type' || n.type === 'function_type') n = n.childForFieldName('type') ?? n.childForFieldName('trait') ?? n;
+    if (n.type === 'higher_ranked_trait_bound') {
+      const inner = n.childForFieldName('type');
+      if (inner) return this.traitImplies(inner, scope, seen);
+    }
+    if (n.type !== 'type_identifier' && n.type !== 'scoped_type_identifier') {
+      return { Send: 'unknown', Sync: 'unknown', why: `the bound \`${node.text}\` is not understood` };
+    }
+    const segments = pathSegments(n);
+    const last = segments[segments.length - 1];
+    const item = segments.length === 1 ? this.lookup(scope, last) : this.resolvePath(scope, segments);
+    if (item.kind === 'trait') {
+      const def = item.def;
+      if (seen.has(def)) return { Send: false, Sync: false };
+      seen.add(def);
+      const result: { Send: boolean | 'unknown'; Sync: boolean | 'unknown'; why?: string } = { Send: false, Sync: false };
+      for (const sup of def.supertraits) {
+        const r = this.traitImplies(sup, def.scope, seen);
+        for (const t of ['Send', 'Sync'] as const) {
+          if (r[t] === true) result[t] = true;
+          else if (r[t] === 'unknown' && result[t] === false) {
+            result[t] = 'unknown';
+            result.why = r.why;
+          }
+        }
+      }
+      return result;
+    }
+    const fromStd = item.kind === 'std' || (item.kind === 'none' && (last === 'Send' || last === 'Sync' || STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS.has(last)));
+    if (fromStd) return { Send: last === 'Send', Sync: last === 'Sync' };
+    return { Send: 'unknown', Sync: 'unknown', why: `\`${node.text}\` is a trait from another crate, whose supertraits this analysis does not read` };
+  }
+}

@@ -1,0 +1,394 @@
+// The auto-trait solver. The rules, as rustc applies them:
+//
+// 1. A struct, enum or union is Send (Sync) when every field's type is; a type with a manual
+//    `unsafe impl Send/Sync` or `impl !Send/!Sync` takes that impl's conditions instead.
+// 2. Primitives, `fn` pointers, `str` are both. Raw pointers are neither. `&T` is Send iff
+//    `T: Sync`, Sync iff `T: Sync`; `&mut T` is Send iff `T: Send`, Sync iff `T: Sync`. Arrays,
+//    slices and tuples are what their elements are. Std types follow the table in known-types.ts.
+//    `dyn Trait` is Send/Sync only through a `+ Send`/`+ Sync` bound or a supertrait.
+// 3. Generic parameters stay symbolic: a verdict is a set of atoms over the type's own parameters
+//    (`T: Send`), which hold exactly when the type is Send. Using a type substitutes its
+//    arguments into its atoms. Atoms that the declaration's own bounds guarantee are dropped.
+// 4. Cycles are coinductive: the solver starts from "every type is Send and Sync" and weakens
+//    verdicts until nothing changes (a greatest fixpoint), so a recursive type is Send unless
+//    something on the cycle is not.
+// 5. What cannot be seen (another crate's types, macros, associated types) is `unknown`, never a
+//    guess. `no` beats `unknown`: a type with one field that is surely not Send is not Send.
+import type { AutoTrait, Status, TraitVerdict } from '../model/report';
+import type { FileItems, ImplDef, TypeDef } from '../model/lower';
+import { Resolver, type Ty } from '../model/resolve';
+import { pathSegments } from '../model/lower';
+import { PRIMITIVES } from './known-types';
+
+/** One link of a reason chain: a field of a type. */
+export interface Step {
+  owner: string;
+  field: string;
+  ty: string;
+}
+
+/** Why something is not Send/Sync: the fields passed through, then the rule that decides. */
+export interface Chain {
+  steps: Step[];
+  leaf: string;
+}
+
+export interface Value {
+  status: 'yes' | 'cond' | 'unknown' | 'no';
+  /** `T: Send`, `T = u8`: all must hold (for `cond`). */
+  atoms: Set<string>;
+  reasons: Chain[];
+}
+
+const MAX_REASONS = 3;
+const MAX_STEPS = 8;
+export const AUTO_TRAITS: readonly AutoTrait[] = ['Send', 'Sync'];
+
+const YES: Value = { status: 'yes', atoms: new Set(), reasons: [] };
+const no = (leaf: string): Value => ({ status: 'no', atoms: new Set(), reasons: [{ steps: [], leaf }] });
+const unknown = (leaf: string): Value => ({ status: 'unknown', atoms: new Set(), reasons: [{ steps: [], leaf }] });
+const atom = (a: string): Value => ({ status: 'cond', atoms: new Set([a]), reasons: [] });
+
+function shortest(chains: Chain[]): Chain[] {
+  const seen = new Set<string>();
+  return chains
+    .filter((c) => c.steps.length <= MAX_STEPS)
+    .sort((a, b) => a.steps.length - b.steps.length)
+    .filter((c) => {
+      const key = renderChain(c, true);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    })
+    .slice(0, MAX_REASONS);
+}
+
+/** AND of verdicts: `no` wins, then `unknown`; conditions add up. */
+export function meet(values: Value[]): Value {
+  const nos = values.filter((v) => v.status === 'no');
+  if (nos.length) return { status: 'no', atoms: new Set(), reasons: shortest(nos.flatMap((v) => v.reasons)) };
+  const unknowns = values.filter((v) => v.status === 'unknown');
+  if (unknowns.length) return { status: 'unknown', atoms: new Set(), reasons: shortest(unknowns.flatMap((v) => v.reasons)) };
+  const atoms = new Set(values.flatMap((v) => [...v.atoms]));
+  return { status: atoms.size ? 'cond' : 'yes', atoms, reasons: [] };
+}
+
+function sameShape(a: Value, b: Value): boolean {
+  return a.status === b.status && a.atoms.size === b.atoms.size && [...a.atoms].every((x) => b.atoms.has(x));
+}
+
+/** `field \`cell: Cell<u8>\`` first, then `\`Inner.cell: Cell<u8>\`` for each type passed through. */
+export function renderChain(c: Chain, nested = false): string {
+  const parts = c.steps.map((s, i) => (i === 0 && !nested ? `field \`${s.field}: ${s.ty}\`` : `\`${s.owner}.${s.field}: ${s.ty}\``));
+  return parts.length ? `${parts.join(' → ')}: ${c.leaf}` : c.leaf;
+}
+
+const ATOM = /^([A-Za-z_][A-Za-z0-9_]*)(: | = )(.+)$/;
+
+function shortName(ty: Ty): string {
+  if (ty.k === 'known') return ty.known.path.split('::').pop()!;
+  return ty.text.replace(/<.*$/s, '');
+}
+
+/** A manual `unsafe impl Send/Sync` or `impl !Send/!Sync`, matched to the type it is for. */
+export interface ManualImpl {
+  impl: ImplDef;
+  def: TypeDef;
+  trait: AutoTrait;
+  negative: boolean;
+  /** The impl's own conditions, over the type's parameter names. */
+  value: Value;
+  /** Impl parameter name -> the type's parameter name it stands for. */
+  rename: Map<string, string>;
+  /** Atoms the impl requires or the declaration guarantees, over the type's parameter names. */
+  provided: Set<string>;
+}
+
+export interface Solution {
+  verdict(def: TypeDef, trait: AutoTrait): TraitVerdict;
+  /** The auto rule's verdict for each field, even when a manual impl replaces it. */
+  fieldValues(def: TypeDef, trait: AutoTrait): { field: string; ty: Ty; value: Value }[];
+  manualImpls: ManualImpl[];
+  resolver: Resolver;
+  /** Whether `ty` is `trait`, over the params of `def` (for rules that look at fields). */
+  holds(ty: Ty, trait: AutoTrait): Value;
+  fieldTypes(def: TypeDef): { name: string; ty: Ty }[];
+  implied(def: TypeDef): Set<string>;
+}
+
+export function solve(items: FileItems): Solution {
+  const resolver = new Resolver(items.root);
+  const fieldTypeCache = new Map<TypeDef, { name: string; ty: Ty }[]>();
+  const fieldTypes = (def: TypeDef) => {
+    let f = fieldTypeCache.get(def);
+    if (!f) {
+      const env = new Map<string, Ty>();
+      for (const p of def.generics.params) if (p.kind === 'type') env.set(p.name, { k: 'param', name: p.name, text: p.name });
+      const args = new Map([...env].filter(([name]) => def.generics.params.some((p) => p.name === name && p.kind === 'type')));
+      const self: Ty = { k: 'adt', def, args, text: 'Self' };
+      f = def.fields.map((field) => ({ name: field.name, ty: resolver.lowerType(field.typeNode, def.scope, env, self) }));
+      fieldTypeCache.set(def, f);
+    }
+    return f;
+  };
+
+  const impliedCache = new Map<TypeDef, Set<string>>();
+  const implied = (def: TypeDef) => {
+    let s = impliedCache.get(def);
+    if (!s) {
+      s = new Set<string>();
+      const addBounds = (param: string, bounds: import('../syntax/parser').SyntaxNode[]) => {
+        for (const b of bounds) {
+          const r = resolver.traitImplies(b, def.scope, new Set());
+          for (const t of AUTO_TRAITS) if (r[t] === true) s!.add(`${param}: ${t}`);
+        }
+      };
+      for (const p of def.generics.params) if (p.kind === 'type') addBounds(p.name, p.bounds);
+      for (const w of def.generics.where) {
+        if (w.left.type === 'type_identifier' && def.generics.params.some((p) => p.name === w.left.text)) addBounds(w.left.text, w.bounds);
+      }
+      impliedCache.set(def, s);
+    }
+    return s;
+  };
+
+  // ---- manual impls ----
+  const manualImpls: ManualImpl[] = [];
+  for (const impl of items.impls) {
+    const m = matchImpl(impl, resolver, implied);
+    if (m) manualImpls.push(m);
+  }
+  const manual = new Map<string, Value>();
+  const key = (def: TypeDef, trait: AutoTrait) => `${items.types.indexOf(def)}:${trait}`;
+  const manualSource = new Map<string, 'unsafe-impl' | 'negative-impl'>();
+  for (const def of items.types) {
+    for (const trait of AUTO_TRAITS) {
+      const impls = manualImpls.filter((m) => m.def === def && m.trait === trait);
+      if (impls.length === 0) continue;
+      const negative = impls.find((m) => m.negative);
+      let value: Value;
+      if (negative) value = negative.value;
+      else if (impls.length === 1) value = impls[0].value;
+      else if (impls.some((m) => m.value.status === 'yes')) value = YES;
+      else value = unknown(`\`${def.name}\` has ${impls.length} \`unsafe impl ${trait}\`s with different conditions; a verdict would be their OR`);
+      manual.set(key(def, trait), value);
+      manualSource.set(key(def, trait), negative ? 'negative-impl' : 'unsafe-impl');
+    }
+  }
+
+  // ---- the fixpoint ----
+  const table = new Map<string, Value>();
+  for (const def of items.types) for (const trait of AUTO_TRAITS) table.set(key(def, trait), manual.get(key(def, trait)) ?? YES);
+
+  const holds = (ty: Ty, trait: AutoTrait): Value => evaluate(ty, trait, (def, t) => table.get(key(def, t)) ?? unknown(`\`${def.name}\` is not analysed`));
+
+  const fieldValues = (def: TypeDef, trait: AutoTrait) => fieldTypes(def).map((f) => ({ field: f.name, ty: f.ty, value: holds(f.ty, trait) }));
+
+  const autoValue = (def: TypeDef, trait: AutoTrait): Value => {
+    const values = fieldValues(def, trait).map(({ field, ty, value }) => ({
+      ...value,
+      reasons: value.reasons.map((c) => ({ steps: [{ owner: def.name, field, ty: ty.text }, ...c.steps], leaf: c.leaf })),
+    }));
+    let v = meet(values);
+    if (v.status === 'cond') {
+      const drop = implied(def);
+      const atoms = new Set([...v.atoms].filter((a) => !drop.has(a)));
+      v = { status: atoms.size ? 'cond' : 'yes', atoms, reasons: [] };
+    }
+    if (v.status !== 'no' && def.node.hasError) {
+      v = unknown(`the declaration of \`${def.name}\` does not parse yet`);
+    }
+    return v;
+  };
+
+  let converged = false;
+  for (let round = 0; round < 500 && !converged; round++) {
+    converged = true;
+    for (const def of items.types) {
+      for (const trait of AUTO_TRAITS) {
+        const k = key(def, trait);
+        if (manual.has(k)) continue;
+        const v = autoValue(def, trait);
+        if (!sameShape(v, table.get(k)!)) converged = false;
+        table.set(k, v);
+      }
+    }
+  }
+  if (!converged) {
+    for (const def of items.types) for (const trait of AUTO_TRAITS) {
+      if (!manual.has(key(def, trait))) table.set(key(def, trait), unknown('the solver did not settle on these types'));
+    }
+  } else {
+    // One more pass so every reason chain is built from settled verdicts.
+    for (const def of items.types) for (const trait of AUTO_TRAITS) if (!manual.has(key(def, trait))) table.set(key(def, trait), autoValue(def, trait));
+  }
+
+  const paramOrder = (def: TypeDef) => def.generics.params.map((p) => p.name);
+  return {
+    resolver,
+    manualImpls,
+    holds,
+    fieldTypes,
+    implied,
+    fieldValues,
+    verdict(def, trait) {
+      const v = table.get(key(def, trait))!;
+      const source = manualSource.get(key(def, trait)) ?? 'auto';
+      return toVerdict(v, source, paramOrder(def));
+    },
+  };
+}
+
+function toVerdict(v: Value, source: TraitVerdict['source'], params: string[]): TraitVerdict {
+  const status: Status = v.status === 'cond' ? 'conditional' : v.status;
+  const order = (a: string) => {
+    const m = ATOM.exec(a);
+    const i = m ? params.indexOf(m[1]) : -1;
+    return (i < 0 ? params.length : i) * 4 + (a.endsWith(': Send') ? 0 : a.endsWith(': Sync') ? 1 : 2);
+  };
+  const requires = status === 'conditional' ? [...v.atoms].sort((a, b) => order(a) - order(b) || a.localeCompare(b)) : [];
+  let reasons = v.reasons.map((c) => renderChain(c));
+  if (status === 'conditional' && reasons.length === 0) reasons = [];
+  return { status, requires, source, reasons };
+}
+
+/** Whether `ty` is `trait`, given the current verdict of every user type. */
+function evaluate(ty: Ty, trait: AutoTrait, lookup: (def: TypeDef, trait: AutoTrait) => Value): Value {
+  const ev = (t: Ty, tr: AutoTrait) => evaluate(t, tr, lookup);
+  switch (ty.k) {
+    case 'param':
+      return atom(`${ty.name}: ${trait}`);
+    case 'plain':
+      return YES;
+    case 'ptr':
+      return no(`raw pointer \`${ty.text}\` is never \`${trait}\``);
+    case 'ref': {
+      const need: AutoTrait = trait === 'Send' && ty.mut ? 'Send' : 'Sync';
+      const v = ev(ty.inner, need);
+      if (v.status !== 'no') return v;
+      const how = ty.mut ? `\`&mut T\` is \`${trait}\` only if \`T\` is \`${need}\`` : `\`&T\` is \`${trait}\` only if \`T\` is \`Sync\``;
+      return { ...v, reasons: v.reasons.map((c) => ({ ...c, leaf: `${how}, and ${c.leaf}` })) };
+    }
+    case 'seq':
+      return ev(ty.inner, trait);
+    case 'tuple':
+      return meet(ty.elems.map((e) => ev(e, trait)));
+    case 'dyn': {
+      const f = trait === 'Send' ? ty.send : ty.sync;
+      if (f.holds === true) return YES;
+      return f.holds === false ? no(f.why) : unknown(f.why);
+    }
+    case 'unknown':
+      return unknown(ty.reason);
+    case 'known': {
+      const rule = ty.known[trait === 'Send' ? 'send' : 'sync'];
+      const extras = ty.extra.map((e) => ev(e, trait));
+      if (rule === 'no') return meet([no(`\`${shortName(ty)}\` is never \`${trait}\``), ...extras]);
+      if (rule === 'yes') return meet([YES, ...extras]);
+      const parts = rule.map((a) => {
+        const m = ATOM.exec(a)!;
+        const arg = ty.args[ty.known.params.indexOf(m[1])];
+        return arg ? ev(arg, m[3] as AutoTrait) : YES;
+      });
+      return meet([...parts, ...extras]);
+    }
+    case 'adt': {
+      const entry = lookup(ty.def, trait);
+      if (entry.status === 'no' || entry.status === 'unknown') return entry;
+      const parts = [...entry.atoms].map((a) => substituteAtom(a, ty, trait, ev));
+      return meet(parts);
+    }
+  }
+}
+
+function substituteAtom(a: string, ty: Ty & { k: 'adt' }, trait: AutoTrait, ev: (t: Ty, tr: AutoTrait) => Value): Value {
+  const m = ATOM.exec(a);
+  if (!m) return unknown(`condition \`${a}\` is not understood`);
+  const [, param, op, rhs] = m;
+  const arg = ty.args.get(param);
+  if (!arg) return unknown(`\`${ty.text}\` does not say what \`${param}\` is`);
+  if (op === ': ') {
+    if (rhs === 'Send' || rhs === 'Sync') return ev(arg, rhs);
+    if (arg.k === 'param') return atom(`${arg.name}: ${rhs}`);
+    return unknown(`\`${ty.def.name}\` is \`${trait}\` only if \`${param}: ${rhs}\`, which this analysis does not check for \`${arg.text}\``);
+  }
+  // `T = u8`: an impl for one instantiation.
+  const norm = (s: string) => s.replace(/\s+/g, '');
+  if (norm(arg.text) === norm(rhs)) return YES;
+  if (arg.k === 'plain' && PRIMITIVES.has(norm(arg.text)) && PRIMITIVES.has(norm(rhs))) {
+    return no(`\`${ty.def.name}\` is \`${trait}\` only for \`${param} = ${rhs}\``);
+  }
+  return unknown(`\`${ty.def.name}\` is \`${trait}\` only for \`${param} = ${rhs}\`, and \`${arg.text}\` may or may not be that type`);
+}
+
+/** Matches an `impl Send/Sync` to its type and turns its bounds into atoms over the type's params. */
+function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) => Set<string>): ManualImpl | undefined {
+  const traitNode = impl.traitNode;
+  if (traitNode.type !== 'type_identifier' && traitNode.type !== 'scoped_type_identifier') return undefined;
+  const segments = pathSegments(traitNode);
+  const last = segments[segments.length - 1];
+  if (last !== 'Send' && last !== 'Sync') return undefined;
+  const traitItem = segments.length === 1 ? resolver.lookup(impl.scope, last) : resolver.resolvePath(impl.scope, segments);
+  if (traitItem.kind === 'trait') return undefined; // a local trait that happens to be called Send
+  const trait: AutoTrait = last;
+
+  const implParams = impl.generics.params.filter((p) => p.kind === 'type');
+  const env = new Map<string, Ty>(implParams.map((p) => [p.name, { k: 'param', name: p.name, text: p.name } as Ty]));
+  const ty = resolver.lowerType(impl.typeNode, impl.scope, env);
+  if (ty.k !== 'adt') return undefined;
+  const def = ty.def;
+  const line = impl.node.startPosition.row + 1;
+  const what = `${impl.negative ? 'impl !' : 'unsafe impl '}${trait} for ${impl.typeNode.text.replace(/\s+/g, ' ')}`;
+
+  if (impl.negative) {
+    return { impl, def, trait, negative: true, value: no(`\`${what}\` (line ${line})`), rename: new Map(), provided: new Set() };
+  }
+
+  const rename = new Map<string, string>();
+  const atoms = new Set<string>();
+  const problems: string[] = [];
+  const mentions = (t: Ty): boolean => {
+    switch (t.k) {
+      case 'param': return true;
+      case 'adt': return [...t.args.values()].some(mentions);
+      case 'known': return [...t.args, ...t.extra].some(mentions);
+      case 'ref': case 'ptr': case 'seq': return mentions(t.inner);
+      case 'tuple': return t.elems.some(mentions);
+      default: return false;
+    }
+  };
+  for (const [param, arg] of ty.args) {
+    if (arg.k === 'param' && env.has(arg.name) && !rename.has(arg.name)) rename.set(arg.name, param);
+    else if (mentions(arg)) problems.push(`\`${what}\` is for a partly generic instantiation, which this analysis does not reduce`);
+    else if (arg.k === 'unknown') problems.push(arg.reason);
+    else atoms.add(`${param} = ${arg.text}`);
+  }
+  const addBounds = (implParam: string, bounds: import('../syntax/parser').SyntaxNode[]) => {
+    const param = rename.get(implParam);
+    for (const b of bounds) {
+      if (!param) {
+        problems.push(`the bound \`${implParam}: ${b.text}\` is on a parameter the type does not use directly`);
+        continue;
+      }
+      const r = resolver.traitImplies(b, impl.scope, new Set());
+      let any = false;
+      for (const t of AUTO_TRAITS) if (r[t] === true) { atoms.add(`${param}: ${t}`); any = true; }
+      const isAuto = /^(?:(?:std|core)::marker::)?(?:Send|Sync)$/.test(b.text.replace(/\s+/g, ''));
+      if (!isAuto) atoms.add(`${param}: ${b.text.replace(/\s+/g, ' ')}`);
+      void any;
+    }
+  };
+  for (const p of implParams) addBounds(p.name, p.bounds);
+  for (const w of impl.generics.where) {
+    if (w.left.type === 'type_identifier' && env.has(w.left.text)) addBounds(w.left.text, w.bounds);
+    else if (w.left.type !== 'lifetime') problems.push(`the where clause \`${w.node.text}\` is not understood`);
+  }
+  const provided = new Set([...atoms, ...implied(def)]);
+  const declared = implied(def);
+  const kept = new Set([...atoms].filter((a) => !declared.has(a)));
+  let value: Value;
+  if (problems.length) value = { status: 'unknown', atoms: new Set(), reasons: problems.map((leaf) => ({ steps: [], leaf })) };
+  else if (kept.size) value = { status: 'cond', atoms: kept, reasons: [{ steps: [], leaf: `\`${what}\` (line ${line}) requires ${[...kept].map((a) => `\`${a}\``).join(', ')}` }] };
+  else value = YES;
+  return { impl, def, trait, negative: false, value, rename, provided };
+}
