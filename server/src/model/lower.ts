@@ -202,8 +202,37 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: FileItems): void {
     default:
       // ERROR nodes, macro invocations and the like: their item-looking children still count,
       // so that a half-typed item does not hide the types declared after it.
-      if (node.type === 'ERROR') lowerItems(node, scope, out);
+      if (node.type === 'ERROR') {
+        lowerItems(node, scope, out);
+        recoverTypeDefs(node, scope, out);
+      }
   }
+}
+
+/**
+ * `struct Foo { a: Rc<` while typing: the parser gives up on the item, but the type exists and
+ * the user is hovering it. It is listed with no fields, so its verdicts read `unknown`.
+ */
+function recoverTypeDefs(error: SyntaxNode, scope: Scope, out: FileItems): void {
+  const children = error.children.filter((c): c is SyntaxNode => c !== null);
+  children.forEach((c, i) => {
+    const kind = !c.isNamed ? TYPE_ITEMS[`${c.type}_item`] : undefined;
+    const nameNode = children[i + 1];
+    if (!kind || !nameNode || (nameNode.type !== 'identifier' && nameNode.type !== 'type_identifier')) return;
+    if (scope.types.has(nameNode.text)) return;
+    const def: TypeDef = {
+      name: nameNode.text,
+      kind,
+      path: [...scope.module.path, nameNode.text].join('::'),
+      node: error,
+      nameNode,
+      scope,
+      generics: { params: [], where: [] },
+      fields: [],
+    };
+    scope.types.set(def.name, def);
+    out.types.push(def);
+  });
 }
 
 /** Function bodies (also inside impl and trait blocks) open block scopes that may declare items. */

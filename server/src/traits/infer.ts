@@ -49,13 +49,17 @@ const no = (leaf: string): Value => ({ status: 'no', atoms: new Set(), reasons: 
 const unknown = (leaf: string): Value => ({ status: 'unknown', atoms: new Set(), reasons: [{ steps: [], leaf }] });
 const atom = (a: string): Value => ({ status: 'cond', atoms: new Set([a]), reasons: [] });
 
+/**
+ * The chains worth showing: no cycles (a chain through the same type twice has a shorter twin),
+ * the shortest one per first field, at most a few.
+ */
 function shortest(chains: Chain[]): Chain[] {
   const seen = new Set<string>();
   return chains
-    .filter((c) => c.steps.length <= MAX_STEPS)
+    .filter((c) => c.steps.length <= MAX_STEPS && new Set(c.steps.map((s) => s.owner)).size === c.steps.length)
     .sort((a, b) => a.steps.length - b.steps.length)
     .filter((c) => {
-      const key = renderChain(c, true);
+      const key = c.steps.length ? `${c.steps[0].owner}.${c.steps[0].field}` : c.leaf;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
