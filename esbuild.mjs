@@ -25,7 +25,9 @@ const common = {
   target: 'node18',
   format: 'cjs',
   sourcemap: !production,
-  minify: production,
+  // Not minified even for the .vsix: a stack trace in the log must name our functions and lines.
+  minifySyntax: production,
+  keepNames: true,
   logLevel: 'warning',
   plugins: [useCjsTreeSitter],
 };

@@ -89,7 +89,8 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   connection.onInitialize((params): InitializeResult => {
     pullSettings = params.capabilities.workspace?.configuration === true;
     registerForSettings = pullSettings && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
-    refreshSettings(params.initializationOptions);
+    // The client answers `workspace/configuration` only once initialized: pull settings then.
+    if (!pullSettings) refreshSettings(params.initializationOptions);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -100,6 +101,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     };
   });
   connection.onInitialized(() => {
+    if (pullSettings) refreshSettings();
     if (registerForSettings) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
     }
