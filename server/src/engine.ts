@@ -24,9 +24,17 @@ export interface Engine {
   analyze(text: string): FileAnalysis;
 }
 
+/** The engine with its parse step exposed, for callers that keep trees between edits. */
+export interface TreeEngine extends Engine {
+  /** Parses `text`; with an `oldTree` already `edit`ed to match, the parse is incremental. */
+  parse(text: string, oldTree?: SyntaxTree): SyntaxTree;
+  /** Analyses a tree from `parse` (the caller owns the tree and deletes it). */
+  analyzeTree(tree: SyntaxTree, text: string): FileAnalysis;
+}
+
 export const RULES: readonly Rule[] = [missingSafetyComment, riskyField, missingBound];
 
-export async function createEngine(options: EngineOptions): Promise<Engine> {
+export async function createEngine(options: EngineOptions): Promise<TreeEngine> {
   const parser = await createRustParser(options.wasmDir);
   return {
     analyze(text) {
@@ -37,6 +45,8 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         tree.delete();
       }
     },
+    parse: (text, oldTree) => parser.parse(text, oldTree),
+    analyzeTree,
   };
 }
 
@@ -54,7 +64,7 @@ export function analyzeTree(tree: SyntaxTree, text: string): FileAnalysis {
     send: solution.verdict(def, 'Send'),
     sync: solution.verdict(def, 'Sync'),
   }));
-  const ctx = buildContext(text, items, solution);
+  const ctx = buildContext(root, text, items, solution);
   const findings: Finding[] = RULES.flatMap((rule) => rule(ctx));
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { types, findings, syntaxErrors: countSyntaxErrors(root) };

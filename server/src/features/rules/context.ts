@@ -19,6 +19,8 @@ export interface UnsafeImpl {
 }
 
 export interface RuleContext {
+  /** The file's syntax tree, for rules that read more than the items (method signatures...). */
+  root: SyntaxNode;
   text: string;
   lines: string[];
   items: FileItems;
@@ -35,7 +37,7 @@ export function nodeRange(from: SyntaxNode, to: SyntaxNode = from): Range {
   };
 }
 
-export function buildContext(text: string, items: FileItems, solution: Solution): RuleContext {
+export function buildContext(root: SyntaxNode, text: string, items: FileItems, solution: Solution): RuleContext {
   const lines = text.split(/\r?\n|\r/);
   const unsafeImpls: UnsafeImpl[] = [];
   for (const impl of items.impls) {
@@ -57,7 +59,7 @@ export function buildContext(text: string, items: FileItems, solution: Solution)
       safety: findSafetyComment(impl.node, lines),
     });
   }
-  return { text, lines, items, solution, unsafeImpls };
+  return { root, text, lines, items, solution, unsafeImpls };
 }
 
 /** `raw` is named by a comment: `` `raw` ``, `self.raw`, `.0`, or the bare word for longer names. */
