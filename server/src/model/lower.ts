@@ -2,7 +2,8 @@
 // scopes (the crate root, inline `mod`s, function bodies), and in each the items that matter to
 // Send/Sync: structs, enums, unions, type aliases, traits, `use`s and `impl Send/Sync` blocks.
 // Type expressions stay syntax nodes here; resolve.ts turns them into types on demand.
-import { fieldChildren, isComment, namedChildren, type SyntaxNode } from '../syntax/parser';
+import { isComment, namedChildren, type SyntaxNode } from '../syntax/parser';
+import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import type { TypeKind } from './report';
 
 export interface GenericParam {
@@ -33,6 +34,8 @@ export interface FieldDef {
   /** `x`, `0`, or for enum variants `Variant.x` / `Variant.0`. */
   name: string;
   typeNode: SyntaxNode;
+  /** Under a `#[cfg]` this analysis cannot decide: the field may not exist. */
+  cfgUndecided?: boolean;
 }
 
 export interface TypeDef {
@@ -82,8 +85,8 @@ export interface Scope {
   aliases: Map<string, AliasDef>;
   traits: Map<string, TraitDef>;
   mods: Map<string, Scope>;
-  /** `mod foo;`: a module whose body is in another file. */
-  outOfFileMods: Set<string>;
+  /** `mod foo;`: a module whose body is in another file (with its `#[path]`, if any). */
+  outOfFileMods: Map<string, { path?: string }>;
   /** `use a::b as c` -> c => [a, b]. */
   imports: Map<string, string[]>;
   /** `use a::b::*` -> [a, b]. */
@@ -98,7 +101,18 @@ export interface FileItems {
   impls: ImplDef[];
 }
 
-function newScope(kind: Scope['kind'], path: string[], parent?: Scope): Scope {
+export interface LowerOptions {
+  /** The module scope this file fills (a crate root or a `mod foo;` file); a new root if absent. */
+  scope?: Scope;
+  cfg?: CfgContext;
+  /**
+   * Items written inside an item-level macro call (`cfg_rt! { pub struct X; }`): a tree of the
+   * call's body parsed as items, positions unchanged. Absent: such items are not seen.
+   */
+  macroItems?: (call: SyntaxNode) => SyntaxNode | undefined;
+}
+
+export function newScope(kind: Scope['kind'], path: string[], parent?: Scope): Scope {
   const scope = {
     kind,
     path,
@@ -107,7 +121,7 @@ function newScope(kind: Scope['kind'], path: string[], parent?: Scope): Scope {
     aliases: new Map(),
     traits: new Map(),
     mods: new Map(),
-    outOfFileMods: new Set(),
+    outOfFileMods: new Map(),
     imports: new Map(),
     globs: [],
     externCrates: new Map(),
@@ -119,20 +133,56 @@ function newScope(kind: Scope['kind'], path: string[], parent?: Scope): Scope {
 const TYPE_ITEMS: Record<string, TypeKind> = { struct_item: 'struct', enum_item: 'enum', union_item: 'union' };
 
 /** Collects the items of a whole file. Never throws on broken syntax: what does not parse is skipped. */
-export function lowerFile(root: SyntaxNode): FileItems {
-  const out: FileItems = { root: newScope('module', []), types: [], impls: [] };
+export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileItems {
+  const out: Out = { root: options.scope ?? newScope('module', []), types: [], impls: [], options, macroDepth: 0 };
   lowerItems(root, out.root, out);
-  return out;
+  return { root: out.root, types: out.types, impls: out.impls };
 }
 
-function lowerItems(container: SyntaxNode, scope: Scope, out: FileItems): void {
-  for (const node of namedChildren(container)) lowerItem(node, scope, out);
+interface Out extends FileItems {
+  options: LowerOptions;
+  macroDepth: number;
 }
 
-function lowerItem(node: SyntaxNode, scope: Scope, out: FileItems): void {
+/** What `#[cfg]` attributes say of the item or field they precede: false drops it. */
+function cfgOf(attributes: SyntaxNode[], out: Out): boolean | undefined {
+  let result: boolean | undefined = true;
+  for (const a of attributes) {
+    const pred = cfgPredicate(a.text);
+    if (pred === undefined) continue;
+    const v = evaluateCfg(pred, out.options.cfg ?? {});
+    if (v === false) return false;
+    if (v === undefined) result = undefined;
+  }
+  return result;
+}
+
+/** Children with the attributes written before each. */
+function withAttributes(container: SyntaxNode): { node: SyntaxNode; attributes: SyntaxNode[] }[] {
+  const result: { node: SyntaxNode; attributes: SyntaxNode[] }[] = [];
+  let pending: SyntaxNode[] = [];
+  for (const node of namedChildren(container)) {
+    if (node.type === 'attribute_item') {
+      pending.push(node);
+      continue;
+    }
+    result.push({ node, attributes: pending });
+    pending = [];
+  }
+  return result;
+}
+
+function lowerItems(container: SyntaxNode, scope: Scope, out: Out): void {
+  for (const { node, attributes } of withAttributes(container)) {
+    if (cfgOf(attributes, out) === false) continue;
+    lowerItem(node, scope, out, attributes);
+  }
+}
+
+function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxNode[] = []): void {
   const kind = TYPE_ITEMS[node.type];
   if (kind) {
-    const def = lowerTypeDef(node, kind, scope);
+    const def = lowerTypeDef(node, kind, scope, out);
     if (def) {
       if (!scope.types.has(def.name)) scope.types.set(def.name, def);
       out.types.push(def);
@@ -146,7 +196,8 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: FileItems): void {
       const body = node.childForFieldName('body');
       if (!name) return;
       if (!body) {
-        scope.outOfFileMods.add(name);
+        const pathAttr = attributes.map((a) => /^#\s*\[\s*path\s*=\s*"([^"]*)"\s*\]$/.exec(a.text)?.[1]).find((p) => p !== undefined);
+        scope.outOfFileMods.set(name, { path: pathAttr });
         return;
       }
       const child = newScope('module', [...scope.module.path, name], scope);
@@ -199,6 +250,20 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: FileItems): void {
     case 'static_item':
       lowerBodies(node, scope, out);
       return;
+    case 'macro_invocation': {
+      // `cfg_rt! { items }` and the like: the items inside exist when the macro's cfg holds.
+      const macro = node.childForFieldName('macro')?.text ?? '';
+      if (!/^cfg_/.test(macro) || macro === 'cfg_if' || out.macroDepth > 2 || !out.options.macroItems) return;
+      const parsed = out.options.macroItems(node);
+      if (!parsed) return;
+      out.macroDepth++;
+      try {
+        lowerItems(parsed, scope, out);
+      } finally {
+        out.macroDepth--;
+      }
+      return;
+    }
     default:
       // ERROR nodes, macro invocations and the like: their item-looking children still count,
       // so that a half-typed item does not hide the types declared after it.
@@ -213,7 +278,7 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: FileItems): void {
  * `struct Foo { a: Rc<` while typing: the parser gives up on the item, but the type exists and
  * the user is hovering it. It is listed with no fields, so its verdicts read `unknown`.
  */
-function recoverTypeDefs(error: SyntaxNode, scope: Scope, out: FileItems): void {
+function recoverTypeDefs(error: SyntaxNode, scope: Scope, out: Out): void {
   const children = error.children.filter((c): c is SyntaxNode => c !== null);
   children.forEach((c, i) => {
     const kind = !c.isNamed ? TYPE_ITEMS[`${c.type}_item`] : undefined;
@@ -236,7 +301,7 @@ function recoverTypeDefs(error: SyntaxNode, scope: Scope, out: FileItems): void 
 }
 
 /** Function bodies (also inside impl and trait blocks) open block scopes that may declare items. */
-function lowerBodies(node: SyntaxNode, scope: Scope, out: FileItems): void {
+function lowerBodies(node: SyntaxNode, scope: Scope, out: Out): void {
   const body = node.childForFieldName('body') ?? node.childForFieldName('value');
   if (!body) return;
   if (body.type === 'declaration_list') {
@@ -246,7 +311,7 @@ function lowerBodies(node: SyntaxNode, scope: Scope, out: FileItems): void {
   lowerBlock(body, scope, out);
 }
 
-function lowerBlock(node: SyntaxNode, scope: Scope, out: FileItems): void {
+function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
   let block: Scope | undefined;
   for (const child of namedChildren(node)) {
     if (TYPE_ITEMS[child.type] || ITEM_TYPES.has(child.type)) {
@@ -260,21 +325,23 @@ function lowerBlock(node: SyntaxNode, scope: Scope, out: FileItems): void {
 
 const ITEM_TYPES = new Set(['mod_item', 'type_item', 'trait_item', 'use_declaration', 'impl_item', 'function_item', 'extern_crate_declaration']);
 
-function lowerTypeDef(node: SyntaxNode, kind: TypeKind, scope: Scope): TypeDef | undefined {
+function lowerTypeDef(node: SyntaxNode, kind: TypeKind, scope: Scope, out: Out): TypeDef | undefined {
   const nameNode = node.childForFieldName('name');
   if (!nameNode || nameNode.text === '') return undefined;
   const fields: FieldDef[] = [];
   const body = node.childForFieldName('body');
   if (body) {
     if (body.type === 'enum_variant_list') {
-      for (const variant of namedChildren(body)) {
+      for (const { node: variant, attributes } of withAttributes(body)) {
         if (variant.type !== 'enum_variant') continue;
+        const cfg = cfgOf(attributes, out);
+        if (cfg === false) continue;
         const vname = variant.childForFieldName('name')?.text ?? '?';
         const vbody = variant.childForFieldName('body');
-        if (vbody) fields.push(...lowerFields(vbody, `${vname}.`));
+        if (vbody) fields.push(...lowerFields(vbody, `${vname}.`, out).map((f) => (cfg === undefined ? { ...f, cfgUndecided: true } : f)));
       }
     } else {
-      fields.push(...lowerFields(body, ''));
+      fields.push(...lowerFields(body, '', out));
     }
   }
   const generics = lowerGenerics(node);
@@ -291,17 +358,19 @@ function lowerTypeDef(node: SyntaxNode, kind: TypeKind, scope: Scope): TypeDef |
   };
 }
 
-function lowerFields(body: SyntaxNode, prefix: string): FieldDef[] {
+function lowerFields(body: SyntaxNode, prefix: string, out: Out): FieldDef[] {
   const fields: FieldDef[] = [];
-  if (body.type === 'field_declaration_list') {
-    for (const f of namedChildren(body)) {
-      if (f.type !== 'field_declaration') continue;
-      const name = f.childForFieldName('name')?.text;
-      const typeNode = f.childForFieldName('type');
-      if (name && typeNode) fields.push({ name: prefix + name, typeNode });
-    }
-  } else if (body.type === 'ordered_field_declaration_list') {
-    fieldChildren(body, 'type').forEach((typeNode, i) => fields.push({ name: `${prefix}${i}`, typeNode }));
+  const named = body.type === 'field_declaration_list';
+  if (!named && body.type !== 'ordered_field_declaration_list') return fields;
+  let index = 0;
+  for (const { node, attributes } of withAttributes(body)) {
+    if (named && node.type !== 'field_declaration') continue;
+    if (!named && node.type === 'visibility_modifier') continue;
+    const cfg = cfgOf(attributes, out);
+    if (cfg === false) continue;
+    const name = named ? node.childForFieldName('name')?.text : String(index++);
+    const typeNode = named ? node.childForFieldName('type') : node;
+    if (name && typeNode) fields.push({ name: prefix + name, typeNode, ...(cfg === undefined ? { cfgUndecided: true } : {}) });
   }
   return fields;
 }

@@ -36,10 +36,17 @@ export type TraitFact = { holds: true } | { holds: false; why: string } | { hold
 const STD_ROOTS = new Set(['std', 'core', 'alloc']);
 const MAX_DEPTH = 40;
 
+/**
+ * Finds another crate by the name code uses for it (`tokio`, or an `extern crate ... as` alias
+ * already mapped to the real name): its root module, or why it cannot be read. Undefined: the
+ * name is not a crate this project knows.
+ */
+export type CrateFinder = (from: Scope, name: string) => Item | undefined;
+
 export class Resolver {
   private readonly busy = new Set<string>();
 
-  constructor(private readonly root: Scope) {}
+  constructor(private readonly findCrate: CrateFinder = () => undefined) {}
 
   /** Resolves a path as written in `scope`. */
   resolvePath(scope: Scope, segments: string[]): Item {
@@ -53,7 +60,7 @@ export class Resolver {
   }
 
   private resolveFirst(scope: Scope, name: string): Item {
-    if (name === 'crate') return { kind: 'mod', scope: this.root };
+    if (name === 'crate') return { kind: 'mod', scope: crateRoot(scope) };
     if (name === 'self') return { kind: 'mod', scope: scope.module };
     if (name === 'super') {
       const parent = scope.module.parent?.module;
@@ -71,8 +78,10 @@ export class Resolver {
     if (STD_ROOTS.has(name)) return { kind: 'std', path: ['std'] };
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const ext = s.externCrates.get(name);
-      if (ext !== undefined) return STD_ROOTS.has(ext) ? { kind: 'std', path: ['std'] } : { kind: 'extern', crate: ext };
+      if (ext !== undefined) return STD_ROOTS.has(ext) ? { kind: 'std', path: ['std'] } : (this.findCrate(scope, ext) ?? { kind: 'extern', crate: ext });
     }
+    const dependency = this.findCrate(scope, name);
+    if (dependency) return dependency;
     const prelude = PRELUDE_TYPES[name];
     if (prelude) return { kind: 'known', known: lookupKnownType(prelude)! };
     if (/^[a-z_][a-z0-9_]*$/.test(name)) return { kind: 'extern', crate: name };
@@ -90,7 +99,7 @@ export class Resolver {
     const mod = scope.mods.get(name);
     if (mod) return { kind: 'mod', scope: mod };
     if (scope.outOfFileMods.has(name)) {
-      return { kind: 'none', reason: `module \`${name}\` is declared in another file, which this analysis does not read` };
+      return { kind: 'none', reason: `module \`${name}\` is in another file; open the crate's folder to analyse across files` };
     }
     const imported = scope.imports.get(name);
     if (imported) return this.guarded(`import ${scope.path.join('::')} ${name}`, () => this.resolvePath(scope, imported));
@@ -348,4 +357,11 @@ export class Resolver {
     if (fromStd) return { Send: last === 'Send', Sync: last === 'Sync' };
     return { Send: 'unknown', Sync: 'unknown', why: `\`${node.text}\` is a trait from another crate, whose supertraits this analysis does not read` };
   }
+}
+
+/** The root module of the crate `scope` belongs to. */
+export function crateRoot(scope: Scope): Scope {
+  let s = scope;
+  while (s.parent) s = s.parent;
+  return s;
 }

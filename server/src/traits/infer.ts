@@ -18,6 +18,7 @@ import type { AutoTrait, Status, TraitVerdict } from '../model/report';
 import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { Resolver, type Ty } from '../model/resolve';
 import { pathSegments } from '../model/lower';
+import type { SyntaxNode } from '../syntax/parser';
 import { PRIMITIVES } from './known-types';
 
 /** One link of a reason chain: a field of a type. */
@@ -112,135 +113,256 @@ export interface Solution {
   verdict(def: TypeDef, trait: AutoTrait): TraitVerdict;
   /** The auto rule's verdict for each field, even when a manual impl replaces it. */
   fieldValues(def: TypeDef, trait: AutoTrait): { field: string; ty: Ty; value: Value }[];
-  manualImpls: ManualImpl[];
+  /** Every manual impl matched so far. */
+  readonly manualImpls: ManualImpl[];
   resolver: Resolver;
-  /** Whether `ty` is `trait`, over the params of `def` (for rules that look at fields). */
+  /** Whether `ty` is `trait`, over the params of the type it appears in. */
   holds(ty: Ty, trait: AutoTrait): Value;
   fieldTypes(def: TypeDef): { name: string; ty: Ty }[];
+  /** Atoms the declaration's own bounds guarantee (`T: Send` for `struct X<T: Send>`). */
   implied(def: TypeDef): Set<string>;
 }
 
-export function solve(items: FileItems): Solution {
-  const resolver = new Resolver(items.root);
-  const fieldTypeCache = new Map<TypeDef, { name: string; ty: Ty }[]>();
-  const fieldTypes = (def: TypeDef) => {
-    let f = fieldTypeCache.get(def);
+type Verdicts = Record<AutoTrait, Value>;
+interface Manual {
+  value: Value;
+  source: 'unsafe-impl' | 'negative-impl';
+}
+
+/**
+ * The solver, demand-driven: asking for a type's verdict solves it together with every type it
+ * reaches through its fields (a greatest fixpoint over that set), and remembers the answers.
+ * Types of other crates join the set when a field first reaches them.
+ */
+export class Solver implements Solution {
+  private readonly settled = new Map<TypeDef, Verdicts>();
+  private readonly fieldTypeCache = new Map<TypeDef, { name: string; ty: Ty }[]>();
+  private readonly impliedCache = new Map<TypeDef, Set<string>>();
+  private readonly manualByDef = new Map<TypeDef, ManualImpl[]>();
+  private readonly manualCache = new Map<TypeDef, Partial<Record<AutoTrait, Manual>>>();
+  /** The table of the fixpoint in progress (unsettled types only). */
+  private working = new Map<TypeDef, Verdicts>();
+  readonly manualImpls: ManualImpl[] = [];
+
+  constructor(readonly resolver: Resolver) {}
+
+  /** Registers a crate's (or a file's) `impl Send/Sync` blocks, before any of its types is asked about. */
+  addImpls(impls: ImplDef[]): void {
+    for (const impl of impls) {
+      const m = matchImpl(impl, this.resolver, (d) => this.implied(d));
+      if (!m) continue;
+      this.manualImpls.push(m);
+      const list = this.manualByDef.get(m.def) ?? [];
+      list.push(m);
+      this.manualByDef.set(m.def, list);
+      this.manualCache.delete(m.def);
+    }
+  }
+
+  /** Drops what is known of the types `stale` selects (their file changed), and their impls. */
+  forget(stale: (def: TypeDef) => boolean, staleImpl: (impl: ImplDef) => boolean): void {
+    for (const map of [this.settled, this.fieldTypeCache, this.impliedCache, this.manualCache, this.manualByDef] as Map<TypeDef, unknown>[]) {
+      for (const def of [...map.keys()]) if (stale(def)) map.delete(def);
+    }
+    const kept = this.manualImpls.filter((m) => !staleImpl(m.impl) && !stale(m.def));
+    this.manualImpls.length = 0;
+    this.manualImpls.push(...kept);
+    this.manualByDef.clear();
+    this.manualCache.clear();
+    for (const m of kept) {
+      const list = this.manualByDef.get(m.def) ?? [];
+      list.push(m);
+      this.manualByDef.set(m.def, list);
+    }
+  }
+
+  /** Forgets every verdict (the set of types or impls changed); lowered field types are kept. */
+  resetVerdicts(): void {
+    this.settled.clear();
+  }
+
+  fieldTypes(def: TypeDef): { name: string; ty: Ty }[] {
+    let f = this.fieldTypeCache.get(def);
     if (!f) {
       const env = new Map<string, Ty>();
       for (const p of def.generics.params) if (p.kind === 'type') env.set(p.name, { k: 'param', name: p.name, text: p.name });
-      const args = new Map([...env].filter(([name]) => def.generics.params.some((p) => p.name === name && p.kind === 'type')));
-      const self: Ty = { k: 'adt', def, args, text: 'Self' };
-      f = def.fields.map((field) => ({ name: field.name, ty: resolver.lowerType(field.typeNode, def.scope, env, self) }));
-      fieldTypeCache.set(def, f);
+      const self: Ty = { k: 'adt', def, args: new Map(env), text: 'Self' };
+      f = def.fields.map((field) => ({ name: field.name, ty: this.resolver.lowerType(field.typeNode, def.scope, env, self) }));
+      this.fieldTypeCache.set(def, f);
     }
     return f;
-  };
+  }
 
-  const impliedCache = new Map<TypeDef, Set<string>>();
-  const implied = (def: TypeDef) => {
-    let s = impliedCache.get(def);
+  implied(def: TypeDef): Set<string> {
+    let s = this.impliedCache.get(def);
     if (!s) {
-      s = new Set<string>();
-      const addBounds = (param: string, bounds: import('../syntax/parser').SyntaxNode[]) => {
+      const set = new Set<string>();
+      const addBounds = (param: string, bounds: SyntaxNode[]) => {
         for (const b of bounds) {
-          const r = resolver.traitImplies(b, def.scope, new Set());
-          for (const t of AUTO_TRAITS) if (r[t] === true) s!.add(`${param}: ${t}`);
+          const r = this.resolver.traitImplies(b, def.scope, new Set());
+          for (const t of AUTO_TRAITS) if (r[t] === true) set.add(`${param}: ${t}`);
         }
       };
       for (const p of def.generics.params) if (p.kind === 'type') addBounds(p.name, p.bounds);
       for (const w of def.generics.where) {
         if (w.left.type === 'type_identifier' && def.generics.params.some((p) => p.name === w.left.text)) addBounds(w.left.text, w.bounds);
       }
-      impliedCache.set(def, s);
+      s = set;
+      this.impliedCache.set(def, s);
     }
     return s;
-  };
-
-  // ---- manual impls ----
-  const manualImpls: ManualImpl[] = [];
-  for (const impl of items.impls) {
-    const m = matchImpl(impl, resolver, implied);
-    if (m) manualImpls.push(m);
   }
-  const manual = new Map<string, Value>();
-  const key = (def: TypeDef, trait: AutoTrait) => `${items.types.indexOf(def)}:${trait}`;
-  const manualSource = new Map<string, 'unsafe-impl' | 'negative-impl'>();
-  for (const def of items.types) {
+
+  private manual(def: TypeDef): Partial<Record<AutoTrait, Manual>> {
+    let m = this.manualCache.get(def);
+    if (m) return m;
+    m = {};
+    const all = this.manualByDef.get(def) ?? [];
     for (const trait of AUTO_TRAITS) {
-      const impls = manualImpls.filter((m) => m.def === def && m.trait === trait);
+      const impls = all.filter((x) => x.trait === trait);
       if (impls.length === 0) continue;
-      const negative = impls.find((m) => m.negative);
+      const negative = impls.find((x) => x.negative);
       let value: Value;
       if (negative) value = negative.value;
       else if (impls.length === 1) value = impls[0].value;
-      else if (impls.some((m) => m.value.status === 'yes')) value = YES;
+      else if (impls.some((x) => x.value.status === 'yes')) value = YES;
       else value = unknown(`\`${def.name}\` has ${impls.length} \`unsafe impl ${trait}\`s with different conditions; a verdict would be their OR`);
-      manual.set(key(def, trait), value);
-      manualSource.set(key(def, trait), negative ? 'negative-impl' : 'unsafe-impl');
+      m[trait] = { value, source: negative ? 'negative-impl' : 'unsafe-impl' };
     }
+    this.manualCache.set(def, m);
+    return m;
   }
 
-  // ---- the fixpoint ----
-  const table = new Map<string, Value>();
-  for (const def of items.types) for (const trait of AUTO_TRAITS) table.set(key(def, trait), manual.get(key(def, trait)) ?? YES);
+  /** The verdicts of `def`, solving it and all it reaches first if needed. */
+  private lookup(def: TypeDef, trait: AutoTrait): Value {
+    const settled = this.settled.get(def);
+    if (settled) return settled[trait];
+    const w = this.working.get(def);
+    if (w) return w[trait];
+    this.ensure([def]);
+    return this.settled.get(def)?.[trait] ?? this.working.get(def)?.[trait] ?? unknown(`\`${def.name}\` could not be analysed`);
+  }
 
-  const holds = (ty: Ty, trait: AutoTrait): Value => evaluate(ty, trait, (def, t) => table.get(key(def, t)) ?? unknown(`\`${def.name}\` is not analysed`));
+  private evaluate(ty: Ty, trait: AutoTrait): Value {
+    return evaluate(ty, trait, (def, t) => this.lookup(def, t));
+  }
 
-  const fieldValues = (def: TypeDef, trait: AutoTrait) => fieldTypes(def).map((f) => ({ field: f.name, ty: f.ty, value: holds(f.ty, trait) }));
+  holds(ty: Ty, trait: AutoTrait): Value {
+    this.ensure(adtsIn(ty));
+    return this.evaluate(ty, trait);
+  }
 
-  const autoValue = (def: TypeDef, trait: AutoTrait): Value => {
-    const values = fieldValues(def, trait).map(({ field, ty, value }) => ({
+  fieldValues(def: TypeDef, trait: AutoTrait): { field: string; ty: Ty; value: Value }[] {
+    this.ensure([def]);
+    return this.rawFieldValues(def, trait);
+  }
+
+  private rawFieldValues(def: TypeDef, trait: AutoTrait): { field: string; ty: Ty; value: Value }[] {
+    return this.fieldTypes(def).map((f, i) => {
+      const value = this.evaluate(f.ty, trait);
+      // A field under an undecided `#[cfg]` may not exist: it cannot make the type `no`.
+      if (def.fields[i]?.cfgUndecided && value.status !== 'yes') {
+        return { field: f.name, ty: f.ty, value: unknown(`field \`${f.name}\` is under a \`#[cfg]\` this analysis cannot decide`) };
+      }
+      return { field: f.name, ty: f.ty, value };
+    });
+  }
+
+  private autoValue(def: TypeDef, trait: AutoTrait): Value {
+    const values = this.rawFieldValues(def, trait).map(({ field, ty, value }) => ({
       ...value,
       reasons: value.reasons.map((c) => ({ steps: [{ owner: def.name, field, ty: ty.text }, ...c.steps], leaf: c.leaf })),
     }));
     let v = meet(values);
     if (v.status === 'cond') {
-      const drop = implied(def);
+      const drop = this.implied(def);
       const atoms = new Set([...v.atoms].filter((a) => !drop.has(a)));
       v = { status: atoms.size ? 'cond' : 'yes', atoms, reasons: [] };
     }
-    if (v.status !== 'no' && def.node.hasError) {
-      v = unknown(`the declaration of \`${def.name}\` does not parse yet`);
-    }
+    if (v.status !== 'no' && def.node.hasError) v = unknown(`the declaration of \`${def.name}\` does not parse yet`);
     return v;
-  };
+  }
 
-  let converged = false;
-  for (let round = 0; round < 500 && !converged; round++) {
-    converged = true;
-    for (const def of items.types) {
-      for (const trait of AUTO_TRAITS) {
-        const k = key(def, trait);
-        if (manual.has(k)) continue;
-        const v = autoValue(def, trait);
-        if (!sameShape(v, table.get(k)!)) converged = false;
-        table.set(k, v);
+  /** Solves every type reachable from `roots` that is not settled yet, and settles them. */
+  private ensure(roots: TypeDef[]): void {
+    const pending: TypeDef[] = [];
+    const seen = new Set<TypeDef>();
+    const stack = roots.filter((d) => !this.settled.has(d) && !this.working.has(d));
+    while (stack.length) {
+      const def = stack.pop()!;
+      if (seen.has(def) || this.settled.has(def) || this.working.has(def)) continue;
+      seen.add(def);
+      pending.push(def);
+      for (const f of this.fieldTypes(def)) for (const d of adtsIn(f.ty)) if (!seen.has(d)) stack.push(d);
+    }
+    if (pending.length === 0) return;
+    for (const def of pending) {
+      const m = this.manual(def);
+      this.working.set(def, { Send: m.Send?.value ?? YES, Sync: m.Sync?.value ?? YES });
+    }
+    let converged = false;
+    for (let round = 0; round < 500 && !converged; round++) {
+      converged = true;
+      for (const def of pending) {
+        const m = this.manual(def);
+        const entry = this.working.get(def)!;
+        for (const trait of AUTO_TRAITS) {
+          if (m[trait]) continue;
+          const v = this.autoValue(def, trait);
+          if (!sameShape(v, entry[trait])) converged = false;
+          entry[trait] = v;
+        }
       }
     }
-  }
-  if (!converged) {
-    for (const def of items.types) for (const trait of AUTO_TRAITS) {
-      if (!manual.has(key(def, trait))) table.set(key(def, trait), unknown('the solver did not settle on these types'));
+    for (const def of pending) {
+      const m = this.manual(def);
+      const entry = this.working.get(def)!;
+      for (const trait of AUTO_TRAITS) {
+        if (m[trait]) continue;
+        // Settled: one more pass builds every reason chain from settled verdicts.
+        entry[trait] = converged ? this.autoValue(def, trait) : unknown('the solver did not settle on these types');
+      }
     }
-  } else {
-    // One more pass so every reason chain is built from settled verdicts.
-    for (const def of items.types) for (const trait of AUTO_TRAITS) if (!manual.has(key(def, trait))) table.set(key(def, trait), autoValue(def, trait));
+    for (const def of pending) {
+      this.settled.set(def, this.working.get(def)!);
+      this.working.delete(def);
+    }
   }
 
-  const paramOrder = (def: TypeDef) => def.generics.params.map((p) => p.name);
-  return {
-    resolver,
-    manualImpls,
-    holds,
-    fieldTypes,
-    implied,
-    fieldValues,
-    verdict(def, trait) {
-      const v = table.get(key(def, trait))!;
-      const source = manualSource.get(key(def, trait)) ?? 'auto';
-      return toVerdict(v, source, paramOrder(def));
-    },
-  };
+  verdict(def: TypeDef, trait: AutoTrait): TraitVerdict {
+    const v = this.lookup(def, trait);
+    const source = this.manual(def)[trait]?.source ?? 'auto';
+    return toVerdict(v, source, def.generics.params.map((p) => p.name));
+  }
+}
+
+/** The user types a type expression mentions. */
+function adtsIn(ty: Ty, out: TypeDef[] = []): TypeDef[] {
+  switch (ty.k) {
+    case 'adt':
+      out.push(ty.def);
+      for (const a of ty.args.values()) adtsIn(a, out);
+      break;
+    case 'known':
+      for (const a of [...ty.args, ...ty.extra]) adtsIn(a, out);
+      break;
+    case 'ref':
+    case 'ptr':
+    case 'seq':
+      adtsIn(ty.inner, out);
+      break;
+    case 'tuple':
+      for (const e of ty.elems) adtsIn(e, out);
+      break;
+  }
+  return out;
+}
+
+/** Solves one file on its own: what a single open file without its crate gets. */
+export function solve(items: FileItems, resolver = new Resolver()): Solver {
+  const solver = new Solver(resolver);
+  solver.addImpls(items.impls);
+  return solver;
 }
 
 function toVerdict(v: Value, source: TraitVerdict['source'], params: string[]): TraitVerdict {
@@ -367,7 +489,7 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
     else if (arg.k === 'unknown') problems.push(arg.reason);
     else atoms.add(`${param} = ${arg.text}`);
   }
-  const addBounds = (implParam: string, bounds: import('../syntax/parser').SyntaxNode[]) => {
+  const addBounds = (implParam: string, bounds: SyntaxNode[]) => {
     const param = rename.get(implParam);
     for (const b of bounds) {
       if (!param) {
