@@ -109,7 +109,7 @@ export interface LowerOptions {
    * Items written inside an item-level macro call (`cfg_rt! { pub struct X; }`): a tree of the
    * call's body parsed as items, positions unchanged. Absent: such items are not seen.
    */
-  macroItems?: (call: SyntaxNode) => SyntaxNode | undefined;
+  macroItems?: (call: SyntaxNode, scope: Scope) => SyntaxNode | undefined;
 }
 
 export function newScope(kind: Scope['kind'], path: string[], parent?: Scope): Scope {
@@ -254,7 +254,7 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
       // `cfg_rt! { items }` and the like: the items inside exist when the macro's cfg holds.
       const macro = node.childForFieldName('macro')?.text ?? '';
       if (!/^cfg_/.test(macro) || macro === 'cfg_if' || out.macroDepth > 2 || !out.options.macroItems) return;
-      const parsed = out.options.macroItems(node);
+      const parsed = out.options.macroItems(node, scope);
       if (!parsed) return;
       out.macroDepth++;
       try {

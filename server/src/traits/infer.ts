@@ -24,6 +24,8 @@ import { PRIMITIVES } from './known-types';
 /** One link of a reason chain: a field of a type. */
 export interface Step {
   owner: string;
+  /** The owner's identity (its module path), to spot cycles between types of the same name. */
+  ownerKey: string;
   field: string;
   ty: string;
 }
@@ -57,10 +59,10 @@ const atom = (a: string): Value => ({ status: 'cond', atoms: new Set([a]), reaso
 function shortest(chains: Chain[]): Chain[] {
   const seen = new Set<string>();
   return chains
-    .filter((c) => c.steps.length <= MAX_STEPS && new Set(c.steps.map((s) => s.owner)).size === c.steps.length)
+    .filter((c) => c.steps.length <= MAX_STEPS && new Set(c.steps.map((s) => s.ownerKey)).size === c.steps.length)
     .sort((a, b) => a.steps.length - b.steps.length)
     .filter((c) => {
-      const key = c.steps.length ? `${c.steps[0].owner}.${c.steps[0].field}` : c.leaf;
+      const key = c.steps.length ? `${c.steps[0].ownerKey}.${c.steps[0].field}` : c.leaf;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
@@ -271,7 +273,7 @@ export class Solver implements Solution {
   private autoValue(def: TypeDef, trait: AutoTrait): Value {
     const values = this.rawFieldValues(def, trait).map(({ field, ty, value }) => ({
       ...value,
-      reasons: value.reasons.map((c) => ({ steps: [{ owner: def.name, field, ty: ty.text }, ...c.steps], leaf: c.leaf })),
+      reasons: value.reasons.map((c) => ({ steps: [{ owner: def.name, ownerKey: def.path, field, ty: ty.text }, ...c.steps], leaf: c.leaf })),
     }));
     let v = meet(values);
     if (v.status === 'cond') {

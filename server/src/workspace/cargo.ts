@@ -1,0 +1,226 @@
+// What Cargo says about a project, read from its files the way cargo reads them, without running
+// it: manifests (package name, lib and bin roots, workspace members, dependencies with renames,
+// paths and features), Cargo.lock versions, and where the sources of registry dependencies are on
+// disk (vendor/, directory sources named in .cargo/config.toml, $CARGO_HOME/registry/src).
+import { parseToml, tomlString, tomlStrings, tomlTable, type TomlTable } from './toml';
+
+/** The file access the workspace needs; the CLI and the server give the real file system. */
+export interface FileSystem {
+  readFile(path: string): string | undefined;
+  isFile(path: string): boolean;
+  isDir(path: string): boolean;
+  listDir(path: string): string[];
+}
+
+export interface Dependency {
+  /** The name code uses (`extern` name): the key, or the rename. */
+  name: string;
+  /** The package's real name. */
+  package: string;
+  path?: string;
+  version?: string;
+  features: string[];
+  defaultFeatures: boolean;
+  optional: boolean;
+}
+
+export interface Manifest {
+  dir: string;
+  packageName?: string;
+  /** The library root (`src/lib.rs` unless `[lib] path` says otherwise), if it exists. */
+  libRoot?: string;
+  /** Binary, example roots (`src/main.rs`, `[[bin]] path`, `src/bin/*.rs`). */
+  otherRoots: string[];
+  workspaceMembers: string[];
+  dependencies: Dependency[];
+  /** `[features]`: each feature and what it enables. */
+  features: Record<string, string[]>;
+}
+
+export const join = (...parts: string[]): string => parts.join('/').replace(/\/+/g, '/').replace(/\/\.\//g, '/');
+
+export function dirname(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i <= 0 ? (i === 0 ? '/' : '.') : path.slice(0, i);
+}
+
+/** Normalises `a/b/../c` to `a/c` (paths stay as given otherwise: relative or absolute). */
+export function normalize(path: string): string {
+  const abs = path.startsWith('/');
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && out.length && out[out.length - 1] !== '..') out.pop();
+    else out.push(part);
+  }
+  return (abs ? '/' : '') + (out.join('/') || (abs ? '' : '.'));
+}
+
+export function readManifest(fs: FileSystem, dir: string): Manifest | undefined {
+  const text = fs.readFile(join(dir, 'Cargo.toml'));
+  if (text === undefined) return undefined;
+  const toml = parseToml(text);
+  const pkg = tomlTable(toml.package);
+  const lib = tomlTable(toml.lib);
+  const libPath = tomlString(lib?.path) ?? 'src/lib.rs';
+  const libRoot = fs.isFile(join(dir, libPath)) ? normalize(join(dir, libPath)) : undefined;
+  const otherRoots: string[] = [];
+  const bins = Array.isArray(toml.bin) ? toml.bin : [];
+  for (const b of bins) {
+    const p = tomlString(tomlTable(b)?.path);
+    if (p && fs.isFile(join(dir, p))) otherRoots.push(normalize(join(dir, p)));
+  }
+  if (fs.isFile(join(dir, 'src/main.rs'))) otherRoots.push(normalize(join(dir, 'src/main.rs')));
+  for (const sub of ['src/bin', 'examples']) {
+    if (!fs.isDir(join(dir, sub))) continue;
+    for (const f of fs.listDir(join(dir, sub))) {
+      if (f.endsWith('.rs')) otherRoots.push(normalize(join(dir, sub, f)));
+      else if (fs.isFile(join(dir, sub, f, 'main.rs'))) otherRoots.push(normalize(join(dir, sub, f, 'main.rs')));
+    }
+  }
+  const dependencies: Dependency[] = [];
+  const addDeps = (table: TomlTable | undefined) => {
+    for (const [key, spec] of Object.entries(table ?? {})) {
+      const t = tomlTable(spec);
+      const pkgName = tomlString(t?.package) ?? key;
+      dependencies.push({
+        name: key.replace(/-/g, '_'),
+        package: pkgName,
+        path: tomlString(t?.path) ? normalize(join(dir, tomlString(t?.path)!)) : undefined,
+        version: typeof spec === 'string' ? spec : tomlString(t?.version),
+        features: tomlStrings(t?.features),
+        defaultFeatures: t?.['default-features'] !== false && t?.default_features !== false,
+        optional: t?.optional === true,
+      });
+    }
+  };
+  addDeps(tomlTable(toml.dependencies));
+  for (const target of Object.values(tomlTable(toml.target) ?? {})) addDeps(tomlTable(tomlTable(target)?.dependencies));
+  const features: Record<string, string[]> = {};
+  for (const [k, v] of Object.entries(tomlTable(toml.features) ?? {})) features[k] = tomlStrings(v);
+  const workspace = tomlTable(toml.workspace);
+  const workspaceMembers = expandMembers(fs, dir, tomlStrings(workspace?.members), tomlStrings(workspace?.exclude));
+  return { dir, packageName: tomlString(pkg?.name), libRoot, otherRoots, workspaceMembers, dependencies, features };
+}
+
+/** `members = ["crates/*"]`: the member folders that hold a Cargo.toml. */
+function expandMembers(fs: FileSystem, dir: string, members: string[], exclude: string[]): string[] {
+  const out: string[] = [];
+  for (const m of members) {
+    if (m.endsWith('/*')) {
+      const base = join(dir, m.slice(0, -2));
+      if (fs.isDir(base)) for (const d of fs.listDir(base)) out.push(normalize(join(base, d)));
+    } else {
+      out.push(normalize(join(dir, m)));
+    }
+  }
+  const excluded = new Set(exclude.map((e) => normalize(join(dir, e))));
+  return out.filter((m) => !excluded.has(m) && fs.isFile(join(m, 'Cargo.toml')));
+}
+
+/** The features a crate builds with: the requested ones and `default`, closed over `[features]`. */
+export function enabledFeatures(manifest: Manifest, requested: Iterable<string>, withDefault: boolean): Set<string> {
+  const enabled = new Set<string>();
+  const stack = [...requested, ...(withDefault && manifest.features.default ? ['default'] : [])];
+  while (stack.length) {
+    const f = stack.pop()!;
+    if (f.startsWith('dep:') || f.includes('/') || enabled.has(f)) continue;
+    enabled.add(f);
+    for (const g of manifest.features[f] ?? []) stack.push(g.replace(/\?$/, ''));
+  }
+  // An optional dependency is also a feature of its own name.
+  return enabled;
+}
+
+/** Versions from Cargo.lock, by package name (several when the graph has several). */
+export function readLock(fs: FileSystem, dir: string): Map<string, string[]> {
+  const versions = new Map<string, string[]>();
+  for (let d = dir, i = 0; i < 8; d = dirname(d), i++) {
+    const text = fs.readFile(join(d, 'Cargo.lock'));
+    if (text !== undefined) {
+      const toml = parseToml(text);
+      for (const p of Array.isArray(toml.package) ? toml.package : []) {
+        const t = tomlTable(p);
+        const name = tomlString(t?.name);
+        const version = tomlString(t?.version);
+        if (name && version) versions.set(name, [...(versions.get(name) ?? []), version]);
+      }
+      break;
+    }
+    if (d === '/' || d === '.') break;
+  }
+  return versions;
+}
+
+/**
+ * Folders that may hold registry crates' sources as `NAME-VERSION/`: vendor/ beside the
+ * project, directory sources of .cargo/config.toml files (the project's, its parents', and
+ * $CARGO_HOME's), and $CARGO_HOME/registry/src/*.
+ */
+export function sourceFolders(fs: FileSystem, projectDir: string, env: Record<string, string | undefined>): string[] {
+  const folders: string[] = [];
+  const cargoHome = env.CARGO_HOME ?? (env.HOME ? join(env.HOME, '.cargo') : undefined);
+  const configs: string[] = [];
+  for (let d = projectDir, i = 0; i < 12; d = dirname(d), i++) {
+    configs.push(join(d, '.cargo', 'config.toml'), join(d, '.cargo', 'config'));
+    if (fs.isDir(join(d, 'vendor'))) folders.push(join(d, 'vendor'));
+    if (d === '/' || d === '.') break;
+  }
+  if (cargoHome) configs.push(join(cargoHome, 'config.toml'), join(cargoHome, 'config'));
+  for (const c of configs) {
+    const text = fs.readFile(c);
+    if (text === undefined) continue;
+    for (const source of Object.values(tomlTable(parseToml(text).source) ?? {})) {
+      const directory = tomlString(tomlTable(source)?.directory);
+      if (directory) folders.push(directory.startsWith('/') ? directory : normalize(join(dirname(dirname(c)), directory)));
+    }
+  }
+  // A crate opened where cargo unpacked it (a registry or vendor folder): its dependencies are
+  // its siblings, as cargo itself would find them.
+  const parent = dirname(projectDir);
+  if (/-\d+\.\d+/.test(projectDir.slice(parent.length + 1))) folders.push(parent);
+  if (cargoHome && fs.isDir(join(cargoHome, 'registry', 'src'))) {
+    for (const reg of fs.listDir(join(cargoHome, 'registry', 'src'))) folders.push(join(cargoHome, 'registry', 'src', reg));
+  }
+  return [...new Set(folders)].filter((f) => fs.isDir(f));
+}
+
+/** Compares dotted versions numerically (`1.10.0` > `1.9.3`). */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.+-]/).map((x) => parseInt(x, 10) || 0);
+  const pb = b.split(/[.+-]/).map((x) => parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
+  }
+  return 0;
+}
+
+/** The caret requirement `1.2` (or `^1.2`, `~1.2`, `=1.2.3`) admits `version`: same leading non-zero part. */
+export function admits(requirement: string | undefined, version: string): boolean {
+  if (!requirement) return true;
+  const m = /(\d+)(?:\.(\d+))?/.exec(requirement);
+  if (!m) return true;
+  const [major, minor] = [parseInt(m[1], 10), m[2] === undefined ? undefined : parseInt(m[2], 10)];
+  const [vMajor, vMinor] = version.split('.').map((x) => parseInt(x, 10));
+  if (major !== vMajor) return false;
+  if (major === 0 && minor !== undefined) return minor === vMinor;
+  return true;
+}
+
+/** The folder of `pkg`'s sources: the locked version if known, else the highest that admits the requirement. */
+export function findPackageSource(fs: FileSystem, folders: string[], pkg: string, requirement: string | undefined, locked: string[] | undefined): string | undefined {
+  const candidates: { dir: string; version: string }[] = [];
+  for (const folder of folders) {
+    for (const entry of fs.listDir(folder)) {
+      if (!entry.startsWith(`${pkg}-`)) continue;
+      const version = entry.slice(pkg.length + 1);
+      if (!/^\d/.test(version)) continue;
+      if (fs.isFile(join(folder, entry, 'Cargo.toml'))) candidates.push({ dir: join(folder, entry), version });
+    }
+  }
+  const lockedMatch = candidates.filter((c) => locked?.includes(c.version) && admits(requirement, c.version));
+  const pool = lockedMatch.length ? lockedMatch : candidates.filter((c) => admits(requirement, c.version));
+  pool.sort((a, b) => compareVersions(b.version, a.version));
+  return pool[0]?.dir;
+}

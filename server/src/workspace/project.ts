@@ -1,0 +1,355 @@
+// A Cargo project as a reader sees it, without building it: each crate's module tree from its
+// root file (`mod a;` -> `a.rs` or `a/mod.rs`, `#[path]`), its enabled features, and its
+// dependencies, whose sources are found where cargo keeps them and read only when a type of
+// theirs is first asked about. One solver answers for all crates, so a field of a type from
+// another file or crate gets that type's real verdict.
+import type { FileAnalysis, TypeReport } from '../model/report';
+import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
+import { crateRoot, Resolver, type Item } from '../model/resolve';
+import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
+import { cfgPredicate, evaluateCfg } from '../model/cfg';
+import { Solver } from '../traits/infer';
+import { RULES } from '../engine';
+import { buildContext, nodeRange } from '../features/rules/context';
+import {
+  dirname, enabledFeatures, findPackageSource, join, normalize, readLock, readManifest, sourceFolders,
+  type Dependency, type FileSystem, type Manifest,
+} from './cargo';
+
+export interface Parser {
+  parse(text: string): SyntaxTree;
+}
+
+interface FileRecord {
+  path: string;
+  text: string;
+  tree: SyntaxTree;
+  items: FileItems;
+  /** Trees of item-macro bodies, kept alive as long as the file's items. */
+  macroTrees: SyntaxTree[];
+}
+
+export interface Crate {
+  /** The name other code uses for it (`parking_lot`). */
+  name: string;
+  manifest: Manifest;
+  rootFile: string;
+  root: Scope;
+  files: Map<string, FileRecord>;
+  features: Set<string>;
+  /** Part of the opened project (edited by the user), not a dependency. */
+  local: boolean;
+  deps: Map<string, Dependency>;
+}
+
+export class Project {
+  readonly crates: Crate[] = [];
+  private readonly byRoot = new Map<Scope, Crate>();
+  private readonly depCrates = new Map<string, Crate | string>();
+  private readonly overlay = new Map<string, string>();
+  private readonly trees = new Map<string, { text: string; tree: SyntaxTree }>();
+  private readonly listings = new Map<string, string[]>();
+  private folders?: string[];
+  /** Where each module scope's `mod foo;` files are looked for. */
+  private readonly modDirs = new Map<Scope, { file: string; dir: string; fileLevel: boolean }>();
+  /** Item-macro calls met while loading a crate, expanded once its `macro_rules!` are known. */
+  private deferred: { crate: Crate; record: FileRecord; call: SyntaxNode; scope: Scope }[] = [];
+  private lock = new Map<string, string[]>();
+  readonly resolver: Resolver;
+  solver: Solver;
+
+  constructor(
+    private readonly parser: Parser,
+    private readonly fs: FileSystem,
+    private readonly env: Record<string, string | undefined> = {},
+  ) {
+    this.resolver = new Resolver((from, name) => this.findCrate(from, name));
+    this.solver = new Solver(this.resolver);
+  }
+
+  /** Opens the package or workspace whose Cargo.toml is in `dir`; false if there is none. */
+  open(dir: string): boolean {
+    const manifest = readManifest(this.cachedFs(), normalize(dir));
+    if (!manifest) return false;
+    this.lock = readLock(this.fs, manifest.dir);
+    const packages = [manifest, ...manifest.workspaceMembers.map((m) => readManifest(this.cachedFs(), m)).filter((m): m is Manifest => !!m)];
+    for (const m of packages) {
+      if (this.crates.some((c) => c.manifest.dir === m.dir)) continue;
+      const name = (m.packageName ?? 'crate').replace(/-/g, '_');
+      const roots = [m.libRoot, ...m.otherRoots].filter((r): r is string => !!r);
+      for (const rootFile of roots) {
+        const deps = new Map(m.dependencies.map((d) => [d.name, d]));
+        if (rootFile !== m.libRoot && m.libRoot) deps.set(name, { name, package: m.packageName ?? name, path: m.dir, features: [], defaultFeatures: true, optional: false });
+        const crate = this.loadCrate(name, m, rootFile, enabledFeatures(m, [], true), deps, true);
+        if (rootFile === m.libRoot) this.depCrates.set(m.dir, crate);
+      }
+    }
+    return true;
+  }
+
+  /** The crate (of the opened project) a file belongs to, if any. */
+  crateOf(path: string): Crate | undefined {
+    const p = normalize(path);
+    return this.crates.find((c) => c.local && c.files.has(p));
+  }
+
+  /** An open editor's text for `path` (undefined: back to the disk's). Rebuilds that crate. */
+  setText(path: string, text: string | undefined): void {
+    const p = normalize(path);
+    if (text === undefined) this.overlay.delete(p);
+    else this.overlay.set(p, text);
+    const crate = this.crateOf(p);
+    if (crate && crate.files.get(p)?.text !== (text ?? this.fs.readFile(p))) this.rebuild();
+  }
+
+  /** Every local crate re-read (parse trees of unchanged files reused); dependencies kept. */
+  rebuild(): void {
+    const local = this.crates.filter((c) => c.local);
+    const isLocal = (scope: Scope) => local.some((c) => c.root === crateRoot(scope));
+    this.solver.forget((def: TypeDef) => isLocal(def.scope), (impl: ImplDef) => isLocal(impl.scope));
+    this.solver.resetVerdicts();
+    for (const c of local) {
+      this.byRoot.delete(c.root);
+      this.crates.splice(this.crates.indexOf(c), 1);
+    }
+    for (const c of local) {
+      const crate = this.loadCrate(c.name, c.manifest, c.rootFile, c.features, c.deps, true);
+      if (this.depCrates.get(c.manifest.dir) === c) this.depCrates.set(c.manifest.dir, crate);
+    }
+  }
+
+  /** The analysis of one file of a local crate: its types' verdicts and findings, crate-wide. */
+  analyzeFile(path: string): FileAnalysis | undefined {
+    const crate = this.crateOf(path);
+    const record = crate?.files.get(normalize(path));
+    if (!crate || !record) return undefined;
+    const types = record.items.types.map((def) => this.report(def));
+    const ctx = buildContext(record.tree.rootNode, record.text, record.items, this.solver, (body) => this.parser.parse(body));
+    const findings = RULES.flatMap((rule) => rule(ctx));
+    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+    return { types, findings, syntaxErrors: countSyntaxErrors(record.tree.rootNode) };
+  }
+
+  report(def: TypeDef): TypeReport {
+    return {
+      name: def.name,
+      path: def.path,
+      kind: def.kind,
+      nameRange: nodeRange(def.nameNode),
+      range: nodeRange(def.node),
+      params: def.generics.params.map((p) => p.name),
+      send: this.solver.verdict(def, 'Send'),
+      sync: this.solver.verdict(def, 'Sync'),
+    };
+  }
+
+  /** Files of the local crates, in module order. */
+  localFiles(): string[] {
+    return [...new Set(this.crates.filter((c) => c.local).flatMap((c) => [...c.files.keys()]))];
+  }
+
+  /** Which crate and file declare `def`. */
+  locate(def: TypeDef): { crate: Crate; file: string } | undefined {
+    const crate = this.byRoot.get(crateRoot(def.scope));
+    if (!crate) return undefined;
+    for (const [file, r] of crate.files) if (r.items.types.includes(def)) return { crate, file };
+    return undefined;
+  }
+
+  // ---- loading ----
+
+  private loadCrate(name: string, manifest: Manifest, rootFile: string, features: Set<string>, deps: Map<string, Dependency>, local: boolean): Crate {
+    const root = newScope('module', []);
+    const crate: Crate = { name, manifest, rootFile, root, files: new Map(), features, local, deps };
+    this.crates.push(crate);
+    this.byRoot.set(root, crate);
+    this.loadModuleFile(crate, rootFile, root, dirname(rootFile));
+    this.expandItemMacros(crate);
+    this.solver.addImpls([...crate.files.values()].flatMap((r) => r.items.impls));
+    return crate;
+  }
+
+  private loadModuleFile(crate: Crate, path: string, scope: Scope, modDir: string): void {
+    if (crate.files.has(path)) return;
+    const text = this.overlay.get(path) ?? this.fs.readFile(path);
+    if (text === undefined) return;
+    const tree = this.parse(path, text);
+    const record: FileRecord = { path, text, tree, items: { root: scope, types: [], impls: [] }, macroTrees: [] };
+    crate.files.set(path, record);
+    record.items = lowerFile(tree.rootNode, {
+      scope,
+      cfg: { features: crate.features },
+      macroItems: (call, inScope) => {
+        this.deferred.push({ crate, record, call, scope: inScope });
+        return undefined;
+      },
+    });
+    this.loadChildModules(crate, path, scope, modDir, true);
+  }
+
+  /**
+   * `cfg_rt! { pub struct X; }`: the body's items exist when the `#[cfg]` the macro's
+   * `macro_rules!` puts on them holds (unknown: they may exist, and are kept).
+   */
+  private expandItemMacros(crate: Crate): void {
+    const cfgs = macroCfgs(crate);
+    for (let round = 0; round < 4; round++) {
+      const calls = this.deferred.filter((d) => d.crate === crate);
+      this.deferred = this.deferred.filter((d) => d.crate !== crate);
+      if (calls.length === 0) return;
+      for (const { record, call, scope } of calls) {
+        const name = call.childForFieldName('macro')?.text ?? '';
+        const pred = cfgs.get(name);
+        if (pred !== undefined && evaluateCfg(pred, { features: crate.features }) === false) continue;
+        const root = this.macroItems(record, call);
+        if (!root) continue;
+        const more = lowerFile(root, {
+          scope,
+          cfg: { features: crate.features },
+          macroItems: (inner, innerScope) => {
+            this.deferred.push({ crate, record, call: inner, scope: innerScope });
+            return undefined;
+          },
+        });
+        record.items.types.push(...more.types);
+        record.items.impls.push(...more.impls);
+        const where = this.modDirs.get(scope);
+        if (where) this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel);
+      }
+    }
+  }
+
+  /** `mod foo;` in `scope` (declared in `file`): find and load `foo.rs` or `foo/mod.rs`. */
+  private loadChildModules(crate: Crate, file: string, scope: Scope, modDir: string, fileLevel: boolean): void {
+    this.modDirs.set(scope, { file, dir: modDir, fileLevel });
+    const inline = [...scope.mods.entries()].filter(([, child]) => !this.modDirs.has(child));
+    for (const [name, info] of scope.outOfFileMods) {
+      const candidates = info.path
+        ? [normalize(join(fileLevel ? dirname(file) : modDir, info.path))]
+        : [join(modDir, `${name}.rs`), join(modDir, name, 'mod.rs')];
+      const found = candidates.find((c) => this.overlay.has(c) || this.fs.isFile(c));
+      if (!found) continue;
+      const child = newScope('module', [...scope.path, name], scope);
+      scope.mods.set(name, child);
+      scope.outOfFileMods.delete(name);
+      const isModRs = /(^|\/)mod\.rs$/.test(found);
+      const childDir = isModRs || info.path ? dirname(found) : join(dirname(found), name);
+      this.loadModuleFile(crate, found, child, childDir);
+    }
+    for (const [name, child] of inline) this.loadChildModules(crate, file, child, join(modDir, name), false);
+  }
+
+  private parse(path: string, text: string): SyntaxTree {
+    const cached = this.trees.get(path);
+    if (cached && cached.text === text) return cached.tree;
+    cached?.tree.delete();
+    const tree = this.parser.parse(text);
+    this.trees.set(path, { text, tree });
+    return tree;
+  }
+
+  /** An item macro's body parsed as items, at its own positions (everything else blanked). */
+  private macroItems(record: FileRecord, call: SyntaxNode): SyntaxNode | undefined {
+    const body = call.namedChildren.find((c) => c?.type === 'token_tree');
+    if (!body || body.endIndex - body.startIndex < 2) return undefined;
+    const text = record.text;
+    const start = body.startIndex + 1;
+    const end = body.endIndex - 1;
+    const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+    const shown = blank(text.slice(0, start)) + text.slice(start, end) + blank(text.slice(end));
+    const tree = this.parser.parse(shown);
+    record.macroTrees.push(tree);
+    return tree.rootNode;
+  }
+
+  // ---- dependencies ----
+
+  private findCrate(from: Scope, name: string): Item | undefined {
+    const crate = this.byRoot.get(crateRoot(from));
+    if (!crate) return undefined;
+    const dep = crate.deps.get(name);
+    if (!dep) return undefined;
+    const loaded = this.loadDependency(crate, dep);
+    return typeof loaded === 'string' ? { kind: 'none', reason: loaded } : { kind: 'mod', scope: loaded.root };
+  }
+
+  private loadDependency(from: Crate, dep: Dependency): Crate | string {
+    const dir = dep.path ?? this.registrySource(from, dep);
+    if (!dir) return `the source of crate \`${dep.package}\` was not found; run \`cargo fetch\``;
+    const known = this.depCrates.get(dir);
+    if (known !== undefined) return known;
+    const manifest = readManifest(this.cachedFs(), dir);
+    if (!manifest?.libRoot) {
+      const reason = `crate \`${dep.package}\` has no library source in \`${dir}\``;
+      this.depCrates.set(dir, reason);
+      return reason;
+    }
+    this.depCrates.set(dir, `crate \`${dep.package}\` is being read`);
+    const crate = this.loadCrate(
+      (manifest.packageName ?? dep.package).replace(/-/g, '_'),
+      manifest,
+      manifest.libRoot,
+      enabledFeatures(manifest, dep.features, dep.defaultFeatures),
+      new Map(manifest.dependencies.map((d) => [d.name, d])),
+      false,
+    );
+    this.depCrates.set(dir, crate);
+    return crate;
+  }
+
+  private registrySource(from: Crate, dep: Dependency): string | undefined {
+    this.folders ??= sourceFolders(this.fs, from.manifest.dir, this.env);
+    return findPackageSource(this.cachedFs(), this.folders, dep.package, dep.version, this.lock.get(dep.package));
+  }
+
+  /** The file system with directory listings remembered (registry folders are large). */
+  private cachedFs(): FileSystem {
+    return {
+      readFile: (p) => this.fs.readFile(p),
+      isFile: (p) => this.fs.isFile(p),
+      isDir: (p) => this.fs.isDir(p),
+      listDir: (p) => {
+        let l = this.listings.get(p);
+        if (!l) {
+          l = this.fs.listDir(p);
+          this.listings.set(p, l);
+        }
+        return l;
+      },
+    };
+  }
+}
+
+/** For each `macro_rules!` of the crate that puts one `#[cfg(...)]` on what it expands to: that predicate. */
+function macroCfgs(crate: Crate): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const record of crate.files.values()) {
+    for (const def of record.tree.rootNode.descendantsOfType('macro_definition')) {
+      const name = def?.childForFieldName('name')?.text;
+      if (!def || !name) continue;
+      const preds = new Set<string>();
+      for (const m of def.text.matchAll(/#\s*\[\s*cfg\s*\(/g)) {
+        const start = m.index!;
+        let depth = 0;
+        let end = start;
+        for (let i = start; i < def.text.length; i++) {
+          const c = def.text[i];
+          if (c === '[' || c === '(') depth++;
+          else if (c === ']' || c === ')') {
+            depth--;
+            if (depth === 0) {
+              end = i + 1;
+              break;
+            }
+          }
+        }
+        const pred = cfgPredicate(def.text.slice(start, end));
+        if (pred !== undefined) preds.add(pred.replace(/\s+/g, ' '));
+      }
+      // One rule whose expansion carries `#[cfg]`s: the items exist when all of them hold.
+      const rules = def.namedChildren.filter((c) => c?.type === 'macro_rule').length;
+      if (preds.size > 0 && rules === 1) out.set(name, preds.size === 1 ? [...preds][0] : `all(${[...preds].join(', ')})`);
+    }
+  }
+  return out;
+}
