@@ -2,8 +2,10 @@
 // `--stdio` (or `--node-ipc`) to run the language server from the same file. Only JSON/SARIF
 // reach stdout in those formats; every problem goes to stderr.
 import { createEngine } from './engine';
-import { parseArgs, USAGE, type CheckOptions } from './cli/args';
-import { exitCodeOf, runCheck } from './cli/check';
+import { parseArgs, USAGE, type CheckOptions, type ReportOptions } from './cli/args';
+import { exitCodeOf } from './cli/check';
+import { collectReport, runProjectCheck } from './cli/project-check';
+import { renderReportJson, renderReportMarkdown } from './present/crate-report';
 import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { formatText } from './cli/format-text';
@@ -23,12 +25,20 @@ function useColor(): boolean {
 
 async function check(options: CheckOptions): Promise<number> {
   const engine = await createEngine({ wasmDir: __dirname });
-  const run = runCheck(options, engine);
+  const run = runProjectCheck(options, engine);
   for (const problem of run.problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   const output =
     options.format === 'json' ? formatJson(run) : options.format === 'sarif' ? formatSarif(run, readVersion()) : formatText(run, useColor());
   process.stdout.write(output);
   return exitCodeOf(run);
+}
+
+async function report(options: ReportOptions): Promise<number> {
+  const engine = await createEngine({ wasmDir: __dirname });
+  const { entries, problems } = collectReport(options.paths, engine, options.maxFileSize);
+  for (const problem of problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
+  process.stdout.write(options.format === 'json' ? renderReportJson(entries) : renderReportMarkdown(options.paths.join(', '), entries));
+  return problems.length > 0 ? 2 : 0;
 }
 
 async function main(argv: readonly string[]): Promise<number | undefined> {
@@ -48,6 +58,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       return 2;
     case 'check':
       return check(command.options);
+    case 'report':
+      return report(command.options);
   }
 }
 

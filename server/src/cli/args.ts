@@ -15,14 +15,25 @@ export interface CheckOptions {
   maxFileSize: number;
 }
 
+export const REPORT_FORMATS = ['markdown', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+export interface ReportOptions {
+  format: ReportFormat;
+  paths: string[];
+  maxFileSize: number;
+}
+
 export type Command =
   | { kind: 'check'; options: CheckOptions }
+  | { kind: 'report'; options: ReportOptions }
   | { kind: 'help' }
   | { kind: 'version' }
   | { kind: 'server' }
   | { kind: 'usage-error'; message: string };
 
 export const USAGE = `Usage: rust-send-sync check [OPTIONS] PATH...
+       rust-send-sync report [--format markdown|json] PATH...
        rust-send-sync --stdio            (run the language server)
 
 Checks Send/Sync of every struct, enum and union in the given .rs files and folders
@@ -35,6 +46,11 @@ Options:
   --max-file-size SIZE       skip larger files (bytes, or with K/M suffix; default 5M)
   -h, --help                 print this help
   -V, --version              print the version
+
+A file inside a Cargo project is analysed with its crate: modules in other files, and the
+dependencies whose sources cargo has fetched (Cargo.lock, vendor/, the registry).
+
+\`report\` lists every type with its verdicts, grouped by file (markdown by default).
 
 Exit status: 0 no findings, 1 findings, 2 usage error or a path that could not be checked.`;
 
@@ -52,6 +68,7 @@ export function parseArgs(argv: readonly string[]): Command {
   if (argv.length === 0) return { kind: 'usage-error', message: 'missing command' };
   if (argv.includes('-h') || argv.includes('--help') || argv[0] === 'help') return { kind: 'help' };
   if (argv.includes('-V') || argv.includes('--version')) return { kind: 'version' };
+  if (argv[0] === 'report') return parseReportArgs(argv);
   if (argv[0] !== 'check') return { kind: 'usage-error', message: `unknown command \`${argv[0]}\`` };
 
   const options: CheckOptions = { format: 'text', paths: [], rules: {}, maxFileSize: DEFAULT_MAX_FILE_SIZE };
@@ -104,4 +121,24 @@ export function parseArgs(argv: readonly string[]): Command {
   }
   if (options.paths.length === 0) return { kind: 'usage-error', message: '`check` needs at least one PATH' };
   return { kind: 'check', options };
+}
+
+function parseReportArgs(argv: readonly string[]): Command {
+  const options: ReportOptions = { format: 'markdown', paths: [], maxFileSize: DEFAULT_MAX_FILE_SIZE };
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('-') || arg === '-') {
+      options.paths.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (name === '--format' && REPORT_FORMATS.some((f) => f === value)) options.format = value as ReportFormat;
+    else if (name === '--format') return { kind: 'usage-error', message: `report --format wants one of ${REPORT_FORMATS.join(', ')}, not \`${value ?? ''}\`` };
+    else if (name === '--max-file-size' && parseSize(value ?? '') !== undefined) options.maxFileSize = parseSize(value ?? '')!;
+    else return { kind: 'usage-error', message: `unknown option \`${arg}\`` };
+  }
+  if (options.paths.length === 0) return { kind: 'usage-error', message: '`report` needs at least one PATH' };
+  return { kind: 'report', options };
 }

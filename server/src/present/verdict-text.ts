@@ -78,9 +78,10 @@ function sameReasons(a: TraitVerdict, b: TraitVerdict): boolean {
 }
 
 /** The hover: a short verdict line, conditions, reasons as a list, then the docs link. */
-export function renderHoverMarkdown(report: TypeReport): string {
+/** `withPath`: name the type by its module path (a hover on a mention, away from the declaration). */
+export function renderHoverMarkdown(report: TypeReport, withPath = false): string {
   const sections: string[] = [
-    `${markdownStatus('Send', report.send)} · ${markdownStatus('Sync', report.sync)} — \`${describeType(report)}\``,
+    `${markdownStatus('Send', report.send)} · ${markdownStatus('Sync', report.sync)} — \`${describeType(report, withPath)}\``,
   ];
   const details = [...markdownDetail('Send', report.send), ...markdownDetail('Sync', report.sync)];
   if (details.length > 0) sections.push(details.join('  \n'));

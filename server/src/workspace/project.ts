@@ -9,6 +9,7 @@ import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg } from '../model/cfg';
 import { Solver } from '../traits/infer';
+import { findMentions, type Mention } from '../model/mentions';
 import { RULES } from '../engine';
 import { buildContext, nodeRange } from '../features/rules/context';
 import {
@@ -119,15 +120,16 @@ export class Project {
   }
 
   /** The analysis of one file of a local crate: its types' verdicts and findings, crate-wide. */
-  analyzeFile(path: string): FileAnalysis | undefined {
+  analyzeFile(path: string): (FileAnalysis & { mentions: Mention[] }) | undefined {
     const crate = this.crateOf(path);
     const record = crate?.files.get(normalize(path));
     if (!crate || !record) return undefined;
     const types = record.items.types.map((def) => this.report(def));
-    const ctx = buildContext(record.tree.rootNode, record.text, record.items, this.solver, (body) => this.parser.parse(body));
+    const ctx = buildContext(record.tree.rootNode, record.text, record.items, this.solver);
     const findings = RULES.flatMap((rule) => rule(ctx));
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    return { types, findings, syntaxErrors: countSyntaxErrors(record.tree.rootNode) };
+    const mentions = findMentions(record.tree.rootNode, record.items.root, this.resolver, (def) => this.report(def));
+    return { types, findings, syntaxErrors: countSyntaxErrors(record.tree.rootNode), mentions };
   }
 
   report(def: TypeDef): TypeReport {
