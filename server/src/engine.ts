@@ -6,10 +6,11 @@ import type { FileAnalysis, Finding, TypeReport } from './model/report';
 import { createRustParser, countSyntaxErrors, type SyntaxTree } from './syntax/parser';
 import { lowerFile } from './model/lower';
 import { solve } from './traits/infer';
-import { buildContext, nodeRange, type Rule } from './features/rules/context';
+import { buildContext, nodeRange, type Reparse, type Rule } from './features/rules/context';
 import { missingSafetyComment } from './features/rules/missing-safety-comment';
 import { riskyField } from './features/rules/risky-field';
 import { missingBound } from './features/rules/missing-bound';
+import { unnecessaryUnsafeImpl } from './features/rules/unnecessary-unsafe-impl';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-rust.wasm. */
@@ -32,7 +33,7 @@ export interface TreeEngine extends Engine {
   analyzeTree(tree: SyntaxTree, text: string): FileAnalysis;
 }
 
-export const RULES: readonly Rule[] = [missingSafetyComment, riskyField, missingBound];
+export const RULES: readonly Rule[] = [missingSafetyComment, riskyField, missingBound, unnecessaryUnsafeImpl];
 
 export async function createEngine(options: EngineOptions): Promise<TreeEngine> {
   const parser = await createRustParser(options.wasmDir);
@@ -40,17 +41,18 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
     analyze(text) {
       const tree: SyntaxTree = parser.parse(text);
       try {
-        return analyzeTree(tree, text);
+        return analyzeTree(tree, text, (body) => parser.parse(body));
       } finally {
         tree.delete();
       }
     },
     parse: (text, oldTree) => parser.parse(text, oldTree),
-    analyzeTree,
+    analyzeTree: (tree, text) => analyzeTree(tree, text, (body) => parser.parse(body)),
   };
 }
 
-export function analyzeTree(tree: SyntaxTree, text: string): FileAnalysis {
+/** `reparse` lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
+export function analyzeTree(tree: SyntaxTree, text: string, reparse?: Reparse): FileAnalysis {
   const root = tree.rootNode;
   const items = lowerFile(root);
   const solution = solve(items);
@@ -64,7 +66,7 @@ export function analyzeTree(tree: SyntaxTree, text: string): FileAnalysis {
     send: solution.verdict(def, 'Send'),
     sync: solution.verdict(def, 'Sync'),
   }));
-  const ctx = buildContext(root, text, items, solution);
+  const ctx = buildContext(root, text, items, solution, reparse);
   const findings: Finding[] = RULES.flatMap((rule) => rule(ctx));
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { types, findings, syntaxErrors: countSyntaxErrors(root) };

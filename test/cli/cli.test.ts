@@ -161,7 +161,7 @@ test('SARIF output is 2.1.0 with the rules and their help links', () => {
   assert.equal(log.runs[0].tool.driver.name, 'rust-send-sync');
   assert.deepEqual(
     log.runs[0].tool.driver.rules.map((r) => r.id).sort(),
-    ['missing-bound', 'missing-safety-comment', 'risky-field'],
+    ['missing-bound', 'missing-safety-comment', 'risky-field', 'unnecessary-unsafe-impl'],
   );
   for (const rule of log.runs[0].tool.driver.rules) assert.ok(rule.helpUri.endsWith(`#${rule.id}`));
   assert.deepEqual(log.runs[0].results, []);

@@ -53,7 +53,8 @@ export function compareWithEngine(fixture: Fixture, analysis: FileAnalysis): str
   if (fixture.checkFindings) {
     const key = (line: number, code: string) => `line ${line}: ${code}`;
     const expected = fixture.findings.map((f) => key(f.line, f.code)).sort();
-    const actual = analysis.findings.map((f) => key(f.range.start.line + 1, f.code)).sort();
+    const compared = analysis.findings.filter((f) => !fixture.onlyCodes || fixture.onlyCodes.includes(f.code));
+    const actual = compared.map((f) => key(f.range.start.line + 1, f.code)).sort();
     const missing = [...expected];
     const extra: string[] = [];
     for (const a of actual) {
@@ -63,7 +64,7 @@ export function compareWithEngine(fixture: Fixture, analysis: FileAnalysis): str
     }
     for (const m of missing) problems.push(`finding expected but not reported: ${m}`);
     for (const x of extra) {
-      const f = analysis.findings.find((g) => key(g.range.start.line + 1, g.code) === x);
+      const f = compared.find((g) => key(g.range.start.line + 1, g.code) === x);
       problems.push(`finding reported but not expected: ${x} (${f?.message ?? ''})`);
     }
   }

@@ -4,6 +4,7 @@
 //   //! no-rustc: <reason>                                the file is checked against the engine only
 //   //! rustc-bootstrap: <reason>                        rustc runs with RUSTC_BOOTSTRAP=1 (unstable features)
 //   //! findings: unchecked                              verdicts only: findings are not compared
+//   //! findings: only CODE CODE                         only findings of these rule codes are compared
 import type { ExpectedVerdict } from './instantiate';
 
 export type Source = 'auto' | 'unsafe-impl' | 'negative-impl';
@@ -34,6 +35,8 @@ export interface Fixture {
   /** Why the file needs unstable features (rustc then runs with RUSTC_BOOTSTRAP=1), if so. */
   rustcBootstrap?: string;
   checkFindings: boolean;
+  /** When set, only findings of these codes are compared (a file about one rule). */
+  onlyCodes?: string[];
 }
 
 const SOURCES = new Set<Source>(['auto', 'unsafe-impl', 'negative-impl']);
@@ -66,6 +69,7 @@ export function parseFixture(text: string, name: string): Fixture {
       if (directive[1] === 'no-rustc') fixture.noRustc = directive[2].trim() || 'no reason given';
       else if (directive[1] === 'rustc-bootstrap') fixture.rustcBootstrap = directive[2].trim() || 'no reason given';
       else if (directive[2].trim().startsWith('unchecked')) fixture.checkFindings = false;
+      else if (directive[2].trim().startsWith('only ')) fixture.onlyCodes = directive[2].trim().slice(5).split(/\s+/).filter(Boolean);
       else throw new Error(`${where}: unknown findings directive \`${directive[2]}\``);
       return;
     }

@@ -3,7 +3,7 @@
 // that every output format prints. The formats only read the CheckRun built here.
 import type { Engine } from '../engine';
 import type { FileAnalysis, Finding, Position, Severity, TypeReport } from '../model/report';
-import { defaultSettings, severityFor, type Settings } from '../features/settings';
+import { defaultSettings, findingSeverity, type Settings } from '../features/settings';
 import type { CheckOptions } from './args';
 import { collectFiles, readSourceFile, type FileProblem } from './files';
 
@@ -67,7 +67,7 @@ export function checkText(file: string, text: string, engine: Engine, settings: 
   const lines = splitLines(text);
   const findings: CheckedFinding[] = [];
   for (const finding of analysis.findings) {
-    const severity = severityFor(finding.code, settings);
+    const severity = findingSeverity(finding, settings);
     if (severity === undefined) continue;
     findings.push({ finding, severity, start: toLocation(lines, finding.range.start), end: toLocation(lines, finding.range.end) });
   }

@@ -7,7 +7,7 @@ import type { FileAnalysis } from '../model/report';
 import { SNIPPET_FIX_KIND, type SnippetFixData } from '../present/snippet-fix';
 import { findingToDiagnostic } from './diagnostics';
 import { rangeContains } from './hover';
-import { severityFor, type Settings } from './settings';
+import { findingSeverity, type Settings } from './settings';
 
 
 function overlaps(a: CodeActionParams['range'], b: CodeActionParams['range']): boolean {
@@ -21,7 +21,7 @@ export function computeCodeActions(analysis: FileAnalysis, params: CodeActionPar
 
   const actions: CodeAction[] = [];
   for (const finding of analysis.findings) {
-    const severity = severityFor(finding.code, settings);
+    const severity = findingSeverity(finding, settings);
     if (severity === undefined || !overlaps(finding.range, params.range)) continue;
     const diagnostic = findingToDiagnostic(finding, severity);
     for (const [index, fix] of finding.fixes.entries()) {

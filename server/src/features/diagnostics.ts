@@ -4,7 +4,7 @@
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { FileAnalysis, Finding, Severity } from '../model/report';
 import { ruleDocsUrl } from '../present/rule-docs';
-import { severityFor, type Settings } from './settings';
+import { findingSeverity, type Settings } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'rust-send-sync';
 
@@ -31,7 +31,7 @@ export function computeDiagnostics(analysis: FileAnalysis, settings: Settings): 
   if (!settings.enable) return [];
   const diagnostics: Diagnostic[] = [];
   for (const finding of analysis.findings) {
-    const severity = severityFor(finding.code, settings);
+    const severity = findingSeverity(finding, settings);
     if (severity !== undefined) diagnostics.push(findingToDiagnostic(finding, severity));
   }
   return diagnostics;

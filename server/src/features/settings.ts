@@ -1,7 +1,7 @@
 // The one definition of the user's settings: their names, types, defaults and descriptions (from
 // which package.json's `contributes.configuration` must not drift: a unit test holds it), how a
 // raw configuration object becomes typed Settings, and how a rule's setting picks a severity.
-import { RULE_CODES, type RuleCode, type Severity } from '../model/report';
+import { RULE_CODES, type Finding, type RuleCode, type Severity } from '../model/report';
 import { RULE_DOCS } from '../present/rule-docs';
 
 export const SETTINGS_SECTION = 'rustSendSync';
@@ -14,14 +14,21 @@ export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
 export interface Settings {
   enable: boolean;
   rules: Record<RuleCode, RuleLevel>;
+  /** One SAFETY comment above an adjacent `unsafe impl Send` + `unsafe impl Sync` covers both. */
+  safetyCommentCoversPair: boolean;
 }
 
-/** Every rule starts as a warning: the findings are review prompts, not proofs of a bug. */
+/** Rules start as warnings (review prompts, not proofs of a bug); a clean-up suggestion as a hint. */
 export const DEFAULT_RULE_LEVEL: RuleLevel = 'warning';
+export const DEFAULT_RULE_LEVELS: Record<RuleCode, RuleLevel> = {
+  'missing-safety-comment': DEFAULT_RULE_LEVEL,
+  'risky-field': DEFAULT_RULE_LEVEL,
+  'missing-bound': DEFAULT_RULE_LEVEL,
+  'unnecessary-unsafe-impl': 'hint',
+};
 
 export function defaultSettings(): Settings {
-  const rules = Object.fromEntries(RULE_CODES.map((code) => [code, DEFAULT_RULE_LEVEL])) as Record<RuleCode, RuleLevel>;
-  return { enable: true, rules };
+  return { enable: true, rules: { ...DEFAULT_RULE_LEVELS }, safetyCommentCoversPair: false };
 }
 
 /** One property of `contributes.configuration.properties`, in package.json's own shape. */
@@ -46,11 +53,18 @@ export function settingsSchema(): Record<string, SettingSchema> {
     schema[`${SETTINGS_SECTION}.rules.${code}`] = {
       type: 'string',
       enum: RULE_LEVELS,
-      default: DEFAULT_RULE_LEVEL,
+      default: DEFAULT_RULE_LEVELS[code],
       scope: 'window',
       description: `Severity of \`${code}\` (${RULE_DOCS[code].title}), or \`off\`.`,
     };
   }
+  schema[`${SETTINGS_SECTION}.safetyCommentCoversPair`] = {
+    type: 'boolean',
+    default: false,
+    scope: 'window',
+    description:
+      'Accept one `// SAFETY:` comment above an `unsafe impl Send` directly followed by the `unsafe impl Sync` for the same type (clippy asks for one comment per impl).',
+  };
   schema[`${SETTINGS_SECTION}.trace.server`] = {
     type: 'string',
     enum: TRACE_LEVELS,
@@ -77,6 +91,7 @@ export function parseSettings(raw: unknown): Settings {
   const settings = defaultSettings();
   if (!isRecord(raw)) return settings;
   if (typeof raw.enable === 'boolean') settings.enable = raw.enable;
+  if (typeof raw.safetyCommentCoversPair === 'boolean') settings.safetyCommentCoversPair = raw.safetyCommentCoversPair;
   const rules = raw.rules;
   if (isRecord(rules)) {
     for (const code of RULE_CODES) {
@@ -91,4 +106,10 @@ export function parseSettings(raw: unknown): Settings {
 export function severityFor(code: RuleCode, settings: Settings): Severity | undefined {
   const level = settings.rules[code];
   return level === 'off' ? undefined : level;
+}
+
+/** As `severityFor`, and undefined too when a setting the finding names waives it. */
+export function findingSeverity(finding: Finding, settings: Settings): Severity | undefined {
+  if (finding.waivedBy !== undefined && settings[finding.waivedBy]) return undefined;
+  return severityFor(finding.code, settings);
 }

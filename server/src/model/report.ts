@@ -50,7 +50,7 @@ export interface TypeReport {
 
 export type Severity = 'error' | 'warning' | 'information' | 'hint';
 
-export const RULE_CODES = ['missing-safety-comment', 'risky-field', 'missing-bound'] as const;
+export const RULE_CODES = ['missing-safety-comment', 'risky-field', 'missing-bound', 'unnecessary-unsafe-impl'] as const;
 export type RuleCode = (typeof RULE_CODES)[number];
 
 /** One text insertion. Fixes only ever insert: they never delete or replace code. */
@@ -76,6 +76,11 @@ export interface Finding {
   /** The type the impl is for, by its report path, when known. */
   typePath?: string;
   fixes: Fix[];
+  /**
+   * A boolean setting that, when on, drops this finding: `safetyCommentCoversPair` for the second
+   * impl of a Send+Sync pair whose first impl has the SAFETY comment.
+   */
+  waivedBy?: 'safetyCommentCoversPair';
 }
 
 export interface FileAnalysis {

@@ -18,11 +18,15 @@ export const RULE_DOCS: Record<RuleCode, RuleDoc> = {
   },
   'risky-field': {
     title: 'unsafe impl Send/Sync over a type with risky fields',
-    help: 'The type holds raw pointers, `NonNull`, `UnsafeCell`, `Cell`, `RefCell`, `Rc` or references, which are why the compiler refused the auto impl; check each one is really thread-safe.',
+    help: 'The type holds raw pointers, `NonNull`, `UnsafeCell`, `Cell`, `RefCell`, `Rc`, guards or references, which are why the compiler refused the auto impl; check each one is really thread-safe and say why in the SAFETY comment.',
   },
   'missing-bound': {
     title: 'generic unsafe impl Send/Sync without the bound it needs',
-    help: 'A generic `unsafe impl<T> Send/Sync` without `T: Send`/`T: Sync` lets a non-thread-safe `T` cross threads.',
+    help: 'A generic `unsafe impl<T> Send/Sync` without `T: Send`/`T: Sync` lets a non-thread-safe `T` cross threads. For `Sync` the bound follows from the type\'s `&self` methods: handing out `&T` needs `T: Sync`, moving a `T` in or out needs `T: Send`.',
+  },
+  'unnecessary-unsafe-impl': {
+    title: 'unsafe impl Send/Sync that the compiler would derive anyway',
+    help: 'Every field is already `Send`/`Sync` under the impl\'s own conditions, so the auto rule gives the same impl; removing the `unsafe impl` lets the compiler keep checking fields added later.',
   },
 };
 

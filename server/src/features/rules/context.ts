@@ -1,21 +1,43 @@
 // What every rule sees: the file's text, its items, the solver's answers, and the manual impls of
-// Send/Sync with their SAFETY comments already found. Rules return findings; none knows LSP.
-import type { SyntaxNode } from '../../syntax/parser';
+// Send/Sync with their SAFETY comments already found (also those written inside `macro_rules!`
+// bodies, which tree-sitter leaves as token trees: they are found by reparsing the body). Rules
+// return findings; none knows LSP.
+import type { SyntaxNode, SyntaxTree } from '../../syntax/parser';
 import type { FileItems, ImplDef, TypeDef } from '../../model/lower';
 import { pathSegments } from '../../model/lower';
-import type { AutoTrait, Finding, Range } from '../../model/report';
+import type { AutoTrait, Finding, Position, Range, RuleCode } from '../../model/report';
 import type { ManualImpl, Solution } from '../../traits/infer';
-import { findSafetyComment, type SafetyComment } from './safety-comment';
+import { allowedCodes, findMacroSafetyComment, findSafetyComment, previousItem, type SafetyComment } from './safety-comment';
 
-/** An `unsafe impl Send/Sync` in the file, matched to its type when the type is in the file. */
-export interface UnsafeImpl {
-  impl: ImplDef;
+/** What every `unsafe impl Send/Sync` has, wherever it is written. */
+export interface ImplSite {
   trait: AutoTrait;
   /** The header `unsafe impl<T> Send for X<T>`, where findings point. */
   range: Range;
+  /** Where the `unsafe` keyword is: a comment for the impl goes on the line above. */
+  start: Position;
+  /** The type as written, whitespace collapsed (`$t` inside a macro body). */
+  typeText: string;
+  safety: SafetyComment;
+  /** Rule codes silenced on this impl by a `// rust-send-sync: allow(...)` comment above it. */
+  allowed: Set<string>;
+  /**
+   * No SAFETY comment of its own, but it directly follows the impl of the other auto trait for
+   * the same type, which has one (the pair a setting may accept under one comment).
+   */
+  pairCovered: boolean;
+}
+
+/** An `unsafe impl Send/Sync` in the file, matched to its type when the type is in the file. */
+export interface UnsafeImpl extends ImplSite {
+  impl: ImplDef;
   manual?: ManualImpl;
   def?: TypeDef;
-  safety: SafetyComment;
+}
+
+/** An `unsafe impl Send/Sync` written in a `macro_rules!` body: only its comment is checked. */
+export interface MacroUnsafeImpl extends ImplSite {
+  macroName: string;
 }
 
 export interface RuleContext {
@@ -26,7 +48,16 @@ export interface RuleContext {
   items: FileItems;
   solution: Solution;
   unsafeImpls: UnsafeImpl[];
+  macroImpls: MacroUnsafeImpl[];
 }
+
+/** Whether a `// rust-send-sync: allow(code)` comment silences `code` on this impl. */
+export function isAllowed(site: ImplSite, code: RuleCode): boolean {
+  return site.allowed.has(code);
+}
+
+/** Parses text with the file's own parser; the caller deletes the tree. */
+export type Reparse = (text: string) => SyntaxTree;
 
 export type Rule = (ctx: RuleContext) => Finding[];
 
@@ -37,9 +68,10 @@ export function nodeRange(from: SyntaxNode, to: SyntaxNode = from): Range {
   };
 }
 
-export function buildContext(root: SyntaxNode, text: string, items: FileItems, solution: Solution): RuleContext {
+export function buildContext(root: SyntaxNode, text: string, items: FileItems, solution: Solution, reparse?: Reparse): RuleContext {
   const lines = text.split(/\r?\n|\r/);
   const unsafeImpls: UnsafeImpl[] = [];
+  const sites = new Map<number, { node: SyntaxNode; site: ImplSite }>();
   for (const impl of items.impls) {
     if (!impl.unsafe || impl.negative) continue;
     const t = impl.traitNode;
@@ -49,17 +81,52 @@ export function buildContext(root: SyntaxNode, text: string, items: FileItems, s
     const manual = solution.manualImpls.find((m) => m.impl === impl);
     const resolved = solution.resolver.lookup(impl.scope, last);
     if (!manual && resolved.kind === 'trait') continue; // a local trait named Send
-    const headerEnd = impl.generics.whereNode ?? impl.typeNode;
-    unsafeImpls.push({
-      impl,
-      trait: last,
-      range: nodeRange(impl.node, headerEnd),
-      manual,
-      def: manual?.def,
-      safety: findSafetyComment(impl.node, lines),
-    });
+    const u: UnsafeImpl = { ...implSite(impl.node, last, lines), impl, manual, def: manual?.def };
+    sites.set(impl.node.id, { node: impl.node, site: u });
+    unsafeImpls.push(u);
   }
-  return { root, text, lines, items, solution, unsafeImpls };
+  markPairs(sites);
+  const macroImpls = reparse ? findMacroImpls(root, lines, reparse) : [];
+  return { root, text, lines, items, solution, unsafeImpls, macroImpls };
+}
+
+/** `macroRow`: the row of the `macro_rules!` whose body holds the impl, if it is in one. */
+function implSite(node: SyntaxNode, trait: AutoTrait, lines: string[], macroRow?: number): ImplSite {
+  const typeNode = node.childForFieldName('type') ?? node;
+  const headerEnd = node.namedChildren.find((c) => c?.type === 'where_clause') ?? typeNode;
+  const range = nodeRange(node, headerEnd);
+  const safety = macroRow === undefined ? findSafetyComment(node, lines) : findMacroSafetyComment(range.start.line, lines, macroRow);
+  return {
+    trait,
+    range,
+    start: range.start,
+    typeText: sourceText(lines, nodeRange(typeNode)).replace(/\s+/g, ' '),
+    safety,
+    allowed: allowedCodes(safety.text),
+    pairCovered: false,
+  };
+}
+
+/** The source text of a range (from the lines, so it also works for reparsed macro bodies). */
+function sourceText(lines: string[], r: Range): string {
+  if (r.start.line === r.end.line) return (lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
+  const out = [(lines[r.start.line] ?? '').slice(r.start.character)];
+  for (let i = r.start.line + 1; i < r.end.line; i++) out.push(lines[i] ?? '');
+  out.push((lines[r.end.line] ?? '').slice(0, r.end.character));
+  return out.join('\n');
+}
+
+/**
+ * Sets `pairCovered` on the second impl of an adjacent Send+Sync pair for one type when only the
+ * first has a SAFETY comment. `sites` holds one tree's impls (node ids are unique per tree).
+ */
+function markPairs(sites: Map<number, { node: SyntaxNode; site: ImplSite }>): void {
+  for (const { node, site } of sites.values()) {
+    if (site.safety.found) continue;
+    const prev = previousItem(node);
+    const first = prev ? sites.get(prev.id)?.site : undefined;
+    if (first && first.trait !== site.trait && first.typeText === site.typeText && first.safety.found) site.pairCovered = true;
+  }
 }
 
 /** `raw` is named by a comment: `` `raw` ``, `self.raw`, `.0`, or the bare word for longer names. */
@@ -77,4 +144,87 @@ export function fieldsNeedingImpl(ctx: RuleContext, def: TypeDef, trait: AutoTra
     .fieldValues(def, trait)
     .filter((f) => f.value.status === 'no' || f.value.status === 'unknown')
     .sort((a, b) => (a.value.status === 'no' ? 0 : 1) - (b.value.status === 'no' ? 0 : 1));
+}
+
+const IMPL_IN_TOKENS = /\bunsafe\s+impl\b[^{;]*\b(?:Send|Sync)\b[^{;]*\bfor\b/;
+
+/**
+ * The `unsafe impl Send/Sync` written in `macro_rules!` bodies (where clippy wants their comment),
+ * found by reparsing each body that mentions one. The body is parsed at its own rows and columns
+ * (padded with blank lines and spaces), with `$x` turned into `_x` and the `$( ... )*` repetition
+ * marks blanked, so every position in the reparsed tree is a position in the file.
+ */
+function findMacroImpls(root: SyntaxNode, lines: string[], reparse: Reparse): MacroUnsafeImpl[] {
+  const out: MacroUnsafeImpl[] = [];
+  for (const mac of root.descendantsOfType('macro_definition')) {
+    if (!mac) continue;
+    const macroName = mac.childForFieldName('name')?.text ?? '?';
+    for (const rule of mac.namedChildren) {
+      const body = rule?.type === 'macro_rule' ? rule.childForFieldName('right') : null;
+      if (!body || !IMPL_IN_TOKENS.test(body.text)) continue;
+      const { row, column } = body.startPosition;
+      const inner = neutralizeMetavariables(body.text.slice(1, -1));
+      const tree = reparse('\n'.repeat(row) + ' '.repeat(column + 1) + inner);
+      try {
+        const sites = new Map<number, { node: SyntaxNode; site: ImplSite }>();
+        for (const node of tree.rootNode.descendantsOfType('impl_item')) {
+          if (!node || !node.children.some((c) => c?.type === 'unsafe') || node.children.some((c) => c?.type === '!')) continue;
+          const traitNode = node.childForFieldName('trait');
+          const last = traitNode ? pathSegments(traitNode).pop() : undefined;
+          if (last !== 'Send' && last !== 'Sync') continue;
+          const site: MacroUnsafeImpl = { ...implSite(node, last, lines, mac.startPosition.row), macroName };
+          sites.set(node.id, { node, site });
+          out.push(site);
+        }
+        markPairs(sites);
+      } finally {
+        tree.delete();
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * `$name` -> `_name`, `$( ... ),*` -> `   ...    `: the same length, so positions do not move,
+ * and the body reads as ordinary items.
+ */
+export function neutralizeMetavariables(text: string): string {
+  const chars = [...text];
+  const repetitions: number[] = [];
+  let depth = 0;
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i];
+    if (c === '$' && chars[i + 1] === '(') {
+      chars[i] = ' ';
+      chars[i + 1] = ' ';
+      repetitions.push(depth);
+      depth++;
+      i++;
+      continue;
+    }
+    if (c === '$') {
+      chars[i] = '_';
+      continue;
+    }
+    if (c === '(') {
+      depth++;
+      continue;
+    }
+    if (c === ')') {
+      depth--;
+      if (repetitions.length && repetitions[repetitions.length - 1] === depth) {
+        repetitions.pop();
+        chars[i] = ' ';
+        // An optional one-character separator, then `*`, `+` or `?`.
+        const op = (j: number) => chars[j] === '*' || chars[j] === '+' || chars[j] === '?';
+        if (op(i + 1)) chars[i + 1] = ' ';
+        else if (chars[i + 1] !== undefined && !/\s/.test(chars[i + 1]) && op(i + 2)) {
+          chars[i + 1] = ' ';
+          chars[i + 2] = ' ';
+        }
+      }
+    }
+  }
+  return chars.join('');
 }

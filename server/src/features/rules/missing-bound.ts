@@ -12,7 +12,7 @@ import type { SyntaxNode } from '../../syntax/parser';
 import type { AutoTrait, Finding, Insertion } from '../../model/report';
 import type { Ty } from '../../model/resolve';
 import type { Solution } from '../../traits/infer';
-import type { Rule, UnsafeImpl } from './context';
+import { isAllowed, type Rule, type UnsafeImpl } from './context';
 
 interface Need {
   param: string;
@@ -72,7 +72,7 @@ export const missingBound: Rule = (ctx) => {
   const findings: Finding[] = [];
   for (const u of ctx.unsafeImpls) {
     const m = u.manual;
-    if (!m || !u.def || m.rename.size === 0) continue;
+    if (!m || !u.def || m.rename.size === 0 || isAllowed(u, 'missing-bound')) continue;
     const toImplParam = new Map([...m.rename].map(([implName, defName]) => [defName, implName]));
     const missing = new Map<string, { trait: AutoTrait; field: string; ty: string; how: string }>();
     for (const { name, ty } of ctx.solution.fieldTypes(u.def)) {

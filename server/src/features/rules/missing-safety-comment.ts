@@ -1,22 +1,26 @@
 // missing-safety-comment: an `unsafe impl Send/Sync` with no `// SAFETY:` comment above it (the
-// comment is found as clippy finds it, see safety-comment.ts). The fix inserts a comment at the
-// impl's indentation that names the fields the compiler objected to, with the cursor where the
+// comment is found as clippy's `undocumented_unsafe_blocks` finds it, see safety-comment.ts), also
+// inside `macro_rules!` bodies, where clippy wants the comment above the `unsafe` token. The fix
+// inserts a comment on the line above the impl, at its indentation (below its attributes, where
+// clippy still finds it), naming the fields the compiler objected to, with the cursor where the
 // justification goes.
 import type { Finding, Fix } from '../../model/report';
-import { fieldsNeedingImpl, type Rule, type RuleContext, type UnsafeImpl } from './context';
+import { fieldsNeedingImpl, isAllowed, type ImplSite, type Rule, type RuleContext, type UnsafeImpl } from './context';
 
 export const missingSafetyComment: Rule = (ctx) => {
   const findings: Finding[] = [];
-  for (const u of ctx.unsafeImpls) {
-    if (u.safety.found) continue;
-    const typeName = u.impl.typeNode.text.replace(/\s+/g, ' ');
+  const sites: (ImplSite & Partial<UnsafeImpl> & { macroName?: string })[] = [...ctx.unsafeImpls, ...ctx.macroImpls];
+  for (const u of sites) {
+    if (u.safety.found || isAllowed(u, 'missing-safety-comment')) continue;
+    const where = u.macroName ? ` (in the body of \`macro_rules! ${u.macroName}\`, where the comment must be)` : '';
     findings.push({
       code: 'missing-safety-comment',
       severity: 'warning',
-      message: `\`unsafe impl ${u.trait} for ${typeName}\` has no \`// SAFETY:\` comment saying why \`${typeName}\` is safe to ${u.trait === 'Send' ? 'send to' : 'share between'} other threads`,
+      message: `\`unsafe impl ${u.trait} for ${u.typeText}\` has no \`// SAFETY:\` comment saying why \`${u.typeText}\` is safe to ${u.trait === 'Send' ? 'send to' : 'share between'} other threads${where}`,
       range: u.range,
       typePath: u.def?.path,
       fixes: [safetyCommentFix(ctx, u)],
+      ...(u.pairCovered ? { waivedBy: 'safetyCommentCoversPair' as const } : {}),
     });
   }
   return findings;
@@ -27,20 +31,25 @@ function snippetEscape(s: string): string {
   return s.replace(/[\\$}]/g, (c) => `\\${c}`);
 }
 
-function safetyCommentFix(ctx: RuleContext, u: UnsafeImpl): Fix {
-  const row = u.impl.node.startPosition.row;
-  const column = u.impl.node.startPosition.column;
-  const indent = (ctx.lines[row] ?? '').slice(0, column);
-  const name = u.def?.name ?? u.impl.typeNode.text;
+function safetyCommentFix(ctx: RuleContext, u: ImplSite & { def?: UnsafeImpl['def']; macroName?: string }): Fix {
+  const { line: row, character: column } = u.start;
+  const line = ctx.lines[row] ?? '';
+  const indent = /^\s*/.exec(line)![0];
+  // Code before the impl on its line (`struct A; unsafe impl Send for A {}`): the comment can only
+  // count on a line of its own, so the fix breaks the line before `unsafe` (still an insertion).
+  // In a macro body clippy reads whole lines, so the line above is enough there.
+  const split = !u.macroName && line.slice(0, column).trim() !== '';
+  const name = u.def?.name ?? u.typeText;
   const fields = u.def ? fieldsNeedingImpl(ctx, u.def, u.trait).slice(0, 3) : [];
   const lead = fields.length
     ? `${fields.map((f) => `\`${f.field}: ${f.ty.text}\``).join(', ')} ${fields.length === 1 ? 'is' : 'are'} not \`${u.trait}\`; `
     : '';
   const ask = `TODO: explain why \`${name}\` can be ${u.trait === 'Send' ? 'sent to' : 'shared between'} other threads`;
-  const text = `${indent}// SAFETY: ${lead}${ask}\n`;
-  const snippet = `${snippetEscape(`${indent}// SAFETY: ${lead}`)}\${0:${snippetEscape(ask)}}\n`;
+  const [pre, post] = split ? [`\n${indent}`, `\n${indent}`] : [indent, '\n'];
+  const text = `${pre}// SAFETY: ${lead}${ask}${post}`;
+  const snippet = `${snippetEscape(`${pre}// SAFETY: ${lead}`)}\${0:${snippetEscape(ask)}}${snippetEscape(post)}`;
   return {
     title: `Add a \`// SAFETY:\` comment to \`unsafe impl ${u.trait}\``,
-    insertions: [{ position: { line: row, character: 0 }, text, snippet }],
+    insertions: [{ position: { line: row, character: split ? column : 0 }, text, snippet }],
   };
 }

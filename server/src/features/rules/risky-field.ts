@@ -4,12 +4,12 @@
 // SAFETY comment names is taken as explained.
 import type { Finding } from '../../model/report';
 import { renderChain } from '../../traits/infer';
-import { commentNamesField, type Rule } from './context';
+import { commentNamesField, isAllowed, type Rule } from './context';
 
 export const riskyField: Rule = (ctx) => {
   const findings: Finding[] = [];
   for (const u of ctx.unsafeImpls) {
-    if (!u.def) continue;
+    if (!u.def || isAllowed(u, 'risky-field')) continue;
     const risky = ctx.solution
       .fieldValues(u.def, u.trait)
       .filter((f) => f.value.status === 'no')
