@@ -48,6 +48,12 @@ export interface TypeDef {
   scope: Scope;
   generics: Generics;
   fields: FieldDef[];
+  /**
+   * Other declarations of the same name in the same module, under exclusive `#[cfg]`s this
+   * analysis could not decide (`#[cfg(feature = "union")] union Data` / `#[cfg(not(...))] enum
+   * Data`): an impl written for the name is for whichever one is compiled.
+   */
+  alternatives?: TypeDef[];
 }
 
 export interface AliasDef {
@@ -184,7 +190,12 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
   if (kind) {
     const def = lowerTypeDef(node, kind, scope, out);
     if (def) {
-      if (!scope.types.has(def.name)) scope.types.set(def.name, def);
+      const first = scope.types.get(def.name);
+      if (!first) scope.types.set(def.name, def);
+      else {
+        first.alternatives = [...(first.alternatives ?? []), def];
+        def.alternatives = [first];
+      }
       out.types.push(def);
     }
     // Items inside expressions (array lengths, enum discriminants) are too rare to chase.

@@ -154,10 +154,12 @@ export class Solver implements Solution {
       const m = matchImpl(impl, this.resolver, (d) => this.implied(d));
       if (!m) continue;
       this.manualImpls.push(m);
-      const list = this.manualByDef.get(m.def) ?? [];
-      list.push(m);
-      this.manualByDef.set(m.def, list);
-      this.manualCache.delete(m.def);
+      for (const def of [m.def, ...(m.def.alternatives ?? [])]) {
+        const list = this.manualByDef.get(def) ?? [];
+        list.push(def === m.def ? m : { ...m, def });
+        this.manualByDef.set(def, list);
+        this.manualCache.delete(def);
+      }
     }
   }
 
@@ -203,6 +205,8 @@ export class Solver implements Solution {
         for (const b of bounds) {
           const r = this.resolver.traitImplies(b, def.scope, new Set());
           for (const t of AUTO_TRAITS) if (r[t] === true) set.add(`${param}: ${t}`);
+          // Any declared bound (`R: Lock`) is guaranteed too, so an impl's `R: Lock` adds nothing.
+          set.add(`${param}: ${b.text.replace(/\s+/g, ' ')}`);
         }
       };
       for (const p of def.generics.params) if (p.kind === 'type') addBounds(p.name, p.bounds);
