@@ -1,5 +1,5 @@
 // `npm run compare:corpus -- [--crate DIR]... [--registry DIR] [--private] [--fresh] [--out FILE]
-// [--calibrate]`:
+// [--calibrate] [--workspace]`:
 // the engine against the compiler on real crates. For each crate, rustdoc (stable `cargo doc`,
 // offline) states the compiler's Send/Sync conditions for every public type; the engine analyses
 // each source file; the script prints correct / wrong / unknown / not matched per crate and in
@@ -15,6 +15,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createEngine } from '../../server/src/engine';
+import type { FileAnalysis } from '../../server/src/model/report';
+import { nodeFileSystem } from '../../server/src/workspace/node-fs';
+import { Project } from '../../server/src/workspace/project';
 import { compareCrate, type CaseRecord, type CrateComparison, type Outcome } from './corpus-compare';
 import { buildDocs, EXTRACT_VERSION, extractDocs, readPackage, toolVersion, type CrateDocs } from './corpus-rustdoc';
 import { findWasmDir, REPO_ROOT } from './rust-items';
@@ -148,7 +151,15 @@ async function main(): Promise<void> {
       failures.push({ name: label, error: docs.error });
       continue;
     }
-    results.push({ ...compareCrate(engine, docs.crate, crateDir, docs.items), crate: label });
+    // --workspace: each crate opened as a Cargo project (modules across files, dependencies
+    // from the same registry), as the editor and `check` on a crate folder see it.
+    let analyzeInCrate: ((abs: string) => FileAnalysis | undefined) | undefined;
+    if (flag('workspace')) {
+      const project = new Project(engine, nodeFileSystem, { ...process.env });
+      project.open(crateDir);
+      analyzeInCrate = (abs) => project.analyzeFile(abs);
+    }
+    results.push({ ...compareCrate(engine, docs.crate, crateDir, docs.items, analyzeInCrate), crate: label });
   }
   const total: Record<Outcome, number> = { correct: 0, wrong: 0, unknown: 0, 'not-matched': 0, unchecked: 0 };
   for (const r of results) for (const [k] of COLUMNS) total[k] += r.counts[k];

@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Engine } from '../../server/src/engine';
+import type { FileAnalysis } from '../../server/src/model/report';
 import type { TraitVerdict, TypeReport } from '../../server/src/model/report';
 import { KNOWN_TYPES, lookupKnownType } from '../../server/src/traits/known-types';
 import { closingAngle, parseImplHeader, splitTop, type DocItem, type DocParam } from './corpus-rustdoc';
@@ -260,7 +261,14 @@ function rustFiles(dir: string, out: string[] = []): string[] {
 }
 
 /** Runs the engine on the crate's library sources (`src/`) and classifies every verdict. */
-export function compareCrate(engine: Engine, crate: string, crateDir: string, items: readonly DocItem[]): CrateComparison {
+export function compareCrate(
+  engine: Engine,
+  crate: string,
+  crateDir: string,
+  items: readonly DocItem[],
+  /** Crate-wide analysis of a file (modules, dependencies), when the comparison runs in that mode. */
+  analyzeInCrate?: (abs: string) => FileAnalysis | undefined,
+): CrateComparison {
   const verdicts = new DocVerdicts(items);
   const counts: Record<Outcome, number> = { correct: 0, wrong: 0, unknown: 0, 'not-matched': 0, unchecked: 0 };
   const cases: CaseRecord[] = [];
@@ -270,7 +278,7 @@ export function compareCrate(engine: Engine, crate: string, crateDir: string, it
   const files = rustFiles(join(crateDir, 'src')).sort();
   for (const abs of files) {
     const file = relative(crateDir, abs).split(sep).join('/');
-    const analysis = engine.analyze(readFileSync(abs, 'utf8'));
+    const analysis = analyzeInCrate?.(abs) ?? engine.analyze(readFileSync(abs, 'utf8'));
     const docs = byFile.get(file) ?? [];
     for (const t of analysis.types) {
       const item = matchItem(t, docs);
