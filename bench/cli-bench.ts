@@ -1,0 +1,75 @@
+// The CLI against its floor: `node dist/cli.js check` on a folder versus `node bench/floor.cjs`
+// (read + parse the same files with the same parser, nothing else), run alternately in the same
+// kind of process, several times; medians of wall time, peak RSS of each, and their ratio.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { median } from './stats';
+
+const ROOT = join(__dirname, '..');
+
+export interface CliFigures {
+  label: string;
+  files: number;
+  bytes: number;
+  runs: number;
+  cliMs: number;
+  floorMs: number;
+  ratio: number;
+  cliMaxRss: number;
+  floorMaxRss: number;
+}
+
+interface Run {
+  ms: number;
+  maxRss: number;
+  stdout: string;
+}
+
+function timeProcess(args: string[], rssFile: string): Run {
+  const started = performance.now();
+  const result = spawnSync(process.execPath, ['-r', join(__dirname, 'max-rss.cjs'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_MAX_RSS_FILE: rssFile },
+    maxBuffer: 1024 * 1024 * 1024,
+    encoding: 'utf8',
+  });
+  const ms = performance.now() - started;
+  // The CLI exits 1 when it has findings and 2 when a file was skipped; neither spoils a timing.
+  if (result.status === null || result.status > 2) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+  return { ms, maxRss: Number(readFileSync(rssFile, 'utf8')), stdout: result.stdout };
+}
+
+/** `runs` alternating pairs of floor and CLI runs on `folder`, after one untimed warm-up of each. */
+export function benchCli(label: string, folder: string, runs: number, extraCliArgs: string[] = []): CliFigures {
+  const scratch = mkdtempSync(join(tmpdir(), 'rss-bench-'));
+  const rssFile = join(scratch, 'max-rss');
+  try {
+    const cliArgs = ['dist/cli.js', 'check', '--format', 'json', ...extraCliArgs, folder];
+    const floorArgs = [join(__dirname, 'floor.cjs'), folder];
+    const counted = JSON.parse(timeProcess(floorArgs, rssFile).stdout) as { files: number; bytes: number };
+    timeProcess(cliArgs, rssFile);
+    const floor: Run[] = [];
+    const cli: Run[] = [];
+    for (let i = 0; i < runs; i++) {
+      floor.push(timeProcess(floorArgs, rssFile));
+      cli.push(timeProcess(cliArgs, rssFile));
+    }
+    const cliMs = median(cli.map((r) => r.ms));
+    const floorMs = median(floor.map((r) => r.ms));
+    return {
+      label,
+      files: counted.files,
+      bytes: counted.bytes,
+      runs,
+      cliMs,
+      floorMs,
+      ratio: cliMs / floorMs,
+      cliMaxRss: Math.max(...cli.map((r) => r.maxRss)),
+      floorMaxRss: Math.max(...floor.map((r) => r.maxRss)),
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,121 @@
+// `npm run bench`: prints the figures issue 8 asks for (CLI vs its parse-only floor, server
+// latencies and memory) as one table, and writes them as JSON to test-results/bench.json.
+// Figures, not tests: nothing here fails on a slow machine. Options: --corpus DIR, --runs N,
+// --hovers N, --edits N, --memory-edits N, --skip-cli.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { join } from 'node:path';
+import { findCorpus, findCrate, listRustFiles } from '../test/corpus';
+import { benchCli, type CliFigures } from './cli-bench';
+import { benchServer, describeRss, SERVER_DEBOUNCE_MS, type ServerFigures } from './server-bench';
+import { MB, round } from './stats';
+
+const ROOT = join(__dirname, '..');
+const BIG_FILE_LINES = 5000;
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** Whole files, in order, until the text has at least `lines` lines (repeating them if needed). */
+function buildBigFile(files: string[], lines: number): string {
+  const parts: string[] = [];
+  let count = 0;
+  for (let i = 0; count < lines && files.length > 0; i++) {
+    const text = readFileSync(files[i % files.length]!, 'utf8');
+    parts.push(text);
+    count += text.split('\n').length;
+  }
+  return parts.join('\n');
+}
+
+interface Targets {
+  crate: { label: string; folder: string };
+  all: { label: string; folder: string } | undefined;
+}
+
+function chooseTargets(): Targets {
+  const corpus = findCorpus();
+  if (corpus.kind === 'absent') {
+    log(`${corpus.why}; measuring the repository's test fixtures instead`);
+    return { crate: { label: 'test/fixtures', folder: join(ROOT, 'test', 'fixtures') }, all: undefined };
+  }
+  log(`corpus: ${corpus.root} (from ${corpus.from})`);
+  const tokio = findCrate(corpus.root, 'tokio');
+  if (tokio === undefined) log('the corpus has no tokio crate; its first crate stands in');
+  const crate = tokio ?? listRustFiles(corpus.root)[0]?.split('/').slice(0, -1).join('/') ?? corpus.root;
+  return { crate: { label: tokio === undefined ? 'crate' : 'tokio', folder: crate }, all: { label: 'corpus', folder: corpus.root } };
+}
+
+function row(cells: (string | number)[]): string {
+  return cells.map((cell, i) => (i === 0 ? String(cell).padEnd(62) : String(cell).padStart(22))).join('');
+}
+
+function printTable(cores: number, cli: CliFigures[], server: ServerFigures): void {
+  const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
+  const lines = [
+    `rust-send-sync bench · ${cores} cores · Node ${process.version}`,
+    row(['measure', 'value', 'target']),
+  ];
+  for (const c of cli) {
+    lines.push(row([`CLI ${c.label} (${c.files} files, ${(c.bytes / MB).toFixed(1)} MB), median of ${c.runs}`, ms(c.cliMs), '']));
+    lines.push(row([`  floor: read + parse the same files`, ms(c.floorMs), '']));
+    lines.push(row([`  ratio CLI / floor`, `${c.ratio.toFixed(2)}x`, '<= 1.3x']));
+    lines.push(row([`  peak RSS CLI / floor`, `${describeRss(c.cliMaxRss)} / ${describeRss(c.floorMaxRss)}`, '']));
+  }
+  const latency = (name: string, l: { count: number; p50: number; p99: number }, target: string): void =>
+    void lines.push(row([`${name} p50 / p99 (n=${l.count})`, `${ms(l.p50)} / ${ms(l.p99)}`, target]));
+  lines.push(row([`server: open -> diagnostics, ${server.bigFileLines} lines`, ms(server.openToDiagnosticsMs), '']));
+  latency('server: hover', server.hover, 'p99 <= 5 ms');
+  const net = { ...server.editToDiagnostics, p50: server.editToDiagnostics.p50 - SERVER_DEBOUNCE_MS, p99: server.editToDiagnostics.p99 - SERVER_DEBOUNCE_MS };
+  latency(`server: edit -> diagnostics, less ${SERVER_DEBOUNCE_MS} ms debounce`, net, 'p99 <= 30 ms');
+  latency('server: edit -> fresh analysis (edit + hover)', server.editToFreshAnalysis, 'p99 <= 30 ms');
+  lines.push(row([`server: RSS, ${server.crateFilesOpen} files open`, describeRss(server.rssAllOpen), '<= 150 MB']));
+  const first = server.rssEdits[0];
+  const last = server.rssEdits.at(-1);
+  lines.push(row([`server: RSS over ${last?.edits ?? 0} edits`, server.rssEdits.map((s) => (s.rss / MB).toFixed(0)).join(' '), 'no growth']));
+  if (first !== undefined && last !== undefined) lines.push(row([`  growth after warm-up (2nd sample -> last)`, describeRss(last.rss - (server.rssEdits[1]?.rss ?? first.rss)), '']));
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+async function main(): Promise<void> {
+  const cores = availableParallelism?.() ?? cpus().length;
+  const runs = option('--runs', 5);
+  const targets = chooseTargets();
+  const cli: CliFigures[] = [];
+  const skipCli = process.argv.includes('--skip-cli');
+  if (!skipCli) {
+    log(`CLI: ${targets.crate.label}, ${runs} runs`);
+    cli.push(benchCli(targets.crate.label, targets.crate.folder, runs));
+  }
+  if (targets.all !== undefined && !skipCli) {
+    log(`CLI: ${targets.all.label}, ${Math.max(3, Math.ceil(runs / 2))} runs`);
+    cli.push(benchCli(targets.all.label, targets.all.folder, Math.max(3, Math.ceil(runs / 2))));
+  }
+  const crateFiles = listRustFiles(targets.crate.folder);
+  const server = await benchServer(
+    {
+      bigFile: buildBigFile(crateFiles, BIG_FILE_LINES),
+      crateFiles,
+      hovers: option('--hovers', 500),
+      edits: option('--edits', 300),
+      memoryEdits: option('--memory-edits', 10_000),
+    },
+    log,
+  );
+  printTable(cores, cli, server);
+  const out = join(ROOT, 'test-results', 'bench.json');
+  mkdirSync(join(ROOT, 'test-results'), { recursive: true });
+  const json = { date: new Date().toISOString(), cores, node: process.version, cli, server, serverDebounceMs: SERVER_DEBOUNCE_MS };
+  writeFileSync(out, `${JSON.stringify(json, (_, v: unknown) => (typeof v === 'number' ? round(v, 2) : v), 2)}\n`);
+  log(`wrote ${out}`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
