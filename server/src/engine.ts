@@ -4,8 +4,9 @@
 // (traits/infer.ts) -> rules (features/rules/).
 import type { FileAnalysis, Finding, TypeReport } from './model/report';
 import { createRustParser, countSyntaxErrors, type SyntaxTree } from './syntax/parser';
-import { lowerFile } from './model/lower';
-import { solve } from './traits/infer';
+import { lowerFile, type TypeDef } from './model/lower';
+import { findMentions } from './model/mentions';
+import { solve, type Solution } from './traits/infer';
 import { buildContext, nodeRange, type Reparse, type Rule } from './features/rules/context';
 import { missingSafetyComment } from './features/rules/missing-safety-comment';
 import { riskyField } from './features/rules/risky-field';
@@ -56,7 +57,17 @@ export function analyzeTree(tree: SyntaxTree, text: string, reparse?: Reparse): 
   const root = tree.rootNode;
   const items = lowerFile(root);
   const solution = solve(items);
-  const types: TypeReport[] = items.types.map((def) => ({
+  const types = items.types.map((def) => typeReport(def, solution));
+  const ctx = buildContext(root, text, items, solution, reparse);
+  const findings: Finding[] = RULES.flatMap((rule) => rule(ctx));
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  const mentions = findMentions(root, items.root, solution.resolver, (def) => typeReport(def, solution));
+  return { types, findings, syntaxErrors: countSyntaxErrors(root), mentions };
+}
+
+/** A type's verdicts as the engine reports them. */
+export function typeReport(def: TypeDef, solution: Solution): TypeReport {
+  return {
     name: def.name,
     path: def.path,
     kind: def.kind,
@@ -65,9 +76,5 @@ export function analyzeTree(tree: SyntaxTree, text: string, reparse?: Reparse): 
     params: def.generics.params.map((p) => p.name),
     send: solution.verdict(def, 'Send'),
     sync: solution.verdict(def, 'Sync'),
-  }));
-  const ctx = buildContext(root, text, items, solution, reparse);
-  const findings: Finding[] = RULES.flatMap((rule) => rule(ctx));
-  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { types, findings, syntaxErrors: countSyntaxErrors(root) };
+  };
 }

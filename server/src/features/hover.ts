@@ -2,7 +2,6 @@
 // itself comes from present/verdict-text, shared with the CLI).
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { FileAnalysis, Range } from '../model/report';
-import type { Mention } from '../model/mentions';
 import { renderHoverMarkdown } from '../present/verdict-text';
 
 function comparePositions(a: Position, b: Position): number {
@@ -18,7 +17,7 @@ export function rangeContains(range: Range, position: Position): boolean {
  * On a declaration's name, or on any mention of a user type (a field's type, a signature, an
  * `impl` header) when the analysis resolved mentions.
  */
-export function computeHover(analysis: FileAnalysis & { mentions?: Mention[] }, position: Position): Hover | null {
+export function computeHover(analysis: FileAnalysis, position: Position): Hover | null {
   const report = analysis.types.find((type) => rangeContains(type.nameRange, position));
   if (report !== undefined) {
     return { contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(report) }, range: report.nameRange };

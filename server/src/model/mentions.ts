@@ -4,12 +4,9 @@
 import type { SyntaxNode } from '../syntax/parser';
 import { pathSegments, type Scope, type TypeDef } from './lower';
 import type { Resolver } from './resolve';
-import type { Range, TypeReport } from './report';
+import type { Mention, TypeReport } from './report';
 
-export interface Mention {
-  range: Range;
-  type: TypeReport;
-}
+export type { Mention };
 
 const DECLARATIONS = new Set(['struct_item', 'enum_item', 'union_item', 'type_item', 'trait_item']);
 
@@ -52,32 +49,23 @@ function scopeOf(node: SyntaxNode, fileScope: Scope): Scope {
   return scope;
 }
 
+/** The path node a mention is about, if `node` is one (not a declaration's own name). */
+function mentionTarget(node: SyntaxNode): SyntaxNode | undefined {
+  if (node.type === 'scoped_type_identifier') return node;
+  if (node.type !== 'type_identifier') return undefined;
+  const parent = node.parent;
+  const isDeclName = parent && DECLARATIONS.has(parent.type) && parent.childForFieldName('name')?.id === node.id;
+  return isDeclName || parent?.type === 'scoped_type_identifier' ? undefined : node;
+}
+
 export function findMentions(root: SyntaxNode, fileScope: Scope, resolver: Resolver, reportOf: (def: TypeDef) => TypeReport): Mention[] {
   const mentions: Mention[] = [];
   const reports = new Map<TypeDef, TypeReport>();
-  // An explicit stack: real files nest deeper than the call stack allows.
-  const stack: SyntaxNode[] = [root];
-  while (stack.length) {
-    const node = stack.pop()!;
-    let target: SyntaxNode | undefined;
-    if (node.type === 'scoped_type_identifier') target = node;
-    else if (node.type === 'type_identifier') {
-      const parent = node.parent;
-      const isDeclName = parent && DECLARATIONS.has(parent.type) && parent.childForFieldName('name')?.id === node.id;
-      const inPath = parent?.type === 'scoped_type_identifier';
-      if (!isDeclName && !inPath) target = node;
-    }
-    if (!target) {
-      for (let i = node.namedChildCount - 1; i >= 0; i--) {
-        const child = node.namedChild(i);
-        if (child) stack.push(child);
-      }
-      continue;
-    }
+  const record = (target: SyntaxNode) => {
     const first = pathSegments(target)[0];
-    if (first === 'Self' || (target.type === 'type_identifier' && paramsInScope(target).has(first))) continue;
+    if (first === 'Self' || (target.type === 'type_identifier' && paramsInScope(target).has(first))) return;
     const def = resolveMention(target, scopeOf(target, fileScope), resolver);
-    if (!def) continue;
+    if (!def) return;
     let report = reports.get(def);
     if (!report) {
       report = reportOf(def);
@@ -90,6 +78,24 @@ export function findMentions(root: SyntaxNode, fileScope: Scope, resolver: Resol
       },
       type: report,
     });
+  };
+  // A cursor walk: O(1) per step, and no recursion (real files nest deeper than the call stack).
+  const cursor = root.walk();
+  let descend = true;
+  for (;;) {
+    if (descend) {
+      const node = cursor.currentNode;
+      const target = mentionTarget(node);
+      if (target) record(target);
+      else if (cursor.gotoFirstChild()) continue;
+    }
+    if (cursor.gotoNextSibling()) {
+      descend = true;
+      continue;
+    }
+    if (!cursor.gotoParent()) break;
+    descend = false;
   }
+  cursor.delete();
   return mentions;
 }

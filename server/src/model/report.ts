@@ -83,9 +83,17 @@ export interface Finding {
   waivedBy?: 'safetyCommentCoversPair';
 }
 
+/** A place the file names a user type (outside its declaration), with that type's verdicts. */
+export interface Mention {
+  range: Range;
+  type: TypeReport;
+}
+
 export interface FileAnalysis {
   types: TypeReport[];
   findings: Finding[];
+  /** Mentions of user types, for hover away from the declarations (absent: not computed). */
+  mentions?: Mention[];
   /** Count of ERROR/MISSING nodes in the parse: the input was not complete Rust. */
   syntaxErrors: number;
 }

@@ -9,9 +9,9 @@ import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg } from '../model/cfg';
 import { Solver } from '../traits/infer';
-import { findMentions, type Mention } from '../model/mentions';
-import { RULES } from '../engine';
-import { buildContext, nodeRange } from '../features/rules/context';
+import { findMentions } from '../model/mentions';
+import { RULES, typeReport } from '../engine';
+import { buildContext } from '../features/rules/context';
 import {
   dirname, enabledFeatures, findPackageSource, join, normalize, readLock, readManifest, sourceFolders,
   type Dependency, type FileSystem, type Manifest,
@@ -120,12 +120,12 @@ export class Project {
   }
 
   /** The analysis of one file of a local crate: its types' verdicts and findings, crate-wide. */
-  analyzeFile(path: string): (FileAnalysis & { mentions: Mention[] }) | undefined {
+  analyzeFile(path: string): FileAnalysis | undefined {
     const crate = this.crateOf(path);
     const record = crate?.files.get(normalize(path));
     if (!crate || !record) return undefined;
     const types = record.items.types.map((def) => this.report(def));
-    const ctx = buildContext(record.tree.rootNode, record.text, record.items, this.solver);
+    const ctx = buildContext(record.tree.rootNode, record.text, record.items, this.solver, (body) => this.parser.parse(body));
     const findings = RULES.flatMap((rule) => rule(ctx));
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
     const mentions = findMentions(record.tree.rootNode, record.items.root, this.resolver, (def) => this.report(def));
@@ -133,16 +133,7 @@ export class Project {
   }
 
   report(def: TypeDef): TypeReport {
-    return {
-      name: def.name,
-      path: def.path,
-      kind: def.kind,
-      nameRange: nodeRange(def.nameNode),
-      range: nodeRange(def.node),
-      params: def.generics.params.map((p) => p.name),
-      send: this.solver.verdict(def, 'Send'),
-      sync: this.solver.verdict(def, 'Sync'),
-    };
+    return typeReport(def, this.solver);
   }
 
   /** Files of the local crates, in module order. */
