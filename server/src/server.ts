@@ -11,9 +11,10 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createEngine, type Engine } from './engine';
-import { analyzeSafely, createAnalysisCache, describeError, isRustDocument, type Logger } from './features/analysis';
+import { analyzeSafely, createAnalysisCache, describeError, isRustDocument, skipDiagnostic, skipReason, type Logger } from './features/analysis';
 import { computeCodeActions } from './features/code-actions';
 import { computeDiagnostics, createDiagnosticsScheduler } from './features/diagnostics';
+import { createDocumentTrees } from './features/document-trees';
 import { computeHover } from './features/hover';
 import { defaultSettings, parseSettings, SETTINGS_SECTION, type Settings } from './features/settings';
 
@@ -43,14 +44,16 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     info: (message) => connection.console.info(message),
     error: (message) => connection.console.error(message),
   };
-  const documents = new TextDocuments(TextDocument);
+  // Each document's syntax tree follows its edits, so re-analysis parses incrementally.
+  const trees = createDocumentTrees();
+  const documents = new TextDocuments<TextDocument>(trees.configuration);
   const engine = deps.engine.catch((error: unknown) => {
     const message = `the analysis engine failed to load: ${describeError(error)}`;
     logger.error(message);
     void connection.window.showErrorMessage(`Rust Send/Sync: ${message}`);
     return { analyze: () => ({ types: [], findings: [], syntaxErrors: 0 }) } satisfies Engine;
   });
-  const cache = engine.then((loaded) => createAnalysisCache(loaded, logger));
+  const cache = engine.then((loaded) => createAnalysisCache(loaded, trees, logger));
 
   let pullSettings = false;
   let registerForSettings = false;
@@ -74,7 +77,8 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
       const [analyses, current] = await Promise.all([cache, settings]);
       const document = rustDocument(uri);
       if (document === undefined) return; // closed meanwhile
-      const diagnostics = computeDiagnostics(analyses.get(document), current);
+      const skipped = skipReason(document, current);
+      const diagnostics = skipped !== undefined ? [skipDiagnostic(skipped)] : computeDiagnostics(analyses.get(document, current), current);
       await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
     });
   };
@@ -127,6 +131,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     scheduler.schedule(event.document.uri);
   });
   documents.onDidClose((event) => {
+    trees.forget(event.document.uri);
     void cache.then((c) => c.forget(event.document.uri));
     scheduler.clear(event.document.uri);
   });
@@ -136,14 +141,14 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
       const [analyses, current] = await Promise.all([cache, settings]);
       const document = rustDocument(params.textDocument.uri);
       if (document === undefined || !current.enable) return null;
-      return computeHover(analyses.get(document), params.position);
+      return computeHover(analyses.get(document, current), params.position);
     }),
   );
   connection.onCodeAction((params) =>
     guard(logger, 'code actions', [], async () => {
       const [loaded, current] = await Promise.all([engine, settings]);
       const document = rustDocument(params.textDocument.uri);
-      if (document === undefined) return [];
+      if (document === undefined || skipReason(document, current) !== undefined) return [];
       // Stateless: the fix is rebuilt from the text as it is now, never from an earlier result.
       const analysis = analyzeSafely(loaded, document.getText(), logger, document.uri);
       return computeCodeActions(analysis, params, current);

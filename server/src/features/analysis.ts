@@ -1,9 +1,14 @@
-// Which open documents the server analyses (Rust only), and running the engine on them without
-// ever letting an exception escape: a failing analysis is logged and reads as "nothing found".
-// Results are remembered per document version, so hover right after a change costs nothing.
+// Which open documents the server analyses (Rust only, under the size limit), and running the
+// engine on them without ever letting an exception escape: a failing analysis is logged and reads
+// as "nothing found". Results are remembered per document revision, so hover right after a change
+// costs nothing; with an engine that exposes its trees, each re-analysis parses incrementally.
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Engine } from '../engine';
+import type { Engine, TreeEngine } from '../engine';
 import type { FileAnalysis } from '../model/report';
+import type { DocumentTrees } from './document-trees';
+import { DIAGNOSTIC_SOURCE } from './diagnostics';
+import { maxFileSizeBytes, SETTINGS_SECTION, type Settings } from './settings';
 
 export interface Logger {
   info(message: string): void;
@@ -29,24 +34,68 @@ export function analyzeSafely(engine: Engine, text: string, logger: Logger, labe
   }
 }
 
+function formatSize(bytes: number): string {
+  const [value, unit] = bytes >= 1024 * 1024 ? [bytes / (1024 * 1024), 'MB'] : [bytes / 1024, 'KB'];
+  return `${value.toFixed(1).replace(/\.0$/, '')} ${unit}`;
+}
+
+/** Why the document is not analysed (over the size limit), or undefined when it is. */
+export function skipReason(document: TextDocument, settings: Settings): string | undefined {
+  const limit = maxFileSizeBytes(settings);
+  const text = document.getText();
+  // A UTF-16 unit is 1 to 3 UTF-8 bytes: count bytes only when the answer is in doubt.
+  if (text.length * 3 <= limit) return undefined;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes <= limit) return undefined;
+  return `Rust Send/Sync skipped this file: ${formatSize(bytes)} is over the ${formatSize(limit)} limit (setting \`${SETTINGS_SECTION}.maxFileSizeMB\`).`;
+}
+
+/** The one diagnostic a skipped document gets, at its start, saying why. */
+export function skipDiagnostic(reason: string): Diagnostic {
+  const start = { line: 0, character: 0 };
+  return { range: { start, end: start }, severity: DiagnosticSeverity.Information, source: DIAGNOSTIC_SOURCE, message: reason };
+}
+
 export interface AnalysisCache {
-  /** The analysis of this exact document version; recomputed when the version moves on. */
-  get(document: TextDocument): FileAnalysis;
+  /** The analysis of the document as it is now; empty when it is over the size limit. */
+  get(document: TextDocument, settings: Settings): FileAnalysis;
   forget(uri: string): void;
 }
 
-export function createAnalysisCache(engine: Engine, logger: Logger): AnalysisCache {
-  const entries = new Map<string, { version: number; analysis: FileAnalysis }>();
+function isTreeEngine(engine: Engine): engine is TreeEngine {
+  const candidate = engine as Partial<TreeEngine>;
+  return typeof candidate.parse === 'function' && typeof candidate.analyzeTree === 'function';
+}
+
+export function createAnalysisCache(engine: Engine, trees: DocumentTrees, logger: Logger): AnalysisCache {
+  const entries = new Map<string, { revision: number; analysis: FileAnalysis }>();
+  const analyze = (document: TextDocument): FileAnalysis => {
+    if (!isTreeEngine(engine)) return analyzeSafely(engine, document.getText(), logger, document.uri);
+    try {
+      const tree = trees.treeFor(document, (text, oldTree) => engine.parse(text, oldTree));
+      return engine.analyzeTree(tree, document.getText());
+    } catch (error) {
+      logger.error(`analysis of ${document.uri} failed: ${describeError(error)}`);
+      trees.dropTree(document.uri); // a tree that took part in a failure is not reused
+      return EMPTY_ANALYSIS;
+    }
+  };
   return {
-    get(document) {
+    get(document, settings) {
+      if (skipReason(document, settings) !== undefined) {
+        trees.dropTree(document.uri);
+        return EMPTY_ANALYSIS;
+      }
+      const revision = trees.revision(document.uri);
       const cached = entries.get(document.uri);
-      if (cached !== undefined && cached.version === document.version) return cached.analysis;
-      const analysis = analyzeSafely(engine, document.getText(), logger, document.uri);
-      entries.set(document.uri, { version: document.version, analysis });
+      if (cached !== undefined && cached.revision === revision) return cached.analysis;
+      const analysis = analyze(document);
+      entries.set(document.uri, { revision, analysis });
       return analysis;
     },
     forget(uri) {
       entries.delete(uri);
+      trees.forget(uri);
     },
   };
 }

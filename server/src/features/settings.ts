@@ -14,6 +14,8 @@ export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
 export interface Settings {
   enable: boolean;
   rules: Record<RuleCode, RuleLevel>;
+  /** The server skips larger files; unset means DEFAULT_MAX_FILE_SIZE_MB. */
+  maxFileSizeMB?: number;
   /** One SAFETY comment above an adjacent `unsafe impl Send` + `unsafe impl Sync` covers both. */
   safetyCommentCoversPair: boolean;
 }
@@ -33,9 +35,10 @@ export function defaultSettings(): Settings {
 
 /** One property of `contributes.configuration.properties`, in package.json's own shape. */
 export interface SettingSchema {
-  type: 'boolean' | 'string';
-  default: boolean | string;
+  type: 'boolean' | 'string' | 'number';
+  default: boolean | string | number;
   enum?: readonly string[];
+  minimum?: number;
   scope?: 'window' | 'resource';
   description: string;
 }
@@ -65,6 +68,13 @@ export function settingsSchema(): Record<string, SettingSchema> {
     description:
       'Accept one `// SAFETY:` comment above an `unsafe impl Send` directly followed by the `unsafe impl Sync` for the same type (clippy asks for one comment per impl).',
   };
+  schema[`${SETTINGS_SECTION}.maxFileSizeMB`] = {
+    type: 'number',
+    default: DEFAULT_MAX_FILE_SIZE_MB,
+    minimum: 0,
+    scope: 'window',
+    description: 'Files larger than this (in megabytes) are not analysed; a note at the top of the file says so.',
+  };
   schema[`${SETTINGS_SECTION}.trace.server`] = {
     type: 'string',
     enum: TRACE_LEVELS,
@@ -91,6 +101,7 @@ export function parseSettings(raw: unknown): Settings {
   const settings = defaultSettings();
   if (!isRecord(raw)) return settings;
   if (typeof raw.enable === 'boolean') settings.enable = raw.enable;
+  if (typeof raw.maxFileSizeMB === 'number' && raw.maxFileSizeMB >= 0) settings.maxFileSizeMB = raw.maxFileSizeMB;
   if (typeof raw.safetyCommentCoversPair === 'boolean') settings.safetyCommentCoversPair = raw.safetyCommentCoversPair;
   const rules = raw.rules;
   if (isRecord(rules)) {
@@ -112,4 +123,11 @@ export function severityFor(code: RuleCode, settings: Settings): Severity | unde
 export function findingSeverity(finding: Finding, settings: Settings): Severity | undefined {
   if (finding.waivedBy !== undefined && settings[finding.waivedBy]) return undefined;
   return severityFor(finding.code, settings);
+}
+
+/** Above this size the server skips a file (as the CLI's default --max-file-size). */
+export const DEFAULT_MAX_FILE_SIZE_MB = 5;
+
+export function maxFileSizeBytes(settings: Settings): number {
+  return (settings.maxFileSizeMB ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024;
 }
