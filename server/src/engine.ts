@@ -3,7 +3,8 @@
 // parse (syntax/) -> items (model/lower.ts) -> names and types (model/resolve.ts) -> the solver
 // (traits/infer.ts) -> rules (features/rules/).
 import type { FileAnalysis, Finding, TypeReport } from './model/report';
-import { createRustParser, countSyntaxErrors, type SyntaxTree } from './syntax/parser';
+import { createRustParser, countSyntaxErrors, type SyntaxNode, type SyntaxTree } from './syntax/parser';
+import { bodyAsItems, itemMacroState, macroInfos } from './model/item-macros';
 import { lowerFile, type TypeDef } from './model/lower';
 import { findMentions } from './model/mentions';
 import { solve, type Solution } from './traits/infer';
@@ -55,7 +56,28 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
 /** `reparse` lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
 export function analyzeTree(tree: SyntaxTree, text: string, reparse?: Reparse): FileAnalysis {
   const root = tree.rootNode;
-  const items = lowerFile(root);
+  const macroTrees: SyntaxTree[] = [];
+  try {
+    return analyzeRoot(root, text, reparse, macroTrees);
+  } finally {
+    for (const t of macroTrees) t.delete();
+  }
+}
+
+function analyzeRoot(root: SyntaxNode, text: string, reparse: Reparse | undefined, macroTrees: SyntaxTree[]): FileAnalysis {
+  // Item macros (`cfg_rt! { ... }`, or a `macro_rules!` of this file taking `$x:item`) are read
+  // as items; without Cargo.toml their `#[cfg(feature = ...)]` is undecided, so they count.
+  const infos = reparse ? macroInfos([root]) : new Map();
+  const items = lowerFile(root, {
+    macroItems: (call) => {
+      const state = itemMacroState(call.childForFieldName('macro')?.text ?? '', infos, {});
+      const shown = state === 'skip' || !reparse ? undefined : bodyAsItems(text, call);
+      if (shown === undefined) return undefined;
+      const t = reparse!(shown);
+      macroTrees.push(t);
+      return { root: t.rootNode, active: state === 'active' };
+    },
+  });
   const solution = solve(items);
   const types = items.types.map((def) => typeReport(def, solution));
   const ctx = buildContext(root, text, items, solution, reparse);

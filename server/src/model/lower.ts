@@ -105,6 +105,11 @@ export interface FileItems {
   root: Scope;
   types: TypeDef[];
   impls: ImplDef[];
+  /**
+   * Impls this build does not compile (a `#[cfg]` that is off): they give no verdicts, but their
+   * SAFETY comments are still checked, as clippy checks them in the builds that compile them.
+   */
+  inactiveImpls: ImplDef[];
 }
 
 export interface LowerOptions {
@@ -112,10 +117,11 @@ export interface LowerOptions {
   scope?: Scope;
   cfg?: CfgContext;
   /**
-   * Items written inside an item-level macro call (`cfg_rt! { pub struct X; }`): a tree of the
-   * call's body parsed as items, positions unchanged. Absent: such items are not seen.
+   * Items written inside an item-level macro call (`cfg_rt! { pub struct X; }`): the call's body
+   * parsed as items, positions unchanged, and whether this build compiles them. Undefined: not an
+   * item macro, or left for later. Absent hook: such items are not seen.
    */
-  macroItems?: (call: SyntaxNode, scope: Scope) => SyntaxNode | undefined;
+  macroItems?: (call: SyntaxNode, scope: Scope) => { root: SyntaxNode; active: boolean } | undefined;
 }
 
 export function newScope(kind: Scope['kind'], path: string[], parent?: Scope): Scope {
@@ -140,9 +146,9 @@ const TYPE_ITEMS: Record<string, TypeKind> = { struct_item: 'struct', enum_item:
 
 /** Collects the items of a whole file. Never throws on broken syntax: what does not parse is skipped. */
 export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileItems {
-  const out: Out = { root: options.scope ?? newScope('module', []), types: [], impls: [], options, macroDepth: 0 };
+  const out: Out = { root: options.scope ?? newScope('module', []), types: [], impls: [], inactiveImpls: [], options, macroDepth: 0 };
   lowerItems(root, out.root, out);
-  return { root: out.root, types: out.types, impls: out.impls };
+  return { root: out.root, types: out.types, impls: out.impls, inactiveImpls: out.inactiveImpls };
 }
 
 interface Out extends FileItems {
@@ -180,9 +186,31 @@ function withAttributes(container: SyntaxNode): { node: SyntaxNode; attributes: 
 
 function lowerItems(container: SyntaxNode, scope: Scope, out: Out): void {
   for (const { node, attributes } of withAttributes(container)) {
-    if (cfgOf(attributes, out) === false) continue;
+    if (cfgOf(attributes, out) === false) {
+      out.inactiveImpls.push(...implsWithin(node, scope));
+      continue;
+    }
     lowerItem(node, scope, out, attributes);
   }
+}
+
+/** The `impl` blocks in an item this build leaves out, read for their SAFETY comments only. */
+export function implsWithin(node: SyntaxNode, scope: Scope): ImplDef[] {
+  const nodes = node.type === 'impl_item' ? [node] : node.descendantsOfType('impl_item').filter((n): n is SyntaxNode => n !== null);
+  return nodes.flatMap((n) => {
+    const traitNode = n.childForFieldName('trait');
+    const typeNode = n.childForFieldName('type');
+    if (!traitNode || !typeNode) return [];
+    return [{
+      node: n,
+      scope,
+      unsafe: n.children.some((c) => c?.type === 'unsafe'),
+      negative: n.children.some((c) => c?.type === '!'),
+      traitNode,
+      typeNode,
+      generics: lowerGenerics(n),
+    }];
+  });
 }
 
 function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxNode[] = []): void {
@@ -262,14 +290,17 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
       lowerBodies(node, scope, out);
       return;
     case 'macro_invocation': {
-      // `cfg_rt! { items }` and the like: the items inside exist when the macro's cfg holds.
-      const macro = node.childForFieldName('macro')?.text ?? '';
-      if (!/^cfg_/.test(macro) || macro === 'cfg_if' || out.macroDepth > 2 || !out.options.macroItems) return;
+      // `cfg_rt! { items }` and the like (see item-macros.ts).
+      if (out.macroDepth > 2 || !out.options.macroItems) return;
       const parsed = out.options.macroItems(node, scope);
       if (!parsed) return;
+      if (!parsed.active) {
+        out.inactiveImpls.push(...implsWithin(parsed.root, scope));
+        return;
+      }
       out.macroDepth++;
       try {
-        lowerItems(parsed, scope, out);
+        lowerItems(parsed.root, scope, out);
       } finally {
         out.macroDepth--;
       }

@@ -4,10 +4,10 @@
 // theirs is first asked about. One solver answers for all crates, so a field of a type from
 // another file or crate gets that type's real verdict.
 import type { FileAnalysis, TypeReport } from '../model/report';
-import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
+import { implsWithin, lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
-import { cfgPredicate, evaluateCfg } from '../model/cfg';
+import { bodyAsItems, itemMacroState, macroInfos } from '../model/item-macros';
 import { Solver } from '../traits/infer';
 import { findMentions } from '../model/mentions';
 import { RULES, typeReport } from '../engine';
@@ -167,7 +167,7 @@ export class Project {
     const text = this.overlay.get(path) ?? this.fs.readFile(path);
     if (text === undefined) return;
     const tree = this.parse(path, text);
-    const record: FileRecord = { path, text, tree, items: { root: scope, types: [], impls: [] }, macroTrees: [] };
+    const record: FileRecord = { path, text, tree, items: { root: scope, types: [], impls: [], inactiveImpls: [] }, macroTrees: [] };
     crate.files.set(path, record);
     record.items = lowerFile(tree.rootNode, {
       scope,
@@ -185,20 +185,26 @@ export class Project {
    * `macro_rules!` puts on them holds (unknown: they may exist, and are kept).
    */
   private expandItemMacros(crate: Crate): void {
-    const cfgs = macroCfgs(crate);
+    const infos = macroInfos([...crate.files.values()].map((r) => r.tree.rootNode));
+    const cfg = { features: crate.features };
     for (let round = 0; round < 4; round++) {
       const calls = this.deferred.filter((d) => d.crate === crate);
       this.deferred = this.deferred.filter((d) => d.crate !== crate);
       if (calls.length === 0) return;
       for (const { record, call, scope } of calls) {
-        const name = call.childForFieldName('macro')?.text ?? '';
-        const pred = cfgs.get(name);
-        if (pred !== undefined && evaluateCfg(pred, { features: crate.features }) === false) continue;
-        const root = this.macroItems(record, call);
-        if (!root) continue;
-        const more = lowerFile(root, {
+        const state = itemMacroState(call.childForFieldName('macro')?.text ?? '', infos, cfg);
+        if (state === 'skip') continue;
+        const shown = bodyAsItems(record.text, call);
+        if (shown === undefined) continue;
+        const tree = this.parser.parse(shown);
+        record.macroTrees.push(tree);
+        if (state === 'inactive') {
+          record.items.inactiveImpls.push(...implsWithin(tree.rootNode, scope));
+          continue;
+        }
+        const more = lowerFile(tree.rootNode, {
           scope,
-          cfg: { features: crate.features },
+          cfg,
           macroItems: (inner, innerScope) => {
             this.deferred.push({ crate, record, call: inner, scope: innerScope });
             return undefined;
@@ -206,6 +212,7 @@ export class Project {
         });
         record.items.types.push(...more.types);
         record.items.impls.push(...more.impls);
+        record.items.inactiveImpls.push(...more.inactiveImpls);
         const where = this.modDirs.get(scope);
         if (where) this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel);
       }
@@ -239,20 +246,6 @@ export class Project {
     const tree = this.parser.parse(text);
     this.trees.set(path, { text, tree });
     return tree;
-  }
-
-  /** An item macro's body parsed as items, at its own positions (everything else blanked). */
-  private macroItems(record: FileRecord, call: SyntaxNode): SyntaxNode | undefined {
-    const body = call.namedChildren.find((c) => c?.type === 'token_tree');
-    if (!body || body.endIndex - body.startIndex < 2) return undefined;
-    const text = record.text;
-    const start = body.startIndex + 1;
-    const end = body.endIndex - 1;
-    const blank = (s: string) => s.replace(/[^\n]/g, ' ');
-    const shown = blank(text.slice(0, start)) + text.slice(start, end) + blank(text.slice(end));
-    const tree = this.parser.parse(shown);
-    record.macroTrees.push(tree);
-    return tree.rootNode;
   }
 
   // ---- dependencies ----
@@ -311,38 +304,4 @@ export class Project {
       },
     };
   }
-}
-
-/** For each `macro_rules!` of the crate that puts one `#[cfg(...)]` on what it expands to: that predicate. */
-function macroCfgs(crate: Crate): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const record of crate.files.values()) {
-    for (const def of record.tree.rootNode.descendantsOfType('macro_definition')) {
-      const name = def?.childForFieldName('name')?.text;
-      if (!def || !name) continue;
-      const preds = new Set<string>();
-      for (const m of def.text.matchAll(/#\s*\[\s*cfg\s*\(/g)) {
-        const start = m.index!;
-        let depth = 0;
-        let end = start;
-        for (let i = start; i < def.text.length; i++) {
-          const c = def.text[i];
-          if (c === '[' || c === '(') depth++;
-          else if (c === ']' || c === ')') {
-            depth--;
-            if (depth === 0) {
-              end = i + 1;
-              break;
-            }
-          }
-        }
-        const pred = cfgPredicate(def.text.slice(start, end));
-        if (pred !== undefined) preds.add(pred.replace(/\s+/g, ' '));
-      }
-      // One rule whose expansion carries `#[cfg]`s: the items exist when all of them hold.
-      const rules = def.namedChildren.filter((c) => c?.type === 'macro_rule').length;
-      if (preds.size > 0 && rules === 1) out.set(name, preds.size === 1 ? [...preds][0] : `all(${[...preds].join(', ')})`);
-    }
-  }
-  return out;
 }

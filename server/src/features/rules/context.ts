@@ -72,13 +72,15 @@ export function buildContext(root: SyntaxNode, text: string, items: FileItems, s
   const lines = text.split(/\r?\n|\r/);
   const unsafeImpls: UnsafeImpl[] = [];
   const sites = new Map<number, { node: SyntaxNode; site: ImplSite }>();
-  for (const impl of items.impls) {
+  const inactive = new Set(items.inactiveImpls);
+  for (const impl of [...items.impls, ...items.inactiveImpls]) {
     if (!impl.unsafe || impl.negative) continue;
     const t = impl.traitNode;
     if (t.type !== 'type_identifier' && t.type !== 'scoped_type_identifier') continue;
     const last = pathSegments(t).pop();
     if (last !== 'Send' && last !== 'Sync') continue;
-    const manual = solution.manualImpls.find((m) => m.impl === impl);
+    // An impl this build leaves out (`#[cfg]` off) is checked for its SAFETY comment only.
+    const manual = inactive.has(impl) ? undefined : solution.manualImpls.find((m) => m.impl === impl);
     const resolved = solution.resolver.lookup(impl.scope, last);
     if (!manual && resolved.kind === 'trait') continue; // a local trait named Send
     const u: UnsafeImpl = { ...implSite(impl.node, last, lines), impl, manual, def: manual?.def };

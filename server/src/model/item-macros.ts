@@ -1,0 +1,66 @@
+// Item macros: calls like `cfg_rt! { pub struct X; unsafe impl Send for X {} }` whose bodies are
+// items the macro passes through (its `macro_rules!` takes `$item:item` fragments), often under a
+// `#[cfg]` the macro adds. Their bodies are parsed as items at their own positions, so the types
+// and impls inside are seen like any other.
+import type { SyntaxNode } from '../syntax/parser';
+import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
+
+export interface MacroInfo {
+  /** The macro takes `$x:item` fragments: its body is items. */
+  passesItems: boolean;
+  /** The `#[cfg]` its expansion puts on them (all of them, when several), if any. */
+  cfg?: string;
+}
+
+/** What each `macro_rules!` under `roots` does with items. */
+export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
+  const out = new Map<string, MacroInfo>();
+  for (const root of roots) {
+    for (const def of root.descendantsOfType('macro_definition')) {
+      const name = def?.childForFieldName('name')?.text;
+      if (!def || !name) continue;
+      const preds = new Set<string>();
+      for (const m of def.text.matchAll(/#\s*\[\s*cfg\s*\(/g)) {
+        const pred = cfgPredicate(balanced(def.text, m.index!));
+        if (pred !== undefined) preds.add(pred.replace(/\s+/g, ' '));
+      }
+      const rules = def.namedChildren.filter((c) => c?.type === 'macro_rule').length;
+      const cfg = preds.size > 0 && rules === 1 ? (preds.size === 1 ? [...preds][0] : `all(${[...preds].join(', ')})`) : undefined;
+      out.set(name, { passesItems: /:\s*item\b/.test(def.text), cfg });
+    }
+  }
+  return out;
+}
+
+/** `#[...]` starting at `start`, up to its closing bracket. */
+function balanced(text: string, start: number): string {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '[' || c === '(') depth++;
+    else if ((c === ']' || c === ')') && --depth === 0) return text.slice(start, i + 1);
+  }
+  return text.slice(start);
+}
+
+/**
+ * Whether a call's body holds items that exist: `active` (they do, or may), `inactive` (the
+ * macro's `#[cfg]` is off: they exist in other builds only), `skip` (not an item macro).
+ * A macro not defined where we can see it counts as an item macro only when named `cfg_*`.
+ */
+export function itemMacroState(name: string, infos: Map<string, MacroInfo>, cfg: CfgContext): 'active' | 'inactive' | 'skip' {
+  if (name === 'cfg_if' || name === 'macro_rules') return 'skip';
+  const info = infos.get(name);
+  if (info ? !info.passesItems : !/^cfg_/.test(name)) return 'skip';
+  return info?.cfg !== undefined && evaluateCfg(info.cfg, cfg) === false ? 'inactive' : 'active';
+}
+
+/** The file's text with everything but the call's body blanked (newlines kept): positions line up. */
+export function bodyAsItems(text: string, call: SyntaxNode): string | undefined {
+  const body = call.namedChildren.find((c) => c?.type === 'token_tree');
+  if (!body || body.endIndex - body.startIndex < 2) return undefined;
+  const start = body.startIndex + 1;
+  const end = body.endIndex - 1;
+  const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+  return blank(text.slice(0, start)) + text.slice(start, end) + blank(text.slice(end));
+}
