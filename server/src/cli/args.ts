@@ -37,7 +37,8 @@ export const USAGE = `Usage: rust-send-sync check [OPTIONS] PATH...
        rust-send-sync --stdio            (run the language server)
 
 Checks Send/Sync of every struct, enum and union in the given .rs files and folders
-(recursively, skipping target/, .git/ and node_modules/), and flags risky unsafe impls.
+(recursively, skipping target/, .git/, node_modules/ and a crate's vendor/), and flags
+risky unsafe impls.
 
 Options:
   --format text|json|sarif   output format (default: text)

@@ -46,7 +46,9 @@ function walk(folder: string, files: string[], problems: FileProblem[]): void {
   for (const entry of entries) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) {
-      if (!SKIPPED_FOLDERS.has(entry.name)) walk(path, files, problems);
+      // `vendor/` beside a Cargo.toml holds dependencies' sources (`cargo vendor`): read, not checked.
+      const vendored = entry.name === 'vendor' && entries.some((e) => e.name === 'Cargo.toml' && !e.isDirectory());
+      if (!SKIPPED_FOLDERS.has(entry.name) && !vendored) walk(path, files, problems);
     } else if (entry.name.endsWith('.rs')) {
       // Symbolic links to files are followed; links to folders are not, so a cycle cannot loop.
       if (entry.isFile() || (entry.isSymbolicLink() && isFile(path))) files.push(path);

@@ -1,0 +1,50 @@
+// The CLI on a Cargo project, run as a user runs it: `check` resolves types across files and
+// dependencies, `report` lists every type with its verdicts (markdown and JSON), and paths in the
+// output stay relative to what was given.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
+const CRATES = join(__dirname, '..', 'fixtures', 'crates');
+
+function cli(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+test('check on one file of a crate uses the other files and the vendored dependency', () => {
+  const run = cli(['check', '--format', 'json', join('src', 'worker', 'mod.rs')], join(CRATES, 'app'));
+  assert.equal(run.stderr, '');
+  const out = JSON.parse(run.stdout) as { types: { file: string; path: string; send: { status: string }; sync: { status: string } }[] };
+  const worker = out.types.find((t) => t.path === 'worker::Worker');
+  assert.ok(worker, run.stdout);
+  assert.equal(worker.file, join('src', 'worker', 'mod.rs'));
+  // Alone, `Queue` (other crate) and `net::Handle` (vendored crate) would be unknown.
+  assert.equal(worker.send.status, 'yes');
+  assert.equal(worker.sync.status, 'no');
+});
+
+test('report lists every type of the crate in markdown, grouped by file, with verdicts', () => {
+  const run = cli(['report', '.'], join(CRATES, 'app'));
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^# Send\/Sync report: \./m);
+  assert.match(run.stdout, /^## src\/worker\/job\.rs$/m);
+  assert.match(run.stdout, /^\| `struct worker::job::Job` \(line 3\) \| ✓ \| ✗ \| .*`Cell` is never `Sync`/m);
+  assert.match(run.stdout, /^\| `struct Featured` \(line \d+\) \| ✓ \| ✓ \|/m);
+  assert.doesNotMatch(run.stdout, /vendor/, 'dependencies are read, not reported');
+});
+
+test('report --format json gives verdicts and conditions per type', () => {
+  const run = cli(['report', '--format', 'json', join('..', 'helper')], join(CRATES, 'app'));
+  assert.equal(run.status, 0, run.stderr);
+  const out = JSON.parse(run.stdout) as { types: { file: string; path: string; sync: { status: string; requires: string[] } }[] };
+  assert.deepEqual(out.types.map((t) => [t.file, t.path]), [[join('..', 'helper', 'src', 'queue.rs'), 'queue::Queue']]);
+  assert.deepEqual(out.types[0].sync, { ...out.types[0].sync, status: 'conditional', requires: ['T: Send'] });
+});
+
+test('report with a bad option or no path is a usage error', () => {
+  assert.equal(cli(['report'], CRATES).status, 2);
+  assert.equal(cli(['report', '--format', 'sarif', '.'], CRATES).status, 2);
+});

@@ -1,0 +1,110 @@
+// Multi-file fixtures (test/fixtures/crates/*): Cargo packages whose `//@` markers use crate paths.
+// The engine opens each as a project (modules across files, a path dependency, a renamed registry
+// dependency read from vendor/ at its locked version, features) and must match every marker; rustc
+// checks the same markers on the crate flattened into one file (each `mod x;` inlined, each
+// dependency made a module), so the compiler, not the author, decides what is expected.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { test } from 'node:test';
+import { createEngine } from '../../server/src/engine';
+import { nodeFileSystem } from '../../server/src/workspace/node-fs';
+import { Project } from '../../server/src/workspace/project';
+import { compareWithEngine, compareWithRustc, parseFixture } from '../oracle/check-fixture';
+import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
+
+const CRATES = join(REPO_ROOT, 'test', 'fixtures', 'crates');
+const enginePromise = createEngine({ wasmDir: findWasmDir() });
+
+async function openProject(name: string): Promise<Project> {
+  const project = new Project(await enginePromise, nodeFileSystem, { HOME: '/nonexistent' });
+  assert.ok(project.open(join(CRATES, name)), `no Cargo.toml in ${name}`);
+  return project;
+}
+
+for (const name of ['app', 'helper', 'unfetched']) {
+  test(`crates/${name}: the engine matches every marker, crate-wide`, async () => {
+    const project = await openProject(name);
+    const files = project.localFiles();
+    assert.ok(files.length > 0);
+    const problems: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const analysis = project.analyzeFile(file);
+      assert.ok(analysis, `${file} is not in the crate`);
+      for (const p of compareWithEngine(parseFixture(text, file), analysis)) problems.push(`${relative(CRATES, file)}: ${p}`);
+    }
+    assert.deepEqual(problems, []);
+  });
+}
+
+test('crates/app: the module tree follows mod.rs, #[path] and nested files', async () => {
+  const files = (await openProject('app')).localFiles().map((f) => relative(join(CRATES, 'app'), f)).sort();
+  assert.deepEqual(files, ['src/lib.rs', 'src/odd/place.rs', 'src/worker/job.rs', 'src/worker/mod.rs']);
+});
+
+test('crates/app: a type from the locked vendored version, through a renamed dependency, gives its reason', async () => {
+  const project = await openProject('app');
+  const analysis = project.analyzeFile(join(CRATES, 'app', 'src', 'lib.rs'))!;
+  const uses = analysis.types.find((t) => t.name === 'UsesHandle')!;
+  // fetched 0.9.0 (not locked) would make `Handle` Sync; 1.0.2 holds a raw pointer.
+  assert.equal(uses.sync.status, 'no');
+  assert.match(uses.sync.reasons.join('\n'), /Handle\.0: \*mut u8/);
+  assert.ok(!analysis.types.some((t) => t.name === 'Slow'), 'a type under a disabled feature is not compiled');
+});
+
+test('crates/unfetched: a dependency whose source is not on disk makes the verdict unknown, saying so', async () => {
+  const project = await openProject('unfetched');
+  const gone = project.analyzeFile(join(CRATES, 'unfetched', 'src', 'lib.rs'))!.types.find((t) => t.name === 'Gone')!;
+  assert.equal(gone.send.status, 'unknown');
+  assert.match(gone.send.reasons.join('\n'), /source of crate `missing` was not found; run `cargo fetch`/);
+});
+
+test('crates/app: a hover target on a mention resolves across files and crates', async () => {
+  const project = await openProject('app');
+  const analysis = project.analyzeFile(join(CRATES, 'app', 'src', 'worker', 'mod.rs'))!;
+  const queue = analysis.mentions?.find((m) => m.type.name === 'Queue');
+  assert.ok(queue, JSON.stringify(analysis.mentions?.map((m) => m.type.path)));
+  assert.deepEqual(queue.type.sync.requires, ['T: Send']);
+  assert.ok(analysis.mentions?.some((m) => m.type.name === 'Handle' && m.type.send.source === 'unsafe-impl'));
+});
+
+// ---- rustc: the crate flattened into one file ----
+
+const MOD_DECL = /^([ \t]*#\[path\s*=\s*"([^"]+)"\]\s*\n)?([ \t]*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;)/gm;
+
+/** `mod x;` replaced by `mod x { <x.rs or x/mod.rs> }`, recursively. */
+function flatten(file: string, modDir: string, keepMarkers: boolean): string {
+  const text = readFileSync(file, 'utf8');
+  const body = text.replace(MOD_DECL, (_all, _attr, path: string | undefined, decl: string, name: string) => {
+    const candidates = path ? [join(dirname(file), path)] : [join(modDir, `${name}.rs`), join(modDir, name, 'mod.rs')];
+    const child = candidates.find((c) => nodeFileSystem.isFile(c));
+    if (!child) throw new Error(`no file for \`mod ${name};\` in ${file}`);
+    const childDir = child.endsWith('mod.rs') || path ? dirname(child) : join(dirname(child), name);
+    return `${decl.replace(/;\s*$/, '')} {\n${flatten(child, childDir, keepMarkers)}\n}`;
+  });
+  return keepMarkers ? body : body.replace(/^\s*\/\/@.*$/gm, '');
+}
+
+/** The crate's root file with its dependencies as modules (`dep::` paths rewritten to `crate::dep::`). */
+function flattenWithDeps(root: string, deps: Record<string, string>): string {
+  let text = flatten(root, dirname(root), true);
+  for (const dep of Object.keys(deps)) text = text.replace(new RegExp(`(?<![\\w:])(?:::)?${dep}::`, 'g'), `crate::${dep}::`);
+  for (const [dep, lib] of Object.entries(deps)) text += `\n#[allow(dead_code)]\npub mod ${dep} {\n${flatten(lib, dirname(lib), false)}\n}\n`;
+  return text;
+}
+
+test('crates/app and crates/helper: rustc agrees with every marker (crates flattened)', async () => {
+  const app = flattenWithDeps(join(CRATES, 'app', 'src', 'lib.rs'), {
+    helper: join(CRATES, 'helper', 'src', 'lib.rs'),
+    net: join(CRATES, 'app', 'vendor', 'fetched-1.0.2', 'src', 'lib.rs'),
+  });
+  const helper = flatten(join(CRATES, 'helper', 'src', 'lib.rs'), join(CRATES, 'helper', 'src'), true);
+  for (const [name, source] of [['app', app], ['helper', helper]] as const) {
+    const fixture = parseFixture(source, name);
+    assert.ok(fixture.types.length > 0);
+    const result = await compareWithRustc(fixture, source);
+    assert.deepEqual(result.problems, [], `${name}:\n${source}`);
+    assert.ok(result.questions > 0);
+  }
+});
