@@ -6,6 +6,9 @@
 // - behind `&T`: `T: Sync` for both; behind `&mut T`: as by value;
 // - in a cell (`UnsafeCell<T>`, `Cell<T>`, ...), the shape of a lock: `Sync` needs `T: Send`;
 // - in `PhantomData<T>` only: nothing (a marker, flagged only by noisy checkers).
+// For `Sync`, a parameter the type's `&self` API mentions is judged by that API instead
+// (sync-api.ts: handing out `&T` needs `T: Sync`, moving `T` in or out needs `T: Send`); the
+// fields decide for the others.
 // The fix adds the bound to the impl's generics (insertion only; an existing `where` clause for
 // the parameter gets it instead).
 import type { SyntaxNode } from '../../syntax/parser';
@@ -13,6 +16,7 @@ import type { AutoTrait, Finding, Insertion } from '../../model/report';
 import type { Ty } from '../../model/resolve';
 import type { Solution } from '../../traits/infer';
 import { isAllowed, type Rule, type UnsafeImpl } from './context';
+import { syncApiNeeds } from './sync-api';
 
 interface Need {
   param: string;
@@ -72,41 +76,74 @@ export const missingBound: Rule = (ctx) => {
   const findings: Finding[] = [];
   for (const u of ctx.unsafeImpls) {
     const m = u.manual;
-    if (!m || !u.def || m.rename.size === 0 || isAllowed(u, 'missing-bound')) continue;
+    const def = u.def;
+    if (!m || !def || m.rename.size === 0 || isAllowed(u, 'missing-bound')) continue;
     const toImplParam = new Map([...m.rename].map(([implName, defName]) => [defName, implName]));
-    const missing = new Map<string, { trait: AutoTrait; field: string; ty: string; how: string }>();
-    for (const { name, ty } of ctx.solution.fieldTypes(u.def)) {
+    const fields = ctx.solution.fieldTypes(def);
+    // Parameters only in `PhantomData` are markers: not flagged (the noisy checkers' mistake).
+    const held = new Set(fields.flatMap((f) => heldParams(f.ty)));
+    const missing: { param: string; trait: AutoTrait; why: string }[] = [];
+    const need = (param: string, options: AutoTrait[], why: string) => {
+      if (!toImplParam.has(param) || !held.has(param)) return;
+      if (options.some((o) => m.provided.has(`${param}: ${o}`))) return;
+      if (missing.some((x) => x.param === param && x.trait === options[0])) return;
+      missing.push({ param, trait: options[0], why });
+    };
+    // For Sync, the `&self` API decides for the parameters it mentions; the fields for the rest.
+    const api = u.trait === 'Sync' ? syncApiNeeds(ctx, def) : [];
+    for (const n of api) need(n.param, [n.need], `${n.why}, so \`Sync\` needs \`${toImplParam.get(n.param) ?? n.param}: ${n.need}\``);
+    for (const { name, ty } of fields) {
       for (const n of needs(ty, u.trait, ctx.solution, `holds a \`${ty.text}\``)) {
-        if (!toImplParam.has(n.param)) continue;
-        if (n.options.some((o) => m.provided.has(`${n.param}: ${o}`))) continue;
-        if (!missing.has(n.param)) missing.set(n.param, { trait: n.options[0], field: name, ty: ty.text, how: n.how });
+        if (api.some((a) => a.param === n.param)) continue;
+        const implParam = toImplParam.get(n.param) ?? n.param;
+        need(n.param, n.options, `field \`${name}: ${ty.text}\` ${n.how}, so \`${u.trait}\` needs \`${implParam}: ${n.options[0]}\``);
       }
     }
-    if (missing.size === 0) continue;
-    const parts = [...missing].map(([param, w]) => {
-      const implParam = toImplParam.get(param)!;
-      return { implParam, trait: w.trait, text: `\`${implParam}: ${w.trait}\` (field \`${w.field}: ${w.ty}\` ${w.how})` };
-    });
+    if (missing.length === 0) continue;
+    const byParam = new Map<string, AutoTrait[]>();
+    for (const x of missing) byParam.set(x.param, [...(byParam.get(x.param) ?? []), x.trait]);
+    const bounds = [...byParam].map(([param, traits]) => ({ implParam: toImplParam.get(param)!, traits: (['Send', 'Sync'] as const).filter((t) => traits.includes(t)) }));
+    const shownBounds = bounds.map((b) => `\`${b.implParam}: ${b.traits.join(' + ')}\``).join(', ');
     const verb = u.trait === 'Send' ? 'sent to another thread' : 'shared between threads';
+    const example = `\`${u.typeText}\` with a non-thread-safe ${bounds.map((b) => `\`${b.implParam}\``).join(' or ')}`;
+    const insertions = bounds.map((b) => boundInsertion(u, b.implParam, b.traits)).filter((x): x is Insertion => x !== undefined);
     findings.push({
       code: 'missing-bound',
       severity: 'warning',
-      message: `\`unsafe impl ${u.trait} for ${u.impl.typeNode.text}\` needs ${parts.map((p) => p.text).join(', ')}: without it, a \`${u.def.name}\` of a non-thread-safe type can be ${verb}`,
+      message: `\`unsafe impl ${u.trait} for ${u.typeText}\` needs ${shownBounds}: ${missing.map((x) => x.why).join('; ')}. Without it, ${example} can be ${verb}`,
       range: u.range,
-      typePath: u.def.path,
-      fixes: [{
-        title: `Add ${parts.map((p) => `\`${p.implParam}: ${p.trait}\``).join(', ')} to the impl`,
-        insertions: parts.map((p) => boundInsertion(u, p.implParam, p.trait)).filter((x): x is Insertion => x !== undefined),
-      }].filter((f) => f.insertions.length === parts.length),
+      typePath: def.path,
+      fixes: insertions.length === bounds.length ? [{ title: `Add ${shownBounds} to the impl`, insertions }] : [],
     });
   }
   return findings;
 };
 
+/** The parameters a field type mentions outside `PhantomData`. */
+function heldParams(ty: Ty): string[] {
+  switch (ty.k) {
+    case 'param':
+      return [ty.name];
+    case 'adt':
+      return [...ty.args.values()].flatMap(heldParams);
+    case 'known':
+      return ty.known.path === 'std::marker::PhantomData' ? [] : [...ty.args, ...ty.extra].flatMap(heldParams);
+    case 'ref':
+    case 'ptr':
+    case 'seq':
+      return heldParams(ty.inner);
+    case 'tuple':
+      return ty.elems.flatMap(heldParams);
+    default:
+      return [];
+  }
+}
+
 /** `T` -> `T: Send`, `T: Clone` -> `T: Clone + Send`, or the same on the parameter's where predicate. */
-function boundInsertion(u: UnsafeImpl, implParam: string, trait: AutoTrait): Insertion | undefined {
+function boundInsertion(u: UnsafeImpl, implParam: string, traits: readonly AutoTrait[]): Insertion | undefined {
   const p = u.impl.generics.params.find((x) => x.name === implParam);
   if (!p) return undefined;
+  const trait = traits.join(' + ');
   const pred = u.impl.generics.where.find((w) => w.left.text === implParam && w.bounds.length > 0);
   if (p.bounds.length === 0 && pred) return after(pred.bounds[pred.bounds.length - 1], ` + ${trait}`);
   const nameNode: SyntaxNode | null = p.node.childForFieldName('name') ?? p.node;

@@ -1,0 +1,271 @@
+// What a type's `&self` API does with its type parameters, read from the impl blocks of the file:
+// that, not the fields, decides which bound `Sync` needs (what threads sharing a `&X<T>` can do
+// is exactly what the `&self` methods let them do):
+// - handing out `&T` (`fn get(&self) -> &T`, `Option<&T>`, a `Ref`-like guard, `impl Deref<Target
+//   = T> for X`, `impl Deref<Target = T>` returned) lets two threads read one `T`: `T: Sync`;
+//   cloning a `T` through `&self` (a `T: Clone` method returning `T`) is the same;
+// - moving a `T` in or out through `&self` (`push(&self, T)`, `pop(&self) -> Option<T>`, a
+//   closure returning the `T` to store) lets a `T` made on one thread be used or dropped on
+//   another: `T: Send`; so does handing out `&mut T` one thread at a time (a lock guard with
+//   `DerefMut`): `T: Send`.
+// Anything not recognised (raw pointers, `Arc<T>`, foreign types) says nothing: when in doubt, no
+// need is inferred. Reads the syntax tree only; the solver is not asked.
+import type { SyntaxNode } from '../../syntax/parser';
+import { namedChildren } from '../../syntax/parser';
+import type { TypeDef } from '../../model/lower';
+import { pathSegments } from '../../model/lower';
+import type { AutoTrait } from '../../model/report';
+import type { RuleContext } from './context';
+
+export interface ApiNeed {
+  /** The type's own parameter name. */
+  param: string;
+  need: AutoTrait;
+  /** The method and what it does: "`Queue<T>::pop(&self) -> Option<T>` moves a `T` out through a shared reference". */
+  why: string;
+}
+
+type Mode = 'owned' | 'shared' | 'exclusive';
+
+const TRANSPARENT = new Set(['Option', 'Result', 'Box', 'Vec', 'VecDeque', 'Pin', 'ManuallyDrop', 'MaybeUninit', 'Reverse', 'Wrapping']);
+const SHARED_GUARDS = new Set(['Ref', 'RwLockReadGuard', 'MappedRwLockReadGuard', 'Iter', 'ReentrantMutexGuard']);
+const EXCLUSIVE_GUARDS = new Set(['RefMut', 'MutexGuard', 'RwLockWriteGuard', 'MappedMutexGuard', 'MappedRwLockWriteGuard', 'IterMut', 'SpinMutexGuard']);
+
+/** The `&self` API's needs of `def`'s parameters, one entry per (parameter, bound, first reason). */
+export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
+  const needs: ApiNeed[] = [];
+  const add = (n: ApiNeed) => {
+    if (!needs.some((x) => x.param === n.param && x.need === n.need)) needs.push(n);
+  };
+  const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
+  for (const impl of ctx.root.descendantsOfType('impl_item')) {
+    if (!impl) continue;
+    const typeNode = impl.childForFieldName('type');
+    const body = impl.childForFieldName('body');
+    if (!typeNode || !body || baseName(typeNode) !== def.name) continue;
+    // The same module as the declaration, or a name no other type in the file has.
+    if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
+    const params = implParamMap(impl, typeNode, def);
+    if (params.size === 0) continue;
+    const owner = typeNode.text.replace(/\s+/g, ' ');
+    const traitNode = impl.childForFieldName('trait');
+    const traitName = traitNode ? pathSegments(traitNode).pop() : undefined;
+    if (traitName === 'Send' || traitName === 'Sync') continue;
+    const reader = new TypeReader(ctx, impl, params);
+    if (traitName === 'Deref') {
+      const target = assocType(body, 'Target');
+      if (target) {
+        for (const u of reader.read(target, 'shared')) {
+          add({ param: u.param, need: 'Sync', why: `\`impl Deref for ${owner}\` (\`Target = ${target.text}\`) gives out \`&${u.shown}\` to every thread sharing it` });
+        }
+      }
+    }
+    for (const fn of namedChildren(body)) {
+      if (fn.type !== 'function_item') continue;
+      const parameters = fn.childForFieldName('parameters');
+      const self = parameters ? namedChildren(parameters)[0] : undefined;
+      if (!self || self.type !== 'self_parameter' || !/^&\s*('\w+\s*)?self$/.test(self.text)) continue;
+      const ret = fn.childForFieldName('return_type');
+      const sig = `\`${owner}::${fn.childForFieldName('name')?.text ?? '?'}${parameters!.text.replace(/\s+/g, ' ')}${ret ? ` -> ${ret.text.replace(/\s+/g, ' ')}` : ''}\``;
+      const bounds = (name: string) => reader.boundsOf(name, fn);
+      if (ret) {
+        for (const u of reader.read(ret, 'owned', fn)) {
+          if (u.mode === 'shared') add({ param: u.param, need: 'Sync', why: `${sig} gives out \`&${u.shown}\` to every thread sharing it` });
+          else if (u.mode === 'exclusive') add({ param: u.param, need: 'Send', why: `${sig} gives out \`&mut ${u.shown}\` through a shared reference, one thread at a time` });
+          else if (bounds(u.implName).some((b) => /\bClone\b/.test(b)) && !bounds(u.implName).some((b) => /\bCopy\b/.test(b))) {
+            add({ param: u.param, need: 'Sync', why: `${sig} clones a \`${u.shown}\` through a shared reference` });
+          } else add({ param: u.param, need: 'Send', why: `${sig} moves a \`${u.shown}\` out through a shared reference` });
+        }
+      }
+      for (const p of parameters ? namedChildren(parameters).slice(1) : []) {
+        const ty = p.type === 'parameter' ? p.childForFieldName('type') : null;
+        if (!ty) continue;
+        for (const u of reader.readInput(ty, fn)) {
+          add({ param: u.param, need: 'Send', why: `${sig} moves a \`${u.shown}\` in through a shared reference` });
+        }
+      }
+    }
+  }
+  return needs;
+}
+
+interface Use {
+  /** The type's parameter name. */
+  param: string;
+  /** The impl block's name for it. */
+  implName: string;
+  /** The parameter as the signature writes it. */
+  shown: string;
+  mode: Mode;
+}
+
+/** `Queue<T>` -> `Queue`; `&X`, `crate::a::X<T>` -> `X`. */
+function baseName(node: SyntaxNode): string | undefined {
+  if (node.type === 'generic_type') {
+    const t = node.childForFieldName('type');
+    return t ? baseName(t) : undefined;
+  }
+  if (node.type === 'type_identifier' || node.type === 'scoped_type_identifier') return pathSegments(node).pop();
+  return undefined;
+}
+
+/** The impl's type parameters that stand for `def`'s parameters, by position: impl name -> def name. */
+function implParamMap(impl: SyntaxNode, typeNode: SyntaxNode, def: TypeDef): Map<string, string> {
+  const implParams = new Set<string>();
+  const tp = impl.childForFieldName('type_parameters');
+  for (const p of tp ? namedChildren(tp) : []) {
+    const name = p.type === 'type_parameter' ? p.childForFieldName('name')?.text : p.type === 'type_identifier' ? p.text : undefined;
+    if (name) implParams.add(name);
+  }
+  const args = typeNode.type === 'generic_type' ? namedChildren(typeNode.childForFieldName('type_arguments') ?? typeNode).filter((a) => a.type !== 'lifetime') : [];
+  const defParams = def.generics.params.filter((p) => p.kind !== 'lifetime');
+  const map = new Map<string, string>();
+  args.forEach((a, i) => {
+    const p = defParams[i];
+    if (p?.kind === 'type' && a.type === 'type_identifier' && implParams.has(a.text) && !map.has(a.text)) map.set(a.text, p.name);
+  });
+  return map;
+}
+
+function assocType(body: SyntaxNode, name: string): SyntaxNode | undefined {
+  const item = namedChildren(body).find((c) => c.type === 'type_item' && c.childForFieldName('name')?.text === name);
+  return item?.childForFieldName('type') ?? undefined;
+}
+
+class TypeReader {
+  constructor(
+    private readonly ctx: RuleContext,
+    private readonly impl: SyntaxNode,
+    private readonly params: Map<string, string>,
+  ) {}
+
+  /** The bounds written for `name` on the impl and on the method (`T: Clone`), as text. */
+  boundsOf(name: string, fn?: SyntaxNode): string[] {
+    const out: string[] = [];
+    for (const owner of fn ? [this.impl, fn] : [this.impl]) {
+      const tp = owner.childForFieldName('type_parameters');
+      for (const p of tp ? namedChildren(tp) : []) {
+        if (p.type === 'type_parameter' && p.childForFieldName('name')?.text === name) out.push(p.childForFieldName('bounds')?.text ?? '');
+      }
+      const where = owner.namedChildren.find((c) => c?.type === 'where_clause');
+      for (const pred of where ? namedChildren(where) : []) {
+        if (pred.childForFieldName('left')?.text === name) out.push(pred.childForFieldName('bounds')?.text ?? '');
+      }
+    }
+    return out;
+  }
+
+  /** The method's generic `F: FnOnce() -> T` bound nodes for a parameter typed `F`. */
+  private methodBounds(name: string, fn: SyntaxNode): SyntaxNode[] {
+    const out: SyntaxNode[] = [];
+    const tp = fn.childForFieldName('type_parameters');
+    for (const p of tp ? namedChildren(tp) : []) {
+      const b = p.type === 'type_parameter' && p.childForFieldName('name')?.text === name ? p.childForFieldName('bounds') : null;
+      if (b) out.push(...namedChildren(b));
+    }
+    const where = fn.namedChildren.find((c) => c?.type === 'where_clause');
+    for (const pred of where ? namedChildren(where) : []) {
+      const b = pred.childForFieldName('left')?.text === name ? pred.childForFieldName('bounds') : null;
+      if (b) out.push(...namedChildren(b));
+    }
+    return out;
+  }
+
+  /** The parameters a type hands over, and how (`mode` is how the enclosing position holds it). */
+  read(node: SyntaxNode, mode: Mode, fn?: SyntaxNode, depth = 0): Use[] {
+    if (depth > 12) return [];
+    const rec = (n: SyntaxNode, m: Mode) => this.read(n, m, fn, depth + 1);
+    switch (node.type) {
+      case 'type_identifier': {
+        const param = this.params.get(node.text);
+        return param ? [{ param, implName: node.text, shown: node.text, mode }] : [];
+      }
+      case 'reference_type': {
+        const inner = node.childForFieldName('type');
+        const mut = node.children.some((c) => c?.type === 'mutable_specifier');
+        return inner ? rec(inner, mut && mode !== 'shared' ? 'exclusive' : 'shared') : [];
+      }
+      case 'array_type': {
+        const el = node.childForFieldName('element');
+        return el ? rec(el, mode) : [];
+      }
+      case 'tuple_type':
+        return namedChildren(node).flatMap((c) => rec(c, mode));
+      case 'bounded_type':
+        return namedChildren(node).flatMap((c) => rec(c, mode));
+      case 'scoped_type_identifier': {
+        // `Self::Target`: the impl's own associated type.
+        const path = node.childForFieldName('path');
+        const name = node.childForFieldName('name')?.text;
+        const body = this.impl.childForFieldName('body');
+        const target = path?.text === 'Self' && name && body ? assocType(body, name) : undefined;
+        return target ? rec(target, mode) : [];
+      }
+      case 'abstract_type': {
+        const t = node.childForFieldName('trait');
+        return t ? this.readTrait(t, mode, fn, depth) : [];
+      }
+      case 'generic_type': {
+        const name = baseName(node);
+        const args = namedChildren(node.childForFieldName('type_arguments') ?? node).filter((a) => a.type !== 'lifetime' && a.type !== 'type_binding');
+        if (!name || name === 'PhantomData') return [];
+        if (TRANSPARENT.has(name)) return args.flatMap((a) => rec(a, mode));
+        const guard = this.guardMode(name);
+        return guard ? args.flatMap((a) => rec(a, mode === 'shared' ? 'shared' : guard)) : [];
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** `impl Deref<Target = T>`, `impl DerefMut<Target = T>`, `impl Iterator<Item = &T>`. */
+  private readTrait(t: SyntaxNode, mode: Mode, fn: SyntaxNode | undefined, depth: number): Use[] {
+    if (t.type !== 'generic_type') return [];
+    const name = baseName(t);
+    const bindings = namedChildren(t.childForFieldName('type_arguments') ?? t).filter((a) => a.type === 'type_binding');
+    const out: Use[] = [];
+    for (const b of bindings) {
+      const assoc = b.childForFieldName('name')?.text;
+      const ty = b.childForFieldName('type');
+      if (!ty) continue;
+      if (name === 'Deref' && assoc === 'Target') out.push(...this.read(ty, 'shared', fn, depth + 1));
+      else if (name === 'DerefMut' && assoc === 'Target') out.push(...this.read(ty, mode === 'shared' ? 'shared' : 'exclusive', fn, depth + 1));
+      else if ((name === 'Iterator' || name === 'IntoIterator' || name === 'DoubleEndedIterator' || name === 'ExactSizeIterator') && assoc === 'Item') out.push(...this.read(ty, mode, fn, depth + 1));
+    }
+    return out;
+  }
+
+  /** A guard type: std's by name; one of the file's by its `Deref`/`DerefMut` impls. */
+  private guardMode(name: string): Mode | undefined {
+    const local = this.ctx.items.types.some((t) => t.name === name);
+    if (local) {
+      const derefs = this.ctx.items.impls
+        .filter((i) => !i.unsafe && baseName(i.typeNode) === name)
+        .map((i) => pathSegments(i.traitNode).pop());
+      if (derefs.includes('DerefMut')) return 'exclusive';
+      if (derefs.includes('Deref')) return 'shared';
+      return undefined;
+    }
+    if (EXCLUSIVE_GUARDS.has(name)) return 'exclusive';
+    if (SHARED_GUARDS.has(name)) return 'shared';
+    return undefined;
+  }
+
+  /** Parameters a method argument moves into the type: `T` by value, or a closure returning `T`. */
+  readInput(node: SyntaxNode, fn: SyntaxNode): Use[] {
+    const owned = (uses: Use[]) => uses.filter((u) => u.mode === 'owned');
+    if (node.type === 'abstract_type') {
+      const t = node.childForFieldName('trait');
+      return t?.type === 'function_type' ? this.closureOutput(t, fn) : [];
+    }
+    if (node.type === 'type_identifier' && !this.params.has(node.text)) {
+      return this.methodBounds(node.text, fn).flatMap((b) => (b.type === 'function_type' ? this.closureOutput(b, fn) : []));
+    }
+    return owned(this.read(node, 'owned', fn));
+  }
+
+  private closureOutput(f: SyntaxNode, fn: SyntaxNode): Use[] {
+    const ret = f.childForFieldName('return_type');
+    return ret ? this.read(ret, 'owned', fn).filter((u) => u.mode === 'owned') : [];
+  }
+}
