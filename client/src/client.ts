@@ -41,6 +41,8 @@ export interface ServerController {
   start(): Promise<void>;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** The markdown overview of the workspace crates' types, from the running server. */
+  report(): Promise<string | undefined>;
   readonly output: vscode.OutputChannel;
 }
 
@@ -89,6 +91,9 @@ export function createServerController(context: vscode.ExtensionContext, output:
     async restart() {
       await stop();
       await start();
+    },
+    async report() {
+      return client?.sendRequest<string>('rustSendSync/report');
     },
     output,
   };

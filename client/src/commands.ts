@@ -5,11 +5,24 @@ import type { ServerController } from './client';
 export const COMMANDS = {
   restartServer: 'rustSendSync.restartServer',
   showLog: 'rustSendSync.showLog',
+  showReport: 'rustSendSync.showReport',
 } as const;
+
+/** Opens the crate report (every type's verdicts) as a markdown document beside the editor. */
+async function showReport(controller: ServerController): Promise<void> {
+  const markdown = await controller.report();
+  if (markdown === undefined) {
+    void vscode.window.showWarningMessage('Rust Send/Sync: the language server is not running.');
+    return;
+  }
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: markdown });
+  await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.Beside });
+}
 
 export function registerCommands(controller: ServerController): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(COMMANDS.restartServer, () => controller.restart()),
     vscode.commands.registerCommand(COMMANDS.showLog, () => controller.output.show(true)),
+    vscode.commands.registerCommand(COMMANDS.showReport, () => showReport(controller)),
   ];
 }

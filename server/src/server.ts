@@ -4,6 +4,8 @@
 import {
   createConnection,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  RequestType0,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -11,19 +13,28 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { createEngine, type Engine } from './engine';
-import { analyzeSafely, createAnalysisCache, describeError, isRustDocument, skipDiagnostic, skipReason, type Logger } from './features/analysis';
+import { analyzeSafely, createAnalysisCache, describeError, isRustDocument, isTreeEngine, skipDiagnostic, skipReason, type Logger } from './features/analysis';
 import { computeCodeActions } from './features/code-actions';
 import { computeDiagnostics, createDiagnosticsScheduler } from './features/diagnostics';
 import { createDocumentTrees } from './features/document-trees';
 import { computeHover } from './features/hover';
 import { defaultSettings, parseSettings, SETTINGS_SECTION, type Settings } from './features/settings';
+import { createWorkspaceIndex, uriToPath, type Progress, type WorkspaceIndex } from './features/workspace';
+import type { FileSystem } from './workspace/cargo';
+import { nodeFileSystem } from './workspace/node-fs';
 
 export interface ServerDependencies {
   /** The analysis engine, possibly still loading its wasm. */
   engine: Promise<Engine>;
   /** Quiet time after a change before diagnostics are recomputed. */
   debounceMs?: number;
+  /** Where Cargo projects are read from (the real file system unless a test says otherwise). */
+  fileSystem?: FileSystem;
+  env?: Record<string, string | undefined>;
 }
+
+/** `rustSendSync/report`: the markdown overview of every type of the workspace's crates. */
+export const REPORT_REQUEST = new RequestType0<string, void>('rustSendSync/report');
 
 export const SERVER_NAME = 'rust-send-sync';
 
@@ -53,7 +64,14 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     void connection.window.showErrorMessage(`Rust Send/Sync: ${message}`);
     return { analyze: () => ({ types: [], findings: [], syntaxErrors: 0 }) } satisfies Engine;
   });
-  const cache = engine.then((loaded) => createAnalysisCache(loaded, trees, logger));
+  // The workspace's Cargo projects, once indexed: their files are analysed crate-wide.
+  const workspace: Promise<WorkspaceIndex | undefined> = engine.then((loaded) =>
+    isTreeEngine(loaded) ? createWorkspaceIndex(loaded, deps.fileSystem ?? nodeFileSystem, deps.env ?? process.env) : undefined,
+  );
+  const cache = Promise.all([engine, workspace]).then(([loaded, index]) => createAnalysisCache(loaded, trees, logger, index));
+  let folders: string[] = [];
+  let progressSupported = false;
+  let watchFilesDynamically = false;
 
   let pullSettings = false;
   let registerForSettings = false;
@@ -91,6 +109,10 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   };
 
   connection.onInitialize((params): InitializeResult => {
+    const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    folders = roots.map(uriToPath).filter((p): p is string => p !== undefined);
+    progressSupported = params.capabilities.window?.workDoneProgress === true;
+    watchFilesDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     pullSettings = params.capabilities.workspace?.configuration === true;
     registerForSettings = pullSettings && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     // The client answers `workspace/configuration` only once initialized: pull settings then.
@@ -109,8 +131,39 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     if (registerForSettings) {
       void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
     }
+    if (watchFilesDynamically) {
+      const watchers = [{ globPattern: '**/*.rs' }, { globPattern: '**/Cargo.{toml,lock}' }];
+      void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
+    }
     logger.info('rust-send-sync language server ready');
+    void guard(logger, 'indexing the workspace', undefined, async () => {
+      const index = await workspace;
+      if (!index || folders.length === 0) return;
+      const started = Date.now();
+      await index.index(folders, await startProgress());
+      logger.info(`indexed ${folders.join(', ')} in ${Date.now() - started} ms`);
+      republishAll();
+    });
   });
+  /** A work-done progress in the editor's status bar, when it shows them. */
+  const startProgress = async (): Promise<Progress> => {
+    if (!progressSupported) return { report: () => undefined, done: () => undefined };
+    const progress = await connection.window.createWorkDoneProgress();
+    progress.begin('Rust Send/Sync: indexing crates', undefined, undefined, false);
+    return { report: (message) => progress.report(message), done: () => progress.done() };
+  };
+  connection.onDidChangeWatchedFiles((params) => {
+    void guard(logger, 'file changes', undefined, async () => {
+      const index = await workspace;
+      if (!index) return;
+      const before = index.generation;
+      index.changedOnDisk(params.changes.map((c) => c.uri));
+      if (index.generation !== before) republishAll();
+    });
+  });
+  connection.onRequest(REPORT_REQUEST, () =>
+    guard(logger, 'report', '', async () => (await workspace)?.report() ?? '# Send/Sync report\n\nThe analysis engine is not loaded.\n'),
+  );
   connection.onDidChangeConfiguration((params) => {
     const pushed: unknown = params.settings;
     const section = typeof pushed === 'object' && pushed !== null ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
@@ -129,8 +182,20 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   documents.onDidChangeContent((event) => {
     if (justOpened.delete(event.document.uri) || !isRustDocument(event.document)) return;
     scheduler.schedule(event.document.uri);
+    // An edit in a crate can change the verdicts of its other open files: the crate gets the
+    // text now (it re-reads on the next question), and they are checked again.
+    void workspace.then((index) => {
+      if (!index?.owns(event.document)) return;
+      index.sync(event.document);
+      for (const other of documents.all()) if (other.uri !== event.document.uri && index.owns(other)) scheduler.schedule(other.uri);
+    });
   });
   documents.onDidClose((event) => {
+    void workspace.then((index) => {
+      const before = index?.generation;
+      index?.closed(event.document.uri);
+      if (index && index.generation !== before) republishAll();
+    });
     trees.forget(event.document.uri);
     void cache.then((c) => c.forget(event.document.uri));
     scheduler.clear(event.document.uri);
@@ -146,11 +211,12 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   );
   connection.onCodeAction((params) =>
     guard(logger, 'code actions', [], async () => {
-      const [loaded, current] = await Promise.all([engine, settings]);
+      const [loaded, analyses, index, current] = await Promise.all([engine, cache, workspace, settings]);
       const document = rustDocument(params.textDocument.uri);
       if (document === undefined || skipReason(document, current) !== undefined) return [];
-      // Stateless: the fix is rebuilt from the text as it is now, never from an earlier result.
-      const analysis = analyzeSafely(loaded, document.getText(), logger, document.uri);
+      // Stateless for a file alone: the fix is rebuilt from the text as it is now. A crate's file
+      // needs its crate: its analysis is cached per revision of the crate's texts.
+      const analysis = index?.owns(document) ? analyses.get(document, current) : analyzeSafely(loaded, document.getText(), logger, document.uri);
       return computeCodeActions(analysis, params, current);
     }),
   );

@@ -9,6 +9,7 @@ import type { FileAnalysis } from '../model/report';
 import type { DocumentTrees } from './document-trees';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { maxFileSizeBytes, SETTINGS_SECTION, type Settings } from './settings';
+import type { WorkspaceIndex } from './workspace';
 
 export interface Logger {
   info(message: string): void;
@@ -62,13 +63,28 @@ export interface AnalysisCache {
   forget(uri: string): void;
 }
 
-function isTreeEngine(engine: Engine): engine is TreeEngine {
+export function isTreeEngine(engine: Engine): engine is TreeEngine {
   const candidate = engine as Partial<TreeEngine>;
   return typeof candidate.parse === 'function' && typeof candidate.analyzeTree === 'function';
 }
 
-export function createAnalysisCache(engine: Engine, trees: DocumentTrees, logger: Logger): AnalysisCache {
-  const entries = new Map<string, { revision: number; analysis: FileAnalysis }>();
+export function createAnalysisCache(engine: Engine, trees: DocumentTrees, logger: Logger, workspace?: WorkspaceIndex): AnalysisCache {
+  const entries = new Map<string, { revision: number; generation: number; analysis: FileAnalysis }>();
+  /** A file of an indexed crate: analysed with its crate, cached until anything in it changes. */
+  const crateWide = (document: TextDocument, revision: number): FileAnalysis | undefined => {
+    try {
+      if (!workspace?.owns(document)) return undefined;
+      workspace.sync(document);
+      const cached = entries.get(document.uri);
+      if (cached !== undefined && cached.revision === revision && cached.generation === workspace.generation) return cached.analysis;
+      const analysis = workspace.analyze(document) ?? EMPTY_ANALYSIS;
+      entries.set(document.uri, { revision, generation: workspace.generation, analysis });
+      return analysis;
+    } catch (error) {
+      logger.error(`crate-wide analysis of ${document.uri} failed, analysing the file alone: ${describeError(error)}`);
+      return undefined;
+    }
+  };
   const analyze = (document: TextDocument): FileAnalysis => {
     if (!isTreeEngine(engine)) return analyzeSafely(engine, document.getText(), logger, document.uri);
     try {
@@ -87,10 +103,12 @@ export function createAnalysisCache(engine: Engine, trees: DocumentTrees, logger
         return EMPTY_ANALYSIS;
       }
       const revision = trees.revision(document.uri);
+      const inCrate = crateWide(document, revision);
+      if (inCrate !== undefined) return inCrate;
       const cached = entries.get(document.uri);
-      if (cached !== undefined && cached.revision === revision) return cached.analysis;
+      if (cached !== undefined && cached.revision === revision && cached.generation === -1) return cached.analysis;
       const analysis = analyze(document);
-      entries.set(document.uri, { revision, analysis });
+      entries.set(document.uri, { revision, generation: -1, analysis });
       return analysis;
     },
     forget(uri) {

@@ -51,6 +51,7 @@ export class Project {
   private readonly trees = new Map<string, { text: string; tree: SyntaxTree }>();
   private readonly listings = new Map<string, string[]>();
   private folders?: string[];
+  private stale = false;
   /** Where each module scope's `mod foo;` files are looked for. */
   private readonly modDirs = new Map<Scope, { file: string; dir: string; fileLevel: boolean }>();
   /** Item-macro calls met while loading a crate, expanded once its `macro_rules!` are known. */
@@ -94,13 +95,27 @@ export class Project {
     return this.crates.find((c) => c.local && c.files.has(p));
   }
 
-  /** An open editor's text for `path` (undefined: back to the disk's). Rebuilds that crate. */
+  /**
+   * An open editor's text for `path` (undefined: back to the disk's). The crates are re-read on
+   * the next question, once however many files changed.
+   */
   setText(path: string, text: string | undefined): void {
     const p = normalize(path);
     if (text === undefined) this.overlay.delete(p);
     else this.overlay.set(p, text);
     const crate = this.crateOf(p);
-    if (crate && crate.files.get(p)?.text !== (text ?? this.fs.readFile(p))) this.rebuild();
+    if (crate && crate.files.get(p)?.text !== (text ?? this.fs.readFile(p))) this.stale = true;
+  }
+
+  /** Files changed on disk: re-read on the next question. */
+  markStale(): void {
+    this.stale = true;
+  }
+
+  private refresh(): void {
+    if (!this.stale) return;
+    this.stale = false;
+    this.rebuild();
   }
 
   /** Every local crate re-read (parse trees of unchanged files reused); dependencies kept. */
@@ -121,6 +136,7 @@ export class Project {
 
   /** The analysis of one file of a local crate: its types' verdicts and findings, crate-wide. */
   analyzeFile(path: string): FileAnalysis | undefined {
+    this.refresh();
     const crate = this.crateOf(path);
     const record = crate?.files.get(normalize(path));
     if (!crate || !record) return undefined;
@@ -138,6 +154,7 @@ export class Project {
 
   /** Files of the local crates, in module order. */
   localFiles(): string[] {
+    this.refresh();
     return [...new Set(this.crates.filter((c) => c.local).flatMap((c) => [...c.files.keys()]))];
   }
 

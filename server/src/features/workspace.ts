@@ -1,0 +1,149 @@
+// The Cargo projects of the editor's workspace folders, kept current: indexed at start (with a
+// progress notification), fed the text of open buffers, re-read when files change on disk
+// (watched-file events). A document of an indexed crate is analysed crate-wide; any other
+// document alone. Knows LSP only through the small interface the server hands it.
+import { fileURLToPath } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TreeEngine } from '../engine';
+import type { FileAnalysis } from '../model/report';
+import { renderReportMarkdown, type ReportEntry } from '../present/crate-report';
+import type { FileSystem } from '../workspace/cargo';
+import { Project } from '../workspace/project';
+
+export interface Progress {
+  report(message: string): void;
+  done(): void;
+}
+
+export interface WorkspaceIndex {
+  /** Opens the Cargo projects found in these folders (the folder's own Cargo.toml, or its subfolders'). */
+  index(folders: string[], progress: Progress): Promise<void>;
+  /** Whether the document is a file of an indexed crate. */
+  owns(document: TextDocument): boolean;
+  /** Hands the crate the document's current text (bumps `generation` when it changed). */
+  sync(document: TextDocument): void;
+  /** Crate-wide analysis of a document the index owns. */
+  analyze(document: TextDocument): FileAnalysis | undefined;
+  /** The document was closed: its file is read from disk again. */
+  closed(uri: string): void;
+  /** Files changed on disk (created, changed or deleted). */
+  changedOnDisk(uris: string[]): void;
+  /** Bumped whenever any crate's content changes: analyses older than this are stale. */
+  readonly generation: number;
+  /** The markdown overview of every indexed crate's types. */
+  report(): string;
+}
+
+export function uriToPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}
+
+const MAX_DEPTH = 3;
+const SKIP = new Set(['target', '.git', 'node_modules', 'vendor']);
+
+/** Folders holding a Cargo.toml: `root` itself, else the first ones found below it. */
+function findCargoFolders(fs: FileSystem, root: string): string[] {
+  if (fs.isFile(`${root}/Cargo.toml`)) return [root];
+  const found: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > MAX_DEPTH) return;
+    for (const entry of fs.listDir(dir)) {
+      if (SKIP.has(entry) || entry.startsWith('.')) continue;
+      const sub = `${dir}/${entry}`;
+      if (!fs.isDir(sub)) continue;
+      if (fs.isFile(`${sub}/Cargo.toml`)) found.push(sub);
+      else walk(sub, depth + 1);
+    }
+  };
+  walk(root, 1);
+  return found;
+}
+
+export function createWorkspaceIndex(engine: TreeEngine, fs: FileSystem, env: Record<string, string | undefined>): WorkspaceIndex {
+  let project: Project | undefined;
+  let folders: string[] = [];
+  let generation = 0;
+  const open = new Map<string, string>();
+
+  const load = async (progress?: Progress) => {
+    const fresh = new Project(engine, fs, env);
+    for (const folder of folders) {
+      for (const dir of findCargoFolders(fs, folder)) {
+        progress?.report(dir.slice(folder.length + 1) || dir.split('/').pop() || dir);
+        // Let the progress message (and any request) through between crates.
+        await new Promise((resolve) => setImmediate(resolve));
+        fresh.open(dir);
+      }
+    }
+    for (const [path, text] of open) fresh.setText(path, text);
+    project = fresh.crates.length > 0 ? fresh : undefined;
+    generation++;
+  };
+
+  return {
+    get generation() {
+      return generation;
+    },
+    async index(roots, progress) {
+      folders = roots.map((r) => r.replace(/\/+$/, ''));
+      try {
+        await load(progress);
+      } finally {
+        progress.done();
+      }
+    },
+    owns(document) {
+      const path = uriToPath(document.uri);
+      return !!project && !!path && !!project.crateOf(path);
+    },
+    sync(document) {
+      const path = uriToPath(document.uri);
+      if (!project || !path) return;
+      const text = document.getText();
+      if (open.get(path) === text) return;
+      open.set(path, text);
+      project.setText(path, text);
+      generation++;
+    },
+    analyze(document) {
+      const path = uriToPath(document.uri);
+      return project && path ? project.analyzeFile(path) : undefined;
+    },
+    closed(uri) {
+      const path = uriToPath(uri);
+      if (!path || !open.delete(path)) return;
+      project?.setText(path, undefined);
+      generation++;
+    },
+    changedOnDisk(uris) {
+      const paths = uris.map(uriToPath).filter((p): p is string => !!p);
+      if (paths.length === 0) return;
+      // A manifest or lock decides crates, features and dependencies: read everything again.
+      if (paths.some((p) => /(^|\/)Cargo\.(toml|lock)$/.test(p))) {
+        void load();
+        return;
+      }
+      if (!project) return;
+      const closedFiles = paths.filter((p) => !open.has(p));
+      if (closedFiles.length === 0) return;
+      project.markStale();
+      generation++;
+    },
+    report() {
+      if (!project) return '# Send/Sync report\n\nNo Cargo project (`Cargo.toml`) in the workspace folders.\n';
+      const entries: ReportEntry[] = [];
+      for (const file of project.localFiles()) {
+        const analysis = project.analyzeFile(file);
+        const shown = folders.find((f) => file.startsWith(`${f}/`));
+        for (const report of analysis?.types ?? []) entries.push({ file: shown ? file.slice(shown.length + 1) : file, report });
+      }
+      return renderReportMarkdown(folders.map((f) => f.split('/').pop()).join(', '), entries);
+    },
+  };
+}
+

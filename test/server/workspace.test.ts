@@ -1,0 +1,123 @@
+// The server on a Cargo workspace, over real JSON-RPC: it indexes the folder at start (with a
+// work-done progress), answers hover on a type crate-wide and on a mention in another file, keeps
+// verdicts current from an open buffer and from a file changed on disk (watched-file event), and
+// serves the crate report. The crate is a copy of test/fixtures/crates/{app,helper}.
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import type { Hover, MarkupContent } from 'vscode-languageserver/node';
+import { INITIALIZE_PARAMS, ROOT, shutdown, startSession, type LspSession } from './lsp-session';
+
+function copyCrates(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rss-ws-'));
+  for (const name of ['app', 'helper']) cpSync(join(ROOT, 'test', 'fixtures', 'crates', name), join(dir, name), { recursive: true });
+  return dir;
+}
+
+async function startIn(folder: string): Promise<{ session: LspSession; progress: string[] }> {
+  const session = startSession();
+  const progress: string[] = [];
+  session.connection.onRequest('window/workDoneProgress/create', () => null);
+  session.connection.onNotification('$/progress', (p: { value: { kind: string; title?: string; message?: string } }) => {
+    progress.push(`${p.value.kind}${p.value.title ? ` ${p.value.title}` : ''}${p.value.message ? ` ${p.value.message}` : ''}`);
+  });
+  const indexed = new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      if (session.logs.some((l) => l.startsWith('indexed '))) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 20);
+  });
+  await session.connection.sendRequest('initialize', {
+    ...INITIALIZE_PARAMS,
+    rootUri: pathToFileURL(folder).href,
+    workspaceFolders: [{ uri: pathToFileURL(folder).href, name: 'ws' }],
+    capabilities: {
+      ...INITIALIZE_PARAMS.capabilities,
+      window: { workDoneProgress: true },
+      workspace: { ...INITIALIZE_PARAMS.capabilities.workspace, didChangeWatchedFiles: { dynamicRegistration: true } },
+    },
+  });
+  await session.connection.sendNotification('initialized', {});
+  await indexed;
+  return { session, progress };
+}
+
+async function hoverText(session: LspSession, uri: string, line: number, character: number): Promise<string> {
+  const hover = await session.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+  return hover ? (hover.contents as MarkupContent).value : '';
+}
+
+async function openFile(session: LspSession, path: string): Promise<string> {
+  const uri = pathToFileURL(path).href;
+  const published = session.nextDiagnostics(uri);
+  await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rust', version: 1, text: readFileSync(path, 'utf8') } });
+  await published;
+  return uri;
+}
+
+test('the server indexes the crate with progress and answers hover crate-wide, also on a mention', async () => {
+  const dir = copyCrates();
+  const { session, progress } = await startIn(dir);
+  try {
+    assert.ok(progress.some((p) => p.startsWith('begin Rust Send/Sync: indexing crates')), progress.join('\n'));
+    assert.ok(progress.includes('end'), progress.join('\n'));
+    const uri = await openFile(session, join(dir, 'app', 'src', 'worker', 'mod.rs'));
+    // `pub struct Worker {` is line 5; its fields come from another crate and a vendored one.
+    const worker = await hoverText(session, uri, 5, 12);
+    assert.match(worker.split('\n')[0], /\*\*Send\*\* ✓ · \*\*Sync\*\* ✗/);
+    // `queue: Queue<Job>,` on line 6: hover on the mention of `Queue` (crate `helper`).
+    const queue = await hoverText(session, uri, 6, 12);
+    assert.match(queue, /queue::Queue<T>/);
+    assert.match(queue, /`T: Send`/);
+    assert.equal(await shutdown(session), 0, session.stderr());
+  } finally {
+    session.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('verdicts follow an edit in another open file, and a change on disk of a closed file', async () => {
+  const dir = copyCrates();
+  const { session } = await startIn(dir);
+  try {
+    const jobPath = join(dir, 'app', 'src', 'worker', 'job.rs');
+    const workerUri = await openFile(session, join(dir, 'app', 'src', 'worker', 'mod.rs'));
+    const jobUri = await openFile(session, jobPath);
+    assert.match((await hoverText(session, workerUri, 5, 12)).split('\n')[0], /\*\*Send\*\* ✓/);
+    // In the open buffer of job.rs, `retries` becomes an Rc: Job, so Worker, stop being Send.
+    const edited = readFileSync(jobPath, 'utf8').replace('retries: Cell<u8>,', 'retries: std::rc::Rc<u8>,');
+    await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri: jobUri, version: 2 }, contentChanges: [{ text: edited }] });
+    assert.match((await hoverText(session, workerUri, 5, 12)).split('\n')[0], /\*\*Send\*\* ✗/);
+    // Closing the buffer goes back to the disk's text; then the disk changes the helper crate.
+    await session.connection.sendNotification('textDocument/didClose', { textDocument: { uri: jobUri } });
+    assert.match((await hoverText(session, workerUri, 5, 12)).split('\n')[0], /\*\*Send\*\* ✓/);
+    const queuePath = join(dir, 'helper', 'src', 'queue.rs');
+    writeFileSync(queuePath, readFileSync(queuePath, 'utf8').replace('len: usize,', 'len: std::rc::Rc<usize>,'));
+    await session.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(queuePath).href, type: 2 }] });
+    assert.match((await hoverText(session, workerUri, 5, 12)).split('\n')[0], /\*\*Send\*\* ✗/);
+    assert.equal(await shutdown(session), 0, session.stderr());
+  } finally {
+    session.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('rustSendSync/report returns the markdown overview of the workspace crates', async () => {
+  const dir = copyCrates();
+  const { session } = await startIn(dir);
+  try {
+    const report = await session.connection.sendRequest<string>('rustSendSync/report');
+    assert.match(report, /^# Send\/Sync report/);
+    assert.match(report, /^## app\/src\/worker\/job\.rs$/m);
+    assert.match(report, /`struct worker::Worker`/);
+    assert.equal(await shutdown(session), 0, session.stderr());
+  } finally {
+    session.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
