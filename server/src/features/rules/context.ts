@@ -144,7 +144,7 @@ export function commentNamesField(comment: string, field: string): boolean {
 export function fieldsNeedingImpl(ctx: RuleContext, def: TypeDef, trait: AutoTrait) {
   return ctx.solution
     .fieldValues(def, trait)
-    .filter((f) => f.value.status === 'no' || f.value.status === 'unknown')
+    .filter((f) => (f.value.status === 'no' || f.value.status === 'unknown') && !(f.ty.k === 'known' && f.ty.known.path === 'std::marker::PhantomData'))
     .sort((a, b) => (a.value.status === 'no' ? 0 : 1) - (b.value.status === 'no' ? 0 : 1));
 }
 

@@ -16,7 +16,7 @@ import type { AutoTrait, Finding, Insertion } from '../../model/report';
 import type { Ty } from '../../model/resolve';
 import type { Solution } from '../../traits/infer';
 import { isAllowed, type Rule, type UnsafeImpl } from './context';
-import { syncApiNeeds } from './sync-api';
+import { syncApiNeeds, unreachableThroughShared } from './sync-api';
 
 interface Need {
   param: string;
@@ -82,19 +82,29 @@ export const missingBound: Rule = (ctx) => {
     const fields = ctx.solution.fieldTypes(def);
     // Parameters only in `PhantomData` are markers: not flagged (the noisy checkers' mistake).
     const held = new Set(fields.flatMap((f) => heldParams(f.ty)));
+    // A `where` predicate on a type rather than a parameter (`where OnceCell<T>: Sync`,
+    // `where A::Item: Send`) may imply any bound on the parameters it mentions: not flagged.
+    const covered = new Set<string>();
+    for (const w of u.impl.generics.where) {
+      if (w.left.type === 'type_identifier' || w.left.type === 'lifetime') continue;
+      for (const [implName, defName] of m.rename) if (new RegExp(`\\b${implName}\\b`).test(w.left.text)) covered.add(defName);
+    }
+    const heldBy = new Map<string, string[]>();
+    for (const f of fields) for (const p of heldParams(f.ty)) heldBy.set(p, [...(heldBy.get(p) ?? []), f.name]);
     const missing: { param: string; trait: AutoTrait; why: string }[] = [];
     const need = (param: string, options: AutoTrait[], why: string) => {
-      if (!toImplParam.has(param) || !held.has(param)) return;
+      if (!toImplParam.has(param) || !held.has(param) || covered.has(param)) return;
       if (options.some((o) => m.provided.has(`${param}: ${o}`))) return;
       if (missing.some((x) => x.param === param && x.trait === options[0])) return;
       missing.push({ param, trait: options[0], why });
     };
     // For Sync, the `&self` API decides for the parameters it mentions; the fields for the rest.
     const api = u.trait === 'Sync' ? syncApiNeeds(ctx, def) : [];
+    const unreachable = u.trait === 'Sync' ? unreachableThroughShared(ctx, def, heldBy) : new Set<string>();
     for (const n of api) need(n.param, [n.need], `${n.why}, so \`Sync\` needs \`${toImplParam.get(n.param) ?? n.param}: ${n.need}\``);
     for (const { name, ty } of fields) {
       for (const n of needs(ty, u.trait, ctx.solution, `holds a \`${ty.text}\``)) {
-        if (api.some((a) => a.param === n.param)) continue;
+        if (api.some((a) => a.param === n.param) || unreachable.has(n.param)) continue;
         const implParam = toImplParam.get(n.param) ?? n.param;
         need(n.param, n.options, `field \`${name}: ${ty.text}\` ${n.how}, so \`${u.trait}\` needs \`${implParam}: ${n.options[0]}\``);
       }

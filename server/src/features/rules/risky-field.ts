@@ -3,6 +3,7 @@
 // `UnsafeCell`, `Cell`, `RefCell`, `Rc`, `&T` of a non-Sync `T`, guards...). A field the impl's
 // SAFETY comment names is taken as explained.
 import type { Finding } from '../../model/report';
+import type { Ty } from '../../model/resolve';
 import { renderChain } from '../../traits/infer';
 import { commentNamesField, isAllowed, type Rule } from './context';
 
@@ -10,10 +11,12 @@ export const riskyField: Rule = (ctx) => {
   const findings: Finding[] = [];
   for (const u of ctx.unsafeImpls) {
     if (!u.def || isAllowed(u, 'risky-field')) continue;
-    const risky = ctx.solution
+    const unsafeFields = ctx.solution
       .fieldValues(u.def, u.trait)
-      .filter((f) => f.value.status === 'no')
-      .filter((f) => !(u.safety.found && commentNamesField(u.safety.text, f.field)));
+      .filter((f) => f.value.status === 'no' && !isMarker(f.ty));
+    // The only such field may be explained by its type (`raw pointers`, `Cell`) as well as its name.
+    const only = unsafeFields.length === 1;
+    const risky = unsafeFields.filter((f) => !(u.safety.found && (commentNamesField(u.safety.text, f.field) || (only && commentNamesType(u.safety.text, f.ty)))));
     if (risky.length === 0) continue;
     const why = risky.map((f) => {
       const leaf = f.value.reasons[0] ? renderChain(f.value.reasons[0], true) : `\`${f.ty.text}\` is not \`${u.trait}\``;
@@ -33,3 +36,20 @@ export const riskyField: Rule = (ctx) => {
   }
   return findings;
 };
+
+/** `PhantomData<...>` holds nothing: it switches an auto trait off, which the manual impl undoes. */
+export function isMarker(ty: Ty): boolean {
+  return ty.k === 'known' && ty.known.path === 'std::marker::PhantomData';
+}
+
+/** The comment speaks of the field's type: `*const T`, "raw pointer", `NonNull`, `Cell`... */
+function commentNamesType(comment: string, ty: Ty): boolean {
+  if (comment.includes(ty.text)) return true;
+  if (ty.k === 'ptr') return /\b(raw )?pointers?\b/i.test(comment);
+  if (ty.k === 'ref') return /\breferences?\b/i.test(comment);
+  if (ty.k === 'known') {
+    const name = ty.known.path.split('::').pop()!;
+    return new RegExp(`\\b${name}\\b`).test(comment);
+  }
+  return false;
+}

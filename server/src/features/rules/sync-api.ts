@@ -269,3 +269,44 @@ class TypeReader {
     return ret ? this.read(ret, 'owned', fn).filter((u) => u.mode === 'owned') : [];
   }
 }
+
+/**
+ * The parameters a shared `&X` gives no access to at all: the file has methods for `X` and none
+ * that takes `&self` reaches a field holding the parameter (by `self.field`; any other use of
+ * `self` counts as access), no field holding it is public, and no `#[derive]` adds `&self`
+ * methods. Then `Sync` needs no bound on them (tokio's `SyncWrapper`). Without methods in the file
+ * nothing is known, and the fields decide.
+ */
+export function unreachableThroughShared(ctx: RuleContext, def: TypeDef, heldBy: Map<string, string[]>): Set<string> {
+  const out = new Set<string>();
+  if (heldBy.size === 0) return out;
+  for (let p = def.node.previousNamedSibling; p && p.type === 'attribute_item'; p = p.previousNamedSibling) {
+    if (/\bderive\s*\(/.test(p.text)) return out;
+  }
+  const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
+  let methods = 0;
+  const reached = new Set<string>();
+  for (const impl of ctx.root.descendantsOfType('impl_item')) {
+    const typeNode = impl?.childForFieldName('type');
+    const body = impl?.childForFieldName('body');
+    if (!impl || !typeNode || !body || baseName(typeNode) !== def.name) continue;
+    if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
+    for (const fn of namedChildren(body)) {
+      if (fn.type !== 'function_item') continue;
+      methods++;
+      const self = namedChildren(fn.childForFieldName('parameters') ?? fn)[0];
+      if (!self || self.type !== 'self_parameter' || !/^&\s*('\w+\s*)?self$/.test(self.text)) continue;
+      const text = fn.childForFieldName('body')?.text ?? '';
+      for (const m of text.matchAll(/\bself\b(\s*\.\s*(\w+)\b(\s*\()?)?/g)) {
+        if (!m[2] || m[3]) return out; // `self` passed on, or a method call: anything may be reached
+        reached.add(m[2]);
+      }
+    }
+  }
+  if (methods === 0) return out;
+  for (const [param, fields] of heldBy) {
+    const publicField = fields.some((f) => def.fields.find((d) => d.name === f)?.typeNode.parent?.children.some((c) => c?.type === 'visibility_modifier'));
+    if (!publicField && !fields.some((f) => reached.has(f))) out.add(param);
+  }
+  return out;
+}
