@@ -4,7 +4,7 @@
 // (traits/infer.ts) -> rules (features/rules/).
 import type { FileAnalysis, Finding, TypeReport } from './model/report';
 import { createRustParser, countSyntaxErrors, type SyntaxNode, type SyntaxTree } from './syntax/parser';
-import { bodyAsItems, itemMacroState, macroInfos } from './model/item-macros';
+import { bodyAsItems, cfgIfBranch, itemMacroState, macroInfos } from './model/item-macros';
 import { lowerFile, type TypeDef } from './model/lower';
 import { findMentions } from './model/mentions';
 import { solve, type Solution } from './traits/infer';
@@ -70,8 +70,10 @@ function analyzeRoot(root: SyntaxNode, text: string, reparse: Reparse | undefine
   const infos = reparse ? macroInfos([root]) : new Map();
   const items = lowerFile(root, {
     macroItems: (call) => {
-      const state = itemMacroState(call.childForFieldName('macro')?.text ?? '', infos, {});
-      const shown = state === 'skip' || !reparse ? undefined : bodyAsItems(text, call);
+      const name = call.childForFieldName('macro')?.text ?? '';
+      const branch = name === 'cfg_if' ? cfgIfBranch(call, {}) : undefined;
+      const state = branch ? 'active' : itemMacroState(name, infos, {});
+      const shown = state === 'skip' || !reparse ? undefined : bodyAsItems(text, branch ?? call);
       if (shown === undefined) return undefined;
       const t = reparse!(shown);
       macroTrees.push(t);

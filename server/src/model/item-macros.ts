@@ -57,10 +57,35 @@ export function itemMacroState(name: string, infos: Map<string, MacroInfo>, cfg:
 
 /** The file's text with everything but the call's body blanked (newlines kept): positions line up. */
 export function bodyAsItems(text: string, call: SyntaxNode): string | undefined {
-  const body = call.namedChildren.find((c) => c?.type === 'token_tree');
+  const body = call.type === 'token_tree' ? call : call.namedChildren.find((c) => c?.type === 'token_tree');
   if (!body || body.endIndex - body.startIndex < 2) return undefined;
   const start = body.startIndex + 1;
   const end = body.endIndex - 1;
   const blank = (s: string) => s.replace(/[^\n]/g, ' ');
   return blank(text.slice(0, start)) + text.slice(start, end) + blank(text.slice(end));
+}
+
+/**
+ * `cfg_if! { if #[cfg(a)] { items } else if #[cfg(b)] { items } else { items } }`: the `{ ... }`
+ * of the branch this build compiles; undefined when none is, or an earlier `#[cfg]` is undecided.
+ */
+export function cfgIfBranch(call: SyntaxNode, cfg: CfgContext): SyntaxNode | undefined {
+  const body = call.namedChildren.find((c) => c?.type === 'token_tree');
+  if (!body) return undefined;
+  let pred: string | undefined;
+  for (const c of body.children) {
+    if (!c || c.type !== 'token_tree') continue;
+    if (c.text.startsWith('[')) {
+      pred = cfgPredicate(`#${c.text}`);
+      if (pred === undefined) return undefined;
+      continue;
+    }
+    if (!c.text.startsWith('{')) continue;
+    if (pred === undefined) return c; // the final `else { ... }`
+    const holds = evaluateCfg(pred, cfg);
+    if (holds === undefined) return undefined;
+    if (holds) return c;
+    pred = undefined;
+  }
+  return undefined;
 }

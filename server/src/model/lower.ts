@@ -146,7 +146,7 @@ const TYPE_ITEMS: Record<string, TypeKind> = { struct_item: 'struct', enum_item:
 
 /** Collects the items of a whole file. Never throws on broken syntax: what does not parse is skipped. */
 export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileItems {
-  const out: Out = { root: options.scope ?? newScope('module', []), types: [], impls: [], inactiveImpls: [], options, macroDepth: 0 };
+  const out: Out = { root: options.scope ?? newScope('module', []), types: [], impls: [], inactiveImpls: [], options, macroDepth: 0, depth: 0 };
   lowerItems(root, out.root, out);
   return { root: out.root, types: out.types, impls: out.impls, inactiveImpls: out.inactiveImpls };
 }
@@ -154,7 +154,15 @@ export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileIte
 interface Out extends FileItems {
   options: LowerOptions;
   macroDepth: number;
+  /** How deep in modules, blocks and broken syntax the walk is. */
+  depth: number;
 }
+
+/**
+ * Deeper than this (modules in modules, blocks in blocks) is not real code: such input is read as
+ * far as this depth, so no nesting can exhaust the stack.
+ */
+export const MAX_NESTING = 200;
 
 /** What `#[cfg]` attributes say of the item or field they precede: false drops it. */
 function cfgOf(attributes: SyntaxNode[], out: Out): boolean | undefined {
@@ -185,6 +193,16 @@ function withAttributes(container: SyntaxNode): { node: SyntaxNode; attributes: 
 }
 
 function lowerItems(container: SyntaxNode, scope: Scope, out: Out): void {
+  if (out.depth >= MAX_NESTING) return;
+  out.depth++;
+  try {
+    lowerItemList(container, scope, out);
+  } finally {
+    out.depth--;
+  }
+}
+
+function lowerItemList(container: SyntaxNode, scope: Scope, out: Out): void {
   for (const { node, attributes } of withAttributes(container)) {
     if (cfgOf(attributes, out) === false) {
       out.inactiveImpls.push(...implsWithin(node, scope));
@@ -354,14 +372,20 @@ function lowerBodies(node: SyntaxNode, scope: Scope, out: Out): void {
 }
 
 function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
-  let block: Scope | undefined;
-  for (const child of namedChildren(node)) {
-    if (TYPE_ITEMS[child.type] || ITEM_TYPES.has(child.type)) {
-      block ??= newScope('block', scope.module.path, scope);
-      lowerItem(child, block, out);
-    } else if (child.namedChildCount > 0) {
-      lowerBlock(child, block ?? scope, out);
+  if (out.depth >= MAX_NESTING) return;
+  out.depth++;
+  try {
+    let block: Scope | undefined;
+    for (const child of namedChildren(node)) {
+      if (TYPE_ITEMS[child.type] || ITEM_TYPES.has(child.type)) {
+        block ??= newScope('block', scope.module.path, scope);
+        lowerItem(child, block, out);
+      } else if (child.namedChildCount > 0) {
+        lowerBlock(child, block ?? scope, out);
+      }
     }
+  } finally {
+    out.depth--;
   }
 }
 

@@ -2,7 +2,7 @@
 // headers, paths in expressions' types), resolved to the declaration it means, so hover can
 // answer on a mention as on the declaration itself.
 import type { SyntaxNode } from '../syntax/parser';
-import { pathSegments, type Scope, type TypeDef } from './lower';
+import { MAX_NESTING, pathSegments, type Scope, type TypeDef } from './lower';
 import type { Resolver } from './resolve';
 import type { Mention, TypeReport } from './report';
 
@@ -25,28 +25,12 @@ function resolveMention(node: SyntaxNode, scope: Scope, resolver: Resolver): Typ
   return item.kind === 'type' ? item.def : undefined;
 }
 
-/** Generic parameter names declared by `node` and the items around it. */
-function paramsInScope(node: SyntaxNode): Set<string> {
-  const names = new Set<string>();
-  for (let n: SyntaxNode | null = node; n; n = n.parent) {
-    const tp = n.childForFieldName('type_parameters');
-    if (tp) for (const p of tp.namedChildren) if (p) names.add((p.childForFieldName('name') ?? p).text);
-  }
-  return names;
-}
-
-/** The module scope `node` is in: its file's scope, then down the inline `mod`s around it. */
-function scopeOf(node: SyntaxNode, fileScope: Scope): Scope {
-  const mods: string[] = [];
-  for (let n = node.parent; n; n = n.parent) {
-    if (n.type === 'mod_item') {
-      const name = n.childForFieldName('name')?.text;
-      if (name) mods.unshift(name);
-    }
-  }
-  let scope = fileScope;
-  for (const m of mods) scope = scope.mods.get(m) ?? scope;
-  return scope;
+/** What a node adds to the scope of its children: its generic parameters, or an inline module. */
+function frameOf(node: SyntaxNode): { params?: string[]; mod?: string } {
+  const tp = node.childForFieldName('type_parameters');
+  const params = tp ? tp.namedChildren.filter((p): p is SyntaxNode => p !== null).map((p) => (p.childForFieldName('name') ?? p).text) : undefined;
+  const mod = node.type === 'mod_item' ? node.childForFieldName('name')?.text : undefined;
+  return { params, mod };
 }
 
 /** The path node a mention is about, if `node` is one (not a declaration's own name). */
@@ -61,10 +45,8 @@ function mentionTarget(node: SyntaxNode): SyntaxNode | undefined {
 export function findMentions(root: SyntaxNode, fileScope: Scope, resolver: Resolver, reportOf: (def: TypeDef) => TypeReport): Mention[] {
   const mentions: Mention[] = [];
   const reports = new Map<TypeDef, TypeReport>();
-  const record = (target: SyntaxNode) => {
-    const first = pathSegments(target)[0];
-    if (first === 'Self' || (target.type === 'type_identifier' && paramsInScope(target).has(first))) return;
-    const def = resolveMention(target, scopeOf(target, fileScope), resolver);
+  const record = (target: SyntaxNode, scope: Scope) => {
+    const def = resolveMention(target, scope, resolver);
     if (!def) return;
     let report = reports.get(def);
     if (!report) {
@@ -79,21 +61,35 @@ export function findMentions(root: SyntaxNode, fileScope: Scope, resolver: Resol
       type: report,
     });
   };
-  // A cursor walk: O(1) per step, and no recursion (real files nest deeper than the call stack).
+  // A cursor walk: O(1) per step, no recursion (input may nest deeper than the call stack), and
+  // the generic parameters and inline modules around each node kept on a stack as it goes.
+  const frames: { params?: string[]; mod?: string }[] = [];
+  const inScope = (name: string) => frames.some((f) => f.params?.includes(name));
+  const scopeHere = () => {
+    let scope = fileScope;
+    for (const f of frames) if (f.mod) scope = scope.mods.get(f.mod) ?? scope;
+    return scope;
+  };
   const cursor = root.walk();
   let descend = true;
   for (;;) {
     if (descend) {
       const node = cursor.currentNode;
       const target = mentionTarget(node);
-      if (target) record(target);
-      else if (cursor.gotoFirstChild()) continue;
+      if (target) {
+        const first = pathSegments(target)[0];
+        if (first !== 'Self' && !(target.type === 'type_identifier' && inScope(first))) record(target, scopeHere());
+      } else if (frames.length < MAX_NESTING * 4 && cursor.gotoFirstChild()) {
+        frames.push(frameOf(node));
+        continue;
+      }
     }
     if (cursor.gotoNextSibling()) {
       descend = true;
       continue;
     }
     if (!cursor.gotoParent()) break;
+    frames.pop();
     descend = false;
   }
   cursor.delete();

@@ -34,6 +34,7 @@ export type Ty = { text: string } & (
 export type TraitFact = { holds: true } | { holds: false; why: string } | { holds: 'unknown'; why: string };
 
 const STD_ROOTS = new Set(['std', 'core', 'alloc']);
+let nextScopeId = 0;
 const MAX_DEPTH = 40;
 
 /**
@@ -45,18 +46,43 @@ export type CrateFinder = (from: Scope, name: string) => Item | undefined;
 
 export class Resolver {
   private readonly busy = new Set<string>();
+  /** Scopes of different crates share module paths: cycle keys use an identity per scope. */
+  private readonly scopeIds = new WeakMap<Scope, number>();
+
+  private scopeKey(scope: Scope): number {
+    let id = this.scopeIds.get(scope);
+    if (id === undefined) {
+      id = nextScopeId++;
+      this.scopeIds.set(scope, id);
+    }
+    return id;
+  }
 
   constructor(private readonly findCrate: CrateFinder = () => undefined) {}
 
   /** Resolves a path as written in `scope`. */
   resolvePath(scope: Scope, segments: string[]): Item {
     if (segments.length === 0) return { kind: 'none', reason: 'empty path' };
-    let item = this.resolveFirst(scope, segments[0]);
-    for (const seg of segments.slice(1)) {
+    return this.members(this.resolveFirst(scope, segments[0]), segments.slice(1));
+  }
+
+  private members(start: Item, segments: string[]): Item {
+    let item = start;
+    for (const seg of segments) {
       item = this.member(item, seg);
       if (item.kind === 'none' || item.kind === 'extern') break;
     }
     return item;
+  }
+
+  /** `name` as a crate: std, an `extern crate` alias, or a dependency. */
+  private externItem(scope: Scope, name: string): Item | undefined {
+    if (STD_ROOTS.has(name)) return { kind: 'std', path: ['std'] };
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const ext = s.externCrates.get(name);
+      if (ext !== undefined) return STD_ROOTS.has(ext) ? { kind: 'std', path: ['std'] } : (this.findCrate(scope, ext) ?? { kind: 'extern', crate: ext });
+    }
+    return this.findCrate(scope, name) ?? (/^[a-z_][a-z0-9_]*$/.test(name) ? { kind: 'extern', crate: name } : undefined);
   }
 
   private resolveFirst(scope: Scope, name: string): Item {
@@ -75,16 +101,11 @@ export class Resolver {
       const found = this.lookupIn(s, name, true);
       if (found) return found;
     }
-    if (STD_ROOTS.has(name)) return { kind: 'std', path: ['std'] };
-    for (let s: Scope | undefined = scope; s; s = s.parent) {
-      const ext = s.externCrates.get(name);
-      if (ext !== undefined) return STD_ROOTS.has(ext) ? { kind: 'std', path: ['std'] } : (this.findCrate(scope, ext) ?? { kind: 'extern', crate: ext });
-    }
-    const dependency = this.findCrate(scope, name);
-    if (dependency) return dependency;
+    const ext = this.externItem(scope, name);
+    if (ext && ext.kind !== 'extern') return ext;
     const prelude = PRELUDE_TYPES[name];
     if (prelude) return { kind: 'known', known: lookupKnownType(prelude)! };
-    if (/^[a-z_][a-z0-9_]*$/.test(name)) return { kind: 'extern', crate: name };
+    if (ext) return ext;
     return { kind: 'none', reason: `\`${name}\` is not declared or imported in this file` };
   }
 
@@ -102,10 +123,16 @@ export class Resolver {
       return { kind: 'none', reason: `module \`${name}\` is in another file; open the crate's folder to analyse across files` };
     }
     const imported = scope.imports.get(name);
-    if (imported) return this.guarded(`import ${scope.path.join('::')} ${name}`, () => this.resolvePath(scope, imported));
+    if (imported) {
+      return this.guarded(`import ${this.scopeKey(scope)} ${name}`, () => {
+        // `use lock_api;` / `use log::{self}`: the import names the crate, not itself.
+        if (imported[0] === name) return this.members(this.externItem(scope, name) ?? { kind: 'none', reason: `\`${name}\` is not a crate this project knows` }, imported.slice(1));
+        return this.resolvePath(scope, imported);
+      });
+    }
     if (!withGlobs) return undefined;
     for (const glob of scope.globs) {
-      const found = this.guarded(`glob ${scope.path.join('::')} ${glob.join('::')} ${name}`, () => {
+      const found = this.guarded(`glob ${this.scopeKey(scope)} ${glob.join('::')} ${name}`, () => {
         const target = this.resolvePath(scope, glob);
         if (target.kind === 'mod') return this.lookupIn(target.scope, name, true);
         if (target.kind === 'std') {

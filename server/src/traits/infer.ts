@@ -58,7 +58,7 @@ const atom = (a: string): Value => ({ status: 'cond', atoms: new Set([a]), reaso
  */
 function shortest(chains: Chain[]): Chain[] {
   const seen = new Set<string>();
-  return chains
+  const picked = chains
     .filter((c) => c.steps.length <= MAX_STEPS && new Set(c.steps.map((s) => s.ownerKey)).size === c.steps.length)
     .sort((a, b) => a.steps.length - b.steps.length)
     .filter((c) => {
@@ -68,6 +68,9 @@ function shortest(chains: Chain[]): Chain[] {
       return true;
     })
     .slice(0, MAX_REASONS);
+  // Every chain went round a cycle: still say why, with the shortest one.
+  if (picked.length === 0 && chains.length > 0) return [[...chains].sort((a, b) => a.steps.length - b.steps.length)[0]];
+  return picked;
 }
 
 /** AND of verdicts: `no` wins, then `unknown`; conditions add up. */
@@ -145,14 +148,49 @@ export class Solver implements Solution {
   /** The table of the fixpoint in progress (unsettled types only). */
   private working = new Map<TypeDef, Verdicts>();
   readonly manualImpls: ManualImpl[] = [];
+  /** Impls of other traits, to check bounds like `R: RawMutex` on a concrete type. */
+  private readonly traitImpls: ImplDef[] = [];
+  /** Impls by self type: the type's declaration, or the written text for std types (`Arc<Handle>`). */
+  private traitImplIndex?: Map<TypeDef | string, { trait: string; unconditional: boolean }[]>;
 
   constructor(readonly resolver: Resolver) {}
+
+  /**
+   * Whether `ty` implements the trait written `rhs`: true when its crate has a direct impl of a
+   * trait of that name without bounds; otherwise unknown (a blanket impl might apply).
+   */
+  private implementsBound(ty: Ty, rhs: string): boolean | undefined {
+    if (!/^[A-Za-z_][\w:]*$/.test(rhs)) return undefined;
+    const key = ty.k === 'adt' ? ty.def : ty.k === 'known' ? ty.text.replace(/\s+/g, '') : undefined;
+    if (key === undefined) return undefined;
+    const name = rhs.split('::').pop()!;
+    if (!this.traitImplIndex) {
+      this.traitImplIndex = new Map();
+      for (const impl of this.traitImpls) {
+        if (impl.negative) continue;
+        const params = impl.generics.params.filter((p) => p.kind === 'type');
+        const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name } as Ty]));
+        const self = this.resolver.lowerType(impl.typeNode, impl.scope, env);
+        const selfKey = self.k === 'adt' ? self.def : self.k === 'known' ? self.text.replace(/\s+/g, '') : undefined;
+        if (selfKey === undefined) continue;
+        const unconditional = params.every((p) => p.bounds.length === 0) && impl.generics.where.length === 0;
+        const list = this.traitImplIndex.get(selfKey) ?? [];
+        list.push({ trait: pathSegments(impl.traitNode.type === 'generic_type' ? (impl.traitNode.childForFieldName('type') ?? impl.traitNode) : impl.traitNode).pop() ?? '', unconditional });
+        this.traitImplIndex.set(selfKey, list);
+      }
+    }
+    return this.traitImplIndex.get(key)?.some((i) => i.trait === name && i.unconditional) ? true : undefined;
+  }
 
   /** Registers a crate's (or a file's) `impl Send/Sync` blocks, before any of its types is asked about. */
   addImpls(impls: ImplDef[]): void {
     for (const impl of impls) {
       const m = matchImpl(impl, this.resolver, (d) => this.implied(d));
-      if (!m) continue;
+      if (!m) {
+        this.traitImpls.push(impl);
+        this.traitImplIndex = undefined;
+        continue;
+      }
       this.manualImpls.push(m);
       for (const def of [m.def, ...(m.def.alternatives ?? [])]) {
         const list = this.manualByDef.get(def) ?? [];
@@ -168,6 +206,10 @@ export class Solver implements Solution {
     for (const map of [this.settled, this.fieldTypeCache, this.impliedCache, this.manualCache, this.manualByDef] as Map<TypeDef, unknown>[]) {
       for (const def of [...map.keys()]) if (stale(def)) map.delete(def);
     }
+    const keptTraitImpls = this.traitImpls.filter((i) => !staleImpl(i));
+    this.traitImpls.length = 0;
+    this.traitImpls.push(...keptTraitImpls);
+    this.traitImplIndex = undefined;
     const kept = this.manualImpls.filter((m) => !staleImpl(m.impl) && !stale(m.def));
     this.manualImpls.length = 0;
     this.manualImpls.push(...kept);
@@ -250,7 +292,7 @@ export class Solver implements Solution {
   }
 
   private evaluate(ty: Ty, trait: AutoTrait): Value {
-    return evaluate(ty, trait, (def, t) => this.lookup(def, t));
+    return evaluate(ty, trait, (def, t) => this.lookup(def, t), (t, rhs) => this.implementsBound(t, rhs));
   }
 
   holds(ty: Ty, trait: AutoTrait): Value {
@@ -385,8 +427,11 @@ function toVerdict(v: Value, source: TraitVerdict['source'], params: string[]): 
 }
 
 /** Whether `ty` is `trait`, given the current verdict of every user type. */
-function evaluate(ty: Ty, trait: AutoTrait, lookup: (def: TypeDef, trait: AutoTrait) => Value): Value {
-  const ev = (t: Ty, tr: AutoTrait) => evaluate(t, tr, lookup);
+/** Whether a type implements a trait bound written as `rhs` (`RawMutex`): true, false, or unknown. */
+type ImplementsCheck = (ty: Ty, rhs: string) => boolean | undefined;
+
+function evaluate(ty: Ty, trait: AutoTrait, lookup: (def: TypeDef, trait: AutoTrait) => Value, implementsBound: ImplementsCheck = () => undefined): Value {
+  const ev = (t: Ty, tr: AutoTrait) => evaluate(t, tr, lookup, implementsBound);
   switch (ty.k) {
     case 'param':
       return atom(`${ty.name}: ${trait}`);
@@ -427,13 +472,13 @@ function evaluate(ty: Ty, trait: AutoTrait, lookup: (def: TypeDef, trait: AutoTr
     case 'adt': {
       const entry = lookup(ty.def, trait);
       if (entry.status === 'no' || entry.status === 'unknown') return entry;
-      const parts = [...entry.atoms].map((a) => substituteAtom(a, ty, trait, ev));
+      const parts = [...entry.atoms].map((a) => substituteAtom(a, ty, trait, ev, implementsBound));
       return meet(parts);
     }
   }
 }
 
-function substituteAtom(a: string, ty: Ty & { k: 'adt' }, trait: AutoTrait, ev: (t: Ty, tr: AutoTrait) => Value): Value {
+function substituteAtom(a: string, ty: Ty & { k: 'adt' }, trait: AutoTrait, ev: (t: Ty, tr: AutoTrait) => Value, implementsBound: ImplementsCheck): Value {
   const m = ATOM.exec(a);
   if (!m) return unknown(`condition \`${a}\` is not understood`);
   const [, param, op, rhs] = m;
@@ -442,6 +487,9 @@ function substituteAtom(a: string, ty: Ty & { k: 'adt' }, trait: AutoTrait, ev: 
   if (op === ': ') {
     if (rhs === 'Send' || rhs === 'Sync') return ev(arg, rhs);
     if (arg.k === 'param') return atom(`${arg.name}: ${rhs}`);
+    // `unsafe impl<R: RawMutex + Send> Send for Mutex<R>` used as `Mutex<parking_lot::RawMutex>`:
+    // holds when the crate has `impl RawMutex for parking_lot::RawMutex`.
+    if (implementsBound(arg, rhs) === true) return YES;
     return unknown(`\`${ty.def.name}\` is \`${trait}\` only if \`${param}: ${rhs}\`, which this analysis does not check for \`${arg.text}\``);
   }
   // `T = u8`: an impl for one instantiation.

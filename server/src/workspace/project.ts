@@ -7,7 +7,7 @@ import type { FileAnalysis, TypeReport } from '../model/report';
 import { implsWithin, lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
-import { bodyAsItems, itemMacroState, macroInfos } from '../model/item-macros';
+import { bodyAsItems, cfgIfBranch, itemMacroState, macroInfos } from '../model/item-macros';
 import { Solver } from '../traits/infer';
 import { findMentions } from '../model/mentions';
 import { RULES, typeReport } from '../engine';
@@ -64,6 +64,8 @@ export class Project {
     private readonly parser: Parser,
     private readonly fs: FileSystem,
     private readonly env: Record<string, string | undefined> = {},
+    /** Build the project's own crates with every feature (`cargo --all-features`), not the default ones. */
+    private readonly allFeatures = false,
   ) {
     this.resolver = new Resolver((from, name) => this.findCrate(from, name));
     this.solver = new Solver(this.resolver);
@@ -82,7 +84,8 @@ export class Project {
       for (const rootFile of roots) {
         const deps = new Map(m.dependencies.map((d) => [d.name, d]));
         if (rootFile !== m.libRoot && m.libRoot) deps.set(name, { name, package: m.packageName ?? name, path: m.dir, features: [], defaultFeatures: true, optional: false });
-        const crate = this.loadCrate(name, m, rootFile, enabledFeatures(m, [], true), deps, true);
+        const features = this.allFeatures ? enabledFeatures(m, [...Object.keys(m.features), ...m.dependencies.filter((d) => d.optional).map((d) => d.name)], true) : enabledFeatures(m, [], true);
+        const crate = this.loadCrate(name, m, rootFile, features, deps, true);
         if (rootFile === m.libRoot) this.depCrates.set(m.dir, crate);
       }
     }
@@ -209,9 +212,11 @@ export class Project {
       this.deferred = this.deferred.filter((d) => d.crate !== crate);
       if (calls.length === 0) return;
       for (const { record, call, scope } of calls) {
-        const state = itemMacroState(call.childForFieldName('macro')?.text ?? '', infos, cfg);
+        const name = call.childForFieldName('macro')?.text ?? '';
+        const branch = name === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
+        const state = branch ? 'active' : itemMacroState(name, infos, cfg);
         if (state === 'skip') continue;
-        const shown = bodyAsItems(record.text, call);
+        const shown = bodyAsItems(record.text, branch ?? call);
         if (shown === undefined) continue;
         const tree = this.parser.parse(shown);
         record.macroTrees.push(tree);
@@ -292,7 +297,7 @@ export class Project {
       (manifest.packageName ?? dep.package).replace(/-/g, '_'),
       manifest,
       manifest.libRoot,
-      enabledFeatures(manifest, dep.features, dep.defaultFeatures),
+      enabledFeatures(manifest, [...dep.features, ...featuresAskedOf(from, dep)], dep.defaultFeatures),
       new Map(manifest.dependencies.map((d) => [d.name, d])),
       false,
     );
@@ -321,4 +326,16 @@ export class Project {
       },
     };
   }
+}
+
+/** `net = ["mio/net", "mio?/os-poll"]` in `from`'s enabled features: what they turn on in `dep`. */
+function featuresAskedOf(from: Crate, dep: Dependency): string[] {
+  const asked: string[] = [];
+  for (const f of from.features) {
+    for (const entry of from.manifest.features[f] ?? []) {
+      const m = /^([\w-]+)\??\/([\w-]+)$/.exec(entry);
+      if (m && (m[1] === dep.name || m[1] === dep.package || m[1].replace(/-/g, '_') === dep.name)) asked.push(m[2]);
+    }
+  }
+  return asked;
 }
