@@ -35,7 +35,7 @@ async function check(options: CheckOptions): Promise<number> {
 
 async function report(options: ReportOptions): Promise<number> {
   const engine = await createEngine({ wasmDir: __dirname });
-  const { entries, problems } = collectReport(options.paths, engine, options.maxFileSize);
+  const { entries, problems } = collectReport(options.paths, engine, options.maxFileSize, options.allFeatures);
   for (const problem of problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   process.stdout.write(options.format === 'json' ? renderReportJson(entries) : renderReportMarkdown(options.paths.join(', '), entries));
   return problems.length > 0 ? 2 : 0;

@@ -70,6 +70,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   );
   const cache = Promise.all([engine, workspace]).then(([loaded, index]) => createAnalysisCache(loaded, trees, logger, index));
   let folders: string[] = [];
+  let indexedWithAllFeatures: boolean | undefined;
   let progressSupported = false;
   let watchFilesDynamically = false;
 
@@ -137,10 +138,11 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     }
     logger.info('rust-send-sync language server ready');
     void guard(logger, 'indexing the workspace', undefined, async () => {
-      const index = await workspace;
+      const [index, current] = await Promise.all([workspace, settings]);
       if (!index || folders.length === 0) return;
       const started = Date.now();
-      await index.index(folders, await startProgress());
+      indexedWithAllFeatures = current.allFeatures;
+      await index.index(folders, await startProgress(), current.allFeatures);
       logger.info(`indexed ${folders.join(', ')} in ${Date.now() - started} ms`);
       republishAll();
     });
@@ -169,6 +171,14 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     const section = typeof pushed === 'object' && pushed !== null ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
     refreshSettings(section);
     republishAll();
+    // `allFeatures` decides which modules and fields exist: index again when it changes.
+    void guard(logger, 'indexing the workspace again', undefined, async () => {
+      const [index, current] = await Promise.all([workspace, settings]);
+      if (!index || indexedWithAllFeatures === undefined || current.allFeatures === indexedWithAllFeatures) return;
+      indexedWithAllFeatures = current.allFeatures;
+      await index.index(folders, await startProgress(), current.allFeatures);
+      republishAll();
+    });
   });
 
   // TextDocuments fires onDidChangeContent right after onDidOpen: publish at once for the open,

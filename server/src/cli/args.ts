@@ -13,6 +13,8 @@ export interface CheckOptions {
   paths: string[];
   rules: Partial<Record<RuleCode, RuleLevel>>;
   maxFileSize: number;
+  /** Build the projects' own crates with every feature, as `cargo --all-features`. */
+  allFeatures?: boolean;
 }
 
 export const REPORT_FORMATS = ['markdown', 'json'] as const;
@@ -22,6 +24,7 @@ export interface ReportOptions {
   format: ReportFormat;
   paths: string[];
   maxFileSize: number;
+  allFeatures?: boolean;
 }
 
 export type Command =
@@ -33,7 +36,7 @@ export type Command =
   | { kind: 'usage-error'; message: string };
 
 export const USAGE = `Usage: rust-send-sync check [OPTIONS] PATH...
-       rust-send-sync report [--format markdown|json] PATH...
+       rust-send-sync report [--format markdown|json] [--all-features] PATH...
        rust-send-sync --stdio            (run the language server)
 
 Checks Send/Sync of every struct, enum and union in the given .rs files and folders
@@ -45,6 +48,8 @@ Options:
   --rule CODE=LEVEL          set a rule's level: ${RULE_LEVELS.join('|')}
                              rules: ${RULE_CODES.join(', ')}
   --max-file-size SIZE       skip larger files (bytes, or with K/M suffix; default 5M)
+  --all-features             read each crate with all its features on (default: its default
+                             features, as \`cargo build\`)
   -h, --help                 print this help
   -V, --version              print the version
 
@@ -109,6 +114,9 @@ export function parseArgs(argv: readonly string[]): Command {
         options.rules[rule] = level;
         break;
       }
+      case '--all-features':
+        options.allFeatures = true;
+        break;
       case '--max-file-size': {
         const value = takeValue() ?? '';
         const size = parseSize(value);
@@ -130,6 +138,10 @@ function parseReportArgs(argv: readonly string[]): Command {
     const arg = argv[i];
     if (!arg.startsWith('-') || arg === '-') {
       options.paths.push(arg);
+      continue;
+    }
+    if (arg === '--all-features') {
+      options.allFeatures = true;
       continue;
     }
     const eq = arg.indexOf('=');

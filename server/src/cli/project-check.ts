@@ -13,8 +13,8 @@ import { collectFiles, readSourceFile } from './files';
 import type { ReportEntry } from '../present/crate-report';
 
 /** Opens the Cargo project of every path (a folder with Cargo.toml, or the nearest one above). */
-export function openProjects(paths: readonly string[], engine: TreeEngine): Project {
-  const project = new Project(engine, nodeFileSystem, process.env);
+export function openProjects(paths: readonly string[], engine: TreeEngine, allFeatures = false): Project {
+  const project = new Project(engine, nodeFileSystem, process.env, allFeatures);
   const opened = new Set<string>();
   for (const p of paths) {
     let dir = resolve(p);
@@ -45,7 +45,7 @@ function analyzerFor(file: string, project: Project, engine: Engine): Engine {
 export function runProjectCheck(options: CheckOptions, engine: TreeEngine): CheckRun {
   const settings = settingsFromOptions(options);
   const { files, problems } = collectFiles(options.paths);
-  const project = openProjects(options.paths, engine);
+  const project = openProjects(options.paths, engine, options.allFeatures);
   const checked: CheckedFile[] = [];
   for (const file of files) {
     const read = readSourceFile(file, options.maxFileSize);
@@ -56,9 +56,14 @@ export function runProjectCheck(options: CheckOptions, engine: TreeEngine): Chec
 }
 
 /** Every type of the files under `paths`, crate-wide verdicts where a crate is known. */
-export function collectReport(paths: readonly string[], engine: TreeEngine, maxFileSize: number): { entries: ReportEntry[]; problems: { path: string; message: string }[] } {
+export function collectReport(
+  paths: readonly string[],
+  engine: TreeEngine,
+  maxFileSize: number,
+  allFeatures = false,
+): { entries: ReportEntry[]; problems: { path: string; message: string }[] } {
   const { files, problems } = collectFiles([...paths]);
-  const project = openProjects(paths, engine);
+  const project = openProjects(paths, engine, allFeatures);
   const entries: ReportEntry[] = [];
   for (const file of files) {
     const read = readSourceFile(file, maxFileSize);

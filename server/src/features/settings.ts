@@ -18,6 +18,8 @@ export interface Settings {
   maxFileSizeMB?: number;
   /** One SAFETY comment above an adjacent `unsafe impl Send` + `unsafe impl Sync` covers both. */
   safetyCommentCoversPair: boolean;
+  /** Read the workspace's crates with every feature on (`cargo --all-features`), not the default ones. */
+  allFeatures: boolean;
 }
 
 /** Rules start as warnings (review prompts, not proofs of a bug); a clean-up suggestion as a hint. */
@@ -30,7 +32,7 @@ export const DEFAULT_RULE_LEVELS: Record<RuleCode, RuleLevel> = {
 };
 
 export function defaultSettings(): Settings {
-  return { enable: true, rules: { ...DEFAULT_RULE_LEVELS }, safetyCommentCoversPair: false };
+  return { enable: true, rules: { ...DEFAULT_RULE_LEVELS }, safetyCommentCoversPair: false, allFeatures: false };
 }
 
 /** One property of `contributes.configuration.properties`, in package.json's own shape. */
@@ -68,6 +70,13 @@ export function settingsSchema(): Record<string, SettingSchema> {
     description:
       'Accept one `// SAFETY:` comment above an `unsafe impl Send` directly followed by the `unsafe impl Sync` for the same type (clippy asks for one comment per impl).',
   };
+  schema[`${SETTINGS_SECTION}.allFeatures`] = {
+    type: 'boolean',
+    default: false,
+    scope: 'window',
+    description:
+      'Read the workspace\'s crates with all their features on, as `cargo build --all-features` (off: their default features decide `#[cfg(feature = ...)]`).',
+  };
   schema[`${SETTINGS_SECTION}.maxFileSizeMB`] = {
     type: 'number',
     default: DEFAULT_MAX_FILE_SIZE_MB,
@@ -103,6 +112,7 @@ export function parseSettings(raw: unknown): Settings {
   if (typeof raw.enable === 'boolean') settings.enable = raw.enable;
   if (typeof raw.maxFileSizeMB === 'number' && raw.maxFileSizeMB >= 0) settings.maxFileSizeMB = raw.maxFileSizeMB;
   if (typeof raw.safetyCommentCoversPair === 'boolean') settings.safetyCommentCoversPair = raw.safetyCommentCoversPair;
+  if (typeof raw.allFeatures === 'boolean') settings.allFeatures = raw.allFeatures;
   const rules = raw.rules;
   if (isRecord(rules)) {
     for (const code of RULE_CODES) {

@@ -17,7 +17,7 @@ export interface Progress {
 
 export interface WorkspaceIndex {
   /** Opens the Cargo projects found in these folders (the folder's own Cargo.toml, or its subfolders'). */
-  index(folders: string[], progress: Progress): Promise<void>;
+  index(folders: string[], progress: Progress, allFeatures?: boolean): Promise<void>;
   /** Whether the document is a file of an indexed crate. */
   owns(document: TextDocument): boolean;
   /** Hands the crate the document's current text (bumps `generation` when it changed). */
@@ -67,11 +67,12 @@ function findCargoFolders(fs: FileSystem, root: string): string[] {
 export function createWorkspaceIndex(engine: TreeEngine, fs: FileSystem, env: Record<string, string | undefined>): WorkspaceIndex {
   let project: Project | undefined;
   let folders: string[] = [];
+  let allFeatures = false;
   let generation = 0;
   const open = new Map<string, string>();
 
   const load = async (progress?: Progress) => {
-    const fresh = new Project(engine, fs, env);
+    const fresh = new Project(engine, fs, env, allFeatures);
     for (const folder of folders) {
       for (const dir of findCargoFolders(fs, folder)) {
         progress?.report(dir.slice(folder.length + 1) || dir.split('/').pop() || dir);
@@ -89,8 +90,9 @@ export function createWorkspaceIndex(engine: TreeEngine, fs: FileSystem, env: Re
     get generation() {
       return generation;
     },
-    async index(roots, progress) {
+    async index(roots, progress, all = false) {
       folders = roots.map((r) => r.replace(/\/+$/, ''));
+      allFeatures = all;
       try {
         await load(progress);
       } finally {
