@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     console.log(`bench:index measured NOTHING: no crate ${arg('--crate', 'tokio')} in ${corpus.root}`);
     return;
   }
-  const engine = await createEngine({ wasmDir: join(ROOT, 'dist') });
+  const engine = await createEngine({ wasmDir: join(ROOT, 'dist'), mentions: false });
   const files = listRustFiles(join(crateDir, 'src'));
 
   const floor: number[] = [];

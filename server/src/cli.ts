@@ -24,7 +24,7 @@ function useColor(): boolean {
 }
 
 async function check(options: CheckOptions): Promise<number> {
-  const engine = await createEngine({ wasmDir: __dirname });
+  const engine = await createEngine({ wasmDir: __dirname, mentions: false });
   const run = runProjectCheck(options, engine);
   for (const problem of run.problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   const output =
@@ -34,7 +34,7 @@ async function check(options: CheckOptions): Promise<number> {
 }
 
 async function report(options: ReportOptions): Promise<number> {
-  const engine = await createEngine({ wasmDir: __dirname });
+  const engine = await createEngine({ wasmDir: __dirname, mentions: false });
   const { entries, problems } = collectReport(options.paths, engine, options.maxFileSize, options.allFeatures);
   for (const problem of problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   process.stdout.write(options.format === 'json' ? renderReportJson(entries) : renderReportMarkdown(options.paths.join(', '), entries));

@@ -17,6 +17,8 @@ import { unnecessaryUnsafeImpl } from './features/rules/unnecessary-unsafe-impl'
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-rust.wasm. */
   wasmDir: string;
+  /** Resolve every mention of a user type, for hover (the editor wants them; the CLI does not). */
+  mentions?: boolean;
 }
 
 export interface Engine {
@@ -33,38 +35,42 @@ export interface TreeEngine extends Engine {
   parse(text: string, oldTree?: SyntaxTree): SyntaxTree;
   /** Analyses a tree from `parse` (the caller owns the tree and deletes it). */
   analyzeTree(tree: SyntaxTree, text: string): FileAnalysis;
+  /** Whether analyses resolve mentions (see EngineOptions). */
+  readonly mentions?: boolean;
 }
 
 export const RULES: readonly Rule[] = [missingSafetyComment, riskyField, missingBound, unnecessaryUnsafeImpl];
 
 export async function createEngine(options: EngineOptions): Promise<TreeEngine> {
   const parser = await createRustParser(options.wasmDir);
+  const mentions = options.mentions ?? true;
   return {
     analyze(text) {
       const tree: SyntaxTree = parser.parse(text);
       try {
-        return analyzeTree(tree, text, (body) => parser.parse(body));
+        return analyzeTree(tree, text, (body) => parser.parse(body), mentions);
       } finally {
         tree.delete();
       }
     },
     parse: (text, oldTree) => parser.parse(text, oldTree),
-    analyzeTree: (tree, text) => analyzeTree(tree, text, (body) => parser.parse(body)),
+    analyzeTree: (tree, text) => analyzeTree(tree, text, (body) => parser.parse(body), mentions),
+    mentions,
   };
 }
 
 /** `reparse` lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
-export function analyzeTree(tree: SyntaxTree, text: string, reparse?: Reparse): FileAnalysis {
+export function analyzeTree(tree: SyntaxTree, text: string, reparse?: Reparse, mentions = true): FileAnalysis {
   const root = tree.rootNode;
   const macroTrees: SyntaxTree[] = [];
   try {
-    return analyzeRoot(root, text, reparse, macroTrees);
+    return analyzeRoot(root, text, reparse, macroTrees, mentions);
   } finally {
     for (const t of macroTrees) t.delete();
   }
 }
 
-function analyzeRoot(root: SyntaxNode, text: string, reparse: Reparse | undefined, macroTrees: SyntaxTree[]): FileAnalysis {
+function analyzeRoot(root: SyntaxNode, text: string, reparse: Reparse | undefined, macroTrees: SyntaxTree[], withMentions: boolean): FileAnalysis {
   // Item macros (`cfg_rt! { ... }`, or a `macro_rules!` of this file taking `$x:item`) are read
   // as items; without Cargo.toml their `#[cfg(feature = ...)]` is undecided, so they count.
   const infos = reparse ? macroInfos([root]) : new Map();
@@ -85,8 +91,8 @@ function analyzeRoot(root: SyntaxNode, text: string, reparse: Reparse | undefine
   const ctx = buildContext(root, text, items, solution, reparse);
   const findings: Finding[] = RULES.flatMap((rule) => rule(ctx));
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  const mentions = findMentions(root, items.root, solution.resolver, (def) => typeReport(def, solution));
-  return { types, findings, syntaxErrors: countSyntaxErrors(root), mentions };
+  const mentions = withMentions ? findMentions(root, items.root, solution.resolver, (def) => typeReport(def, solution)) : undefined;
+  return { types, findings, syntaxErrors: countSyntaxErrors(root), ...(mentions ? { mentions } : {}) };
 }
 
 /** A type's verdicts as the engine reports them. */

@@ -55,6 +55,27 @@ export function itemMacroState(name: string, infos: Map<string, MacroInfo>, cfg:
   return info?.cfg !== undefined && evaluateCfg(info.cfg, cfg) === false ? 'inactive' : 'active';
 }
 
+/** The inside of a call's `{ ... }` (or of the token tree itself), as text offsets. */
+export function bodySpan(call: SyntaxNode): { start: number; end: number } | undefined {
+  const body = call.type === 'token_tree' ? call : call.namedChildren.find((c) => c?.type === 'token_tree');
+  if (!body || body.endIndex - body.startIndex < 2) return undefined;
+  return { start: body.startIndex + 1, end: body.endIndex - 1 };
+}
+
+/** The file's text with everything outside the spans blanked (newlines kept): positions line up. */
+export function spansAsItems(text: string, spans: { start: number; end: number }[]): string {
+  const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let out = '';
+  let at = 0;
+  for (const { start, end } of sorted) {
+    if (start < at) continue;
+    out += blank(text.slice(at, start)) + text.slice(start, end);
+    at = end;
+  }
+  return out + blank(text.slice(at));
+}
+
 /** The file's text with everything but the call's body blanked (newlines kept): positions line up. */
 export function bodyAsItems(text: string, call: SyntaxNode): string | undefined {
   const body = call.type === 'token_tree' ? call : call.namedChildren.find((c) => c?.type === 'token_tree');

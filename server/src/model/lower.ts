@@ -115,6 +115,8 @@ export interface FileItems {
 export interface LowerOptions {
   /** The module scope this file fills (a crate root or a `mod foo;` file); a new root if absent. */
   scope?: Scope;
+  /** Lower only the top-level items inside this span of the text (one macro call's body). */
+  span?: { start: number; end: number };
   cfg?: CfgContext;
   /**
    * Items written inside an item-level macro call (`cfg_rt! { pub struct X; }`): the call's body
@@ -147,7 +149,16 @@ const TYPE_ITEMS: Record<string, TypeKind> = { struct_item: 'struct', enum_item:
 /** Collects the items of a whole file. Never throws on broken syntax: what does not parse is skipped. */
 export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileItems {
   const out: Out = { root: options.scope ?? newScope('module', []), types: [], impls: [], inactiveImpls: [], options, macroDepth: 0, depth: 0 };
-  lowerItems(root, out.root, out);
+  if (options.span) {
+    const { start, end } = options.span;
+    const inSpan = withAttributes(root).filter(({ node }) => node.startIndex >= start && node.endIndex <= end);
+    for (const { node, attributes } of inSpan) {
+      if (cfgOf(attributes, out) === false) out.inactiveImpls.push(...implsWithin(node, out.root));
+      else lowerItem(node, out.root, out, attributes);
+    }
+  } else {
+    lowerItems(root, out.root, out);
+  }
   return { root: out.root, types: out.types, impls: out.impls, inactiveImpls: out.inactiveImpls };
 }
 

@@ -25,6 +25,10 @@ function resolveMention(node: SyntaxNode, scope: Scope, resolver: Resolver): Typ
   return item.kind === 'type' ? item.def : undefined;
 }
 
+/** Nodes that declare generic parameters or an inline module for what is inside them. */
+const SCOPING = new Set(['struct_item', 'enum_item', 'union_item', 'function_item', 'function_signature_item', 'impl_item', 'trait_item', 'type_item', 'mod_item']);
+const NO_FRAME: { params?: string[]; mod?: string } = {};
+
 /** What a node adds to the scope of its children: its generic parameters, or an inline module. */
 function frameOf(node: SyntaxNode): { params?: string[]; mod?: string } {
   const tp = node.childForFieldName('type_parameters');
@@ -74,14 +78,19 @@ export function findMentions(root: SyntaxNode, fileScope: Scope, resolver: Resol
   let descend = true;
   for (;;) {
     if (descend) {
-      const node = cursor.currentNode;
-      const target = mentionTarget(node);
+      // Reading the node type from the cursor is cheap; making a node object is not: only for
+      // the nodes that matter.
+      const type = cursor.nodeType;
+      const target = type === 'type_identifier' || type === 'scoped_type_identifier' ? mentionTarget(cursor.currentNode) : undefined;
       if (target) {
         const first = pathSegments(target)[0];
         if (first !== 'Self' && !(target.type === 'type_identifier' && inScope(first))) record(target, scopeHere());
-      } else if (frames.length < MAX_NESTING * 4 && cursor.gotoFirstChild()) {
-        frames.push(frameOf(node));
-        continue;
+      } else if (type !== 'type_identifier' && frames.length < MAX_NESTING * 4) {
+        const frame = SCOPING.has(type) ? frameOf(cursor.currentNode) : NO_FRAME;
+        if (cursor.gotoFirstChild()) {
+          frames.push(frame);
+          continue;
+        }
       }
     }
     if (cursor.gotoNextSibling()) {

@@ -7,7 +7,7 @@ import type { FileAnalysis, TypeReport } from '../model/report';
 import { implsWithin, lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
-import { bodyAsItems, cfgIfBranch, itemMacroState, macroInfos } from '../model/item-macros';
+import { bodySpan, cfgIfBranch, itemMacroState, macroInfos, spansAsItems } from '../model/item-macros';
 import { Solver } from '../traits/infer';
 import { findMentions } from '../model/mentions';
 import { RULES, typeReport } from '../engine';
@@ -19,6 +19,8 @@ import {
 
 export interface Parser {
   parse(text: string): SyntaxTree;
+  /** Whether file analyses resolve every mention of a type (for hover); true when absent. */
+  readonly mentions?: boolean;
 }
 
 interface FileRecord {
@@ -147,8 +149,8 @@ export class Project {
     const ctx = buildContext(record.tree.rootNode, record.text, record.items, this.solver, (body) => this.parser.parse(body));
     const findings = RULES.flatMap((rule) => rule(ctx));
     findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    const mentions = findMentions(record.tree.rootNode, record.items.root, this.resolver, (def) => this.report(def));
-    return { types, findings, syntaxErrors: countSyntaxErrors(record.tree.rootNode), mentions };
+    const mentions = this.parser.mentions === false ? undefined : findMentions(record.tree.rootNode, record.items.root, this.resolver, (def) => this.report(def));
+    return { types, findings, syntaxErrors: countSyntaxErrors(record.tree.rootNode), ...(mentions ? { mentions } : {}) };
   }
 
   report(def: TypeDef): TypeReport {
@@ -211,32 +213,41 @@ export class Project {
       const calls = this.deferred.filter((d) => d.crate === crate);
       this.deferred = this.deferred.filter((d) => d.crate !== crate);
       if (calls.length === 0) return;
+      // Which calls hold items, and where their bodies are.
+      const expanding: { record: FileRecord; scope: Scope; span: { start: number; end: number }; active: boolean }[] = [];
       for (const { record, call, scope } of calls) {
         const name = call.childForFieldName('macro')?.text ?? '';
         const branch = name === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
         const state = branch ? 'active' : itemMacroState(name, infos, cfg);
-        if (state === 'skip') continue;
-        const shown = bodyAsItems(record.text, branch ?? call);
-        if (shown === undefined) continue;
-        const tree = this.parser.parse(shown);
+        const span = state === 'skip' ? undefined : bodySpan(branch ?? call);
+        if (span) expanding.push({ record, scope, span, active: state === 'active' });
+      }
+      // One parse per file and round: every body of the file shown at once, the rest blanked.
+      for (const record of new Set(expanding.map((e) => e.record))) {
+        const here = expanding.filter((e) => e.record === record);
+        const tree = this.parser.parse(spansAsItems(record.text, here.map((e) => e.span)));
         record.macroTrees.push(tree);
-        if (state === 'inactive') {
-          record.items.inactiveImpls.push(...implsWithin(tree.rootNode, scope));
-          continue;
+        for (const { scope, span, active } of here) {
+          if (!active) {
+            const within = tree.rootNode.namedChildren.filter((n): n is SyntaxNode => !!n && n.startIndex >= span.start && n.endIndex <= span.end);
+            for (const n of within) record.items.inactiveImpls.push(...implsWithin(n, scope));
+            continue;
+          }
+          const more = lowerFile(tree.rootNode, {
+            scope,
+            span,
+            cfg,
+            macroItems: (inner, innerScope) => {
+              this.deferred.push({ crate, record, call: inner, scope: innerScope });
+              return undefined;
+            },
+          });
+          record.items.types.push(...more.types);
+          record.items.impls.push(...more.impls);
+          record.items.inactiveImpls.push(...more.inactiveImpls);
+          const where = this.modDirs.get(scope);
+          if (where) this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel);
         }
-        const more = lowerFile(tree.rootNode, {
-          scope,
-          cfg,
-          macroItems: (inner, innerScope) => {
-            this.deferred.push({ crate, record, call: inner, scope: innerScope });
-            return undefined;
-          },
-        });
-        record.items.types.push(...more.types);
-        record.items.impls.push(...more.impls);
-        record.items.inactiveImpls.push(...more.inactiveImpls);
-        const where = this.modDirs.get(scope);
-        if (where) this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel);
       }
     }
   }
