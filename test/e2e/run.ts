@@ -10,7 +10,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { createProfile, installExtension, listExtensions, startCodeServer, type RunningCodeServer } from './code-server';
 import { copyLogs, findOurErrors, isOurChannel, readLogs, wasActivated } from './logs';
 import { runScenario } from './scenario';
-import { ensureChromium, ensureCodeServer, listZipEntries, packageExtension, repoRoot } from './tools';
+import { ensureChromium, ensureCodeServer, listZipEntries, packageExtension, repoRoot, Unavailable } from './tools';
 import { Workbench } from './workbench';
 
 const resultsDir = join(repoRoot, 'test-results', 'e2e');
@@ -151,6 +151,10 @@ main()
   .catch(async (error: unknown) => {
     await cleanUp();
     clearTimeout(watchdog);
+    if (error instanceof Unavailable) {
+      console.log(`[e2e] SKIPPED: ${error.message}`);
+      return;
+    }
     console.error(`[e2e] FAILED after ${elapsed()}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     process.exitCode = 1;
   });

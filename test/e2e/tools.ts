@@ -64,6 +64,9 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/** A prerequisite this machine cannot provide: the end-to-end test is skipped, saying why. */
+export class Unavailable extends Error {}
+
 /**
  * code-server through `../shared/vscode/install-code-server.sh` (a no-op when the cache holds a
  * working install). `E2E_CODE_SERVER` may name an existing binary instead.
@@ -80,7 +83,7 @@ export async function ensureCodeServer(): Promise<string> {
   if (existsSync(script)) {
     await run('bash', [script, prefix], { timeoutMs: 20 * 60_000 });
   } else if (!existsSync(binary)) {
-    throw new Error(`no code-server in ${prefix} and no install script at ${script}`);
+    throw new Unavailable(`no code-server in ${prefix}, no install script at ${script}, and E2E_CODE_SERVER is not set`);
   }
   if (!existsSync(binary)) throw new Error(`the install script finished but ${binary} is missing`);
   return binary;
