@@ -226,20 +226,23 @@ function lowerItemList(container: SyntaxNode, scope: Scope, out: Out): void {
 /** The `impl` blocks in an item this build leaves out, read for their SAFETY comments only. */
 export function implsWithin(node: SyntaxNode, scope: Scope): ImplDef[] {
   const nodes = node.type === 'impl_item' ? [node] : node.descendantsOfType('impl_item').filter((n): n is SyntaxNode => n !== null);
-  return nodes.flatMap((n) => {
-    const traitNode = n.childForFieldName('trait');
-    const typeNode = n.childForFieldName('type');
-    if (!traitNode || !typeNode) return [];
-    return [{
-      node: n,
-      scope,
-      unsafe: n.children.some((c) => c?.type === 'unsafe'),
-      negative: n.children.some((c) => c?.type === '!'),
-      traitNode,
-      typeNode,
-      generics: lowerGenerics(n),
-    }];
-  });
+  return nodes.map((n) => lowerImpl(n, scope)).filter((i): i is ImplDef => i !== undefined);
+}
+
+/** A trait impl (`impl<T> Trait for Type`), or undefined for an inherent or half-typed one. */
+function lowerImpl(node: SyntaxNode, scope: Scope): ImplDef | undefined {
+  const traitNode = node.childForFieldName('trait');
+  const typeNode = node.childForFieldName('type');
+  if (!traitNode || !typeNode) return undefined;
+  return {
+    node,
+    scope,
+    unsafe: node.children.some((c) => c?.type === 'unsafe'),
+    negative: node.children.some((c) => c?.type === '!'),
+    traitNode,
+    typeNode,
+    generics: lowerGenerics(node),
+  };
 }
 
 function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxNode[] = []): void {
@@ -297,19 +300,8 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
       return;
     }
     case 'impl_item': {
-      const traitNode = node.childForFieldName('trait');
-      const typeNode = node.childForFieldName('type');
-      if (traitNode && typeNode) {
-        out.impls.push({
-          node,
-          scope,
-          unsafe: node.children.some((c) => c?.type === 'unsafe'),
-          negative: node.children.some((c) => c?.type === '!'),
-          traitNode,
-          typeNode,
-          generics: lowerGenerics(node),
-        });
-      }
+      const impl = lowerImpl(node, scope);
+      if (impl) out.impls.push(impl);
       lowerBodies(node, scope, out);
       return;
     }
