@@ -1,0 +1,56 @@
+// The bundled examples/ crate, as `npm run demo` shows it: it compiles, each of the four seed types
+// gets the verdicts its rustc-checked fixture (test/fixtures/verdicts/seed-*.rs) expects, and only
+// the unjustified `unsafe impl<T> Send for MySend<T>` is flagged, by all three rules.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { parseFixture } from '../oracle/check-fixture';
+import { renderVerdict } from '../oracle/fixture-format';
+import { assertCompiles } from '../oracle/rustc-oracle';
+
+const ROOT = join(__dirname, '..', '..');
+const SOURCE = readFileSync(join(ROOT, 'examples', 'src', 'lib.rs'), 'utf8');
+
+interface JsonVerdict {
+  status: 'yes' | 'no' | 'conditional' | 'unknown';
+  requires: string[];
+  source: 'auto' | 'unsafe-impl' | 'negative-impl';
+}
+
+function runDemo() {
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', '--format', 'json', 'examples'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(r.status, 1, r.stderr);
+  return JSON.parse(r.stdout) as {
+    types: { path: string; send: JsonVerdict; sync: JsonVerdict }[];
+    diagnostics: { line: number; code: string }[];
+  };
+}
+
+test('examples/ compiles', async () => {
+  await assertCompiles(SOURCE);
+});
+
+test('each seed example gets the verdicts its rustc-checked fixture expects', () => {
+  const out = runDemo();
+  const show = (v: JsonVerdict) => renderVerdict({ ...v, requires: [...v.requires].sort() });
+  for (const name of ['seed-my-send', 'seed-unsafe-cell', 'seed-ffi-client', 'seed-container']) {
+    const fixture = parseFixture(readFileSync(join(ROOT, 'test', 'fixtures', 'verdicts', `${name}.rs`), 'utf8'), name);
+    for (const expected of fixture.types) {
+      const actual = out.types.find((t) => t.path === expected.path);
+      assert.ok(actual, `${expected.path} is not in the demo's output`);
+      assert.equal(show(actual.send), show(expected.send), `${expected.path} Send`);
+      assert.equal(show(actual.sync), show(expected.sync), `${expected.path} Sync`);
+    }
+  }
+});
+
+test('only MySend is flagged, by missing-safety-comment, risky-field and missing-bound', () => {
+  const out = runDemo();
+  const implLine = SOURCE.split('\n').findIndex((l) => l.startsWith('unsafe impl<T> Send for MySend<T>')) + 1;
+  assert.deepEqual(
+    out.diagnostics.map((d) => `${d.line} ${d.code}`).sort(),
+    [`${implLine} missing-bound`, `${implLine} missing-safety-comment`, `${implLine} risky-field`],
+  );
+});
