@@ -34,7 +34,7 @@ test('examples/ compiles', async () => {
 
 test('each seed example gets the verdicts its rustc-checked fixture expects', () => {
   const out = runDemo();
-  const show = (v: JsonVerdict) => renderVerdict({ ...v, requires: [...v.requires].sort() });
+  const show = (v: { status: string; requires: readonly string[]; source: string }) => renderVerdict({ ...v, requires: [...v.requires].sort() });
   for (const name of ['seed-my-send', 'seed-unsafe-cell', 'seed-ffi-client', 'seed-container']) {
     const fixture = parseFixture(readFileSync(join(ROOT, 'test', 'fixtures', 'verdicts', `${name}.rs`), 'utf8'), name);
     for (const expected of fixture.types) {
