@@ -133,7 +133,7 @@ export function createWorkspaceIndex(engine: TreeEngine, fs: FileSystem, env: Re
       if (!project) return;
       const closedFiles = paths.filter((p) => !open.has(p));
       if (closedFiles.length === 0) return;
-      project.markStale();
+      project.changedOnDisk(closedFiles);
       generation++;
     },
     report() {

@@ -68,10 +68,10 @@ export function evaluateCfg(predicate: string, ctx: CfgContext): CfgValue {
       const raw = tokens[i++] ?? '""';
       const value = raw.replace(/^"|"$/g, '');
       if (name === 'feature') return ctx.features ? ctx.features.has(value) : undefined;
-      const key = KEYS[name];
+      const key = Object.hasOwn(KEYS, name) ? KEYS[name] : undefined;
       return key ? key(value) : undefined;
     }
-    if (name in FLAGS) return FLAGS[name];
+    if (Object.hasOwn(FLAGS, name)) return FLAGS[name];
     // Custom `--cfg` flags (`tokio_unstable`, ...) are not set by a plain build.
     return /^[a-z_][a-z0-9_]*$/.test(name) ? false : undefined;
   };

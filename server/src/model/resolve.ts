@@ -103,7 +103,8 @@ export class Resolver {
     }
     const ext = this.externItem(scope, name);
     if (ext && ext.kind !== 'extern') return ext;
-    const prelude = PRELUDE_TYPES[name];
+    // Own keys only: a type named `constructor` is not the prelude's.
+    const prelude = Object.hasOwn(PRELUDE_TYPES, name) ? PRELUDE_TYPES[name] : undefined;
     if (prelude) return { kind: 'known', known: lookupKnownType(prelude)! };
     if (ext) return ext;
     return { kind: 'none', reason: `\`${name}\` is not declared or imported in this file` };

@@ -148,6 +148,9 @@ export class Solver implements Solution {
   /** The table of the fixpoint in progress (unsettled types only). */
   private working = new Map<TypeDef, Verdicts>();
   readonly manualImpls: ManualImpl[] = [];
+  private readonly dependents = new Map<TypeDef, Set<TypeDef>>();
+  private readonly withUnknownFields = new Set<TypeDef>();
+  private readonly goneTypes = new WeakSet<TypeDef>();
   /** Impls of other traits, to check bounds like `R: RawMutex` on a concrete type. */
   private readonly traitImpls: ImplDef[] = [];
   /** Impls by self type: the type's declaration, or the written text for std types (`Arc<Handle>`). */
@@ -210,7 +213,7 @@ export class Solver implements Solution {
     this.traitImpls.length = 0;
     this.traitImpls.push(...keptTraitImpls);
     this.traitImplIndex = undefined;
-    const kept = this.manualImpls.filter((m) => !staleImpl(m.impl) && !stale(m.def));
+    const kept = this.manualImpls.filter((m) => !staleImpl(m.impl) && !(stale(m.def) && this.isGone(m.def)));
     this.manualImpls.length = 0;
     this.manualImpls.push(...kept);
     this.manualByDef.clear();
@@ -220,6 +223,36 @@ export class Solver implements Solution {
       list.push(m);
       this.manualByDef.set(m.def, list);
     }
+  }
+
+  /**
+   * One file changed: its old types and every type that reaches them through fields (or that
+   * had a field this analysis could not resolve, which the change may have declared) lose their
+   * verdicts and field types; the file's old impls are dropped, and impls elsewhere that were
+   * for its old types are returned, to be matched again against the new ones.
+   */
+  forgetFile(oldTypes: ReadonlySet<TypeDef>, oldImpls: ReadonlySet<ImplDef>, alsoStale: (def: TypeDef) => boolean = () => false): ImplDef[] {
+    this.markGone(oldTypes);
+    const stale = new Set<TypeDef>(oldTypes);
+    for (const def of this.withUnknownFields) stale.add(def);
+    for (const def of this.fieldTypeCache.keys()) if (alsoStale(def)) stale.add(def);
+    const queue = [...stale];
+    while (queue.length) {
+      for (const d of this.dependents.get(queue.pop()!) ?? []) {
+        if (!stale.has(d)) {
+          stale.add(d);
+          queue.push(d);
+        }
+      }
+    }
+    const rematch = this.manualImpls.filter((m) => oldTypes.has(m.def) && !oldImpls.has(m.impl)).map((m) => m.impl);
+    this.forget((def) => stale.has(def), (impl) => oldImpls.has(impl) || rematch.includes(impl));
+    // Types that only depend on stale ones keep their manual impls: forget() drops impls by def.
+    for (const def of stale) {
+      this.dependents.delete(def);
+      this.withUnknownFields.delete(def);
+    }
+    return rematch;
   }
 
   /** Forgets every verdict (the set of types or impls changed); lowered field types are kept. */
@@ -235,8 +268,27 @@ export class Solver implements Solution {
       const self: Ty = { k: 'adt', def, args: new Map(env), text: 'Self' };
       f = def.fields.map((field) => ({ name: field.name, ty: this.resolver.lowerType(field.typeNode, def.scope, env, self) }));
       this.fieldTypeCache.set(def, f);
+      // Who depends on whom, so that a change to one file forgets only what it can change.
+      for (const { ty } of f) {
+        for (const d of adtsIn(ty)) {
+          const set = this.dependents.get(d) ?? new Set();
+          set.add(def);
+          this.dependents.set(d, set);
+        }
+        if (hasUnknown(ty)) this.withUnknownFields.add(def);
+      }
     }
     return f;
+  }
+
+  /** Types whose own file is gone (set by the project while it replaces a file's types). */
+  private isGone(def: TypeDef): boolean {
+    return this.goneTypes.has(def);
+  }
+
+  /** The project is about to replace these types with a new lowering of their file. */
+  markGone(types: Iterable<TypeDef>): void {
+    for (const t of types) this.goneTypes.add(t);
   }
 
   implied(def: TypeDef): Set<string> {
@@ -381,6 +433,26 @@ export class Solver implements Solution {
     const v = this.lookup(def, trait);
     const source = this.manual(def)[trait]?.source ?? 'auto';
     return toVerdict(v, source, def.generics.params.map((p) => p.name));
+  }
+}
+
+/** Whether a type expression has a part this analysis could not resolve. */
+function hasUnknown(ty: Ty): boolean {
+  switch (ty.k) {
+    case 'unknown':
+      return true;
+    case 'adt':
+      return [...ty.args.values()].some(hasUnknown);
+    case 'known':
+      return [...ty.args, ...ty.extra].some(hasUnknown);
+    case 'ref':
+    case 'ptr':
+    case 'seq':
+      return hasUnknown(ty.inner);
+    case 'tuple':
+      return ty.elems.some(hasUnknown);
+    default:
+      return false;
   }
 }
 

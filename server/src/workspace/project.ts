@@ -53,7 +53,10 @@ export class Project {
   private readonly trees = new Map<string, { text: string; tree: SyntaxTree }>();
   private readonly listings = new Map<string, string[]>();
   private folders?: string[];
+  /** Everything must be read again (a file appeared or vanished on disk). */
   private stale = false;
+  /** Files whose text changed: each is lowered again on its own, in place. */
+  private readonly dirty = new Set<string>();
   /** Where each module scope's `mod foo;` files are looked for. */
   private readonly modDirs = new Map<Scope, { file: string; dir: string; fileLevel: boolean }>();
   /** Item-macro calls met while loading a crate, expanded once its `macro_rules!` are known. */
@@ -109,18 +112,78 @@ export class Project {
     if (text === undefined) this.overlay.delete(p);
     else this.overlay.set(p, text);
     const crate = this.crateOf(p);
-    if (crate && crate.files.get(p)?.text !== (text ?? this.fs.readFile(p))) this.stale = true;
+    if (crate && crate.files.get(p)?.text !== (text ?? this.fs.readFile(p))) this.dirty.add(p);
   }
 
-  /** Files changed on disk: re-read on the next question. */
-  markStale(): void {
-    this.stale = true;
+  /** Files changed on disk: known ones are read again on their own; a new or gone file rebuilds all. */
+  changedOnDisk(paths: string[]): void {
+    for (const path of paths.map(normalize)) {
+      if (this.overlay.has(path)) continue;
+      if (this.crateOf(path) && this.fs.isFile(path)) this.dirty.add(path);
+      else this.stale = true;
+    }
   }
 
   private refresh(): void {
-    if (!this.stale) return;
-    this.stale = false;
-    this.rebuild();
+    if (this.stale) {
+      this.stale = false;
+      this.dirty.clear();
+      this.rebuild();
+      return;
+    }
+    for (const path of this.dirty) {
+      const crate = this.crateOf(path);
+      if (crate) this.relower(crate, path);
+    }
+    this.dirty.clear();
+  }
+
+  /**
+   * A file's new text, lowered into the same module scope: its inline modules are made anew, the
+   * modules of other files it declares are attached again (or read, if new), and the solver forgets
+   * only the types this file can change (see Solver.forgetFile).
+   */
+  private relower(crate: Crate, path: string): void {
+    const record = crate.files.get(path)!;
+    const text = this.overlay.get(path) ?? this.fs.readFile(path);
+    if (text === undefined || text === record.text) return;
+    const scope = record.items.root;
+    const fileChildren = new Map<string, Scope>();
+    const collect = (s: Scope) => {
+      for (const child of s.mods.values()) {
+        if (this.modDirs.get(child)?.file === path) collect(child);
+        else fileChildren.set(child.path.join('::'), child);
+      }
+    };
+    collect(scope);
+    const where = this.modDirs.get(scope)!;
+    // Aliases and traits change other types without a field pointing at them (an alias is
+    // expanded in place, a supertrait decides `dyn Trait`): then every local type is re-solved.
+    const declaresIndirect = (s: Scope) => s.aliases.size > 0 || s.traits.size > 0;
+    const scopesOfFile = (s: Scope): Scope[] => [s, ...[...s.mods.values()].filter((c) => this.modDirs.get(c)?.file === path).flatMap(scopesOfFile)];
+    let indirect = scopesOfFile(scope).some(declaresIndirect);
+    for (const map of [scope.types, scope.aliases, scope.traits, scope.mods, scope.outOfFileMods, scope.imports, scope.externCrates] as Map<string, unknown>[]) map.clear();
+    scope.globs.length = 0;
+    const oldTypes = new Set(record.items.types);
+    const oldImpls = new Set([...record.items.impls, ...record.items.inactiveImpls]);
+    for (const t of record.macroTrees) t.delete();
+    record.macroTrees = [];
+    record.text = text;
+    record.tree = this.parse(path, text);
+    record.items = lowerFile(record.tree.rootNode, {
+      scope,
+      cfg: { features: crate.features },
+      macroItems: (call, inScope) => {
+        this.deferred.push({ crate, record, call, scope: inScope });
+        return undefined;
+      },
+    });
+    this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel, fileChildren);
+    this.expandItemMacros(crate, fileChildren);
+    indirect ||= scopesOfFile(scope).some(declaresIndirect);
+    const local = new Set(this.crates.filter((c) => c.local).map((c) => c.root));
+    const rematch = this.solver.forgetFile(oldTypes, oldImpls, (def) => indirect && local.has(crateRoot(def.scope)));
+    this.solver.addImpls([...record.items.impls, ...rematch]);
   }
 
   /** Every local crate re-read (parse trees of unchanged files reused); dependencies kept. */
@@ -206,7 +269,7 @@ export class Project {
    * `cfg_rt! { pub struct X; }`: the body's items exist when the `#[cfg]` the macro's
    * `macro_rules!` puts on them holds (unknown: they may exist, and are kept).
    */
-  private expandItemMacros(crate: Crate): void {
+  private expandItemMacros(crate: Crate, reuse?: Map<string, Scope>): void {
     const infos = macroInfos([...crate.files.values()].map((r) => r.tree.rootNode));
     const cfg = { features: crate.features };
     for (let round = 0; round < 4; round++) {
@@ -246,17 +309,25 @@ export class Project {
           record.items.impls.push(...more.impls);
           record.items.inactiveImpls.push(...more.inactiveImpls);
           const where = this.modDirs.get(scope);
-          if (where) this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel);
+          if (where) this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel, reuse);
         }
       }
     }
   }
 
   /** `mod foo;` in `scope` (declared in `file`): find and load `foo.rs` or `foo/mod.rs`. */
-  private loadChildModules(crate: Crate, file: string, scope: Scope, modDir: string, fileLevel: boolean): void {
+  private loadChildModules(crate: Crate, file: string, scope: Scope, modDir: string, fileLevel: boolean, reuse?: Map<string, Scope>): void {
     this.modDirs.set(scope, { file, dir: modDir, fileLevel });
     const inline = [...scope.mods.entries()].filter(([, child]) => !this.modDirs.has(child));
     for (const [name, info] of scope.outOfFileMods) {
+      // A file module already read (its file did not change): attached again as it is.
+      const known = reuse?.get([...scope.path, name].join('::'));
+      if (known) {
+        known.parent = scope;
+        scope.mods.set(name, known);
+        scope.outOfFileMods.delete(name);
+        continue;
+      }
       const candidates = info.path
         ? [normalize(join(fileLevel ? dirname(file) : modDir, info.path))]
         : [join(modDir, `${name}.rs`), join(modDir, name, 'mod.rs')];
@@ -269,7 +340,7 @@ export class Project {
       const childDir = isModRs || info.path ? dirname(found) : join(dirname(found), name);
       this.loadModuleFile(crate, found, child, childDir);
     }
-    for (const [name, child] of inline) this.loadChildModules(crate, file, child, join(modDir, name), false);
+    for (const [name, child] of inline) this.loadChildModules(crate, file, child, join(modDir, name), false, reuse);
   }
 
   private parse(path: string, text: string): SyntaxTree {

@@ -9,7 +9,7 @@ export interface TomlTable {
 }
 
 export function parseToml(text: string): TomlTable {
-  const root: TomlTable = {};
+  const root = table();
   let current = root;
   const src = text.replace(/\r\n?/g, '\n');
   let i = 0;
@@ -96,17 +96,17 @@ export function parseToml(text: string): TomlTable {
     }
     if (c === '{') {
       i++;
-      const table: TomlTable = {};
+      const inline = table();
       for (;;) {
         skipSpace();
         if (src[i] === '}' || i >= src.length || src[i] === '\n') {
           i++;
-          return table;
+          return inline;
         }
         const key = readKey();
         skipSpace();
         if (src[i] === '=') i++;
-        setPath(table, key, readValue());
+        setPath(inline, key, readValue());
         skipSpace();
         if (src[i] === ',') i++;
       }
@@ -133,9 +133,9 @@ export function parseToml(text: string): TomlTable {
         const last = key[key.length - 1];
         const list = Array.isArray(parent[last]) ? (parent[last] as TomlValue[]) : [];
         parent[last] = list;
-        const table: TomlTable = {};
-        list.push(table);
-        current = table;
+        const entry = table();
+        list.push(entry);
+        current = entry;
       } else {
         current = tableAt(root, key);
       }
@@ -154,13 +154,18 @@ export function parseToml(text: string): TomlTable {
   return root;
 }
 
+/** A table without a prototype: keys like `__proto__` or `constructor` are plain keys. */
+function table(): TomlTable {
+  return Object.create(null) as TomlTable;
+}
+
 function tableAt(root: TomlTable, path: string[]): TomlTable {
   let t = root;
   for (const part of path) {
     let next = t[part];
     if (Array.isArray(next)) next = next[next.length - 1];
     if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-      next = {};
+      next = table();
       t[part] = next;
     }
     t = next as TomlTable;
