@@ -28,8 +28,10 @@ export interface ApiNeed {
 type Mode = 'owned' | 'shared' | 'exclusive';
 
 const TRANSPARENT = new Set(['Option', 'Result', 'Box', 'Vec', 'VecDeque', 'Pin', 'ManuallyDrop', 'MaybeUninit', 'Reverse', 'Wrapping']);
-const SHARED_GUARDS = new Set(['Ref', 'RwLockReadGuard', 'MappedRwLockReadGuard', 'Iter', 'ReentrantMutexGuard']);
-const EXCLUSIVE_GUARDS = new Set(['RefMut', 'MutexGuard', 'RwLockWriteGuard', 'MappedMutexGuard', 'MappedRwLockWriteGuard', 'IterMut', 'SpinMutexGuard']);
+const SHARED_GUARDS = new Set(['Ref', 'RwLockReadGuard', 'MappedRwLockReadGuard', 'Iter']);
+// A reentrant guard gives `&T` to one thread at a time (the owner), as std's `ReentrantLock`,
+// whose `Sync` needs `T: Send`: it counts with the exclusive ones.
+const EXCLUSIVE_GUARDS = new Set(['RefMut', 'MutexGuard', 'RwLockWriteGuard', 'MappedMutexGuard', 'MappedRwLockWriteGuard', 'IterMut', 'SpinMutexGuard', 'ReentrantMutexGuard']);
 
 /** The `&self` API's needs of `def`'s parameters, one entry per (parameter, bound, first reason). */
 export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
@@ -211,7 +213,9 @@ class TypeReader {
         if (!name || name === 'PhantomData') return [];
         if (TRANSPARENT.has(name)) return args.flatMap((a) => rec(a, mode));
         const guard = this.guardMode(name);
-        return guard ? args.flatMap((a) => rec(a, mode === 'shared' ? 'shared' : guard)) : [];
+        // A guard gives access to its last argument, the guarded value (`MutexGuard<'a, R, T>`:
+        // `T`; the raw lock `R` is only used through `&R`).
+        return guard ? args.slice(-1).flatMap((a) => rec(a, mode === 'shared' ? 'shared' : guard)) : [];
       }
       default:
         return [];
