@@ -112,6 +112,11 @@ export interface ManualImpl {
   rename: Map<string, string>;
   /** Atoms the impl requires or the declaration guarantees, over the type's parameter names. */
   provided: Set<string>;
+  /**
+   * `where OnceCell<T>: Sync`: a bound on a type, not a parameter. Its conditions come from that
+   * type's own verdict, known only once types are solved, so `value` does not include them yet.
+   */
+  typeBounds?: { ty: Ty; trait: AutoTrait; text: string }[];
 }
 
 export interface Solution {
@@ -149,6 +154,7 @@ export class Solver implements Solution {
   private working = new Map<TypeDef, Verdicts>();
   readonly manualImpls: ManualImpl[] = [];
   private readonly dependents = new Map<TypeDef, Set<TypeDef>>();
+  private readonly boundsInProgress = new Set<ManualImpl>();
   private readonly withUnknownFields = new Set<TypeDef>();
   private readonly goneTypes = new WeakSet<TypeDef>();
   /** Impls of other traits, to check bounds like `R: RawMutex` on a concrete type. */
@@ -324,13 +330,43 @@ export class Solver implements Solution {
       const negative = impls.find((x) => x.negative);
       let value: Value;
       if (negative) value = negative.value;
-      else if (impls.length === 1) value = impls[0].value;
+      else if (impls.length === 1) value = this.withTypeBounds(impls[0], def);
       else if (impls.some((x) => x.value.status === 'yes')) value = YES;
       else value = unknown(`\`${def.name}\` has ${impls.length} \`unsafe impl ${trait}\`s with different conditions; a verdict would be their OR`);
       m[trait] = { value, source: negative ? 'negative-impl' : 'unsafe-impl' };
     }
     this.manualCache.set(def, m);
     return m;
+  }
+
+  /** An impl's value with its `where Type: Send` bounds turned into atoms over the type's parameters. */
+  private withTypeBounds(m: ManualImpl, def: TypeDef): Value {
+    if (!m.typeBounds?.length) return m.value;
+    if (this.boundsInProgress.has(m)) return unknown(`the where clause of \`${m.impl.typeNode.text}\`'s impl depends on itself`);
+    this.boundsInProgress.add(m);
+    try {
+      const parts = m.typeBounds.map(({ ty, trait, text }) => {
+        const v = this.holds(ty, trait);
+        if (v.status !== 'cond') return v.status === 'yes' ? v : { ...v, reasons: [{ steps: [], leaf: `the impl requires \`${text}\`, and ${v.reasons[0]?.leaf ?? 'that does not hold'}` }] };
+        const atoms = new Set<string>();
+        for (const a of v.atoms) {
+          const am = ATOM.exec(a);
+          const renamed = am ? m.rename.get(am[1]) : undefined;
+          if (!am || !renamed) return unknown(`the impl requires \`${text}\`, which depends on \`${a}\``);
+          atoms.add(`${renamed}${am[2]}${am[3]}`);
+        }
+        return { status: 'cond', atoms, reasons: [] } as Value;
+      });
+      const v = meet([m.value, ...parts]);
+      if (v.status !== 'cond') return v;
+      const declared = this.implied(def);
+      const atoms = new Set([...v.atoms].filter((a) => !declared.has(a)));
+      if (atoms.size === 0) return YES;
+      const line = m.impl.node.startPosition.row + 1;
+      return { status: 'cond', atoms, reasons: [{ steps: [], leaf: `\`unsafe impl ${m.trait} for ${m.impl.typeNode.text}\` (line ${line}) requires ${[...atoms].map((a) => `\`${a}\``).join(', ')}` }] };
+    } finally {
+      this.boundsInProgress.delete(m);
+    }
   }
 
   /** The verdicts of `def`, solving it and all it reaches first if needed. */
@@ -631,9 +667,18 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
     }
   };
   for (const p of implParams) addBounds(p.name, p.bounds);
+  const typeBounds: { ty: Ty; trait: AutoTrait; text: string }[] = [];
   for (const w of impl.generics.where) {
     if (w.left.type === 'type_identifier' && env.has(w.left.text)) addBounds(w.left.text, w.bounds);
-    else if (w.left.type !== 'lifetime') problems.push(`the where clause \`${w.node.text}\` is not understood`);
+    else if (w.left.type !== 'lifetime') {
+      // `where OnceCell<T>: Sync`: solved later, from that type's verdict (see Solver.withTypeBounds).
+      const left = resolver.lowerType(w.left, impl.scope, env);
+      for (const b of w.bounds) {
+        const t = b.text.replace(/\s+/g, '').replace(/^(?:(?:std|core)::marker::)/, '');
+        if (t === 'Send' || t === 'Sync') typeBounds.push({ ty: left, trait: t, text: `${w.left.text.replace(/\s+/g, ' ')}: ${t}` });
+        else problems.push(`the where clause \`${w.node.text}\` is not understood`);
+      }
+    }
   }
   const provided = new Set([...atoms, ...implied(def)]);
   const declared = implied(def);
@@ -642,5 +687,5 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   if (problems.length) value = { status: 'unknown', atoms: new Set(), reasons: problems.map((leaf) => ({ steps: [], leaf })) };
   else if (kept.size) value = { status: 'cond', atoms: kept, reasons: [{ steps: [], leaf: `\`${what}\` (line ${line}) requires ${[...kept].map((a) => `\`${a}\``).join(', ')}` }] };
   else value = YES;
-  return { impl, def, trait, negative: false, value, rename, provided };
+  return { impl, def, trait, negative: false, value, rename, provided, typeBounds };
 }
