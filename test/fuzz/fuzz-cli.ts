@@ -25,7 +25,8 @@ function textOption(name: string): string {
   return at >= 0 ? (process.argv[at + 1] ?? '') : '';
 }
 
-type ShardMessage = { kind: 'starting'; index: number } | { kind: 'report'; done: number; failures: FuzzFailure[] };
+/** `starting` also says the shard's previous case is done; a failure is sent as soon as found. */
+type ShardMessage = { kind: 'starting'; index: number } | { kind: 'failed'; failure: FuzzFailure } | { kind: 'finished' };
 
 /** A worker process: runs cases from, from + jobs, ... below `cases`, and reports to the parent. */
 async function runShard(seed: number, cases: number, from: number, jobs: number): Promise<void> {
@@ -33,20 +34,13 @@ async function runShard(seed: number, cases: number, from: number, jobs: number)
   const { sources } = loadSources();
   const mutators = mutatorsWithout(textOption('--without'));
   const msPerChar = calibrate(engine, sources);
-  let done = 0;
-  let failures: FuzzFailure[] = [];
   const send = (message: ShardMessage): boolean => process.send?.(message) ?? false;
   for (let index = from; index < cases; index += jobs) {
     send({ kind: 'starting', index });
     const failure = runCase(engine, makeCase(sources, seed, index, mutators), msPerChar);
-    if (failure !== undefined) failures.push(failure);
-    if (++done % 100 === 0) {
-      send({ kind: 'report', done, failures });
-      done = 0;
-      failures = [];
-    }
+    if (failure !== undefined) send({ kind: 'failed', failure });
   }
-  send({ kind: 'report', done, failures });
+  send({ kind: 'finished' });
 }
 
 function record(failure: FuzzFailure, seed: number): void {
@@ -81,12 +75,12 @@ function superviseShard(seed: number, cases: number, shard: number, jobs: number
   return new Promise((resolve, reject) => {
     const args = [...process.argv.slice(2), '--shard', String(shard), '--from', String(from), '--jobs', String(jobs)];
     const child: ChildProcess = fork(__filename, args, { execArgv: process.execArgv });
-    let current = from;
+    let current = -1;
     let watchdog = setTimeout(() => undefined, 0);
     const arm = (): void => {
       clearTimeout(watchdog);
       watchdog = setTimeout(() => {
-        const hung = current;
+        const hung = current < 0 ? from : current;
         tally.failed++;
         tally.done++;
         record({ index: hung, source: '?', mutations: [], text: '', kind: 'slow', detail: `no answer within ${HANG_MS / 1000} s (process killed)` }, seed);
@@ -97,14 +91,15 @@ function superviseShard(seed: number, cases: number, shard: number, jobs: number
     };
     arm();
     child.on('message', (message: ShardMessage) => {
-      if (message.kind === 'starting') {
-        current = message.index;
-        arm();
+      if (message.kind === 'failed') {
+        tally.failed++;
+        record(message.failure, seed);
         return;
       }
-      tally.done += message.done;
-      for (const failure of message.failures) (tally.failed++, record(failure, seed));
-      process.stderr.write(`\r${tally.done}/${cases} cases, ${tally.failed} failures, ${((Date.now() - tally.started) / 1000).toFixed(0)} s `);
+      if (current >= 0) tally.done++; // the previous case is over
+      current = message.kind === 'starting' ? message.index : -1;
+      arm();
+      if (tally.done % 500 === 0) process.stderr.write(`\r${tally.done}/${cases} cases, ${tally.failed} failures, ${((Date.now() - tally.started) / 1000).toFixed(0)} s `);
     });
     child.on('exit', (code) => {
       clearTimeout(watchdog);

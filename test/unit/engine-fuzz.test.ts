@@ -2,8 +2,8 @@
 // time, on real Rust files broken in every way test/fuzz/mutators.ts knows (a fixed seed, a few
 // hundred cases; `npm run fuzz -- --cases 100000` runs the long version). Corpus files when a
 // corpus is found, else the repository's fixtures, so it runs everywhere.
-// The mutators that still find engine bugs (KNOWN_ENGINE_BUGS) are left out of the seeded run;
-// each bug has a minimal reproducer below, run as a `todo` test until the engine is fixed.
+// The mutators that still find engine bugs are left out of the seeded run; each bug has a
+// minimal reproducer below, a `todo` test until the engine is fixed, then a regression test.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createEngine } from '../../server/src/engine';
@@ -17,18 +17,29 @@ const loaded = loadSources({ maxFiles: 200, maxSize: 30_000 });
 
 const range = (n: number, f: (i: number) => string): string => Array.from({ length: n }, (_, i) => f(i)).join(', ');
 
-/** Engine bugs the fuzzer found, in files of the engine this suite does not own. */
-const KNOWN_ENGINE_BUGS = [
-  { mutator: 'deep-nesting', what: '10,000 nested modules: stack overflow (model/lower.ts recurses per level)', text: `${'mod m { '.repeat(10_000)}struct S;${'}'.repeat(10_000)}\n` },
-  { mutator: 'deep-nesting', what: '10,000 nested blocks: stack overflow (lowerBlock in model/lower.ts)', text: `fn f() ${'{ '.repeat(10_000)}${'}'.repeat(10_000)}\n` },
-  { mutator: 'deep-nesting', what: 'a 400-deep generic type: seconds (model/mentions.ts climbs node.parent, O(depth) a step)', text: `struct S { a: ${'Vec<'.repeat(400)}u8${'>'.repeat(400)} }\n` },
-  { mutator: 'long-line', what: '1,000 generic parameters all used: seconds (paramsInScope in model/mentions.ts per mention)', text: `struct S<${range(1000, (i) => `P${i}`)}>(${range(1000, (i) => `P${i}`)});\n` },
+/** Engine bugs the fuzzer found and the engine has since fixed: kept as regression tests. */
+const FIXED_ENGINE_BUGS = [
+  { what: '10,000 nested modules (was a stack overflow)', text: `${'mod m { '.repeat(10_000)}struct S;${'}'.repeat(10_000)}\n` },
+  { what: '10,000 nested blocks (was a stack overflow)', text: `fn f() ${'{ '.repeat(10_000)}${'}'.repeat(10_000)}\n` },
+  { what: 'a 400-deep generic type (was seconds: mentions climbed node.parent)', text: `struct S { a: ${'Vec<'.repeat(400)}u8${'>'.repeat(400)} }\n` },
+  { what: '1,000 generic parameters all used (was seconds: parameters looked up per mention)', text: `struct S<${range(1000, (i) => `P${i}`)}>(${range(1000, (i) => `P${i}`)});\n` },
+  { what: 'types named like Object.prototype members (threw: the std table answered with a function)', text: 'struct S { a: constructor, b: toString, c: __proto__ }\n' },
 ];
+
+/** Engine bugs the fuzzer found in files this suite does not own, still open: `todo` tests. The
+ *  seeded run leaves out the mutators that keep finding them (deep-nesting, long-line). */
+const KNOWN_ENGINE_BUGS = [
+  {
+    what: 'glob imports of std, alloc, core and a missing module: 16 s for 5 lines (name lookup through the globs in model/resolve.ts)',
+    text: 'use std::*;\nuse self::missing::*;\nuse alloc::sync::*;\nuse core::sync::*;\nfn lock() -> Result<MutexGuard<T>, ()> {}\n',
+  },
+];
+const MUTATORS_WITH_OPEN_BUGS = 'deep-nesting,long-line';
 
 test(`the engine survives ${CASES} mutated real files within time (seed ${SEED})`, async () => {
   const engine = await enginePromise;
   assert.ok(loaded.sources.length > 0, 'no source files to mutate');
-  const mutators = mutatorsWithout([...new Set(KNOWN_ENGINE_BUGS.map((b) => b.mutator))].join(','));
+  const mutators = mutatorsWithout(MUTATORS_WITH_OPEN_BUGS);
   const msPerChar = calibrate(engine, loaded.sources);
   const failures: FuzzFailure[] = [];
   const seen = new Set<string>();
@@ -43,11 +54,16 @@ test(`the engine survives ${CASES} mutated real files within time (seed ${SEED})
   assert.deepEqual([...seen].sort(), mutators.map((m) => m.name).sort(), 'every mutator was used');
 });
 
+async function expectWithinTime(text: string): Promise<void> {
+  const engine = await enginePromise;
+  const msPerChar = calibrate(engine, loaded.sources);
+  const failure = runCase(engine, { index: 0, source: 'reproducer', mutations: [], text }, msPerChar);
+  assert.ok(failure === undefined, failure?.detail.split('\n')[0]);
+}
+
+for (const bug of FIXED_ENGINE_BUGS) test(`engine regression: ${bug.what}`, () => expectWithinTime(bug.text));
+// An open bug can take many seconds: run them with FUZZ_OPEN_BUGS=1 (they report as todo).
+const openBugs = process.env.FUZZ_OPEN_BUGS === '1' ? false : 'slow while open; FUZZ_OPEN_BUGS=1 runs it';
 for (const bug of KNOWN_ENGINE_BUGS) {
-  test(`known engine bug: ${bug.what}`, { todo: 'engine files owned elsewhere; found by the fuzzer' }, async () => {
-    const engine = await enginePromise;
-    const msPerChar = calibrate(engine, loaded.sources);
-    const failure = runCase(engine, { index: 0, source: 'reproducer', mutations: [bug.mutator], text: bug.text }, msPerChar);
-    assert.ok(failure === undefined, failure?.detail.split('\n')[0]);
-  });
+  test(`known engine bug: ${bug.what}`, { todo: 'engine files owned elsewhere; found by the fuzzer', skip: openBugs }, () => expectWithinTime(bug.text));
 }
