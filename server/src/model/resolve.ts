@@ -131,10 +131,12 @@ export class Resolver {
         return this.resolvePath(scope, imported);
       });
     }
-    if (!withGlobs) return undefined;
+    if (!withGlobs || this.globsOff > 0) return undefined;
     for (const glob of scope.globs) {
       const found = this.guarded(`glob ${this.scopeKey(scope)} ${glob.join('::')} ${name}`, () => {
-        const target = this.resolvePath(scope, glob);
+        // The glob's own path (`std`, `self::a`) is not looked up through globs: that would try
+        // every glob inside every other, exponentially, for nothing real code needs.
+        const target = this.withoutGlobs(() => this.resolvePath(scope, glob));
         if (target.kind === 'mod') return this.lookupIn(target.scope, name, true);
         if (target.kind === 'std') {
           const known = lookupKnownType([...target.path, name].join('::'));
@@ -146,6 +148,17 @@ export class Resolver {
       if (found === undefined) continue;
     }
     return undefined;
+  }
+
+  private globsOff = 0;
+
+  private withoutGlobs<T>(f: () => T): T {
+    this.globsOff++;
+    try {
+      return f();
+    } finally {
+      this.globsOff--;
+    }
   }
 
   private guarded<T extends Item | undefined>(key: string, f: () => T): T | Item {
