@@ -34,13 +34,15 @@ async function runShard(seed: number, cases: number, from: number, jobs: number)
   const { sources } = loadSources();
   const mutators = mutatorsWithout(textOption('--without'));
   const msPerChar = calibrate(engine, sources);
-  const send = (message: ShardMessage): boolean => process.send?.(message) ?? false;
+  // Each message is on its way before the next case blocks this process: the parent's watchdog
+  // must know which case is running.
+  const send = (message: ShardMessage): Promise<void> => new Promise((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
   for (let index = from; index < cases; index += jobs) {
-    send({ kind: 'starting', index });
+    await send({ kind: 'starting', index });
     const failure = runCase(engine, makeCase(sources, seed, index, mutators), msPerChar);
-    if (failure !== undefined) send({ kind: 'failed', failure });
+    if (failure !== undefined) await send({ kind: 'failed', failure });
   }
-  send({ kind: 'finished' });
+  await send({ kind: 'finished' });
 }
 
 function record(failure: FuzzFailure, seed: number): void {

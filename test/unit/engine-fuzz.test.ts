@@ -33,6 +33,12 @@ const KNOWN_ENGINE_BUGS = [
     what: 'glob imports of std, alloc, core and a missing module: 16 s for 5 lines (name lookup through the globs in model/resolve.ts)',
     text: 'use std::*;\nuse self::missing::*;\nuse alloc::sync::*;\nuse core::sync::*;\nfn lock() -> Result<MutexGuard<T>, ()> {}\n',
   },
+  {
+    // Not the engine's own code: tree-sitter's error recovery is quadratic here (parse alone: 0.1 s
+    // at 1,000 repeats, 0.7 s at 4,000; 148,000 characters of it took over 25 s).
+    what: 'a broken `let` with 4,000 `a: u8,` on one line: parsing alone is quadratic',
+    text: `fn f() {\n    let s${'a: u8, '.repeat(4000)}\n}\n`,
+  },
 ];
 const MUTATORS_WITH_OPEN_BUGS = 'deep-nesting,long-line';
 
