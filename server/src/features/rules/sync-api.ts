@@ -241,6 +241,8 @@ class TypeReader {
 
   /** A guard type: std's by name; one of the file's by its `Deref`/`DerefMut` impls. */
   private guardMode(name: string): Mode | undefined {
+    // A reentrant guard derefs to `&T` only, yet one thread (the owner) holds it at a time.
+    if (/Reentrant\w*Guard$/.test(name)) return 'exclusive';
     const local = this.ctx.items.types.some((t) => t.name === name);
     if (local) {
       const derefs = this.ctx.items.impls
