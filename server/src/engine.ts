@@ -3,8 +3,8 @@
 // parse (syntax/) -> items (model/lower.ts) -> names and types (model/resolve.ts) -> the solver
 // (traits/infer.ts) -> rules (features/rules/).
 import type { FileAnalysis, Finding, TypeReport } from './model/report';
-import { createRustParser, countSyntaxErrors, type SyntaxNode, type SyntaxTree } from './syntax/parser';
-import { bodyAsItems, cfgIfBranch, itemMacroState, macroInfos } from './model/item-macros';
+import { createRustParser, countSyntaxErrors, editBetween, type SyntaxNode, type SyntaxTree } from './syntax/parser';
+import { expandMacroCalls, macroInfos, type MacroCall } from './model/item-macros';
 import { lowerFile, type TypeDef } from './model/lower';
 import { findMentions } from './model/mentions';
 import { solve, type Solution } from './traits/infer';
@@ -44,48 +44,67 @@ export const RULES: readonly Rule[] = [missingSafetyComment, riskyField, missing
 export async function createEngine(options: EngineOptions): Promise<TreeEngine> {
   const parser = await createRustParser(options.wasmDir);
   const mentions = options.mentions ?? true;
+  // The last macro-expansion text and its tree: the next analysis of the same document differs
+  // by an edit, and reparses only around it.
+  let expansion: { text: string; tree: SyntaxTree } | undefined;
+  const parseExpansion = (text: string): SyntaxTree => {
+    let tree: SyntaxTree;
+    if (expansion && expansion.text !== text) {
+      expansion.tree.edit(editBetween(expansion.text, text));
+      tree = parser.parse(text, expansion.tree);
+    } else {
+      tree = parser.parse(text);
+    }
+    expansion?.tree.delete();
+    expansion = { text, tree: tree.copy() };
+    return tree;
+  };
   return {
     analyze(text) {
       const tree: SyntaxTree = parser.parse(text);
       try {
-        return analyzeTree(tree, text, (body) => parser.parse(body), mentions);
+        return analyzeTree(tree, text, (body) => parser.parse(body), mentions, parseExpansion);
       } finally {
         tree.delete();
       }
     },
     parse: (text, oldTree) => parser.parse(text, oldTree),
-    analyzeTree: (tree, text) => analyzeTree(tree, text, (body) => parser.parse(body), mentions),
+    analyzeTree: (tree, text) => analyzeTree(tree, text, (body) => parser.parse(body), mentions, parseExpansion),
     mentions,
   };
 }
 
 /** `reparse` lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
-export function analyzeTree(tree: SyntaxTree, text: string, reparse?: Reparse, mentions = true): FileAnalysis {
+export function analyzeTree(tree: SyntaxTree, text: string, reparse?: Reparse, mentions = true, parseExpansion = reparse): FileAnalysis {
   const root = tree.rootNode;
   const macroTrees: SyntaxTree[] = [];
   try {
-    return analyzeRoot(root, text, reparse, macroTrees, mentions);
+    return analyzeRoot(root, text, reparse, macroTrees, mentions, parseExpansion);
   } finally {
     for (const t of macroTrees) t.delete();
   }
 }
 
-function analyzeRoot(root: SyntaxNode, text: string, reparse: Reparse | undefined, macroTrees: SyntaxTree[], withMentions: boolean): FileAnalysis {
+function analyzeRoot(
+  root: SyntaxNode,
+  text: string,
+  reparse: Reparse | undefined,
+  macroTrees: SyntaxTree[],
+  withMentions: boolean,
+  parseExpansion: Reparse | undefined,
+): FileAnalysis {
   // Item macros (`cfg_rt! { ... }`, or a `macro_rules!` of this file taking `$x:item`) are read
-  // as items; without Cargo.toml their `#[cfg(feature = ...)]` is undecided, so they count.
-  const infos = reparse ? macroInfos([root]) : new Map();
-  const items = lowerFile(root, {
-    macroItems: (call) => {
-      const name = call.childForFieldName('macro')?.text ?? '';
-      const branch = name === 'cfg_if' ? cfgIfBranch(call, {}) : undefined;
-      const state = branch ? 'active' : itemMacroState(name, infos, {});
-      const shown = state === 'skip' || !reparse ? undefined : bodyAsItems(text, branch ?? call);
-      if (shown === undefined) return undefined;
-      const t = reparse!(shown);
-      macroTrees.push(t);
-      return { root: t.rootNode, active: state === 'active' };
-    },
-  });
+  // as items, all bodies of a round in one parse; without Cargo.toml their
+  // `#[cfg(feature = ...)]` is undecided, so they count.
+  let calls: MacroCall[] = [];
+  const items = lowerFile(root, { macroItems: parseExpansion ? (call, scope) => void calls.push({ call, scope }) : undefined });
+  if (parseExpansion && calls.length > 0) {
+    const infos = macroInfos([root]);
+    // The first round (the file's own macro calls) is the big one: parsed incrementally.
+    for (let round = 0; round < 4 && calls.length > 0; round++) {
+      calls = expandMacroCalls(text, calls, infos, {}, round === 0 ? parseExpansion : (reparse ?? parseExpansion), (t) => macroTrees.push(t), items);
+    }
+  }
   const solution = solve(items);
   const types = items.types.map((def) => typeReport(def, solution));
   const ctx = buildContext(root, text, items, solution, reparse);

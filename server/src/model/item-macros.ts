@@ -2,8 +2,9 @@
 // items the macro passes through (its `macro_rules!` takes `$item:item` fragments), often under a
 // `#[cfg]` the macro adds. Their bodies are parsed as items at their own positions, so the types
 // and impls inside are seen like any other.
-import type { SyntaxNode } from '../syntax/parser';
+import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
+import { implsWithin, lowerFile, type FileItems, type Scope } from './lower';
 
 export interface MacroInfo {
   /** The macro takes `$x:item` fragments: its body is items. */
@@ -64,26 +65,17 @@ export function bodySpan(call: SyntaxNode): { start: number; end: number } | und
 
 /** The file's text with everything outside the spans blanked (newlines kept): positions line up. */
 export function spansAsItems(text: string, spans: { start: number; end: number }[]): string {
-  const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+  const blank = text.replace(/[^\n]/g, ' ');
   const sorted = [...spans].sort((a, b) => a.start - b.start);
-  let out = '';
+  const parts: string[] = [];
   let at = 0;
   for (const { start, end } of sorted) {
     if (start < at) continue;
-    out += blank(text.slice(at, start)) + text.slice(start, end);
+    parts.push(blank.slice(at, start), text.slice(start, end));
     at = end;
   }
-  return out + blank(text.slice(at));
-}
-
-/** The file's text with everything but the call's body blanked (newlines kept): positions line up. */
-export function bodyAsItems(text: string, call: SyntaxNode): string | undefined {
-  const body = call.type === 'token_tree' ? call : call.namedChildren.find((c) => c?.type === 'token_tree');
-  if (!body || body.endIndex - body.startIndex < 2) return undefined;
-  const start = body.startIndex + 1;
-  const end = body.endIndex - 1;
-  const blank = (s: string) => s.replace(/[^\n]/g, ' ');
-  return blank(text.slice(0, start)) + text.slice(start, end) + blank(text.slice(end));
+  parts.push(blank.slice(at));
+  return parts.join('');
 }
 
 /**
@@ -109,4 +101,60 @@ export function cfgIfBranch(call: SyntaxNode, cfg: CfgContext): SyntaxNode | und
     pred = undefined;
   }
   return undefined;
+}
+
+/** An item-macro call met while lowering, with the scope its items belong to. */
+export interface MacroCall {
+  call: SyntaxNode;
+  scope: Scope;
+}
+
+/**
+ * One round of item-macro expansion for one file: every body shown at once in a single parse
+ * (the rest blanked), each body's items lowered into its scope and added to `into`. Returns the
+ * calls found inside those bodies, for the next round. `keep` owns the new tree.
+ */
+export function expandMacroCalls(
+  text: string,
+  calls: readonly MacroCall[],
+  infos: Map<string, MacroInfo>,
+  cfg: CfgContext,
+  parse: (text: string) => SyntaxTree,
+  keep: (tree: SyntaxTree) => void,
+  into: FileItems,
+  afterLowering?: (scope: Scope) => void,
+): MacroCall[] {
+  const expanding: { scope: Scope; span: { start: number; end: number }; active: boolean }[] = [];
+  for (const { call, scope } of calls) {
+    const name = call.childForFieldName('macro')?.text ?? '';
+    const branch = name === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
+    const state = branch ? 'active' : itemMacroState(name, infos, cfg);
+    const span = state === 'skip' ? undefined : bodySpan(branch ?? call);
+    if (span) expanding.push({ scope, span, active: state === 'active' });
+  }
+  if (expanding.length === 0) return [];
+  const tree = parse(spansAsItems(text, expanding.map((e) => e.span)));
+  keep(tree);
+  const next: MacroCall[] = [];
+  for (const { scope, span, active } of expanding) {
+    if (!active) {
+      const within = tree.rootNode.namedChildren.filter((n): n is SyntaxNode => !!n && n.startIndex >= span.start && n.endIndex <= span.end);
+      for (const n of within) into.inactiveImpls.push(...implsWithin(n, scope));
+      continue;
+    }
+    const more = lowerFile(tree.rootNode, {
+      scope,
+      span,
+      cfg,
+      macroItems: (inner, innerScope) => {
+        next.push({ call: inner, scope: innerScope });
+        return undefined;
+      },
+    });
+    into.types.push(...more.types);
+    into.impls.push(...more.impls);
+    into.inactiveImpls.push(...more.inactiveImpls);
+    afterLowering?.(scope);
+  }
+  return next;
 }

@@ -374,20 +374,41 @@ function lowerBodies(node: SyntaxNode, scope: Scope, out: Out): void {
   lowerBlock(body, scope, out);
 }
 
+/**
+ * Items declared anywhere in a function body (one block scope for the body). A cursor walk that
+ * reads node types without making node objects: bodies are most of a file, and items in them rare.
+ */
 function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
   if (out.depth >= MAX_NESTING) return;
   out.depth++;
+  const cursor = node.walk();
   try {
     let block: Scope | undefined;
-    for (const child of namedChildren(node)) {
-      if (TYPE_ITEMS[child.type] || ITEM_TYPES.has(child.type)) {
-        block ??= newScope('block', scope.module.path, scope);
-        lowerItem(child, block, out);
-      } else if (child.namedChildCount > 0) {
-        lowerBlock(child, block ?? scope, out);
+    let depth = 0;
+    let descend = true;
+    if (!cursor.gotoFirstChild()) return;
+    depth++;
+    for (;;) {
+      if (descend) {
+        const type = cursor.nodeType;
+        if (TYPE_ITEMS[type] || ITEM_TYPES.has(type)) {
+          block ??= newScope('block', scope.module.path, scope);
+          lowerItem(cursor.currentNode, block, out);
+        } else if (depth < MAX_NESTING * 4 && cursor.gotoFirstChild()) {
+          depth++;
+          continue;
+        }
       }
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
+      }
+      if (depth <= 1 || !cursor.gotoParent()) break;
+      depth--;
+      descend = false;
     }
   } finally {
+    cursor.delete();
     out.depth--;
   }
 }

@@ -59,3 +59,32 @@ export function countSyntaxErrors(root: Node): number {
   cursor.delete();
   return count;
 }
+
+type Point = { row: number; column: number };
+
+/** The point of `offset` in `text`: rows split at `\n`, columns in UTF-16 units (as tree-sitter counts here). */
+function pointAt(text: string, offset: number): Point {
+  const before = text.lastIndexOf('\n', offset - 1);
+  let row = 0;
+  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) row++;
+  return { row, column: offset - (before + 1) };
+}
+
+/** The one edit (the changed middle between a common prefix and suffix) that turns `before` into `after`. */
+export function editBetween(before: string, after: string): Parameters<Tree['edit']>[0] {
+  let start = 0;
+  const max = Math.min(before.length, after.length);
+  while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  let suffix = 0;
+  while (suffix < max - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  const oldEnd = before.length - suffix;
+  const newEnd = after.length - suffix;
+  return {
+    startIndex: start,
+    oldEndIndex: oldEnd,
+    newEndIndex: newEnd,
+    startPosition: pointAt(before, start),
+    oldEndPosition: pointAt(before, oldEnd),
+    newEndPosition: pointAt(after, newEnd),
+  };
+}

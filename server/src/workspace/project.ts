@@ -4,10 +4,10 @@
 // theirs is first asked about. One solver answers for all crates, so a field of a type from
 // another file or crate gets that type's real verdict.
 import type { FileAnalysis, TypeReport } from '../model/report';
-import { implsWithin, lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
+import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
-import { bodySpan, cfgIfBranch, itemMacroState, macroInfos, spansAsItems } from '../model/item-macros';
+import { expandMacroCalls, macroInfos } from '../model/item-macros';
 import { Solver } from '../traits/infer';
 import { findMentions } from '../model/mentions';
 import { RULES, typeReport } from '../engine';
@@ -276,41 +276,21 @@ export class Project {
       const calls = this.deferred.filter((d) => d.crate === crate);
       this.deferred = this.deferred.filter((d) => d.crate !== crate);
       if (calls.length === 0) return;
-      // Which calls hold items, and where their bodies are.
-      const expanding: { record: FileRecord; scope: Scope; span: { start: number; end: number }; active: boolean }[] = [];
-      for (const { record, call, scope } of calls) {
-        const name = call.childForFieldName('macro')?.text ?? '';
-        const branch = name === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
-        const state = branch ? 'active' : itemMacroState(name, infos, cfg);
-        const span = state === 'skip' ? undefined : bodySpan(branch ?? call);
-        if (span) expanding.push({ record, scope, span, active: state === 'active' });
-      }
-      // One parse per file and round: every body of the file shown at once, the rest blanked.
-      for (const record of new Set(expanding.map((e) => e.record))) {
-        const here = expanding.filter((e) => e.record === record);
-        const tree = this.parser.parse(spansAsItems(record.text, here.map((e) => e.span)));
-        record.macroTrees.push(tree);
-        for (const { scope, span, active } of here) {
-          if (!active) {
-            const within = tree.rootNode.namedChildren.filter((n): n is SyntaxNode => !!n && n.startIndex >= span.start && n.endIndex <= span.end);
-            for (const n of within) record.items.inactiveImpls.push(...implsWithin(n, scope));
-            continue;
-          }
-          const more = lowerFile(tree.rootNode, {
-            scope,
-            span,
-            cfg,
-            macroItems: (inner, innerScope) => {
-              this.deferred.push({ crate, record, call: inner, scope: innerScope });
-              return undefined;
-            },
-          });
-          record.items.types.push(...more.types);
-          record.items.impls.push(...more.impls);
-          record.items.inactiveImpls.push(...more.inactiveImpls);
-          const where = this.modDirs.get(scope);
-          if (where) this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel, reuse);
-        }
+      for (const record of new Set(calls.map((c) => c.record))) {
+        const next = expandMacroCalls(
+          record.text,
+          calls.filter((c) => c.record === record),
+          infos,
+          cfg,
+          (text) => this.parser.parse(text),
+          (tree) => record.macroTrees.push(tree),
+          record.items,
+          (scope) => {
+            const where = this.modDirs.get(scope);
+            if (where) this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel, reuse);
+          },
+        );
+        for (const n of next) this.deferred.push({ crate, record, ...n });
       }
     }
   }
