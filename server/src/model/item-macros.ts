@@ -17,6 +17,7 @@ export interface MacroInfo {
 export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
   const out = new Map<string, MacroInfo>();
   for (const root of roots) {
+    if (!root.text.includes('macro_rules')) continue;
     for (const def of root.descendantsOfType('macro_definition')) {
       const name = def?.childForFieldName('name')?.text;
       if (!def || !name) continue;

@@ -378,8 +378,11 @@ function lowerBodies(node: SyntaxNode, scope: Scope, out: Out): void {
  * Items declared anywhere in a function body (one block scope for the body). A cursor walk that
  * reads node types without making node objects: bodies are most of a file, and items in them rare.
  */
+/** Words without which a function body declares no item: most bodies are skipped unread. */
+const ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules)\b/;
+
 function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
-  if (out.depth >= MAX_NESTING) return;
+  if (out.depth >= MAX_NESTING || !ITEM_WORDS.test(node.text)) return;
   out.depth++;
   const cursor = node.walk();
   try {
