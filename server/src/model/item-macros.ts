@@ -4,7 +4,7 @@
 // and impls inside are seen like any other.
 import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
-import { implsWithin, lowerFile, type FileItems, type Scope } from './lower';
+import { implsWithin, lowerFile, withAttributes, type FileItems, type Scope } from './lower';
 
 export interface MacroInfo {
   /** The macro takes `$x:item` fragments: its body is items. */
@@ -136,16 +136,18 @@ export function expandMacroCalls(
   if (expanding.length === 0) return [];
   const tree = parse(spansAsItems(text, expanding.map((e) => e.span)));
   keep(tree);
+  // The top-level items once, each body taking those inside its span.
+  const top = withAttributes(tree.rootNode);
   const next: MacroCall[] = [];
   for (const { scope, span, active } of expanding) {
+    const only = top.filter(({ node }) => node.startIndex >= span.start && node.endIndex <= span.end);
     if (!active) {
-      const within = tree.rootNode.namedChildren.filter((n): n is SyntaxNode => !!n && n.startIndex >= span.start && n.endIndex <= span.end);
-      for (const n of within) into.inactiveImpls.push(...implsWithin(n, scope));
+      for (const { node } of only) into.inactiveImpls.push(...implsWithin(node, scope));
       continue;
     }
     const more = lowerFile(tree.rootNode, {
       scope,
-      span,
+      only,
       cfg,
       macroItems: (inner, innerScope) => {
         next.push({ call: inner, scope: innerScope });

@@ -115,8 +115,8 @@ export interface FileItems {
 export interface LowerOptions {
   /** The module scope this file fills (a crate root or a `mod foo;` file); a new root if absent. */
   scope?: Scope;
-  /** Lower only the top-level items inside this span of the text (one macro call's body). */
-  span?: { start: number; end: number };
+  /** Lower only these top-level items, with their attributes (one macro call's body). */
+  only?: AttributedNode[];
   cfg?: CfgContext;
   /**
    * Items written inside an item-level macro call (`cfg_rt! { pub struct X; }`): the call's body
@@ -149,10 +149,8 @@ const TYPE_ITEMS: Record<string, TypeKind> = { struct_item: 'struct', enum_item:
 /** Collects the items of a whole file. Never throws on broken syntax: what does not parse is skipped. */
 export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileItems {
   const out: Out = { root: options.scope ?? newScope('module', []), types: [], impls: [], inactiveImpls: [], options, macroDepth: 0, depth: 0 };
-  if (options.span) {
-    const { start, end } = options.span;
-    const inSpan = withAttributes(root).filter(({ node }) => node.startIndex >= start && node.endIndex <= end);
-    for (const { node, attributes } of inSpan) {
+  if (options.only) {
+    for (const { node, attributes } of options.only) {
       if (cfgOf(attributes, out) === false) out.inactiveImpls.push(...implsWithin(node, out.root));
       else lowerItem(node, out.root, out, attributes);
     }
@@ -188,9 +186,14 @@ function cfgOf(attributes: SyntaxNode[], out: Out): boolean | undefined {
   return result;
 }
 
+export interface AttributedNode {
+  node: SyntaxNode;
+  attributes: SyntaxNode[];
+}
+
 /** Children with the attributes written before each. */
-function withAttributes(container: SyntaxNode): { node: SyntaxNode; attributes: SyntaxNode[] }[] {
-  const result: { node: SyntaxNode; attributes: SyntaxNode[] }[] = [];
+export function withAttributes(container: SyntaxNode): AttributedNode[] {
+  const result: AttributedNode[] = [];
   let pending: SyntaxNode[] = [];
   for (const node of namedChildren(container)) {
     if (node.type === 'attribute_item') {
