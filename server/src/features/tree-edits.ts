@@ -4,7 +4,7 @@
 // indices and columns in UTF-16 code units, as LSP does, and starts a new row only at `\n`
 // (not at a lone `\r`), so points are computed from the text rather than from LSP lines.
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SyntaxTree } from '../syntax/parser';
+import { pointAt, type SyntaxTree } from '../syntax/parser';
 
 export type TreeEdit = Parameters<SyntaxTree['edit']>[0];
 type Point = TreeEdit['startPosition'];
@@ -12,17 +12,6 @@ type Point = TreeEdit['startPosition'];
 export interface RangeChange {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
   text: string;
-}
-
-/** The tree-sitter point (row by `\n`, column in UTF-16 units) of an offset in `text`. */
-export function pointAt(text: string, offset: number): Point {
-  let row = 0;
-  let lineStart = 0;
-  for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) {
-    row++;
-    lineStart = at + 1;
-  }
-  return { row, column: offset - lineStart };
 }
 
 /** The point reached from `start` by writing `inserted`. */

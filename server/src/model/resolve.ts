@@ -30,6 +30,29 @@ export type Ty = { text: string } & (
   | { k: 'unknown'; reason: string }
 );
 
+/** The types directly inside `ty` (arguments, pointee, elements): what every walk over a type visits. */
+export function tyChildren(ty: Ty): Ty[] {
+  switch (ty.k) {
+    case 'adt':
+      return [...ty.args.values()];
+    case 'known':
+      return [...ty.args, ...ty.extra];
+    case 'ref':
+    case 'ptr':
+    case 'seq':
+      return [ty.inner];
+    case 'tuple':
+      return ty.elems;
+    default:
+      return [];
+  }
+}
+
+/** Whether `ty` or any type inside it satisfies `test`. */
+export function someTy(ty: Ty, test: (t: Ty) => boolean): boolean {
+  return test(ty) || tyChildren(ty).some((c) => someTy(c, test));
+}
+
 /** What a trait object's bounds say about one auto trait. */
 export type TraitFact = { holds: true } | { holds: false; why: string } | { holds: 'unknown'; why: string };
 

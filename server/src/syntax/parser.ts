@@ -63,7 +63,7 @@ export function countSyntaxErrors(root: Node): number {
 type Point = { row: number; column: number };
 
 /** The point of `offset` in `text`: rows split at `\n`, columns in UTF-16 units (as tree-sitter counts here). */
-function pointAt(text: string, offset: number): Point {
+export function pointAt(text: string, offset: number): Point {
   const before = text.lastIndexOf('\n', offset - 1);
   let row = 0;
   for (let at = text.indexOf('\n'); at !== -1 && at < offset; at = text.indexOf('\n', at + 1)) row++;

@@ -16,7 +16,7 @@
 //    guess. `no` beats `unknown`: a type with one field that is surely not Send is not Send.
 import type { AutoTrait, Status, TraitVerdict } from '../model/report';
 import type { FileItems, ImplDef, TypeDef } from '../model/lower';
-import { Resolver, type Ty } from '../model/resolve';
+import { Resolver, someTy, tyChildren, type Ty } from '../model/resolve';
 import { pathSegments } from '../model/lower';
 import type { SyntaxNode } from '../syntax/parser';
 import { PRIMITIVES } from './known-types';
@@ -474,43 +474,13 @@ export class Solver implements Solution {
 
 /** Whether a type expression has a part this analysis could not resolve. */
 function hasUnknown(ty: Ty): boolean {
-  switch (ty.k) {
-    case 'unknown':
-      return true;
-    case 'adt':
-      return [...ty.args.values()].some(hasUnknown);
-    case 'known':
-      return [...ty.args, ...ty.extra].some(hasUnknown);
-    case 'ref':
-    case 'ptr':
-    case 'seq':
-      return hasUnknown(ty.inner);
-    case 'tuple':
-      return ty.elems.some(hasUnknown);
-    default:
-      return false;
-  }
+  return someTy(ty, (t) => t.k === 'unknown');
 }
 
 /** The user types a type expression mentions. */
 function adtsIn(ty: Ty, out: TypeDef[] = []): TypeDef[] {
-  switch (ty.k) {
-    case 'adt':
-      out.push(ty.def);
-      for (const a of ty.args.values()) adtsIn(a, out);
-      break;
-    case 'known':
-      for (const a of [...ty.args, ...ty.extra]) adtsIn(a, out);
-      break;
-    case 'ref':
-    case 'ptr':
-    case 'seq':
-      adtsIn(ty.inner, out);
-      break;
-    case 'tuple':
-      for (const e of ty.elems) adtsIn(e, out);
-      break;
-  }
+  if (ty.k === 'adt') out.push(ty.def);
+  for (const c of tyChildren(ty)) adtsIn(c, out);
   return out;
 }
 
@@ -529,8 +499,7 @@ function toVerdict(v: Value, source: TraitVerdict['source'], params: string[]): 
     return (i < 0 ? params.length : i) * 4 + (a.endsWith(': Send') ? 0 : a.endsWith(': Sync') ? 1 : 2);
   };
   const requires = status === 'conditional' ? [...v.atoms].sort((a, b) => order(a) - order(b) || a.localeCompare(b)) : [];
-  let reasons = v.reasons.map((c) => renderChain(c));
-  if (status === 'conditional' && reasons.length === 0) reasons = [];
+  const reasons = v.reasons.map((c) => renderChain(c));
   return { status, requires, source, reasons };
 }
 
@@ -635,16 +604,7 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const rename = new Map<string, string>();
   const atoms = new Set<string>();
   const problems: string[] = [];
-  const mentions = (t: Ty): boolean => {
-    switch (t.k) {
-      case 'param': return true;
-      case 'adt': return [...t.args.values()].some(mentions);
-      case 'known': return [...t.args, ...t.extra].some(mentions);
-      case 'ref': case 'ptr': case 'seq': return mentions(t.inner);
-      case 'tuple': return t.elems.some(mentions);
-      default: return false;
-    }
-  };
+  const mentions = (t: Ty): boolean => someTy(t, (x) => x.k === 'param');
   for (const [param, arg] of ty.args) {
     if (arg.k === 'param' && env.has(arg.name) && !rename.has(arg.name)) rename.set(arg.name, param);
     else if (mentions(arg)) problems.push(`\`${what}\` is for a partly generic instantiation, which this analysis does not reduce`);
@@ -659,11 +619,9 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
         continue;
       }
       const r = resolver.traitImplies(b, impl.scope, new Set());
-      let any = false;
-      for (const t of AUTO_TRAITS) if (r[t] === true) { atoms.add(`${param}: ${t}`); any = true; }
+      for (const t of AUTO_TRAITS) if (r[t] === true) atoms.add(`${param}: ${t}`);
       const isAuto = /^(?:(?:std|core)::marker::)?(?:Send|Sync)$/.test(b.text.replace(/\s+/g, ''));
       if (!isAuto) atoms.add(`${param}: ${b.text.replace(/\s+/g, ' ')}`);
-      void any;
     }
   };
   for (const p of implParams) addBounds(p.name, p.bounds);

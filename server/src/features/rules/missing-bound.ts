@@ -13,7 +13,7 @@
 // the parameter gets it instead).
 import type { SyntaxNode } from '../../syntax/parser';
 import type { AutoTrait, Finding, Insertion } from '../../model/report';
-import type { Ty } from '../../model/resolve';
+import { tyChildren, type Ty } from '../../model/resolve';
 import type { Solution } from '../../traits/infer';
 import { isAllowed, type Rule, type UnsafeImpl } from './context';
 import { syncApiNeeds, unreachableThroughShared } from './sync-api';
@@ -131,22 +131,9 @@ export const missingBound: Rule = (ctx) => {
 
 /** The parameters a field type mentions outside `PhantomData`. */
 function heldParams(ty: Ty): string[] {
-  switch (ty.k) {
-    case 'param':
-      return [ty.name];
-    case 'adt':
-      return [...ty.args.values()].flatMap(heldParams);
-    case 'known':
-      return ty.known.path === 'std::marker::PhantomData' ? [] : [...ty.args, ...ty.extra].flatMap(heldParams);
-    case 'ref':
-    case 'ptr':
-    case 'seq':
-      return heldParams(ty.inner);
-    case 'tuple':
-      return ty.elems.flatMap(heldParams);
-    default:
-      return [];
-  }
+  if (ty.k === 'param') return [ty.name];
+  if (ty.k === 'known' && ty.known.path === 'std::marker::PhantomData') return [];
+  return tyChildren(ty).flatMap(heldParams);
 }
 
 /** `T` -> `T: Send`, `T: Clone` -> `T: Clone + Send`, or the same on the parameter's where predicate. */
