@@ -176,7 +176,9 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
       const [index, current] = await Promise.all([workspace, settings]);
       if (!index || indexedWithAllFeatures === undefined || current.allFeatures === indexedWithAllFeatures) return;
       indexedWithAllFeatures = current.allFeatures;
+      const started = Date.now();
       await index.index(folders, await startProgress(), current.allFeatures);
+      logger.info(`indexed ${folders.join(', ')} in ${Date.now() - started} ms (all features: ${current.allFeatures})`);
       republishAll();
     });
   });

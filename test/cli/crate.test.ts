@@ -48,3 +48,18 @@ test('report with a bad option or no path is a usage error', () => {
   assert.equal(cli(['report'], CRATES).status, 2);
   assert.equal(cli(['report', '--format', 'sarif', '.'], CRATES).status, 2);
 });
+
+test('--all-features reads the code behind every feature: a type and a field appear', () => {
+  const verdicts = (args: string[]) => {
+    const run = cli(['check', '--format', 'json', ...args, 'src/lib.rs'], join(CRATES, 'app'));
+    const out = JSON.parse(run.stdout) as { types: { path: string; send: { status: string } }[] };
+    return new Map(out.types.map((t) => [t.path, t.send.status]));
+  };
+  const byDefault = verdicts([]);
+  const all = verdicts(['--all-features']);
+  // `Slow` exists only with the `slow` feature; `Featured` gains its `Rc` field with it.
+  assert.equal(byDefault.has('Slow'), false);
+  assert.equal(byDefault.get('Featured'), 'yes');
+  assert.equal(all.get('Slow'), 'no');
+  assert.equal(all.get('Featured'), 'no');
+});

@@ -21,6 +21,8 @@ export interface Instantiation {
 
 export type Atom =
   | { kind: 'trait'; param: string; trait: AutoTraitName }
+  /** `R: Lock`, a trait of the crate: the probe types implement none, so it fails for them. */
+  | { kind: 'implements'; param: string; trait: string }
   | { kind: 'equals'; param: string; type: string };
 
 /** The verdict the engine gives or a fixture expects, in the engine's terms. */
@@ -44,11 +46,13 @@ export function normalizeType(s: string): string {
   return s.replace(/\s+/g, ' ').replace(/\s*([<>,()\[\];&*])\s*/g, '$1').trim();
 }
 
-/** Parses `T: Send`, `T: Sync` or `T = u8`; throws on anything else, so nothing passes unread. */
+/** Parses `T: Send`, `T: Sync`, `R: Lock` or `T = u8`; throws on anything else, so nothing passes unread. */
 export function parseAtom(text: string): Atom {
   const t = text.trim();
   let m = /^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(Send|Sync)$/.exec(t);
   if (m) return { kind: 'trait', param: m[1], trait: m[2] as AutoTraitName };
+  m = /^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)$/.exec(t);
+  if (m) return { kind: 'implements', param: m[1], trait: m[2] };
   m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/.exec(t);
   if (m) return { kind: 'equals', param: m[1], type: normalizeType(m[2]) };
   throw new Error(`unsupported requirement atom \`${text}\` (expected \`T: Send\`, \`T: Sync\` or \`T = u8\`)`);
@@ -58,6 +62,7 @@ export function atomHolds(atom: Atom, inst: Instantiation): boolean {
   const arg = inst.args.get(atom.param);
   if (!arg) throw new Error(`atom names \`${atom.param}\`, which is not a type parameter`);
   if (atom.kind === 'trait') return atom.trait === 'Send' ? arg.send : arg.sync;
+  if (atom.kind === 'implements') return false;
   return normalizeType(arg.expr) === atom.type;
 }
 
@@ -67,7 +72,13 @@ export function predict(verdict: ExpectedVerdict, inst: Instantiation): boolean 
     case 'yes': return true;
     case 'no': return false;
     case 'unknown': return undefined;
-    case 'conditional': return verdict.requires.map(parseAtom).every((a) => atomHolds(a, inst));
+    case 'conditional': {
+      const atoms = verdict.requires.map(parseAtom);
+      // A user trait is known to fail only for the probes; for a concrete type it is not predicted.
+      const isProbe = (param: string) => PROBES.some((p) => p.name === inst.args.get(param)?.expr);
+      if (atoms.some((a) => a.kind === 'implements' && !isProbe(a.param))) return undefined;
+      return atoms.every((a) => atomHolds(a, inst));
+    }
   }
 }
 

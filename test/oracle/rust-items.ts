@@ -5,7 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { createRustParser, type RustParser, type SyntaxNode } from '../../server/src/syntax/parser';
+import { createRustParser, type RustParser, type SyntaxNode, type SyntaxTree } from '../../server/src/syntax/parser';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
 
@@ -72,14 +72,44 @@ export async function readRustItems(source: string): Promise<RustItems> {
   const tree = parser.parse(source);
   try {
     const out: RustItems = { types: [], modules: [], hasRootMain: false, syntaxErrors: tree.rootNode.hasError };
-    walkItems(tree.rootNode, [], false, out, source);
+    const macroTrees: SyntaxTree[] = [];
+    const reparse = (text: string) => {
+      const t = parser.parse(text);
+      macroTrees.push(t);
+      return t;
+    };
+    walkItems(tree.rootNode, [], false, out, source, reparse);
+    for (const t of macroTrees) t.delete();
     return out;
   } finally {
     tree.delete();
   }
 }
 
-function walkItems(node: SyntaxNode, modPath: string[], inFunction: boolean, out: RustItems, source: string): void {
+/**
+ * Braced token trees inside a macro call that are whole items on their own (`items! { struct
+ * A; }`, each branch of `cfg_if!`): read as items. Every branch counts, compiled or not; the
+ * questions about a type are the same whichever declaration the build keeps.
+ */
+function walkMacroBody(call: SyntaxNode, modPath: string[], inFunction: boolean, out: RustItems, source: string, reparse: Reparse): void {
+  const asItems = (tt: SyntaxNode): boolean => {
+    if (!tt.text.startsWith('{') || tt.endIndex - tt.startIndex < 2) return false;
+    const blank = (s: string) => s.replace(/[^\n]/g, ' ');
+    const start = tt.startIndex + 1;
+    const end = tt.endIndex - 1;
+    const body = reparse(blank(source.slice(0, start)) + source.slice(start, end) + blank(source.slice(end)));
+    if (body.rootNode.hasError) return false;
+    walkItems(body.rootNode, modPath, inFunction, out, source, reparse);
+    return true;
+  };
+  const body = call.namedChildren.find((c) => c?.type === 'token_tree');
+  if (!body || asItems(body)) return;
+  for (const branch of body.namedChildren) if (branch?.type === 'token_tree') asItems(branch);
+}
+
+type Reparse = (text: string) => SyntaxTree;
+
+function walkItems(node: SyntaxNode, modPath: string[], inFunction: boolean, out: RustItems, source: string, reparse: Reparse): void {
   for (const child of node.namedChildren) {
     if (!child) continue;
     const kind = TYPE_KINDS[child.type];
@@ -102,25 +132,27 @@ function walkItems(node: SyntaxNode, modPath: string[], inFunction: boolean, out
       if (name && body) {
         const path = [...modPath, name];
         if (!inFunction) out.modules.push({ path: path.join('::'), closeOffset: closingBraceOffset(body, source) });
-        walkItems(body, path, inFunction, out, source);
+        walkItems(body, path, inFunction, out, source, reparse);
       }
+    } else if (child.type === 'macro_invocation' && child.childForFieldName('macro')?.text !== 'macro_rules') {
+      walkMacroBody(child, modPath, inFunction, out, source, reparse);
     } else if (child.type === 'function_item') {
       if (!inFunction && modPath.length === 0 && child.childForFieldName('name')?.text === 'main') out.hasRootMain = true;
       const body = child.childForFieldName('body');
-      if (body) walkBlocks(body, modPath, out, source);
+      if (body) walkBlocks(body, modPath, out, source, reparse);
     } else if (child.type === 'impl_item' || child.type === 'trait_item') {
       const body = child.childForFieldName('body');
-      if (body) walkItems(body, modPath, inFunction, out, source);
+      if (body) walkItems(body, modPath, inFunction, out, source, reparse);
     }
   }
 }
 
 /** Items declared in function bodies (at any depth of blocks): reported, never nameable. */
-function walkBlocks(node: SyntaxNode, modPath: string[], out: RustItems, source: string): void {
-  walkItems(node, modPath, true, out, source);
+function walkBlocks(node: SyntaxNode, modPath: string[], out: RustItems, source: string, reparse: Reparse): void {
+  walkItems(node, modPath, true, out, source, reparse);
   for (const child of node.namedChildren) {
     if (child && !TYPE_KINDS[child.type] && child.type !== 'mod_item' && child.type !== 'function_item') {
-      walkBlocks(child, modPath, out, source);
+      walkBlocks(child, modPath, out, source, reparse);
     }
   }
 }

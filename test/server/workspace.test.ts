@@ -17,8 +17,9 @@ function copyCrates(): string {
   return dir;
 }
 
-async function startIn(folder: string): Promise<{ session: LspSession; progress: string[] }> {
+async function startIn(folder: string, settings: unknown = null): Promise<{ session: LspSession; progress: string[] }> {
   const session = startSession();
+  session.settings.value = settings;
   const progress: string[] = [];
   session.connection.onRequest('window/workDoneProgress/create', () => null);
   session.connection.onNotification('$/progress', (p: { value: { kind: string; title?: string; message?: string } }) => {
@@ -121,3 +122,39 @@ test('rustSendSync/report returns the markdown overview of the workspace crates'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the allFeatures setting reads the code behind every feature, and changing it indexes again', async () => {
+  const dir = copyCrates();
+  const { session } = await startIn(dir, { allFeatures: true });
+  try {
+    const lib = join(dir, 'app', 'src', 'lib.rs');
+    const uri = await openFile(session, lib);
+    const line = readFileSync(lib, 'utf8').split('\n').findIndex((l) => l.startsWith('pub struct Featured'));
+    // With the `slow` feature on, `Featured` has its `Rc` field.
+    assert.match((await hoverText(session, uri, line, 12)).split('\n')[0], /\*\*Send\*\* ✗/);
+    session.settings.value = { allFeatures: false };
+    const indexed = session.logs.filter((l) => l.startsWith('indexed ')).length;
+    await session.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await waitFor(() => session.logs.filter((l) => l.startsWith('indexed ')).length > indexed);
+    assert.match((await hoverText(session, uri, line, 12)).split('\n')[0], /\*\*Send\*\* ✓/);
+    assert.equal(await shutdown(session), 0, session.stderr());
+  } finally {
+    session.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const timer = setInterval(() => {
+      if (condition()) {
+        clearInterval(timer);
+        resolve();
+      } else if (Date.now() - started > timeoutMs) {
+        clearInterval(timer);
+        reject(new Error('timed out'));
+      }
+    }, 20);
+  });
+}

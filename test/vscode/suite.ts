@@ -93,10 +93,20 @@ async function quickFixAddsSafetyComment(): Promise<void> {
   assert.equal(editor.document.isDirty, false);
 }
 
+async function reportCommandOpensMarkdown(): Promise<void> {
+  await vscode.commands.executeCommand('rustSendSync.showReport');
+  const document = vscode.window.activeTextEditor?.document;
+  assert.ok(document, 'the report opened in an editor');
+  assert.equal(document.languageId, 'markdown');
+  assert.match(document.getText(), /^# Send\/Sync report/);
+  assert.match(document.getText(), /`struct MySend<T>`/);
+}
+
 const SCENARIOS: [string, () => Promise<void>][] = [
   ['diagnostics arrive for examples/src/lib.rs', diagnosticsArrive],
   ['hover on a type name shows its Send/Sync verdict', hoverShowsVerdict],
   ['the quick fix inserts a SAFETY comment above the impl', quickFixAddsSafetyComment],
+  ['the report command opens every type of the crate as markdown', reportCommandOpensMarkdown],
 ];
 
 export async function run(): Promise<void> {
