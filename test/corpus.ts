@@ -1,10 +1,11 @@
 // Where real Rust sources to measure and fuzz on are: a folder of crate sources, one folder per
 // crate (`tokio-1.24.2/`, ...), found at run time and never written into the repository. Taken
-// from `--corpus DIR`, else the RUST_SEND_SYNC_CORPUS environment variable, else cargo's own
-// unpacked registry ($CARGO_HOME/registry/src/<index>/). Absent is a normal answer, with a reason.
+// from `--corpus DIR`, else the RUST_SEND_SYNC_CORPUS environment variable (that folder, or crate
+// folders inside it, as the compare scripts take it), else cargo's own unpacked registry
+// ($CARGO_HOME/registry/src/<index>/). Absent is a normal answer, with a reason.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const CORPUS_ENV = 'RUST_SEND_SYNC_CORPUS';
 
@@ -32,7 +33,11 @@ export function findCorpus(argv: readonly string[] = process.argv): CorpusLookup
   const named = flag >= 0 ? argv[flag + 1] : process.env[CORPUS_ENV];
   const from = flag >= 0 ? '--corpus' : CORPUS_ENV;
   if (named !== undefined && named !== '') {
-    return isFolder(named) ? { kind: 'found', root: named, from } : { kind: 'absent', why: `${from} names ${named}, which is not a folder` };
+    // The same variable the compare scripts read: crate folders (separated by spaces or `:`), or
+    // the folder that holds them. Crate folders stand for the folder they are in.
+    const first = named.split(/[\s:]+/).filter(Boolean)[0] ?? named;
+    const root = existsSync(join(first, 'Cargo.toml')) ? dirname(first) : first;
+    return isFolder(root) ? { kind: 'found', root, from } : { kind: 'absent', why: `${from} names ${first}, which is not a folder` };
   }
   const registry = cargoRegistry();
   if (registry !== undefined) return { kind: 'found', root: registry, from: 'cargo registry' };
