@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-languageserver/node';
 import { createEngine } from '../server/src/engine';
-import { nodeFileSystem } from '../server/src/workspace/node-fs';
-import { Project } from '../server/src/workspace/project';
+import { nodeFileSystem } from '../server/src/cargo/node-fs';
+import { Project } from '../server/src/engine/project';
 import { findCorpus, findCrate, listRustFiles } from '../test/corpus';
 import { median, round } from './stats';
 

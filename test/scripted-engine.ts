@@ -3,7 +3,9 @@
 // It recognises `struct NAME` (verdicts from a table) and `unsafe impl Send for NAME` without a
 // `SAFETY:` line above (a finding whose fix inserts the comment at the impl's indentation).
 import type { Engine } from '../server/src/engine';
-import type { FileAnalysis, Finding, TraitVerdict, TypeReport } from '../server/src/model/report';
+import type { FileAnalysis } from '../server/src/engine';
+import type { Finding } from '../server/src/rules';
+import type { TraitVerdict, TypeReport } from '../server/src/model/report';
 
 export interface ScriptedType {
   send: TraitVerdict;
@@ -45,7 +47,6 @@ export function createScriptedEngine(table: Record<string, ScriptedType>, calls 
           const indent = impl[1];
           findings.push({
             code: 'missing-safety-comment',
-            severity: 'warning',
             message: `\`unsafe impl ${impl[2]} for ${impl[3]}\` has no SAFETY comment`,
             range: { start: { line: index, character: indent.length }, end: { line: index, character: line.length } },
             typePath: impl[3],

@@ -9,8 +9,7 @@ import {
   type Middleware,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { isSnippetFixData } from '../../server/src/present/snippet-fix';
-import { SETTINGS_SECTION } from './config';
+import { isSnippetFixData, REPORT_METHOD, SETTINGS_SECTION } from '../../common/protocol';
 
 export const CLIENT_NAME = 'Rust Send/Sync';
 
@@ -93,7 +92,7 @@ export function createServerController(context: vscode.ExtensionContext, output:
       await start();
     },
     async report() {
-      return client?.sendRequest<string>('rustSendSync/report');
+      return client?.sendRequest<string>(REPORT_METHOD);
     },
     output,
   };

@@ -1,12 +1,8 @@
 // The commands the extension contributes (see package.json `contributes.commands`).
 import * as vscode from 'vscode';
+import { COMMANDS } from '../../common/protocol';
 import type { ServerController } from './client';
 
-export const COMMANDS = {
-  restartServer: 'rustSendSync.restartServer',
-  showLog: 'rustSendSync.showLog',
-  showReport: 'rustSendSync.showReport',
-} as const;
 
 /** Opens the crate report (every type's verdicts) as a markdown document beside the editor. */
 async function showReport(controller: ServerController): Promise<void> {

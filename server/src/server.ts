@@ -12,6 +12,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { REPORT_METHOD } from '../../common/protocol';
 import { createEngine, type Engine } from './engine';
 import { analyzeSafely, createAnalysisCache, describeError, isRustDocument, isTreeEngine, skipDiagnostic, skipReason, type Logger } from './features/analysis';
 import { computeCodeActions } from './features/code-actions';
@@ -20,8 +21,8 @@ import { createDocumentTrees } from './features/document-trees';
 import { computeHover } from './features/hover';
 import { defaultSettings, parseSettings, SETTINGS_SECTION, type Settings } from './features/settings';
 import { createWorkspaceIndex, uriToPath, type Progress, type WorkspaceIndex } from './features/workspace';
-import type { FileSystem } from './workspace/cargo';
-import { nodeFileSystem } from './workspace/node-fs';
+import type { FileSystem } from './cargo/cargo';
+import { nodeFileSystem } from './cargo/node-fs';
 
 export interface ServerDependencies {
   /** The analysis engine, possibly still loading its wasm. */
@@ -33,8 +34,8 @@ export interface ServerDependencies {
   env?: Record<string, string | undefined>;
 }
 
-/** `rustSendSync/report`: the markdown overview of every type of the workspace's crates. */
-export const REPORT_REQUEST = new RequestType0<string, void>('rustSendSync/report');
+/** The markdown overview of every type of the workspace's crates. */
+const REPORT_REQUEST = new RequestType0<string, void>(REPORT_METHOD);
 
 export const SERVER_NAME = 'rust-send-sync';
 

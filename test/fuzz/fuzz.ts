@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Engine } from '../../server/src/engine';
-import type { FileAnalysis } from '../../server/src/model/report';
+import type { FileAnalysis } from '../../server/src/engine';
 import { findCorpus, listRustFiles } from '../corpus';
 import { seededRandom } from '../seeded-random';
 import { MUTATORS, mutate, type Mutator } from './mutators';

@@ -1,7 +1,8 @@
 // The two checks a fixture file gets: the engine's output against the file's markers (every type
 // annotated, every finding listed), and the markers against rustc (the compiler decides whether the
 // expectations are true). Each returns a list of problems; empty means the check passes.
-import type { FileAnalysis, TraitVerdict, TypeReport } from '../../server/src/model/report';
+import type { FileAnalysis } from '../../server/src/engine';
+import type { TraitVerdict, TypeReport } from '../../server/src/model/report';
 import { parseFixture, renderVerdict, type Fixture, type FixtureVerdict } from './fixture-format';
 import { instantiationsFor, planQuestions, predict, type PlannedQuestion } from './instantiate';
 import { readRustItems } from './rust-items';

@@ -15,9 +15,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createEngine } from '../../server/src/engine';
-import type { FileAnalysis } from '../../server/src/model/report';
-import { nodeFileSystem } from '../../server/src/workspace/node-fs';
-import { Project } from '../../server/src/workspace/project';
+import type { FileAnalysis } from '../../server/src/engine';
+import { nodeFileSystem } from '../../server/src/cargo/node-fs';
+import { Project } from '../../server/src/engine/project';
 import { compareCrate, type CaseRecord, type CrateComparison, type Outcome } from './corpus-compare';
 import { buildDocs, EXTRACT_VERSION, extractDocs, readPackage, toolVersion, type CrateDocs } from './corpus-rustdoc';
 import { findWasmDir, REPO_ROOT } from './rust-items';

@@ -5,9 +5,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Engine } from '../../server/src/engine';
-import type { FileAnalysis } from '../../server/src/model/report';
+import type { FileAnalysis } from '../../server/src/engine';
 import type { TraitVerdict, TypeReport } from '../../server/src/model/report';
-import { KNOWN_TYPES, lookupKnownType } from '../../server/src/traits/known-types';
+import { KNOWN_TYPES, lookupKnownType } from '../../server/src/model/known-types';
 import { closingAngle, parseImplHeader, splitTop, type DocItem, type DocParam } from './corpus-rustdoc';
 
 export type Trait = 'Send' | 'Sync';

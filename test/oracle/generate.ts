@@ -3,7 +3,7 @@
 // inline modules (some shadowing std names), manual `unsafe impl`s, std types from KNOWN_TYPES
 // spelled many ways, trait objects and recursion. Programs are a model first, rendered to text, so
 // that a failing case can be shrunk by dropping items and fields.
-import { KNOWN_TYPES, type KnownType } from '../../server/src/traits/known-types';
+import { KNOWN_TYPES, type KnownType } from '../../server/src/model/known-types';
 import type { GenericParam, TypeDecl } from './rust-items';
 
 export type Bound = 'Send' | 'Sync';

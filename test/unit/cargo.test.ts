@@ -2,8 +2,8 @@
 // features), version requirements, and the locked version chosen among sources on disk.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { admits, enabledFeatures, findPackageSource, readManifest, type FileSystem } from '../../server/src/workspace/cargo';
-import { parseToml } from '../../server/src/workspace/toml';
+import { admits, enabledFeatures, findPackageSource, readManifest, type FileSystem } from '../../server/src/cargo/cargo';
+import { parseToml } from '../../server/src/cargo/toml';
 
 function memoryFs(files: Record<string, string>): FileSystem {
   const dirs = new Set<string>();

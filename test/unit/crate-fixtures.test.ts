@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { createEngine } from '../../server/src/engine';
-import { nodeFileSystem } from '../../server/src/workspace/node-fs';
-import { Project } from '../../server/src/workspace/project';
+import { nodeFileSystem } from '../../server/src/cargo/node-fs';
+import { Project } from '../../server/src/engine/project';
 import { compareWithEngine, compareWithRustc, parseFixture } from '../oracle/check-fixture';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 

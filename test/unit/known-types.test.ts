@@ -3,7 +3,7 @@
 // evaluated on the arguments the sample really passes (a `fn() -> $T` argument is asked too).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { KNOWN_TYPES, PRIMITIVES, type AutoRule, type KnownType } from '../../server/src/traits/known-types';
+import { KNOWN_TYPES, PRIMITIVES, type AutoRule, type KnownType } from '../../server/src/model/known-types';
 import { parseAtom } from '../oracle/instantiate';
 import { askRustc, PROBES, type AutoTraitName, type OracleQuestion, type Probe } from '../oracle/rustc-oracle';
 

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createEngine } from '../../server/src/engine';
-import { nodeFileSystem } from '../../server/src/workspace/node-fs';
-import { Project } from '../../server/src/workspace/project';
+import { nodeFileSystem } from '../../server/src/cargo/node-fs';
+import { Project } from '../../server/src/engine/project';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 
 function snapshot(project: Project): string[] {

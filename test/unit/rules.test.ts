@@ -6,9 +6,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createEngine } from '../../server/src/engine';
-import { neutralizeMetavariables } from '../../server/src/features/rules/context';
+import { neutralizeMetavariables } from '../../server/src/rules/context';
 import { defaultSettings, findingSeverity, parseSettings } from '../../server/src/features/settings';
-import type { Finding, Fix } from '../../server/src/model/report';
+import type { Finding } from '../../server/src/rules';
+import type { Fix } from '../../server/src/rules/rule';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 
 const enginePromise = createEngine({ wasmDir: findWasmDir() });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RULE_CODES } from '../../server/src/model/report';
+import { RULE_CODES } from '../../server/src/rules';
 import { defaultSettings, parseSettings, settingsSchema, severityFor } from '../../server/src/features/settings';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {

@@ -1,7 +1,8 @@
 // The command line, parsed into a discriminated union: `check` with its options, help, version,
 // the language server, or a usage error with its message. No I/O here.
-import { RULE_CODES, type RuleCode } from '../model/report';
-import { isRuleLevel, RULE_LEVELS, type RuleLevel } from '../features/settings';
+import { RULE_CODES, type RuleCode } from '../rules';
+import { isRuleLevel } from '../features/settings';
+import { RULE_LEVELS, type RuleLevel } from '../rules/rule';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type Format = (typeof FORMATS)[number];

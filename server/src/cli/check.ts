@@ -2,7 +2,10 @@
 // 0-based UTF-16 positions into the 1-based line/column (Unicode characters, as rustc counts)
 // that every output format prints. The formats only read the CheckRun built here.
 import type { Engine } from '../engine';
-import type { FileAnalysis, Finding, Position, Severity, TypeReport } from '../model/report';
+import type { FileAnalysis } from '../engine';
+import type { Finding } from '../rules';
+import type { Position, TypeReport } from '../model/report';
+import type { Severity } from '../rules/rule';
 import { defaultSettings, findingSeverity, type Settings } from '../features/settings';
 import type { CheckOptions } from './args';
 import { collectFiles, readSourceFile, type FileProblem } from './files';

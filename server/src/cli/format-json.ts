@@ -1,6 +1,7 @@
 // `--format json`: the documented contract other tools rely on (version 1). Positions are 1-based;
 // columns count Unicode characters and endColumn is exclusive.
-import type { Severity, Status, TraitVerdict, TypeKind, VerdictSource } from '../model/report';
+import type { Severity } from '../rules/rule';
+import type { Status, TraitVerdict, TypeKind, VerdictSource } from '../model/report';
 import { mergeReasons } from '../present/verdict-text';
 import type { CheckRun } from './check';
 

@@ -1,8 +1,8 @@
-// `--format sarif`: SARIF 2.1.0 for code-scanning dashboards. One run, the rules from
-// present/rule-docs with their help links, one result per finding.
-import { RULE_CODES, type Severity } from '../model/report';
-import { RULE_DOCS, ruleDocsUrl, DOCS_BASE_URL } from '../present/rule-docs';
-import { DEFAULT_RULE_LEVEL } from '../features/settings';
+// `--format sarif`: SARIF 2.1.0 for code-scanning dashboards. One run, the rules from the
+// catalogue with their help links, one result per finding.
+import { RULE_CODES, RULES } from '../rules';
+import type { Severity } from '../rules/rule';
+import { ruleDocsUrl, DOCS_BASE_URL } from '../present/rule-docs';
 import type { CheckRun } from './check';
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -17,13 +17,13 @@ function toUri(path: string): string {
 }
 
 export function buildSarif(run: CheckRun, toolVersion: string): object {
-  const rules = RULE_CODES.map((code) => ({
-    id: code,
-    name: code,
-    shortDescription: { text: RULE_DOCS[code].title },
-    fullDescription: { text: RULE_DOCS[code].help },
-    helpUri: ruleDocsUrl(code),
-    defaultConfiguration: { level: DEFAULT_RULE_LEVEL === 'off' ? 'none' : SARIF_LEVEL[DEFAULT_RULE_LEVEL] },
+  const rules = RULES.map((rule) => ({
+    id: rule.code,
+    name: rule.code,
+    shortDescription: { text: rule.title },
+    fullDescription: { text: rule.help },
+    helpUri: ruleDocsUrl(rule.code),
+    defaultConfiguration: { level: SARIF_LEVEL.warning },
   }));
   const results = run.files.flatMap((file) =>
     file.findings.map(({ finding, severity, start, end }) => ({

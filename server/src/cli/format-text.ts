@@ -1,7 +1,8 @@
 // `--format text`, for people: per file, each type's verdict on one clickable `file:line:col:`
 // line with its reasons below, then the findings as rustc prints them (message, source line,
 // carets, help), then a one-line summary. Colour only when asked for (a terminal, no NO_COLOR).
-import type { Severity, Status, TraitVerdict, TypeReport } from '../model/report';
+import type { Severity } from '../rules/rule';
+import type { Status, TraitVerdict, TypeReport } from '../model/report';
 import { ruleDocsUrl } from '../present/rule-docs';
 import { describeSource, describeType } from '../present/verdict-text';
 import type { CheckedFile, CheckedFinding, CheckRun } from './check';

@@ -3,10 +3,8 @@
 // dependencies; files outside any crate are analysed on their own. Paths in the output stay as
 // the user gave them.
 import { dirname, join, resolve } from 'node:path';
-import type { Engine, TreeEngine } from '../engine';
-import type { FileAnalysis } from '../model/report';
-import { nodeFileSystem } from '../workspace/node-fs';
-import { Project } from '../workspace/project';
+import { analyzeFile, Project, type Engine, type TreeEngine } from '../engine';
+import { nodeFileSystem } from '../cargo/node-fs';
 import type { CheckOptions } from './args';
 import { checkText, settingsFromOptions, type CheckedFile, type CheckRun } from './check';
 import { collectFiles, readSourceFile } from './files';
@@ -35,11 +33,7 @@ export function openProjects(paths: readonly string[], engine: TreeEngine, allFe
 
 /** One engine call per file: the crate's analysis when the file is in an opened crate. */
 function analyzerFor(file: string, project: Project, engine: Engine): Engine {
-  return {
-    analyze(text: string): FileAnalysis {
-      return project.analyzeFile(resolve(file)) ?? engine.analyze(text);
-    },
-  };
+  return { analyze: (text) => analyzeFile(project, resolve(file), () => engine.analyze(text)) };
 }
 
 export function runProjectCheck(options: CheckOptions, engine: TreeEngine): CheckRun {
@@ -71,7 +65,7 @@ export function collectReport(
       problems.push({ path: file, message: read.message });
       continue;
     }
-    const analysis = project.analyzeFile(resolve(file)) ?? engine.analyze(read.text);
+    const analysis = analyzeFile(project, resolve(file), () => engine.analyze(read.text));
     for (const report of analysis.types) entries.push({ file, report });
   }
   return { entries, problems };

@@ -4,19 +4,16 @@
 // costs nothing; with an engine that exposes its trees, each re-analysis parses incrementally.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Engine, TreeEngine } from '../engine';
-import type { FileAnalysis } from '../model/report';
+import { analyzeFile, EMPTY_ANALYSIS, type Engine, type FileAnalysis, type TreeEngine } from '../engine';
 import type { DocumentTrees } from './document-trees';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { maxFileSizeBytes, SETTINGS_SECTION, type Settings } from './settings';
-import type { WorkspaceIndex } from './workspace';
+import { uriToPath, type WorkspaceIndex } from './workspace';
 
 export interface Logger {
   info(message: string): void;
   error(message: string): void;
 }
-
-export const EMPTY_ANALYSIS: FileAnalysis = Object.freeze({ types: [], findings: [], syntaxErrors: 0 });
 
 export function isRustDocument(document: TextDocument): boolean {
   return document.languageId === 'rust' || document.uri.toLowerCase().endsWith('.rs');
@@ -69,21 +66,14 @@ export function isTreeEngine(engine: Engine): engine is TreeEngine {
 }
 
 export function createAnalysisCache(engine: Engine, trees: DocumentTrees, logger: Logger, workspace?: WorkspaceIndex): AnalysisCache {
-  const entries = new Map<string, { revision: number; generation: number; analysis: FileAnalysis }>();
-  /** A file of an indexed crate: analysed with its crate, cached until anything in it changes. */
-  const crateWide = (document: TextDocument, revision: number): FileAnalysis | undefined => {
-    try {
-      if (!workspace?.owns(document)) return undefined;
-      workspace.sync(document);
-      const cached = entries.get(document.uri);
-      if (cached !== undefined && cached.revision === revision && cached.generation === workspace.generation) return cached.analysis;
-      const analysis = workspace.analyze(document) ?? EMPTY_ANALYSIS;
-      entries.set(document.uri, { revision, generation: workspace.generation, analysis });
-      return analysis;
-    } catch (error) {
-      logger.error(`crate-wide analysis of ${document.uri} failed, analysing the file alone: ${describeError(error)}`);
-      return undefined;
-    }
+  /** Analyses of files alone, by document revision (a crate's project keeps its own). */
+  const entries = new Map<string, { revision: number; analysis: FileAnalysis }>();
+  const alone = (document: TextDocument, revision: number): FileAnalysis => {
+    const cached = entries.get(document.uri);
+    if (cached !== undefined && cached.revision === revision) return cached.analysis;
+    const analysis = analyze(document);
+    entries.set(document.uri, { revision, analysis });
+    return analysis;
   };
   const analyze = (document: TextDocument): FileAnalysis => {
     if (!isTreeEngine(engine)) return analyzeSafely(engine, document.getText(), logger, document.uri);
@@ -103,13 +93,14 @@ export function createAnalysisCache(engine: Engine, trees: DocumentTrees, logger
         return EMPTY_ANALYSIS;
       }
       const revision = trees.revision(document.uri);
-      const inCrate = crateWide(document, revision);
-      if (inCrate !== undefined) return inCrate;
-      const cached = entries.get(document.uri);
-      if (cached !== undefined && cached.revision === revision && cached.generation === -1) return cached.analysis;
-      const analysis = analyze(document);
-      entries.set(document.uri, { revision, generation: -1, analysis });
-      return analysis;
+      try {
+        // A file of an indexed crate gets its current text into the crate, then the crate's analysis.
+        if (workspace?.owns(document)) workspace.sync(document);
+        return analyzeFile(workspace?.project, uriToPath(document.uri), () => alone(document, revision));
+      } catch (error) {
+        logger.error(`crate-wide analysis of ${document.uri} failed, analysing the file alone: ${describeError(error)}`);
+        return alone(document, revision);
+      }
     },
     forget(uri) {
       entries.delete(uri);

@@ -3,8 +3,8 @@
 // the plain-text edit every editor can apply, and in `data` the same insertions as snippets, which
 // the VS Code client turns into snippet edits (cursor placed where the justification goes).
 import { CodeActionKind, TextEdit, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
-import type { FileAnalysis } from '../model/report';
-import { SNIPPET_FIX_KIND, type SnippetFixData } from '../present/snippet-fix';
+import type { FileAnalysis } from '../engine';
+import { SNIPPET_FIX_KIND, type SnippetFixData } from '../../../common/protocol';
 import { findingToDiagnostic } from './diagnostics';
 import { rangeContains } from './hover';
 import { findingSeverity, type Settings } from './settings';

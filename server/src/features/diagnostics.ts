@@ -2,7 +2,9 @@
 // off), a stable code, our own source name and the link to the rule's README section. Also the
 // small scheduler that pushes them on open, after each change (debounced) and clears on close.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
-import type { FileAnalysis, Finding, Severity } from '../model/report';
+import type { FileAnalysis } from '../engine';
+import type { Finding } from '../rules';
+import type { Severity } from '../rules/rule';
 import { ruleDocsUrl } from '../present/rule-docs';
 import { findingSeverity, type Settings } from './settings';
 

@@ -1,7 +1,8 @@
 // Hover on the name of a struct, enum or union: its Send/Sync verdict in markdown (the text
 // itself comes from present/verdict-text, shared with the CLI).
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
-import type { FileAnalysis, Range } from '../model/report';
+import type { FileAnalysis } from '../engine';
+import type { Range } from '../model/report';
 import { renderHoverMarkdown } from '../present/verdict-text';
 
 function comparePositions(a: Position, b: Position): number {

@@ -1,13 +1,11 @@
 // The one definition of the user's settings: their names, types, defaults and descriptions (from
 // which package.json's `contributes.configuration` must not drift: a unit test holds it), how a
 // raw configuration object becomes typed Settings, and how a rule's setting picks a severity.
-import { RULE_CODES, type Finding, type RuleCode, type Severity } from '../model/report';
-import { RULE_DOCS } from '../present/rule-docs';
+import { SETTINGS_SECTION } from '../../../common/protocol';
+import { defaultRuleLevels, RULE_CODES, ruleFor, type Finding, type RuleCode } from '../rules';
+import { RULE_LEVELS, type RuleLevel, type Severity } from '../rules/rule';
 
-export const SETTINGS_SECTION = 'rustSendSync';
-
-export const RULE_LEVELS = ['error', 'warning', 'information', 'hint', 'off'] as const;
-export type RuleLevel = (typeof RULE_LEVELS)[number];
+export { SETTINGS_SECTION } from '../../../common/protocol';
 
 export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
 
@@ -22,17 +20,8 @@ export interface Settings {
   allFeatures: boolean;
 }
 
-/** Rules start as warnings (review prompts, not proofs of a bug); a clean-up suggestion as a hint. */
-export const DEFAULT_RULE_LEVEL: RuleLevel = 'warning';
-export const DEFAULT_RULE_LEVELS: Record<RuleCode, RuleLevel> = {
-  'missing-safety-comment': DEFAULT_RULE_LEVEL,
-  'risky-field': DEFAULT_RULE_LEVEL,
-  'missing-bound': DEFAULT_RULE_LEVEL,
-  'unnecessary-unsafe-impl': 'hint',
-};
-
 export function defaultSettings(): Settings {
-  return { enable: true, rules: { ...DEFAULT_RULE_LEVELS }, safetyCommentCoversPair: false, allFeatures: false };
+  return { enable: true, rules: defaultRuleLevels(), safetyCommentCoversPair: false, allFeatures: false };
 }
 
 /** One property of `contributes.configuration.properties`, in package.json's own shape. */
@@ -58,9 +47,9 @@ export function settingsSchema(): Record<string, SettingSchema> {
     schema[`${SETTINGS_SECTION}.rules.${code}`] = {
       type: 'string',
       enum: RULE_LEVELS,
-      default: DEFAULT_RULE_LEVELS[code],
+      default: ruleFor(code).defaultLevel,
       scope: 'window',
-      description: `Severity of \`${code}\` (${RULE_DOCS[code].title}), or \`off\`.`,
+      description: `Severity of \`${code}\` (${ruleFor(code).title}), or \`off\`.`,
     };
   }
   schema[`${SETTINGS_SECTION}.safetyCommentCoversPair`] = {

@@ -4,11 +4,9 @@
 // document alone. Knows LSP only through the small interface the server hands it.
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { TreeEngine } from '../engine';
-import type { FileAnalysis } from '../model/report';
+import { Project, type TreeEngine } from '../engine';
 import { renderReportMarkdown, type ReportEntry } from '../present/crate-report';
-import type { FileSystem } from '../workspace/cargo';
-import { Project } from '../workspace/project';
+import type { FileSystem } from '../cargo/cargo';
 
 export interface Progress {
   report(message: string): void;
@@ -22,8 +20,8 @@ export interface WorkspaceIndex {
   owns(document: TextDocument): boolean;
   /** Hands the crate the document's current text (bumps `generation` when it changed). */
   sync(document: TextDocument): void;
-  /** Crate-wide analysis of a document the index owns. */
-  analyze(document: TextDocument): FileAnalysis | undefined;
+  /** The indexed crates (undefined until indexed, or when the folders hold none). */
+  readonly project: Project | undefined;
   /** The document was closed: its file is read from disk again. */
   closed(uri: string): void;
   /** Files changed on disk (created, changed or deleted). */
@@ -112,9 +110,8 @@ export function createWorkspaceIndex(engine: TreeEngine, fs: FileSystem, env: Re
       project.setText(path, text);
       generation++;
     },
-    analyze(document) {
-      const path = uriToPath(document.uri);
-      return project && path ? project.analyzeFile(path) : undefined;
+    get project() {
+      return project;
     },
     closed(uri) {
       const path = uriToPath(uri);

@@ -1,5 +1,6 @@
-// The engine's output: plain data that the server, the CLI and the tests all read. Nothing here
-// knows about LSP or tree-sitter. Positions are 0-based, columns in UTF-16 code units (as LSP).
+// The verdicts as plain data that the server, the CLI and the tests all read: positions, a type's
+// Send/Sync verdicts with their conditions and reasons. Nothing here knows LSP or tree-sitter.
+// Positions are 0-based, columns in UTF-16 code units (as LSP).
 
 export interface Position {
   line: number;
@@ -48,52 +49,8 @@ export interface TypeReport {
   sync: TraitVerdict;
 }
 
-export type Severity = 'error' | 'warning' | 'information' | 'hint';
-
-export const RULE_CODES = ['missing-safety-comment', 'risky-field', 'missing-bound', 'unnecessary-unsafe-impl'] as const;
-export type RuleCode = (typeof RULE_CODES)[number];
-
-/** One text insertion. Fixes only ever insert: they never delete or replace code. */
-export interface Insertion {
-  position: Position;
-  /** The plain text to insert. */
-  text: string;
-  /** The same text as an LSP/VS Code snippet (with `$0`/`${1:...}` placeholders), if any. */
-  snippet?: string;
-}
-
-export interface Fix {
-  title: string;
-  insertions: Insertion[];
-}
-
-export interface Finding {
-  code: RuleCode;
-  /** The rule's default severity; the server and CLI may override it from settings. */
-  severity: Severity;
-  message: string;
-  range: Range;
-  /** The type the impl is for, by its report path, when known. */
-  typePath?: string;
-  fixes: Fix[];
-  /**
-   * A boolean setting that, when on, drops this finding: `safetyCommentCoversPair` for the second
-   * impl of a Send+Sync pair whose first impl has the SAFETY comment.
-   */
-  waivedBy?: 'safetyCommentCoversPair';
-}
-
 /** A place the file names a user type (outside its declaration), with that type's verdicts. */
 export interface Mention {
   range: Range;
   type: TypeReport;
-}
-
-export interface FileAnalysis {
-  types: TypeReport[];
-  findings: Finding[];
-  /** Mentions of user types, for hover away from the declarations (absent: not computed). */
-  mentions?: Mention[];
-  /** Count of ERROR/MISSING nodes in the parse: the input was not complete Rust. */
-  syntaxErrors: number;
 }

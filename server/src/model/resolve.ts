@@ -2,7 +2,7 @@
 // one file: function-body items, then the module's own items, `use`s and glob imports, then the
 // extern prelude (`std`, `core`, `alloc`, crates) and the std prelude. Modules do not see their
 // parent's names. What cannot be seen from this file resolves to `unknown` with a reason.
-import { lookupKnownType, PRELUDE_TYPES, PRIMITIVES, STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS, type KnownType } from '../traits/known-types';
+import { lookupKnownType, PRELUDE_TYPES, PRIMITIVES, STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS, type KnownType } from './known-types';
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
 import { pathSegments, type AliasDef, type Scope, type TraitDef, type TypeDef } from './lower';
 

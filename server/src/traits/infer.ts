@@ -19,7 +19,7 @@ import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { Resolver, someTy, tyChildren, type Ty } from '../model/resolve';
 import { pathSegments } from '../model/lower';
 import type { SyntaxNode } from '../syntax/parser';
-import { PRIMITIVES } from './known-types';
+import { PRIMITIVES } from '../model/known-types';
 
 /** One link of a reason chain: a field of a type. */
 export interface Step {

@@ -1,18 +1,17 @@
-// The analysis engine's one entry point: text in, verdicts and findings out. Knows nothing of
-// LSP; the server, the CLI and the tests all call it the same way. The layers, in order:
-// parse (syntax/) -> items (model/lower.ts) -> names and types (model/resolve.ts) -> the solver
-// (traits/infer.ts) -> rules (features/rules/).
-import type { FileAnalysis, Finding, TypeReport } from './model/report';
-import { createRustParser, countSyntaxErrors, editBetween, type SyntaxNode, type SyntaxTree } from './syntax/parser';
-import { expandMacroCalls, macroInfos, type MacroCall } from './model/item-macros';
-import { lowerFile, type TypeDef } from './model/lower';
-import { findMentions } from './model/mentions';
-import { solve, type Solution } from './traits/infer';
-import { buildContext, nodeRange, type Reparse, type Rule } from './features/rules/context';
-import { missingSafetyComment } from './features/rules/missing-safety-comment';
-import { riskyField } from './features/rules/risky-field';
-import { missingBound } from './features/rules/missing-bound';
-import { unnecessaryUnsafeImpl } from './features/rules/unnecessary-unsafe-impl';
+// The analysis engine's one door: text in, verdicts and findings out, for a file alone or for a
+// file of a crate. Knows nothing of LSP; the server, the CLI and the tests all come through here.
+// The floors below it, each importing only from the ones before: syntax/ (the parser) -> cargo/
+// (manifests) -> model/ (items, names, types, the std table) -> traits/ (the solver) -> rules/.
+import { expandMacroCalls, macroInfos, type MacroCall } from '../model/item-macros';
+import { lowerFile } from '../model/lower';
+import type { Reparse } from '../rules/context';
+import { createRustParser, editBetween, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
+import { solve } from '../traits/infer';
+import { finishAnalysis, type FileAnalysis } from './analysis';
+import type { Project } from './project';
+
+export { EMPTY_ANALYSIS, type FileAnalysis } from './analysis';
+export { Project, type Parser } from './project';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-rust.wasm. */
@@ -23,8 +22,8 @@ export interface EngineOptions {
 
 export interface Engine {
   /**
-   * Broken Rust gives partial results and `unknown` verdicts, never an exception; an exception
-   * means a bug of ours, which the server and the CLI log without stopping.
+   * A file on its own. Broken Rust gives partial results and `unknown` verdicts, never an
+   * exception; an exception means a bug of ours, which the server and the CLI log without stopping.
    */
   analyze(text: string): FileAnalysis;
 }
@@ -39,11 +38,19 @@ export interface TreeEngine extends Engine {
   readonly mentions?: boolean;
 }
 
-export const RULES: readonly Rule[] = [missingSafetyComment, riskyField, missingBound, unnecessaryUnsafeImpl];
+/**
+ * Which analysis a file gets, decided in one place for the server and the CLI: its crate's, when
+ * an opened project holds the file; else the file alone.
+ */
+export function analyzeFile(project: Project | undefined, path: string | undefined, alone: () => FileAnalysis): FileAnalysis {
+  const inCrate = project !== undefined && path !== undefined ? project.analyzeFile(path) : undefined;
+  return inCrate ?? alone();
+}
 
 export async function createEngine(options: EngineOptions): Promise<TreeEngine> {
   const parser = await createRustParser(options.wasmDir);
   const mentions = options.mentions ?? true;
+  const reparse = (body: string) => parser.parse(body);
   // The last macro-expansion text and its tree: the next analysis of the same document differs
   // by an edit, and reparses only around it.
   let expansion: { text: string; tree: SyntaxTree } | undefined;
@@ -63,23 +70,22 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
     analyze(text) {
       const tree: SyntaxTree = parser.parse(text);
       try {
-        return analyzeTree(tree, text, (body) => parser.parse(body), mentions, parseExpansion);
+        return analyzeTree(tree, text, reparse, mentions, parseExpansion);
       } finally {
         tree.delete();
       }
     },
     parse: (text, oldTree) => parser.parse(text, oldTree),
-    analyzeTree: (tree, text) => analyzeTree(tree, text, (body) => parser.parse(body), mentions, parseExpansion),
+    analyzeTree: (tree, text) => analyzeTree(tree, text, reparse, mentions, parseExpansion),
     mentions,
   };
 }
 
-/** `reparse` lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
+/** A file alone. `reparse` lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
 export function analyzeTree(tree: SyntaxTree, text: string, reparse?: Reparse, mentions = true, parseExpansion = reparse): FileAnalysis {
-  const root = tree.rootNode;
   const macroTrees: SyntaxTree[] = [];
   try {
-    return analyzeRoot(root, text, reparse, macroTrees, mentions, parseExpansion);
+    return analyzeRoot(tree.rootNode, text, reparse, macroTrees, mentions, parseExpansion);
   } finally {
     for (const t of macroTrees) t.delete();
   }
@@ -90,7 +96,7 @@ function analyzeRoot(
   text: string,
   reparse: Reparse | undefined,
   macroTrees: SyntaxTree[],
-  withMentions: boolean,
+  mentions: boolean,
   parseExpansion: Reparse | undefined,
 ): FileAnalysis {
   // Item macros (`cfg_rt! { ... }`, or a `macro_rules!` of this file taking `$x:item`) are read
@@ -106,24 +112,5 @@ function analyzeRoot(
     }
   }
   const solution = solve(items);
-  const types = items.types.map((def) => typeReport(def, solution));
-  const ctx = buildContext(root, text, items, solution, reparse);
-  const findings: Finding[] = RULES.flatMap((rule) => rule(ctx));
-  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  const mentions = withMentions ? findMentions(root, items.root, solution.resolver, (def) => typeReport(def, solution)) : undefined;
-  return { types, findings, syntaxErrors: countSyntaxErrors(root), ...(mentions ? { mentions } : {}) };
-}
-
-/** A type's verdicts as the engine reports them. */
-export function typeReport(def: TypeDef, solution: Solution): TypeReport {
-  return {
-    name: def.name,
-    path: def.path,
-    kind: def.kind,
-    nameRange: nodeRange(def.nameNode),
-    range: nodeRange(def.node),
-    params: def.generics.params.map((p) => p.name),
-    send: solution.verdict(def, 'Send'),
-    sync: solution.verdict(def, 'Sync'),
-  };
+  return finishAnalysis({ root, text, items, solution, resolver: solution.resolver, reparse, mentions });
 }

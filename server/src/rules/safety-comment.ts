@@ -9,7 +9,7 @@
 // - a comment inside the impl, trailing on its line, or above the previous item does not count.
 // The same comment run may carry `// rust-send-sync: allow(code, ...)`, which silences rules on
 // that one impl.
-import { isComment, type SyntaxNode } from '../../syntax/parser';
+import { isComment, type SyntaxNode } from '../syntax/parser';
 
 export interface SafetyComment {
   found: boolean;

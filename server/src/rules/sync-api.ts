@@ -10,11 +10,11 @@
 //   `DerefMut`): `T: Send`.
 // Anything not recognised (raw pointers, `Arc<T>`, foreign types) says nothing: when in doubt, no
 // need is inferred. Reads the syntax tree only; the solver is not asked.
-import type { SyntaxNode } from '../../syntax/parser';
-import { namedChildren } from '../../syntax/parser';
-import type { TypeDef } from '../../model/lower';
-import { pathSegments } from '../../model/lower';
-import type { AutoTrait } from '../../model/report';
+import type { SyntaxNode } from '../syntax/parser';
+import { namedChildren } from '../syntax/parser';
+import type { TypeDef } from '../model/lower';
+import { pathSegments } from '../model/lower';
+import type { AutoTrait } from '../model/report';
 import type { RuleContext } from './context';
 
 export interface ApiNeed {

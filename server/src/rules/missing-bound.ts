@@ -11,11 +11,12 @@
 // fields decide for the others.
 // The fix adds the bound to the impl's generics (insertion only; an existing `where` clause for
 // the parameter gets it instead).
-import type { SyntaxNode } from '../../syntax/parser';
-import type { AutoTrait, Finding, Insertion } from '../../model/report';
-import { tyChildren, type Ty } from '../../model/resolve';
-import type { Solution } from '../../traits/infer';
-import { isAllowed, type Rule, type UnsafeImpl } from './context';
+import type { SyntaxNode } from '../syntax/parser';
+import type { AutoTrait } from '../model/report';
+import { tyChildren, type Ty } from '../model/resolve';
+import type { Solution } from '../traits/infer';
+import { isAllowed, type RuleContext, type UnsafeImpl } from './context';
+import type { Hit, Insertion, Rule } from './rule';
 import { syncApiNeeds, unreachableThroughShared } from './sync-api';
 
 interface Need {
@@ -72,62 +73,68 @@ function needs(ty: Ty, trait: AutoTrait, solution: Solution, how: string, depth 
   }
 }
 
-export const missingBound: Rule = (ctx) => {
-  const findings: Finding[] = [];
-  for (const u of ctx.unsafeImpls) {
-    const m = u.manual;
-    const def = u.def;
-    if (!m || !def || m.rename.size === 0 || isAllowed(u, 'missing-bound')) continue;
-    const toImplParam = new Map([...m.rename].map(([implName, defName]) => [defName, implName]));
-    const fields = ctx.solution.fieldTypes(def);
-    // Parameters only in `PhantomData` are markers: not flagged (the noisy checkers' mistake).
-    const held = new Set(fields.flatMap((f) => heldParams(f.ty)));
-    // A `where` predicate on a type rather than a parameter (`where OnceCell<T>: Sync`,
-    // `where A::Item: Send`) may imply any bound on the parameters it mentions: not flagged.
-    const covered = new Set<string>();
-    for (const w of u.impl.generics.where) {
-      if (w.left.type === 'type_identifier' || w.left.type === 'lifetime') continue;
-      for (const [implName, defName] of m.rename) if (new RegExp(`\\b${implName}\\b`).test(w.left.text)) covered.add(defName);
-    }
-    const heldBy = new Map<string, string[]>();
-    for (const f of fields) for (const p of heldParams(f.ty)) heldBy.set(p, [...(heldBy.get(p) ?? []), f.name]);
-    const missing: { param: string; trait: AutoTrait; why: string }[] = [];
-    const need = (param: string, options: AutoTrait[], why: string) => {
-      if (!toImplParam.has(param) || !held.has(param) || covered.has(param)) return;
-      if (options.some((o) => m.provided.has(`${param}: ${o}`))) return;
-      if (missing.some((x) => x.param === param && x.trait === options[0])) return;
-      missing.push({ param, trait: options[0], why });
-    };
-    // For Sync, the `&self` API decides for the parameters it mentions; the fields for the rest.
-    const api = u.trait === 'Sync' ? syncApiNeeds(ctx, def) : [];
-    const unreachable = u.trait === 'Sync' ? unreachableThroughShared(ctx, def, heldBy) : new Set<string>();
-    for (const n of api) need(n.param, [n.need], `${n.why}, so \`Sync\` needs \`${toImplParam.get(n.param) ?? n.param}: ${n.need}\``);
-    for (const { name, ty } of fields) {
-      for (const n of needs(ty, u.trait, ctx.solution, `holds a \`${ty.text}\``)) {
-        if (api.some((a) => a.param === n.param) || unreachable.has(n.param)) continue;
-        const implParam = toImplParam.get(n.param) ?? n.param;
-        need(n.param, n.options, `field \`${name}: ${ty.text}\` ${n.how}, so \`${u.trait}\` needs \`${implParam}: ${n.options[0]}\``);
+export const missingBound = {
+  code: 'missing-bound',
+  title: 'generic unsafe impl Send/Sync without the bound it needs',
+  help:
+    'A generic `unsafe impl<T> Send/Sync` without `T: Send`/`T: Sync` lets a non-thread-safe `T` cross threads. For `Sync` the bound follows from the type\'s `&self` methods: handing out `&T` needs `T: Sync`, moving a `T` in or out needs `T: Send`.',
+  defaultLevel: 'warning',
+  check(ctx: RuleContext): Hit[] {
+    const findings: Hit[] = [];
+    for (const u of ctx.unsafeImpls) {
+      const m = u.manual;
+      const def = u.def;
+      if (!m || !def || m.rename.size === 0 || isAllowed(u, 'missing-bound')) continue;
+      const toImplParam = new Map([...m.rename].map(([implName, defName]) => [defName, implName]));
+      const fields = ctx.solution.fieldTypes(def);
+      // Parameters only in `PhantomData` are markers: not flagged (the noisy checkers' mistake).
+      const held = new Set(fields.flatMap((f) => heldParams(f.ty)));
+      // A `where` predicate on a type rather than a parameter (`where OnceCell<T>: Sync`,
+      // `where A::Item: Send`) may imply any bound on the parameters it mentions: not flagged.
+      const covered = new Set<string>();
+      for (const w of u.impl.generics.where) {
+        if (w.left.type === 'type_identifier' || w.left.type === 'lifetime') continue;
+        for (const [implName, defName] of m.rename) if (new RegExp(`\\b${implName}\\b`).test(w.left.text)) covered.add(defName);
       }
+      const heldBy = new Map<string, string[]>();
+      for (const f of fields) for (const p of heldParams(f.ty)) heldBy.set(p, [...(heldBy.get(p) ?? []), f.name]);
+      const missing: { param: string; trait: AutoTrait; why: string }[] = [];
+      const need = (param: string, options: AutoTrait[], why: string) => {
+        if (!toImplParam.has(param) || !held.has(param) || covered.has(param)) return;
+        if (options.some((o) => m.provided.has(`${param}: ${o}`))) return;
+        if (missing.some((x) => x.param === param && x.trait === options[0])) return;
+        missing.push({ param, trait: options[0], why });
+      };
+      // For Sync, the `&self` API decides for the parameters it mentions; the fields for the rest.
+      const api = u.trait === 'Sync' ? syncApiNeeds(ctx, def) : [];
+      const unreachable = u.trait === 'Sync' ? unreachableThroughShared(ctx, def, heldBy) : new Set<string>();
+      for (const n of api) need(n.param, [n.need], `${n.why}, so \`Sync\` needs \`${toImplParam.get(n.param) ?? n.param}: ${n.need}\``);
+      for (const { name, ty } of fields) {
+        for (const n of needs(ty, u.trait, ctx.solution, `holds a \`${ty.text}\``)) {
+          if (api.some((a) => a.param === n.param) || unreachable.has(n.param)) continue;
+          const implParam = toImplParam.get(n.param) ?? n.param;
+          need(n.param, n.options, `field \`${name}: ${ty.text}\` ${n.how}, so \`${u.trait}\` needs \`${implParam}: ${n.options[0]}\``);
+        }
+      }
+      if (missing.length === 0) continue;
+      const byParam = new Map<string, AutoTrait[]>();
+      for (const x of missing) byParam.set(x.param, [...(byParam.get(x.param) ?? []), x.trait]);
+      const bounds = [...byParam].map(([param, traits]) => ({ implParam: toImplParam.get(param)!, traits: (['Send', 'Sync'] as const).filter((t) => traits.includes(t)) }));
+      const shownBounds = bounds.map((b) => `\`${b.implParam}: ${b.traits.join(' + ')}\``).join(', ');
+      const verb = u.trait === 'Send' ? 'sent to another thread' : 'shared between threads';
+      const example = `\`${u.typeText}\` with a non-thread-safe ${bounds.map((b) => `\`${b.implParam}\``).join(' or ')}`;
+      const insertions = bounds.map((b) => boundInsertion(u, b.implParam, b.traits)).filter((x): x is Insertion => x !== undefined);
+      findings.push({
+
+        message: `\`unsafe impl ${u.trait} for ${u.typeText}\` needs ${shownBounds}: ${missing.map((x) => x.why).join('; ')}. Without it, ${example} can be ${verb}`,
+        range: u.range,
+        typePath: def.path,
+        fixes: insertions.length === bounds.length ? [{ title: `Add ${shownBounds} to the impl`, insertions }] : [],
+      });
     }
-    if (missing.length === 0) continue;
-    const byParam = new Map<string, AutoTrait[]>();
-    for (const x of missing) byParam.set(x.param, [...(byParam.get(x.param) ?? []), x.trait]);
-    const bounds = [...byParam].map(([param, traits]) => ({ implParam: toImplParam.get(param)!, traits: (['Send', 'Sync'] as const).filter((t) => traits.includes(t)) }));
-    const shownBounds = bounds.map((b) => `\`${b.implParam}: ${b.traits.join(' + ')}\``).join(', ');
-    const verb = u.trait === 'Send' ? 'sent to another thread' : 'shared between threads';
-    const example = `\`${u.typeText}\` with a non-thread-safe ${bounds.map((b) => `\`${b.implParam}\``).join(' or ')}`;
-    const insertions = bounds.map((b) => boundInsertion(u, b.implParam, b.traits)).filter((x): x is Insertion => x !== undefined);
-    findings.push({
-      code: 'missing-bound',
-      severity: 'warning',
-      message: `\`unsafe impl ${u.trait} for ${u.typeText}\` needs ${shownBounds}: ${missing.map((x) => x.why).join('; ')}. Without it, ${example} can be ${verb}`,
-      range: u.range,
-      typePath: def.path,
-      fixes: insertions.length === bounds.length ? [{ title: `Add ${shownBounds} to the impl`, insertions }] : [],
-    });
-  }
-  return findings;
-};
+    return findings;
+  },
+} satisfies Rule<'missing-bound'>;
 
 /** The parameters a field type mentions outside `PhantomData`. */
 function heldParams(ty: Ty): string[] {

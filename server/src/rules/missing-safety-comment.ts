@@ -4,27 +4,33 @@
 // inserts a comment on the line above the impl, at its indentation (below its attributes, where
 // clippy still finds it), naming the fields the compiler objected to, with the cursor where the
 // justification goes.
-import type { Finding, Fix } from '../../model/report';
-import { fieldsNeedingImpl, isAllowed, type ImplSite, type Rule, type RuleContext, type UnsafeImpl } from './context';
+import { fieldsNeedingImpl, isAllowed, type ImplSite, type RuleContext, type UnsafeImpl } from './context';
+import type { Fix, Hit, Rule } from './rule';
 
-export const missingSafetyComment: Rule = (ctx) => {
-  const findings: Finding[] = [];
-  const sites: (ImplSite & Partial<UnsafeImpl> & { macroName?: string })[] = [...ctx.unsafeImpls, ...ctx.macroImpls];
-  for (const u of sites) {
-    if (u.safety.found || isAllowed(u, 'missing-safety-comment')) continue;
-    const where = u.macroName ? ` (in the body of \`macro_rules! ${u.macroName}\`, where the comment must be)` : '';
-    findings.push({
-      code: 'missing-safety-comment',
-      severity: 'warning',
-      message: `\`unsafe impl ${u.trait} for ${u.typeText}\` has no \`// SAFETY:\` comment saying why \`${u.typeText}\` is safe to ${u.trait === 'Send' ? 'send to' : 'share between'} other threads${where}`,
-      range: u.range,
-      typePath: u.def?.path,
-      fixes: [safetyCommentFix(ctx, u)],
-      ...(u.pairCovered ? { waivedBy: 'safetyCommentCoversPair' as const } : {}),
-    });
-  }
-  return findings;
-};
+export const missingSafetyComment = {
+  code: 'missing-safety-comment',
+  title: 'unsafe impl Send/Sync without a SAFETY comment',
+  help:
+    'An `unsafe impl Send` or `unsafe impl Sync` should say, in a `// SAFETY:` comment above it, why the type is safe to send or share across threads.',
+  defaultLevel: 'warning',
+  check(ctx: RuleContext): Hit[] {
+    const findings: Hit[] = [];
+    const sites: (ImplSite & Partial<UnsafeImpl> & { macroName?: string })[] = [...ctx.unsafeImpls, ...ctx.macroImpls];
+    for (const u of sites) {
+      if (u.safety.found || isAllowed(u, 'missing-safety-comment')) continue;
+      const where = u.macroName ? ` (in the body of \`macro_rules! ${u.macroName}\`, where the comment must be)` : '';
+      findings.push({
+
+        message: `\`unsafe impl ${u.trait} for ${u.typeText}\` has no \`// SAFETY:\` comment saying why \`${u.typeText}\` is safe to ${u.trait === 'Send' ? 'send to' : 'share between'} other threads${where}`,
+        range: u.range,
+        typePath: u.def?.path,
+        fixes: [safetyCommentFix(ctx, u)],
+        ...(u.pairCovered ? { waivedBy: 'safetyCommentCoversPair' as const } : {}),
+      });
+    }
+    return findings;
+  },
+} satisfies Rule<'missing-safety-comment'>;
 
 /** Escapes text for use inside an LSP snippet. */
 function snippetEscape(s: string): string {

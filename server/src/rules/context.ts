@@ -2,11 +2,11 @@
 // Send/Sync with their SAFETY comments already found (also those written inside `macro_rules!`
 // bodies, which tree-sitter leaves as token trees: they are found by reparsing the body). Rules
 // return findings; none knows LSP.
-import type { SyntaxNode, SyntaxTree } from '../../syntax/parser';
-import type { FileItems, ImplDef, TypeDef } from '../../model/lower';
-import { pathSegments } from '../../model/lower';
-import type { AutoTrait, Finding, Position, Range, RuleCode } from '../../model/report';
-import type { ManualImpl, Solution } from '../../traits/infer';
+import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
+import type { FileItems, ImplDef, TypeDef } from '../model/lower';
+import { pathSegments } from '../model/lower';
+import type { AutoTrait, Position, Range } from '../model/report';
+import type { ManualImpl, Solution } from '../traits/infer';
 import { allowedCodes, findMacroSafetyComment, findSafetyComment, previousItem, type SafetyComment } from './safety-comment';
 
 /** What every `unsafe impl Send/Sync` has, wherever it is written. */
@@ -52,14 +52,12 @@ export interface RuleContext {
 }
 
 /** Whether a `// rust-send-sync: allow(code)` comment silences `code` on this impl. */
-export function isAllowed(site: ImplSite, code: RuleCode): boolean {
+export function isAllowed(site: ImplSite, code: string): boolean {
   return site.allowed.has(code);
 }
 
 /** Parses text with the file's own parser; the caller deletes the tree. */
 export type Reparse = (text: string) => SyntaxTree;
-
-export type Rule = (ctx: RuleContext) => Finding[];
 
 export function nodeRange(from: SyntaxNode, to: SyntaxNode = from): Range {
   return {

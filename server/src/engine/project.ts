@@ -3,19 +3,17 @@
 // dependencies, whose sources are found where cargo keeps them and read only when a type of
 // theirs is first asked about. One solver answers for all crates, so a field of a type from
 // another file or crate gets that type's real verdict.
-import type { FileAnalysis, TypeReport } from '../model/report';
+import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
-import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
+import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
 import { expandMacroCalls, macroInfos } from '../model/item-macros';
 import { Solver } from '../traits/infer';
-import { findMentions } from '../model/mentions';
-import { RULES, typeReport } from '../engine';
-import { buildContext } from '../features/rules/context';
+import { finishAnalysis, typeReport, type FileAnalysis } from './analysis';
 import {
   dirname, enabledFeatures, findPackageSource, join, normalize, readLock, readManifest, sourceFolders,
   type Dependency, type FileSystem, type Manifest,
-} from './cargo';
+} from '../cargo/cargo';
 
 export interface Parser {
   parse(text: string): SyntaxTree;
@@ -62,6 +60,8 @@ export class Project {
   /** Item-macro calls met while loading a crate, expanded once its `macro_rules!` are known. */
   private deferred: { crate: Crate; record: FileRecord; call: SyntaxNode; scope: Scope }[] = [];
   private lock = new Map<string, string[]>();
+  /** File analyses since the last change to any crate's text (verdicts cross files). */
+  private readonly analyses = new Map<string, FileAnalysis>();
   readonly resolver: Resolver;
   solver: Solver;
 
@@ -109,6 +109,7 @@ export class Project {
    */
   setText(path: string, text: string | undefined): void {
     const p = normalize(path);
+    this.analyses.clear();
     if (text === undefined) this.overlay.delete(p);
     else this.overlay.set(p, text);
     const crate = this.crateOf(p);
@@ -117,6 +118,7 @@ export class Project {
 
   /** Files changed on disk: known ones are read again on their own; a new or gone file rebuilds all. */
   changedOnDisk(paths: string[]): void {
+    this.analyses.clear();
     for (const path of paths.map(normalize)) {
       if (this.overlay.has(path)) continue;
       if (this.crateOf(path) && this.fs.isFile(path)) this.dirty.add(path);
@@ -125,6 +127,7 @@ export class Project {
   }
 
   private refresh(): void {
+    if (this.stale || this.dirty.size > 0) this.analyses.clear();
     if (this.stale) {
       this.stale = false;
       this.dirty.clear();
@@ -188,6 +191,8 @@ export class Project {
 
   /** Every local crate re-read (parse trees of unchanged files reused); dependencies kept. */
   rebuild(): void {
+    this.analyses.clear();
+    this.analyses.clear();
     const local = this.crates.filter((c) => c.local);
     const isLocal = (scope: Scope) => local.some((c) => c.root === crateRoot(scope));
     this.solver.forget((def: TypeDef) => isLocal(def.scope), (impl: ImplDef) => isLocal(impl.scope));
@@ -208,12 +213,19 @@ export class Project {
     const crate = this.crateOf(path);
     const record = crate?.files.get(normalize(path));
     if (!crate || !record) return undefined;
-    const types = record.items.types.map((def) => this.report(def));
-    const ctx = buildContext(record.tree.rootNode, record.text, record.items, this.solver, (body) => this.parser.parse(body));
-    const findings = RULES.flatMap((rule) => rule(ctx));
-    findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-    const mentions = this.parser.mentions === false ? undefined : findMentions(record.tree.rootNode, record.items.root, this.resolver, (def) => this.report(def));
-    return { types, findings, syntaxErrors: countSyntaxErrors(record.tree.rootNode), ...(mentions ? { mentions } : {}) };
+    const cached = this.analyses.get(record.path);
+    if (cached) return cached;
+    const analysis = finishAnalysis({
+      root: record.tree.rootNode,
+      text: record.text,
+      items: record.items,
+      solution: this.solver,
+      resolver: this.resolver,
+      reparse: (body) => this.parser.parse(body),
+      mentions: this.parser.mentions !== false,
+    });
+    this.analyses.set(record.path, analysis);
+    return analysis;
   }
 
   report(def: TypeDef): TypeReport {

@@ -1,0 +1,56 @@
+// The last steps of every analysis, for a file alone and for a file of a crate alike: each type's
+// verdicts from the solver, the rules' findings, and (for hover) the mentions of user types.
+import type { FileItems, TypeDef } from '../model/lower';
+import { findMentions } from '../model/mentions';
+import type { Mention, TypeReport } from '../model/report';
+import type { Resolver } from '../model/resolve';
+import { buildContext, nodeRange, type Reparse } from '../rules/context';
+import { runRules, type Finding } from '../rules';
+import { countSyntaxErrors, type SyntaxNode } from '../syntax/parser';
+import type { Solution } from '../traits/infer';
+
+export interface FileAnalysis {
+  types: TypeReport[];
+  findings: Finding[];
+  /** Mentions of user types, for hover away from the declarations (absent: not computed). */
+  mentions?: Mention[];
+  /** Count of ERROR/MISSING nodes in the parse: the input was not complete Rust. */
+  syntaxErrors: number;
+}
+
+export const EMPTY_ANALYSIS: FileAnalysis = Object.freeze({ types: [], findings: [], syntaxErrors: 0 });
+
+/** A type's verdicts as the engine reports them. */
+export function typeReport(def: TypeDef, solution: Solution): TypeReport {
+  return {
+    name: def.name,
+    path: def.path,
+    kind: def.kind,
+    nameRange: nodeRange(def.nameNode),
+    range: nodeRange(def.node),
+    params: def.generics.params.map((p) => p.name),
+    send: solution.verdict(def, 'Send'),
+    sync: solution.verdict(def, 'Sync'),
+  };
+}
+
+export interface AnalysisInput {
+  root: SyntaxNode;
+  text: string;
+  items: FileItems;
+  solution: Solution;
+  resolver: Resolver;
+  /** Lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
+  reparse?: Reparse;
+  /** Resolve every mention of a user type (for hover). */
+  mentions: boolean;
+}
+
+export function finishAnalysis(input: AnalysisInput): FileAnalysis {
+  const { root, text, items, solution } = input;
+  const report = (def: TypeDef) => typeReport(def, solution);
+  const types = items.types.map(report);
+  const findings = runRules(buildContext(root, text, items, solution, input.reparse));
+  const mentions = input.mentions ? findMentions(root, items.root, input.resolver, report) : undefined;
+  return { types, findings, syntaxErrors: countSyntaxErrors(root), ...(mentions ? { mentions } : {}) };
+}
