@@ -12,7 +12,9 @@ const SKIPPED = new Set(['target', '.git', 'node_modules']);
 const WASM_DIR = join(__dirname, '..', 'dist');
 
 function walk(folder, files) {
-  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = readdirSync(folder, { withFileTypes: true }).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   for (const entry of entries) {
     const path = join(folder, entry.name);
     if (entry.isDirectory()) {
@@ -26,7 +28,7 @@ async function main(paths) {
   const parser = new Parser();
   parser.setLanguage(await Language.load(join(WASM_DIR, 'tree-sitter-rust.wasm')));
   const files = [];
-  for (const path of paths) (statSync(path).isDirectory() ? walk(path, files) : files.push(path));
+  for (const path of paths) statSync(path).isDirectory() ? walk(path, files) : files.push(path);
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let bytes = 0;
   for (const file of files) {

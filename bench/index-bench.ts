@@ -51,7 +51,12 @@ async function main(): Promise<void> {
     for (const f of project.localFiles()) types += project.analyzeFile(f)?.types.length ?? 0;
     cliIndex.push(performance.now() - t);
     const deps = project.crates.filter((c) => !c.local);
-    read = { files: project.localFiles().length, deps: deps.length, depFiles: deps.reduce((n, c) => n + c.files.size, 0), types };
+    read = {
+      files: project.localFiles().length,
+      deps: deps.length,
+      depFiles: deps.reduce((n, c) => n + c.files.size, 0),
+      types,
+    };
   }
 
   const server: number[] = [];
@@ -62,17 +67,33 @@ async function main(): Promise<void> {
     ['project: open, module tree, dependencies, verdicts + findings of every file', median(cliIndex)],
     ['server: initialize -> workspace indexed', median(server)],
   ] as const;
-  console.log(`\nIndexing ${crateDir.split('/').pop()} (${files.length} .rs files under src/; all features: ${read.files} in the module tree, ` +
-    `${read.types} types; ${read.deps} dependency crates, ${read.depFiles} of their files read), median of ${runs} runs, ${availableParallelism()} cores:\n`);
-  for (const [what, ms] of rows) console.log(`  ${what.padEnd(78)} ${String(round(ms, 0)).padStart(6)} ms  ${round(ms / median(floor), 2)}x floor`);
-  console.log(JSON.stringify({ crate: crateDir.split('/').pop(), runs, cores: availableParallelism(), floorMs: median(floor), projectMs: median(cliIndex), serverMs: median(server), ...read }));
+  console.log(
+    `\nIndexing ${crateDir.split('/').pop()} (${files.length} .rs files under src/; all features: ${read.files} in the module tree, ` +
+      `${read.types} types; ${read.deps} dependency crates, ${read.depFiles} of their files read), median of ${runs} runs, ${availableParallelism()} cores:\n`,
+  );
+  for (const [what, ms] of rows)
+    console.log(`  ${what.padEnd(78)} ${String(round(ms, 0)).padStart(6)} ms  ${round(ms / median(floor), 2)}x floor`);
+  console.log(
+    JSON.stringify({
+      crate: crateDir.split('/').pop(),
+      runs,
+      cores: availableParallelism(),
+      floorMs: median(floor),
+      projectMs: median(cliIndex),
+      serverMs: median(server),
+      ...read,
+    }),
+  );
 }
 
 /** Starts the server on the crate's folder and times initialize until it logs "indexed". */
 function serverIndexMs(folder: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'dist', 'server.js'), '--stdio'], { stdio: 'pipe' });
-    const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+    const connection = createMessageConnection(
+      new StreamMessageReader(child.stdout),
+      new StreamMessageWriter(child.stdin),
+    );
     const started = performance.now();
     const timer = setTimeout(() => finish(new Error('the server did not index within 120 s')), 120_000);
     const finish = (result: number | Error) => {
@@ -89,7 +110,13 @@ function serverIndexMs(folder: string): Promise<number> {
     connection.listen();
     const uri = pathToFileURL(folder).href;
     void connection
-      .sendRequest('initialize', { processId: process.pid, rootUri: uri, workspaceFolders: [{ uri, name: 'bench' }], capabilities: {}, initializationOptions: { allFeatures: true } })
+      .sendRequest('initialize', {
+        processId: process.pid,
+        rootUri: uri,
+        workspaceFolders: [{ uri, name: 'bench' }],
+        capabilities: {},
+        initializationOptions: { allFeatures: true },
+      })
       .then(() => connection.sendNotification('initialized', {}))
       .catch(finish);
   });

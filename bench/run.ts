@@ -48,7 +48,10 @@ function chooseTargets(): Targets {
   const tokio = findCrate(corpus.root, 'tokio');
   if (tokio === undefined) log('the corpus has no tokio crate; its first crate stands in');
   const crate = tokio ?? listRustFiles(corpus.root)[0]?.split('/').slice(0, -1).join('/') ?? corpus.root;
-  return { crate: { label: tokio === undefined ? 'crate' : 'tokio', folder: crate }, all: { label: 'corpus', folder: corpus.root } };
+  return {
+    crate: { label: tokio === undefined ? 'crate' : 'tokio', folder: crate },
+    all: { label: 'corpus', folder: corpus.root },
+  };
 }
 
 function row(cells: (string | number)[]): string {
@@ -62,7 +65,9 @@ function printTable(cores: number, cli: CliFigures[], server: ServerFigures): vo
     row(['measure', 'value', 'target']),
   ];
   for (const c of cli) {
-    lines.push(row([`CLI ${c.label} (${c.files} files, ${(c.bytes / MB).toFixed(1)} MB), median of ${c.runs}`, ms(c.cliMs), '']));
+    lines.push(
+      row([`CLI ${c.label} (${c.files} files, ${(c.bytes / MB).toFixed(1)} MB), median of ${c.runs}`, ms(c.cliMs), '']),
+    );
     lines.push(row([`  floor: read + parse the same files`, ms(c.floorMs), '']));
     lines.push(row([`  ratio CLI / floor`, `${c.ratio.toFixed(2)}x`, '<= 1.3x']));
     lines.push(row([`  peak RSS CLI / floor`, `${describeRss(c.cliMaxRss)} / ${describeRss(c.floorMaxRss)}`, '']));
@@ -71,14 +76,31 @@ function printTable(cores: number, cli: CliFigures[], server: ServerFigures): vo
     void lines.push(row([`${name} p50 / p99 (n=${l.count})`, `${ms(l.p50)} / ${ms(l.p99)}`, target]));
   lines.push(row([`server: open -> diagnostics, ${server.bigFileLines} lines`, ms(server.openToDiagnosticsMs), '']));
   latency('server: hover', server.hover, 'p99 <= 5 ms');
-  const net = { ...server.editToDiagnostics, p50: server.editToDiagnostics.p50 - SERVER_DEBOUNCE_MS, p99: server.editToDiagnostics.p99 - SERVER_DEBOUNCE_MS };
+  const net = {
+    ...server.editToDiagnostics,
+    p50: server.editToDiagnostics.p50 - SERVER_DEBOUNCE_MS,
+    p99: server.editToDiagnostics.p99 - SERVER_DEBOUNCE_MS,
+  };
   latency(`server: edit -> diagnostics, less ${SERVER_DEBOUNCE_MS} ms debounce`, net, 'p99 <= 30 ms');
   latency('server: edit -> fresh analysis (edit + hover)', server.editToFreshAnalysis, 'p99 <= 30 ms');
   lines.push(row([`server: RSS, ${server.crateFilesOpen} files open`, describeRss(server.rssAllOpen), '<= 150 MB']));
   const first = server.rssEdits[0];
   const last = server.rssEdits.at(-1);
-  lines.push(row([`server: RSS over ${last?.edits ?? 0} edits`, server.rssEdits.map((s) => (s.rss / MB).toFixed(0)).join(' '), 'no growth']));
-  if (first !== undefined && last !== undefined) lines.push(row([`  growth after warm-up (2nd sample -> last)`, describeRss(last.rss - (server.rssEdits[1]?.rss ?? first.rss)), '']));
+  lines.push(
+    row([
+      `server: RSS over ${last?.edits ?? 0} edits`,
+      server.rssEdits.map((s) => (s.rss / MB).toFixed(0)).join(' '),
+      'no growth',
+    ]),
+  );
+  if (first !== undefined && last !== undefined)
+    lines.push(
+      row([
+        `  growth after warm-up (2nd sample -> last)`,
+        describeRss(last.rss - (server.rssEdits[1]?.rss ?? first.rss)),
+        '',
+      ]),
+    );
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -110,7 +132,14 @@ async function main(): Promise<void> {
   printTable(cores, cli, server);
   const out = join(ROOT, 'test-results', 'bench.json');
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
-  const json = { date: new Date().toISOString(), cores, node: process.version, cli, server, serverDebounceMs: SERVER_DEBOUNCE_MS };
+  const json = {
+    date: new Date().toISOString(),
+    cores,
+    node: process.version,
+    cli,
+    server,
+    serverDebounceMs: SERVER_DEBOUNCE_MS,
+  };
   writeFileSync(out, `${JSON.stringify(json, (_, v: unknown) => (typeof v === 'number' ? round(v, 2) : v), 2)}\n`);
   log(`wrote ${out}`);
 }

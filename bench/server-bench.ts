@@ -63,7 +63,8 @@ function typeNamePositions(text: string): { line: number; character: number }[] 
   const positions: { line: number; character: number }[] = [];
   text.split('\n').forEach((line, index) => {
     const match = /^\s*(?:pub(?:\([^)]*\))?\s+)?(?:struct|enum|union)\s+([A-Za-z_]\w*)/.exec(line);
-    if (match?.[1] !== undefined) positions.push({ line: index, character: line.indexOf(match[1], match[0].length - match[1].length) });
+    if (match?.[1] !== undefined)
+      positions.push({ line: index, character: line.indexOf(match[1], match[0].length - match[1].length) });
   });
   return positions;
 }
@@ -99,11 +100,19 @@ class OpenDocument {
   }
 }
 
-async function measureHovers(doc: OpenDocument, names: { line: number; character: number }[], lines: number, count: number): Promise<Latency> {
+async function measureHovers(
+  doc: OpenDocument,
+  names: { line: number; character: number }[],
+  lines: number,
+  count: number,
+): Promise<Latency> {
   const random = seeded(1);
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
-    const position = i % 2 === 0 && names.length > 0 ? names[i % names.length]! : { line: Math.floor(random() * lines), character: Math.floor(random() * 40) };
+    const position =
+      i % 2 === 0 && names.length > 0
+        ? names[i % names.length]!
+        : { line: Math.floor(random() * lines), character: Math.floor(random() * 40) };
     const started = performance.now();
     await doc.hover(position);
     samples.push(performance.now() - started);
@@ -128,7 +137,12 @@ async function measureEdits(doc: OpenDocument, lines: number, count: number): Pr
   return latency(samples);
 }
 
-async function measureFreshAnalysis(doc: OpenDocument, names: { line: number; character: number }[], lines: number, count: number): Promise<Latency> {
+async function measureFreshAnalysis(
+  doc: OpenDocument,
+  names: { line: number; character: number }[],
+  lines: number,
+  count: number,
+): Promise<Latency> {
   const random = seeded(3);
   const samples: number[] = [];
   const target = names[0] ?? { line: 0, character: 0 };
@@ -145,7 +159,12 @@ async function measureFreshAnalysis(doc: OpenDocument, names: { line: number; ch
 }
 
 /** 10,000 edits; every `analyseEvery`th is followed by a hover, which forces a reparse and analysis. */
-async function measureEditMemory(doc: OpenDocument, lines: number, edits: number, analyseEvery: number): Promise<{ edits: number; rss: number }[]> {
+async function measureEditMemory(
+  doc: OpenDocument,
+  lines: number,
+  edits: number,
+  analyseEvery: number,
+): Promise<{ edits: number; rss: number }[]> {
   const random = seeded(4);
   const samples = [{ edits: 0, rss: residentBytes(doc.session.process.pid!) }];
   const step = edits / 5;
@@ -198,7 +217,16 @@ export async function benchServer(input: ServerBenchInput, log: (line: string) =
 
     log(`server: opening ${input.crateFiles.length} files at once`);
     const rssAllOpen = await measureAllOpen(input.crateFiles);
-    return { bigFileLines: lines, openToDiagnosticsMs, hover, editToDiagnostics, editToFreshAnalysis, crateFilesOpen: input.crateFiles.length, rssAllOpen, rssEdits };
+    return {
+      bigFileLines: lines,
+      openToDiagnosticsMs,
+      hover,
+      editToDiagnostics,
+      editToFreshAnalysis,
+      crateFilesOpen: input.crateFiles.length,
+      rssAllOpen,
+      rssEdits,
+    };
   } finally {
     session.kill();
   }

@@ -23,7 +23,9 @@ function cargoRegistry(): string | undefined {
   const cargoHome = process.env.CARGO_HOME ?? join(homedir(), '.cargo');
   const src = join(cargoHome, 'registry', 'src');
   if (!isFolder(src)) return undefined;
-  const indexes = readdirSync(src).map((name) => join(src, name)).filter(isFolder);
+  const indexes = readdirSync(src)
+    .map((name) => join(src, name))
+    .filter(isFolder);
   return indexes.find((index) => readdirSync(index).length > 0);
 }
 
@@ -37,11 +39,16 @@ export function findCorpus(argv: readonly string[] = process.argv): CorpusLookup
     // the folder that holds them. Crate folders stand for the folder they are in.
     const first = named.split(/[\s:]+/).filter(Boolean)[0] ?? named;
     const root = existsSync(join(first, 'Cargo.toml')) ? dirname(first) : first;
-    return isFolder(root) ? { kind: 'found', root, from } : { kind: 'absent', why: `${from} names ${first}, which is not a folder` };
+    return isFolder(root)
+      ? { kind: 'found', root, from }
+      : { kind: 'absent', why: `${from} names ${first}, which is not a folder` };
   }
   const registry = cargoRegistry();
   if (registry !== undefined) return { kind: 'found', root: registry, from: 'cargo registry' };
-  return { kind: 'absent', why: `no corpus: pass --corpus DIR or set ${CORPUS_ENV} to a folder of crate sources (one folder per crate)` };
+  return {
+    kind: 'absent',
+    why: `no corpus: pass --corpus DIR or set ${CORPUS_ENV} to a folder of crate sources (one folder per crate)`,
+  };
 }
 
 /** The newest `<name>-<version>` folder of a crate in the corpus, e.g. `tokio`. */

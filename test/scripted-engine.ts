@@ -35,7 +35,10 @@ export function createScriptedEngine(table: Record<string, ScriptedType>, calls 
             name,
             path: name,
             kind: 'struct',
-            nameRange: { start: { line: index, character: start }, end: { line: index, character: start + name.length } },
+            nameRange: {
+              start: { line: index, character: start },
+              end: { line: index, character: start + name.length },
+            },
             range: { start: { line: index, character: 0 }, end: { line: index, character: line.length } },
             params: row.params ?? [],
             send: row.send,

@@ -17,13 +17,20 @@ export const CLIENT_NAME = 'Rust Send/Sync';
 export function withSnippetEdits(uri: vscode.Uri, action: vscode.CodeAction): vscode.CodeAction {
   const data: unknown = (action as { data?: unknown }).data;
   const edits = action.edit?.get(uri);
-  if (!isSnippetFixData(data) || edits === undefined || edits.length !== data.snippets.length || action.edit?.size !== 1) {
+  if (
+    !isSnippetFixData(data) ||
+    edits === undefined ||
+    edits.length !== data.snippets.length ||
+    action.edit?.size !== 1
+  ) {
     return action;
   }
   const edit = new vscode.WorkspaceEdit();
   edit.set(
     uri,
-    edits.map((textEdit, i) => vscode.SnippetTextEdit.insert(textEdit.range.start, new vscode.SnippetString(data.snippets[i]))),
+    edits.map((textEdit, i) =>
+      vscode.SnippetTextEdit.insert(textEdit.range.start, new vscode.SnippetString(data.snippets[i])),
+    ),
   );
   action.edit = edit;
   return action;
@@ -32,7 +39,9 @@ export function withSnippetEdits(uri: vscode.Uri, action: vscode.CodeAction): vs
 const middleware: Middleware = {
   async provideCodeActions(document, range, context, token, next) {
     const actions = await next(document, range, context, token);
-    return actions?.map((action) => (action instanceof vscode.CodeAction ? withSnippetEdits(document.uri, action) : action));
+    return actions?.map((action) =>
+      action instanceof vscode.CodeAction ? withSnippetEdits(document.uri, action) : action,
+    );
   },
 };
 
@@ -45,13 +54,20 @@ export interface ServerController {
   readonly output: vscode.OutputChannel;
 }
 
-export function createServerController(context: vscode.ExtensionContext, output: vscode.OutputChannel): ServerController {
+export function createServerController(
+  context: vscode.ExtensionContext,
+  output: vscode.OutputChannel,
+): ServerController {
   const serverModule = context.asAbsolutePath('dist/server.js');
   let client: LanguageClient | undefined;
 
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6012'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6012'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -75,14 +91,18 @@ export function createServerController(context: vscode.ExtensionContext, output:
       client = undefined;
       const message = error instanceof Error ? error.message : String(error);
       output.appendLine(`The language server failed to start: ${message}`);
-      const choice = await vscode.window.showErrorMessage(`${CLIENT_NAME}: the language server failed to start: ${message}`, 'Open log');
+      const choice = await vscode.window.showErrorMessage(
+        `${CLIENT_NAME}: the language server failed to start: ${message}`,
+        'Open log',
+      );
       if (choice === 'Open log') output.show(true);
     }
   };
   const stop = async (): Promise<void> => {
     const running = client;
     client = undefined;
-    if (running !== undefined) await running.stop().catch((error: unknown) => output.appendLine(`Stopping the server failed: ${String(error)}`));
+    if (running !== undefined)
+      await running.stop().catch((error: unknown) => output.appendLine(`Stopping the server failed: ${String(error)}`));
   };
   return {
     start,

@@ -3,7 +3,6 @@ import * as vscode from 'vscode';
 import { COMMANDS } from '../../common/protocol';
 import type { ServerController } from './client';
 
-
 /** Opens the crate report (every type's verdicts) as a markdown document beside the editor. */
 async function showReport(controller: ServerController): Promise<void> {
   const markdown = await controller.report();

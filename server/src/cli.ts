@@ -15,7 +15,8 @@ function readVersion(): string {
   // esbuild inlines the manifest; only its version is read.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const manifest: unknown = require('../../package.json');
-  const version = typeof manifest === 'object' && manifest !== null ? (manifest as { version?: unknown }).version : undefined;
+  const version =
+    typeof manifest === 'object' && manifest !== null ? (manifest as { version?: unknown }).version : undefined;
   return typeof version === 'string' ? version : '0.0.0';
 }
 
@@ -28,7 +29,11 @@ async function check(options: CheckOptions): Promise<number> {
   const run = runProjectCheck(options, engine);
   for (const problem of run.problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   const output =
-    options.format === 'json' ? formatJson(run) : options.format === 'sarif' ? formatSarif(run, readVersion()) : formatText(run, useColor());
+    options.format === 'json'
+      ? formatJson(run)
+      : options.format === 'sarif'
+        ? formatSarif(run, readVersion())
+        : formatText(run, useColor());
   process.stdout.write(output);
   return exitCodeOf(run);
 }
@@ -37,7 +42,9 @@ async function report(options: ReportOptions): Promise<number> {
   const engine = await createEngine({ wasmDir: __dirname, mentions: false });
   const { entries, problems } = collectReport(options.paths, engine, options.maxFileSize, options.allFeatures);
   for (const problem of problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
-  process.stdout.write(options.format === 'json' ? renderReportJson(entries) : renderReportMarkdown(options.paths.join(', '), entries));
+  process.stdout.write(
+    options.format === 'json' ? renderReportJson(entries) : renderReportMarkdown(options.paths.join(', '), entries),
+  );
   return problems.length > 0 ? 2 : 0;
 }
 

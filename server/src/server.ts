@@ -14,7 +14,16 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { REPORT_METHOD } from '../../common/protocol';
 import { createEngine, type Engine } from './engine';
-import { analyzeSafely, createAnalysisCache, describeError, isRustDocument, isTreeEngine, skipDiagnostic, skipReason, type Logger } from './features/analysis';
+import {
+  analyzeSafely,
+  createAnalysisCache,
+  describeError,
+  isRustDocument,
+  isTreeEngine,
+  skipDiagnostic,
+  skipReason,
+  type Logger,
+} from './features/analysis';
 import { computeCodeActions } from './features/code-actions';
 import { computeDiagnostics, createDiagnosticsScheduler } from './features/diagnostics';
 import { createDocumentTrees } from './features/document-trees';
@@ -67,9 +76,13 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   });
   // The workspace's Cargo projects, once indexed: their files are analysed crate-wide.
   const workspace: Promise<WorkspaceIndex | undefined> = engine.then((loaded) =>
-    isTreeEngine(loaded) ? createWorkspaceIndex(loaded, deps.fileSystem ?? nodeFileSystem, deps.env ?? process.env) : undefined,
+    isTreeEngine(loaded)
+      ? createWorkspaceIndex(loaded, deps.fileSystem ?? nodeFileSystem, deps.env ?? process.env)
+      : undefined,
   );
-  const cache = Promise.all([engine, workspace]).then(([loaded, index]) => createAnalysisCache(loaded, trees, logger, index));
+  const cache = Promise.all([engine, workspace]).then(([loaded, index]) =>
+    createAnalysisCache(loaded, trees, logger, index),
+  );
   let folders: string[] = [];
   let indexedWithAllFeatures: boolean | undefined;
   let progressSupported = false;
@@ -98,12 +111,17 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
       const document = rustDocument(uri);
       if (document === undefined) return; // closed meanwhile
       const skipped = skipReason(document, current);
-      const diagnostics = skipped !== undefined ? [skipDiagnostic(skipped)] : computeDiagnostics(analyses.get(document, current), current);
+      const diagnostics =
+        skipped !== undefined
+          ? [skipDiagnostic(skipped)]
+          : computeDiagnostics(analyses.get(document, current), current);
       await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
     });
   };
   const sendEmpty = (uri: string): void => {
-    void guard(logger, `clearing diagnostics for ${uri}`, undefined, () => connection.sendDiagnostics({ uri, diagnostics: [] }));
+    void guard(logger, `clearing diagnostics for ${uri}`, undefined, () =>
+      connection.sendDiagnostics({ uri, diagnostics: [] }),
+    );
   };
   const scheduler = createDiagnosticsScheduler(publish, sendEmpty, deps.debounceMs ?? 75);
   const republishAll = (): void => {
@@ -116,7 +134,8 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     progressSupported = params.capabilities.window?.workDoneProgress === true;
     watchFilesDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     pullSettings = params.capabilities.workspace?.configuration === true;
-    registerForSettings = pullSettings && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
+    registerForSettings =
+      pullSettings && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
     // The client answers `workspace/configuration` only once initialized: pull settings then.
     if (!pullSettings) refreshSettings(params.initializationOptions);
     return {
@@ -131,7 +150,9 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   connection.onInitialized(() => {
     if (pullSettings) refreshSettings();
     if (registerForSettings) {
-      void connection.client.register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION }).catch(() => undefined);
+      void connection.client
+        .register(DidChangeConfigurationNotification.type, { section: SETTINGS_SECTION })
+        .catch(() => undefined);
     }
     if (watchFilesDynamically) {
       const watchers = [{ globPattern: '**/*.rs' }, { globPattern: '**/Cargo.{toml,lock}' }];
@@ -165,11 +186,17 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     });
   });
   connection.onRequest(REPORT_REQUEST, () =>
-    guard(logger, 'report', '', async () => (await workspace)?.report() ?? '# Send/Sync report\n\nThe analysis engine is not loaded.\n'),
+    guard(
+      logger,
+      'report',
+      '',
+      async () => (await workspace)?.report() ?? '# Send/Sync report\n\nThe analysis engine is not loaded.\n',
+    ),
   );
   connection.onDidChangeConfiguration((params) => {
     const pushed: unknown = params.settings;
-    const section = typeof pushed === 'object' && pushed !== null ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
+    const section =
+      typeof pushed === 'object' && pushed !== null ? (pushed as Record<string, unknown>)[SETTINGS_SECTION] : undefined;
     refreshSettings(section);
     republishAll();
     // `allFeatures` decides which modules and fields exist: index again when it changes.
@@ -200,7 +227,8 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     void workspace.then((index) => {
       if (!index?.owns(event.document)) return;
       index.sync(event.document);
-      for (const other of documents.all()) if (other.uri !== event.document.uri && index.owns(other)) scheduler.schedule(other.uri);
+      for (const other of documents.all())
+        if (other.uri !== event.document.uri && index.owns(other)) scheduler.schedule(other.uri);
     });
   });
   documents.onDidClose((event) => {
@@ -229,7 +257,9 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
       if (document === undefined || skipReason(document, current) !== undefined) return [];
       // Stateless for a file alone: the fix is rebuilt from the text as it is now. A crate's file
       // needs its crate: its analysis is cached per revision of the crate's texts.
-      const analysis = index?.owns(document) ? analyses.get(document, current) : analyzeSafely(loaded, document.getText(), logger, document.uri);
+      const analysis = index?.owns(document)
+        ? analyses.get(document, current)
+        : analyzeSafely(loaded, document.getText(), logger, document.uri);
       return computeCodeActions(analysis, params, current);
     }),
   );

@@ -23,7 +23,12 @@ interface Run {
 }
 
 function cli(args: string[]): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -58,7 +63,14 @@ test('--help and --version print to stdout and exit 0', () => {
 });
 
 test('usage errors exit 2 with a message on stderr and nothing on stdout', () => {
-  for (const args of [[], ['frobnicate'], ['check'], ['check', '--format', 'xml', 'clean'], ['check', '--rule', 'nope=off', 'clean'], ['check', '--bogus', 'clean']]) {
+  for (const args of [
+    [],
+    ['frobnicate'],
+    ['check'],
+    ['check', '--format', 'xml', 'clean'],
+    ['check', '--rule', 'nope=off', 'clean'],
+    ['check', '--bogus', 'clean'],
+  ]) {
     const run = cli(args);
     assert.equal(run.status, 2, args.join(' '));
     assert.equal(run.stdout, '', args.join(' '));
@@ -86,7 +98,17 @@ test('JSON output is only JSON and follows the version 1 shape', () => {
 test('[engine] JSON lists every type with 1-based positions, verdicts and reasons', () => {
   const run = cli(['check', '--format', 'json', 'clean', 'rc']);
   const report = JSON.parse(run.stdout) as {
-    types: { file: string; path: string; name: string; kind: string; line: number; column: number; send: { status: string; requires: string[]; source: string }; sync: { status: string }; reasons: string[] }[];
+    types: {
+      file: string;
+      path: string;
+      name: string;
+      kind: string;
+      line: number;
+      column: number;
+      send: { status: string; requires: string[]; source: string };
+      sync: { status: string };
+      reasons: string[];
+    }[];
   };
   const container = report.types.find((t) => t.name === 'Container');
   assert.deepEqual(container, {
@@ -113,7 +135,18 @@ test('[engine] JSON lists every type with 1-based positions, verdicts and reason
 test('[engine] a missing SAFETY comment exits 1 and is reported in all three formats', () => {
   const json = cli(['check', '--format', 'json', 'unsafe']);
   assert.equal(json.status, 1, json.stderr);
-  const report = JSON.parse(json.stdout) as { diagnostics: { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; code: string; message: string }[] };
+  const report = JSON.parse(json.stdout) as {
+    diagnostics: {
+      file: string;
+      line: number;
+      column: number;
+      endLine: number;
+      endColumn: number;
+      severity: string;
+      code: string;
+      message: string;
+    }[];
+  };
   const finding = report.diagnostics.find((d) => d.code === 'missing-safety-comment');
   assert.ok(finding, json.stdout);
   assert.equal(finding.file, join('unsafe', 'src', 'lib.rs'));
@@ -121,20 +154,37 @@ test('[engine] a missing SAFETY comment exits 1 and is reported in all three for
   assert.equal(finding.column, 1);
   assert.equal(finding.severity, 'warning');
   assert.ok(finding.endLine > finding.line || finding.endColumn > finding.column);
-  assert.ok(report.diagnostics.every((d) => d.file === join('unsafe', 'src', 'lib.rs')), 'target/ and node_modules/ were skipped');
+  assert.ok(
+    report.diagnostics.every((d) => d.file === join('unsafe', 'src', 'lib.rs')),
+    'target/ and node_modules/ were skipped',
+  );
 
   const text = cli(['check', 'unsafe']);
   assert.equal(text.status, 1);
   const lines = text.stdout.split('\n');
-  const header = lines.findIndex((l) => l.startsWith(`${join('unsafe', 'src', 'lib.rs')}:3:1: warning[missing-safety-comment]: `));
+  const header = lines.findIndex((l) =>
+    l.startsWith(`${join('unsafe', 'src', 'lib.rs')}:3:1: warning[missing-safety-comment]: `),
+  );
   assert.ok(header >= 0, text.stdout);
-  assert.ok(lines.slice(header, header + 4).some((l) => l.endsWith('| unsafe impl Send for P {}')), 'the source line follows');
-  assert.ok(lines.slice(header, header + 5).some((l) => /\| \^+$/.test(l)), 'a caret line follows');
+  assert.ok(
+    lines.slice(header, header + 4).some((l) => l.endsWith('| unsafe impl Send for P {}')),
+    'the source line follows',
+  );
+  assert.ok(
+    lines.slice(header, header + 5).some((l) => /\| \^+$/.test(l)),
+    'a caret line follows',
+  );
 
   const sarif = cli(['check', '--format', 'sarif', 'unsafe']);
   assert.equal(sarif.status, 1);
   const log = JSON.parse(sarif.stdout) as {
-    runs: { results: { ruleId: string; level: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[];
+    runs: {
+      results: {
+        ruleId: string;
+        level: string;
+        locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[];
+      }[];
+    }[];
   };
   const result = log.runs[0].results.find((r) => r.ruleId === 'missing-safety-comment');
   assert.ok(result);
@@ -144,9 +194,19 @@ test('[engine] a missing SAFETY comment exits 1 and is reported in all three for
 });
 
 test('[engine] --rule sets a rule off or raises it to error', () => {
-  const off = cli(['check', '--rule', 'missing-safety-comment=off', '--rule=risky-field=off', '--rule', 'missing-bound=off', 'unsafe']);
+  const off = cli([
+    'check',
+    '--rule',
+    'missing-safety-comment=off',
+    '--rule=risky-field=off',
+    '--rule',
+    'missing-bound=off',
+    'unsafe',
+  ]);
   assert.equal(off.status, 0, off.stdout);
-  const error = JSON.parse(cli(['check', '--format', 'json', '--rule', 'missing-safety-comment=error', 'unsafe']).stdout) as { diagnostics: { code: string; severity: string }[] };
+  const error = JSON.parse(
+    cli(['check', '--format', 'json', '--rule', 'missing-safety-comment=error', 'unsafe']).stdout,
+  ) as { diagnostics: { code: string; severity: string }[] };
   assert.equal(error.diagnostics.find((d) => d.code === 'missing-safety-comment')?.severity, 'error');
 });
 
@@ -159,10 +219,12 @@ test('SARIF output is 2.1.0 with the rules and their help links', () => {
   assert.equal(log.version, '2.1.0');
   assert.equal(log.runs.length, 1);
   assert.equal(log.runs[0].tool.driver.name, 'rust-send-sync');
-  assert.deepEqual(
-    log.runs[0].tool.driver.rules.map((r) => r.id).sort(),
-    ['missing-bound', 'missing-safety-comment', 'risky-field', 'unnecessary-unsafe-impl'],
-  );
+  assert.deepEqual(log.runs[0].tool.driver.rules.map((r) => r.id).sort(), [
+    'missing-bound',
+    'missing-safety-comment',
+    'risky-field',
+    'unnecessary-unsafe-impl',
+  ]);
   for (const rule of log.runs[0].tool.driver.rules) assert.ok(rule.helpUri.endsWith(`#${rule.id}`));
   assert.deepEqual(log.runs[0].results, []);
 });
@@ -209,7 +271,10 @@ test('half-typed Rust does not crash', () => {
 
 test('[engine] half-typed Rust still lists its type, as unknown or better, and says it does not parse', () => {
   const report = JSON.parse(cli(['check', '--format', 'json', 'partial.rs']).stdout) as { types: { name: string }[] };
-  assert.ok(report.types.some((t) => t.name === 'Foo'), JSON.stringify(report));
+  assert.ok(
+    report.types.some((t) => t.name === 'Foo'),
+    JSON.stringify(report),
+  );
   assert.match(cli(['check', 'partial.rs']).stdout, /partial\.rs: note: \d+ syntax errors?/);
 });
 

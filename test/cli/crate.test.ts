@@ -10,14 +10,21 @@ const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 const CRATES = join(__dirname, '..', 'fixtures', 'crates');
 
 function cli(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    cwd,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 test('check on one file of a crate uses the other files and the vendored dependency', () => {
   const run = cli(['check', '--format', 'json', join('src', 'worker', 'mod.rs')], join(CRATES, 'app'));
   assert.equal(run.stderr, '');
-  const out = JSON.parse(run.stdout) as { types: { file: string; path: string; send: { status: string }; sync: { status: string } }[] };
+  const out = JSON.parse(run.stdout) as {
+    types: { file: string; path: string; send: { status: string }; sync: { status: string } }[];
+  };
   const worker = out.types.find((t) => t.path === 'worker::Worker');
   assert.ok(worker, run.stdout);
   assert.equal(worker.file, join('src', 'worker', 'mod.rs'));
@@ -39,8 +46,13 @@ test('report lists every type of the crate in markdown, grouped by file, with ve
 test('report --format json gives verdicts and conditions per type', () => {
   const run = cli(['report', '--format', 'json', join('..', 'helper')], join(CRATES, 'app'));
   assert.equal(run.status, 0, run.stderr);
-  const out = JSON.parse(run.stdout) as { types: { file: string; path: string; sync: { status: string; requires: string[] } }[] };
-  assert.deepEqual(out.types.map((t) => [t.file, t.path]), [[join('..', 'helper', 'src', 'queue.rs'), 'queue::Queue']]);
+  const out = JSON.parse(run.stdout) as {
+    types: { file: string; path: string; sync: { status: string; requires: string[] } }[];
+  };
+  assert.deepEqual(
+    out.types.map((t) => [t.file, t.path]),
+    [[join('..', 'helper', 'src', 'queue.rs'), 'queue::Queue']],
+  );
   assert.deepEqual(out.types[0].sync, { ...out.types[0].sync, status: 'conditional', requires: ['T: Send'] });
 });
 

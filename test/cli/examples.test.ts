@@ -20,7 +20,10 @@ interface JsonVerdict {
 }
 
 function runDemo() {
-  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', '--format', 'json', 'examples'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', '--format', 'json', 'examples'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 1, r.stderr);
   return JSON.parse(r.stdout) as {
     types: { path: string; send: JsonVerdict; sync: JsonVerdict }[];
@@ -34,7 +37,8 @@ test('examples/ compiles', async () => {
 
 test('each seed example gets the verdicts its rustc-checked fixture expects', () => {
   const out = runDemo();
-  const show = (v: { status: string; requires: readonly string[]; source: string }) => renderVerdict({ ...v, requires: [...v.requires].sort() });
+  const show = (v: { status: string; requires: readonly string[]; source: string }) =>
+    renderVerdict({ ...v, requires: [...v.requires].sort() });
   for (const name of ['seed-my-send', 'seed-unsafe-cell', 'seed-ffi-client', 'seed-container']) {
     const fixture = parseFixture(readFileSync(join(ROOT, 'test', 'fixtures', 'verdicts', `${name}.rs`), 'utf8'), name);
     for (const expected of fixture.types) {
@@ -49,8 +53,9 @@ test('each seed example gets the verdicts its rustc-checked fixture expects', ()
 test('only MySend is flagged, by missing-safety-comment, risky-field and missing-bound', () => {
   const out = runDemo();
   const implLine = SOURCE.split('\n').findIndex((l) => l.startsWith('unsafe impl<T> Send for MySend<T>')) + 1;
-  assert.deepEqual(
-    out.diagnostics.map((d) => `${d.line} ${d.code}`).sort(),
-    [`${implLine} missing-bound`, `${implLine} missing-safety-comment`, `${implLine} risky-field`],
-  );
+  assert.deepEqual(out.diagnostics.map((d) => `${d.line} ${d.code}`).sort(), [
+    `${implLine} missing-bound`,
+    `${implLine} missing-safety-comment`,
+    `${implLine} risky-field`,
+  ]);
 });

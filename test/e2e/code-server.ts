@@ -52,7 +52,14 @@ export function createProfile(root: string): Profile {
 }
 
 function profileArgs(profile: Profile): string[] {
-  return ['--config', profile.configFile, '--user-data-dir', profile.userDataDir, '--extensions-dir', profile.extensionsDir];
+  return [
+    '--config',
+    profile.configFile,
+    '--user-data-dir',
+    profile.userDataDir,
+    '--extensions-dir',
+    profile.extensionsDir,
+  ];
 }
 
 export async function installExtension(binary: string, profile: Profile, vsix: string): Promise<void> {
@@ -97,8 +104,10 @@ export async function startCodeServer(
   const port = await findFreePort();
   const args = [
     ...profileArgs(profile),
-    '--bind-addr', `127.0.0.1:${port}`,
-    '--auth', 'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
+    '--auth',
+    'none',
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-workspace-trust',
@@ -134,7 +143,9 @@ export async function startCodeServer(
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited !== undefined) {
-      throw new Error(`code-server exited with ${exited} before answering:\n${readFileSync(logFile, 'utf8').slice(-3000)}`);
+      throw new Error(
+        `code-server exited with ${exited} before answering:\n${readFileSync(logFile, 'utf8').slice(-3000)}`,
+      );
     }
     if (await answers(`${base}/healthz`)) break;
     if (Date.now() > deadline) {

@@ -78,6 +78,8 @@ function splitEntries(text: string): string[] {
 /** True once the extension host has logged activating our extension. */
 export function wasActivated(logs: readonly LogFile[]): boolean {
   return logs.some(
-    (file) => isExtensionHostLog(file) && file.text.split('\n').some((l) => l.includes('_doActivateExtension') && l.includes(extensionId)),
+    (file) =>
+      isExtensionHostLog(file) &&
+      file.text.split('\n').some((l) => l.includes('_doActivateExtension') && l.includes(extensionId)),
   );
 }

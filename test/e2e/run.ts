@@ -7,7 +7,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { createProfile, installExtension, listExtensions, startCodeServer, type RunningCodeServer } from './code-server';
+import {
+  createProfile,
+  installExtension,
+  listExtensions,
+  startCodeServer,
+  type RunningCodeServer,
+} from './code-server';
 import { copyLogs, findOurErrors, isOurChannel, readLogs, wasActivated } from './logs';
 import { runScenario } from './scenario';
 import { ensureChromium, ensureCodeServer, listZipEntries, packageExtension, repoRoot, Unavailable } from './tools';
@@ -86,7 +92,10 @@ async function main(): Promise<void> {
   const profile = createProfile(runDir);
   await installExtension(codeServer, profile, vsix);
   const installed = await listExtensions(codeServer, profile);
-  assert.ok(installed.some((e) => e.startsWith('rust-send-sync.rust-send-sync@')), `installed: ${installed.join(', ')}`);
+  assert.ok(
+    installed.some((e) => e.startsWith('rust-send-sync.rust-send-sync@')),
+    `installed: ${installed.join(', ')}`,
+  );
 
   // The test edits the crate, so it works on a copy.
   const workspace = join(runDir, 'fixture');
@@ -127,7 +136,9 @@ async function main(): Promise<void> {
   assert.ok(wasActivated(logs), 'the extension host never logged activating rust-send-sync');
   assert.ok(logs.some(isOurChannel), 'no "Rust Send/Sync" output channel was logged');
   const errors = findOurErrors(logs);
-  const extensionConsoleErrors = consoleLines.filter((l) => /^\[(error|pageerror)\]/.test(l) && /rust-send-sync/i.test(l));
+  const extensionConsoleErrors = consoleLines.filter(
+    (l) => /^\[(error|pageerror)\]/.test(l) && /rust-send-sync/i.test(l),
+  );
   assert.deepEqual([...errors, ...extensionConsoleErrors], [], 'the extension logged errors');
 }
 
@@ -155,6 +166,8 @@ main()
       console.log(`[e2e] SKIPPED: ${error.message}`);
       return;
     }
-    console.error(`[e2e] FAILED after ${elapsed()}: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    console.error(
+      `[e2e] FAILED after ${elapsed()}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
     process.exitCode = 1;
   });

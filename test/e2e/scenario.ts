@@ -45,7 +45,10 @@ export async function runScenario(
   step('hover `Cache` (holds an Rc)');
   const hover = await workbench.hoverWord('Cache', /Send[\s\S]*Sync|Sync[\s\S]*Send/);
   const firstLine = hover.split('\n').find((l) => l.trim() !== '') ?? '';
-  assert.ok(/Send/.test(firstLine) && /Sync/.test(firstLine), `the hover's first line gives no verdict: ${JSON.stringify(firstLine)}`);
+  assert.ok(
+    /Send/.test(firstLine) && /Sync/.test(firstLine),
+    `the hover's first line gives no verdict: ${JSON.stringify(firstLine)}`,
+  );
   assert.match(hover, /Rc/, 'the hover says why: the `Rc` field');
   assert.match(hover, /✗|not|no\b/i, 'the hover says Cache is not Send/Sync');
   await workbench.screenshot('hover-cache', { editorOnly: true });
@@ -85,7 +88,10 @@ export async function runScenario(
   }, 'a `// SAFETY:` line right above the impl');
   // The fix leaves the cursor in the comment, where the justification goes: type it there.
   const cursor = await workbench.cursor();
-  assert.ok(cursor.line >= implLine && cursor.line < implLine + 3, `after the fix the cursor is at ${cursor.line}:${cursor.column}, not in the comment`);
+  assert.ok(
+    cursor.line >= implLine && cursor.line < implLine + 3,
+    `after the fix the cursor is at ${cursor.line}:${cursor.column}, not in the comment`,
+  );
   await workbench.page.keyboard.type(justification, { delay: 10 });
   await workbench.press('Escape'); // leave snippet mode
   await workbench.screenshot('quick-fix-applied', { editorOnly: true });
@@ -97,11 +103,23 @@ export async function runScenario(
   const newImplLine = lineOf(saved, unjustifiedImpl);
   const inserted = saved.slice(implLine - 1, newImplLine - 1);
   assert.ok(inserted.length >= 1, 'nothing was inserted above the impl');
-  assert.ok(inserted[0]?.trimStart().startsWith('// SAFETY:'), `the line above the impl block is ${JSON.stringify(inserted[0])}`);
-  assert.ok(inserted.join('\n').includes(justification), `the typed justification is not in the comment: ${JSON.stringify(inserted)}`);
-  assert.ok(inserted.every((l) => l.trimStart().startsWith('//')), `the fix inserted non-comment lines: ${JSON.stringify(inserted)}`);
+  assert.ok(
+    inserted[0]?.trimStart().startsWith('// SAFETY:'),
+    `the line above the impl block is ${JSON.stringify(inserted[0])}`,
+  );
+  assert.ok(
+    inserted.join('\n').includes(justification),
+    `the typed justification is not in the comment: ${JSON.stringify(inserted)}`,
+  );
+  assert.ok(
+    inserted.every((l) => l.trimStart().startsWith('//')),
+    `the fix inserted non-comment lines: ${JSON.stringify(inserted)}`,
+  );
   const indent = /^\s*/.exec(saved[newImplLine - 1] ?? '')?.[0] ?? '';
-  assert.ok(inserted.every((l) => l.startsWith(indent)), 'the comment is at the impl indentation');
+  assert.ok(
+    inserted.every((l) => l.startsWith(indent)),
+    'the comment is at the impl indentation',
+  );
   assert.deepEqual(
     [...saved.slice(0, implLine - 1), ...saved.slice(newImplLine - 1)],
     originalLines,
@@ -132,7 +150,8 @@ export async function runScenario(
 
   step('undo (Ctrl+Z): the squiggle goes');
   // Typing is undone a few words at a time: press until no part of the typed text is left.
-  const partOfTyped = (lines: string[]): boolean => lines.some((l) => l.trim() !== '' && typedImpl.startsWith(l.trim()));
+  const partOfTyped = (lines: string[]): boolean =>
+    lines.some((l) => l.trim() !== '' && typedImpl.startsWith(l.trim()));
   for (let presses = 0; presses < 60 && partOfTyped(await workbench.visibleLines()); presses++) {
     await workbench.press('Control+Z');
   }

@@ -83,7 +83,9 @@ export async function ensureCodeServer(): Promise<string> {
   if (existsSync(script)) {
     await run('bash', [script, prefix], { timeoutMs: 20 * 60_000 });
   } else if (!existsSync(binary)) {
-    throw new Unavailable(`no code-server in ${prefix}, no install script at ${script}, and E2E_CODE_SERVER is not set`);
+    throw new Unavailable(
+      `no code-server in ${prefix}, no install script at ${script}, and E2E_CODE_SERVER is not set`,
+    );
   }
   if (!existsSync(binary)) throw new Error(`the install script finished but ${binary} is missing`);
   return binary;
@@ -108,7 +110,10 @@ export async function ensureChromium(): Promise<string> {
 
 /** Builds and packages the extension exactly as a release would; returns the .vsix path. */
 export async function packageExtension(): Promise<string> {
-  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { name: string; version: string };
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    name: string;
+    version: string;
+  };
   const vsix = join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
   await run('npm', ['run', 'package', '--silent'], { timeoutMs: 5 * 60_000 });
   if (!existsSync(vsix)) throw new Error(`npm run package did not write ${vsix}`);

@@ -83,10 +83,7 @@ export class Workbench {
       .first()
       .waitFor({ timeout: 30_000 });
     await this.press('Enter');
-    await this.page
-      .locator('.tabs-container .tab.active')
-      .filter({ hasText: fileName })
-      .waitFor({ timeout: 30_000 });
+    await this.page.locator('.tabs-container .tab.active').filter({ hasText: fileName }).waitFor({ timeout: 30_000 });
     await this.page.locator(`${editor} .view-lines`).waitFor({ timeout: 30_000 });
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
   }
@@ -101,7 +98,9 @@ export class Workbench {
   /** Ctrl+G `line:column` Enter, then waits until the status bar shows the new cursor. */
   async goTo(line: number, column = 1): Promise<void> {
     await this.press('Control+G');
-    await this.page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page
+      .locator('.quick-input-widget .quick-input-box input')
+      .waitFor({ state: 'visible', timeout: 15_000 });
     await this.page.keyboard.type(`${line}:${column}`);
     await this.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
@@ -192,12 +191,18 @@ export class Workbench {
         elements.map((element) =>
           selectors.map((selector, index) => {
             const cell = element.querySelector(selector) as (PageElement & { className: string }) | null;
-            return index === 0 ? cell?.className ?? '' : (cell?.innerText ?? '').replace(/\s+/g, ' ').trim();
+            return index === 0 ? (cell?.className ?? '') : (cell?.innerText ?? '').replace(/\s+/g, ' ').trim();
           }),
         ),
       fields,
     );
-    const rows = cells.map(([icon = '', message = '', source = '', code = '', position = '']) => ({ icon, message, source, code, position }));
+    const rows = cells.map(([icon = '', message = '', source = '', code = '', position = '']) => ({
+      icon,
+      message,
+      source,
+      code,
+      position,
+    }));
     const problems: Problem[] = [];
     for (const row of rows) {
       const position = /Ln (\d+), Col (\d+)/.exec(row.position);
@@ -215,7 +220,11 @@ export class Workbench {
   }
 
   /** Waits until the Problems panel satisfies `predicate`; returns the rows it then shows. */
-  async waitForProblems(predicate: (problems: Problem[]) => boolean, what: string, timeoutMs = 60_000): Promise<Problem[]> {
+  async waitForProblems(
+    predicate: (problems: Problem[]) => boolean,
+    what: string,
+    timeoutMs = 60_000,
+  ): Promise<Problem[]> {
     const deadline = Date.now() + timeoutMs;
     let problems = await this.problems();
     while (!predicate(problems)) {
@@ -270,7 +279,5 @@ export class Workbench {
 
 export function formatProblems(problems: readonly Problem[]): string {
   if (problems.length === 0) return '    (none)';
-  return problems
-    .map((p) => `    ${p.line}:${p.column} ${p.severity} ${p.source}(${p.code}) ${p.message}`)
-    .join('\n');
+  return problems.map((p) => `    ${p.line}:${p.column} ${p.severity} ${p.source}(${p.code}) ${p.message}`).join('\n');
 }

@@ -26,7 +26,8 @@ function textOption(name: string): string {
 }
 
 /** `starting` also says the shard's previous case is done; a failure is sent as soon as found. */
-type ShardMessage = { kind: 'starting'; index: number } | { kind: 'failed'; failure: FuzzFailure } | { kind: 'finished' };
+type ShardMessage =
+  { kind: 'starting'; index: number } | { kind: 'failed'; failure: FuzzFailure } | { kind: 'finished' };
 
 /** A worker process: runs cases from, from + jobs, ... below `cases`, and reports to the parent. */
 async function runShard(seed: number, cases: number, from: number, jobs: number): Promise<void> {
@@ -36,7 +37,8 @@ async function runShard(seed: number, cases: number, from: number, jobs: number)
   const msPerChar = calibrate(engine, sources);
   // Each message is on its way before the next case blocks this process: the parent's watchdog
   // must know which case is running.
-  const send = (message: ShardMessage): Promise<void> => new Promise((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
+  const send = (message: ShardMessage): Promise<void> =>
+    new Promise((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
   for (let index = from; index < cases; index += jobs) {
     await send({ kind: 'starting', index });
     const failure = runCase(engine, makeCase(sources, seed, index, mutators), msPerChar);
@@ -60,7 +62,9 @@ async function replay(seed: number, index: number): Promise<void> {
   const { sources, from } = loadSources();
   const msPerChar = calibrate(engine, sources);
   const fuzzCase = makeCase(sources, seed, index, mutatorsWithout(textOption('--without')));
-  process.stdout.write(`case ${index} of seed ${seed} (sources: ${from}): ${fuzzCase.source}; ${fuzzCase.mutations.join(', ')}; ${fuzzCase.text.length} characters\n`);
+  process.stdout.write(
+    `case ${index} of seed ${seed} (sources: ${from}): ${fuzzCase.source}; ${fuzzCase.mutations.join(', ')}; ${fuzzCase.text.length} characters\n`,
+  );
   const failure = runCase(engine, fuzzCase, msPerChar);
   if (failure === undefined) process.stdout.write('passes\n');
   else record(failure, seed);
@@ -73,7 +77,14 @@ interface Tally {
 }
 
 /** Runs shard `shard` from case `from`; on a hang, records it and carries on after that case. */
-function superviseShard(seed: number, cases: number, shard: number, jobs: number, from: number, tally: Tally): Promise<void> {
+function superviseShard(
+  seed: number,
+  cases: number,
+  shard: number,
+  jobs: number,
+  from: number,
+  tally: Tally,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const args = [...process.argv.slice(2), '--shard', String(shard), '--from', String(from), '--jobs', String(jobs)];
     const child: ChildProcess = fork(__filename, args, { execArgv: process.execArgv });
@@ -85,7 +96,17 @@ function superviseShard(seed: number, cases: number, shard: number, jobs: number
         const hung = current < 0 ? from : current;
         tally.failed++;
         tally.done++;
-        record({ index: hung, source: '?', mutations: [], text: '', kind: 'slow', detail: `no answer within ${HANG_MS / 1000} s (process killed)` }, seed);
+        record(
+          {
+            index: hung,
+            source: '?',
+            mutations: [],
+            text: '',
+            kind: 'slow',
+            detail: `no answer within ${HANG_MS / 1000} s (process killed)`,
+          },
+          seed,
+        );
         child.removeAllListeners('exit');
         child.kill('SIGKILL');
         superviseShard(seed, cases, shard, jobs, hung + jobs, tally).then(resolve, reject);
@@ -101,7 +122,10 @@ function superviseShard(seed: number, cases: number, shard: number, jobs: number
       if (current >= 0) tally.done++; // the previous case is over
       current = message.kind === 'starting' ? message.index : -1;
       arm();
-      if (tally.done % 500 === 0) process.stderr.write(`\r${tally.done}/${cases} cases, ${tally.failed} failures, ${((Date.now() - tally.started) / 1000).toFixed(0)} s `);
+      if (tally.done % 500 === 0)
+        process.stderr.write(
+          `\r${tally.done}/${cases} cases, ${tally.failed} failures, ${((Date.now() - tally.started) / 1000).toFixed(0)} s `,
+        );
     });
     child.on('exit', (code) => {
       clearTimeout(watchdog);
@@ -119,10 +143,14 @@ async function main(): Promise<void> {
   const jobs = Math.max(1, option('--jobs', availableParallelism()));
   const { sources, from } = loadSources();
   const without = textOption('--without');
-  process.stdout.write(`fuzz: ${cases} cases, seed ${seed}, ${jobs} processes, ${sources.length} source files from ${from}${without ? `, without ${without}` : ''}\n`);
+  process.stdout.write(
+    `fuzz: ${cases} cases, seed ${seed}, ${jobs} processes, ${sources.length} source files from ${from}${without ? `, without ${without}` : ''}\n`,
+  );
   const tally: Tally = { done: 0, failed: 0, started: Date.now() };
   await Promise.all(Array.from({ length: jobs }, (_, shard) => superviseShard(seed, cases, shard, jobs, shard, tally)));
-  process.stdout.write(`\nfuzz: ${tally.done} cases in ${((Date.now() - tally.started) / 1000).toFixed(0)} s, ${tally.failed} failures\n`);
+  process.stdout.write(
+    `\nfuzz: ${tally.done} cases in ${((Date.now() - tally.started) / 1000).toFixed(0)} s, ${tally.failed} failures\n`,
+  );
   if (tally.failed > 0) process.exitCode = 1;
 }
 

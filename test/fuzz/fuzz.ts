@@ -35,7 +35,10 @@ export const SLACK_MS = 25;
 const WINDOW = 4000;
 
 /** Corpus files when a corpus is found (see test/corpus.ts), else the repository's fixtures. */
-export function loadSources(options: { maxFiles?: number; maxSize?: number } = {}): { sources: Source[]; from: string } {
+export function loadSources(options: { maxFiles?: number; maxSize?: number } = {}): {
+  sources: Source[];
+  from: string;
+} {
   const corpus = findCorpus();
   const root = join(__dirname, '..', '..');
   const folder = corpus.kind === 'found' ? corpus.root : join(root, 'test', 'fixtures');
@@ -51,7 +54,12 @@ export function loadSources(options: { maxFiles?: number; maxSize?: number } = {
 }
 
 /** Case `index` of `seed`: a source (whole, or a window of it) with one to three mutations. */
-export function makeCase(sources: readonly Source[], seed: number, index: number, mutators: readonly Mutator[] = MUTATORS): FuzzCase {
+export function makeCase(
+  sources: readonly Source[],
+  seed: number,
+  index: number,
+  mutators: readonly Mutator[] = MUTATORS,
+): FuzzCase {
   const random = seededRandom((seed * 0x9e3779b1) ^ (index * 0x85ebca6b));
   const source = random.pick(sources);
   let text = source.text;
@@ -87,7 +95,12 @@ export function calibrate(engine: Engine, sources: readonly Source[]): number {
 function validRange(r: unknown): boolean {
   const ok = (p: unknown): boolean => {
     const q = p as { line?: unknown; character?: unknown } | undefined;
-    return Number.isInteger(q?.line) && Number.isInteger(q?.character) && (q!.line as number) >= 0 && (q!.character as number) >= 0;
+    return (
+      Number.isInteger(q?.line) &&
+      Number.isInteger(q?.character) &&
+      (q!.line as number) >= 0 &&
+      (q!.character as number) >= 0
+    );
   };
   const range = r as { start?: unknown; end?: unknown } | undefined;
   return ok(range?.start) && ok(range?.end);
@@ -101,7 +114,8 @@ export function malformation(analysis: FileAnalysis): string | undefined {
     if (!statuses.has(t.send?.status) || !statuses.has(t.sync?.status)) return `type ${t.name}: no verdict`;
     if (!validRange(t.nameRange) || !validRange(t.range)) return `type ${t.name}: bad range`;
   }
-  for (const f of analysis.findings) if (!validRange(f.range) || typeof f.message !== 'string') return `finding ${f.code}: bad range or message`;
+  for (const f of analysis.findings)
+    if (!validRange(f.range) || typeof f.message !== 'string') return `finding ${f.code}: bad range or message`;
   return undefined;
 }
 
@@ -127,7 +141,12 @@ export function runCase(engine: Engine, fuzzCase: FuzzCase, msPerChar: number): 
   if (wrong !== undefined) return { ...fuzzCase, kind: 'malformed', detail: wrong };
   if (run.ms > limit) {
     run = timed(engine, fuzzCase.text);
-    if (run.ms > limit) return { ...fuzzCase, kind: 'slow', detail: `${run.ms.toFixed(0)} ms for ${fuzzCase.text.length} characters (limit ${limit.toFixed(0)} ms)` };
+    if (run.ms > limit)
+      return {
+        ...fuzzCase,
+        kind: 'slow',
+        detail: `${run.ms.toFixed(0)} ms for ${fuzzCase.text.length} characters (limit ${limit.toFixed(0)} ms)`,
+      };
   }
   return undefined;
 }

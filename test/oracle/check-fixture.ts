@@ -11,7 +11,11 @@ import { askRustc, type OracleOptions } from './rustc-oracle';
 export { parseFixture };
 
 function normalizeAtom(a: string): string {
-  return a.trim().replace(/\s+/g, ' ').replace(/\s*:\s*/, ': ').replace(/\s*=\s*/, ' = ');
+  return a
+    .trim()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*:\s*/, ': ')
+    .replace(/\s*=\s*/, ' = ');
 }
 
 function sameVerdict(actual: TraitVerdict, expected: FixtureVerdict): boolean {
@@ -31,13 +35,16 @@ export function compareWithEngine(fixture: Fixture, analysis: FileAnalysis): str
   const reported = new Map<string, TypeReport[]>();
   for (const t of analysis.types) {
     const same = reported.get(t.path) ?? [];
-    if (same.some((o) => o.nameRange.start.line === t.nameRange.start.line)) problems.push(`engine reports \`${t.path}\` twice`);
+    if (same.some((o) => o.nameRange.start.line === t.nameRange.start.line))
+      problems.push(`engine reports \`${t.path}\` twice`);
     reported.set(t.path, [...same, t]);
   }
   const annotated = new Set(fixture.types.map((t) => t.path));
   for (const t of analysis.types) {
     if (!annotated.has(t.path)) {
-      problems.push(`engine reports \`${t.path}\` (line ${t.nameRange.start.line + 1}: Send ${show(t.send)}; Sync ${show(t.sync)}) but no \`//@ ${t.path}: ...\` marker expects it`);
+      problems.push(
+        `engine reports \`${t.path}\` (line ${t.nameRange.start.line + 1}: Send ${show(t.send)}; Sync ${show(t.sync)}) but no \`//@ ${t.path}: ...\` marker expects it`,
+      );
     }
   }
   for (const e of fixture.types) {
@@ -46,13 +53,16 @@ export function compareWithEngine(fixture: Fixture, analysis: FileAnalysis): str
       problems.push(`line ${e.line}: \`${e.path}\` is expected but the engine does not report it`);
       continue;
     }
-    for (const t of all) for (const trait of ['send', 'sync'] as const) {
-      if (!sameVerdict(t[trait], e[trait])) {
-        const name = trait === 'send' ? 'Send' : 'Sync';
-        const why = t[trait].reasons.length ? ` (reasons: ${t[trait].reasons.join(' | ')})` : '';
-        problems.push(`line ${e.line}: \`${e.path}\` ${name}: expected ${renderVerdict(e[trait])}, engine says ${show(t[trait])}${why}`);
+    for (const t of all)
+      for (const trait of ['send', 'sync'] as const) {
+        if (!sameVerdict(t[trait], e[trait])) {
+          const name = trait === 'send' ? 'Send' : 'Sync';
+          const why = t[trait].reasons.length ? ` (reasons: ${t[trait].reasons.join(' | ')})` : '';
+          problems.push(
+            `line ${e.line}: \`${e.path}\` ${name}: expected ${renderVerdict(e[trait])}, engine says ${show(t[trait])}${why}`,
+          );
+        }
       }
-    }
   }
   if (fixture.checkFindings) {
     const key = (line: number, code: string) => `line ${line}: ${code}`;
@@ -84,10 +94,15 @@ export interface RustcCheck {
 }
 
 /** Asks rustc, in one program, every question the fixture's verdicts make a prediction for. */
-export async function compareWithRustc(fixture: Fixture, source: string, options: OracleOptions = {}): Promise<RustcCheck> {
+export async function compareWithRustc(
+  fixture: Fixture,
+  source: string,
+  options: OracleOptions = {},
+): Promise<RustcCheck> {
   const problems: string[] = [];
   const notes: string[] = [];
-  if (fixture.noRustc) return { problems, notes: [`not checked by rustc: ${fixture.noRustc}`], questions: 0, rustcMs: 0 };
+  if (fixture.noRustc)
+    return { problems, notes: [`not checked by rustc: ${fixture.noRustc}`], questions: 0, rustcMs: 0 };
   const items = await readRustItems(source);
   const planned: { path: string; line: number; q: PlannedQuestion; expected: boolean; verdict: FixtureVerdict }[] = [];
   const baseline = new Set<number>();
@@ -113,18 +128,26 @@ export async function compareWithRustc(fixture: Fixture, source: string, options
     }
   }
   // Even with no question the program is compiled: it must be valid Rust.
-  const result = await askRustc(source, planned.map((p) => p.q.question), { ...options, unstable: Boolean(fixture.rustcBootstrap) });
+  const result = await askRustc(
+    source,
+    planned.map((p) => p.q.question),
+    { ...options, unstable: Boolean(fixture.rustcBootstrap) },
+  );
   if (fixture.rustcBootstrap) notes.push(`rustc ran with RUSTC_BOOTSTRAP=1: ${fixture.rustcBootstrap}`);
   planned.forEach((p, i) => {
     const answer = result.answers[i];
     if (answer === null) {
       if (baseline.has(i)) {
-        problems.push(`line ${p.line}: rustc rejects \`${p.q.question.typeExpr}\` (${result.rejections.get(i)}): nothing about \`${p.path}\` can be checked`);
+        problems.push(
+          `line ${p.line}: rustc rejects \`${p.q.question.typeExpr}\` (${result.rejections.get(i)}): nothing about \`${p.path}\` can be checked`,
+        );
       }
       return;
     }
     if (answer !== p.expected) {
-      problems.push(`line ${p.line}: \`${p.path}\` ${p.q.trait} ${renderVerdict(p.verdict)} predicts ${p.expected ? 'yes' : 'no'} for \`${p.q.question.typeExpr}\` (${p.q.inst.label}), rustc says ${answer ? 'yes' : 'no'}`);
+      problems.push(
+        `line ${p.line}: \`${p.path}\` ${p.q.trait} ${renderVerdict(p.verdict)} predicts ${p.expected ? 'yes' : 'no'} for \`${p.q.question.typeExpr}\` (${p.q.inst.label}), rustc says ${answer ? 'yes' : 'no'}`,
+      );
     }
   });
   return { problems, notes, questions: planned.length, rustcMs: result.rustcMs };

@@ -66,23 +66,50 @@ async function compareCrate(crateDir: string, registry: string | undefined, refr
       }
     }
   }
-  const ours = new Set(runCli(crateDir).filter((d) => d.code === 'missing-safety-comment').map((d) => key(d.file, d.line)));
+  const ours = new Set(
+    runCli(crateDir)
+      .filter((d) => d.code === 'missing-safety-comment')
+      .map((d) => key(d.file, d.line)),
+  );
   const written = await writtenImpls(crateDir);
   const rows = new Map<string, ImplRow>();
   for (const w of written) {
-    rows.set(key(w.file, w.line), { file: w.file, line: w.line, trait: w.trait, verdict: 'neither', weFlag: false, inMacroDefinition: w.inMacroDefinition });
+    rows.set(key(w.file, w.line), {
+      file: w.file,
+      line: w.line,
+      trait: w.trait,
+      verdict: 'neither',
+      weFlag: false,
+      inMacroDefinition: w.inMacroDefinition,
+    });
   }
   // Anything flagged on either side that the scan missed still gets a row.
   for (const [k, trait] of clippyFlags) {
     if (!rows.has(k)) {
       const [file, line] = [k.slice(0, k.lastIndexOf(':')), Number(k.slice(k.lastIndexOf(':') + 1))];
-      rows.set(k, { file, line, trait, verdict: 'neither', weFlag: false, inMacroDefinition: false, note: 'not found by the source scan' });
+      rows.set(k, {
+        file,
+        line,
+        trait,
+        verdict: 'neither',
+        weFlag: false,
+        inMacroDefinition: false,
+        note: 'not found by the source scan',
+      });
     }
   }
   for (const k of ours) {
     if (!rows.has(k)) {
       const [file, line] = [k.slice(0, k.lastIndexOf(':')), Number(k.slice(k.lastIndexOf(':') + 1))];
-      rows.set(k, { file, line, trait: '?', verdict: 'neither', weFlag: false, inMacroDefinition: false, note: 'our finding is not on a scanned `unsafe impl Send/Sync` line' });
+      rows.set(k, {
+        file,
+        line,
+        trait: '?',
+        verdict: 'neither',
+        weFlag: false,
+        inMacroDefinition: false,
+        note: 'our finding is not on a scanned `unsafe impl Send/Sync` line',
+      });
     }
   }
   for (const [k, row] of rows) {
@@ -96,13 +123,24 @@ async function compareCrate(crateDir: string, registry: string | undefined, refr
   const name = basename(crateDir);
   say(`== ${name}`);
   for (const r of runs) {
-    say(`   clippy ${r.featureSet}: ${r.ok ? 'built' : 'FAILED'}${r.ok ? '' : `\n${(r.error ?? '').split('\n').map((l) => `      ${l}`).join('\n')}`}`);
+    say(
+      `   clippy ${r.featureSet}: ${r.ok ? 'built' : 'FAILED'}${
+        r.ok
+          ? ''
+          : `\n${(r.error ?? '')
+              .split('\n')
+              .map((l) => `      ${l}`)
+              .join('\n')}`
+      }`,
+    );
   }
   if (built.length === 0) say('   no feature set built: every impl counts as not compiled');
   const sorted = [...rows.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
   for (const r of sorted.filter((x) => x.verdict === 'only clippy' || x.verdict === 'only us')) {
     const where = r.inMacroDefinition ? ' (in a macro_rules! body)' : '';
-    say(`   ${r.verdict.toUpperCase()}: ${name}/${r.file}:${r.line} unsafe impl ${r.trait}${where}${r.note ? ` [${r.note}]` : ''}`);
+    say(
+      `   ${r.verdict.toUpperCase()}: ${name}/${r.file}:${r.line} unsafe impl ${r.trait}${where}${r.note ? ` [${r.note}]` : ''}`,
+    );
     for (const l of sourceAbove(crateDir, r.file, r.line)) say(`   ${l}`);
   }
   for (const r of sorted.filter((x) => x.note && x.verdict !== 'only clippy' && x.verdict !== 'only us')) {
@@ -110,7 +148,9 @@ async function compareCrate(crateDir: string, registry: string | undefined, refr
   }
   const nc = sorted.filter((x) => x.verdict === 'not compiled');
   if (nc.length) {
-    say(`   not compiled (${nc.length}; * = we flag it): ${nc.map((x) => `${x.file}:${x.line}${x.weFlag ? '*' : ''}`).join(', ')}`);
+    say(
+      `   not compiled (${nc.length}; * = we flag it): ${nc.map((x) => `${x.file}:${x.line}${x.weFlag ? '*' : ''}`).join(', ')}`,
+    );
   }
   say(`   ${counts(sorted)}`);
   return sorted;
@@ -138,14 +178,18 @@ async function main(): Promise<void> {
   const width = Math.max(...all.map((a) => a.name.length), 5);
   say(`   ${'crate'.padEnd(width)}  impls  ${VERDICTS.map((v) => v.padStart(13)).join('')}  we flag (not compiled)`);
   const line = (name: string, rows: ImplRow[]) =>
-    say(`   ${name.padEnd(width)}  ${String(rows.length).padStart(5)}  ${VERDICTS.map((v) => String(rows.filter((r) => r.verdict === v).length).padStart(13)).join('')}  ${String(rows.filter((r) => r.verdict === 'not compiled' && r.weFlag).length).padStart(22)}`);
+    say(
+      `   ${name.padEnd(width)}  ${String(rows.length).padStart(5)}  ${VERDICTS.map((v) => String(rows.filter((r) => r.verdict === v).length).padStart(13)).join('')}  ${String(rows.filter((r) => r.verdict === 'not compiled' && r.weFlag).length).padStart(22)}`,
+    );
   for (const a of all) line(a.name, a.rows);
   const total = all.flatMap((a) => a.rows);
   line('total', total);
   const disagreements = total.filter((r) => r.verdict === 'only clippy' || r.verdict === 'only us').length;
   say(`   disagreements: ${disagreements}`);
   writeFileSync(join(REPO_ROOT, 'test-results', 'clippy-comparison.txt'), `${out.join('\n')}\n`);
-  process.stderr.write(`report written to ${join('test-results', 'clippy-comparison.txt')}; clippy output cached in ${CACHE_DIR.slice(REPO_ROOT.length + 1)}/\n`);
+  process.stderr.write(
+    `report written to ${join('test-results', 'clippy-comparison.txt')}; clippy output cached in ${CACHE_DIR.slice(REPO_ROOT.length + 1)}/\n`,
+  );
   process.exitCode = disagreements ? 1 : 0;
 }
 

@@ -40,8 +40,12 @@ export interface CliDiagnostic {
 export function runCli(crateDir: string): CliDiagnostic[] {
   const cli = join(REPO_ROOT, 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', crateDir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`the CLI failed on ${crateDir} (exit ${r.status}):\n${r.stderr}`);
+  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', crateDir], {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.status !== 0 && r.status !== 1)
+    throw new Error(`the CLI failed on ${crateDir} (exit ${r.status}):\n${r.stderr}`);
   const out = JSON.parse(r.stdout) as { diagnostics: (CliDiagnostic & { file: string })[] };
   return out.diagnostics.map((d) => ({
     file: relative(crateDir, d.file).replace(/\\/g, '/'),

@@ -19,7 +19,9 @@ export interface WrittenImpl {
 /** The `.rs` files under `dir`, relative, skipping target/, .git/ and node_modules/. */
 export function rustFiles(dir: string, prefix = ''): string[] {
   const out: string[] = [];
-  for (const e of readdirSync(join(dir, prefix), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of readdirSync(join(dir, prefix), { withFileTypes: true }).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )) {
     const rel = prefix ? `${prefix}/${e.name}` : e.name;
     if (e.isDirectory()) {
       if (!['target', '.git', 'node_modules'].includes(e.name)) out.push(...rustFiles(dir, rel));

@@ -22,7 +22,9 @@ const MAX_LINES = 40;
 
 function clip(text: string): string {
   const lines = text.split('\n');
-  return lines.length <= MAX_LINES ? text : `${lines.slice(0, MAX_LINES).join('\n')}\n    // ... (${lines.length - MAX_LINES} more lines)`;
+  return lines.length <= MAX_LINES
+    ? text
+    : `${lines.slice(0, MAX_LINES).join('\n')}\n    // ... (${lines.length - MAX_LINES} more lines)`;
 }
 
 /** The comment lines directly above `line` (1-based), skipping attributes and blank lines. */
@@ -77,7 +79,11 @@ async function main(): Promise<void> {
   const crates = corpusCrates(process.argv.slice(2), USAGE);
   const verdicts: Verdicts = existsSync(VERDICTS_FILE) ? JSON.parse(readFileSync(VERDICTS_FILE, 'utf8')) : {};
   const md: string[] = ['# risky-field and missing-bound findings on real crates', ''];
-  md.push('Each finding with the type definition, the comment above the impl, and the impl. Verdicts from', '`test/oracle/rule-review-verdicts.json`.', '');
+  md.push(
+    'Each finding with the type definition, the comment above the impl, and the impl. Verdicts from',
+    '`test/oracle/rule-review-verdicts.json`.',
+    '',
+  );
   const tally = new Map<string, number>();
   const count = (k: string) => tally.set(k, (tally.get(k) ?? 0) + 1);
   const unclassified: string[] = [];
@@ -105,18 +111,25 @@ async function main(): Promise<void> {
     }
   }
   const stale = Object.keys(verdicts).filter((k) => !used.has(k));
-  const summary = ['## Counts', '', '| rule | ' + KINDS.join(' | ') + ' | unclassified |', '|---|' + KINDS.map(() => '---|').join('') + '---|'];
+  const summary = [
+    '## Counts',
+    '',
+    '| rule | ' + KINDS.join(' | ') + ' | unclassified |',
+    '|---|' + KINDS.map(() => '---|').join('') + '---|',
+  ];
   for (const code of CODES) {
     summary.push(`| ${code} | ${[...KINDS, 'unclassified'].map((k) => tally.get(`${code}: ${k}`) ?? 0).join(' | ')} |`);
   }
   summary.push('');
-  if (stale.length) summary.push(`Verdicts for findings no longer reported: ${stale.map((s) => `\`${s}\``).join(', ')}`, '');
+  if (stale.length)
+    summary.push(`Verdicts for findings no longer reported: ${stale.map((s) => `\`${s}\``).join(', ')}`, '');
   md.splice(3, 0, ...summary);
   mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
   const outFile = join(REPO_ROOT, 'test-results', 'rule-review.md');
   writeFileSync(outFile, `${md.join('\n')}\n`);
   process.stdout.write(`${summary.join('\n')}\n`);
-  if (unclassified.length) process.stdout.write(`unclassified (${unclassified.length}):\n${unclassified.map((u) => `  ${u}`).join('\n')}\n`);
+  if (unclassified.length)
+    process.stdout.write(`unclassified (${unclassified.length}):\n${unclassified.map((u) => `  ${u}`).join('\n')}\n`);
   process.stdout.write(`written to test-results/rule-review.md\n`);
 }
 

@@ -132,8 +132,18 @@ export function runClippy(crateDir: string, options: ClippyOptions = {}): Clippy
     const r = spawnSync(
       'cargo',
       [
-        'clippy', '--offline', '--quiet', '--message-format=json', ...set.args,
-        '--', '-A', 'clippy::all', '-W', 'clippy::undocumented_unsafe_blocks', '--force-warn', 'unsafe_code',
+        'clippy',
+        '--offline',
+        '--quiet',
+        '--message-format=json',
+        ...set.args,
+        '--',
+        '-A',
+        'clippy::all',
+        '-W',
+        'clippy::undocumented_unsafe_blocks',
+        '--force-warn',
+        'unsafe_code',
       ],
       {
         cwd: copy,
@@ -144,10 +154,18 @@ export function runClippy(crateDir: string, options: ClippyOptions = {}): Clippy
     );
     const hits = parseMessages(r.stdout ?? '', copy);
     const ok = r.status === 0;
-    log(`    ${ok ? 'ok' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(0)} s, ${hits.length} diagnostics kept`);
-    runs.push({ featureSet: set.name, ok, error: ok ? undefined : (r.stderr ?? '').trim().split('\n').slice(-6).join('\n'), hits });
+    log(
+      `    ${ok ? 'ok' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(0)} s, ${hits.length} diagnostics kept`,
+    );
+    runs.push({
+      featureSet: set.name,
+      ok,
+      error: ok ? undefined : (r.stderr ?? '').trim().split('\n').slice(-6).join('\n'),
+      hits,
+    });
     if (set.name === 'all-features' && !ok) {
-      for (const f of cargoFeatures(readFileSync(manifest, 'utf8'))) sets.push({ name: `feature ${f}`, args: ['--features', f] });
+      for (const f of cargoFeatures(readFileSync(manifest, 'utf8')))
+        sets.push({ name: `feature ${f}`, args: ['--features', f] });
     }
   }
   if (!runs.some((r) => r.ok)) return runs; // not cached: a setup problem, worth a rerun
@@ -178,7 +196,12 @@ export function parseMessages(stdout: string, crateRoot: string): ClippyHit[] {
     }
     if (msg.reason !== 'compiler-message' || !msg.message) continue;
     const code = msg.message.code?.code;
-    const lint = code === 'clippy::undocumented_unsafe_blocks' ? 'undocumented_unsafe_blocks' : code === 'unsafe_code' ? 'unsafe_code' : undefined;
+    const lint =
+      code === 'clippy::undocumented_unsafe_blocks'
+        ? 'undocumented_unsafe_blocks'
+        : code === 'unsafe_code'
+          ? 'unsafe_code'
+          : undefined;
     if (!lint) continue;
     const span = msg.message.spans?.find((s) => s.is_primary);
     if (!span) continue;

@@ -46,7 +46,9 @@ function calibrationCrates(): { crates: string[]; registry: string; how: string 
   const root = mkdtempSync(join(tmpdir(), 'rust-send-sync-calibrate-'));
   const dir = join(REPO_ROOT, 'test', 'fixtures', 'verdicts');
   const crates: string[] = [];
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.rs')).sort()) {
+  for (const f of readdirSync(dir)
+    .filter((n) => n.endsWith('.rs'))
+    .sort()) {
     const source = readFileSync(join(dir, f), 'utf8');
     if (/^\s*\/\/!\s*(no-rustc|rustc-bootstrap):/m.test(source)) continue;
     const name = `fixture_${f.replace(/\.rs$/, '').replace(/-/g, '_')}`;
@@ -70,19 +72,34 @@ function discover(): { crates: string[]; registry?: string; how: string } | { er
   }
   const script = findCorpusScript();
   if (!script) {
-    return { error: 'no corpus: pass --crate DIR, set RUST_SEND_SYNC_CORPUS, or put a corpus.sh (which prints crate folders) next to the repository' };
+    return {
+      error:
+        'no corpus: pass --crate DIR, set RUST_SEND_SYNC_CORPUS, or put a corpus.sh (which prints crate folders) next to the repository',
+    };
   }
   try {
     process.stderr.write(`installing/locating the corpus with ${script} ...\n`);
     const out = execFileSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const root = registry ?? (execFileSync('bash', [script, '--root'], { encoding: 'utf8' }).trim() || undefined);
-    return { crates: out.split('\n').map((l) => l.trim()).filter(Boolean), registry: root, how: script };
+    return {
+      crates: out
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+      registry: root,
+      how: script,
+    };
   } catch (e) {
     return { error: `${script} failed: ${e instanceof Error ? e.message : String(e)}` };
   }
 }
 
-async function docsFor(crateDir: string, registry: string, cargoVersion: string, privateItems: boolean): Promise<CrateDocs> {
+async function docsFor(
+  crateDir: string,
+  registry: string,
+  cargoVersion: string,
+  privateItems: boolean,
+): Promise<CrateDocs> {
   const { name, version } = readPackage(crateDir);
   const cacheFile = join(OUT_DIR, 'rustdoc', `${name}-${version}${privateItems ? '-private' : ''}.json`);
   // Calibration crates live in a fresh temp folder each run: their key never matches, as intended.
@@ -97,24 +114,34 @@ async function docsFor(crateDir: string, registry: string, cargoVersion: string,
   const docs: CrateDocs = built.docDir
     ? { crate: name, version, items: extractDocs(built.docDir, crateDir, name) }
     : { crate: name, version, items: [], error: built.error };
-  process.stderr.write(`${name} ${version}: rustdoc ${built.docDir ? `${docs.items.length} types` : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  process.stderr.write(
+    `${name} ${version}: rustdoc ${built.docDir ? `${docs.items.length} types` : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
   mkdirSync(dirname(cacheFile), { recursive: true });
   writeFileSync(cacheFile, JSON.stringify({ key, docs }, null, 1));
   return docs;
 }
 
-const COLUMNS: [Outcome, string][] = [['correct', 'correct'], ['wrong', 'wrong'], ['unknown', 'unknown'],
-  ['not-matched', 'not matched'], ['unchecked', 'unchecked']];
+const COLUMNS: [Outcome, string][] = [
+  ['correct', 'correct'],
+  ['wrong', 'wrong'],
+  ['unknown', 'unknown'],
+  ['not-matched', 'not matched'],
+  ['unchecked', 'unchecked'],
+];
 
 function table(rows: { name: string; counts?: Record<Outcome, number>; docOnly?: number; note?: string }[]): string {
   const head = ['crate', ...COLUMNS.map((c) => c[1]), 'rustdoc only'];
-  const body = rows.map((r) => (r.counts
-    ? [r.name, ...COLUMNS.map(([k]) => String(r.counts![k])), String(r.docOnly ?? 0)]
-    : [r.name, r.note ?? '']));
-  const widths = head.map((h, i) => Math.max(h.length, ...body.filter((b) => b.length > 2).map((b) => (b[i] ?? '').length)));
-  const line = (cells: string[]) => (cells.length === 2 && cells[1] && !/^\d+$/.test(cells[1])
-    ? `${cells[0].padEnd(widths[0])}  ${cells[1]}`
-    : cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+  const body = rows.map((r) =>
+    r.counts ? [r.name, ...COLUMNS.map(([k]) => String(r.counts![k])), String(r.docOnly ?? 0)] : [r.name, r.note ?? ''],
+  );
+  const widths = head.map((h, i) =>
+    Math.max(h.length, ...body.filter((b) => b.length > 2).map((b) => (b[i] ?? '').length)),
+  );
+  const line = (cells: string[]) =>
+    cells.length === 2 && cells[1] && !/^\d+$/.test(cells[1])
+      ? `${cells[0].padEnd(widths[0])}  ${cells[1]}`
+      : cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [line(head), ...body.map(line)].join('\n');
 }
 
@@ -131,13 +158,19 @@ async function main(): Promise<void> {
   }
   const crates = found.crates.filter((c) => existsSync(join(c, 'Cargo.toml')));
   if (crates.length === 0) {
-    loud(['compare:corpus compared NOTHING: the corpus lists no crate folder with a Cargo.toml.', `(from ${found.how})`]);
+    loud([
+      'compare:corpus compared NOTHING: the corpus lists no crate folder with a Cargo.toml.',
+      `(from ${found.how})`,
+    ]);
     return;
   }
-  const registry = found.registry ?? (new Set(crates.map((c) => dirname(c))).size === 1 ? dirname(crates[0]) : undefined);
+  const registry =
+    found.registry ?? (new Set(crates.map((c) => dirname(c))).size === 1 ? dirname(crates[0]) : undefined);
   if (!registry) {
-    loud(['compare:corpus compared NOTHING: no registry folder to build offline from.',
-      'Pass --registry DIR or set RUST_SEND_SYNC_CORPUS_REGISTRY.']);
+    loud([
+      'compare:corpus compared NOTHING: no registry folder to build offline from.',
+      'Pass --registry DIR or set RUST_SEND_SYNC_CORPUS_REGISTRY.',
+    ]);
     return;
   }
   const privateItems = flag('private') || flag('calibrate');
@@ -163,15 +196,21 @@ async function main(): Promise<void> {
   }
   const total: Record<Outcome, number> = { correct: 0, wrong: 0, unknown: 0, 'not-matched': 0, unchecked: 0 };
   for (const r of results) for (const [k] of COLUMNS) total[k] += r.counts[k];
-  console.log(`Engine vs rustdoc (${privateItems ? 'public and private' : 'public'} types, default features), per (type, trait) the engine reports:\n`);
-  console.log(table([
-    ...results.map((r) => ({ name: r.crate, counts: r.counts, docOnly: r.docOnly.length })),
-    ...failures.map((f) => ({ name: f.name, note: 'did not build offline: not compared' })),
-    { name: 'total', counts: total, docOnly: results.reduce((n, r) => n + r.docOnly.length, 0) },
-  ]));
-  console.log('\nnot matched: rustdoc shows no such type (private, or compiled out by cfg); unchecked: rustdoc\'s ' +
-    'condition names something other than the type\'s parameters; rustdoc only: a documented type no engine report ' +
-    'matched (declared by a macro, for instance).');
+  console.log(
+    `Engine vs rustdoc (${privateItems ? 'public and private' : 'public'} types, default features), per (type, trait) the engine reports:\n`,
+  );
+  console.log(
+    table([
+      ...results.map((r) => ({ name: r.crate, counts: r.counts, docOnly: r.docOnly.length })),
+      ...failures.map((f) => ({ name: f.name, note: 'did not build offline: not compared' })),
+      { name: 'total', counts: total, docOnly: results.reduce((n, r) => n + r.docOnly.length, 0) },
+    ]),
+  );
+  console.log(
+    "\nnot matched: rustdoc shows no such type (private, or compiled out by cfg); unchecked: rustdoc's " +
+      "condition names something other than the type's parameters; rustdoc only: a documented type no engine report " +
+      'matched (declared by a macro, for instance).',
+  );
   for (const f of failures) console.log(`\n${f.name} did not build offline:\n${f.error}`);
 
   const wrong = results.flatMap((r) => r.cases.filter((c) => c.outcome === 'wrong'));
@@ -180,17 +219,30 @@ async function main(): Promise<void> {
   const outName = flag('calibrate') ? 'calibration' : privateItems ? 'comparison-private' : 'comparison';
   const outFile = value('out') ? resolve(value('out')!) : join(OUT_DIR, `${outName}.json`);
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, JSON.stringify({
-    privateItems, total, crates: results.map((r) => ({ crate: r.crate, counts: r.counts, files: r.files, docOnly: r.docOnly })),
-    failures, wrong, cases: all,
-  }, null, 1));
+  writeFileSync(
+    outFile,
+    JSON.stringify(
+      {
+        privateItems,
+        total,
+        crates: results.map((r) => ({ crate: r.crate, counts: r.counts, files: r.files, docOnly: r.docOnly })),
+        failures,
+        wrong,
+        cases: all,
+      },
+      null,
+      1,
+    ),
+  );
   console.log(`\n${wrong.length} wrong verdicts; every case is in ${outFile}`);
   for (const w of wrong.slice(0, Number(value('show') ?? 40))) {
-    console.log(`  ${w.crate} ${w.file}:${w.line} ${w.type ?? w.enginePath} ${w.trait}: engine ${w.engine}, rustdoc ${w.rustdoc}`);
+    console.log(
+      `  ${w.crate} ${w.file}:${w.line} ${w.type ?? w.enginePath} ${w.trait}: engine ${w.engine}, rustdoc ${w.rustdoc}`,
+    );
   }
 }
 
 main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(2);
 });

@@ -24,8 +24,27 @@ export interface DocVerdict {
 
 type Reduced = { kind: 'no' } | { kind: 'atoms'; atoms: string[] } | { kind: 'inexact'; text: string };
 
-const PRIMITIVES = new Set(['bool', 'char', 'str', 'u8', 'u16', 'u32', 'u64', 'u128', 'usize', 'i8', 'i16', 'i32', 'i64',
-  'i128', 'isize', 'f32', 'f64', '()', '!']);
+const PRIMITIVES = new Set([
+  'bool',
+  'char',
+  'str',
+  'u8',
+  'u16',
+  'u32',
+  'u64',
+  'u128',
+  'usize',
+  'i8',
+  'i16',
+  'i32',
+  'i64',
+  'i128',
+  'isize',
+  'f32',
+  'f64',
+  '()',
+  '!',
+]);
 
 const lastSegment = (path: string) => path.split('::').pop()!.trim();
 
@@ -93,7 +112,9 @@ export class DocVerdicts {
     const rename = new Map<string, string>();
     const implParams = new Set(parsed.generics.map((g) => g.name));
     if (parsed.selfArgs.length !== item.params.length && parsed.selfArgs.length > 0) {
-      inexact.push(`arguments ${parsed.selfArgs.join(', ')} vs parameters ${item.params.map((p) => p.name).join(', ')}`);
+      inexact.push(
+        `arguments ${parsed.selfArgs.join(', ')} vs parameters ${item.params.map((p) => p.name).join(', ')}`,
+      );
     } else {
       parsed.selfArgs.forEach((arg, i) => {
         const p = item.params[i];
@@ -129,7 +150,8 @@ export class DocVerdicts {
       }
     }
     if (never) return { status: 'no', requires: [], exact: inexact.length === 0, from };
-    if (inexact.length) return { status: 'conditional', requires: [...normalizeAtoms(atoms), ...inexact], exact: false, from };
+    if (inexact.length)
+      return { status: 'conditional', requires: [...normalizeAtoms(atoms), ...inexact], exact: false, from };
     const requires = normalizeAtoms(atoms);
     return { status: requires.length ? 'conditional' : 'yes', requires, exact: true, from };
   }
@@ -150,7 +172,8 @@ export class DocVerdicts {
     if (/^\*(const|mut) /.test(ty)) return { kind: 'no' };
     if (/^(unsafe )?(extern "[^"]*" )?fn\s*\(/.test(ty)) return { kind: 'atoms', atoms: [] };
     if (ty.startsWith('(') && ty.endsWith(')')) return this.all(splitTop(ty.slice(1, -1), ','), trait, params, depth);
-    if (ty.startsWith('[') && ty.endsWith(']')) return this.reduce(splitTop(ty.slice(1, -1), ';')[0], trait, params, depth + 1);
+    if (ty.startsWith('[') && ty.endsWith(']'))
+      return this.reduce(splitTop(ty.slice(1, -1), ';')[0], trait, params, depth + 1);
     if (/^(dyn|impl) /.test(ty)) {
       const bounds = splitTop(ty.replace(/^(dyn|impl) /, ''), '+').map((b) => lastSegment(b));
       return bounds.includes(trait) ? { kind: 'atoms', atoms: [] } : inexact;
@@ -158,16 +181,26 @@ export class DocVerdicts {
     const lt = ty.indexOf('<');
     const path = lt < 0 ? ty : ty.slice(0, lt);
     if (!/^[\w:]+$/.test(path)) return inexact;
-    const args = (lt < 0 ? [] : splitTop(ty.slice(lt + 1, closingAngle(ty, lt)), ',')).filter((a) => !a.startsWith("'"));
+    const args = (lt < 0 ? [] : splitTop(ty.slice(lt + 1, closingAngle(ty, lt)), ',')).filter(
+      (a) => !a.startsWith("'"),
+    );
     const own = this.byPath.get(path);
     if (own) {
       const v = this.verdict(own, trait);
       if (!v || !v.exact) return inexact;
       if (v.status === 'no') return { kind: 'no' };
       const typeParams = own.params.filter((q) => q.kind !== 'lifetime');
-      return this.substitute(v.requires, typeParams.map((q) => q.name), args, params, depth, inexact);
+      return this.substitute(
+        v.requires,
+        typeParams.map((q) => q.name),
+        args,
+        params,
+        depth,
+        inexact,
+      );
     }
-    const known = lookupKnownType(path.replace(/^(core|alloc)::/, 'std::')) ??
+    const known =
+      lookupKnownType(path.replace(/^(core|alloc)::/, 'std::')) ??
       (() => {
         const byName = KNOWN_TYPES.filter((k) => lastSegment(k.path) === lastSegment(path));
         return byName.length === 1 && /^(std|core|alloc)::/.test(path) ? byName[0] : undefined;
@@ -181,8 +214,14 @@ export class DocVerdicts {
     return inexact;
   }
 
-  private substitute(rule: readonly string[], names: readonly string[], args: readonly string[], params: readonly DocParam[],
-    depth: number, inexact: Reduced): Reduced {
+  private substitute(
+    rule: readonly string[],
+    names: readonly string[],
+    args: readonly string[],
+    params: readonly DocParam[],
+    depth: number,
+    inexact: Reduced,
+  ): Reduced {
     const parts: Reduced[] = [];
     for (const atom of rule) {
       const m = /^(\w+): (Send|Sync)$/.exec(atom);
@@ -289,14 +328,24 @@ export function compareCrate(
         const outcome = classify(ev, dv);
         counts[outcome]++;
         cases.push({
-          crate, outcome, trait, type: item?.path, enginePath: t.path, file, line: t.nameRange.start.line + 1,
-          engine: render(ev) + (ev.source === 'auto' ? '' : ` (${ev.source})`), rustdoc: dv && render(dv), rustdocImpls: dv?.from,
+          crate,
+          outcome,
+          trait,
+          type: item?.path,
+          enginePath: t.path,
+          file,
+          line: t.nameRange.start.line + 1,
+          engine: render(ev) + (ev.source === 'auto' ? '' : ` (${ev.source})`),
+          rustdoc: dv && render(dv),
+          rustdocImpls: dv?.from,
           engineReasons: ev.reasons,
         });
       }
     }
   }
-  const docOnly = items.filter((i) => !matched.has(i)).map((i) => `${i.path}${i.file ? ` (${i.file}:${i.lines?.[0]})` : ''}`);
+  const docOnly = items
+    .filter((i) => !matched.has(i))
+    .map((i) => `${i.path}${i.file ? ` (${i.file}:${i.lines?.[0]})` : ''}`);
   return { crate, counts, docOnly, files: files.length, cases };
 }
 

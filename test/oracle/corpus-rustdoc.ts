@@ -4,7 +4,16 @@
 // crate's docs offline and reads those impl headers back into verdicts over the type's own
 // parameters, in the engine's vocabulary (`yes`, `no`, `if T: Send, U: Sync`).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 
@@ -52,7 +61,11 @@ export interface CrateDocs {
 const run = (cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
   new Promise<{ code: number; stdout: string; stderr: string }>((resolvePromise) => {
     execFile(cmd, args, { ...opts, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 127) : 0;
+      const code = err
+        ? typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : 127
+        : 0;
       resolvePromise({ code, stdout: String(stdout), stderr: String(stderr) });
     });
   });
@@ -94,11 +107,15 @@ export async function buildDocs(crateDir: string, options: BuildOptions): Promis
     mkdirSync(join(wrapper, 'src'));
     mkdirSync(join(wrapper, '.cargo'));
     writeFileSync(join(wrapper, 'src', 'lib.rs'), '');
-    writeFileSync(join(wrapper, 'Cargo.toml'),
+    writeFileSync(
+      join(wrapper, 'Cargo.toml'),
       `[package]\nname = "rust-send-sync-corpus-wrapper"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n` +
-      `[dependencies]\n${JSON.stringify(name)} = { path = ${JSON.stringify(crateDir)} }\n\n[workspace]\n`);
-    writeFileSync(join(wrapper, '.cargo', 'config.toml'),
-      `[source.crates-io]\nreplace-with = "corpus"\n\n[source.corpus]\ndirectory = ${JSON.stringify(options.registry)}\n\n[net]\noffline = true\n`);
+        `[dependencies]\n${JSON.stringify(name)} = { path = ${JSON.stringify(crateDir)} }\n\n[workspace]\n`,
+    );
+    writeFileSync(
+      join(wrapper, '.cargo', 'config.toml'),
+      `[source.crates-io]\nreplace-with = "corpus"\n\n[source.corpus]\ndirectory = ${JSON.stringify(options.registry)}\n\n[net]\noffline = true\n`,
+    );
     const env: NodeJS.ProcessEnv = { ...process.env, CARGO_TARGET_DIR: options.targetDir };
     if (options.privateItems) env.RUSTDOCFLAGS = `${process.env.RUSTDOCFLAGS ?? ''} --document-private-items`.trim();
     const r = await run('cargo', ['doc', '--no-deps', '--offline', '-p', `${name}@${version}`], { cwd: wrapper, env });
@@ -118,7 +135,8 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 
 export function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    if (e[0] === '#')
+      return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
     return ENTITIES[e.toLowerCase()] ?? m;
   });
 }
@@ -131,8 +149,10 @@ export function decodeEntities(s: string): string {
 export function headerText(html: string): string {
   const s = html
     .replace(/<div class="where">/g, ' ')
-    .replace(/<a class="(struct|enum|union|type|trait|primitive|foreigntype)"[^>]*?title="[a-z]+ ([^"]+)"[^>]*>[\s\S]*?<\/a>/g,
-      (_m, kind: string, path: string) => (kind === 'trait' ? path.split('::').pop()! : path))
+    .replace(
+      /<a class="(struct|enum|union|type|trait|primitive|foreigntype)"[^>]*?title="[a-z]+ ([^"]+)"[^>]*>[\s\S]*?<\/a>/g,
+      (_m, kind: string, path: string) => (kind === 'trait' ? path.split('::').pop()! : path),
+    )
     .replace(/<[^>]+>/g, '');
   return decodeEntities(s).replace(/\s+/g, ' ').trim();
 }
@@ -225,7 +245,14 @@ export function parseImplHeader(text: string): ParsedImpl | undefined {
   const lt = selfType.indexOf('<');
   const selfPath = lt < 0 ? selfType : selfType.slice(0, lt);
   const selfArgs = lt < 0 ? [] : splitTop(selfType.slice(lt + 1, closingAngle(selfType, lt)), ',');
-  return { negative, trait, generics, selfPath: selfPath.trim(), selfArgs, where: whereParts.length ? parseWhere(whereParts.join(', ')) : [] };
+  return {
+    negative,
+    trait,
+    generics,
+    selfPath: selfPath.trim(),
+    selfArgs,
+    where: whereParts.length ? parseWhere(whereParts.join(', ')) : [],
+  };
 }
 
 /** The declaration (`pub struct X<T: Send>(..) where ..;`) to its parameters and their bounds. */
@@ -293,7 +320,12 @@ export function extractDocs(docDir: string, crateDir: string, crateName: string)
       const text = headerText(m[1]);
       const parsed = parseImplHeader(text);
       if (!parsed || (parsed.trait !== 'Send' && parsed.trait !== 'Sync')) continue;
-      impls.push({ trait: parsed.trait, negative: parsed.negative, synthetic: synthStart >= 0 && m.index > synthStart, text });
+      impls.push({
+        trait: parsed.trait,
+        negative: parsed.negative,
+        synthetic: synthStart >= 0 && m.index > synthStart,
+        text,
+      });
     }
     byKey.set(key, { path, pages: [path], name, kind: kind as DocItem['kind'], file: srcFile, lines, params, impls });
   }

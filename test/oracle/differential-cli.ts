@@ -50,14 +50,19 @@ async function main(): Promise<void> {
         if (!(e instanceof RustcError)) throw e;
         generatorFailures.push({ seed: s, message: e.message });
       }
-      if (++done % 50 === 0) process.stderr.write(`${done}/${programs} programs, ${disagreements.length} disagreements\n`);
+      if (++done % 50 === 0)
+        process.stderr.write(`${done}/${programs} programs, ${disagreements.length} disagreements\n`);
     }
   };
   await Promise.all(Array.from({ length: jobs }, worker));
 
   const verdicts = totals.agree + totals.disagree + totals.unknown;
-  console.log(`programs: ${programs} (seeds ${seed}..${seed + programs - 1}), ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  console.log(`verdicts (type x trait): ${verdicts}: agree ${totals.agree}, disagree ${totals.disagree}, unknown ${totals.unknown}`);
+  console.log(
+    `programs: ${programs} (seeds ${seed}..${seed + programs - 1}), ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  console.log(
+    `verdicts (type x trait): ${verdicts}: agree ${totals.agree}, disagree ${totals.disagree}, unknown ${totals.unknown}`,
+  );
   console.log(`rustc questions: ${totals.questions}, rustc time: ${(totals.rustcMs / 1000).toFixed(1)} s`);
   if (generatorFailures.length) {
     console.log(`\ngenerated programs rustc rejected (generator bugs): ${generatorFailures.length}`);
@@ -66,14 +71,16 @@ async function main(): Promise<void> {
   disagreements.sort((a, b) => a.seed - b.seed);
   for (const { d, seed: s } of disagreements.slice(0, show)) {
     const small = await shrinkDisagreement(engine, generateProgram(s), d, budget);
-    console.log(`\n--- seed ${s}: \`${small.path}\` ${small.trait}: engine says ${small.engine}` +
-      (small.typeExpr ? `; rustc says ${small.rustc ? 'yes' : 'no'} for \`${small.typeExpr}\`` : ''));
+    console.log(
+      `\n--- seed ${s}: \`${small.path}\` ${small.trait}: engine says ${small.engine}` +
+        (small.typeExpr ? `; rustc says ${small.rustc ? 'yes' : 'no'} for \`${small.typeExpr}\`` : ''),
+    );
     console.log(small.source);
   }
   process.exitCode = disagreements.length || generatorFailures.length ? 1 : 0;
 }
 
 main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(2);
 });

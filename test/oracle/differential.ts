@@ -4,7 +4,15 @@
 // small program that still shows it.
 import type { Engine } from '../../server/src/engine';
 import type { TraitVerdict, TypeReport } from '../../server/src/model/report';
-import { declsOf, ensureParamsUsed, renderProgram, settleLifetimes, type GProgram, type GeneratedProgram, type Ty } from './generate';
+import {
+  declsOf,
+  ensureParamsUsed,
+  renderProgram,
+  settleLifetimes,
+  type GProgram,
+  type GeneratedProgram,
+  type Ty,
+} from './generate';
 import { instantiationsFor, planQuestions, predict, type ExpectedVerdict, type PlannedQuestion } from './instantiate';
 import type { TypeDecl } from './rust-items';
 import { askRustc, RustcError, type AutoTraitName, type OracleOptions } from './rustc-oracle';
@@ -55,14 +63,27 @@ export async function checkProgram(
   program: GeneratedProgram,
   options: OracleOptions & { only?: { path: string; trait: AutoTraitName } } = {},
 ): Promise<ProgramOutcome> {
-  const outcome: ProgramOutcome = { seed: program.model.seed, agree: 0, disagree: 0, unknown: 0, disagreements: [], questions: 0, rustcMs: 0 };
+  const outcome: ProgramOutcome = {
+    seed: program.model.seed,
+    agree: 0,
+    disagree: 0,
+    unknown: 0,
+    disagreements: [],
+    questions: 0,
+    rustcMs: 0,
+  };
   const analysis = engine.analyze(program.source);
   const reports = new Map<string, TypeReport>(analysis.types.map((t) => [t.path, t]));
   const disagree = (d: Omit<Disagreement, 'seed' | 'source'>) => {
     outcome.disagreements.push({ ...d, seed: program.model.seed, source: program.source });
   };
 
-  interface Pending { decl: TypeDecl; trait: AutoTraitName; verdict: TraitVerdict; planned: PlannedQuestion[] }
+  interface Pending {
+    decl: TypeDecl;
+    trait: AutoTraitName;
+    verdict: TraitVerdict;
+    planned: PlannedQuestion[];
+  }
   const pending: Pending[] = [];
   for (const decl of program.decls) {
     const report = reports.get(decl.path);
@@ -92,7 +113,11 @@ export async function checkProgram(
   }
 
   const all = pending.flatMap((p) => p.planned);
-  const result = await askRustc(program.source, all.map((q) => q.question), options);
+  const result = await askRustc(
+    program.source,
+    all.map((q) => q.question),
+    options,
+  );
   outcome.questions = all.length;
   outcome.rustcMs = result.rustcMs;
   let i = 0;
@@ -149,7 +174,9 @@ function regenerate(model: GProgram): GeneratedProgram {
   }
   settleLifetimes(model);
   // Impls for one instantiation need the type to keep exactly one parameter.
-  model.impls = model.impls.filter((i) => !i.concrete || model.types.find((t) => t.id === i.target)!.params.length === 1);
+  model.impls = model.impls.filter(
+    (i) => !i.concrete || model.types.find((t) => t.id === i.target)!.params.length === 1,
+  );
   // Modules left without items (nor descendants with items) go too.
   const used = new Set<string>();
   for (const m of [...model.types, ...model.aliases, ...model.impls].map((x) => x.module)) {
@@ -167,7 +194,12 @@ function* simplifications(model: GProgram, rootId: number): Generator<GProgram> 
     if (t.id === rootId) continue;
     // Drop a type altogether, replacing references to it with `u8`.
     const m = clone();
-    const swap = (ty: Ty): Ty => (ty.k === 'user' && ty.id === t.id ? { k: 'tpl', tpl: 'u8', args: [] } : ty.k === 'param' ? ty : { ...ty, args: ty.args.map(swap) });
+    const swap = (ty: Ty): Ty =>
+      ty.k === 'user' && ty.id === t.id
+        ? { k: 'tpl', tpl: 'u8', args: [] }
+        : ty.k === 'param'
+          ? ty
+          : { ...ty, args: ty.args.map(swap) };
     for (const x of m.types) for (const f of [...x.fields, ...x.variants.flatMap((v) => v.fields)]) f.ty = swap(f.ty);
     m.types = m.types.filter((x) => x.id !== t.id);
     m.impls = m.impls.filter((i) => i.target !== t.id);
@@ -214,7 +246,13 @@ function* simplifications(model: GProgram, rootId: number): Generator<GProgram> 
  * Shrinks the program of `d` while rustc still compiles it and the engine still disagrees on the
  * same type and trait. Each attempt costs one rustc run; `budget` caps them.
  */
-export async function shrinkDisagreement(engine: Engine, program: GeneratedProgram, d: Disagreement, budget = 60, options: OracleOptions = {}): Promise<Disagreement> {
+export async function shrinkDisagreement(
+  engine: Engine,
+  program: GeneratedProgram,
+  d: Disagreement,
+  budget = 60,
+  options: OracleOptions = {},
+): Promise<Disagreement> {
   const root = program.model.types.find((t) => (t.module ? `${t.module}::${t.name}` : t.name) === d.path);
   if (!root) return d;
   const only = { path: d.path, trait: d.trait };

@@ -53,7 +53,12 @@ export function parseVerdict(text: string, where: string): FixtureVerdict {
   if (body === 'yes' || body === 'no' || body === 'unknown') return { status: body, requires: [], source };
   const cond = /^if\s+(.+)$/.exec(body);
   if (cond) {
-    const requires = cond[1].split(',').map((a) => a.trim().replace(/\s*:\s*/, ': ').replace(/\s*=\s*/, ' = '));
+    const requires = cond[1].split(',').map((a) =>
+      a
+        .trim()
+        .replace(/\s*:\s*/, ': ')
+        .replace(/\s*=\s*/, ' = '),
+    );
     if (requires.some((a) => !a)) throw new Error(`${where}: empty requirement in \`${text}\``);
     return { status: 'conditional', requires, source };
   }
@@ -69,7 +74,8 @@ export function parseFixture(text: string, name: string): Fixture {
       if (directive[1] === 'no-rustc') fixture.noRustc = directive[2].trim() || 'no reason given';
       else if (directive[1] === 'rustc-bootstrap') fixture.rustcBootstrap = directive[2].trim() || 'no reason given';
       else if (directive[2].trim().startsWith('unchecked')) fixture.checkFindings = false;
-      else if (directive[2].trim().startsWith('only ')) fixture.onlyCodes = directive[2].trim().slice(5).split(/\s+/).filter(Boolean);
+      else if (directive[2].trim().startsWith('only '))
+        fixture.onlyCodes = directive[2].trim().slice(5).split(/\s+/).filter(Boolean);
       else throw new Error(`${where}: unknown findings directive \`${directive[2]}\``);
       return;
     }

@@ -134,11 +134,33 @@ const SHORT_NAMES: Record<string, string[]> = {
 /** User type names that shadow std names (only ever declared inside modules). */
 const SHADOWING_NAMES = ['Rc', 'Cell', 'Mutex', 'Arc', 'RefCell'];
 
-const CORE_PREFIXES = ['std::cell::', 'std::marker::', 'std::ptr::', 'std::mem::', 'std::sync::atomic::', 'std::num::',
-  'std::cmp::', 'std::ops::', 'std::option::', 'std::pin::', 'std::panic::AssertUnwindSafe'];
-const ALLOC_PATHS = new Set(['std::rc::Rc', 'std::rc::Weak', 'std::sync::Arc', 'std::sync::Weak', 'std::vec::Vec', 'std::boxed::Box',
-  'std::string::String', 'std::collections::VecDeque', 'std::collections::BTreeMap', 'std::collections::BTreeSet',
-  'std::collections::LinkedList', 'std::collections::BinaryHeap']);
+const CORE_PREFIXES = [
+  'std::cell::',
+  'std::marker::',
+  'std::ptr::',
+  'std::mem::',
+  'std::sync::atomic::',
+  'std::num::',
+  'std::cmp::',
+  'std::ops::',
+  'std::option::',
+  'std::pin::',
+  'std::panic::AssertUnwindSafe',
+];
+const ALLOC_PATHS = new Set([
+  'std::rc::Rc',
+  'std::rc::Weak',
+  'std::sync::Arc',
+  'std::sync::Weak',
+  'std::vec::Vec',
+  'std::boxed::Box',
+  'std::string::String',
+  'std::collections::VecDeque',
+  'std::collections::BTreeMap',
+  'std::collections::BTreeSet',
+  'std::collections::LinkedList',
+  'std::collections::BinaryHeap',
+]);
 
 /** Rows usable as field types: their samples, with `'static` made `'a` when they take a `$T`. */
 const STD_ROWS = KNOWN_TYPES.filter((r) => r.path !== 'std::thread::LocalKey');
@@ -148,15 +170,35 @@ const PRIMS = ['u8', 'i32', 'u64', 'bool', 'char', 'f64', 'usize', 'String', '()
 const SAFE_ARGS = ['u8', 'String', 'i64', 'Vec<u8>', 'std::sync::Arc<u32>'];
 
 const DYN_TYPES = [
-  'Box<dyn Plain>', 'Box<dyn Plain + Send>', 'Box<dyn Plain + Sync>', 'Box<dyn Plain + Send + Sync>', 'Box<dyn Job>',
-  'Box<dyn ShareOnly>', 'Box<dyn Both>', "Box<dyn Fn() + Send + 'static>", 'Box<dyn std::any::Any + Send>',
-  'Box<dyn std::error::Error + Send + Sync>', 'Box<dyn FnMut(u8) -> u8>', 'std::sync::Arc<dyn Job>',
-  'std::sync::Arc<dyn Both>', 'Box<dyn std::fmt::Debug + Sync>',
+  'Box<dyn Plain>',
+  'Box<dyn Plain + Send>',
+  'Box<dyn Plain + Sync>',
+  'Box<dyn Plain + Send + Sync>',
+  'Box<dyn Job>',
+  'Box<dyn ShareOnly>',
+  'Box<dyn Both>',
+  "Box<dyn Fn() + Send + 'static>",
+  'Box<dyn std::any::Any + Send>',
+  'Box<dyn std::error::Error + Send + Sync>',
+  'Box<dyn FnMut(u8) -> u8>',
+  'std::sync::Arc<dyn Job>',
+  'std::sync::Arc<dyn Both>',
+  'Box<dyn std::fmt::Debug + Sync>',
 ];
 const DYN_REF_TYPES = ["&'a (dyn Plain + Sync)", "&'a dyn Plain", "&'a dyn Job", "&'a mut (dyn Plain + Send)"];
 
-const TEMPLATES_1 = ["&'a $0", "&'a mut $0", '*const $0', '*mut $0', '[$0; 2]', 'Box<[$0]>', "&'a [$0]", 'fn($0) -> u8',
-  'fn() -> $0', '($0,)'];
+const TEMPLATES_1 = [
+  "&'a $0",
+  "&'a mut $0",
+  '*const $0',
+  '*mut $0',
+  '[$0; 2]',
+  'Box<[$0]>',
+  "&'a [$0]",
+  'fn($0) -> u8',
+  'fn() -> $0',
+  '($0,)',
+];
 const TEMPLATES_2 = ['($0, $1)', 'fn($0) -> $1', 'Result<$0, $1>', 'HashMap<$0, $1>'];
 const INDIRECTIONS = ['Box<$0>', 'Vec<$0>', 'Option<Box<$0>>', 'std::sync::Arc<$0>', 'std::rc::Rc<$0>', "&'a $0"];
 
@@ -194,13 +236,20 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): Ge
     const module = rng.pick(modules);
     const names = usedNames.get(module) ?? new Set<string>();
     usedNames.set(module, names);
-    const shadow = module !== '' && rng.chance(0.25) ? SHADOWING_NAMES.find((n) => !names.has(n) && rng.chance(0.5)) : undefined;
+    const shadow =
+      module !== '' && rng.chance(0.25) ? SHADOWING_NAMES.find((n) => !names.has(n) && rng.chance(0.5)) : undefined;
     const kind = rng.chance(0.6) ? 'struct' : rng.chance(0.7) ? 'enum' : 'union';
     const name = shadow ?? `${kind === 'struct' ? 'S' : kind === 'enum' ? 'E' : 'U'}${i}`;
     names.add(name);
     program.types.push({
-      id: i, name, module, kind, shape: kind === 'struct' ? rng.pick(['named', 'named', 'tuple', 'unit'] as const) : 'named',
-      params: genParams(rng), fields: [], variants: [],
+      id: i,
+      name,
+      module,
+      kind,
+      shape: kind === 'struct' ? rng.pick(['named', 'named', 'tuple', 'unit'] as const) : 'named',
+      params: genParams(rng),
+      fields: [],
+      variants: [],
       repr: kind !== 'union' && rng.chance(0.1) ? (kind === 'enum' ? 'u8' : 'C') : undefined,
     });
   }
@@ -209,8 +258,10 @@ export function generateProgram(seed: number, options: GenerateOptions = {}): Ge
     const params = rng.chance(0.6) ? ['A'] : [];
     const ctx: Ctx = { rng, program, module, inAlias: true };
     const alias: GAlias = { id: i, name: `Al${i}`, module, params, ty: { k: 'tpl', tpl: 'u8', args: [] } };
-    alias.ty = params.length && rng.chance(0.7) ? genWrapping(ctx, { k: 'param', name: 'A' }, 2) : genTy({ ...ctx }, 2, params);
-    if (params.length && !mentions(alias.ty, 'A')) alias.ty = { k: 'tpl', tpl: '($0, $1)', args: [alias.ty, { k: 'param', name: 'A' }] };
+    alias.ty =
+      params.length && rng.chance(0.7) ? genWrapping(ctx, { k: 'param', name: 'A' }, 2) : genTy({ ...ctx }, 2, params);
+    if (params.length && !mentions(alias.ty, 'A'))
+      alias.ty = { k: 'tpl', tpl: '($0, $1)', args: [alias.ty, { k: 'param', name: 'A' }] };
     program.aliases.push(alias);
   }
   for (const t of program.types) fillType(rng, program, t);
@@ -230,10 +281,12 @@ function genParams(rng: Rng): GParam[] {
     params.push({ kind: 'type', name: names[i], bounds, boundStyle: rng.chance(0.5) ? 'inline' : 'where' });
   }
   // Defaults must trail: only the last type parameter may get one.
-  if (n > 0 && rng.chance(0.2)) params[n - 1].default = rng.pick(['u8', 'String', 'std::rc::Rc<u8>', 'std::cell::Cell<u8>']);
+  if (n > 0 && rng.chance(0.2))
+    params[n - 1].default = rng.pick(['u8', 'String', 'std::rc::Rc<u8>', 'std::cell::Cell<u8>']);
   if (params[n - 1]?.default && params[n - 1].bounds.length) params[n - 1].default = 'u8';
   // A const parameter goes last, and defaults must trail, so the two do not mix.
-  if (rng.chance(0.1) && !params.some((p) => p.default)) params.push({ kind: 'const', name: 'N', bounds: [], boundStyle: 'inline' });
+  if (rng.chance(0.1) && !params.some((p) => p.default))
+    params.push({ kind: 'const', name: 'N', bounds: [], boundStyle: 'inline' });
   return params;
 }
 
@@ -256,13 +309,15 @@ function fillType(rng: Rng, program: GProgram, t: GType): void {
     const count = rng.int(typeParamsOf(t).length ? 1 : 0, 3);
     t.variants = Array.from({ length: count }, (_, i) => {
       const shape = rng.pick(['unit', 'tuple', 'named'] as const);
-      const fields = shape === 'unit' ? [] : Array.from({ length: rng.int(1, 2) }, (_, j) => field(j, shape === 'named'));
+      const fields =
+        shape === 'unit' ? [] : Array.from({ length: rng.int(1, 2) }, (_, j) => field(j, shape === 'named'));
       return { name: `V${i}`, shape, fields };
     });
   }
   if (t.kind === 'union' && t.repr) t.repr = undefined;
   ensureParamsUsed(t);
-  if (t.kind === 'enum' && t.repr && (t.variants.length === 0 || t.variants.some((v) => v.shape !== 'unit'))) t.repr = undefined;
+  if (t.kind === 'enum' && t.repr && (t.variants.length === 0 || t.variants.some((v) => v.shape !== 'unit')))
+    t.repr = undefined;
 }
 
 /** Every type parameter must be used; PhantomData does it when the fields do not. */
@@ -271,7 +326,15 @@ export function ensureParamsUsed(t: GType): void {
   // Uses inside a reference to the type itself do not count (rustc: "only used recursively").
   const unused = typeParamsOf(t).filter((p) => !all.some((ty) => mentions(ty, p.name, t.id)));
   if (unused.length) {
-    const marker: Ty = { k: 'tpl', tpl: 'PhantomData<$0>', args: [unused.length === 1 ? { k: 'param', name: unused[0].name } : tupleOf(unused.map((p) => ({ k: 'param', name: p.name })))] };
+    const marker: Ty = {
+      k: 'tpl',
+      tpl: 'PhantomData<$0>',
+      args: [
+        unused.length === 1
+          ? { k: 'param', name: unused[0].name }
+          : tupleOf(unused.map((p) => ({ k: 'param', name: p.name }))),
+      ],
+    };
     if (t.kind === 'enum') t.variants.push({ name: 'Marker', shape: 'tuple', fields: [{ ty: marker }] });
     else {
       if (t.shape === 'unit') t.shape = 'named';
@@ -289,7 +352,9 @@ export function settleLifetimes(program: GProgram): void {
     changed = false;
     for (const t of program.types) {
       if (t.params.some((p) => p.kind === 'lifetime')) continue;
-      const text = allFieldTypes(t).map((ty) => renderTy(program, ty, t.module)).join(' ');
+      const text = allFieldTypes(t)
+        .map((ty) => renderTy(program, ty, t.module))
+        .join(' ');
       if (text.includes("'a")) {
         t.params.unshift({ kind: 'lifetime', name: "'a", bounds: [], boundStyle: 'inline' });
         changed = true;
@@ -303,7 +368,11 @@ function tupleOf(tys: Ty[]): Ty {
 }
 
 function isCopyPrim(ty: Ty): boolean {
-  return ty.k === 'tpl' && ty.args.length === 0 && ['u8', 'i32', 'u64', 'bool', 'char', 'f64', 'usize', '()'].includes(ty.tpl);
+  return (
+    ty.k === 'tpl' &&
+    ty.args.length === 0 &&
+    ['u8', 'i32', 'u64', 'bool', 'char', 'f64', 'usize', '()'].includes(ty.tpl)
+  );
 }
 
 function allFieldTypes(t: GType): Ty[] {
@@ -334,7 +403,11 @@ function genTy(ctx: Ctx, depth: number, aliasParams: string[] = []): Ty {
     return { k: 'tpl', tpl: rng.pick(tpls), args: [genTy(ctx, depth + 1, aliasParams)] };
   }
   if (roll < 0.77) {
-    return { k: 'tpl', tpl: rng.pick(TEMPLATES_2), args: [genTy(ctx, depth + 1, aliasParams), genTy(ctx, depth + 1, aliasParams)] };
+    return {
+      k: 'tpl',
+      tpl: rng.pick(TEMPLATES_2),
+      args: [genTy(ctx, depth + 1, aliasParams), genTy(ctx, depth + 1, aliasParams)],
+    };
   }
   if (roll < 0.8 && ctx.self?.params.some((p) => p.kind === 'const')) {
     return { k: 'tpl', tpl: '[$0; N]', args: [genTy(ctx, depth + 1, aliasParams)] };
@@ -369,10 +442,12 @@ function stdTemplate(ctx: Ctx, row: KnownType): string {
   let tpl = row.sample.replace(/\$T/g, '$0');
   if (tpl.includes('$0')) tpl = tpl.replace(/'static/g, "'a");
   const spellings = [row.path, `::${row.path}`];
-  for (const prefix of CORE_PREFIXES) if (row.path.startsWith(prefix)) spellings.push(row.path.replace(/^std::/, 'core::'));
+  for (const prefix of CORE_PREFIXES)
+    if (row.path.startsWith(prefix)) spellings.push(row.path.replace(/^std::/, 'core::'));
   if (ALLOC_PATHS.has(row.path)) spellings.push(row.path.replace(/^std::/, 'alloc::'));
   // Short names only where no user type on the way up to the root shadows them.
-  for (const short of SHORT_NAMES[row.path] ?? []) if (!shadowedIn(ctx.program, ctx.module, short)) spellings.push(short, short);
+  for (const short of SHORT_NAMES[row.path] ?? [])
+    if (!shadowedIn(ctx.program, ctx.module, short)) spellings.push(short, short);
   return tpl.replace(row.path, ctx.rng.pick(spellings));
 }
 
@@ -421,7 +496,15 @@ function maybeImpls(rng: Rng, program: GProgram, t: GType, modules: string[]): v
     const module = rng.chance(0.7) ? t.module : rng.pick(modules);
     const simple = tps.length === 1 && t.params.length === 1;
     if (simple && rng.chance(0.25)) {
-      program.impls.push({ target: t.id, trait, module, concrete: rng.pick(['u8', 'String']), rename: {}, bounds: {}, boundStyle: 'inline' });
+      program.impls.push({
+        target: t.id,
+        trait,
+        module,
+        concrete: rng.pick(['u8', 'String']),
+        rename: {},
+        bounds: {},
+        boundStyle: 'inline',
+      });
       continue;
     }
     const rename: Record<string, string> = {};
@@ -433,7 +516,14 @@ function maybeImpls(rng: Rng, program: GProgram, t: GType, modules: string[]): v
       if (rng.chance(0.3)) b.add('Sync');
       bounds[p.name] = [...b].sort();
     }
-    program.impls.push({ target: t.id, trait, module, rename, bounds, boundStyle: rng.chance(0.5) ? 'inline' : 'where' });
+    program.impls.push({
+      target: t.id,
+      trait,
+      module,
+      rename,
+      bounds,
+      boundStyle: rng.chance(0.5) ? 'inline' : 'where',
+    });
   }
 }
 
@@ -481,16 +571,20 @@ export function renderTy(program: GProgram, ty: Ty, from: string): string {
 
 function renderParams(params: GParam[], withDefaults: boolean): string {
   if (!params.length) return '';
-  return `<${params.map((p) => {
-    if (p.kind === 'lifetime') return p.name;
-    if (p.kind === 'const') return `const ${p.name}: usize`;
-    const b = p.boundStyle === 'inline' && p.bounds.length ? `: ${p.bounds.join(' + ')}` : '';
-    return `${p.name}${b}${withDefaults && p.default ? ` = ${p.default}` : ''}`;
-  }).join(', ')}>`;
+  return `<${params
+    .map((p) => {
+      if (p.kind === 'lifetime') return p.name;
+      if (p.kind === 'const') return `const ${p.name}: usize`;
+      const b = p.boundStyle === 'inline' && p.bounds.length ? `: ${p.bounds.join(' + ')}` : '';
+      return `${p.name}${b}${withDefaults && p.default ? ` = ${p.default}` : ''}`;
+    })
+    .join(', ')}>`;
 }
 
 function renderWhere(params: GParam[]): string {
-  const preds = params.filter((p) => p.kind === 'type' && p.boundStyle === 'where' && p.bounds.length).map((p) => `${p.name}: ${p.bounds.join(' + ')}`);
+  const preds = params
+    .filter((p) => p.kind === 'type' && p.boundStyle === 'where' && p.bounds.length)
+    .map((p) => `${p.name}: ${p.bounds.join(' + ')}`);
   return preds.length ? ` where ${preds.join(', ')}` : '';
 }
 
@@ -504,14 +598,22 @@ function renderType(program: GProgram, t: GType): string {
   const where = renderWhere(t.params);
   const repr = t.repr ? `#[repr(${t.repr})]\n` : '';
   if (t.kind === 'enum') {
-    const variants = t.variants.map((v) => v.shape === 'unit' ? v.name : `${v.name}${v.shape === 'named'
-      ? ` { ${v.fields.map((f) => `${f.name}: ${renderTy(program, f.ty, t.module)}`).join(', ')} }`
-      : `(${v.fields.map((f) => renderTy(program, f.ty, t.module)).join(', ')})`}`);
+    const variants = t.variants.map((v) =>
+      v.shape === 'unit'
+        ? v.name
+        : `${v.name}${
+            v.shape === 'named'
+              ? ` { ${v.fields.map((f) => `${f.name}: ${renderTy(program, f.ty, t.module)}`).join(', ')} }`
+              : `(${v.fields.map((f) => renderTy(program, f.ty, t.module)).join(', ')})`
+          }`,
+    );
     return `${repr}pub enum ${t.name}${head}${where} { ${variants.join(', ')} }`;
   }
-  if (t.kind === 'union') return `pub union ${t.name}${head}${where} ${renderFields(program, t.fields, t.module, true)}`;
+  if (t.kind === 'union')
+    return `pub union ${t.name}${head}${where} ${renderFields(program, t.fields, t.module, true)}`;
   if (t.shape === 'unit') return `${repr}pub struct ${t.name}${head}${where};`;
-  if (t.shape === 'tuple') return `${repr}pub struct ${t.name}${head}${renderFields(program, t.fields, t.module, false)}${where};`;
+  if (t.shape === 'tuple')
+    return `${repr}pub struct ${t.name}${head}${renderFields(program, t.fields, t.module, false)}${where};`;
   return `${repr}pub struct ${t.name}${head}${where} ${renderFields(program, t.fields, t.module, true)}`;
 }
 
@@ -519,16 +621,19 @@ function renderImpl(program: GProgram, imp: GImpl): string {
   const t = program.types.find((x) => x.id === imp.target)!;
   const target = pathTo(imp.module, t);
   if (imp.concrete) return `unsafe impl ${imp.trait} for ${target}<${imp.concrete}> {}`;
-  const name = (p: GParam) => (p.kind === 'type' ? imp.rename[p.name] ?? p.name : p.name);
+  const name = (p: GParam) => (p.kind === 'type' ? (imp.rename[p.name] ?? p.name) : p.name);
   const declared = t.params.map((p) => {
     if (p.kind === 'lifetime') return p.name;
     if (p.kind === 'const') return `const ${p.name}: usize`;
     const b = imp.bounds[p.name] ?? [];
     return imp.boundStyle === 'inline' && b.length ? `${name(p)}: ${b.join(' + ')}` : name(p);
   });
-  const where = imp.boundStyle === 'where'
-    ? t.params.filter((p) => p.kind === 'type' && (imp.bounds[p.name] ?? []).length).map((p) => `${name(p)}: ${imp.bounds[p.name].join(' + ')}`)
-    : [];
+  const where =
+    imp.boundStyle === 'where'
+      ? t.params
+          .filter((p) => p.kind === 'type' && (imp.bounds[p.name] ?? []).length)
+          .map((p) => `${name(p)}: ${imp.bounds[p.name].join(' + ')}`)
+      : [];
   const args = t.params.map(name);
   return `unsafe impl${declared.length ? `<${declared.join(', ')}>` : ''} ${imp.trait} for ${target}${args.length ? `<${args.join(', ')}>` : ''}${where.length ? ` where ${where.join(', ')}` : ''} {}`;
 }
@@ -545,8 +650,13 @@ export function renderProgram(program: GProgram): string {
   for (const imp of program.impls) add(imp.module, renderImpl(program, imp));
   const renderModule = (path: string, indent: string): string => {
     const own = (lines.get(path) ?? []).map((l) => `${indent}${l}`);
-    const children = program.modules.filter((m) => m.startsWith(path ? `${path}::` : '') && m.split('::').length === (path ? path.split('::').length + 1 : 1));
-    const nested = children.map((c) => `${indent}pub mod ${c.split('::').pop()} {\n${indent}    use super::*;\n${renderModule(c, `${indent}    `)}${indent}}\n`);
+    const children = program.modules.filter(
+      (m) => m.startsWith(path ? `${path}::` : '') && m.split('::').length === (path ? path.split('::').length + 1 : 1),
+    );
+    const nested = children.map(
+      (c) =>
+        `${indent}pub mod ${c.split('::').pop()} {\n${indent}    use super::*;\n${renderModule(c, `${indent}    `)}${indent}}\n`,
+    );
     return `${own.map((l) => `${l}\n`).join('')}${nested.join('')}`;
   };
   return `// generated: seed ${program.seed}\n${HEADER}\n${renderModule('', '')}`;
@@ -558,7 +668,9 @@ export function declsOf(program: GProgram): TypeDecl[] {
     path: t.module ? `${t.module}::${t.name}` : t.name,
     module: t.module,
     kind: t.kind,
-    params: t.params.map((p): GenericParam => (p.kind === 'const' ? { kind: 'const', name: p.name, type: 'usize' } : { kind: p.kind, name: p.name })),
+    params: t.params.map((p): GenericParam =>
+      p.kind === 'const' ? { kind: 'const', name: p.name, type: 'usize' } : { kind: p.kind, name: p.name },
+    ),
     inFunction: false,
     line: 0,
   }));

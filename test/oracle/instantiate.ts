@@ -36,14 +36,25 @@ const probeArg = (p: (typeof PROBES)[number]): TypeArg => ({ expr: p.name, send:
 
 /** Known concrete types an `equals` atom may name, with their auto traits. */
 const CONCRETE: Record<string, { send: boolean; sync: boolean }> = {
-  u8: { send: true, sync: true }, u16: { send: true, sync: true }, u32: { send: true, sync: true },
-  u64: { send: true, sync: true }, usize: { send: true, sync: true }, i8: { send: true, sync: true },
-  i32: { send: true, sync: true }, i64: { send: true, sync: true }, bool: { send: true, sync: true },
-  char: { send: true, sync: true }, String: { send: true, sync: true }, '()': { send: true, sync: true },
+  u8: { send: true, sync: true },
+  u16: { send: true, sync: true },
+  u32: { send: true, sync: true },
+  u64: { send: true, sync: true },
+  usize: { send: true, sync: true },
+  i8: { send: true, sync: true },
+  i32: { send: true, sync: true },
+  i64: { send: true, sync: true },
+  bool: { send: true, sync: true },
+  char: { send: true, sync: true },
+  String: { send: true, sync: true },
+  '()': { send: true, sync: true },
 };
 
 export function normalizeType(s: string): string {
-  return s.replace(/\s+/g, ' ').replace(/\s*([<>,()\[\];&*])\s*/g, '$1').trim();
+  return s
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([<>,()\[\];&*])\s*/g, '$1')
+    .trim();
 }
 
 /** Parses `T: Send`, `T: Sync`, `R: Lock` or `T = u8`; throws on anything else, so nothing passes unread. */
@@ -69,9 +80,12 @@ export function atomHolds(atom: Atom, inst: Instantiation): boolean {
 /** What the verdict predicts at `inst`; undefined for `unknown` (nothing to check). */
 export function predict(verdict: ExpectedVerdict, inst: Instantiation): boolean | undefined {
   switch (verdict.status) {
-    case 'yes': return true;
-    case 'no': return false;
-    case 'unknown': return undefined;
+    case 'yes':
+      return true;
+    case 'no':
+      return false;
+    case 'unknown':
+      return undefined;
     case 'conditional': {
       const atoms = verdict.requires.map(parseAtom);
       // A user trait is known to fail only for the probes; for a concrete type it is not predicted.
@@ -110,11 +124,15 @@ export function instantiationsFor(decl: TypeDecl, verdicts: readonly ExpectedVer
     for (const atom of v.requires.map(parseAtom)) {
       if (atom.kind !== 'equals') continue;
       const known = CONCRETE[atom.type];
-      if (!known) throw new Error(`atom \`${atom.param} = ${atom.type}\`: the checker knows no auto traits of \`${atom.type}\``);
+      if (!known)
+        throw new Error(`atom \`${atom.param} = ${atom.type}\`: the checker knows no auto traits of \`${atom.type}\``);
       const args = baseArgs(decl);
       args.set(atom.param, { expr: atom.type, ...known });
       const label = `${atom.param} = ${atom.type}`;
-      if (!seen.has(label)) { seen.add(label); out.push({ args, label }); }
+      if (!seen.has(label)) {
+        seen.add(label);
+        out.push({ args, label });
+      }
     }
   }
   return out;

@@ -32,9 +32,7 @@ export function getParser(): Promise<RustParser> {
 }
 
 export type GenericParam =
-  | { kind: 'lifetime'; name: string }
-  | { kind: 'type'; name: string }
-  | { kind: 'const'; name: string; type: string };
+  { kind: 'lifetime'; name: string } | { kind: 'type'; name: string } | { kind: 'const'; name: string; type: string };
 
 export interface TypeDecl {
   name: string;
@@ -91,7 +89,14 @@ export async function readRustItems(source: string): Promise<RustItems> {
  * A; }`, each branch of `cfg_if!`): read as items. Every branch counts, compiled or not; the
  * questions about a type are the same whichever declaration the build keeps.
  */
-function walkMacroBody(call: SyntaxNode, modPath: string[], inFunction: boolean, out: RustItems, source: string, reparse: Reparse): void {
+function walkMacroBody(
+  call: SyntaxNode,
+  modPath: string[],
+  inFunction: boolean,
+  out: RustItems,
+  source: string,
+  reparse: Reparse,
+): void {
   const asItems = (tt: SyntaxNode): boolean => {
     if (!tt.text.startsWith('{') || tt.endIndex - tt.startIndex < 2) return false;
     const blank = (s: string) => s.replace(/[^\n]/g, ' ');
@@ -109,7 +114,14 @@ function walkMacroBody(call: SyntaxNode, modPath: string[], inFunction: boolean,
 
 type Reparse = (text: string) => SyntaxTree;
 
-function walkItems(node: SyntaxNode, modPath: string[], inFunction: boolean, out: RustItems, source: string, reparse: Reparse): void {
+function walkItems(
+  node: SyntaxNode,
+  modPath: string[],
+  inFunction: boolean,
+  out: RustItems,
+  source: string,
+  reparse: Reparse,
+): void {
   for (const child of node.namedChildren) {
     if (!child) continue;
     const kind = TYPE_KINDS[child.type];
@@ -137,7 +149,8 @@ function walkItems(node: SyntaxNode, modPath: string[], inFunction: boolean, out
     } else if (child.type === 'macro_invocation' && child.childForFieldName('macro')?.text !== 'macro_rules') {
       walkMacroBody(child, modPath, inFunction, out, source, reparse);
     } else if (child.type === 'function_item') {
-      if (!inFunction && modPath.length === 0 && child.childForFieldName('name')?.text === 'main') out.hasRootMain = true;
+      if (!inFunction && modPath.length === 0 && child.childForFieldName('name')?.text === 'main')
+        out.hasRootMain = true;
       const body = child.childForFieldName('body');
       if (body) walkBlocks(body, modPath, out, source, reparse);
     } else if (child.type === 'impl_item' || child.type === 'trait_item') {
@@ -175,7 +188,11 @@ function readParams(node: SyntaxNode | null): GenericParam[] {
       params.push({ kind: 'lifetime', name: name || p.text });
     } else if (p.type === 'const_parameter') {
       params.push({ kind: 'const', name, type: p.childForFieldName('type')?.text ?? 'usize' });
-    } else if (p.type === 'type_parameter' || p.type === 'constrained_type_parameter' || p.type === 'optional_type_parameter') {
+    } else if (
+      p.type === 'type_parameter' ||
+      p.type === 'constrained_type_parameter' ||
+      p.type === 'optional_type_parameter'
+    ) {
       const n = name || p.childForFieldName('left')?.text || p.namedChildren[0]?.text || '';
       params.push({ kind: 'type', name: n });
     }

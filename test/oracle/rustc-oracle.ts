@@ -55,7 +55,11 @@ export const PROBES = [
 export type Probe = (typeof PROBES)[number];
 
 export class RustcError extends Error {
-  constructor(message: string, readonly rustcOutput: string, readonly program: string) {
+  constructor(
+    message: string,
+    readonly rustcOutput: string,
+    readonly program: string,
+  ) {
     super(message);
     this.name = 'RustcError';
   }
@@ -77,11 +81,13 @@ pub mod ${RT} {
     pub trait __NotSync { const IS_SYNC: bool = false; }
     impl<T: ?Sized> __NotSync for __CheckSync<T> {}
     impl<T: ?Sized + ::core::marker::Sync> __CheckSync<T> { pub const IS_SYNC: bool = true; }
-${PROBES.map((p) => `
+${PROBES.map(
+  (p) => `
     #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub struct ${p.name}(pub *const ());
     impl ::core::default::Default for ${p.name} { fn default() -> Self { ${p.name}(::core::ptr::null()) } }
-${p.send ? `    unsafe impl ::core::marker::Send for ${p.name} {}\n` : ''}${p.sync ? `    unsafe impl ::core::marker::Sync for ${p.name} {}\n` : ''}`).join('')}
+${p.send ? `    unsafe impl ::core::marker::Send for ${p.name} {}\n` : ''}${p.sync ? `    unsafe impl ::core::marker::Sync for ${p.name} {}\n` : ''}`,
+).join('')}
 }
 `;
 
@@ -108,7 +114,11 @@ export async function askRustc(
   const knownModules = new Set(['', ...items.modules.map((m) => m.path)]);
   for (const q of questions) {
     if (!knownModules.has(q.module ?? '')) {
-      throw new RustcError(`question about \`${q.typeExpr}\` asked from unknown inline module \`${q.module}\``, '', source);
+      throw new RustcError(
+        `question about \`${q.typeExpr}\` asked from unknown inline module \`${q.module}\``,
+        '',
+        source,
+      );
     }
   }
 
@@ -125,7 +135,11 @@ export async function askRustc(
   // program is built again; each round removes at least one question, so this ends.
   for (let round = 0; ; round++) {
     const program = buildProgram(source, items.modules, questions, active);
-    const key = createHash('sha256').update(version).update(options.unstable ? '\0unstable\0' : '\0').update(program.text).digest('hex');
+    const key = createHash('sha256')
+      .update(version)
+      .update(options.unstable ? '\0unstable\0' : '\0')
+      .update(program.text)
+      .digest('hex');
     const cached = cacheDir ? readCache(cacheDir, key) : undefined;
     let outcome: RunOutcome;
     if (cached) {
@@ -142,9 +156,15 @@ export async function askRustc(
       const bits = outcome.stdout.trim();
       const order = program.groups.flatMap((g) => g.indices);
       if (bits.length !== order.length || /[^01]/.test(bits)) {
-        throw new RustcError(`oracle program printed ${JSON.stringify(bits)} for ${order.length} questions`, outcome.stdout, program.text);
+        throw new RustcError(
+          `oracle program printed ${JSON.stringify(bits)} for ${order.length} questions`,
+          outcome.stdout,
+          program.text,
+        );
       }
-      order.forEach((q, i) => { answers[q] = bits[i] === '1'; });
+      order.forEach((q, i) => {
+        answers[q] = bits[i] === '1';
+      });
       return { answers, rejections, rustcMs, rustcRuns, fromCache };
     }
     const rejected = questionsRejected(outcome.diagnostics, program.lines);
@@ -190,7 +210,11 @@ function buildProgram(
     push(insertions, mod, code);
     for (let depth = segments.length - 1; depth >= 0; depth--) {
       const parent = segments.slice(0, depth).join('::');
-      push(insertions, parent, `\n#[doc(hidden)]\n#[allow(unused_imports)]\npub(crate) use self::${segments[depth]}::${fn};\n`);
+      push(
+        insertions,
+        parent,
+        `\n#[doc(hidden)]\n#[allow(unused_imports)]\npub(crate) use self::${segments[depth]}::${fn};\n`,
+      );
     }
     groups.push({ call: `crate::${fn}()`, indices });
   }
@@ -228,14 +252,16 @@ interface RustcDiagnostic {
 }
 
 type RunOutcome =
-  | { kind: 'ok'; stdout: string }
-  | { kind: 'compile-error'; diagnostics: RustcDiagnostic[]; rendered: string };
+  { kind: 'ok'; stdout: string } | { kind: 'compile-error'; diagnostics: RustcDiagnostic[]; rendered: string };
 
 /**
  * The questions that rustc rejected for an unsatisfied bound, or undefined when some error is not
  * of that kind (then the program itself is wrong, and the caller must see rustc's message).
  */
-function questionsRejected(diagnostics: readonly RustcDiagnostic[], lines: Map<number, number>): Map<number, string> | undefined {
+function questionsRejected(
+  diagnostics: readonly RustcDiagnostic[],
+  lines: Map<number, number>,
+): Map<number, string> | undefined {
   const byLine = new Map<number, number>();
   for (const [q, line] of lines) byLine.set(line, q);
   const rejected = new Map<number, string>();
@@ -255,11 +281,28 @@ async function compileAndRun(program: string, rustc: string, unstable: boolean):
     const src = join(dir, 'oracle.rs');
     const exe = join(dir, process.platform === 'win32' ? 'oracle.exe' : 'oracle');
     writeFileSync(src, program);
-    const compiled = await run(rustc, [
-      '--edition', '2021', '--crate-type', 'bin', '--crate-name', 'oracle',
-      '-C', 'opt-level=0', '-C', 'debuginfo=0', '-A', 'warnings', '--error-format=json',
-      '-o', exe, src,
-    ], unstable ? { RUSTC_BOOTSTRAP: '1' } : {});
+    const compiled = await run(
+      rustc,
+      [
+        '--edition',
+        '2021',
+        '--crate-type',
+        'bin',
+        '--crate-name',
+        'oracle',
+        '-C',
+        'opt-level=0',
+        '-C',
+        'debuginfo=0',
+        '-A',
+        'warnings',
+        '--error-format=json',
+        '-o',
+        exe,
+        src,
+      ],
+      unstable ? { RUSTC_BOOTSTRAP: '1' } : {},
+    );
     if (compiled.code !== 0) {
       const diagnostics = parseDiagnostics(compiled.stderr);
       // Name the file as `oracle.rs`, not by its throwaway temp path.
@@ -267,7 +310,8 @@ async function compileAndRun(program: string, rustc: string, unstable: boolean):
       return { kind: 'compile-error', diagnostics, rendered };
     }
     const ran = await run(exe, []);
-    if (ran.code !== 0) throw new RustcError(`oracle program exited with ${ran.code}: ${ran.stderr}`, ran.stderr, program);
+    if (ran.code !== 0)
+      throw new RustcError(`oracle program exited with ${ran.code}: ${ran.stderr}`, ran.stderr, program);
     return { kind: 'ok', stdout: ran.stdout };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -280,7 +324,10 @@ function parseDiagnostics(stderr: string): RustcDiagnostic[] {
     if (!line.startsWith('{')) continue;
     try {
       const d = JSON.parse(line) as {
-        level: string; message: string; code: { code: string } | null; rendered: string | null;
+        level: string;
+        message: string;
+        code: { code: string } | null;
+        rendered: string | null;
         spans: { is_primary: boolean; line_start: number }[];
       };
       out.push({
@@ -297,7 +344,11 @@ function parseDiagnostics(stderr: string): RustcDiagnostic[] {
   return out;
 }
 
-function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     execFile(cmd, args, { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...env } }, (error, stdout, stderr) => {
       if (error && typeof error.code !== 'number') {

@@ -26,7 +26,20 @@ const FIXTURES = readdirSync(join(REPO_ROOT, 'test', 'fixtures', 'findings'))
   .filter((f) => f.endsWith('.rs'))
   .sort()
   .map((f) => readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'findings', f), 'utf8'));
-const SNIPPETS = ['', 'x', '\n', '\r\n', '{', '}', 'é😀', 'unsafe impl Send for P {}\n', '// SAFETY: fine\n', 'pub struct P(*mut u8);\n', '/*', '"'];
+const SNIPPETS = [
+  '',
+  'x',
+  '\n',
+  '\r\n',
+  '{',
+  '}',
+  'é😀',
+  'unsafe impl Send for P {}\n',
+  '// SAFETY: fine\n',
+  'pub struct P(*mut u8);\n',
+  '/*',
+  '"',
+];
 
 /** Offsets as LSP defines them: lines end at \r\n, \r or \n; a position past a line's end or
  *  past the last line is clamped. Written here independently of the server's document code. */
@@ -37,7 +50,11 @@ function offsetAt(text: string, pos: Pos): number {
   if (pos.line >= starts.length) return text.length;
   const start = starts[pos.line]!;
   const next = pos.line + 1 < starts.length ? starts[pos.line + 1]! : text.length;
-  const end = /\r\n$/.test(text.slice(start, next)) ? next - 2 : /[\r\n]$/.test(text.slice(start, next)) ? next - 1 : next;
+  const end = /\r\n$/.test(text.slice(start, next))
+    ? next - 2
+    : /[\r\n]$/.test(text.slice(start, next))
+      ? next - 1
+      : next;
   return Math.max(start, Math.min(start + pos.character, end));
 }
 
@@ -49,7 +66,9 @@ function applyChange(text: string, range: { start: Pos; end: Pos }, inserted: st
 
 function randomPos(random: Random, text: string): Pos {
   const lines = text.split(/\r\n|\r|\n/).length;
-  const line = random.chance(0.15) ? lines - 1 + random.int(4) : random.int(lines) - (random.chance(0.03) ? lines + 2 : 0);
+  const line = random.chance(0.15)
+    ? lines - 1 + random.int(4)
+    : random.int(lines) - (random.chance(0.03) ? lines + 2 : 0);
   return { line, character: random.int(random.chance(0.1) ? 500 : 50) };
 }
 
@@ -74,37 +93,62 @@ async function step(session: LspSession, random: Random, doc: Doc): Promise<void
   if (doc.text === undefined) {
     if (roll < 15) {
       // A change for a document that is not open: the server must ignore it.
-      await c.sendNotification('textDocument/didChange', { textDocument: { uri: doc.uri, version: ++doc.version }, contentChanges: [{ text: 'garbage' }] });
+      await c.sendNotification('textDocument/didChange', {
+        textDocument: { uri: doc.uri, version: ++doc.version },
+        contentChanges: [{ text: 'garbage' }],
+      });
     } else if (roll < 70) {
       doc.text = random.pick(FIXTURES);
-      await c.sendNotification('textDocument/didOpen', { textDocument: { uri: doc.uri, languageId: 'rust', version: ++doc.version, text: doc.text } });
+      await c.sendNotification('textDocument/didOpen', {
+        textDocument: { uri: doc.uri, languageId: 'rust', version: ++doc.version, text: doc.text },
+      });
     }
   } else if (roll < 62) {
     const changes = Array.from({ length: 1 + random.int(3) }, () => {
       const start = randomPos(random, doc.text!);
       // Mostly small edits near the start, as typing makes; now and then a wild or reversed range.
-      const end = random.chance(0.85) ? { line: start.line, character: start.character + random.int(8) } : randomPos(random, doc.text!);
+      const end = random.chance(0.85)
+        ? { line: start.line, character: start.character + random.int(8) }
+        : randomPos(random, doc.text!);
       const range = random.chance(0.1) ? { start: end, end: start } : { start, end };
       const text = random.pick(SNIPPETS);
       doc.text = applyChange(doc.text!, range, text);
       return { range, text };
     });
-    await c.sendNotification('textDocument/didChange', { textDocument: { uri: doc.uri, version: ++doc.version }, contentChanges: changes });
+    await c.sendNotification('textDocument/didChange', {
+      textDocument: { uri: doc.uri, version: ++doc.version },
+      contentChanges: changes,
+    });
   } else if (roll < 64) {
     doc.text = random.pick(FIXTURES);
-    await c.sendNotification('textDocument/didChange', { textDocument: { uri: doc.uri, version: ++doc.version }, contentChanges: [{ text: doc.text }] });
+    await c.sendNotification('textDocument/didChange', {
+      textDocument: { uri: doc.uri, version: ++doc.version },
+      contentChanges: [{ text: doc.text }],
+    });
   } else if (roll < 67) {
     doc.text = undefined;
     await c.sendNotification('textDocument/didClose', { textDocument: { uri: doc.uri } });
   }
-  if (roll % 3 === 0) await answered(c.sendRequest('textDocument/hover', { textDocument: { uri: doc.uri }, position: randomPos(random, doc.text ?? '') }));
+  if (roll % 3 === 0)
+    await answered(
+      c.sendRequest('textDocument/hover', {
+        textDocument: { uri: doc.uri },
+        position: randomPos(random, doc.text ?? ''),
+      }),
+    );
   if (roll % 5 === 0) {
     const range = { start: randomPos(random, doc.text ?? ''), end: randomPos(random, doc.text ?? '') };
-    await answered(c.sendRequest('textDocument/codeAction', { textDocument: { uri: doc.uri }, range, context: { diagnostics: [] } }));
+    await answered(
+      c.sendRequest('textDocument/codeAction', { textDocument: { uri: doc.uri }, range, context: { diagnostics: [] } }),
+    );
   }
   if (roll % 7 === 0) {
     const source = new CancellationTokenSource();
-    const request = c.sendRequest('textDocument/hover', { textDocument: { uri: doc.uri }, position: { line: 0, character: 0 } }, source.token);
+    const request = c.sendRequest(
+      'textDocument/hover',
+      { textDocument: { uri: doc.uri }, position: { line: 0, character: 0 } },
+      source.token,
+    );
     source.cancel();
     await answered(request);
   }
@@ -118,7 +162,10 @@ async function checkDiagnostics(session: LspSession, engine: Engine, docs: Doc[]
     const version = ++doc.version;
     const published = session.nextDiagnostics(doc.uri, (p) => p.version === version, 15_000);
     const start = { line: 0, character: 0 };
-    await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri: doc.uri, version }, contentChanges: [{ range: { start, end: start }, text: '' }] });
+    await session.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: doc.uri, version },
+      contentChanges: [{ range: { start, end: start }, text: '' }],
+    });
     const expected: Diagnostic[] = computeDiagnostics(engine.analyze(doc.text!), defaultSettings());
     checked += expected.length;
     assert.deepEqual((await published).diagnostics, expected, `${doc.uri} at version ${version}`);

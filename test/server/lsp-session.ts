@@ -29,7 +29,11 @@ export interface LspSession {
   /** What the fake client answers to workspace/configuration for `rustSendSync`. */
   settings: { value: unknown };
   /** Resolves with the next publishDiagnostics (since the call) that `accept` takes. */
-  nextDiagnostics(uri: string, accept?: (p: PublishDiagnosticsParams) => boolean, timeoutMs?: number): Promise<PublishDiagnosticsParams>;
+  nextDiagnostics(
+    uri: string,
+    accept?: (p: PublishDiagnosticsParams) => boolean,
+    timeoutMs?: number,
+  ): Promise<PublishDiagnosticsParams>;
   writeRaw(bytes: string | Buffer): void;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
@@ -43,7 +47,10 @@ export function startSession(args: string[] = ['dist/server.js', '--stdio']): Ls
   child.stderr.on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
 
-  const connection = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const connection = createMessageConnection(
+    new StreamMessageReader(child.stdout),
+    new StreamMessageWriter(child.stdin),
+  );
   const waiters = new Set<Waiter>();
   const logs: string[] = [];
   const published: PublishDiagnosticsParams[] = [];
@@ -112,7 +119,10 @@ export const INITIALIZE_PARAMS = {
 };
 
 export async function initialize(session: LspSession): Promise<{ capabilities: Record<string, unknown> }> {
-  const result = await session.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', INITIALIZE_PARAMS);
+  const result = await session.connection.sendRequest<{ capabilities: Record<string, unknown> }>(
+    'initialize',
+    INITIALIZE_PARAMS,
+  );
   await session.connection.sendNotification('initialized', {});
   return result;
 }
@@ -124,7 +134,10 @@ export async function shutdown(session: LspSession): Promise<number | null> {
 }
 
 /** Applies non-overlapping text edits (LSP positions, UTF-16) to a text. */
-export function applyEdits(text: string, edits: { range: { start: { line: number; character: number } }; newText: string }[]): string {
+export function applyEdits(
+  text: string,
+  edits: { range: { start: { line: number; character: number } }; newText: string }[],
+): string {
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text[i] === '\n') lineStarts.push(i + 1);
   const offset = (p: { line: number; character: number }): number => (lineStarts[p.line] ?? text.length) + p.character;

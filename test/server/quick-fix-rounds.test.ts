@@ -10,10 +10,12 @@ import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver/nod
 import { applyEdits, initialize, ROOT, shutdown, startSession, type LspSession } from './lsp-session';
 
 function fixtureFiles(folder: string): string[] {
-  return readdirSync(folder).sort().flatMap((name) => {
-    const path = join(folder, name);
-    return statSync(path).isDirectory() ? fixtureFiles(path) : name.endsWith('.rs') ? [path] : [];
-  });
+  return readdirSync(folder)
+    .sort()
+    .flatMap((name) => {
+      const path = join(folder, name);
+      return statSync(path).isDirectory() ? fixtureFiles(path) : name.endsWith('.rs') ? [path] : [];
+    });
 }
 
 /** True when every character of `original` appears in `fixed`, in the same order. */
@@ -27,13 +29,21 @@ let opened = 0;
 async function open(session: LspSession, text: string): Promise<{ uri: string; diagnostics: Diagnostic[] }> {
   const uri = `file:///quick-fix/doc${++opened}.rs`;
   const published = session.nextDiagnostics(uri, undefined, 15_000);
-  await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rust', version: 1, text } });
+  await session.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'rust', version: 1, text },
+  });
   return { uri, diagnostics: (await published).diagnostics };
 }
 
 async function actionsFor(session: LspSession, uri: string, diagnostic: Diagnostic): Promise<CodeAction[]> {
   const context = { diagnostics: [diagnostic], only: ['quickfix'] };
-  return (await session.connection.sendRequest<CodeAction[] | null>('textDocument/codeAction', { textDocument: { uri }, range: diagnostic.range, context })) ?? [];
+  return (
+    (await session.connection.sendRequest<CodeAction[] | null>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diagnostic.range,
+      context,
+    })) ?? []
+  );
 }
 
 test('every quick fix of every fixture only inserts, and is not offered again once applied', async () => {
@@ -52,13 +62,22 @@ test('every quick fix of every fixture only inserts, and is not offered again on
           const where = `${relative(ROOT, file)}:${diagnostic.range.start.line + 1} ${String(diagnostic.code)}: ${action.title}`;
           const edits: TextEdit[] = action.edit?.changes?.[first.uri] ?? [];
           assert.ok(edits.length > 0, `${where}: no edit`);
-          for (const edit of edits) assert.deepEqual(edit.range.start, edit.range.end, `${where}: an edit that replaces text`);
+          for (const edit of edits)
+            assert.deepEqual(edit.range.start, edit.range.end, `${where}: an edit that replaces text`);
           const fixed = applyEdits(text, edits);
           assert.ok(keepsEveryCharacter(text, fixed), `${where}: an original character is gone`);
-          const shift = edits.filter((e) => e.range.start.line <= diagnostic.range.start.line).reduce((n, e) => n + (e.newText.match(/\n/g) ?? []).length, 0);
+          const shift = edits
+            .filter((e) => e.range.start.line <= diagnostic.range.start.line)
+            .reduce((n, e) => n + (e.newText.match(/\n/g) ?? []).length, 0);
           const second = await open(session, fixed);
-          const again = second.diagnostics.filter((d) => d.code === diagnostic.code && d.range.start.line === diagnostic.range.start.line + shift);
-          assert.deepEqual(again.map((d) => d.message), [], `${where}: the finding survives its fix`);
+          const again = second.diagnostics.filter(
+            (d) => d.code === diagnostic.code && d.range.start.line === diagnostic.range.start.line + shift,
+          );
+          assert.deepEqual(
+            again.map((d) => d.message),
+            [],
+            `${where}: the finding survives its fix`,
+          );
           await session.connection.sendNotification('textDocument/didClose', { textDocument: { uri: second.uri } });
         }
       }

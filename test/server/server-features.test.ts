@@ -20,7 +20,17 @@ import { createScriptedEngine, no, yes } from '../scripted-engine';
 import { applyEdits } from './lsp-session';
 
 const URI = 'file:///project/src/lib.rs';
-const SOURCE = ['pub struct Foo {', '    a: Rc<u8>,', '}', 'pub struct P(*const u8);', '', 'mod m {', '    unsafe impl Send for P {}', '}', ''].join('\n');
+const SOURCE = [
+  'pub struct Foo {',
+  '    a: Rc<u8>,',
+  '}',
+  'pub struct P(*const u8);',
+  '',
+  'mod m {',
+  '    unsafe impl Send for P {}',
+  '}',
+  '',
+].join('\n');
 const RC_REASON = 'field `a`: `Rc<u8>`: `Rc` is neither Send nor Sync';
 
 interface Harness {
@@ -36,12 +46,24 @@ async function startHarness(): Promise<Harness> {
   const toServer = new PassThrough();
   const toClient = new PassThrough();
   const calls = { count: 0 };
-  const engine = createScriptedEngine({ Foo: { send: no(RC_REASON), sync: no(RC_REASON) }, P: { send: yes, sync: no('field `0`: `*const u8` is never Sync') } }, calls);
-  startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), { engine: Promise.resolve(engine), debounceMs: 0 });
+  const engine = createScriptedEngine(
+    {
+      Foo: { send: no(RC_REASON), sync: no(RC_REASON) },
+      P: { send: yes, sync: no('field `0`: `*const u8` is never Sync') },
+    },
+    calls,
+  );
+  startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), {
+    engine: Promise.resolve(engine),
+    debounceMs: 0,
+  });
 
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const published: PublishDiagnosticsParams[] = [];
-  const waiters: { accept: (p: PublishDiagnosticsParams) => boolean; resolve: (p: PublishDiagnosticsParams) => void }[] = [];
+  const waiters: {
+    accept: (p: PublishDiagnosticsParams) => boolean;
+    resolve: (p: PublishDiagnosticsParams) => void;
+  }[] = [];
   const settings: { value: unknown } = { value: null };
   client.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
     published.push(p);
@@ -51,7 +73,11 @@ async function startHarness(): Promise<Harness> {
   client.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings.value));
   client.onRequest('client/registerCapability', () => null);
   client.listen();
-  await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: { workspace: { configuration: true } } });
+  await client.sendRequest('initialize', {
+    processId: null,
+    rootUri: null,
+    capabilities: { workspace: { configuration: true } },
+  });
   await client.sendNotification('initialized', {});
   return {
     client,
@@ -73,7 +99,9 @@ async function startHarness(): Promise<Harness> {
 
 async function openSource(h: Harness, text = SOURCE): Promise<PublishDiagnosticsParams> {
   const published = h.nextDiagnostics();
-  await h.client.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'rust', version: 1, text } });
+  await h.client.sendNotification('textDocument/didOpen', {
+    textDocument: { uri: URI, languageId: 'rust', version: 1, text },
+  });
   return published;
 }
 
@@ -101,7 +129,10 @@ test('hover renders the verdict line, the reasons and the docs link', async () =
   const h = await startHarness();
   try {
     await openSource(h);
-    const hover = await h.client.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: 14 } });
+    const hover = await h.client.sendRequest<Hover | null>('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 0, character: 14 },
+    });
     assert.ok(hover);
     assert.deepEqual(hover.range, { start: { line: 0, character: 11 }, end: { line: 0, character: 14 } });
     const lines = (hover.contents as MarkupContent).value.split('\n');
@@ -110,7 +141,10 @@ test('hover renders the verdict line, the reasons and the docs link', async () =
     assert.equal(lines.filter((l) => l.includes(RC_REASON)).length, 1, 'shared reasons are listed once');
     assert.match(lines[lines.length - 1], /^\[.+\]\(https:\/\/doc\.rust-lang\.org\/nomicon\/send-and-sync\.html\)$/);
 
-    const p = await h.client.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri: URI }, position: { line: 3, character: 11 } });
+    const p = await h.client.sendRequest<Hover | null>('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 3, character: 11 },
+    });
     const pText = (p?.contents as MarkupContent).value;
     assert.match(pText.split('\n')[0], /^\*\*Send\*\* ✓ · \*\*Sync\*\* ✗/);
     assert.match(pText, /Not `Sync`:\n- field `0`/);
@@ -135,9 +169,14 @@ test('the quick fix is rebuilt from the current text, carries its snippet, and c
     assert.equal(action.kind, 'quickfix');
     assert.equal(action.isPreferred, true);
     assert.deepEqual(action.diagnostics, [diagnostic]);
-    assert.deepEqual(action.data, { kind: 'rust-send-sync/snippets', snippets: ['    // SAFETY: ${0:why P is Send}\n'] });
+    assert.deepEqual(action.data, {
+      kind: 'rust-send-sync/snippets',
+      snippets: ['    // SAFETY: ${0:why P is Send}\n'],
+    });
     const edits = action.edit?.changes?.[URI] ?? [];
-    assert.deepEqual(edits, [{ range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, newText: '    // SAFETY: \n' }]);
+    assert.deepEqual(edits, [
+      { range: { start: { line: 6, character: 0 }, end: { line: 6, character: 0 } }, newText: '    // SAFETY: \n' },
+    ]);
 
     const after = h.nextDiagnostics((p) => p.version === 2);
     await h.client.sendNotification('textDocument/didChange', {
@@ -200,7 +239,13 @@ test('settings: a rule at error, then off, then the extension disabled, each rep
     next = h.nextDiagnostics();
     await h.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
     assert.deepEqual((await next).diagnostics, []);
-    assert.equal(await h.client.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 0, character: 12 } }), null);
+    assert.equal(
+      await h.client.sendRequest('textDocument/hover', {
+        textDocument: { uri: URI },
+        position: { line: 0, character: 12 },
+      }),
+      null,
+    );
 
     h.settings.value = {};
     next = h.nextDiagnostics();
@@ -220,7 +265,10 @@ test('an engine that throws is logged and yields empty results, and the server g
       return { types: [], findings: [], syntaxErrors: 0 };
     },
   };
-  startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), { engine: Promise.resolve(engine), debounceMs: 0 });
+  startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), {
+    engine: Promise.resolve(engine),
+    debounceMs: 0,
+  });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const logs: string[] = [];
   const published: string[] = [];
@@ -234,12 +282,25 @@ test('an engine that throws is logged and yields empty results, and the server g
   client.listen();
   try {
     await client.sendRequest('initialize', { processId: null, rootUri: null, capabilities: {} });
-    await client.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///a.rs', languageId: 'rust', version: 1, text: 'boom' } });
-    assert.equal(await client.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///a.rs' }, position: { line: 0, character: 1 } }), null);
-    await client.sendNotification('textDocument/didOpen', { textDocument: { uri: 'file:///b.rs', languageId: 'rust', version: 1, text: 'fine' } });
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: 'file:///a.rs', languageId: 'rust', version: 1, text: 'boom' },
+    });
+    assert.equal(
+      await client.sendRequest('textDocument/hover', {
+        textDocument: { uri: 'file:///a.rs' },
+        position: { line: 0, character: 1 },
+      }),
+      null,
+    );
+    await client.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: 'file:///b.rs', languageId: 'rust', version: 1, text: 'fine' },
+    });
     await gotBoth;
     assert.deepEqual(published, ['file:///a.rs', 'file:///b.rs']);
-    assert.ok(logs.some((l) => l.includes('analysis of file:///a.rs failed') && l.includes('boom')), logs.join('\n'));
+    assert.ok(
+      logs.some((l) => l.includes('analysis of file:///a.rs failed') && l.includes('boom')),
+      logs.join('\n'),
+    );
   } finally {
     client.dispose();
     toServer.end();

@@ -34,7 +34,15 @@ const SOURCE = [
   '',
 ].join('\n');
 
-const INDENTED_SOURCE = ['pub struct P(*const u8);', '', 'mod inner {', '    use super::P;', '    unsafe impl Send for P {}', '}', ''].join('\n');
+const INDENTED_SOURCE = [
+  'pub struct P(*const u8);',
+  '',
+  'mod inner {',
+  '    use super::P;',
+  '    unsafe impl Send for P {}',
+  '}',
+  '',
+].join('\n');
 
 async function withSession(run: (session: LspSession) => Promise<void>): Promise<void> {
   const session = startSession();
@@ -49,7 +57,9 @@ async function withSession(run: (session: LspSession) => Promise<void>): Promise
 
 async function open(session: LspSession, text: string, uri = URI, languageId = 'rust'): Promise<Diagnostic[]> {
   const published = session.nextDiagnostics(uri);
-  await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  await session.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId, version: 1, text },
+  });
   return (await published).diagnostics;
 }
 
@@ -81,7 +91,9 @@ test('diagnostics are pushed on open and after each change, and cleared on close
     const afterChange = session.nextDiagnostics(URI, (p) => p.version === 2);
     await session.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: URI, version: 2 },
-      contentChanges: [{ range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'pub struct B;\n' }],
+      contentChanges: [
+        { range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } }, text: 'pub struct B;\n' },
+      ],
     });
     await afterChange;
     const cleared = session.nextDiagnostics(URI);
@@ -110,7 +122,10 @@ test('[engine] a missing SAFETY comment is pushed on open, with source, code and
     const [finding] = findings;
     assert.equal(finding.source, 'rust-send-sync');
     assert.equal(finding.severity, 2); // warning, the default
-    assert.equal(finding.codeDescription?.href, 'https://github.com/rust-send-sync/rust-send-sync#missing-safety-comment');
+    assert.equal(
+      finding.codeDescription?.href,
+      'https://github.com/rust-send-sync/rust-send-sync#missing-safety-comment',
+    );
     assert.equal(finding.range.start.line, 8);
   });
 });
@@ -137,7 +152,10 @@ test('hover away from a type name, out of range, or on an unopened file answers 
   await withSession(async (session) => {
     await open(session, SOURCE);
     const ask = (uri: string, line: number, character: number): Promise<Hover | null> =>
-      session.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+      session.connection.sendRequest<Hover | null>('textDocument/hover', {
+        textDocument: { uri },
+        position: { line, character },
+      });
     assert.equal(await ask(URI, 1, 0), null); // blank line
     assert.equal(await ask(URI, 3, 6), null); // inside a field type
     assert.equal(await ask(URI, 9999, 9999), null);
@@ -234,7 +252,10 @@ test('the server keeps answering after garbage, bad params and out-of-order noti
     // Requests with nonsense params, and for documents that are not open.
     assert.equal(await connection.sendRequest('textDocument/hover', { textDocument: { uri: URI } }), null);
     assert.equal(await connection.sendRequest('textDocument/hover', { textDocument: 42, position: 'x' }), null);
-    assert.deepEqual(await connection.sendRequest('textDocument/codeAction', { textDocument: { uri: URI }, range: null }), []);
+    assert.deepEqual(
+      await connection.sendRequest('textDocument/codeAction', { textDocument: { uri: URI }, range: null }),
+      [],
+    );
     assert.deepEqual(
       await connection.sendRequest('textDocument/codeAction', {
         textDocument: { uri: 'file:///project/ghost.rs' },
@@ -249,9 +270,14 @@ test('the server keeps answering after garbage, bad params and out-of-order noti
     for (const text of ['struct Foo { a: Rc<', '\u0000\u0001\uffff', 'unsafe impl<T> Send for', '}'.repeat(5000)]) {
       const uri = `file:///project/odd-${text.length}.rs`;
       const published = session.nextDiagnostics(uri);
-      await connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rust', version: 1, text } });
+      await connection.sendNotification('textDocument/didOpen', {
+        textDocument: { uri, languageId: 'rust', version: 1, text },
+      });
       assert.ok(Array.isArray((await published).diagnostics));
-      await connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 8 } });
+      await connection.sendRequest('textDocument/hover', {
+        textDocument: { uri },
+        position: { line: 0, character: 8 },
+      });
     }
 
     // Still alive and correct afterwards.
@@ -278,7 +304,11 @@ test('over --node-ipc, as VS Code starts it, the server answers and exits cleanl
   const connection = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
   connection.listen();
   try {
-    const result = await connection.sendRequest<{ capabilities: { hoverProvider?: boolean } }>('initialize', { processId: null, rootUri: null, capabilities: {} });
+    const result = await connection.sendRequest<{ capabilities: { hoverProvider?: boolean } }>('initialize', {
+      processId: null,
+      rootUri: null,
+      capabilities: {},
+    });
     assert.equal(result.capabilities.hoverProvider, true);
     await connection.sendRequest('shutdown');
     await connection.sendNotification('exit');

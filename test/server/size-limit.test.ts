@@ -14,11 +14,19 @@ test('a file over maxFileSizeMB is skipped with a note, and analysed again once 
     const padding = `// ${'x'.repeat(1100)}\n`;
     const text = `${padding}pub struct P(*const u8);\nunsafe impl Send for P {}\n`;
     const opened = session.nextDiagnostics(URI);
-    await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: URI, languageId: 'rust', version: 1, text } });
+    await session.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: URI, languageId: 'rust', version: 1, text },
+    });
     const skipped = (await opened).diagnostics;
     assert.equal(skipped.length, 1);
-    assert.match(skipped[0]!.message, /skipped this file: 1.1 KB is over the 1 KB limit \(setting `rustSendSync\.maxFileSizeMB`\)/);
-    const hover = await session.connection.sendRequest('textDocument/hover', { textDocument: { uri: URI }, position: { line: 1, character: 11 } });
+    assert.match(
+      skipped[0]!.message,
+      /skipped this file: 1.1 KB is over the 1 KB limit \(setting `rustSendSync\.maxFileSizeMB`\)/,
+    );
+    const hover = await session.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 1, character: 11 },
+    });
     assert.equal(hover, null);
 
     const analysed = session.nextDiagnostics(URI, (p) => p.version === 2);

@@ -13,7 +13,8 @@ import { INITIALIZE_PARAMS, ROOT, shutdown, startSession, type LspSession } from
 
 function copyCrates(): string {
   const dir = mkdtempSync(join(tmpdir(), 'rss-ws-'));
-  for (const name of ['app', 'helper']) cpSync(join(ROOT, 'test', 'fixtures', 'crates', name), join(dir, name), { recursive: true });
+  for (const name of ['app', 'helper'])
+    cpSync(join(ROOT, 'test', 'fixtures', 'crates', name), join(dir, name), { recursive: true });
   return dir;
 }
 
@@ -22,9 +23,14 @@ async function startIn(folder: string, settings: unknown = null): Promise<{ sess
   session.settings.value = settings;
   const progress: string[] = [];
   session.connection.onRequest('window/workDoneProgress/create', () => null);
-  session.connection.onNotification('$/progress', (p: { value: { kind: string; title?: string; message?: string } }) => {
-    progress.push(`${p.value.kind}${p.value.title ? ` ${p.value.title}` : ''}${p.value.message ? ` ${p.value.message}` : ''}`);
-  });
+  session.connection.onNotification(
+    '$/progress',
+    (p: { value: { kind: string; title?: string; message?: string } }) => {
+      progress.push(
+        `${p.value.kind}${p.value.title ? ` ${p.value.title}` : ''}${p.value.message ? ` ${p.value.message}` : ''}`,
+      );
+    },
+  );
   const indexed = new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       if (session.logs.some((l) => l.startsWith('indexed '))) {
@@ -49,14 +55,19 @@ async function startIn(folder: string, settings: unknown = null): Promise<{ sess
 }
 
 async function hoverText(session: LspSession, uri: string, line: number, character: number): Promise<string> {
-  const hover = await session.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line, character } });
+  const hover = await session.connection.sendRequest<Hover | null>('textDocument/hover', {
+    textDocument: { uri },
+    position: { line, character },
+  });
   return hover ? (hover.contents as MarkupContent).value : '';
 }
 
 async function openFile(session: LspSession, path: string): Promise<string> {
   const uri = pathToFileURL(path).href;
   const published = session.nextDiagnostics(uri);
-  await session.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'rust', version: 1, text: readFileSync(path, 'utf8') } });
+  await session.connection.sendNotification('textDocument/didOpen', {
+    textDocument: { uri, languageId: 'rust', version: 1, text: readFileSync(path, 'utf8') },
+  });
   await published;
   return uri;
 }
@@ -65,7 +76,10 @@ test('the server indexes the crate with progress and answers hover crate-wide, a
   const dir = copyCrates();
   const { session, progress } = await startIn(dir);
   try {
-    assert.ok(progress.some((p) => p.startsWith('begin Rust Send/Sync: indexing crates')), progress.join('\n'));
+    assert.ok(
+      progress.some((p) => p.startsWith('begin Rust Send/Sync: indexing crates')),
+      progress.join('\n'),
+    );
     assert.ok(progress.includes('end'), progress.join('\n'));
     const uri = await openFile(session, join(dir, 'app', 'src', 'worker', 'mod.rs'));
     // `pub struct Worker {` is line 5; its fields come from another crate and a vendored one.
@@ -92,14 +106,19 @@ test('verdicts follow an edit in another open file, and a change on disk of a cl
     assert.match((await hoverText(session, workerUri, 5, 12)).split('\n')[0], /\*\*Send\*\* ✓/);
     // In the open buffer of job.rs, `retries` becomes an Rc: Job, so Worker, stop being Send.
     const edited = readFileSync(jobPath, 'utf8').replace('retries: Cell<u8>,', 'retries: std::rc::Rc<u8>,');
-    await session.connection.sendNotification('textDocument/didChange', { textDocument: { uri: jobUri, version: 2 }, contentChanges: [{ text: edited }] });
+    await session.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: jobUri, version: 2 },
+      contentChanges: [{ text: edited }],
+    });
     assert.match((await hoverText(session, workerUri, 5, 12)).split('\n')[0], /\*\*Send\*\* ✗/);
     // Closing the buffer goes back to the disk's text; then the disk changes the helper crate.
     await session.connection.sendNotification('textDocument/didClose', { textDocument: { uri: jobUri } });
     assert.match((await hoverText(session, workerUri, 5, 12)).split('\n')[0], /\*\*Send\*\* ✓/);
     const queuePath = join(dir, 'helper', 'src', 'queue.rs');
     writeFileSync(queuePath, readFileSync(queuePath, 'utf8').replace('len: usize,', 'len: std::rc::Rc<usize>,'));
-    await session.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(queuePath).href, type: 2 }] });
+    await session.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(queuePath).href, type: 2 }],
+    });
     assert.match((await hoverText(session, workerUri, 5, 12)).split('\n')[0], /\*\*Send\*\* ✗/);
     assert.equal(await shutdown(session), 0, session.stderr());
   } finally {
@@ -129,7 +148,9 @@ test('the allFeatures setting reads the code behind every feature, and changing 
   try {
     const lib = join(dir, 'app', 'src', 'lib.rs');
     const uri = await openFile(session, lib);
-    const line = readFileSync(lib, 'utf8').split('\n').findIndex((l) => l.startsWith('pub struct Featured'));
+    const line = readFileSync(lib, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.startsWith('pub struct Featured'));
     // With the `slow` feature on, `Featured` has its `Rc` field.
     assert.match((await hoverText(session, uri, line, 12)).split('\n')[0], /\*\*Send\*\* ✗/);
     session.settings.value = { allFeatures: false };

@@ -2,55 +2,88 @@
 // features), version requirements, and the locked version chosen among sources on disk.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { admits, enabledFeatures, findPackageSource, readManifest, type FileSystem } from '../../server/src/cargo/cargo';
+import {
+  admits,
+  enabledFeatures,
+  findPackageSource,
+  readManifest,
+  type FileSystem,
+} from '../../server/src/cargo/cargo';
 import { parseToml } from '../../server/src/cargo/toml';
 
 function memoryFs(files: Record<string, string>): FileSystem {
   const dirs = new Set<string>();
-  for (const f of Object.keys(files)) for (let d = f.slice(0, f.lastIndexOf('/')); d; d = d.slice(0, Math.max(0, d.lastIndexOf('/')))) dirs.add(d);
+  for (const f of Object.keys(files))
+    for (let d = f.slice(0, f.lastIndexOf('/')); d; d = d.slice(0, Math.max(0, d.lastIndexOf('/')))) dirs.add(d);
   return {
     readFile: (p) => files[p],
     isFile: (p) => p in files,
     isDir: (p) => dirs.has(p),
-    listDir: (p) => [...new Set([...Object.keys(files), ...dirs].filter((f) => f.startsWith(`${p}/`)).map((f) => f.slice(p.length + 1).split('/')[0]))].sort(),
+    listDir: (p) =>
+      [
+        ...new Set(
+          [...Object.keys(files), ...dirs]
+            .filter((f) => f.startsWith(`${p}/`))
+            .map((f) => f.slice(p.length + 1).split('/')[0]),
+        ),
+      ].sort(),
   };
 }
 
 test('TOML: tables, arrays of tables, dotted keys, inline tables, strings, and keys named like prototype members', () => {
-  const t = parseToml([
-    '# comment',
-    '[package]',
-    'name = "demo" # trailing',
-    "description = '''multi",
-    "line'''",
-    'a.b = 1',
-    '[dependencies]',
-    '__proto__ = "1.0"',
-    'serde = { version = "1", features = ["derive"], default-features = false }',
-    '[[bin]]',
-    'path = "src/a.rs"',
-    '[[bin]]',
-    'path = "src/b.rs"',
-    '[target.\'cfg(unix)\'.dependencies]',
-    'libc = "0.2"',
-  ].join('\n'));
+  const t = parseToml(
+    [
+      '# comment',
+      '[package]',
+      'name = "demo" # trailing',
+      "description = '''multi",
+      "line'''",
+      'a.b = 1',
+      '[dependencies]',
+      '__proto__ = "1.0"',
+      'serde = { version = "1", features = ["derive"], default-features = false }',
+      '[[bin]]',
+      'path = "src/a.rs"',
+      '[[bin]]',
+      'path = "src/b.rs"',
+      "[target.'cfg(unix)'.dependencies]",
+      'libc = "0.2"',
+    ].join('\n'),
+  );
   assert.equal((t.package as Record<string, unknown>).name, 'demo');
   assert.equal((t.package as Record<string, unknown>).description, 'multi\nline');
   assert.deepEqual(JSON.parse(JSON.stringify((t.package as Record<string, unknown>).a)), { b: 1 });
   const deps = t.dependencies as Record<string, unknown>;
   assert.equal(Object.getPrototypeOf(deps), null);
   assert.equal(deps.__proto__, '1.0');
-  assert.deepEqual(JSON.parse(JSON.stringify(deps.serde)), { version: '1', features: ['derive'], 'default-features': false });
-  assert.deepEqual((t.bin as Record<string, unknown>[]).map((b) => b.path), ['src/a.rs', 'src/b.rs']);
+  assert.deepEqual(JSON.parse(JSON.stringify(deps.serde)), {
+    version: '1',
+    features: ['derive'],
+    'default-features': false,
+  });
+  assert.deepEqual(
+    (t.bin as Record<string, unknown>[]).map((b) => b.path),
+    ['src/a.rs', 'src/b.rs'],
+  );
 });
 
 test('a manifest: renamed and path dependencies, target dependencies, roots and features', () => {
   const fs = memoryFs({
     '/p/Cargo.toml': [
-      '[package]', 'name = "my-app"', '[lib]', 'path = "lib/root.rs"',
-      '[dependencies]', 'net = { package = "fetched", version = "1.2" }', 'local = { path = "../local" }',
-      "[target.'cfg(unix)'.dependencies]", 'libc = "0.2"',
-      '[features]', 'default = ["fast"]', 'fast = ["net/async", "extra"]', 'extra = []', 'slow = []',
+      '[package]',
+      'name = "my-app"',
+      '[lib]',
+      'path = "lib/root.rs"',
+      '[dependencies]',
+      'net = { package = "fetched", version = "1.2" }',
+      'local = { path = "../local" }',
+      "[target.'cfg(unix)'.dependencies]",
+      'libc = "0.2"',
+      '[features]',
+      'default = ["fast"]',
+      'fast = ["net/async", "extra"]',
+      'extra = []',
+      'slow = []',
     ].join('\n'),
     '/p/lib/root.rs': '',
     '/p/src/main.rs': '',
@@ -60,11 +93,14 @@ test('a manifest: renamed and path dependencies, target dependencies, roots and 
   assert.equal(m.packageName, 'my-app');
   assert.equal(m.libRoot, '/p/lib/root.rs');
   assert.deepEqual(m.otherRoots, ['/p/src/main.rs', '/p/src/bin/tool.rs']);
-  assert.deepEqual(m.dependencies.map((d) => [d.name, d.package, d.path, d.version]), [
-    ['net', 'fetched', undefined, '1.2'],
-    ['local', 'local', '/local', undefined],
-    ['libc', 'libc', undefined, '0.2'],
-  ]);
+  assert.deepEqual(
+    m.dependencies.map((d) => [d.name, d.package, d.path, d.version]),
+    [
+      ['net', 'fetched', undefined, '1.2'],
+      ['local', 'local', '/local', undefined],
+      ['libc', 'libc', undefined, '0.2'],
+    ],
+  );
   assert.deepEqual([...enabledFeatures(m, [], true)].sort(), ['default', 'extra', 'fast']);
   assert.deepEqual([...enabledFeatures(m, ['slow'], false)], ['slow']);
 });
@@ -75,7 +111,10 @@ test('versions: caret requirements, and the locked version picked among the sour
   assert.ok(admits('0.3', '0.3.9'));
   assert.ok(!admits('0.3', '0.4.0'));
   const fs = memoryFs({
-    '/reg/fetched-1.0.2/Cargo.toml': '', '/reg/fetched-1.4.0/Cargo.toml': '', '/reg/fetched-2.0.0/Cargo.toml': '', '/reg/fetched-core-1.0.0/Cargo.toml': '',
+    '/reg/fetched-1.0.2/Cargo.toml': '',
+    '/reg/fetched-1.4.0/Cargo.toml': '',
+    '/reg/fetched-2.0.0/Cargo.toml': '',
+    '/reg/fetched-core-1.0.0/Cargo.toml': '',
   });
   assert.equal(findPackageSource(fs, ['/reg'], 'fetched', '1.0', ['1.0.2']), '/reg/fetched-1.0.2');
   assert.equal(findPackageSource(fs, ['/reg'], 'fetched', '1.0', undefined), '/reg/fetched-1.4.0');

@@ -11,7 +11,10 @@ import { defaultSettings } from '../../server/src/features/settings';
 import { createScriptedEngine, no } from '../scripted-engine';
 
 const engine = createScriptedEngine({
-  Foo: { send: no('field `a`: `Rc<u8>`: `Rc` is neither Send nor Sync'), sync: no('field `a`: `Rc<u8>`: `Rc` is neither Send nor Sync') },
+  Foo: {
+    send: no('field `a`: `Rc<u8>`: `Rc` is neither Send nor Sync'),
+    sync: no('field `a`: `Rc<u8>`: `Rc` is neither Send nor Sync'),
+  },
   Wrap: {
     params: ['T'],
     send: { status: 'conditional', requires: ['T: Send'], source: 'unsafe-impl', reasons: [] },
@@ -20,7 +23,12 @@ const engine = createScriptedEngine({
 });
 
 // The crab is one character but two UTF-16 code units: columns after it must count it once.
-const SOURCE = ['/* 🦀 */ pub struct Foo { a: Rc<u8> }', 'pub struct Wrap<T> { p: *mut T }', '  unsafe impl Send for Wrap {}', ''].join('\n');
+const SOURCE = [
+  '/* 🦀 */ pub struct Foo { a: Rc<u8> }',
+  'pub struct Wrap<T> { p: *mut T }',
+  '  unsafe impl Send for Wrap {}',
+  '',
+].join('\n');
 
 function run(settings = defaultSettings()): CheckRun {
   return { files: [checkText('src/lib.rs', SOURCE, engine, settings)], problems: [] };
@@ -67,13 +75,26 @@ test('rule overrides from the command line change the severity or drop the findi
 
 test('SARIF: level, rule index and region', () => {
   const sarif = buildSarif(run(), '1.2.3') as {
-    runs: { tool: { driver: { version: string; rules: { id: string }[] } }; results: { ruleId: string; ruleIndex: number; level: string; locations: { physicalLocation: { region: object } }[] }[] }[];
+    runs: {
+      tool: { driver: { version: string; rules: { id: string }[] } };
+      results: {
+        ruleId: string;
+        ruleIndex: number;
+        level: string;
+        locations: { physicalLocation: { region: object } }[];
+      }[];
+    }[];
   };
   const [result] = sarif.runs[0].results;
   assert.equal(sarif.runs[0].tool.driver.version, '1.2.3');
   assert.equal(sarif.runs[0].tool.driver.rules[result.ruleIndex].id, result.ruleId);
   assert.equal(result.level, 'warning');
-  assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 3, startColumn: 3, endLine: 3, endColumn: 31 });
+  assert.deepEqual(result.locations[0].physicalLocation.region, {
+    startLine: 3,
+    startColumn: 3,
+    endLine: 3,
+    endColumn: 31,
+  });
 });
 
 test('text: verdict lines, reasons, a rustc-style finding with carets, and a summary', () => {
@@ -83,9 +104,15 @@ test('text: verdict lines, reasons, a rustc-style finding with carets, and a sum
   assert.ok(lines.includes('    = field `a`: `Rc<u8>`: `Rc` is neither Send nor Sync'), text);
   assert.ok(lines.includes('src/lib.rs:2:12: struct Wrap<T>: Send ✓ if T: Send (unsafe impl Send)  Sync ✗'), text);
   assert.ok(lines.includes('    = Sync: field `p`: `*mut T` is never Sync'), text);
-  const at = lines.indexOf('src/lib.rs:3:3: warning[missing-safety-comment]: `unsafe impl Send for Wrap` has no SAFETY comment');
+  const at = lines.indexOf(
+    'src/lib.rs:3:3: warning[missing-safety-comment]: `unsafe impl Send for Wrap` has no SAFETY comment',
+  );
   assert.ok(at >= 0, text);
-  assert.deepEqual(lines.slice(at + 1, at + 4), ['  |', '3 |   unsafe impl Send for Wrap {}', `  |   ${'^'.repeat(28)}`]);
+  assert.deepEqual(lines.slice(at + 1, at + 4), [
+    '  |',
+    '3 |   unsafe impl Send for Wrap {}',
+    `  |   ${'^'.repeat(28)}`,
+  ]);
   assert.equal(lines.at(-2), 'checked 1 file, 2 types, 1 warning');
   assert.ok(!text.includes('\u001b['), 'no colour unless asked');
   assert.ok(formatText(run(), true).includes('\u001b['), 'colour when asked');
@@ -95,8 +122,15 @@ test('argument parsing: formats, sizes, server flags, errors', () => {
   assert.deepEqual(parseArgs(['--stdio']), { kind: 'server' });
   assert.deepEqual(parseArgs(['--node-ipc']), { kind: 'server' });
   const parsed = parseArgs(['check', '--format=sarif', '--max-file-size', '1K', '--', '-weird.rs', 'a']);
-  assert.deepEqual(parsed, { kind: 'check', options: { format: 'sarif', paths: ['-weird.rs', 'a'], rules: {}, maxFileSize: 1024 } });
-  for (const bad of [['check', '--max-file-size', 'lots', 'a'], ['check', '--format'], ['lint', 'a']]) {
+  assert.deepEqual(parsed, {
+    kind: 'check',
+    options: { format: 'sarif', paths: ['-weird.rs', 'a'], rules: {}, maxFileSize: 1024 },
+  });
+  for (const bad of [
+    ['check', '--max-file-size', 'lots', 'a'],
+    ['check', '--format'],
+    ['lint', 'a'],
+  ]) {
     assert.equal(parseArgs(bad).kind, 'usage-error', bad.join(' '));
   }
 });

@@ -32,14 +32,18 @@ for (const name of ['app', 'helper', 'unfetched']) {
       const text = readFileSync(file, 'utf8');
       const analysis = project.analyzeFile(file);
       assert.ok(analysis, `${file} is not in the crate`);
-      for (const p of compareWithEngine(parseFixture(text, file), analysis)) problems.push(`${relative(CRATES, file)}: ${p}`);
+      for (const p of compareWithEngine(parseFixture(text, file), analysis))
+        problems.push(`${relative(CRATES, file)}: ${p}`);
     }
     assert.deepEqual(problems, []);
   });
 }
 
 test('crates/app: the module tree follows mod.rs, #[path] and nested files', async () => {
-  const files = (await openProject('app')).localFiles().map((f) => relative(join(CRATES, 'app'), f)).sort();
+  const files = (await openProject('app'))
+    .localFiles()
+    .map((f) => relative(join(CRATES, 'app'), f))
+    .sort();
   assert.deepEqual(files, ['src/lib.rs', 'src/odd/place.rs', 'src/worker/job.rs', 'src/worker/mod.rs']);
 });
 
@@ -89,8 +93,10 @@ function flatten(file: string, modDir: string, keepMarkers: boolean): string {
 /** The crate's root file with its dependencies as modules (`dep::` paths rewritten to `crate::dep::`). */
 function flattenWithDeps(root: string, deps: Record<string, string>): string {
   let text = flatten(root, dirname(root), true);
-  for (const dep of Object.keys(deps)) text = text.replace(new RegExp(`(?<![\\w:])(?:::)?${dep}::`, 'g'), `crate::${dep}::`);
-  for (const [dep, lib] of Object.entries(deps)) text += `\n#[allow(dead_code)]\npub mod ${dep} {\n${flatten(lib, dirname(lib), false)}\n}\n`;
+  for (const dep of Object.keys(deps))
+    text = text.replace(new RegExp(`(?<![\\w:])(?:::)?${dep}::`, 'g'), `crate::${dep}::`);
+  for (const [dep, lib] of Object.entries(deps))
+    text += `\n#[allow(dead_code)]\npub mod ${dep} {\n${flatten(lib, dirname(lib), false)}\n}\n`;
   return text;
 }
 
@@ -100,7 +106,10 @@ test('crates/app and crates/helper: rustc agrees with every marker (crates flatt
     net: join(CRATES, 'app', 'vendor', 'fetched-1.0.2', 'src', 'lib.rs'),
   });
   const helper = flatten(join(CRATES, 'helper', 'src', 'lib.rs'), join(CRATES, 'helper', 'src'), true);
-  for (const [name, source] of [['app', app], ['helper', helper]] as const) {
+  for (const [name, source] of [
+    ['app', app],
+    ['helper', helper],
+  ] as const) {
     const fixture = parseFixture(source, name);
     assert.ok(fixture.types.length > 0);
     const result = await compareWithRustc(fixture, source);

@@ -21,13 +21,18 @@ test('the generator is deterministic for a seed', () => {
 });
 
 test('generated programs compile and rustc answers questions about every type', async () => {
-  await Promise.all(programs.map(async (p) => {
-    const questions = p.decls.flatMap((d) => planQuestions(d, instantiationsFor(d))).map((q) => q.question);
-    const r = await askRustc(p.source, questions);
-    assert.ok(questions.length > 0);
-    // At least the all-Send+Sync instantiation of each type exists.
-    assert.ok(r.answers.some((a) => a !== null), `seed ${p.model.seed}: rustc rejected every question`);
-  }));
+  await Promise.all(
+    programs.map(async (p) => {
+      const questions = p.decls.flatMap((d) => planQuestions(d, instantiationsFor(d))).map((q) => q.question);
+      const r = await askRustc(p.source, questions);
+      assert.ok(questions.length > 0);
+      // At least the all-Send+Sync instantiation of each type exists.
+      assert.ok(
+        r.answers.some((a) => a !== null),
+        `seed ${p.model.seed}: rustc rejected every question`,
+      );
+    }),
+  );
 });
 
 test('the engine agrees with rustc on every generated type', async () => {
@@ -35,8 +40,12 @@ test('the engine agrees with rustc on every generated type', async () => {
   const outcomes: ProgramOutcome[] = await Promise.all(programs.map((p) => checkProgram(engine, p)));
   const agree = outcomes.reduce((n, o) => n + o.agree, 0);
   const unknown = outcomes.reduce((n, o) => n + o.unknown, 0);
-  const problems = outcomes.flatMap((o) => o.disagreements).map((d) =>
-    `seed ${d.seed}: \`${d.path}\` ${d.trait}: engine ${d.engine}${d.typeExpr ? `, rustc says ${d.rustc ? 'yes' : 'no'} for \`${d.typeExpr}\`` : ''}`);
+  const problems = outcomes
+    .flatMap((o) => o.disagreements)
+    .map(
+      (d) =>
+        `seed ${d.seed}: \`${d.path}\` ${d.trait}: engine ${d.engine}${d.typeExpr ? `, rustc says ${d.rustc ? 'yes' : 'no'} for \`${d.typeExpr}\`` : ''}`,
+    );
   assert.deepEqual(problems, [], `agree ${agree}, unknown ${unknown}`);
   assert.ok(agree > 0, 'nothing was compared');
 });

@@ -14,7 +14,10 @@ const FIXTURE_DIRS = ['verdicts', 'findings'];
 
 const files = FIXTURE_DIRS.flatMap((dir) => {
   const abs = join(REPO_ROOT, 'test', 'fixtures', dir);
-  return readdirSync(abs).filter((f) => f.endsWith('.rs')).sort().map((f) => ({ name: `${dir}/${f}`, abs: join(abs, f) }));
+  return readdirSync(abs)
+    .filter((f) => f.endsWith('.rs'))
+    .sort()
+    .map((f) => ({ name: `${dir}/${f}`, abs: join(abs, f) }));
 });
 
 const enginePromise = createEngine({ wasmDir: findWasmDir() });
@@ -43,7 +46,11 @@ const checks = files.map((f) => {
 });
 
 test('fixture files exist in both folders', () => {
-  for (const dir of FIXTURE_DIRS) assert.ok(files.some((f) => f.name.startsWith(`${dir}/`)), `no fixtures in ${dir}/`);
+  for (const dir of FIXTURE_DIRS)
+    assert.ok(
+      files.some((f) => f.name.startsWith(`${dir}/`)),
+      `no fixtures in ${dir}/`,
+    );
 });
 
 for (const c of checks) {

@@ -19,11 +19,23 @@ const range = (n: number, f: (i: number) => string): string => Array.from({ leng
 
 /** Engine bugs the fuzzer found and the engine has since fixed: kept as regression tests. */
 const FIXED_ENGINE_BUGS = [
-  { what: '10,000 nested modules (was a stack overflow)', text: `${'mod m { '.repeat(10_000)}struct S;${'}'.repeat(10_000)}\n` },
+  {
+    what: '10,000 nested modules (was a stack overflow)',
+    text: `${'mod m { '.repeat(10_000)}struct S;${'}'.repeat(10_000)}\n`,
+  },
   { what: '10,000 nested blocks (was a stack overflow)', text: `fn f() ${'{ '.repeat(10_000)}${'}'.repeat(10_000)}\n` },
-  { what: 'a 400-deep generic type (was seconds: mentions climbed node.parent)', text: `struct S { a: ${'Vec<'.repeat(400)}u8${'>'.repeat(400)} }\n` },
-  { what: '1,000 generic parameters all used (was seconds: parameters looked up per mention)', text: `struct S<${range(1000, (i) => `P${i}`)}>(${range(1000, (i) => `P${i}`)});\n` },
-  { what: 'types named like Object.prototype members (threw: the std table answered with a function)', text: 'struct S { a: constructor, b: toString, c: __proto__ }\n' },
+  {
+    what: 'a 400-deep generic type (was seconds: mentions climbed node.parent)',
+    text: `struct S { a: ${'Vec<'.repeat(400)}u8${'>'.repeat(400)} }\n`,
+  },
+  {
+    what: '1,000 generic parameters all used (was seconds: parameters looked up per mention)',
+    text: `struct S<${range(1000, (i) => `P${i}`)}>(${range(1000, (i) => `P${i}`)});\n`,
+  },
+  {
+    what: 'types named like Object.prototype members (threw: the std table answered with a function)',
+    text: 'struct S { a: constructor, b: toString, c: __proto__ }\n',
+  },
   {
     what: 'glob imports of std, alloc, core and a missing module (took 16 s for 5 lines)',
     text: 'use std::*;\nuse self::missing::*;\nuse alloc::sync::*;\nuse core::sync::*;\nfn lock() -> Result<MutexGuard<T>, ()> {}\n',
@@ -55,7 +67,10 @@ test(`the engine survives ${CASES} mutated real files within time (seed ${SEED})
     const failure = runCase(engine, fuzzCase, msPerChar);
     if (failure !== undefined) failures.push(failure);
   }
-  const report = failures.map((f) => `case ${f.index} (${f.source}; ${f.mutations.join(', ')}): ${f.kind}: ${f.detail.split('\n').slice(0, 3).join(' | ')}`);
+  const report = failures.map(
+    (f) =>
+      `case ${f.index} (${f.source}; ${f.mutations.join(', ')}): ${f.kind}: ${f.detail.split('\n').slice(0, 3).join(' | ')}`,
+  );
   assert.deepEqual(report, [], `replay with: npm run fuzz -- --seed ${SEED} --case N (sources: ${loaded.from})`);
   assert.deepEqual([...seen].sort(), mutators.map((m) => m.name).sort(), 'every mutator was used');
 });
@@ -71,5 +86,9 @@ for (const bug of FIXED_ENGINE_BUGS) test(`engine regression: ${bug.what}`, () =
 // An open bug can take many seconds: run them with FUZZ_OPEN_BUGS=1 (they report as todo).
 const openBugs = process.env.FUZZ_OPEN_BUGS === '1' ? false : 'slow while open; FUZZ_OPEN_BUGS=1 runs it';
 for (const bug of KNOWN_ENGINE_BUGS) {
-  test(`known engine bug: ${bug.what}`, { todo: 'engine files owned elsewhere; found by the fuzzer', skip: openBugs }, () => expectWithinTime(bug.text));
+  test(
+    `known engine bug: ${bug.what}`,
+    { todo: 'engine files owned elsewhere; found by the fuzzer', skip: openBugs },
+    () => expectWithinTime(bug.text),
+  );
 }

@@ -16,12 +16,34 @@ import { seededRandom, type Random } from '../seeded-random';
 
 const enginePromise = createEngine({ wasmDir: findWasmDir() });
 
-const SNIPPETS = ['x', ' ', '\n', '\r\n', '\r', '{', '}', '(', '<T>', 'é', '😀', 'struct Ü(Rc<u8>);\n', 'unsafe impl Send for A {}\n', '// SAFETY: ok\n', '"', '/*', '*/', ''];
+const SNIPPETS = [
+  'x',
+  ' ',
+  '\n',
+  '\r\n',
+  '\r',
+  '{',
+  '}',
+  '(',
+  '<T>',
+  'é',
+  '😀',
+  'struct Ü(Rc<u8>);\n',
+  'unsafe impl Send for A {}\n',
+  '// SAFETY: ok\n',
+  '"',
+  '/*',
+  '*/',
+  '',
+];
 
 function randomPosition(random: Random, text: string): { line: number; character: number } {
   const lines = text.split('\n').length;
   // Now and then past the last line or past a line's end: the document clamps, and so must we.
-  return { line: random.int(lines + 2) - (random.chance(0.05) ? 3 : 0), character: random.int(random.chance(0.1) ? 400 : 60) };
+  return {
+    line: random.int(lines + 2) - (random.chance(0.05) ? 3 : 0),
+    character: random.int(random.chance(0.1) ? 400 : 60),
+  };
 }
 
 function randomChange(random: Random, text: string): TextDocumentContentChangeEvent {
@@ -35,7 +57,9 @@ function randomChange(random: Random, text: string): TextDocumentContentChangeEv
 function describeNodes(tree: SyntaxTree): string {
   const lines: string[] = [];
   const visit = (n: SyntaxNode, depth: number): void => {
-    lines.push(`${' '.repeat(depth)}${n.type} ${n.startIndex}-${n.endIndex} ${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column}`);
+    lines.push(
+      `${' '.repeat(depth)}${n.type} ${n.startIndex}-${n.endIndex} ${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column}`,
+    );
     for (const child of n.children) if (child !== null) visit(child, depth + 1);
   };
   visit(tree.rootNode, 0);
@@ -44,7 +68,10 @@ function describeNodes(tree: SyntaxTree): string {
 
 const fixtureTexts = ['verdicts', 'findings'].flatMap((dir) => {
   const folder = join(REPO_ROOT, 'test', 'fixtures', dir);
-  return readdirSync(folder).filter((f) => f.endsWith('.rs')).sort().map((f) => readFileSync(join(folder, f), 'utf8'));
+  return readdirSync(folder)
+    .filter((f) => f.endsWith('.rs'))
+    .sort()
+    .map((f) => readFileSync(join(folder, f), 'utf8'));
 });
 
 test('incrementally reparsed trees equal fresh parses after random edits', async () => {
@@ -53,7 +80,12 @@ test('incrementally reparsed trees equal fresh parses after random edits', async
   const random = seededRandom(8);
   for (const [index, original] of fixtureTexts.entries()) {
     const uri = `file:///fixture-${index}.rs`;
-    const document = trees.configuration.create(uri, 'rust', 1, index % 3 === 0 ? original.replace(/\n/g, '\r\n') : original);
+    const document = trees.configuration.create(
+      uri,
+      'rust',
+      1,
+      index % 3 === 0 ? original.replace(/\n/g, '\r\n') : original,
+    );
     trees.treeFor(document, engine.parse);
     for (let round = 1; round <= 12; round++) {
       const changes = Array.from({ length: 1 + random.int(3) }, () => randomChange(random, document.getText()));
@@ -98,7 +130,11 @@ test('an unchanged document reuses its tree; a change gets a new revision even w
   const tree = trees.treeFor(document, engine.parse);
   assert.equal(trees.treeFor(document, engine.parse), tree);
   const before = trees.revision(document.uri);
-  trees.configuration.update(document, [{ range: { start: { line: 0, character: 8 }, end: { line: 0, character: 8 } }, text: '(u8)' }], 1);
+  trees.configuration.update(
+    document,
+    [{ range: { start: { line: 0, character: 8 }, end: { line: 0, character: 8 } }, text: '(u8)' }],
+    1,
+  );
   assert.notEqual(trees.revision(document.uri), before);
   assert.equal(trees.treeFor(document, engine.parse).rootNode.text, 'struct A(u8);');
 });
@@ -112,7 +148,11 @@ test('only the most recently analysed documents keep a tree', async () => {
   // The first document's tree was evicted: it parses from scratch, and evicts the second's.
   const olds: (object | undefined)[] = [];
   trees.treeFor(documents[0]!, (text, old) => (olds.push(old), engine.parse(text, old)));
-  trees.configuration.update(documents[1]!, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }], 2);
+  trees.configuration.update(
+    documents[1]!,
+    [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }],
+    2,
+  );
   trees.treeFor(documents[1]!, (text, old) => (olds.push(old), engine.parse(text, old)));
   assert.deepEqual(olds, [undefined, undefined]);
   assert.equal(trees.count(), 2);

@@ -18,7 +18,10 @@ function genericArgs(sample: string): string[] {
     const c = sample[i];
     if (c === '<' || c === '(' || c === '[') depth++;
     else if ((c === '>' && sample[i - 1] !== '-') || c === ')' || c === ']') {
-      if (depth === 0) { args.push(sample.slice(start, i).trim()); break; }
+      if (depth === 0) {
+        args.push(sample.slice(start, i).trim());
+        break;
+      }
       depth--;
     } else if (c === ',' && depth === 0) {
       args.push(sample.slice(start, i).trim());
@@ -58,7 +61,11 @@ for (const row of KNOWN_TYPES) {
       const params = row.params.map((name, i) => {
         const arg = typeArgs[i];
         // A bare `$T` is a probe, whose traits are known; anything else is asked as well.
-        return { name, arg: arg ?? '(default)', asked: arg && !/^\$[A-Z]$/.test(arg) ? ask(fill(arg, probe)) : undefined };
+        return {
+          name,
+          arg: arg ?? '(default)',
+          asked: arg && !/^\$[A-Z]$/.test(arg) ? ask(fill(arg, probe)) : undefined,
+        };
       });
       cases.push({ row, path, probe, sample: ask(fill(sampleText, probe)), params });
     }
@@ -74,7 +81,8 @@ function expected(rule: AutoRule, traitsOf: (param: string) => { send: boolean; 
   if (rule === 'no') return false;
   return rule.every((text) => {
     const atom = parseAtom(text);
-    if (atom.kind !== 'trait') throw new Error(`known-type rules use only \`T: Send\`/\`T: Sync\` atoms, got \`${text}\``);
+    if (atom.kind !== 'trait')
+      throw new Error(`known-type rules use only \`T: Send\`/\`T: Sync\` atoms, got \`${text}\``);
     const t = traitsOf(atom.param);
     return atom.trait === 'Send' ? t.send : t.sync;
   });
@@ -82,7 +90,8 @@ function expected(rule: AutoRule, traitsOf: (param: string) => { send: boolean; 
 
 test('the table has rows and every row has a sample', () => {
   assert.ok(KNOWN_TYPES.length > 50);
-  for (const row of KNOWN_TYPES) assert.ok(row.sample.startsWith(row.path), `${row.path}: sample \`${row.sample}\` does not name the row's path`);
+  for (const row of KNOWN_TYPES)
+    assert.ok(row.sample.startsWith(row.path), `${row.path}: sample \`${row.sample}\` does not name the row's path`);
 });
 
 describe('KNOWN_TYPES rows agree with rustc', () => {
@@ -101,7 +110,8 @@ describe('KNOWN_TYPES rows agree with rustc', () => {
         const traitsOf = (param: string) => {
           const p = c.params.find((x) => x.name === param);
           if (!p) throw new Error(`${path}: rule names \`${param}\`, not one of its params ${c.row.params.join(', ')}`);
-          if (!p.asked) return p.arg === '(default)' ? { send: true, sync: true } : { send: c.probe.send, sync: c.probe.sync };
+          if (!p.asked)
+            return p.arg === '(default)' ? { send: true, sync: true } : { send: c.probe.send, sync: c.probe.sync };
           return { send: at(p.asked.Send), sync: at(p.asked.Sync) };
         };
         for (const trait of ['Send', 'Sync'] as const) {
@@ -110,7 +120,9 @@ describe('KNOWN_TYPES rows agree with rustc', () => {
           const got = at(c.sample[trait]);
           if (want !== got) {
             const ruleText = typeof rule === 'string' ? rule : rule.join(' + ');
-            problems.push(`${trait} of \`${questions[c.sample[trait]].typeExpr}\` (written \`${c.path}\`): the row says ${ruleText} => ${want ? 'yes' : 'no'}, rustc says ${got ? 'yes' : 'no'}`);
+            problems.push(
+              `${trait} of \`${questions[c.sample[trait]].typeExpr}\` (written \`${c.path}\`): the row says ${ruleText} => ${want ? 'yes' : 'no'}, rustc says ${got ? 'yes' : 'no'}`,
+            );
           }
         }
       }

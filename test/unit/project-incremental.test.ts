@@ -12,20 +12,27 @@ import { Project } from '../../server/src/engine/project';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 
 function snapshot(project: Project): string[] {
-  return project.localFiles().sort().flatMap((file) => {
-    const analysis = project.analyzeFile(file)!;
-    return [
-      ...analysis.types.map((t) => `${file.split('/').slice(-2).join('/')} ${t.path} Send ${t.send.status} ${t.send.requires.join(',')} Sync ${t.sync.status} ${t.sync.requires.join(',')}`),
-      ...analysis.findings.map((f) => `${file.split('/').slice(-2).join('/')}:${f.range.start.line} ${f.code}`),
-    ];
-  });
+  return project
+    .localFiles()
+    .sort()
+    .flatMap((file) => {
+      const analysis = project.analyzeFile(file)!;
+      return [
+        ...analysis.types.map(
+          (t) =>
+            `${file.split('/').slice(-2).join('/')} ${t.path} Send ${t.send.status} ${t.send.requires.join(',')} Sync ${t.sync.status} ${t.sync.requires.join(',')}`,
+        ),
+        ...analysis.findings.map((f) => `${file.split('/').slice(-2).join('/')}:${f.range.start.line} ${f.code}`),
+      ];
+    });
 }
 
 test('edit by edit, the project answers as one opened afresh on the same texts', async () => {
   const engine = await createEngine({ wasmDir: findWasmDir(), mentions: false });
   const dir = mkdtempSync(join(tmpdir(), 'rss-incr-'));
   try {
-    for (const name of ['app', 'helper']) cpSync(join(REPO_ROOT, 'test', 'fixtures', 'crates', name), join(dir, name), { recursive: true });
+    for (const name of ['app', 'helper'])
+      cpSync(join(REPO_ROOT, 'test', 'fixtures', 'crates', name), join(dir, name), { recursive: true });
     const app = join(dir, 'app');
     const job = join(app, 'src', 'worker', 'job.rs');
     const worker = join(app, 'src', 'worker', 'mod.rs');
@@ -39,15 +46,35 @@ test('edit by edit, the project answers as one opened afresh on the same texts',
       live.setText(path, text);
     };
     const steps: [string, () => void][] = [
-      ['a field of Job becomes an Rc', () => edit(job, (t) => t.replace('retries: Cell<u8>,', 'retries: std::rc::Rc<u8>,'))],
-      ['Job gets back its Cell and a new alias, which lib.rs uses through a re-export', () => {
-        edit(job, (t) => t.replace('retries: std::rc::Rc<u8>,', 'retries: Counter,') + '\npub type Counter = std::cell::Cell<u8>;\n');
-        edit(worker, (t) => t.replace('pub use self::job::Job;', 'pub use self::job::{Counter, Job};'));
-        edit(lib, (t) => `${t}\npub struct Counted(worker::Counter);\n`);
-      }],
+      [
+        'a field of Job becomes an Rc',
+        () => edit(job, (t) => t.replace('retries: Cell<u8>,', 'retries: std::rc::Rc<u8>,')),
+      ],
+      [
+        'Job gets back its Cell and a new alias, which lib.rs uses through a re-export',
+        () => {
+          edit(
+            job,
+            (t) =>
+              t.replace('retries: std::rc::Rc<u8>,', 'retries: Counter,') +
+              '\npub type Counter = std::cell::Cell<u8>;\n',
+          );
+          edit(worker, (t) => t.replace('pub use self::job::Job;', 'pub use self::job::{Counter, Job};'));
+          edit(lib, (t) => `${t}\npub struct Counted(worker::Counter);\n`);
+        },
+      ],
       // Only job.rs changes; `Counted` (lib.rs) has no field of a type of job.rs, yet changes.
-      ['the alias turns into a Mutex', () => edit(job, (t) => t.replace('pub type Counter = std::cell::Cell<u8>;', 'pub type Counter = std::sync::Mutex<u8>;'))],
-      ['Worker gets an unsafe impl Sync without a comment', () => edit(worker, (t) => `${t}\nunsafe impl Sync for Worker {}\n`)],
+      [
+        'the alias turns into a Mutex',
+        () =>
+          edit(job, (t) =>
+            t.replace('pub type Counter = std::cell::Cell<u8>;', 'pub type Counter = std::sync::Mutex<u8>;'),
+          ),
+      ],
+      [
+        'Worker gets an unsafe impl Sync without a comment',
+        () => edit(worker, (t) => `${t}\nunsafe impl Sync for Worker {}\n`),
+      ],
       ['lib.rs declares a new type using Worker', () => edit(lib, (t) => `${t}\npub struct Pool(Vec<Worker>);\n`)],
       ['job.rs is broken half-way', () => edit(job, (t) => t.replace('pub struct Job {', 'pub struct Job { x: Rc<'))],
       ['job.rs is whole again', () => edit(job, (t) => t.replace('pub struct Job { x: Rc<', 'pub struct Job {'))],
@@ -61,14 +88,20 @@ test('edit by edit, the project answers as one opened afresh on the same texts',
     }
     // And a file changed on disk while closed.
     live.setText(job, undefined);
-    writeFileSync(job, texts.get(job)!.replace('pub type Counter = std::sync::Mutex<u8>;', 'pub type Counter = std::rc::Rc<u8>;'));
+    writeFileSync(
+      job,
+      texts.get(job)!.replace('pub type Counter = std::sync::Mutex<u8>;', 'pub type Counter = std::rc::Rc<u8>;'),
+    );
     live.changedOnDisk([job]);
     texts.delete(job);
     const fresh = new Project(engine, nodeFileSystem, { HOME: '/nonexistent' });
     fresh.open(app);
     for (const [path, text] of texts) fresh.setText(path, text);
     assert.deepEqual(snapshot(live), snapshot(fresh), 'after a change on disk');
-    assert.ok(snapshot(live).some((l) => l.includes('worker::job::Job Send no')), 'the Rc from disk is seen');
+    assert.ok(
+      snapshot(live).some((l) => l.includes('worker::job::Job Send no')),
+      'the Rc from disk is seen',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -21,7 +21,8 @@ async function findings(text: string): Promise<Finding[]> {
 /** Applies a fix's insertions (positions in the original text, inserted back to front). */
 function applyFix(text: string, fix: Fix): string {
   const lines = text.split('\n');
-  const offsetOf = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
+  const offsetOf = (p: { line: number; character: number }) =>
+    lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
   const ordered = fix.insertions.map((i) => ({ at: offsetOf(i.position), text: i.text })).sort((a, b) => b.at - a.at);
   let out = text;
   for (const i of ordered) out = out.slice(0, i.at) + i.text + out.slice(i.at);
@@ -29,7 +30,13 @@ function applyFix(text: string, fix: Fix): string {
 }
 
 test('a Send+Sync pair under one SAFETY comment: flagged as clippy does, waived by the setting', async () => {
-  const text = ['pub struct P(*mut u8);', '// SAFETY: `0` is owned.', 'unsafe impl Send for P {}', 'unsafe impl Sync for P {}', ''].join('\n');
+  const text = [
+    'pub struct P(*mut u8);',
+    '// SAFETY: `0` is owned.',
+    'unsafe impl Send for P {}',
+    'unsafe impl Sync for P {}',
+    '',
+  ].join('\n');
   const pair = (await findings(text)).filter((f) => f.code === 'missing-safety-comment');
   assert.equal(pair.length, 1);
   assert.equal(pair[0].range.start.line, 3);
@@ -42,9 +49,21 @@ test('a Send+Sync pair under one SAFETY comment: flagged as clippy does, waived 
 
 test('the pair waiver needs the same type, the other trait, and the impls adjacent', async () => {
   const cases = [
-    ['pub struct P(u8);', 'pub struct Q(u8);', '// SAFETY: x', 'unsafe impl Send for P {}', 'unsafe impl Sync for Q {}'],
+    [
+      'pub struct P(u8);',
+      'pub struct Q(u8);',
+      '// SAFETY: x',
+      'unsafe impl Send for P {}',
+      'unsafe impl Sync for Q {}',
+    ],
     ['pub struct P(u8);', '// SAFETY: x', 'unsafe impl Send for P {}', 'pub fn f() {}', 'unsafe impl Sync for P {}'],
-    ['pub struct P(u8);', 'pub struct Q(u8);', '// SAFETY: x', 'unsafe impl Send for P {}', 'unsafe impl Send for Q {}'],
+    [
+      'pub struct P(u8);',
+      'pub struct Q(u8);',
+      '// SAFETY: x',
+      'unsafe impl Send for P {}',
+      'unsafe impl Send for Q {}',
+    ],
   ];
   for (const lines of cases) {
     const missing = (await findings(lines.join('\n'))).filter((f) => f.code === 'missing-safety-comment');
@@ -65,8 +84,16 @@ test('`// rust-send-sync: allow(...)` above an impl silences those rules on that
   ].join('\n');
   const got = (await findings(text)).map((f) => `${f.range.start.line}:${f.code}`).sort();
   assert.deepEqual(got, ['5:missing-bound', '5:risky-field']);
-  const bare = ['pub struct R(u8);', '// rust-send-sync: allow(missing-safety-comment)', 'unsafe impl Send for R {}', ''].join('\n');
-  assert.deepEqual((await findings(bare)).filter((f) => f.code === 'missing-safety-comment'), []);
+  const bare = [
+    'pub struct R(u8);',
+    '// rust-send-sync: allow(missing-safety-comment)',
+    'unsafe impl Send for R {}',
+    '',
+  ].join('\n');
+  assert.deepEqual(
+    (await findings(bare)).filter((f) => f.code === 'missing-safety-comment'),
+    [],
+  );
 });
 
 test('macro bodies are read at their own positions: `$x` and repetition marks keep their length', () => {
@@ -81,7 +108,10 @@ test('the fix for an impl sharing its line with code inserts a line break, and t
   const [f] = (await findings(text)).filter((x) => x.code === 'missing-safety-comment');
   const fixed = applyFix(text, f.fixes[0]);
   assert.match(fixed, /^pub struct A\(u8\); \n\/\/ SAFETY: .*\nunsafe impl Send for A \{\}\n$/);
-  assert.deepEqual((await findings(fixed)).filter((x) => x.code === 'missing-safety-comment'), []);
+  assert.deepEqual(
+    (await findings(fixed)).filter((x) => x.code === 'missing-safety-comment'),
+    [],
+  );
 });
 
 const FIXTURE_DIRS = ['findings', 'verdicts'];
@@ -102,10 +132,22 @@ test('every fix in every fixture only inserts, removes its finding, and is not o
         const fixed = applyFix(text, fix);
         // Insertion only: the original text is the fixed text with the insertions taken out.
         assert.equal(fixed.length, text.length + fix.insertions.reduce((n, i) => n + i.text.length, 0), where);
-        const shift = fix.insertions.filter((i) => i.position.line <= finding.range.start.line).reduce((n, i) => n + (i.text.match(/\n/g) ?? []).length, 0);
-        const after = (await findings(fixed)).filter((f) => f.code === finding.code && f.range.start.line === finding.range.start.line + shift);
-        assert.deepEqual(after.map((f) => f.message), [], `${where}: the finding survives its fix`);
-        assert.deepEqual(after.flatMap((f) => f.fixes), [], `${where}: a second application would insert again`);
+        const shift = fix.insertions
+          .filter((i) => i.position.line <= finding.range.start.line)
+          .reduce((n, i) => n + (i.text.match(/\n/g) ?? []).length, 0);
+        const after = (await findings(fixed)).filter(
+          (f) => f.code === finding.code && f.range.start.line === finding.range.start.line + shift,
+        );
+        assert.deepEqual(
+          after.map((f) => f.message),
+          [],
+          `${where}: the finding survives its fix`,
+        );
+        assert.deepEqual(
+          after.flatMap((f) => f.fixes),
+          [],
+          `${where}: a second application would insert again`,
+        );
       }
     }
   }

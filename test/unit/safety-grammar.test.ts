@@ -33,7 +33,10 @@ test('the grammar parses and targets Rust comments without redefining Rust', () 
   assert.match(grammar.injectionSelector, /source\.rust comment\.line/);
   assert.match(grammar.injectionSelector, /source\.rust comment\.block/);
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-    contributes: { grammars: { scopeName: string; path: string; injectTo?: string[]; language?: string }[]; languages?: unknown };
+    contributes: {
+      grammars: { scopeName: string; path: string; injectTo?: string[]; language?: string }[];
+      languages?: unknown;
+    };
   };
   const entry = manifest.contributes.grammars.find((g) => g.scopeName === grammar.scopeName);
   assert.ok(entry, 'package.json contributes the grammar');

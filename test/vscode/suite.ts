@@ -20,7 +20,10 @@ function ours(uri: vscode.Uri): vscode.Diagnostic[] {
 }
 
 /** Resolves once `uri` has diagnostics from us that satisfy `accept`; never by polling a timer. */
-function waitForDiagnostics(uri: vscode.Uri, accept: (d: vscode.Diagnostic[]) => boolean): Promise<vscode.Diagnostic[]> {
+function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (d: vscode.Diagnostic[]) => boolean,
+): Promise<vscode.Diagnostic[]> {
   return new Promise((resolve, reject) => {
     const check = (): boolean => {
       const current = ours(uri);
@@ -59,7 +62,11 @@ async function hoverShowsVerdict(): Promise<void> {
   const match = /\b(?:struct|enum|union)\s+([A-Za-z_]\w*)/.exec(document.getText());
   assert.ok(match, 'examples/src/lib.rs declares a type');
   const position = document.positionAt(match.index + match[0].length - 1);
-  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, position);
+  const hovers = await vscode.commands.executeCommand<vscode.Hover[]>(
+    'vscode.executeHoverProvider',
+    document.uri,
+    position,
+  );
   const text = hovers
     .flatMap((h) => h.contents)
     .map((c) => (typeof c === 'string' ? c : c.value))
@@ -87,7 +94,10 @@ async function quickFixAddsSafetyComment(): Promise<void> {
   assert.ok(document.lineCount > before, 'a line was inserted');
   assert.match(document.lineAt(implLine).text, /^\s*\/\/ SAFETY: /);
   assert.match(document.lineAt(implLine + 1).text, /unsafe impl/);
-  await waitForDiagnostics(document.uri, (d) => !d.some((x) => isSafetyFinding(x) && x.range.start.line === implLine + 1));
+  await waitForDiagnostics(
+    document.uri,
+    (d) => !d.some((x) => isSafetyFinding(x) && x.range.start.line === implLine + 1),
+  );
   // Leave the example as it was.
   await vscode.commands.executeCommand('workbench.action.files.revert');
   assert.equal(editor.document.isDirty, false);
@@ -122,5 +132,6 @@ export async function run(): Promise<void> {
       failures.push(name);
     }
   }
-  if (failures.length > 0) throw new Error(`${failures.length} of ${SCENARIOS.length} scenarios failed: ${failures.join('; ')}`);
+  if (failures.length > 0)
+    throw new Error(`${failures.length} of ${SCENARIOS.length} scenarios failed: ${failures.join('; ')}`);
 }

@@ -37,7 +37,11 @@ export interface Manifest {
   features: Record<string, string[]>;
 }
 
-export const join = (...parts: string[]): string => parts.join('/').replace(/\/+/g, '/').replace(/\/\.\//g, '/');
+export const join = (...parts: string[]): string =>
+  parts
+    .join('/')
+    .replace(/\/+/g, '/')
+    .replace(/\/\.\//g, '/');
 
 export function dirname(path: string): string {
   const i = path.lastIndexOf('/');
@@ -172,7 +176,8 @@ export function sourceFolders(fs: FileSystem, projectDir: string, env: Record<st
     if (text === undefined) continue;
     for (const source of Object.values(tomlTable(parseToml(text).source) ?? {})) {
       const directory = tomlString(tomlTable(source)?.directory);
-      if (directory) folders.push(directory.startsWith('/') ? directory : normalize(join(dirname(dirname(c)), directory)));
+      if (directory)
+        folders.push(directory.startsWith('/') ? directory : normalize(join(dirname(dirname(c)), directory)));
     }
   }
   // A crate opened where cargo unpacked it (a registry or vendor folder): its dependencies are
@@ -180,7 +185,8 @@ export function sourceFolders(fs: FileSystem, projectDir: string, env: Record<st
   const parent = dirname(projectDir);
   if (/-\d+\.\d+/.test(projectDir.slice(parent.length + 1))) folders.push(parent);
   if (cargoHome && fs.isDir(join(cargoHome, 'registry', 'src'))) {
-    for (const reg of fs.listDir(join(cargoHome, 'registry', 'src'))) folders.push(join(cargoHome, 'registry', 'src', reg));
+    for (const reg of fs.listDir(join(cargoHome, 'registry', 'src')))
+      folders.push(join(cargoHome, 'registry', 'src', reg));
   }
   return [...new Set(folders)].filter((f) => fs.isDir(f));
 }
@@ -209,7 +215,13 @@ export function admits(requirement: string | undefined, version: string): boolea
 }
 
 /** The folder of `pkg`'s sources: the locked version if known, else the highest that admits the requirement. */
-export function findPackageSource(fs: FileSystem, folders: string[], pkg: string, requirement: string | undefined, locked: string[] | undefined): string | undefined {
+export function findPackageSource(
+  fs: FileSystem,
+  folders: string[],
+  pkg: string,
+  requirement: string | undefined,
+  locked: string[] | undefined,
+): string | undefined {
   const candidates: { dir: string; version: string }[] = [];
   for (const folder of folders) {
     for (const entry of fs.listDir(folder)) {

@@ -97,7 +97,10 @@ export function parseArgs(argv: readonly string[]): Command {
       case '--format': {
         const value = takeValue();
         if (!FORMATS.some((f) => f === value)) {
-          return { kind: 'usage-error', message: `--format wants one of ${FORMATS.join(', ')}, not \`${value ?? ''}\`` };
+          return {
+            kind: 'usage-error',
+            message: `--format wants one of ${FORMATS.join(', ')}, not \`${value ?? ''}\``,
+          };
         }
         options.format = value as Format;
         break;
@@ -121,7 +124,8 @@ export function parseArgs(argv: readonly string[]): Command {
       case '--max-file-size': {
         const value = takeValue() ?? '';
         const size = parseSize(value);
-        if (size === undefined) return { kind: 'usage-error', message: `--max-file-size wants a size like 5M or 1048576, not \`${value}\`` };
+        if (size === undefined)
+          return { kind: 'usage-error', message: `--max-file-size wants a size like 5M or 1048576, not \`${value}\`` };
         options.maxFileSize = size;
         break;
       }
@@ -149,8 +153,13 @@ function parseReportArgs(argv: readonly string[]): Command {
     const name = eq >= 0 ? arg.slice(0, eq) : arg;
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (name === '--format' && REPORT_FORMATS.some((f) => f === value)) options.format = value as ReportFormat;
-    else if (name === '--format') return { kind: 'usage-error', message: `report --format wants one of ${REPORT_FORMATS.join(', ')}, not \`${value ?? ''}\`` };
-    else if (name === '--max-file-size' && parseSize(value ?? '') !== undefined) options.maxFileSize = parseSize(value ?? '')!;
+    else if (name === '--format')
+      return {
+        kind: 'usage-error',
+        message: `report --format wants one of ${REPORT_FORMATS.join(', ')}, not \`${value ?? ''}\``,
+      };
+    else if (name === '--max-file-size' && parseSize(value ?? '') !== undefined)
+      options.maxFileSize = parseSize(value ?? '')!;
     else return { kind: 'usage-error', message: `unknown option \`${arg}\`` };
   }
   if (options.paths.length === 0) return { kind: 'usage-error', message: '`report` needs at least one PATH' };

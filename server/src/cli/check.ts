@@ -64,7 +64,9 @@ export function checkText(file: string, text: string, engine: Engine, settings: 
     analysis = engine.analyze(text);
   } catch (error) {
     // The engine promises not to throw; if it does, one file must not stop the others.
-    process.stderr.write(`error: ${file}: analysis failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(
+      `error: ${file}: analysis failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
     analysis = { types: [], findings: [], syntaxErrors: 0 };
   }
   const lines = splitLines(text);
@@ -72,7 +74,12 @@ export function checkText(file: string, text: string, engine: Engine, settings: 
   for (const finding of analysis.findings) {
     const severity = findingSeverity(finding, settings);
     if (severity === undefined) continue;
-    findings.push({ finding, severity, start: toLocation(lines, finding.range.start), end: toLocation(lines, finding.range.end) });
+    findings.push({
+      finding,
+      severity,
+      start: toLocation(lines, finding.range.start),
+      end: toLocation(lines, finding.range.end),
+    });
   }
   const types = analysis.types.map((report) => ({ report, at: toLocation(lines, report.nameRange.start) }));
   return { file, lines, analysis, types, findings };

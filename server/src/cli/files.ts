@@ -91,13 +91,17 @@ export function readSourceFile(path: string, maxFileSize: number): ReadResult {
   try {
     const size = statSync(path).size;
     if (size > maxFileSize) {
-      return { kind: 'problem', message: `skipped: ${formatSize(size)} is over the ${formatSize(maxFileSize)} limit (raise it with --max-file-size)` };
+      return {
+        kind: 'problem',
+        message: `skipped: ${formatSize(size)} is over the ${formatSize(maxFileSize)} limit (raise it with --max-file-size)`,
+      };
     }
     bytes = readFileSync(path);
   } catch (error) {
     return { kind: 'problem', message: errorText(error) };
   }
-  if (bytes.includes(0)) return { kind: 'problem', message: 'skipped: binary file (contains NUL bytes), not Rust source' };
+  if (bytes.includes(0))
+    return { kind: 'problem', message: 'skipped: binary file (contains NUL bytes), not Rust source' };
   try {
     const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
     return { kind: 'text', text };

@@ -15,8 +15,18 @@ function makePaint(color: boolean): Paint {
   return (style, text) => (color ? `\u001b[${STYLES[style]}m${text}\u001b[0m` : text);
 }
 
-const SEVERITY_STYLE: Record<Severity, keyof typeof STYLES> = { error: 'red', warning: 'yellow', information: 'cyan', hint: 'cyan' };
-const SEVERITY_LABEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'info', hint: 'hint' };
+const SEVERITY_STYLE: Record<Severity, keyof typeof STYLES> = {
+  error: 'red',
+  warning: 'yellow',
+  information: 'cyan',
+  hint: 'cyan',
+};
+const SEVERITY_LABEL: Record<Severity, string> = {
+  error: 'error',
+  warning: 'warning',
+  information: 'info',
+  hint: 'hint',
+};
 
 function verdictText(trait: 'Send' | 'Sync', v: TraitVerdict, paint: Paint): string {
   const mark: Record<Status, string> = {
@@ -45,7 +55,9 @@ function renderTypes(file: CheckedFile, paint: Paint): string[] {
   for (const { report, at } of file.types) {
     const where = `${file.file}:${at.line}:${at.column}:`;
     const what = paint('bold', describeType(report, true));
-    out.push(`${where} ${what}: ${verdictText('Send', report.send, paint)}  ${verdictText('Sync', report.sync, paint)}`);
+    out.push(
+      `${where} ${what}: ${verdictText('Send', report.send, paint)}  ${verdictText('Sync', report.sync, paint)}`,
+    );
     out.push(...reasonLines(report));
   }
   return out;
@@ -54,16 +66,23 @@ function renderTypes(file: CheckedFile, paint: Paint): string[] {
 function renderFinding(file: CheckedFile, item: CheckedFinding, paint: Paint): string[] {
   const { finding, severity, start, end } = item;
   const label = paint(SEVERITY_STYLE[severity], `${SEVERITY_LABEL[severity]}[${finding.code}]`);
-  const out = [`${paint('bold', `${file.file}:${start.line}:${start.column}:`)} ${label}: ${paint('bold', finding.message)}`];
+  const out = [
+    `${paint('bold', `${file.file}:${start.line}:${start.column}:`)} ${label}: ${paint('bold', finding.message)}`,
+  ];
   const source = file.lines[start.line - 1];
   if (source !== undefined) {
     const gutter = ' '.repeat(String(start.line).length);
     const chars = [...source];
     const last = end.line === start.line ? Math.max(end.column, start.column + 1) : chars.length + 1;
-    const lead = chars.slice(0, start.column - 1).map((c) => (c === '\t' ? '\t' : ' ')).join('');
+    const lead = chars
+      .slice(0, start.column - 1)
+      .map((c) => (c === '\t' ? '\t' : ' '))
+      .join('');
     out.push(paint('blue', `${gutter} |`));
     out.push(`${paint('blue', `${start.line} |`)} ${source}`);
-    out.push(`${paint('blue', `${gutter} |`)} ${lead}${paint(SEVERITY_STYLE[severity], '^'.repeat(Math.max(1, last - start.column)))}`);
+    out.push(
+      `${paint('blue', `${gutter} |`)} ${lead}${paint(SEVERITY_STYLE[severity], '^'.repeat(Math.max(1, last - start.column)))}`,
+    );
     for (const fix of finding.fixes) out.push(`${gutter} ${paint('bold', '= help:')} ${fix.title}`);
     out.push(`${gutter} ${paint('bold', '= see:')} ${ruleDocsUrl(finding.code)}`);
   }
@@ -84,7 +103,11 @@ export function renderSummary(run: CheckRun): string {
   const findings = (['error', 'warning', 'information', 'hint'] as const)
     .filter((s) => (bySeverity.get(s) ?? 0) > 0)
     .map((s) => plural(bySeverity.get(s) ?? 0, SEVERITY_LABEL[s] === 'info' ? 'note' : SEVERITY_LABEL[s]));
-  const parts = [`checked ${plural(run.files.length, 'file')}`, plural(types, 'type'), findings.length > 0 ? findings.join(', ') : 'no findings'];
+  const parts = [
+    `checked ${plural(run.files.length, 'file')}`,
+    plural(types, 'type'),
+    findings.length > 0 ? findings.join(', ') : 'no findings',
+  ];
   if (run.problems.length > 0) parts.push(`${plural(run.problems.length, 'path')} not checked`);
   return parts.join(', ');
 }

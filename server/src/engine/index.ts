@@ -42,7 +42,11 @@ export interface TreeEngine extends Engine {
  * Which analysis a file gets, decided in one place for the server and the CLI: its crate's, when
  * an opened project holds the file; else the file alone.
  */
-export function analyzeFile(project: Project | undefined, path: string | undefined, alone: () => FileAnalysis): FileAnalysis {
+export function analyzeFile(
+  project: Project | undefined,
+  path: string | undefined,
+  alone: () => FileAnalysis,
+): FileAnalysis {
   const inCrate = project !== undefined && path !== undefined ? project.analyzeFile(path) : undefined;
   return inCrate ?? alone();
 }
@@ -82,7 +86,13 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
 }
 
 /** A file alone. `reparse` lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
-export function analyzeTree(tree: SyntaxTree, text: string, reparse?: Reparse, mentions = true, parseExpansion = reparse): FileAnalysis {
+export function analyzeTree(
+  tree: SyntaxTree,
+  text: string,
+  reparse?: Reparse,
+  mentions = true,
+  parseExpansion = reparse,
+): FileAnalysis {
   const macroTrees: SyntaxTree[] = [];
   try {
     return analyzeRoot(tree.rootNode, text, reparse, macroTrees, mentions, parseExpansion);
@@ -103,12 +113,22 @@ function analyzeRoot(
   // as items, all bodies of a round in one parse; without Cargo.toml their
   // `#[cfg(feature = ...)]` is undecided, so they count.
   let calls: MacroCall[] = [];
-  const items = lowerFile(root, { macroItems: parseExpansion ? (call, scope) => void calls.push({ call, scope }) : undefined });
+  const items = lowerFile(root, {
+    macroItems: parseExpansion ? (call, scope) => void calls.push({ call, scope }) : undefined,
+  });
   if (parseExpansion && calls.length > 0) {
     const infos = macroInfos([root]);
     // The first round (the file's own macro calls) is the big one: parsed incrementally.
     for (let round = 0; round < 4 && calls.length > 0; round++) {
-      calls = expandMacroCalls(text, calls, infos, {}, round === 0 ? parseExpansion : (reparse ?? parseExpansion), (t) => macroTrees.push(t), items);
+      calls = expandMacroCalls(
+        text,
+        calls,
+        infos,
+        {},
+        round === 0 ? parseExpansion : (reparse ?? parseExpansion),
+        (t) => macroTrees.push(t),
+        items,
+      );
     }
   }
   const solution = solve(items);

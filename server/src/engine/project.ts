@@ -11,8 +11,17 @@ import { expandMacroCalls, macroInfos } from '../model/item-macros';
 import { Solver } from '../traits/infer';
 import { finishAnalysis, typeReport, type FileAnalysis } from './analysis';
 import {
-  dirname, enabledFeatures, findPackageSource, join, normalize, readLock, readManifest, sourceFolders,
-  type Dependency, type FileSystem, type Manifest,
+  dirname,
+  enabledFeatures,
+  findPackageSource,
+  join,
+  normalize,
+  readLock,
+  readManifest,
+  sourceFolders,
+  type Dependency,
+  type FileSystem,
+  type Manifest,
 } from '../cargo/cargo';
 
 export interface Parser {
@@ -81,15 +90,32 @@ export class Project {
     const manifest = readManifest(this.cachedFs(), normalize(dir));
     if (!manifest) return false;
     this.lock = readLock(this.fs, manifest.dir);
-    const packages = [manifest, ...manifest.workspaceMembers.map((m) => readManifest(this.cachedFs(), m)).filter((m): m is Manifest => !!m)];
+    const packages = [
+      manifest,
+      ...manifest.workspaceMembers.map((m) => readManifest(this.cachedFs(), m)).filter((m): m is Manifest => !!m),
+    ];
     for (const m of packages) {
       if (this.crates.some((c) => c.manifest.dir === m.dir)) continue;
       const name = (m.packageName ?? 'crate').replace(/-/g, '_');
       const roots = [m.libRoot, ...m.otherRoots].filter((r): r is string => !!r);
       for (const rootFile of roots) {
         const deps = new Map(m.dependencies.map((d) => [d.name, d]));
-        if (rootFile !== m.libRoot && m.libRoot) deps.set(name, { name, package: m.packageName ?? name, path: m.dir, features: [], defaultFeatures: true, optional: false });
-        const features = this.allFeatures ? enabledFeatures(m, [...Object.keys(m.features), ...m.dependencies.filter((d) => d.optional).map((d) => d.name)], true) : enabledFeatures(m, [], true);
+        if (rootFile !== m.libRoot && m.libRoot)
+          deps.set(name, {
+            name,
+            package: m.packageName ?? name,
+            path: m.dir,
+            features: [],
+            defaultFeatures: true,
+            optional: false,
+          });
+        const features = this.allFeatures
+          ? enabledFeatures(
+              m,
+              [...Object.keys(m.features), ...m.dependencies.filter((d) => d.optional).map((d) => d.name)],
+              true,
+            )
+          : enabledFeatures(m, [], true);
         const crate = this.loadCrate(name, m, rootFile, features, deps, true);
         if (rootFile === m.libRoot) this.depCrates.set(m.dir, crate);
       }
@@ -163,9 +189,21 @@ export class Project {
     // Aliases and traits change other types without a field pointing at them (an alias is
     // expanded in place, a supertrait decides `dyn Trait`): then every local type is re-solved.
     const declaresIndirect = (s: Scope) => s.aliases.size > 0 || s.traits.size > 0;
-    const scopesOfFile = (s: Scope): Scope[] => [s, ...[...s.mods.values()].filter((c) => this.modDirs.get(c)?.file === path).flatMap(scopesOfFile)];
+    const scopesOfFile = (s: Scope): Scope[] => [
+      s,
+      ...[...s.mods.values()].filter((c) => this.modDirs.get(c)?.file === path).flatMap(scopesOfFile),
+    ];
     let indirect = scopesOfFile(scope).some(declaresIndirect);
-    for (const map of [scope.types, scope.aliases, scope.traits, scope.mods, scope.outOfFileMods, scope.imports, scope.externCrates] as Map<string, unknown>[]) map.clear();
+    for (const map of [
+      scope.types,
+      scope.aliases,
+      scope.traits,
+      scope.mods,
+      scope.outOfFileMods,
+      scope.imports,
+      scope.externCrates,
+    ] as Map<string, unknown>[])
+      map.clear();
     scope.globs.length = 0;
     const oldTypes = new Set(record.items.types);
     const oldImpls = new Set([...record.items.impls, ...record.items.inactiveImpls]);
@@ -195,7 +233,10 @@ export class Project {
     this.analyses.clear();
     const local = this.crates.filter((c) => c.local);
     const isLocal = (scope: Scope) => local.some((c) => c.root === crateRoot(scope));
-    this.solver.forget((def: TypeDef) => isLocal(def.scope), (impl: ImplDef) => isLocal(impl.scope));
+    this.solver.forget(
+      (def: TypeDef) => isLocal(def.scope),
+      (impl: ImplDef) => isLocal(impl.scope),
+    );
     this.solver.resetVerdicts();
     for (const c of local) {
       this.byRoot.delete(c.root);
@@ -248,7 +289,14 @@ export class Project {
 
   // ---- loading ----
 
-  private loadCrate(name: string, manifest: Manifest, rootFile: string, features: Set<string>, deps: Map<string, Dependency>, local: boolean): Crate {
+  private loadCrate(
+    name: string,
+    manifest: Manifest,
+    rootFile: string,
+    features: Set<string>,
+    deps: Map<string, Dependency>,
+    local: boolean,
+  ): Crate {
     const root = newScope('module', []);
     const crate: Crate = { name, manifest, rootFile, root, files: new Map(), features, local, deps };
     this.crates.push(crate);
@@ -264,7 +312,13 @@ export class Project {
     const text = this.overlay.get(path) ?? this.fs.readFile(path);
     if (text === undefined) return;
     const tree = this.parse(path, text);
-    const record: FileRecord = { path, text, tree, items: { root: scope, types: [], impls: [], inactiveImpls: [] }, macroTrees: [] };
+    const record: FileRecord = {
+      path,
+      text,
+      tree,
+      items: { root: scope, types: [], impls: [], inactiveImpls: [] },
+      macroTrees: [],
+    };
     crate.files.set(path, record);
     record.items = lowerFile(tree.rootNode, {
       scope,
@@ -308,7 +362,14 @@ export class Project {
   }
 
   /** `mod foo;` in `scope` (declared in `file`): find and load `foo.rs` or `foo/mod.rs`. */
-  private loadChildModules(crate: Crate, file: string, scope: Scope, modDir: string, fileLevel: boolean, reuse?: Map<string, Scope>): void {
+  private loadChildModules(
+    crate: Crate,
+    file: string,
+    scope: Scope,
+    modDir: string,
+    fileLevel: boolean,
+    reuse?: Map<string, Scope>,
+  ): void {
     this.modDirs.set(scope, { file, dir: modDir, fileLevel });
     const inline = [...scope.mods.entries()].filter(([, child]) => !this.modDirs.has(child));
     for (const [name, info] of scope.outOfFileMods) {

@@ -51,7 +51,12 @@ export function skipReason(document: TextDocument, settings: Settings): string |
 /** The one diagnostic a skipped document gets, at its start, saying why. */
 export function skipDiagnostic(reason: string): Diagnostic {
   const start = { line: 0, character: 0 };
-  return { range: { start, end: start }, severity: DiagnosticSeverity.Information, source: DIAGNOSTIC_SOURCE, message: reason };
+  return {
+    range: { start, end: start },
+    severity: DiagnosticSeverity.Information,
+    source: DIAGNOSTIC_SOURCE,
+    message: reason,
+  };
 }
 
 export interface AnalysisCache {
@@ -65,7 +70,12 @@ export function isTreeEngine(engine: Engine): engine is TreeEngine {
   return typeof candidate.parse === 'function' && typeof candidate.analyzeTree === 'function';
 }
 
-export function createAnalysisCache(engine: Engine, trees: DocumentTrees, logger: Logger, workspace?: WorkspaceIndex): AnalysisCache {
+export function createAnalysisCache(
+  engine: Engine,
+  trees: DocumentTrees,
+  logger: Logger,
+  workspace?: WorkspaceIndex,
+): AnalysisCache {
   /** Analyses of files alone, by document revision (a crate's project keeps its own). */
   const entries = new Map<string, { revision: number; analysis: FileAnalysis }>();
   const alone = (document: TextDocument, revision: number): FileAnalysis => {
@@ -98,7 +108,9 @@ export function createAnalysisCache(engine: Engine, trees: DocumentTrees, logger
         if (workspace?.owns(document)) workspace.sync(document);
         return analyzeFile(workspace?.project, uriToPath(document.uri), () => alone(document, revision));
       } catch (error) {
-        logger.error(`crate-wide analysis of ${document.uri} failed, analysing the file alone: ${describeError(error)}`);
+        logger.error(
+          `crate-wide analysis of ${document.uri} failed, analysing the file alone: ${describeError(error)}`,
+        );
         return alone(document, revision);
       }
     },

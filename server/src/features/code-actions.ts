@@ -9,7 +9,6 @@ import { findingToDiagnostic } from './diagnostics';
 import { rangeContains } from './hover';
 import { findingSeverity, type Settings } from './settings';
 
-
 function overlaps(a: CodeActionParams['range'], b: CodeActionParams['range']): boolean {
   return rangeContains(a, b.start) || rangeContains(a, b.end) || rangeContains(b, a.start);
 }
@@ -37,7 +36,9 @@ export function computeCodeActions(analysis: FileAnalysis, params: CodeActionPar
         isPreferred: index === 0,
         edit: {
           changes: {
-            [params.textDocument.uri]: fix.insertions.map((insertion) => TextEdit.insert(insertion.position, insertion.text)),
+            [params.textDocument.uri]: fix.insertions.map((insertion) =>
+              TextEdit.insert(insertion.position, insertion.text),
+            ),
           },
         },
         data,

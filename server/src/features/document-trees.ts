@@ -52,7 +52,10 @@ function isRangeChange(change: TextDocumentContentChangeEvent): change is RangeC
 function clampChange(document: TextDocument, change: RangeChange): RangeChange {
   const a = document.offsetAt(change.range.start);
   const b = document.offsetAt(change.range.end);
-  return { range: { start: document.positionAt(Math.min(a, b)), end: document.positionAt(Math.max(a, b)) }, text: change.text };
+  return {
+    range: { start: document.positionAt(Math.min(a, b)), end: document.positionAt(Math.max(a, b)) },
+    text: change.text,
+  };
 }
 
 /** How many documents keep their tree between analyses, by default. */

@@ -25,5 +25,8 @@ export function computeHover(analysis: FileAnalysis, position: Position): Hover 
   }
   const mention = analysis.mentions?.find((m) => rangeContains(m.range, position));
   if (mention === undefined) return null;
-  return { contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(mention.type, true) }, range: mention.range };
+  return {
+    contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(mention.type, true) },
+    range: mention.range,
+  };
 }

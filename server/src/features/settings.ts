@@ -64,7 +64,7 @@ export function settingsSchema(): Record<string, SettingSchema> {
     default: false,
     scope: 'window',
     description:
-      'Read the workspace\'s crates with all their features on, as `cargo build --all-features` (off: their default features decide `#[cfg(feature = ...)]`).',
+      "Read the workspace's crates with all their features on, as `cargo build --all-features` (off: their default features decide `#[cfg(feature = ...)]`).",
   };
   schema[`${SETTINGS_SECTION}.maxFileSizeMB`] = {
     type: 'number',

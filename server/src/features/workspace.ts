@@ -62,7 +62,11 @@ function findCargoFolders(fs: FileSystem, root: string): string[] {
   return found;
 }
 
-export function createWorkspaceIndex(engine: TreeEngine, fs: FileSystem, env: Record<string, string | undefined>): WorkspaceIndex {
+export function createWorkspaceIndex(
+  engine: TreeEngine,
+  fs: FileSystem,
+  env: Record<string, string | undefined>,
+): WorkspaceIndex {
   let project: Project | undefined;
   let folders: string[] = [];
   let allFeatures = false;
@@ -139,10 +143,10 @@ export function createWorkspaceIndex(engine: TreeEngine, fs: FileSystem, env: Re
       for (const file of project.localFiles()) {
         const analysis = project.analyzeFile(file);
         const shown = folders.find((f) => file.startsWith(`${f}/`));
-        for (const report of analysis?.types ?? []) entries.push({ file: shown ? file.slice(shown.length + 1) : file, report });
+        for (const report of analysis?.types ?? [])
+          entries.push({ file: shown ? file.slice(shown.length + 1) : file, report });
       }
       return renderReportMarkdown(folders.map((f) => f.split('/').pop()).join(', '), entries);
     },
   };
 }
-

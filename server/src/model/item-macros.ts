@@ -27,7 +27,12 @@ export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
         if (pred !== undefined) preds.add(pred.replace(/\s+/g, ' '));
       }
       const rules = def.namedChildren.filter((c) => c?.type === 'macro_rule').length;
-      const cfg = preds.size > 0 && rules === 1 ? (preds.size === 1 ? [...preds][0] : `all(${[...preds].join(', ')})`) : undefined;
+      const cfg =
+        preds.size > 0 && rules === 1
+          ? preds.size === 1
+            ? [...preds][0]
+            : `all(${[...preds].join(', ')})`
+          : undefined;
       out.set(name, { passesItems: /:\s*item\b/.test(def.text), cfg });
     }
   }
@@ -50,7 +55,11 @@ function balanced(text: string, start: number): string {
  * macro's `#[cfg]` is off: they exist in other builds only), `skip` (not an item macro).
  * A macro not defined where we can see it counts as an item macro only when named `cfg_*`.
  */
-export function itemMacroState(name: string, infos: Map<string, MacroInfo>, cfg: CfgContext): 'active' | 'inactive' | 'skip' {
+export function itemMacroState(
+  name: string,
+  infos: Map<string, MacroInfo>,
+  cfg: CfgContext,
+): 'active' | 'inactive' | 'skip' {
   if (name === 'cfg_if' || name === 'macro_rules') return 'skip';
   const info = infos.get(name);
   if (info ? !info.passesItems : !/^cfg_/.test(name)) return 'skip';
@@ -134,7 +143,12 @@ export function expandMacroCalls(
     if (span) expanding.push({ scope, span, active: state === 'active' });
   }
   if (expanding.length === 0) return [];
-  const tree = parse(spansAsItems(text, expanding.map((e) => e.span)));
+  const tree = parse(
+    spansAsItems(
+      text,
+      expanding.map((e) => e.span),
+    ),
+  );
   keep(tree);
   // The top-level items once, each body taking those inside its span.
   const top = withAttributes(tree.rootNode);

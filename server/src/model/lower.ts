@@ -148,7 +148,15 @@ const TYPE_ITEMS: Record<string, TypeKind> = { struct_item: 'struct', enum_item:
 
 /** Collects the items of a whole file. Never throws on broken syntax: what does not parse is skipped. */
 export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileItems {
-  const out: Out = { root: options.scope ?? newScope('module', []), types: [], impls: [], inactiveImpls: [], options, macroDepth: 0, depth: 0 };
+  const out: Out = {
+    root: options.scope ?? newScope('module', []),
+    types: [],
+    impls: [],
+    inactiveImpls: [],
+    options,
+    macroDepth: 0,
+    depth: 0,
+  };
   if (options.only) {
     for (const { node, attributes } of options.only) {
       if (cfgOf(attributes, out) === false) out.inactiveImpls.push(...implsWithin(node, out.root));
@@ -228,7 +236,8 @@ function lowerItemList(container: SyntaxNode, scope: Scope, out: Out): void {
 
 /** The `impl` blocks in an item this build leaves out, read for their SAFETY comments only. */
 export function implsWithin(node: SyntaxNode, scope: Scope): ImplDef[] {
-  const nodes = node.type === 'impl_item' ? [node] : node.descendantsOfType('impl_item').filter((n): n is SyntaxNode => n !== null);
+  const nodes =
+    node.type === 'impl_item' ? [node] : node.descendantsOfType('impl_item').filter((n): n is SyntaxNode => n !== null);
   return nodes.map((n) => lowerImpl(n, scope)).filter((i): i is ImplDef => i !== undefined);
 }
 
@@ -270,7 +279,9 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
       const body = node.childForFieldName('body');
       if (!name) return;
       if (!body) {
-        const pathAttr = attributes.map((a) => /^#\s*\[\s*path\s*=\s*"([^"]*)"\s*\]$/.exec(a.text)?.[1]).find((p) => p !== undefined);
+        const pathAttr = attributes
+          .map((a) => /^#\s*\[\s*path\s*=\s*"([^"]*)"\s*\]$/.exec(a.text)?.[1])
+          .find((p) => p !== undefined);
         scope.outOfFileMods.set(name, { path: pathAttr });
         return;
       }
@@ -281,7 +292,13 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
     }
     case 'type_item': {
       const name = node.childForFieldName('name')?.text;
-      if (name) scope.aliases.set(name, { name, scope, generics: lowerGenerics(node), typeNode: node.childForFieldName('type') ?? undefined });
+      if (name)
+        scope.aliases.set(name, {
+          name,
+          scope,
+          generics: lowerGenerics(node),
+          typeNode: node.childForFieldName('type') ?? undefined,
+        });
       return;
     }
     case 'trait_item': {
@@ -419,7 +436,15 @@ function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
   }
 }
 
-const ITEM_TYPES = new Set(['mod_item', 'type_item', 'trait_item', 'use_declaration', 'impl_item', 'function_item', 'extern_crate_declaration']);
+const ITEM_TYPES = new Set([
+  'mod_item',
+  'type_item',
+  'trait_item',
+  'use_declaration',
+  'impl_item',
+  'function_item',
+  'extern_crate_declaration',
+]);
 
 function lowerTypeDef(node: SyntaxNode, kind: TypeKind, scope: Scope, out: Out): TypeDef | undefined {
   const nameNode = node.childForFieldName('name');
@@ -434,7 +459,10 @@ function lowerTypeDef(node: SyntaxNode, kind: TypeKind, scope: Scope, out: Out):
         if (cfg === false) continue;
         const vname = variant.childForFieldName('name')?.text ?? '?';
         const vbody = variant.childForFieldName('body');
-        if (vbody) fields.push(...lowerFields(vbody, `${vname}.`, out).map((f) => (cfg === undefined ? { ...f, cfgUndecided: true } : f)));
+        if (vbody)
+          fields.push(
+            ...lowerFields(vbody, `${vname}.`, out).map((f) => (cfg === undefined ? { ...f, cfgUndecided: true } : f)),
+          );
       }
     } else {
       fields.push(...lowerFields(body, '', out));
@@ -466,7 +494,8 @@ function lowerFields(body: SyntaxNode, prefix: string, out: Out): FieldDef[] {
     if (cfg === false) continue;
     const name = named ? node.childForFieldName('name')?.text : String(index++);
     const typeNode = named ? node.childForFieldName('type') : node;
-    if (name && typeNode) fields.push({ name: prefix + name, typeNode, ...(cfg === undefined ? { cfgUndecided: true } : {}) });
+    if (name && typeNode)
+      fields.push({ name: prefix + name, typeNode, ...(cfg === undefined ? { cfgUndecided: true } : {}) });
   }
   return fields;
 }
@@ -492,7 +521,13 @@ export function lowerGenerics(node: SyntaxNode): Generics {
         });
       } else if (p.type === 'const_parameter') {
         const name = p.childForFieldName('name')?.text ?? '?';
-        generics.params.push({ name, kind: 'const', bounds: [], defaultNode: p.childForFieldName('value') ?? undefined, node: p });
+        generics.params.push({
+          name,
+          kind: 'const',
+          bounds: [],
+          defaultNode: p.childForFieldName('value') ?? undefined,
+          node: p,
+        });
       }
     }
   }
@@ -545,7 +580,8 @@ function lowerUseTree(node: SyntaxNode, prefix: string[], scope: Scope): void {
       const segments = [...prefix, ...pathSegments(node)];
       const last = segments[segments.length - 1];
       if (last && last !== 'self') scope.imports.set(last, segments);
-      else if (last === 'self' && segments.length > 1) scope.imports.set(segments[segments.length - 2], segments.slice(0, -1));
+      else if (last === 'self' && segments.length > 1)
+        scope.imports.set(segments[segments.length - 2], segments.slice(0, -1));
     }
   }
 }

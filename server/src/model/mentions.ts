@@ -26,13 +26,25 @@ function resolveMention(node: SyntaxNode, scope: Scope, resolver: Resolver): Typ
 }
 
 /** Nodes that declare generic parameters or an inline module for what is inside them. */
-const SCOPING = new Set(['struct_item', 'enum_item', 'union_item', 'function_item', 'function_signature_item', 'impl_item', 'trait_item', 'type_item', 'mod_item']);
+const SCOPING = new Set([
+  'struct_item',
+  'enum_item',
+  'union_item',
+  'function_item',
+  'function_signature_item',
+  'impl_item',
+  'trait_item',
+  'type_item',
+  'mod_item',
+]);
 const NO_FRAME: { params?: string[]; mod?: string } = {};
 
 /** What a node adds to the scope of its children: its generic parameters, or an inline module. */
 function frameOf(node: SyntaxNode): { params?: string[]; mod?: string } {
   const tp = node.childForFieldName('type_parameters');
-  const params = tp ? tp.namedChildren.filter((p): p is SyntaxNode => p !== null).map((p) => (p.childForFieldName('name') ?? p).text) : undefined;
+  const params = tp
+    ? tp.namedChildren.filter((p): p is SyntaxNode => p !== null).map((p) => (p.childForFieldName('name') ?? p).text)
+    : undefined;
   const mod = node.type === 'mod_item' ? node.childForFieldName('name')?.text : undefined;
   return { params, mod };
 }
@@ -46,7 +58,12 @@ function mentionTarget(node: SyntaxNode): SyntaxNode | undefined {
   return isDeclName || parent?.type === 'scoped_type_identifier' ? undefined : node;
 }
 
-export function findMentions(root: SyntaxNode, fileScope: Scope, resolver: Resolver, reportOf: (def: TypeDef) => TypeReport): Mention[] {
+export function findMentions(
+  root: SyntaxNode,
+  fileScope: Scope,
+  resolver: Resolver,
+  reportOf: (def: TypeDef) => TypeReport,
+): Mention[] {
   const mentions: Mention[] = [];
   const reports = new Map<TypeDef, TypeReport>();
   const record = (target: SyntaxNode, scope: Scope) => {
@@ -81,7 +98,8 @@ export function findMentions(root: SyntaxNode, fileScope: Scope, resolver: Resol
       // Reading the node type from the cursor is cheap; making a node object is not: only for
       // the nodes that matter.
       const type = cursor.nodeType;
-      const target = type === 'type_identifier' || type === 'scoped_type_identifier' ? mentionTarget(cursor.currentNode) : undefined;
+      const target =
+        type === 'type_identifier' || type === 'scoped_type_identifier' ? mentionTarget(cursor.currentNode) : undefined;
       if (target) {
         const first = pathSegments(target)[0];
         if (first !== 'Self' && !(target.type === 'type_identifier' && inScope(first))) record(target, scopeHere());

@@ -2,7 +2,13 @@
 // one file: function-body items, then the module's own items, `use`s and glob imports, then the
 // extern prelude (`std`, `core`, `alloc`, crates) and the std prelude. Modules do not see their
 // parent's names. What cannot be seen from this file resolves to `unknown` with a reason.
-import { lookupKnownType, PRELUDE_TYPES, PRIMITIVES, STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS, type KnownType } from './known-types';
+import {
+  lookupKnownType,
+  PRELUDE_TYPES,
+  PRIMITIVES,
+  STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS,
+  type KnownType,
+} from './known-types';
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
 import { pathSegments, type AliasDef, type Scope, type TraitDef, type TypeDef } from './lower';
 
@@ -103,9 +109,14 @@ export class Resolver {
     if (STD_ROOTS.has(name)) return { kind: 'std', path: ['std'] };
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const ext = s.externCrates.get(name);
-      if (ext !== undefined) return STD_ROOTS.has(ext) ? { kind: 'std', path: ['std'] } : (this.findCrate(scope, ext) ?? { kind: 'extern', crate: ext });
+      if (ext !== undefined)
+        return STD_ROOTS.has(ext)
+          ? { kind: 'std', path: ['std'] }
+          : (this.findCrate(scope, ext) ?? { kind: 'extern', crate: ext });
     }
-    return this.findCrate(scope, name) ?? (/^[a-z_][a-z0-9_]*$/.test(name) ? { kind: 'extern', crate: name } : undefined);
+    return (
+      this.findCrate(scope, name) ?? (/^[a-z_][a-z0-9_]*$/.test(name) ? { kind: 'extern', crate: name } : undefined)
+    );
   }
 
   private resolveFirst(scope: Scope, name: string): Item {
@@ -144,13 +155,20 @@ export class Resolver {
     const mod = scope.mods.get(name);
     if (mod) return { kind: 'mod', scope: mod };
     if (scope.outOfFileMods.has(name)) {
-      return { kind: 'none', reason: `module \`${name}\` is in another file; open the crate's folder to analyse across files` };
+      return {
+        kind: 'none',
+        reason: `module \`${name}\` is in another file; open the crate's folder to analyse across files`,
+      };
     }
     const imported = scope.imports.get(name);
     if (imported) {
       return this.guarded(`import ${this.scopeKey(scope)} ${name}`, () => {
         // `use lock_api;` / `use log::{self}`: the import names the crate, not itself.
-        if (imported[0] === name) return this.members(this.externItem(scope, name) ?? { kind: 'none', reason: `\`${name}\` is not a crate this project knows` }, imported.slice(1));
+        if (imported[0] === name)
+          return this.members(
+            this.externItem(scope, name) ?? { kind: 'none', reason: `\`${name}\` is not a crate this project knows` },
+            imported.slice(1),
+          );
         return this.resolvePath(scope, imported);
       });
     }
@@ -197,7 +215,12 @@ export class Resolver {
   private member(item: Item, name: string): Item {
     switch (item.kind) {
       case 'mod':
-        return this.lookupIn(item.scope, name, true) ?? { kind: 'none', reason: `\`${name}\` is not declared in module \`${item.scope.path.join('::') || 'crate'}\`` };
+        return (
+          this.lookupIn(item.scope, name, true) ?? {
+            kind: 'none',
+            reason: `\`${name}\` is not declared in module \`${item.scope.path.join('::') || 'crate'}\``,
+          }
+        );
       case 'std': {
         const path = [...item.path, name];
         const known = lookupKnownType(path.join('::'));
@@ -224,7 +247,9 @@ export class Resolver {
     const recur = (n: SyntaxNode) => this.lowerType(n, scope, env, self, depth + 1);
     switch (node.type) {
       case 'primitive_type':
-        return PRIMITIVES.has(node.text) ? { k: 'plain', text } : { k: 'unknown', text, reason: `unknown primitive \`${text}\`` };
+        return PRIMITIVES.has(node.text)
+          ? { k: 'plain', text }
+          : { k: 'unknown', text, reason: `unknown primitive \`${text}\`` };
       case 'unit_type':
       case 'never_type':
       case 'function_type':
@@ -235,7 +260,9 @@ export class Resolver {
         const inner = node.childForFieldName('type');
         const mut = node.namedChildren.some((c) => c?.type === 'mutable_specifier');
         const innerTy: Ty = inner ? recur(inner) : { k: 'unknown', text: '?', reason: 'incomplete type' };
-        return node.type === 'reference_type' ? { k: 'ref', text, mut, inner: innerTy } : { k: 'ptr', text, mut, inner: innerTy };
+        return node.type === 'reference_type'
+          ? { k: 'ref', text, mut, inner: innerTy }
+          : { k: 'ptr', text, mut, inner: innerTy };
       }
       case 'array_type':
       case 'slice_type': {
@@ -262,11 +289,19 @@ export class Resolver {
       case 'scoped_type_identifier': {
         const path = node.childForFieldName('path');
         if (path && (path.type === 'bracketed_type' || path.type === 'generic_type')) {
-          return { k: 'unknown', text, reason: `\`${text}\` is an associated type, which depends on trait impls this analysis does not solve` };
+          return {
+            k: 'unknown',
+            text,
+            reason: `\`${text}\` is an associated type, which depends on trait impls this analysis does not solve`,
+          };
         }
         const segments = pathSegments(node);
         if (env.has(segments[0]) || segments[0] === 'Self') {
-          return { k: 'unknown', text, reason: `\`${text}\` is an associated type, which depends on trait impls this analysis does not solve` };
+          return {
+            k: 'unknown',
+            text,
+            reason: `\`${text}\` is an associated type, which depends on trait impls this analysis does not solve`,
+          };
         }
         return this.instantiate(this.resolvePath(scope, segments), [], text, scope, env, self, depth);
       }
@@ -275,13 +310,20 @@ export class Resolver {
         const argsNode = node.childForFieldName('type_arguments');
         if (!base) return { k: 'unknown', text, reason: 'incomplete type' };
         const args = argsNode
-          ? namedChildren(argsNode).filter((a) => a.type !== 'lifetime' && a.type !== 'type_binding' && a.type !== 'trait_bounds')
+          ? namedChildren(argsNode).filter(
+              (a) => a.type !== 'lifetime' && a.type !== 'type_binding' && a.type !== 'trait_bounds',
+            )
           : [];
         const segments = pathSegments(base);
         if (base.type === 'scoped_type_identifier' && (env.has(segments[0]) || segments[0] === 'Self')) {
-          return { k: 'unknown', text, reason: `\`${text}\` is an associated type, which depends on trait impls this analysis does not solve` };
+          return {
+            k: 'unknown',
+            text,
+            reason: `\`${text}\` is an associated type, which depends on trait impls this analysis does not solve`,
+          };
         }
-        const item = base.type === 'type_identifier' ? this.lookup(scope, base.text) : this.resolvePath(scope, segments);
+        const item =
+          base.type === 'type_identifier' ? this.lookup(scope, base.text) : this.resolvePath(scope, segments);
         return this.instantiate(item, args, text, scope, env, self, depth);
       }
       case 'macro_invocation':
@@ -292,7 +334,15 @@ export class Resolver {
   }
 
   /** An item used as a type, with its written arguments (lifetimes already left out). */
-  private instantiate(item: Item, argNodes: SyntaxNode[], text: string, scope: Scope, env: Map<string, Ty>, self: Ty | undefined, depth: number): Ty {
+  private instantiate(
+    item: Item,
+    argNodes: SyntaxNode[],
+    text: string,
+    scope: Scope,
+    env: Map<string, Ty>,
+    self: Ty | undefined,
+    depth: number,
+  ): Ty {
     const lowerArg = (n: SyntaxNode) => this.lowerType(n, scope, env, self, depth + 1);
     switch (item.kind) {
       case 'type': {
@@ -320,8 +370,14 @@ export class Resolver {
         for (const [i, p] of params.entries()) {
           const argNode = argNodes[i];
           if (argNode) aliasEnv.set(p.name, lowerArg(argNode));
-          else if (p.defaultNode) aliasEnv.set(p.name, this.lowerType(p.defaultNode, alias.scope, aliasEnv, undefined, depth + 1));
-          else aliasEnv.set(p.name, { k: 'unknown', text: p.name, reason: `\`${text}\` leaves \`${p.name}\` unspecified` });
+          else if (p.defaultNode)
+            aliasEnv.set(p.name, this.lowerType(p.defaultNode, alias.scope, aliasEnv, undefined, depth + 1));
+          else
+            aliasEnv.set(p.name, {
+              k: 'unknown',
+              text: p.name,
+              reason: `\`${text}\` leaves \`${p.name}\` unspecified`,
+            });
         }
         const expanded = this.lowerType(alias.typeNode, alias.scope, aliasEnv, undefined, depth + 1);
         return { ...expanded, text } as Ty;
@@ -329,14 +385,24 @@ export class Resolver {
       case 'known': {
         const known = item.known;
         const args = argNodes.map(lowerArg);
-        return { k: 'known', text, known, args: args.slice(0, known.params.length), extra: args.slice(known.params.length) };
+        return {
+          k: 'known',
+          text,
+          known,
+          args: args.slice(0, known.params.length),
+          extra: args.slice(known.params.length),
+        };
       }
       case 'std': {
         const path = item.path.join('::');
         return { k: 'unknown', text, reason: `\`${path}\` is not in this tool's table of std types` };
       }
       case 'extern':
-        return { k: 'unknown', text, reason: `\`${text}\` comes from crate \`${item.crate}\`, whose source this analysis does not read` };
+        return {
+          k: 'unknown',
+          text,
+          reason: `\`${text}\` comes from crate \`${item.crate}\`, whose source this analysis does not read`,
+        };
       case 'trait':
         return { k: 'unknown', text, reason: `\`${text}\` names a trait; write \`dyn ${text}\`` };
       case 'mod':
@@ -367,13 +433,17 @@ export class Resolver {
     };
     if (node.type === 'function_type') traits.push(node);
     else collect(node);
-    const facts = { Send: this.noFact('Send', text), Sync: this.noFact('Sync', text) } as Record<'Send' | 'Sync', TraitFact>;
+    const facts = { Send: this.noFact('Send', text), Sync: this.noFact('Sync', text) } as Record<
+      'Send' | 'Sync',
+      TraitFact
+    >;
     for (const t of traits) {
       const implied = this.traitImplies(t, scope, new Set());
       for (const trait of ['Send', 'Sync'] as const) {
         const f = implied[trait];
         if (f === true) facts[trait] = { holds: true };
-        else if (f === 'unknown' && facts[trait].holds === false) facts[trait] = { holds: 'unknown', why: implied.why ?? `the supertraits of \`${t.text}\` are not known` };
+        else if (f === 'unknown' && facts[trait].holds === false)
+          facts[trait] = { holds: 'unknown', why: implied.why ?? `the supertraits of \`${t.text}\` are not known` };
       }
     }
     return { k: 'dyn', text, send: facts.Send, sync: facts.Sync };
@@ -387,9 +457,14 @@ export class Resolver {
    * Which auto traits a trait bound implies: `Send`/`Sync` themselves, local traits through their
    * supertraits, std traits never, other crates' traits unknown.
    */
-  traitImplies(node: SyntaxNode, scope: Scope, seen: Set<TraitDef>): { Send: boolean | 'unknown'; Sync: boolean | 'unknown'; why?: string } {
+  traitImplies(
+    node: SyntaxNode,
+    scope: Scope,
+    seen: Set<TraitDef>,
+  ): { Send: boolean | 'unknown'; Sync: boolean | 'unknown'; why?: string } {
     let n = node;
-    if (n.type === 'generic_type' || n.type === 'function_type') n = n.childForFieldName('type') ?? n.childForFieldName('trait') ?? n;
+    if (n.type === 'generic_type' || n.type === 'function_type')
+      n = n.childForFieldName('type') ?? n.childForFieldName('trait') ?? n;
     if (n.type === 'higher_ranked_trait_bound') {
       const inner = n.childForFieldName('type');
       if (inner) return this.traitImplies(inner, scope, seen);
@@ -404,7 +479,10 @@ export class Resolver {
       const def = item.def;
       if (seen.has(def)) return { Send: false, Sync: false };
       seen.add(def);
-      const result: { Send: boolean | 'unknown'; Sync: boolean | 'unknown'; why?: string } = { Send: false, Sync: false };
+      const result: { Send: boolean | 'unknown'; Sync: boolean | 'unknown'; why?: string } = {
+        Send: false,
+        Sync: false,
+      };
       for (const sup of def.supertraits) {
         const r = this.traitImplies(sup, def.scope, seen);
         for (const t of ['Send', 'Sync'] as const) {
@@ -417,9 +495,15 @@ export class Resolver {
       }
       return result;
     }
-    const fromStd = item.kind === 'std' || (item.kind === 'none' && (last === 'Send' || last === 'Sync' || STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS.has(last)));
+    const fromStd =
+      item.kind === 'std' ||
+      (item.kind === 'none' && (last === 'Send' || last === 'Sync' || STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS.has(last)));
     if (fromStd) return { Send: last === 'Send', Sync: last === 'Sync' };
-    return { Send: 'unknown', Sync: 'unknown', why: `\`${node.text}\` is a trait from another crate, whose supertraits this analysis does not read` };
+    return {
+      Send: 'unknown',
+      Sync: 'unknown',
+      why: `\`${node.text}\` is a trait from another crate, whose supertraits this analysis does not read`,
+    };
   }
 }
 

@@ -11,8 +11,16 @@ export interface ReportEntry {
 }
 
 const cell = (trait: 'Send' | 'Sync', v: TraitVerdict): string => {
-  const mark = v.status === 'yes' ? '✓' : v.status === 'no' ? '✗' : v.status === 'unknown' ? '?' : `if ${v.requires.map((r) => `\`${r}\``).join(', ')}`;
-  const source = v.source === 'unsafe-impl' ? ` (unsafe impl)` : v.source === 'negative-impl' ? ` (impl !${trait})` : '';
+  const mark =
+    v.status === 'yes'
+      ? '✓'
+      : v.status === 'no'
+        ? '✗'
+        : v.status === 'unknown'
+          ? '?'
+          : `if ${v.requires.map((r) => `\`${r}\``).join(', ')}`;
+  const source =
+    v.source === 'unsafe-impl' ? ` (unsafe impl)` : v.source === 'negative-impl' ? ` (impl !${trait})` : '';
   return `${mark}${source}`;
 };
 
@@ -38,7 +46,9 @@ export function renderReportMarkdown(title: string, entries: ReportEntry[]): str
     lines.push(`## ${file}`, '', '| type | Send | Sync | why |', '|---|---|---|---|');
     for (const { report } of list) {
       const reasons = [...new Set([...report.send.reasons, ...report.sync.reasons])];
-      lines.push(`| \`${escape(describeType(report, true))}\` (line ${report.nameRange.start.line + 1}) | ${escape(cell('Send', report.send))} | ${escape(cell('Sync', report.sync))} | ${escape(reasons.join('<br>'))} |`);
+      lines.push(
+        `| \`${escape(describeType(report, true))}\` (line ${report.nameRange.start.line + 1}) | ${escape(cell('Send', report.send))} | ${escape(cell('Sync', report.sync))} | ${escape(reasons.join('<br>'))} |`,
+      );
     }
     lines.push('');
   }

@@ -74,7 +74,9 @@ function reasonHeading(trait: AutoTrait, verdict: TraitVerdict): string {
 }
 
 function sameReasons(a: TraitVerdict, b: TraitVerdict): boolean {
-  return a.status === b.status && a.reasons.length === b.reasons.length && a.reasons.every((r, i) => r === b.reasons[i]);
+  return (
+    a.status === b.status && a.reasons.length === b.reasons.length && a.reasons.every((r, i) => r === b.reasons[i])
+  );
 }
 
 /** The hover: a short verdict line, conditions, reasons as a list, then the docs link. */
@@ -88,10 +90,16 @@ export function renderHoverMarkdown(report: TypeReport, withPath = false): strin
 
   const bullets = (reasons: string[]): string => reasons.map((r) => `- ${r}`).join('\n');
   if (report.send.reasons.length > 0 && sameReasons(report.send, report.sync)) {
-    const heading = report.send.status === 'no' ? 'Neither `Send` nor `Sync`:' : reasonHeading('Send', report.send).replace('`Send`', '`Send`/`Sync`');
+    const heading =
+      report.send.status === 'no'
+        ? 'Neither `Send` nor `Sync`:'
+        : reasonHeading('Send', report.send).replace('`Send`', '`Send`/`Sync`');
     sections.push(`${heading}\n${bullets(report.send.reasons)}`);
   } else {
-    for (const [trait, verdict] of [['Send', report.send], ['Sync', report.sync]] as const) {
+    for (const [trait, verdict] of [
+      ['Send', report.send],
+      ['Sync', report.sync],
+    ] as const) {
       if (verdict.reasons.length > 0) sections.push(`${reasonHeading(trait, verdict)}\n${bullets(verdict.reasons)}`);
     }
   }

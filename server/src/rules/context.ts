@@ -7,7 +7,13 @@ import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { AutoTrait, Position, Range } from '../model/report';
 import type { ManualImpl, Solution } from '../traits/infer';
-import { allowedCodes, findMacroSafetyComment, findSafetyComment, previousItem, type SafetyComment } from './safety-comment';
+import {
+  allowedCodes,
+  findMacroSafetyComment,
+  findSafetyComment,
+  previousItem,
+  type SafetyComment,
+} from './safety-comment';
 
 /** What every `unsafe impl Send/Sync` has, wherever it is written. */
 export interface ImplSite {
@@ -66,7 +72,13 @@ export function nodeRange(from: SyntaxNode, to: SyntaxNode = from): Range {
   };
 }
 
-export function buildContext(root: SyntaxNode, text: string, items: FileItems, solution: Solution, reparse?: Reparse): RuleContext {
+export function buildContext(
+  root: SyntaxNode,
+  text: string,
+  items: FileItems,
+  solution: Solution,
+  reparse?: Reparse,
+): RuleContext {
   const lines = text.split(/\r?\n|\r/);
   const unsafeImpls: UnsafeImpl[] = [];
   const sites = new Map<number, { node: SyntaxNode; site: ImplSite }>();
@@ -95,7 +107,8 @@ function implSite(node: SyntaxNode, trait: AutoTrait, lines: string[], macroRow?
   const typeNode = node.childForFieldName('type') ?? node;
   const headerEnd = node.namedChildren.find((c) => c?.type === 'where_clause') ?? typeNode;
   const range = nodeRange(node, headerEnd);
-  const safety = macroRow === undefined ? findSafetyComment(node, lines) : findMacroSafetyComment(range.start.line, lines, macroRow);
+  const safety =
+    macroRow === undefined ? findSafetyComment(node, lines) : findMacroSafetyComment(range.start.line, lines, macroRow);
   return {
     trait,
     range,
@@ -125,7 +138,8 @@ function markPairs(sites: Map<number, { node: SyntaxNode; site: ImplSite }>): vo
     if (site.safety.found) continue;
     const prev = previousItem(node);
     const first = prev ? sites.get(prev.id)?.site : undefined;
-    if (first && first.trait !== site.trait && first.typeText === site.typeText && first.safety.found) site.pairCovered = true;
+    if (first && first.trait !== site.trait && first.typeText === site.typeText && first.safety.found)
+      site.pairCovered = true;
   }
 }
 
@@ -142,7 +156,11 @@ export function commentNamesField(comment: string, field: string): boolean {
 export function fieldsNeedingImpl(ctx: RuleContext, def: TypeDef, trait: AutoTrait) {
   return ctx.solution
     .fieldValues(def, trait)
-    .filter((f) => (f.value.status === 'no' || f.value.status === 'unknown') && !(f.ty.k === 'known' && f.ty.known.path === 'std::marker::PhantomData'))
+    .filter(
+      (f) =>
+        (f.value.status === 'no' || f.value.status === 'unknown') &&
+        !(f.ty.k === 'known' && f.ty.known.path === 'std::marker::PhantomData'),
+    )
     .sort((a, b) => (a.value.status === 'no' ? 0 : 1) - (b.value.status === 'no' ? 0 : 1));
 }
 
@@ -170,7 +188,8 @@ function findMacroImpls(root: SyntaxNode, lines: string[], reparse: Reparse): Ma
       try {
         const sites = new Map<number, { node: SyntaxNode; site: ImplSite }>();
         for (const node of tree.rootNode.descendantsOfType('impl_item')) {
-          if (!node || !node.children.some((c) => c?.type === 'unsafe') || node.children.some((c) => c?.type === '!')) continue;
+          if (!node || !node.children.some((c) => c?.type === 'unsafe') || node.children.some((c) => c?.type === '!'))
+            continue;
           const traitNode = node.childForFieldName('trait');
           const last = traitNode ? pathSegments(traitNode).pop() : undefined;
           if (last !== 'Send' && last !== 'Sync') continue;

@@ -32,7 +32,9 @@ export function defaultRuleLevels(): Record<RuleCode, RuleLevel> {
 
 /** Every rule on one file, findings in source order. */
 export function runRules(ctx: RuleContext): Finding[] {
-  const findings: Finding[] = RULES.flatMap((rule: Rule<RuleCode>) => rule.check(ctx).map((hit) => ({ code: rule.code, ...hit })));
+  const findings: Finding[] = RULES.flatMap((rule: Rule<RuleCode>) =>
+    rule.check(ctx).map((hit) => ({ code: rule.code, ...hit })),
+  );
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return findings;
 }

@@ -36,10 +36,16 @@ function needs(ty: Ty, trait: AutoTrait, solution: Solution, how: string, depth 
       return [{ param: ty.name, options: [trait], how }];
     case 'ptr': {
       const inner = rec(ty.inner, trait, `holds a \`${ty.inner.text}\` behind \`${ty.text}\``);
-      return ty.mut || trait === 'Sync' ? inner : inner.map((n) => ({ ...n, options: [...new Set<AutoTrait>([...n.options, 'Sync'])] }));
+      return ty.mut || trait === 'Sync'
+        ? inner
+        : inner.map((n) => ({ ...n, options: [...new Set<AutoTrait>([...n.options, 'Sync'])] }));
     }
     case 'ref':
-      return rec(ty.inner, trait === 'Send' && ty.mut ? 'Send' : 'Sync', `gives access to \`${ty.inner.text}\` through \`${ty.text}\``);
+      return rec(
+        ty.inner,
+        trait === 'Send' && ty.mut ? 'Send' : 'Sync',
+        `gives access to \`${ty.inner.text}\` through \`${ty.text}\``,
+      );
     case 'seq':
       return rec(ty.inner, trait);
     case 'tuple':
@@ -48,9 +54,14 @@ function needs(ty: Ty, trait: AutoTrait, solution: Solution, how: string, depth 
       const path = ty.known.path;
       const arg = ty.args[0];
       if (path === 'std::marker::PhantomData') return [];
-      if (path === 'std::ptr::NonNull') return arg ? rec(arg, trait, `holds a \`${arg.text}\` behind \`${ty.text}\``) : [];
-      if (CELLS.has(path)) return arg ? rec(arg, 'Send', `holds a \`${arg.text}\` in \`${ty.text}\`, which threads sharing it can replace`) : [];
-      if (path === 'std::rc::Rc' || path === 'std::rc::Weak') return arg ? [...rec(arg, 'Send'), ...rec(arg, 'Sync')] : [];
+      if (path === 'std::ptr::NonNull')
+        return arg ? rec(arg, trait, `holds a \`${arg.text}\` behind \`${ty.text}\``) : [];
+      if (CELLS.has(path))
+        return arg
+          ? rec(arg, 'Send', `holds a \`${arg.text}\` in \`${ty.text}\`, which threads sharing it can replace`)
+          : [];
+      if (path === 'std::rc::Rc' || path === 'std::rc::Weak')
+        return arg ? [...rec(arg, 'Send'), ...rec(arg, 'Sync')] : [];
       const rule = ty.known[trait === 'Send' ? 'send' : 'sync'];
       if (typeof rule === 'string') return [];
       return rule.flatMap((a) => {
@@ -76,8 +87,7 @@ function needs(ty: Ty, trait: AutoTrait, solution: Solution, how: string, depth 
 export const missingBound = {
   code: 'missing-bound',
   title: 'generic unsafe impl Send/Sync without the bound it needs',
-  help:
-    'A generic `unsafe impl<T> Send/Sync` without `T: Send`/`T: Sync` lets a non-thread-safe `T` cross threads. For `Sync` the bound follows from the type\'s `&self` methods: handing out `&T` needs `T: Sync`, moving a `T` in or out needs `T: Send`.',
+  help: "A generic `unsafe impl<T> Send/Sync` without `T: Send`/`T: Sync` lets a non-thread-safe `T` cross threads. For `Sync` the bound follows from the type's `&self` methods: handing out `&T` needs `T: Sync`, moving a `T` in or out needs `T: Send`.",
   defaultLevel: 'warning',
   check(ctx: RuleContext): Hit[] {
     const findings: Hit[] = [];
@@ -94,7 +104,8 @@ export const missingBound = {
       const covered = new Set<string>();
       for (const w of u.impl.generics.where) {
         if (w.left.type === 'type_identifier' || w.left.type === 'lifetime') continue;
-        for (const [implName, defName] of m.rename) if (new RegExp(`\\b${implName}\\b`).test(w.left.text)) covered.add(defName);
+        for (const [implName, defName] of m.rename)
+          if (new RegExp(`\\b${implName}\\b`).test(w.left.text)) covered.add(defName);
       }
       const heldBy = new Map<string, string[]>();
       for (const f of fields) for (const p of heldParams(f.ty)) heldBy.set(p, [...(heldBy.get(p) ?? []), f.name]);
@@ -108,24 +119,33 @@ export const missingBound = {
       // For Sync, the `&self` API decides for the parameters it mentions; the fields for the rest.
       const api = u.trait === 'Sync' ? syncApiNeeds(ctx, def) : [];
       const unreachable = u.trait === 'Sync' ? unreachableThroughShared(ctx, def, heldBy) : new Set<string>();
-      for (const n of api) need(n.param, [n.need], `${n.why}, so \`Sync\` needs \`${toImplParam.get(n.param) ?? n.param}: ${n.need}\``);
+      for (const n of api)
+        need(n.param, [n.need], `${n.why}, so \`Sync\` needs \`${toImplParam.get(n.param) ?? n.param}: ${n.need}\``);
       for (const { name, ty } of fields) {
         for (const n of needs(ty, u.trait, ctx.solution, `holds a \`${ty.text}\``)) {
           if (api.some((a) => a.param === n.param) || unreachable.has(n.param)) continue;
           const implParam = toImplParam.get(n.param) ?? n.param;
-          need(n.param, n.options, `field \`${name}: ${ty.text}\` ${n.how}, so \`${u.trait}\` needs \`${implParam}: ${n.options[0]}\``);
+          need(
+            n.param,
+            n.options,
+            `field \`${name}: ${ty.text}\` ${n.how}, so \`${u.trait}\` needs \`${implParam}: ${n.options[0]}\``,
+          );
         }
       }
       if (missing.length === 0) continue;
       const byParam = new Map<string, AutoTrait[]>();
       for (const x of missing) byParam.set(x.param, [...(byParam.get(x.param) ?? []), x.trait]);
-      const bounds = [...byParam].map(([param, traits]) => ({ implParam: toImplParam.get(param)!, traits: (['Send', 'Sync'] as const).filter((t) => traits.includes(t)) }));
+      const bounds = [...byParam].map(([param, traits]) => ({
+        implParam: toImplParam.get(param)!,
+        traits: (['Send', 'Sync'] as const).filter((t) => traits.includes(t)),
+      }));
       const shownBounds = bounds.map((b) => `\`${b.implParam}: ${b.traits.join(' + ')}\``).join(', ');
       const verb = u.trait === 'Send' ? 'sent to another thread' : 'shared between threads';
       const example = `\`${u.typeText}\` with a non-thread-safe ${bounds.map((b) => `\`${b.implParam}\``).join(' or ')}`;
-      const insertions = bounds.map((b) => boundInsertion(u, b.implParam, b.traits)).filter((x): x is Insertion => x !== undefined);
+      const insertions = bounds
+        .map((b) => boundInsertion(u, b.implParam, b.traits))
+        .filter((x): x is Insertion => x !== undefined);
       findings.push({
-
         message: `\`unsafe impl ${u.trait} for ${u.typeText}\` needs ${shownBounds}: ${missing.map((x) => x.why).join('; ')}. Without it, ${example} can be ${verb}`,
         range: u.range,
         typePath: def.path,

@@ -10,8 +10,7 @@ import type { Fix, Hit, Rule } from './rule';
 export const missingSafetyComment = {
   code: 'missing-safety-comment',
   title: 'unsafe impl Send/Sync without a SAFETY comment',
-  help:
-    'An `unsafe impl Send` or `unsafe impl Sync` should say, in a `// SAFETY:` comment above it, why the type is safe to send or share across threads.',
+  help: 'An `unsafe impl Send` or `unsafe impl Sync` should say, in a `// SAFETY:` comment above it, why the type is safe to send or share across threads.',
   defaultLevel: 'warning',
   check(ctx: RuleContext): Hit[] {
     const findings: Hit[] = [];
@@ -20,7 +19,6 @@ export const missingSafetyComment = {
       if (u.safety.found || isAllowed(u, 'missing-safety-comment')) continue;
       const where = u.macroName ? ` (in the body of \`macro_rules! ${u.macroName}\`, where the comment must be)` : '';
       findings.push({
-
         message: `\`unsafe impl ${u.trait} for ${u.typeText}\` has no \`// SAFETY:\` comment saying why \`${u.typeText}\` is safe to ${u.trait === 'Send' ? 'send to' : 'share between'} other threads${where}`,
         range: u.range,
         typePath: u.def?.path,

@@ -10,8 +10,7 @@ import type { Hit, Rule } from './rule';
 export const riskyField = {
   code: 'risky-field',
   title: 'unsafe impl Send/Sync over a type with risky fields',
-  help:
-    'The type holds raw pointers, `NonNull`, `UnsafeCell`, `Cell`, `RefCell`, `Rc`, guards or references, which are why the compiler refused the auto impl; check each one is really thread-safe and say why in the SAFETY comment.',
+  help: 'The type holds raw pointers, `NonNull`, `UnsafeCell`, `Cell`, `RefCell`, `Rc`, guards or references, which are why the compiler refused the auto impl; check each one is really thread-safe and say why in the SAFETY comment.',
   defaultLevel: 'warning',
   check(ctx: RuleContext): Hit[] {
     const findings: Hit[] = [];
@@ -22,17 +21,24 @@ export const riskyField = {
         .filter((f) => f.value.status === 'no' && !isMarker(f.ty));
       // The only such field may be explained by its type (`raw pointers`, `Cell`) as well as its name.
       const only = unsafeFields.length === 1;
-      const risky = unsafeFields.filter((f) => !(u.safety.found && (commentNamesField(u.safety.text, f.field) || (only && commentNamesType(u.safety.text, f.ty)))));
+      const risky = unsafeFields.filter(
+        (f) =>
+          !(
+            u.safety.found &&
+            (commentNamesField(u.safety.text, f.field) || (only && commentNamesType(u.safety.text, f.ty)))
+          ),
+      );
       if (risky.length === 0) continue;
       const why = risky.map((f) => {
-        const leaf = f.value.reasons[0] ? renderChain(f.value.reasons[0], true) : `\`${f.ty.text}\` is not \`${u.trait}\``;
+        const leaf = f.value.reasons[0]
+          ? renderChain(f.value.reasons[0], true)
+          : `\`${f.ty.text}\` is not \`${u.trait}\``;
         return `field \`${f.field}: ${f.ty.text}\` (${leaf})`;
       });
       const explain = u.safety.found
         ? `the SAFETY comment does not mention ${risky.length === 1 ? 'it' : 'them'}`
         : 'explain each in a SAFETY comment';
       findings.push({
-
         message: `\`unsafe impl ${u.trait} for ${u.def.name}\` overrides the compiler for ${why.join(', ')}; ${explain}`,
         range: u.range,
         typePath: u.def.path,

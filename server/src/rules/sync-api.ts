@@ -27,11 +27,31 @@ export interface ApiNeed {
 
 type Mode = 'owned' | 'shared' | 'exclusive';
 
-const TRANSPARENT = new Set(['Option', 'Result', 'Box', 'Vec', 'VecDeque', 'Pin', 'ManuallyDrop', 'MaybeUninit', 'Reverse', 'Wrapping']);
+const TRANSPARENT = new Set([
+  'Option',
+  'Result',
+  'Box',
+  'Vec',
+  'VecDeque',
+  'Pin',
+  'ManuallyDrop',
+  'MaybeUninit',
+  'Reverse',
+  'Wrapping',
+]);
 const SHARED_GUARDS = new Set(['Ref', 'RwLockReadGuard', 'MappedRwLockReadGuard', 'Iter']);
 // A reentrant guard gives `&T` to one thread at a time (the owner), as std's `ReentrantLock`,
 // whose `Sync` needs `T: Send`: it counts with the exclusive ones.
-const EXCLUSIVE_GUARDS = new Set(['RefMut', 'MutexGuard', 'RwLockWriteGuard', 'MappedMutexGuard', 'MappedRwLockWriteGuard', 'IterMut', 'SpinMutexGuard', 'ReentrantMutexGuard']);
+const EXCLUSIVE_GUARDS = new Set([
+  'RefMut',
+  'MutexGuard',
+  'RwLockWriteGuard',
+  'MappedMutexGuard',
+  'MappedRwLockWriteGuard',
+  'IterMut',
+  'SpinMutexGuard',
+  'ReentrantMutexGuard',
+]);
 
 /** The `&self` API's needs of `def`'s parameters, one entry per (parameter, bound, first reason). */
 export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
@@ -58,7 +78,11 @@ export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
       const target = assocType(body, 'Target');
       if (target) {
         for (const u of reader.read(target, 'shared')) {
-          add({ param: u.param, need: 'Sync', why: `\`impl Deref for ${owner}\` (\`Target = ${target.text}\`) gives out \`&${u.shown}\` to every thread sharing it` });
+          add({
+            param: u.param,
+            need: 'Sync',
+            why: `\`impl Deref for ${owner}\` (\`Target = ${target.text}\`) gives out \`&${u.shown}\` to every thread sharing it`,
+          });
         }
       }
     }
@@ -72,11 +96,21 @@ export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
       const bounds = (name: string) => reader.boundsOf(name, fn);
       if (ret) {
         for (const u of reader.read(ret, 'owned', fn)) {
-          if (u.mode === 'shared') add({ param: u.param, need: 'Sync', why: `${sig} gives out \`&${u.shown}\` to every thread sharing it` });
-          else if (u.mode === 'exclusive') add({ param: u.param, need: 'Send', why: `${sig} gives out \`&mut ${u.shown}\` through a shared reference, one thread at a time` });
-          else if (bounds(u.implName).some((b) => /\bClone\b/.test(b)) && !bounds(u.implName).some((b) => /\bCopy\b/.test(b))) {
+          if (u.mode === 'shared')
+            add({ param: u.param, need: 'Sync', why: `${sig} gives out \`&${u.shown}\` to every thread sharing it` });
+          else if (u.mode === 'exclusive')
+            add({
+              param: u.param,
+              need: 'Send',
+              why: `${sig} gives out \`&mut ${u.shown}\` through a shared reference, one thread at a time`,
+            });
+          else if (
+            bounds(u.implName).some((b) => /\bClone\b/.test(b)) &&
+            !bounds(u.implName).some((b) => /\bCopy\b/.test(b))
+          ) {
             add({ param: u.param, need: 'Sync', why: `${sig} clones a \`${u.shown}\` through a shared reference` });
-          } else add({ param: u.param, need: 'Send', why: `${sig} moves a \`${u.shown}\` out through a shared reference` });
+          } else
+            add({ param: u.param, need: 'Send', why: `${sig} moves a \`${u.shown}\` out through a shared reference` });
         }
       }
       for (const p of parameters ? namedChildren(parameters).slice(1) : []) {
@@ -116,15 +150,24 @@ function implParamMap(impl: SyntaxNode, typeNode: SyntaxNode, def: TypeDef): Map
   const implParams = new Set<string>();
   const tp = impl.childForFieldName('type_parameters');
   for (const p of tp ? namedChildren(tp) : []) {
-    const name = p.type === 'type_parameter' ? p.childForFieldName('name')?.text : p.type === 'type_identifier' ? p.text : undefined;
+    const name =
+      p.type === 'type_parameter'
+        ? p.childForFieldName('name')?.text
+        : p.type === 'type_identifier'
+          ? p.text
+          : undefined;
     if (name) implParams.add(name);
   }
-  const args = typeNode.type === 'generic_type' ? namedChildren(typeNode.childForFieldName('type_arguments') ?? typeNode).filter((a) => a.type !== 'lifetime') : [];
+  const args =
+    typeNode.type === 'generic_type'
+      ? namedChildren(typeNode.childForFieldName('type_arguments') ?? typeNode).filter((a) => a.type !== 'lifetime')
+      : [];
   const defParams = def.generics.params.filter((p) => p.kind !== 'lifetime');
   const map = new Map<string, string>();
   args.forEach((a, i) => {
     const p = defParams[i];
-    if (p?.kind === 'type' && a.type === 'type_identifier' && implParams.has(a.text) && !map.has(a.text)) map.set(a.text, p.name);
+    if (p?.kind === 'type' && a.type === 'type_identifier' && implParams.has(a.text) && !map.has(a.text))
+      map.set(a.text, p.name);
   });
   return map;
 }
@@ -147,7 +190,8 @@ class TypeReader {
     for (const owner of fn ? [this.impl, fn] : [this.impl]) {
       const tp = owner.childForFieldName('type_parameters');
       for (const p of tp ? namedChildren(tp) : []) {
-        if (p.type === 'type_parameter' && p.childForFieldName('name')?.text === name) out.push(p.childForFieldName('bounds')?.text ?? '');
+        if (p.type === 'type_parameter' && p.childForFieldName('name')?.text === name)
+          out.push(p.childForFieldName('bounds')?.text ?? '');
       }
       const where = owner.namedChildren.find((c) => c?.type === 'where_clause');
       for (const pred of where ? namedChildren(where) : []) {
@@ -162,7 +206,10 @@ class TypeReader {
     const out: SyntaxNode[] = [];
     const tp = fn.childForFieldName('type_parameters');
     for (const p of tp ? namedChildren(tp) : []) {
-      const b = p.type === 'type_parameter' && p.childForFieldName('name')?.text === name ? p.childForFieldName('bounds') : null;
+      const b =
+        p.type === 'type_parameter' && p.childForFieldName('name')?.text === name
+          ? p.childForFieldName('bounds')
+          : null;
       if (b) out.push(...namedChildren(b));
     }
     const where = fn.namedChildren.find((c) => c?.type === 'where_clause');
@@ -209,7 +256,9 @@ class TypeReader {
       }
       case 'generic_type': {
         const name = baseName(node);
-        const args = namedChildren(node.childForFieldName('type_arguments') ?? node).filter((a) => a.type !== 'lifetime' && a.type !== 'type_binding');
+        const args = namedChildren(node.childForFieldName('type_arguments') ?? node).filter(
+          (a) => a.type !== 'lifetime' && a.type !== 'type_binding',
+        );
         if (!name || name === 'PhantomData') return [];
         if (TRANSPARENT.has(name)) return args.flatMap((a) => rec(a, mode));
         const guard = this.guardMode(name);
@@ -233,8 +282,16 @@ class TypeReader {
       const ty = b.childForFieldName('type');
       if (!ty) continue;
       if (name === 'Deref' && assoc === 'Target') out.push(...this.read(ty, 'shared', fn, depth + 1));
-      else if (name === 'DerefMut' && assoc === 'Target') out.push(...this.read(ty, mode === 'shared' ? 'shared' : 'exclusive', fn, depth + 1));
-      else if ((name === 'Iterator' || name === 'IntoIterator' || name === 'DoubleEndedIterator' || name === 'ExactSizeIterator') && assoc === 'Item') out.push(...this.read(ty, mode, fn, depth + 1));
+      else if (name === 'DerefMut' && assoc === 'Target')
+        out.push(...this.read(ty, mode === 'shared' ? 'shared' : 'exclusive', fn, depth + 1));
+      else if (
+        (name === 'Iterator' ||
+          name === 'IntoIterator' ||
+          name === 'DoubleEndedIterator' ||
+          name === 'ExactSizeIterator') &&
+        assoc === 'Item'
+      )
+        out.push(...this.read(ty, mode, fn, depth + 1));
     }
     return out;
   }
@@ -265,7 +322,9 @@ class TypeReader {
       return t?.type === 'function_type' ? this.closureOutput(t, fn) : [];
     }
     if (node.type === 'type_identifier' && !this.params.has(node.text)) {
-      return this.methodBounds(node.text, fn).flatMap((b) => (b.type === 'function_type' ? this.closureOutput(b, fn) : []));
+      return this.methodBounds(node.text, fn).flatMap((b) =>
+        b.type === 'function_type' ? this.closureOutput(b, fn) : [],
+      );
     }
     return owned(this.read(node, 'owned', fn));
   }
@@ -311,7 +370,9 @@ export function unreachableThroughShared(ctx: RuleContext, def: TypeDef, heldBy:
   }
   if (methods === 0) return out;
   for (const [param, fields] of heldBy) {
-    const publicField = fields.some((f) => def.fields.find((d) => d.name === f)?.typeNode.parent?.children.some((c) => c?.type === 'visibility_modifier'));
+    const publicField = fields.some((f) =>
+      def.fields.find((d) => d.name === f)?.typeNode.parent?.children.some((c) => c?.type === 'visibility_modifier'),
+    );
     if (!publicField && !fields.some((f) => reached.has(f))) out.add(param);
   }
   return out;

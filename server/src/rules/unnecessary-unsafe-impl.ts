@@ -11,8 +11,7 @@ import type { Hit, Rule } from './rule';
 export const unnecessaryUnsafeImpl = {
   code: 'unnecessary-unsafe-impl',
   title: 'unsafe impl Send/Sync that the compiler would derive anyway',
-  help:
-    'Every field is already `Send`/`Sync` under the impl\'s own conditions, so the auto rule gives the same impl; removing the `unsafe impl` lets the compiler keep checking fields added later.',
+  help: "Every field is already `Send`/`Sync` under the impl's own conditions, so the auto rule gives the same impl; removing the `unsafe impl` lets the compiler keep checking fields added later.",
   defaultLevel: 'hint',
   check(ctx: RuleContext): Hit[] {
     const findings: Hit[] = [];
@@ -33,9 +32,12 @@ export const unnecessaryUnsafeImpl = {
         const [param, rest] = a.split(': ');
         return `\`${toImplParam.get(param) ?? param}: ${rest}\``;
       });
-      const when = shown.length ? ` whenever ${shown.join(' and ')}, which this impl requires anyway` : fields.length ? ': every field is' : ': it has no fields';
+      const when = shown.length
+        ? ` whenever ${shown.join(' and ')}, which this impl requires anyway`
+        : fields.length
+          ? ': every field is'
+          : ': it has no fields';
       findings.push({
-
         message: `\`${def.name}\` is already \`${u.trait}\` by the compiler's auto rule${when}${shown.length ? '' : ` \`${u.trait}\``}; \`unsafe impl ${u.trait} for ${u.typeText}\` adds nothing but an unchecked promise, and removing it lets the compiler keep checking new fields`,
         range: u.range,
         typePath: def.path,

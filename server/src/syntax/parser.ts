@@ -52,7 +52,10 @@ export function countSyntaxErrors(root: Node): number {
     const n = cursor.currentNode;
     if (descend && (n.isError || n.isMissing)) count++;
     if (descend && n.hasError && cursor.gotoFirstChild()) continue;
-    if (cursor.gotoNextSibling()) { descend = true; continue; }
+    if (cursor.gotoNextSibling()) {
+      descend = true;
+      continue;
+    }
     if (!cursor.gotoParent()) break;
     descend = false;
   }
@@ -76,7 +79,11 @@ export function editBetween(before: string, after: string): Parameters<Tree['edi
   const max = Math.min(before.length, after.length);
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
   let suffix = 0;
-  while (suffix < max - start && before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)) suffix++;
+  while (
+    suffix < max - start &&
+    before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
+  )
+    suffix++;
   const oldEnd = before.length - suffix;
   const newEnd = after.length - suffix;
   return {

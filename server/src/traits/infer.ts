@@ -78,7 +78,8 @@ export function meet(values: Value[]): Value {
   const nos = values.filter((v) => v.status === 'no');
   if (nos.length) return { status: 'no', atoms: new Set(), reasons: shortest(nos.flatMap((v) => v.reasons)) };
   const unknowns = values.filter((v) => v.status === 'unknown');
-  if (unknowns.length) return { status: 'unknown', atoms: new Set(), reasons: shortest(unknowns.flatMap((v) => v.reasons)) };
+  if (unknowns.length)
+    return { status: 'unknown', atoms: new Set(), reasons: shortest(unknowns.flatMap((v) => v.reasons)) };
   const atoms = new Set(values.flatMap((v) => [...v.atoms]));
   return { status: atoms.size ? 'cond' : 'yes', atoms, reasons: [] };
 }
@@ -89,7 +90,9 @@ function sameShape(a: Value, b: Value): boolean {
 
 /** `field \`cell: Cell<u8>\`` first, then `\`Inner.cell: Cell<u8>\`` for each type passed through. */
 export function renderChain(c: Chain, nested = false): string {
-  const parts = c.steps.map((s, i) => (i === 0 && !nested ? `field \`${s.field}: ${s.ty}\`` : `\`${s.owner}.${s.field}: ${s.ty}\``));
+  const parts = c.steps.map((s, i) =>
+    i === 0 && !nested ? `field \`${s.field}: ${s.ty}\`` : `\`${s.owner}.${s.field}: ${s.ty}\``,
+  );
   return parts.length ? `${parts.join(' → ')}: ${c.leaf}` : c.leaf;
 }
 
@@ -184,7 +187,15 @@ export class Solver implements Solution {
         if (selfKey === undefined) continue;
         const unconditional = params.every((p) => p.bounds.length === 0) && impl.generics.where.length === 0;
         const list = this.traitImplIndex.get(selfKey) ?? [];
-        list.push({ trait: pathSegments(impl.traitNode.type === 'generic_type' ? (impl.traitNode.childForFieldName('type') ?? impl.traitNode) : impl.traitNode).pop() ?? '', unconditional });
+        list.push({
+          trait:
+            pathSegments(
+              impl.traitNode.type === 'generic_type'
+                ? (impl.traitNode.childForFieldName('type') ?? impl.traitNode)
+                : impl.traitNode,
+            ).pop() ?? '',
+          unconditional,
+        });
         this.traitImplIndex.set(selfKey, list);
       }
     }
@@ -212,7 +223,10 @@ export class Solver implements Solution {
 
   /** Drops what is known of the types `stale` selects (their file changed), and their impls. */
   forget(stale: (def: TypeDef) => boolean, staleImpl: (impl: ImplDef) => boolean): void {
-    for (const map of [this.settled, this.fieldTypeCache, this.impliedCache, this.manualCache, this.manualByDef] as Map<TypeDef, unknown>[]) {
+    for (const map of [this.settled, this.fieldTypeCache, this.impliedCache, this.manualCache, this.manualByDef] as Map<
+      TypeDef,
+      unknown
+    >[]) {
       for (const def of [...map.keys()]) if (stale(def)) map.delete(def);
     }
     const keptTraitImpls = this.traitImpls.filter((i) => !staleImpl(i));
@@ -237,7 +251,11 @@ export class Solver implements Solution {
    * verdicts and field types; the file's old impls are dropped, and impls elsewhere that were
    * for its old types are returned, to be matched again against the new ones.
    */
-  forgetFile(oldTypes: ReadonlySet<TypeDef>, oldImpls: ReadonlySet<ImplDef>, alsoStale: (def: TypeDef) => boolean = () => false): ImplDef[] {
+  forgetFile(
+    oldTypes: ReadonlySet<TypeDef>,
+    oldImpls: ReadonlySet<ImplDef>,
+    alsoStale: (def: TypeDef) => boolean = () => false,
+  ): ImplDef[] {
     this.markGone(oldTypes);
     const stale = new Set<TypeDef>(oldTypes);
     for (const def of this.withUnknownFields) stale.add(def);
@@ -252,7 +270,10 @@ export class Solver implements Solution {
       }
     }
     const rematch = this.manualImpls.filter((m) => oldTypes.has(m.def) && !oldImpls.has(m.impl)).map((m) => m.impl);
-    this.forget((def) => stale.has(def), (impl) => oldImpls.has(impl) || rematch.includes(impl));
+    this.forget(
+      (def) => stale.has(def),
+      (impl) => oldImpls.has(impl) || rematch.includes(impl),
+    );
     // Types that only depend on stale ones keep their manual impls: forget() drops impls by def.
     for (const def of stale) {
       this.dependents.delete(def);
@@ -270,9 +291,13 @@ export class Solver implements Solution {
     let f = this.fieldTypeCache.get(def);
     if (!f) {
       const env = new Map<string, Ty>();
-      for (const p of def.generics.params) if (p.kind === 'type') env.set(p.name, { k: 'param', name: p.name, text: p.name });
+      for (const p of def.generics.params)
+        if (p.kind === 'type') env.set(p.name, { k: 'param', name: p.name, text: p.name });
       const self: Ty = { k: 'adt', def, args: new Map(env), text: 'Self' };
-      f = def.fields.map((field) => ({ name: field.name, ty: this.resolver.lowerType(field.typeNode, def.scope, env, self) }));
+      f = def.fields.map((field) => ({
+        name: field.name,
+        ty: this.resolver.lowerType(field.typeNode, def.scope, env, self),
+      }));
       this.fieldTypeCache.set(def, f);
       // Who depends on whom, so that a change to one file forgets only what it can change.
       for (const { ty } of f) {
@@ -311,7 +336,8 @@ export class Solver implements Solution {
       };
       for (const p of def.generics.params) if (p.kind === 'type') addBounds(p.name, p.bounds);
       for (const w of def.generics.where) {
-        if (w.left.type === 'type_identifier' && def.generics.params.some((p) => p.name === w.left.text)) addBounds(w.left.text, w.bounds);
+        if (w.left.type === 'type_identifier' && def.generics.params.some((p) => p.name === w.left.text))
+          addBounds(w.left.text, w.bounds);
       }
       s = set;
       this.impliedCache.set(def, s);
@@ -332,7 +358,10 @@ export class Solver implements Solution {
       if (negative) value = negative.value;
       else if (impls.length === 1) value = this.withTypeBounds(impls[0], def);
       else if (impls.some((x) => x.value.status === 'yes')) value = YES;
-      else value = unknown(`\`${def.name}\` has ${impls.length} \`unsafe impl ${trait}\`s with different conditions; a verdict would be their OR`);
+      else
+        value = unknown(
+          `\`${def.name}\` has ${impls.length} \`unsafe impl ${trait}\`s with different conditions; a verdict would be their OR`,
+        );
       m[trait] = { value, source: negative ? 'negative-impl' : 'unsafe-impl' };
     }
     this.manualCache.set(def, m);
@@ -342,12 +371,24 @@ export class Solver implements Solution {
   /** An impl's value with its `where Type: Send` bounds turned into atoms over the type's parameters. */
   private withTypeBounds(m: ManualImpl, def: TypeDef): Value {
     if (!m.typeBounds?.length) return m.value;
-    if (this.boundsInProgress.has(m)) return unknown(`the where clause of \`${m.impl.typeNode.text}\`'s impl depends on itself`);
+    if (this.boundsInProgress.has(m))
+      return unknown(`the where clause of \`${m.impl.typeNode.text}\`'s impl depends on itself`);
     this.boundsInProgress.add(m);
     try {
       const parts = m.typeBounds.map(({ ty, trait, text }) => {
         const v = this.holds(ty, trait);
-        if (v.status !== 'cond') return v.status === 'yes' ? v : { ...v, reasons: [{ steps: [], leaf: `the impl requires \`${text}\`, and ${v.reasons[0]?.leaf ?? 'that does not hold'}` }] };
+        if (v.status !== 'cond')
+          return v.status === 'yes'
+            ? v
+            : {
+                ...v,
+                reasons: [
+                  {
+                    steps: [],
+                    leaf: `the impl requires \`${text}\`, and ${v.reasons[0]?.leaf ?? 'that does not hold'}`,
+                  },
+                ],
+              };
         const atoms = new Set<string>();
         for (const a of v.atoms) {
           const am = ATOM.exec(a);
@@ -363,7 +404,16 @@ export class Solver implements Solution {
       const atoms = new Set([...v.atoms].filter((a) => !declared.has(a)));
       if (atoms.size === 0) return YES;
       const line = m.impl.node.startPosition.row + 1;
-      return { status: 'cond', atoms, reasons: [{ steps: [], leaf: `\`unsafe impl ${m.trait} for ${m.impl.typeNode.text}\` (line ${line}) requires ${[...atoms].map((a) => `\`${a}\``).join(', ')}` }] };
+      return {
+        status: 'cond',
+        atoms,
+        reasons: [
+          {
+            steps: [],
+            leaf: `\`unsafe impl ${m.trait} for ${m.impl.typeNode.text}\` (line ${line}) requires ${[...atoms].map((a) => `\`${a}\``).join(', ')}`,
+          },
+        ],
+      };
     } finally {
       this.boundsInProgress.delete(m);
     }
@@ -376,11 +426,20 @@ export class Solver implements Solution {
     const w = this.working.get(def);
     if (w) return w[trait];
     this.ensure([def]);
-    return this.settled.get(def)?.[trait] ?? this.working.get(def)?.[trait] ?? unknown(`\`${def.name}\` could not be analysed`);
+    return (
+      this.settled.get(def)?.[trait] ??
+      this.working.get(def)?.[trait] ??
+      unknown(`\`${def.name}\` could not be analysed`)
+    );
   }
 
   private evaluate(ty: Ty, trait: AutoTrait): Value {
-    return evaluate(ty, trait, (def, t) => this.lookup(def, t), (t, rhs) => this.implementsBound(t, rhs));
+    return evaluate(
+      ty,
+      trait,
+      (def, t) => this.lookup(def, t),
+      (t, rhs) => this.implementsBound(t, rhs),
+    );
   }
 
   holds(ty: Ty, trait: AutoTrait): Value {
@@ -398,7 +457,11 @@ export class Solver implements Solution {
       const value = this.evaluate(f.ty, trait);
       // A field under an undecided `#[cfg]` may not exist: it cannot make the type `no`.
       if (def.fields[i]?.cfgUndecided && value.status !== 'yes') {
-        return { field: f.name, ty: f.ty, value: unknown(`field \`${f.name}\` is under a \`#[cfg]\` this analysis cannot decide`) };
+        return {
+          field: f.name,
+          ty: f.ty,
+          value: unknown(`field \`${f.name}\` is under a \`#[cfg]\` this analysis cannot decide`),
+        };
       }
       return { field: f.name, ty: f.ty, value };
     });
@@ -407,7 +470,10 @@ export class Solver implements Solution {
   private autoValue(def: TypeDef, trait: AutoTrait): Value {
     const values = this.rawFieldValues(def, trait).map(({ field, ty, value }) => ({
       ...value,
-      reasons: value.reasons.map((c) => ({ steps: [{ owner: def.name, ownerKey: def.path, field, ty: ty.text }, ...c.steps], leaf: c.leaf })),
+      reasons: value.reasons.map((c) => ({
+        steps: [{ owner: def.name, ownerKey: def.path, field, ty: ty.text }, ...c.steps],
+        leaf: c.leaf,
+      })),
     }));
     let v = meet(values);
     if (v.status === 'cond') {
@@ -468,7 +534,11 @@ export class Solver implements Solution {
   verdict(def: TypeDef, trait: AutoTrait): TraitVerdict {
     const v = this.lookup(def, trait);
     const source = this.manual(def)[trait]?.source ?? 'auto';
-    return toVerdict(v, source, def.generics.params.map((p) => p.name));
+    return toVerdict(
+      v,
+      source,
+      def.generics.params.map((p) => p.name),
+    );
   }
 }
 
@@ -498,7 +568,8 @@ function toVerdict(v: Value, source: TraitVerdict['source'], params: string[]): 
     const i = m ? params.indexOf(m[1]) : -1;
     return (i < 0 ? params.length : i) * 4 + (a.endsWith(': Send') ? 0 : a.endsWith(': Sync') ? 1 : 2);
   };
-  const requires = status === 'conditional' ? [...v.atoms].sort((a, b) => order(a) - order(b) || a.localeCompare(b)) : [];
+  const requires =
+    status === 'conditional' ? [...v.atoms].sort((a, b) => order(a) - order(b) || a.localeCompare(b)) : [];
   const reasons = v.reasons.map((c) => renderChain(c));
   return { status, requires, source, reasons };
 }
@@ -507,7 +578,12 @@ function toVerdict(v: Value, source: TraitVerdict['source'], params: string[]): 
 /** Whether a type implements a trait bound written as `rhs` (`RawMutex`): true, false, or unknown. */
 type ImplementsCheck = (ty: Ty, rhs: string) => boolean | undefined;
 
-function evaluate(ty: Ty, trait: AutoTrait, lookup: (def: TypeDef, trait: AutoTrait) => Value, implementsBound: ImplementsCheck = () => undefined): Value {
+function evaluate(
+  ty: Ty,
+  trait: AutoTrait,
+  lookup: (def: TypeDef, trait: AutoTrait) => Value,
+  implementsBound: ImplementsCheck = () => undefined,
+): Value {
   const ev = (t: Ty, tr: AutoTrait) => evaluate(t, tr, lookup, implementsBound);
   switch (ty.k) {
     case 'param':
@@ -520,7 +596,9 @@ function evaluate(ty: Ty, trait: AutoTrait, lookup: (def: TypeDef, trait: AutoTr
       const need: AutoTrait = trait === 'Send' && ty.mut ? 'Send' : 'Sync';
       const v = ev(ty.inner, need);
       if (v.status !== 'no') return v;
-      const how = ty.mut ? `\`&mut T\` is \`${trait}\` only if \`T\` is \`${need}\`` : `\`&T\` is \`${trait}\` only if \`T\` is \`Sync\``;
+      const how = ty.mut
+        ? `\`&mut T\` is \`${trait}\` only if \`T\` is \`${need}\``
+        : `\`&T\` is \`${trait}\` only if \`T\` is \`Sync\``;
       return { ...v, reasons: v.reasons.map((c) => ({ ...c, leaf: `${how}, and ${c.leaf}` })) };
     }
     case 'seq':
@@ -555,7 +633,13 @@ function evaluate(ty: Ty, trait: AutoTrait, lookup: (def: TypeDef, trait: AutoTr
   }
 }
 
-function substituteAtom(a: string, ty: Ty & { k: 'adt' }, trait: AutoTrait, ev: (t: Ty, tr: AutoTrait) => Value, implementsBound: ImplementsCheck): Value {
+function substituteAtom(
+  a: string,
+  ty: Ty & { k: 'adt' },
+  trait: AutoTrait,
+  ev: (t: Ty, tr: AutoTrait) => Value,
+  implementsBound: ImplementsCheck,
+): Value {
   const m = ATOM.exec(a);
   if (!m) return unknown(`condition \`${a}\` is not understood`);
   const [, param, op, rhs] = m;
@@ -567,7 +651,9 @@ function substituteAtom(a: string, ty: Ty & { k: 'adt' }, trait: AutoTrait, ev: 
     // `unsafe impl<R: RawMutex + Send> Send for Mutex<R>` used as `Mutex<parking_lot::RawMutex>`:
     // holds when the crate has `impl RawMutex for parking_lot::RawMutex`.
     if (implementsBound(arg, rhs) === true) return YES;
-    return unknown(`\`${ty.def.name}\` is \`${trait}\` only if \`${param}: ${rhs}\`, which this analysis does not check for \`${arg.text}\``);
+    return unknown(
+      `\`${ty.def.name}\` is \`${trait}\` only if \`${param}: ${rhs}\`, which this analysis does not check for \`${arg.text}\``,
+    );
   }
   // `T = u8`: an impl for one instantiation.
   const norm = (s: string) => s.replace(/\s+/g, '');
@@ -575,7 +661,9 @@ function substituteAtom(a: string, ty: Ty & { k: 'adt' }, trait: AutoTrait, ev: 
   if (arg.k === 'plain' && PRIMITIVES.has(norm(arg.text)) && PRIMITIVES.has(norm(rhs))) {
     return no(`\`${ty.def.name}\` is \`${trait}\` only for \`${param} = ${rhs}\``);
   }
-  return unknown(`\`${ty.def.name}\` is \`${trait}\` only for \`${param} = ${rhs}\`, and \`${arg.text}\` may or may not be that type`);
+  return unknown(
+    `\`${ty.def.name}\` is \`${trait}\` only for \`${param} = ${rhs}\`, and \`${arg.text}\` may or may not be that type`,
+  );
 }
 
 /** Matches an `impl Send/Sync` to its type and turns its bounds into atoms over the type's params. */
@@ -585,7 +673,8 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const segments = pathSegments(traitNode);
   const last = segments[segments.length - 1];
   if (last !== 'Send' && last !== 'Sync') return undefined;
-  const traitItem = segments.length === 1 ? resolver.lookup(impl.scope, last) : resolver.resolvePath(impl.scope, segments);
+  const traitItem =
+    segments.length === 1 ? resolver.lookup(impl.scope, last) : resolver.resolvePath(impl.scope, segments);
   if (traitItem.kind === 'trait') return undefined; // a local trait that happens to be called Send
   const trait: AutoTrait = last;
 
@@ -598,7 +687,15 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const what = `${impl.negative ? 'impl !' : 'unsafe impl '}${trait} for ${impl.typeNode.text.replace(/\s+/g, ' ')}`;
 
   if (impl.negative) {
-    return { impl, def, trait, negative: true, value: no(`\`${what}\` (line ${line})`), rename: new Map(), provided: new Set() };
+    return {
+      impl,
+      def,
+      trait,
+      negative: true,
+      value: no(`\`${what}\` (line ${line})`),
+      rename: new Map(),
+      provided: new Set(),
+    };
   }
 
   const rename = new Map<string, string>();
@@ -607,7 +704,8 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const mentions = (t: Ty): boolean => someTy(t, (x) => x.k === 'param');
   for (const [param, arg] of ty.args) {
     if (arg.k === 'param' && env.has(arg.name) && !rename.has(arg.name)) rename.set(arg.name, param);
-    else if (mentions(arg)) problems.push(`\`${what}\` is for a partly generic instantiation, which this analysis does not reduce`);
+    else if (mentions(arg))
+      problems.push(`\`${what}\` is for a partly generic instantiation, which this analysis does not reduce`);
     else if (arg.k === 'unknown') problems.push(arg.reason);
     else atoms.add(`${param} = ${arg.text}`);
   }
@@ -633,7 +731,8 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
       const left = resolver.lowerType(w.left, impl.scope, env);
       for (const b of w.bounds) {
         const t = b.text.replace(/\s+/g, '').replace(/^(?:(?:std|core)::marker::)/, '');
-        if (t === 'Send' || t === 'Sync') typeBounds.push({ ty: left, trait: t, text: `${w.left.text.replace(/\s+/g, ' ')}: ${t}` });
+        if (t === 'Send' || t === 'Sync')
+          typeBounds.push({ ty: left, trait: t, text: `${w.left.text.replace(/\s+/g, ' ')}: ${t}` });
         else problems.push(`the where clause \`${w.node.text}\` is not understood`);
       }
     }
@@ -642,8 +741,16 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const declared = implied(def);
   const kept = new Set([...atoms].filter((a) => !declared.has(a)));
   let value: Value;
-  if (problems.length) value = { status: 'unknown', atoms: new Set(), reasons: problems.map((leaf) => ({ steps: [], leaf })) };
-  else if (kept.size) value = { status: 'cond', atoms: kept, reasons: [{ steps: [], leaf: `\`${what}\` (line ${line}) requires ${[...kept].map((a) => `\`${a}\``).join(', ')}` }] };
+  if (problems.length)
+    value = { status: 'unknown', atoms: new Set(), reasons: problems.map((leaf) => ({ steps: [], leaf })) };
+  else if (kept.size)
+    value = {
+      status: 'cond',
+      atoms: kept,
+      reasons: [
+        { steps: [], leaf: `\`${what}\` (line ${line}) requires ${[...kept].map((a) => `\`${a}\``).join(', ')}` },
+      ],
+    };
   else value = YES;
   return { impl, def, trait, negative: false, value, rename, provided, typeBounds };
 }
