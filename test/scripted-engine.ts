@@ -14,8 +14,9 @@ export interface ScriptedType {
 }
 
 export const yes: TraitVerdict = { status: 'yes', requires: [], source: 'auto', reasons: [] };
+/** A `no` whose reasons read as the given sentences (chains with no fields, only a leaf). */
 export function no(...reasons: string[]): TraitVerdict {
-  return { status: 'no', requires: [], source: 'auto', reasons };
+  return { status: 'no', requires: [], source: 'auto', reasons: reasons.map((leaf) => ({ steps: [], leaf })) };
 }
 
 export function createScriptedEngine(table: Record<string, ScriptedType>, calls = { count: 0 }): Engine {

@@ -3,6 +3,7 @@
 // expectations are true). Each returns a list of problems; empty means the check passes.
 import type { FileAnalysis } from '../../server/src/engine';
 import type { TraitVerdict, TypeReport } from '../../server/src/model/report';
+import { verdictFields } from '../../server/src/present/verdict-text';
 import { parseFixture, renderVerdict, type Fixture, type FixtureVerdict } from './fixture-format';
 import { instantiationsFor, planQuestions, predict, type PlannedQuestion } from './instantiate';
 import { readRustItems } from './rust-items';
@@ -18,14 +19,15 @@ function normalizeAtom(a: string): string {
     .replace(/\s*=\s*/, ' = ');
 }
 
-function sameVerdict(actual: TraitVerdict, expected: FixtureVerdict): boolean {
+function sameVerdict(verdict: TraitVerdict, expected: FixtureVerdict): boolean {
+  const actual = verdictFields(verdict);
   if (actual.status !== expected.status || actual.source !== expected.source) return false;
   const a = [...new Set(actual.requires.map(normalizeAtom))].sort();
   const e = [...new Set(expected.requires.map(normalizeAtom))].sort();
   return a.length === e.length && a.every((x, i) => x === e[i]) && actual.requires.length === a.length;
 }
 
-const show = (v: TraitVerdict) => renderVerdict(v);
+const show = (v: TraitVerdict) => renderVerdict(verdictFields(v));
 
 /** Compares the engine's analysis of a fixture with its markers. */
 export function compareWithEngine(fixture: Fixture, analysis: FileAnalysis): string[] {

@@ -6,7 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type { Engine } from '../../server/src/engine';
 import type { FileAnalysis } from '../../server/src/engine';
-import type { TraitVerdict, TypeReport } from '../../server/src/model/report';
+import type { TypeReport } from '../../server/src/model/report';
+import { renderAtom } from '../../server/src/model/conditions';
+import { verdictFields } from '../../server/src/present/verdict-text';
 import { KNOWN_TYPES, lookupKnownType } from '../../server/src/model/known-types';
 import { closingAngle, parseImplHeader, splitTop, type DocItem, type DocParam } from './corpus-rustdoc';
 
@@ -209,7 +211,7 @@ export class DocVerdicts {
       const rule = trait === 'Send' ? known.send : known.sync;
       if (rule === 'yes') return { kind: 'atoms', atoms: [] };
       if (rule === 'no') return { kind: 'no' };
-      return this.substitute(rule, known.params, args, params, depth, inexact);
+      return this.substitute(rule.map(renderAtom), known.params, args, params, depth, inexact);
     }
     return inexact;
   }
@@ -274,7 +276,11 @@ export const render = (v: { status: string; requires: readonly string[] }) =>
   v.status === 'conditional' ? `if ${v.requires.join(', ')}` : v.status;
 
 /** Classifies one engine verdict against rustdoc's. */
-export function classify(engine: TraitVerdict, doc: DocVerdict | undefined): Outcome {
+/** `engine`: an engine verdict as text (present/verdict-text's verdictFields). */
+export function classify(
+  engine: { status: string; requires: readonly string[] },
+  doc: DocVerdict | undefined,
+): Outcome {
   if (!doc) return 'not-matched';
   if (engine.status === 'unknown') return 'unknown';
   if (!doc.exact) return 'unchecked';
@@ -323,7 +329,7 @@ export function compareCrate(
       const item = matchItem(t, docs);
       if (item) matched.add(item);
       for (const trait of ['Send', 'Sync'] as const) {
-        const ev = trait === 'Send' ? t.send : t.sync;
+        const ev = verdictFields(trait === 'Send' ? t.send : t.sync);
         const dv = item ? verdicts.verdict(item, trait) : undefined;
         const outcome = classify(ev, dv);
         counts[outcome]++;

@@ -3,7 +3,8 @@
 // equal the compiler's answer there. `unknown` is counted apart. Also shrinks a disagreement to a
 // small program that still shows it.
 import type { Engine } from '../../server/src/engine';
-import type { TraitVerdict, TypeReport } from '../../server/src/model/report';
+import type { TypeReport } from '../../server/src/model/report';
+import { verdictFields } from '../../server/src/present/verdict-text';
 import {
   declsOf,
   ensureParamsUsed,
@@ -42,7 +43,9 @@ export interface ProgramOutcome {
 
 const traitKey = (t: AutoTraitName) => (t === 'Send' ? 'send' : 'sync') as 'send' | 'sync';
 
-function describeVerdict(v: TraitVerdict): string {
+type TextVerdict = ReturnType<typeof verdictFields>;
+
+function describeVerdict(v: TextVerdict): string {
   const body = v.status === 'conditional' ? `if ${v.requires.join(', ')}` : v.status;
   return v.source === 'auto' ? body : `${body} (${v.source})`;
 }
@@ -81,7 +84,7 @@ export async function checkProgram(
   interface Pending {
     decl: TypeDecl;
     trait: AutoTraitName;
-    verdict: TraitVerdict;
+    verdict: TextVerdict;
     planned: PlannedQuestion[];
   }
   const pending: Pending[] = [];
@@ -94,7 +97,7 @@ export async function checkProgram(
         disagree({ path: decl.path, trait, engine: 'no report for this type' });
         continue;
       }
-      const verdict = report[traitKey(trait)];
+      const verdict = verdictFields(report[traitKey(trait)]);
       if (verdict.status === 'unknown') {
         outcome.unknown++;
         continue;

@@ -8,6 +8,7 @@ import { buildJsonReport } from '../../server/src/cli/format-json';
 import { buildSarif } from '../../server/src/cli/format-sarif';
 import { formatText } from '../../server/src/cli/format-text';
 import { defaultSettings } from '../../server/src/features/settings';
+import { autoAtom } from '../../server/src/model/conditions';
 import { createScriptedEngine, no } from '../scripted-engine';
 
 const engine = createScriptedEngine({
@@ -17,7 +18,7 @@ const engine = createScriptedEngine({
   },
   Wrap: {
     params: ['T'],
-    send: { status: 'conditional', requires: ['T: Send'], source: 'unsafe-impl', reasons: [] },
+    send: { status: 'conditional', requires: [autoAtom('T', 'Send')], source: 'unsafe-impl', reasons: [] },
     sync: no('field `p`: `*mut T` is never Sync'),
   },
 });

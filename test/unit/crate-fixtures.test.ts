@@ -12,6 +12,7 @@ import { nodeFileSystem } from '../../server/src/cargo/node-fs';
 import { Project } from '../../server/src/engine/project';
 import { compareWithEngine, compareWithRustc, parseFixture } from '../oracle/check-fixture';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
+import { reasonsText, requiresText } from '../../server/src/present/verdict-text';
 
 const CRATES = join(REPO_ROOT, 'test', 'fixtures', 'crates');
 const enginePromise = createEngine({ wasmDir: findWasmDir() });
@@ -53,7 +54,7 @@ test('crates/app: a type from the locked vendored version, through a renamed dep
   const uses = analysis.types.find((t) => t.name === 'UsesHandle')!;
   // fetched 0.9.0 (not locked) would make `Handle` Sync; 1.0.2 holds a raw pointer.
   assert.equal(uses.sync.status, 'no');
-  assert.match(uses.sync.reasons.join('\n'), /Handle\.0: \*mut u8/);
+  assert.match(reasonsText(uses.sync).join('\n'), /Handle\.0: \*mut u8/);
   assert.ok(!analysis.types.some((t) => t.name === 'Slow'), 'a type under a disabled feature is not compiled');
 });
 
@@ -61,7 +62,7 @@ test('crates/unfetched: a dependency whose source is not on disk makes the verdi
   const project = await openProject('unfetched');
   const gone = project.analyzeFile(join(CRATES, 'unfetched', 'src', 'lib.rs'))!.types.find((t) => t.name === 'Gone')!;
   assert.equal(gone.send.status, 'unknown');
-  assert.match(gone.send.reasons.join('\n'), /source of crate `missing` was not found; run `cargo fetch`/);
+  assert.match(reasonsText(gone.send).join('\n'), /source of crate `missing` was not found; run `cargo fetch`/);
 });
 
 test('crates/app: a hover target on a mention resolves across files and crates', async () => {
@@ -69,7 +70,7 @@ test('crates/app: a hover target on a mention resolves across files and crates',
   const analysis = project.analyzeFile(join(CRATES, 'app', 'src', 'worker', 'mod.rs'))!;
   const queue = analysis.mentions?.find((m) => m.type.name === 'Queue');
   assert.ok(queue, JSON.stringify(analysis.mentions?.map((m) => m.type.path)));
-  assert.deepEqual(queue.type.sync.requires, ['T: Send']);
+  assert.deepEqual(requiresText(queue.type.sync), ['T: Send']);
   assert.ok(analysis.mentions?.some((m) => m.type.name === 'Handle' && m.type.send.source === 'unsafe-impl'));
 });
 

@@ -10,6 +10,7 @@ import { createEngine } from '../../server/src/engine';
 import { nodeFileSystem } from '../../server/src/cargo/node-fs';
 import { Project } from '../../server/src/engine/project';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
+import { requiresText } from '../../server/src/present/verdict-text';
 
 function snapshot(project: Project): string[] {
   return project
@@ -20,7 +21,7 @@ function snapshot(project: Project): string[] {
       return [
         ...analysis.types.map(
           (t) =>
-            `${file.split('/').slice(-2).join('/')} ${t.path} Send ${t.send.status} ${t.send.requires.join(',')} Sync ${t.sync.status} ${t.sync.requires.join(',')}`,
+            `${file.split('/').slice(-2).join('/')} ${t.path} Send ${t.send.status} ${requiresText(t.send).join(',')} Sync ${t.sync.status} ${requiresText(t.sync).join(',')}`,
         ),
         ...analysis.findings.map((f) => `${file.split('/').slice(-2).join('/')}:${f.range.start.line} ${f.code}`),
       ];

@@ -2,7 +2,7 @@
 // columns count Unicode characters and endColumn is exclusive.
 import type { Severity } from '../rules/rule';
 import type { Status, TraitVerdict, TypeKind, VerdictSource } from '../model/report';
-import { mergeReasons } from '../present/verdict-text';
+import { mergeReasons, requiresText } from '../present/verdict-text';
 import type { CheckRun } from './check';
 
 export interface JsonVerdict {
@@ -41,7 +41,7 @@ export interface JsonReport {
 }
 
 function verdict(v: TraitVerdict): JsonVerdict {
-  return { status: v.status, requires: [...v.requires], source: v.source };
+  return { status: v.status, requires: requiresText(v), source: v.source };
 }
 
 export function buildJsonReport(run: CheckRun): JsonReport {

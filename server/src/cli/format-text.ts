@@ -4,7 +4,7 @@
 import type { Severity } from '../rules/rule';
 import type { Status, TraitVerdict, TypeReport } from '../model/report';
 import { ruleDocsUrl } from '../present/rule-docs';
-import { describeSource, describeType } from '../present/verdict-text';
+import { describeSource, describeType, reasonsText, requiresText } from '../present/verdict-text';
 import type { CheckedFile, CheckedFinding, CheckRun } from './check';
 
 type Paint = (style: keyof typeof STYLES, text: string) => string;
@@ -33,7 +33,7 @@ function verdictText(trait: 'Send' | 'Sync', v: TraitVerdict, paint: Paint): str
     yes: paint('green', '✓'),
     no: paint('red', '✗'),
     unknown: paint('yellow', '?'),
-    conditional: `${paint('green', '✓')} if ${v.requires.join(', ')}`,
+    conditional: `${paint('green', '✓')} if ${requiresText(v).join(', ')}`,
   };
   const source = describeSource(trait, v);
   return `${trait} ${mark[v.status]}${source === undefined ? '' : paint('dim', ` (${source})`)}`;
@@ -41,8 +41,8 @@ function verdictText(trait: 'Send' | 'Sync', v: TraitVerdict, paint: Paint): str
 
 function reasonLines(report: TypeReport): string[] {
   const lines: string[] = [];
-  const send = new Set(report.send.reasons);
-  const sync = new Set(report.sync.reasons);
+  const send = new Set(reasonsText(report.send));
+  const sync = new Set(reasonsText(report.sync));
   for (const reason of new Set([...send, ...sync])) {
     const label = send.has(reason) && sync.has(reason) ? '' : send.has(reason) ? 'Send: ' : 'Sync: ';
     lines.push(`    = ${label}${reason}`);

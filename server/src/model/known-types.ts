@@ -3,10 +3,27 @@
 // the row's `sample` instantiation, so the table cannot silently drift from the compiler.
 //
 // Rules: 'yes' / 'no' hold whatever the parameters are; a list of atoms (`T: Send`) holds exactly
-// when every atom holds. A parameter the user leaves out takes its default (`Global`,
-// `RandomState`, `fn() -> T`), all of which are Send and Sync, except where noted.
+// when every atom holds. Rows write atoms as text, read once here into typed atoms. A parameter
+// the user leaves out takes its default (`Global`, `RandomState`, `fn() -> T`), all of which are
+// Send and Sync, except where noted.
+import { autoAtom, type Atom } from './conditions';
 
-export type AutoRule = 'yes' | 'no' | readonly string[];
+/** A parameter's auto trait: the only condition std's auto-trait impls put on a parameter. */
+export type AutoAtom = Extract<Atom, { kind: 'auto' }>;
+
+export type AutoRule = 'yes' | 'no' | readonly AutoAtom[];
+
+/** How rows write a rule: `'yes'`, `'no'`, or atoms such as `['T: Send', 'T: Sync']`. */
+type WrittenRule = 'yes' | 'no' | readonly string[];
+
+function readRule(path: string, rule: WrittenRule): AutoRule {
+  if (typeof rule === 'string') return rule;
+  return rule.map((text) => {
+    const m = /^([A-Z]\w*): (Send|Sync)$/.exec(text);
+    if (!m) throw new Error(`std table row ${path}: \`${text}\` is not of the form \`T: Send\` or \`T: Sync\``);
+    return autoAtom(m[1], m[2] as 'Send' | 'Sync') as AutoAtom;
+  });
+}
 
 export interface KnownType {
   /** Canonical path; `core::` and `alloc::` spellings are looked up as `std::`. */
@@ -25,15 +42,15 @@ export interface KnownType {
 const row = (
   path: string,
   params: readonly string[],
-  send: AutoRule,
-  sync: AutoRule,
+  send: WrittenRule,
+  sync: WrittenRule,
   why: string,
   extra: { aliases?: readonly string[]; sample?: string } = {},
 ): KnownType => ({
   path,
   params,
-  send,
-  sync,
+  send: readRule(path, send),
+  sync: readRule(path, sync),
   why,
   aliases: extra.aliases,
   sample: extra.sample ?? (params.length ? `${path}<${params.map(() => '$T').join(', ')}>` : path),

@@ -1,6 +1,9 @@
 // The verdicts as plain data that the server, the CLI and the tests all read: positions, a type's
 // Send/Sync verdicts with their conditions and reasons. Nothing here knows LSP or tree-sitter.
 // Positions are 0-based, columns in UTF-16 code units (as LSP).
+import type { Atom, Chain } from './conditions';
+
+export type { AutoTrait } from './conditions';
 
 export interface Position {
   line: number;
@@ -18,18 +21,16 @@ export type Status = 'yes' | 'no' | 'conditional' | 'unknown';
 /** Where a verdict comes from: the compiler's auto rule, or a manual impl that replaces it. */
 export type VerdictSource = 'auto' | 'unsafe-impl' | 'negative-impl';
 
-export type AutoTrait = 'Send' | 'Sync';
-
 export interface TraitVerdict {
   status: Status;
-  /** Atoms over the type's own parameters, e.g. `T: Send`; empty unless `conditional`. */
-  requires: string[];
+  /** Atoms over the type's own parameters, e.g. `T: Send`, in a stable order; empty unless `conditional`. */
+  requires: Atom[];
   source: VerdictSource;
   /**
-   * Why the verdict is not a plain `yes`: one line per cause, the shortest chain first, e.g.
-   * "field `cache`: `Rc<Vec<u8>>`: `Rc` is never `Send`".
+   * Why the verdict is not a plain `yes`: one chain per cause, the shortest first, e.g.
+   * field `cache: Rc<Vec<u8>>`, then "`Rc` is never `Send`" (rendered by renderChain).
    */
-  reasons: string[];
+  reasons: Chain[];
 }
 
 export type TypeKind = 'struct' | 'enum' | 'union';

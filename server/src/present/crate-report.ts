@@ -2,7 +2,7 @@
 // Send/Sync verdicts, conditions and reasons, and where manual impls replace the compiler's rule.
 // Markdown for people (and the VS Code command), JSON for tools. Knows nothing of LSP.
 import type { TraitVerdict, TypeReport } from '../model/report';
-import { describeType } from './verdict-text';
+import { describeType, mergeReasons, requiresText, verdictFields } from './verdict-text';
 
 export interface ReportEntry {
   /** The file, as the user gave or sees it. */
@@ -18,7 +18,9 @@ const cell = (trait: 'Send' | 'Sync', v: TraitVerdict): string => {
         ? '✗'
         : v.status === 'unknown'
           ? '?'
-          : `if ${v.requires.map((r) => `\`${r}\``).join(', ')}`;
+          : `if ${requiresText(v)
+              .map((r) => `\`${r}\``)
+              .join(', ')}`;
   const source =
     v.source === 'unsafe-impl' ? ` (unsafe impl)` : v.source === 'negative-impl' ? ` (impl !${trait})` : '';
   return `${mark}${source}`;
@@ -45,7 +47,7 @@ export function renderReportMarkdown(title: string, entries: ReportEntry[]): str
   for (const [file, list] of byFile) {
     lines.push(`## ${file}`, '', '| type | Send | Sync | why |', '|---|---|---|---|');
     for (const { report } of list) {
-      const reasons = [...new Set([...report.send.reasons, ...report.sync.reasons])];
+      const reasons = mergeReasons(report);
       lines.push(
         `| \`${escape(describeType(report, true))}\` (line ${report.nameRange.start.line + 1}) | ${escape(cell('Send', report.send))} | ${escape(cell('Sync', report.sync))} | ${escape(reasons.join('<br>'))} |`,
       );
@@ -63,8 +65,8 @@ export function renderReportJson(entries: ReportEntry[]): string {
     kind: report.kind,
     params: report.params,
     line: report.nameRange.start.line + 1,
-    send: report.send,
-    sync: report.sync,
+    send: verdictFields(report.send),
+    sync: verdictFields(report.sync),
   }));
   return `${JSON.stringify({ types }, null, 2)}\n`;
 }

@@ -1,10 +1,36 @@
 // Turns a TypeReport into words: the compact one-line verdict the CLI prints, the markdown the
 // hover shows, and the deduplicated reason list the JSON output carries. One place, so the
 // editor and the terminal explain a verdict the same way. Knows nothing of LSP.
+import { renderAtom, renderChain } from '../model/conditions';
 import type { AutoTrait, TraitVerdict, TypeReport } from '../model/report';
 import { SEND_SYNC_DOCS_URL } from './rule-docs';
 
 const MARKS = { yes: '✓', no: '✗', unknown: '?' } as const;
+
+/** The conditions as text: `T: Send`, `R: RawMutex`, `T = u8`. */
+export function requiresText(verdict: TraitVerdict): string[] {
+  return verdict.requires.map(renderAtom);
+}
+
+/** The reason chains as sentences, one per cause. */
+export function reasonsText(verdict: TraitVerdict): string[] {
+  return verdict.reasons.map((chain) => renderChain(chain));
+}
+
+/** A verdict as text fields, in the order the JSON outputs have always used. */
+export function verdictFields(verdict: TraitVerdict): {
+  status: TraitVerdict['status'];
+  requires: string[];
+  source: TraitVerdict['source'];
+  reasons: string[];
+} {
+  return {
+    status: verdict.status,
+    requires: requiresText(verdict),
+    source: verdict.source,
+    reasons: reasonsText(verdict),
+  };
+}
 
 /** `struct Foo<T>`: how the type reads in its declaration (`struct a::Foo<T>` with its path). */
 export function describeType(report: TypeReport, withPath = false): string {
@@ -15,7 +41,7 @@ export function describeType(report: TypeReport, withPath = false): string {
 /** `Send ✓`, `Sync ✗`, `Send ?`, or `Send ✓ if T: Send`. */
 export function describeVerdict(trait: AutoTrait, verdict: TraitVerdict): string {
   if (verdict.status === 'conditional') {
-    const requires = verdict.requires.length > 0 ? verdict.requires.join(', ') : 'bounds hold';
+    const requires = verdict.requires.length > 0 ? requiresText(verdict).join(', ') : 'bounds hold';
     return `${trait} ✓ if ${requires}`;
   }
   return `${trait} ${MARKS[verdict.status]}`;
@@ -35,7 +61,7 @@ export function describeSource(trait: AutoTrait, verdict: TraitVerdict): string 
 
 /** The union of both verdicts' reasons, in order, without repeats. */
 export function mergeReasons(report: TypeReport): string[] {
-  return [...new Set([...report.send.reasons, ...report.sync.reasons])];
+  return [...new Set([...reasonsText(report.send), ...reasonsText(report.sync)])];
 }
 
 /** `Send ✓  Sync ✗ (impl !Sync)`: the CLI's verdict column. */
@@ -48,7 +74,7 @@ export function describeVerdictPair(report: TypeReport): string {
 }
 
 function markdownStatus(trait: AutoTrait, verdict: TraitVerdict): string {
-  if (verdict.status === 'conditional') return `**${trait}** if ${verdict.requires.map((r) => `\`${r}\``).join(', ')}`;
+  if (verdict.status === 'conditional') return `**${trait}** if ${codeList(requiresText(verdict), ', ')}`;
   return `**${trait}** ${MARKS[verdict.status]}`;
 }
 
@@ -56,7 +82,7 @@ function markdownDetail(trait: AutoTrait, verdict: TraitVerdict): string[] {
   const lines: string[] = [];
   const source = describeSource(trait, verdict);
   if (verdict.status === 'conditional') {
-    lines.push(`\`${trait}\` if ${verdict.requires.map((r) => `\`${r}\``).join(' and ')}`);
+    lines.push(`\`${trait}\` if ${codeList(requiresText(verdict), ' and ')}`);
   }
   if (source !== undefined) lines.push(`\`${trait}\` comes from a manual \`${source}\``);
   return lines;
@@ -74,9 +100,13 @@ function reasonHeading(trait: AutoTrait, verdict: TraitVerdict): string {
 }
 
 function sameReasons(a: TraitVerdict, b: TraitVerdict): boolean {
-  return (
-    a.status === b.status && a.reasons.length === b.reasons.length && a.reasons.every((r, i) => r === b.reasons[i])
-  );
+  const [ra, rb] = [reasonsText(a), reasonsText(b)];
+  return a.status === b.status && ra.length === rb.length && ra.every((r, i) => r === rb[i]);
+}
+
+/** `` `a`, `b` `` */
+function codeList(items: string[], separator: string): string {
+  return items.map((item) => `\`${item}\``).join(separator);
 }
 
 /** The hover: a short verdict line, conditions, reasons as a list, then the docs link. */
@@ -94,13 +124,14 @@ export function renderHoverMarkdown(report: TypeReport, withPath = false): strin
       report.send.status === 'no'
         ? 'Neither `Send` nor `Sync`:'
         : reasonHeading('Send', report.send).replace('`Send`', '`Send`/`Sync`');
-    sections.push(`${heading}\n${bullets(report.send.reasons)}`);
+    sections.push(`${heading}\n${bullets(reasonsText(report.send))}`);
   } else {
     for (const [trait, verdict] of [
       ['Send', report.send],
       ['Sync', report.sync],
     ] as const) {
-      if (verdict.reasons.length > 0) sections.push(`${reasonHeading(trait, verdict)}\n${bullets(verdict.reasons)}`);
+      if (verdict.reasons.length > 0)
+        sections.push(`${reasonHeading(trait, verdict)}\n${bullets(reasonsText(verdict))}`);
     }
   }
   sections.push(`[Send and Sync in the Rustonomicon](${SEND_SYNC_DOCS_URL})`);

@@ -12,7 +12,7 @@
 // The fix adds the bound to the impl's generics (insertion only; an existing `where` clause for
 // the parameter gets it instead).
 import type { SyntaxNode } from '../syntax/parser';
-import type { AutoTrait } from '../model/report';
+import { autoAtom, type AutoTrait } from '../model/conditions';
 import { tyChildren, type Ty } from '../model/resolve';
 import type { Solution } from '../traits/infer';
 import { isAllowed, type RuleContext, type UnsafeImpl } from './context';
@@ -65,18 +65,16 @@ function needs(ty: Ty, trait: AutoTrait, solution: Solution, how: string, depth 
       const rule = ty.known[trait === 'Send' ? 'send' : 'sync'];
       if (typeof rule === 'string') return [];
       return rule.flatMap((a) => {
-        const [p, t] = a.split(': ');
-        const a2 = ty.args[ty.known.params.indexOf(p)];
-        return a2 ? rec(a2, t as AutoTrait) : [];
+        const arg = ty.args[ty.known.params.indexOf(a.param)];
+        return arg ? rec(arg, a.trait) : [];
       });
     }
     case 'adt': {
       const v = solution.verdict(ty.def, trait);
       if (v.status !== 'conditional') return [];
       return v.requires.flatMap((a) => {
-        const m = /^(\w+): (Send|Sync)$/.exec(a);
-        const arg = m ? ty.args.get(m[1]) : undefined;
-        return arg && m ? rec(arg, m[2] as AutoTrait) : [];
+        const arg = a.kind === 'auto' ? ty.args.get(a.param) : undefined;
+        return arg && a.kind === 'auto' ? rec(arg, a.trait) : [];
       });
     }
     default:
@@ -112,7 +110,7 @@ export const missingBound = {
       const missing: { param: string; trait: AutoTrait; why: string }[] = [];
       const need = (param: string, options: AutoTrait[], why: string) => {
         if (!toImplParam.has(param) || !held.has(param) || covered.has(param)) return;
-        if (options.some((o) => m.provided.has(`${param}: ${o}`))) return;
+        if (options.some((o) => m.provided.has(autoAtom(param, o)))) return;
         if (missing.some((x) => x.param === param && x.trait === options[0])) return;
         missing.push({ param, trait: options[0], why });
       };

@@ -3,7 +3,7 @@
 // `UnsafeCell`, `Cell`, `RefCell`, `Rc`, `&T` of a non-Sync `T`, guards...). A field the impl's
 // SAFETY comment names is taken as explained.
 import type { Ty } from '../model/resolve';
-import { renderChain } from '../traits/infer';
+import { renderChain } from '../model/conditions';
 import { commentNamesField, isAllowed, type RuleContext } from './context';
 import type { Hit, Rule } from './rule';
 

@@ -5,6 +5,7 @@
 // does too. Anything else (an `unknown` field, an impl for one instantiation, bounds this analysis
 // does not read, several impls for one type) is not reported: when in doubt, stay quiet. No fix:
 // the remedy is deleting the impl, which a fix never does.
+import { AtomSet, renameAtom, renderAtom } from '../model/conditions';
 import { isAllowed, type RuleContext } from './context';
 import type { Hit, Rule } from './rule';
 
@@ -19,19 +20,16 @@ export const unnecessaryUnsafeImpl = {
       const m = u.manual;
       const def = u.def;
       if (!m || !def || isAllowed(u, 'unnecessary-unsafe-impl') || def.node.hasError) continue;
-      if (m.value.status !== 'yes' && m.value.status !== 'cond') continue;
-      if ([...m.value.atoms].some((a) => a.includes(' = '))) continue;
+      if (m.value.status !== 'yes' && m.value.status !== 'conditional') continue;
+      if ([...m.value.atoms].some((a) => a.kind === 'equals')) continue;
       if (ctx.solution.manualImpls.filter((x) => x.def === def && x.trait === u.trait).length !== 1) continue;
       const fields = ctx.solution.fieldValues(def, u.trait);
-      if (fields.some((f) => f.value.status !== 'yes' && f.value.status !== 'cond')) continue;
+      if (fields.some((f) => f.value.status !== 'yes' && f.value.status !== 'conditional')) continue;
       const declared = ctx.solution.implied(def);
-      const needed = [...new Set(fields.flatMap((f) => [...f.value.atoms]))].filter((a) => !declared.has(a));
+      const needed = [...new AtomSet(fields.flatMap((f) => [...f.value.atoms]))].filter((a) => !declared.has(a));
       if (!needed.every((a) => m.provided.has(a))) continue;
       const toImplParam = new Map([...m.rename].map(([implName, defName]) => [defName, implName]));
-      const shown = needed.map((a) => {
-        const [param, rest] = a.split(': ');
-        return `\`${toImplParam.get(param) ?? param}: ${rest}\``;
-      });
+      const shown = needed.map((a) => `\`${renderAtom(renameAtom(a, toImplParam.get(a.param) ?? a.param))}\``);
       const when = shown.length
         ? ` whenever ${shown.join(' and ')}, which this impl requires anyway`
         : fields.length

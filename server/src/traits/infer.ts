@@ -14,32 +14,28 @@
 //    something on the cycle is not.
 // 5. What cannot be seen (another crate's types, macros, associated types) is `unknown`, never a
 //    guess. `no` beats `unknown`: a type with one field that is surely not Send is not Send.
-import type { AutoTrait, Status, TraitVerdict } from '../model/report';
+import {
+  AtomSet,
+  autoAtom,
+  boundAtom,
+  equalsAtom,
+  renameAtom,
+  renderAtom,
+  type Atom,
+  type AutoTrait,
+  type Chain,
+} from '../model/conditions';
+import type { Status, TraitVerdict } from '../model/report';
 import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { Resolver, someTy, tyChildren, type Ty } from '../model/resolve';
 import { pathSegments } from '../model/lower';
 import type { SyntaxNode } from '../syntax/parser';
 import { PRIMITIVES } from '../model/known-types';
 
-/** One link of a reason chain: a field of a type. */
-export interface Step {
-  owner: string;
-  /** The owner's identity (its module path), to spot cycles between types of the same name. */
-  ownerKey: string;
-  field: string;
-  ty: string;
-}
-
-/** Why something is not Send/Sync: the fields passed through, then the rule that decides. */
-export interface Chain {
-  steps: Step[];
-  leaf: string;
-}
-
 export interface Value {
-  status: 'yes' | 'cond' | 'unknown' | 'no';
-  /** `T: Send`, `T = u8`: all must hold (for `cond`). */
-  atoms: Set<string>;
+  status: Status;
+  /** `T: Send`, `T = u8`: all must hold (for `conditional`). */
+  atoms: AtomSet;
   reasons: Chain[];
 }
 
@@ -47,10 +43,13 @@ const MAX_REASONS = 3;
 const MAX_STEPS = 8;
 export const AUTO_TRAITS: readonly AutoTrait[] = ['Send', 'Sync'];
 
-const YES: Value = { status: 'yes', atoms: new Set(), reasons: [] };
-const no = (leaf: string): Value => ({ status: 'no', atoms: new Set(), reasons: [{ steps: [], leaf }] });
-const unknown = (leaf: string): Value => ({ status: 'unknown', atoms: new Set(), reasons: [{ steps: [], leaf }] });
-const atom = (a: string): Value => ({ status: 'cond', atoms: new Set([a]), reasons: [] });
+const YES: Value = { status: 'yes', atoms: new AtomSet(), reasons: [] };
+const no = (leaf: string): Value => ({ status: 'no', atoms: new AtomSet(), reasons: [{ steps: [], leaf }] });
+const unknown = (leaf: string): Value => ({ status: 'unknown', atoms: new AtomSet(), reasons: [{ steps: [], leaf }] });
+const holdsIf = (a: Atom): Value => ({ status: 'conditional', atoms: new AtomSet([a]), reasons: [] });
+/** A conditional value, or `yes` when nothing is left to require. */
+const conditional = (atoms: AtomSet, reasons: Chain[] = []): Value =>
+  atoms.size ? { status: 'conditional', atoms, reasons } : YES;
 
 /**
  * The chains worth showing: no cycles (a chain through the same type twice has a shorter twin),
@@ -76,27 +75,16 @@ function shortest(chains: Chain[]): Chain[] {
 /** AND of verdicts: `no` wins, then `unknown`; conditions add up. */
 export function meet(values: Value[]): Value {
   const nos = values.filter((v) => v.status === 'no');
-  if (nos.length) return { status: 'no', atoms: new Set(), reasons: shortest(nos.flatMap((v) => v.reasons)) };
+  if (nos.length) return { status: 'no', atoms: new AtomSet(), reasons: shortest(nos.flatMap((v) => v.reasons)) };
   const unknowns = values.filter((v) => v.status === 'unknown');
   if (unknowns.length)
-    return { status: 'unknown', atoms: new Set(), reasons: shortest(unknowns.flatMap((v) => v.reasons)) };
-  const atoms = new Set(values.flatMap((v) => [...v.atoms]));
-  return { status: atoms.size ? 'cond' : 'yes', atoms, reasons: [] };
+    return { status: 'unknown', atoms: new AtomSet(), reasons: shortest(unknowns.flatMap((v) => v.reasons)) };
+  return conditional(new AtomSet(values.flatMap((v) => [...v.atoms])));
 }
 
 function sameShape(a: Value, b: Value): boolean {
   return a.status === b.status && a.atoms.size === b.atoms.size && [...a.atoms].every((x) => b.atoms.has(x));
 }
-
-/** `field \`cell: Cell<u8>\`` first, then `\`Inner.cell: Cell<u8>\`` for each type passed through. */
-export function renderChain(c: Chain, nested = false): string {
-  const parts = c.steps.map((s, i) =>
-    i === 0 && !nested ? `field \`${s.field}: ${s.ty}\`` : `\`${s.owner}.${s.field}: ${s.ty}\``,
-  );
-  return parts.length ? `${parts.join(' → ')}: ${c.leaf}` : c.leaf;
-}
-
-const ATOM = /^([A-Za-z_][A-Za-z0-9_]*)(: | = )(.+)$/;
 
 function shortName(ty: Ty): string {
   if (ty.k === 'known') return ty.known.path.split('::').pop()!;
@@ -114,7 +102,7 @@ export interface ManualImpl {
   /** Impl parameter name -> the type's parameter name it stands for. */
   rename: Map<string, string>;
   /** Atoms the impl requires or the declaration guarantees, over the type's parameter names. */
-  provided: Set<string>;
+  provided: AtomSet;
   /**
    * `where OnceCell<T>: Sync`: a bound on a type, not a parameter. Its conditions come from that
    * type's own verdict, known only once types are solved, so `value` does not include them yet.
@@ -133,7 +121,7 @@ export interface Solution {
   holds(ty: Ty, trait: AutoTrait): Value;
   fieldTypes(def: TypeDef): { name: string; ty: Ty }[];
   /** Atoms the declaration's own bounds guarantee (`T: Send` for `struct X<T: Send>`). */
-  implied(def: TypeDef): Set<string>;
+  implied(def: TypeDef): AtomSet;
 }
 
 type Verdicts = Record<AutoTrait, Value>;
@@ -150,7 +138,7 @@ interface Manual {
 export class Solver implements Solution {
   private readonly settled = new Map<TypeDef, Verdicts>();
   private readonly fieldTypeCache = new Map<TypeDef, { name: string; ty: Ty }[]>();
-  private readonly impliedCache = new Map<TypeDef, Set<string>>();
+  private readonly impliedCache = new Map<TypeDef, AtomSet>();
   private readonly manualByDef = new Map<TypeDef, ManualImpl[]>();
   private readonly manualCache = new Map<TypeDef, Partial<Record<AutoTrait, Manual>>>();
   /** The table of the fixpoint in progress (unsettled types only). */
@@ -322,16 +310,16 @@ export class Solver implements Solution {
     for (const t of types) this.goneTypes.add(t);
   }
 
-  implied(def: TypeDef): Set<string> {
+  implied(def: TypeDef): AtomSet {
     let s = this.impliedCache.get(def);
     if (!s) {
-      const set = new Set<string>();
+      const set = new AtomSet();
       const addBounds = (param: string, bounds: SyntaxNode[]) => {
         for (const b of bounds) {
           const r = this.resolver.traitImplies(b, def.scope, new Set());
-          for (const t of AUTO_TRAITS) if (r[t] === true) set.add(`${param}: ${t}`);
+          for (const t of AUTO_TRAITS) if (r[t] === true) set.add(autoAtom(param, t));
           // Any declared bound (`R: Lock`) is guaranteed too, so an impl's `R: Lock` adds nothing.
-          set.add(`${param}: ${b.text.replace(/\s+/g, ' ')}`);
+          set.add(boundAtom(param, b.text));
         }
       };
       for (const p of def.generics.params) if (p.kind === 'type') addBounds(p.name, p.bounds);
@@ -377,7 +365,7 @@ export class Solver implements Solution {
     try {
       const parts = m.typeBounds.map(({ ty, trait, text }) => {
         const v = this.holds(ty, trait);
-        if (v.status !== 'cond')
+        if (v.status !== 'conditional')
           return v.status === 'yes'
             ? v
             : {
@@ -389,28 +377,27 @@ export class Solver implements Solution {
                   },
                 ],
               };
-        const atoms = new Set<string>();
+        const atoms = new AtomSet();
         for (const a of v.atoms) {
-          const am = ATOM.exec(a);
-          const renamed = am ? m.rename.get(am[1]) : undefined;
-          if (!am || !renamed) return unknown(`the impl requires \`${text}\`, which depends on \`${a}\``);
-          atoms.add(`${renamed}${am[2]}${am[3]}`);
+          const renamed = m.rename.get(a.param);
+          if (!renamed) return unknown(`the impl requires \`${text}\`, which depends on \`${renderAtom(a)}\``);
+          atoms.add(renameAtom(a, renamed));
         }
-        return { status: 'cond', atoms, reasons: [] } as Value;
+        return conditional(atoms);
       });
       const v = meet([m.value, ...parts]);
-      if (v.status !== 'cond') return v;
+      if (v.status !== 'conditional') return v;
       const declared = this.implied(def);
-      const atoms = new Set([...v.atoms].filter((a) => !declared.has(a)));
+      const atoms = v.atoms.filter((a) => !declared.has(a));
       if (atoms.size === 0) return YES;
       const line = m.impl.node.startPosition.row + 1;
       return {
-        status: 'cond',
+        status: 'conditional',
         atoms,
         reasons: [
           {
             steps: [],
-            leaf: `\`unsafe impl ${m.trait} for ${m.impl.typeNode.text}\` (line ${line}) requires ${[...atoms].map((a) => `\`${a}\``).join(', ')}`,
+            leaf: `\`unsafe impl ${m.trait} for ${m.impl.typeNode.text}\` (line ${line}) requires ${[...atoms].map((a) => `\`${renderAtom(a)}\``).join(', ')}`,
           },
         ],
       };
@@ -476,10 +463,9 @@ export class Solver implements Solution {
       })),
     }));
     let v = meet(values);
-    if (v.status === 'cond') {
+    if (v.status === 'conditional') {
       const drop = this.implied(def);
-      const atoms = new Set([...v.atoms].filter((a) => !drop.has(a)));
-      v = { status: atoms.size ? 'cond' : 'yes', atoms, reasons: [] };
+      v = conditional(v.atoms.filter((a) => !drop.has(a)));
     }
     if (v.status !== 'no' && def.node.hasError) v = unknown(`the declaration of \`${def.name}\` does not parse yet`);
     return v;
@@ -561,17 +547,18 @@ export function solve(items: FileItems, resolver = new Resolver()): Solver {
   return solver;
 }
 
+/** The verdict as reported: atoms in the order of the type's parameters, `Send` before `Sync`. */
 function toVerdict(v: Value, source: TraitVerdict['source'], params: string[]): TraitVerdict {
-  const status: Status = v.status === 'cond' ? 'conditional' : v.status;
-  const order = (a: string) => {
-    const m = ATOM.exec(a);
-    const i = m ? params.indexOf(m[1]) : -1;
-    return (i < 0 ? params.length : i) * 4 + (a.endsWith(': Send') ? 0 : a.endsWith(': Sync') ? 1 : 2);
+  const order = (a: Atom) => {
+    const i = params.indexOf(a.param);
+    const rank = a.kind === 'auto' ? (a.trait === 'Send' ? 0 : 1) : 2;
+    return (i < 0 ? params.length : i) * 4 + rank;
   };
   const requires =
-    status === 'conditional' ? [...v.atoms].sort((a, b) => order(a) - order(b) || a.localeCompare(b)) : [];
-  const reasons = v.reasons.map((c) => renderChain(c));
-  return { status, requires, source, reasons };
+    v.status === 'conditional'
+      ? [...v.atoms].sort((a, b) => order(a) - order(b) || renderAtom(a).localeCompare(renderAtom(b)))
+      : [];
+  return { status: v.status, requires, source, reasons: v.reasons };
 }
 
 /** Whether `ty` is `trait`, given the current verdict of every user type. */
@@ -587,7 +574,7 @@ function evaluate(
   const ev = (t: Ty, tr: AutoTrait) => evaluate(t, tr, lookup, implementsBound);
   switch (ty.k) {
     case 'param':
-      return atom(`${ty.name}: ${trait}`);
+      return holdsIf(autoAtom(ty.name, trait));
     case 'plain':
       return YES;
     case 'ptr':
@@ -618,9 +605,8 @@ function evaluate(
       if (rule === 'no') return meet([no(`\`${shortName(ty)}\` is never \`${trait}\``), ...extras]);
       if (rule === 'yes') return meet([YES, ...extras]);
       const parts = rule.map((a) => {
-        const m = ATOM.exec(a)!;
-        const arg = ty.args[ty.known.params.indexOf(m[1])];
-        return arg ? ev(arg, m[3] as AutoTrait) : YES;
+        const arg = ty.args[ty.known.params.indexOf(a.param)];
+        return arg ? ev(arg, a.trait) : YES;
       });
       return meet([...parts, ...extras]);
     }
@@ -633,41 +619,43 @@ function evaluate(
   }
 }
 
+/** A condition of `ty.def` over its own parameters, with `ty`'s arguments put in. */
 function substituteAtom(
-  a: string,
+  a: Atom,
   ty: Ty & { k: 'adt' },
   trait: AutoTrait,
   ev: (t: Ty, tr: AutoTrait) => Value,
   implementsBound: ImplementsCheck,
 ): Value {
-  const m = ATOM.exec(a);
-  if (!m) return unknown(`condition \`${a}\` is not understood`);
-  const [, param, op, rhs] = m;
-  const arg = ty.args.get(param);
-  if (!arg) return unknown(`\`${ty.text}\` does not say what \`${param}\` is`);
-  if (op === ': ') {
-    if (rhs === 'Send' || rhs === 'Sync') return ev(arg, rhs);
-    if (arg.k === 'param') return atom(`${arg.name}: ${rhs}`);
-    // `unsafe impl<R: RawMutex + Send> Send for Mutex<R>` used as `Mutex<parking_lot::RawMutex>`:
-    // holds when the crate has `impl RawMutex for parking_lot::RawMutex`.
-    if (implementsBound(arg, rhs) === true) return YES;
-    return unknown(
-      `\`${ty.def.name}\` is \`${trait}\` only if \`${param}: ${rhs}\`, which this analysis does not check for \`${arg.text}\``,
-    );
+  const arg = ty.args.get(a.param);
+  if (!arg) return unknown(`\`${ty.text}\` does not say what \`${a.param}\` is`);
+  switch (a.kind) {
+    case 'auto':
+      return ev(arg, a.trait);
+    case 'bound':
+      if (arg.k === 'param') return holdsIf(renameAtom(a, arg.name));
+      // `unsafe impl<R: RawMutex + Send> Send for Mutex<R>` used as `Mutex<parking_lot::RawMutex>`:
+      // holds when the crate has `impl RawMutex for parking_lot::RawMutex`.
+      if (implementsBound(arg, a.bound) === true) return YES;
+      return unknown(
+        `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, which this analysis does not check for \`${arg.text}\``,
+      );
+    case 'equals': {
+      // `T = u8`: an impl for one instantiation.
+      const norm = (s: string) => s.replace(/\s+/g, '');
+      if (norm(arg.text) === norm(a.type)) return YES;
+      if (arg.k === 'plain' && PRIMITIVES.has(norm(arg.text)) && PRIMITIVES.has(norm(a.type))) {
+        return no(`\`${ty.def.name}\` is \`${trait}\` only for \`${renderAtom(a)}\``);
+      }
+      return unknown(
+        `\`${ty.def.name}\` is \`${trait}\` only for \`${renderAtom(a)}\`, and \`${arg.text}\` may or may not be that type`,
+      );
+    }
   }
-  // `T = u8`: an impl for one instantiation.
-  const norm = (s: string) => s.replace(/\s+/g, '');
-  if (norm(arg.text) === norm(rhs)) return YES;
-  if (arg.k === 'plain' && PRIMITIVES.has(norm(arg.text)) && PRIMITIVES.has(norm(rhs))) {
-    return no(`\`${ty.def.name}\` is \`${trait}\` only for \`${param} = ${rhs}\``);
-  }
-  return unknown(
-    `\`${ty.def.name}\` is \`${trait}\` only for \`${param} = ${rhs}\`, and \`${arg.text}\` may or may not be that type`,
-  );
 }
 
 /** Matches an `impl Send/Sync` to its type and turns its bounds into atoms over the type's params. */
-function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) => Set<string>): ManualImpl | undefined {
+function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) => AtomSet): ManualImpl | undefined {
   const traitNode = impl.traitNode;
   if (traitNode.type !== 'type_identifier' && traitNode.type !== 'scoped_type_identifier') return undefined;
   const segments = pathSegments(traitNode);
@@ -694,12 +682,12 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
       negative: true,
       value: no(`\`${what}\` (line ${line})`),
       rename: new Map(),
-      provided: new Set(),
+      provided: new AtomSet(),
     };
   }
 
   const rename = new Map<string, string>();
-  const atoms = new Set<string>();
+  const atoms = new AtomSet();
   const problems: string[] = [];
   const mentions = (t: Ty): boolean => someTy(t, (x) => x.k === 'param');
   for (const [param, arg] of ty.args) {
@@ -707,7 +695,7 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
     else if (mentions(arg))
       problems.push(`\`${what}\` is for a partly generic instantiation, which this analysis does not reduce`);
     else if (arg.k === 'unknown') problems.push(arg.reason);
-    else atoms.add(`${param} = ${arg.text}`);
+    else atoms.add(equalsAtom(param, arg.text));
   }
   const addBounds = (implParam: string, bounds: SyntaxNode[]) => {
     const param = rename.get(implParam);
@@ -717,9 +705,9 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
         continue;
       }
       const r = resolver.traitImplies(b, impl.scope, new Set());
-      for (const t of AUTO_TRAITS) if (r[t] === true) atoms.add(`${param}: ${t}`);
+      for (const t of AUTO_TRAITS) if (r[t] === true) atoms.add(autoAtom(param, t));
       const isAuto = /^(?:(?:std|core)::marker::)?(?:Send|Sync)$/.test(b.text.replace(/\s+/g, ''));
-      if (!isAuto) atoms.add(`${param}: ${b.text.replace(/\s+/g, ' ')}`);
+      if (!isAuto) atoms.add(boundAtom(param, b.text));
     }
   };
   for (const p of implParams) addBounds(p.name, p.bounds);
@@ -737,20 +725,13 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
       }
     }
   }
-  const provided = new Set([...atoms, ...implied(def)]);
   const declared = implied(def);
-  const kept = new Set([...atoms].filter((a) => !declared.has(a)));
+  const provided = new AtomSet([...atoms, ...declared]);
+  const kept = atoms.filter((a) => !declared.has(a));
+  const shown = [...kept].map((a) => `\`${renderAtom(a)}\``).join(', ');
   let value: Value;
   if (problems.length)
-    value = { status: 'unknown', atoms: new Set(), reasons: problems.map((leaf) => ({ steps: [], leaf })) };
-  else if (kept.size)
-    value = {
-      status: 'cond',
-      atoms: kept,
-      reasons: [
-        { steps: [], leaf: `\`${what}\` (line ${line}) requires ${[...kept].map((a) => `\`${a}\``).join(', ')}` },
-      ],
-    };
-  else value = YES;
+    value = { status: 'unknown', atoms: new AtomSet(), reasons: problems.map((leaf) => ({ steps: [], leaf })) };
+  else value = conditional(kept, [{ steps: [], leaf: `\`${what}\` (line ${line}) requires ${shown}` }]);
   return { impl, def, trait, negative: false, value, rename, provided, typeBounds };
 }
