@@ -217,5 +217,32 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
   },
 
+  // TEMPORARY: files being rewritten on another branch; their errors are fixed after the merge.
+  // Each entry turns off only the rules that fail in that file today; delete the block once clean.
+  ...Object.entries({
+    'client/src/client.ts': ['@typescript-eslint/prefer-optional-chain'],
+    'server/src/features/analysis.ts': ['@typescript-eslint/prefer-optional-chain'],
+    'server/src/features/document-trees.ts': ['@typescript-eslint/prefer-optional-chain'],
+    'server/src/features/workspace.ts': ['@typescript-eslint/prefer-nullish-coalescing'],
+    'server/src/rules/sync-api.ts': ['@typescript-eslint/prefer-optional-chain'],
+    'server/src/server.ts': ['@typescript-eslint/consistent-type-imports'],
+    'server/src/traits/infer.ts': ['@typescript-eslint/no-unnecessary-type-assertion'],
+    'test/oracle/clippy-impls.ts': ['@typescript-eslint/no-unnecessary-type-assertion'],
+    'test/oracle/clippy-rule-review.ts': ['@typescript-eslint/no-unsafe-assignment'],
+    'test/oracle/clippy-run.ts': ['@typescript-eslint/prefer-for-of', '@typescript-eslint/no-unsafe-assignment'],
+    'test/oracle/corpus-cli.ts': ['prefer-const', '@typescript-eslint/no-unnecessary-type-assertion'],
+    'test/oracle/corpus-compare.ts': ['import-x/no-duplicates', '@typescript-eslint/prefer-optional-chain'],
+    'test/oracle/corpus-rustdoc.ts': ['@typescript-eslint/prefer-string-starts-ends-with', 'no-control-regex'],
+    'test/oracle/differential.ts': ['@typescript-eslint/no-unnecessary-type-assertion'],
+    'test/oracle/generate.ts': ['@typescript-eslint/no-unnecessary-type-assertion'],
+    'test/oracle/instantiate.ts': ['no-useless-escape'],
+    'test/oracle/rust-items.ts': ['@typescript-eslint/prefer-nullish-coalescing'],
+    'test/scripted-engine.ts': ['import-x/no-duplicates'],
+  }).map(([file, rules]) => ({
+    name: `temporary/${file}`,
+    files: [file],
+    rules: Object.fromEntries(rules.map((rule) => [rule, 'off'])),
+  })),
+
   prettier,
 );

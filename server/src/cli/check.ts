@@ -1,8 +1,7 @@
 // One `check` run: collect the files, read and analyse each exactly once, and turn the engine's
 // 0-based UTF-16 positions into the 1-based line/column (Unicode characters, as rustc counts)
 // that every output format prints. The formats only read the CheckRun built here.
-import type { Engine } from '../engine';
-import type { FileAnalysis } from '../engine';
+import type { Engine, FileAnalysis } from '../engine';
 import type { Finding } from '../rules';
 import type { Position, TypeReport } from '../model/report';
 import type { Severity } from '../rules/rule';

@@ -31,7 +31,7 @@ export interface Engine {
 /** The engine with its parse step exposed, for callers that keep trees between edits. */
 export interface TreeEngine extends Engine {
   /** Parses `text`; with an `oldTree` already `edit`ed to match, the parse is incremental. */
-  parse(text: string, oldTree?: SyntaxTree): SyntaxTree;
+  parse: (text: string, oldTree?: SyntaxTree) => SyntaxTree;
   /** Analyses a tree from `parse` (the caller owns the tree and deletes it). */
   analyzeTree(tree: SyntaxTree, text: string): FileAnalysis;
   /** Whether analyses resolve mentions (see EngineOptions). */

@@ -23,7 +23,7 @@ export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
       if (!def || !name) continue;
       const preds = new Set<string>();
       for (const m of def.text.matchAll(/#\s*\[\s*cfg\s*\(/g)) {
-        const pred = cfgPredicate(balanced(def.text, m.index!));
+        const pred = cfgPredicate(balanced(def.text, m.index));
         if (pred !== undefined) preds.add(pred.replace(/\s+/g, ' '));
       }
       const rules = def.namedChildren.filter((c) => c?.type === 'macro_rule').length;
@@ -62,7 +62,7 @@ export function itemMacroState(
 ): 'active' | 'inactive' | 'skip' {
   if (name === 'cfg_if' || name === 'macro_rules') return 'skip';
   const info = infos.get(name);
-  if (info ? !info.passesItems : !/^cfg_/.test(name)) return 'skip';
+  if (info ? !info.passesItems : !name.startsWith('cfg_')) return 'skip';
   return info?.cfg !== undefined && evaluateCfg(info.cfg, cfg) === false ? 'inactive' : 'active';
 }
 
@@ -97,7 +97,7 @@ export function cfgIfBranch(call: SyntaxNode, cfg: CfgContext): SyntaxNode | und
   if (!body) return undefined;
   let pred: string | undefined;
   for (const c of body.children) {
-    if (!c || c.type !== 'token_tree') continue;
+    if (c?.type !== 'token_tree') continue;
     if (c.text.startsWith('[')) {
       pred = cfgPredicate(`#${c.text}`);
       if (pred === undefined) return undefined;

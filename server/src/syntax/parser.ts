@@ -63,7 +63,10 @@ export function countSyntaxErrors(root: Node): number {
   return count;
 }
 
-type Point = { row: number; column: number };
+interface Point {
+  row: number;
+  column: number;
+}
 
 /** The point of `offset` in `text`: rows split at `\n`, columns in UTF-16 units (as tree-sitter counts here). */
 export function pointAt(text: string, offset: number): Point {
