@@ -14,7 +14,7 @@ import { isSnippetFixData, REPORT_METHOD, SETTINGS_SECTION } from '../../common/
 export const CLIENT_NAME = 'Rust Send/Sync';
 
 /** Replaces an action's plain insertions with the snippets the server sent alongside them. */
-export function withSnippetEdits(uri: vscode.Uri, action: vscode.CodeAction): vscode.CodeAction {
+function withSnippetEdits(uri: vscode.Uri, action: vscode.CodeAction): vscode.CodeAction {
   const data: unknown = (action as { data?: unknown }).data;
   const edits = action.edit?.get(uri);
   if (

@@ -7,15 +7,15 @@ import type { Position, TypeReport } from '../model/report';
 import type { Severity } from '../rules/rule';
 import { defaultSettings, findingSeverity, type Settings } from '../features/settings';
 import type { CheckOptions } from './args';
-import { collectFiles, readSourceFile, type FileProblem } from './files';
+import type { FileProblem } from './files';
 
 /** 1-based line and column; `column` counts Unicode characters. */
-export interface Location {
+interface Location {
   line: number;
   column: number;
 }
 
-export interface CheckedType {
+interface CheckedType {
   report: TypeReport;
   at: Location;
 }
@@ -41,11 +41,11 @@ export interface CheckRun {
   problems: FileProblem[];
 }
 
-export function splitLines(text: string): string[] {
+function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
-export function toLocation(lines: readonly string[], position: Position): Location {
+function toLocation(lines: readonly string[], position: Position): Location {
   const line = lines[position.line] ?? '';
   const before = line.slice(0, Math.max(0, position.character));
   return { line: position.line + 1, column: [...before].length + 1 };
@@ -82,18 +82,6 @@ export function checkText(file: string, text: string, engine: Engine, settings: 
   }
   const types = analysis.types.map((report) => ({ report, at: toLocation(lines, report.nameRange.start) }));
   return { file, lines, analysis, types, findings };
-}
-
-export function runCheck(options: CheckOptions, engine: Engine): CheckRun {
-  const settings = settingsFromOptions(options);
-  const { files, problems } = collectFiles(options.paths);
-  const checked: CheckedFile[] = [];
-  for (const file of files) {
-    const read = readSourceFile(file, options.maxFileSize);
-    if (read.kind === 'problem') problems.push({ path: file, message: read.message });
-    else checked.push(checkText(file, read.text, engine, settings));
-  }
-  return { files: checked, problems };
 }
 
 /** 2 when anything could not be checked, else 1 when there are findings, else 0. */

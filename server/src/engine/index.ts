@@ -11,7 +11,7 @@ import { finishAnalysis, type FileAnalysis } from './analysis';
 import type { Project } from './project';
 
 export { EMPTY_ANALYSIS, type FileAnalysis } from './analysis';
-export { Project, type Parser } from './project';
+export { Project } from './project';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-rust.wasm. */
@@ -86,7 +86,7 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
 }
 
 /** A file alone. `reparse` lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
-export function analyzeTree(
+function analyzeTree(
   tree: SyntaxTree,
   text: string,
   reparse?: Reparse,

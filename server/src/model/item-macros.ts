@@ -55,11 +55,7 @@ function balanced(text: string, start: number): string {
  * macro's `#[cfg]` is off: they exist in other builds only), `skip` (not an item macro).
  * A macro not defined where we can see it counts as an item macro only when named `cfg_*`.
  */
-export function itemMacroState(
-  name: string,
-  infos: Map<string, MacroInfo>,
-  cfg: CfgContext,
-): 'active' | 'inactive' | 'skip' {
+function itemMacroState(name: string, infos: Map<string, MacroInfo>, cfg: CfgContext): 'active' | 'inactive' | 'skip' {
   if (name === 'cfg_if' || name === 'macro_rules') return 'skip';
   const info = infos.get(name);
   if (info ? !info.passesItems : !name.startsWith('cfg_')) return 'skip';
@@ -67,14 +63,14 @@ export function itemMacroState(
 }
 
 /** The inside of a call's `{ ... }` (or of the token tree itself), as text offsets. */
-export function bodySpan(call: SyntaxNode): { start: number; end: number } | undefined {
+function bodySpan(call: SyntaxNode): { start: number; end: number } | undefined {
   const body = call.type === 'token_tree' ? call : call.namedChildren.find((c) => c?.type === 'token_tree');
   if (!body || body.endIndex - body.startIndex < 2) return undefined;
   return { start: body.startIndex + 1, end: body.endIndex - 1 };
 }
 
 /** The file's text with everything outside the spans blanked (newlines kept): positions line up. */
-export function spansAsItems(text: string, spans: { start: number; end: number }[]): string {
+function spansAsItems(text: string, spans: { start: number; end: number }[]): string {
   const blank = text.replace(/[^\n]/g, ' ');
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const parts: string[] = [];
@@ -92,7 +88,7 @@ export function spansAsItems(text: string, spans: { start: number; end: number }
  * `cfg_if! { if #[cfg(a)] { items } else if #[cfg(b)] { items } else { items } }`: the `{ ... }`
  * of the branch this build compiles; undefined when none is, or an earlier `#[cfg]` is undecided.
  */
-export function cfgIfBranch(call: SyntaxNode, cfg: CfgContext): SyntaxNode | undefined {
+function cfgIfBranch(call: SyntaxNode, cfg: CfgContext): SyntaxNode | undefined {
   const body = call.namedChildren.find((c) => c?.type === 'token_tree');
   if (!body) return undefined;
   let pred: string | undefined;

@@ -438,8 +438,3 @@ export function lookupKnownType(path: string): KnownType | undefined {
   const p = path.replace(/^::/, '').replace(/^(core|alloc)::/, 'std::');
   return byPath.get(p);
 }
-
-/** True when some known type lives directly in module `modulePath` (for glob imports). */
-export function knownTypeInModule(modulePath: string, name: string): KnownType | undefined {
-  return lookupKnownType(`${modulePath}::${name}`);
-}

@@ -12,15 +12,6 @@ export function describeType(report: TypeReport, withPath = false): string {
   return `${report.kind} ${withPath ? report.path : report.name}${generics}`;
 }
 
-/** `Send ✓`, `Sync ✗`, `Send ?`, or `Send ✓ if T: Send`. */
-export function describeVerdict(trait: AutoTrait, verdict: TraitVerdict): string {
-  if (verdict.status === 'conditional') {
-    const requires = verdict.requires.length > 0 ? verdict.requires.join(', ') : 'bounds hold';
-    return `${trait} ✓ if ${requires}`;
-  }
-  return `${trait} ${MARKS[verdict.status]}`;
-}
-
 /** Where a verdict comes from, when it is not the compiler's auto rule. */
 export function describeSource(trait: AutoTrait, verdict: TraitVerdict): string | undefined {
   switch (verdict.source) {
@@ -36,15 +27,6 @@ export function describeSource(trait: AutoTrait, verdict: TraitVerdict): string 
 /** The union of both verdicts' reasons, in order, without repeats. */
 export function mergeReasons(report: TypeReport): string[] {
   return [...new Set([...report.send.reasons, ...report.sync.reasons])];
-}
-
-/** `Send ✓  Sync ✗ (impl !Sync)`: the CLI's verdict column. */
-export function describeVerdictPair(report: TypeReport): string {
-  const part = (trait: AutoTrait, verdict: TraitVerdict): string => {
-    const source = describeSource(trait, verdict);
-    return source === undefined ? describeVerdict(trait, verdict) : `${describeVerdict(trait, verdict)} (${source})`;
-  };
-  return `${part('Send', report.send)}  ${part('Sync', report.sync)}`;
 }
 
 function markdownStatus(trait: AutoTrait, verdict: TraitVerdict): string {

@@ -28,11 +28,6 @@ export async function createRustParser(wasmDir: string): Promise<RustParser> {
   };
 }
 
-/** The name a tree-sitter field gives `node` in its parent, if any. */
-export function fieldChildren(node: Node, field: string): Node[] {
-  return node.childrenForFieldName(field).filter((c): c is Node => c !== null);
-}
-
 /** Named children, without comments. */
 export function namedChildren(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && !isComment(c));

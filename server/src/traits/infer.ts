@@ -22,7 +22,7 @@ import type { SyntaxNode } from '../syntax/parser';
 import { PRIMITIVES } from '../model/known-types';
 
 /** One link of a reason chain: a field of a type. */
-export interface Step {
+interface Step {
   owner: string;
   /** The owner's identity (its module path), to spot cycles between types of the same name. */
   ownerKey: string;
@@ -45,7 +45,7 @@ export interface Value {
 
 const MAX_REASONS = 3;
 const MAX_STEPS = 8;
-export const AUTO_TRAITS: readonly AutoTrait[] = ['Send', 'Sync'];
+const AUTO_TRAITS: readonly AutoTrait[] = ['Send', 'Sync'];
 
 const YES: Value = { status: 'yes', atoms: new Set(), reasons: [] };
 const no = (leaf: string): Value => ({ status: 'no', atoms: new Set(), reasons: [{ steps: [], leaf }] });
@@ -74,7 +74,7 @@ function shortest(chains: Chain[]): Chain[] {
 }
 
 /** AND of verdicts: `no` wins, then `unknown`; conditions add up. */
-export function meet(values: Value[]): Value {
+function meet(values: Value[]): Value {
   const nos = values.filter((v) => v.status === 'no');
   if (nos.length) return { status: 'no', atoms: new Set(), reasons: shortest(nos.flatMap((v) => v.reasons)) };
   const unknowns = values.filter((v) => v.status === 'unknown');
