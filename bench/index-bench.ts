@@ -18,7 +18,7 @@ import { median, round } from './stats';
 const ROOT = join(__dirname, '..');
 const arg = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(name);
-  return at >= 0 && process.argv[at + 1] ? process.argv[at + 1]! : fallback;
+  return at >= 0 && process.argv[at + 1] ? process.argv[at + 1] : fallback;
 };
 const runs = Math.max(1, Number(arg('--runs', '5')) || 5);
 

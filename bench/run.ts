@@ -26,7 +26,7 @@ function buildBigFile(files: string[], lines: number): string {
   const parts: string[] = [];
   let count = 0;
   for (let i = 0; count < lines && files.length > 0; i++) {
-    const text = readFileSync(files[i % files.length]!, 'utf8');
+    const text = readFileSync(files[i % files.length], 'utf8');
     parts.push(text);
     count += text.split('\n').length;
   }

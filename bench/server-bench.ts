@@ -2,6 +2,7 @@
 // Open -> first diagnostics on a ~5,000-line file, hover latency, edit -> new diagnostics, edit ->
 // fresh analysis (an edit then a hover, which must analyse the new text: no debounce involved),
 // resident memory with every file of a crate open, and memory over 10,000 edits.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver/node';
@@ -42,7 +43,6 @@ export function residentBytes(pid: number): number {
   } catch {
     // not Linux
   }
-  const { execFileSync } = require('node:child_process') as typeof import('node:child_process');
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) * 1024;
 }
 
@@ -111,7 +111,7 @@ async function measureHovers(
   for (let i = 0; i < count; i++) {
     const position =
       i % 2 === 0 && names.length > 0
-        ? names[i % names.length]!
+        ? names[i % names.length]
         : { line: Math.floor(random() * lines), character: Math.floor(random() * 40) };
     const started = performance.now();
     await doc.hover(position);

@@ -37,7 +37,7 @@ export function findCorpus(argv: readonly string[] = process.argv): CorpusLookup
   if (named !== undefined && named !== '') {
     // The same variable the compare scripts read: crate folders (separated by spaces or `:`), or
     // the folder that holds them. Crate folders stand for the folder they are in.
-    const first = named.split(/[\s:]+/).filter(Boolean)[0] ?? named;
+    const first = named.split(/[\s:]+/).find(Boolean) ?? named;
     const root = existsSync(join(first, 'Cargo.toml')) ? dirname(first) : first;
     return isFolder(root)
       ? { kind: 'found', root, from }

@@ -2,8 +2,7 @@
 // can be tested on realistic engine output today, independently of the real engine's inference.
 // It recognises `struct NAME` (verdicts from a table) and `unsafe impl Send for NAME` without a
 // `SAFETY:` line above (a finding whose fix inserts the comment at the impl's indentation).
-import type { Engine } from '../server/src/engine';
-import type { FileAnalysis } from '../server/src/engine';
+import type { Engine, FileAnalysis } from '../server/src/engine';
 import type { Finding } from '../server/src/rules';
 import type { TraitVerdict, TypeReport } from '../server/src/model/report';
 

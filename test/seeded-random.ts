@@ -25,7 +25,7 @@ export function seededRandom(seed: number): Random {
     int,
     pick: <T>(items: readonly T[]): T => {
       if (items.length === 0) throw new Error('pick from an empty list');
-      return items[int(items.length)] as T;
+      return items[int(items.length)];
     },
     chance: (p) => next() < p,
   };

@@ -14,15 +14,10 @@ import { isSnippetFixData, REPORT_METHOD, SETTINGS_SECTION } from '../../common/
 export const CLIENT_NAME = 'Rust Send/Sync';
 
 /** Replaces an action's plain insertions with the snippets the server sent alongside them. */
-export function withSnippetEdits(uri: vscode.Uri, action: vscode.CodeAction): vscode.CodeAction {
+function withSnippetEdits(uri: vscode.Uri, action: vscode.CodeAction): vscode.CodeAction {
   const data: unknown = (action as { data?: unknown }).data;
   const edits = action.edit?.get(uri);
-  if (
-    !isSnippetFixData(data) ||
-    edits === undefined ||
-    edits.length !== data.snippets.length ||
-    action.edit?.size !== 1
-  ) {
+  if (!isSnippetFixData(data) || edits?.length !== data.snippets.length || action.edit?.size !== 1) {
     return action;
   }
   const edit = new vscode.WorkspaceEdit();

@@ -13,7 +13,7 @@ import { runLanguageServer } from './server';
 
 function readVersion(): string {
   // esbuild inlines the manifest; only its version is read.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- esbuild inlines the manifest
   const manifest: unknown = require('../../package.json');
   const version =
     typeof manifest === 'object' && manifest !== null ? (manifest as { version?: unknown }).version : undefined;

@@ -46,7 +46,7 @@ export interface ServerDependencies {
 /** The markdown overview of every type of the workspace's crates. */
 const REPORT_REQUEST = new RequestType0<string, void>(REPORT_METHOD);
 
-export const SERVER_NAME = 'rust-send-sync';
+const SERVER_NAME = 'rust-send-sync';
 
 /** Runs `fn`; on an exception, logs it and returns `fallback`: no input may kill the server. */
 function guard<T>(logger: Logger, what: string, fallback: T, fn: () => T | Promise<T>): Promise<T> {

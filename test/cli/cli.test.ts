@@ -233,7 +233,7 @@ test('a missing path is reported, the other paths are still checked, and the exi
   const run = cli(['check', '--format', 'json', 'does-not-exist', 'clean']);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /does-not-exist: no such file or folder/);
-  assert.equal(JSON.parse(run.stdout).version, 1, 'JSON for the rest still printed');
+  assert.equal((JSON.parse(run.stdout) as { version: unknown }).version, 1, 'JSON for the rest still printed');
 });
 
 test('a binary file is skipped with a clear message (exit 2)', () => {

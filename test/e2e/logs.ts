@@ -37,11 +37,11 @@ const extensionId = 'rust-send-sync.rust-send-sync';
 const ours = /rust-send-sync|Rust Send\/?_?Sync/i;
 
 export function isExtensionHostLog(file: LogFile): boolean {
-  return /exthost/i.test(file.path) && !/output_logging/.test(file.path);
+  return /exthost/i.test(file.path) && !file.path.includes('output_logging');
 }
 
 export function isOurChannel(file: LogFile): boolean {
-  return /output_logging/.test(file.path) && ours.test(file.path);
+  return file.path.includes('output_logging') && ours.test(file.path);
 }
 
 /**

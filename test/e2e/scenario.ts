@@ -46,7 +46,7 @@ export async function runScenario(
   const hover = await workbench.hoverWord('Cache', /Send[\s\S]*Sync|Sync[\s\S]*Send/);
   const firstLine = hover.split('\n').find((l) => l.trim() !== '') ?? '';
   assert.ok(
-    /Send/.test(firstLine) && /Sync/.test(firstLine),
+    firstLine.includes('Send') && firstLine.includes('Sync'),
     `the hover's first line gives no verdict: ${JSON.stringify(firstLine)}`,
   );
   assert.match(hover, /Rc/, 'the hover says why: the `Rc` field');
@@ -98,7 +98,7 @@ export async function runScenario(
 
   step('save (Ctrl+S) and read the file on disk');
   await workbench.save();
-  await waitFor(async () => readFileSync(libFile, 'utf8') !== original, 'the saved file on disk', 15_000);
+  await waitFor(() => Promise.resolve(readFileSync(libFile, 'utf8') !== original), 'the saved file on disk', 15_000);
   const saved = readFileSync(libFile, 'utf8').split('\n');
   const newImplLine = lineOf(saved, unjustifiedImpl);
   const inserted = saved.slice(implLine - 1, newImplLine - 1);

@@ -23,6 +23,8 @@ interface PageElement {
   innerText: string;
   textContent: string | null;
   style: { top: string };
+  className: string;
+  querySelector(selector: string): PageElement | null;
 }
 declare const document: { title: string; querySelectorAll(selector: string): ArrayLike<PageElement> };
 
@@ -120,9 +122,9 @@ export class Workbench {
 
   /** The visible text of the active editor, one string per rendered line, in order. */
   async visibleLines(): Promise<string[]> {
-    return this.page.locator(`${editor} .view-lines .view-line`).evaluateAll((lines) =>
+    return this.page.locator(`${editor} .view-lines .view-line`).evaluateAll((lines: PageElement[]) =>
       lines
-        .map((line) => ({ top: parseFloat((line as PageElement).style.top || '0'), text: line.textContent ?? '' }))
+        .map((line) => ({ top: parseFloat(line.style.top || '0'), text: line.textContent ?? '' }))
         .sort((a, b) => a.top - b.top)
         .map((line) => line.text.replace(/\u00a0/g, ' ')),
     );
@@ -153,7 +155,7 @@ export class Workbench {
         await this.page.waitForFunction(
           ([selector, source, flags]) => {
             const text = Array.from(document.querySelectorAll(selector))
-              .map((element) => (element as PageElement).innerText)
+              .map((element) => element.innerText)
               .join('\n');
             return new RegExp(source, flags).test(text);
           },
@@ -187,10 +189,10 @@ export class Workbench {
     // that does not exist in the page.
     const fields = ['.marker-icon', '.marker-message', '.marker-source', '.marker-code', '.marker-line'] as const;
     const cells = await this.page.locator('.markers-panel .monaco-list-row').evaluateAll(
-      (elements, selectors) =>
+      (elements: PageElement[], selectors) =>
         elements.map((element) =>
           selectors.map((selector, index) => {
-            const cell = element.querySelector(selector) as (PageElement & { className: string }) | null;
+            const cell = element.querySelector(selector);
             return index === 0 ? (cell?.className ?? '') : (cell?.innerText ?? '').replace(/\s+/g, ' ').trim();
           }),
         ),

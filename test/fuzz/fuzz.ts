@@ -6,8 +6,7 @@
 // input, so any failure can be replayed alone.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Engine } from '../../server/src/engine';
-import type { FileAnalysis } from '../../server/src/engine';
+import type { Engine, FileAnalysis } from '../../server/src/engine';
 import { findCorpus, listRustFiles } from '../corpus';
 import { seededRandom } from '../seeded-random';
 import { MUTATORS, mutate, type Mutator } from './mutators';
@@ -45,7 +44,7 @@ export function loadSources(options: { maxFiles?: number; maxSize?: number } = {
   let files = listRustFiles(folder);
   if (options.maxFiles !== undefined && files.length > options.maxFiles) {
     const step = files.length / options.maxFiles;
-    files = Array.from({ length: options.maxFiles }, (_, i) => files[Math.floor(i * step)]!);
+    files = Array.from({ length: options.maxFiles }, (_, i) => files[Math.floor(i * step)]);
   }
   const sources = files
     .map((file) => ({ name: relative(folder, file), text: readFileSync(file, 'utf8') }))
@@ -134,7 +133,8 @@ export function runCase(engine: Engine, fuzzCase: FuzzCase, msPerChar: number): 
   const limit = SLOWDOWN_LIMIT * msPerChar * fuzzCase.text.length + SLACK_MS;
   let run = timed(engine, fuzzCase.text);
   if (run.error !== undefined) {
-    const detail = run.error instanceof Error ? (run.error.stack ?? run.error.message) : String(run.error);
+    const error: unknown = run.error; // a thrown value is anything; String() is what the report shows
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
     return { ...fuzzCase, kind: 'threw', detail };
   }
   const wrong = malformation(run.analysis!);

@@ -59,7 +59,8 @@ export function compareWithEngine(fixture: Fixture, analysis: FileAnalysis): str
       for (const trait of ['send', 'sync'] as const) {
         if (!sameVerdict(t[trait], e[trait])) {
           const name = trait === 'send' ? 'Send' : 'Sync';
-          const why = t[trait].reasons.length ? ` (reasons: ${t[trait].reasons.join(' | ')})` : '';
+          const reasons = verdictFields(t[trait]).reasons;
+          const why = reasons.length ? ` (reasons: ${reasons.join(' | ')})` : '';
           problems.push(
             `line ${e.line}: \`${e.path}\` ${name}: expected ${renderVerdict(e[trait])}, engine says ${show(t[trait])}${why}`,
           );

@@ -100,7 +100,7 @@ export async function writtenImpls(crateDir: string): Promise<WrittenImpl[]> {
           file,
           line: masked.slice(0, m.index).split('\n').length,
           trait,
-          inMacroDefinition: macroBodies.some(([s, e]) => m!.index >= s && m!.index < e),
+          inMacroDefinition: macroBodies.some(([s, e]) => m.index >= s && m.index < e),
         });
       }
     } finally {

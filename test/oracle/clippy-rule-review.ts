@@ -77,7 +77,7 @@ async function context(crateDir: string, d: CliDiagnostic): Promise<Context> {
 
 async function main(): Promise<void> {
   const crates = corpusCrates(process.argv.slice(2), USAGE);
-  const verdicts: Verdicts = existsSync(VERDICTS_FILE) ? JSON.parse(readFileSync(VERDICTS_FILE, 'utf8')) : {};
+  const verdicts = (existsSync(VERDICTS_FILE) ? JSON.parse(readFileSync(VERDICTS_FILE, 'utf8')) : {}) as Verdicts;
   const md: string[] = ['# risky-field and missing-bound findings on real crates', ''];
   md.push(
     'Each finding with the type definition, the comment above the impl, and the impl. Verdicts from',

@@ -125,8 +125,7 @@ export function runClippy(crateDir: string, options: ClippyOptions = {}): Clippy
 
   const runs: ClippyRun[] = [];
   const sets: { name: string; args: readonly string[] }[] = [...FEATURE_SETS];
-  for (let k = 0; k < sets.length; k++) {
-    const set = sets[k];
+  for (const set of sets) {
     log(`  clippy ${name} ${set.name}`);
     const started = Date.now();
     const r = spawnSync(
@@ -190,7 +189,7 @@ export function parseMessages(stdout: string, crateRoot: string): ClippyHit[] {
     if (!line.startsWith('{')) continue;
     let msg: { reason?: string; message?: { code?: { code?: string } | null; spans?: Span[] } };
     try {
-      msg = JSON.parse(line);
+      msg = JSON.parse(line) as typeof msg;
     } catch {
       continue;
     }

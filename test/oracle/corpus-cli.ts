@@ -65,7 +65,7 @@ function discover(): { crates: string[]; registry?: string; how: string } | { er
   if (flag('calibrate')) return calibrationCrates();
   const explicit = values('crate');
   const fromEnv = process.env.RUST_SEND_SYNC_CORPUS?.split(/[\s:]+/).filter(Boolean) ?? [];
-  let registry = value('registry') ?? process.env.RUST_SEND_SYNC_CORPUS_REGISTRY;
+  const registry = value('registry') ?? process.env.RUST_SEND_SYNC_CORPUS_REGISTRY;
   if (explicit.length || fromEnv.length) {
     const crates = (explicit.length ? explicit : fromEnv).map((c) => resolve(c));
     return { crates, registry, how: explicit.length ? '--crate' : 'RUST_SEND_SYNC_CORPUS' };
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
   const order: Outcome[] = ['wrong', 'unchecked', 'unknown', 'correct', 'not-matched'];
   const all: CaseRecord[] = order.flatMap((o) => results.flatMap((r) => r.cases.filter((c) => c.outcome === o)));
   const outName = flag('calibrate') ? 'calibration' : privateItems ? 'comparison-private' : 'comparison';
-  const outFile = value('out') ? resolve(value('out')!) : join(OUT_DIR, `${outName}.json`);
+  const outFile = value('out') ? resolve(value('out')) : join(OUT_DIR, `${outName}.json`);
   mkdirSync(dirname(outFile), { recursive: true });
   writeFileSync(
     outFile,

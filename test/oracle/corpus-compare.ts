@@ -4,8 +4,7 @@
 // each (type, trait) the engine reports as correct, wrong, unknown or not matched.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import type { Engine } from '../../server/src/engine';
-import type { FileAnalysis } from '../../server/src/engine';
+import type { Engine, FileAnalysis } from '../../server/src/engine';
 import type { TypeReport } from '../../server/src/model/report';
 import { renderAtom } from '../../server/src/model/conditions';
 import { verdictFields } from '../../server/src/present/verdict-text';
@@ -137,11 +136,11 @@ export class DocVerdicts {
         if (bound.startsWith("'") || bound.startsWith('?')) continue;
         const traitName = lastSegment(bound.replace(/<[\s\S]*$/, ''));
         const declared = item.params.find((p) => p.name === lhs);
-        if (declared && declared.bounds.some((b) => lastSegment(b.replace(/<[\s\S]*$/, '')) === traitName)) continue;
+        if (declared?.bounds.some((b) => lastSegment(b.replace(/<[\s\S]*$/, '')) === traitName)) continue;
         if (traitName !== 'Send' && traitName !== 'Sync') {
           // Another trait on a parameter is a condition of its own (`R: RawMutex` on an impl for
           // `Mutex<R, T>` whose declaration does not require it); on anything else, unreadable.
-          if (declared && declared.kind === 'type') atoms.push(`${lhs}: ${bound}`);
+          if (declared?.kind === 'type') atoms.push(`${lhs}: ${bound}`);
           else inexact.push(`${lhs}: ${bound}`);
           continue;
         }
@@ -189,7 +188,7 @@ export class DocVerdicts {
     const own = this.byPath.get(path);
     if (own) {
       const v = this.verdict(own, trait);
-      if (!v || !v.exact) return inexact;
+      if (!v?.exact) return inexact;
       if (v.status === 'no') return { kind: 'no' };
       const typeParams = own.params.filter((q) => q.kind !== 'lifetime');
       return this.substitute(

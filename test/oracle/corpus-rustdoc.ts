@@ -120,7 +120,7 @@ export async function buildDocs(crateDir: string, options: BuildOptions): Promis
     if (options.privateItems) env.RUSTDOCFLAGS = `${process.env.RUSTDOCFLAGS ?? ''} --document-private-items`.trim();
     const r = await run('cargo', ['doc', '--no-deps', '--offline', '-p', `${name}@${version}`], { cwd: wrapper, env });
     if (r.code !== 0) {
-      const lines = r.stderr.split('\n').filter((l) => /^error/.test(l) || /^\s+(required|location|-->)/.test(l));
+      const lines = r.stderr.split('\n').filter((l) => l.startsWith('error') || /^\s+(required|location|-->)/.test(l));
       return { error: (lines.length ? lines : r.stderr.trim().split('\n').slice(-5)).slice(0, 6).join('\n') };
     }
     const docDir = join(options.targetDir, 'doc', name.replace(/-/g, '_'));
@@ -135,7 +135,7 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 
 export function decodeEntities(s: string): string {
   return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e: string) => {
-    if (e[0] === '#')
+    if (e.startsWith('#'))
       return String.fromCodePoint(e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
     return ENTITIES[e.toLowerCase()] ?? m;
   });
@@ -207,7 +207,7 @@ export function parseGenerics(list: string): DocParam[] {
 export function parseWhere(text: string): [string, string[]][] {
   return splitTop(text, ',').map((pred) => {
     // The last top-level `:` splits the bounded type from its bounds (`<T as X>::Y: Send`).
-    const parts = splitTop(pred.replace(/::/g, '\u0000'), ':').map((x) => x.replace(/\u0000/g, '::'));
+    const parts = splitTop(pred.split('::').join('\u0000'), ':').map((x) => x.split('\u0000').join('::'));
     if (parts.length < 2) return [pred, []];
     return [parts.slice(0, -1).join(':'), splitTop(parts[parts.length - 1], '+')];
   });

@@ -41,7 +41,7 @@ export interface ProgramOutcome {
   rustcMs: number;
 }
 
-const traitKey = (t: AutoTraitName) => (t === 'Send' ? 'send' : 'sync') as 'send' | 'sync';
+const traitKey = (t: AutoTraitName) => (t === 'Send' ? 'send' : 'sync');
 
 type TextVerdict = ReturnType<typeof verdictFields>;
 

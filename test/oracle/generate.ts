@@ -472,9 +472,9 @@ function genUserRef(ctx: Ctx, depth: number): Ty {
   if (backward) {
     args = typeParamsOf(target).map((p) => argFor(ctx, p, depth));
   } else if (target.id === selfId && rng.chance(0.7)) {
-    args = typeParamsOf(target).map((p) => ({ k: 'param', name: p.name }) as Ty);
+    args = typeParamsOf(target).map((p) => ({ k: 'param', name: p.name }));
   } else {
-    args = typeParamsOf(target).map(() => ({ k: 'tpl', tpl: rng.pick(SAFE_ARGS), args: [] }) as Ty);
+    args = typeParamsOf(target).map(() => ({ k: 'tpl', tpl: rng.pick(SAFE_ARGS), args: [] }));
   }
   const ref: Ty = { k: 'user', id: target.id, args };
   if (backward && rng.chance(0.6)) return ref;

@@ -53,7 +53,7 @@ const CONCRETE: Record<string, { send: boolean; sync: boolean }> = {
 export function normalizeType(s: string): string {
   return s
     .replace(/\s+/g, ' ')
-    .replace(/\s*([<>,()\[\];&*])\s*/g, '$1')
+    .replace(/\s*([<>,()[\];&*])\s*/g, '$1')
     .trim();
 }
 

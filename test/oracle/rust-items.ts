@@ -193,7 +193,7 @@ function readParams(node: SyntaxNode | null): GenericParam[] {
       p.type === 'constrained_type_parameter' ||
       p.type === 'optional_type_parameter'
     ) {
-      const n = name || p.childForFieldName('left')?.text || p.namedChildren[0]?.text || '';
+      const n = name || p.childForFieldName('left')?.text || p.namedChildren[0]?.text || ''; // eslint-disable-line @typescript-eslint/prefer-nullish-coalescing -- empty strings fall through on purpose
       params.push({ kind: 'type', name: n });
     }
   }

@@ -48,9 +48,9 @@ function offsetAt(text: string, pos: Pos): number {
   for (const m of text.matchAll(/\r\n|\r|\n/g)) starts.push(m.index + m[0].length);
   if (pos.line < 0) return 0;
   if (pos.line >= starts.length) return text.length;
-  const start = starts[pos.line]!;
-  const next = pos.line + 1 < starts.length ? starts[pos.line + 1]! : text.length;
-  const end = /\r\n$/.test(text.slice(start, next))
+  const start = starts[pos.line];
+  const next = pos.line + 1 < starts.length ? starts[pos.line + 1] : text.length;
+  const end = text.slice(start, next).endsWith('\r\n')
     ? next - 2
     : /[\r\n]$/.test(text.slice(start, next))
       ? next - 1

@@ -20,7 +20,7 @@ test('a file over maxFileSizeMB is skipped with a note, and analysed again once 
     const skipped = (await opened).diagnostics;
     assert.equal(skipped.length, 1);
     assert.match(
-      skipped[0]!.message,
+      skipped[0].message,
       /skipped this file: 1.1 KB is over the 1 KB limit \(setting `rustSendSync\.maxFileSizeMB`\)/,
     );
     const hover = await session.connection.sendRequest('textDocument/hover', {

@@ -147,13 +147,13 @@ test('only the most recently analysed documents keep a tree', async () => {
   assert.equal(trees.count(), 2);
   // The first document's tree was evicted: it parses from scratch, and evicts the second's.
   const olds: (object | undefined)[] = [];
-  trees.treeFor(documents[0]!, (text, old) => (olds.push(old), engine.parse(text, old)));
+  trees.treeFor(documents[0], (text, old) => (olds.push(old), engine.parse(text, old)));
   trees.configuration.update(
-    documents[1]!,
+    documents[1],
     [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: ' ' }],
     2,
   );
-  trees.treeFor(documents[1]!, (text, old) => (olds.push(old), engine.parse(text, old)));
+  trees.treeFor(documents[1], (text, old) => (olds.push(old), engine.parse(text, old)));
   assert.deepEqual(olds, [undefined, undefined]);
   assert.equal(trees.count(), 2);
 });

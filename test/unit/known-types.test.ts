@@ -3,6 +3,7 @@
 // evaluated on the arguments the sample really passes (a `fn() -> $T` argument is asked too).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { renderAtom } from '../../server/src/model/conditions';
 import { KNOWN_TYPES, PRIMITIVES, type AutoRule, type KnownType } from '../../server/src/model/known-types';
 import { askRustc, PROBES, type AutoTraitName, type OracleQuestion, type Probe } from '../oracle/rustc-oracle';
 
@@ -115,7 +116,7 @@ describe('KNOWN_TYPES rows agree with rustc', () => {
           const want = expected(rule, traitsOf);
           const got = at(c.sample[trait]);
           if (want !== got) {
-            const ruleText = typeof rule === 'string' ? rule : rule.join(' + ');
+            const ruleText = typeof rule === 'string' ? rule : rule.map(renderAtom).join(' + ');
             problems.push(
               `${trait} of \`${questions[c.sample[trait]].typeExpr}\` (written \`${c.path}\`): the row says ${ruleText} => ${want ? 'yes' : 'no'}, rustc says ${got ? 'yes' : 'no'}`,
             );

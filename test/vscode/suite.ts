@@ -120,7 +120,9 @@ const SCENARIOS: [string, () => Promise<void>][] = [
 ];
 
 export async function run(): Promise<void> {
-  const extension = vscode.extensions.all.find((e) => e.packageJSON?.name === 'rust-send-sync');
+  const extension = vscode.extensions.all.find(
+    (e) => (e.packageJSON as { name?: unknown } | undefined)?.name === 'rust-send-sync',
+  );
   assert.ok(extension, 'the extension under test is installed');
   const failures: string[] = [];
   for (const [name, scenario] of SCENARIOS) {

@@ -192,7 +192,7 @@ export function sourceFolders(fs: FileSystem, projectDir: string, env: Record<st
 }
 
 /** Compares dotted versions numerically (`1.10.0` > `1.9.3`). */
-export function compareVersions(a: string, b: string): number {
+function compareVersions(a: string, b: string): number {
   const pa = a.split(/[.+-]/).map((x) => parseInt(x, 10) || 0);
   const pb = b.split(/[.+-]/).map((x) => parseInt(x, 10) || 0);
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {

@@ -131,7 +131,7 @@ export function parseToml(text: string): TomlTable {
       if (array) {
         const parent = tableAt(root, key.slice(0, -1));
         const last = key[key.length - 1];
-        const list = Array.isArray(parent[last]) ? (parent[last] as TomlValue[]) : [];
+        const list = Array.isArray(parent[last]) ? parent[last] : [];
         parent[last] = list;
         const entry = table();
         list.push(entry);
@@ -168,7 +168,7 @@ function tableAt(root: TomlTable, path: string[]): TomlTable {
       next = table();
       t[part] = next;
     }
-    t = next as TomlTable;
+    t = next;
   }
   return t;
 }

@@ -4,10 +4,10 @@ import { RULE_CODES, type RuleCode } from '../rules';
 import { isRuleLevel } from '../features/settings';
 import { RULE_LEVELS, type RuleLevel } from '../rules/rule';
 
-export const FORMATS = ['text', 'json', 'sarif'] as const;
-export type Format = (typeof FORMATS)[number];
+const FORMATS = ['text', 'json', 'sarif'] as const;
+type Format = (typeof FORMATS)[number];
 
-export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
+const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
 export interface CheckOptions {
   format: Format;
@@ -18,8 +18,8 @@ export interface CheckOptions {
   allFeatures?: boolean;
 }
 
-export const REPORT_FORMATS = ['markdown', 'json'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
+const REPORT_FORMATS = ['markdown', 'json'] as const;
+type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportOptions {
   format: ReportFormat;
@@ -63,7 +63,7 @@ Exit status: 0 no findings, 1 findings, 2 usage error or a path that could not b
 
 const SERVER_FLAGS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
 
-export function parseSize(text: string): number | undefined {
+function parseSize(text: string): number | undefined {
   const match = /^(\d+(?:\.\d+)?)\s*([kKmMgG]?)[bB]?$/.exec(text.trim());
   if (match === null) return undefined;
   const scale = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[match[2].toLowerCase() as '' | 'k' | 'm' | 'g'];

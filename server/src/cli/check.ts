@@ -1,22 +1,21 @@
 // One `check` run: collect the files, read and analyse each exactly once, and turn the engine's
 // 0-based UTF-16 positions into the 1-based line/column (Unicode characters, as rustc counts)
 // that every output format prints. The formats only read the CheckRun built here.
-import type { Engine } from '../engine';
-import type { FileAnalysis } from '../engine';
+import type { Engine, FileAnalysis } from '../engine';
 import type { Finding } from '../rules';
 import type { Position, TypeReport } from '../model/report';
 import type { Severity } from '../rules/rule';
 import { defaultSettings, findingSeverity, type Settings } from '../features/settings';
 import type { CheckOptions } from './args';
-import { collectFiles, readSourceFile, type FileProblem } from './files';
+import type { FileProblem } from './files';
 
 /** 1-based line and column; `column` counts Unicode characters. */
-export interface Location {
+interface Location {
   line: number;
   column: number;
 }
 
-export interface CheckedType {
+interface CheckedType {
   report: TypeReport;
   at: Location;
 }
@@ -42,11 +41,11 @@ export interface CheckRun {
   problems: FileProblem[];
 }
 
-export function splitLines(text: string): string[] {
+function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
-export function toLocation(lines: readonly string[], position: Position): Location {
+function toLocation(lines: readonly string[], position: Position): Location {
   const line = lines[position.line] ?? '';
   const before = line.slice(0, Math.max(0, position.character));
   return { line: position.line + 1, column: [...before].length + 1 };
@@ -83,18 +82,6 @@ export function checkText(file: string, text: string, engine: Engine, settings: 
   }
   const types = analysis.types.map((report) => ({ report, at: toLocation(lines, report.nameRange.start) }));
   return { file, lines, analysis, types, findings };
-}
-
-export function runCheck(options: CheckOptions, engine: Engine): CheckRun {
-  const settings = settingsFromOptions(options);
-  const { files, problems } = collectFiles(options.paths);
-  const checked: CheckedFile[] = [];
-  for (const file of files) {
-    const read = readSourceFile(file, options.maxFileSize);
-    if (read.kind === 'problem') problems.push({ path: file, message: read.message });
-    else checked.push(checkText(file, read.text, engine, settings));
-  }
-  return { files: checked, problems };
 }
 
 /** 2 when anything could not be checked, else 1 when there are findings, else 0. */

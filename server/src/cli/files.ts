@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 
-export const SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['target', '.git', 'node_modules']);
+const SKIPPED_FOLDERS: ReadonlySet<string> = new Set(['target', '.git', 'node_modules']);
 
 export interface FileProblem {
   path: string;

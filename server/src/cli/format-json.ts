@@ -5,13 +5,13 @@ import type { Status, TraitVerdict, TypeKind, VerdictSource } from '../model/rep
 import { mergeReasons, requiresText } from '../present/verdict-text';
 import type { CheckRun } from './check';
 
-export interface JsonVerdict {
+interface JsonVerdict {
   status: Status;
   requires: string[];
   source: VerdictSource;
 }
 
-export interface JsonType {
+interface JsonType {
   file: string;
   path: string;
   name: string;
@@ -23,7 +23,7 @@ export interface JsonType {
   reasons: string[];
 }
 
-export interface JsonDiagnostic {
+interface JsonDiagnostic {
   file: string;
   line: number;
   column: number;

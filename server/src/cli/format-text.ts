@@ -93,7 +93,7 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-export function renderSummary(run: CheckRun): string {
+function renderSummary(run: CheckRun): string {
   const bySeverity = new Map<Severity, number>();
   let types = 0;
   for (const file of run.files) {

@@ -11,7 +11,7 @@ import { collectFiles, readSourceFile } from './files';
 import type { ReportEntry } from '../present/crate-report';
 
 /** Opens the Cargo project of every path (a folder with Cargo.toml, or the nearest one above). */
-export function openProjects(paths: readonly string[], engine: TreeEngine, allFeatures = false): Project {
+function openProjects(paths: readonly string[], engine: TreeEngine, allFeatures = false): Project {
   const project = new Project(engine, nodeFileSystem, process.env, allFeatures);
   const opened = new Set<string>();
   for (const p of paths) {

@@ -11,7 +11,7 @@ import { finishAnalysis, type FileAnalysis } from './analysis';
 import type { Project } from './project';
 
 export { EMPTY_ANALYSIS, type FileAnalysis } from './analysis';
-export { Project, type Parser } from './project';
+export { Project } from './project';
 
 export interface EngineOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-rust.wasm. */
@@ -31,7 +31,7 @@ export interface Engine {
 /** The engine with its parse step exposed, for callers that keep trees between edits. */
 export interface TreeEngine extends Engine {
   /** Parses `text`; with an `oldTree` already `edit`ed to match, the parse is incremental. */
-  parse(text: string, oldTree?: SyntaxTree): SyntaxTree;
+  parse: (text: string, oldTree?: SyntaxTree) => SyntaxTree;
   /** Analyses a tree from `parse` (the caller owns the tree and deletes it). */
   analyzeTree(tree: SyntaxTree, text: string): FileAnalysis;
   /** Whether analyses resolve mentions (see EngineOptions). */
@@ -86,7 +86,7 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
 }
 
 /** A file alone. `reparse` lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
-export function analyzeTree(
+function analyzeTree(
   tree: SyntaxTree,
   text: string,
   reparse?: Reparse,

@@ -398,7 +398,7 @@ export class Project {
 
   private parse(path: string, text: string): SyntaxTree {
     const cached = this.trees.get(path);
-    if (cached && cached.text === text) return cached.tree;
+    if (cached?.text === text) return cached.tree;
     cached?.tree.delete();
     const tree = this.parser.parse(text);
     this.trees.set(path, { text, tree });

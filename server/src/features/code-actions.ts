@@ -49,6 +49,6 @@ export function computeCodeActions(analysis: FileAnalysis, params: CodeActionPar
 }
 
 /** Plain text as a snippet that inserts exactly that text. */
-export function escapeSnippet(text: string): string {
+function escapeSnippet(text: string): string {
   return text.replace(/[\\$}]/g, (c) => `\\${c}`);
 }

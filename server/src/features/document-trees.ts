@@ -11,10 +11,10 @@ import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { SyntaxTree } from '../syntax/parser';
 import { treeEditFor, type RangeChange } from './tree-edits';
 
-export type Parse = (text: string, oldTree?: SyntaxTree) => SyntaxTree;
+type Parse = (text: string, oldTree?: SyntaxTree) => SyntaxTree;
 
 /** What `TextDocuments` is constructed with: how a document is created and updated. */
-export interface DocumentConfiguration {
+interface DocumentConfiguration {
   create(uri: string, languageId: string, version: number, content: string): TextDocument;
   update(document: TextDocument, changes: TextDocumentContentChangeEvent[], version: number): TextDocument;
 }
@@ -59,7 +59,7 @@ function clampChange(document: TextDocument, change: RangeChange): RangeChange {
 }
 
 /** How many documents keep their tree between analyses, by default. */
-export const DEFAULT_KEPT_TREES = 8;
+const DEFAULT_KEPT_TREES = 8;
 
 export function createDocumentTrees(keptTrees = DEFAULT_KEPT_TREES): DocumentTrees {
   const entries = new Map<string, Entry>();

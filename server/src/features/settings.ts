@@ -7,7 +7,7 @@ import { RULE_LEVELS, type RuleLevel, type Severity } from '../rules/rule';
 
 export { SETTINGS_SECTION } from '../../../common/protocol';
 
-export const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
+const TRACE_LEVELS = ['off', 'messages', 'verbose'] as const;
 
 export interface Settings {
   enable: boolean;
@@ -125,7 +125,7 @@ export function findingSeverity(finding: Finding, settings: Settings): Severity 
 }
 
 /** Above this size the server skips a file (as the CLI's default --max-file-size). */
-export const DEFAULT_MAX_FILE_SIZE_MB = 5;
+const DEFAULT_MAX_FILE_SIZE_MB = 5;
 
 export function maxFileSizeBytes(settings: Settings): number {
   return (settings.maxFileSizeMB ?? DEFAULT_MAX_FILE_SIZE_MB) * 1024 * 1024;

@@ -69,7 +69,7 @@ export class AtomSet implements Iterable<Atom> {
 }
 
 /** One link of a reason chain: a field of a type. */
-export interface Step {
+interface Step {
   owner: string;
   /** The owner's identity (its module path), to spot cycles between types of the same name. */
   ownerKey: string;

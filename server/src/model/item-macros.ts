@@ -23,7 +23,7 @@ export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
       if (!def || !name) continue;
       const preds = new Set<string>();
       for (const m of def.text.matchAll(/#\s*\[\s*cfg\s*\(/g)) {
-        const pred = cfgPredicate(balanced(def.text, m.index!));
+        const pred = cfgPredicate(balanced(def.text, m.index));
         if (pred !== undefined) preds.add(pred.replace(/\s+/g, ' '));
       }
       const rules = def.namedChildren.filter((c) => c?.type === 'macro_rule').length;
@@ -55,26 +55,22 @@ function balanced(text: string, start: number): string {
  * macro's `#[cfg]` is off: they exist in other builds only), `skip` (not an item macro).
  * A macro not defined where we can see it counts as an item macro only when named `cfg_*`.
  */
-export function itemMacroState(
-  name: string,
-  infos: Map<string, MacroInfo>,
-  cfg: CfgContext,
-): 'active' | 'inactive' | 'skip' {
+function itemMacroState(name: string, infos: Map<string, MacroInfo>, cfg: CfgContext): 'active' | 'inactive' | 'skip' {
   if (name === 'cfg_if' || name === 'macro_rules') return 'skip';
   const info = infos.get(name);
-  if (info ? !info.passesItems : !/^cfg_/.test(name)) return 'skip';
+  if (info ? !info.passesItems : !name.startsWith('cfg_')) return 'skip';
   return info?.cfg !== undefined && evaluateCfg(info.cfg, cfg) === false ? 'inactive' : 'active';
 }
 
 /** The inside of a call's `{ ... }` (or of the token tree itself), as text offsets. */
-export function bodySpan(call: SyntaxNode): { start: number; end: number } | undefined {
+function bodySpan(call: SyntaxNode): { start: number; end: number } | undefined {
   const body = call.type === 'token_tree' ? call : call.namedChildren.find((c) => c?.type === 'token_tree');
   if (!body || body.endIndex - body.startIndex < 2) return undefined;
   return { start: body.startIndex + 1, end: body.endIndex - 1 };
 }
 
 /** The file's text with everything outside the spans blanked (newlines kept): positions line up. */
-export function spansAsItems(text: string, spans: { start: number; end: number }[]): string {
+function spansAsItems(text: string, spans: { start: number; end: number }[]): string {
   const blank = text.replace(/[^\n]/g, ' ');
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const parts: string[] = [];
@@ -92,12 +88,12 @@ export function spansAsItems(text: string, spans: { start: number; end: number }
  * `cfg_if! { if #[cfg(a)] { items } else if #[cfg(b)] { items } else { items } }`: the `{ ... }`
  * of the branch this build compiles; undefined when none is, or an earlier `#[cfg]` is undecided.
  */
-export function cfgIfBranch(call: SyntaxNode, cfg: CfgContext): SyntaxNode | undefined {
+function cfgIfBranch(call: SyntaxNode, cfg: CfgContext): SyntaxNode | undefined {
   const body = call.namedChildren.find((c) => c?.type === 'token_tree');
   if (!body) return undefined;
   let pred: string | undefined;
   for (const c of body.children) {
-    if (!c || c.type !== 'token_tree') continue;
+    if (c?.type !== 'token_tree') continue;
     if (c.text.startsWith('[')) {
       pred = cfgPredicate(`#${c.text}`);
       if (pred === undefined) return undefined;

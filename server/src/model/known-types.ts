@@ -9,7 +9,7 @@
 import { autoAtom, type Atom } from './conditions';
 
 /** A parameter's auto trait: the only condition std's auto-trait impls put on a parameter. */
-export type AutoAtom = Extract<Atom, { kind: 'auto' }>;
+type AutoAtom = Extract<Atom, { kind: 'auto' }>;
 
 export type AutoRule = 'yes' | 'no' | readonly AutoAtom[];
 
@@ -454,9 +454,4 @@ for (const k of KNOWN_TYPES) {
 export function lookupKnownType(path: string): KnownType | undefined {
   const p = path.replace(/^::/, '').replace(/^(core|alloc)::/, 'std::');
   return byPath.get(p);
-}
-
-/** True when some known type lives directly in module `modulePath` (for glob imports). */
-export function knownTypeInModule(modulePath: string, name: string): KnownType | undefined {
-  return lookupKnownType(`${modulePath}::${name}`);
 }

@@ -2,11 +2,11 @@
 // scopes (the crate root, inline `mod`s, function bodies), and in each the items that matter to
 // Send/Sync: structs, enums, unions, type aliases, traits, `use`s and `impl Send/Sync` blocks.
 // Type expressions stay syntax nodes here; resolve.ts turns them into types on demand.
-import { isComment, namedChildren, type SyntaxNode } from '../syntax/parser';
+import { namedChildren, type SyntaxNode } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import type { TypeKind } from './report';
 
-export interface GenericParam {
+interface GenericParam {
   name: string;
   kind: 'lifetime' | 'type' | 'const';
   /** The declared bounds (`T: Send + Clone`): trait nodes; lifetimes and `?Sized` left out. */
@@ -16,13 +16,13 @@ export interface GenericParam {
   node: SyntaxNode;
 }
 
-export interface WherePredicate {
+interface WherePredicate {
   left: SyntaxNode;
   bounds: SyntaxNode[];
   node: SyntaxNode;
 }
 
-export interface Generics {
+interface Generics {
   params: GenericParam[];
   where: WherePredicate[];
   /** The `<...>` node, where a fix can add a bound. */
@@ -30,7 +30,7 @@ export interface Generics {
   whereNode?: SyntaxNode;
 }
 
-export interface FieldDef {
+interface FieldDef {
   /** `x`, `0`, or for enum variants `Variant.x` / `Variant.0`. */
   name: string;
   typeNode: SyntaxNode;
@@ -500,7 +500,7 @@ function lowerFields(body: SyntaxNode, prefix: string, out: Out): FieldDef[] {
   return fields;
 }
 
-export function lowerGenerics(node: SyntaxNode): Generics {
+function lowerGenerics(node: SyntaxNode): Generics {
   const generics: Generics = { params: [], where: [] };
   const tp = node.childForFieldName('type_parameters');
   if (tp) {
@@ -594,9 +594,4 @@ export function pathSegments(node: SyntaxNode): string[] {
     return [...(path ? pathSegments(path) : []), ...(name ? [name.text] : [])];
   }
   return [node.text];
-}
-
-/** True when `node` is a comment or attribute: trivia between items. */
-export function isTrivia(node: SyntaxNode): boolean {
-  return isComment(node) || node.type === 'attribute_item' || node.type === 'inner_attribute_item';
 }

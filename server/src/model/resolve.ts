@@ -380,7 +380,7 @@ export class Resolver {
             });
         }
         const expanded = this.lowerType(alias.typeNode, alias.scope, aliasEnv, undefined, depth + 1);
-        return { ...expanded, text } as Ty;
+        return { ...expanded, text };
       }
       case 'known': {
         const known = item.known;

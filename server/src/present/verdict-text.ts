@@ -1,6 +1,6 @@
-// Turns a TypeReport into words: the compact one-line verdict the CLI prints, the markdown the
-// hover shows, and the deduplicated reason list the JSON output carries. One place, so the
-// editor and the terminal explain a verdict the same way. Knows nothing of LSP.
+// Turns a TypeReport into words: the markdown the hover shows, the conditions and reasons as
+// text, and the deduplicated reason list the JSON output carries. One place, so the editor and the
+// terminal explain a verdict the same way. Knows nothing of LSP.
 import { renderAtom, renderChain } from '../model/conditions';
 import type { AutoTrait, TraitVerdict, TypeReport } from '../model/report';
 import { SEND_SYNC_DOCS_URL } from './rule-docs';
@@ -38,15 +38,6 @@ export function describeType(report: TypeReport, withPath = false): string {
   return `${report.kind} ${withPath ? report.path : report.name}${generics}`;
 }
 
-/** `Send ✓`, `Sync ✗`, `Send ?`, or `Send ✓ if T: Send`. */
-export function describeVerdict(trait: AutoTrait, verdict: TraitVerdict): string {
-  if (verdict.status === 'conditional') {
-    const requires = verdict.requires.length > 0 ? requiresText(verdict).join(', ') : 'bounds hold';
-    return `${trait} ✓ if ${requires}`;
-  }
-  return `${trait} ${MARKS[verdict.status]}`;
-}
-
 /** Where a verdict comes from, when it is not the compiler's auto rule. */
 export function describeSource(trait: AutoTrait, verdict: TraitVerdict): string | undefined {
   switch (verdict.source) {
@@ -62,15 +53,6 @@ export function describeSource(trait: AutoTrait, verdict: TraitVerdict): string 
 /** The union of both verdicts' reasons, in order, without repeats. */
 export function mergeReasons(report: TypeReport): string[] {
   return [...new Set([...reasonsText(report.send), ...reasonsText(report.sync)])];
-}
-
-/** `Send ✓  Sync ✗ (impl !Sync)`: the CLI's verdict column. */
-export function describeVerdictPair(report: TypeReport): string {
-  const part = (trait: AutoTrait, verdict: TraitVerdict): string => {
-    const source = describeSource(trait, verdict);
-    return source === undefined ? describeVerdict(trait, verdict) : `${describeVerdict(trait, verdict)} (${source})`;
-  };
-  return `${part('Send', report.send)}  ${part('Sync', report.sync)}`;
 }
 
 function markdownStatus(trait: AutoTrait, verdict: TraitVerdict): string {

@@ -42,7 +42,7 @@ export interface UnsafeImpl extends ImplSite {
 }
 
 /** An `unsafe impl Send/Sync` written in a `macro_rules!` body: only its comment is checked. */
-export interface MacroUnsafeImpl extends ImplSite {
+interface MacroUnsafeImpl extends ImplSite {
   macroName: string;
 }
 

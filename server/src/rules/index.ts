@@ -18,10 +18,6 @@ export interface Finding extends Hit {
   code: RuleCode;
 }
 
-export function isRuleCode(value: string): value is RuleCode {
-  return (RULE_CODES as readonly string[]).includes(value);
-}
-
 export function ruleFor(code: RuleCode): Rule<RuleCode> {
   return RULES.find((rule) => rule.code === code)!;
 }

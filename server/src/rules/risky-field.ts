@@ -50,7 +50,7 @@ export const riskyField = {
 } satisfies Rule<'risky-field'>;
 
 /** `PhantomData<...>` holds nothing: it switches an auto trait off, which the manual impl undoes. */
-export function isMarker(ty: Ty): boolean {
+function isMarker(ty: Ty): boolean {
   return ty.k === 'known' && ty.known.path === 'std::marker::PhantomData';
 }
 

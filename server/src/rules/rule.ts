@@ -4,7 +4,7 @@
 import type { Position, Range } from '../model/report';
 import type { RuleContext } from './context';
 
-export const SEVERITIES = ['error', 'warning', 'information', 'hint'] as const;
+const SEVERITIES = ['error', 'warning', 'information', 'hint'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** A rule's setting: a severity, or `off`. */

@@ -90,7 +90,7 @@ export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
       if (fn.type !== 'function_item') continue;
       const parameters = fn.childForFieldName('parameters');
       const self = parameters ? namedChildren(parameters)[0] : undefined;
-      if (!self || self.type !== 'self_parameter' || !/^&\s*('\w+\s*)?self$/.test(self.text)) continue;
+      if (self?.type !== 'self_parameter' || !/^&\s*('\w+\s*)?self$/.test(self.text)) continue;
       const ret = fn.childForFieldName('return_type');
       const sig = `\`${owner}::${fn.childForFieldName('name')?.text ?? '?'}${parameters!.text.replace(/\s+/g, ' ')}${ret ? ` -> ${ret.text.replace(/\s+/g, ' ')}` : ''}\``;
       const bounds = (name: string) => reader.boundsOf(name, fn);
@@ -345,7 +345,7 @@ class TypeReader {
 export function unreachableThroughShared(ctx: RuleContext, def: TypeDef, heldBy: Map<string, string[]>): Set<string> {
   const out = new Set<string>();
   if (heldBy.size === 0) return out;
-  for (let p = def.node.previousNamedSibling; p && p.type === 'attribute_item'; p = p.previousNamedSibling) {
+  for (let p = def.node.previousNamedSibling; p?.type === 'attribute_item'; p = p.previousNamedSibling) {
     if (/\bderive\s*\(/.test(p.text)) return out;
   }
   const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
@@ -360,7 +360,7 @@ export function unreachableThroughShared(ctx: RuleContext, def: TypeDef, heldBy:
       if (fn.type !== 'function_item') continue;
       methods++;
       const self = namedChildren(fn.childForFieldName('parameters') ?? fn)[0];
-      if (!self || self.type !== 'self_parameter' || !/^&\s*('\w+\s*)?self$/.test(self.text)) continue;
+      if (self?.type !== 'self_parameter' || !/^&\s*('\w+\s*)?self$/.test(self.text)) continue;
       const text = fn.childForFieldName('body')?.text ?? '';
       for (const m of text.matchAll(/\bself\b(\s*\.\s*(\w+)\b(\s*\()?)?/g)) {
         if (!m[2] || m[3]) return out; // `self` passed on, or a method call: anything may be reached

@@ -28,11 +28,6 @@ export async function createRustParser(wasmDir: string): Promise<RustParser> {
   };
 }
 
-/** The name a tree-sitter field gives `node` in its parent, if any. */
-export function fieldChildren(node: Node, field: string): Node[] {
-  return node.childrenForFieldName(field).filter((c): c is Node => c !== null);
-}
-
 /** Named children, without comments. */
 export function namedChildren(node: Node): Node[] {
   return node.namedChildren.filter((c): c is Node => c !== null && !isComment(c));
@@ -63,7 +58,10 @@ export function countSyntaxErrors(root: Node): number {
   return count;
 }
 
-type Point = { row: number; column: number };
+interface Point {
+  row: number;
+  column: number;
+}
 
 /** The point of `offset` in `text`: rows split at `\n`, columns in UTF-16 units (as tree-sitter counts here). */
 export function pointAt(text: string, offset: number): Point {

@@ -41,7 +41,7 @@ export interface Value {
 
 const MAX_REASONS = 3;
 const MAX_STEPS = 8;
-export const AUTO_TRAITS: readonly AutoTrait[] = ['Send', 'Sync'];
+const AUTO_TRAITS: readonly AutoTrait[] = ['Send', 'Sync'];
 
 const YES: Value = { status: 'yes', atoms: new AtomSet(), reasons: [] };
 const no = (leaf: string): Value => ({ status: 'no', atoms: new AtomSet(), reasons: [{ steps: [], leaf }] });
@@ -73,7 +73,7 @@ function shortest(chains: Chain[]): Chain[] {
 }
 
 /** AND of verdicts: `no` wins, then `unknown`; conditions add up. */
-export function meet(values: Value[]): Value {
+function meet(values: Value[]): Value {
   const nos = values.filter((v) => v.status === 'no');
   if (nos.length) return { status: 'no', atoms: new AtomSet(), reasons: shortest(nos.flatMap((v) => v.reasons)) };
   const unknowns = values.filter((v) => v.status === 'unknown');
@@ -169,7 +169,7 @@ export class Solver implements Solution {
       for (const impl of this.traitImpls) {
         if (impl.negative) continue;
         const params = impl.generics.params.filter((p) => p.kind === 'type');
-        const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name } as Ty]));
+        const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
         const self = this.resolver.lowerType(impl.typeNode, impl.scope, env);
         const selfKey = self.k === 'adt' ? self.def : self.k === 'known' ? self.text.replace(/\s+/g, '') : undefined;
         if (selfKey === undefined) continue;
@@ -667,7 +667,7 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const trait: AutoTrait = last;
 
   const implParams = impl.generics.params.filter((p) => p.kind === 'type');
-  const env = new Map<string, Ty>(implParams.map((p) => [p.name, { k: 'param', name: p.name, text: p.name } as Ty]));
+  const env = new Map<string, Ty>(implParams.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
   const ty = resolver.lowerType(impl.typeNode, impl.scope, env);
   if (ty.k !== 'adt') return undefined;
   const def = ty.def;
