@@ -2,8 +2,12 @@
 // client can answer it (and, when it allows, registered for change notifications), else the
 // values the client pushes (initializationOptions, then didChangeConfiguration). Holds the
 // current settings as a promise, so a reader always waits for the latest pull.
-import type { Connection, DidChangeConfigurationParams, InitializeParams } from 'vscode-languageserver';
-import { DidChangeConfigurationNotification } from 'vscode-languageserver';
+import {
+  DidChangeConfigurationNotification,
+  type Connection,
+  type DidChangeConfigurationParams,
+  type InitializeParams,
+} from 'vscode-languageserver';
 import { describeError, type Logger } from './analysis';
 import { defaultSettings, parseSettings, SETTINGS_SECTION, type Settings } from './settings';
 
