@@ -217,18 +217,5 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: globals.node },
   },
 
-  // TEMPORARY: files being rewritten on another branch; their errors are fixed after the merge.
-  // Each entry turns off only the rules that fail in that file today; delete the block once clean.
-  ...Object.entries({
-    'server/src/features/analysis.ts': ['@typescript-eslint/prefer-optional-chain'],
-    'server/src/features/document-trees.ts': ['@typescript-eslint/prefer-optional-chain'],
-    'server/src/features/workspace.ts': ['@typescript-eslint/prefer-nullish-coalescing'],
-    'server/src/server.ts': ['@typescript-eslint/consistent-type-imports'],
-  }).map(([file, rules]) => ({
-    name: `temporary/${file}`,
-    files: [file],
-    rules: Object.fromEntries(rules.map((rule) => [rule, 'off'])),
-  })),
-
   prettier,
 );

@@ -9,7 +9,7 @@ import {
   type Connection,
   type InitializeResult,
 } from 'vscode-languageserver/node';
-import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { REPORT_METHOD } from '../../common/protocol';
 import { createEngine, type Engine } from './engine';
 import type { Logger } from './features/analysis';

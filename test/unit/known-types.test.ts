@@ -1,4 +1,4 @@
-// Re-checks every row of the std table (server/src/traits/known-types.ts) with rustc, in one
+// Re-checks every row of the std table (server/src/model/known-types.ts) with rustc, in one
 // program: each row's `sample` with `$T` set to each of the four probes, and the row's rule
 // evaluated on the arguments the sample really passes (a `fn() -> $T` argument is asked too).
 import assert from 'node:assert/strict';

@@ -80,7 +80,7 @@ export function createAnalysisCache(
   const entries = new Map<string, { revision: number; analysis: FileAnalysis }>();
   const alone = (document: TextDocument, revision: number): FileAnalysis => {
     const cached = entries.get(document.uri);
-    if (cached !== undefined && cached.revision === revision) return cached.analysis;
+    if (cached?.revision === revision) return cached.analysis;
     const analysis = analyze(document);
     entries.set(document.uri, { revision, analysis });
     return analysis;

@@ -12,9 +12,9 @@ import type { WorkspaceIndex } from './workspace';
 
 export interface DocumentLifecycle {
   /** The open Rust document with this uri, if any. */
-  rustDocument(uri: string): TextDocument | undefined;
+  readonly rustDocument: (uri: string) => TextDocument | undefined;
   /** Publishes every open Rust document's diagnostics again, now. */
-  republishAll(): void;
+  readonly republishAll: () => void;
   /** Drops the pending publishes (at shutdown). */
   dispose(): void;
 }

@@ -107,7 +107,7 @@ export function createDocumentTrees(keptTrees = DEFAULT_KEPT_TREES): DocumentTre
     treeFor(document, parse) {
       const revision = revisions.get(document.uri) ?? 0;
       const entry = entries.get(document.uri);
-      if (entry !== undefined && entry.revision === revision) return entry.tree;
+      if (entry?.revision === revision) return entry.tree;
       // On a throw the entry is gone and the old tree deleted: the next call parses afresh.
       entries.delete(document.uri);
       try {

@@ -13,7 +13,7 @@ import { defaultSettings, parseSettings, SETTINGS_SECTION, type Settings } from 
 
 export interface SettingsSource {
   /** The settings as last pulled or pushed (defaults until then). */
-  current(): Promise<Settings>;
+  readonly current: () => Promise<Settings>;
   /** At initialize: what the client can do; pushed initializationOptions are taken at once. */
   initialize(params: InitializeParams): void;
   /** At initialized: pulls the settings and registers for change notifications. */

@@ -77,7 +77,8 @@ export function createWorkspaceIndex(
     const fresh = new Project(engine, fs, env, allFeatures);
     for (const folder of folders) {
       for (const dir of findCargoFolders(fs, folder)) {
-        progress?.report(dir.slice(folder.length + 1) || dir.split('/').pop() || dir);
+        // The folder's name relative to the root; an empty one (the root itself) falls through.
+        progress?.report(dir.slice(folder.length + 1) || dir.split('/').pop() || dir); // eslint-disable-line @typescript-eslint/prefer-nullish-coalescing -- empty strings fall through on purpose
         // Let the progress message (and any request) through between crates.
         await new Promise((resolve) => setImmediate(resolve));
         fresh.open(dir);

@@ -37,6 +37,23 @@ export interface KnownType {
   /** An instantiation for the compiler check; `$T`, `$U` are replaced by probe types. */
   sample: string;
   why: string;
+  /** What a value gives access to, for the `&self`-API check; absent: nothing it knows of. */
+  access?: Access;
+}
+
+/**
+ * What a value of the type gives access to, as the `&self`-API check (rules/sync-api.ts) reads a
+ * signature; a test checks each row with rustc:
+ * - `owns`: holds its parameters by value (`Option<T>`, `Box<T>`): moving it moves them;
+ * - `shared`: hands out `&T` of its last parameter (`Ref`, `RwLockReadGuard`, `slice::Iter`);
+ * - `exclusive`: hands out `&mut T` of its last parameter, to one holder at a time (`MutexGuard`).
+ */
+export type Access = 'owns' | 'shared' | 'exclusive';
+
+interface RowExtra {
+  aliases?: readonly string[];
+  sample?: string;
+  access?: Access;
 }
 
 const row = (
@@ -45,7 +62,7 @@ const row = (
   send: WrittenRule,
   sync: WrittenRule,
   why: string,
-  extra: { aliases?: readonly string[]; sample?: string } = {},
+  extra: RowExtra = {},
 ): KnownType => ({
   path,
   params,
@@ -53,13 +70,14 @@ const row = (
   sync: readRule(path, sync),
   why,
   aliases: extra.aliases,
+  access: extra.access,
   sample: extra.sample ?? (params.length ? `${path}<${params.map(() => '$T').join(', ')}>` : path),
 });
 
 /** Plain data types with no parameters: Send and Sync. */
 const plain = (path: string, why: string, aliases?: readonly string[]) => row(path, [], 'yes', 'yes', why, { aliases });
 /** A container that owns its `T`: Send iff `T: Send`, Sync iff `T: Sync`. */
-const owns = (path: string, why: string, extra: { aliases?: readonly string[]; sample?: string } = {}) =>
+const owns = (path: string, why: string, extra: RowExtra = {}) =>
   row(path, ['T'], ['T: Send'], ['T: Sync'], why, extra);
 
 const atomics = [
@@ -113,7 +131,7 @@ export const KNOWN_TYPES: readonly KnownType[] = [
     'no',
     'no',
     "`cell::Ref` is never `Send` or `Sync`: it holds a `RefCell`'s non-atomic borrow flag",
-    { sample: "std::cell::Ref<'static, $T>" },
+    { sample: "std::cell::Ref<'static, $T>", access: 'shared' },
   ),
   row(
     'std::cell::RefMut',
@@ -121,7 +139,7 @@ export const KNOWN_TYPES: readonly KnownType[] = [
     'no',
     'no',
     "`cell::RefMut` is never `Send` or `Sync`: it holds a `RefCell`'s non-atomic borrow flag",
-    { sample: "std::cell::RefMut<'static, $T>" },
+    { sample: "std::cell::RefMut<'static, $T>", access: 'exclusive' },
   ),
   // std::sync locks
   row(
@@ -137,7 +155,7 @@ export const KNOWN_TYPES: readonly KnownType[] = [
     'no',
     ['T: Sync'],
     'a `MutexGuard` must be dropped on the thread that locked it',
-    { sample: "std::sync::MutexGuard<'static, $T>" },
+    { sample: "std::sync::MutexGuard<'static, $T>", access: 'exclusive' },
   ),
   row(
     'std::sync::RwLock',
@@ -152,7 +170,7 @@ export const KNOWN_TYPES: readonly KnownType[] = [
     'no',
     ['T: Sync'],
     'an `RwLock` guard must be dropped on the thread that locked it',
-    { sample: "std::sync::RwLockReadGuard<'static, $T>" },
+    { sample: "std::sync::RwLockReadGuard<'static, $T>", access: 'shared' },
   ),
   row(
     'std::sync::RwLockWriteGuard',
@@ -160,7 +178,7 @@ export const KNOWN_TYPES: readonly KnownType[] = [
     'no',
     ['T: Sync'],
     'an `RwLock` guard must be dropped on the thread that locked it',
-    { sample: "std::sync::RwLockWriteGuard<'static, $T>" },
+    { sample: "std::sync::RwLockWriteGuard<'static, $T>", access: 'exclusive' },
   ),
   row(
     'std::sync::OnceLock',
@@ -200,9 +218,10 @@ export const KNOWN_TYPES: readonly KnownType[] = [
   // pointers
   row('std::ptr::NonNull', ['T'], 'no', 'no', '`NonNull` is a raw pointer: never `Send` or `Sync`'),
   // owning containers
-  owns('std::boxed::Box', '`Box<T>` owns its `T`'),
-  owns('std::vec::Vec', '`Vec<T>` owns its elements'),
+  owns('std::boxed::Box', '`Box<T>` owns its `T`', { access: 'owns' }),
+  owns('std::vec::Vec', '`Vec<T>` owns its elements', { access: 'owns' }),
   owns('std::collections::VecDeque', '`VecDeque<T>` owns its elements', {
+    access: 'owns',
     aliases: ['std::collections::vec_deque::VecDeque'],
   }),
   owns('std::collections::LinkedList', '`LinkedList<T>` owns its elements', {
@@ -233,31 +252,33 @@ export const KNOWN_TYPES: readonly KnownType[] = [
     '`BTreeMap<K, V>` owns its keys and values',
     { aliases: ['std::collections::btree_map::BTreeMap'], sample: 'std::collections::BTreeMap<$T, $T>' },
   ),
-  owns('std::option::Option', '`Option<T>` owns its `T`'),
+  owns('std::option::Option', '`Option<T>` owns its `T`', { access: 'owns' }),
   row(
     'std::result::Result',
     ['T', 'E'],
     ['T: Send', 'E: Send'],
     ['T: Sync', 'E: Sync'],
     '`Result<T, E>` owns its `T` or its `E`',
-    { sample: 'std::result::Result<$T, $T>' },
+    { sample: 'std::result::Result<$T, $T>', access: 'owns' },
   ),
   owns('std::vec::IntoIter', '`vec::IntoIter<T>` owns the remaining elements'),
   row('std::slice::Iter', ['T'], ['T: Sync'], ['T: Sync'], '`slice::Iter<T>` holds `&T`, so both need `T: Sync`', {
     sample: "std::slice::Iter<'static, $T>",
+    access: 'shared',
   }),
   row('std::slice::IterMut', ['T'], ['T: Send'], ['T: Sync'], '`slice::IterMut<T>` holds `&mut T`', {
     sample: "std::slice::IterMut<'static, $T>",
+    access: 'exclusive',
   }),
   // markers and wrappers
   owns('std::marker::PhantomData', '`PhantomData<T>` is as `Send` and `Sync` as a `T` it pretends to own'),
   plain('std::marker::PhantomPinned', '`PhantomPinned` only opts out of `Unpin`'),
-  owns('std::mem::ManuallyDrop', '`ManuallyDrop<T>` wraps a `T`'),
-  owns('std::mem::MaybeUninit', '`MaybeUninit<T>` may hold a `T`'),
-  owns('std::pin::Pin', '`Pin<P>` wraps its pointer `P`'),
+  owns('std::mem::ManuallyDrop', '`ManuallyDrop<T>` wraps a `T`', { access: 'owns' }),
+  owns('std::mem::MaybeUninit', '`MaybeUninit<T>` may hold a `T`', { access: 'owns' }),
+  owns('std::pin::Pin', '`Pin<P>` wraps its pointer `P`', { access: 'owns' }),
   owns('std::panic::AssertUnwindSafe', '`AssertUnwindSafe<T>` wraps a `T`'),
-  owns('std::num::Wrapping', '`Wrapping<T>` wraps a `T`'),
-  owns('std::cmp::Reverse', '`Reverse<T>` wraps a `T`'),
+  owns('std::num::Wrapping', '`Wrapping<T>` wraps a `T`', { access: 'owns' }),
+  owns('std::cmp::Reverse', '`Reverse<T>` wraps a `T`', { access: 'owns' }),
   owns('std::ops::Range', '`Range<T>` holds two `T`'),
   owns('std::ops::RangeInclusive', '`RangeInclusive<T>` holds two `T`'),
   // std::thread and std::task

@@ -9,12 +9,15 @@
 //   another: `T: Send`; so does handing out `&mut T` one thread at a time (a lock guard with
 //   `DerefMut`): `T: Send`.
 // Anything not recognised (raw pointers, `Arc<T>`, foreign types) says nothing: when in doubt, no
-// need is inferred. Reads the syntax tree only; the solver is not asked.
+// need is inferred. Reads the signatures' syntax (references, `impl Trait` bindings, closures);
+// named types go through the resolver to the std table, or to the file's own `Deref` impls.
 import type { SyntaxNode } from '../syntax/parser';
 import { namedChildren } from '../syntax/parser';
 import type { TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
+import { KNOWN_TYPES, type Access } from '../model/known-types';
 import type { AutoTrait } from '../model/report';
+import type { Ty } from '../model/resolve';
 import type { RuleContext } from './context';
 
 export interface ApiNeed {
@@ -27,31 +30,19 @@ export interface ApiNeed {
 
 type Mode = 'owned' | 'shared' | 'exclusive';
 
-const TRANSPARENT = new Set([
-  'Option',
-  'Result',
-  'Box',
-  'Vec',
-  'VecDeque',
-  'Pin',
-  'ManuallyDrop',
-  'MaybeUninit',
-  'Reverse',
-  'Wrapping',
+// Guards of the lock crates (lock_api, spin) named when their crate is not read: std's guards and
+// wrappers are rows of the std table (their `access` column, checked with rustc).
+const LOCK_CRATE_GUARDS = new Map<string, Access>([
+  ['MappedRwLockReadGuard', 'shared'],
+  ['MappedMutexGuard', 'exclusive'],
+  ['MappedRwLockWriteGuard', 'exclusive'],
+  ['SpinMutexGuard', 'exclusive'],
 ]);
-const SHARED_GUARDS = new Set(['Ref', 'RwLockReadGuard', 'MappedRwLockReadGuard', 'Iter']);
-// A reentrant guard gives `&T` to one thread at a time (the owner), as std's `ReentrantLock`,
-// whose `Sync` needs `T: Send`: it counts with the exclusive ones.
-const EXCLUSIVE_GUARDS = new Set([
-  'RefMut',
-  'MutexGuard',
-  'RwLockWriteGuard',
-  'MappedMutexGuard',
-  'MappedRwLockWriteGuard',
-  'IterMut',
-  'SpinMutexGuard',
-  'ReentrantMutexGuard',
-]);
+
+/** The std table's `access` by a type's last name, for names the resolver cannot follow. */
+const STD_ACCESS_BY_NAME = new Map<string, Access>(
+  KNOWN_TYPES.flatMap((row) => (row.access ? [[row.path.split('::').pop()!, row.access] as const] : [])),
+);
 
 /** The `&self` API's needs of `def`'s parameters, one entry per (parameter, bound, first reason). */
 export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
@@ -259,12 +250,12 @@ class TypeReader {
         const args = namedChildren(node.childForFieldName('type_arguments') ?? node).filter(
           (a) => a.type !== 'lifetime' && a.type !== 'type_binding',
         );
-        if (!name || name === 'PhantomData') return [];
-        if (TRANSPARENT.has(name)) return args.flatMap((a) => rec(a, mode));
-        const guard = this.guardMode(name);
+        const access = name ? this.accessOf(node, name) : undefined;
+        if (access === undefined) return [];
+        if (access === 'owns') return args.flatMap((a) => rec(a, mode));
         // A guard gives access to its last argument, the guarded value (`MutexGuard<'a, R, T>`:
         // `T`; the raw lock `R` is only used through `&R`).
-        return guard ? args.slice(-1).flatMap((a) => rec(a, mode === 'shared' ? 'shared' : guard)) : [];
+        return args.slice(-1).flatMap((a) => rec(a, mode === 'shared' ? 'shared' : access));
       }
       default:
         return [];
@@ -296,12 +287,21 @@ class TypeReader {
     return out;
   }
 
-  /** A guard type: std's by name; one of the file's by its `Deref`/`DerefMut` impls. */
-  private guardMode(name: string): Mode | undefined {
+  /**
+   * What a named type gives access to: a std type's `access` row, found through the resolver
+   * (aliases and renamed imports included); a type of this file by its own `Deref`/`DerefMut`
+   * impls; else, for names the resolver cannot follow, the std table's and the lock crates' guard
+   * names. `PhantomData` holds nothing.
+   */
+  private accessOf(node: SyntaxNode, name: string): Access | undefined {
     // A reentrant guard derefs to `&T` only, yet one thread (the owner) holds it at a time.
     if (/Reentrant\w*Guard$/.test(name)) return 'exclusive';
-    const local = this.ctx.items.types.some((t) => t.name === name);
-    if (local) {
+    const ty = this.resolve(node);
+    if (ty?.k === 'known') {
+      if (ty.known.path === 'std::marker::PhantomData') return undefined;
+      if (ty.known.access) return ty.known.access;
+    }
+    if (this.ctx.items.types.some((t) => t.name === name)) {
       const derefs = this.ctx.items.impls
         .filter((i) => !i.unsafe && baseName(i.typeNode) === name)
         .map((i) => pathSegments(i.traitNode).pop());
@@ -309,9 +309,16 @@ class TypeReader {
       if (derefs.includes('Deref')) return 'shared';
       return undefined;
     }
-    if (EXCLUSIVE_GUARDS.has(name)) return 'exclusive';
-    if (SHARED_GUARDS.has(name)) return 'shared';
-    return undefined;
+    if (name === 'PhantomData') return undefined;
+    return STD_ACCESS_BY_NAME.get(name) ?? LOCK_CRATE_GUARDS.get(name);
+  }
+
+  /** The type as the resolver reads it in the impl's scope (the impl's parameters stay parameters). */
+  private resolve(node: SyntaxNode): Ty | undefined {
+    const impl = this.ctx.items.impls.find((i) => i.node.id === this.impl.id);
+    if (!impl) return undefined;
+    const env = new Map<string, Ty>([...this.params.keys()].map((p) => [p, { k: 'param', name: p, text: p }]));
+    return this.ctx.solution.resolver.lowerType(node, impl.scope, env);
   }
 
   /** Parameters a method argument moves into the type: `T` by value, or a closure returning `T`. */
