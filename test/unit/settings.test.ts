@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { RULE_CODES } from '../../server/src/rules';
+import { COMMANDS } from '../../common/protocol';
+import { DOCS_BASE_URL, ruleDocsUrl } from '../../server/src/present/rule-docs';
+import { RULE_CODES, RULES } from '../../server/src/rules';
 import { defaultSettings, parseSettings, settingsSchema, severityFor } from '../../server/src/features/settings';
 
 const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
@@ -13,7 +15,24 @@ const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.js
 };
 
 test('package.json contributes exactly the settings the server defines', () => {
-  assert.deepEqual(manifest.contributes?.configuration?.properties, settingsSchema());
+  assert.deepEqual(
+    manifest.contributes?.configuration?.properties,
+    settingsSchema(),
+    'package.json is out of step with the settings: run `npm run sync:manifest`',
+  );
+});
+
+test('package.json contributes exactly the commands the client registers', () => {
+  const listed = (manifest.contributes?.commands ?? []).map((c) => c.command).sort();
+  assert.deepEqual(listed, Object.values(COMMANDS).sort());
+});
+
+test('every rule has its README section, where its diagnostics link', () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  for (const rule of RULES) {
+    assert.ok(readme.includes(`\n### ${rule.code}\n`), `README.md has no \`### ${rule.code}\` section`);
+    assert.equal(ruleDocsUrl(rule.code), `${DOCS_BASE_URL}#${rule.code}`);
+  }
 });
 
 test('every rule code has a severity setting', () => {
