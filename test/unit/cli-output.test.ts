@@ -77,7 +77,7 @@ test('rule overrides from the command line change the severity or drop the findi
 test('SARIF: level, rule index and region', () => {
   const sarif = buildSarif(run(), '1.2.3') as {
     runs: {
-      tool: { driver: { version: string; rules: { id: string }[] } };
+      tool: { driver: { version: string; rules: { id: string; defaultConfiguration: { level: string } }[] } };
       results: {
         ruleId: string;
         ruleIndex: number;
@@ -90,6 +90,10 @@ test('SARIF: level, rule index and region', () => {
   assert.equal(sarif.runs[0].tool.driver.version, '1.2.3');
   assert.equal(sarif.runs[0].tool.driver.rules[result.ruleIndex].id, result.ruleId);
   assert.equal(result.level, 'warning');
+  // Each rule's default level is its own: the clean-up hint is a note, the others warnings.
+  const levels = Object.fromEntries(sarif.runs[0].tool.driver.rules.map((r) => [r.id, r.defaultConfiguration.level]));
+  assert.equal(levels['unnecessary-unsafe-impl'], 'note');
+  assert.equal(levels['missing-bound'], 'warning');
   assert.deepEqual(result.locations[0].physicalLocation.region, {
     startLine: 3,
     startColumn: 3,

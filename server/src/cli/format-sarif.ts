@@ -1,7 +1,7 @@
 // `--format sarif`: SARIF 2.1.0 for code-scanning dashboards. One run, the rules from the
 // catalogue with their help links, one result per finding.
 import { RULE_CODES, RULES } from '../rules';
-import type { Severity } from '../rules/rule';
+import type { RuleLevel, Severity } from '../rules/rule';
 import { ruleDocsUrl, DOCS_BASE_URL } from '../present/rule-docs';
 import type { CheckRun } from './check';
 
@@ -11,6 +11,11 @@ const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   information: 'note',
   hint: 'note',
 };
+
+/** A rule level as SARIF says it; `off` is `none`. */
+function sarifLevel(level: RuleLevel): string {
+  return level === 'off' ? 'none' : SARIF_LEVEL[level];
+}
 
 function toUri(path: string): string {
   return path.split(/[\\/]/).map(encodeURIComponent).join('/');
@@ -23,7 +28,7 @@ export function buildSarif(run: CheckRun, toolVersion: string): object {
     shortDescription: { text: rule.title },
     fullDescription: { text: rule.help },
     helpUri: ruleDocsUrl(rule.code),
-    defaultConfiguration: { level: SARIF_LEVEL.warning },
+    defaultConfiguration: { level: sarifLevel(rule.defaultLevel) },
   }));
   const results = run.files.flatMap((file) =>
     file.findings.map(({ finding, severity, start, end }) => ({
