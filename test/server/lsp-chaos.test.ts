@@ -166,7 +166,7 @@ async function checkDiagnostics(session: LspSession, engine: Engine, docs: Doc[]
       textDocument: { uri: doc.uri, version },
       contentChanges: [{ range: { start, end: start }, text: '' }],
     });
-    const expected: Diagnostic[] = computeDiagnostics(engine.analyze(doc.text!), defaultSettings());
+    const expected: Diagnostic[] = computeDiagnostics(engine.analyze(doc.text!), defaultSettings(), doc.uri);
     checked += expected.length;
     assert.deepEqual((await published).diagnostics, expected, `${doc.uri} at version ${version}`);
   }

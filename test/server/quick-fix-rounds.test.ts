@@ -48,6 +48,8 @@ async function actionsFor(session: LspSession, uri: string, diagnostic: Diagnost
 
 test('every quick fix of every fixture only inserts, and is not offered again once applied', async () => {
   const session = startSession();
+  // One diagnostic per finding, so that each fix is checked against the finding it fixes.
+  session.settings.value = { groupFindings: false };
   try {
     await initialize(session);
     let fixes = 0;
@@ -84,6 +86,62 @@ test('every quick fix of every fixture only inserts, and is not offered again on
       await session.connection.sendNotification('textDocument/didClose', { textDocument: { uri: first.uri } });
     }
     assert.ok(fixes >= 10, `only ${fixes} quick fixes offered by the fixtures`);
+    assert.equal(await shutdown(session), 0);
+  } finally {
+    session.kill();
+  }
+});
+
+const ISSUE_CASES = `
+pub struct DocumentedBox<T> { ptr: *mut T }
+// SAFETY: DocumentedBox uniquely owns its pointee, so moving the box to
+// another thread moves the T with it, which is sound because T: Send.
+unsafe impl<T: Send> Send for DocumentedBox<T> {}
+
+pub struct RawBox<T> { ptr: *mut T }
+unsafe impl<T> Send for RawBox<T> {}
+
+pub struct SharedCounter { value: std::cell::UnsafeCell<u64> }
+impl SharedCounter { pub fn bump(&self) { unsafe { *self.value.get() += 1 } } }
+// SAFETY: \`value\` is only bumped by one thread at a time.
+unsafe impl Sync for SharedCounter {}
+`;
+
+test('one warning per unsafe impl: none on a documented bounded impl, one with both fixes, one on a bare cell', async () => {
+  const session = startSession();
+  try {
+    await initialize(session);
+    const first = await open(session, ISSUE_CASES);
+    const lineOf = (needle: string) => ISSUE_CASES.split('\n').findIndex((l) => l.includes(needle));
+    assert.deepEqual(
+      first.diagnostics.map((d) => [d.range.start.line, d.code, d.severity]),
+      [
+        [lineOf('Send for RawBox'), 'missing-bound', 2],
+        [lineOf('Sync for SharedCounter'), 'risky-field', 2],
+      ],
+    );
+    const [rawBox, counter] = first.diagnostics;
+    assert.match(rawBox.message, /needs `T: Send`[\s\S]*\nalso missing-safety-comment: /);
+    assert.deepEqual(
+      counter.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line]),
+      [[first.uri, lineOf('pub struct SharedCounter')]],
+    );
+    // Both rules' fixes hang on the one diagnostic; applied one after the other, nothing is left.
+    const actions = await actionsFor(session, first.uri, rawBox);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Add `T: Send` to the impl', 'Add a `// SAFETY:` comment to `unsafe impl Send`'],
+    );
+    const bounded = applyEdits(ISSUE_CASES, actions[0].edit?.changes?.[first.uri] ?? []);
+    const second = await open(session, bounded);
+    const left = second.diagnostics.find((d) => d.range.start.line === lineOf('Send for RawBox'));
+    assert.equal(left?.code, 'missing-safety-comment');
+    const [safety] = await actionsFor(session, second.uri, left);
+    const third = await open(session, applyEdits(bounded, safety.edit?.changes?.[second.uri] ?? []));
+    assert.deepEqual(
+      third.diagnostics.map((d) => d.code),
+      ['risky-field'],
+    );
     assert.equal(await shutdown(session), 0);
   } finally {
     session.kill();

@@ -55,6 +55,7 @@ test('JSON: types and diagnostics with 1-based character columns and an exclusiv
       endColumn: 31,
       severity: 'warning',
       code: 'missing-safety-comment',
+      codes: ['missing-safety-comment'],
       message: '`unsafe impl Send for Wrap` has no SAFETY comment',
     },
   ]);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { createEngine } from '../../server/src/engine';
 import { neutralizeMetavariables } from '../../server/src/rules/context';
-import { defaultSettings, findingSeverity, parseSettings } from '../../server/src/features/settings';
+import { defaultSettings, diagnosesOf, parseSettings } from '../../server/src/features/settings';
 import type { Finding } from '../../server/src/rules';
 import type { Fix } from '../../server/src/rules/rule';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
@@ -41,8 +41,11 @@ test('a Send+Sync pair under one SAFETY comment: flagged as clippy does, waived 
   assert.equal(pair.length, 1);
   assert.equal(pair[0].range.start.line, 3);
   assert.equal(pair[0].waivedBy, 'safetyCommentCoversPair');
-  assert.equal(findingSeverity(pair[0], defaultSettings()), 'warning');
-  assert.equal(findingSeverity(pair[0], { ...defaultSettings(), safetyCommentCoversPair: true }), undefined);
+  assert.deepEqual(
+    diagnosesOf(pair, defaultSettings()).map((d) => d.severity),
+    ['warning'],
+  );
+  assert.deepEqual(diagnosesOf(pair, { ...defaultSettings(), safetyCommentCoversPair: true }), []);
   assert.equal(parseSettings({ safetyCommentCoversPair: true }).safetyCommentCoversPair, true);
   assert.equal(parseSettings({ safetyCommentCoversPair: 'yes' }).safetyCommentCoversPair, false);
 });
@@ -74,7 +77,7 @@ test('the pair waiver needs the same type, the other trait, and the impls adjace
 
 test('`// rust-send-sync: allow(...)` above an impl silences those rules on that impl only', async () => {
   const text = [
-    'pub struct Q<T>(*mut T);',
+    'pub struct Q<T>(*mut T, std::rc::Rc<u8>);',
     '// rust-send-sync: allow(missing-bound, risky-field)',
     '// SAFETY: trust me.',
     'unsafe impl<T> Send for Q<T> {}',

@@ -16,6 +16,8 @@ export interface CheckOptions {
   maxFileSize: number;
   /** Build the projects' own crates with every feature, as `cargo --all-features`. */
   allFeatures?: boolean;
+  /** One diagnostic per finding instead of one per `unsafe impl` (`--no-group`). */
+  ungrouped?: boolean;
 }
 
 const REPORT_FORMATS = ['markdown', 'json'] as const;
@@ -51,6 +53,8 @@ Options:
   --max-file-size SIZE       skip larger files (bytes, or with K/M suffix; default 5M)
   --all-features             read each crate with all its features on (default: its default
                              features, as \`cargo build\`)
+  --no-group                 one diagnostic per finding (default: one per unsafe impl, led by
+                             its most important finding, the others in its message)
   -h, --help                 print this help
   -V, --version              print the version
 
@@ -120,6 +124,9 @@ export function parseArgs(argv: readonly string[]): Command {
       }
       case '--all-features':
         options.allFeatures = true;
+        break;
+      case '--no-group':
+        options.ungrouped = true;
         break;
       case '--max-file-size': {
         const value = takeValue() ?? '';

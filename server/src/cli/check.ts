@@ -2,10 +2,10 @@
 // 0-based UTF-16 positions into the 1-based line/column (Unicode characters, as rustc counts)
 // that every output format prints. The formats only read the CheckRun built here.
 import type { Engine, FileAnalysis } from '../engine';
-import type { Finding } from '../rules';
 import type { Position, TypeReport } from '../model/report';
 import type { Severity } from '../rules/rule';
-import { defaultSettings, findingSeverity, type Settings } from '../features/settings';
+import { defaultSettings, diagnosesOf, type Settings } from '../features/settings';
+import type { Diagnosis } from '../rules/group';
 import type { CheckOptions } from './args';
 import type { FileProblem } from './files';
 
@@ -20,8 +20,9 @@ interface CheckedType {
   at: Location;
 }
 
+/** One diagnostic: the findings on one impl, grouped unless `--no-group`. */
 export interface CheckedFinding {
-  finding: Finding;
+  finding: Diagnosis;
   severity: Severity;
   start: Location;
   /** Exclusive, as SARIF's endColumn: one past the last character. */
@@ -54,6 +55,7 @@ function toLocation(lines: readonly string[], position: Position): Location {
 export function settingsFromOptions(options: CheckOptions): Settings {
   const settings = defaultSettings();
   Object.assign(settings.rules, options.rules);
+  if (options.ungrouped) settings.groupFindings = false;
   return settings;
 }
 
@@ -69,17 +71,12 @@ export function checkText(file: string, text: string, engine: Engine, settings: 
     analysis = { types: [], findings: [], syntaxErrors: 0 };
   }
   const lines = splitLines(text);
-  const findings: CheckedFinding[] = [];
-  for (const finding of analysis.findings) {
-    const severity = findingSeverity(finding, settings);
-    if (severity === undefined) continue;
-    findings.push({
-      finding,
-      severity,
-      start: toLocation(lines, finding.range.start),
-      end: toLocation(lines, finding.range.end),
-    });
-  }
+  const findings: CheckedFinding[] = diagnosesOf(analysis.findings, settings).map((diagnosis) => ({
+    finding: diagnosis,
+    severity: diagnosis.severity,
+    start: toLocation(lines, diagnosis.range.start),
+    end: toLocation(lines, diagnosis.range.end),
+  }));
   const types = analysis.types.map((report) => ({ report, at: toLocation(lines, report.nameRange.start) }));
   return { file, lines, analysis, types, findings };
 }

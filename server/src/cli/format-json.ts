@@ -30,7 +30,10 @@ interface JsonDiagnostic {
   endLine: number;
   endColumn: number;
   severity: Severity;
+  /** The leading rule's code. */
   code: string;
+  /** Every rule code the diagnostic holds (one per impl: its findings of all rules), leading first. */
+  codes: string[];
   message: string;
 }
 
@@ -70,6 +73,7 @@ export function buildJsonReport(run: CheckRun): JsonReport {
         endColumn: end.column,
         severity,
         code: finding.code,
+        codes: finding.codes,
         message: finding.message,
       });
     }

@@ -67,8 +67,10 @@ function renderFinding(file: CheckedFile, item: CheckedFinding, paint: Paint): s
   const { finding, severity, start, end } = item;
   const label = paint(SEVERITY_STYLE[severity], `${SEVERITY_LABEL[severity]}[${finding.code}]`);
   const out = [
-    `${paint('bold', `${file.file}:${start.line}:${start.column}:`)} ${label}: ${paint('bold', finding.message)}`,
+    `${paint('bold', `${file.file}:${start.line}:${start.column}:`)} ${label}: ${paint('bold', finding.findings[0].message)}`,
   ];
+  // The other rules' findings on the same impl, as notes below the one that leads.
+  const notes = finding.findings.slice(1).map((f) => `${paint('bold', `= also[${f.code}]:`)} ${f.message}`);
   const source = file.lines[start.line - 1];
   if (source !== undefined) {
     const gutter = ' '.repeat(String(start.line).length);
@@ -83,6 +85,7 @@ function renderFinding(file: CheckedFile, item: CheckedFinding, paint: Paint): s
     out.push(
       `${paint('blue', `${gutter} |`)} ${lead}${paint(SEVERITY_STYLE[severity], '^'.repeat(Math.max(1, last - start.column)))}`,
     );
+    for (const note of notes) out.push(`${gutter} ${note}`);
     for (const fix of finding.fixes) out.push(`${gutter} ${paint('bold', '= help:')} ${fix.title}`);
     out.push(`${gutter} ${paint('bold', '= see:')} ${ruleDocsUrl(finding.code)}`);
   }

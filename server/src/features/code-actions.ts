@@ -5,9 +5,9 @@
 import { CodeActionKind, TextEdit, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
 import type { FileAnalysis } from '../engine';
 import { SNIPPET_FIX_KIND, type SnippetFixData } from '../../../common/protocol';
-import { findingToDiagnostic } from './diagnostics';
+import { toDiagnostic } from './diagnostics';
 import { rangeContains } from './hover';
-import { findingSeverity, type Settings } from './settings';
+import { diagnosesOf, type Settings } from './settings';
 
 function overlaps(a: CodeActionParams['range'], b: CodeActionParams['range']): boolean {
   return rangeContains(a, b.start) || rangeContains(a, b.end) || rangeContains(b, a.start);
@@ -19,11 +19,10 @@ export function computeCodeActions(analysis: FileAnalysis, params: CodeActionPar
   if (only !== undefined && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
 
   const actions: CodeAction[] = [];
-  for (const finding of analysis.findings) {
-    const severity = findingSeverity(finding, settings);
-    if (severity === undefined || !overlaps(finding.range, params.range)) continue;
-    const diagnostic = findingToDiagnostic(finding, severity);
-    for (const [index, fix] of finding.fixes.entries()) {
+  for (const diagnosis of diagnosesOf(analysis.findings, settings)) {
+    if (!overlaps(diagnosis.range, params.range)) continue;
+    const diagnostic = toDiagnostic(diagnosis, params.textDocument.uri);
+    for (const [index, fix] of diagnosis.fixes.entries()) {
       if (fix.insertions.length === 0) continue;
       const data: SnippetFixData = {
         kind: SNIPPET_FIX_KIND,

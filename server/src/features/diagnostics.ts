@@ -1,12 +1,13 @@
-// Findings become LSP diagnostics: severity from the user's settings (or dropped when the rule is
-// off), a stable code, our own source name and the link to the rule's README section. Also the
+// Findings become LSP diagnostics, one per `unsafe impl` (rules/group.ts): severity from the
+// user's settings (a rule that is off adds nothing), the leading rule's stable code, our own source
+// name, the link to its README section, and the fields or methods involved as related places. Also the
 // small scheduler that pushes them on open, after each change (debounced) and clears on close.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { FileAnalysis } from '../engine';
-import type { Finding } from '../rules';
+import type { Diagnosis } from '../rules/group';
 import type { Severity } from '../rules/rule';
 import { ruleDocsUrl } from '../present/rule-docs';
-import { findingSeverity, type Settings } from './settings';
+import { diagnosesOf, type Settings } from './settings';
 
 export const DIAGNOSTIC_SOURCE = 'rust-send-sync';
 
@@ -17,26 +18,26 @@ const LSP_SEVERITY: Record<Severity, DiagnosticSeverity> = {
   hint: DiagnosticSeverity.Hint,
 };
 
-export function findingToDiagnostic(finding: Finding, severity: Severity): Diagnostic {
+export function toDiagnostic(diagnosis: Diagnosis, uri: string): Diagnostic {
   return {
-    range: finding.range,
-    severity: LSP_SEVERITY[severity],
-    code: finding.code,
-    codeDescription: { href: ruleDocsUrl(finding.code) },
+    range: diagnosis.range,
+    severity: LSP_SEVERITY[diagnosis.severity],
+    code: diagnosis.code,
+    codeDescription: { href: ruleDocsUrl(diagnosis.code) },
     source: DIAGNOSTIC_SOURCE,
-    message: finding.message,
+    message: diagnosis.message,
+    ...(diagnosis.related.length > 0
+      ? {
+          relatedInformation: diagnosis.related.map((r) => ({ location: { uri, range: r.range }, message: r.message })),
+        }
+      : {}),
   };
 }
 
-/** The diagnostics to show for one analysis; empty when the extension is disabled. */
-export function computeDiagnostics(analysis: FileAnalysis, settings: Settings): Diagnostic[] {
+/** The diagnostics to show for one analysis of the document `uri`; empty when the extension is disabled. */
+export function computeDiagnostics(analysis: FileAnalysis, settings: Settings, uri: string): Diagnostic[] {
   if (!settings.enable) return [];
-  const diagnostics: Diagnostic[] = [];
-  for (const finding of analysis.findings) {
-    const severity = findingSeverity(finding, settings);
-    if (severity !== undefined) diagnostics.push(findingToDiagnostic(finding, severity));
-  }
-  return diagnostics;
+  return diagnosesOf(analysis.findings, settings).map((d) => toDiagnostic(d, uri));
 }
 
 export interface DiagnosticsScheduler {

@@ -48,7 +48,7 @@ export function followDocuments(deps: DocumentLifecycleDependencies): DocumentLi
       const diagnostics =
         skipped !== undefined
           ? [skipDiagnostic(skipped)]
-          : computeDiagnostics(analyses.get(document, current), current);
+          : computeDiagnostics(analyses.get(document, current), current, uri);
       await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
     });
   };

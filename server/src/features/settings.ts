@@ -3,6 +3,7 @@
 // raw configuration object becomes typed Settings, and how a rule's setting picks a severity.
 import { SETTINGS_SECTION } from '../../../common/protocol';
 import { defaultRuleLevels, RULE_CODES, ruleFor, type Finding, type RuleCode } from '../rules';
+import { groupFindings, type Diagnosis } from '../rules/group';
 import { RULE_LEVELS, type RuleLevel, type Severity } from '../rules/rule';
 
 export { SETTINGS_SECTION } from '../../../common/protocol';
@@ -18,10 +19,18 @@ export interface Settings {
   safetyCommentCoversPair: boolean;
   /** Read the workspace's crates with every feature on (`cargo --all-features`), not the default ones. */
   allFeatures: boolean;
+  /** One diagnostic per `unsafe impl`, led by its most important finding (off: one per finding). */
+  groupFindings: boolean;
 }
 
 export function defaultSettings(): Settings {
-  return { enable: true, rules: defaultRuleLevels(), safetyCommentCoversPair: false, allFeatures: false };
+  return {
+    enable: true,
+    rules: defaultRuleLevels(),
+    safetyCommentCoversPair: false,
+    allFeatures: false,
+    groupFindings: true,
+  };
 }
 
 /** One property of `contributes.configuration.properties`, in package.json's own shape. */
@@ -66,6 +75,13 @@ export function settingsSchema(): Record<string, SettingSchema> {
     description:
       "Read the workspace's crates with all their features on, as `cargo build --all-features` (off: their default features decide `#[cfg(feature = ...)]`).",
   };
+  schema[`${SETTINGS_SECTION}.groupFindings`] = {
+    type: 'boolean',
+    default: true,
+    scope: 'window',
+    description:
+      'One diagnostic per `unsafe impl`, led by its most important finding (`missing-bound`, then `risky-field`, then `missing-safety-comment`), with the others in its message and quick fixes. Off: one diagnostic per finding.',
+  };
   schema[`${SETTINGS_SECTION}.maxFileSizeMB`] = {
     type: 'number',
     default: DEFAULT_MAX_FILE_SIZE_MB,
@@ -102,6 +118,7 @@ export function parseSettings(raw: unknown): Settings {
   if (typeof raw.maxFileSizeMB === 'number' && raw.maxFileSizeMB >= 0) settings.maxFileSizeMB = raw.maxFileSizeMB;
   if (typeof raw.safetyCommentCoversPair === 'boolean') settings.safetyCommentCoversPair = raw.safetyCommentCoversPair;
   if (typeof raw.allFeatures === 'boolean') settings.allFeatures = raw.allFeatures;
+  if (typeof raw.groupFindings === 'boolean') settings.groupFindings = raw.groupFindings;
   const rules = raw.rules;
   if (isRecord(rules)) {
     for (const code of RULE_CODES) {
@@ -119,9 +136,14 @@ export function severityFor(code: RuleCode, settings: Settings): Severity | unde
 }
 
 /** As `severityFor`, and undefined too when a setting the finding names waives it. */
-export function findingSeverity(finding: Finding, settings: Settings): Severity | undefined {
+function findingSeverity(finding: Finding, settings: Settings): Severity | undefined {
   if (finding.waivedBy !== undefined && settings[finding.waivedBy]) return undefined;
   return severityFor(finding.code, settings);
+}
+
+/** The diagnostics to show for a file's findings under these settings (one per impl when grouped). */
+export function diagnosesOf(findings: readonly Finding[], settings: Settings): Diagnosis[] {
+  return groupFindings(findings, (f) => findingSeverity(f, settings), settings.groupFindings);
 }
 
 /** Above this size the server skips a file (as the CLI's default --max-file-size). */

@@ -1,6 +1,7 @@
 // The catalogue: every rule, once. A rule's code, words, default level and check come from its
 // own file; settings, the CLI's --rule flag, SARIF metadata, diagnostic links and the tests all
-// read this list. Adding a rule: one file in rules/, one entry here, a fixture, a README section.
+// read this list, in its order of importance. Adding a rule: one file in rules/, one entry here, a
+// fixture, a README section.
 import type { RuleContext } from './context';
 import { missingBound } from './missing-bound';
 import { missingSafetyComment } from './missing-safety-comment';
@@ -8,7 +9,8 @@ import { riskyField } from './risky-field';
 import type { Hit, Rule, RuleLevel } from './rule';
 import { unnecessaryUnsafeImpl } from './unnecessary-unsafe-impl';
 
-export const RULES = [missingSafetyComment, riskyField, missingBound, unnecessaryUnsafeImpl] as const;
+/** Most important first: when several rules flag one impl, the first leads its one diagnostic. */
+export const RULES = [missingBound, riskyField, missingSafetyComment, unnecessaryUnsafeImpl] as const;
 
 export type RuleCode = (typeof RULES)[number]['code'];
 export const RULE_CODES: readonly RuleCode[] = RULES.map((rule) => rule.code);

@@ -1,67 +1,172 @@
-// risky-field: the fields that make an `unsafe impl Send/Sync` a promise only a human can check:
-// each field whose own type is not Send (Sync), by the compiler's rule (raw pointers, `NonNull`,
-// `UnsafeCell`, `Cell`, `RefCell`, `Rc`, `&T` of a non-Sync `T`, guards...). A field the impl's
-// SAFETY comment names is taken as explained.
+// risky-field: a field whose hazard an `unsafe impl Send/Sync` leaves uncovered, judged by what the
+// field is, not by how the SAFETY comment is worded. Of the fields the compiler objected to (their
+// own type is not Send/Sync), these are hazards that no bound on the impl can cover:
+// - an `Rc` or `rc::Weak`, under Send or Sync: its reference count is not atomic, so a clone left
+//   behind races with the one that moved; quiet only when the field is private, no method of the
+//   file clones it, and the SAFETY comment names it (the author's word that it never escapes);
+// - a `Cell`, `RefCell`, `UnsafeCell` or `OnceCell` under Sync, when nothing in the type
+//   synchronizes (no atomic, lock, once-cell or channel anywhere in its fields, no parameter
+//   bounded by a lock trait) and `&self` methods of the file reach the field (or it is public):
+//   two threads can then write it at once;
+// - a reference to such a cell under Send: whoever kept the other reference writes it at once;
+// - a std lock guard under Send: it must be released on the thread that locked it.
+// Raw pointers, `NonNull`, references to a parameter and trait objects are left to `missing-bound`
+// (a parameter without its bound) and to the SAFETY comment: a pointer's safety is a contract only
+// a human can state, so a documented impl with the right bounds gets nothing.
+import type { TypeDef } from '../model/lower';
+import type { AutoTrait } from '../model/report';
 import type { Ty } from '../model/resolve';
-import { renderChain } from '../model/conditions';
-import { commentNamesField, isAllowed, type RuleContext } from './context';
-import type { Hit, Rule } from './rule';
+import { tyChildren } from '../model/resolve';
+import { commentNamesField, isAllowed, nodeRange, type RuleContext, type UnsafeImpl } from './context';
+import type { Hit, Related, Rule } from './rule';
+
+type Hazard = 'rc' | 'cell' | 'shared-cell' | 'guard';
+
+const RC = new Set(['std::rc::Rc', 'std::rc::Weak']);
+const CELLS = new Set(['std::cell::Cell', 'std::cell::RefCell', 'std::cell::UnsafeCell', 'std::cell::OnceCell']);
+const GUARDS = new Set([
+  'std::sync::MutexGuard',
+  'std::sync::RwLockReadGuard',
+  'std::sync::RwLockWriteGuard',
+  'std::cell::Ref',
+  'std::cell::RefMut',
+]);
+/** What synchronizes: std's atomics, locks, once-cells and channels, by path. */
+const STD_SYNC = /^std::sync::(atomic::|Mutex$|RwLock$|Once$|OnceLock$|LazyLock$|Condvar$|Barrier$|mpsc::)/;
+/** Other crates' types (or ones the analysis cannot resolve) named like a synchronizer. */
+const SYNC_NAME = /(Atomic|Mutex|RwLock|Lock\b|Lock<|Once|Spin|Semaphore|Notify|Condvar|Barrier|Sender|Receiver)/;
 
 export const riskyField = {
   code: 'risky-field',
-  title: 'unsafe impl Send/Sync over a type with risky fields',
-  help: 'The type holds raw pointers, `NonNull`, `UnsafeCell`, `Cell`, `RefCell`, `Rc`, guards or references, which are why the compiler refused the auto impl; check each one is really thread-safe and say why in the SAFETY comment.',
+  title: 'unsafe impl Send/Sync over a field whose hazard nothing covers',
+  help: 'The impl promises thread safety over a field no bound can make safe: an `Rc` (its count is not atomic), a `Cell`/`RefCell`/`UnsafeCell` shared by `Sync` while nothing in the type synchronizes it, or a lock guard sent to another thread. Synchronize the field (an atomic, a lock), replace it (`Arc` for `Rc`), or drop the impl.',
   defaultLevel: 'warning',
   check(ctx: RuleContext): Hit[] {
     const findings: Hit[] = [];
     for (const u of ctx.unsafeImpls) {
-      if (!u.def || isAllowed(u, 'risky-field')) continue;
-      const unsafeFields = ctx.solution
-        .fieldValues(u.def, u.trait)
-        .filter((f) => f.value.status === 'no' && !isMarker(f.ty));
-      // The only such field may be explained by its type (`raw pointers`, `Cell`) as well as its name.
-      const only = unsafeFields.length === 1;
-      const risky = unsafeFields.filter(
-        (f) =>
-          !(
-            u.safety.found &&
-            (commentNamesField(u.safety.text, f.field) || (only && commentNamesType(u.safety.text, f.ty)))
-          ),
-      );
-      if (risky.length === 0) continue;
-      const why = risky.map((f) => {
-        const leaf = f.value.reasons[0]
-          ? renderChain(f.value.reasons[0], true)
-          : `\`${f.ty.text}\` is not \`${u.trait}\``;
-        return `field \`${f.field}: ${f.ty.text}\` (${leaf})`;
+      const def = u.def;
+      if (!def || isAllowed(u, 'risky-field')) continue;
+      const hazards = ctx.solution
+        .fieldValues(def, u.trait)
+        .filter((f) => f.value.status === 'no')
+        .flatMap((f) => {
+          const hazard = hazardOf(ctx, f.ty, u.trait, 0);
+          return hazard ? [{ ...f, hazard }] : [];
+        })
+        .filter((f) => {
+          if (f.hazard === 'cell') return !synchronizes(ctx, def, new Set()) && reachable(ctx, u, def, f.field, false);
+          if (f.hazard === 'rc')
+            return reachable(ctx, u, def, f.field, true) || !commentNamesField(u.safety.text, f.field);
+          return true;
+        });
+      if (hazards.length === 0) continue;
+      const why = hazards.map((f) => `field \`${f.field}: ${f.ty.text}\` ${HAZARD_TEXT[f.hazard](def.name)}`);
+      const related: Related[] = hazards.flatMap((f) => {
+        const field = def.fields.find((d) => d.name === f.field);
+        const node = field?.typeNode.parent ?? field?.typeNode;
+        return node ? [{ range: nodeRange(node), message: `\`${f.field}\`: ${HAZARD_TEXT[f.hazard](def.name)}` }] : [];
       });
-      const explain = u.safety.found
-        ? `the SAFETY comment does not mention ${risky.length === 1 ? 'it' : 'them'}`
-        : 'explain each in a SAFETY comment';
       findings.push({
-        message: `\`unsafe impl ${u.trait} for ${u.def.name}\` overrides the compiler for ${why.join(', ')}; ${explain}`,
+        message: `\`unsafe impl ${u.trait} for ${def.name}\` is unsound whatever its bounds: ${why.join('; ')}`,
         range: u.range,
-        typePath: u.def.path,
+        typePath: def.path,
         fixes: [],
+        related,
       });
     }
     return findings;
   },
 } satisfies Rule<'risky-field'>;
 
-/** `PhantomData<...>` holds nothing: it switches an auto trait off, which the manual impl undoes. */
-function isMarker(ty: Ty): boolean {
-  return ty.k === 'known' && ty.known.path === 'std::marker::PhantomData';
+const HAZARD_TEXT: Record<Hazard, (owner: string) => string> = {
+  rc: () => 'is an `Rc`, whose reference count is not atomic: a clone left on one thread races with this one',
+  cell: (owner) =>
+    `mutates through \`&self\`, and nothing in \`${owner}\` synchronizes it (no atomic, lock or once-cell)`,
+  'shared-cell': () => 'is a reference to a cell that its other holders can write at the same time',
+  guard: () => 'is a lock guard, which must be released on the thread that locked it',
+};
+
+/** The uncoverable hazard that makes `ty` not `trait`, if it is one of those this rule knows. */
+function hazardOf(ctx: RuleContext, ty: Ty, trait: AutoTrait, depth: number): Hazard | undefined {
+  if (depth > 8 || ctx.solution.holds(ty, trait).status !== 'no') return undefined;
+  switch (ty.k) {
+    case 'known': {
+      const path = ty.known.path;
+      if (path === 'std::marker::PhantomData') return undefined;
+      if (RC.has(path)) return 'rc';
+      if (CELLS.has(path) && trait === 'Sync') return 'cell';
+      if (GUARDS.has(path) && trait === 'Send') return 'guard';
+      break;
+    }
+    case 'ref': {
+      // `&T` is Send only if `T: Sync`: what makes `T` not Sync is the hazard; a cell behind a
+      // shared reference has other holders, whatever the type's own methods do.
+      const inner = hazardOf(ctx, ty.inner, ty.mut && trait === 'Send' ? 'Send' : 'Sync', depth + 1);
+      return inner === 'cell' && !ty.mut ? 'shared-cell' : inner;
+    }
+    case 'adt':
+      for (const f of ctx.solution.fieldTypes(ty.def)) {
+        const h = hazardOf(ctx, f.ty, trait, depth + 1);
+        if (h) return h;
+      }
+      return undefined;
+    case 'ptr':
+    case 'dyn':
+    case 'unknown':
+    case 'param':
+      return undefined;
+    default:
+      break;
+  }
+  for (const child of tyChildren(ty)) {
+    const h = hazardOf(ctx, child, trait, depth + 1);
+    if (h) return h;
+  }
+  return undefined;
 }
 
-/** The comment speaks of the field's type: `*const T`, "raw pointer", `NonNull`, `Cell`... */
-function commentNamesType(comment: string, ty: Ty): boolean {
-  if (comment.includes(ty.text)) return true;
-  if (ty.k === 'ptr') return /\b(raw )?pointers?\b/i.test(comment);
-  if (ty.k === 'ref') return /\breferences?\b/i.test(comment);
-  if (ty.k === 'known') {
-    const name = ty.known.path.split('::').pop()!;
-    return new RegExp(`\\b${name}\\b`).test(comment);
+/**
+ * Whether threads other than the impl's reasoning can reach the field: it is public, or a method of
+ * this file names it (`&self` methods, or with `cloning` any method that clones it).
+ */
+function reachable(ctx: RuleContext, u: UnsafeImpl, def: TypeDef, field: string, cloning: boolean): boolean {
+  if (def.generics.params.some((p) => p.kind === 'type' && p.bounds.length > 0) && !cloning) return false; // `R: RawMutex`
+  const fieldDef = def.fields.find((f) => f.name === field);
+  if (fieldDef?.typeNode.parent?.children.some((c) => c?.type === 'visibility_modifier')) return true;
+  const name = (field.includes('.') ? field.slice(field.lastIndexOf('.') + 1) : field).replace(
+    /[.*+?^${}()|[\]\\]/g,
+    '\\$&',
+  );
+  const mention = cloning
+    ? new RegExp(`(\\bself\\s*\\.\\s*${name}\\s*\\.\\s*clone\\s*\\(|clone\\s*\\(\\s*&\\s*self\\s*\\.\\s*${name}\\b)`)
+    : new RegExp(`\\bself\\s*\\.\\s*${name}\\b`);
+  // Inherent impls are not items of the model: the file's impl blocks are read from its tree.
+  for (const impl of ctx.root.descendantsOfType('impl_item')) {
+    if (!impl || impl.id === u.impl.node.id) continue;
+    const typeNode = impl.childForFieldName('type');
+    const self = typeNode?.type === 'generic_type' ? typeNode.childForFieldName('type') : typeNode;
+    if (self?.text.split('::').pop() !== def.name) continue;
+    const body = impl.childForFieldName('body');
+    for (const fn of body?.namedChildren ?? []) {
+      if (fn?.type !== 'function_item') continue;
+      const first = fn.childForFieldName('parameters')?.namedChildren[0];
+      const sharedSelf = first?.type === 'self_parameter' && /^&\s*('\w+\s*)?self$/.test(first.text);
+      if (!cloning && !sharedSelf) continue;
+      if (mention.test(fn.childForFieldName('body')?.text ?? '')) return true;
+    }
   }
   return false;
+}
+
+/** Whether any field of `def`, however deep, is a synchronizer (an atomic, a lock, a once-cell...). */
+function synchronizes(ctx: RuleContext, def: TypeDef, seen: Set<TypeDef>): boolean {
+  if (seen.has(def)) return false;
+  seen.add(def);
+  const visit = (ty: Ty): boolean => {
+    if (ty.k === 'known' && STD_SYNC.test(ty.known.path)) return true;
+    if (ty.k === 'adt' && (SYNC_NAME.test(ty.def.name) || synchronizes(ctx, ty.def, seen))) return true;
+    if (ty.k === 'unknown' && SYNC_NAME.test(ty.text)) return true;
+    return tyChildren(ty).some(visit);
+  };
+  return ctx.solution.fieldTypes(def).some((f) => visit(f.ty));
 }

@@ -33,11 +33,18 @@ export interface Hit {
   typePath?: string;
   /** Quick fixes, recomputed with every analysis (they are never cached by the editor side). */
   fixes: Fix[];
+  /** The places that explain the finding (the fields or methods involved), for the editor to link. */
+  related?: Related[];
   /**
    * A boolean setting that, when on, drops this finding: `safetyCommentCoversPair` for the second
    * impl of a Send+Sync pair whose first impl has the SAFETY comment.
    */
   waivedBy?: 'safetyCommentCoversPair';
+}
+
+export interface Related {
+  range: Range;
+  message: string;
 }
 
 export interface Rule<Code extends string = string> {
