@@ -40,7 +40,7 @@ export interface CliDiagnostic {
 export function runCli(crateDir: string): CliDiagnostic[] {
   const cli = join(REPO_ROOT, 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', crateDir], {
+  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', '--no-group', crateDir], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });

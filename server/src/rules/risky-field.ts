@@ -54,9 +54,8 @@ export const riskyField = {
           return hazard ? [{ ...f, hazard }] : [];
         })
         .filter((f) => {
-          if (f.hazard === 'cell') return !synchronizes(ctx, def, new Set()) && reachable(ctx, u, def, f.field, false);
-          if (f.hazard === 'rc')
-            return reachable(ctx, u, def, f.field, true) || !commentNamesField(u.safety.text, f.field);
+          if (f.hazard === 'cell') return !synchronized(ctx, u, def) && writtenThroughShared(ctx, u, def, f.field);
+          if (f.hazard === 'rc') return rcEscapes(ctx, u, def, f.field) || !commentNamesField(u.safety.text, f.field);
           return true;
         });
       if (hazards.length === 0) continue;
@@ -67,7 +66,7 @@ export const riskyField = {
         return node ? [{ range: nodeRange(node), message: `\`${f.field}\`: ${HAZARD_TEXT[f.hazard](def.name)}` }] : [];
       });
       findings.push({
-        message: `\`unsafe impl ${u.trait} for ${def.name}\` is unsound whatever its bounds: ${why.join('; ')}`,
+        message: `\`unsafe impl ${u.trait} for ${def.name}\` holds what no bound can make thread-safe: ${why.join('; ')}`,
         range: u.range,
         typePath: def.path,
         fixes: [],
@@ -81,7 +80,7 @@ export const riskyField = {
 const HAZARD_TEXT: Record<Hazard, (owner: string) => string> = {
   rc: () => 'is an `Rc`, whose reference count is not atomic: a clone left on one thread races with this one',
   cell: (owner) =>
-    `mutates through \`&self\`, and nothing in \`${owner}\` synchronizes it (no atomic, lock or once-cell)`,
+    `is written through \`&self\`, and nothing in \`${owner}\` synchronizes it (no atomic, lock or once-cell)`,
   'shared-cell': () => 'is a reference to a cell that its other holders can write at the same time',
   guard: () => 'is a lock guard, which must be released on the thread that locked it',
 };
@@ -126,35 +125,73 @@ function hazardOf(ctx: RuleContext, ty: Ty, trait: AutoTrait, depth: number): Ha
 }
 
 /**
- * Whether threads other than the impl's reasoning can reach the field: it is public, or a method of
- * this file names it (`&self` methods, or with `cloning` any method that clones it).
+ * Whether the type synchronizes its own cells: it is itself named as a synchronizer (`AtomicCell`,
+ * a `Mutex` of its own), a field anywhere in it is one, or the impl bounds a parameter by a trait
+ * that is not an auto trait (`R: RawMutex`: a lock the caller supplies).
  */
-function reachable(ctx: RuleContext, u: UnsafeImpl, def: TypeDef, field: string, cloning: boolean): boolean {
-  if (def.generics.params.some((p) => p.kind === 'type' && p.bounds.length > 0) && !cloning) return false; // `R: RawMutex`
-  const fieldDef = def.fields.find((f) => f.name === field);
-  if (fieldDef?.typeNode.parent?.children.some((c) => c?.type === 'visibility_modifier')) return true;
-  const name = (field.includes('.') ? field.slice(field.lastIndexOf('.') + 1) : field).replace(
-    /[.*+?^${}()|[\]\\]/g,
-    '\\$&',
-  );
-  const mention = cloning
-    ? new RegExp(`(\\bself\\s*\\.\\s*${name}\\s*\\.\\s*clone\\s*\\(|clone\\s*\\(\\s*&\\s*self\\s*\\.\\s*${name}\\b)`)
-    : new RegExp(`\\bself\\s*\\.\\s*${name}\\b`);
-  // Inherent impls are not items of the model: the file's impl blocks are read from its tree.
+function synchronized(ctx: RuleContext, u: UnsafeImpl, def: TypeDef): boolean {
+  if (SYNC_NAME.test(def.name)) return true;
+  if (u.manual && [...u.manual.provided].some((a) => a.kind === 'bound')) return true;
+  return synchronizes(ctx, def, new Set());
+}
+
+/** `&self` and `&'a self`. */
+const SHARED_SELF = /^&\s*('\w+\s*)?self$/;
+
+/** The methods of the file's impl blocks for `def` (inherent impls are no model items: read from the tree). */
+function* methodsOf(ctx: RuleContext, u: UnsafeImpl, def: TypeDef): Generator<{ shared: boolean; body: string }> {
   for (const impl of ctx.root.descendantsOfType('impl_item')) {
     if (!impl || impl.id === u.impl.node.id) continue;
     const typeNode = impl.childForFieldName('type');
     const self = typeNode?.type === 'generic_type' ? typeNode.childForFieldName('type') : typeNode;
     if (self?.text.split('::').pop() !== def.name) continue;
-    const body = impl.childForFieldName('body');
-    for (const fn of body?.namedChildren ?? []) {
+    for (const fn of impl.childForFieldName('body')?.namedChildren ?? []) {
       if (fn?.type !== 'function_item') continue;
       const first = fn.childForFieldName('parameters')?.namedChildren[0];
-      const sharedSelf = first?.type === 'self_parameter' && /^&\s*('\w+\s*)?self$/.test(first.text);
-      if (!cloning && !sharedSelf) continue;
-      if (mention.test(fn.childForFieldName('body')?.text ?? '')) return true;
+      yield {
+        shared: first?.type === 'self_parameter' && SHARED_SELF.test(first.text),
+        body: fn.childForFieldName('body')?.text ?? '',
+      };
     }
   }
+}
+
+const isPublic = (def: TypeDef, field: string) =>
+  def.fields.find((f) => f.name === field)?.typeNode.parent?.children.some((c) => c?.type === 'visibility_modifier') ===
+  true;
+
+/** `self.field` as a pattern (the last part of a variant's `Variant.field`). */
+function selfField(field: string): string {
+  const name = field.includes('.') ? field.slice(field.lastIndexOf('.') + 1) : field;
+  return `self\\s*\\.\\s*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`;
+}
+
+/**
+ * Whether two threads sharing the value can write the cell: it is public, or a `&self` method of
+ * the file writes it (`self.f.set(..)`, `.replace`, `.take`, `.swap`, `.borrow_mut()`,
+ * `*self.f.get() = ..`, `ptr::write(self.f.get(), ..)`, `&mut *self.f.get()`). Reads only are fine.
+ */
+function writtenThroughShared(ctx: RuleContext, u: UnsafeImpl, def: TypeDef, field: string): boolean {
+  if (isPublic(def, field)) return true;
+  const f = selfField(field);
+  const write = new RegExp(
+    [
+      `\\b${f}\\s*\\.\\s*(set|replace|take|swap|borrow_mut|get_or_init|update)\\s*\\(`,
+      `\\*\\s*${f}\\s*\\.\\s*get\\s*\\(\\s*\\)\\s*([-+*/%&|^]|<<|>>)?=(?!=)`,
+      `\\bwrite\\w*\\s*\\(\\s*${f}\\s*\\.\\s*get\\s*\\(`,
+      `&\\s*mut\\s*\\*\\s*${f}\\s*\\.\\s*get\\s*\\(`,
+    ].join('|'),
+  );
+  for (const method of methodsOf(ctx, u, def)) if (method.shared && write.test(method.body)) return true;
+  return false;
+}
+
+/** Whether an `Rc` field can leave the value: it is public, or a method of the file clones it. */
+function rcEscapes(ctx: RuleContext, u: UnsafeImpl, def: TypeDef, field: string): boolean {
+  if (isPublic(def, field)) return true;
+  const f = selfField(field);
+  const clone = new RegExp(`\\b${f}\\s*\\.\\s*clone\\s*\\(|clone\\s*\\(\\s*&\\s*${f}`);
+  for (const method of methodsOf(ctx, u, def)) if (clone.test(method.body)) return true;
   return false;
 }
 
