@@ -44,8 +44,10 @@ function waitForDiagnostics(
   });
 }
 
+// One diagnostic per impl: the missing SAFETY comment leads it or is one of its other facts.
 const isSafetyFinding = (d: vscode.Diagnostic): boolean =>
-  (typeof d.code === 'object' ? d.code.value : d.code) === 'missing-safety-comment';
+  (typeof d.code === 'object' ? d.code.value : d.code) === 'missing-safety-comment' ||
+  d.message.includes('also missing-safety-comment:');
 
 async function diagnosticsArrive(): Promise<void> {
   const document = await vscode.workspace.openTextDocument(libUri());

@@ -5,9 +5,9 @@
 //   behind races with the one that moved; quiet only when the field is private, no method of the
 //   file clones it, and the SAFETY comment names it (the author's word that it never escapes);
 // - a `Cell`, `RefCell`, `UnsafeCell` or `OnceCell` under Sync, when nothing in the type
-//   synchronizes (no atomic, lock, once-cell or channel anywhere in its fields, no parameter
-//   bounded by a lock trait) and `&self` methods of the file reach the field (or it is public):
-//   two threads can then write it at once;
+//   synchronizes (no atomic, lock, once-cell or channel anywhere in its fields, the type not
+//   itself named as one, no parameter bounded by a lock trait) and a `&self` method of the file
+//   writes the field: two threads can then write it at once;
 // - a reference to such a cell under Send: whoever kept the other reference writes it at once;
 // - a std lock guard under Send: it must be released on the thread that locked it.
 // Raw pointers, `NonNull`, references to a parameter and trait objects are left to `missing-bound`
@@ -167,12 +167,10 @@ function selfField(field: string): string {
 }
 
 /**
- * Whether two threads sharing the value can write the cell: it is public, or a `&self` method of
- * the file writes it (`self.f.set(..)`, `.replace`, `.take`, `.swap`, `.borrow_mut()`,
+ * Whether two threads sharing the value can write the cell: a `&self` method of the file writes it (`self.f.set(..)`, `.replace`, `.take`, `.swap`, `.borrow_mut()`,
  * `*self.f.get() = ..`, `ptr::write(self.f.get(), ..)`, `&mut *self.f.get()`). Reads only are fine.
  */
 function writtenThroughShared(ctx: RuleContext, u: UnsafeImpl, def: TypeDef, field: string): boolean {
-  if (isPublic(def, field)) return true;
   const f = selfField(field);
   const write = new RegExp(
     [
