@@ -284,3 +284,55 @@ test('[engine] text mode prints each type verdict on a clickable line, and a sum
   assert.match(run.stdout, /^ {4}= .*Rc/m);
   assert.match(run.stdout, /^checked 2 files, 2 types, no findings$/m);
 });
+
+test('[engine] one diagnostic per impl in every format, and --no-group gives one per finding', () => {
+  write(
+    'grouped/lib.rs',
+    [
+      'pub struct RawBox<T> { ptr: *mut T }',
+      'unsafe impl<T> Send for RawBox<T> {}',
+      'pub struct SharedCounter { value: std::cell::UnsafeCell<u64> }',
+      'impl SharedCounter { pub fn bump(&self) { unsafe { *self.value.get() += 1 } } }',
+      '// SAFETY: `value` is only bumped by one thread at a time.',
+      'unsafe impl Sync for SharedCounter {}',
+      '',
+    ].join('\n'),
+  );
+  interface Json {
+    diagnostics: { line: number; code: string; codes: string[] }[];
+  }
+  const grouped = JSON.parse(cli(['check', '--format', 'json', 'grouped']).stdout) as Json;
+  assert.deepEqual(
+    grouped.diagnostics.map((d) => [d.line, d.code, d.codes]),
+    [
+      [2, 'missing-bound', ['missing-bound', 'missing-safety-comment']],
+      [6, 'risky-field', ['risky-field']],
+    ],
+  );
+  const each = JSON.parse(cli(['check', '--format', 'json', '--no-group', 'grouped']).stdout) as Json;
+  assert.deepEqual(
+    each.diagnostics.map((d) => [d.line, d.code]),
+    [
+      [2, 'missing-bound'],
+      [2, 'missing-safety-comment'],
+      [6, 'risky-field'],
+    ],
+  );
+  const text = cli(['check', 'grouped']).stdout;
+  assert.match(text, /warning\[missing-bound\]: [^\n]*\n(.*\n){3}.*= also\[missing-safety-comment\]: /);
+  assert.match(text, /= help: Add `T: Send` to the impl\n.*= help: Add a `\/\/ SAFETY:` comment/);
+  const sarif = JSON.parse(cli(['check', '--format', 'sarif', 'grouped']).stdout) as {
+    runs: {
+      results: { ruleId: string; relatedLocations?: { physicalLocation: { region: { startLine: number } } }[] }[];
+    }[];
+  };
+  const results = sarif.runs[0].results;
+  assert.deepEqual(
+    results.map((r) => r.ruleId),
+    ['missing-bound', 'risky-field'],
+  );
+  assert.deepEqual(
+    results[1].relatedLocations?.map((l) => l.physicalLocation.region.startLine),
+    [3],
+  );
+});

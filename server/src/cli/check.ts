@@ -10,7 +10,7 @@ import type { CheckOptions } from './args';
 import type { FileProblem } from './files';
 
 /** 1-based line and column; `column` counts Unicode characters. */
-interface Location {
+export interface Location {
   line: number;
   column: number;
 }
@@ -46,7 +46,7 @@ function splitLines(text: string): string[] {
   return text.split(/\r\n|\r|\n/);
 }
 
-function toLocation(lines: readonly string[], position: Position): Location {
+export function toLocation(lines: readonly string[], position: Position): Location {
   const line = lines[position.line] ?? '';
   const before = line.slice(0, Math.max(0, position.character));
   return { line: position.line + 1, column: [...before].length + 1 };

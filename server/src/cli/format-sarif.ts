@@ -3,7 +3,7 @@
 import { RULE_CODES, RULES } from '../rules';
 import type { RuleLevel, Severity } from '../rules/rule';
 import { ruleDocsUrl, DOCS_BASE_URL } from '../present/rule-docs';
-import type { CheckRun } from './check';
+import { toLocation, type CheckRun, type Location } from './check';
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   error: 'error',
@@ -30,22 +30,35 @@ export function buildSarif(run: CheckRun, toolVersion: string): object {
     helpUri: ruleDocsUrl(rule.code),
     defaultConfiguration: { level: sarifLevel(rule.defaultLevel) },
   }));
-  const results = run.files.flatMap((file) =>
-    file.findings.map(({ finding, severity, start, end }) => ({
+  const results = run.files.flatMap((file) => {
+    const region = (start: Location, end: Location) => ({
+      startLine: start.line,
+      startColumn: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+    });
+    const artifactLocation = { uri: toUri(file.file) };
+    return file.findings.map(({ finding, severity, start, end }) => ({
       ruleId: finding.code,
       ruleIndex: RULE_CODES.indexOf(finding.code),
       level: SARIF_LEVEL[severity],
       message: { text: finding.message },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: { uri: toUri(file.file) },
-            region: { startLine: start.line, startColumn: start.column, endLine: end.line, endColumn: end.column },
-          },
-        },
-      ],
-    })),
-  );
+      locations: [{ physicalLocation: { artifactLocation, region: region(start, end) } }],
+      // The fields or methods the finding is about (one diagnostic per impl may name several).
+      ...(finding.related.length > 0
+        ? {
+            relatedLocations: finding.related.map((r, id) => ({
+              id,
+              message: { text: r.message },
+              physicalLocation: {
+                artifactLocation,
+                region: region(toLocation(file.lines, r.range.start), toLocation(file.lines, r.range.end)),
+              },
+            })),
+          }
+        : {}),
+    }));
+  });
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
