@@ -34,6 +34,21 @@ for (const [i, file] of files.entries()) {
   });
 }
 
+test('every marked impl has a SAFETY comment right above it', () => {
+  for (const [i, file] of files.entries()) {
+    const lines = readFileSync(file, 'utf8').split(/\r?\n/);
+    for (const m of markers[i]) {
+      let j = m.line - 2;
+      const comment: string[] = [];
+      while (j >= 0 && lines[j].trim().startsWith('//')) comment.push(lines[j--]);
+      assert.ok(
+        comment.some((c) => c.includes('SAFETY:')),
+        `${m.file}:${m.line} has no // SAFETY: comment`,
+      );
+    }
+  }
+});
+
 test('the scorer counts exactly the marked impls', () => {
   const all = markers.flat();
   const bugs = all.filter((m) => m.expected === 'bug').length;
