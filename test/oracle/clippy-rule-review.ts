@@ -3,11 +3,13 @@
 // with what a reviewer needs to judge it: the type's definition, the impl, and the comment above
 // the impl. A human's verdicts (true bug / debatable / false alarm, with a reason) are read from
 // test/oracle/rule-review-verdicts.json, keyed `crate-folder/file:line code`, and counted; findings
-// without a verdict are listed as unclassified.
+// without a verdict are listed as unclassified. First, and also when no crates are named, it scores
+// the rules on the bug corpus (test/fixtures/bugs, see bug-corpus.ts): recall and precision.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { SyntaxNode } from '../../server/src/syntax/parser';
-import { corpusCrates, runCli, type CliDiagnostic } from './clippy-corpus';
+import { formatBugCorpus, scoreBugCorpus } from './bug-corpus';
+import { CORPUS_ENV, corpusCrates, runCli, type CliDiagnostic } from './clippy-corpus';
 import { getParser, REPO_ROOT } from './rust-items';
 
 const USAGE = 'Usage: npm run review:rules -- CRATE_DIR...';
@@ -75,8 +77,39 @@ async function context(crateDir: string, d: CliDiagnostic): Promise<Context> {
   }
 }
 
+const OUT_FILE = join(REPO_ROOT, 'test-results', 'rule-review.md');
+
+function writeReview(md: string[]): void {
+  mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+  writeFileSync(OUT_FILE, `${md.join('\n')}\n`);
+}
+
+/** Whether crate folders were named (arguments or the environment), without exiting as corpusCrates does. */
+function cratesNamed(args: string[]): boolean {
+  return args.some((a) => !a.startsWith('--')) || (process.env[CORPUS_ENV] ?? '').trim() !== '';
+}
+
 async function main(): Promise<void> {
-  const crates = corpusCrates(process.argv.slice(2), USAGE);
+  const args = process.argv.slice(2);
+  const bugSection = formatBugCorpus(scoreBugCorpus());
+  process.stdout.write(`${bugSection.join('\n')}\n`);
+  if (!cratesNamed(args)) {
+    process.stdout.write(
+      `No corpus crates: pass crate folders (each with a Cargo.toml) as arguments or list them in ${CORPUS_ENV}; ` +
+        'the bug corpus only.\n',
+    );
+    writeReview([
+      '# risky-field and missing-bound findings',
+      '',
+      ...bugSection,
+      '## Corpus crates',
+      '',
+      '_none named_',
+    ]);
+    process.stdout.write(`written to test-results/rule-review.md\n`);
+    return;
+  }
+  const crates = corpusCrates(args, USAGE);
   const verdicts = (existsSync(VERDICTS_FILE) ? JSON.parse(readFileSync(VERDICTS_FILE, 'utf8')) : {}) as Verdicts;
   const md: string[] = ['# risky-field and missing-bound findings on real crates', ''];
   md.push(
@@ -124,9 +157,8 @@ async function main(): Promise<void> {
   if (stale.length)
     summary.push(`Verdicts for findings no longer reported: ${stale.map((s) => `\`${s}\``).join(', ')}`, '');
   md.splice(3, 0, ...summary);
-  mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
-  const outFile = join(REPO_ROOT, 'test-results', 'rule-review.md');
-  writeFileSync(outFile, `${md.join('\n')}\n`);
+  md.splice(2, 0, ...bugSection);
+  writeReview(md);
   process.stdout.write(`${summary.join('\n')}\n`);
   if (unclassified.length)
     process.stdout.write(`unclassified (${unclassified.length}):\n${unclassified.map((u) => `  ${u}`).join('\n')}\n`);
