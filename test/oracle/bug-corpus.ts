@@ -90,7 +90,7 @@ interface CliOutput {
 function runCliOnFiles(files: string[]): Map<string, Finding[]> {
   const cli = join(REPO_ROOT, 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error('dist/cli.js is missing: run `npm run build` first');
-  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', ...files], {
+  const r = spawnSync(process.execPath, [cli, 'check', '--format', 'json', '--no-group', ...files], {
     encoding: 'utf8',
     maxBuffer: 256 * 1024 * 1024,
   });
