@@ -50,21 +50,7 @@ export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
   const add = (n: ApiNeed) => {
     if (!needs.some((x) => x.param === n.param && x.need === n.need)) needs.push(n);
   };
-  const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
-  for (const impl of ctx.root.descendantsOfType('impl_item')) {
-    if (!impl) continue;
-    const typeNode = impl.childForFieldName('type');
-    const body = impl.childForFieldName('body');
-    if (!typeNode || !body || baseName(typeNode) !== def.name) continue;
-    // The same module as the declaration, or a name no other type in the file has.
-    if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
-    const params = implParamMap(impl, typeNode, def);
-    if (params.size === 0) continue;
-    const owner = typeNode.text.replace(/\s+/g, ' ');
-    const traitNode = impl.childForFieldName('trait');
-    const traitName = traitNode ? pathSegments(traitNode).pop() : undefined;
-    if (traitName === 'Send' || traitName === 'Sync') continue;
-    const reader = new TypeReader(ctx, impl, params);
+  for (const { body, owner, traitName, reader } of implBlocks(ctx, def)) {
     if (traitName === 'Deref') {
       const target = assocType(body, 'Target');
       if (target) {
@@ -77,36 +63,27 @@ export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
         }
       }
     }
-    for (const fn of namedChildren(body)) {
-      if (fn.type !== 'function_item') continue;
-      const parameters = fn.childForFieldName('parameters');
-      const self = parameters ? namedChildren(parameters)[0] : undefined;
-      if (self?.type !== 'self_parameter' || !/^&\s*('\w+\s*)?self$/.test(self.text)) continue;
-      const ret = fn.childForFieldName('return_type');
-      const sig = `\`${owner}::${fn.childForFieldName('name')?.text ?? '?'}${parameters!.text.replace(/\s+/g, ' ')}${ret ? ` -> ${ret.text.replace(/\s+/g, ' ')}` : ''}\``;
+    for (const { fn, receiver, sig, ret, inputs } of methods(body, owner)) {
+      if (receiver !== 'shared') continue;
       const bounds = (name: string) => reader.boundsOf(name, fn);
-      if (ret) {
-        for (const u of reader.read(ret, 'owned', fn)) {
-          if (u.mode === 'shared')
-            add({ param: u.param, need: 'Sync', why: `${sig} gives out \`&${u.shown}\` to every thread sharing it` });
-          else if (u.mode === 'exclusive')
-            add({
-              param: u.param,
-              need: 'Send',
-              why: `${sig} gives out \`&mut ${u.shown}\` through a shared reference, one thread at a time`,
-            });
-          else if (
-            bounds(u.implName).some((b) => /\bClone\b/.test(b)) &&
-            !bounds(u.implName).some((b) => /\bCopy\b/.test(b))
-          ) {
-            add({ param: u.param, need: 'Sync', why: `${sig} clones a \`${u.shown}\` through a shared reference` });
-          } else
-            add({ param: u.param, need: 'Send', why: `${sig} moves a \`${u.shown}\` out through a shared reference` });
-        }
+      for (const u of ret ? reader.read(ret, 'owned', fn) : []) {
+        if (u.mode === 'shared')
+          add({ param: u.param, need: 'Sync', why: `${sig} gives out \`&${u.shown}\` to every thread sharing it` });
+        else if (u.mode === 'exclusive')
+          add({
+            param: u.param,
+            need: 'Send',
+            why: `${sig} gives out \`&mut ${u.shown}\` through a shared reference, one thread at a time`,
+          });
+        else if (
+          bounds(u.implName).some((b) => /\bClone\b/.test(b)) &&
+          !bounds(u.implName).some((b) => /\bCopy\b/.test(b))
+        ) {
+          add({ param: u.param, need: 'Sync', why: `${sig} clones a \`${u.shown}\` through a shared reference` });
+        } else
+          add({ param: u.param, need: 'Send', why: `${sig} moves a \`${u.shown}\` out through a shared reference` });
       }
-      for (const p of parameters ? namedChildren(parameters).slice(1) : []) {
-        const ty = p.type === 'parameter' ? p.childForFieldName('type') : null;
-        if (!ty) continue;
+      for (const ty of inputs) {
         for (const u of reader.readInput(ty, fn)) {
           add({ param: u.param, need: 'Send', why: `${sig} moves a \`${u.shown}\` in through a shared reference` });
         }
@@ -114,6 +91,103 @@ export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
     }
   }
   return needs;
+}
+
+/**
+ * What the whole API says a value holds, for parameters its fields mention only in markers
+ * (`PhantomData<(K, V)>` over type-erased storage): a method of any receiver, or a constructor,
+ * that takes a `T` by value or gives one out (by value, `&T` or `&mut T`) treats the type as
+ * holding `T`, so sending the value sends a `T`: `T: Send`.
+ */
+export function heldThroughApi(ctx: RuleContext, def: TypeDef): ApiNeed[] {
+  const needs: ApiNeed[] = [];
+  for (const { body, owner, reader } of implBlocks(ctx, def)) {
+    for (const { fn, sig, ret, inputs } of methods(body, owner)) {
+      const uses = [
+        ...(ret ? reader.read(ret, 'owned', fn).map((u) => ({ ...u, dir: 'out' })) : []),
+        ...inputs.flatMap((ty) => reader.readInput(ty, fn).map((u) => ({ ...u, dir: 'in' }))),
+      ];
+      for (const u of uses) {
+        if (needs.some((x) => x.param === u.param)) continue;
+        const what = u.mode === 'owned' ? `a \`${u.shown}\`` : `\`${u.mode === 'shared' ? '&' : '&mut '}${u.shown}\``;
+        needs.push({
+          param: u.param,
+          need: 'Send',
+          why: `${sig} ${u.dir === 'in' ? 'takes' : 'gives out'} ${what}, so a \`${owner}\` holds \`${u.shown}\` values`,
+        });
+      }
+    }
+  }
+  return needs;
+}
+
+interface ImplBlock {
+  impl: SyntaxNode;
+  body: SyntaxNode;
+  /** The impl's type as written, whitespace collapsed. */
+  owner: string;
+  traitName?: string;
+  reader: TypeReader;
+}
+
+/** The file's impl blocks for `def` (not its Send/Sync impls) that name at least one of its parameters (or all, `withoutParams`). */
+function implBlocks(ctx: RuleContext, def: TypeDef, withoutParams = false): ImplBlock[] {
+  const out: ImplBlock[] = [];
+  const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
+  for (const impl of ctx.root.descendantsOfType('impl_item')) {
+    if (!impl) continue;
+    const typeNode = impl.childForFieldName('type');
+    const body = impl.childForFieldName('body');
+    if (!typeNode || !body || baseName(typeNode) !== def.name) continue;
+    // The same module as the declaration, or a name no other type in the file has.
+    if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
+    const params = implParamMap(impl, typeNode, def);
+    if (params.size === 0 && !withoutParams) continue;
+    const traitNode = impl.childForFieldName('trait');
+    const traitName = traitNode ? pathSegments(traitNode).pop() : undefined;
+    if (traitName === 'Send' || traitName === 'Sync') continue;
+    const owner = typeNode.text.replace(/\s+/g, ' ');
+    out.push({ impl, body, owner, traitName, reader: new TypeReader(ctx, impl, params) });
+  }
+  return out;
+}
+
+interface Method {
+  fn: SyntaxNode;
+  /** `&self`: shared; `&mut self`: exclusive; `self`: owned; none: an associated function. */
+  receiver: 'shared' | 'exclusive' | 'owned' | 'none';
+  /** `` `Queue<T>::pop(&self) -> Option<T>` `` */
+  sig: string;
+  ret?: SyntaxNode;
+  /** The types of the parameters after the receiver. */
+  inputs: SyntaxNode[];
+}
+
+function methods(body: SyntaxNode, owner: string): Method[] {
+  const out: Method[] = [];
+  for (const fn of namedChildren(body)) {
+    if (fn.type !== 'function_item') continue;
+    // An `unsafe fn` makes its caller responsible for what it hands over: not the API's promise.
+    if (fn.namedChildren.some((c) => c?.type === 'function_modifiers' && /\bunsafe\b/.test(c.text))) continue;
+    const parameters = fn.childForFieldName('parameters');
+    const all = parameters ? namedChildren(parameters) : [];
+    const self = all[0]?.type === 'self_parameter' ? all[0] : undefined;
+    const receiver = !self
+      ? 'none'
+      : /^&\s*('\w+\s*)?self$/.test(self.text)
+        ? 'shared'
+        : self.text.startsWith('&')
+          ? 'exclusive'
+          : 'owned';
+    const ret = fn.childForFieldName('return_type') ?? undefined;
+    const sig = `\`${owner}::${fn.childForFieldName('name')?.text ?? '?'}${parameters?.text.replace(/\s+/g, ' ') ?? '()'}${ret ? ` -> ${ret.text.replace(/\s+/g, ' ')}` : ''}\``;
+    const inputs = all
+      .slice(self ? 1 : 0)
+      .flatMap((p) => (p.type === 'parameter' ? [p.childForFieldName('type')] : []))
+      .filter((t): t is SyntaxNode => !!t);
+    out.push({ fn, receiver, sig, ret, inputs });
+  }
+  return out;
 }
 
 interface Use {
@@ -368,11 +442,9 @@ export function unreachableThroughShared(ctx: RuleContext, def: TypeDef, heldBy:
       methods++;
       const self = namedChildren(fn.childForFieldName('parameters') ?? fn)[0];
       if (self?.type !== 'self_parameter' || !/^&\s*('\w+\s*)?self$/.test(self.text)) continue;
-      const text = fn.childForFieldName('body')?.text ?? '';
-      for (const m of text.matchAll(/\bself\b(\s*\.\s*(\w+)\b(\s*\()?)?/g)) {
-        if (!m[2] || m[3]) return out; // `self` passed on, or a method call: anything may be reached
-        reached.add(m[2]);
-      }
+      const fields = fieldsReached(ctx, def, fn.childForFieldName('body')?.text ?? '', 'self', 1);
+      if (fields === 'any') return out;
+      for (const f of fields) reached.add(f);
     }
   }
   if (methods === 0) return out;
@@ -383,4 +455,103 @@ export function unreachableThroughShared(ctx: RuleContext, def: TypeDef, heldBy:
     if (!publicField && !fields.some((f) => reached.has(f))) out.add(param);
   }
   return out;
+}
+
+/** A generic method parameter that may be stored in a trait object: `init<F: FnOnce() + 'static>(f: F)`. */
+export interface StoredGeneric {
+  /** `` `Generator<'static, A, T>::init(&mut self, f: F)` `` */
+  sig: string;
+  /** `F` */
+  name: string;
+  /** The bounds as written, whitespace collapsed: `FnOnce() + 'static`. */
+  bounds: string;
+  /** The bounds node, to append ` + Send` after. */
+  boundsNode: SyntaxNode;
+}
+
+/**
+ * The methods of `defs` that take a generic value bounded by `traitName` (`F: FnOnce()`, `W:
+ * Write`) without `auto` (`Send`/`Sync`): what they store in a `dyn traitName` field may lack it.
+ */
+export function storedGenerics(ctx: RuleContext, defs: TypeDef[], traitName: string, auto: AutoTrait): StoredGeneric[] {
+  const out: StoredGeneric[] = [];
+  const names = new RegExp(`\\b${traitName}\\b`);
+  const lacks = new RegExp(`\\b${auto}\\b`);
+  for (const def of defs) {
+    for (const { body, owner } of implBlocks(ctx, def, true)) {
+      for (const { fn, sig, inputs } of methods(body, owner)) {
+        const tp = fn.childForFieldName('type_parameters');
+        for (const p of tp ? namedChildren(tp) : []) {
+          const name = p.type === 'type_parameter' ? p.childForFieldName('name')?.text : undefined;
+          const boundsNode = p.childForFieldName('bounds');
+          if (!name || !boundsNode || !names.test(boundsNode.text) || lacks.test(boundsNode.text)) continue;
+          // Only a parameter the method takes by value can be stored.
+          if (!inputs.some((t) => t.text === name)) continue;
+          out.push({ sig, name, bounds: boundsNode.text.replace(/\s+/g, ' '), boundsNode });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The fields a method body reaches through `name` (`self`, or a `&X` parameter): `name.field`.
+ * Comparing addresses (`Arc::ptr_eq(&self.inner, ..)`, `ptr::eq`) reaches nothing; `**self` goes
+ * through the type's `Deref`, itself a `&self` method judged on its own; `name` handed to a
+ * function of this file that takes a `&X` is followed into it (`depth` calls deep). A method call
+ * on `name`, or `name` passed anywhere else: `'any'`.
+ */
+function fieldsReached(ctx: RuleContext, def: TypeDef, body: string, name: string, depth: number): Set<string> | 'any' {
+  const out = new Set<string>();
+  const addressOnly = addressComparisons(body);
+  for (const m of body.matchAll(new RegExp(`\\b${name}\\b(\\s*\\.\\s*(\\w+)\\b(\\s*\\()?)?`, 'g'))) {
+    const at = m.index;
+    if (addressOnly.some(([from, to]) => at >= from && at < to)) continue;
+    // `**self`, `&*self`: through `Deref` (`*self.field` derefs the field, which is reached).
+    if (!m[2] && /\*\s*$/.test(body.slice(Math.max(0, at - 3), at))) continue;
+    if (m[2] && !m[3]) {
+      out.add(m[2]);
+      continue;
+    }
+    if (m[3] || depth === 0) return 'any';
+    // `other.is_pair_of(self)`: follow into the callee when this file has it with a `&X` parameter.
+    const callee = /(\w+)\s*\(\s*&?\s*$/.exec(body.slice(0, at))?.[1];
+    const target = callee ? calleeTakingRef(ctx, def, callee) : undefined;
+    if (!target) return 'any';
+    const inner = fieldsReached(ctx, def, target.body, target.param, depth - 1);
+    if (inner === 'any') return 'any';
+    for (const f of inner) out.add(f);
+  }
+  return out;
+}
+
+/** The spans of `ptr_eq(...)` and `ptr::eq(...)` calls' arguments. */
+function addressComparisons(body: string): [number, number][] {
+  const spans: [number, number][] = [];
+  for (const m of body.matchAll(/\b(?:ptr_eq|ptr::eq|addr_eq)\s*\(/g)) {
+    let depth = 1;
+    let i = m.index + m[0].length;
+    for (; i < body.length && depth > 0; i++) {
+      if (body[i] === '(') depth++;
+      else if (body[i] === ')') depth--;
+    }
+    spans.push([m.index, i]);
+  }
+  return spans;
+}
+
+/** A function of the file named `name` with a parameter of type `&X` (`X` = `def`): its body and that parameter's name. */
+function calleeTakingRef(ctx: RuleContext, def: TypeDef, name: string): { body: string; param: string } | undefined {
+  for (const fn of ctx.root.descendantsOfType('function_item')) {
+    if (!fn || fn.childForFieldName('name')?.text !== name) continue;
+    for (const p of namedChildren(fn.childForFieldName('parameters') ?? fn)) {
+      const ty = p.type === 'parameter' ? p.childForFieldName('type') : null;
+      const pattern = p.type === 'parameter' ? p.childForFieldName('pattern') : null;
+      const inner = ty?.type === 'reference_type' ? ty.childForFieldName('type') : null;
+      if (inner && pattern?.type === 'identifier' && baseName(inner) === def.name)
+        return { body: fn.childForFieldName('body')?.text ?? '', param: pattern.text };
+    }
+  }
+  return undefined;
 }
