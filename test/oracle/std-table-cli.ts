@@ -5,12 +5,8 @@
 // std-table-check.ts), each parameter set in turn to each probe.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { REPO_ROOT } from './rust-items';
-import { generateStdTable, renderStdTable, stdDocsDir, type GeneratedTable } from './std-table';
+import { generateStdTable, renderStdTable, STD_TABLE_FILE, stdDocsDir, type GeneratedTable } from './std-table';
 import { checkRows, sampledRows } from './std-table-check';
-
-export const STD_TABLE_FILE = join(REPO_ROOT, 'server', 'src', 'model', 'std-table.json');
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

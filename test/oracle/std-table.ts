@@ -9,6 +9,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { closingAngle, headerText, parseImplHeader, parseWhere, splitTop } from './corpus-rustdoc';
+import { REPO_ROOT } from './rust-items';
+
+/** The committed output. */
+export const STD_TABLE_FILE = join(REPO_ROOT, 'server', 'src', 'model', 'std-table.json');
 
 type WrittenRule = 'yes' | 'no' | string[];
 
