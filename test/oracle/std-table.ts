@@ -213,7 +213,7 @@ function readItems(docDir: string): { items: Item[]; reexports: Reexport[] } {
         paths: [path],
         params: decl.params,
         aliasOf: decl.aliasOf,
-        unstable: /class="stab unstable"/.test(top),
+        unstable: top.includes('class="stab unstable"'),
         impls,
       });
     }
@@ -244,7 +244,7 @@ function readReexports(html: string, module: string[]): Reexport[] {
     else if (segs[0] === 'super') {
       base = module.slice(0, -1);
       let i = 1;
-      while (segs[i] === 'super') ((base = base.slice(0, -1)), i++);
+      for (; segs[i] === 'super'; i++) base = base.slice(0, -1);
       base = [...base, ...segs.slice(i)];
     } else if (ROOTS.includes(segs[0])) base = segs;
     else base = [...module, ...segs];

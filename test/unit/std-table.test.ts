@@ -46,7 +46,12 @@ test('every sampled generated row agrees with rustc', async () => {
 
 /** A rule over the hand row's parameter names; atoms on parameters the hand row leaves out (an
  * allocator, a hasher) must be of the same trait, which is how the engine asks extra arguments. */
-function renamed(rule: AutoRule | string[] | string, from: readonly string[], to: readonly string[], trait: string) {
+function renamed(
+  rule: AutoRule | GeneratedTable['rows'][number]['send'],
+  from: readonly string[],
+  to: readonly string[],
+  trait: string,
+) {
   if (typeof rule === 'string') return { rule, extraOk: true };
   let extraOk = true;
   const atoms = rule
