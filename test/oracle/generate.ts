@@ -3,7 +3,7 @@
 // inline modules (some shadowing std names), manual `unsafe impl`s, std types from KNOWN_TYPES
 // spelled many ways, trait objects and recursion. Programs are a model first, rendered to text, so
 // that a failing case can be shrunk by dropping items and fields.
-import { KNOWN_TYPES, type KnownType } from '../../server/src/model/known-types';
+import { KNOWN_TYPES, type HandRow } from '../../server/src/model/known-types';
 import type { GenericParam, TypeDecl } from './rust-items';
 
 export type Bound = 'Send' | 'Sync';
@@ -438,7 +438,7 @@ function genStd(ctx: Ctx, depth: number, aliasParams: string[]): Ty {
 }
 
 /** The row's sample as a template (`$T` -> `$0`), its path spelled one of the ways users write it. */
-function stdTemplate(ctx: Ctx, row: KnownType): string {
+function stdTemplate(ctx: Ctx, row: HandRow): string {
   let tpl = row.sample.replace(/\$T/g, '$0');
   if (tpl.includes('$0')) tpl = tpl.replace(/'static/g, "'a");
   const spellings = [row.path, `::${row.path}`];

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { renderAtom } from '../../server/src/model/conditions';
-import { KNOWN_TYPES, PRIMITIVES, type AutoRule, type KnownType } from '../../server/src/model/known-types';
+import { KNOWN_TYPES, PRIMITIVES, type AutoRule, type HandRow } from '../../server/src/model/known-types';
 import { askRustc, PROBES, type AutoTraitName, type OracleQuestion, type Probe } from '../oracle/rustc-oracle';
 
 /** The top-level generic arguments of `path<...>` (lifetimes included), or [] without `<`. */
@@ -34,7 +34,7 @@ function genericArgs(sample: string): string[] {
 const fill = (text: string, probe: Probe) => text.replace(/\$[A-Z]/g, probe.name);
 
 interface Case {
-  row: KnownType;
+  row: HandRow;
   /** The path the sample is written with (the row's own path, or one of its aliases). */
   path: string;
   probe: Probe;

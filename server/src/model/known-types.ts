@@ -1,12 +1,16 @@
 // The standard library's Send/Sync rules, as data: one row per type, each with the rule the
 // compiler applies and a one-line justification. A test re-checks every row with rustc, through
 // the row's `sample` instantiation, so the table cannot silently drift from the compiler.
+// The hand rows below come first; every other type of std, core and alloc comes from
+// std-table.json, generated from the toolchain's rustdoc (`npm run gen:std-table`), and types
+// whose rules the generator could not state as atoms are `unknown` with its reason.
 //
 // Rules: 'yes' / 'no' hold whatever the parameters are; a list of atoms (`T: Send`) holds exactly
 // when every atom holds. Rows write atoms as text, read once here into typed atoms. A parameter
 // the user leaves out takes its default (`Global`, `RandomState`, `fn() -> T`), all of which are
 // Send and Sync, except where noted.
 import { autoAtom, type Atom } from './conditions';
+import stdTable from './std-table.json';
 
 /** A parameter's auto trait: the only condition std's auto-trait impls put on a parameter. */
 type AutoAtom = Extract<Atom, { kind: 'auto' }>;
@@ -34,12 +38,18 @@ export interface KnownType {
   params: readonly string[];
   send: AutoRule;
   sync: AutoRule;
-  /** An instantiation for the compiler check; `$T`, `$U` are replaced by probe types. */
-  sample: string;
+  /** Positions of const parameters among the non-lifetime arguments (`IntoIter<T, const N>`). */
+  consts?: readonly number[];
+  /** An instantiation for the compiler check; `$T`, `$U` are replaced by probe types. Hand
+   * rows only (generated rows are checked through std-table.json's own samples). */
+  sample?: string;
   why: string;
   /** What a value gives access to, for the `&self`-API check; absent: nothing it knows of. */
   access?: Access;
 }
+
+/** A row written here: it always has its sample. */
+export type HandRow = KnownType & { sample: string };
 
 /**
  * What a value of the type gives access to, as the `&self`-API check (rules/sync-api.ts) reads a
@@ -63,7 +73,7 @@ const row = (
   sync: WrittenRule,
   why: string,
   extra: RowExtra = {},
-): KnownType => ({
+): HandRow => ({
   path,
   params,
   send: readRule(path, send),
@@ -94,7 +104,7 @@ const atomics = [
   'AtomicUsize',
 ];
 
-export const KNOWN_TYPES: readonly KnownType[] = [
+export const KNOWN_TYPES: readonly HandRow[] = [
   // std::rc / std::sync shared pointers
   row('std::rc::Rc', ['T'], 'no', 'no', '`Rc` is never `Send` or `Sync`: its reference count is not atomic'),
   row('std::rc::Weak', ['T'], 'no', 'no', "`rc::Weak` is never `Send` or `Sync`: it shares `Rc`'s non-atomic count"),
@@ -465,14 +475,58 @@ export const STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS = new Set([
   'Stream',
 ]);
 
+/** Every spelling of a path is looked up as `std::`: `core::` and `alloc::` name the same types. */
+const normalize = (path: string) => path.replace(/^::/, '').replace(/^(core|alloc)::/, 'std::');
+
+/** std-table.json, as test/oracle/std-table.ts writes it. */
+interface GeneratedTable {
+  toolchain: string;
+  rows: {
+    path: string;
+    aliases?: string[];
+    params: string[];
+    consts?: number[];
+    send: WrittenRule;
+    sync: WrittenRule;
+  }[];
+  omitted: { path: string; aliases?: string[]; reason: string }[];
+}
+const generated = stdTable as GeneratedTable;
+
+/** A generated row, whose `why` names the docs it was read from. */
+const fromDocs = (r: GeneratedTable['rows'][number]): KnownType => ({
+  path: r.path,
+  aliases: r.aliases,
+  params: r.params,
+  consts: r.consts,
+  send: readRule(r.path, r.send),
+  sync: readRule(r.path, r.sync),
+  why: `as the docs of ${generated.toolchain.split(' (')[0]} state`,
+});
+
 const byPath = new Map<string, KnownType>();
+const omitted = new Map<string, string>();
 for (const k of KNOWN_TYPES) {
-  byPath.set(k.path, k);
-  for (const a of k.aliases ?? []) byPath.set(a, k);
+  for (const p of [k.path, ...(k.aliases ?? [])]) byPath.set(normalize(p), k);
+}
+// Hand rows win: a generated row they cover only adds its spellings to them.
+for (const r of generated.rows) {
+  const keys = [r.path, ...(r.aliases ?? [])].map(normalize);
+  const hand = keys.map((key) => byPath.get(key)).find((k) => k !== undefined);
+  const k = hand ?? fromDocs(r);
+  for (const key of keys) if (!byPath.has(key)) byPath.set(key, k);
+}
+for (const o of generated.omitted) {
+  for (const p of [o.path, ...(o.aliases ?? [])]) if (!byPath.has(normalize(p))) omitted.set(normalize(p), o.reason);
 }
 
 /** Looks a full path up, accepting `core::` / `alloc::` / `::std::` spellings. */
 export function lookupKnownType(path: string): KnownType | undefined {
-  const p = path.replace(/^::/, '').replace(/^(core|alloc)::/, 'std::');
-  return byPath.get(p);
+  return byPath.get(normalize(path));
+}
+
+/** Why a std type the docs show has no row (its impls are not plain atoms), if it is one. */
+export function stdOmission(path: string): string | undefined {
+  const reason = omitted.get(normalize(path));
+  return reason && `the std table omits \`${normalize(path)}\`: ${reason}`;
 }

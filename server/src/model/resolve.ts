@@ -7,6 +7,7 @@ import {
   PRELUDE_TYPES,
   PRIMITIVES,
   STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS,
+  stdOmission,
   type KnownType,
 } from './known-types';
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
@@ -224,7 +225,9 @@ export class Resolver {
       case 'std': {
         const path = [...item.path, name];
         const known = lookupKnownType(path.join('::'));
-        return known ? { kind: 'known', known } : { kind: 'std', path };
+        if (known) return { kind: 'known', known };
+        const omitted = stdOmission(path.join('::'));
+        return omitted ? { kind: 'none', reason: omitted } : { kind: 'std', path };
       }
       case 'extern':
         return item;
@@ -384,7 +387,8 @@ export class Resolver {
       }
       case 'known': {
         const known = item.known;
-        const args = argNodes.map(lowerArg);
+        // Const arguments (`array::IntoIter<T, 3>`) say nothing of Send/Sync.
+        const args = argNodes.filter((_, i) => !known.consts?.includes(i)).map(lowerArg);
         return {
           k: 'known',
           text,
@@ -395,7 +399,11 @@ export class Resolver {
       }
       case 'std': {
         const path = item.path.join('::');
-        return { k: 'unknown', text, reason: `\`${path}\` is not in this tool's table of std types` };
+        return {
+          k: 'unknown',
+          text,
+          reason: `\`${path}\` is not in this tool's table of std types (nor in the toolchain docs it was generated from)`,
+        };
       }
       case 'extern':
         return {
