@@ -120,7 +120,8 @@ export class Resolver {
   }
 
   private resolveFirst(scope: Scope, name: string): Item {
-    if (name === 'crate') return { kind: 'mod', scope: crateRoot(scope) };
+    // `$crate` in an item macro's body, read where the macro is defined: this crate.
+    if (name === 'crate' || name === '$crate') return { kind: 'mod', scope: crateRoot(scope) };
     if (name === 'self') return { kind: 'mod', scope: scope.module };
     if (name === 'super') {
       const parent = scope.module.parent?.module;
@@ -215,6 +216,12 @@ export class Resolver {
   private member(item: Item, name: string): Item {
     switch (item.kind) {
       case 'mod':
+        // `super::super::X`, `self::super::X`: each `super` is the parent module (rustc allows
+        // them only at the start of a path, which is the only place real code writes them).
+        if (name === 'super') {
+          const parent = item.scope.module.parent?.module;
+          return parent ? { kind: 'mod', scope: parent } : { kind: 'none', reason: '`super` at the crate root' };
+        }
         return (
           this.lookupIn(item.scope, name, true) ?? {
             kind: 'none',
