@@ -443,7 +443,18 @@ export class Project {
         ? [normalize(join(fileLevel ? dirname(file) : modDir, info.path))]
         : [join(modDir, `${name}.rs`), join(modDir, name, 'mod.rs')];
       const found = candidates.find((c) => this.overlay.has(c) || this.fs.isFile(c));
-      if (!found || (info.inactive && crate.files.has(found))) continue;
+      if (!found) continue;
+      const loaded = crate.files.get(found)?.items.root;
+      if (loaded) {
+        // Read already, as an inactive module of the same name (in an earlier macro round): the
+        // active `mod` takes it.
+        if (!info.inactive && loaded.parent === scope && loaded.path.join('::') === [...scope.path, name].join('::')) {
+          loaded.cfg = info.cfg;
+          scope.mods.set(name, loaded);
+          scope.outOfFileMods.delete(name);
+        }
+        continue;
+      }
       const child = newScope('module', [...scope.path, name], scope);
       child.cfg = info.cfg;
       scope.mods.set(name, child);

@@ -4,7 +4,15 @@
 // and impls inside are seen like any other.
 import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
-import { implsWithin, keepInactiveModules, lowerFile, withAttributes, type FileItems, type Scope } from './lower';
+import {
+  implsWithin,
+  keepInactiveModules,
+  lowerFile,
+  withAttributes,
+  type AttributedNode,
+  type FileItems,
+  type Scope,
+} from './lower';
 
 export interface MacroInfo {
   /** The macro takes `$x:item` fragments: its body is items. */
@@ -150,14 +158,12 @@ export function expandMacroCalls(
   // The top-level items once, each body taking those inside its span.
   const top = withAttributes(tree.rootNode);
   const next: MacroCall[] = [];
+  const inactive: { scope: Scope; only: AttributedNode[]; outerCfg?: string }[] = [];
   for (const { scope, span, active, cfg: outerCfg } of expanding) {
     const only = top.filter(({ node }) => node.startIndex >= span.start && node.endIndex <= span.end);
     if (!active) {
       for (const { node } of only) into.inactiveImpls.push(...implsWithin(node, scope));
-      if (cfg.keepInactiveModules) {
-        keepInactiveModules(only, scope, outerCfg);
-        afterLowering?.(scope);
-      }
+      inactive.push({ scope, only, outerCfg });
       continue;
     }
     const more = lowerFile(tree.rootNode, {
@@ -174,6 +180,14 @@ export function expandMacroCalls(
     into.impls.push(...more.impls);
     into.inactiveImpls.push(...more.inactiveImpls);
     afterLowering?.(scope);
+  }
+  // Inactive `mod x;`s last: an active `mod` of the same name (`cfg_metrics! { mod metrics; }`
+  // beside `cfg_not_metrics! { mod metrics; }`) takes the name first.
+  if (cfg.keepInactiveModules) {
+    for (const { scope, only, outerCfg } of inactive) {
+      keepInactiveModules(only, scope, outerCfg);
+      afterLowering?.(scope);
+    }
   }
   return next;
 }

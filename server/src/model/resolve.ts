@@ -218,6 +218,8 @@ export class Resolver {
       case 'mod':
         // `super::super::X`, `self::super::X`: each `super` is the parent module (rustc allows
         // them only at the start of a path, which is the only place real code writes them).
+        // `use a::b::{self as c}` reads `a::b::self`: the module itself.
+        if (name === 'self') return item;
         if (name === 'super') {
           const parent = item.scope.module.parent?.module;
           return parent ? { kind: 'mod', scope: parent } : { kind: 'none', reason: '`super` at the crate root' };
