@@ -178,7 +178,11 @@ export class Resolver {
       const found = this.guarded(`glob ${this.scopeKey(scope)} ${glob.join('::')} ${name}`, () => {
         // The glob's own path (`std`, `self::a`) is not looked up through globs: that would try
         // every glob inside every other, exponentially, for nothing real code needs.
-        const target = this.withoutGlobs(() => this.resolvePath(scope, glob));
+        // Only when it is not found otherwise (`pub use p::*; pub use q::*;` with `q` from `p`) is
+        // it looked up through the other globs too, each once on the way (the guard stops cycles).
+        let target = this.withoutGlobs(() => this.resolvePath(scope, glob));
+        if ((target.kind === 'none' || target.kind === 'extern') && this.globsOff === 0)
+          target = this.resolvePath(scope, glob);
         if (target.kind === 'mod') return this.lookupIn(target.scope, name, true);
         if (target.kind === 'std') {
           const known = lookupKnownType([...target.path, name].join('::'));
