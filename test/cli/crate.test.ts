@@ -76,8 +76,11 @@ test('--all-features reads the code behind every feature: a type and a field app
   assert.equal(all.get('Featured'), 'no');
 });
 
+interface Out {
+  types: { file: string; path: string; send: unknown; sync: unknown }[];
+}
+
 test('check gives a file of a module behind an off feature the verdicts it has with --all-features', () => {
-  type Out = { types: { file: string; path: string; send: unknown; sync: unknown }[] };
   const off = cli(['check', '--format', 'json', '.'], join(CRATES, 'gated'));
   const on = cli(['check', '--format', 'json', '--all-features', '.'], join(CRATES, 'gated'));
   assert.equal(off.stderr, '');
