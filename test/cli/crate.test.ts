@@ -75,3 +75,18 @@ test('--all-features reads the code behind every feature: a type and a field app
   assert.equal(all.get('Slow'), 'no');
   assert.equal(all.get('Featured'), 'no');
 });
+
+interface Out {
+  types: { file: string; path: string; send: unknown; sync: unknown }[];
+}
+
+test('check gives a file of a module behind an off feature the verdicts it has with --all-features', () => {
+  const off = cli(['check', '--format', 'json', '.'], join(CRATES, 'gated'));
+  const on = cli(['check', '--format', 'json', '--all-features', '.'], join(CRATES, 'gated'));
+  assert.equal(off.stderr, '');
+  const [a, b] = [JSON.parse(off.stdout) as Out, JSON.parse(on.stdout) as Out];
+  const guarded = a.types.find((t) => t.path === 'sync::rwlock::Guarded');
+  assert.ok(guarded, off.stdout);
+  assert.equal(guarded.file, join('src', 'sync', 'rwlock.rs'));
+  assert.deepEqual(a.types, b.types);
+});

@@ -179,3 +179,20 @@ function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
     }, 20);
   });
 }
+
+test('hover on a type of a module behind an off feature gives its verdicts there, and says so', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rss-ws-'));
+  cpSync(join(ROOT, 'test', 'fixtures', 'crates', 'gated'), join(dir, 'gated'), { recursive: true });
+  const { session } = await startIn(dir);
+  try {
+    const uri = await openFile(session, join(dir, 'gated', 'src', 'sync', 'rwlock.rs'));
+    // `pub struct Guarded<T>(RwLock<T>, super::super::Plain);` is line 2.
+    const guarded = await hoverText(session, uri, 2, 12);
+    assert.match(guarded.split('\n')[0], /\*\*Send\*\* if `T: Send` · \*\*Sync\*\* if `T: Send`, `T: Sync`/);
+    assert.match(guarded, /Module `crate::sync` is compiled only with `#\[cfg\(feature = "sync"\)\]`, which is off/);
+    assert.equal(await shutdown(session), 0, session.stderr());
+  } finally {
+    session.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -118,3 +118,56 @@ test('crates/app and crates/helper: rustc agrees with every marker (crates flatt
     assert.ok(result.questions > 0);
   }
 });
+
+// ---- crates/gated: modules behind a feature that is off ----
+
+async function openGated(allFeatures: boolean): Promise<Project> {
+  const project = new Project(await enginePromise, nodeFileSystem, { HOME: '/nonexistent' }, allFeatures);
+  assert.ok(project.open(join(CRATES, 'gated')));
+  return project;
+}
+
+const GATED_FILES = ['lib.rs', 'lock.rs', 'sync/mod.rs', 'sync/rwlock.rs', 'channel.rs'].map((f) =>
+  join(CRATES, 'gated', 'src', f),
+);
+
+test('crates/gated: every file, its module active or not, matches its markers, as with the feature on', async () => {
+  const [off, on] = [await openGated(false), await openGated(true)];
+  assert.equal(off.localFiles().length, 2, 'the build without the feature compiles lib.rs and lock.rs only');
+  const problems: string[] = [];
+  for (const file of GATED_FILES) {
+    const analysis = off.analyzeFile(file);
+    assert.ok(analysis, `${file} has no analysis in its crate`);
+    for (const p of compareWithEngine(parseFixture(readFileSync(file, 'utf8'), file), analysis))
+      problems.push(`${relative(CRATES, file)}: ${p}`);
+    const withFeature = on.analyzeFile(file)!;
+    assert.deepEqual(analysis.types, withFeature.types, `${file}: not the verdicts of the build with the feature`);
+    assert.equal(withFeature.inactive, undefined);
+  }
+  assert.deepEqual(problems, []);
+  assert.deepEqual(off.analyzeFile(GATED_FILES[3])!.inactive, { module: 'crate::sync', cfg: 'feature = "sync"' });
+  assert.deepEqual(off.analyzeFile(GATED_FILES[4])!.inactive, { module: 'crate::channel', cfg: 'feature = "sync"' });
+  assert.equal(off.analyzeFile(GATED_FILES[1])!.inactive, undefined);
+  assert.ok(off.owns(GATED_FILES[3]) && off.crateOf(GATED_FILES[3]) === undefined);
+});
+
+test('crates/gated: an inactive module does not leak into the active ones', async () => {
+  const project = await openGated(false);
+  project.analyzeFile(GATED_FILES[3]);
+  project.setText(GATED_FILES[0], `${readFileSync(GATED_FILES[0], 'utf8')}\npub struct Leak(sync::Shared);\n`);
+  const leak = project.analyzeFile(GATED_FILES[0])!.types.find((t) => t.name === 'Leak')!;
+  // Not `yes`, as `sync::Shared` of the inactive module would make it: this build has no `sync`.
+  assert.equal(leak.send.status, 'unknown');
+  assert.doesNotMatch(reasonsText(leak.send).join('\n'), /Guarded/);
+});
+
+test('crates/gated: rustc agrees with every marker (the feature on, crate flattened)', async () => {
+  const source = flatten(join(CRATES, 'gated', 'src', 'lib.rs'), join(CRATES, 'gated', 'src'), true).replace(
+    /#\[cfg\(feature = "sync"\)\]/g,
+    '',
+  );
+  const fixture = parseFixture(source, 'gated');
+  assert.equal(fixture.types.length, 6);
+  const result = await compareWithRustc(fixture, source);
+  assert.deepEqual(result.problems, [], source);
+});

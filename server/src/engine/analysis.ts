@@ -16,6 +16,18 @@ export interface FileAnalysis {
   mentions?: Mention[];
   /** Count of ERROR/MISSING nodes in the parse: the input was not complete Rust. */
   syntaxErrors: number;
+  /**
+   * The file is in a module this build leaves out: its verdicts are those of a build that
+   * compiles it (every feature on), and this says which module and `#[cfg]` (when one is off).
+   */
+  inactive?: InactiveModule;
+}
+
+export interface InactiveModule {
+  /** `crate::sync::rwlock` */
+  module: string;
+  /** The predicate that is off (`feature = "sync"`), if the analysis could name one. */
+  cfg?: string;
 }
 
 export const EMPTY_ANALYSIS: FileAnalysis = Object.freeze({ types: [], findings: [], syntaxErrors: 0 });

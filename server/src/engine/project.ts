@@ -3,13 +3,19 @@
 // dependencies, whose sources are found where cargo keeps them and read only when a type of
 // theirs is first asked about. One solver answers for all crates, so a field of a type from
 // another file or crate gets that type's real verdict.
+// A file whose `mod` this build leaves out (`#[cfg(feature = "sync")] mod rwlock;`, a module in
+// an inactive `cfg_xxx! { mod x; }`) is analysed in its place all the same, by a second project of
+// its own (the shadow): the same crates read with every feature on and with the modules still off
+// kept as inactive ones. The shadow shares nothing with this project, so its modules cannot leak
+// into the verdicts of the active ones.
 import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
 import { expandMacroCalls, macroInfos } from '../model/item-macros';
 import { Solver } from '../traits/infer';
-import { finishAnalysis, typeReport, type FileAnalysis } from './analysis';
+import { finishAnalysis, typeReport, type FileAnalysis, type InactiveModule } from './analysis';
+import { evaluateCfg, type CfgContext } from '../model/cfg';
 import {
   dirname,
   enabledFeatures,
@@ -69,6 +75,10 @@ export class Project {
   /** Item-macro calls met while loading a crate, expanded once its `macro_rules!` are known. */
   private deferred: { crate: Crate; record: FileRecord; call: SyntaxNode; scope: Scope }[] = [];
   private lock = new Map<string, string[]>();
+  /** The folders `open` was given, in order (the shadow opens the same). */
+  private readonly opened: string[] = [];
+  /** The project that analyses the files of inactive modules (made when first needed). */
+  private shadow?: Project;
   /** File analyses since the last change to any crate's text (verdicts cross files). */
   private readonly analyses = new Map<string, FileAnalysis>();
   readonly resolver: Resolver;
@@ -80,6 +90,8 @@ export class Project {
     private readonly env: Record<string, string | undefined> = {},
     /** Build the project's own crates with every feature (`cargo --all-features`), not the default ones. */
     private readonly allFeatures = false,
+    /** Keep the local crates' inactive modules, each file in its place (this is a shadow). */
+    private readonly inactiveModules = false,
   ) {
     this.resolver = new Resolver((from, name) => this.findCrate(from, name));
     this.solver = new Solver(this.resolver);
@@ -89,6 +101,7 @@ export class Project {
   open(dir: string): boolean {
     const manifest = readManifest(this.cachedFs(), normalize(dir));
     if (!manifest) return false;
+    this.opened.push(dir);
     this.lock = readLock(this.fs, manifest.dir);
     const packages = [
       manifest,
@@ -129,6 +142,24 @@ export class Project {
     return this.crates.find((c) => c.local && c.files.has(p));
   }
 
+  /** Whether the project analyses `path`: a file of a local crate, active or in an inactive module. */
+  owns(path: string): boolean {
+    return !!this.crateOf(path) || !!this.shadowFor(path)?.crateOf(path);
+  }
+
+  /** The shadow, for a file inside a local crate's folder that no module of this build reaches. */
+  private shadowFor(path: string): Project | undefined {
+    if (this.inactiveModules) return undefined;
+    const p = normalize(path);
+    if (!this.crates.some((c) => c.local && p.startsWith(`${c.manifest.dir}/`))) return undefined;
+    if (!this.shadow) {
+      this.shadow = new Project(this.parser, this.fs, this.env, true, true);
+      for (const [file, text] of this.overlay) this.shadow.setText(file, text);
+      for (const dir of this.opened) this.shadow.open(dir);
+    }
+    return this.shadow;
+  }
+
   /**
    * An open editor's text for `path` (undefined: back to the disk's). The crates are re-read on
    * the next question, once however many files changed.
@@ -136,6 +167,7 @@ export class Project {
   setText(path: string, text: string | undefined): void {
     const p = normalize(path);
     this.analyses.clear();
+    this.shadow?.setText(p, text);
     if (text === undefined) this.overlay.delete(p);
     else this.overlay.set(p, text);
     const crate = this.crateOf(p);
@@ -145,10 +177,11 @@ export class Project {
   /** Files changed on disk: known ones are read again on their own; a new or gone file rebuilds all. */
   changedOnDisk(paths: string[]): void {
     this.analyses.clear();
+    this.shadow?.changedOnDisk(paths);
     for (const path of paths.map(normalize)) {
       if (this.overlay.has(path)) continue;
       if (this.crateOf(path) && this.fs.isFile(path)) this.dirty.add(path);
-      else this.stale = true;
+      else if (!(this.shadow?.crateOf(path) && this.fs.isFile(path))) this.stale = true;
     }
   }
 
@@ -213,7 +246,7 @@ export class Project {
     record.tree = this.parse(path, text);
     record.items = lowerFile(record.tree.rootNode, {
       scope,
-      cfg: { features: crate.features },
+      cfg: this.cfgOf(crate),
       macroItems: (call, inScope) => {
         this.deferred.push({ crate, record, call, scope: inScope });
         return undefined;
@@ -229,7 +262,6 @@ export class Project {
 
   /** Every local crate re-read (parse trees of unchanged files reused); dependencies kept. */
   rebuild(): void {
-    this.analyses.clear();
     this.analyses.clear();
     const local = this.crates.filter((c) => c.local);
     const isLocal = (scope: Scope) => local.some((c) => c.root === crateRoot(scope));
@@ -253,7 +285,7 @@ export class Project {
     this.refresh();
     const crate = this.crateOf(path);
     const record = crate?.files.get(normalize(path));
-    if (!crate || !record) return undefined;
+    if (!crate || !record) return this.inactiveAnalysis(path);
     const cached = this.analyses.get(record.path);
     if (cached) return cached;
     const analysis = finishAnalysis({
@@ -267,6 +299,32 @@ export class Project {
     });
     this.analyses.set(record.path, analysis);
     return analysis;
+  }
+
+  /**
+   * A file no module of this build reaches, analysed in its place by the shadow, with the module
+   * that this build leaves out and the `#[cfg]` that does.
+   */
+  private inactiveAnalysis(path: string): FileAnalysis | undefined {
+    const shadow = this.shadowFor(path);
+    const crate = shadow?.crateOf(path);
+    const analysis = shadow?.analyzeFile(path);
+    if (!shadow || !crate || !analysis) return undefined;
+    const own = this.crates.find((c) => c.local && c.rootFile === crate.rootFile);
+    return { ...analysis, inactive: shadow.inactiveModule(path, { features: own?.features ?? crate.features }) };
+  }
+
+  /** The outermost module around `path` (its own included) whose `#[cfg]` is off under `cfg`. */
+  private inactiveModule(path: string, cfg: CfgContext): InactiveModule {
+    const scope = this.crateOf(path)!.files.get(normalize(path))!.items.root;
+    const chain: Scope[] = [];
+    for (let s: Scope | undefined = scope; s?.parent; s = s.parent) if (s.kind === 'module') chain.unshift(s);
+    for (const s of chain) {
+      const off = (s.cfg ?? []).filter((p) => evaluateCfg(p, cfg) === false);
+      if (off.length > 0)
+        return { module: ['crate', ...s.path].join('::'), cfg: off.length === 1 ? off[0] : `all(${off.join(', ')})` };
+    }
+    return { module: ['crate', ...scope.path].join('::') };
   }
 
   report(def: TypeDef): TypeReport {
@@ -322,7 +380,7 @@ export class Project {
     crate.files.set(path, record);
     record.items = lowerFile(tree.rootNode, {
       scope,
-      cfg: { features: crate.features },
+      cfg: this.cfgOf(crate),
       macroItems: (call, inScope) => {
         this.deferred.push({ crate, record, call, scope: inScope });
         return undefined;
@@ -337,7 +395,7 @@ export class Project {
    */
   private expandItemMacros(crate: Crate, reuse?: Map<string, Scope>): void {
     const infos = macroInfos([...crate.files.values()].map((r) => r.tree.rootNode));
-    const cfg = { features: crate.features };
+    const cfg = this.cfgOf(crate);
     for (let round = 0; round < 4; round++) {
       const calls = this.deferred.filter((d) => d.crate === crate);
       this.deferred = this.deferred.filter((d) => d.crate !== crate);
@@ -386,7 +444,19 @@ export class Project {
         : [join(modDir, `${name}.rs`), join(modDir, name, 'mod.rs')];
       const found = candidates.find((c) => this.overlay.has(c) || this.fs.isFile(c));
       if (!found) continue;
+      const loaded = crate.files.get(found)?.items.root;
+      if (loaded) {
+        // Read already, as an inactive module of the same name (in an earlier macro round): the
+        // active `mod` takes it.
+        if (!info.inactive && loaded.parent === scope && loaded.path.join('::') === [...scope.path, name].join('::')) {
+          loaded.cfg = info.cfg;
+          scope.mods.set(name, loaded);
+          scope.outOfFileMods.delete(name);
+        }
+        continue;
+      }
       const child = newScope('module', [...scope.path, name], scope);
+      child.cfg = info.cfg;
       scope.mods.set(name, child);
       scope.outOfFileMods.delete(name);
       const isModRs = /(^|\/)mod\.rs$/.test(found);
@@ -394,6 +464,10 @@ export class Project {
       this.loadModuleFile(crate, found, child, childDir);
     }
     for (const [name, child] of inline) this.loadChildModules(crate, file, child, join(modDir, name), false, reuse);
+  }
+
+  private cfgOf(crate: Crate): CfgContext {
+    return { features: crate.features, keepInactiveModules: this.inactiveModules && crate.local };
   }
 
   private parse(path: string, text: string): SyntaxTree {

@@ -3,7 +3,7 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { FileAnalysis } from '../engine';
 import type { Range } from '../model/report';
-import { renderHoverMarkdown } from '../present/verdict-text';
+import { inactiveModuleText, renderHoverMarkdown } from '../present/verdict-text';
 
 function comparePositions(a: Position, b: Position): number {
   return a.line === b.line ? a.character - b.character : a.line - b.line;
@@ -19,14 +19,19 @@ export function rangeContains(range: Range, position: Position): boolean {
  * `impl` header) when the analysis resolved mentions.
  */
 export function computeHover(analysis: FileAnalysis, position: Position): Hover | null {
+  // A file of an inactive module says so under every verdict it shows.
+  const note = analysis.inactive ? inactiveModuleText(analysis.inactive) : undefined;
   const report = analysis.types.find((type) => rangeContains(type.nameRange, position));
   if (report !== undefined) {
-    return { contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(report) }, range: report.nameRange };
+    return {
+      contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(report, false, note) },
+      range: report.nameRange,
+    };
   }
   const mention = analysis.mentions?.find((m) => rangeContains(m.range, position));
   if (mention === undefined) return null;
   return {
-    contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(mention.type, true) },
+    contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(mention.type, true, note) },
     range: mention.range,
   };
 }

@@ -104,7 +104,7 @@ export function createWorkspaceIndex(
     },
     owns(document) {
       const path = uriToPath(document.uri);
-      return !!project && !!path && !!project.crateOf(path);
+      return !!project && !!path && project.owns(path);
     },
     sync(document) {
       const path = uriToPath(document.uri);

@@ -9,6 +9,11 @@ export type CfgValue = boolean | undefined;
 export interface CfgContext {
   /** The crate's enabled features, or undefined when not known (a file without Cargo.toml). */
   features?: ReadonlySet<string>;
+  /**
+   * Keep the out-of-file modules whose `mod` this build leaves out, marked inactive: their files
+   * then have a place in the module tree (the analysis of an inactive module's file; see project.ts).
+   */
+  keepInactiveModules?: boolean;
 }
 
 const FLAGS: Record<string, boolean> = {

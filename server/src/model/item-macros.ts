@@ -4,7 +4,15 @@
 // and impls inside are seen like any other.
 import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
-import { implsWithin, lowerFile, withAttributes, type FileItems, type Scope } from './lower';
+import {
+  implsWithin,
+  keepInactiveModules,
+  lowerFile,
+  withAttributes,
+  type AttributedNode,
+  type FileItems,
+  type Scope,
+} from './lower';
 
 export interface MacroInfo {
   /** The macro takes `$x:item` fragments: its body is items. */
@@ -130,13 +138,14 @@ export function expandMacroCalls(
   into: FileItems,
   afterLowering?: (scope: Scope) => void,
 ): MacroCall[] {
-  const expanding: { scope: Scope; span: { start: number; end: number }; active: boolean }[] = [];
+  const expanding: { scope: Scope; span: { start: number; end: number }; active: boolean; cfg?: string }[] = [];
   for (const { call, scope } of calls) {
     const name = call.childForFieldName('macro')?.text ?? '';
     const branch = name === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
     const state = branch ? 'active' : itemMacroState(name, infos, cfg);
     const span = state === 'skip' ? undefined : bodySpan(branch ?? call);
-    if (span) expanding.push({ scope, span, active: state === 'active' });
+    if (span)
+      expanding.push({ scope, span, active: state === 'active', cfg: branch ? undefined : infos.get(name)?.cfg });
   }
   if (expanding.length === 0) return [];
   const tree = parse(
@@ -149,16 +158,19 @@ export function expandMacroCalls(
   // The top-level items once, each body taking those inside its span.
   const top = withAttributes(tree.rootNode);
   const next: MacroCall[] = [];
-  for (const { scope, span, active } of expanding) {
+  const inactive: { scope: Scope; only: AttributedNode[]; outerCfg?: string }[] = [];
+  for (const { scope, span, active, cfg: outerCfg } of expanding) {
     const only = top.filter(({ node }) => node.startIndex >= span.start && node.endIndex <= span.end);
     if (!active) {
       for (const { node } of only) into.inactiveImpls.push(...implsWithin(node, scope));
+      inactive.push({ scope, only, outerCfg });
       continue;
     }
     const more = lowerFile(tree.rootNode, {
       scope,
       only,
       cfg,
+      outerCfg,
       macroItems: (inner, innerScope) => {
         next.push({ call: inner, scope: innerScope });
         return undefined;
@@ -168,6 +180,14 @@ export function expandMacroCalls(
     into.impls.push(...more.impls);
     into.inactiveImpls.push(...more.inactiveImpls);
     afterLowering?.(scope);
+  }
+  // Inactive `mod x;`s last: an active `mod` of the same name (`cfg_metrics! { mod metrics; }`
+  // beside `cfg_not_metrics! { mod metrics; }`) takes the name first.
+  if (cfg.keepInactiveModules) {
+    for (const { scope, only, outerCfg } of inactive) {
+      keepInactiveModules(only, scope, outerCfg);
+      afterLowering?.(scope);
+    }
   }
   return next;
 }

@@ -87,12 +87,20 @@ export interface Scope {
   parent?: Scope;
   /** The nearest enclosing module (itself for modules): what `self::` names. */
   module: Scope;
+  /**
+   * The `#[cfg]` predicates written on this module's `mod` item, and the one an item macro around
+   * it adds (`cfg_rt! { mod x; }`): what says whether the module is compiled.
+   */
+  cfg?: string[];
   types: Map<string, TypeDef>;
   aliases: Map<string, AliasDef>;
   traits: Map<string, TraitDef>;
   mods: Map<string, Scope>;
-  /** `mod foo;`: a module whose body is in another file (with its `#[path]`, if any). */
-  outOfFileMods: Map<string, { path?: string }>;
+  /**
+   * `mod foo;`: a module whose body is in another file (with its `#[path]` and `#[cfg]`s, if any).
+   * `inactive`: a `mod` this build leaves out, kept only with `keepInactiveModules`.
+   */
+  outOfFileMods: Map<string, { path?: string; cfg?: string[]; inactive?: boolean }>;
   /** `use a::b as c` -> c => [a, b]. */
   imports: Map<string, string[]>;
   /** `use a::b::*` -> [a, b]. */
@@ -124,6 +132,8 @@ export interface LowerOptions {
    * item macro, or left for later. Absent hook: such items are not seen.
    */
   macroItems?: (call: SyntaxNode, scope: Scope) => { root: SyntaxNode; active: boolean } | undefined;
+  /** The `#[cfg]` of the item macro whose body is lowered (`only`), put on the modules it declares. */
+  outerCfg?: string;
 }
 
 export function newScope(kind: Scope['kind'], path: string[], parent?: Scope): Scope {
@@ -158,10 +168,7 @@ export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileIte
     depth: 0,
   };
   if (options.only) {
-    for (const { node, attributes } of options.only) {
-      if (cfgOf(attributes, out) === false) out.inactiveImpls.push(...implsWithin(node, out.root));
-      else lowerItem(node, out.root, out, attributes);
-    }
+    lowerItemList(options.only, out.root, out);
   } else {
     lowerItems(root, out.root, out);
   }
@@ -180,6 +187,15 @@ interface Out extends FileItems {
  * far as this depth, so no nesting can exhaust the stack.
  */
 export const MAX_NESTING = 200;
+
+/** The predicates of the `#[cfg]` attributes among `attributes`, with the item macro's around them. */
+function cfgPredicates(attributes: SyntaxNode[], out: Out): string[] | undefined {
+  const preds = attributes
+    .map((a) => cfgPredicate(a.text)?.replace(/\s+/g, ' ').trim())
+    .filter((p): p is string => p !== undefined);
+  if (out.options.outerCfg !== undefined) preds.unshift(out.options.outerCfg);
+  return preds.length > 0 ? preds : undefined;
+}
 
 /** What `#[cfg]` attributes say of the item or field they precede: false drops it. */
 function cfgOf(attributes: SyntaxNode[], out: Out): boolean | undefined {
@@ -224,13 +240,39 @@ function lowerItems(container: SyntaxNode, scope: Scope, out: Out): void {
   }
 }
 
-function lowerItemList(container: SyntaxNode, scope: Scope, out: Out): void {
-  for (const { node, attributes } of withAttributes(container)) {
+function lowerItemList(items: SyntaxNode | AttributedNode[], scope: Scope, out: Out): void {
+  for (const { node, attributes } of Array.isArray(items) ? items : withAttributes(items)) {
     if (cfgOf(attributes, out) === false) {
       out.inactiveImpls.push(...implsWithin(node, scope));
+      if (out.options.cfg?.keepInactiveModules) inactiveModule(node, scope, cfgPredicates(attributes, out), attributes);
       continue;
     }
     lowerItem(node, scope, out, attributes);
+  }
+}
+
+/** `#[path = "x.rs"]` among an item's attributes. */
+function pathAttribute(attributes: SyntaxNode[]): string | undefined {
+  return attributes.map((a) => /^#\s*\[\s*path\s*=\s*"([^"]*)"\s*\]$/.exec(a.text)?.[1]).find((p) => p !== undefined);
+}
+
+/**
+ * `#[cfg(windows)] mod sys;` this build leaves out: kept as an inactive module, so its file has a
+ * place in the tree (unless an active module already takes the name). Inline ones are not kept.
+ */
+function inactiveModule(node: SyntaxNode, scope: Scope, cfg: string[] | undefined, attributes: SyntaxNode[]): void {
+  const name = node.type === 'mod_item' ? node.childForFieldName('name')?.text : undefined;
+  if (!name || node.childForFieldName('body') || scope.outOfFileMods.has(name) || scope.mods.has(name)) return;
+  scope.outOfFileMods.set(name, { path: pathAttribute(attributes), cfg, inactive: true });
+}
+
+/** The `mod x;` items of an item macro's body this build leaves out (`cfg_unstable! { mod x; }`), kept inactive. */
+export function keepInactiveModules(items: AttributedNode[], scope: Scope, outerCfg: string | undefined): void {
+  for (const { node, attributes } of items) {
+    const preds = attributes
+      .map((a) => cfgPredicate(a.text)?.replace(/\s+/g, ' ').trim())
+      .filter((p): p is string => p !== undefined);
+    inactiveModule(node, scope, outerCfg === undefined ? preds : [outerCfg, ...preds], attributes);
   }
 }
 
@@ -279,13 +321,11 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
       const body = node.childForFieldName('body');
       if (!name) return;
       if (!body) {
-        const pathAttr = attributes
-          .map((a) => /^#\s*\[\s*path\s*=\s*"([^"]*)"\s*\]$/.exec(a.text)?.[1])
-          .find((p) => p !== undefined);
-        scope.outOfFileMods.set(name, { path: pathAttr });
+        scope.outOfFileMods.set(name, { path: pathAttribute(attributes), cfg: cfgPredicates(attributes, out) });
         return;
       }
       const child = newScope('module', [...scope.module.path, name], scope);
+      child.cfg = cfgPredicates(attributes, out);
       scope.mods.set(name, child);
       lowerItems(body, child, out);
       return;

@@ -121,7 +121,8 @@ export class Resolver {
   }
 
   private resolveFirst(scope: Scope, name: string): Item {
-    if (name === 'crate') return { kind: 'mod', scope: crateRoot(scope) };
+    // `$crate` in an item macro's body, read where the macro is defined: this crate.
+    if (name === 'crate' || name === '$crate') return { kind: 'mod', scope: crateRoot(scope) };
     if (name === 'self') return { kind: 'mod', scope: scope.module };
     if (name === 'super') {
       const parent = scope.module.parent?.module;
@@ -178,7 +179,11 @@ export class Resolver {
       const found = this.guarded(`glob ${this.scopeKey(scope)} ${glob.join('::')} ${name}`, () => {
         // The glob's own path (`std`, `self::a`) is not looked up through globs: that would try
         // every glob inside every other, exponentially, for nothing real code needs.
-        const target = this.withoutGlobs(() => this.resolvePath(scope, glob));
+        // Only when it is not found otherwise (`pub use p::*; pub use q::*;` with `q` from `p`) is
+        // it looked up through the other globs too, each once on the way (the guard stops cycles).
+        let target = this.withoutGlobs(() => this.resolvePath(scope, glob));
+        if ((target.kind === 'none' || target.kind === 'extern') && this.globsOff === 0)
+          target = this.resolvePath(scope, glob);
         if (target.kind === 'mod') return this.lookupIn(target.scope, name, true);
         if (target.kind === 'std') {
           const known = lookupKnownType([...target.path, name].join('::'));
@@ -216,6 +221,14 @@ export class Resolver {
   private member(item: Item, name: string): Item {
     switch (item.kind) {
       case 'mod':
+        // `super::super::X`, `self::super::X`: each `super` is the parent module (rustc allows
+        // them only at the start of a path, which is the only place real code writes them).
+        // `use a::b::{self as c}` reads `a::b::self`: the module itself.
+        if (name === 'self') return item;
+        if (name === 'super') {
+          const parent = item.scope.module.parent?.module;
+          return parent ? { kind: 'mod', scope: parent } : { kind: 'none', reason: '`super` at the crate root' };
+        }
         return (
           this.lookupIn(item.scope, name, true) ?? {
             kind: 'none',

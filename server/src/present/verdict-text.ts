@@ -3,6 +3,7 @@
 // terminal explain a verdict the same way. Knows nothing of LSP.
 import { renderAtom, renderChain } from '../model/conditions';
 import type { AutoTrait, TraitVerdict, TypeReport } from '../model/report';
+import type { InactiveModule } from '../engine/analysis';
 import { SEND_SYNC_DOCS_URL } from './rule-docs';
 
 const MARKS = { yes: '✓', no: '✗', unknown: '?' } as const;
@@ -93,7 +94,8 @@ function codeList(items: string[], separator: string): string {
 
 /** The hover: a short verdict line, conditions, reasons as a list, then the docs link. */
 /** `withPath`: name the type by its module path (a hover on a mention, away from the declaration). */
-export function renderHoverMarkdown(report: TypeReport, withPath = false): string {
+/** `note`: a last paragraph before the docs link (the file's module is inactive, say). */
+export function renderHoverMarkdown(report: TypeReport, withPath = false, note?: string): string {
   const sections: string[] = [
     `${markdownStatus('Send', report.send)} · ${markdownStatus('Sync', report.sync)} — \`${describeType(report, withPath)}\``,
   ];
@@ -116,6 +118,19 @@ export function renderHoverMarkdown(report: TypeReport, withPath = false): strin
         sections.push(`${reasonHeading(trait, verdict)}\n${bullets(reasonsText(verdict))}`);
     }
   }
+  if (note !== undefined) sections.push(note);
   sections.push(`[Send and Sync in the Rustonomicon](${SEND_SYNC_DOCS_URL})`);
   return sections.join('\n\n');
+}
+
+/**
+ * The line a file of an inactive module adds to its hovers: which module this build leaves out,
+ * under which `#[cfg]`, and which build the verdicts are of.
+ */
+export function inactiveModuleText(inactive: InactiveModule): string {
+  const why =
+    inactive.cfg !== undefined
+      ? `is compiled only with \`#[cfg(${inactive.cfg})]\`, which is off`
+      : 'is not compiled in this build';
+  return `Module \`${inactive.module}\` ${why}: these verdicts are those of a build that compiles it, with every feature on.`;
 }

@@ -165,7 +165,9 @@ export class Solver implements Solution {
     if (key === undefined) return undefined;
     const name = rhs.split('::').pop()!;
     if (!this.traitImplIndex) {
-      this.traitImplIndex = new Map();
+      // Built aside: lowering a self type may read a dependency, whose impls join `traitImpls`
+      // (the loop reaches them) and reset the index meanwhile.
+      const index = new Map<TypeDef | string, { trait: string; unconditional: boolean }[]>();
       for (const impl of this.traitImpls) {
         if (impl.negative) continue;
         const params = impl.generics.params.filter((p) => p.kind === 'type');
@@ -174,7 +176,7 @@ export class Solver implements Solution {
         const selfKey = self.k === 'adt' ? self.def : self.k === 'known' ? self.text.replace(/\s+/g, '') : undefined;
         if (selfKey === undefined) continue;
         const unconditional = params.every((p) => p.bounds.length === 0) && impl.generics.where.length === 0;
-        const list = this.traitImplIndex.get(selfKey) ?? [];
+        const list = index.get(selfKey) ?? [];
         list.push({
           trait:
             pathSegments(
@@ -184,8 +186,9 @@ export class Solver implements Solution {
             ).pop() ?? '',
           unconditional,
         });
-        this.traitImplIndex.set(selfKey, list);
+        index.set(selfKey, list);
       }
+      this.traitImplIndex = index;
     }
     return this.traitImplIndex.get(key)?.some((i) => i.trait === name && i.unconditional) ? true : undefined;
   }
