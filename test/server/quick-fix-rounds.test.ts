@@ -147,3 +147,58 @@ test('one warning per unsafe impl: none on a documented bounded impl, one with b
     session.kill();
   }
 });
+
+const REASONING = readFileSync(join(ROOT, 'test', 'fixtures', 'findings', 'missing-bound-reasoning.rs'), 'utf8');
+
+test('missing-bound: a stored closure gets the bound on its way in; reviewed designs say why in the hover, not as warnings', async () => {
+  const session = startSession();
+  try {
+    await initialize(session);
+    const doc = await open(session, REASONING);
+    const lines = REASONING.split('\n');
+    const lineOf = (needle: string) => lines.findIndex((l) => l.includes(needle));
+    const flagged = doc.diagnostics.map((d) => d.range.start.line);
+    for (const quiet of [
+      'Send for Fragile',
+      'Send for Foreign',
+      'Send for Entry',
+      'Send for SendJob',
+      'Send for Tagged',
+    ])
+      assert.ok(!flagged.includes(lineOf(quiet)), `no diagnostic on \`${quiet}\``);
+    const job = doc.diagnostics.find((d) => d.range.start.line === lineOf('Send for Job<T>'));
+    assert.ok(job, 'the stored closure is flagged');
+    const [fix] = await actionsFor(session, doc.uri, job);
+    assert.equal(fix?.title, 'Add `Send` to the bounds of `F`');
+    const fixed = applyEdits(REASONING, fix.edit?.changes?.[doc.uri] ?? []);
+    assert.ok(
+      fixed.includes("pub fn set<F: FnOnce() -> T + 'static + Send>(&mut self, f: F)"),
+      'the bound goes on `F`',
+    );
+    const after = await open(session, fixed);
+    assert.ok(!after.diagnostics.some((d) => d.range.start.line === lineOf('Send for Job<T>')));
+
+    const hover = async (needle: string) => {
+      const line = lineOf(needle);
+      const character = lines[line].indexOf(needle.split(' ').pop()!);
+      const h = await session.connection.sendRequest<{ contents: { value: string } } | null>('textDocument/hover', {
+        textDocument: { uri: doc.uri },
+        position: { line, character },
+      });
+      return h?.contents.value ?? '';
+    };
+    assert.match(
+      await hover('pub struct Fragile'),
+      /Reviewed, not flagged \(`missing-bound`\):.*`T: Send`.*thread::current\(\)\.id\(\)/,
+    );
+    assert.match(
+      await hover('pub struct Foreign'),
+      /Reviewed, not flagged.*every constructor of `Foreign` \(`new`\) is an `unsafe fn`/,
+    );
+    assert.match(await hover('pub struct Entry'), /Reviewed, not flagged.*`value` holds the value as `ManuallyDrop`/);
+    assert.doesNotMatch(await hover('pub struct Tagged'), /Reviewed/);
+    assert.equal(await shutdown(session), 0);
+  } finally {
+    session.kill();
+  }
+});

@@ -53,13 +53,14 @@ function randomChange(random: Random, text: string): TextDocumentContentChangeEv
   return { range: { start, end }, text: inserted };
 }
 
-/** Every node with its kind and its index and point span: what reused subtrees must get right. */
-function describeNodes(tree: SyntaxTree): string {
+/** Every node (or every leaf: the tokens) with its kind and its index and point span: what reused subtrees must get right. */
+function describeNodes(tree: SyntaxTree, leavesOnly = false): string {
   const lines: string[] = [];
   const visit = (n: SyntaxNode, depth: number): void => {
-    lines.push(
-      `${' '.repeat(depth)}${n.type} ${n.startIndex}-${n.endIndex} ${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column}`,
-    );
+    if (!leavesOnly || n.childCount === 0)
+      lines.push(
+        `${' '.repeat(leavesOnly ? 0 : depth)}${n.type} ${n.startIndex}-${n.endIndex} ${n.startPosition.row}:${n.startPosition.column}-${n.endPosition.row}:${n.endPosition.column}`,
+      );
     for (const child of n.children) if (child !== null) visit(child, depth + 1);
   };
   visit(tree.rootNode, 0);
@@ -78,6 +79,8 @@ test('incrementally reparsed trees equal fresh parses after random edits', async
   const engine = await enginePromise;
   const trees = createDocumentTrees();
   const random = seededRandom(8);
+  let errorRounds = 0;
+  let rounds = 0;
   for (const [index, original] of fixtureTexts.entries()) {
     const uri = `file:///fixture-${index}.rs`;
     const document = trees.configuration.create(
@@ -95,7 +98,16 @@ test('incrementally reparsed trees equal fresh parses after random edits', async
       const fresh = engine.parse(text);
       try {
         const label = `fixture ${index}, round ${round}, changes ${JSON.stringify(changes)}`;
-        assert.equal(describeNodes(incremental), describeNodes(fresh), label);
+        // Inside an error, tree-sitter's recovery may group the same tokens differently when it
+        // reuses old subtrees (its incremental parse promises the same tree for valid text
+        // only): there, what must not differ is what the user sees, the analysis.
+        // The tokens themselves must be the same either way.
+        if (!fresh.rootNode.hasError) assert.equal(describeNodes(incremental), describeNodes(fresh), label);
+        else {
+          assert.equal(describeNodes(incremental, true), describeNodes(fresh, true), label);
+          errorRounds++;
+        }
+        rounds++;
         assert.deepEqual(engine.analyzeTree(incremental, text), engine.analyzeTree(fresh, text), label);
       } finally {
         fresh.delete();
@@ -105,6 +117,11 @@ test('incrementally reparsed trees equal fresh parses after random edits', async
     trees.forget(uri);
     assert.equal(trees.count(), 0, 'a closed document keeps no tree');
   }
+  // The node-for-node comparison must still cover a share of the rounds.
+  assert.ok(
+    rounds - errorRounds >= rounds / 6,
+    `only ${rounds - errorRounds} of ${rounds} rounds without a syntax error`,
+  );
 });
 
 test('a full-text change drops the tree and the next parse starts afresh', async () => {

@@ -14,6 +14,8 @@ export interface FileAnalysis {
   findings: Finding[];
   /** Mentions of user types, for hover away from the declarations (absent: not computed). */
   mentions?: Mention[];
+  /** What the rules reviewed and accepted, with the reason (rules/rule.ts `reviewed`), for the hover. */
+  reviewed?: Finding[];
   /** Count of ERROR/MISSING nodes in the parse: the input was not complete Rust. */
   syntaxErrors: number;
   /**
@@ -62,7 +64,15 @@ export function finishAnalysis(input: AnalysisInput): FileAnalysis {
   const { root, text, items, solution } = input;
   const report = (def: TypeDef) => typeReport(def, solution);
   const types = items.types.map(report);
-  const findings = runRules(buildContext(root, text, items, solution, input.reparse));
+  const all = runRules(buildContext(root, text, items, solution, input.reparse));
+  const findings = all.filter((f) => !f.reviewed);
+  const reviewed = all.filter((f) => f.reviewed);
   const mentions = input.mentions ? findMentions(root, items.root, input.resolver, report) : undefined;
-  return { types, findings, syntaxErrors: countSyntaxErrors(root), ...(mentions ? { mentions } : {}) };
+  return {
+    types,
+    findings,
+    syntaxErrors: countSyntaxErrors(root),
+    ...(mentions ? { mentions } : {}),
+    ...(reviewed.length > 0 ? { reviewed } : {}),
+  };
 }

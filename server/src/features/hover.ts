@@ -2,7 +2,7 @@
 // itself comes from present/verdict-text, shared with the CLI).
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { FileAnalysis } from '../engine';
-import type { Range } from '../model/report';
+import type { Range, TypeReport } from '../model/report';
 import { inactiveModuleText, renderHoverMarkdown } from '../present/verdict-text';
 
 function comparePositions(a: Position, b: Position): number {
@@ -19,19 +19,26 @@ export function rangeContains(range: Range, position: Position): boolean {
  * `impl` header) when the analysis resolved mentions.
  */
 export function computeHover(analysis: FileAnalysis, position: Position): Hover | null {
-  // A file of an inactive module says so under every verdict it shows.
-  const note = analysis.inactive ? inactiveModuleText(analysis.inactive) : undefined;
+  // A file of an inactive module says so under every verdict it shows; a type's reviewed impls
+  // say why they are not flagged.
+  const notes = (report: TypeReport) => {
+    const lines = (analysis.reviewed ?? [])
+      .filter((r) => r.typePath === report.path)
+      .map((r) => `Reviewed, not flagged (\`${r.code}\`): ${r.message}`);
+    if (analysis.inactive) lines.push(inactiveModuleText(analysis.inactive));
+    return lines.length > 0 ? lines.join('\n\n') : undefined;
+  };
   const report = analysis.types.find((type) => rangeContains(type.nameRange, position));
   if (report !== undefined) {
     return {
-      contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(report, false, note) },
+      contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(report, false, notes(report)) },
       range: report.nameRange,
     };
   }
   const mention = analysis.mentions?.find((m) => rangeContains(m.range, position));
   if (mention === undefined) return null;
   return {
-    contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(mention.type, true, note) },
+    contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(mention.type, true, notes(mention.type)) },
     range: mention.range,
   };
 }

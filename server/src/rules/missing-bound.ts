@@ -17,6 +17,7 @@ import { tyChildren, type Ty } from '../model/resolve';
 import type { Solution } from '../traits/infer';
 import type { TypeDef } from '../model/lower';
 import { isAllowed, type RuleContext, type UnsafeImpl } from './context';
+import { enforcedElsewhere, untouchedFields } from './exemptions';
 import type { Fix, Hit, Insertion, Rule } from './rule';
 import { heldThroughApi, storedGenerics, syncApiNeeds, unreachableThroughShared, type StoredGeneric } from './sync-api';
 
@@ -37,6 +38,8 @@ interface DynUse {
   text: string;
   /** The types of this file whose fields lead to it (their impls may store into it). */
   holders: TypeDef[];
+  /** Behind a raw pointer (`*mut dyn Future`): a type-erased value whose constructor decides. */
+  erased: boolean;
 }
 
 /**
@@ -49,6 +52,7 @@ class NeedWalker {
   readonly dyns: DynUse[] = [];
   private readonly open: TypeDef[] = [];
   private inCell = 0;
+  private behindPointer = 0;
 
   constructor(private readonly ctx: RuleContext) {}
 
@@ -78,7 +82,8 @@ class NeedWalker {
         return ty.elems.flatMap((e) => rec(e, trait));
       case 'dyn': {
         const fact = trait === 'Send' ? ty.send : ty.sync;
-        if (fact.holds !== true) this.dyns.push({ text: ty.text, holders: [...this.open] });
+        if (fact.holds !== true)
+          this.dyns.push({ text: ty.text, holders: [...this.open], erased: this.behindPointer > 0 });
         return [];
       }
       case 'known': {
@@ -124,7 +129,12 @@ class NeedWalker {
   private pointee(trait: AutoTrait, inner: () => Need[]): Need[] {
     if (this.inCell > 0) return [];
     if (trait === 'Sync' && this.open.length > 0) return [];
-    return inner();
+    this.behindPointer++;
+    try {
+      return inner();
+    } finally {
+      this.behindPointer--;
+    }
   }
 
   /**
@@ -245,7 +255,9 @@ export const missingBound = {
           need(n.param, ['Send'], `${n.why}, so \`Send\` needs \`${shown(n.param)}: Send\``, true);
       }
       const walker = new NeedWalker(ctx);
-      const stored: { why: string; entry: StoredGeneric }[] = [];
+      const stored: { why: string; entry?: StoredGeneric }[] = [];
+      const untouched = untouchedFields(ctx, def);
+      const inert: { param: string; field: string }[] = [];
       for (const { name, ty } of fields) {
         const seen = walker.dyns.length;
         const marker = ty.k === 'known' && ty.known.path === 'std::marker::PhantomData';
@@ -254,6 +266,11 @@ export const missingBound = {
           if (api.some((a) => a.param === n.param) || unreachable.has(n.param)) continue;
           // A marker speaks for a parameter only when no real field holds it.
           if (marker && !onlyInMarkers.has(n.param)) continue;
+          if (untouched.has(name)) {
+            if (!n.options.some((o) => m.provided.has(autoAtom(n.param, o))))
+              inert.push({ param: n.param, field: name });
+            continue;
+          }
           need(
             n.param,
             split ? [...new Set<AutoTrait>([...n.options, 'Send'])] : n.options,
@@ -265,14 +282,34 @@ export const missingBound = {
           const principal = /\bdyn\s+(?:[\w:]+::)?(\w+)/.exec(d.text)?.[1];
           if (!principal) continue;
           const through = d.holders.length ? `reaches ${d.holders.map((h) => `\`${h.name}\``).join(', ')}, which ` : '';
-          for (const entry of storedGenerics(ctx, [def, ...d.holders], principal, u.trait)) {
-            if (stored.some((x) => x.entry.boundsNode.id === entry.boundsNode.id)) continue;
+          const entries = storedGenerics(ctx, [def, ...d.holders], principal, u.trait);
+          const holds = `field \`${name}: ${ty.text}\` ${through}holds a \`${d.text}\` without \`${u.trait}\``;
+          // Every way in requires the auto trait: the object has it, whatever its type says.
+          if (entries.length > 0 && entries.every((e) => e.guarded)) continue;
+          // With no way in seen, a boxed object sent away is flagged; an object shared (`Sync`,
+          // which `&self` may never reach) or type-erased behind a pointer is its constructor's
+          // business.
+          if (entries.length === 0 && u.trait === 'Send' && !d.erased && !stored.some((x) => x.why.startsWith(holds)))
             stored.push({
-              entry,
-              why: `field \`${name}: ${ty.text}\` ${through}holds a \`${d.text}\` without \`${u.trait}\`, and ${entry.sig} stores any \`${entry.name}: ${entry.bounds}\``,
+              why: `${holds}: whatever is stored there goes with the value (\`${d.text} + ${u.trait}\` says so)`,
             });
+          for (const entry of entries.filter((e) => !e.guarded)) {
+            if (stored.some((x) => x.entry?.boundsNode.id === entry.boundsNode.id)) continue;
+            stored.push({ entry, why: `${holds}, and ${entry.sig} stores any \`${entry.name}: ${entry.bounds}\`` });
           }
         }
+      }
+      // Values the type never touches need no bound: said in the hover, not warned about.
+      if (inert.length > 0) {
+        const params = [...new Set(inert.map((x) => `\`${shown(x.param)}\``))].join(', ');
+        const fieldsText = [...new Set(inert.map((x) => `\`${x.field}\``))].join(', ');
+        findings.push({
+          message: `\`unsafe impl ${u.trait} for ${u.typeText}\` asks nothing of ${params} for ${fieldsText}, and rightly: ${fieldsText} hold${inert.length === 1 ? 's' : ''} the value as \`ManuallyDrop\` and none of \`${def.name}\`'s own methods reach it, so whoever takes the value out answers for it`,
+          range: u.range,
+          typePath: def.path,
+          fixes: [],
+          reviewed: true,
+        });
       }
       if (missing.length === 0 && stored.length === 0) continue;
       const byParam = new Map<string, AutoTrait[]>();
@@ -296,20 +333,26 @@ export const missingBound = {
         if (insertions.length === bounds.length) fixes.push({ title: `Add ${shownBounds} to the impl`, insertions });
       }
       if (stored.length > 0) {
-        const names = stored.map((x) => `\`${x.entry.name}\``).join(', ');
+        const entries = stored.flatMap((x) => (x.entry ? [x.entry] : []));
+        const names = entries.map((e) => `\`${e.name}\``).join(', ');
         parts.push(
-          `${bounds.length > 0 ? 'also ' : ''}lets a value that is not \`${u.trait}\` be ${verb} inside it: ${stored.map((x) => x.why).join('; ')}. Add \`${u.trait}\` to the bounds of ${names}`,
+          `${bounds.length > 0 ? 'also ' : ''}lets a value that is not \`${u.trait}\` be ${verb} inside it: ${stored.map((x) => x.why).join('; ')}${entries.length > 0 ? `. Add \`${u.trait}\` to the bounds of ${names}` : ''}`,
         );
-        fixes.push({
-          title: `Add \`${u.trait}\` to the bounds of ${names}`,
-          insertions: stored.map((x) => after(x.entry.boundsNode, ` + ${u.trait}`)),
-        });
+        if (entries.length > 0)
+          fixes.push({
+            title: `Add \`${u.trait}\` to the bounds of ${names}`,
+            insertions: entries.map((e) => after(e.boundsNode, ` + ${u.trait}`)),
+          });
       }
+      // A design that enforces the bound another way: the hover says so instead of a warning.
+      const shownBounds = bounds.map((b) => `\`${b.implParam}: ${b.traits.join(' + ')}\``).join(', ');
+      const elsewhere = bounds.length > 0 ? enforcedElsewhere(ctx, def, shownBounds) : undefined;
       findings.push({
-        message: `\`unsafe impl ${u.trait} for ${u.typeText}\` ${parts.join('; ')}`,
+        message: `\`unsafe impl ${u.trait} for ${u.typeText}\` ${parts.join('; ')}${elsewhere ? `. Not flagged: ${elsewhere}` : ''}`,
         range: u.range,
         typePath: def.path,
-        fixes,
+        fixes: elsewhere ? [] : fixes,
+        ...(elsewhere ? { reviewed: true as const } : {}),
       });
     }
     return findings;

@@ -40,6 +40,12 @@ export interface Hit {
    * impl of a Send+Sync pair whose first impl has the SAFETY comment.
    */
   waivedBy?: 'safetyCommentCoversPair';
+  /**
+   * Not a warning: what the rule would have flagged, and the design that makes it sound (a
+   * run-time owner-thread check, an unsafe constructor's contract). Shown in the type's hover,
+   * never as a diagnostic.
+   */
+  reviewed?: true;
 }
 
 export interface Related {

@@ -467,11 +467,14 @@ export interface StoredGeneric {
   bounds: string;
   /** The bounds node, to append ` + Send` after. */
   boundsNode: SyntaxNode;
+  /** The bounds already include the auto trait. */
+  guarded: boolean;
 }
 
 /**
  * The methods of `defs` that take a generic value bounded by `traitName` (`F: FnOnce()`, `W:
- * Write`) without `auto` (`Send`/`Sync`): what they store in a `dyn traitName` field may lack it.
+ * Write`), what they may store in a `dyn traitName` field; `guarded` when the bounds include
+ * `auto` (`Send`/`Sync`).
  */
 export function storedGenerics(ctx: RuleContext, defs: TypeDef[], traitName: string, auto: AutoTrait): StoredGeneric[] {
   const out: StoredGeneric[] = [];
@@ -484,10 +487,11 @@ export function storedGenerics(ctx: RuleContext, defs: TypeDef[], traitName: str
         for (const p of tp ? namedChildren(tp) : []) {
           const name = p.type === 'type_parameter' ? p.childForFieldName('name')?.text : undefined;
           const boundsNode = p.childForFieldName('bounds');
-          if (!name || !boundsNode || !names.test(boundsNode.text) || lacks.test(boundsNode.text)) continue;
+          if (!name || !boundsNode || !names.test(boundsNode.text)) continue;
           // Only a parameter the method takes by value can be stored.
           if (!inputs.some((t) => t.text === name)) continue;
-          out.push({ sig, name, bounds: boundsNode.text.replace(/\s+/g, ' '), boundsNode });
+          const bounds = boundsNode.text.replace(/^\s*:\s*/, '').replace(/\s+/g, ' ');
+          out.push({ sig, name, bounds, boundsNode, guarded: lacks.test(bounds) });
         }
       }
     }

@@ -1,0 +1,113 @@
+// What makes a missing bound a reviewer's "fine, and here is why" rather than a bug: designs that
+// enforce the bound another way, which missing-bound reports in the hover instead of warning.
+// - a run-time owner-thread check: the type records the `ThreadId` that made it and compares it
+//   with `thread::current().id()` before access (fragile-style wrappers): `T` never leaves its
+//   thread, whatever the impl claims;
+// - `unsafe fn` constructors with a `# Safety` section: every value is made by a caller who took
+//   on the contract the comment states (raw-pointer wrappers over foreign handles);
+// - a value the type never touches: held as `ManuallyDrop<T>` (the type's drop leaves it alone),
+//   in no public field, reached by none of the type's own methods; whoever takes it out answers
+//   for it (tokio's `ListEntry<T>`, behind a waker that never sees the value).
+import type { SyntaxNode } from '../syntax/parser';
+import { namedChildren } from '../syntax/parser';
+import type { TypeDef } from '../model/lower';
+import { pathSegments } from '../model/lower';
+import type { RuleContext } from './context';
+
+/** The file's impl blocks (any trait but Send/Sync) whose type is `def`, by name and module. */
+function ownImpls(ctx: RuleContext, def: TypeDef): SyntaxNode[] {
+  const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
+  return ctx.root.descendantsOfType('impl_item').filter((impl): impl is SyntaxNode => {
+    const typeNode = impl?.childForFieldName('type');
+    if (!impl || !typeNode) return false;
+    const base = typeNode.type === 'generic_type' ? typeNode.childForFieldName('type') : typeNode;
+    if (!base || pathSegments(base).pop() !== def.name) return false;
+    const traitNode = impl.childForFieldName('trait');
+    const traitName = traitNode ? pathSegments(traitNode).pop() : undefined;
+    if (traitName === 'Send' || traitName === 'Sync') return false;
+    return impl.parent?.id === def.node.parent?.id || sameName === 1;
+  });
+}
+
+function functions(impl: SyntaxNode): SyntaxNode[] {
+  const body = impl.childForFieldName('body');
+  return body ? namedChildren(body).filter((c) => c.type === 'function_item') : [];
+}
+
+/**
+ * A design that enforces the auto trait at run time or by contract, said in one sentence, or
+ * undefined. `bound` is what the impl would need (`` `T: Send` ``), for the sentence.
+ */
+export function enforcedElsewhere(ctx: RuleContext, def: TypeDef, bound: string): string | undefined {
+  return ownerThreadCheck(ctx, def, bound) ?? unsafeConstructors(ctx, def, bound);
+}
+
+function ownerThreadCheck(ctx: RuleContext, def: TypeDef, bound: string): string | undefined {
+  const field = def.fields.find((f) => /\bThreadId\b/.test(f.typeNode.text));
+  if (!field) return undefined;
+  const bodies = ownImpls(ctx, def)
+    .flatMap(functions)
+    .map((fn) => fn.childForFieldName('body')?.text ?? '');
+  const name = field.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const compares = new RegExp(
+    `\\.${name}\\b[^;]*(==|!=)[^;]*current\\(\\)|current\\(\\)[^;]*(==|!=)[^;]*\\.${name}\\b|assert(_eq|_ne)?!\\([^;]*\\.${name}\\b[^;]*current\\(\\)`,
+  );
+  const checks = bodies.filter((b) => compares.test(b.replace(/\s+/g, ' '))).length;
+  if (checks === 0) return undefined;
+  return `\`${def.name}\` checks at run time that it is used on the thread that made it (\`${field.name}\` against \`thread::current().id()\`, in ${checks} method${checks === 1 ? '' : 's'}), which stands in for ${bound} as long as every access and the drop check it`;
+}
+
+function unsafeConstructors(ctx: RuleContext, def: TypeDef, bound: string): string | undefined {
+  if (def.fields.some((f) => isPublic(f.typeNode))) return undefined;
+  const constructors = ownImpls(ctx, def)
+    .filter((impl) => !impl.childForFieldName('trait'))
+    .flatMap(functions)
+    .filter((fn) => {
+      const ret = fn.childForFieldName('return_type')?.text ?? '';
+      const params = fn.childForFieldName('parameters');
+      const hasSelf = params ? namedChildren(params).some((p) => p.type === 'self_parameter') : false;
+      return !hasSelf && (ret === 'Self' || new RegExp(`^${def.name}\\b`).test(ret));
+    });
+  if (constructors.length === 0) return undefined;
+  const contracted = constructors.filter((fn) => isUnsafe(fn) && /#\s*Safety/.test(docComment(fn)));
+  if (contracted.length !== constructors.length) return undefined;
+  const names = contracted.map((fn) => `\`${fn.childForFieldName('name')?.text ?? '?'}\``).join(', ');
+  return `every constructor of \`${def.name}\` (${names}) is an \`unsafe fn\` whose \`# Safety\` section hands its caller the contract, so the caller answers for ${bound}`;
+}
+
+/**
+ * The fields that hold a value the type never touches: `ManuallyDrop<..>` (possibly in a cell),
+ * private, and reached by none of the type's own methods (`.value` nowhere in its impls).
+ */
+export function untouchedFields(ctx: RuleContext, def: TypeDef): Set<string> {
+  const bodies = ownImpls(ctx, def)
+    .flatMap(functions)
+    .map((fn) => fn.childForFieldName('body')?.text ?? '')
+    .join('\n');
+  const out = new Set<string>();
+  for (const f of def.fields) {
+    if (!/\bManuallyDrop\s*</.test(f.typeNode.text) || isPublic(f.typeNode)) continue;
+    if (new RegExp(`\\.\\s*${f.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(bodies)) continue;
+    out.add(f.name);
+  }
+  return out;
+}
+
+function isPublic(typeNode: SyntaxNode): boolean {
+  return typeNode.parent?.children.some((c) => c?.type === 'visibility_modifier') ?? false;
+}
+
+function isUnsafe(fn: SyntaxNode): boolean {
+  return fn.namedChildren.some((c) => c?.type === 'function_modifiers' && /\bunsafe\b/.test(c.text));
+}
+
+/** The `///` lines right above an item (attributes skipped). */
+function docComment(fn: SyntaxNode): string {
+  const lines: string[] = [];
+  for (let p = fn.previousNamedSibling; p; p = p.previousNamedSibling) {
+    if (p.type === 'attribute_item') continue;
+    if (p.type !== 'line_comment' || !p.text.startsWith('///')) break;
+    lines.unshift(p.text);
+  }
+  return lines.join('\n');
+}
