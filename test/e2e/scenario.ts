@@ -74,11 +74,25 @@ export async function runScenario(
   );
   const justified = lineOf(originalLines, 'unsafe impl<T: Send> Sync for Slot<T> {}');
   assert.ok(!problems.some((p) => p.line === justified), 'a problem on the documented, bounded impl');
+  const documented = lineOf(originalLines, 'unsafe impl<T: Send> Send for DocumentedBox<T> {}');
+  assert.ok(!problems.some((p) => p.line === documented), 'a problem on `DocumentedBox`');
+  const counter = lineOf(originalLines, 'unsafe impl Sync for SharedCounter {}');
+  const onCounter = problems.filter((p) => p.line === counter);
+  assert.deepEqual(
+    onCounter.map((p) => p.code),
+    ['risky-field'],
+    `one risky-field problem on \`SharedCounter\`: ${formatProblems(onCounter)}`,
+  );
   await workbench.screenshot('problems-panel');
 
   step(`Ctrl+. on line ${implLine} and apply the SAFETY fix`);
   await workbench.goTo(implLine, 8);
   const quickFixes = await workbench.openQuickFixes(/SAFETY/);
+  // One problem, both rules' fixes: the bound and the comment.
+  assert.ok(
+    quickFixes.some((f) => /T: Send/.test(f)) && quickFixes.some((f) => /SAFETY/.test(f)),
+    `both quick fixes on \`${unjustifiedImpl}\`: ${JSON.stringify(quickFixes)}`,
+  );
   await workbench.screenshot('quick-fix-menu', { editorOnly: true });
   await workbench.chooseQuickFix(/SAFETY/);
   await workbench.waitForLine((lines) => {
