@@ -1,7 +1,8 @@
 // Findings become LSP diagnostics, one per `unsafe impl` (rules/group.ts): severity from the
 // user's settings (a rule that is off adds nothing), the leading rule's stable code, our own source
 // name, the link to its README section, and the fields or methods involved as related places. Also the
-// small scheduler that pushes them on open, after each change (debounced) and clears on close.
+// small scheduler that pushes them on open, after each change (at once when the file's analysis is
+// cheap, after a short quiet when it is slow) and clears on close.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { FileAnalysis } from '../engine';
 import type { Diagnosis } from '../rules/group';
@@ -41,23 +42,40 @@ export function computeDiagnostics(analysis: FileAnalysis, settings: Settings, u
 }
 
 export interface DiagnosticsScheduler {
-  /** Publish soon (after `delayMs` of quiet), or now when `immediately`. */
+  /**
+   * Publish soon, or now when `immediately`: on the next turn of the event loop when the file's
+   * last analysis was cheap, else after `delayMs` of quiet (edits arriving faster than the
+   * analysis runs are coalesced).
+   */
   schedule(uri: string, immediately?: boolean): void;
+  /** How long the file's last analysis took, in ms: what decides whether to wait. */
+  measured(uri: string, ms: number): void;
   /** Drop any pending publish and send an empty list. */
   clear(uri: string): void;
   dispose(): void;
 }
+
+/** An analysis at most this long (ms) is published as soon as the edit is in, without a wait. */
+export const CHEAP_ANALYSIS_MS = 20;
+
+type Pending = { kind: 'soon'; handle: NodeJS.Immediate } | { kind: 'later'; handle: NodeJS.Timeout };
 
 export function createDiagnosticsScheduler(
   publish: (uri: string) => void,
   sendEmpty: (uri: string) => void,
   delayMs: number,
 ): DiagnosticsScheduler {
-  const timers = new Map<string, NodeJS.Timeout>();
+  const pending = new Map<string, Pending>();
+  const costs = new Map<string, number>();
   const cancel = (uri: string): void => {
-    const timer = timers.get(uri);
-    if (timer !== undefined) clearTimeout(timer);
-    timers.delete(uri);
+    const p = pending.get(uri);
+    if (p?.kind === 'soon') clearImmediate(p.handle);
+    else if (p?.kind === 'later') clearTimeout(p.handle);
+    pending.delete(uri);
+  };
+  const fire = (uri: string) => () => {
+    pending.delete(uri);
+    publish(uri);
   };
   return {
     schedule(uri, immediately = false) {
@@ -66,20 +84,24 @@ export function createDiagnosticsScheduler(
         publish(uri);
         return;
       }
-      timers.set(
-        uri,
-        setTimeout(() => {
-          timers.delete(uri);
-          publish(uri);
-        }, delayMs),
-      );
+      const cost = costs.get(uri);
+      // The changes already queued behind this one are read before an immediate fires.
+      if (cost !== undefined && cost <= CHEAP_ANALYSIS_MS)
+        pending.set(uri, { kind: 'soon', handle: setImmediate(fire(uri)) });
+      else pending.set(uri, { kind: 'later', handle: setTimeout(fire(uri), delayMs) });
+    },
+    measured(uri, ms) {
+      // A cached answer costs nothing: the estimate only halves, so one cache hit does not make
+      // a slow file look cheap.
+      costs.set(uri, Math.max(ms, (costs.get(uri) ?? 0) / 2));
     },
     clear(uri) {
       cancel(uri);
+      costs.delete(uri);
       sendEmpty(uri);
     },
     dispose() {
-      for (const uri of [...timers.keys()]) cancel(uri);
+      for (const uri of [...pending.keys()]) cancel(uri);
     },
   };
 }

@@ -45,10 +45,12 @@ export function followDocuments(deps: DocumentLifecycleDependencies): DocumentLi
       const document = rustDocument(uri);
       if (document === undefined) return; // closed meanwhile
       const skipped = skipReason(document, current);
+      const started = performance.now();
       const diagnostics =
         skipped !== undefined
           ? [skipDiagnostic(skipped)]
           : computeDiagnostics(analyses.get(document, current), current, uri);
+      scheduler.measured(uri, performance.now() - started);
       await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
     });
   };

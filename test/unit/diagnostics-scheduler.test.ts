@@ -1,0 +1,48 @@
+// The diagnostics scheduler: a file whose analysis is cheap is published on the next turn of the
+// event loop after an edit, a slow one after the quiet delay, and a burst of edits publishes once.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CHEAP_ANALYSIS_MS, createDiagnosticsScheduler } from '../../server/src/features/diagnostics';
+
+function recorder() {
+  const published: { uri: string; at: number }[] = [];
+  const start = performance.now();
+  const scheduler = createDiagnosticsScheduler(
+    (uri) => published.push({ uri, at: performance.now() - start }),
+    () => undefined,
+    200,
+  );
+  return { published, scheduler };
+}
+
+test('a cheap file publishes right after the edit, without the quiet delay', async () => {
+  const { published, scheduler } = recorder();
+  scheduler.measured('cheap', CHEAP_ANALYSIS_MS / 2);
+  scheduler.schedule('cheap');
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(published.length, 1);
+  assert.ok(published[0].at < 100, `published after ${published[0].at} ms`);
+});
+
+test('a slow file, or one never measured, waits for the quiet delay; a burst publishes once', async () => {
+  const { published, scheduler } = recorder();
+  scheduler.measured('slow', CHEAP_ANALYSIS_MS * 5);
+  for (let i = 0; i < 5; i++) scheduler.schedule('slow');
+  scheduler.schedule('unmeasured');
+  await sleep(50);
+  assert.equal(published.length, 0, 'nothing before the delay');
+  await sleep(300);
+  assert.deepEqual(published.map((p) => p.uri).sort(), ['slow', 'unmeasured']);
+});
+
+test('one cached (instant) answer does not make a slow file look cheap', async () => {
+  const { published, scheduler } = recorder();
+  scheduler.measured('slow', 100);
+  scheduler.measured('slow', 0);
+  scheduler.schedule('slow');
+  await sleep(50);
+  assert.equal(published.length, 0);
+  scheduler.dispose();
+});
