@@ -76,12 +76,9 @@ function printTable(cores: number, cli: CliFigures[], server: ServerFigures): vo
     void lines.push(row([`${name} p50 / p99 (n=${l.count})`, `${ms(l.p50)} / ${ms(l.p99)}`, target]));
   lines.push(row([`server: open -> diagnostics, ${server.bigFileLines} lines`, ms(server.openToDiagnosticsMs), '']));
   latency('server: hover', server.hover, 'p99 <= 5 ms');
-  const net = {
-    ...server.editToDiagnostics,
-    p50: server.editToDiagnostics.p50 - SERVER_DEBOUNCE_MS,
-    p99: server.editToDiagnostics.p99 - SERVER_DEBOUNCE_MS,
-  };
-  latency(`server: edit -> diagnostics, less ${SERVER_DEBOUNCE_MS} ms debounce`, net, 'p99 <= 30 ms');
+  // As the client sees it, any wait included: a cheap file publishes at once, a slow one after
+  // the server's quiet delay (SERVER_DEBOUNCE_MS).
+  latency('server: edit -> diagnostics (as the client sees it)', server.editToDiagnostics, 'p99 <= 30 ms');
   latency('server: edit -> fresh analysis (edit + hover)', server.editToFreshAnalysis, 'p99 <= 30 ms');
   lines.push(row([`server: RSS, ${server.crateFilesOpen} files open`, describeRss(server.rssAllOpen), '<= 150 MB']));
   const first = server.rssEdits[0];

@@ -9,7 +9,7 @@ import type { PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { initialize, shutdown, startSession, type LspSession } from '../test/server/lsp-session';
 import { MB, percentile } from './stats';
 
-/** The server's quiet time after a change before it publishes (server.ts's default). */
+/** The server's quiet time after a change before it publishes a slow file (server.ts's default). */
 export const SERVER_DEBOUNCE_MS = 75;
 const LONG_WAIT_MS = 120_000;
 
