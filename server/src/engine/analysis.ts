@@ -6,7 +6,7 @@ import type { Mention, TypeReport } from '../model/report';
 import type { Resolver } from '../model/resolve';
 import { buildContext, nodeRange, type Reparse } from '../rules/context';
 import { runRules, type Finding } from '../rules';
-import { countSyntaxErrors, type SyntaxNode } from '../syntax/parser';
+import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
 import type { Solution } from '../traits/infer';
 
 export interface FileAnalysis {
@@ -67,12 +67,39 @@ export function finishAnalysis(input: AnalysisInput): FileAnalysis {
   const all = runRules(buildContext(root, text, items, solution, input.reparse));
   const findings = all.filter((f) => !f.reviewed);
   const reviewed = all.filter((f) => f.reviewed);
-  const mentions = input.mentions ? findMentions(root, items.root, input.resolver, report) : undefined;
-  return {
+  const analysis: FileAnalysis = {
     types,
     findings,
     syntaxErrors: countSyntaxErrors(root),
-    ...(mentions ? { mentions } : {}),
     ...(reviewed.length > 0 ? { reviewed } : {}),
   };
+  if (input.mentions) lazyMentions(analysis, root, (copy) => findMentions(copy, items.root, input.resolver, report));
+  return analysis;
+}
+
+/** Tree copies kept for mentions not asked for yet, deleted when their analysis is collected. */
+const pendingTrees = new FinalizationRegistry<SyntaxTree>((tree) => tree.delete());
+
+/**
+ * Mentions cost a walk over every node of the file, and only a hover away from a declaration
+ * needs them: they are found the first time they are read, on a copy of the tree (cheap, and
+ * valid whatever happens to the caller's tree meanwhile), which is then deleted.
+ */
+function lazyMentions(analysis: FileAnalysis, root: SyntaxNode, find: (root: SyntaxNode) => Mention[]): void {
+  const copy = root.tree.copy();
+  const token = {};
+  let found: Mention[] | undefined;
+  Object.defineProperty(analysis, 'mentions', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      if (found === undefined) {
+        found = find(copy.rootNode);
+        pendingTrees.unregister(token);
+        copy.delete();
+      }
+      return found;
+    },
+  });
+  pendingTrees.register(analysis, copy, token);
 }
