@@ -55,8 +55,12 @@ export interface DiagnosticsScheduler {
   dispose(): void;
 }
 
-/** An analysis at most this long (ms) is published as soon as the edit is in, without a wait. */
-export const CHEAP_ANALYSIS_MS = 20;
+/**
+ * An analysis at most this long (ms) is published as soon as the edit is in, without a wait:
+ * edits that arrive while it runs queue up and are coalesced into the next one anyway. Only a
+ * slower analysis waits for a pause in typing, so that it does not hold the server on every key.
+ */
+export const CHEAP_ANALYSIS_MS = 50;
 
 type Pending = { kind: 'soon'; handle: NodeJS.Immediate } | { kind: 'later'; handle: NodeJS.Timeout };
 
