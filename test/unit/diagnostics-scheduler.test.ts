@@ -39,7 +39,7 @@ test('a slow file, or one never measured, waits for the quiet delay; a burst pub
 
 test('one cached (instant) answer does not make a slow file look cheap', async () => {
   const { published, scheduler } = recorder();
-  scheduler.measured('slow', 100);
+  scheduler.measured('slow', CHEAP_ANALYSIS_MS * 4);
   scheduler.measured('slow', 0);
   scheduler.schedule('slow');
   await sleep(50);
