@@ -100,6 +100,7 @@ test('SARIF: level, rule index and region', () => {
     startColumn: 3,
     endLine: 3,
     endColumn: 31,
+    snippet: { text: '  unsafe impl Send for Wrap {}' },
   });
 });
 
