@@ -43,7 +43,7 @@ function uriProblems(log: unknown): string[] {
   run.forEach((r, i) => {
     const bases = r.originalUriBaseIds ?? {};
     for (const [id, base] of Object.entries(bases))
-      if (!(base.uri ?? '').endsWith('/') || !/^file:\/\//.test(base.uri ?? ''))
+      if (!(base.uri ?? '').endsWith('/') || !(base.uri ?? '').startsWith('file://'))
         problems.push(`/runs/${i}/originalUriBaseIds/${id}: ${base.uri} is not a file:// folder URI`);
     walk(r, `/runs/${i}`, bases);
   });

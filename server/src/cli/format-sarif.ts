@@ -14,7 +14,7 @@ import { toLocation, type CheckedFile, type CheckedFinding, type CheckRun, type 
 const SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 const SRCROOT = '%SRCROOT%';
 /** The key of our own fingerprint; a new version means a new way of computing it. */
-export const FINGERPRINT_KEY = 'rustSendSync/v1';
+const FINGERPRINT_KEY = 'rustSendSync/v1';
 
 const SARIF_LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
   error: 'error',
@@ -29,7 +29,7 @@ function sarifLevel(level: RuleLevel): string {
 }
 
 /** `missing-bound` -> `MissingBound`: SARIF's friendly rule name, distinct from the id. */
-export function ruleName(code: string): string {
+function ruleName(code: string): string {
   return code
     .split('-')
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
@@ -68,7 +68,10 @@ function folderUri(dir: string): string {
   return href.endsWith('/') ? href : `${href}/`;
 }
 
-type ArtifactLocation = { uri: string; uriBaseId?: string };
+interface ArtifactLocation {
+  uri: string;
+  uriBaseId?: string;
+}
 
 function artifactLocationOf(absolute: string, root: string | undefined): ArtifactLocation {
   if (root !== undefined && isInside(root, absolute)) {
@@ -82,7 +85,7 @@ function artifactLocationOf(absolute: string, root: string | undefined): Artifac
  * The impl header a finding is on, as written up to its body, comments dropped and whitespace
  * collapsed: moving the impl, or reformatting it, keeps it; changing its bounds does not.
  */
-export function implHeaderText(lines: readonly string[], finding: CheckedFinding): string {
+function implHeaderText(lines: readonly string[], finding: CheckedFinding): string {
   const { start, end } = finding.finding.range;
   const text = lines
     .slice(start.line, end.line + 1)
