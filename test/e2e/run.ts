@@ -116,12 +116,10 @@ async function main(): Promise<void> {
   const workbench = new Workbench(page, shotDir);
   try {
     await workbench.open(server.url, 'fixture');
-    const userSettings = join(profile.userDataDir, 'User', 'settings.json');
-    const result = await runScenario(workbench, join(workspace, 'src', 'lib.rs'), step, userSettings);
+    const result = await runScenario(workbench, join(workspace, 'src', 'lib.rs'), step);
     console.log(`    hover: ${JSON.stringify(result.hover)}`);
     console.log(`    quick fixes offered: ${JSON.stringify(result.quickFixes)}`);
     console.log(`    inserted above the impl: ${JSON.stringify(result.inserted)}`);
-    console.log(`    inlay hint line: ${JSON.stringify(result.hintLine)}`);
   } catch (error) {
     await workbench.screenshot('failure').catch(() => undefined);
     throw error;

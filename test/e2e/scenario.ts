@@ -1,9 +1,9 @@
 // What a Rust programmer does with the extension on the fixture crate, step by step, and what each
 // step must show: hover verdict, Problems panel, the SAFETY quick fix saved to disk, a squiggle
-// that comes with an edit and goes with undo, inlay hints once the setting is turned on. Line numbers are found in the fixture's text, so
+// that comes with an edit and goes with undo. Line numbers are found in the fixture's text, so
 // editing the fixture does not silently break the test.
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { formatProblems, type Problem, type Workbench } from './workbench';
 
 const source = 'rust-send-sync';
@@ -16,8 +16,6 @@ export interface ScenarioResult {
   problems: Problem[];
   quickFixes: string[];
   inserted: string[];
-  /** The editor line of `pub struct Cache` with its inlay hint. */
-  hintLine: string;
 }
 
 function lineOf(lines: readonly string[], text: string): number {
@@ -34,7 +32,6 @@ export async function runScenario(
   workbench: Workbench,
   libFile: string,
   step: (title: string) => void,
-  userSettingsFile: string,
 ): Promise<ScenarioResult> {
   const original = readFileSync(libFile, 'utf8');
   const originalLines = original.split('\n');
@@ -168,22 +165,7 @@ export async function runScenario(
   await workbench.screenshot('undone');
   assert.equal(readFileSync(libFile, 'utf8'), saved.join('\n'), 'undo without saving changed the file on disk');
 
-  step('turn rustSendSync.inlayHints.enable on: the verdicts show after the names, live');
-  await workbench.goTo(1);
-  const before = await workbench.visibleLines();
-  assert.ok(!before.some((l) => l.includes('!Send · !Sync')), 'no inlay hints before the setting is on');
-  const userSettings = JSON.parse(readFileSync(userSettingsFile, 'utf8')) as Record<string, unknown>;
-  writeFileSync(userSettingsFile, JSON.stringify({ ...userSettings, 'rustSendSync.inlayHints.enable': true }, null, 2));
-  const cacheLine = (lines: string[]) => lines.find((l) => l.includes('pub struct Cache')) ?? '';
-  await workbench.waitForLine(
-    (lines) => /pub struct Cache\s*!Send · !Sync/.test(cacheLine(lines)),
-    'the inlay hint `!Send · !Sync` after `pub struct Cache`',
-    30_000,
-  );
-  const hintLine = cacheLine(await workbench.visibleLines());
-  await workbench.screenshot('inlay-hints', { editorOnly: true });
-
-  return { hover, problems, quickFixes, inserted, hintLine };
+  return { hover, problems, quickFixes, inserted };
 }
 
 async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
