@@ -1,11 +1,12 @@
 // The command line (dist/cli.js, `rust-send-sync`): `check PATH...` for CI and terminals, and
 // `--stdio` (or `--node-ipc`) to run the language server from the same file. Only JSON/SARIF
-// reach stdout in those formats; every problem goes to stderr.
+// (or workflow commands) reach stdout in those formats; every problem goes to stderr.
 import { createEngine } from './engine';
 import { parseArgs, USAGE, type CheckOptions, type ReportOptions } from './cli/args';
 import { exitCodeOf } from './cli/check';
 import { collectReport, runProjectCheck } from './cli/project-check';
 import { renderReportJson, renderReportMarkdown } from './present/crate-report';
+import { formatGithub } from './cli/format-github';
 import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { formatText } from './cli/format-text';
@@ -33,7 +34,9 @@ async function check(options: CheckOptions): Promise<number> {
       ? formatJson(run)
       : options.format === 'sarif'
         ? formatSarif(run, readVersion())
-        : formatText(run, useColor());
+        : options.format === 'github'
+          ? formatGithub(run)
+          : formatText(run, useColor());
   process.stdout.write(output);
   return exitCodeOf(run);
 }

@@ -14,7 +14,7 @@ import { REPORT_METHOD } from '../../common/protocol';
 import { createEngine, type Engine } from './engine';
 import type { Logger } from './features/analysis';
 import { followDocuments } from './features/document-lifecycle';
-import { codeActionsFor, hoverAt } from './features/document-requests';
+import { codeActionsFor, hoverAt, inlayHintsFor } from './features/document-requests';
 import { createDocumentTrees } from './features/document-trees';
 import { loadAnalysis } from './features/engine-loading';
 import { guard } from './features/guard';
@@ -71,17 +71,28 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     workspace,
     settings,
     logger,
-    republishAll: open.republishAll,
+    republishAll: () => {
+      open.republishAll();
+      refreshHints();
+    },
   });
   const requests = { engine, cache, workspace, settings, rustDocument: open.rustDocument, logger };
+  // Inlay hints are pulled by the client: when what they show may have changed (settings, the
+  // crate index), ask it to pull again, if it can be asked.
+  let canRefreshHints = false;
+  const refreshHints = (): void => {
+    if (canRefreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+  };
 
   connection.onInitialize((params): InitializeResult => {
     indexing.initialize(params);
     settingsSource.initialize(params);
+    canRefreshHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
         hoverProvider: true,
+        inlayHintProvider: true,
         codeActionProvider: { codeActionKinds: ['quickfix'] },
       },
       serverInfo: { name: SERVER_NAME },
@@ -96,6 +107,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   connection.onDidChangeConfiguration((params) => {
     settingsSource.changed(params);
     open.republishAll();
+    refreshHints();
     // `allFeatures` decides which modules and fields exist: index again when it changes.
     void guard(logger, 'indexing the workspace again', undefined, () => indexing.indexAgainIfFeaturesChanged());
   });
@@ -104,6 +116,9 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   );
   connection.onRequest(REPORT_REQUEST, () => guard(logger, 'report', '', () => indexing.report()));
   connection.onHover((params) => guard(logger, 'hover', null, () => hoverAt(requests, params)));
+  connection.languages.inlayHint.on((params) =>
+    guard(logger, 'inlay hints', [], () => inlayHintsFor(requests, params)),
+  );
   connection.onCodeAction((params) => guard(logger, 'code actions', [], () => codeActionsFor(requests, params)));
   connection.onShutdown(() => open.dispose());
 

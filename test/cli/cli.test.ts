@@ -70,6 +70,8 @@ test('usage errors exit 2 with a message on stderr and nothing on stdout', () =>
     ['check', '--format', 'xml', 'clean'],
     ['check', '--rule', 'nope=off', 'clean'],
     ['check', '--bogus', 'clean'],
+    ['check', '--deny', 'nope', 'clean'],
+    ['check', '--allow', 'warnings', 'clean'],
   ]) {
     const run = cli(args);
     assert.equal(run.status, 2, args.join(' '));
@@ -79,7 +81,7 @@ test('usage errors exit 2 with a message on stderr and nothing on stdout', () =>
 });
 
 test('a folder with no findings exits 0 in every format', () => {
-  for (const format of ['text', 'json', 'sarif']) {
+  for (const format of ['text', 'json', 'sarif', 'github']) {
     const run = cli(['check', '--format', format, 'clean']);
     assert.equal(run.status, 0, `${format}: ${run.stderr}`);
     assert.equal(run.stderr, '');
@@ -191,6 +193,23 @@ test('[engine] a missing SAFETY comment exits 1 and is reported in all three for
   assert.equal(result.level, 'warning');
   assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'unsafe/src/lib.rs');
   assert.equal(result.locations[0].physicalLocation.region.startLine, 3);
+});
+
+test('[engine] --format github: workflow commands, --deny warnings makes them errors, --allow drops them', () => {
+  const run = cli(['check', '--format', 'github', 'unsafe']);
+  assert.equal(run.status, 1);
+  const commands = run.stdout.split('\n').filter((l) => l.startsWith('::'));
+  assert.ok(commands.length > 0, run.stdout);
+  assert.match(
+    commands[0],
+    /^::warning file=unsafe\/src\/lib\.rs,line=3,col=1,endLine=3,endColumn=\d+,title=rust-send-sync [a-z-]+::/,
+  );
+  const denied = cli(['check', '--format', 'github', '-D', 'warnings', 'unsafe']).stdout;
+  assert.match(denied, /^::error file=unsafe\/src\/lib\.rs,line=3,/);
+  const codes = ['missing-safety-comment', 'risky-field', 'missing-bound'].flatMap((c) => ['--allow', c]);
+  const quiet = cli(['check', '--format', 'github', ...codes, 'unsafe']);
+  assert.equal(quiet.status, 0);
+  assert.ok(!quiet.stdout.includes('::'), quiet.stdout);
 });
 
 test('[engine] --rule sets a rule off or raises it to error', () => {

@@ -1,5 +1,5 @@
-// The server's own logic (diagnostic mapping, hover text, stateless quick fixes with snippets,
-// settings) over real JSON-RPC on in-memory streams, with startServer given a scripted engine:
+// The server's own logic (diagnostic mapping, hover text, inlay hints, stateless quick fixes with
+// snippets, settings) over real JSON-RPC on in-memory streams, with startServer given a scripted engine:
 // checks what the server does with engine output, whatever the real engine infers.
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
@@ -11,11 +11,13 @@ import {
   StreamMessageWriter,
   type CodeAction,
   type Hover,
+  type InlayHint,
   type MarkupContent,
   type MessageConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
 import { startServer } from '../../server/src/server';
+import { autoAtom } from '../../server/src/model/conditions';
 import { createScriptedEngine, no, yes } from '../scripted-engine';
 import { applyEdits } from './lsp-session';
 
@@ -39,6 +41,8 @@ interface Harness {
   nextDiagnostics(accept?: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams>;
   settings: { value: unknown };
   calls: { count: number };
+  /** How many times the server asked the client to pull inlay hints again. */
+  hintRefreshes: { count: number };
   close(): void;
 }
 
@@ -50,6 +54,11 @@ async function startHarness(): Promise<Harness> {
     {
       Foo: { send: no(RC_REASON), sync: no(RC_REASON) },
       P: { send: yes, sync: no('field `0`: `*const u8` is never Sync') },
+      Wrap: {
+        params: ['T'],
+        send: { status: 'conditional', requires: [autoAtom('T', 'Send')], source: 'auto', reasons: [] },
+        sync: { status: 'conditional', requires: [autoAtom('T', 'Sync')], source: 'auto', reasons: [] },
+      },
     },
     calls,
   );
@@ -72,11 +81,16 @@ async function startHarness(): Promise<Harness> {
   });
   client.onRequest('workspace/configuration', (params: { items: unknown[] }) => params.items.map(() => settings.value));
   client.onRequest('client/registerCapability', () => null);
+  const hintRefreshes = { count: 0 };
+  client.onRequest('workspace/inlayHint/refresh', () => {
+    hintRefreshes.count++;
+    return null;
+  });
   client.listen();
   await client.sendRequest('initialize', {
     processId: null,
     rootUri: null,
-    capabilities: { workspace: { configuration: true } },
+    capabilities: { workspace: { configuration: true, inlayHint: { refreshSupport: true } } },
   });
   await client.sendNotification('initialized', {});
   return {
@@ -84,6 +98,7 @@ async function startHarness(): Promise<Harness> {
     published,
     settings,
     calls,
+    hintRefreshes,
     nextDiagnostics: (accept = () => true) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error('no publishDiagnostics within 5 s')), 5000);
@@ -305,5 +320,52 @@ test('an engine that throws is logged and yields empty results, and the server g
     client.dispose();
     toServer.end();
     toClient.end();
+  }
+});
+
+test('inlay hints: none by default; on with the setting, live, after each name and its generics', async () => {
+  const h = await startHarness();
+  const text = `${SOURCE}pub struct Wrap<T: Into<Vec<u8>>> { t: T }\n`;
+  const hints = () =>
+    h.client.sendRequest<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: { uri: URI },
+      range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+    });
+  try {
+    await openSource(h, text);
+    assert.deepEqual(await hints(), [], 'off by default');
+
+    h.settings.value = { inlayHints: { enable: true } };
+    const refreshes = h.hintRefreshes.count;
+    await h.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const on = await hints();
+    assert.ok(h.hintRefreshes.count > refreshes, 'the client is asked to pull hints again');
+    assert.deepEqual(
+      on.map((hint) => [hint.position, hint.label]),
+      [
+        [{ line: 0, character: 14 }, '!Send · !Sync'],
+        [{ line: 3, character: 12 }, 'Send · !Sync'],
+        [{ line: 8, character: 33 }, 'Send if T: Send · Sync if T: Sync'],
+      ],
+    );
+    assert.equal(on[0].paddingLeft, true);
+    const tooltip = (on[0].tooltip as MarkupContent).value;
+    assert.ok(tooltip.includes(`- ${RC_REASON}`), tooltip);
+
+    // Only the types whose names are in the asked range.
+    const some = await h.client.sendRequest<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: { uri: URI },
+      range: { start: { line: 3, character: 0 }, end: { line: 4, character: 0 } },
+    });
+    assert.deepEqual(
+      some.map((hint) => hint.label),
+      ['Send · !Sync'],
+    );
+
+    h.settings.value = { inlayHints: { enable: false } };
+    await h.client.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    assert.deepEqual(await hints(), [], 'off again');
+  } finally {
+    h.close();
   }
 });

@@ -13,6 +13,7 @@ import {
   type CodeAction,
   type Diagnostic,
   type Hover,
+  type InlayHint,
   type MarkupContent,
   type TextEdit,
 } from 'vscode-languageserver/node';
@@ -67,7 +68,7 @@ function safetyFindings(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.filter((d) => d.code === 'missing-safety-comment');
 }
 
-test('initialize advertises incremental sync, hover and quick fixes', async () => {
+test('initialize advertises incremental sync, hover, inlay hints and quick fixes', async () => {
   const session = startSession();
   try {
     const result = await initialize(session);
@@ -79,6 +80,7 @@ test('initialize advertises incremental sync, hover and quick fixes', async () =
     assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
     assert.equal(capabilities.hoverProvider, true);
     assert.deepEqual(capabilities.codeActionProvider.codeActionKinds, ['quickfix']);
+    assert.equal((result.capabilities as { inlayHintProvider?: unknown }).inlayHintProvider, true);
     assert.equal(await shutdown(session), 0);
   } finally {
     session.kill();
@@ -145,6 +147,37 @@ test('[engine] hover on a struct name gives its Send/Sync verdict and reasons', 
     assert.match(firstLine, /\*\*Sync\*\* ✗/);
     assert.match(markdown, /Rc/);
     assert.match(markdown, /\]\(https:\/\/doc\.rust-lang\.org\//);
+  });
+});
+
+test('[engine] inlay hints, once turned on, give the verdicts and the conditions of generics', async () => {
+  await withSession(async (session) => {
+    const text = [
+      'use std::cell::Cell;',
+      'pub struct Counter { hits: Cell<u32> }',
+      'pub struct Wrap<T> { value: Box<T> }',
+      '',
+    ].join('\n');
+    await open(session, text);
+    const hints = () =>
+      session.connection.sendRequest<InlayHint[]>('textDocument/inlayHint', {
+        textDocument: { uri: URI },
+        range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } },
+      });
+    assert.deepEqual(await hints(), []);
+    session.settings.value = { inlayHints: { enable: true } };
+    const republished = session.nextDiagnostics(URI);
+    await session.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await republished;
+    const on = await hints();
+    assert.deepEqual(
+      on.map((h) => [h.position, h.label]),
+      [
+        [{ line: 1, character: 18 }, 'Send · !Sync'],
+        [{ line: 2, character: 18 }, 'Send if T: Send · Sync if T: Sync'],
+      ],
+    );
+    assert.match((on[0].tooltip as MarkupContent).value, /Not `Sync`:\n- .*Cell/);
   });
 });
 

@@ -1,10 +1,11 @@
-// The CLI's three output formats, built from a scripted engine's output: 1-based positions in
+// The CLI's output formats (text, JSON, SARIF, GitHub workflow commands), built from a scripted engine's output: 1-based positions in
 // Unicode characters (not UTF-16 units), exclusive end columns, rule overrides, rustc-like text.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parseArgs } from '../../server/src/cli/args';
 import { checkText, exitCodeOf, settingsFromOptions, type CheckRun } from '../../server/src/cli/check';
 import { buildJsonReport } from '../../server/src/cli/format-json';
+import { escapeData, escapeProperty, formatGithub } from '../../server/src/cli/format-github';
 import { buildSarif } from '../../server/src/cli/format-sarif';
 import { formatText } from '../../server/src/cli/format-text';
 import { defaultSettings } from '../../server/src/features/settings';
@@ -100,6 +101,7 @@ test('SARIF: level, rule index and region', () => {
     startColumn: 3,
     endLine: 3,
     endColumn: 31,
+    snippet: { text: '  unsafe impl Send for Wrap {}' },
   });
 });
 
@@ -144,4 +146,77 @@ test('argument parsing: formats, sizes, server flags, errors', () => {
 test('a file with syntax errors gets a note in text mode', () => {
   const partial = { files: [checkText('p.rs', 'struct Foo { a: Rc<', engine, defaultSettings())], problems: [] };
   assert.match(formatText(partial, false), /^p\.rs: note: 1 syntax error in this file/m);
+});
+
+test('clippy level switches: in order, the last for a rule wins; --deny warnings on top', () => {
+  const parsed = parseArgs([
+    'check',
+    '--rule',
+    'risky-field=error',
+    '-A',
+    'risky-field',
+    '--warn=missing-bound',
+    '-D',
+    'warnings',
+    '--deny',
+    'unnecessary-unsafe-impl',
+    '--allow',
+    'missing-safety-comment',
+    '-W',
+    'missing-safety-comment',
+    'x',
+  ]);
+  assert.deepEqual(parsed, {
+    kind: 'check',
+    options: {
+      format: 'text',
+      paths: ['x'],
+      rules: {
+        'risky-field': 'off',
+        'missing-bound': 'warning',
+        'unnecessary-unsafe-impl': 'error',
+        'missing-safety-comment': 'warning',
+      },
+      maxFileSize: 5 * 1024 * 1024,
+      denyWarnings: true,
+    },
+  });
+  for (const bad of [
+    ['check', '--deny', 'nope', 'x'],
+    ['check', '-A', 'warnings', 'x'],
+    ['check', '--warn'],
+  ]) {
+    assert.equal(parseArgs(bad).kind, 'usage-error', bad.join(' '));
+  }
+});
+
+test('--deny warnings reports warnings as errors and leaves the other levels', () => {
+  const settings = defaultSettings();
+  const denied = checkText('src/lib.rs', SOURCE, engine, settings, true);
+  assert.deepEqual(
+    denied.findings.map((f) => f.severity),
+    ['error'],
+  );
+  settings.rules['missing-safety-comment'] = 'hint';
+  assert.deepEqual(
+    checkText('src/lib.rs', SOURCE, engine, settings, true).findings.map((f) => f.severity),
+    ['hint'],
+  );
+});
+
+test('GitHub workflow commands: escaping of messages and properties', () => {
+  assert.equal(escapeData('50% done\r\nnext: a, b'), '50%25 done%0D%0Anext: a, b');
+  assert.equal(escapeProperty('50% done\r\nnext: a, b'), '50%25 done%0D%0Anext%3A a%2C b');
+});
+
+test('GitHub workflow commands: one per finding, path from the working directory, 1-based span', () => {
+  const lines = formatGithub(run(), process.cwd()).split('\n');
+  assert.equal(
+    lines[0],
+    '::warning file=src/lib.rs,line=3,col=3,endLine=3,endColumn=31,title=rust-send-sync missing-safety-comment::' +
+      '`unsafe impl Send for Wrap` has no SAFETY comment%0Asee https://github.com/rust-send-sync/rust-send-sync#missing-safety-comment',
+  );
+  assert.equal(lines[1], 'checked 1 file, 2 types, 1 warning');
+  const denied = { files: [checkText('src/lib.rs', SOURCE, engine, defaultSettings(), true)], problems: [] };
+  assert.match(formatGithub(denied, process.cwd()), /^::error file=src\/lib\.rs,/);
 });

@@ -4,7 +4,7 @@ import { RULE_CODES, type RuleCode } from '../rules';
 import { isRuleLevel } from '../features/settings';
 import { RULE_LEVELS, type RuleLevel } from '../rules/rule';
 
-const FORMATS = ['text', 'json', 'sarif'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
 
 const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
@@ -18,6 +18,8 @@ export interface CheckOptions {
   allFeatures?: boolean;
   /** One diagnostic per finding instead of one per `unsafe impl` (`--no-group`). */
   ungrouped?: boolean;
+  /** `--deny warnings`: every finding at `warning` level is reported as an `error`. */
+  denyWarnings?: boolean;
 }
 
 const REPORT_FORMATS = ['markdown', 'json'] as const;
@@ -47,9 +49,17 @@ Checks Send/Sync of every struct, enum and union in the given .rs files and fold
 risky unsafe impls.
 
 Options:
-  --format text|json|sarif   output format (default: text)
+  --format text|json|sarif|github
+                             output format (default: text); github: workflow commands
+                             (::warning file=...) that annotate a pull request
   --rule CODE=LEVEL          set a rule's level: ${RULE_LEVELS.join('|')}
                              rules: ${RULE_CODES.join(', ')}
+  -D, --deny CODE            CODE's level is error (as --rule CODE=error)
+  -W, --warn CODE            CODE's level is warning
+  -A, --allow CODE           CODE is off
+  -D, --deny warnings        report every warning as an error (whatever set it)
+                             Level flags apply in order, the last one for a rule wins;
+                             --deny warnings applies after them all, to the final levels.
   --max-file-size SIZE       skip larger files (bytes, or with K/M suffix; default 5M)
   --all-features             read each crate with all its features on (default: its default
                              features, as \`cargo build\`)
@@ -63,7 +73,21 @@ dependencies whose sources cargo has fetched (Cargo.lock, vendor/, the registry)
 
 \`report\` lists every type with its verdicts, grouped by file (markdown by default).
 
-Exit status: 0 no findings, 1 findings, 2 usage error or a path that could not be checked.`;
+Exit status:
+  0  no findings (rules set to off report none)
+  1  findings, at any level
+  2  a usage error, or a path that could not be checked (missing, unreadable, binary, not
+     UTF-8, too large); the other paths are still checked and reported`;
+
+/** clippy's level switches: `-D`/`--deny`, `-W`/`--warn`, `-A`/`--allow`. */
+const LEVEL_FLAGS: Record<string, RuleLevel> = {
+  '-D': 'error',
+  '--deny': 'error',
+  '-W': 'warning',
+  '--warn': 'warning',
+  '-A': 'off',
+  '--allow': 'off',
+};
 
 const SERVER_FLAGS = ['--stdio', '--node-ipc', '--socket', '--pipe'];
 
@@ -107,6 +131,29 @@ export function parseArgs(argv: readonly string[]): Command {
           };
         }
         options.format = value as Format;
+        break;
+      }
+      case '-D':
+      case '--deny':
+      case '-W':
+      case '--warn':
+      case '-A':
+      case '--allow': {
+        const value = takeValue() ?? '';
+        const level = LEVEL_FLAGS[name];
+        if (value === 'warnings' && level === 'error') {
+          options.denyWarnings = true;
+          break;
+        }
+        const rule = RULE_CODES.find((c) => c === value);
+        if (rule === undefined) {
+          const also = level === 'error' ? ' or `warnings`' : '';
+          return {
+            kind: 'usage-error',
+            message: `${name} wants a rule code (${RULE_CODES.join(', ')})${also}, not \`${value}\``,
+          };
+        }
+        options.rules[rule] = level;
         break;
       }
       case '--rule': {

@@ -59,7 +59,14 @@ export function settingsFromOptions(options: CheckOptions): Settings {
   return settings;
 }
 
-export function checkText(file: string, text: string, engine: Engine, settings: Settings): CheckedFile {
+/** `denyWarnings` (`--deny warnings`) reports each finding the settings make a warning as an error. */
+export function checkText(
+  file: string,
+  text: string,
+  engine: Engine,
+  settings: Settings,
+  denyWarnings = false,
+): CheckedFile {
   let analysis: FileAnalysis;
   try {
     analysis = engine.analyze(text);
@@ -73,7 +80,7 @@ export function checkText(file: string, text: string, engine: Engine, settings: 
   const lines = splitLines(text);
   const findings: CheckedFinding[] = diagnosesOf(analysis.findings, settings).map((diagnosis) => ({
     finding: diagnosis,
-    severity: diagnosis.severity,
+    severity: denyWarnings && diagnosis.severity === 'warning' ? 'error' : diagnosis.severity,
     start: toLocation(lines, diagnosis.range.start),
     end: toLocation(lines, diagnosis.range.end),
   }));

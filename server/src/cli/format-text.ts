@@ -96,7 +96,7 @@ function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-function renderSummary(run: CheckRun): string {
+export function renderSummary(run: CheckRun): string {
   const bySeverity = new Map<Severity, number>();
   let types = 0;
   for (const file of run.files) {

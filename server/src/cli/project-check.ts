@@ -44,7 +44,7 @@ export function runProjectCheck(options: CheckOptions, engine: TreeEngine): Chec
   for (const file of files) {
     const read = readSourceFile(file, options.maxFileSize);
     if (read.kind === 'problem') problems.push({ path: file, message: read.message });
-    else checked.push(checkText(file, read.text, analyzerFor(file, project, engine), settings));
+    else checked.push(checkText(file, read.text, analyzerFor(file, project, engine), settings, options.denyWarnings));
   }
   return { files: checked, problems };
 }

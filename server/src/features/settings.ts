@@ -21,6 +21,8 @@ export interface Settings {
   allFeatures: boolean;
   /** One diagnostic per `unsafe impl`, led by its most important finding (off: one per finding). */
   groupFindings: boolean;
+  /** Verdicts as inlay hints after each type's name (`inlayHints.enable`; off by default). */
+  inlayHints: boolean;
 }
 
 export function defaultSettings(): Settings {
@@ -30,6 +32,7 @@ export function defaultSettings(): Settings {
     safetyCommentCoversPair: false,
     allFeatures: false,
     groupFindings: true,
+    inlayHints: false,
   };
 }
 
@@ -82,6 +85,13 @@ export function settingsSchema(): Record<string, SettingSchema> {
     description:
       'One diagnostic per `unsafe impl`, led by its most important finding (`missing-bound`, then `risky-field`, then `missing-safety-comment`), with the others in its message and quick fixes. Off: one diagnostic per finding.',
   };
+  schema[`${SETTINGS_SECTION}.inlayHints.enable`] = {
+    type: 'boolean',
+    default: false,
+    scope: 'window',
+    description:
+      "Show each struct, enum and union's verdict after its name as an inlay hint (`Send · !Sync`, `Send if T: Send`), its reasons in the hint's tooltip.",
+  };
   schema[`${SETTINGS_SECTION}.maxFileSizeMB`] = {
     type: 'number',
     default: DEFAULT_MAX_FILE_SIZE_MB,
@@ -119,6 +129,8 @@ export function parseSettings(raw: unknown): Settings {
   if (typeof raw.safetyCommentCoversPair === 'boolean') settings.safetyCommentCoversPair = raw.safetyCommentCoversPair;
   if (typeof raw.allFeatures === 'boolean') settings.allFeatures = raw.allFeatures;
   if (typeof raw.groupFindings === 'boolean') settings.groupFindings = raw.groupFindings;
+  if (isRecord(raw.inlayHints) && typeof raw.inlayHints.enable === 'boolean')
+    settings.inlayHints = raw.inlayHints.enable;
   const rules = raw.rules;
   if (isRecord(rules)) {
     for (const code of RULE_CODES) {

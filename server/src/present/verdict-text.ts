@@ -92,6 +92,24 @@ function codeList(items: string[], separator: string): string {
   return items.map((item) => `\`${item}\``).join(separator);
 }
 
+function labelPart(trait: AutoTrait, verdict: TraitVerdict): string {
+  switch (verdict.status) {
+    case 'yes':
+      return trait;
+    case 'no':
+      return `!${trait}`;
+    case 'unknown':
+      return `${trait}?`;
+    case 'conditional':
+      return `${trait} if ${requiresText(verdict).join(', ')}`;
+  }
+}
+
+/** The verdicts in a few characters, as an inlay hint shows them: `Send · !Sync`, `Send if T: Send`. */
+export function verdictLabel(report: TypeReport): string {
+  return `${labelPart('Send', report.send)} · ${labelPart('Sync', report.sync)}`;
+}
+
 /** The hover: a short verdict line, conditions, reasons as a list, then the docs link. */
 /** `withPath`: name the type by its module path (a hover on a mention, away from the declaration). */
 /** `note`: a last paragraph before the docs link (the file's module is inactive, say). */
