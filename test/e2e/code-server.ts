@@ -29,6 +29,8 @@ const settings = {
   'extensions.autoUpdate': false,
   'update.mode': 'none',
   'telemetry.telemetryLevel': 'off',
+  // The opt-in inlay hints, on, so that the run sees them.
+  'rustSendSync.inlayHints.enable': true,
   'git.enabled': false,
   'git.openRepositoryInParentFolders': 'never',
   'files.hotExit': 'off',

@@ -44,6 +44,16 @@ export async function runScenario(
   assert.equal(mode, 'Rust', `the status bar shows language mode ${JSON.stringify(mode)}, not Rust`);
   await workbench.screenshot('opened-lib-rs');
 
+  step('inlay hints after the type names (the profile turns them on)');
+  await workbench.waitForLine(
+    (lines) =>
+      lines.some((l) => /pub struct Cache\s*!Send · !Sync/.test(l)) &&
+      lines.some((l) => /pub struct Container\s*Send · Sync/.test(l)),
+    'the hints `!Send · !Sync` after `Cache` and `Send · Sync` after `Container`',
+    60_000,
+  );
+  await workbench.screenshot('inlay-hints', { editorOnly: true });
+
   step('hover `Cache` (holds an Rc)');
   const hover = await workbench.hoverWord('Cache', /Send[\s\S]*Sync|Sync[\s\S]*Send/);
   const firstLine = hover.split('\n').find((l) => l.trim() !== '') ?? '';
