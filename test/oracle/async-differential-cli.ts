@@ -44,9 +44,9 @@ function table(title: string, map: Map<string, number>, limit = 20): void {
 function fnSource(program: GeneratedAsyncProgram, line: number): string {
   const lines = program.source.split('\n');
   let start = line - 1;
-  while (start > 0 && !/^pub /.test(lines[start])) start--;
+  while (start > 0 && !lines[start].startsWith('pub ')) start--;
   let end = start;
-  while (end < lines.length && lines[end] !== '}') end++;
+  while (end < lines.length && lines[end] !== '}' && !lines[end].endsWith('{}')) end++;
   return lines.slice(start, end + 1).join('\n');
 }
 

@@ -54,7 +54,12 @@ export function cliFutures(programs: readonly GeneratedAsyncProgram[]): Map<numb
     if (r.status !== 0 && r.status !== 1) {
       throw new Error(`\`node dist/cli.js check\` exited with ${r.status ?? r.signal}: ${r.stderr}`);
     }
-    const out = JSON.parse(r.stdout) as { futures?: CliFuture[] };
+    let out: { futures?: CliFuture[] };
+    try {
+      out = JSON.parse(r.stdout) as typeof out;
+    } catch {
+      throw new Error(`\`node dist/cli.js check --format json\` printed no JSON: ${r.stderr.slice(0, 2000)}`);
+    }
     if (!Array.isArray(out.futures)) throw new NoFuturesError();
     const bySeed = new Map<number, CliFuture[]>(programs.map((p) => [p.seed, []]));
     const seedOf = new Map(programs.map((p) => [fileOf(p.seed), p.seed]));

@@ -77,8 +77,8 @@ function causeOf(d: RustcDiagnostic): string {
   const held = /has type `([^`]+)` which is not `Send`/.exec(notes);
   const missing = /the trait `(?:Send|Sync)` is not implemented for `([^`]+)`/.exec(notes);
   const type = shortType(held?.[1] ?? missing?.[1] ?? '?');
-  if (/used across an await/.test(notes)) return `held across an await: ${type}`;
-  if (/captured value is not `Send`/.test(notes)) return `captured: ${type}`;
+  if (notes.includes('used across an await')) return `held across an await: ${type}`;
+  if (notes.includes('captured value is not `Send`')) return `captured: ${type}`;
   if (/awaits another future|used within this `async`/.test(notes)) return `inside: ${type}`;
   return `other: ${type}`;
 }
@@ -123,8 +123,8 @@ export async function judgeAsyncProgram(
       if (d.primaryLines.length === 0 && /^aborting due to|^could not compile/.test(d.message)) continue;
       const qs = d.primaryLines.map((l) => byLine.get(l));
       const isSendAnswer =
-        (d.code === 'E0277' || /^future cannot be sent between threads safely/.test(d.message)) &&
-        d.notes.some((n) => /required by a bound in `__require_send`/.test(n));
+        (d.code === 'E0277' || d.message.startsWith('future cannot be sent between threads safely')) &&
+        d.notes.some((n) => n.includes('required by a bound in `__require_send`'));
       if (!isSendAnswer || qs.length === 0 || qs.some((q) => q === undefined)) {
         throw new RustcError(`rustc rejected the program:\n${outcome.rendered}`, outcome.rendered, text);
       }

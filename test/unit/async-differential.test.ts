@@ -58,7 +58,7 @@ ${body}`;
       kind: 'async-fn' as const,
       line,
       column: lines[line - 1].indexOf(name) + 1,
-      typeParam: /</.test(lines[line - 1]) ? 'T' : undefined,
+      typeParam: lines[line - 1].includes('<') ? 'T' : undefined,
       // The longest probe value the call names (`Rc::new(0u8)` names `0u8` too).
       questions: cs.map((call) => ({
         call,
