@@ -80,6 +80,7 @@ async function main(): Promise<void> {
   const causes = new Map<string, number>();
   const stricter = new Map<string, number>();
   const laxer = new Map<string, number>();
+  const treatments = new Map<string, number>();
   const examples = new Map<string, string>();
   const generatorFailures: { seed: number; message: string }[] = [];
   const comparisons: FutureComparison[] = [];
@@ -140,6 +141,7 @@ async function main(): Promise<void> {
           const key = steps.length === 1 ? steps[0] : `(${steps.length} steps) ${steps.join(' + ')}`;
           const map = send ? laxer : stricter;
           count(map, key);
+          if (steps.length === 1) count(treatments, `${send ? 'Send' : '!Send'} by rustc: ${steps[0].split(' ')[0]}`);
           if (!examples.has(key)) examples.set(key, `seed ${p.seed} ${f.name}`);
         });
         records.push({
@@ -169,8 +171,9 @@ async function main(): Promise<void> {
   );
   table('by kind (rustc):', byKind);
   table('!Send futures by cause (rustc, its first reason):', causes);
-  table('rustc says !Send where scopes say Send (the steps holding a !Send value scopes call gone):', stricter);
-  table('rustc says Send where scopes say !Send (the steps holding a !Send value in scope):', laxer);
+  table('rustc says !Send where scopes say Send (the steps holding a !Send value scopes call gone):', stricter, 40);
+  table('rustc says Send where scopes say !Send (the steps holding a !Send value in scope):', laxer, 40);
+  table('the same, where one step decides, by what the step does:', treatments);
   if (examples.size) {
     console.log('\nexamples:');
     for (const [k, e] of [...examples].slice(0, 40)) console.log(`  ${e}: ${k}`);

@@ -85,6 +85,10 @@ pub async fn match_temporary() { match LOCK.lock().unwrap().len() { _ => yield_n
 pub async fn if_temporary() { if LOCK.lock().unwrap().len() > 0 { yield_now().await; } }
 pub async fn unused_pointer() { let _p = std::ptr::null::<u8>(); yield_now().await; }
 pub async fn borrowed_pointer() { let p = std::ptr::null::<u8>(); peek(&p); yield_now().await; }
+pub struct Handle { pub p: *const u8 }
+pub async fn match_promoted() { match peek(&Handle { p: std::ptr::null() }) { _ => yield_now().await } }
+pub async fn match_local() { let h = Handle { p: std::ptr::null() }; match peek(&h) { _ => yield_now().await } }
+pub async fn unused_borrow() { let h = Handle { p: std::ptr::null() }; let _r = &h; yield_now().await; }
 pub async fn dropped_param(x: Rc<u8>) { drop(x); yield_now().await; }
 pub async fn awaits_held() { held().await; }
 pub async fn boxed() { let f: Box<dyn Fn()> = Box::new(|| {}); yield_now().await; f(); }
@@ -104,6 +108,9 @@ pub async fn by_ref<T>(x: &T) { yield_now().await; peek(&x); }
     if_temporary: ['if_temporary()'],
     unused_pointer: ['unused_pointer()'],
     borrowed_pointer: ['borrowed_pointer()'],
+    match_promoted: ['match_promoted()'],
+    match_local: ['match_local()'],
+    unused_borrow: ['unused_borrow()'],
     dropped_param: ['dropped_param(Rc::new(1))'],
     awaits_held: ['awaits_held()'],
     boxed: ['boxed()'],
@@ -132,6 +139,11 @@ test("rustc's judgement of hand-checked shapes", async () => {
     // Without drop glue and unused after the await, the pointer is not kept; borrowed, it is.
     unused_pointer: 'yes',
     borrowed_pointer: 'no',
+    // `&Handle { p: null() }` is promoted to a constant: no temporary to hold; a local is held.
+    match_promoted: 'yes',
+    match_local: 'no',
+    // Borrowed once, by a reference never used: still held to the end of its scope.
+    unused_borrow: 'no',
     // Parameters are captured by the future, whatever the body does with them.
     dropped_param: 'no',
     awaits_held: 'no',
