@@ -1,6 +1,6 @@
 // The async differential check: generated async programs go to the built CLI (`check --format
 // json`, its `futures` array) and to rustc; each future the CLI gives a verdict for (matched by
-// name and line; async blocks by line) is right when it predicts rustc's answer at every question
+// name and line; async blocks and closures by kind and line) is right when it predicts rustc's answer at every question
 // (for a generic future, every probe type argument), wrong otherwise, `unknown` when its status
 // is unknown, and missing when the CLI has no entry.
 import { spawnSync } from 'node:child_process';
@@ -91,7 +91,7 @@ function describe(v: ExpectedVerdict): string {
 }
 
 function entryFor(f: GeneratedFuture, entries: readonly CliFuture[]): CliFuture | undefined {
-  return entries.find((e) => e.line === f.line && (f.kind === 'async-block' ? e.kind === f.kind : e.name === f.name));
+  return entries.find((e) => e.line === f.line && (f.kind === 'async-fn' ? e.name === f.name : e.kind === f.kind));
 }
 
 /** Compares the CLI's entries for one program with rustc's judgement of it. */

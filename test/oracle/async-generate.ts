@@ -1,9 +1,10 @@
 // A seeded generator of random async Rust programs for the async differential test: each program
-// is a std-only lib of async fns (and a few fns returning async blocks) whose bodies hold locals of
-// Send and !Send types (lock guards, Rc, Cell borrows, RefCell borrows, raw pointers, Arc, user
-// structs, boxed closures) that are held, dropped, moved, scoped, shadowed, bound to `_`, or used as
-// match/if temporaries around `.await`s of other local async fns; some fns are generic. Every future
-// carries the calls that ask rustc about it, and what a naive reading of scopes predicts.
+// is a std-only lib of async fns (and fns returning an async block or an async closure's future)
+// whose bodies hold locals of Send and !Send types (lock guards, Rc, Cell borrows, RefCell borrows,
+// raw pointers, Arc, user structs, boxed closures) that are held, dropped, moved, scoped, shadowed,
+// bound to `_`, or used as match/if temporaries around `.await`s of other local futures; some fns
+// are generic. Every future carries the calls that ask rustc about it, and what a naive reading of
+// scopes predicts.
 import { createRng } from './generate';
 
 type Rng = ReturnType<typeof createRng>;
@@ -226,9 +227,9 @@ export interface FutureQuestion {
 }
 
 export interface GeneratedFuture {
-  /** The fn's name (for an async block: the fn that returns it). */
+  /** The fn's name (for an async block or closure: the fn that returns its future). */
   name: string;
-  kind: 'async-fn' | 'async-block';
+  kind: 'async-fn' | 'async-block' | 'async-closure';
   /** 1-based, of the fn name or of the `async` keyword. */
   line: number;
   column: number;
@@ -458,20 +459,24 @@ export function generateAsyncProgram(seed: number): GeneratedAsyncProgram {
           .filter((c) => c.label === 'u8' || c.label === 'Rc<u8>')
           .map(({ expr, question }) => ({ expr, future, question })),
       });
-    } else if (shape < 0.37) {
-      // A fn returning an async block.
-      const name = `block${i}`;
-      const move = rng.chance(0.5) ? 'async move {' : 'async {';
+    } else if (shape < 0.4) {
+      // A fn returning an async block, or the future of an async closure it calls.
+      const closure = rng.chance(0.4);
+      const name = closure ? `closure${i}` : `block${i}`;
+      const move = rng.chance(0.5) ? 'async move' : 'async';
       lines.push(`pub fn ${name}() -> impl std::future::Future<Output = ()> {`);
       const line = lines.length + 1;
-      lines.push(`    ${move}`);
+      const opening = closure ? `    let c = ${move} || {` : `    ${move} {`;
+      lines.push(opening);
       const body = genBody(rng, callees, '        ', vars);
-      lines.push(...body.lines, '    }', '}');
+      lines.push(...body.lines, closure ? '    };' : '    }');
+      if (closure) lines.push('    c()');
+      lines.push('}');
       futures.push({
         name,
-        kind: 'async-block',
+        kind: closure ? 'async-closure' : 'async-block',
         line,
-        column: 5,
+        column: opening.indexOf('async') + 1,
         questions: [{ call: `${name}()` }],
         scopeSend: [!body.scopeNotSend],
         awaits: body.awaits,
