@@ -63,12 +63,14 @@ async function compileLib(text: string, rustc: string): Promise<Compiled> {
   }
 }
 
-/** `std::sync::MutexGuard<'_, Vec<u8>>` -> `MutexGuard<Vec<u8>>`. */
+/** `std::sync::MutexGuard<'_, Vec<u8>>` -> `MutexGuard<Vec<u8>>`; `Box<(dyn Fn() + 'static)>` -> `Box<dyn Fn()>`. */
 function shortType(t: string): string {
   return t
     .replace(/\b(?:std|core|alloc)::(?:[a-z_]+::)*/g, '')
     .replace(/'[a-z_]+,\s*/g, '')
-    .replace(/&'[a-z_]+\s+/g, '&');
+    .replace(/&'[a-z_]+\s+/g, '&')
+    .replace(/ \+ 'static/g, '')
+    .replace(/\((dyn [^)]*\))\)/g, '$1');
 }
 
 /** Why rustc says a future is not Send: how the value is kept, and its type. */
