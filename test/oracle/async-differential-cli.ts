@@ -40,6 +40,11 @@ function table(title: string, map: Map<string, number>, limit = 20): void {
   if (rows.length > limit) console.log(`  ... ${rows.length - limit} more`);
 }
 
+/** `borrow-drop Rc` -> `borrow-drop`; `drop parameter Rc` -> `drop parameter`. */
+function stepKind(step: string): string {
+  return /^(?:drop (?:generic )?parameter|parameter)|^\S+/.exec(step)![0];
+}
+
 /** The source lines of a generated fn: from its header to the first `}` in column 1. */
 function fnSource(program: GeneratedAsyncProgram, line: number): string {
   const lines = program.source.split('\n');
@@ -141,7 +146,7 @@ async function main(): Promise<void> {
           const key = steps.length === 1 ? steps[0] : `(${steps.length} steps) ${steps.join(' + ')}`;
           const map = send ? laxer : stricter;
           count(map, key);
-          if (steps.length === 1) count(treatments, `${send ? 'Send' : '!Send'} by rustc: ${steps[0].split(' ')[0]}`);
+          if (steps.length === 1) count(treatments, `${send ? 'Send' : '!Send'} by rustc: ${stepKind(steps[0])}`);
           if (!examples.has(key)) examples.set(key, `seed ${p.seed} ${f.name}`);
         });
         records.push({
