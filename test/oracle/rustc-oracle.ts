@@ -243,12 +243,14 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
   map.set(key, [...(map.get(key) ?? []), value]);
 }
 
-interface RustcDiagnostic {
+export interface RustcDiagnostic {
   level: string;
   code: string | null;
   message: string;
   primaryLines: number[];
   rendered: string;
+  /** The messages of its notes and helps, and the labels of their spans. */
+  notes: string[];
 }
 
 type RunOutcome =
@@ -318,7 +320,7 @@ async function compileAndRun(program: string, rustc: string, unstable: boolean):
   }
 }
 
-function parseDiagnostics(stderr: string): RustcDiagnostic[] {
+export function parseDiagnostics(stderr: string): RustcDiagnostic[] {
   const out: RustcDiagnostic[] = [];
   for (const line of stderr.split('\n')) {
     if (!line.startsWith('{')) continue;
@@ -329,6 +331,7 @@ function parseDiagnostics(stderr: string): RustcDiagnostic[] {
         code: { code: string } | null;
         rendered: string | null;
         spans: { is_primary: boolean; line_start: number }[];
+        children?: { message: string; spans: { label: string | null }[] }[];
       };
       out.push({
         level: d.level,
@@ -336,6 +339,7 @@ function parseDiagnostics(stderr: string): RustcDiagnostic[] {
         message: d.message,
         primaryLines: d.spans.filter((s) => s.is_primary).map((s) => s.line_start),
         rendered: d.rendered ?? `${d.level}: ${d.message}\n`,
+        notes: (d.children ?? []).flatMap((c) => [c.message, ...c.spans.flatMap((s) => (s.label ? [s.label] : []))]),
       });
     } catch {
       // Not a diagnostic line (rustc can print plain text, e.g. an ICE): kept via `stderr`.
@@ -344,7 +348,7 @@ function parseDiagnostics(stderr: string): RustcDiagnostic[] {
   return out;
 }
 
-function run(
+export function run(
   cmd: string,
   args: string[],
   env: Record<string, string> = {},
@@ -362,7 +366,7 @@ function run(
 
 const versions = new Map<string, Promise<string>>();
 
-function rustcVersion(rustc: string): Promise<string> {
+export function rustcVersion(rustc: string): Promise<string> {
   let v = versions.get(rustc);
   if (!v) {
     v = run(rustc, ['-vV']).then((r) => {
@@ -374,22 +378,22 @@ function rustcVersion(rustc: string): Promise<string> {
   return v;
 }
 
-function resolveCacheDir(option: string | false | undefined): string | undefined {
+export function resolveCacheDir(option: string | false | undefined): string | undefined {
   if (option === false) return undefined;
   if (option) return option;
   if (process.env.RUST_SEND_SYNC_ORACLE_CACHE === '0') return undefined;
   return join(tmpdir(), 'rust-send-sync-oracle-cache');
 }
 
-function readCache(dir: string, key: string): RunOutcome | undefined {
+export function readCache<T = RunOutcome>(dir: string, key: string): T | undefined {
   try {
-    return JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as RunOutcome;
+    return JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as T;
   } catch {
     return undefined;
   }
 }
 
-function writeCache(dir: string, key: string, outcome: RunOutcome): void {
+export function writeCache(dir: string, key: string, outcome: unknown): void {
   try {
     mkdirSync(dir, { recursive: true });
     // Write then rename, so a concurrent reader never sees half a file.
