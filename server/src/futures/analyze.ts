@@ -157,7 +157,7 @@ class FileAnalyzer {
       if (info.isAsync) this.futureOfFn(info);
       else {
         const body = node.childForFieldName('body');
-        if (body) new BodyWalk(this, info, undefined, undefined).walkBody(body);
+        if (body) new BodyWalk(this, info, undefined).walkBody(body);
       }
     }
     const futures = [...this.reports.values()].sort(
@@ -236,7 +236,7 @@ class FileAnalyzer {
     if (!body) return undefined;
     this.inProgress.add(info.node.id);
     try {
-      const walk = new BodyWalk(this, info, undefined, 'async-fn');
+      const walk = new BodyWalk(this, info, undefined);
       walk.declareParams(info.node.childForFieldName('parameters'));
       walk.walkBody(body);
       const report = walk.finish(info.name, 'async-fn', info.node.childForFieldName('name') ?? info.node, info.node);
@@ -363,7 +363,6 @@ class BodyWalk {
     private readonly fn: FnInfo,
     /** The enclosing walk's bindings visible here, by name (a closure or block captures from them). */
     private readonly outer: Map<string, Binding> | undefined,
-    private readonly futureKind: FutureKind | undefined,
     private readonly moveCaptures = false,
   ) {}
 
@@ -701,7 +700,7 @@ class BodyWalk {
     const isAsync = node.type === 'async_block' || node.children.some((c) => c?.type === 'async');
     const kind: FutureKind | undefined =
       node.type === 'async_block' ? 'async-block' : isAsync ? 'async-closure' : undefined;
-    const walk = new BodyWalk(this.file, this.fn, this.visible(), kind, isMove);
+    const walk = new BodyWalk(this.file, this.fn, this.visible(), isMove);
     const body =
       node.type === 'async_block'
         ? node.namedChildren.find((c) => c?.type === 'block')
@@ -743,9 +742,16 @@ class BodyWalk {
 
   /** A use of a local: a move where the value is taken (argument, `let`, return), else a borrow. */
   private use(node: SyntaxNode): void {
+    const p = node.parent;
+    // `let _ = x;` reads nothing: no move, no borrow (and a closure does not capture `x` for it).
+    if (
+      p?.type === 'let_declaration' &&
+      p.childForFieldName('value')?.id === node.id &&
+      p.childForFieldName('pattern')?.text === '_'
+    )
+      return;
     const b = this.lookup(node.text);
     if (!b) return;
-    const p = node.parent;
     let kind: Use['kind'] = 'borrow';
     if (p) {
       switch (p.type) {
@@ -766,7 +772,7 @@ class BodyWalk {
           break;
         case 'field_expression': {
           const call = p.parent;
-          if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === p) {
+          if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === p.id) {
             const method = p.childForFieldName('field')?.text ?? '';
             if (this.receiverMode(b.ty, method) === 'value') kind = 'move';
           }
@@ -1025,7 +1031,9 @@ class BodyWalk {
         if (std) return std.returns ? { k: 'ty', ty: std.returns } : notTyped();
         const own = this.file.methodOf(t, method);
         if (own) return this.fnResult(own, notTyped);
-        if (method === 'clone' && (t.k === 'adt' || t.k === 'known' || t.k === 'plain')) return { k: 'ty', ty: t };
+        const derefs = t.k === 'known' && DEREF_PATHS.has(t.known.path);
+        if (method === 'clone' && !derefs && (t.k === 'adt' || t.k === 'known' || t.k === 'plain'))
+          return { k: 'ty', ty: t };
         if (t.k === 'known' && DEREF_PATHS.has(t.known.path) && t.args[0]) t = derefAll(t.args[0]);
         else break;
       }
