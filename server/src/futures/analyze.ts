@@ -397,9 +397,16 @@ class BodyWalk {
       }
       const pattern = p.type === 'parameter' ? p.childForFieldName('pattern') : p;
       const typeNode = p.type === 'parameter' ? p.childForFieldName('type') : null;
-      const ty: LocalTy = typeNode
-        ? { k: 'ty', ty: this.resolver.lowerType(typeNode, this.fn.scope, this.fn.env, this.fn.self) }
-        : unknownLocal(`the type of closure parameter \`${pattern?.text ?? p.text}\` is not written`);
+      // `x: impl AsRef<Path>` is an anonymous type parameter: the future is `Send` if it is.
+      const anonymous =
+        typeNode?.type === 'abstract_type' && !/\bSend\b/.test(typeNode.text)
+          ? { k: 'param' as const, name: oneLine(typeNode.text), text: oneLine(typeNode.text) }
+          : undefined;
+      const ty: LocalTy = anonymous
+        ? { k: 'ty', ty: anonymous }
+        : typeNode
+          ? { k: 'ty', ty: this.resolver.lowerType(typeNode, this.fn.scope, this.fn.env, this.fn.self) }
+          : unknownLocal(`the type of closure parameter \`${pattern?.text ?? p.text}\` is not written`);
       if (pattern) this.declarePattern(pattern, ty, 'param');
     }
   }
@@ -1011,6 +1018,9 @@ class BodyWalk {
     if (!ret) return plain('()');
     const ownGenerics = info.node.childForFieldName('type_parameters');
     if (ownGenerics) return notTyped();
+    // `-> impl Future` hides a type whose auto traits leak through: only a written `+ Send` tells.
+    if (ret.type === 'abstract_type' && !/\bSend\b/.test(ret.text))
+      return unknownLocal(`\`${info.name}\` returns \`${oneLine(ret.text)}\`, whose hidden type is not analysed`);
     return { k: 'ty', ty: this.resolver.lowerType(ret, info.scope, info.env, info.self) };
   }
 
