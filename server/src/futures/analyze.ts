@@ -34,7 +34,7 @@ import {
 type LocalTy = { k: 'ty'; ty: Ty } | { k: 'future'; node: SyntaxNode } | { k: 'unknown'; reason: string };
 
 /** A call whose argument must be `Send`: `tokio::spawn(fut)`, `thread::spawn(move || ...)`. */
-export interface SendRequirement {
+interface SendRequirement {
   /** The whole call, where the diagnostic goes. */
   range: Range;
   callee: string;
