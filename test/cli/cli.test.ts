@@ -94,7 +94,7 @@ test('JSON output is only JSON and follows the version 1 shape', () => {
   assert.equal(report.version, 1);
   assert.ok(Array.isArray(report.types));
   assert.ok(Array.isArray(report.diagnostics));
-  assert.deepEqual(Object.keys(report).sort(), ['diagnostics', 'types', 'version']);
+  assert.deepEqual(Object.keys(report).sort(), ['diagnostics', 'futures', 'types', 'version']);
 });
 
 test('[engine] JSON lists every type with 1-based positions, verdicts and reasons', () => {
@@ -239,10 +239,12 @@ test('SARIF output is 2.1.0 with the rules and their help links', () => {
   assert.equal(log.runs.length, 1);
   assert.equal(log.runs[0].tool.driver.name, 'rust-send-sync');
   assert.deepEqual(log.runs[0].tool.driver.rules.map((r) => r.id).sort(), [
+    'future-not-send',
     'missing-bound',
     'missing-safety-comment',
     'risky-field',
     'unnecessary-unsafe-impl',
+    'value-not-send',
   ]);
   for (const rule of log.runs[0].tool.driver.rules) assert.ok(rule.helpUri.endsWith(`#${rule.id}`));
   assert.deepEqual(log.runs[0].results, []);
@@ -266,7 +268,7 @@ test('a non-UTF-8 file is skipped with a clear message (exit 2)', () => {
   const run = cli(['check', '--format', 'json', 'latin1.rs']);
   assert.equal(run.status, 2);
   assert.match(run.stderr, /latin1\.rs: skipped: not valid UTF-8/);
-  assert.deepEqual(JSON.parse(run.stdout), { version: 1, types: [], diagnostics: [] });
+  assert.deepEqual(JSON.parse(run.stdout), { version: 1, types: [], futures: [], diagnostics: [] });
 });
 
 test('a 10 MB file is skipped at the default limit, and checked with a higher --max-file-size', () => {

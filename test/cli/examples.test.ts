@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseFixture } from '../oracle/check-fixture';
 import { renderVerdict } from '../oracle/fixture-format';
+import { rustcSendErrors } from '../oracle/check-futures';
 import { assertCompiles } from '../oracle/rustc-oracle';
 
 const ROOT = join(__dirname, '..', '..');
@@ -27,7 +28,16 @@ function runDemo() {
   assert.equal(r.status, 1, r.stderr);
   return JSON.parse(r.stdout) as {
     types: { path: string; send: JsonVerdict; sync: JsonVerdict }[];
-    diagnostics: { line: number; code: string; codes: string[] }[];
+    futures: {
+      file: string;
+      name: string;
+      kind: string;
+      line: number;
+      column: number;
+      send: { status: string; requires: string[] };
+      reasons: string[];
+    }[];
+    diagnostics: { file: string; line: number; code: string; codes: string[] }[];
   };
 }
 
@@ -54,7 +64,36 @@ test('only MySend is flagged: one diagnostic, led by missing-bound, holding miss
   const out = runDemo();
   const implLine = SOURCE.split('\n').findIndex((l) => l.startsWith('unsafe impl<T> Send for MySend<T>')) + 1;
   assert.deepEqual(
-    out.diagnostics.map((d) => `${d.line} ${d.code} ${d.codes.join(',')}`),
+    out.diagnostics.filter((d) => d.file.endsWith('lib.rs')).map((d) => `${d.line} ${d.code} ${d.codes.join(',')}`),
     [`${implLine} missing-bound missing-bound,missing-safety-comment`],
   );
+});
+
+test('examples/async/tasks.rs: the futures array, and rustc rejects exactly the spawn calls flagged future-not-send', async () => {
+  const out = runDemo();
+  const tasks = out.futures.filter((f) => f.file.endsWith('tasks.rs'));
+  assert.deepEqual(
+    tasks.map((f) => `${f.name} ${f.kind} ${f.send.status}`),
+    [
+      'save async-fn yes',
+      'count_hits async-fn no',
+      'count_hits_fixed async-fn yes',
+      'report async-fn no',
+      'report_fixed async-fn yes',
+    ],
+  );
+  const countHits = tasks.find((f) => f.name === 'count_hits')!;
+  const source = readFileSync(join(ROOT, 'examples', 'async', 'tasks.rs'), 'utf8').split('\n');
+  assert.match(source[countHits.line - 1].slice(countHits.column - 1), /^count_hits\(/);
+  assert.match(
+    countHits.reasons[0],
+    /^`guard: MutexGuard<u32>` \(line \d+\) is held across `\.await` \(line \d+\): `MutexGuard` is never `Send`$/,
+  );
+  const flagged = out.diagnostics.filter((d) => d.file.endsWith('tasks.rs')).map((d) => `${d.line} ${d.code}`);
+  const { lines } = await rustcSendErrors(source.join('\n'));
+  assert.deepEqual(
+    flagged,
+    [...lines].sort((a, b) => a - b).map((l) => `${l} future-not-send`),
+  );
+  assert.equal(flagged.length, 2);
 });

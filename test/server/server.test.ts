@@ -351,3 +351,48 @@ test('over --node-ipc, as VS Code starts it, the server answers and exits cleanl
     child.kill();
   }
 });
+
+const TASK = [
+  'use std::future::Future;',
+  'use std::sync::{Arc, Mutex};',
+  "fn spawn<F: Future + Send + 'static>(_f: F) {}",
+  'async fn pause() {}',
+  'async fn bump(m: Arc<Mutex<u32>>) {',
+  '    let mut guard = m.lock().unwrap();',
+  '    pause().await;',
+  '    *guard += 1;',
+  '}',
+  'pub fn start(m: Arc<Mutex<u32>>) {',
+  '    spawn(bump(m));',
+  '}',
+  '',
+].join('\n');
+
+test('[engine] future-not-send on a spawn call links the held guard and the .await; hover on the async fn explains', async () => {
+  await withSession(async (session) => {
+    const diagnostics = (await open(session, TASK)).filter((d) => d.code === 'future-not-send');
+    assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+    const [d] = diagnostics;
+    assert.deepEqual(d.range, { start: { line: 10, character: 4 }, end: { line: 10, character: 18 } });
+    assert.match(d.message, /^`spawn` requires a `Send` future, but `bump\(m\)` is not `Send`/);
+    assert.deepEqual(
+      d.relatedInformation?.map((r) => [r.location.range.start.line, r.message.slice(0, 30)]),
+      [
+        [5, '`guard: MutexGuard<u32>` (line'],
+        [6, '`guard` is still held at this '],
+      ],
+    );
+    const hover = await session.connection.sendRequest<Hover | null>('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 4, character: 10 },
+    });
+    const text = (hover?.contents as MarkupContent | undefined)?.value ?? '';
+    assert.equal(text.split('\n')[0], '**Send** ✗ — the future of `async fn bump`');
+    assert.ok(
+      text.includes(
+        '- `guard: MutexGuard<u32>` (line 6) is held across `.await` (line 7): `MutexGuard` is never `Send`',
+      ),
+      text,
+    );
+  });
+});

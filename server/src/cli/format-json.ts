@@ -1,9 +1,11 @@
 // `--format json`: the documented contract other tools rely on (version 1). Positions are 1-based;
-// columns count Unicode characters and endColumn is exclusive.
+// columns count Unicode characters and endColumn is exclusive. `futures` (every async fn, async
+// block and async closure with its Send verdict) was added beside `types` without changing them.
 import type { Severity } from '../rules/rule';
-import type { Status, TraitVerdict, TypeKind, VerdictSource } from '../model/report';
+import { renderAtom } from '../model/conditions';
+import type { FutureKind, Status, TraitVerdict, TypeKind, VerdictSource } from '../model/report';
 import { mergeReasons, requiresText } from '../present/verdict-text';
-import type { CheckRun } from './check';
+import { toLocation, type CheckRun } from './check';
 
 interface JsonVerdict {
   status: Status;
@@ -37,9 +39,22 @@ interface JsonDiagnostic {
   message: string;
 }
 
+interface JsonFuture {
+  file: string;
+  /** The fn's name; for blocks and closures, the enclosing fn's. */
+  name: string;
+  kind: FutureKind;
+  /** Of the fn's name, or of the `async` keyword. */
+  line: number;
+  column: number;
+  send: { status: Status; requires: string[] };
+  reasons: string[];
+}
+
 export interface JsonReport {
   version: 1;
   types: JsonType[];
+  futures: JsonFuture[];
   diagnostics: JsonDiagnostic[];
 }
 
@@ -50,7 +65,20 @@ function verdict(v: TraitVerdict): JsonVerdict {
 export function buildJsonReport(run: CheckRun): JsonReport {
   const types: JsonType[] = [];
   const diagnostics: JsonDiagnostic[] = [];
+  const futures: JsonFuture[] = [];
   for (const file of run.files) {
+    for (const f of file.analysis.futures ?? []) {
+      const at = toLocation(file.lines, f.nameRange.start);
+      futures.push({
+        file: file.file,
+        name: f.name,
+        kind: f.kind,
+        line: at.line,
+        column: at.column,
+        send: { status: f.send.status, requires: f.send.requires.map(renderAtom) },
+        reasons: f.send.reasons,
+      });
+    }
     for (const { report, at } of file.types) {
       types.push({
         file: file.file,
@@ -78,7 +106,7 @@ export function buildJsonReport(run: CheckRun): JsonReport {
       });
     }
   }
-  return { version: 1, types, diagnostics };
+  return { version: 1, types, futures, diagnostics };
 }
 
 export function formatJson(run: CheckRun): string {

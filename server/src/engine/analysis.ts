@@ -2,7 +2,7 @@
 // verdicts from the solver, the rules' findings, and (for hover) the mentions of user types.
 import type { FileItems, TypeDef } from '../model/lower';
 import { findMentions } from '../model/mentions';
-import type { Mention, TypeReport } from '../model/report';
+import type { FutureReport, Mention, TypeReport } from '../model/report';
 import type { Resolver } from '../model/resolve';
 import { buildContext, nodeRange, type Reparse } from '../rules/context';
 import { runRules, type Finding } from '../rules';
@@ -12,6 +12,8 @@ import type { Solution } from '../traits/infer';
 export interface FileAnalysis {
   types: TypeReport[];
   findings: Finding[];
+  /** Every `async fn`, `async` block and async closure, with whether its future is `Send`. */
+  futures?: FutureReport[];
   /** Mentions of user types, for hover away from the declarations (absent: not computed). */
   mentions?: Mention[];
   /** What the rules reviewed and accepted, with the reason (rules/rule.ts `reviewed`), for the hover. */
@@ -64,13 +66,15 @@ export function finishAnalysis(input: AnalysisInput): FileAnalysis {
   const { root, text, items, solution } = input;
   const report = (def: TypeDef) => typeReport(def, solution);
   const types = items.types.map(report);
-  const all = runRules(buildContext(root, text, items, solution, input.reparse));
+  const ctx = buildContext(root, text, items, solution, input.reparse);
+  const all = runRules(ctx);
   const findings = all.filter((f) => !f.reviewed);
   const reviewed = all.filter((f) => f.reviewed);
   const analysis: FileAnalysis = {
     types,
     findings,
     syntaxErrors: countSyntaxErrors(root),
+    ...(ctx.futures.futures.length > 0 ? { futures: ctx.futures.futures } : {}),
     ...(reviewed.length > 0 ? { reviewed } : {}),
   };
   if (input.mentions) lazyMentions(analysis, root, (copy) => findMentions(copy, items.root, input.resolver, report));

@@ -1,9 +1,10 @@
-// Hover on the name of a struct, enum or union: its Send/Sync verdict in markdown (the text
-// itself comes from present/verdict-text, shared with the CLI).
+// Hover on the name of a struct, enum or union: its Send/Sync verdict in markdown; on an `async fn`
+// name or an `async` keyword: whether its future is Send, and why not (the text itself comes from
+// present/verdict-text, shared with the CLI).
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver';
 import type { FileAnalysis } from '../engine';
 import type { Range, TypeReport } from '../model/report';
-import { inactiveModuleText, renderHoverMarkdown } from '../present/verdict-text';
+import { inactiveModuleText, renderFutureHoverMarkdown, renderHoverMarkdown } from '../present/verdict-text';
 
 function comparePositions(a: Position, b: Position): number {
   return a.line === b.line ? a.character - b.character : a.line - b.line;
@@ -33,6 +34,13 @@ export function computeHover(analysis: FileAnalysis, position: Position): Hover 
     return {
       contents: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(report, false, notes(report)) },
       range: report.nameRange,
+    };
+  }
+  const future = analysis.futures?.find((f) => rangeContains(f.nameRange, position));
+  if (future !== undefined) {
+    return {
+      contents: { kind: MarkupKind.Markdown, value: renderFutureHoverMarkdown(future) },
+      range: future.nameRange,
     };
   }
   const mention = analysis.mentions?.find((m) => rangeContains(m.range, position));

@@ -55,3 +55,31 @@ export interface Mention {
   range: Range;
   type: TypeReport;
 }
+
+export type FutureKind = 'async-fn' | 'async-block' | 'async-closure';
+
+/** A value the future holds across an `.await` (or for its whole life) that is not surely `Send`. */
+export interface HeldValue {
+  /** `guard`, or the expression of a temporary (`m.lock().unwrap()`). */
+  name: string;
+  ty: string;
+  status: Status;
+  /** Where the value is declared (its `let`, parameter or temporary). */
+  declRange: Range;
+  /** The `.await` it is held across; absent for parameters and captures (held throughout). */
+  awaitRange?: Range;
+  /** The whole sentence, as the reasons list shows it. */
+  reason: string;
+}
+
+/** An `async fn`, `async` block or async closure, with whether its future is `Send`. */
+export interface FutureReport {
+  /** The fn's name; for blocks and closures, the enclosing fn's name. */
+  name: string;
+  kind: FutureKind;
+  /** The fn's name, or the `async` keyword of a block or closure. */
+  nameRange: Range;
+  range: Range;
+  send: { status: Status; requires: Atom[]; reasons: string[] };
+  held: HeldValue[];
+}

@@ -2,7 +2,7 @@
 // text, and the deduplicated reason list the JSON output carries. One place, so the editor and the
 // terminal explain a verdict the same way. Knows nothing of LSP.
 import { renderAtom, renderChain } from '../model/conditions';
-import type { AutoTrait, TraitVerdict, TypeReport } from '../model/report';
+import type { AutoTrait, FutureReport, TraitVerdict, TypeReport } from '../model/report';
 import type { InactiveModule } from '../engine/analysis';
 import { SEND_SYNC_DOCS_URL } from './rule-docs';
 
@@ -151,4 +151,29 @@ export function inactiveModuleText(inactive: InactiveModule): string {
       ? `is compiled only with \`#[cfg(${inactive.cfg})]\`, which is off`
       : 'is not compiled in this build';
   return `Module \`${inactive.module}\` ${why}: these verdicts are those of a build that compiles it, with every feature on.`;
+}
+
+const FUTURE_KINDS = {
+  'async-fn': 'async fn',
+  'async-block': 'async block',
+  'async-closure': 'async closure',
+} as const;
+
+/** The hover of a future: whether it is `Send`, on what, and why not (each held value). */
+export function renderFutureHoverMarkdown(report: FutureReport): string {
+  const what =
+    report.kind === 'async-fn' ? `async fn ${report.name}` : `${FUTURE_KINDS[report.kind]} in \`${report.name}\``;
+  const title = report.kind === 'async-fn' ? `\`${what}\`` : what;
+  const status =
+    report.send.status === 'conditional'
+      ? `**Send** if ${codeList(report.send.requires.map(renderAtom), ', ')}`
+      : `**Send** ${MARKS[report.send.status]}`;
+  const sections = [`${status} — the future of ${title}`];
+  if (report.send.reasons.length > 0) {
+    const heading =
+      report.send.status === 'no' ? 'Not `Send`:' : report.send.status === 'unknown' ? '`Send` unknown:' : '`Send`:';
+    sections.push(`${heading}\n${report.send.reasons.map((r) => `- ${r}`).join('\n')}`);
+  }
+  sections.push(`[Send and Sync in the Rustonomicon](${SEND_SYNC_DOCS_URL})`);
+  return sections.join('\n\n');
 }

@@ -7,6 +7,7 @@ import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { AutoTrait, Position, Range } from '../model/report';
 import type { ManualImpl, Solution } from '../traits/infer';
+import { analyzeFutures, type FileFutures } from '../futures/analyze';
 import {
   allowedCodes,
   findMacroSafetyComment,
@@ -55,6 +56,8 @@ export interface RuleContext {
   solution: Solution;
   unsafeImpls: UnsafeImpl[];
   macroImpls: MacroUnsafeImpl[];
+  /** Every future of the file with its `Send` verdict, and the calls that require `Send`. */
+  futures: FileFutures;
 }
 
 /** Whether a `// rust-send-sync: allow(code)` comment silences `code` on this impl. */
@@ -99,7 +102,8 @@ export function buildContext(
   }
   markPairs(sites);
   const macroImpls = reparse ? findMacroImpls(root, lines, reparse) : [];
-  return { root, text, lines, items, solution, unsafeImpls, macroImpls };
+  const futures = analyzeFutures(root, items, solution);
+  return { root, text, lines, items, solution, unsafeImpls, macroImpls, futures };
 }
 
 /** `macroRow`: the row of the `macro_rules!` whose body holds the impl, if it is in one. */

@@ -3,14 +3,23 @@
 // read this list, in its order of importance. Adding a rule: one file in rules/, one entry here, a
 // fixture, a README section.
 import type { RuleContext } from './context';
+import { futureNotSend } from './future-not-send';
 import { missingBound } from './missing-bound';
 import { missingSafetyComment } from './missing-safety-comment';
 import { riskyField } from './risky-field';
 import type { Hit, Rule, RuleLevel } from './rule';
 import { unnecessaryUnsafeImpl } from './unnecessary-unsafe-impl';
+import { valueNotSend } from './value-not-send';
 
 /** Most important first: when several rules flag one impl, the first leads its one diagnostic. */
-export const RULES = [missingBound, riskyField, missingSafetyComment, unnecessaryUnsafeImpl] as const;
+export const RULES = [
+  missingBound,
+  riskyField,
+  missingSafetyComment,
+  unnecessaryUnsafeImpl,
+  futureNotSend,
+  valueNotSend,
+] as const;
 
 export type RuleCode = (typeof RULES)[number]['code'];
 export const RULE_CODES: readonly RuleCode[] = RULES.map((rule) => rule.code);

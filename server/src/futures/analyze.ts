@@ -1,0 +1,1296 @@
+// Whether each future of a file is `Send`: every `async fn`, `async` block and async closure, with
+// the values it holds across its `.await`s. The rules are rustc's (its generator analysis, checked
+// by the fixtures under test/fixtures/futures/):
+// - parameters and captured variables are in the future for its whole life;
+// - a local is held across an `.await` when it is in scope there, was not moved away before it
+//   (unconditionally, and without having been borrowed: rustc keeps a borrowed local to the end
+//   of its scope even after `drop(x)`), and either is used after the `.await` (or later in a loop
+//   around it), was borrowed before it, or runs code when dropped; shadowing drops nothing;
+//   `let _ = expr` drops at once, `let _x = expr` holds;
+// - temporaries live to the end of their statement; those of a `match`, `if let` or `while let`
+//   scrutinee through the whole expression; those of an `if` condition do not reach the branches;
+// - awaiting a future of the crate adds that future's own verdict.
+// Types come from annotations, constructors, the crate's own signatures and the std methods of
+// std-methods.ts; what cannot be typed is `unknown` with its reason, never a guess.
+import { AtomSet, renderChain, type Atom } from '../model/conditions';
+import type { FileItems, Scope } from '../model/lower';
+import { pathSegments } from '../model/lower';
+import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
+import type { Ty } from '../model/resolve';
+import type { SyntaxNode } from '../syntax/parser';
+import type { Solution, Value } from '../traits/infer';
+import {
+  CLONE_PATHS,
+  constructorKind,
+  consumesReceiver,
+  DEREF_PATHS,
+  knownTy,
+  needsDrop,
+  stdMethod,
+  type ReceiverMode,
+} from './std-methods';
+
+/** What a local's value is: a type, a future of this file, or unknown and why. */
+type LocalTy = { k: 'ty'; ty: Ty } | { k: 'future'; node: SyntaxNode } | { k: 'unknown'; reason: string };
+
+/** A call whose argument must be `Send`: `tokio::spawn(fut)`, `thread::spawn(move || ...)`. */
+interface SendRequirement {
+  /** The whole call, where the diagnostic goes. */
+  range: Range;
+  callee: string;
+  /** `future`: the argument is a future; `value`: a closure or another value. */
+  kind: 'future' | 'value';
+  argText: string;
+  status: Status;
+  reasons: string[];
+  held: HeldValue[];
+}
+
+export interface FileFutures {
+  futures: FutureReport[];
+  requirements: SendRequirement[];
+}
+
+/** Paths of std and well-known runtime functions that require a `Send` argument (the first). */
+const SPAWN_PATHS = new Set([
+  'tokio::spawn',
+  'tokio::task::spawn',
+  'std::thread::spawn',
+  'rayon::spawn',
+  'async_std::task::spawn',
+]);
+
+const MAX_REASONS = 6;
+
+function rangeOf(from: SyntaxNode, to: SyntaxNode = from): Range {
+  return {
+    start: { line: from.startPosition.row, character: from.startPosition.column },
+    end: { line: to.endPosition.row, character: to.endPosition.column },
+  };
+}
+
+const line = (node: SyntaxNode) => node.startPosition.row + 1;
+const unknownLocal = (reason: string): LocalTy => ({ k: 'unknown', reason });
+const plain = (text: string): LocalTy => ({ k: 'ty', ty: { k: 'plain', text } });
+const oneLine = (text: string) => text.replace(/\s+/g, ' ');
+
+/** The signature facts of one fn of the file. */
+interface FnInfo {
+  node: SyntaxNode;
+  name: string;
+  isAsync: boolean;
+  scope: Scope;
+  env: Map<string, Ty>;
+  self?: Ty;
+  /** Parameter indices (not counting `self`) whose type is bounded by `Send`. */
+  sendParams: number[];
+  /** `self` (by value), `&self`, `&mut self`; absent for free fns. */
+  selfMode?: ReceiverMode;
+}
+
+interface Use {
+  offset: number;
+  kind: 'move' | 'borrow';
+  unconditional: boolean;
+}
+
+interface Binding {
+  name: string;
+  ty: LocalTy;
+  decl: SyntaxNode;
+  kind: 'local' | 'param';
+  uses: Use[];
+  /** The condition depth of the frame that declares it: moves deeper are conditional. */
+  cond: number;
+  /** The walk that declared it (a capture crosses walks). */
+  walk: BodyWalk;
+}
+
+interface Temp {
+  ty: LocalTy;
+  node: SyntaxNode;
+  until: 'statement' | 'match' | 'if let' | 'while let' | 'for';
+}
+
+interface AwaitSite {
+  node: SyntaxNode;
+  offset: number;
+  live: Binding[];
+  temps: Temp[];
+  loops: SyntaxNode[];
+  awaited: LocalTy;
+  operand: SyntaxNode;
+}
+
+/** The verdict of one held thing, before it becomes a sentence. */
+interface Part {
+  value: Value;
+  held?: HeldValue;
+  reason: (leaf: string) => string;
+}
+
+export function analyzeFutures(root: SyntaxNode, items: FileItems, solution: Solution): FileFutures {
+  return new FileAnalyzer(root, items, solution).run();
+}
+
+class FileAnalyzer {
+  readonly fns = new Map<string, FnInfo[]>();
+  readonly methods = new Map<string, Map<string, FnInfo>>();
+  readonly infoByNode = new Map<number, FnInfo>();
+  readonly reports = new Map<number, FutureReport>();
+  readonly inProgress = new Set<number>();
+  readonly requirements: SendRequirement[] = [];
+  private readonly fnNodes: SyntaxNode[] = [];
+
+  constructor(
+    readonly root: SyntaxNode,
+    readonly items: FileItems,
+    readonly solution: Solution,
+  ) {}
+
+  run(): FileFutures {
+    // Most files have no future and spawn nothing: a text search skips them.
+    if (!/\basync\b|\bspawn\b/.test(this.root.text)) return { futures: [], requirements: [] };
+    for (const node of this.root.descendantsOfType('function_item')) if (node) this.index(node);
+    for (const node of this.fnNodes) {
+      const info = this.infoByNode.get(node.id)!;
+      if (info.isAsync) this.futureOfFn(info);
+      else {
+        const body = node.childForFieldName('body');
+        if (body) new BodyWalk(this, info, undefined).walkBody(body);
+      }
+    }
+    const futures = [...this.reports.values()].sort(
+      (a, b) =>
+        a.nameRange.start.line - b.nameRange.start.line || a.nameRange.start.character - b.nameRange.start.character,
+    );
+    const seen = new Set<string>();
+    const requirements = this.requirements.filter((r) => {
+      const key = `${r.range.start.line}:${r.range.start.character}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    return { futures, requirements };
+  }
+
+  private index(node: SyntaxNode): void {
+    const name = node.childForFieldName('name')?.text;
+    if (!name) return;
+    const scope = this.moduleScope(node);
+    const env = new Map<string, Ty>();
+    const impl = enclosingImpl(node);
+    let self: Ty | undefined;
+    const addGenerics = (owner: SyntaxNode) => {
+      const params = owner.childForFieldName('type_parameters');
+      for (const p of params?.namedChildren ?? []) {
+        const id =
+          p?.type === 'type_parameter' ? p.childForFieldName('name') : p?.type === 'type_identifier' ? p : null;
+        if (id) env.set(id.text, { k: 'param', name: id.text, text: id.text });
+      }
+    };
+    if (impl) {
+      addGenerics(impl);
+      const typeNode = impl.childForFieldName('type');
+      if (typeNode) self = this.solution.resolver.lowerType(typeNode, scope, env);
+    }
+    addGenerics(node);
+    const modifiers = node.namedChildren.find((c) => c?.type === 'function_modifiers');
+    const isAsync = modifiers?.children.some((c) => c?.type === 'async') ?? false;
+    const info: FnInfo = { node, name, isAsync, scope, env, self, sendParams: sendParams(node) };
+    const selfParam = node.childForFieldName('parameters')?.namedChildren.find((c) => c?.type === 'self_parameter');
+    if (selfParam) info.selfMode = selfParam.text.includes('&') ? 'ref' : 'value';
+    this.infoByNode.set(node.id, info);
+    this.fnNodes.push(node);
+    const implType = impl?.childForFieldName('type');
+    if (impl && implType && !impl.childForFieldName('trait')) {
+      const typeName = pathSegments(implType).pop() ?? implType.text;
+      const table = this.methods.get(typeName) ?? new Map<string, FnInfo>();
+      if (!table.has(name)) table.set(name, info);
+      this.methods.set(typeName, table);
+    } else if (!impl && !hasAncestor(node, 'trait_item') && !hasAncestor(node, 'block')) {
+      this.fns.set(name, [...(this.fns.get(name) ?? []), info]);
+    }
+  }
+
+  /** The module scope a node is written in (function-body items are not looked at). */
+  moduleScope(node: SyntaxNode): Scope {
+    const names: string[] = [];
+    for (let p = node.parent; p; p = p.parent) {
+      if (p.type === 'mod_item') {
+        const n = p.childForFieldName('name')?.text;
+        if (n) names.unshift(n);
+      }
+    }
+    let scope = this.items.root;
+    for (const n of names) scope = scope.mods.get(n) ?? scope;
+    return scope;
+  }
+
+  /** The future of an `async fn`, analysed once (a recursion is assumed `Send`, as a coinductive cycle). */
+  futureOfFn(info: FnInfo): FutureReport | undefined {
+    const done = this.reports.get(info.node.id);
+    if (done) return done;
+    if (this.inProgress.has(info.node.id)) return undefined;
+    const body = info.node.childForFieldName('body');
+    if (!body) return undefined;
+    this.inProgress.add(info.node.id);
+    try {
+      const walk = new BodyWalk(this, info, undefined);
+      walk.declareParams(info.node.childForFieldName('parameters'));
+      walk.walkBody(body);
+      const report = walk.finish(info.name, 'async-fn', info.node.childForFieldName('name') ?? info.node, info.node);
+      this.reports.set(info.node.id, report);
+      return report;
+    } finally {
+      this.inProgress.delete(info.node.id);
+    }
+  }
+
+  /** The fn a call's path names in this file: `f`, `Self::f`, `Type::f`. */
+  fnForPath(segments: string[], self?: Ty): FnInfo | undefined {
+    const clean = segments.filter((s) => s !== 'crate' && s !== 'self' && s !== 'super');
+    if (clean.length === 1) {
+      const list = this.fns.get(clean[0]);
+      return list?.length === 1 ? list[0] : undefined;
+    }
+    if (clean.length === 2) {
+      const typeName = clean[0] === 'Self' ? selfName(self) : clean[0];
+      return typeName ? this.methods.get(typeName)?.get(clean[1]) : undefined;
+    }
+    return undefined;
+  }
+
+  /** A method of a type of this file, by the receiver's type. */
+  methodOf(recv: Ty, method: string): FnInfo | undefined {
+    const name = recv.k === 'adt' ? recv.def.name : undefined;
+    return name ? this.methods.get(name)?.get(method) : undefined;
+  }
+
+  /** A future's verdict as a Value (for the futures that await or spawn it). */
+  futureValue(node: SyntaxNode): { value: Value; report?: FutureReport } {
+    let report = this.reports.get(node.id);
+    if (!report && node.type === 'function_item') {
+      const info = this.infoByNode.get(node.id);
+      if (info) report = this.futureOfFn(info);
+    }
+    if (!report) return { value: { status: 'yes', atoms: new AtomSet(), reasons: [] } };
+    const s = report.send;
+    return {
+      report,
+      value: {
+        status: s.status,
+        atoms: new AtomSet(s.requires),
+        reasons: s.reasons.map((leaf) => ({ steps: [], leaf })),
+      },
+    };
+  }
+
+  /** The `use` path a call's first segment stands for (`thread::spawn` -> `std::thread::spawn`). */
+  expandPath(scope: Scope, segments: string[]): string[] {
+    for (let s: Scope | undefined = scope; s; s = s.parent) {
+      const imported = s.imports.get(segments[0]);
+      if (imported) return [...imported, ...segments.slice(1)];
+    }
+    return segments;
+  }
+}
+
+/** Indices of the parameters whose type is bounded by `Send` (`F: Future + Send`, `impl FnOnce() + Send`). */
+function sendParams(fn: SyntaxNode): number[] {
+  const bounded = new Set<string>();
+  const hasSend = (bounds: SyntaxNode | null | undefined) =>
+    bounds !== null && bounds !== undefined && /(^|[^\w])Send\b/.test(bounds.text);
+  for (const p of fn.childForFieldName('type_parameters')?.namedChildren ?? []) {
+    if (p?.type !== 'type_parameter') continue;
+    const name = p.childForFieldName('name')?.text;
+    if (name && hasSend(p.childForFieldName('bounds'))) bounded.add(name);
+  }
+  const where = fn.namedChildren.find((c) => c?.type === 'where_clause');
+  for (const pred of where?.namedChildren ?? []) {
+    const left = pred?.childForFieldName('left')?.text;
+    if (left && hasSend(pred?.childForFieldName('bounds'))) bounded.add(left);
+  }
+  const out: number[] = [];
+  const params = (fn.childForFieldName('parameters')?.namedChildren ?? []).filter((c) => c?.type === 'parameter');
+  params.forEach((p, i) => {
+    const t = p?.childForFieldName('type');
+    if (!t) return;
+    if (bounded.has(t.text) || (t.type === 'abstract_type' && hasSend(t))) out.push(i);
+  });
+  return out;
+}
+
+function enclosingImpl(node: SyntaxNode): SyntaxNode | undefined {
+  const list = node.parent;
+  return list?.type === 'declaration_list' && list.parent?.type === 'impl_item' ? list.parent : undefined;
+}
+
+function hasAncestor(node: SyntaxNode, type: string): boolean {
+  for (let p = node.parent; p; p = p.parent) if (p.type === type) return true;
+  return false;
+}
+
+function selfName(self: Ty | undefined): string | undefined {
+  return self?.k === 'adt' ? self.def.name : undefined;
+}
+
+function tyText(t: LocalTy, fallback: string): string {
+  return t.k === 'ty' ? t.ty.text : fallback;
+}
+
+/** Strips references: method calls and field reads see through them. */
+function derefAll(ty: Ty): Ty {
+  let t = ty;
+  while (t.k === 'ref') t = t.inner;
+  return t;
+}
+
+/** One body walked in evaluation order: an async fn's, a closure's or an async block's. */
+class BodyWalk {
+  private frames: { bindings: Binding[]; cond: number }[] = [];
+  private tempStack: Temp[][] = [];
+  private cond = 0;
+  private loops: SyntaxNode[] = [];
+  private readonly awaits: AwaitSite[] = [];
+  private readonly bindings: Binding[] = [];
+  private readonly macroAwaits: SyntaxNode[] = [];
+  /** Bindings of the enclosing walk used here, and whether by value. */
+  readonly captures = new Map<Binding, boolean>();
+
+  constructor(
+    private readonly file: FileAnalyzer,
+    private readonly fn: FnInfo,
+    /** The enclosing walk's bindings visible here, by name (a closure or block captures from them). */
+    private readonly outer: Map<string, Binding> | undefined,
+    private readonly moveCaptures = false,
+  ) {}
+
+  private get resolver() {
+    return this.file.solution.resolver;
+  }
+
+  walkBody(body: SyntaxNode): void {
+    if (body.type === 'block') this.walk(body);
+    else {
+      this.frames.push({ bindings: [], cond: this.cond });
+      this.tempStack.push([]);
+      this.walk(body);
+      this.tempStack.pop();
+      this.frames.pop();
+    }
+  }
+
+  declareParams(params: SyntaxNode | null): void {
+    this.frames.push({ bindings: [], cond: this.cond });
+    for (const p of params?.namedChildren ?? []) {
+      if (!p) continue;
+      if (p.type === 'self_parameter') {
+        const self = this.fn.self;
+        const ty: LocalTy = !self
+          ? unknownLocal('`Self` is not known here')
+          : p.text.includes('&')
+            ? { k: 'ty', ty: { k: 'ref', mut: p.text.includes('mut'), inner: self, text: `&${self.text}` } }
+            : { k: 'ty', ty: self };
+        this.bind('self', ty, p, 'param');
+        continue;
+      }
+      const pattern = p.type === 'parameter' ? p.childForFieldName('pattern') : p;
+      const typeNode = p.type === 'parameter' ? p.childForFieldName('type') : null;
+      // `x: impl AsRef<Path>` is an anonymous type parameter: the future is `Send` if it is.
+      const anonymous =
+        typeNode?.type === 'abstract_type' && !/\bSend\b/.test(typeNode.text)
+          ? { k: 'param' as const, name: oneLine(typeNode.text), text: oneLine(typeNode.text) }
+          : undefined;
+      const ty: LocalTy = anonymous
+        ? { k: 'ty', ty: anonymous }
+        : typeNode
+          ? { k: 'ty', ty: this.resolver.lowerType(typeNode, this.fn.scope, this.fn.env, this.fn.self) }
+          : unknownLocal(`the type of closure parameter \`${pattern?.text ?? p.text}\` is not written`);
+      if (pattern) this.declarePattern(pattern, ty, 'param');
+    }
+  }
+
+  private bind(name: string, ty: LocalTy, decl: SyntaxNode, kind: Binding['kind']): void {
+    const frame = this.frames[this.frames.length - 1];
+    const b: Binding = { name, ty, decl, kind, uses: [], cond: frame?.cond ?? 0, walk: this };
+    frame?.bindings.push(b);
+    this.bindings.push(b);
+  }
+
+  private declarePattern(pattern: SyntaxNode, ty: LocalTy, kind: Binding['kind']): void {
+    if (pattern.type === 'identifier') return this.bind(pattern.text, ty, pattern, kind);
+    if (pattern.type === 'mut_pattern' || pattern.type === 'ref_pattern') {
+      const inner = pattern.namedChildren.find((c) => c?.type === 'identifier');
+      if (inner && pattern.namedChildren.filter((c) => c?.type !== 'mutable_specifier').length === 1) {
+        const t: LocalTy =
+          pattern.type === 'ref_pattern' && ty.k === 'ty'
+            ? { k: 'ty', ty: { k: 'ref', mut: false, inner: ty.ty, text: `&${ty.ty.text}` } }
+            : ty;
+        return this.bind(inner.text, t, inner, kind);
+      }
+    }
+    // Destructuring: each name's type would need the pattern matched against the type.
+    for (const id of patternNames(pattern))
+      this.bind(id.text, unknownLocal(`\`${id.text}\` is bound by the pattern \`${oneLine(pattern.text)}\``), id, kind);
+  }
+
+  lookup(name: string): Binding | undefined {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const bs = this.frames[i].bindings;
+      for (let j = bs.length - 1; j >= 0; j--) if (bs[j].name === name) return bs[j];
+    }
+    const outer = this.outer?.get(name);
+    if (outer) {
+      if (!this.captures.has(outer)) this.captures.set(outer, this.moveCaptures);
+      return outer;
+    }
+    return undefined;
+  }
+
+  /** Every binding visible now, by name (the innermost of each name): what a nested body captures from. */
+  private visible(): Map<string, Binding> {
+    const out = new Map<string, Binding>(this.outer ?? []);
+    for (const f of this.frames) for (const b of f.bindings) out.set(b.name, b);
+    return out;
+  }
+
+  private pushTemp(ty: LocalTy, node: SyntaxNode): void {
+    const top = this.tempStack[this.tempStack.length - 1];
+    if (top) top.push({ ty, node, until: 'statement' });
+  }
+
+  private withTemps(until: Temp['until'], f: () => void): void {
+    const temps: Temp[] = [];
+    this.tempStack.push(temps);
+    try {
+      f();
+    } finally {
+      this.tempStack.pop();
+    }
+    for (const t of temps) t.until = until === 'statement' ? t.until : until;
+  }
+
+  private conditional(f: () => void): void {
+    this.cond++;
+    try {
+      f();
+    } finally {
+      this.cond--;
+    }
+  }
+
+  private walkChildren(node: SyntaxNode): void {
+    for (const c of node.namedChildren) if (c) this.walk(c);
+  }
+
+  walk(node: SyntaxNode): void {
+    switch (node.type) {
+      case 'block': {
+        this.frames.push({ bindings: [], cond: this.cond });
+        for (const c of node.namedChildren) {
+          if (!c) continue;
+          // The tail expression's temporaries live to the end of the block.
+          if (c.type.endsWith('_expression') || c.type === 'identifier')
+            this.withTemps('statement', () => this.walk(c));
+          else this.walk(c);
+        }
+        this.frames.pop();
+        return;
+      }
+      case 'let_declaration': {
+        const value = node.childForFieldName('value');
+        const typeNode = node.childForFieldName('type');
+        const pattern = node.childForFieldName('pattern');
+        let ty: LocalTy = unknownLocal('no value');
+        this.withTemps('statement', () => {
+          if (value) this.walk(value);
+          ty = typeNode
+            ? { k: 'ty', ty: this.resolver.lowerType(typeNode, this.fn.scope, this.fn.env, this.fn.self) }
+            : value
+              ? this.typeOf(value)
+              : unknownLocal(`\`${pattern?.text ?? '_'}\` has no type written and no value`);
+        });
+        const alternative = node.childForFieldName('alternative');
+        if (alternative) this.conditional(() => this.walk(alternative));
+        if (pattern) this.declarePattern(pattern, ty, 'local');
+        return;
+      }
+      case 'expression_statement':
+        this.withTemps('statement', () => this.walkChildren(node));
+        return;
+      case 'await_expression': {
+        const operand = node.namedChildren[0];
+        if (operand) this.walk(operand);
+        this.awaits.push({
+          node,
+          offset: node.endIndex,
+          live: this.frames.flatMap((f) => f.bindings),
+          temps: this.tempStack.flat(),
+          loops: [...this.loops],
+          awaited: operand ? this.typeOf(operand) : unknownLocal('nothing awaited'),
+          operand: operand ?? node,
+        });
+        return;
+      }
+      case 'match_expression': {
+        const value = node.childForFieldName('value');
+        this.withTemps('match', () => {
+          if (value) this.scrutinee(value);
+          this.conditional(() => {
+            for (const arm of node.childForFieldName('body')?.namedChildren ?? []) {
+              if (arm?.type !== 'match_arm') continue;
+              this.frames.push({ bindings: [], cond: this.cond });
+              const pat = arm.childForFieldName('pattern');
+              if (pat) {
+                for (const c of pat.namedChildren) if (c && c.type !== 'identifier') this.walkGuard(c);
+                for (const id of patternNames(pat))
+                  this.bind(id.text, unknownLocal(`\`${id.text}\` is bound by a \`match\` pattern`), id, 'local');
+              }
+              const armValue = arm.childForFieldName('value');
+              if (armValue) this.withTemps('statement', () => this.walk(armValue));
+              this.frames.pop();
+            }
+          });
+        });
+        return;
+      }
+      case 'if_expression':
+      case 'while_expression': {
+        const condition = node.childForFieldName('condition');
+        const body = node.childForFieldName('consequence') ?? node.childForFieldName('body');
+        const alternative = node.childForFieldName('alternative');
+        const isLet = condition?.type === 'let_condition' || condition?.type === 'let_chain';
+        if (node.type === 'while_expression') this.loops.push(node);
+        this.frames.push({ bindings: [], cond: this.cond });
+        const rest = () =>
+          this.conditional(() => {
+            if (body) this.walk(body);
+            if (alternative) this.walk(alternative);
+          });
+        if (isLet && condition) {
+          this.withTemps(node.type === 'if_expression' ? 'if let' : 'while let', () => {
+            this.letCondition(condition);
+            rest();
+          });
+        } else {
+          if (condition) this.withTemps('statement', () => this.walk(condition));
+          rest();
+        }
+        this.frames.pop();
+        if (node.type === 'while_expression') this.loops.pop();
+        return;
+      }
+      case 'loop_expression': {
+        this.loops.push(node);
+        this.conditional(() => this.walkChildren(node));
+        this.loops.pop();
+        return;
+      }
+      case 'for_expression': {
+        const value = node.childForFieldName('value');
+        const pattern = node.childForFieldName('pattern');
+        const body = node.childForFieldName('body');
+        this.withTemps('for', () => {
+          if (value) {
+            this.walk(value);
+            const isRange = value.type === 'range_expression';
+            this.pushTemp(isRange ? plain('Range') : this.iteratorOf(value), value);
+          }
+          this.loops.push(node);
+          this.frames.push({ bindings: [], cond: this.cond + 1 });
+          if (pattern) {
+            const ty =
+              value?.type === 'range_expression' ? plain('integer') : unknownLocal('the item type of a `for` loop');
+            this.declarePattern(pattern, ty, 'local');
+          }
+          this.conditional(() => {
+            if (body) this.walk(body);
+          });
+          this.frames.pop();
+          this.loops.pop();
+        });
+        return;
+      }
+      case 'closure_expression':
+      case 'async_block':
+        this.nested(node);
+        return;
+      case 'macro_invocation':
+        this.macro(node);
+        return;
+      case 'identifier':
+      case 'self':
+        this.use(node);
+        return;
+      case 'call_expression': {
+        const fn = node.childForFieldName('function');
+        if (fn?.type === 'field_expression') {
+          const recv = fn.childForFieldName('value');
+          if (recv) this.walk(recv);
+        } else if (fn?.type === 'identifier') this.use(fn);
+        const args = node.childForFieldName('arguments');
+        if (args) this.walkChildren(args);
+        this.requirement(node);
+        this.maybeTemp(node);
+        return;
+      }
+      case 'function_item':
+      case 'struct_item':
+      case 'enum_item':
+      case 'impl_item':
+      case 'trait_item':
+      case 'mod_item':
+      case 'const_item':
+      case 'static_item':
+      case 'use_declaration':
+      case 'macro_definition':
+      case 'type_item':
+      case 'line_comment':
+      case 'block_comment':
+        return;
+      case 'field_expression': {
+        const value = node.childForFieldName('value');
+        if (value) this.walk(value);
+        return;
+      }
+      case 'scoped_identifier':
+      case 'type_identifier':
+      case 'generic_function':
+      case 'field_identifier':
+        return;
+      default:
+        this.walkChildren(node);
+    }
+  }
+
+  private walkGuard(node: SyntaxNode): void {
+    // A match guard (`x if cond`) sits inside the pattern node in some grammar versions.
+    if (node.type.endsWith('_expression')) this.walk(node);
+  }
+
+  private scrutinee(value: SyntaxNode): void {
+    this.walk(value);
+    // The scrutinee is a place: a value expression there is a temporary that lives through the arms.
+    if (value.type === 'call_expression' && !this.isTemp(value)) this.pushTemp(this.typeOf(value), value);
+  }
+
+  private letCondition(condition: SyntaxNode): void {
+    if (condition.type === 'let_chain') {
+      for (const c of condition.namedChildren) if (c) this.letCondition(c);
+      return;
+    }
+    if (condition.type !== 'let_condition') {
+      this.walk(condition);
+      return;
+    }
+    const value = condition.childForFieldName('value');
+    if (value) this.scrutinee(value);
+    const pattern = condition.childForFieldName('pattern');
+    if (pattern)
+      for (const id of patternNames(pattern))
+        this.bind(
+          id.text,
+          unknownLocal(`\`${id.text}\` is bound by the pattern \`${oneLine(pattern.text)}\``),
+          id,
+          'local',
+        );
+  }
+
+  private iteratorOf(value: SyntaxNode): LocalTy {
+    return unknownLocal(`the iterator of \`for ... in ${oneLine(value.text)}\` is not typed`);
+  }
+
+  /** A closure or async block: its own walk, capturing from this one's bindings. */
+  private nested(node: SyntaxNode): void {
+    const isMove = node.children.some((c) => c?.type === 'move');
+    const isAsync = node.type === 'async_block' || node.children.some((c) => c?.type === 'async');
+    const kind: FutureKind | undefined =
+      node.type === 'async_block' ? 'async-block' : isAsync ? 'async-closure' : undefined;
+    const walk = new BodyWalk(this.file, this.fn, this.visible(), isMove);
+    const body =
+      node.type === 'async_block'
+        ? node.namedChildren.find((c) => c?.type === 'block')
+        : node.childForFieldName('body');
+    if (node.type === 'closure_expression') walk.declareParams(node.childForFieldName('parameters'));
+    if (body) walk.walkBody(body);
+    // What the nested body captures is a use here: a move for `move` bodies, else a borrow.
+    for (const [b, byValue] of walk.captures) {
+      b.uses.push({
+        offset: node.startIndex,
+        kind: byValue ? 'move' : 'borrow',
+        unconditional: b.walk === this && this.cond === b.cond,
+      });
+      if (b.walk !== this && this.outer?.get(b.name) === b && !this.captures.has(b))
+        this.captures.set(b, this.moveCaptures);
+    }
+    if (kind) {
+      const asyncKw = node.children.find((c) => c?.type === 'async') ?? node;
+      const report = walk.finish(this.fn.name, kind, asyncKw, node);
+      this.file.reports.set(node.id, report);
+    }
+    this.closureValues.set(node.id, walk);
+  }
+
+  private readonly closureValues = new Map<number, BodyWalk>();
+
+  private macro(node: SyntaxNode): void {
+    const tokens = node.namedChildren.find((c) => c?.type === 'token_tree');
+    if (!tokens) return;
+    const text = tokens.text;
+    if (/\.\s*await\b/.test(text)) this.macroAwaits.push(node);
+    // Format macros and most others take their arguments by reference.
+    for (const id of tokens.descendantsOfType('identifier')) {
+      if (!id) continue;
+      const b = this.lookup(id.text);
+      if (b) b.uses.push({ offset: id.startIndex, kind: 'borrow', unconditional: this.cond === b.cond });
+    }
+  }
+
+  /** A use of a local: a move where the value is taken (argument, `let`, return), else a borrow. */
+  private use(node: SyntaxNode): void {
+    const p = node.parent;
+    // `let _ = x;` reads nothing: no move, no borrow (and a closure does not capture `x` for it).
+    if (
+      p?.type === 'let_declaration' &&
+      p.childForFieldName('value')?.id === node.id &&
+      p.childForFieldName('pattern')?.text === '_'
+    )
+      return;
+    const b = this.lookup(node.text);
+    if (!b) return;
+    let kind: Use['kind'] = 'borrow';
+    if (p) {
+      switch (p.type) {
+        case 'arguments':
+        case 'return_expression':
+        case 'await_expression':
+        case 'array_expression':
+        case 'tuple_expression':
+        case 'field_initializer':
+        case 'shorthand_field_initializer':
+          kind = 'move';
+          break;
+        case 'let_declaration':
+          if (p.childForFieldName('value')?.id === node.id) kind = 'move';
+          break;
+        case 'assignment_expression':
+          if (p.childForFieldName('right')?.id === node.id) kind = 'move';
+          break;
+        case 'field_expression': {
+          const call = p.parent;
+          if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === p.id) {
+            const method = p.childForFieldName('field')?.text ?? '';
+            if (this.receiverMode(b.ty, method) === 'value') kind = 'move';
+          }
+          break;
+        }
+      }
+    }
+    b.uses.push({ offset: node.startIndex, kind, unconditional: b.walk === this && this.cond === b.cond });
+  }
+
+  private receiverMode(recv: LocalTy, method: string): ReceiverMode {
+    if (consumesReceiver(method)) return 'value';
+    if (recv.k === 'ty') {
+      let t = derefAll(recv.ty);
+      for (let i = 0; i < 4; i++) {
+        const std = stdMethod(t, method);
+        if (std) return std.receiver;
+        const own = this.file.methodOf(t, method);
+        if (own) return own.selfMode ?? 'ref';
+        if (t.k === 'known' && DEREF_PATHS.has(t.known.path) && t.args[0]) t = derefAll(t.args[0]);
+        else break;
+      }
+    }
+    return 'ref';
+  }
+
+  /** Whether a call's value is kept as a temporary to the end of its statement (borrowed, not moved). */
+  private isTemp(node: SyntaxNode): boolean {
+    const p = node.parent;
+    if (!p) return false;
+    switch (p.type) {
+      case 'field_expression': {
+        if (p.childForFieldName('value')?.id !== node.id) return false;
+        const call = p.parent;
+        if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === p.id)
+          return this.receiverMode(this.typeOf(node), p.childForFieldName('field')?.text ?? '') === 'ref';
+        return true;
+      }
+      case 'reference_expression':
+      case 'index_expression':
+        return true;
+      case 'unary_expression':
+        return p.text.startsWith('*');
+      default:
+        return false;
+    }
+  }
+
+  private maybeTemp(node: SyntaxNode): void {
+    if (this.isTemp(node)) this.pushTemp(this.typeOf(node), node);
+  }
+
+  /** A call whose argument must be `Send`: records what is passed and whether it is. */
+  private requirement(call: SyntaxNode): void {
+    const fnNode = call.childForFieldName('function');
+    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'),
+    );
+    if (!fnNode || args.length === 0) return;
+    const pathNode = fnNode.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
+    if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return;
+    const segments = pathSegments(pathNode);
+    let indices: number[] = [];
+    const own = this.file.fnForPath(segments, this.fn.self);
+    if (own) indices = own.sendParams;
+    else {
+      const full = this.file.expandPath(this.fn.scope, segments).join('::');
+      if (SPAWN_PATHS.has(full) || SPAWN_PATHS.has(full.replace(/^::/, ''))) indices = [0];
+    }
+    for (const i of indices) {
+      const arg = args[i];
+      if (!arg) continue;
+      const r = this.requirementOf(arg);
+      if (!r) continue;
+      this.file.requirements.push({
+        range: rangeOf(call),
+        callee: oneLine(pathNode.text),
+        argText: oneLine(arg.text),
+        ...r,
+      });
+    }
+  }
+
+  private requirementOf(
+    arg: SyntaxNode,
+  ): { kind: 'future' | 'value'; status: Status; reasons: string[]; held: HeldValue[] } | undefined {
+    if (arg.type === 'closure_expression' && !arg.children.some((c) => c?.type === 'async')) {
+      const walk = this.closureValues.get(arg.id);
+      if (!walk) return undefined;
+      const parts = walk.captureParts('the closure');
+      const v = combine(parts);
+      return { kind: 'value', status: v.status, reasons: v.reasons, held: v.held };
+    }
+    const t = this.typeOf(arg);
+    if (t.k === 'future') {
+      const { value, report } = this.file.futureValue(t.node);
+      return {
+        kind: 'future',
+        status: value.status,
+        reasons: report?.send.reasons ?? [],
+        held: report?.held ?? [],
+      };
+    }
+    if (t.k === 'ty') {
+      const v = this.file.solution.holds(t.ty, 'Send');
+      return {
+        kind: 'value',
+        status: v.status,
+        reasons: v.reasons.map((c) => `\`${oneLine(arg.text)}: ${t.ty.text}\`: ${renderChain(c, true)}`),
+        held: [],
+      };
+    }
+    return undefined;
+  }
+
+  /** The type of an expression, as far as annotations, constructors and signatures tell. */
+  typeOf(node: SyntaxNode): LocalTy {
+    const notTyped = () => unknownLocal(`the type of \`${oneLine(node.text)}\` is not known without a type checker`);
+    switch (node.type) {
+      case 'parenthesized_expression':
+        return node.namedChildren[0] ? this.typeOf(node.namedChildren[0]) : notTyped();
+      case 'identifier':
+      case 'self': {
+        const b = this.lookupQuiet(node.text);
+        return b ? b.ty : notTyped();
+      }
+      case 'integer_literal':
+        return plain(/[iu](8|16|32|64|128|size)$/.exec(node.text)?.[0] ?? 'i32');
+      case 'float_literal':
+        return plain(/f(32|64)$/.exec(node.text)?.[0] ?? 'f64');
+      case 'boolean_literal':
+        return plain('bool');
+      case 'char_literal':
+        return plain('char');
+      case 'string_literal':
+      case 'raw_string_literal':
+        return plain('&str');
+      case 'unit_expression':
+        return plain('()');
+      case 'range_expression':
+        return plain('Range');
+      case 'reference_expression': {
+        const inner = node.childForFieldName('value');
+        const t = inner ? this.typeOf(inner) : notTyped();
+        if (t.k !== 'ty') return t;
+        const mut = node.children.some((c) => c?.type === 'mutable_specifier');
+        return { k: 'ty', ty: { k: 'ref', mut, inner: t.ty, text: `&${mut ? 'mut ' : ''}${t.ty.text}` } };
+      }
+      case 'unary_expression': {
+        const inner = node.namedChildren[0];
+        const t = inner ? this.typeOf(inner) : notTyped();
+        if (!node.text.startsWith('*')) return t;
+        if (t.k !== 'ty') return t;
+        if (t.ty.k === 'ref') return { k: 'ty', ty: t.ty.inner };
+        if (t.ty.k === 'known' && DEREF_PATHS.has(t.ty.known.path) && t.ty.args[0])
+          return { k: 'ty', ty: t.ty.args[0] };
+        return notTyped();
+      }
+      case 'binary_expression': {
+        const op = node.childForFieldName('operator')?.text ?? '';
+        if (['==', '!=', '<', '>', '<=', '>=', '&&', '||'].includes(op)) return plain('bool');
+        return notTyped();
+      }
+      case 'try_expression': {
+        const inner = node.namedChildren[0];
+        const t = inner ? this.typeOf(inner) : notTyped();
+        if (t.k === 'ty' && t.ty.k === 'known' && /::(Result|Option)$/.test(t.ty.known.path) && t.ty.args[0])
+          return { k: 'ty', ty: t.ty.args[0] };
+        return t.k === 'unknown' ? t : notTyped();
+      }
+      case 'await_expression': {
+        const inner = node.namedChildren[0];
+        const t = inner ? this.typeOf(inner) : notTyped();
+        if (t.k === 'future' && t.node.type === 'function_item') {
+          const info = this.file.infoByNode.get(t.node.id);
+          const ret = t.node.childForFieldName('return_type');
+          if (!info) return notTyped();
+          if (!ret) return plain('()');
+          return { k: 'ty', ty: this.resolver.lowerType(ret, info.scope, info.env, info.self) };
+        }
+        return notTyped();
+      }
+      case 'async_block':
+        return { k: 'future', node };
+      case 'struct_expression': {
+        const name = node.childForFieldName('name');
+        return name ? this.typeByPath(name, notTyped) : notTyped();
+      }
+      case 'field_expression': {
+        const value = node.childForFieldName('value');
+        const field = node.childForFieldName('field')?.text;
+        const t = value ? this.typeOf(value) : notTyped();
+        if (t.k !== 'ty' || !field) return t.k === 'unknown' ? t : notTyped();
+        const base = derefAll(t.ty);
+        if (base.k === 'adt' && base.def.generics.params.length === 0) {
+          const f = this.file.solution.fieldTypes(base.def).find((x) => x.name === field);
+          if (f) return { k: 'ty', ty: f.ty };
+        }
+        return notTyped();
+      }
+      case 'call_expression':
+        return this.callType(node, notTyped);
+      case 'macro_invocation': {
+        const name = node.childForFieldName('macro')?.text;
+        if (name === 'format') return { k: 'ty', ty: knownTy('std::string::String', [])! };
+        return notTyped();
+      }
+      default:
+        return notTyped();
+    }
+  }
+
+  /** A binding by name without recording a capture (typing is not a use). */
+  private lookupQuiet(name: string): Binding | undefined {
+    for (let i = this.frames.length - 1; i >= 0; i--) {
+      const bs = this.frames[i].bindings;
+      for (let j = bs.length - 1; j >= 0; j--) if (bs[j].name === name) return bs[j];
+    }
+    return this.outer?.get(name);
+  }
+
+  private typeByPath(pathNode: SyntaxNode, notTyped: () => LocalTy): LocalTy {
+    const item = this.resolver.resolvePath(this.fn.scope, pathSegments(pathNode));
+    if (item.kind === 'type' && item.def.generics.params.length === 0)
+      return { k: 'ty', ty: { k: 'adt', def: item.def, args: new Map(), text: item.def.name } };
+    if (item.kind === 'known' && item.known.params.length === 0) {
+      const t = knownTy(item.known.path, []);
+      if (t) return { k: 'ty', ty: t };
+    }
+    return notTyped();
+  }
+
+  private fnResult(info: FnInfo, notTyped: () => LocalTy): LocalTy {
+    if (info.isAsync) return { k: 'future', node: info.node };
+    const ret = info.node.childForFieldName('return_type');
+    if (!ret) return plain('()');
+    const ownGenerics = info.node.childForFieldName('type_parameters');
+    if (ownGenerics) return notTyped();
+    // `-> impl Future` hides a type whose auto traits leak through: only a written `+ Send` tells.
+    if (ret.type === 'abstract_type' && !/\bSend\b/.test(ret.text))
+      return unknownLocal(`\`${info.name}\` returns \`${oneLine(ret.text)}\`, whose hidden type is not analysed`);
+    return { k: 'ty', ty: this.resolver.lowerType(ret, info.scope, info.env, info.self) };
+  }
+
+  private callType(node: SyntaxNode, notTyped: () => LocalTy): LocalTy {
+    const fnNode = node.childForFieldName('function');
+    const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'),
+    );
+    if (!fnNode) return notTyped();
+    if (fnNode.type === 'field_expression') {
+      const recvNode = fnNode.childForFieldName('value');
+      const method = fnNode.childForFieldName('field')?.text ?? '';
+      const recv = recvNode ? this.typeOf(recvNode) : notTyped();
+      if (recv.k !== 'ty') return recv.k === 'unknown' ? notTyped() : notTyped();
+      let t = derefAll(recv.ty);
+      for (let i = 0; i < 5; i++) {
+        const std = stdMethod(t, method);
+        if (std) return std.returns ? { k: 'ty', ty: std.returns } : notTyped();
+        const own = this.file.methodOf(t, method);
+        if (own) return this.fnResult(own, notTyped);
+        const derefs = t.k === 'known' && DEREF_PATHS.has(t.known.path);
+        if (method === 'clone' && !derefs && (t.k === 'adt' || t.k === 'known' || t.k === 'plain'))
+          return { k: 'ty', ty: t };
+        if (t.k === 'known' && DEREF_PATHS.has(t.known.path) && t.args[0]) t = derefAll(t.args[0]);
+        else break;
+      }
+      return notTyped();
+    }
+    const pathNode = fnNode.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
+    if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return notTyped();
+    const segments = pathSegments(pathNode);
+    const own = this.file.fnForPath(segments, this.fn.self);
+    if (own) return this.fnResult(own, notTyped);
+    if (segments.length === 1) {
+      if (segments[0] === 'drop') return plain('()');
+      if (segments[0] === 'Some' && args[0]) {
+        const inner = this.typeOf(args[0]);
+        if (inner.k !== 'ty') return inner;
+        const t = knownTy('std::option::Option', [inner.ty]);
+        return t ? { k: 'ty', ty: t } : notTyped();
+      }
+      // A tuple struct's constructor.
+      return this.typeByPath(pathNode, notTyped);
+    }
+    const owner = this.resolver.resolvePath(this.fn.scope, segments.slice(0, -1));
+    if (owner.kind !== 'known') return notTyped();
+    const full = `${owner.known.path}::${segments[segments.length - 1]}`;
+    if (CLONE_PATHS.has(full) && args[0]) {
+      const t = this.typeOf(args[0]);
+      return t.k === 'ty' ? { k: 'ty', ty: derefAll(t.ty) } : t;
+    }
+    const ctor = constructorKind(full);
+    if (ctor === 'empty') {
+      const t = owner.known.params.length
+        ? knownTy(owner.known.path, [
+            { k: 'unknown', text: '_', reason: `the element type of \`${oneLine(node.text)}\` is not written` },
+          ])
+        : knownTy(owner.known.path, []);
+      return t ? { k: 'ty', ty: t } : notTyped();
+    }
+    if (ctor === 'arg' && args[0]) {
+      const inner = this.typeOf(args[0]);
+      if (inner.k !== 'ty') return inner.k === 'unknown' ? inner : notTyped();
+      const t = knownTy(owner.known.path, [inner.ty]);
+      return t ? { k: 'ty', ty: t } : notTyped();
+    }
+    return notTyped();
+  }
+
+  /** What a closure or block captures, as parts of a verdict. */
+  captureParts(what: string): Part[] {
+    const parts: Part[] = [];
+    for (const [b, byValue] of this.captures) {
+      const byRef = !byValue && !b.uses.some((u) => u.kind === 'move');
+      const t = b.ty;
+      const shown = `${b.name}: ${tyText(t, '?')}`;
+      const value = this.valueOf(t, byRef ? 'Sync' : 'Send');
+      const how = byRef ? ` by reference (\`&T\` is \`Send\` only if \`T: Sync\`)` : '';
+      parts.push({
+        value,
+        held: {
+          name: b.name,
+          ty: tyText(t, '?'),
+          status: value.status,
+          declRange: rangeOf(b.decl),
+          reason: '',
+        },
+        reason: (leaf) => `\`${shown}\` (line ${line(b.decl)}) is captured${how} by ${what}: ${leaf}`,
+      });
+    }
+    return parts;
+  }
+
+  private valueOf(t: LocalTy, trait: 'Send' | 'Sync'): Value {
+    if (t.k === 'ty') return this.file.solution.holds(t.ty, trait);
+    if (t.k === 'future') {
+      if (trait === 'Sync')
+        return { status: 'unknown', atoms: new AtomSet(), reasons: [{ steps: [], leaf: 'a future borrowed' }] };
+      return this.file.futureValue(t.node).value;
+    }
+    return { status: 'unknown', atoms: new AtomSet(), reasons: [{ steps: [], leaf: t.reason }] };
+  }
+
+  /** The verdict of this body's future, from everything it holds. */
+  finish(name: string, kind: FutureKind, nameNode: SyntaxNode, node: SyntaxNode): FutureReport {
+    const parts: Part[] = [];
+    // Parameters: moved into the future when it is created, there to its end.
+    for (const b of this.bindings) {
+      if (b.kind !== 'param') continue;
+      const value = this.valueOf(b.ty, 'Send');
+      const shown = `${b.name === 'self' ? tyText(b.ty, 'self') : `${b.name}: ${tyText(b.ty, '?')}`}`;
+      parts.push({
+        value,
+        held: { name: b.name, ty: tyText(b.ty, '?'), status: value.status, declRange: rangeOf(b.decl), reason: '' },
+        reason: (leaf) => `parameter \`${shown}\` (line ${line(b.decl)}) is held for the whole future: ${leaf}`,
+      });
+    }
+    parts.push(...this.captureParts('the future, for its whole life'));
+    const ended = new Map<Binding, number>();
+    for (const b of this.bindings) {
+      for (const m of b.uses) {
+        if (m.kind !== 'move' || !m.unconditional) continue;
+        if (b.uses.some((u) => u.kind === 'borrow' && u.offset < m.offset)) break;
+        if (b.uses.some((u) => u.offset > m.offset)) continue; // a copy: still usable
+        ended.set(b, m.offset);
+        break;
+      }
+    }
+    const seen = new Set<Binding | SyntaxNode>();
+    for (const a of this.awaits) {
+      for (const b of a.live) {
+        if (b.kind === 'param' || seen.has(b)) continue;
+        const end = ended.get(b);
+        if (end !== undefined && end < a.offset) continue;
+        if (b.decl.startIndex > a.offset) continue;
+        const usedAfter =
+          b.uses.some((u) => u.offset > a.offset) ||
+          a.loops.some(
+            (l) =>
+              l.startIndex > b.decl.startIndex && b.uses.some((u) => u.offset >= l.startIndex && u.offset < l.endIndex),
+          );
+        const borrowed = b.uses.some((u) => u.kind === 'borrow' && u.offset < a.offset);
+        const drops = b.ty.k === 'ty' ? needsDrop(b.ty.ty) : b.ty.k === 'future' ? true : undefined;
+        if (!usedAfter && !borrowed && drops === false) continue;
+        let value = this.valueOf(b.ty, 'Send');
+        if (!usedAfter && !borrowed && drops === undefined && value.status !== 'yes')
+          value = {
+            status: 'unknown',
+            atoms: new AtomSet(),
+            reasons: [
+              {
+                steps: [],
+                leaf: `whether dropping \`${b.name}\` runs code is not known, so whether it is kept is not either`,
+              },
+            ],
+          };
+        if (value.status === 'yes') continue;
+        seen.add(b);
+        const shown = `${b.name}: ${tyText(b.ty, '?')}`;
+        parts.push({
+          value,
+          held: {
+            name: b.name,
+            ty: tyText(b.ty, '?'),
+            status: value.status,
+            declRange: rangeOf(b.decl.parent?.type === 'let_declaration' ? b.decl.parent : b.decl),
+            awaitRange: rangeOf(a.node),
+            reason: '',
+          },
+          reason: (leaf) =>
+            `\`${shown}\` (line ${line(b.decl)}) is held across \`.await\` (line ${line(a.node)}): ${leaf}`,
+        });
+      }
+      for (const t of a.temps) {
+        if (seen.has(t.node)) continue;
+        const drops = t.ty.k === 'ty' ? needsDrop(t.ty.ty) : undefined;
+        if (drops === false) continue;
+        const value = this.valueOf(t.ty, 'Send');
+        if (value.status === 'yes') continue;
+        seen.add(t.node);
+        const until = t.until === 'statement' ? 'the end of its statement' : `the end of the \`${t.until}\``;
+        parts.push({
+          value,
+          held: {
+            name: oneLine(t.node.text),
+            ty: tyText(t.ty, '?'),
+            status: value.status,
+            declRange: rangeOf(t.node),
+            awaitRange: rangeOf(a.node),
+            reason: '',
+          },
+          reason: (leaf) =>
+            `the temporary \`${oneLine(t.node.text)}\`${t.ty.k === 'ty' ? `: \`${t.ty.ty.text}\`` : ''} (line ${line(t.node)}) lives to ${until}, across \`.await\` (line ${line(a.node)}): ${leaf}`,
+        });
+      }
+      // The awaited future itself is in this one while it waits.
+      const awaited = a.awaited;
+      if (awaited.k === 'ty' && a.operand.type === 'identifier') continue; // a local: counted above
+      const value = this.valueOf(awaited, 'Send');
+      if (value.status === 'yes') continue;
+      parts.push({
+        value,
+        reason: (leaf) =>
+          awaited.k === 'unknown'
+            ? `the future awaited at line ${line(a.node)} (\`${oneLine(a.operand.text)}\`) is not known: ${leaf}`
+            : `awaits \`${oneLine(a.operand.text)}\` (line ${line(a.node)}), whose future is not \`Send\`: ${leaf}`,
+      });
+    }
+    for (const m of this.macroAwaits)
+      parts.push({
+        value: {
+          status: 'unknown',
+          atoms: new AtomSet(),
+          reasons: [{ steps: [], leaf: 'what a macro awaits is not analysed' }],
+        },
+        reason: () =>
+          `\`.await\` inside the macro call \`${m.childForFieldName('macro')?.text ?? '?'}!\` (line ${line(m)}) is not analysed`,
+      });
+    const v = combine(parts);
+    return {
+      name,
+      kind,
+      nameRange: rangeOf(nameNode),
+      range: rangeOf(node),
+      send: { status: v.status, requires: v.requires, reasons: v.reasons },
+      held: v.held,
+    };
+  }
+}
+
+/** AND of the parts: `no` wins, then `unknown`; the conditions of the rest add up. */
+function combine(parts: Part[]): { status: Status; requires: Atom[]; reasons: string[]; held: HeldValue[] } {
+  const nos = parts.filter((p) => p.value.status === 'no');
+  const unknowns = parts.filter((p) => p.value.status === 'unknown');
+  const pick = nos.length ? nos : unknowns;
+  const status: Status = nos.length
+    ? 'no'
+    : unknowns.length
+      ? 'unknown'
+      : parts.some((p) => p.value.status === 'conditional')
+        ? 'conditional'
+        : 'yes';
+  const atoms = new AtomSet(status === 'conditional' ? parts.flatMap((p) => [...p.value.atoms]) : []);
+  const sentences = (p: Part) => {
+    const leaves = p.value.reasons.length ? p.value.reasons.map((c) => renderChain(c, true)) : ['it is not `Send`'];
+    return p.reason(leaves[0]);
+  };
+  const chosen = status === 'conditional' ? parts.filter((p) => p.value.status === 'conditional') : pick;
+  const reasons = [...new Set(chosen.map(sentences))].slice(0, MAX_REASONS);
+  const held = chosen.filter((p) => p.held).map((p) => ({ ...p.held!, reason: sentences(p) }));
+  return { status, requires: status === 'conditional' ? [...atoms] : [], reasons, held };
+}
+
+/** The names a pattern binds (`Some(x)`, `(a, b)`, `S { f, g: h }`), not the paths it matches. */
+function patternNames(pattern: SyntaxNode): SyntaxNode[] {
+  if (pattern.type === 'identifier') return /^[a-z_]/.test(pattern.text) && pattern.text !== '_' ? [pattern] : [];
+  const out: SyntaxNode[] = [];
+  for (const c of pattern.namedChildren) {
+    if (!c) continue;
+    if (pattern.type === 'tuple_struct_pattern' && pattern.childForFieldName('type')?.id === c.id) continue;
+    if (pattern.type === 'struct_pattern' && pattern.childForFieldName('type')?.id === c.id) continue;
+    if (c.type === 'scoped_identifier' || c.type.endsWith('_expression') || c.type.endsWith('literal')) continue;
+    if (c.type === 'field_pattern') {
+      const p = c.childForFieldName('pattern');
+      const n = c.childForFieldName('name');
+      if (p) out.push(...patternNames(p));
+      else if (n) out.push(n);
+      continue;
+    }
+    out.push(...patternNames(c));
+  }
+  return out;
+}

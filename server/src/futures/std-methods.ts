@@ -1,0 +1,172 @@
+// The std methods and constructors that type the locals of an async body, as data beside the std
+// table: what `m.lock()`, `.unwrap()`, `RefCell::borrow` or `Arc::new` return, and whether the
+// method takes its receiver by value (a move: the receiver's value is gone) or by reference (a
+// borrow: a temporary receiver lives to the end of its statement). Return types are written as
+// type text over the receiver's parameters (`T`) and read once into types here.
+import { lookupKnownType } from '../model/known-types';
+import type { Ty } from '../model/resolve';
+
+/** How a method takes its receiver. */
+export type ReceiverMode = 'value' | 'ref';
+
+interface MethodRow {
+  /** The receiver's std path (after auto-deref), or `*` for any receiver. */
+  on: string;
+  method: string;
+  receiver: ReceiverMode;
+  /** The return type over the receiver's parameters; `Self` is the receiver type itself. */
+  returns: string;
+}
+
+const LOCK = (guard: string) => `std::result::Result<${guard}, std::sync::PoisonError<${guard}>>`;
+
+const METHODS: readonly MethodRow[] = [
+  { on: 'std::sync::Mutex', method: 'lock', receiver: 'ref', returns: LOCK('std::sync::MutexGuard<T>') },
+  { on: 'std::sync::Mutex', method: 'try_lock', receiver: 'ref', returns: 'unknown' },
+  { on: 'std::sync::RwLock', method: 'read', receiver: 'ref', returns: LOCK('std::sync::RwLockReadGuard<T>') },
+  { on: 'std::sync::RwLock', method: 'write', receiver: 'ref', returns: LOCK('std::sync::RwLockWriteGuard<T>') },
+  { on: 'std::cell::RefCell', method: 'borrow', receiver: 'ref', returns: 'std::cell::Ref<T>' },
+  { on: 'std::cell::RefCell', method: 'borrow_mut', receiver: 'ref', returns: 'std::cell::RefMut<T>' },
+  { on: 'std::cell::Cell', method: 'get', receiver: 'ref', returns: 'T' },
+  { on: 'std::result::Result', method: 'unwrap', receiver: 'value', returns: 'T' },
+  { on: 'std::result::Result', method: 'expect', receiver: 'value', returns: 'T' },
+  { on: 'std::option::Option', method: 'unwrap', receiver: 'value', returns: 'T' },
+  { on: 'std::option::Option', method: 'expect', receiver: 'value', returns: 'T' },
+  { on: 'std::rc::Rc', method: 'clone', receiver: 'ref', returns: 'Self' },
+  { on: 'std::sync::Arc', method: 'clone', receiver: 'ref', returns: 'Self' },
+  { on: 'std::string::String', method: 'clone', receiver: 'ref', returns: 'Self' },
+  { on: 'std::vec::Vec', method: 'clone', receiver: 'ref', returns: 'Self' },
+  { on: 'std::vec::Vec', method: 'len', receiver: 'ref', returns: 'usize' },
+  { on: 'std::string::String', method: 'len', receiver: 'ref', returns: 'usize' },
+  { on: 'std::vec::Vec', method: 'push', receiver: 'ref', returns: '()' },
+];
+
+/** `Type::f(args)` paths whose value is known from the arguments: `Rc::new(x)` is `Rc<type of x>`. */
+const CONSTRUCTORS: ReadonlyMap<string, 'arg' | 'empty'> = new Map([
+  ['std::rc::Rc::new', 'arg'],
+  ['std::sync::Arc::new', 'arg'],
+  ['std::cell::Cell::new', 'arg'],
+  ['std::cell::RefCell::new', 'arg'],
+  ['std::sync::Mutex::new', 'arg'],
+  ['std::sync::RwLock::new', 'arg'],
+  ['std::boxed::Box::new', 'arg'],
+  ['std::vec::Vec::new', 'empty'],
+  ['std::string::String::new', 'empty'],
+]);
+
+/** `Arc::clone(&x)`, `Rc::clone(&x)`: the pointer type of the argument. */
+export const CLONE_PATHS = new Set(['std::rc::Rc::clone', 'std::sync::Arc::clone']);
+
+/** Reads `std::sync::MutexGuard<T>` into a type, with `T` and `Self` bound. */
+function readType(text: string, params: Map<string, Ty>, self: Ty): Ty | undefined {
+  let i = 0;
+  const parse = (): Ty | undefined => {
+    const m = /^[\w:()]+/.exec(text.slice(i));
+    if (!m) return undefined;
+    const name = m[0];
+    i += name.length;
+    const args: Ty[] = [];
+    if (text[i] === '<') {
+      i++;
+      for (;;) {
+        const arg = parse();
+        if (!arg) return undefined;
+        args.push(arg);
+        while (text[i] === ' ') i++;
+        if (text[i] === ',') {
+          i++;
+          while (text[i] === ' ') i++;
+          continue;
+        }
+        if (text[i] === '>') {
+          i++;
+          break;
+        }
+        return undefined;
+      }
+    }
+    if (name === 'Self') return self;
+    const param = params.get(name);
+    if (param) return param;
+    if (name === 'usize' || name === '()') return { k: 'plain', text: name };
+    const known = lookupKnownType(name);
+    if (!known) return undefined;
+    return knownTy(name, args);
+  };
+  return parse();
+}
+
+/** A std type with its arguments, its text written the short way (`MutexGuard<u32>`). */
+export function knownTy(path: string, args: Ty[]): Ty | undefined {
+  const known = lookupKnownType(path);
+  if (!known) return undefined;
+  const short = path.split('::').pop()!;
+  const text = args.length ? `${short}<${args.map((a) => a.text).join(', ')}>` : short;
+  return { k: 'known', known, args: args.slice(0, known.params.length), extra: [], text };
+}
+
+/** The std method `method` on a receiver of type `recv` (already auto-derefed to a std type). */
+export function stdMethod(recv: Ty, method: string): { receiver: ReceiverMode; returns?: Ty } | undefined {
+  if (recv.k !== 'known') return undefined;
+  const row = METHODS.find((r) => r.on === recv.known.path && r.method === method);
+  if (!row) return undefined;
+  if (row.returns === 'unknown') return { receiver: row.receiver };
+  const params = new Map(recv.known.params.map((p, i): [string, Ty] => [p, recv.args[i] ?? unknownTy(p)]));
+  return { receiver: row.receiver, returns: readType(row.returns, params, recv) };
+}
+
+/** Whether a method of this name takes its receiver by value whatever the type (`into_*`, `unwrap`). */
+export function consumesReceiver(method: string): boolean {
+  return /^(into_\w+|unwrap\w*|expect\w*|take)$/.test(method);
+}
+
+export function constructorKind(path: string): 'arg' | 'empty' | undefined {
+  return CONSTRUCTORS.get(path);
+}
+
+function unknownTy(name: string): Ty {
+  return { k: 'unknown', text: name, reason: `\`${name}\` is not written` };
+}
+
+/** The std smart pointers a method call auto-derefs through to find the method. */
+export const DEREF_PATHS = new Set([
+  'std::rc::Rc',
+  'std::sync::Arc',
+  'std::boxed::Box',
+  'std::sync::MutexGuard',
+  'std::sync::RwLockReadGuard',
+  'std::sync::RwLockWriteGuard',
+  'std::cell::Ref',
+  'std::cell::RefMut',
+]);
+
+/**
+ * Whether dropping a value of the type runs code (drop glue): such a value stays in the future to
+ * the end of its scope even when it is not used again. Undefined: cannot tell.
+ */
+export function needsDrop(ty: Ty, depth = 0): boolean | undefined {
+  if (depth > 8) return undefined;
+  switch (ty.k) {
+    case 'plain':
+    case 'ref':
+    case 'ptr':
+      return false;
+    case 'seq':
+      return ty.text.startsWith('[') && !ty.text.includes(';') ? true : needsDrop(ty.inner, depth + 1);
+    case 'tuple': {
+      const parts = ty.elems.map((e) => needsDrop(e, depth + 1));
+      return parts.includes(true) ? true : parts.includes(undefined) ? undefined : false;
+    }
+    case 'known': {
+      const p = ty.known.path;
+      if (p === 'std::cell::Cell' || p === 'std::option::Option' || p === 'std::result::Result') {
+        const parts = ty.args.map((a) => needsDrop(a, depth + 1));
+        return parts.includes(true) ? true : parts.includes(undefined) ? undefined : false;
+      }
+      if (p === 'std::marker::PhantomData') return false;
+      return true;
+    }
+    default:
+      return undefined;
+  }
+}
