@@ -302,9 +302,12 @@ export function allFeatures(crateDir: string): string[] {
   if (!m) return [];
   // An optional dependency's feature is its key as written (`signal-hook-registry`).
   const key = (d: { name: string; package: string }) => (d.package.replace(/-/g, '_') === d.name ? d.package : d.name);
-  return [...new Set([...Object.keys(m.features), ...m.dependencies.filter((d) => d.optional).map(key)])]
-    .filter((f) => f !== 'default')
-    .sort();
+  return (
+    [...new Set([...Object.keys(m.features), ...m.dependencies.filter((d) => d.optional).map(key)])]
+      // `rustc-dep-of-std` builds the crate as part of std itself (not with a stable toolchain).
+      .filter((f) => f !== 'default' && f !== 'rustc-dep-of-std')
+      .sort()
+  );
 }
 
 /**

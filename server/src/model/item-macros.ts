@@ -30,6 +30,64 @@ export interface MacroInfo {
    * `feature! { #![feature = "fs"] .. }`): the metavariable's name, `cfg` holding `$meta`.
    */
   cfgFromCall?: string;
+  /**
+   * A call declares one data-less type the body spells otherwise: `enum StandardHeader { $($k,)+ }`
+   * (http's `standard_headers!`: this fixed name), or `struct $name;` named by the call's first
+   * identifier (nix's `sockopt_impl!`: `fixed` undefined).
+   */
+  declaresUnit?: { keyword: 'enum' | 'struct'; fixed?: string };
+}
+
+/** The data-less type a macro's every expansion declares, if that is all it declares. */
+function unitDeclaration(def: SyntaxNode): MacroInfo['declaresUnit'] {
+  const text = def.text;
+  const decls = [...text.matchAll(/\b(?:struct|enum|union)\s+(\$?\w+)/g)];
+  if (decls.length === 0) return undefined;
+  const unitEnum = /\benum\s+([A-Za-z_]\w*)\s*\{\s*\$\(\s*\$(\w+)\s*,?\s*\)\s*,?\s*[+*]\s*\}/.exec(text);
+  if (unitEnum && decls.length === 1 && new RegExp(`\\$${unitEnum[2]}\\s*:\\s*ident\\b`).test(text))
+    return { keyword: 'enum', fixed: unitEnum[1] };
+  // Every rule takes `$(#[$attr:meta])* $name:ident` first; every declaration is `struct $name;`.
+  const rules = def.namedChildren.filter((c): c is SyntaxNode => c?.type === 'macro_rule');
+  const first = /^[([{]\s*(?:\$\(\s*#\s*\[\s*\$\w+\s*:\s*meta\s*\]\s*\)\s*\*\s*)?\$(\w+)\s*:\s*ident\b/;
+  const names = rules.map((r) => first.exec(r.childForFieldName('left')?.text ?? '')?.[1]);
+  if (names.length === 0 || names.some((n) => n === undefined)) return undefined;
+  const ok = decls.every((d) => {
+    const rest = text.slice(d.index + d[0].length);
+    return d[0].startsWith('struct') && names.includes(d[1].slice(1)) && /^\s*;/.test(rest);
+  });
+  return ok ? { keyword: 'struct' } : undefined;
+}
+
+/**
+ * The body of a call of a `declaresUnit` macro as that one declaration, at the same offsets and
+ * with its newlines kept: `#[cfg(..)] struct` in a run of the blanked text before the name, the
+ * name where it is, then `;` (a fixed-name enum anywhere there is room). Undefined when there is
+ * no room.
+ */
+function unitAsItem(body: string, unit: NonNullable<MacroInfo['declaresUnit']>): string | undefined {
+  const out = body.replace(/[^\n]/g, ' ').split('');
+  /** Writes `text` in the last run without a newline, before `end`, that holds it. */
+  const place = (text: string, end: number): boolean => {
+    for (let stop = end; stop > 0;) {
+      const start = body.lastIndexOf('\n', stop - 1) + 1;
+      if (stop - start >= text.length + 1) {
+        out.splice(start, text.length, ...text.split(''));
+        return true;
+      }
+      stop = start - 1;
+    }
+    return false;
+  };
+  if (unit.fixed) return place(`${unit.keyword} ${unit.fixed} {}`, body.length) ? out.join('') : undefined;
+  // Past doc comments, comments and attributes to the first identifier.
+  const lead = /^(?:\s+|\/\/[^\n]*\n|#\s*\[(?:[^[\]]|\[[^\]]*\])*\])*/.exec(body)![0];
+  const attrs = [...lead.matchAll(/#\s*\[(?:[^[\]]|\[[^\]]*\])*\]/g)]
+    .map((a) => a[0].replace(/\s+/g, ' '))
+    .filter((a) => /^#\s*\[\s*cfg\b/.test(a));
+  const name = /^[A-Za-z_]\w*/.exec(body.slice(lead.length))?.[0];
+  if (!name || lead.length + name.length >= body.length) return undefined;
+  out.splice(lead.length, name.length + 1, ...`${name};`.split(''));
+  return place(`${[...attrs, 'struct'].join(' ')}`, lead.length) ? out.join('') : undefined;
 }
 
 /**
@@ -75,11 +133,14 @@ export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
       const cfgFromCall =
         meta && new RegExp(`#\\s*!\\s*\\[\\s*\\$${meta}\\s*:\\s*meta\\s*\\]`).test(def.text) ? meta : undefined;
       const bitflags = forwardsToBitflags(def.text);
+      const declaresUnit = unitDeclaration(def);
       out.set(name, {
+        declaresUnit,
         passesItems: !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text)),
         bitflags,
         // A metavariable no call fills in says nothing: the items may exist.
-        cfg: cfg?.includes('$') && !cfgFromCall ? undefined : cfg,
+        // A data-less type's macro: its `#[cfg]`s are on its other items (tests, consts).
+        cfg: (cfg?.includes('$') && !cfgFromCall) || declaresUnit ? undefined : cfg,
         cfgFromCall,
       });
     }
@@ -131,7 +192,12 @@ function itemMacroState(
 ): 'active' | 'inactive' | 'skip' {
   if (name === 'cfg_if' || name === 'macro_rules') return 'skip';
   const info = infos.get(name);
-  if (info ? !info.passesItems && !info.bitflags : !name.startsWith('cfg_') && !isBitflags(name, infos)) return 'skip';
+  if (
+    info
+      ? !info.passesItems && !info.bitflags && !info.declaresUnit
+      : !name.startsWith('cfg_') && !isBitflags(name, infos)
+  )
+    return 'skip';
   return callCfgText !== undefined && evaluateCfg(callCfgText, cfg) === false ? 'inactive' : 'active';
 }
 
@@ -275,6 +341,12 @@ export function expandMacroCalls(
     const state = branch ? 'active' : itemMacroState(name, infos, cfg, outer);
     const span = state === 'skip' ? undefined : bodySpan(branch ?? call);
     if (span && !branch && isBitflags(name, infos)) Object.assign(span, { rewrite: bitflagsAsStructs });
+    const unit = branch ? undefined : infos.get(name)?.declaresUnit;
+    if (span && unit && !infos.get(name)?.passesItems) {
+      const rewritten = unitAsItem(text.slice(span.start, span.end), unit);
+      if (rewritten === undefined) continue;
+      Object.assign(span, { rewrite: () => rewritten });
+    }
     if (span) expanding.push({ scope, span, active: state === 'active', cfg: outer });
   }
   if (expanding.length === 0) return [];

@@ -3,6 +3,7 @@
 // extern prelude (`std`, `core`, `alloc`, crates) and the std prelude. Modules do not see their
 // parent's names. What cannot be seen from this file resolves to `unknown` with a reason.
 import {
+  isStdModule,
   lookupKnownType,
   PRELUDE_TYPES,
   PRIMITIVES,
@@ -214,7 +215,10 @@ export class Resolver {
         if (target.kind === 'mod') return this.lookupIn(target.scope, name, true);
         if (target.kind === 'std') {
           const known = lookupKnownType([...target.path, name].join('::'));
-          return known ? { kind: 'known', known } : undefined;
+          if (known) return { kind: 'known', known };
+          // `pub use std::*;` (tracing-core's `stdlib`): `stdlib::sync` is `std::sync`.
+          const path = [...target.path, name];
+          return isStdModule(path.join('::')) ? { kind: 'std', path } : undefined;
         }
         return undefined;
       });
