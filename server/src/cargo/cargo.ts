@@ -42,7 +42,7 @@ export interface Manifest {
 }
 
 /** Flags a build script sets: `on` in every build with a recent compiler, `maybe` in some. */
-export interface BuildCfgs {
+interface BuildCfgs {
   on: string[];
   maybe: string[];
 }
@@ -56,7 +56,7 @@ const ASSUMED_RUSTC_MINOR = 70;
  * on; one set by autocfg's `emit_sysroot_crate("std")` is `has_std`, on for a host with std; any
  * other may or may not be, and stays undecided rather than off (but see `elsewhere`).
  */
-export function buildScriptCfgs(text: string): BuildCfgs {
+function buildScriptCfgs(text: string): BuildCfgs {
   const on = new Set<string>();
   const maybe = new Set<string>();
   for (const m of text.matchAll(/cargo:rustc-cfg=([A-Za-z_]\w*)"|autocfg::emit\(\s*"([A-Za-z_]\w*)"/g))

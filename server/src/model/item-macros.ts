@@ -221,7 +221,7 @@ function bodySpan(call: SyntaxNode): { start: number; end: number } | undefined 
  * becomes `struct Flags( c_int )` followed by blanks and `;` (each generated struct holds the
  * integer, directly or through a struct that does).
  */
-export function bitflagsAsStructs(body: string): string {
+function bitflagsAsStructs(body: string): string {
   const out = body.split('');
   const blank = (from: number, to: number) => {
     for (let i = from; i < to; i++) if (out[i] !== '\n') out[i] = ' ';
