@@ -110,7 +110,15 @@ export async function compareWithRustc(
   const planned: { path: string; line: number; q: PlannedQuestion; expected: boolean; verdict: FixtureVerdict }[] = [];
   const baseline = new Set<number>();
   for (const t of fixture.types) {
-    const decls = items.types.filter((d) => d.path === t.path);
+    let decls = items.types.filter((d) => d.path === t.path);
+    // A type a macro declares from an identifier (`struct $name;`): no declaration to read, but
+    // a data-less type at the crate root, without parameters, can be asked about all the same.
+    if (
+      decls.length === 0 &&
+      /^\w+$/.test(t.path) &&
+      new RegExp(`^\\s*${t.path}\\b|\\benum\\s+${t.path}\\b`, 'm').test(source)
+    )
+      decls = [{ name: t.path, path: t.path, module: '', kind: 'struct', params: [], inFunction: false, line: t.line }];
     if (decls.length === 0) {
       problems.push(`line ${t.line}: no struct, enum or union declares \`${t.path}\``);
       continue;

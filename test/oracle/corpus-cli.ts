@@ -1,5 +1,5 @@
 // `npm run compare:corpus -- [--crate DIR]... [--registry DIR] [--private] [--fresh] [--out FILE]
-// [--calibrate] [--workspace]`:
+// [--calibrate] [--workspace] [--all-features] [--causes]`:
 // the engine against the compiler on real crates. For each crate, rustdoc (stable `cargo doc`,
 // offline) states the compiler's Send/Sync conditions for every public type; the engine analyses
 // each source file; the script prints correct / wrong / unknown / not matched per crate and in
@@ -10,6 +10,9 @@
 // (`../shared/corpus.sh` or `../corpus.sh`). The registry that builds them offline: `--registry`,
 // else RUST_SEND_SYNC_CORPUS_REGISTRY, else `corpus.sh --root`, else the crates' common parent.
 // Extractions are cached under test-results/corpus/ (keyed by crate, version, cargo version).
+// `--all-features`: rustdoc and the engine with every feature of the crate on (when an optional
+// dependency is missing offline, the largest set without it, said so in the output).
+// `--causes`: the unknowns counted by the kind of reason the engine gives (see unknownCauses).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +22,18 @@ import type { FileAnalysis } from '../../server/src/engine';
 import { nodeFileSystem } from '../../server/src/cargo/node-fs';
 import { Project } from '../../server/src/engine/project';
 import { compareCrate, type CaseRecord, type CrateComparison, type Outcome } from './corpus-compare';
-import { buildDocs, EXTRACT_VERSION, extractDocs, readPackage, toolVersion, type CrateDocs } from './corpus-rustdoc';
+import {
+  allFeatures,
+  buildDocs,
+  EXTRACT_VERSION,
+  extractDocs,
+  readPackage,
+  toolVersion,
+  whatFailed,
+  withoutDependency,
+  type CrateDocs,
+} from './corpus-rustdoc';
+import { unknownCauses } from './corpus-causes';
 import { findWasmDir, REPO_ROOT } from './rust-items';
 
 const args = process.argv.slice(2);
@@ -94,26 +108,49 @@ function discover(): { crates: string[]; registry?: string; how: string } | { er
   }
 }
 
+/** The docs, and with `--all-features` the features they were built with and those left out. */
+type BuiltDocs = CrateDocs & { features?: string[]; dropped?: string[] };
+
 async function docsFor(
   crateDir: string,
   registry: string,
   cargoVersion: string,
   privateItems: boolean,
-): Promise<CrateDocs> {
+  everyFeature: boolean,
+): Promise<BuiltDocs> {
   const { name, version } = readPackage(crateDir);
-  const cacheFile = join(OUT_DIR, 'rustdoc', `${name}-${version}${privateItems ? '-private' : ''}.json`);
+  const suffix = `${privateItems ? '-private' : ''}${everyFeature ? '-all-features' : ''}`;
+  const cacheFile = join(OUT_DIR, 'rustdoc', `${name}-${version}${suffix}.json`);
   // Calibration crates live in a fresh temp folder each run: their key never matches, as intended.
-  const key = { extract: EXTRACT_VERSION, cargo: cargoVersion, crateDir, registry };
+  const key = { extract: EXTRACT_VERSION, cargo: cargoVersion, crateDir, registry, everyFeature };
   if (!flag('fresh') && existsSync(cacheFile)) {
-    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: typeof key; docs: CrateDocs };
-    if (JSON.stringify(cached.key) === JSON.stringify(key)) return cached.docs;
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { key: typeof key; docs: BuiltDocs };
+    // A build that failed is tried again (the registry or the fallback may have changed).
+    if (JSON.stringify(cached.key) === JSON.stringify(key) && !cached.docs.error) return cached.docs;
   }
   const started = Date.now();
-  const targetDir = join(OUT_DIR, privateItems ? 'target-private' : 'target');
-  const built = await buildDocs(crateDir, { registry, targetDir, privateItems });
-  const docs: CrateDocs = built.docDir
+  const targetDir = join(OUT_DIR, `target${suffix}`);
+  let features = everyFeature ? allFeatures(crateDir) : [];
+  const dropped: string[] = [];
+  let built = await buildDocs(crateDir, { registry, targetDir, privateItems, features });
+  // An optional dependency the registry lacks: again without the features that need it.
+  for (let i = 0; everyFeature && built.error && i < 8; i++) {
+    const failed = whatFailed(built.error, crateDir);
+    if (!failed) break;
+    const what = 'feature' in failed ? `feature \`${failed.feature}\`` : `\`${failed.dependency}\``;
+    dropped.push(`${what} (${built.error.split('\n')[0]})`);
+    const fewer =
+      'feature' in failed
+        ? withoutDependency(crateDir, features, failed.feature)
+        : withoutDependency(crateDir, features, failed.dependency);
+    if (fewer.length === features.length) break;
+    features = fewer;
+    built = await buildDocs(crateDir, { registry, targetDir, privateItems, features });
+  }
+  const docs: BuiltDocs = built.docDir
     ? { crate: name, version, items: extractDocs(built.docDir, crateDir, name) }
     : { crate: name, version, items: [], error: built.error };
+  if (everyFeature) Object.assign(docs, { features, dropped });
   process.stderr.write(
     `${name} ${version}: rustdoc ${built.docDir ? `${docs.items.length} types` : 'FAILED'} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`,
   );
@@ -174,21 +211,24 @@ async function main(): Promise<void> {
     return;
   }
   const privateItems = flag('private') || flag('calibrate');
+  const everyFeature = flag('all-features');
   const engine = await createEngine({ wasmDir: findWasmDir() });
   const results: CrateComparison[] = [];
   const failures: { name: string; error: string }[] = [];
+  const reduced: { name: string; dropped: string[] }[] = [];
   for (const crateDir of crates) {
-    const docs = await docsFor(crateDir, registry, cargoVersion, privateItems);
+    const docs = await docsFor(crateDir, registry, cargoVersion, privateItems, everyFeature);
     const label = `${docs.crate} ${docs.version}`;
     if (docs.error) {
       failures.push({ name: label, error: docs.error });
       continue;
     }
+    if (docs.dropped?.length) reduced.push({ name: label, dropped: docs.dropped });
     // --workspace: each crate opened as a Cargo project (modules across files, dependencies
     // from the same registry), as the editor and `check` on a crate folder see it.
     let analyzeInCrate: ((abs: string) => FileAnalysis | undefined) | undefined;
     if (flag('workspace')) {
-      const project = new Project(engine, nodeFileSystem, { ...process.env });
+      const project = new Project(engine, nodeFileSystem, { ...process.env }, docs.features ?? false);
       project.open(crateDir);
       analyzeInCrate = (abs) => project.analyzeFile(abs);
     }
@@ -197,7 +237,7 @@ async function main(): Promise<void> {
   const total: Record<Outcome, number> = { correct: 0, wrong: 0, unknown: 0, 'not-matched': 0, unchecked: 0 };
   for (const r of results) for (const [k] of COLUMNS) total[k] += r.counts[k];
   console.log(
-    `Engine vs rustdoc (${privateItems ? 'public and private' : 'public'} types, default features), per (type, trait) the engine reports:\n`,
+    `Engine vs rustdoc (${privateItems ? 'public and private' : 'public'} types, ${everyFeature ? 'all' : 'default'} features), per (type, trait) the engine reports:\n`,
   );
   console.log(
     table([
@@ -212,6 +252,18 @@ async function main(): Promise<void> {
       'matched (declared by a macro, for instance).',
   );
   for (const f of failures) console.log(`\n${f.name} did not build offline:\n${f.error}`);
+  for (const r of reduced) console.log(`\n${r.name}: all features but those needing ${r.dropped.join('; ')}`);
+  const decided = total.correct + total.wrong + total.unknown;
+  const inSource = results.reduce((n, r) => n + r.docOnly.filter((d) => d.endsWith(')')).length, 0);
+  console.log(
+    `\nunknown: ${total.unknown} of ${decided} matched verdicts (${((100 * total.unknown) / Math.max(1, decided)).toFixed(1)}%); ` +
+      `${inSource} types declared in the crates' sources that no engine report matched`,
+  );
+  if (flag('causes')) {
+    console.log('\nUnknown verdicts by cause (one count per verdict, per distinct cause it gives):');
+    for (const [cause, n] of unknownCauses(results.flatMap((r) => r.cases)))
+      console.log(`  ${String(n).padStart(5)}  ${cause}`);
+  }
 
   const wrong = results.flatMap((r) => r.cases.filter((c) => c.outcome === 'wrong'));
   const order: Outcome[] = ['wrong', 'unchecked', 'unknown', 'correct', 'not-matched'];

@@ -16,6 +16,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
+import { readManifest } from '../../server/src/cargo/cargo';
+import { nodeFileSystem } from '../../server/src/cargo/node-fs';
 
 export type DocStatus = 'yes' | 'no' | 'conditional';
 
@@ -92,10 +94,12 @@ export interface BuildOptions {
   targetDir: string;
   /** Document private items too (`--document-private-items`). */
   privateItems?: boolean;
+  /** Features besides the default ones (the wrapper's dependency asks for them). */
+  features?: readonly string[];
 }
 
 /**
- * Builds the crate's docs with default features, offline, through a throwaway wrapper crate that
+ * Builds the crate's docs with default features (and `options.features`), offline, through a throwaway wrapper crate that
  * depends on the crate folder by path: the folder stays read-only, its own dev-dependencies (often
  * absent offline) are never resolved, and its dependencies come from `registry`. Returns the
  * folder of the crate's docs.
@@ -110,7 +114,7 @@ export async function buildDocs(crateDir: string, options: BuildOptions): Promis
     writeFileSync(
       join(wrapper, 'Cargo.toml'),
       `[package]\nname = "rust-send-sync-corpus-wrapper"\nversion = "0.0.0"\nedition = "2021"\npublish = false\n\n` +
-        `[dependencies]\n${JSON.stringify(name)} = { path = ${JSON.stringify(crateDir)} }\n\n[workspace]\n`,
+        `[dependencies]\n${JSON.stringify(name)} = { path = ${JSON.stringify(crateDir)}, features = ${JSON.stringify(options.features ?? [])} }\n\n[workspace]\n`,
     );
     writeFileSync(
       join(wrapper, '.cargo', 'config.toml'),
@@ -120,7 +124,9 @@ export async function buildDocs(crateDir: string, options: BuildOptions): Promis
     if (options.privateItems) env.RUSTDOCFLAGS = `${process.env.RUSTDOCFLAGS ?? ''} --document-private-items`.trim();
     const r = await run('cargo', ['doc', '--no-deps', '--offline', '-p', `${name}@${version}`], { cwd: wrapper, env });
     if (r.code !== 0) {
-      const lines = r.stderr.split('\n').filter((l) => l.startsWith('error') || /^\s+(required|location|-->)/.test(l));
+      const lines = r.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('error') || /^\s+(required|location|-->)|does not have that feature/.test(l));
       return { error: (lines.length ? lines : r.stderr.trim().split('\n').slice(-5)).slice(0, 6).join('\n') };
     }
     const docDir = join(options.targetDir, 'doc', name.replace(/-/g, '_'));
@@ -288,6 +294,71 @@ function sourceFile(crateDir: string, rel: string): string | undefined {
     if (existsSync(join(crateDir, cand)) && statSync(join(crateDir, cand)).isFile()) return cand.split(sep).join('/');
   }
   return undefined;
+}
+
+/** Every feature of the crate (`[features]` and optional dependencies), as `--all-features` turns on. */
+export function allFeatures(crateDir: string): string[] {
+  const m = readManifest(nodeFileSystem, crateDir);
+  if (!m) return [];
+  // An optional dependency's feature is its key as written (`signal-hook-registry`).
+  const key = (d: { name: string; package: string }) => (d.package.replace(/-/g, '_') === d.name ? d.package : d.name);
+  return (
+    [...new Set([...Object.keys(m.features), ...m.dependencies.filter((d) => d.optional).map(key)])]
+      // `rustc-dep-of-std` builds the crate as part of std itself (not with a stable toolchain).
+      .filter((f) => f !== 'default' && f !== 'rustc-dep-of-std')
+      .sort()
+  );
+}
+
+/**
+ * The features of `wanted` left once those that need `missing` (an optional dependency the
+ * registry lacks) are dropped, with every feature that turns one of them on.
+ */
+export function withoutDependency(crateDir: string, wanted: readonly string[], missing: string): string[] {
+  const m = readManifest(nodeFileSystem, crateDir);
+  if (!m) return [...wanted];
+  const norm = (name: string) => name.replace(/-/g, '_');
+  const dep = m.dependencies.find((d) => d.package === missing || d.name === norm(missing))?.name ?? norm(missing);
+  const dropped = new Set<string>([dep]);
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [f, enables] of Object.entries(m.features)) {
+      if (dropped.has(norm(f))) continue;
+      const needs = enables.some((e) => {
+        const target = e.replace(/^dep:/, '').replace(/\?$/, '').split('/')[0];
+        return dropped.has(norm(target)) && !/^[\w-]+\?\//.test(e);
+      });
+      if (needs) {
+        dropped.add(norm(f));
+        changed = true;
+      }
+    }
+  }
+  return wanted.filter((f) => !dropped.has(norm(f)));
+}
+
+/**
+ * What to leave out after a failed build, from cargo's error: a package it could not find offline
+ * (`{ dependency }`), a dependency that failed to compile (`{ dependency }`: the features that
+ * reach it), or a `#![cfg_attr(feature = "x", feature(..))]` of the crate that needs nightly
+ * (`{ feature }`).
+ */
+export function whatFailed(error: string, crateDir: string): { dependency: string } | { feature: string } | undefined {
+  const missing = /no matching package named `([^`]+)`/.exec(error)?.[1] ?? /requirement `([\w-]+) =/.exec(error)?.[1];
+  if (missing) return { dependency: missing };
+  // `package `w` depends on `tokio` with feature `x` but `tokio` does not have that feature.`
+  const absent = /with feature `([^`]+)` but `[^`]+` does not have that feature/.exec(error)?.[1];
+  if (absent) return { feature: absent };
+  const at = /-->\s+(\S+?):(\d+):\d+/.exec(error);
+  if (!at) return undefined;
+  const [, file, line] = at;
+  if (file.startsWith(`${crateDir}/`) || !file.startsWith('/')) {
+    const text = readFileSync(file.startsWith('/') ? file : join(crateDir, file), 'utf8').split('\n')[Number(line) - 1];
+    const feature = text && /feature\s*=\s*"([^"]+)"/.exec(text)?.[1];
+    return feature ? { feature } : undefined;
+  }
+  const dep = /\/([A-Za-z0-9_-]+?)-\d+\.\d+\.\d+[^/]*\//.exec(file)?.[1];
+  return dep ? { dependency: dep } : undefined;
 }
 
 /** Reads every struct/enum/union page under `docDir` (the crate's doc folder). */

@@ -35,6 +35,44 @@ export interface Manifest {
   dependencies: Dependency[];
   /** `[features]`: each feature and what it enables. */
   features: Record<string, string[]>;
+  /** Edition 2015 (no `edition` in `[package]`): paths in `use` and `::x` start at the crate root. */
+  edition2015?: boolean;
+  /** `cargo:rustc-cfg=x` flags the build script sets (see buildScriptCfgs). */
+  buildCfgs?: BuildCfgs;
+}
+
+/** Flags a build script sets: `on` in every build with a recent compiler, `maybe` in some. */
+interface BuildCfgs {
+  on: string[];
+  maybe: string[];
+}
+
+/** The oldest compiler the analysis assumes (a build script's `rustc_minor_ver >= N` probes). */
+const ASSUMED_RUSTC_MINOR = 70;
+
+/**
+ * The `--cfg` flags a build script can set: `println!("cargo:rustc-cfg=libc_union")` (and autocfg's
+ * `emit("x")`). A flag set inside `if rustc_minor_ver >= 19 || .. {` (a compiler-version probe) is
+ * on; one set by autocfg's `emit_sysroot_crate("std")` is `has_std`, on for a host with std; any
+ * other may or may not be, and stays undecided rather than off (but see `elsewhere`).
+ */
+function buildScriptCfgs(text: string): BuildCfgs {
+  const on = new Set<string>();
+  const maybe = new Set<string>();
+  for (const m of text.matchAll(/cargo:rustc-cfg=([A-Za-z_]\w*)"|autocfg::emit\(\s*"([A-Za-z_]\w*)"/g))
+    maybe.add(m[1] ?? m[2]);
+  if (/emit_sysroot_crate\(\s*"std"\s*\)/.test(text)) maybe.add('has_std');
+  const probe =
+    /\bif\s+\w*(?:minor|version)\w*\s*>=\s*(\d+)\s*(?:\|\|[^{]*)?\{((?:\s*println!\(\s*"cargo:rustc-cfg=\w+"\s*\);)+)\s*\}/g;
+  for (const m of text.matchAll(probe)) {
+    if (Number(m[1]) > ASSUMED_RUSTC_MINOR) continue;
+    for (const c of m[2].matchAll(/rustc-cfg=(\w+)/g)) on.add(c[1]);
+  }
+  if (/emit_sysroot_crate\(\s*"std"\s*\)/.test(text)) on.add('has_std');
+  // `tokio_no_addr_of`, `crossbeam_no_atomic_cas`, `tokio_wasm`, `freebsd12`: set for an old compiler
+  // or another target, off on the host the analysis assumes (cfg.ts), as flags no one sets are.
+  const elsewhere = (c: string) => /(^|_)no_|wasm|wasi|freebsd|windows|android|ios|macos|emscripten/.test(c);
+  return { on: [...on].sort(), maybe: [...maybe].filter((c) => !on.has(c) && !elsewhere(c)).sort() };
 }
 
 export const join = (...parts: string[]): string =>
@@ -104,7 +142,21 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
   for (const [k, v] of Object.entries(tomlTable(toml.features) ?? {})) features[k] = tomlStrings(v);
   const workspace = tomlTable(toml.workspace);
   const workspaceMembers = expandMembers(fs, dir, tomlStrings(workspace?.members), tomlStrings(workspace?.exclude));
-  return { dir, packageName: tomlString(pkg?.name), libRoot, otherRoots, workspaceMembers, dependencies, features };
+  const edition2015 = !!pkg && (pkg.edition === undefined || pkg.edition === '2015');
+  const buildPath = tomlString(pkg?.build) ?? 'build.rs';
+  const buildText = pkg?.build === false ? undefined : fs.readFile(join(dir, buildPath));
+  const buildCfgs = buildText === undefined ? undefined : buildScriptCfgs(buildText);
+  return {
+    dir,
+    packageName: tomlString(pkg?.name),
+    libRoot,
+    otherRoots,
+    workspaceMembers,
+    dependencies,
+    features,
+    edition2015,
+    buildCfgs,
+  };
 }
 
 /** `members = ["crates/*"]`: the member folders that hold a Cargo.toml. */

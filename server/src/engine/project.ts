@@ -88,8 +88,11 @@ export class Project {
     private readonly parser: Parser,
     private readonly fs: FileSystem,
     private readonly env: Record<string, string | undefined> = {},
-    /** Build the project's own crates with every feature (`cargo --all-features`), not the default ones. */
-    private readonly allFeatures = false,
+    /**
+     * Build the project's own crates with every feature (`cargo --all-features`), not the default
+     * ones; a list: the default features and these (`cargo --features a,b`).
+     */
+    private readonly allFeatures: boolean | readonly string[] = false,
     /** Keep the local crates' inactive modules, each file in its place (this is a shadow). */
     private readonly inactiveModules = false,
   ) {
@@ -122,13 +125,14 @@ export class Project {
             defaultFeatures: true,
             optional: false,
           });
-        const features = this.allFeatures
-          ? enabledFeatures(
-              m,
-              [...Object.keys(m.features), ...m.dependencies.filter((d) => d.optional).map((d) => d.name)],
-              true,
-            )
-          : enabledFeatures(m, [], true);
+        const features =
+          this.allFeatures === true
+            ? enabledFeatures(
+                m,
+                [...Object.keys(m.features), ...m.dependencies.filter((d) => d.optional).map((d) => d.name)],
+                true,
+              )
+            : enabledFeatures(m, this.allFeatures || [], true);
         const crate = this.loadCrate(name, m, rootFile, features, deps, true);
         if (rootFile === m.libRoot) this.depCrates.set(m.dir, crate);
       }
@@ -356,6 +360,7 @@ export class Project {
     local: boolean,
   ): Crate {
     const root = newScope('module', []);
+    if (manifest.edition2015) root.edition2015 = true;
     const crate: Crate = { name, manifest, rootFile, root, files: new Map(), features, local, deps };
     this.crates.push(crate);
     this.byRoot.set(root, crate);
@@ -396,7 +401,8 @@ export class Project {
   private expandItemMacros(crate: Crate, reuse?: Map<string, Scope>): void {
     const infos = macroInfos([...crate.files.values()].map((r) => r.tree.rootNode));
     const cfg = this.cfgOf(crate);
-    for (let round = 0; round < 4; round++) {
+    // Each round reads the files of the modules the last one found (libc nests six deep).
+    for (let round = 0; round < 16; round++) {
       const calls = this.deferred.filter((d) => d.crate === crate);
       this.deferred = this.deferred.filter((d) => d.crate !== crate);
       if (calls.length === 0) return;
@@ -467,7 +473,11 @@ export class Project {
   }
 
   private cfgOf(crate: Crate): CfgContext {
-    return { features: crate.features, keepInactiveModules: this.inactiveModules && crate.local };
+    return {
+      features: crate.features,
+      keepInactiveModules: this.inactiveModules && crate.local,
+      buildCfgs: crate.manifest.buildCfgs,
+    };
   }
 
   private parse(path: string, text: string): SyntaxTree {

@@ -14,6 +14,8 @@ export interface CfgContext {
    * then have a place in the module tree (the analysis of an inactive module's file; see project.ts).
    */
   keepInactiveModules?: boolean;
+  /** Flags the crate's build script sets (cargo.ts buildScriptCfgs): `on`, or undecided. */
+  buildCfgs?: { on: readonly string[]; maybe: readonly string[] };
 }
 
 const FLAGS: Record<string, boolean> = {
@@ -77,6 +79,8 @@ export function evaluateCfg(predicate: string, ctx: CfgContext): CfgValue {
       return key ? key(value) : undefined;
     }
     if (Object.hasOwn(FLAGS, name)) return FLAGS[name];
+    if (ctx.buildCfgs?.on.includes(name)) return true;
+    if (ctx.buildCfgs?.maybe.includes(name)) return undefined;
     // Custom `--cfg` flags (`tokio_unstable`, ...) are not set by a plain build.
     return /^[a-z_][a-z0-9_]*$/.test(name) ? false : undefined;
   };

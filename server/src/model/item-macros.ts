@@ -1,7 +1,11 @@
 // Item macros: calls like `cfg_rt! { pub struct X; unsafe impl Send for X {} }` whose bodies are
 // items the macro passes through (its `macro_rules!` takes `$item:item` fragments), often under a
 // `#[cfg]` the macro adds. Their bodies are parsed as items at their own positions, so the types
-// and impls inside are seen like any other.
+// and impls inside are seen like any other. Two more kinds of body are read as types: libc's
+// `s! { pub struct timespec { .. } }` (a macro that writes the struct, enum or union back with its
+// fields as they were given), and `bitflags! { pub struct Flags: c_int { const A = 1; } }` (a
+// struct holding one `c_int`, as the bitflags crate generates; also through a macro of the crate
+// that calls `bitflags!`).
 import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import {
@@ -15,11 +19,95 @@ import {
 } from './lower';
 
 export interface MacroInfo {
-  /** The macro takes `$x:item` fragments: its body is items. */
+  /** The macro takes `$x:item` fragments, or writes back the types it is given: its body is items. */
   passesItems: boolean;
+  /** Its body declares `struct Name: Int { const .. }` flags types, as `bitflags!`. */
+  bitflags?: boolean;
   /** The `#[cfg]` its expansion puts on them (all of them, when several), if any. */
   cfg?: string;
+  /**
+   * `#[cfg($meta)]` from a `#![$meta:meta]` the call starts with (nix's
+   * `feature! { #![feature = "fs"] .. }`): the metavariable's name, `cfg` holding `$meta`.
+   */
+  cfgFromCall?: string;
+  /**
+   * A call declares one data-less type the body spells otherwise: `enum StandardHeader { $($k,)+ }`
+   * (http's `standard_headers!`: this fixed name), or `struct $name;` named by the call's first
+   * identifier (nix's `sockopt_impl!`: `fixed` undefined).
+   */
+  declaresUnit?: { keyword: 'enum' | 'struct'; fixed?: string };
 }
+
+/** The data-less type a macro's every expansion declares, if that is all it declares. */
+function unitDeclaration(def: SyntaxNode): MacroInfo['declaresUnit'] {
+  const text = def.text;
+  const decls = [...text.matchAll(/\b(?:struct|enum|union)\s+(\$?\w+)/g)];
+  if (decls.length === 0) return undefined;
+  const unitEnum = /\benum\s+([A-Za-z_]\w*)\s*\{\s*\$\(\s*\$(\w+)\s*,?\s*\)\s*,?\s*[+*]\s*\}/.exec(text);
+  if (unitEnum && decls.length === 1 && new RegExp(`\\$${unitEnum[2]}\\s*:\\s*ident\\b`).test(text))
+    return { keyword: 'enum', fixed: unitEnum[1] };
+  // Every rule takes `$(#[$attr:meta])* $name:ident` first; every declaration is `struct $name;`.
+  const rules = def.namedChildren.filter((c): c is SyntaxNode => c?.type === 'macro_rule');
+  const first = /^[([{]\s*(?:\$\(\s*#\s*\[\s*\$\w+\s*:\s*meta\s*\]\s*\)\s*\*\s*)?\$(\w+)\s*:\s*ident\b/;
+  const names = rules.map((r) => first.exec(r.childForFieldName('left')?.text ?? '')?.[1]);
+  if (names.length === 0 || names.some((n) => n === undefined)) return undefined;
+  const ok = decls.every((d) => {
+    const rest = text.slice(d.index + d[0].length);
+    return d[0].startsWith('struct') && names.includes(d[1].slice(1)) && /^\s*;/.test(rest);
+  });
+  return ok ? { keyword: 'struct' } : undefined;
+}
+
+/**
+ * The body of a call of a `declaresUnit` macro as that one declaration, at the same offsets and
+ * with its newlines kept: `#[cfg(..)] struct` in a run of the blanked text before the name, the
+ * name where it is, then `;` (a fixed-name enum anywhere there is room). Undefined when there is
+ * no room.
+ */
+function unitAsItem(body: string, unit: NonNullable<MacroInfo['declaresUnit']>): string | undefined {
+  const out = body.replace(/[^\n]/g, ' ').split('');
+  /** Writes `text` in the last run without a newline, before `end`, that holds it. */
+  const place = (text: string, end: number): boolean => {
+    for (let stop = end; stop > 0;) {
+      const start = body.lastIndexOf('\n', stop - 1) + 1;
+      if (stop - start >= text.length + 1) {
+        out.splice(start, text.length, ...text.split(''));
+        return true;
+      }
+      stop = start - 1;
+    }
+    return false;
+  };
+  if (unit.fixed) return place(`${unit.keyword} ${unit.fixed} {}`, body.length) ? out.join('') : undefined;
+  // Past doc comments, comments and attributes to the first identifier.
+  const lead = /^(?:\s+|\/\/[^\n]*\n|#\s*\[(?:[^[\]]|\[[^\]]*\])*\])*/.exec(body)![0];
+  const attrs = [...lead.matchAll(/#\s*\[(?:[^[\]]|\[[^\]]*\])*\]/g)]
+    .map((a) => a[0].replace(/\s+/g, ' '))
+    .filter((a) => /^#\s*\[\s*cfg\b/.test(a));
+  const name = /^[A-Za-z_]\w*/.exec(body.slice(lead.length))?.[0];
+  if (!name || lead.length + name.length >= body.length) return undefined;
+  out.splice(lead.length, name.length + 1, ...`${name};`.split(''));
+  return place(`${[...attrs, 'struct'].join(' ')}`, lead.length) ? out.join('') : undefined;
+}
+
+/**
+ * A rule that writes a type back with the fields it was given: `pub struct $i { $($field)* }` in
+ * the expansion, `$i:ident` and `$($field:tt)*` in the pattern (libc's `s!`, `e!`, `s_paren!`).
+ */
+function writesTypesBack(def: string): boolean {
+  const back = /\b(?:struct|enum|union)\s+\$(\w+)\s*([{(])\s*\$\(\s*\$(\w+)\s*\)\s*\*\s*([})])/g;
+  for (const m of def.matchAll(back)) {
+    if ((m[2] === '{') !== (m[4] === '}')) continue;
+    const [, name, , fields] = m;
+    if (new RegExp(`\\$${name}\\s*:\\s*ident\\b`).test(def) && new RegExp(`\\$${fields}\\s*:\\s*tt\\b`).test(def))
+      return true;
+  }
+  return false;
+}
+
+/** A rule taking `struct $Name:ident: $T:ty` and handing it to `bitflags!` (nix's `libc_bitflags!`). */
+const forwardsToBitflags = (def: string) =>
+  /\bbitflags\s*!/.test(def) && /\bstruct\s+\$\w+\s*:\s*ident\s*:\s*\$\w+\s*:\s*ty\b/.test(def);
 
 /** What each `macro_rules!` under `roots` does with items. */
 export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
@@ -41,7 +129,20 @@ export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
             ? [...preds][0]
             : `all(${[...preds].join(', ')})`
           : undefined;
-      out.set(name, { passesItems: /:\s*item\b/.test(def.text), cfg });
+      const meta = cfg && /^\$(\w+)$/.exec(cfg)?.[1];
+      const cfgFromCall =
+        meta && new RegExp(`#\\s*!\\s*\\[\\s*\\$${meta}\\s*:\\s*meta\\s*\\]`).test(def.text) ? meta : undefined;
+      const bitflags = forwardsToBitflags(def.text);
+      const declaresUnit = unitDeclaration(def);
+      out.set(name, {
+        declaresUnit,
+        passesItems: !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text)),
+        bitflags,
+        // A metavariable no call fills in says nothing: the items may exist.
+        // A data-less type's macro: its `#[cfg]`s are on its other items (tests, consts).
+        cfg: (cfg?.includes('$') && !cfgFromCall) || declaresUnit ? undefined : cfg,
+        cfgFromCall,
+      });
     }
   }
   return out;
@@ -58,34 +159,123 @@ function balanced(text: string, start: number): string {
   return text.slice(start);
 }
 
+/** The `#![...]` a call's body starts with (`feature! { #![feature = "fs"] .. }`), as its text. */
+function leadingInnerAttribute(call: SyntaxNode): SyntaxNode | undefined {
+  const body = call.namedChildren.find((c) => c?.type === 'token_tree');
+  const kids = body?.children ?? [];
+  // `{`, `#`, `!`, `[...]`
+  if (kids[1]?.text === '#' && kids[2]?.text === '!' && kids[3]?.type === 'token_tree' && kids[3].text.startsWith('['))
+    return kids[3];
+  return undefined;
+}
+
+/** The `#[cfg]` the call's expansion puts on its items, if any. */
+function callCfg(call: SyntaxNode, info: MacroInfo | undefined): string | undefined {
+  if (!info?.cfg || !info.cfgFromCall) return info?.cfg;
+  const attr = leadingInnerAttribute(call);
+  if (!attr) return undefined;
+  const meta = attr.text.slice(1, -1).trim().replace(/\s+/g, ' ');
+  return info.cfg.split(`$${info.cfgFromCall}`).join(meta);
+}
+
 /**
  * Whether a call's body holds items that exist: `active` (they do, or may), `inactive` (the
  * macro's `#[cfg]` is off: they exist in other builds only), `skip` (not an item macro).
- * A macro not defined where we can see it counts as an item macro only when named `cfg_*`.
+ * A macro not defined where we can see it counts as an item macro only when named `cfg_*`
+ * (or `bitflags`, the bitflags crate's).
  */
-function itemMacroState(name: string, infos: Map<string, MacroInfo>, cfg: CfgContext): 'active' | 'inactive' | 'skip' {
+function itemMacroState(
+  name: string,
+  infos: Map<string, MacroInfo>,
+  cfg: CfgContext,
+  callCfgText: string | undefined,
+): 'active' | 'inactive' | 'skip' {
   if (name === 'cfg_if' || name === 'macro_rules') return 'skip';
   const info = infos.get(name);
-  if (info ? !info.passesItems : !name.startsWith('cfg_')) return 'skip';
-  return info?.cfg !== undefined && evaluateCfg(info.cfg, cfg) === false ? 'inactive' : 'active';
+  if (
+    info
+      ? !info.passesItems && !info.bitflags && !info.declaresUnit
+      : !name.startsWith('cfg_') && !isBitflags(name, infos)
+  )
+    return 'skip';
+  return callCfgText !== undefined && evaluateCfg(callCfgText, cfg) === false ? 'inactive' : 'active';
+}
+
+/** `bitflags!` of the bitflags crate (`::bitflags::bitflags!` too), or a local macro that calls it. */
+function isBitflags(name: string, infos: Map<string, MacroInfo>): boolean {
+  const last = name.split('::').pop()!;
+  return infos.get(last)?.bitflags === true || (last === 'bitflags' && !infos.has(last));
 }
 
 /** The inside of a call's `{ ... }` (or of the token tree itself), as text offsets. */
 function bodySpan(call: SyntaxNode): { start: number; end: number } | undefined {
   const body = call.type === 'token_tree' ? call : call.namedChildren.find((c) => c?.type === 'token_tree');
   if (!body || body.endIndex - body.startIndex < 2) return undefined;
-  return { start: body.startIndex + 1, end: body.endIndex - 1 };
+  // A leading `#![...]` belongs to the macro (it names the `#[cfg]`), not to the items.
+  const inner = call.type === 'token_tree' ? undefined : leadingInnerAttribute(call);
+  return { start: inner ? inner.endIndex : body.startIndex + 1, end: body.endIndex - 1 };
 }
 
-/** The file's text with everything outside the spans blanked (newlines kept): positions line up. */
-function spansAsItems(text: string, spans: { start: number; end: number }[]): string {
+/**
+ * A `bitflags!` body as the structs it generates, at the same offsets: `struct Flags: c_int { .. }`
+ * becomes `struct Flags( c_int )` followed by blanks and `;` (each generated struct holds the
+ * integer, directly or through a struct that does).
+ */
+function bitflagsAsStructs(body: string): string {
+  const out = body.split('');
+  const blank = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (out[i] !== '\n') out[i] = ' ';
+  };
+  const re = /\bstruct\s+\w+\s*(:)/g;
+  for (let m = re.exec(body); m; m = re.exec(body)) {
+    const colon = m.index + m[0].length - 1;
+    let depth = 0;
+    let open = -1;
+    for (let i = colon + 1; i < body.length; i++) {
+      const c = body[i];
+      if (c === '<' || c === '(' || c === '[') depth++;
+      else if (c === '>' || c === ')' || c === ']') depth--;
+      else if (c === '{' && depth === 0) {
+        open = i;
+        break;
+      }
+    }
+    if (open < 0) break;
+    let close = -1;
+    depth = 0;
+    for (let i = open; i < body.length; i++) {
+      if (body[i] === '{') depth++;
+      else if (body[i] === '}' && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) break;
+    out[colon] = '(';
+    out[open] = ')';
+    blank(open + 1, close);
+    out[close] = ';';
+    re.lastIndex = close + 1;
+  }
+  return out.join('');
+}
+
+/**
+ * The file's text with everything outside the spans blanked (newlines kept): positions line up.
+ * A span's `rewrite` (same length) replaces its text.
+ */
+function spansAsItems(
+  text: string,
+  spans: { start: number; end: number; rewrite?: (body: string) => string }[],
+): string {
   const blank = text.replace(/[^\n]/g, ' ');
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const parts: string[] = [];
   let at = 0;
-  for (const { start, end } of sorted) {
+  for (const { start, end, rewrite } of sorted) {
     if (start < at) continue;
-    parts.push(blank.slice(at, start), text.slice(start, end));
+    const body = text.slice(start, end);
+    parts.push(blank.slice(at, start), rewrite ? rewrite(body) : body);
     at = end;
   }
   parts.push(blank.slice(at));
@@ -138,14 +328,26 @@ export function expandMacroCalls(
   into: FileItems,
   afterLowering?: (scope: Scope) => void,
 ): MacroCall[] {
-  const expanding: { scope: Scope; span: { start: number; end: number }; active: boolean; cfg?: string }[] = [];
+  const expanding: {
+    scope: Scope;
+    span: { start: number; end: number; rewrite?: (body: string) => string };
+    active: boolean;
+    cfg?: string;
+  }[] = [];
   for (const { call, scope } of calls) {
     const name = call.childForFieldName('macro')?.text ?? '';
     const branch = name === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
-    const state = branch ? 'active' : itemMacroState(name, infos, cfg);
+    const outer = branch ? undefined : callCfg(call, infos.get(name));
+    const state = branch ? 'active' : itemMacroState(name, infos, cfg, outer);
     const span = state === 'skip' ? undefined : bodySpan(branch ?? call);
-    if (span)
-      expanding.push({ scope, span, active: state === 'active', cfg: branch ? undefined : infos.get(name)?.cfg });
+    if (span && !branch && isBitflags(name, infos)) Object.assign(span, { rewrite: bitflagsAsStructs });
+    const unit = branch ? undefined : infos.get(name)?.declaresUnit;
+    if (span && unit && !infos.get(name)?.passesItems) {
+      const rewritten = unitAsItem(text.slice(span.start, span.end), unit);
+      if (rewritten === undefined) continue;
+      Object.assign(span, { rewrite: () => rewritten });
+    }
+    if (span) expanding.push({ scope, span, active: state === 'active', cfg: outer });
   }
   if (expanding.length === 0) return [];
   const tree = parse(

@@ -525,6 +525,17 @@ export function lookupKnownType(path: string): KnownType | undefined {
   return byPath.get(normalize(path));
 }
 
+const modules = new Set<string>();
+for (const key of [...byPath.keys(), ...omitted.keys()]) {
+  const parts = key.split('::');
+  for (let i = 2; i < parts.length; i++) modules.add(parts.slice(0, i).join('::'));
+}
+
+/** Whether a path names a std module that holds a type of the table (`std::sync`, `core::cell`). */
+export function isStdModule(path: string): boolean {
+  return modules.has(normalize(path));
+}
+
 /** Why a std type the docs show has no row (its impls are not plain atoms), if it is one. */
 export function stdOmission(path: string): string | undefined {
   const reason = omitted.get(normalize(path));

@@ -107,6 +107,8 @@ export interface Scope {
   globs: string[][];
   /** `extern crate foo as bar` -> bar => foo. */
   externCrates: Map<string, string>;
+  /** On a crate's root: edition 2015, where `::x` and `use x::y` start at the crate root. */
+  edition2015?: boolean;
 }
 
 export interface FileItems {
@@ -370,6 +372,12 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
     case 'static_item':
       lowerBodies(node, scope, out);
       return;
+    case 'expression_statement': {
+      // `libc_bitflags!( .. );`: a macro call with parentheses is a statement to the parser.
+      const call = node.namedChildren[0];
+      if (call?.type === 'macro_invocation' && node.namedChildren.length === 1) lowerItem(call, scope, out, attributes);
+      return;
+    }
     case 'macro_invocation': {
       // `cfg_rt! { items }` and the like (see item-macros.ts).
       if (out.macroDepth > 2 || !out.options.macroItems) return;
@@ -626,12 +634,14 @@ function lowerUseTree(node: SyntaxNode, prefix: string[], scope: Scope): void {
   }
 }
 
-/** `a::b::C` as segments; a leading `::` is dropped (extern crate names resolve the same). */
+/** `a::b::C` as segments; a leading `::` is a segment `::` (the crate root in edition 2015, else
+ * the extern crates). */
 export function pathSegments(node: SyntaxNode): string[] {
   if (node.type === 'scoped_identifier' || node.type === 'scoped_type_identifier') {
     const path = node.childForFieldName('path');
     const name = node.childForFieldName('name');
-    return [...(path ? pathSegments(path) : []), ...(name ? [name.text] : [])];
+    const global = !path && node.text.trimStart().startsWith('::');
+    return [...(path ? pathSegments(path) : global ? ['::'] : []), ...(name ? [name.text] : [])];
   }
   return [node.text];
 }

@@ -3,6 +3,7 @@
 // extern prelude (`std`, `core`, `alloc`, crates) and the std prelude. Modules do not see their
 // parent's names. What cannot be seen from this file resolves to `unknown` with a reason.
 import {
+  isStdModule,
   lookupKnownType,
   PRELUDE_TYPES,
   PRIMITIVES,
@@ -93,7 +94,34 @@ export class Resolver {
   /** Resolves a path as written in `scope`. */
   resolvePath(scope: Scope, segments: string[]): Item {
     if (segments.length === 0) return { kind: 'none', reason: 'empty path' };
+    if (segments[0] === '::') {
+      // `::x`: the crate root's `x` in edition 2015, the crate `x` since.
+      const root = crateRoot(scope);
+      if (segments.length === 1) return { kind: 'none', reason: 'empty path' };
+      if (root.edition2015) {
+        // The root's own items, then the crates it can name (`std`, `extern crate`s).
+        const first = this.lookupIn(root, segments[1], true) ??
+          this.externItem(root, segments[1]) ?? {
+            kind: 'none',
+            reason: `\`${segments[1]}\` is not declared in module \`crate\``,
+          };
+        return this.members(first, segments.slice(2));
+      }
+      const ext = this.externItem(scope, segments[1]) ?? {
+        kind: 'none',
+        reason: `\`${segments[1]}\` is not a crate this project knows`,
+      };
+      return this.members(ext, segments.slice(2));
+    }
     return this.members(this.resolveFirst(scope, segments[0]), segments.slice(1));
+  }
+
+  /** An import's path: in edition 2015 it starts at the crate root, unless `self`/`super`/`crate`. */
+  private importPath(scope: Scope, path: string[]): Item {
+    const root = crateRoot(scope);
+    if (root.edition2015 && !['self', 'super', 'crate', '$crate', '::'].includes(path[0]))
+      return this.resolvePath(scope, ['::', ...path]);
+    return this.resolvePath(scope, path);
   }
 
   private members(start: Item, segments: string[]): Item {
@@ -171,7 +199,7 @@ export class Resolver {
             this.externItem(scope, name) ?? { kind: 'none', reason: `\`${name}\` is not a crate this project knows` },
             imported.slice(1),
           );
-        return this.resolvePath(scope, imported);
+        return this.importPath(scope, imported);
       });
     }
     if (!withGlobs || this.globsOff > 0) return undefined;
@@ -181,13 +209,16 @@ export class Resolver {
         // every glob inside every other, exponentially, for nothing real code needs.
         // Only when it is not found otherwise (`pub use p::*; pub use q::*;` with `q` from `p`) is
         // it looked up through the other globs too, each once on the way (the guard stops cycles).
-        let target = this.withoutGlobs(() => this.resolvePath(scope, glob));
+        let target = this.withoutGlobs(() => this.importPath(scope, glob));
         if ((target.kind === 'none' || target.kind === 'extern') && this.globsOff === 0)
-          target = this.resolvePath(scope, glob);
+          target = this.importPath(scope, glob);
         if (target.kind === 'mod') return this.lookupIn(target.scope, name, true);
         if (target.kind === 'std') {
           const known = lookupKnownType([...target.path, name].join('::'));
-          return known ? { kind: 'known', known } : undefined;
+          if (known) return { kind: 'known', known };
+          // `pub use std::*;` (tracing-core's `stdlib`): `stdlib::sync` is `std::sync`.
+          const path = [...target.path, name];
+          return isStdModule(path.join('::')) ? { kind: 'std', path } : undefined;
         }
         return undefined;
       });
