@@ -60,6 +60,11 @@ export interface AnalysisInput {
   reparse?: Reparse;
   /** Resolve every mention of a user type (for hover). */
   mentions: boolean;
+  /**
+   * Trees the analysis takes over (macro expansions holding some of the types' nodes): kept
+   * until the mentions are found, then deleted.
+   */
+  ownedTrees?: SyntaxTree[];
 }
 
 export function finishAnalysis(input: AnalysisInput): FileAnalysis {
@@ -77,20 +82,35 @@ export function finishAnalysis(input: AnalysisInput): FileAnalysis {
     ...(ctx.futures.futures.length > 0 ? { futures: ctx.futures.futures } : {}),
     ...(reviewed.length > 0 ? { reviewed } : {}),
   };
-  if (input.mentions) lazyMentions(analysis, root, (copy) => findMentions(copy, items.root, input.resolver, report));
+  if (input.mentions) {
+    // The file's own types are reported already: the same reports, whatever happens later.
+    const known = new Map(items.types.map((def, i) => [def, types[i]]));
+    const reportOf = (def: TypeDef) => known.get(def) ?? report(def);
+    lazyMentions(analysis, root, input.ownedTrees ?? [], (copy) =>
+      findMentions(copy, items.root, input.resolver, reportOf),
+    );
+  }
   return analysis;
 }
 
-/** Tree copies kept for mentions not asked for yet, deleted when their analysis is collected. */
-const pendingTrees = new FinalizationRegistry<SyntaxTree>((tree) => tree.delete());
+/** Trees kept for mentions not asked for yet, deleted when their analysis is collected. */
+const pendingTrees = new FinalizationRegistry<SyntaxTree[]>((trees) => {
+  for (const tree of trees) tree.delete();
+});
 
 /**
  * Mentions cost a walk over every node of the file, and only a hover away from a declaration
  * needs them: they are found the first time they are read, on a copy of the tree (cheap, and
- * valid whatever happens to the caller's tree meanwhile), which is then deleted.
+ * valid whatever happens to the caller's tree meanwhile), which is then deleted with the trees
+ * the analysis owns. The caller keeps the file's own tree alive while it serves the analysis.
  */
-function lazyMentions(analysis: FileAnalysis, root: SyntaxNode, find: (root: SyntaxNode) => Mention[]): void {
-  const copy = root.tree.copy();
+function lazyMentions(
+  analysis: FileAnalysis,
+  root: SyntaxNode,
+  owned: SyntaxTree[],
+  find: (root: SyntaxNode) => Mention[],
+): void {
+  const trees = [root.tree.copy(), ...owned];
   const token = {};
   let found: Mention[] | undefined;
   Object.defineProperty(analysis, 'mentions', {
@@ -98,12 +118,12 @@ function lazyMentions(analysis: FileAnalysis, root: SyntaxNode, find: (root: Syn
     configurable: true,
     get: () => {
       if (found === undefined) {
-        found = find(copy.rootNode);
+        found = find(trees[0].rootNode);
         pendingTrees.unregister(token);
-        copy.delete();
+        for (const tree of trees) tree.delete();
       }
       return found;
     },
   });
-  pendingTrees.register(analysis, copy, token);
+  pendingTrees.register(analysis, trees, token);
 }

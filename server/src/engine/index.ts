@@ -94,10 +94,15 @@ function analyzeTree(
   parseExpansion = reparse,
 ): FileAnalysis {
   const macroTrees: SyntaxTree[] = [];
+  let handedOver = false;
   try {
-    return analyzeRoot(tree.rootNode, text, reparse, macroTrees, mentions, parseExpansion);
+    const analysis = analyzeRoot(tree.rootNode, text, reparse, macroTrees, mentions, parseExpansion);
+    // Types declared by macros live in the expansions' trees: lazily found mentions need them,
+    // so the analysis owns them from here (finishAnalysis deletes them once they are read).
+    handedOver = mentions;
+    return analysis;
   } finally {
-    for (const t of macroTrees) t.delete();
+    if (!handedOver) for (const t of macroTrees) t.delete();
   }
 }
 
@@ -132,5 +137,14 @@ function analyzeRoot(
     }
   }
   const solution = solve(items);
-  return finishAnalysis({ root, text, items, solution, resolver: solution.resolver, reparse, mentions });
+  return finishAnalysis({
+    root,
+    text,
+    items,
+    solution,
+    resolver: solution.resolver,
+    reparse,
+    mentions,
+    ...(mentions ? { ownedTrees: macroTrees } : {}),
+  });
 }

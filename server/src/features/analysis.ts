@@ -80,7 +80,10 @@ export function createAnalysisCache(
   const entries = new Map<string, { revision: number; analysis: FileAnalysis }>();
   const alone = (document: TextDocument, revision: number): FileAnalysis => {
     const cached = entries.get(document.uri);
-    if (cached?.revision === revision) return cached.analysis;
+    // An analysis reads its tree's nodes (mentions are found on demand): served only while the
+    // tree is alive; an evicted one is analysed again.
+    const treeAlive = !isTreeEngine(engine) || trees.hasTree(document.uri);
+    if (cached?.revision === revision && treeAlive) return cached.analysis;
     const analysis = analyze(document);
     entries.set(document.uri, { revision, analysis });
     return analysis;

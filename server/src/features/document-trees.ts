@@ -30,6 +30,8 @@ export interface DocumentTrees {
   dropTree(uri: string): void;
   /** Deletes the document's tree and its revision (the document is closed). */
   forget(uri: string): void;
+  /** Whether the document's current text has its tree alive (not evicted, dropped or edited since). */
+  hasTree(uri: string): boolean;
   /** How many trees are alive (for tests: one per analysed open document, never more). */
   count(): number;
 }
@@ -124,6 +126,7 @@ export function createDocumentTrees(keptTrees = DEFAULT_KEPT_TREES): DocumentTre
       forget(uri);
       revisions.delete(uri);
     },
+    hasTree: (uri) => entries.get(uri)?.revision === (revisions.get(uri) ?? 0),
     count: () => entries.size,
   };
 }
