@@ -8,12 +8,40 @@ export const SETTINGS_SECTION = 'rustSendSync';
 /** Request without parameters: the markdown overview of every type of the workspace's crates. */
 export const REPORT_METHOD = 'rustSendSync/report';
 
+/** Request without parameters: every type of the workspace's crates, for the types view. */
+export const TYPES_METHOD = 'rustSendSync/types';
+
+/** One type in the types view: where it is, its verdicts in one line, and why. */
+export interface TypeListItem {
+  /** The file's URI, to open it. */
+  uri: string;
+  /** The file as the view shows it (relative to its workspace folder). */
+  file: string;
+  /** `struct Queue<T>`, by its module path inside the file. */
+  title: string;
+  /** 0-based line and UTF-16 character of the type's name. */
+  line: number;
+  character: number;
+  /** `Send · !Sync`, `Send if T: Send · Sync?` */
+  verdicts: string;
+  notSend: boolean;
+  notSync: boolean;
+  unknown: boolean;
+  /** The reasons, one per line, as the hover lists them. */
+  reasons: string[];
+}
+
 /** The commands the extension contributes (package.json `contributes.commands`). */
 export const COMMANDS = {
   restartServer: 'rustSendSync.restartServer',
   showLog: 'rustSendSync.showLog',
   showReport: 'rustSendSync.showReport',
+  refreshTypes: 'rustSendSync.refreshTypes',
+  filterTypes: 'rustSendSync.filterTypes',
 } as const;
+
+/** The types view's id (package.json `contributes.views`). */
+export const TYPES_VIEW = 'rustSendSync.types';
 
 // The shape of `CodeAction.data` on our quick fixes: the action's insertions again as snippets,
 // one per edit in order. The server writes it; the VS Code client reads it to place the cursor

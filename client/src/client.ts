@@ -9,7 +9,13 @@ import {
   type Middleware,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { isSnippetFixData, REPORT_METHOD, SETTINGS_SECTION } from '../../common/protocol';
+import {
+  isSnippetFixData,
+  REPORT_METHOD,
+  SETTINGS_SECTION,
+  TYPES_METHOD,
+  type TypeListItem,
+} from '../../common/protocol';
 
 export const CLIENT_NAME = 'Rust Send/Sync';
 
@@ -46,6 +52,8 @@ export interface ServerController {
   restart(): Promise<void>;
   /** The markdown overview of the workspace crates' types, from the running server. */
   report(): Promise<string | undefined>;
+  /** Every type of the workspace crates, from the running server (undefined when it is not). */
+  types(): Promise<TypeListItem[] | undefined>;
   readonly output: vscode.OutputChannel;
 }
 
@@ -108,6 +116,9 @@ export function createServerController(
     },
     async report() {
       return client?.sendRequest<string>(REPORT_METHOD);
+    },
+    async types() {
+      return client?.sendRequest<TypeListItem[]>(TYPES_METHOD);
     },
     output,
   };

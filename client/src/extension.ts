@@ -4,6 +4,8 @@
 import * as vscode from 'vscode';
 import { CLIENT_NAME, createServerController, type ServerController } from './client';
 import { registerCommands } from './commands';
+import { TYPES_VIEW } from '../../common/protocol';
+import { registerTypesView } from './types-view';
 import { affectsEnable, isEnabled } from './config';
 
 // The one piece of module state: deactivate() takes no arguments, yet must await the stop.
@@ -16,10 +18,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     output,
     ...registerCommands(created),
+    ...registerTypesView(created, TYPES_VIEW),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsEnable(event)) void (isEnabled() ? created.start() : created.stop());
     }),
   );
+  // Shows the types view (package.json `views`) once a Rust file has activated the extension.
+  void vscode.commands.executeCommand('setContext', 'rustSendSync.active', true);
   if (isEnabled()) await created.start();
 }
 

@@ -10,7 +10,7 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { REPORT_METHOD } from '../../common/protocol';
+import { REPORT_METHOD, TYPES_METHOD, type TypeListItem } from '../../common/protocol';
 import { createEngine, type Engine } from './engine';
 import type { Logger } from './features/analysis';
 import { followDocuments } from './features/document-lifecycle';
@@ -35,6 +35,8 @@ export interface ServerDependencies {
 
 /** The markdown overview of every type of the workspace's crates. */
 const REPORT_REQUEST = new RequestType0<string, void>(REPORT_METHOD);
+/** Every type of the workspace's crates, for the types view. */
+const TYPES_REQUEST = new RequestType0<TypeListItem[], void>(TYPES_METHOD);
 
 const SERVER_NAME = 'rust-send-sync';
 
@@ -115,6 +117,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     (params) => void guard(logger, 'file changes', undefined, () => indexing.filesChanged(params)),
   );
   connection.onRequest(REPORT_REQUEST, () => guard(logger, 'report', '', () => indexing.report()));
+  connection.onRequest(TYPES_REQUEST, () => guard(logger, 'types', [], () => indexing.types()));
   connection.onHover((params) => guard(logger, 'hover', null, () => hoverAt(requests, params)));
   connection.languages.inlayHint.on((params) =>
     guard(logger, 'inlay hints', [], () => inlayHintsFor(requests, params)),

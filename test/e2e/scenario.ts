@@ -189,6 +189,27 @@ export async function runScenario(
   await workbench.screenshot('undone');
   assert.equal(readFileSync(libFile, 'utf8'), saved.join('\n'), 'undo without saving changed the file on disk');
 
+  step('the Send/Sync types view lists the crate, filtered to the types that are not Send');
+  await workbench.runCommand('Explorer: Focus on Send/Sync types View');
+  await waitFor(
+    async () => (await workbench.viewRows('Send/Sync types')).some((r) => /Cache.*!Send · !Sync/.test(r)),
+    'the types view row `Cache !Send · !Sync`',
+    30_000,
+  );
+  await workbench.runCommand('Rust Send/Sync: Filter the Send/Sync types view');
+  await workbench.page.keyboard.type('Not Send', { delay: 20 });
+  await workbench.press('Enter');
+  await waitFor(
+    async () => !(await workbench.viewRows('Send/Sync types')).some((r) => r.startsWith('struct Container')),
+    'the Send `Container` filtered out',
+  );
+  const rows = await workbench.viewRows('Send/Sync types');
+  assert.ok(
+    rows.some((r) => /Cache.*!Send/.test(r)),
+    `the filtered view keeps \`Cache\`: ${JSON.stringify(rows)}`,
+  );
+  await workbench.screenshot('types-view');
+
   return { hover, problems, quickFixes, inserted };
 }
 

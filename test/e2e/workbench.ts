@@ -176,6 +176,27 @@ export class Workbench {
   }
 
   /** Opens the Problems panel with Ctrl+Shift+M (idempotent: it stays open if already open). */
+  /** The Command Palette (Ctrl+Shift+P), a command's title, Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.type(title, { delay: 20 });
+    await this.page
+      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
+      .filter({ hasText: title })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await this.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  /** The rows of a side-bar view, found by its title, as the user reads them. */
+  async viewRows(title: string): Promise<string[]> {
+    const pane = this.page.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: title }) });
+    return (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
   async openProblems(): Promise<void> {
     const panel = this.page.locator('.markers-panel');
     if (await panel.isVisible()) return;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
+import type { TypeListItem } from '../../common/protocol';
 import type { Hover, MarkupContent } from 'vscode-languageserver/node';
 import { INITIALIZE_PARAMS, ROOT, shutdown, startSession, type LspSession } from './lsp-session';
 
@@ -135,6 +136,36 @@ test('rustSendSync/report returns the markdown overview of the workspace crates'
     assert.match(report, /^# Send\/Sync report/);
     assert.match(report, /^## app\/src\/worker\/job\.rs$/m);
     assert.match(report, /`struct worker::Worker`/);
+    assert.equal(await shutdown(session), 0, session.stderr());
+  } finally {
+    session.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('rustSendSync/types lists every type for the types view: where it is, its verdicts, why', async () => {
+  const dir = copyCrates();
+  const { session } = await startIn(dir);
+  try {
+    const items = await session.connection.sendRequest<TypeListItem[]>('rustSendSync/types');
+    const worker = items.find((i) => i.title === 'struct worker::Worker');
+    assert.ok(worker, JSON.stringify(items.map((i) => i.title)));
+    assert.equal(worker.file, 'app/src/worker/mod.rs');
+    const path = join(dir, ...worker.file.split('/'));
+    assert.equal(worker.uri, pathToFileURL(path).href);
+    const line = readFileSync(path, 'utf8').split('\n')[worker.line];
+    assert.equal(line.slice(worker.character, worker.character + 'Worker'.length), 'Worker');
+    assert.match(worker.verdicts, /Send.*·.*Sync/);
+    // The flags agree with the one-line verdicts, for every type listed.
+    for (const i of items) {
+      assert.equal(i.notSend, i.verdicts.startsWith('!Send'), i.title);
+      assert.equal(i.notSync, i.verdicts.includes('· !Sync'), i.title);
+      if (i.notSend || i.notSync) assert.ok(i.reasons.length > 0, `${i.title} says why`);
+    }
+    assert.ok(
+      items.some((i) => i.notSend || i.notSync),
+      'the fixture crates hold a type that is not Send or Sync',
+    );
     assert.equal(await shutdown(session), 0, session.stderr());
   } finally {
     session.kill();

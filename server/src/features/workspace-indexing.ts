@@ -8,6 +8,7 @@ import {
   type DidChangeWatchedFilesParams,
   type InitializeParams,
 } from 'vscode-languageserver';
+import type { TypeListItem } from '../../../common/protocol';
 import type { Logger } from './analysis';
 import type { Settings } from './settings';
 import { uriToPath, type Progress, type WorkspaceIndex } from './workspace';
@@ -25,6 +26,8 @@ export interface WorkspaceIndexing {
   filesChanged(params: DidChangeWatchedFilesParams): Promise<void>;
   /** The markdown overview of every type of the workspace's crates. */
   report(): Promise<string>;
+  /** Every type of the workspace's crates, for the types view (none before indexing). */
+  types(): Promise<TypeListItem[]>;
 }
 
 export interface WorkspaceIndexingDependencies {
@@ -96,6 +99,9 @@ export function createWorkspaceIndexing(deps: WorkspaceIndexingDependencies): Wo
     },
     async report() {
       return (await workspace)?.report() ?? '# Send/Sync report\n\nThe analysis engine is not loaded.\n';
+    },
+    async types() {
+      return (await workspace)?.types() ?? [];
     },
   };
 }

@@ -2,10 +2,12 @@
 // progress notification), fed the text of open buffers, re-read when files change on disk
 // (watched-file events). A document of an indexed crate is analysed crate-wide; any other
 // document alone. Knows LSP only through the small interface the server hands it.
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Project, type TreeEngine } from '../engine';
+import type { TypeListItem } from '../../../common/protocol';
 import { renderReportMarkdown, type ReportEntry } from '../present/crate-report';
+import { describeType, mergeReasons, verdictLabel } from '../present/verdict-text';
 import type { FileSystem } from '../cargo/cargo';
 
 export interface Progress {
@@ -30,6 +32,8 @@ export interface WorkspaceIndex {
   readonly generation: number;
   /** The markdown overview of every indexed crate's types. */
   report(): string;
+  /** Every indexed crate's types, for the types view. */
+  types(): TypeListItem[];
 }
 
 export function uriToPath(uri: string): string | undefined {
@@ -72,6 +76,18 @@ export function createWorkspaceIndex(
   let allFeatures = false;
   let generation = 0;
   const open = new Map<string, string>();
+  /** Every type of the local crates, crate-wide, with its file as shown and on disk. */
+  const entries = (): (ReportEntry & { path: string })[] => {
+    if (!project) return [];
+    const out: (ReportEntry & { path: string })[] = [];
+    for (const file of project.localFiles()) {
+      const analysis = project.analyzeFile(file);
+      const shown = folders.find((f) => file.startsWith(`${f}/`));
+      for (const report of analysis?.types ?? [])
+        out.push({ file: shown ? file.slice(shown.length + 1) : file, path: file, report });
+    }
+    return out;
+  };
 
   const load = async (progress?: Progress) => {
     const fresh = new Project(engine, fs, env, allFeatures);
@@ -140,14 +156,21 @@ export function createWorkspaceIndex(
     },
     report() {
       if (!project) return '# Send/Sync report\n\nNo Cargo project (`Cargo.toml`) in the workspace folders.\n';
-      const entries: ReportEntry[] = [];
-      for (const file of project.localFiles()) {
-        const analysis = project.analyzeFile(file);
-        const shown = folders.find((f) => file.startsWith(`${f}/`));
-        for (const report of analysis?.types ?? [])
-          entries.push({ file: shown ? file.slice(shown.length + 1) : file, report });
-      }
-      return renderReportMarkdown(folders.map((f) => f.split('/').pop()).join(', '), entries);
+      return renderReportMarkdown(folders.map((f) => f.split('/').pop()).join(', '), entries());
+    },
+    types() {
+      return entries().map(({ file, path, report }) => ({
+        uri: pathToFileURL(path).href,
+        file,
+        title: describeType(report, true),
+        line: report.nameRange.start.line,
+        character: report.nameRange.start.character,
+        verdicts: verdictLabel(report),
+        notSend: report.send.status === 'no',
+        notSync: report.sync.status === 'no',
+        unknown: report.send.status === 'unknown' || report.sync.status === 'unknown',
+        reasons: mergeReasons(report),
+      }));
     },
   };
 }
