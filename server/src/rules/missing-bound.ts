@@ -1,16 +1,22 @@
 // missing-bound: a generic `unsafe impl Send/Sync` that lets a parameter cross threads without
-// the bound it needs. What each field needs of a parameter `T`:
-// - held by value, in `Box`/`Vec`/..., or behind an owning pointer (`*mut T`, `NonNull<T>`):
-//   `Send` needs `T: Send`, `Sync` needs `T: Sync`;
+// the bound it needs. What each field needs of a parameter `T` (NeedWalker):
+// - held by value, in `Box`/`Vec`/..., or behind a pointer the type manages (`*mut T`,
+//   `NonNull<T>`, `AtomicPtr<T>`): `Send` needs `T: Send`, `Sync` needs `T: Sync`;
 // - behind `*const T`: `Send` is satisfied by `T: Send` or `T: Sync` (owned or borrowed);
 // - behind `&T`: `T: Sync` for both; behind `&mut T`: as by value;
 // - in a cell (`UnsafeCell<T>`, `Cell<T>`, ...), the shape of a lock: `Sync` needs `T: Send`;
-// - in `PhantomData<T>` only: nothing (a marker, flagged only by noisy checkers).
+// - in a crate type: through its fields (its `&self` API for `Sync`), or its own impl's bounds;
+// - in `PhantomData`: a declared borrow (`PhantomData<&'a T>`) acts as `&T`; other markers only
+//   count when the type's API takes or hands out a `T` (a marker alone is flagged only by noisy
+//   checkers);
+// - in a trait object without the auto trait, filled by a method taking any `F: Trait`: the
+//   bound goes on `F`.
 // For `Sync`, a parameter the type's `&self` API mentions is judged by that API instead
 // (sync-api.ts: handing out `&T` needs `T: Sync`, moving `T` in or out needs `T: Send`); the
-// fields decide for the others.
+// fields decide for the others. Designs that enforce the bound another way (exemptions.ts) are
+// reported as reviewed, for the hover, not as warnings.
 // The fix adds the bound to the impl's generics (insertion only; an existing `where` clause for
-// the parameter gets it instead).
+// the parameter gets it instead), or to the storing method's `F`.
 import type { SyntaxNode } from '../syntax/parser';
 import { autoAtom, type AutoTrait } from '../model/conditions';
 import { tyChildren, type Ty } from '../model/resolve';
