@@ -647,7 +647,12 @@ function substituteAtom(
       // `T = u8`: an impl for one instantiation.
       const norm = (s: string) => s.replace(/\s+/g, '');
       if (norm(arg.text) === norm(a.type)) return YES;
-      if (arg.k === 'plain' && PRIMITIVES.has(norm(arg.text)) && PRIMITIVES.has(norm(a.type))) {
+      // Used with the outer type's own parameter: the same condition, on that parameter.
+      if (arg.k === 'param') return holdsIf(renameAtom(a, arg.name));
+      const constructed = arg.k === 'known' || arg.k === 'adt' || arg.k === 'ref' || arg.k === 'ptr';
+      const primitive = (arg.k === 'plain' && PRIMITIVES.has(norm(arg.text))) || constructed;
+      // Two different primitives, or a primitive and a constructed type (`Vec<..>` is never `u8`).
+      if (primitive && PRIMITIVES.has(norm(a.type))) {
         return no(`\`${ty.def.name}\` is \`${trait}\` only for \`${renderAtom(a)}\``);
       }
       return unknown(
