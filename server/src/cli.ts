@@ -4,6 +4,7 @@
 import { createEngine } from './engine';
 import { parseArgs, USAGE, type CheckOptions, type ReportOptions } from './cli/args';
 import { exitCodeOf } from './cli/check';
+import { defaultJobs, isCheckWorker, runCheckWorker, runParallelCheck } from './cli/jobs';
 import { collectReport, runProjectCheck } from './cli/project-check';
 import { renderReportJson, renderReportMarkdown } from './present/crate-report';
 import { formatGithub } from './cli/format-github';
@@ -26,8 +27,11 @@ function useColor(): boolean {
 }
 
 async function check(options: CheckOptions): Promise<number> {
-  const engine = await createEngine({ wasmDir: __dirname, mentions: false });
-  const run = runProjectCheck(options, engine);
+  const jobs = options.jobs ?? defaultJobs();
+  const run =
+    jobs > 1
+      ? await runParallelCheck(options, jobs, __filename)
+      : runProjectCheck(options, await createEngine({ wasmDir: __dirname, mentions: false }));
   for (const problem of run.problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   const output =
     options.format === 'json'
@@ -73,19 +77,30 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   }
 }
 
-// `check ... | head` closes the pipe early: that is the reader's choice, not an error to report.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+if (isCheckWorker()) {
+  // A `--jobs` worker: the same bundle, serving the main thread (see cli/jobs.ts).
+  runCheckWorker().catch((error: unknown) => {
+    throw error;
+  });
+} else {
+  runCli();
+}
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    // Let stdout drain (a pipe may be slow) before the exit code is set.
-    if (code !== undefined) process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+function runCli(): void {
+  // `check ... | head` closes the pipe early: that is the reader's choice, not an error to report.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+
+  main(process.argv.slice(2)).then(
+    (code) => {
+      // Let stdout drain (a pipe may be slow) before the exit code is set.
+      if (code !== undefined) process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
