@@ -4,8 +4,8 @@
 import { createEngine } from './engine';
 import { parseArgs, USAGE, type CheckOptions, type ReportOptions } from './cli/args';
 import { exitCodeOf } from './cli/check';
-import { defaultJobs, isCheckWorker, runCheckWorker, runParallelCheck } from './cli/jobs';
-import { collectReport, runProjectCheck } from './cli/project-check';
+import { defaultJobs, isCheckWorker, runCheckWorker, runCheck } from './cli/jobs';
+import { collectReport } from './cli/project-check';
 import { renderReportJson, renderReportMarkdown } from './present/crate-report';
 import { formatGithub } from './cli/format-github';
 import { formatJson } from './cli/format-json';
@@ -27,11 +27,7 @@ function useColor(): boolean {
 }
 
 async function check(options: CheckOptions): Promise<number> {
-  const jobs = options.jobs ?? defaultJobs();
-  const run =
-    jobs > 1
-      ? await runParallelCheck(options, jobs, __filename)
-      : runProjectCheck(options, await createEngine({ wasmDir: __dirname, mentions: false }));
+  const run = await runCheck(options, options.jobs ?? defaultJobs(), __filename);
   for (const problem of run.problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   const output =
     options.format === 'json'

@@ -61,9 +61,19 @@ function dispatchOrder(plan: CheckPlan): number[] {
   return order.sort((a, b) => weight(plan.units[b]) - weight(plan.units[a]) || a - b);
 }
 
-/** The run over `jobs` worker threads (at most one per unit). */
-export async function runParallelCheck(options: CheckOptions, jobs: number, bundle: string): Promise<CheckRun> {
+/**
+ * A `check` run over `jobs` worker threads (at most one per unit); on this thread when `jobs` is
+ * 1 or the run has a single unit (one crate), where a worker would only add its start-up.
+ */
+export async function runCheck(options: CheckOptions, jobs: number, bundle: string): Promise<CheckRun> {
   const plan = planCheck(options.paths);
+  if (jobs <= 1 || plan.units.length <= 1) {
+    const engine = await createEngine({ wasmDir: __dirname, mentions: false });
+    return mergeResults(
+      plan,
+      plan.units.map((unit) => runUnit(unit, options, engine)),
+    );
+  }
   const results: UnitResult[][] = plan.units.map(() => []);
   const queue = dispatchOrder(plan);
   const count = Math.max(1, Math.min(jobs, plan.units.length));

@@ -143,15 +143,6 @@ export function mergeResults(plan: CheckPlan, results: readonly UnitResult[][]):
   return { files, problems };
 }
 
-/** The run on this thread, unit after unit (`--jobs 1`). */
-export function runProjectCheck(options: CheckOptions, engine: TreeEngine): CheckRun {
-  const plan = planCheck(options.paths);
-  return mergeResults(
-    plan,
-    plan.units.map((unit) => runUnit(unit, options, engine)),
-  );
-}
-
 /** Every type of the files under `paths`, crate-wide verdicts where a crate is known. */
 export function collectReport(
   paths: readonly string[],
