@@ -11,7 +11,6 @@ import { formatGithub } from './cli/format-github';
 import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { formatText } from './cli/format-text';
-import { runLanguageServer } from './server';
 
 function readVersion(): string {
   // esbuild inlines the manifest; only its version is read.
@@ -55,7 +54,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const command = parseArgs(argv);
   switch (command.kind) {
     case 'server':
-      runLanguageServer(__dirname);
+      // Loaded only here: vscode-languageserver's start-up (~20 ms) is not paid by `check`.
+      (await import('./server')).runLanguageServer(__dirname);
       return undefined; // the connection keeps the process alive and exits on `exit`
     case 'help':
       process.stdout.write(`${USAGE}\n`);
