@@ -16,7 +16,10 @@ interface WorkerData {
   wasmDir: string;
 }
 
-type ToWorker = { unit: CheckUnit; id: number };
+interface ToWorker {
+  unit: CheckUnit;
+  id: number;
+}
 type FromWorker = { id: number; results: UnitResult[] } | { id: number; error: string };
 
 export function defaultJobs(): number {
