@@ -1,6 +1,8 @@
 // The CLI against its floor: `node dist/cli.js check` on a folder versus `node bench/floor.cjs`
 // (read + parse the same files with the same parser, nothing else), run alternately in the same
-// kind of process, several times; medians of wall time, peak RSS of each, and their ratio.
+// kind of process, several times; medians of wall time, peak RSS of each, and their ratio. The
+// CLI runs twice per round, with `--jobs 1` (all on the main thread) and `--jobs N` (N worker
+// threads), so the scaling is measured within the same rounds as the floor.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +21,8 @@ export interface CliFigures {
   ratio: number;
   cliMaxRss: number;
   floorMaxRss: number;
+  /** The same run with `--jobs N`: its median, ratio to the floor, and speed-up over `--jobs 1`. */
+  parallel: { jobs: number; ms: number; ratio: number; scaling: number; maxRss: number };
 }
 
 interface Run {
@@ -42,21 +46,26 @@ function timeProcess(args: string[], rssFile: string): Run {
 }
 
 /** `runs` alternating pairs of floor and CLI runs on `folder`, after one untimed warm-up of each. */
-export function benchCli(label: string, folder: string, runs: number, extraCliArgs: string[] = []): CliFigures {
+export function benchCli(label: string, folder: string, runs: number, jobs: number): CliFigures {
   const scratch = mkdtempSync(join(tmpdir(), 'rss-bench-'));
   const rssFile = join(scratch, 'max-rss');
   try {
-    const cliArgs = ['dist/cli.js', 'check', '--format', 'json', ...extraCliArgs, folder];
+    const cliArgs = ['dist/cli.js', 'check', '--format', 'json', '--jobs', '1', folder];
+    const parallelArgs = ['dist/cli.js', 'check', '--format', 'json', '--jobs', String(jobs), folder];
     const floorArgs = [join(__dirname, 'floor.cjs'), folder];
     const counted = JSON.parse(timeProcess(floorArgs, rssFile).stdout) as { files: number; bytes: number };
     timeProcess(cliArgs, rssFile);
+    timeProcess(parallelArgs, rssFile);
     const floor: Run[] = [];
     const cli: Run[] = [];
+    const parallel: Run[] = [];
     for (let i = 0; i < runs; i++) {
       floor.push(timeProcess(floorArgs, rssFile));
       cli.push(timeProcess(cliArgs, rssFile));
+      parallel.push(timeProcess(parallelArgs, rssFile));
     }
     const cliMs = median(cli.map((r) => r.ms));
+    const parallelMs = median(parallel.map((r) => r.ms));
     const floorMs = median(floor.map((r) => r.ms));
     return {
       label,
@@ -68,6 +77,13 @@ export function benchCli(label: string, folder: string, runs: number, extraCliAr
       ratio: cliMs / floorMs,
       cliMaxRss: Math.max(...cli.map((r) => r.maxRss)),
       floorMaxRss: Math.max(...floor.map((r) => r.maxRss)),
+      parallel: {
+        jobs,
+        ms: parallelMs,
+        ratio: parallelMs / floorMs,
+        scaling: cliMs / parallelMs,
+        maxRss: Math.max(...parallel.map((r) => r.maxRss)),
+      },
     };
   } finally {
     rmSync(scratch, { recursive: true, force: true });

@@ -4,13 +4,13 @@
 import { createEngine } from './engine';
 import { parseArgs, USAGE, type CheckOptions, type ReportOptions } from './cli/args';
 import { exitCodeOf } from './cli/check';
-import { collectReport, runProjectCheck } from './cli/project-check';
+import { defaultJobs, isCheckWorker, runCheckWorker, runCheck } from './cli/jobs';
+import { collectReport } from './cli/project-check';
 import { renderReportJson, renderReportMarkdown } from './present/crate-report';
 import { formatGithub } from './cli/format-github';
 import { formatJson } from './cli/format-json';
 import { formatSarif } from './cli/format-sarif';
 import { formatText } from './cli/format-text';
-import { runLanguageServer } from './server';
 
 function readVersion(): string {
   // esbuild inlines the manifest; only its version is read.
@@ -26,8 +26,7 @@ function useColor(): boolean {
 }
 
 async function check(options: CheckOptions): Promise<number> {
-  const engine = await createEngine({ wasmDir: __dirname, mentions: false });
-  const run = runProjectCheck(options, engine);
+  const run = await runCheck(options, options.jobs ?? defaultJobs(), __filename);
   for (const problem of run.problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   const output =
     options.format === 'json'
@@ -55,7 +54,8 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const command = parseArgs(argv);
   switch (command.kind) {
     case 'server':
-      runLanguageServer(__dirname);
+      // Loaded only here: vscode-languageserver's start-up (~20 ms) is not paid by `check`.
+      (await import('./server')).runLanguageServer(__dirname);
       return undefined; // the connection keeps the process alive and exits on `exit`
     case 'help':
       process.stdout.write(`${USAGE}\n`);
@@ -73,19 +73,30 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   }
 }
 
-// `check ... | head` closes the pipe early: that is the reader's choice, not an error to report.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw error;
-});
+if (isCheckWorker()) {
+  // A `--jobs` worker: the same bundle, serving the main thread (see cli/jobs.ts).
+  runCheckWorker().catch((error: unknown) => {
+    throw error;
+  });
+} else {
+  runCli();
+}
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    // Let stdout drain (a pipe may be slow) before the exit code is set.
-    if (code !== undefined) process.exitCode = code;
-  },
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 2;
-  },
-);
+function runCli(): void {
+  // `check ... | head` closes the pipe early: that is the reader's choice, not an error to report.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+
+  main(process.argv.slice(2)).then(
+    (code) => {
+      // Let stdout drain (a pipe may be slow) before the exit code is set.
+      if (code !== undefined) process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

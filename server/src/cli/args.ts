@@ -20,6 +20,8 @@ export interface CheckOptions {
   ungrouped?: boolean;
   /** `--deny warnings`: every finding at `warning` level is reported as an `error`. */
   denyWarnings?: boolean;
+  /** `--jobs N`: worker threads (absent: one per core; 1: everything on the main thread). */
+  jobs?: number;
 }
 
 const REPORT_FORMATS = ['markdown', 'json'] as const;
@@ -63,6 +65,8 @@ Options:
   --max-file-size SIZE       skip larger files (bytes, or with K/M suffix; default 5M)
   --all-features             read each crate with all its features on (default: its default
                              features, as \`cargo build\`)
+  -j, --jobs N               check with N worker threads, a crate or a batch of files each
+                             (default: one per core; 1: no workers); the output is the same
   --no-group                 one diagnostic per finding (default: one per unsafe impl, led by
                              its most important finding, the others in its message)
   -h, --help                 print this help
@@ -175,6 +179,14 @@ export function parseArgs(argv: readonly string[]): Command {
       case '--no-group':
         options.ungrouped = true;
         break;
+      case '-j':
+      case '--jobs': {
+        const value = takeValue() ?? '';
+        if (!/^[1-9]\d{0,3}$/.test(value))
+          return { kind: 'usage-error', message: `--jobs wants a number of threads (1 or more), not \`${value}\`` };
+        options.jobs = Number(value);
+        break;
+      }
       case '--max-file-size': {
         const value = takeValue() ?? '';
         const size = parseSize(value);

@@ -66,15 +66,14 @@ export function checkText(
   engine: Engine,
   settings: Settings,
   denyWarnings = false,
+  warn: (message: string) => void = (message) => void process.stderr.write(`${message}\n`),
 ): CheckedFile {
   let analysis: FileAnalysis;
   try {
     analysis = engine.analyze(text);
   } catch (error) {
     // The engine promises not to throw; if it does, one file must not stop the others.
-    process.stderr.write(
-      `error: ${file}: analysis failed: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    warn(`error: ${file}: analysis failed: ${error instanceof Error ? error.message : String(error)}`);
     analysis = { types: [], findings: [], syntaxErrors: 0 };
   }
   const lines = splitLines(text);
@@ -85,7 +84,40 @@ export function checkText(
     end: toLocation(lines, diagnosis.range.end),
   }));
   const types = analysis.types.map((report) => ({ report, at: toLocation(lines, report.nameRange.start) }));
-  return { file, lines, analysis, types, findings };
+  return { file, lines: neededLines(lines, analysis, findings), analysis: outputPart(analysis), types, findings };
+}
+
+/**
+ * Only the lines the formats print or count columns on (each finding's lines, its related
+ * ranges' and each future's line); the others are left as holes, so a run over many files keeps
+ * its results, not its sources.
+ */
+function neededLines(lines: readonly string[], analysis: FileAnalysis, findings: readonly CheckedFinding[]): string[] {
+  const kept: string[] = new Array<string>(lines.length);
+  const keep = (line: number): void => {
+    if (line >= 0 && line < lines.length) kept[line] = lines[line];
+  };
+  for (const { finding } of findings) {
+    for (let line = finding.range.start.line; line <= finding.range.end.line; line++) keep(line);
+    for (const related of finding.related) {
+      keep(related.range.start.line);
+      keep(related.range.end.line);
+    }
+  }
+  for (const future of analysis.futures ?? []) keep(future.nameRange.start.line);
+  return kept;
+}
+
+/** What the formats read of an analysis (not the hover's mentions and reviews). */
+function outputPart(analysis: FileAnalysis): FileAnalysis {
+  const { types, findings, futures, syntaxErrors, inactive } = analysis;
+  return {
+    types,
+    findings,
+    syntaxErrors,
+    ...(futures !== undefined ? { futures } : {}),
+    ...(inactive !== undefined ? { inactive } : {}),
+  };
 }
 
 /** 2 when anything could not be checked, else 1 when there are findings, else 0. */

@@ -7,46 +7,140 @@ import { analyzeFile, Project, type Engine, type TreeEngine } from '../engine';
 import { nodeFileSystem } from '../cargo/node-fs';
 import type { CheckOptions } from './args';
 import { checkText, settingsFromOptions, type CheckedFile, type CheckRun } from './check';
-import { collectFiles, readSourceFile } from './files';
+import { collectFiles, readSourceFile, type FileProblem } from './files';
 import type { ReportEntry } from '../present/crate-report';
+
+/** The folder of the nearest Cargo.toml at or above `path`, if any. */
+function cargoRootOf(path: string): string | undefined {
+  let dir = resolve(path);
+  if (nodeFileSystem.isFile(dir)) dir = dirname(dir);
+  for (let i = 0; i < 32; i++) {
+    if (nodeFileSystem.isFile(join(dir, 'Cargo.toml'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+  return undefined;
+}
 
 /** Opens the Cargo project of every path (a folder with Cargo.toml, or the nearest one above). */
 function openProjects(paths: readonly string[], engine: TreeEngine, allFeatures = false): Project {
   const project = new Project(engine, nodeFileSystem, process.env, allFeatures);
   const opened = new Set<string>();
   for (const p of paths) {
-    let dir = resolve(p);
-    if (nodeFileSystem.isFile(dir)) dir = dirname(dir);
-    for (let i = 0; i < 32; i++) {
-      if (nodeFileSystem.isFile(join(dir, 'Cargo.toml'))) {
-        if (!opened.has(dir)) project.open(dir);
-        opened.add(dir);
-        break;
-      }
-      const up = dirname(dir);
-      if (up === dir) break;
-      dir = up;
-    }
+    const dir = cargoRootOf(p);
+    if (dir !== undefined && !opened.has(dir)) project.open(dir);
+    if (dir !== undefined) opened.add(dir);
   }
   return project;
 }
 
 /** One engine call per file: the crate's analysis when the file is in an opened crate. */
-function analyzerFor(file: string, project: Project, engine: Engine): Engine {
+function analyzerFor(file: string, project: Project | undefined, engine: Engine): Engine {
   return { analyze: (text) => analyzeFile(project, resolve(file), () => engine.analyze(text)) };
 }
 
-export function runProjectCheck(options: CheckOptions, engine: TreeEngine): CheckRun {
-  const settings = settingsFromOptions(options);
-  const { files, problems } = collectFiles(options.paths);
-  const project = openProjects(options.paths, engine, options.allFeatures);
-  const checked: CheckedFile[] = [];
-  for (const file of files) {
-    const read = readSourceFile(file, options.maxFileSize);
-    if (read.kind === 'problem') problems.push({ path: file, message: read.message });
-    else checked.push(checkText(file, read.text, analyzerFor(file, project, engine), settings, options.denyWarnings));
+/**
+ * A piece of a `check` run that can go to a worker on its own: the files of one Cargo project
+ * (`root`, analysed crate-wide by a Project of its own), or a batch of files outside any crate.
+ * `index` is each file's place in the run's output.
+ */
+export interface CheckUnit {
+  root?: string;
+  files: { index: number; path: string }[];
+}
+
+export interface CheckPlan {
+  files: string[];
+  problems: FileProblem[];
+  units: CheckUnit[];
+}
+
+/** Files outside any crate go to workers this many at a time. */
+const LOOSE_BATCH = 16;
+
+/**
+ * The files of a run, in output order, and its units: one per Cargo project the paths are in
+ * (every path under the same Cargo.toml shares it), and batches of the files in no project.
+ */
+export function planCheck(paths: readonly string[]): CheckPlan {
+  const files: string[] = [];
+  const problems: FileProblem[] = [];
+  const seen = new Set<string>();
+  const byRoot = new Map<string, CheckUnit>();
+  const units: CheckUnit[] = [];
+  let loose: CheckUnit | undefined;
+  for (const path of paths) {
+    const collected = collectFiles([path]);
+    problems.push(...collected.problems);
+    const root = collected.files.length > 0 ? cargoRootOf(path) : undefined;
+    for (const file of collected.files) {
+      if (seen.has(file)) continue;
+      seen.add(file);
+      const entry = { index: files.length, path: file };
+      files.push(file);
+      if (root !== undefined) {
+        let unit = byRoot.get(root);
+        if (unit === undefined) {
+          unit = { root, files: [] };
+          byRoot.set(root, unit);
+          units.push(unit);
+        }
+        unit.files.push(entry);
+      } else {
+        if (loose === undefined || loose.files.length >= LOOSE_BATCH) {
+          loose = { files: [] };
+          units.push(loose);
+        }
+        loose.files.push(entry);
+      }
+    }
   }
-  return { files: checked, problems };
+  return { files, problems, units };
+}
+
+/** One file's outcome: checked, or the reason it could not be; `warnings` go to stderr. */
+export interface UnitResult {
+  index: number;
+  checked?: CheckedFile;
+  problem?: FileProblem;
+  warnings: string[];
+}
+
+/** Checks one unit's files in order, with a Project for the unit's crate when it has one. */
+export function runUnit(unit: CheckUnit, options: CheckOptions, engine: TreeEngine): UnitResult[] {
+  const settings = settingsFromOptions(options);
+  let project: Project | undefined;
+  if (unit.root !== undefined) {
+    project = new Project(engine, nodeFileSystem, process.env, options.allFeatures);
+    project.open(unit.root);
+  }
+  return unit.files.map(({ index, path }) => {
+    const warnings: string[] = [];
+    const read = readSourceFile(path, options.maxFileSize);
+    if (read.kind === 'problem') return { index, problem: { path, message: read.message }, warnings };
+    const analyzer = analyzerFor(path, project, engine);
+    const checked = checkText(path, read.text, analyzer, settings, options.denyWarnings, (m) => warnings.push(m));
+    return { index, checked, warnings };
+  });
+}
+
+/**
+ * The run from its units' results, in the plan's order whatever order they came in: the same
+ * output for one thread or many. Warnings are printed here, in file order.
+ */
+export function mergeResults(plan: CheckPlan, results: readonly UnitResult[][]): CheckRun {
+  const byIndex: (UnitResult | undefined)[] = new Array<UnitResult | undefined>(plan.files.length);
+  for (const unit of results) for (const result of unit) byIndex[result.index] = result;
+  const files: CheckedFile[] = [];
+  const problems = [...plan.problems];
+  for (const result of byIndex) {
+    if (result === undefined) continue;
+    for (const warning of result.warnings) process.stderr.write(`${warning}\n`);
+    if (result.problem !== undefined) problems.push(result.problem);
+    if (result.checked !== undefined) files.push(result.checked);
+  }
+  return { files, problems };
 }
 
 /** Every type of the files under `paths`, crate-wide verdicts where a crate is known. */
