@@ -42,7 +42,8 @@ for (const name of files) {
       for (const fix of finding.fixes) {
         const line = finding.range.start.line;
         const where = `${name}:${line + 1} ${fix.title}`;
-        for (const i of fix.insertions) assert.match(i.text, /^\s*\{\n$|^\n\s*\}$/, `${where}: a brace on its own line`);
+        for (const i of fix.insertions)
+          assert.match(i.text, /^\s*\{\n$|^\n\s*\}$/, `${where}: a brace on its own line`);
         const { fixed, shift } = applyFix(source, fix, line);
         const { lines, otherErrors } = await rustcSendErrors(fixed);
         assert.deepEqual(otherErrors, [], `${where}: the fixed file has other errors`);

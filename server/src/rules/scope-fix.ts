@@ -27,7 +27,10 @@ function nodeAt(root: SyntaxNode, r: Range, type: string): SyntaxNode | undefine
   if (!node) return undefined;
   const s = node.startPosition;
   const e = node.endPosition;
-  return s.row === r.start.line && s.column === r.start.character && e.row === r.end.line && e.column === r.end.character
+  return s.row === r.start.line &&
+    s.column === r.start.character &&
+    e.row === r.end.line &&
+    e.column === r.end.character
     ? node
     : undefined;
 }
