@@ -1,5 +1,5 @@
 //! "Why is my future not `Send`?": the async shapes that trip users, each beside its fix. Not part
-//! of the examples crate on purpose: rustc rejects the two calls the tool flags (the test in
+//! of the examples crate on purpose: rustc rejects the three calls the tool flags (the test in
 //! test/cli/examples.test.ts compiles this file and checks that rustc and the tool agree).
 #![allow(dead_code)]
 
@@ -29,6 +29,16 @@ async fn count_hits_fixed(hits: Arc<Mutex<u32>>) {
     save(n).await;
 }
 
+/// Still holds the guard at the `.await`, despite `drop(guard)`: the guard was used first, and
+/// rustc keeps a local that was borrowed to the end of its scope. The quick fix (see `npm run
+/// demo`'s `= help:`) puts it in a block that ends before the `.await`.
+async fn reset_hits(hits: Arc<Mutex<u32>>) {
+    let mut guard = hits.lock().unwrap();
+    *guard = 0;
+    drop(guard);
+    save(0).await;
+}
+
 /// Holds an `Rc` across `.await`: not `Send`.
 async fn report(name: String) {
     let label = Rc::new(name);
@@ -47,6 +57,10 @@ pub fn start(hits: Arc<Mutex<u32>>) {
 
 pub fn start_fixed(hits: Arc<Mutex<u32>>) {
     spawn(count_hits_fixed(hits));
+}
+
+pub fn start_reset(hits: Arc<Mutex<u32>>) {
+    spawn(reset_hits(hits));
 }
 
 pub fn start_report() {

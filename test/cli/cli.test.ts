@@ -239,6 +239,7 @@ test('SARIF output is 2.1.0 with the rules and their help links', () => {
   assert.equal(log.runs.length, 1);
   assert.equal(log.runs[0].tool.driver.name, 'rust-send-sync');
   assert.deepEqual(log.runs[0].tool.driver.rules.map((r) => r.id).sort(), [
+    'arc-not-sync',
     'future-not-send',
     'missing-bound',
     'missing-safety-comment',

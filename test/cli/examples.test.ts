@@ -78,6 +78,7 @@ test('examples/async/tasks.rs: the futures array, and rustc rejects exactly the 
       'save async-fn yes',
       'count_hits async-fn no',
       'count_hits_fixed async-fn yes',
+      'reset_hits async-fn no',
       'report async-fn no',
       'report_fixed async-fn yes',
     ],
@@ -95,5 +96,13 @@ test('examples/async/tasks.rs: the futures array, and rustc rejects exactly the 
     flagged,
     [...lines].sort((a, b) => a - b).map((l) => `${l} future-not-send`),
   );
-  assert.equal(flagged.length, 2);
+  assert.equal(flagged.length, 3);
+  // The one whose guard can be scoped before the `.await` gets the quick fix; the others the hint.
+  const text = spawnSync(process.execPath, [join(ROOT, 'dist', 'cli.js'), 'check', 'examples/async'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  }).stdout;
+  assert.match(text, /reset_hits\(hits\)[\s\S]*= help: Scope `guard` in a block that ends before the `\.await`/);
+  assert.match(text, /count_hits\(hits\)` is not `Send`: .*; use a `tokio::sync::Mutex`/);
+  assert.match(text, /report\(String::from\("hits"\)\)` is not `Send`: .*; use `Arc` instead of `Rc`/);
 });

@@ -120,6 +120,7 @@ async function main(): Promise<void> {
     console.log(`    hover: ${JSON.stringify(result.hover)}`);
     console.log(`    quick fixes offered: ${JSON.stringify(result.quickFixes)}`);
     console.log(`    inserted above the impl: ${JSON.stringify(result.inserted)}`);
+    console.log(`    async fn hover: ${JSON.stringify(result.futureHover)}`);
   } catch (error) {
     await workbench.screenshot('failure').catch(() => undefined);
     throw error;

@@ -1,9 +1,11 @@
 // What a Rust programmer does with the extension on the fixture crate, step by step, and what each
 // step must show: hover verdict, Problems panel, the SAFETY quick fix saved to disk, a squiggle
-// that comes with an edit and goes with undo. Line numbers are found in the fixture's text, so
+// that comes with an edit and goes with undo, and an async fn's `!Send` hover with its
+// future-not-send problem at the spawn call. Line numbers are found in the fixture's text, so
 // editing the fixture does not silently break the test.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { formatProblems, type Problem, type Workbench } from './workbench';
 
 const source = 'rust-send-sync';
@@ -13,6 +15,8 @@ const justification = 'only moved between threads, never shared';
 
 export interface ScenarioResult {
   hover: string;
+  futureHover: string;
+  futureProblems: Problem[];
   problems: Problem[];
   quickFixes: string[];
   inserted: string[];
@@ -210,7 +214,35 @@ export async function runScenario(
   );
   await workbench.screenshot('types-view');
 
-  return { hover, problems, quickFixes, inserted };
+  // src/tasks.rs: an async fn holding a std MutexGuard across `.await`, passed to a Send-bounded
+  // `spawn`. Last, so that its problems (the file is open from here on) do not mix with lib.rs's.
+  step('Quick Open src/tasks.rs and hover the `async fn` that holds a MutexGuard');
+  const tasksLines = readFileSync(join(dirname(libFile), 'tasks.rs'), 'utf8').split('\n');
+  const spawnLine = lineOf(tasksLines, 'spawn(bump_hits(hits));');
+  await workbench.quickOpen('tasks.rs');
+  await workbench.waitForLine((lines) => lines.some((l) => l.includes('pub async fn bump_hits')), '`bump_hits`');
+  const futureHover = await workbench.hoverWord('bump_hits', /Not `?Send`?[\s\S]*MutexGuard[\s\S]*held across/);
+  assert.match(futureHover, /Send ✗/, `the hover's verdict is not \`Send ✗\`: ${JSON.stringify(futureHover)}`);
+  assert.match(futureHover, /guard: MutexGuard<u32>/, 'the hover names the held value and its type');
+  await workbench.screenshot('hover-async-fn', { editorOnly: true });
+  await workbench.press('Escape');
+  await workbench.page.mouse.move(5, 5);
+
+  step(`a future-not-send problem at the spawn call (tasks.rs line ${spawnLine})`);
+  await workbench.openProblems();
+  const futureProblems = ours(
+    await workbench.waitForProblems(
+      (all) => ours(all).some((p) => p.code === 'future-not-send' && p.line === spawnLine),
+      `a future-not-send at line ${spawnLine}`,
+    ),
+  ).filter((p) => p.code === 'future-not-send');
+  console.log(formatProblems(futureProblems));
+  assert.equal(futureProblems.length, 1, 'one future-not-send problem: the one spawn of a future that is not Send');
+  assert.match(futureProblems[0].message, /`?bump_hits\(hits\)`? is not `?Send`?/);
+  assert.match(futureProblems[0].message, /tokio::sync::Mutex/, 'the message names the rewrite');
+  await workbench.screenshot('future-not-send-problem');
+
+  return { hover, futureHover, futureProblems, problems, quickFixes, inserted };
 }
 
 async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {

@@ -5,7 +5,7 @@
 //   //@ future: Send no         the future whose fn name or `async` keyword is on this line
 //                               (`yes`, `no`, `unknown`, `if T: Send`)
 //   //~ future-not-send         a finding of that code expected to start on this line (exact set
-//                               for future-not-send and value-not-send, on lines other than the
+//                               for future-not-send, value-not-send and arc-not-sync, on lines other than the
 //                               `require_send(...)` probes, which are Send-bounded calls too)
 //   //? send | not-send         what rustc must say of the `Send`-requiring call on this line
 // A call line without `//?` takes its expectation from the future it names (`require_send(f(..))`
@@ -19,7 +19,7 @@ import type { FileAnalysis } from '../../server/src/engine';
 import { renderAtom } from '../../server/src/model/conditions';
 import type { FutureReport } from '../../server/src/model/report';
 
-const FUTURE_CODES = ['future-not-send', 'value-not-send'];
+const FUTURE_CODES = ['future-not-send', 'value-not-send', 'arc-not-sync'];
 
 export interface FuturesFixture {
   /** 1-based line -> expected verdict text. */

@@ -49,6 +49,16 @@ interface SendRequirement {
 export interface FileFutures {
   futures: FutureReport[];
   requirements: SendRequirement[];
+  /** Every `Arc::new(x)` whose `x` the analysis could type, with `x`'s own Send and Sync (arc-not-sync). */
+  arcs: ArcNew[];
+}
+
+interface ArcNew {
+  range: Range;
+  /** The type of the value put in the `Arc`. */
+  ty: string;
+  send: Value;
+  sync: Value;
 }
 
 /** Paths of std and well-known runtime functions that require a `Send` argument (the first). */
@@ -140,6 +150,7 @@ class FileAnalyzer {
   readonly reports = new Map<number, FutureReport>();
   readonly inProgress = new Set<number>();
   readonly requirements: SendRequirement[] = [];
+  readonly arcs: ArcNew[] = [];
   private readonly fnNodes: SyntaxNode[] = [];
 
   constructor(
@@ -150,7 +161,7 @@ class FileAnalyzer {
 
   run(): FileFutures {
     // Most files have no future and spawn nothing: a text search skips them.
-    if (!/\basync\b|\bspawn\b/.test(this.root.text)) return { futures: [], requirements: [] };
+    if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(this.root.text)) return { futures: [], requirements: [], arcs: [] };
     for (const node of this.root.descendantsOfType('function_item')) if (node) this.index(node);
     for (const node of this.fnNodes) {
       const info = this.infoByNode.get(node.id)!;
@@ -171,7 +182,7 @@ class FileAnalyzer {
       seen.add(key);
       return true;
     });
-    return { futures, requirements };
+    return { futures, requirements, arcs: this.arcs };
   }
 
   private index(node: SyntaxNode): void {
@@ -632,6 +643,7 @@ class BodyWalk {
         const args = node.childForFieldName('arguments');
         if (args) this.walkChildren(args);
         this.requirement(node);
+        this.arcNew(node);
         this.maybeTemp(node);
         return;
       }
@@ -861,6 +873,26 @@ class BodyWalk {
         ...r,
       });
     }
+  }
+
+  /** Records `Arc::new(x)` with the type of `x`, when known (for arc-not-sync). */
+  private arcNew(call: SyntaxNode): void {
+    const fnNode = call.childForFieldName('function');
+    const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+      (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'),
+    );
+    if (fnNode?.type !== 'scoped_identifier' || args.length !== 1 || fnNode.childForFieldName('name')?.text !== 'new')
+      return;
+    const owner = this.resolver.resolvePath(this.fn.scope, pathSegments(fnNode).slice(0, -1));
+    if (owner.kind !== 'known' || owner.known.path !== 'std::sync::Arc') return;
+    const t = this.typeOf(args[0]);
+    if (t.k !== 'ty') return;
+    this.file.arcs.push({
+      range: rangeOf(call),
+      ty: t.ty.text,
+      send: this.valueOf(t, 'Send'),
+      sync: this.valueOf(t, 'Sync'),
+    });
   }
 
   private requirementOf(

@@ -2,6 +2,7 @@
 // own file; settings, the CLI's --rule flag, SARIF metadata, diagnostic links and the tests all
 // read this list, in its order of importance. Adding a rule: one file in rules/, one entry here, a
 // fixture, a README section.
+import { arcNotSync } from './arc-not-sync';
 import type { RuleContext } from './context';
 import { futureNotSend } from './future-not-send';
 import { missingBound } from './missing-bound';
@@ -19,6 +20,7 @@ export const RULES = [
   unnecessaryUnsafeImpl,
   futureNotSend,
   valueNotSend,
+  arcNotSync,
 ] as const;
 
 export type RuleCode = (typeof RULES)[number]['code'];
