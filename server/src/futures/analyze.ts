@@ -233,12 +233,27 @@ class FileAnalyzer {
     return this.statics.get(name);
   }
 
+  /** Whether dropping a value of `ty` runs code: a `Drop` impl of the file, or a field that does. */
+  dropGlue(ty: Ty, depth = 0): boolean | undefined {
+    return needsDrop(ty, 0, (adt) => {
+      if (depth > 6 || adt.k !== 'adt' || adt.def.kind !== 'struct') return undefined;
+      if (this.hasDropImpl(adt.def.name)) return true;
+      const parts = adt.def.fields.map((f) =>
+        this.dropGlue(this.solution.resolver.lowerType(f.typeNode, adt.def.scope, adt.args), depth + 1),
+      );
+      return parts.includes(true) ? true : parts.includes(undefined) ? undefined : false;
+    });
+  }
+
+  private hasDropImpl(name: string): boolean {
+    return this.items.impls.some((i) => /\bDrop$/.test(i.traitNode.text) && pathSegments(i.typeNode).pop() === name);
+  }
+
   /** Whether a struct of the file has no `Drop` impl and no field that could be interior-mutable. */
   plainData(name: string): boolean {
     const def = this.items.types.find((t) => t.name === name);
     if (!def || def.kind !== 'struct' || def.generics.params.length) return false;
-    if (this.items.impls.some((i) => /\bDrop$/.test(i.traitNode.text) && pathSegments(i.typeNode).pop() === name))
-      return false;
+    if (this.hasDropImpl(name)) return false;
     return def.fields.every((f) =>
       /^(\*(const|mut) |&(?!mut)|u\d|i\d|usize|isize|bool|char|f32|f64)/.test(f.typeNode?.text ?? ''),
     );
@@ -1370,7 +1385,7 @@ class BodyWalk {
               l.startIndex > b.decl.startIndex && b.uses.some((u) => u.offset >= l.startIndex && u.offset < l.endIndex),
           );
         const borrowed = b.uses.some((u) => u.kind === 'borrow' && u.offset < a.offset);
-        const drops = b.ty.k === 'ty' ? needsDrop(b.ty.ty) : b.ty.k === 'future' ? true : undefined;
+        const drops = b.ty.k === 'ty' ? this.file.dropGlue(b.ty.ty) : b.ty.k === 'future' ? true : undefined;
         if (!usedAfter && !borrowed && drops === false) continue;
         let value = this.valueOf(b.ty, 'Send');
         if (!usedAfter && !borrowed && drops === undefined && value.status !== 'yes')
@@ -1403,7 +1418,7 @@ class BodyWalk {
       }
       for (const t of a.temps) {
         if (seen.has(t.node)) continue;
-        const drops = t.ty.k === 'ty' ? needsDrop(t.ty.ty) : undefined;
+        const drops = t.ty.k === 'ty' ? this.file.dropGlue(t.ty.ty) : undefined;
         if (drops === false && !t.borrowed) continue;
         const value = this.valueOf(t.ty, 'Send');
         if (value.status === 'yes') continue;
@@ -1465,8 +1480,11 @@ class BodyWalk {
 function hiddenFuture(fn: SyntaxNode): LocalTy | undefined {
   const body = fn.childForFieldName('body');
   const items = (body?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'));
-  const tail = items[items.length - 1];
+  let tail = items[items.length - 1];
   if (!tail) return undefined;
+  // A block-like tail parses as a statement: `async move { .. }` without a `;`.
+  if (tail.type === 'expression_statement' && !tail.text.endsWith(';') && tail.namedChildren[0])
+    tail = tail.namedChildren[0];
   if (items.length === 1 && tail.type === 'async_block') return { k: 'future', node: tail };
   if (items.length !== 2 || tail.type !== 'call_expression') return undefined;
   const callee = tail.childForFieldName('function');
