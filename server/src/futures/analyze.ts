@@ -252,7 +252,7 @@ class FileAnalyzer {
   /** Whether a struct of the file has no `Drop` impl and no field that could be interior-mutable. */
   plainData(name: string): boolean {
     const def = this.items.types.find((t) => t.name === name);
-    if (!def || def.kind !== 'struct' || def.generics.params.length) return false;
+    if (def?.kind !== 'struct' || def.generics.params.length) return false;
     if (this.hasDropImpl(name)) return false;
     return def.fields.every((f) =>
       /^(\*(const|mut) |&(?!mut)|u\d|i\d|usize|isize|bool|char|f32|f64)/.test(f.typeNode?.text ?? ''),
@@ -1125,7 +1125,7 @@ class BodyWalk {
         if (name === 'vec') {
           // `vec![1u8]`, `vec![0u8; n]`: a `Vec` of the first element's literal type.
           const first = node.namedChildren.find((c) => c?.type === 'token_tree')?.namedChildren[0];
-          const elem = first && /_literal$/.test(first.type) ? this.typeOf(first) : undefined;
+          const elem = first?.type.endsWith('_literal') ? this.typeOf(first) : undefined;
           const t = elem?.k === 'ty' ? knownTy('std::vec::Vec', [elem.ty]) : undefined;
           if (t) return { k: 'ty', ty: t };
         }
