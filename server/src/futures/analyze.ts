@@ -16,7 +16,7 @@ import { AtomSet, renderChain, type Atom } from '../model/conditions';
 import type { FileItems, Scope } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
-import type { Ty } from '../model/resolve';
+import { someTy, type Ty } from '../model/resolve';
 import type { SyntaxNode } from '../syntax/parser';
 import type { Solution, Value } from '../traits/infer';
 import {
@@ -31,7 +31,11 @@ import {
 } from './std-methods';
 
 /** What a local's value is: a type, a future of this file, or unknown and why. */
-type LocalTy = { k: 'ty'; ty: Ty } | { k: 'future'; node: SyntaxNode } | { k: 'unknown'; reason: string };
+type LocalTy =
+  | { k: 'ty'; ty: Ty }
+  /** `subst`: the type arguments of a generic `async fn` at this call, by parameter name. */
+  | { k: 'future'; node: SyntaxNode; subst?: Map<string, LocalTy> }
+  | { k: 'unknown'; reason: string };
 
 /** A call whose argument must be `Send`: `tokio::spawn(fut)`, `thread::spawn(move || ...)`. */
 interface SendRequirement {
@@ -119,6 +123,8 @@ interface Binding {
 interface Temp {
   ty: LocalTy;
   node: SyntaxNode;
+  /** Referenced (`&expr`, a method's `&self`): held to its end even without drop glue. */
+  borrowed: boolean;
   until: 'statement' | 'match' | 'if let' | 'while let' | 'for';
 }
 
@@ -166,10 +172,7 @@ class FileAnalyzer {
     for (const node of this.fnNodes) {
       const info = this.infoByNode.get(node.id)!;
       if (info.isAsync) this.futureOfFn(info);
-      else {
-        const body = node.childForFieldName('body');
-        if (body) new BodyWalk(this, info, undefined).walkBody(body);
-      }
+      else this.walkPlain(info);
     }
     const futures = [...this.reports.values()].sort(
       (a, b) =>
@@ -222,6 +225,57 @@ class FileAnalyzer {
     } else if (!impl && !hasAncestor(node, 'trait_item') && !hasAncestor(node, 'block')) {
       this.fns.set(name, [...(this.fns.get(name) ?? []), info]);
     }
+  }
+
+  private readonly walked = new Set<number>();
+  private statics?: Map<string, SyntaxNode>;
+
+  /** The written type of a `static` or `const` of the file's modules, by name. */
+  staticType(name: string): SyntaxNode | undefined {
+    if (!this.statics) {
+      this.statics = new Map();
+      for (const n of this.root.descendantsOfType(['static_item', 'const_item'])) {
+        if (!n || hasAncestor(n, 'block')) continue;
+        const id = n.childForFieldName('name')?.text;
+        const t = n.childForFieldName('type');
+        if (id && t) this.statics.set(id, t);
+      }
+    }
+    return this.statics.get(name);
+  }
+
+  /** Whether dropping a value of `ty` runs code: a `Drop` impl of the file, or a field that does. */
+  dropGlue(ty: Ty, depth = 0): boolean | undefined {
+    return needsDrop(ty, 0, (adt) => {
+      if (depth > 6 || adt.k !== 'adt' || adt.def.kind !== 'struct') return undefined;
+      if (this.hasDropImpl(adt.def.name)) return true;
+      const parts = adt.def.fields.map((f) =>
+        this.dropGlue(this.solution.resolver.lowerType(f.typeNode, adt.def.scope, adt.args), depth + 1),
+      );
+      return parts.includes(true) ? true : parts.includes(undefined) ? undefined : false;
+    });
+  }
+
+  private hasDropImpl(name: string): boolean {
+    return this.items.impls.some((i) => /\bDrop$/.test(i.traitNode.text) && pathSegments(i.typeNode).pop() === name);
+  }
+
+  /** Whether a struct of the file has no `Drop` impl and no field that could be interior-mutable. */
+  plainData(name: string): boolean {
+    const def = this.items.types.find((t) => t.name === name);
+    if (def?.kind !== 'struct' || def.generics.params.length) return false;
+    if (this.hasDropImpl(name)) return false;
+    return def.fields.every((f) =>
+      /^(\*(const|mut) |&(?!mut)|u\d|i\d|usize|isize|bool|char|f32|f64)/.test(f.typeNode?.text ?? ''),
+    );
+  }
+
+  /** A fn that is not async: walked once for the async blocks and closures inside. */
+  walkPlain(info: FnInfo): void {
+    if (this.walked.has(info.node.id)) return;
+    this.walked.add(info.node.id);
+    const body = info.node.childForFieldName('body');
+    if (body) new BodyWalk(this, info, undefined).walkBody(body);
   }
 
   /** The module scope a node is written in (function-body items are not looked at). */
@@ -281,6 +335,23 @@ class FileAnalyzer {
   /** A future's verdict as a Value (for the futures that await or spawn it). */
   futureValue(node: SyntaxNode): { value: Value; report?: FutureReport } {
     let report = this.reports.get(node.id);
+    if (!report && node.type !== 'function_item') {
+      // A block or closure of a fn not walked yet: walk that fn now.
+      let fn = node.parent;
+      while (fn && fn.type !== 'function_item') fn = fn.parent;
+      const info = fn ? this.infoByNode.get(fn.id) : undefined;
+      if (info && !info.isAsync) this.walkPlain(info);
+      else if (info) this.futureOfFn(info);
+      report = this.reports.get(node.id);
+      if (!report)
+        return {
+          value: {
+            status: 'unknown',
+            atoms: new AtomSet(),
+            reasons: [{ steps: [], leaf: 'the future is not analysed' }],
+          },
+        };
+    }
     if (!report && node.type === 'function_item') {
       const info = this.infoByNode.get(node.id);
       if (info) report = this.futureOfFn(info);
@@ -466,9 +537,9 @@ class BodyWalk {
     return out;
   }
 
-  private pushTemp(ty: LocalTy, node: SyntaxNode): void {
+  private pushTemp(ty: LocalTy, node: SyntaxNode, borrowed = false): void {
     const top = this.tempStack[this.tempStack.length - 1];
-    if (top) top.push({ ty, node, until: 'statement' });
+    if (top) top.push({ ty, node, until: 'statement', borrowed });
   }
 
   private withTemps(until: Temp['until'], f: () => void): void {
@@ -666,6 +737,18 @@ class BodyWalk {
         if (value) this.walk(value);
         return;
       }
+      case 'reference_expression': {
+        const value = node.childForFieldName('value');
+        if (!value) return;
+        this.walk(value);
+        // `&Struct { .. }`, `&{ .. }`, `&&x`: a value, not a place, so a temporary (calls are
+        // counted where they are walked).
+        const place = ['identifier', 'self', 'field_expression', 'index_expression', 'scoped_identifier'];
+        const deref = value.type === 'unary_expression' && value.text.startsWith('*');
+        if (!place.includes(value.type) && !deref && value.type !== 'call_expression' && !this.promotable(value))
+          this.pushTemp(this.typeOf(value), value, true);
+        return;
+      }
       case 'scoped_identifier':
       case 'type_identifier':
       case 'generic_function':
@@ -841,7 +924,47 @@ class BodyWalk {
   }
 
   private maybeTemp(node: SyntaxNode): void {
-    if (this.isTemp(node)) this.pushTemp(this.typeOf(node), node);
+    if (this.isTemp(node) && !this.promoted(node)) this.pushTemp(this.typeOf(node), node, true);
+  }
+
+  /**
+   * Whether `&expr` is promoted to a constant (no temporary at all): literals, `ptr::null()`,
+   * `ptr::null_mut()` (`#[rustc_promotable]`), and struct or tuple expressions of those whose type
+   * has no `Drop` impl and no interior mutability.
+   */
+  private promoted(node: SyntaxNode): boolean {
+    if (node.parent?.type !== 'reference_expression') return false;
+    return this.promotable(node);
+  }
+
+  private promotable(node: SyntaxNode): boolean {
+    switch (node.type) {
+      case 'integer_literal':
+      case 'float_literal':
+      case 'boolean_literal':
+      case 'char_literal':
+      case 'string_literal':
+      case 'unit_expression':
+        return true;
+      case 'parenthesized_expression':
+      case 'tuple_expression':
+      case 'array_expression':
+        return node.namedChildren.every((c) => !c || c.type.endsWith('comment') || this.promotable(c));
+      case 'call_expression':
+        return nullPointer(this.file, this.fn.scope, node) !== undefined;
+      case 'struct_expression': {
+        const t = this.typeOf(node);
+        if (t.k !== 'ty' || t.ty.k !== 'adt' || !this.file.plainData(t.ty.def.name)) return false;
+        const body = node.childForFieldName('body');
+        return (body?.namedChildren ?? []).every((f) => {
+          if (!f || f.type.endsWith('comment')) return true;
+          const v = f.type === 'field_initializer' ? f.childForFieldName('value') : null;
+          return v !== null && this.promotable(v);
+        });
+      }
+      default:
+        return false;
+    }
   }
 
   /** A call whose argument must be `Send`: records what is passed and whether it is. */
@@ -907,7 +1030,8 @@ class BodyWalk {
     }
     const t = this.typeOf(arg);
     if (t.k === 'future') {
-      const { value, report } = this.file.futureValue(t.node);
+      const { value: generic, report } = this.file.futureValue(t.node);
+      const value = this.instantiate(generic, t);
       return {
         kind: 'future',
         status: value.status,
@@ -936,7 +1060,9 @@ class BodyWalk {
       case 'identifier':
       case 'self': {
         const b = this.lookupQuiet(node.text);
-        return b ? b.ty : notTyped();
+        if (b) return b.ty;
+        const st = node.type === 'identifier' ? this.file.staticType(node.text) : undefined;
+        return st ? { k: 'ty', ty: this.resolver.lowerType(st, this.fn.scope, new Map()) } : notTyped();
       }
       case 'integer_literal':
         return plain(/[iu](8|16|32|64|128|size)$/.exec(node.text)?.[0] ?? 'i32');
@@ -996,6 +1122,17 @@ class BodyWalk {
       }
       case 'async_block':
         return { k: 'future', node };
+      case 'block': {
+        // `{ let t: T = ..; t }`: the written type of the local the block ends with.
+        const items = node.namedChildren.filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'));
+        const tail = items[items.length - 1];
+        if (tail?.type !== 'identifier') return notTyped();
+        const decl = items
+          .filter((c) => c.type === 'let_declaration' && c.childForFieldName('pattern')?.text === tail.text)
+          .pop();
+        const t = decl?.childForFieldName('type');
+        return t ? { k: 'ty', ty: this.resolver.lowerType(t, this.fn.scope, this.fn.env, this.fn.self) } : notTyped();
+      }
       case 'struct_expression': {
         const name = node.childForFieldName('name');
         return name ? this.typeByPath(name, notTyped) : notTyped();
@@ -1017,6 +1154,13 @@ class BodyWalk {
       case 'macro_invocation': {
         const name = node.childForFieldName('macro')?.text;
         if (name === 'format') return { k: 'ty', ty: knownTy('std::string::String', [])! };
+        if (name === 'vec') {
+          // `vec![1u8]`, `vec![0u8; n]`: a `Vec` of the first element's literal type.
+          const first = node.namedChildren.find((c) => c?.type === 'token_tree')?.namedChildren[0];
+          const elem = first?.type.endsWith('_literal') ? this.typeOf(first) : undefined;
+          const t = elem?.k === 'ty' ? knownTy('std::vec::Vec', [elem.ty]) : undefined;
+          if (t) return { k: 'ty', ty: t };
+        }
         return notTyped();
       }
       default:
@@ -1033,10 +1177,29 @@ class BodyWalk {
     return this.outer?.get(name);
   }
 
-  private typeByPath(pathNode: SyntaxNode, notTyped: () => LocalTy): LocalTy {
+  private typeByPath(pathNode: SyntaxNode, notTyped: () => LocalTy, args?: SyntaxNode[]): LocalTy {
     const item = this.resolver.resolvePath(this.fn.scope, pathSegments(pathNode));
     if (item.kind === 'type' && item.def.generics.params.length === 0)
       return { k: 'ty', ty: { k: 'adt', def: item.def, args: new Map(), text: item.def.name } };
+    if (item.kind === 'type' && args && item.def.kind === 'struct') {
+      const params = item.def.generics.params;
+      const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
+      const subst = new Map<string, LocalTy>();
+      const fields = item.def.fields;
+      if (fields.length !== args.length || params.some((p) => p.kind !== 'type')) return notTyped();
+      fields.forEach((f, i) => {
+        const a = this.typeOf(args[i]);
+        if (a.k === 'ty') unify(this.resolver.lowerType(f.typeNode, item.def.scope, env), a.ty, subst);
+      });
+      const tyArgs = new Map<string, Ty>();
+      for (const p of params) {
+        const a = subst.get(p.name);
+        if (a?.k !== 'ty') return notTyped();
+        tyArgs.set(p.name, a.ty);
+      }
+      const text = `${item.def.name}<${[...tyArgs.values()].map((t) => t.text).join(', ')}>`;
+      return { k: 'ty', ty: { k: 'adt', def: item.def, args: tyArgs, text } };
+    }
     if (item.kind === 'known' && item.known.params.length === 0) {
       const t = knownTy(item.known.path, []);
       if (t) return { k: 'ty', ty: t };
@@ -1044,16 +1207,26 @@ class BodyWalk {
     return notTyped();
   }
 
-  private fnResult(info: FnInfo, notTyped: () => LocalTy): LocalTy {
-    if (info.isAsync) return { k: 'future', node: info.node };
+  private fnResult(info: FnInfo, notTyped: () => LocalTy, args: SyntaxNode[] = []): LocalTy {
+    if (info.isAsync) return { k: 'future', node: info.node, subst: this.substOf(info, args) };
     const ret = info.node.childForFieldName('return_type');
     if (!ret) return plain('()');
-    const ownGenerics = info.node.childForFieldName('type_parameters');
-    if (ownGenerics) return notTyped();
-    // `-> impl Future` hides a type whose auto traits leak through: only a written `+ Send` tells.
-    if (ret.type === 'abstract_type' && !/\bSend\b/.test(ret.text))
+    // `-> impl Future` hides a type whose auto traits leak through: a body that is one `async`
+    // block is that block's future; otherwise only a written `+ Send` tells.
+    if (ret.type === 'abstract_type' && !/\bSend\b/.test(ret.text)) {
+      const hidden = hiddenFuture(info.node);
+      if (hidden) return hidden;
       return unknownLocal(`\`${info.name}\` returns \`${oneLine(ret.text)}\`, whose hidden type is not analysed`);
-    return { k: 'ty', ty: this.resolver.lowerType(ret, info.scope, info.env, info.self) };
+    }
+    const ty = this.resolver.lowerType(ret, info.scope, info.env, info.self);
+    // A generic fn's result is known when it does not name the fn's own type parameters (`-> u8`).
+    const own = new Set(
+      (info.node.childForFieldName('type_parameters')?.namedChildren ?? []).map(
+        (p) => (p?.type === 'type_parameter' ? p.childForFieldName('name')?.text : p?.text) ?? '',
+      ),
+    );
+    if (paramNames(ty).some((n) => own.has(n))) return notTyped();
+    return { k: 'ty', ty };
   }
 
   private callType(node: SyntaxNode, notTyped: () => LocalTy): LocalTy {
@@ -1072,7 +1245,7 @@ class BodyWalk {
         const std = stdMethod(t, method);
         if (std) return std.returns ? { k: 'ty', ty: std.returns } : notTyped();
         const own = this.file.methodOf(t, method);
-        if (own) return this.fnResult(own, notTyped);
+        if (own) return this.fnResult(own, notTyped, args);
         const derefs = t.k === 'known' && DEREF_PATHS.has(t.known.path);
         if (method === 'clone' && !derefs && (t.k === 'adt' || t.k === 'known' || t.k === 'plain'))
           return { k: 'ty', ty: t };
@@ -1085,7 +1258,9 @@ class BodyWalk {
     if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return notTyped();
     const segments = pathSegments(pathNode);
     const own = this.file.fnForPath(segments, this.fn.self);
-    if (own) return this.fnResult(own, notTyped);
+    if (own) return this.fnResult(own, notTyped, args);
+    const ptr = nullPointer(this.file, this.fn.scope, node);
+    if (ptr) return { k: 'ty', ty: ptr };
     if (segments.length === 1) {
       if (segments[0] === 'drop') return plain('()');
       if (segments[0] === 'Some' && args[0]) {
@@ -1094,8 +1269,8 @@ class BodyWalk {
         const t = knownTy('std::option::Option', [inner.ty]);
         return t ? { k: 'ty', ty: t } : notTyped();
       }
-      // A tuple struct's constructor.
-      return this.typeByPath(pathNode, notTyped);
+      // A tuple struct's constructor; a generic one (`Wrap(x)`) takes its arguments' types.
+      return this.typeByPath(pathNode, notTyped, args);
     }
     const owner = this.resolver.resolvePath(this.fn.scope, segments.slice(0, -1));
     if (owner.kind !== 'known') return notTyped();
@@ -1120,6 +1295,53 @@ class BodyWalk {
       return t ? { k: 'ty', ty: t } : notTyped();
     }
     return notTyped();
+  }
+
+  /**
+   * The type arguments of a call to `info` (its own type parameters and `impl Trait` parameters),
+   * read off the arguments: a parameter typed `T`, `&T`, `Wrap<T>` takes `T` from its argument.
+   */
+  private substOf(info: FnInfo, args: SyntaxNode[]): Map<string, LocalTy> | undefined {
+    const own = (info.node.childForFieldName('type_parameters')?.namedChildren ?? []).filter(
+      (p) => p?.type === 'type_parameter' || p?.type === 'type_identifier',
+    );
+    const params = (info.node.childForFieldName('parameters')?.namedChildren ?? []).filter(
+      (c): c is SyntaxNode => c?.type === 'parameter',
+    );
+    const anonymous = params.some((p) => p.childForFieldName('type')?.type === 'abstract_type');
+    if (own.length === 0 && !anonymous) return undefined;
+    const subst = new Map<string, LocalTy>();
+    params.forEach((p, i) => {
+      const typeNode = p.childForFieldName('type');
+      const arg = args[i];
+      if (!typeNode || !arg) return;
+      const argTy = this.typeOf(arg);
+      if (typeNode.type === 'abstract_type') {
+        subst.set(oneLine(typeNode.text), argTy);
+        return;
+      }
+      const paramTy = this.resolver.lowerType(typeNode, info.scope, info.env, info.self);
+      if (argTy.k === 'ty') unify(paramTy, argTy.ty, subst);
+      else for (const name of paramNames(paramTy)) if (!subst.has(name)) subst.set(name, argTy);
+    });
+    return subst;
+  }
+
+  /** A future's verdict with the type arguments of its call put in for its conditions. */
+  private instantiate(value: Value, t: LocalTy & { k: 'future' }): Value {
+    if (value.status !== 'conditional' || !t.subst) return value;
+    const parts: Value[] = [];
+    for (const a of value.atoms) {
+      const arg = t.subst.get(a.param);
+      if (a.kind === 'auto' && arg) parts.push(this.valueOf(arg, a.trait));
+      else
+        parts.push({
+          status: 'unknown',
+          atoms: new AtomSet(),
+          reasons: [{ steps: [], leaf: `what \`${a.param}\` is at this call is not inferred` }],
+        });
+    }
+    return meetValues(parts);
   }
 
   /** What a closure or block captures, as parts of a verdict. */
@@ -1151,7 +1373,7 @@ class BodyWalk {
     if (t.k === 'future') {
       if (trait === 'Sync')
         return { status: 'unknown', atoms: new AtomSet(), reasons: [{ steps: [], leaf: 'a future borrowed' }] };
-      return this.file.futureValue(t.node).value;
+      return this.instantiate(this.file.futureValue(t.node).value, t);
     }
     return { status: 'unknown', atoms: new AtomSet(), reasons: [{ steps: [], leaf: t.reason }] };
   }
@@ -1195,7 +1417,7 @@ class BodyWalk {
               l.startIndex > b.decl.startIndex && b.uses.some((u) => u.offset >= l.startIndex && u.offset < l.endIndex),
           );
         const borrowed = b.uses.some((u) => u.kind === 'borrow' && u.offset < a.offset);
-        const drops = b.ty.k === 'ty' ? needsDrop(b.ty.ty) : b.ty.k === 'future' ? true : undefined;
+        const drops = b.ty.k === 'ty' ? this.file.dropGlue(b.ty.ty) : b.ty.k === 'future' ? true : undefined;
         if (!usedAfter && !borrowed && drops === false) continue;
         let value = this.valueOf(b.ty, 'Send');
         if (!usedAfter && !borrowed && drops === undefined && value.status !== 'yes')
@@ -1228,8 +1450,8 @@ class BodyWalk {
       }
       for (const t of a.temps) {
         if (seen.has(t.node)) continue;
-        const drops = t.ty.k === 'ty' ? needsDrop(t.ty.ty) : undefined;
-        if (drops === false) continue;
+        const drops = t.ty.k === 'ty' ? this.file.dropGlue(t.ty.ty) : undefined;
+        if (drops === false && !t.borrowed) continue;
         const value = this.valueOf(t.ty, 'Send');
         if (value.status === 'yes') continue;
         seen.add(t.node);
@@ -1281,6 +1503,91 @@ class BodyWalk {
       held: v.held,
     };
   }
+}
+
+/**
+ * The future a fn returning `impl Future` hands out, when its body is one `async` block, or binds
+ * an async closure and calls it (`let c = async || { .. }; c()`): that block's or closure's.
+ */
+function hiddenFuture(fn: SyntaxNode): LocalTy | undefined {
+  const body = fn.childForFieldName('body');
+  const items = (body?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'));
+  let tail = items[items.length - 1];
+  if (!tail) return undefined;
+  // A block-like tail parses as a statement: `async move { .. }` without a `;`.
+  if (tail.type === 'expression_statement' && !tail.text.endsWith(';') && tail.namedChildren[0])
+    tail = tail.namedChildren[0];
+  if (items.length === 1 && tail.type === 'async_block') return { k: 'future', node: tail };
+  if (items.length !== 2 || tail.type !== 'call_expression') return undefined;
+  const callee = tail.childForFieldName('function');
+  const args = tail.childForFieldName('arguments')?.namedChildren.filter((c) => c && !c.type.endsWith('comment'));
+  const decl = items[0];
+  const value = decl.type === 'let_declaration' ? decl.childForFieldName('value') : null;
+  if (
+    callee?.type === 'identifier' &&
+    args?.length === 0 &&
+    decl.childForFieldName('pattern')?.text === callee.text &&
+    value?.type === 'closure_expression' &&
+    value.children.some((c) => c?.type === 'async')
+  )
+    return { k: 'future', node: value };
+  return undefined;
+}
+
+/** `std::ptr::null::<T>()`, `ptr::null_mut()`: the raw pointer it returns. */
+function nullPointer(file: FileAnalyzer, scope: Scope, call: SyntaxNode): Ty | undefined {
+  const fnNode = call.childForFieldName('function');
+  const pathNode = fnNode?.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
+  if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return undefined;
+  const full = file.expandPath(scope, pathSegments(pathNode)).join('::').replace(/^::/, '');
+  const m = /^(?:std|core)::ptr::(null|null_mut)$/.exec(full);
+  if (!m) return undefined;
+  const mut = m[1] === 'null_mut';
+  const arg = fnNode?.type === 'generic_function' ? fnNode.childForFieldName('type_arguments')?.namedChildren[0] : null;
+  const inner: Ty = arg
+    ? file.solution.resolver.lowerType(arg, scope, new Map())
+    : { k: 'unknown', text: '_', reason: 'the pointee type is not written' };
+  return { k: 'ptr', mut, inner, text: `*${mut ? 'mut' : 'const'} ${inner.text}` };
+}
+
+/** Binds the type parameters of `param` (a parameter's declared type) from `arg`, an argument's type. */
+function unify(param: Ty, arg: Ty, out: Map<string, LocalTy>): void {
+  if (param.k === 'param') {
+    if (!out.has(param.name)) out.set(param.name, { k: 'ty', ty: arg });
+    return;
+  }
+  const pairs: [Ty, Ty][] = [];
+  if ((param.k === 'ref' || param.k === 'ptr' || param.k === 'seq') && arg.k === param.k)
+    pairs.push([param.inner, arg.inner]);
+  else if (param.k === 'known' && arg.k === 'known' && param.known.path === arg.known.path)
+    param.args.forEach((p, i) => arg.args[i] && pairs.push([p, arg.args[i]]));
+  else if (param.k === 'adt' && arg.k === 'adt' && param.def === arg.def)
+    for (const [n, p] of param.args) {
+      const a = arg.args.get(n);
+      if (a) pairs.push([p, a]);
+    }
+  else if (param.k === 'tuple' && arg.k === 'tuple' && param.elems.length === arg.elems.length)
+    param.elems.forEach((p, i) => pairs.push([p, arg.elems[i]]));
+  for (const [p, a] of pairs) unify(p, a, out);
+}
+
+function paramNames(ty: Ty): string[] {
+  const out: string[] = [];
+  someTy(ty, (t) => {
+    if (t.k === 'param') out.push(t.name);
+    return false;
+  });
+  return out;
+}
+
+/** AND of values: `no` wins, then `unknown`; conditions add up. */
+function meetValues(parts: Value[]): Value {
+  for (const status of ['no', 'unknown'] as const) {
+    const hit = parts.filter((p) => p.status === status);
+    if (hit.length) return { status, atoms: new AtomSet(), reasons: hit.flatMap((p) => p.reasons) };
+  }
+  const atoms = new AtomSet(parts.flatMap((p) => (p.status === 'conditional' ? [...p.atoms] : [])));
+  return atoms.size ? { status: 'conditional', atoms, reasons: [] } : { status: 'yes', atoms, reasons: [] };
 }
 
 /** AND of the parts: `no` wins, then `unknown`; the conditions of the rest add up. */

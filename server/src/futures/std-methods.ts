@@ -144,8 +144,13 @@ export const DEREF_PATHS = new Set([
  * Whether dropping a value of the type runs code (drop glue): such a value stays in the future to
  * the end of its scope even when it is not used again. Undefined: cannot tell.
  */
-export function needsDrop(ty: Ty, depth = 0): boolean | undefined {
+export function needsDrop(
+  ty: Ty,
+  depth = 0,
+  adt: (ty: Ty) => boolean | undefined = () => undefined,
+): boolean | undefined {
   if (depth > 8) return undefined;
+  const needsDrop = (t: Ty, d: number) => needsDropOf(t, d, adt);
   switch (ty.k) {
     case 'plain':
     case 'ref':
@@ -166,7 +171,11 @@ export function needsDrop(ty: Ty, depth = 0): boolean | undefined {
       if (p === 'std::marker::PhantomData') return false;
       return true;
     }
+    case 'adt':
+      return adt(ty);
     default:
       return undefined;
   }
 }
+
+const needsDropOf = (ty: Ty, depth: number, adt: (ty: Ty) => boolean | undefined) => needsDrop(ty, depth, adt);
