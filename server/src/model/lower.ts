@@ -22,7 +22,7 @@ interface WherePredicate {
   node: SyntaxNode;
 }
 
-interface Generics {
+export interface Generics {
   params: GenericParam[];
   where: WherePredicate[];
   /** The `<...>` node, where a fix can add a bound. */
@@ -68,6 +68,8 @@ export interface TraitDef {
   scope: Scope;
   /** `trait Job: Send + Other`: the supertrait nodes. */
   supertraits: SyntaxNode[];
+  /** `type Marker: Send;` in the body: each associated type's bound nodes. */
+  assocTypes: Map<string, SyntaxNode[]>;
 }
 
 export interface ImplDef {
@@ -399,7 +401,14 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
     case 'trait_item': {
       const name = node.childForFieldName('name')?.text;
       const bounds = node.childForFieldName('bounds');
-      if (name) scope.traits.set(name, { name, scope, supertraits: bounds ? traitBoundNodes(bounds) : [] });
+      const assocTypes = new Map<string, SyntaxNode[]>();
+      const traitBody = node.childForFieldName('body');
+      for (const item of traitBody ? namedChildren(traitBody) : []) {
+        const assoc = item.type === 'associated_type' ? item.childForFieldName('name')?.text : undefined;
+        const assocBounds = item.childForFieldName('bounds');
+        if (assoc) assocTypes.set(assoc, assocBounds ? traitBoundNodes(assocBounds) : []);
+      }
+      if (name) scope.traits.set(name, { name, scope, supertraits: bounds ? traitBoundNodes(bounds) : [], assocTypes });
       lowerBodies(node, scope, out);
       return;
     }

@@ -19,6 +19,7 @@ import {
   autoAtom,
   boundAtom,
   equalsAtom,
+  projectionAtom,
   renameAtom,
   renderAtom,
   type Atom,
@@ -27,7 +28,7 @@ import {
 } from '../model/conditions';
 import type { Status, TraitVerdict } from '../model/report';
 import type { FileItems, ImplDef, TypeDef } from '../model/lower';
-import { Resolver, someTy, tyChildren, type Ty } from '../model/resolve';
+import { paramEnv, Resolver, someTy, tyChildren, type Ty } from '../model/resolve';
 import { pathSegments } from '../model/lower';
 import type { SyntaxNode } from '../syntax/parser';
 import { PRIMITIVES } from '../model/known-types';
@@ -171,7 +172,7 @@ export class Solver implements Solution {
       for (const impl of this.traitImpls) {
         if (impl.negative) continue;
         const params = impl.generics.params.filter((p) => p.kind === 'type');
-        const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
+        const env = paramEnv(impl.generics, impl.scope);
         const self = this.resolver.lowerType(impl.typeNode, impl.scope, env);
         const selfKey = self.k === 'adt' ? self.def : self.k === 'known' ? self.text.replace(/\s+/g, '') : undefined;
         if (selfKey === undefined) continue;
@@ -281,9 +282,7 @@ export class Solver implements Solution {
   fieldTypes(def: TypeDef): { name: string; ty: Ty }[] {
     let f = this.fieldTypeCache.get(def);
     if (!f) {
-      const env = new Map<string, Ty>();
-      for (const p of def.generics.params)
-        if (p.kind === 'type') env.set(p.name, { k: 'param', name: p.name, text: p.name });
+      const env = paramEnv(def.generics, def.scope);
       const self: Ty = { k: 'adt', def, args: new Map(env), text: 'Self' };
       f = def.fields.map((field) => ({
         name: field.name,
@@ -326,9 +325,20 @@ export class Solver implements Solution {
         }
       };
       for (const p of def.generics.params) if (p.kind === 'type') addBounds(p.name, p.bounds);
+      const env = paramEnv(def.generics, def.scope);
       for (const w of def.generics.where) {
         if (w.left.type === 'type_identifier' && def.generics.params.some((p) => p.name === w.left.text))
           addBounds(w.left.text, w.bounds);
+        else if (w.left.type === 'scoped_type_identifier') {
+          // `where R::Marker: Send` on the declaration: that projection condition always holds.
+          const left = this.resolver.lowerType(w.left, def.scope, env);
+          if (left.k !== 'proj') continue;
+          for (const b of w.bounds) {
+            const r = this.resolver.traitImplies(b, def.scope, new Set());
+            for (const t of AUTO_TRAITS)
+              if (r[t] === true) set.add(projectionAtom(left.param, left.traitName, left.assoc, t));
+          }
+        }
       }
       s = set;
       this.impliedCache.set(def, s);
@@ -554,7 +564,7 @@ export function solve(items: FileItems, resolver = new Resolver()): Solver {
 function toVerdict(v: Value, source: TraitVerdict['source'], params: string[]): TraitVerdict {
   const order = (a: Atom) => {
     const i = params.indexOf(a.param);
-    const rank = a.kind === 'auto' ? (a.trait === 'Send' ? 0 : 1) : 2;
+    const rank = a.kind === 'auto' ? (a.trait === 'Send' ? 0 : 1) : a.kind === 'projection' ? 3 : 2;
     return (i < 0 ? params.length : i) * 4 + rank;
   };
   const requires =
@@ -578,6 +588,9 @@ function evaluate(
   switch (ty.k) {
     case 'param':
       return holdsIf(autoAtom(ty.name, trait));
+    case 'proj':
+      // `type Marker: Send;` in the trait: every implementation's `Marker` is Send.
+      return ty.implied.includes(trait) ? YES : holdsIf(projectionAtom(ty.param, ty.traitName, ty.assoc, trait));
     case 'plain':
       return YES;
     case 'ptr':
@@ -643,6 +656,13 @@ function substituteAtom(
       return unknown(
         `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, which this analysis does not check for \`${arg.text}\``,
       );
+    case 'projection':
+      // `<R as RawMutex>::GuardMarker: Send` with `R` given: the same condition on the argument
+      // when it is a parameter; for a concrete type, the trait's impl would have to be solved.
+      if (arg.k === 'param') return holdsIf(renameAtom(a, arg.name));
+      return unknown(
+        `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, and this analysis does not resolve \`${a.assoc}\` for \`${arg.text}\``,
+      );
     case 'equals': {
       // `T = u8`: an impl for one instantiation.
       const norm = (s: string) => s.replace(/\s+/g, '');
@@ -670,7 +690,7 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const trait: AutoTrait = last;
 
   const implParams = impl.generics.params.filter((p) => p.kind === 'type');
-  const env = new Map<string, Ty>(implParams.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
+  const env = paramEnv(impl.generics, impl.scope);
   const ty = resolver.lowerType(impl.typeNode, impl.scope, env);
   if (ty.k !== 'adt') return undefined;
   const def = ty.def;
@@ -692,7 +712,7 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const rename = new Map<string, string>();
   const atoms = new AtomSet();
   const problems: string[] = [];
-  const mentions = (t: Ty): boolean => someTy(t, (x) => x.k === 'param');
+  const mentions = (t: Ty): boolean => someTy(t, (x) => x.k === 'param' || x.k === 'proj');
   for (const [param, arg] of ty.args) {
     if (arg.k === 'param' && env.has(arg.name) && !rename.has(arg.name)) rename.set(arg.name, param);
     else if (mentions(arg))
