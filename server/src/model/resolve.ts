@@ -254,6 +254,8 @@ export class Resolver {
         reason: `module \`${name}\` is in another file; open the crate's folder to analyse across files`,
       };
     }
+    // `extern crate alloc;` names the crate in its module: `crate::alloc::boxed::Box`.
+    if (scope.externCrates.has(name)) return this.externItem(scope, name);
     const imported = scope.imports.get(name);
     if (imported) {
       return this.guarded(`import ${this.scopeKey(scope)} ${name}`, () => {
@@ -652,6 +654,20 @@ export class Resolver {
 
   private noFact(trait: string, text: string): TraitFact {
     return { holds: false, why: `\`${text}\` is not \`${trait}\`: no \`+ ${trait}\` bound or \`${trait}\` supertrait` };
+  }
+
+  /**
+   * The supertraits a bound implies, transitively, as their declarations write them
+   * (`RawRwLock` for `R: RawRwLockUpgrade` with `trait RawRwLockUpgrade: RawRwLock`).
+   */
+  supertraitBounds(node: SyntaxNode, scope: Scope, seen = new Set<TraitDef>()): string[] {
+    const n = node.type === 'generic_type' ? (node.childForFieldName('type') ?? node) : node;
+    if (n.type !== 'type_identifier' && n.type !== 'scoped_type_identifier') return [];
+    const segments = pathSegments(n);
+    const item = segments.length === 1 ? this.lookup(scope, segments[0]) : this.resolvePath(scope, segments);
+    if (item.kind !== 'trait' || seen.has(item.def)) return [];
+    seen.add(item.def);
+    return item.def.supertraits.flatMap((sup) => [sup.text, ...this.supertraitBounds(sup, item.def.scope, seen)]);
   }
 
   /**

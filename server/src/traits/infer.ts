@@ -320,8 +320,10 @@ export class Solver implements Solution {
         for (const b of bounds) {
           const r = this.resolver.traitImplies(b, def.scope, new Set());
           for (const t of AUTO_TRAITS) if (r[t] === true) set.add(autoAtom(param, t));
-          // Any declared bound (`R: Lock`) is guaranteed too, so an impl's `R: Lock` adds nothing.
+          // Any declared bound (`R: Lock`) is guaranteed too, so an impl's `R: Lock` adds nothing;
+          // so are its supertraits (`R: RawRwLockUpgrade` gives `R: RawRwLock`).
           set.add(boundAtom(param, b.text));
+          for (const sup of this.resolver.supertraitBounds(b, def.scope)) set.add(boundAtom(param, sup));
         }
       };
       for (const p of def.generics.params) if (p.kind === 'type') addBounds(p.name, p.bounds);
