@@ -112,6 +112,8 @@ export class DocVerdicts {
     // The impl's parameter names, mapped onto the declaration's by position in `for X<A, B>`.
     const rename = new Map<string, string>();
     const implParams = new Set(parsed.generics.map((g) => g.name));
+    /** `T = L::Target` (`for List<L, L::Target>`): read once the parameters' bounds are known. */
+    const equals: [string, string][] = [];
     if (parsed.selfArgs.length !== item.params.length && parsed.selfArgs.length > 0) {
       inexact.push(
         `arguments ${parsed.selfArgs.join(', ')} vs parameters ${item.params.map((p) => p.name).join(', ')}`,
@@ -121,7 +123,7 @@ export class DocVerdicts {
         const p = item.params[i];
         if (p.kind === 'lifetime') return;
         if (implParams.has(arg)) rename.set(arg, p.name);
-        else atoms.push(`${p.name} = ${arg}`);
+        else equals.push([p.name, arg]);
       });
     }
     const subst = (text: string) => text.replace(/\b[A-Za-z_]\w*\b/g, (w) => rename.get(w) ?? w);
@@ -144,6 +146,7 @@ export class DocVerdicts {
       );
       return traits.size === 1 ? `<${m[1]} as ${[...traits][0]}>::${m[2]}` : lhs;
     };
+    for (const [param, arg] of equals) atoms.push(`${param} = ${qualify(subst(arg))}`);
     const preds: [string, string[]][] = [
       ...parsed.generics.filter((g) => g.kind === 'type').map((g): [string, string[]] => [g.name, g.bounds]),
       ...parsed.where,

@@ -11,8 +11,11 @@ export type Atom =
   | { kind: 'auto'; param: string; trait: AutoTrait }
   /** `R: RawMutex`: a declared bound of another trait, as written (whitespace collapsed). */
   | { kind: 'bound'; param: string; bound: string }
-  /** `T = u8`: an impl for one instantiation of the parameter. */
-  | { kind: 'equals'; param: string; type: string }
+  /**
+   * `T = u8`: an impl for one instantiation of the parameter. `projection`: the type is another
+   * parameter's associated type (`unsafe impl<L: Link> Send for List<L, L::Target>`: `T = <L as Link>::Target`).
+   */
+  | { kind: 'equals'; param: string; type: string; projection?: { param: string; traitName: string; assoc: string } }
   /**
    * `<R as RawMutex>::GuardMarker: Send`: an associated type of the parameter has the auto trait,
    * stated the way rustdoc states it (the trait that declares the associated type, by name).

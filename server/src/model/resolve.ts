@@ -35,6 +35,8 @@ export type Ty = { text: string } &
      * declaration guarantees (`type Marker: Send;`).
      */
     | { k: 'proj'; param: string; traitName: string; assoc: string; implied: ('Send' | 'Sync')[] }
+    /** `<Waiter as Link>::Target`: an associated type of a concrete type, found through its impl when solved. */
+    | { k: 'assoc'; self: Ty; traitName: string; assoc: string }
     | { k: 'adt'; def: TypeDef; args: Map<string, Ty> }
     | { k: 'known'; known: KnownType; args: Ty[]; extra: Ty[] }
     | { k: 'plain' }
@@ -59,6 +61,8 @@ export function tyChildren(ty: Ty): Ty[] {
       return [ty.inner];
     case 'tuple':
       return ty.elems;
+    case 'assoc':
+      return [ty.self];
     default:
       return [];
   }
@@ -409,6 +413,12 @@ export class Resolver {
           const traitNode = qualified?.childForFieldName('alias');
           const selfTy = selfNode?.type === 'type_identifier' ? env.get(selfNode.text) : undefined;
           if (selfTy?.k === 'param' && traitNode) return this.projection(selfTy.name, assoc, [traitNode], scope, text);
+          // `<Waiter as linked_list::Link>::Target`: the impl says what it is, once impls are known.
+          if (selfNode && !selfTy && traitNode && /^(?:scoped_)?type_identifier$/.test(traitNode.type)) {
+            const concrete = recur(selfNode);
+            if (concrete.k === 'adt' || concrete.k === 'known')
+              return { k: 'assoc', text, self: concrete, traitName: pathSegments(traitNode).pop()!, assoc };
+          }
         }
         if (path && (path.type === 'bracketed_type' || path.type === 'generic_type')) {
           return {
