@@ -169,21 +169,31 @@ export class Solver implements Solution {
 
   /**
    * `<Waiter as Link>::Target`: the `type Target = ..;` of the one impl of a trait of that name for
-   * the type, when neither the impl nor the type is generic; undefined otherwise.
+   * the type: a plain impl for a type without parameters, or an impl for the type over all its
+   * parameters (`impl<S> Link for Task<S>`), read with the type's arguments. Undefined otherwise.
    */
   private normalize(self: Ty, traitName: string, assoc: string): Ty | undefined {
-    if (self.k === 'adt' && self.args.size > 0) return undefined;
-    const impls = (this.implsOf(self) ?? []).filter(
-      (i) => i.trait === traitName && !i.impl.generics.params.some((p) => p.kind === 'type'),
-    );
+    const impls = (this.implsOf(self) ?? []).filter((i) => i.trait === traitName);
     if (impls.length !== 1) return undefined;
     const impl = impls[0].impl;
+    const env = new Map<string, Ty>();
+    const implParams = impl.generics.params.filter((p) => p.kind === 'type');
+    if (self.k === 'adt' && self.args.size > 0) {
+      const written = this.resolver.lowerType(impl.typeNode, impl.scope, paramEnv(impl.generics, impl.scope));
+      if (written.k !== 'adt' || written.def !== self.def) return undefined;
+      for (const [name, arg] of written.args) {
+        const given = self.args.get(name);
+        if (arg.k !== 'param' || env.has(arg.name) || !given) return undefined;
+        env.set(arg.name, given);
+      }
+      if (env.size !== implParams.length) return undefined;
+    } else if (implParams.length > 0) return undefined;
     const body = impl.node.childForFieldName('body');
     const item = (body ? namedChildren(body) : []).find(
       (c) => c.type === 'type_item' && c.childForFieldName('name')?.text === assoc,
     );
     const typeNode = item?.childForFieldName('type');
-    return typeNode ? this.resolver.lowerType(typeNode, impl.scope, new Map(), self) : undefined;
+    return typeNode ? this.resolver.lowerType(typeNode, impl.scope, env, self) : undefined;
   }
 
   /** The impls of other traits whose self type is `ty` (its declaration, or a std type's text). */
@@ -737,6 +747,19 @@ function projectionEquals(
   const arg = ty.args.get(a.param);
   const what = `\`${ty.def.name}\` is \`${trait}\` only for \`${renderAtom(a)}\``;
   if (!owner || !arg) return unknown(`${what}, and \`${ty.text}\` does not say what it is`);
+  // `List<Task<S>, <Task<S> as Link>::Target>`: the very projection the impl is for.
+  const sameSelf = (x: Ty, y: Ty): boolean =>
+    x.k === 'param' && y.k === 'param'
+      ? x.name === y.name
+      : x.k === 'adt' && y.k === 'adt'
+        ? x.def === y.def &&
+          [...x.args].every(([n, t]) => {
+            const u = y.args.get(n);
+            return !!u && sameSelf(t, u);
+          })
+        : x.k === 'plain' && y.k === 'plain' && x.text.replace(/\s+/g, '') === y.text.replace(/\s+/g, '');
+  if (arg.k === 'assoc' && arg.traitName === p.traitName && arg.assoc === p.assoc && sameSelf(arg.self, owner))
+    return YES;
   if (owner.k === 'param') {
     const same = arg.k === 'proj' && arg.param === owner.name && arg.traitName === p.traitName && arg.assoc === p.assoc;
     return same ? YES : unknown(`${what}, and \`${arg.text}\` may or may not be that type`);
