@@ -110,6 +110,9 @@ const STD_ASSOC: Record<string, Record<string, string>> = {
   DerefMut: { Target: 'Deref' },
 };
 
+/** Traits of the std prelude (every edition) that have associated types. */
+const PRELUDE_TRAITS = new Set(['Iterator', 'IntoIterator', 'DoubleEndedIterator', 'ExactSizeIterator']);
+
 /** Std traits without associated types: a bound of one says nothing of `T::X`. */
 const STD_NO_ASSOC = new Set([
   'Send',
@@ -517,7 +520,13 @@ export class Resolver {
         for (const sup of def.supertraits) visit(sup, def.scope, seen);
         return;
       }
-      const std = item.kind === 'std' || item.kind === 'none';
+      // A std path, or a prelude trait named bare that nothing in the file declares or imports.
+      const std =
+        item.kind === 'std' ||
+        (item.kind === 'none' &&
+          segments.length === 1 &&
+          PRELUDE_TRAITS.has(last) &&
+          /is not declared or imported/.test(item.reason));
       if (std && Object.hasOwn(STD_ASSOC, last)) {
         const declaring = Object.hasOwn(STD_ASSOC[last], assoc) ? STD_ASSOC[last][assoc] : undefined;
         if (declaring) found.set(declaring, []);
