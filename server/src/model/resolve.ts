@@ -526,7 +526,7 @@ export class Resolver {
         (item.kind === 'none' &&
           segments.length === 1 &&
           PRELUDE_TRAITS.has(last) &&
-          /is not declared or imported/.test(item.reason));
+          item.reason.includes('is not declared or imported'));
       if (std && Object.hasOwn(STD_ASSOC, last)) {
         const declaring = Object.hasOwn(STD_ASSOC[last], assoc) ? STD_ASSOC[last][assoc] : undefined;
         if (declaring) found.set(declaring, []);
