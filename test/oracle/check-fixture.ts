@@ -15,7 +15,7 @@ function normalizeAtom(a: string): string {
   return a
     .trim()
     .replace(/\s+/g, ' ')
-    .replace(/\s*:\s*/, ': ')
+    .replace(/\s*(?<!:):(?!:)\s*/, ': ')
     .replace(/\s*=\s*/, ' = ');
 }
 

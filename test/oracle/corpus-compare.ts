@@ -112,6 +112,8 @@ export class DocVerdicts {
     // The impl's parameter names, mapped onto the declaration's by position in `for X<A, B>`.
     const rename = new Map<string, string>();
     const implParams = new Set(parsed.generics.map((g) => g.name));
+    /** `T = L::Target` (`for List<L, L::Target>`): read once the parameters' bounds are known. */
+    const equals: [string, string][] = [];
     if (parsed.selfArgs.length !== item.params.length && parsed.selfArgs.length > 0) {
       inexact.push(
         `arguments ${parsed.selfArgs.join(', ')} vs parameters ${item.params.map((p) => p.name).join(', ')}`,
@@ -121,16 +123,36 @@ export class DocVerdicts {
         const p = item.params[i];
         if (p.kind === 'lifetime') return;
         if (implParams.has(arg)) rename.set(arg, p.name);
-        else atoms.push(`${p.name} = ${arg}`);
+        else equals.push([p.name, arg]);
       });
     }
     const subst = (text: string) => text.replace(/\b[A-Za-z_]\w*\b/g, (w) => rename.get(w) ?? w);
+    // rustdoc copies a manual impl's `R::GuardMarker` as written; its synthetic impls say
+    // `<R as RawMutex>::GuardMarker`. The short form is qualified by the parameter's one trait bound.
+    const boundsOf = (param: string) => [
+      ...(item.params.find((p) => p.name === param)?.bounds ?? []),
+      ...parsed.generics.filter((g) => rename.get(g.name) === param).flatMap((g) => g.bounds),
+      ...parsed.where.filter(([l]) => subst(l.trim()) === param).flatMap(([, b]) => b),
+    ];
+    const qualify = (lhs: string) => {
+      const m = /^(\w+)::(\w+)$/.exec(lhs);
+      if (!m || !item.params.some((p) => p.kind === 'type' && p.name === m[1])) return lhs;
+      const traits = new Set(
+        boundsOf(m[1])
+          .map((b) => b.trim())
+          .filter((b) => !b.startsWith("'") && !b.startsWith('?'))
+          .map((b) => lastSegment(b.replace(/<[\s\S]*$/, '')))
+          .filter((b) => b !== 'Send' && b !== 'Sync' && b !== 'Sized'),
+      );
+      return traits.size === 1 ? `<${m[1]} as ${[...traits][0]}>::${m[2]}` : lhs;
+    };
+    for (const [param, arg] of equals) atoms.push(`${param} = ${qualify(subst(arg))}`);
     const preds: [string, string[]][] = [
       ...parsed.generics.filter((g) => g.kind === 'type').map((g): [string, string[]] => [g.name, g.bounds]),
       ...parsed.where,
     ];
     for (const [lhsRaw, bounds] of preds) {
-      const lhs = subst(lhsRaw.trim());
+      const lhs = qualify(subst(lhsRaw.trim()));
       for (const boundRaw of bounds) {
         const bound = boundRaw.trim();
         if (bound.startsWith("'") || bound.startsWith('?')) continue;
@@ -168,6 +190,10 @@ export class DocVerdicts {
       return { kind: 'atoms', atoms: [`${ty}: ${trait}`] };
     }
     if (PRIMITIVES.has(ty)) return { kind: 'atoms', atoms: [] };
+    // `<R as RawMutex>::GuardMarker`: a condition of its own, as the engine states it.
+    const projection = /^<(\w+) as [\w:<>, ]+>::\w+$/.exec(ty);
+    if (projection && params.some((q) => q.kind === 'type' && q.name === projection[1]))
+      return { kind: 'atoms', atoms: [`${ty}: ${trait}`] };
     const ref = /^&(?:'\w+ )?(mut )?(.*)$/.exec(ty);
     if (ref) return this.reduce(ref[2], ref[1] || trait === 'Sync' ? trait : 'Sync', params, depth + 1);
     if (/^\*(const|mut) /.test(ty)) return { kind: 'no' };

@@ -56,7 +56,7 @@ export function parseVerdict(text: string, where: string): FixtureVerdict {
     const requires = cond[1].split(',').map((a) =>
       a
         .trim()
-        .replace(/\s*:\s*/, ': ')
+        .replace(/\s*(?<!:):(?!:)\s*/, ': ')
         .replace(/\s*=\s*/, ' = '),
     );
     if (requires.some((a) => !a)) throw new Error(`${where}: empty requirement in \`${text}\``);

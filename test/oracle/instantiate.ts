@@ -23,7 +23,15 @@ export type Atom =
   | { kind: 'trait'; param: string; trait: AutoTraitName }
   /** `R: Lock`, a trait of the crate: the probe types implement none, so it fails for them. */
   | { kind: 'implements'; param: string; trait: string }
-  | { kind: 'equals'; param: string; type: string };
+  | { kind: 'equals'; param: string; type: string }
+  /**
+   * `<R as Lock>::Marker: Send`: checked under the fixtures' convention that every trait with an
+   * associated type has a blanket impl setting it to `Self`, so it holds exactly when `R: Send`
+   * (a fixture that breaks the convention shows as a rustc disagreement, never as a pass).
+   */
+  | { kind: 'projection'; param: string; trait: AutoTraitName }
+  /** `T = <L as Link>::Target`: under the same convention, `T` is `L`'s own type. */
+  | { kind: 'sameAs'; param: string; owner: string };
 
 /** The verdict the engine gives or a fixture expects, in the engine's terms. */
 export interface ExpectedVerdict {
@@ -57,13 +65,17 @@ export function normalizeType(s: string): string {
     .trim();
 }
 
-/** Parses `T: Send`, `T: Sync`, `R: Lock` or `T = u8`; throws on anything else, so nothing passes unread. */
+/** Parses `T: Send`, `T: Sync`, `R: Lock`, `T = u8` or `<R as Lock>::Marker: Send`; throws on anything else, so nothing passes unread. */
 export function parseAtom(text: string): Atom {
   const t = text.trim();
   let m = /^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(Send|Sync)$/.exec(t);
   if (m) return { kind: 'trait', param: m[1], trait: m[2] as AutoTraitName };
   m = /^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)$/.exec(t);
   if (m) return { kind: 'implements', param: m[1], trait: m[2] };
+  m = /^<([A-Za-z_][A-Za-z0-9_]*) as [^]+>::[A-Za-z_][A-Za-z0-9_]*\s*:\s*(Send|Sync)$/.exec(t);
+  if (m) return { kind: 'projection', param: m[1], trait: m[2] as AutoTraitName };
+  m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*<([A-Za-z_][A-Za-z0-9_]*) as [^]+>::[A-Za-z_][A-Za-z0-9_]*$/.exec(t);
+  if (m) return { kind: 'sameAs', param: m[1], owner: m[2] };
   m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/.exec(t);
   if (m) return { kind: 'equals', param: m[1], type: normalizeType(m[2]) };
   throw new Error(`unsupported requirement atom \`${text}\` (expected \`T: Send\`, \`T: Sync\` or \`T = u8\`)`);
@@ -72,8 +84,9 @@ export function parseAtom(text: string): Atom {
 export function atomHolds(atom: Atom, inst: Instantiation): boolean {
   const arg = inst.args.get(atom.param);
   if (!arg) throw new Error(`atom names \`${atom.param}\`, which is not a type parameter`);
-  if (atom.kind === 'trait') return atom.trait === 'Send' ? arg.send : arg.sync;
+  if (atom.kind === 'trait' || atom.kind === 'projection') return atom.trait === 'Send' ? arg.send : arg.sync;
   if (atom.kind === 'implements') return false;
+  if (atom.kind === 'sameAs') return normalizeType(arg.expr) === normalizeType(inst.args.get(atom.owner)?.expr ?? '');
   return normalizeType(arg.expr) === atom.type;
 }
 

@@ -42,6 +42,8 @@ const KEYS: Record<string, (value: string) => boolean> = {
   target_vendor: (v) => v === 'unknown',
   target_has_atomic: (v) => ['8', '16', '32', '64', 'ptr'].includes(v),
   panic: (v) => v === 'unwind',
+  // The x86_64 baseline a plain build targets (`rustc --print cfg`): nothing newer than SSE2.
+  target_feature: (v) => ['fxsr', 'sse', 'sse2'].includes(v),
 };
 
 /** The predicate of a `#[cfg(...)]` attribute's text, or undefined when it is not a `cfg`. */

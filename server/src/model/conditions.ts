@@ -1,5 +1,5 @@
 // Conditions and reasons as data. A verdict that depends on the type's parameters is a set of
-// atoms that must all hold (`T: Send`, `R: RawMutex`, `T = u8`); a verdict that is not `yes`
+// atoms that must all hold (`T: Send`, `R: RawMutex`, `T = u8`, `<R as RawMutex>::GuardMarker: Send`); a verdict that is not `yes`
 // carries reason chains (the fields passed through, then the rule that decides). Both stay data
 // from the solver to the presentation layer; renderAtom and renderChain are the one place they
 // become words, so the hover, the CLI, JSON, SARIF and the report say the same thing.
@@ -11,8 +11,16 @@ export type Atom =
   | { kind: 'auto'; param: string; trait: AutoTrait }
   /** `R: RawMutex`: a declared bound of another trait, as written (whitespace collapsed). */
   | { kind: 'bound'; param: string; bound: string }
-  /** `T = u8`: an impl for one instantiation of the parameter. */
-  | { kind: 'equals'; param: string; type: string };
+  /**
+   * `T = u8`: an impl for one instantiation of the parameter. `projection`: the type is another
+   * parameter's associated type (`unsafe impl<L: Link> Send for List<L, L::Target>`: `T = <L as Link>::Target`).
+   */
+  | { kind: 'equals'; param: string; type: string; projection?: { param: string; traitName: string; assoc: string } }
+  /**
+   * `<R as RawMutex>::GuardMarker: Send`: an associated type of the parameter has the auto trait,
+   * stated the way rustdoc states it (the trait that declares the associated type, by name).
+   */
+  | { kind: 'projection'; param: string; traitName: string; assoc: string; trait: AutoTrait };
 
 export const autoAtom = (param: string, trait: AutoTrait): Atom => ({ kind: 'auto', param, trait });
 
@@ -23,6 +31,18 @@ export function boundAtom(param: string, bound: string): Atom {
 }
 
 export const equalsAtom = (param: string, type: string): Atom => ({ kind: 'equals', param, type });
+
+export const projectionAtom = (param: string, traitName: string, assoc: string, trait: AutoTrait): Atom => ({
+  kind: 'projection',
+  param,
+  traitName,
+  assoc,
+  trait,
+});
+
+/** `<R as RawMutex>::GuardMarker`: how rustdoc writes a parameter's associated type. */
+export const projectionText = (param: string, traitName: string, assoc: string): string =>
+  `<${param} as ${traitName}>::${assoc}`;
 
 /** The same condition on another parameter name (an impl's `U` is the type's `T`). */
 export const renameAtom = (atom: Atom, param: string): Atom => ({ ...atom, param });
@@ -35,6 +55,8 @@ export function renderAtom(atom: Atom): string {
       return `${atom.param}: ${atom.bound}`;
     case 'equals':
       return `${atom.param} = ${atom.type}`;
+    case 'projection':
+      return `${projectionText(atom.param, atom.traitName, atom.assoc)}: ${atom.trait}`;
   }
 }
 

@@ -5,7 +5,7 @@
 // `s! { pub struct timespec { .. } }` (a macro that writes the struct, enum or union back with its
 // fields as they were given), and `bitflags! { pub struct Flags: c_int { const A = 1; } }` (a
 // struct holding one `c_int`, as the bitflags crate generates; also through a macro of the crate
-// that calls `bitflags!`).
+// that calls `bitflags!`). pin-project-lite's `pin_project!` writes its struct back as it is.
 import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import {
@@ -190,15 +190,26 @@ function itemMacroState(
   cfg: CfgContext,
   callCfgText: string | undefined,
 ): 'active' | 'inactive' | 'skip' {
-  if (name === 'cfg_if' || name === 'macro_rules') return 'skip';
+  if (lastSegment(name) === 'cfg_if' || name === 'macro_rules') return 'skip';
   const info = infos.get(name);
   if (
     info
       ? !info.passesItems && !info.bitflags && !info.declaresUnit
-      : !name.startsWith('cfg_') && !isBitflags(name, infos)
+      : !name.startsWith('cfg_') && !isBitflags(name, infos) && !isPinProject(name, infos)
   )
     return 'skip';
   return callCfgText !== undefined && evaluateCfg(callCfgText, cfg) === false ? 'inactive' : 'active';
+}
+
+const lastSegment = (name: string) => name.split('::').pop()!;
+
+/**
+ * `pin_project! { pub struct X<T> { #[pin] inner: T } }` of pin-project-lite (tokio, tracing,
+ * tokio-util): it writes the type back with the same fields, plus projection types and an
+ * `Unpin` impl that change no auto trait of it.
+ */
+function isPinProject(name: string, infos: Map<string, MacroInfo>): boolean {
+  return lastSegment(name) === 'pin_project' && !infos.has('pin_project');
 }
 
 /** `bitflags!` of the bitflags crate (`::bitflags::bitflags!` too), or a local macro that calls it. */
@@ -336,7 +347,7 @@ export function expandMacroCalls(
   }[] = [];
   for (const { call, scope } of calls) {
     const name = call.childForFieldName('macro')?.text ?? '';
-    const branch = name === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
+    const branch = lastSegment(name) === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
     const outer = branch ? undefined : callCfg(call, infos.get(name));
     const state = branch ? 'active' : itemMacroState(name, infos, cfg, outer);
     const span = state === 'skip' ? undefined : bodySpan(branch ?? call);

@@ -476,7 +476,12 @@ export const STD_TRAITS_WITHOUT_AUTO_SUPERTRAITS = new Set([
 ]);
 
 /** Every spelling of a path is looked up as `std::`: `core::` and `alloc::` name the same types. */
-const normalize = (path: string) => path.replace(/^::/, '').replace(/^(core|alloc)::/, 'std::');
+/** `std::os::unix::prelude::*` (nix's `RawFd`): the prelude re-exports the fd types of `std::os::fd`. */
+const normalize = (path: string) =>
+  path
+    .replace(/^::/, '')
+    .replace(/^(core|alloc)::/, 'std::')
+    .replace(/^std::os::unix::prelude::(RawFd|OwnedFd|BorrowedFd)$/, 'std::os::fd::$1');
 
 /** std-table.json, as test/oracle/std-table.ts writes it. */
 interface GeneratedTable {

@@ -22,7 +22,7 @@ interface WherePredicate {
   node: SyntaxNode;
 }
 
-interface Generics {
+export interface Generics {
   params: GenericParam[];
   where: WherePredicate[];
   /** The `<...>` node, where a fix can add a bound. */
@@ -68,6 +68,8 @@ export interface TraitDef {
   scope: Scope;
   /** `trait Job: Send + Other`: the supertrait nodes. */
   supertraits: SyntaxNode[];
+  /** `type Marker: Send;` in the body: each associated type's bound nodes. */
+  assocTypes: Map<string, SyntaxNode[]>;
 }
 
 export interface ImplDef {
@@ -246,26 +248,76 @@ function lowerItemList(items: SyntaxNode | AttributedNode[], scope: Scope, out: 
   for (const { node, attributes } of Array.isArray(items) ? items : withAttributes(items)) {
     if (cfgOf(attributes, out) === false) {
       out.inactiveImpls.push(...implsWithin(node, scope));
-      if (out.options.cfg?.keepInactiveModules) inactiveModule(node, scope, cfgPredicates(attributes, out), attributes);
+      if (out.options.cfg?.keepInactiveModules)
+        inactiveModule(node, scope, cfgPredicates(attributes, out), attributes, out.options.cfg);
       continue;
     }
     lowerItem(node, scope, out, attributes);
   }
 }
 
-/** `#[path = "x.rs"]` among an item's attributes. */
-function pathAttribute(attributes: SyntaxNode[]): string | undefined {
-  return attributes.map((a) => /^#\s*\[\s*path\s*=\s*"([^"]*)"\s*\]$/.exec(a.text)?.[1]).find((p) => p !== undefined);
+/**
+ * `#[path = "x.rs"]` among an item's attributes, or `#[cfg_attr(unix, path = "sys/unix.rs")]` whose
+ * predicate this build takes. A `cfg_attr` path under an undecided predicate names no file: the
+ * module then has none this analysis can trust (its items stay unknown), never a guessed one.
+ */
+function pathAttribute(attributes: SyntaxNode[], cfg: CfgContext = {}): string | undefined {
+  for (const a of attributes) {
+    const plain = /^#\s*\[\s*path\s*=\s*"([^"]*)"\s*\]$/.exec(a.text)?.[1];
+    if (plain !== undefined) return plain;
+    const inner = /^#\s*\[\s*cfg_attr\s*\(([\s\S]*)\)\s*\]$/.exec(a.text)?.[1];
+    if (inner === undefined) continue;
+    const parts = splitTopLevel(inner);
+    const paths = parts.slice(1).map((p) => /^path\s*=\s*"([^"]*)"$/.exec(p.trim())?.[1]);
+    const path = paths.find((p) => p !== undefined);
+    if (path === undefined) continue;
+    const on = evaluateCfg(parts[0], cfg);
+    if (on === true) return path;
+    if (on === undefined) return UNDECIDED_PATH;
+  }
+  return undefined;
+}
+
+/** A module file chosen by a `cfg_attr` this analysis cannot decide: no file has this name. */
+const UNDECIDED_PATH = '\0undecided cfg_attr path';
+
+/** `a, b(c, d), e = "f,g"` split at its top-level commas. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '\\') i++;
+      else if (c === '"') quoted = false;
+    } else if (c === '"') quoted = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
 }
 
 /**
  * `#[cfg(windows)] mod sys;` this build leaves out: kept as an inactive module, so its file has a
  * place in the tree (unless an active module already takes the name). Inline ones are not kept.
  */
-function inactiveModule(node: SyntaxNode, scope: Scope, cfg: string[] | undefined, attributes: SyntaxNode[]): void {
+function inactiveModule(
+  node: SyntaxNode,
+  scope: Scope,
+  cfg: string[] | undefined,
+  attributes: SyntaxNode[],
+  cfgContext?: CfgContext,
+): void {
   const name = node.type === 'mod_item' ? node.childForFieldName('name')?.text : undefined;
   if (!name || node.childForFieldName('body') || scope.outOfFileMods.has(name) || scope.mods.has(name)) return;
-  scope.outOfFileMods.set(name, { path: pathAttribute(attributes), cfg, inactive: true });
+  scope.outOfFileMods.set(name, { path: pathAttribute(attributes, cfgContext), cfg, inactive: true });
 }
 
 /** The `mod x;` items of an item macro's body this build leaves out (`cfg_unstable! { mod x; }`), kept inactive. */
@@ -323,7 +375,10 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
       const body = node.childForFieldName('body');
       if (!name) return;
       if (!body) {
-        scope.outOfFileMods.set(name, { path: pathAttribute(attributes), cfg: cfgPredicates(attributes, out) });
+        scope.outOfFileMods.set(name, {
+          path: pathAttribute(attributes, out.options.cfg),
+          cfg: cfgPredicates(attributes, out),
+        });
         return;
       }
       const child = newScope('module', [...scope.module.path, name], scope);
@@ -346,7 +401,14 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
     case 'trait_item': {
       const name = node.childForFieldName('name')?.text;
       const bounds = node.childForFieldName('bounds');
-      if (name) scope.traits.set(name, { name, scope, supertraits: bounds ? traitBoundNodes(bounds) : [] });
+      const assocTypes = new Map<string, SyntaxNode[]>();
+      const traitBody = node.childForFieldName('body');
+      for (const item of traitBody ? namedChildren(traitBody) : []) {
+        const assoc = item.type === 'associated_type' ? item.childForFieldName('name')?.text : undefined;
+        const assocBounds = item.childForFieldName('bounds');
+        if (assoc) assocTypes.set(assoc, assocBounds ? traitBoundNodes(assocBounds) : []);
+      }
+      if (name) scope.traits.set(name, { name, scope, supertraits: bounds ? traitBoundNodes(bounds) : [], assocTypes });
       lowerBodies(node, scope, out);
       return;
     }

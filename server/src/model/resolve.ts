@@ -12,7 +12,7 @@ import {
   type KnownType,
 } from './known-types';
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
-import { pathSegments, type AliasDef, type Scope, type TraitDef, type TypeDef } from './lower';
+import { pathSegments, type AliasDef, type Generics, type Scope, type TraitDef, type TypeDef } from './lower';
 
 export type Item =
   | { kind: 'type'; def: TypeDef }
@@ -25,18 +25,28 @@ export type Item =
   | { kind: 'none'; reason: string };
 
 /** A resolved type. `text` is how the source wrote it, for messages. */
-export type Ty = { text: string } & (
-  | { k: 'param'; name: string }
-  | { k: 'adt'; def: TypeDef; args: Map<string, Ty> }
-  | { k: 'known'; known: KnownType; args: Ty[]; extra: Ty[] }
-  | { k: 'plain' }
-  | { k: 'ref'; mut: boolean; inner: Ty }
-  | { k: 'ptr'; mut: boolean; inner: Ty }
-  | { k: 'seq'; inner: Ty }
-  | { k: 'tuple'; elems: Ty[] }
-  | { k: 'dyn'; send: TraitFact; sync: TraitFact }
-  | { k: 'unknown'; reason: string }
-);
+export type Ty = { text: string } &
+  /** `bounds`: the parameter's declared trait bounds, to name the trait of `T::Item`. */
+  (
+    | { k: 'param'; name: string; bounds?: ParamBounds }
+    /**
+     * `<R as RawMutex>::GuardMarker` (written so, or `R::GuardMarker`): an associated type of a
+     * parameter, with the trait that declares it. `implied`: auto traits the associated type's own
+     * declaration guarantees (`type Marker: Send;`).
+     */
+    | { k: 'proj'; param: string; traitName: string; assoc: string; implied: ('Send' | 'Sync')[] }
+    /** `<Waiter as Link>::Target`: an associated type of a concrete type, found through its impl when solved. */
+    | { k: 'assoc'; self: Ty; traitName: string; assoc: string }
+    | { k: 'adt'; def: TypeDef; args: Map<string, Ty> }
+    | { k: 'known'; known: KnownType; args: Ty[]; extra: Ty[] }
+    | { k: 'plain' }
+    | { k: 'ref'; mut: boolean; inner: Ty }
+    | { k: 'ptr'; mut: boolean; inner: Ty }
+    | { k: 'seq'; inner: Ty }
+    | { k: 'tuple'; elems: Ty[] }
+    | { k: 'dyn'; send: TraitFact; sync: TraitFact }
+    | { k: 'unknown'; reason: string }
+  );
 
 /** The types directly inside `ty` (arguments, pointee, elements): what every walk over a type visits. */
 export function tyChildren(ty: Ty): Ty[] {
@@ -51,6 +61,8 @@ export function tyChildren(ty: Ty): Ty[] {
       return [ty.inner];
     case 'tuple':
       return ty.elems;
+    case 'assoc':
+      return [ty.self];
     default:
       return [];
   }
@@ -60,6 +72,65 @@ export function tyChildren(ty: Ty): Ty[] {
 export function someTy(ty: Ty, test: (t: Ty) => boolean): boolean {
   return test(ty) || tyChildren(ty).some((c) => someTy(c, test));
 }
+
+/** A generic parameter's trait bounds (`R: RawMutex`, `where R: Lock`), where they were written. */
+interface ParamBounds {
+  nodes: SyntaxNode[];
+  scope: Scope;
+}
+
+/**
+ * The environment of a declaration's own parameters: each stands for itself, carrying its bounds
+ * (from `<...>` and the where clause), so that `R::GuardMarker` can name its trait.
+ */
+export function paramEnv(generics: Generics, scope: Scope): Map<string, Ty> {
+  const env = new Map<string, Ty>();
+  for (const p of generics.params) {
+    if (p.kind !== 'type') continue;
+    const nodes = [...p.bounds];
+    for (const w of generics.where)
+      if (w.left.type === 'type_identifier' && w.left.text === p.name) nodes.push(...w.bounds);
+    env.set(p.name, { k: 'param', name: p.name, text: p.name, bounds: { nodes, scope } });
+  }
+  return env;
+}
+
+/**
+ * Std traits and the associated types they declare or inherit, by the trait that declares them
+ * (`DerefMut`'s `Target` is `Deref`'s). Other std traits may declare some: unknown there.
+ */
+const STD_ASSOC: Record<string, Record<string, string>> = {
+  Iterator: { Item: 'Iterator' },
+  DoubleEndedIterator: { Item: 'Iterator' },
+  ExactSizeIterator: { Item: 'Iterator' },
+  FusedIterator: { Item: 'Iterator' },
+  IntoIterator: { Item: 'IntoIterator', IntoIter: 'IntoIterator' },
+  Future: { Output: 'Future' },
+  Deref: { Target: 'Deref' },
+  DerefMut: { Target: 'Deref' },
+};
+
+/** Traits of the std prelude (every edition) that have associated types. */
+const PRELUDE_TRAITS = new Set(['Iterator', 'IntoIterator', 'DoubleEndedIterator', 'ExactSizeIterator']);
+
+/** Std traits without associated types: a bound of one says nothing of `T::X`. */
+const STD_NO_ASSOC = new Set([
+  'Send',
+  'Sync',
+  'Sized',
+  'Unpin',
+  'Clone',
+  'Copy',
+  'Debug',
+  'Display',
+  'Default',
+  'Eq',
+  'PartialEq',
+  'Ord',
+  'PartialOrd',
+  'Hash',
+  'Any',
+]);
 
 /** What a trait object's bounds say about one auto trait. */
 export type TraitFact = { holds: true } | { holds: false; why: string } | { holds: 'unknown'; why: string };
@@ -190,6 +261,8 @@ export class Resolver {
         reason: `module \`${name}\` is in another file; open the crate's folder to analyse across files`,
       };
     }
+    // `extern crate alloc;` names the crate in its module: `crate::alloc::boxed::Box`.
+    if (scope.externCrates.has(name)) return this.externItem(scope, name);
     const imported = scope.imports.get(name);
     if (imported) {
       return this.guarded(`import ${this.scopeKey(scope)} ${name}`, () => {
@@ -335,6 +408,21 @@ export class Resolver {
       }
       case 'scoped_type_identifier': {
         const path = node.childForFieldName('path');
+        const assoc = node.childForFieldName('name')?.text;
+        if (path?.type === 'bracketed_type' && assoc) {
+          // `<I as Iterator>::Item`: the trait as written, when the type is a parameter.
+          const qualified = namedChildren(path).find((c) => c.type === 'qualified_type');
+          const selfNode = qualified?.childForFieldName('type');
+          const traitNode = qualified?.childForFieldName('alias');
+          const selfTy = selfNode?.type === 'type_identifier' ? env.get(selfNode.text) : undefined;
+          if (selfTy?.k === 'param' && traitNode) return this.projection(selfTy.name, assoc, [traitNode], scope, text);
+          // `<Waiter as linked_list::Link>::Target`: the impl says what it is, once impls are known.
+          if (selfNode && !selfTy && traitNode && /^(?:scoped_)?type_identifier$/.test(traitNode.type)) {
+            const concrete = recur(selfNode);
+            if (concrete.k === 'adt' || concrete.k === 'known')
+              return { k: 'assoc', text, self: concrete, traitName: pathSegments(traitNode).pop()!, assoc };
+          }
+        }
         if (path && (path.type === 'bracketed_type' || path.type === 'generic_type')) {
           return {
             k: 'unknown',
@@ -343,6 +431,9 @@ export class Resolver {
           };
         }
         const segments = pathSegments(node);
+        const base = env.get(segments[0]);
+        if (segments.length === 2 && base?.k === 'param' && base.bounds)
+          return this.projection(base.name, segments[1], base.bounds.nodes, base.bounds.scope, text);
         if (env.has(segments[0]) || segments[0] === 'Self') {
           return {
             k: 'unknown',
@@ -378,6 +469,85 @@ export class Resolver {
       default:
         return { k: 'unknown', text, reason: `\`${text}\` is not a type this analysis understands` };
     }
+  }
+
+  /**
+   * `param::assoc` under the bounds `bounds`: the projection on the one trait among them (or their
+   * supertraits) that declares `assoc`. Unknown when no readable trait declares it, when two do,
+   * or when a bound fixes it (`I: Iterator<Item = u8>`), so no condition is ever a guess.
+   */
+  private projection(param: string, assoc: string, bounds: SyntaxNode[], scope: Scope, text: string): Ty {
+    const found = new Map<string, ('Send' | 'Sync')[]>();
+    const problems: string[] = [];
+    const visit = (bound: SyntaxNode, where: Scope, seen: Set<TraitDef>) => {
+      let n = bound;
+      if (n.type === 'higher_ranked_trait_bound') n = n.childForFieldName('type') ?? n;
+      if (n.type === 'generic_type') {
+        const args = n.childForFieldName('type_arguments');
+        const bindings = args ? namedChildren(args).filter((a) => a.type === 'type_binding') : [];
+        if (bindings.some((b) => b.childForFieldName('name')?.text === assoc)) {
+          problems.push(`the bound \`${oneLine(bound.text)}\` fixes \`${assoc}\``);
+          return;
+        }
+        // `Foo<u8>`: rustdoc names the projection with the trait's arguments, which are not kept.
+        if (args && bindings.length < namedChildren(args).length) {
+          problems.push(`\`${oneLine(bound.text)}\` is a generic trait`);
+          return;
+        }
+        n = n.childForFieldName('type') ?? n;
+      }
+      if (n.type !== 'type_identifier' && n.type !== 'scoped_type_identifier') {
+        problems.push(`the bound \`${oneLine(bound.text)}\` is not understood`);
+        return;
+      }
+      const segments = pathSegments(n);
+      const last = segments[segments.length - 1];
+      const item = segments.length === 1 ? this.lookup(where, last) : this.resolvePath(where, segments);
+      if (item.kind === 'trait') {
+        const def = item.def;
+        if (seen.has(def)) return;
+        seen.add(def);
+        const declared = def.assocTypes.get(assoc);
+        if (declared) {
+          const implied: ('Send' | 'Sync')[] = [];
+          for (const b of declared) {
+            const r = this.traitImplies(b, def.scope, new Set());
+            for (const t of ['Send', 'Sync'] as const) if (r[t] === true && !implied.includes(t)) implied.push(t);
+          }
+          found.set(def.name, implied);
+          return;
+        }
+        for (const sup of def.supertraits) visit(sup, def.scope, seen);
+        return;
+      }
+      // A std path, or a prelude trait named bare that nothing in the file declares or imports.
+      const std =
+        item.kind === 'std' ||
+        (item.kind === 'none' &&
+          segments.length === 1 &&
+          PRELUDE_TRAITS.has(last) &&
+          item.reason.includes('is not declared or imported'));
+      if (std && Object.hasOwn(STD_ASSOC, last)) {
+        const declaring = Object.hasOwn(STD_ASSOC[last], assoc) ? STD_ASSOC[last][assoc] : undefined;
+        if (declaring) found.set(declaring, []);
+        return;
+      }
+      if (std && STD_NO_ASSOC.has(last)) return;
+      problems.push(`\`${oneLine(bound.text)}\` is a trait whose associated types this analysis does not read`);
+    };
+    for (const b of bounds) visit(b, scope, new Set());
+    const reason = (why: string): Ty => ({ k: 'unknown', text, reason: `\`${text}\` is an associated type ${why}` });
+    if (found.size > 1)
+      return reason(`that more than one bound of \`${param}\` declares (${[...found.keys()].join(', ')})`);
+    if (problems.some((p) => p.includes(' fixes '))) return reason(`set by a bound: ${problems.join('; ')}`);
+    const [entry] = [...found.entries()];
+    if (!entry)
+      return reason(
+        problems.length
+          ? `of a trait this analysis cannot name: ${problems.join('; ')}`
+          : `that no bound of \`${param}\` declares`,
+      );
+    return { k: 'proj', text, param, traitName: entry[0], assoc, implied: entry[1] };
   }
 
   /** An item used as a type, with its written arguments (lifetimes already left out). */
@@ -506,6 +676,20 @@ export class Resolver {
   }
 
   /**
+   * The supertraits a bound implies, transitively, as their declarations write them
+   * (`RawRwLock` for `R: RawRwLockUpgrade` with `trait RawRwLockUpgrade: RawRwLock`).
+   */
+  supertraitBounds(node: SyntaxNode, scope: Scope, seen = new Set<TraitDef>()): string[] {
+    const n = node.type === 'generic_type' ? (node.childForFieldName('type') ?? node) : node;
+    if (n.type !== 'type_identifier' && n.type !== 'scoped_type_identifier') return [];
+    const segments = pathSegments(n);
+    const item = segments.length === 1 ? this.lookup(scope, segments[0]) : this.resolvePath(scope, segments);
+    if (item.kind !== 'trait' || seen.has(item.def)) return [];
+    seen.add(item.def);
+    return item.def.supertraits.flatMap((sup) => [sup.text, ...this.supertraitBounds(sup, item.def.scope, seen)]);
+  }
+
+  /**
    * Which auto traits a trait bound implies: `Send`/`Sync` themselves, local traits through their
    * supertraits, std traits never, other crates' traits unknown.
    */
@@ -558,6 +742,8 @@ export class Resolver {
     };
   }
 }
+
+const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 
 /** The root module of the crate `scope` belongs to. */
 export function crateRoot(scope: Scope): Scope {

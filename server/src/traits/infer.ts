@@ -19,6 +19,8 @@ import {
   autoAtom,
   boundAtom,
   equalsAtom,
+  projectionAtom,
+  projectionText,
   renameAtom,
   renderAtom,
   type Atom,
@@ -27,9 +29,9 @@ import {
 } from '../model/conditions';
 import type { Status, TraitVerdict } from '../model/report';
 import type { FileItems, ImplDef, TypeDef } from '../model/lower';
-import { Resolver, someTy, tyChildren, type Ty } from '../model/resolve';
+import { paramEnv, Resolver, someTy, tyChildren, type Ty } from '../model/resolve';
 import { pathSegments } from '../model/lower';
-import type { SyntaxNode } from '../syntax/parser';
+import { namedChildren, type SyntaxNode } from '../syntax/parser';
 import { PRIMITIVES } from '../model/known-types';
 
 export interface Value {
@@ -151,7 +153,7 @@ export class Solver implements Solution {
   /** Impls of other traits, to check bounds like `R: RawMutex` on a concrete type. */
   private readonly traitImpls: ImplDef[] = [];
   /** Impls by self type: the type's declaration, or the written text for std types (`Arc<Handle>`). */
-  private traitImplIndex?: Map<TypeDef | string, { trait: string; unconditional: boolean }[]>;
+  private traitImplIndex?: Map<TypeDef | string, { trait: string; unconditional: boolean; impl: ImplDef }[]>;
 
   constructor(readonly resolver: Resolver) {}
 
@@ -161,17 +163,51 @@ export class Solver implements Solution {
    */
   private implementsBound(ty: Ty, rhs: string): boolean | undefined {
     if (!/^[A-Za-z_][\w:]*$/.test(rhs)) return undefined;
+    const name = rhs.split('::').pop()!;
+    return this.implsOf(ty)?.some((i) => i.trait === name && i.unconditional) ? true : undefined;
+  }
+
+  /**
+   * `<Waiter as Link>::Target`: the `type Target = ..;` of the one impl of a trait of that name for
+   * the type: a plain impl for a type without parameters, or an impl for the type over all its
+   * parameters (`impl<S> Link for Task<S>`), read with the type's arguments. Undefined otherwise.
+   */
+  private normalize(self: Ty, traitName: string, assoc: string): Ty | undefined {
+    const impls = (this.implsOf(self) ?? []).filter((i) => i.trait === traitName);
+    if (impls.length !== 1) return undefined;
+    const impl = impls[0].impl;
+    const env = new Map<string, Ty>();
+    const implParams = impl.generics.params.filter((p) => p.kind === 'type');
+    if (self.k === 'adt' && self.args.size > 0) {
+      const written = this.resolver.lowerType(impl.typeNode, impl.scope, paramEnv(impl.generics, impl.scope));
+      if (written.k !== 'adt' || written.def !== self.def) return undefined;
+      for (const [name, arg] of written.args) {
+        const given = self.args.get(name);
+        if (arg.k !== 'param' || env.has(arg.name) || !given) return undefined;
+        env.set(arg.name, given);
+      }
+      if (env.size !== implParams.length) return undefined;
+    } else if (implParams.length > 0) return undefined;
+    const body = impl.node.childForFieldName('body');
+    const item = (body ? namedChildren(body) : []).find(
+      (c) => c.type === 'type_item' && c.childForFieldName('name')?.text === assoc,
+    );
+    const typeNode = item?.childForFieldName('type');
+    return typeNode ? this.resolver.lowerType(typeNode, impl.scope, env, self) : undefined;
+  }
+
+  /** The impls of other traits whose self type is `ty` (its declaration, or a std type's text). */
+  private implsOf(ty: Ty): { trait: string; unconditional: boolean; impl: ImplDef }[] | undefined {
     const key = ty.k === 'adt' ? ty.def : ty.k === 'known' ? ty.text.replace(/\s+/g, '') : undefined;
     if (key === undefined) return undefined;
-    const name = rhs.split('::').pop()!;
     if (!this.traitImplIndex) {
       // Built aside: lowering a self type may read a dependency, whose impls join `traitImpls`
       // (the loop reaches them) and reset the index meanwhile.
-      const index = new Map<TypeDef | string, { trait: string; unconditional: boolean }[]>();
+      const index = new Map<TypeDef | string, { trait: string; unconditional: boolean; impl: ImplDef }[]>();
       for (const impl of this.traitImpls) {
         if (impl.negative) continue;
         const params = impl.generics.params.filter((p) => p.kind === 'type');
-        const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
+        const env = paramEnv(impl.generics, impl.scope);
         const self = this.resolver.lowerType(impl.typeNode, impl.scope, env);
         const selfKey = self.k === 'adt' ? self.def : self.k === 'known' ? self.text.replace(/\s+/g, '') : undefined;
         if (selfKey === undefined) continue;
@@ -185,12 +221,13 @@ export class Solver implements Solution {
                 : impl.traitNode,
             ).pop() ?? '',
           unconditional,
+          impl,
         });
         index.set(selfKey, list);
       }
       this.traitImplIndex = index;
     }
-    return this.traitImplIndex.get(key)?.some((i) => i.trait === name && i.unconditional) ? true : undefined;
+    return this.traitImplIndex.get(key);
   }
 
   /** Registers a crate's (or a file's) `impl Send/Sync` blocks, before any of its types is asked about. */
@@ -281,9 +318,7 @@ export class Solver implements Solution {
   fieldTypes(def: TypeDef): { name: string; ty: Ty }[] {
     let f = this.fieldTypeCache.get(def);
     if (!f) {
-      const env = new Map<string, Ty>();
-      for (const p of def.generics.params)
-        if (p.kind === 'type') env.set(p.name, { k: 'param', name: p.name, text: p.name });
+      const env = paramEnv(def.generics, def.scope);
       const self: Ty = { k: 'adt', def, args: new Map(env), text: 'Self' };
       f = def.fields.map((field) => ({
         name: field.name,
@@ -321,14 +356,27 @@ export class Solver implements Solution {
         for (const b of bounds) {
           const r = this.resolver.traitImplies(b, def.scope, new Set());
           for (const t of AUTO_TRAITS) if (r[t] === true) set.add(autoAtom(param, t));
-          // Any declared bound (`R: Lock`) is guaranteed too, so an impl's `R: Lock` adds nothing.
+          // Any declared bound (`R: Lock`) is guaranteed too, so an impl's `R: Lock` adds nothing;
+          // so are its supertraits (`R: RawRwLockUpgrade` gives `R: RawRwLock`).
           set.add(boundAtom(param, b.text));
+          for (const sup of this.resolver.supertraitBounds(b, def.scope)) set.add(boundAtom(param, sup));
         }
       };
       for (const p of def.generics.params) if (p.kind === 'type') addBounds(p.name, p.bounds);
+      const env = paramEnv(def.generics, def.scope);
       for (const w of def.generics.where) {
         if (w.left.type === 'type_identifier' && def.generics.params.some((p) => p.name === w.left.text))
           addBounds(w.left.text, w.bounds);
+        else if (w.left.type === 'scoped_type_identifier') {
+          // `where R::Marker: Send` on the declaration: that projection condition always holds.
+          const left = this.resolver.lowerType(w.left, def.scope, env);
+          if (left.k !== 'proj') continue;
+          for (const b of w.bounds) {
+            const r = this.resolver.traitImplies(b, def.scope, new Set());
+            for (const t of AUTO_TRAITS)
+              if (r[t] === true) set.add(projectionAtom(left.param, left.traitName, left.assoc, t));
+          }
+        }
       }
       s = set;
       this.impliedCache.set(def, s);
@@ -424,12 +472,10 @@ export class Solver implements Solution {
   }
 
   private evaluate(ty: Ty, trait: AutoTrait): Value {
-    return evaluate(
-      ty,
-      trait,
-      (def, t) => this.lookup(def, t),
-      (t, rhs) => this.implementsBound(t, rhs),
-    );
+    return evaluate(ty, trait, (def, t) => this.lookup(def, t), {
+      implementsBound: (t, rhs) => this.implementsBound(t, rhs),
+      normalize: (t, traitName, assoc) => this.normalize(t, traitName, assoc),
+    });
   }
 
   holds(ty: Ty, trait: AutoTrait): Value {
@@ -554,7 +600,7 @@ export function solve(items: FileItems, resolver = new Resolver()): Solver {
 function toVerdict(v: Value, source: TraitVerdict['source'], params: string[]): TraitVerdict {
   const order = (a: Atom) => {
     const i = params.indexOf(a.param);
-    const rank = a.kind === 'auto' ? (a.trait === 'Send' ? 0 : 1) : 2;
+    const rank = a.kind === 'auto' ? (a.trait === 'Send' ? 0 : 1) : a.kind === 'projection' ? 3 : 2;
     return (i < 0 ? params.length : i) * 4 + rank;
   };
   const requires =
@@ -564,20 +610,36 @@ function toVerdict(v: Value, source: TraitVerdict['source'], params: string[]): 
   return { status: v.status, requires, source, reasons: v.reasons };
 }
 
-/** Whether `ty` is `trait`, given the current verdict of every user type. */
-/** Whether a type implements a trait bound written as `rhs` (`RawMutex`): true, false, or unknown. */
-type ImplementsCheck = (ty: Ty, rhs: string) => boolean | undefined;
+/** What the solver knows of other traits' impls. */
+interface ImplFacts {
+  /** Whether a type implements a trait bound written as `rhs` (`RawMutex`): true, or unknown. */
+  implementsBound: (ty: Ty, rhs: string) => boolean | undefined;
+  /** `<Waiter as Link>::Target` through the type's impl of the trait, if one impl says. */
+  normalize: (self: Ty, traitName: string, assoc: string) => Ty | undefined;
+}
 
+/** Whether `ty` is `trait`, given the current verdict of every user type. */
 function evaluate(
   ty: Ty,
   trait: AutoTrait,
   lookup: (def: TypeDef, trait: AutoTrait) => Value,
-  implementsBound: ImplementsCheck = () => undefined,
+  facts: ImplFacts,
 ): Value {
-  const ev = (t: Ty, tr: AutoTrait) => evaluate(t, tr, lookup, implementsBound);
+  const ev = (t: Ty, tr: AutoTrait) => evaluate(t, tr, lookup, facts);
   switch (ty.k) {
     case 'param':
       return holdsIf(autoAtom(ty.name, trait));
+    case 'proj':
+      // `type Marker: Send;` in the trait: every implementation's `Marker` is Send.
+      return ty.implied.includes(trait) ? YES : holdsIf(projectionAtom(ty.param, ty.traitName, ty.assoc, trait));
+    case 'assoc': {
+      const normal = facts.normalize(ty.self, ty.traitName, ty.assoc);
+      return normal
+        ? ev(normal, trait)
+        : unknown(
+            `\`${ty.text}\` is an associated type whose impl for \`${ty.self.text}\` this analysis does not find`,
+          );
+    }
     case 'plain':
       return YES;
     case 'ptr':
@@ -616,7 +678,7 @@ function evaluate(
     case 'adt': {
       const entry = lookup(ty.def, trait);
       if (entry.status === 'no' || entry.status === 'unknown') return entry;
-      const parts = [...entry.atoms].map((a) => substituteAtom(a, ty, trait, ev, implementsBound));
+      const parts = [...entry.atoms].map((a) => substituteAtom(a, ty, trait, ev, facts));
       return meet(parts);
     }
   }
@@ -628,7 +690,7 @@ function substituteAtom(
   ty: Ty & { k: 'adt' },
   trait: AutoTrait,
   ev: (t: Ty, tr: AutoTrait) => Value,
-  implementsBound: ImplementsCheck,
+  facts: ImplFacts,
 ): Value {
   const arg = ty.args.get(a.param);
   if (!arg) return unknown(`\`${ty.text}\` does not say what \`${a.param}\` is`);
@@ -639,11 +701,24 @@ function substituteAtom(
       if (arg.k === 'param') return holdsIf(renameAtom(a, arg.name));
       // `unsafe impl<R: RawMutex + Send> Send for Mutex<R>` used as `Mutex<parking_lot::RawMutex>`:
       // holds when the crate has `impl RawMutex for parking_lot::RawMutex`.
-      if (implementsBound(arg, a.bound) === true) return YES;
+      if (facts.implementsBound(arg, a.bound) === true) return YES;
       return unknown(
         `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, which this analysis does not check for \`${arg.text}\``,
       );
+    case 'projection':
+      // `<R as RawMutex>::GuardMarker: Send` with `R` given: the same condition on the argument
+      // when it is a parameter; for a concrete type, the trait's impl would have to be solved.
+      if (arg.k === 'param') return holdsIf(renameAtom(a, arg.name));
+      {
+        // `<R as RawRwLock>::GuardMarker` with `R = parking_lot::RawRwLock`: its impl's `GuardMarker`.
+        const normal = facts.normalize(arg, a.traitName, a.assoc);
+        if (normal) return ev(normal, a.trait);
+      }
+      return unknown(
+        `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, and this analysis does not resolve \`${a.assoc}\` for \`${arg.text}\``,
+      );
     case 'equals': {
+      if (a.projection) return projectionEquals(a, a.projection, ty, trait, facts);
       // `T = u8`: an impl for one instantiation.
       const norm = (s: string) => s.replace(/\s+/g, '');
       if (norm(arg.text) === norm(a.type)) return YES;
@@ -662,6 +737,54 @@ function substituteAtom(
   }
 }
 
+/**
+ * `T = <L as Link>::Target` at `List<A, B>`: holds when `B` is `A`'s `Target`, written as the same
+ * projection of the same parameter, or found through `A`'s impl to be the same type as `B`.
+ */
+function projectionEquals(
+  a: Atom,
+  p: { param: string; traitName: string; assoc: string },
+  ty: Ty & { k: 'adt' },
+  trait: AutoTrait,
+  facts: ImplFacts,
+): Value {
+  const owner = ty.args.get(p.param);
+  const arg = ty.args.get(a.param);
+  const what = `\`${ty.def.name}\` is \`${trait}\` only for \`${renderAtom(a)}\``;
+  if (!owner || !arg) return unknown(`${what}, and \`${ty.text}\` does not say what it is`);
+  // `List<Task<S>, <Task<S> as Link>::Target>`: the very projection the impl is for.
+  const sameSelf = (x: Ty, y: Ty): boolean =>
+    x.k === 'param' && y.k === 'param'
+      ? x.name === y.name
+      : x.k === 'adt' && y.k === 'adt'
+        ? x.def === y.def &&
+          [...x.args].every(([n, t]) => {
+            const u = y.args.get(n);
+            return !!u && sameSelf(t, u);
+          })
+        : x.k === 'plain' && y.k === 'plain' && x.text.replace(/\s+/g, '') === y.text.replace(/\s+/g, '');
+  if (arg.k === 'assoc' && arg.traitName === p.traitName && arg.assoc === p.assoc && sameSelf(arg.self, owner))
+    return YES;
+  if (owner.k === 'param') {
+    const same = arg.k === 'proj' && arg.param === owner.name && arg.traitName === p.traitName && arg.assoc === p.assoc;
+    return same ? YES : unknown(`${what}, and \`${arg.text}\` may or may not be that type`);
+  }
+  const expected = facts.normalize(owner, p.traitName, p.assoc);
+  const actual = arg.k === 'assoc' ? facts.normalize(arg.self, arg.traitName, arg.assoc) : arg;
+  const key = (t: Ty | undefined): string | undefined => {
+    if (!t) return undefined;
+    if (t.k === 'adt') {
+      const args = [...t.args.values()].map(key);
+      return args.every((x) => x !== undefined) ? `${t.def.path}<${args.join(',')}>` : undefined;
+    }
+    if (t.k === 'plain') return t.text.replace(/\s+/g, '');
+    return undefined;
+  };
+  const [e, g] = [key(expected), key(actual)];
+  if (e !== undefined && e === g) return YES;
+  return unknown(`${what}, and this analysis cannot tell whether \`${arg.text}\` is that type`);
+}
+
 /** Matches an `impl Send/Sync` to its type and turns its bounds into atoms over the type's params. */
 function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) => AtomSet): ManualImpl | undefined {
   const traitNode = impl.traitNode;
@@ -675,7 +798,7 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const trait: AutoTrait = last;
 
   const implParams = impl.generics.params.filter((p) => p.kind === 'type');
-  const env = new Map<string, Ty>(implParams.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
+  const env = paramEnv(impl.generics, impl.scope);
   const ty = resolver.lowerType(impl.typeNode, impl.scope, env);
   if (ty.k !== 'adt') return undefined;
   const def = ty.def;
@@ -697,10 +820,20 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const rename = new Map<string, string>();
   const atoms = new AtomSet();
   const problems: string[] = [];
-  const mentions = (t: Ty): boolean => someTy(t, (x) => x.k === 'param');
-  for (const [param, arg] of ty.args) {
+  const mentions = (t: Ty): boolean => someTy(t, (x) => x.k === 'param' || x.k === 'proj');
+  const args = [...ty.args].sort(([, x], [, y]) => (x.k === 'param' ? 0 : 1) - (y.k === 'param' ? 0 : 1));
+  for (const [param, arg] of args) {
     if (arg.k === 'param' && env.has(arg.name) && !rename.has(arg.name)) rename.set(arg.name, param);
-    else if (mentions(arg))
+    else if (arg.k === 'proj' && rename.has(arg.param)) {
+      // `List<L, L::Target>`: the impl is for instantiations whose `T` is `L`'s `Target`.
+      const owner = rename.get(arg.param)!;
+      atoms.add({
+        kind: 'equals',
+        param,
+        type: projectionText(owner, arg.traitName, arg.assoc),
+        projection: { param: owner, traitName: arg.traitName, assoc: arg.assoc },
+      });
+    } else if (mentions(arg))
       problems.push(`\`${what}\` is for a partly generic instantiation, which this analysis does not reduce`);
     else if (arg.k === 'unknown') problems.push(arg.reason);
     else atoms.add(equalsAtom(param, arg.text));
