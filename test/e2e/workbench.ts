@@ -75,18 +75,28 @@ export class Workbench {
 
   /** Ctrl+P, the file name, Enter; resolves when that file's editor has focus. */
   async quickOpen(fileName: string): Promise<void> {
-    await this.press('Control+P');
+    await this.pick('Control+P', fileName);
+    await this.page.locator('.tabs-container .tab.active').filter({ hasText: fileName }).waitFor({ timeout: 30_000 });
+    await this.page.locator(`${editor} .view-lines`).waitFor({ timeout: 30_000 });
+  }
+
+  /** The Command Palette (Ctrl+Shift+P), a command's title, Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.pick('Control+Shift+P', title);
+  }
+
+  /** Opens the quick input with `keys`, types `text`, waits for a matching entry, Enter. */
+  private async pick(keys: string, text: string): Promise<void> {
+    await this.press(keys);
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await this.page.keyboard.type(fileName, { delay: 20 });
+    await this.page.keyboard.type(text, { delay: 20 });
     await this.page
       .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-      .filter({ hasText: fileName })
+      .filter({ hasText: text })
       .first()
       .waitFor({ timeout: 30_000 });
     await this.press('Enter');
-    await this.page.locator('.tabs-container .tab.active').filter({ hasText: fileName }).waitFor({ timeout: 30_000 });
-    await this.page.locator(`${editor} .view-lines`).waitFor({ timeout: 30_000 });
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
   }
 
@@ -175,28 +185,13 @@ export class Workbench {
     return this.page.locator(`${editor} .view-lines .view-line span > span`).filter({ hasText: exact }).first();
   }
 
-  /** Opens the Problems panel with Ctrl+Shift+M (idempotent: it stays open if already open). */
-  /** The Command Palette (Ctrl+Shift+P), a command's title, Enter. */
-  async runCommand(title: string): Promise<void> {
-    await this.press('Control+Shift+P');
-    const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await this.page.keyboard.type(title, { delay: 20 });
-    await this.page
-      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-      .filter({ hasText: title })
-      .first()
-      .waitFor({ timeout: 30_000 });
-    await this.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
-  }
-
   /** The rows of a side-bar view, found by its title, as the user reads them. */
   async viewRows(title: string): Promise<string[]> {
     const pane = this.page.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: title }) });
     return (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
   }
 
+  /** Opens the Problems panel with Ctrl+Shift+M (idempotent: it stays open if already open). */
   async openProblems(): Promise<void> {
     const panel = this.page.locator('.markers-panel');
     if (await panel.isVisible()) return;

@@ -19,17 +19,9 @@ import { generateAsyncProgram, type GeneratedAsyncProgram } from './async-genera
 import { judgeAsyncProgram, type AsyncJudgement } from './async-oracle';
 import { REPO_ROOT } from './rust-items';
 import { RustcError } from './rustc-oracle';
+import { integerOption } from './cli-options';
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 0) {
-    process.stderr.write(`--${name} needs a non-negative integer\n`);
-    process.exit(2);
-  }
-  return v;
-}
+const option = integerOption;
 
 const count = <K>(map: Map<K, number>, key: K) => map.set(key, (map.get(key) ?? 0) + 1);
 

@@ -8,7 +8,7 @@ import type { Engine, FileAnalysis } from '../../server/src/engine';
 import type { TypeReport } from '../../server/src/model/report';
 import { renderAtom } from '../../server/src/model/conditions';
 import { verdictFields } from '../../server/src/present/verdict-text';
-import { KNOWN_TYPES, lookupKnownType } from '../../server/src/model/known-types';
+import { KNOWN_TYPES, lookupKnownType, PRIMITIVES as STD_PRIMITIVES } from '../../server/src/model/known-types';
 import { closingAngle, parseImplHeader, splitTop, type DocItem, type DocParam } from './corpus-rustdoc';
 
 export type Trait = 'Send' | 'Sync';
@@ -25,27 +25,8 @@ export interface DocVerdict {
 
 type Reduced = { kind: 'no' } | { kind: 'atoms'; atoms: string[] } | { kind: 'inexact'; text: string };
 
-const PRIMITIVES = new Set([
-  'bool',
-  'char',
-  'str',
-  'u8',
-  'u16',
-  'u32',
-  'u64',
-  'u128',
-  'usize',
-  'i8',
-  'i16',
-  'i32',
-  'i64',
-  'i128',
-  'isize',
-  'f32',
-  'f64',
-  '()',
-  '!',
-]);
+/** Primitives, and the unit and never types: Send and Sync. */
+const PRIMITIVES = new Set([...STD_PRIMITIVES, '()', '!']);
 
 const lastSegment = (path: string) => path.split('::').pop()!.trim();
 

@@ -8,17 +8,9 @@ import { checkProgram, shrinkDisagreement, type Disagreement } from './different
 import { generateProgram } from './generate';
 import { findWasmDir } from './rust-items';
 import { RustcError } from './rustc-oracle';
+import { integerOption } from './cli-options';
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isInteger(v) || v < 0) {
-    process.stderr.write(`--${name} needs a non-negative integer\n`);
-    process.exit(2);
-  }
-  return v;
-}
+const option = integerOption;
 
 async function main(): Promise<void> {
   const programs = option('programs', 200);

@@ -10,38 +10,18 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { closingAngle, headerText, parseImplHeader, parseWhere, splitTop } from './corpus-rustdoc';
 import { REPO_ROOT } from './rust-items';
+import {
+  PRIMITIVES as STD_PRIMITIVES,
+  type GeneratedRow,
+  type GeneratedTable,
+  type OmittedRow,
+  type WrittenRule,
+} from '../../server/src/model/known-types';
+
+export type { GeneratedRow, GeneratedTable };
 
 /** The committed output. */
 export const STD_TABLE_FILE = join(REPO_ROOT, 'server', 'src', 'model', 'std-table.json');
-
-type WrittenRule = 'yes' | 'no' | string[];
-
-/** One type of the generated table (the format of server/src/model/std-table.json). */
-export interface GeneratedRow {
-  path: string;
-  aliases?: string[];
-  /** Type parameters in order (lifetimes and consts left out). */
-  params: string[];
-  /** Positions of const parameters among the non-lifetime arguments, when there are any. */
-  consts?: number[];
-  send: WrittenRule;
-  sync: WrittenRule;
-  /** An instantiation for the rustc check: `$0`, `$1`… are the params, by index. Absent: the
-   * type cannot be named with probe arguments (unstable, or a parameter with a trait bound). */
-  sample?: string;
-}
-
-export interface OmittedRow {
-  path: string;
-  aliases?: string[];
-  reason: string;
-}
-
-export interface GeneratedTable {
-  toolchain: string;
-  rows: GeneratedRow[];
-  omitted: OmittedRow[];
-}
 
 interface DeclParam {
   kind: 'lifetime' | 'type' | 'const';
@@ -70,29 +50,8 @@ interface Item {
 }
 
 const ROOTS = ['std', 'alloc', 'core'];
-const PRIMITIVES = new Set([
-  'bool',
-  'char',
-  'str',
-  'u8',
-  'u16',
-  'u32',
-  'u64',
-  'u128',
-  'usize',
-  'i8',
-  'i16',
-  'i32',
-  'i64',
-  'i128',
-  'isize',
-  'f16',
-  'f32',
-  'f64',
-  'f128',
-  '()',
-  '!',
-]);
+/** Primitives, and the unit and never types: Send and Sync. */
+const PRIMITIVES = new Set([...STD_PRIMITIVES, '()', '!']);
 
 /** The installed docs folder, if the toolchain has the rust-docs component. */
 export function stdDocsDir(sysroot: string): string | undefined {
@@ -523,8 +482,8 @@ function aliasRule(
   };
   const send = translate(row.send);
   const sync = translate(row.sync);
-  if (typeof send === 'object' && !Array.isArray(send)) return send;
-  if (typeof sync === 'object' && !Array.isArray(sync)) return sync;
+  if (typeof send === 'object' && 'omit' in send) return send;
+  if (typeof sync === 'object' && 'omit' in sync) return sync;
   return { send, sync };
 }
 

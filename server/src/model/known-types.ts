@@ -18,7 +18,7 @@ type AutoAtom = Extract<Atom, { kind: 'auto' }>;
 export type AutoRule = 'yes' | 'no' | readonly AutoAtom[];
 
 /** How rows write a rule: `'yes'`, `'no'`, or atoms such as `['T: Send', 'T: Sync']`. */
-type WrittenRule = 'yes' | 'no' | readonly string[];
+export type WrittenRule = 'yes' | 'no' | readonly string[];
 
 function readRule(path: string, rule: WrittenRule): AutoRule {
   if (typeof rule === 'string') return rule;
@@ -424,8 +424,10 @@ export const PRIMITIVES = new Set([
   'i64',
   'i128',
   'isize',
+  'f16',
   'f32',
   'f64',
+  'f128',
 ]);
 
 /** Traits of std whose trait objects are not Send/Sync unless `+ Send` / `+ Sync` says so. */
@@ -483,23 +485,38 @@ const normalize = (path: string) =>
     .replace(/^(core|alloc)::/, 'std::')
     .replace(/^std::os::unix::prelude::(RawFd|OwnedFd|BorrowedFd)$/, 'std::os::fd::$1');
 
-/** std-table.json, as test/oracle/std-table.ts writes it. */
-interface GeneratedTable {
+/** One type of std-table.json, as test/oracle/std-table.ts writes it. */
+export interface GeneratedRow {
+  path: string;
+  aliases?: string[];
+  /** Type parameters in order (lifetimes and consts left out). */
+  params: string[];
+  /** Positions of const parameters among the non-lifetime arguments, when there are any. */
+  consts?: number[];
+  send: WrittenRule;
+  sync: WrittenRule;
+  /** An instantiation for the rustc check: `$0`, `$1`… are the params, by index. Absent: the
+   * type cannot be named with probe arguments (unstable, or a parameter with a trait bound). */
+  sample?: string;
+}
+
+/** A type the generator left out, and why (its verdicts stay unknown with that reason). */
+export interface OmittedRow {
+  path: string;
+  aliases?: string[];
+  reason: string;
+}
+
+/** The format of std-table.json. */
+export interface GeneratedTable {
   toolchain: string;
-  rows: {
-    path: string;
-    aliases?: string[];
-    params: string[];
-    consts?: number[];
-    send: WrittenRule;
-    sync: WrittenRule;
-  }[];
-  omitted: { path: string; aliases?: string[]; reason: string }[];
+  rows: GeneratedRow[];
+  omitted: OmittedRow[];
 }
 const generated = stdTable as GeneratedTable;
 
 /** A generated row, whose `why` names the docs it was read from. */
-const fromDocs = (r: GeneratedTable['rows'][number]): KnownType => ({
+const fromDocs = (r: GeneratedRow): KnownType => ({
   path: r.path,
   aliases: r.aliases,
   params: r.params,
