@@ -50,8 +50,8 @@ interface Item {
 }
 
 const ROOTS = ['std', 'alloc', 'core'];
-/** Primitives, and the unit and never types: Send and Sync. */
-const PRIMITIVES = new Set([...STD_PRIMITIVES, '()', '!']);
+/** Primitives (with the unstable `f16`, `f128` the docs name), and the unit and never types: Send and Sync. */
+const PRIMITIVES = new Set([...STD_PRIMITIVES, 'f16', 'f128', '()', '!']);
 
 /** The installed docs folder, if the toolchain has the rust-docs component. */
 export function stdDocsDir(sysroot: string): string | undefined {

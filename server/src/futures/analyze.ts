@@ -1008,6 +1008,10 @@ class BodyWalk {
       return;
     const owner = this.resolver.resolvePath(this.fn.scope, pathSegments(fnNode).slice(0, -1));
     if (owner.kind !== 'known' || owner.known.path !== 'std::sync::Arc') return;
+    // An `Arc` turned into a raw pointer in the same function is an ownership device for unsafe
+    // sharing (event-listener's `Arc::into_raw(Arc::new(Inner {..}))`), not a thread-safe handle.
+    const body = this.fn.node.childForFieldName('body')?.text ?? '';
+    if (/\bArc::(into_raw|as_ptr)\b/.test(body)) return;
     const t = this.typeOf(args[0]);
     if (t.k !== 'ty') return;
     this.file.arcs.push({

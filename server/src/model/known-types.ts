@@ -424,10 +424,8 @@ export const PRIMITIVES = new Set([
   'i64',
   'i128',
   'isize',
-  'f16',
   'f32',
   'f64',
-  'f128',
 ]);
 
 /** Traits of std whose trait objects are not Send/Sync unless `+ Send` / `+ Sync` says so. */

@@ -327,9 +327,13 @@ class TypeReader {
         const access = name ? this.accessOf(node, name) : undefined;
         if (access === undefined) return [];
         if (access === 'owns') return args.flatMap((a) => rec(a, mode));
-        // A guard gives access to its last argument, the guarded value (`MutexGuard<'a, R, T>`:
-        // `T`; the raw lock `R` is only used through `&R`).
-        return args.slice(-1).flatMap((a) => rec(a, mode === 'shared' ? 'shared' : access));
+        // A guard gives access to the guarded value: for a type of this file, the argument its
+        // `Deref` impl names as `Target` (spin's `RwLockWriteGuard<T, R>`: `T`, not the relax
+        // strategy `R`); otherwise the last argument (`MutexGuard<'a, R, T>`: `T`; the raw lock
+        // `R` is only used through `&R`).
+        const at = name ? this.derefTargetIndex(name) : undefined;
+        const guarded = at !== undefined && at < args.length ? [args[at]] : args.slice(-1);
+        return guarded.flatMap((a) => rec(a, mode === 'shared' ? 'shared' : access));
       }
       default:
         return [];
@@ -387,6 +391,27 @@ class TypeReader {
     return STD_ACCESS_BY_NAME.get(name) ?? LOCK_CRATE_GUARDS.get(name);
   }
 
+  /**
+   * For a type of this file with `impl Deref for Name<A, B> { type Target = A; }`: the position
+   * of `Target` among the type's arguments (lifetimes left out), or undefined.
+   */
+  private derefTargetIndex(name: string): number | undefined {
+    for (const impl of this.ctx.items.impls) {
+      if (impl.unsafe || baseName(impl.typeNode) !== name || pathSegments(impl.traitNode).pop() !== 'Deref') continue;
+      const body = impl.node.childForFieldName('body');
+      const target = body ? assocType(body, 'Target') : undefined;
+      const args =
+        impl.typeNode.type === 'generic_type'
+          ? namedChildren(impl.typeNode.childForFieldName('type_arguments') ?? impl.typeNode).filter(
+              (a) => a.type !== 'lifetime',
+            )
+          : [];
+      const at = target ? args.findIndex((a) => a.text === target.text) : -1;
+      if (at >= 0) return at;
+    }
+    return undefined;
+  }
+
   /** The type as the resolver reads it in the impl's scope (the impl's parameters stay parameters). */
   private resolve(node: SyntaxNode): Ty | undefined {
     const impl = this.ctx.items.impls.find((i) => i.node.id === this.impl.id);
@@ -437,9 +462,13 @@ export function unreachableThroughShared(ctx: RuleContext, def: TypeDef, heldBy:
     const body = impl?.childForFieldName('body');
     if (!impl || !typeNode || !body || baseName(typeNode) !== def.name) continue;
     if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
+    // Formatting (`impl Debug`) reads fields only to print them, through their own formatting.
+    const traitNode = impl.childForFieldName('trait');
+    const formatting = traitNode ? FORMATTING_TRAITS.has(pathSegments(traitNode).pop() ?? '') : false;
     for (const fn of namedChildren(body)) {
       if (fn.type !== 'function_item') continue;
       methods++;
+      if (formatting) continue;
       const self = namedChildren(fn.childForFieldName('parameters') ?? fn)[0];
       if (self?.type !== 'self_parameter' || !/^&\s*('\w+\s*)?self$/.test(self.text)) continue;
       const fields = fieldsReached(ctx, def, fn.childForFieldName('body')?.text ?? '', 'self', 1);
@@ -498,6 +527,8 @@ export function storedGenerics(ctx: RuleContext, defs: TypeDef[], traitName: str
   }
   return out;
 }
+
+const FORMATTING_TRAITS = new Set(['Debug', 'Display', 'Pointer', 'LowerHex', 'UpperHex']);
 
 /**
  * The fields a method body reaches through `name` (`self`, or a `&X` parameter): `name.field`.
