@@ -8,6 +8,7 @@ import { buildContext, nodeRange, type Reparse } from '../rules/context';
 import { runRules, type Finding } from '../rules';
 import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
 import type { Solution } from '../traits/infer';
+import type { CrateFutures } from '../futures/analyze';
 
 export interface FileAnalysis {
   types: TypeReport[];
@@ -65,13 +66,15 @@ export interface AnalysisInput {
    * until the mentions are found, then deleted.
    */
   ownedTrees?: SyntaxTree[];
+  /** In a project: the futures of every file, so that calls and awaits reach other files and crates. */
+  crateFutures?: CrateFutures;
 }
 
 export function finishAnalysis(input: AnalysisInput): FileAnalysis {
   const { root, text, items, solution } = input;
   const report = (def: TypeDef) => typeReport(def, solution);
   const types = items.types.map(report);
-  const ctx = buildContext(root, text, items, solution, input.reparse);
+  const ctx = buildContext(root, text, items, solution, input.reparse, input.crateFutures);
   const all = runRules(ctx);
   const findings = all.filter((f) => !f.reviewed);
   const reviewed = all.filter((f) => f.reviewed);

@@ -14,6 +14,7 @@ import { crateRoot, Resolver, type Item } from '../model/resolve';
 import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
 import { expandMacroCalls, macroInfos } from '../model/item-macros';
 import { Solver } from '../traits/infer';
+import { CrateFutures } from '../futures/analyze';
 import { finishAnalysis, typeReport, type FileAnalysis, type InactiveModule } from './analysis';
 import { evaluateCfg, type CfgContext } from '../model/cfg';
 import {
@@ -81,6 +82,9 @@ export class Project {
   private shadow?: Project;
   /** File analyses since the last change to any crate's text (verdicts cross files). */
   private readonly analyses = new Map<string, FileAnalysis>();
+  private futures?: CrateFutures;
+  /** Which file each parse tree (a file's or an item macro's expansion) belongs to. */
+  private readonly treeFiles = new Map<SyntaxTree, FileRecord>();
   readonly resolver: Resolver;
   solver: Solver;
 
@@ -170,7 +174,7 @@ export class Project {
    */
   setText(path: string, text: string | undefined): void {
     const p = normalize(path);
-    this.analyses.clear();
+    this.forgetAnalyses();
     this.shadow?.setText(p, text);
     if (text === undefined) this.overlay.delete(p);
     else this.overlay.set(p, text);
@@ -180,7 +184,7 @@ export class Project {
 
   /** Files changed on disk: known ones are read again on their own; a new or gone file rebuilds all. */
   changedOnDisk(paths: string[]): void {
-    this.analyses.clear();
+    this.forgetAnalyses();
     this.shadow?.changedOnDisk(paths);
     for (const path of paths.map(normalize)) {
       if (this.overlay.has(path)) continue;
@@ -190,7 +194,7 @@ export class Project {
   }
 
   private refresh(): void {
-    if (this.stale || this.dirty.size > 0) this.analyses.clear();
+    if (this.stale || this.dirty.size > 0) this.forgetAnalyses();
     if (this.stale) {
       this.stale = false;
       this.dirty.clear();
@@ -233,6 +237,7 @@ export class Project {
     let indirect = scopesOfFile(scope).some(declaresIndirect);
     for (const map of [
       scope.types,
+      scope.fns,
       scope.aliases,
       scope.traits,
       scope.mods,
@@ -266,7 +271,7 @@ export class Project {
 
   /** Every local crate re-read (parse trees of unchanged files reused); dependencies kept. */
   rebuild(): void {
-    this.analyses.clear();
+    this.forgetAnalyses();
     const local = this.crates.filter((c) => c.local);
     const isLocal = (scope: Scope) => local.some((c) => c.root === crateRoot(scope));
     this.solver.forget(
@@ -282,6 +287,41 @@ export class Project {
       const crate = this.loadCrate(c.name, c.manifest, c.rootFile, c.features, c.deps, true);
       if (this.depCrates.get(c.manifest.dir) === c) this.depCrates.set(c.manifest.dir, crate);
     }
+  }
+
+  private forgetAnalyses(): void {
+    this.analyses.clear();
+    this.futures = undefined;
+    this.treeFiles.clear();
+  }
+
+  /** The futures of every crate at this version of the text (calls and awaits cross files). */
+  private crateFutures(): CrateFutures {
+    this.futures ??= new CrateFutures(this.solver, {
+      fileOf: (node) => {
+        let record = this.treeFiles.get(node.tree);
+        if (!record) {
+          for (const crate of this.crates)
+            for (const r of crate.files.values()) {
+              this.treeFiles.set(r.tree, r);
+              for (const t of r.macroTrees) this.treeFiles.set(t, r);
+            }
+          record = this.treeFiles.get(node.tree);
+        }
+        return record && { root: record.tree.rootNode, items: record.items, label: this.label(record.path) };
+      },
+      inherentImpls: () => this.crates.flatMap((c) => [...c.files.values()].flatMap((r) => r.items.inherentImpls)),
+      crateCount: () => this.crates.length,
+    });
+    return this.futures;
+  }
+
+  /** How messages name a file: `src/store.rs` in its crate, `tokio: src/task/spawn.rs` in a dependency. */
+  private label(path: string): string {
+    const crate = this.crateOf(path) ?? this.crates.find((c) => c.files.has(path));
+    if (!crate) return path;
+    const rel = path.startsWith(crate.manifest.dir + '/') ? path.slice(crate.manifest.dir.length + 1) : path;
+    return crate.local ? rel : `${crate.name}: ${rel}`;
   }
 
   /** The analysis of one file of a local crate: its types' verdicts and findings, crate-wide. */
@@ -300,6 +340,7 @@ export class Project {
       resolver: this.resolver,
       reparse: (body) => this.parser.parse(body),
       mentions: this.parser.mentions !== false,
+      crateFutures: this.crateFutures(),
     });
     this.analyses.set(record.path, analysis);
     return analysis;
@@ -379,7 +420,7 @@ export class Project {
       path,
       text,
       tree,
-      items: { root: scope, types: [], impls: [], inactiveImpls: [] },
+      items: { root: scope, types: [], impls: [], inactiveImpls: [], inherentImpls: [] },
       macroTrees: [],
     };
     crate.files.set(path, record);

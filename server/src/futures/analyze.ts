@@ -13,7 +13,7 @@
 // Types come from annotations, constructors, the crate's own signatures and the std methods of
 // std-methods.ts; what cannot be typed is `unknown` with its reason, never a guess.
 import { AtomSet, renderChain, type Atom } from '../model/conditions';
-import type { FileItems, Scope } from '../model/lower';
+import type { FileItems, FnDef, InherentImpl, Scope, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
 import { someTy, type Ty } from '../model/resolve';
@@ -145,8 +145,86 @@ interface Part {
   reason: (leaf: string) => string;
 }
 
-export function analyzeFutures(root: SyntaxNode, items: FileItems, solution: Solution): FileFutures {
-  return new FileAnalyzer(root, items, solution).run();
+export function analyzeFutures(
+  root: SyntaxNode,
+  items: FileItems,
+  solution: Solution,
+  crate?: CrateFutures,
+): FileFutures {
+  return (crate?.analyzerFor(root, items) ?? new FileAnalyzer(root, items, solution)).run();
+}
+
+/** What the futures analysis reads beyond one file: the other files of the crates a project has read. */
+export interface CrateSources {
+  /** The file that holds `node` (in its own tree or in one of its item macros' expansions). */
+  fileOf(node: SyntaxNode): { root: SyntaxNode; items: FileItems; label: string } | undefined;
+  /** Every inherent impl of the crates read so far (a type's methods may be in any file). */
+  inherentImpls(): Iterable<InherentImpl>;
+  /** How many crates are read so far: dependencies are read when first named. */
+  crateCount(): number;
+}
+
+/**
+ * The futures of a whole project at one version of its text. A call may name a fn of another
+ * file or crate (`tokio::spawn`, `self.conn.send(x).await`): its signature says what it needs and
+ * returns, and its future is analysed once, by the analyzer of its own file, when first awaited.
+ * The project makes a new one whenever any text changes.
+ */
+export class CrateFutures {
+  private readonly analyzers = new Map<SyntaxNode['tree'], FileAnalyzer>();
+  private methods?: Map<TypeDef, Map<string, FnDef | null>>;
+
+  constructor(
+    readonly solution: Solution,
+    private readonly sources: CrateSources,
+  ) {}
+
+  analyzerFor(root: SyntaxNode, items: FileItems, label?: string): FileAnalyzer {
+    let analyzer = this.analyzers.get(root.tree);
+    if (!analyzer) {
+      analyzer = new FileAnalyzer(root, items, this.solution, this, label);
+      this.analyzers.set(root.tree, analyzer);
+    }
+    return analyzer;
+  }
+
+  /** The analyzer of the file that holds `node`. */
+  ownerOf(node: SyntaxNode): FileAnalyzer | undefined {
+    const file = this.sources.fileOf(node);
+    return file ? this.analyzerFor(file.root, file.items, file.label) : undefined;
+  }
+
+  /** The signature facts of a fn declared anywhere the project has read. */
+  infoOf(def: FnDef): FnInfo | undefined {
+    if (def.alternatives) return undefined;
+    return this.ownerOf(def.node)?.info(def.node, def.scope);
+  }
+
+  /** An inherent method of a type declared anywhere the project has read (null: ambiguous). */
+  method(def: TypeDef, name: string): FnInfo | undefined {
+    let fn = this.methods?.get(def)?.get(name);
+    if (fn === undefined && this.sources.crateCount() !== this.indexedCrates) {
+      // Dependencies are read when first named: a type met now may have brought its impls.
+      this.indexMethods();
+      fn = this.methods?.get(def)?.get(name);
+    }
+    return fn ? this.infoOf(fn) : undefined;
+  }
+
+  private indexedCrates = -1;
+
+  private indexMethods(): void {
+    this.methods = new Map();
+    this.indexedCrates = this.sources.crateCount();
+    for (const impl of this.sources.inherentImpls()) {
+      const item = this.solution.resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
+      if (item.kind !== 'type') continue;
+      const table = this.methods.get(item.def) ?? new Map<string, FnDef | null>();
+      this.methods.set(item.def, table);
+      // Two impls with a method of the same name (under different bounds or cfgs): ambiguous.
+      for (const [m, fn] of impl.methods) table.set(m, table.has(m) || fn.alternatives ? null : fn);
+    }
+  }
 }
 
 class FileAnalyzer {
@@ -163,12 +241,18 @@ class FileAnalyzer {
     readonly root: SyntaxNode,
     readonly items: FileItems,
     readonly solution: Solution,
+    readonly crate?: CrateFutures,
+    /** How messages of other files name this one (`src/store.rs`). */
+    readonly label?: string,
   ) {}
+
+  private indexed = false;
 
   run(): FileFutures {
     // Most files have no future and spawn nothing: a text search skips them.
     if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(this.root.text)) return { futures: [], requirements: [], arcs: [] };
-    for (const node of this.root.descendantsOfType('function_item')) if (node) this.index(node);
+    if (!this.indexed) for (const node of this.root.descendantsOfType('function_item')) if (node) this.index(node);
+    this.indexed = true;
     for (const node of this.fnNodes) {
       const info = this.infoByNode.get(node.id)!;
       if (info.isAsync) this.futureOfFn(info);
@@ -189,9 +273,29 @@ class FileAnalyzer {
   }
 
   private index(node: SyntaxNode): void {
+    const info = this.info(node);
+    if (!info) return;
+    const { name } = info;
+    this.fnNodes.push(node);
+    const impl = enclosingImpl(node);
+    const implType = impl?.childForFieldName('type');
+    if (impl && implType && !impl.childForFieldName('trait')) {
+      const typeName = pathSegments(typePath(implType)).pop() ?? implType.text;
+      const table = this.methods.get(typeName) ?? new Map<string, FnInfo>();
+      if (!table.has(name)) table.set(name, info);
+      this.methods.set(typeName, table);
+    } else if (!impl && !hasAncestor(node, 'trait_item') && !hasAncestor(node, 'block')) {
+      this.fns.set(name, [...(this.fns.get(name) ?? []), info]);
+    }
+  }
+
+  /** A fn's signature facts, read once (`scope`: where it is declared, when the model knows). */
+  info(node: SyntaxNode, declaredIn?: Scope): FnInfo | undefined {
+    const known = this.infoByNode.get(node.id);
+    if (known) return known;
     const name = node.childForFieldName('name')?.text;
-    if (!name) return;
-    const scope = this.moduleScope(node);
+    if (!name) return undefined;
+    const scope = declaredIn ?? this.moduleScope(node);
     const env = new Map<string, Ty>();
     const impl = enclosingImpl(node);
     let self: Ty | undefined;
@@ -215,16 +319,25 @@ class FileAnalyzer {
     const selfParam = node.childForFieldName('parameters')?.namedChildren.find((c) => c?.type === 'self_parameter');
     if (selfParam) info.selfMode = selfParam.text.includes('&') ? 'ref' : 'value';
     this.infoByNode.set(node.id, info);
-    this.fnNodes.push(node);
-    const implType = impl?.childForFieldName('type');
-    if (impl && implType && !impl.childForFieldName('trait')) {
-      const typeName = pathSegments(implType).pop() ?? implType.text;
-      const table = this.methods.get(typeName) ?? new Map<string, FnInfo>();
-      if (!table.has(name)) table.set(name, info);
-      this.methods.set(typeName, table);
-    } else if (!impl && !hasAncestor(node, 'trait_item') && !hasAncestor(node, 'block')) {
-      this.fns.set(name, [...(this.fns.get(name) ?? []), info]);
-    }
+    return info;
+  }
+
+  /** The analyzer of the file that holds `node`: this one, or another file's in the project. */
+  private ownerOf(node: SyntaxNode): FileAnalyzer {
+    if (node.tree === this.root.tree || !this.crate) return this;
+    return this.crate.ownerOf(node) ?? this;
+  }
+
+  /** The file that holds `node`, named for messages, when it is not this one. */
+  elsewhere(node: SyntaxNode): string | undefined {
+    const owner = this.ownerOf(node);
+    return owner === this ? undefined : (owner.label ?? 'another file');
+  }
+
+  /** The signature facts of a fn node met as a future's origin, wherever its file is. */
+  infoOfNode(node: SyntaxNode): FnInfo | undefined {
+    const owner = this.ownerOf(node);
+    return owner.infoByNode.get(node.id) ?? owner.info(node);
   }
 
   private readonly walked = new Set<number>();
@@ -275,7 +388,11 @@ class FileAnalyzer {
     if (this.walked.has(info.node.id)) return;
     this.walked.add(info.node.id);
     const body = info.node.childForFieldName('body');
-    if (body) new BodyWalk(this, info, undefined).walkBody(body);
+    if (!body) return;
+    // Parameters typed as written: what the blocks and closures inside capture, and receivers.
+    const walk = new BodyWalk(this, info, undefined);
+    walk.declareParams(info.node.childForFieldName('parameters'));
+    walk.walkBody(body);
   }
 
   /** The module scope a node is written in (function-body items are not looked at). */
@@ -312,34 +429,51 @@ class FileAnalyzer {
     }
   }
 
-  /** The fn a call's path names in this file: `f`, `Self::f`, `Type::f`. */
-  fnForPath(segments: string[], self?: Ty): FnInfo | undefined {
+  /**
+   * The fn a call's path names: `f`, `Self::f`, `Type::f` of this file; else, in a project, any
+   * fn or inherent method the path resolves to in the crate or a dependency it reads.
+   */
+  fnForPath(segments: string[], self: Ty | undefined, scope: Scope): FnInfo | undefined {
     const clean = segments.filter((s) => s !== 'crate' && s !== 'self' && s !== 'super');
     if (clean.length === 1) {
       const list = this.fns.get(clean[0]);
-      return list?.length === 1 ? list[0] : undefined;
+      if (list?.length === 1) return list[0];
+      if (list && list.length > 1) return undefined;
     }
     if (clean.length === 2) {
       const typeName = clean[0] === 'Self' ? selfName(self) : clean[0];
-      return typeName ? this.methods.get(typeName)?.get(clean[1]) : undefined;
+      const own = typeName ? this.methods.get(typeName)?.get(clean[1]) : undefined;
+      if (own) return own;
     }
-    return undefined;
+    if (!this.crate) return undefined;
+    const name = segments[segments.length - 1];
+    if (segments.length === 2 && segments[0] === 'Self')
+      return self?.k === 'adt' ? this.crate.method(self.def, name) : undefined;
+    if (segments.length >= 2) {
+      const owner = this.solution.resolver.resolvePath(scope, segments.slice(0, -1));
+      if (owner.kind === 'type') return this.crate.method(owner.def, name);
+      if (owner.kind !== 'mod') return undefined;
+    }
+    const def = this.solution.resolver.resolveFn(scope, segments);
+    return def ? this.crate.infoOf(def) : undefined;
   }
 
-  /** A method of a type of this file, by the receiver's type. */
+  /** A method of the receiver's type: of this file by the type's name, else found crate-wide. */
   methodOf(recv: Ty, method: string): FnInfo | undefined {
-    const name = recv.k === 'adt' ? recv.def.name : undefined;
-    return name ? this.methods.get(name)?.get(method) : undefined;
+    if (recv.k !== 'adt') return undefined;
+    return this.methods.get(recv.def.name)?.get(method) ?? this.crate?.method(recv.def, method);
   }
 
   /** A future's verdict as a Value (for the futures that await or spawn it). */
   futureValue(node: SyntaxNode): { value: Value; report?: FutureReport } {
+    const owner = this.ownerOf(node);
+    if (owner !== this) return owner.futureValue(node);
     let report = this.reports.get(node.id);
     if (!report && node.type !== 'function_item') {
       // A block or closure of a fn not walked yet: walk that fn now.
       let fn = node.parent;
       while (fn && fn.type !== 'function_item') fn = fn.parent;
-      const info = fn ? this.infoByNode.get(fn.id) : undefined;
+      const info = fn ? this.info(fn) : undefined;
       if (info && !info.isAsync) this.walkPlain(info);
       else if (info) this.futureOfFn(info);
       report = this.reports.get(node.id);
@@ -353,7 +487,7 @@ class FileAnalyzer {
         };
     }
     if (!report && node.type === 'function_item') {
-      const info = this.infoByNode.get(node.id);
+      const info = this.info(node);
       if (info) report = this.futureOfFn(info);
     }
     if (!report) return { value: { status: 'yes', atoms: new AtomSet(), reasons: [] } };
@@ -401,6 +535,11 @@ function sendParams(fn: SyntaxNode): number[] {
     if (bounded.has(t.text) || (t.type === 'abstract_type' && hasSend(t))) out.push(i);
   });
   return out;
+}
+
+/** `Foo<T>` -> `Foo`, `a::Foo<T>` -> `a::Foo`: the path of an impl's self type. */
+function typePath(node: SyntaxNode): SyntaxNode {
+  return node.type === 'generic_type' ? (node.childForFieldName('type') ?? node) : node;
 }
 
 function enclosingImpl(node: SyntaxNode): SyntaxNode | undefined {
@@ -975,10 +1114,11 @@ class BodyWalk {
     );
     if (!fnNode || args.length === 0) return;
     const pathNode = fnNode.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
+    if (pathNode?.type === 'field_expression') return this.methodRequirement(call, pathNode, args);
     if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return;
     const segments = pathSegments(pathNode);
     let indices: number[] = [];
-    const own = this.file.fnForPath(segments, this.fn.self);
+    const own = this.file.fnForPath(segments, this.fn.self, this.fn.scope);
     if (own) indices = own.sendParams;
     else {
       const full = this.file.expandPath(this.fn.scope, segments).join('::');
@@ -992,6 +1132,31 @@ class BodyWalk {
       this.file.requirements.push({
         range: rangeOf(call),
         callee: oneLine(pathNode.text),
+        argText: oneLine(arg.text),
+        ...r,
+      });
+    }
+  }
+
+  /** `handle.spawn(fut)`: a method of the crate's or a dependency's type with a parameter bounded by `Send`. */
+  private methodRequirement(call: SyntaxNode, callee: SyntaxNode, args: SyntaxNode[]): void {
+    const recvNode = callee.childForFieldName('value');
+    const method = callee.childForFieldName('field')?.text;
+    if (!recvNode || !method) return;
+    const recv = this.typeOf(recvNode);
+    if (recv.k !== 'ty') return;
+    let t = derefAll(recv.ty);
+    // Through `Arc<Handle>`, `Box<Runtime>` to the type that has the method.
+    for (let i = 0; i < 4 && t.k === 'known' && DEREF_PATHS.has(t.known.path) && t.args[0]; i++)
+      t = derefAll(t.args[0]);
+    const info = this.file.methodOf(t, method);
+    for (const i of info?.sendParams ?? []) {
+      const arg = args[i];
+      const r = arg ? this.requirementOf(arg) : undefined;
+      if (!arg || !r) continue;
+      this.file.requirements.push({
+        range: rangeOf(call),
+        callee: `${oneLine(recvNode.text)}.${method}`,
         argText: oneLine(arg.text),
         ...r,
       });
@@ -1036,11 +1201,13 @@ class BodyWalk {
     if (t.k === 'future') {
       const { value: generic, report } = this.file.futureValue(t.node);
       const value = this.instantiate(generic, t);
+      // A future of another file: its reasons name that file; its held values are not linked here.
+      const where = this.file.elsewhere(t.node);
       return {
         kind: 'future',
         status: value.status,
-        reasons: report?.send.reasons ?? [],
-        held: report?.held ?? [],
+        reasons: (report?.send.reasons ?? []).map((r) => (where ? `in \`${where}\`, ${r}` : r)),
+        held: where ? [] : (report?.held ?? []),
       };
     }
     if (t.k === 'ty') {
@@ -1116,11 +1283,12 @@ class BodyWalk {
         const inner = node.namedChildren[0];
         const t = inner ? this.typeOf(inner) : notTyped();
         if (t.k === 'future' && t.node.type === 'function_item') {
-          const info = this.file.infoByNode.get(t.node.id);
+          const info = this.file.infoOfNode(t.node);
           const ret = t.node.childForFieldName('return_type');
           if (!info) return notTyped();
           if (!ret) return plain('()');
-          return { k: 'ty', ty: this.resolver.lowerType(ret, info.scope, info.env, info.self) };
+          const ty = this.resolver.lowerType(ret, info.scope, info.env, info.self);
+          return paramNames(ty).some((n) => info.env.has(n)) ? notTyped() : { k: 'ty', ty };
         }
         return notTyped();
       }
@@ -1223,13 +1391,9 @@ class BodyWalk {
       return unknownLocal(`\`${info.name}\` returns \`${oneLine(ret.text)}\`, whose hidden type is not analysed`);
     }
     const ty = this.resolver.lowerType(ret, info.scope, info.env, info.self);
-    // A generic fn's result is known when it does not name the fn's own type parameters (`-> u8`).
-    const own = new Set(
-      (info.node.childForFieldName('type_parameters')?.namedChildren ?? []).map(
-        (p) => (p?.type === 'type_parameter' ? p.childForFieldName('name')?.text : p?.text) ?? '',
-      ),
-    );
-    if (paramNames(ty).some((n) => own.has(n))) return notTyped();
+    // A generic fn's result is known when it names none of the type parameters of the fn or of
+    // its impl (`-> u8`; `-> Self` of `impl<T> Foo<T>` would need `T` from the receiver).
+    if (paramNames(ty).some((n) => info.env.has(n))) return notTyped();
     return { k: 'ty', ty };
   }
 
@@ -1261,7 +1425,7 @@ class BodyWalk {
     const pathNode = fnNode.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
     if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return notTyped();
     const segments = pathSegments(pathNode);
-    const own = this.file.fnForPath(segments, this.fn.self);
+    const own = this.file.fnForPath(segments, this.fn.self, this.fn.scope);
     if (own) return this.fnResult(own, notTyped, args);
     const ptr = nullPointer(this.file, this.fn.scope, node);
     if (ptr) return { k: 'ty', ty: ptr };
@@ -1479,12 +1643,13 @@ class BodyWalk {
       if (awaited.k === 'ty' && a.operand.type === 'identifier') continue; // a local: counted above
       const value = this.valueOf(awaited, 'Send');
       if (value.status === 'yes') continue;
+      const where = awaited.k === 'future' ? this.file.elsewhere(awaited.node) : undefined;
       parts.push({
         value,
         reason: (leaf) =>
           awaited.k === 'unknown'
             ? `the future awaited at line ${line(a.node)} (\`${oneLine(a.operand.text)}\`) is not known: ${leaf}`
-            : `awaits \`${oneLine(a.operand.text)}\` (line ${line(a.node)}), whose future is not \`Send\`: ${leaf}`,
+            : `awaits \`${oneLine(a.operand.text)}\` (line ${line(a.node)}), whose future${where ? ` (in \`${where}\`)` : ''} is not \`Send\`: ${leaf}`,
       });
     }
     for (const m of this.macroAwaits)

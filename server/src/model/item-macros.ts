@@ -392,6 +392,7 @@ export function expandMacroCalls(
     into.types.push(...more.types);
     into.impls.push(...more.impls);
     into.inactiveImpls.push(...more.inactiveImpls);
+    into.inherentImpls.push(...more.inherentImpls);
     afterLowering?.(scope);
   }
   // Inactive `mod x;`s last: an active `mod` of the same name (`cfg_metrics! { mod metrics; }`

@@ -72,6 +72,31 @@ export interface TraitDef {
   assocTypes: Map<string, SyntaxNode[]>;
 }
 
+/**
+ * A fn item: a module's free fn, or a method of an inherent impl. Its signature stays syntax; the
+ * futures analysis reads it (async, parameters bounded by `Send`, the return type) when a call
+ * names it from anywhere in the crate or from a crate that depends on it.
+ */
+export interface FnDef {
+  name: string;
+  node: SyntaxNode;
+  /** The module or block it is declared in (for a method: the impl's). */
+  scope: Scope;
+  /**
+   * Other fns of the same name in the same module under `#[cfg]`s this analysis could not decide:
+   * a call may name any of them.
+   */
+  alternatives?: FnDef[];
+}
+
+/** `impl Type { fn a() .. }`: the methods of a type, found crate-wide through `typeNode`. */
+export interface InherentImpl {
+  node: SyntaxNode;
+  scope: Scope;
+  typeNode: SyntaxNode;
+  methods: Map<string, FnDef>;
+}
+
 export interface ImplDef {
   node: SyntaxNode;
   scope: Scope;
@@ -95,6 +120,8 @@ export interface Scope {
    */
   cfg?: string[];
   types: Map<string, TypeDef>;
+  /** Free fns (the value namespace, apart from constructors and statics). */
+  fns: Map<string, FnDef>;
   aliases: Map<string, AliasDef>;
   traits: Map<string, TraitDef>;
   mods: Map<string, Scope>;
@@ -122,6 +149,8 @@ export interface FileItems {
    * SAFETY comments are still checked, as clippy checks them in the builds that compile them.
    */
   inactiveImpls: ImplDef[];
+  /** Inherent impls (`impl Type { .. }`), whose methods calls elsewhere may name. */
+  inherentImpls: InherentImpl[];
 }
 
 export interface LowerOptions {
@@ -146,6 +175,7 @@ export function newScope(kind: Scope['kind'], path: string[], parent?: Scope): S
     path,
     parent,
     types: new Map(),
+    fns: new Map(),
     aliases: new Map(),
     traits: new Map(),
     mods: new Map(),
@@ -167,6 +197,7 @@ export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileIte
     types: [],
     impls: [],
     inactiveImpls: [],
+    inherentImpls: [],
     options,
     macroDepth: 0,
     depth: 0,
@@ -176,7 +207,13 @@ export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileIte
   } else {
     lowerItems(root, out.root, out);
   }
-  return { root: out.root, types: out.types, impls: out.impls, inactiveImpls: out.inactiveImpls };
+  return {
+    root: out.root,
+    types: out.types,
+    impls: out.impls,
+    inactiveImpls: out.inactiveImpls,
+    inherentImpls: out.inherentImpls,
+  };
 }
 
 interface Out extends FileItems {
@@ -353,6 +390,28 @@ function lowerImpl(node: SyntaxNode, scope: Scope): ImplDef | undefined {
   };
 }
 
+/** Records a fn by name; a second of the same name (under another `#[cfg]`) becomes an alternative. */
+function addFn(table: Map<string, FnDef>, node: SyntaxNode, scope: Scope): void {
+  const name = node.childForFieldName('name')?.text;
+  if (!name) return;
+  const def: FnDef = { name, node, scope };
+  const first = table.get(name);
+  if (!first) table.set(name, def);
+  else first.alternatives = [...(first.alternatives ?? []), def];
+}
+
+/** `impl<T> Type<T> { .. }`: its methods, by name. */
+function lowerInherentImpl(node: SyntaxNode, scope: Scope, out: Out): void {
+  const typeNode = node.childForFieldName('type');
+  const body = node.childForFieldName('body');
+  if (!typeNode || !body || node.childForFieldName('trait')) return;
+  const methods = new Map<string, FnDef>();
+  for (const { node: item, attributes } of withAttributes(body)) {
+    if (item.type === 'function_item' && cfgOf(attributes, out) !== false) addFn(methods, item, scope);
+  }
+  out.inherentImpls.push({ node, scope, typeNode, methods });
+}
+
 function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxNode[] = []): void {
   const kind = TYPE_ITEMS[node.type];
   if (kind) {
@@ -426,10 +485,17 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
     case 'impl_item': {
       const impl = lowerImpl(node, scope);
       if (impl) out.impls.push(impl);
+      else lowerInherentImpl(node, scope, out);
       lowerBodies(node, scope, out);
       return;
     }
-    case 'function_item':
+    case 'function_item': {
+      // Methods are the impl's (lowerInherentImpl); a trait's fns are not callable by path alone.
+      const owner = node.parent?.type === 'declaration_list' ? node.parent.parent?.type : undefined;
+      if (owner !== 'impl_item' && owner !== 'trait_item') addFn(scope.fns, node, scope);
+      lowerBodies(node, scope, out);
+      return;
+    }
     case 'const_item':
     case 'static_item':
       lowerBodies(node, scope, out);

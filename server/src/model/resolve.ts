@@ -12,7 +12,15 @@ import {
   type KnownType,
 } from './known-types';
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
-import { pathSegments, type AliasDef, type Generics, type Scope, type TraitDef, type TypeDef } from './lower';
+import {
+  pathSegments,
+  type AliasDef,
+  type FnDef,
+  type Generics,
+  type Scope,
+  type TraitDef,
+  type TypeDef,
+} from './lower';
 
 export type Item =
   | { kind: 'type'; def: TypeDef }
@@ -299,6 +307,51 @@ export class Resolver {
       if (found === undefined) continue;
     }
     return undefined;
+  }
+
+  /**
+   * The fn a call's path names (the value namespace): `f`, `module::f`, an imported or
+   * re-exported `f` (`use crate::task::spawn`, `pub use self::spawn::*`), in this crate or in a
+   * dependency that is read. Undefined when the path names no fn the project has read (std's
+   * fns, a method, a tuple struct's constructor).
+   */
+  resolveFn(scope: Scope, segments: string[]): FnDef | undefined {
+    if (segments.length === 0) return undefined;
+    const name = segments[segments.length - 1];
+    if (segments.length === 1) {
+      for (let s: Scope | undefined = scope; s; s = s.kind === 'block' ? s.parent : undefined) {
+        const found = this.fnIn(s, name);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    const owner = this.resolvePath(scope, segments.slice(0, -1));
+    return owner.kind === 'mod' ? this.fnIn(owner.scope, name) : undefined;
+  }
+
+  /** A fn a module declares, imports or glob-imports under `name`. */
+  private fnIn(scope: Scope, name: string): FnDef | undefined {
+    const own = scope.fns.get(name);
+    if (own) return own;
+    const key = `fn ${this.scopeKey(scope)} ${name}`;
+    if (this.busy.has(key)) return undefined;
+    this.busy.add(key);
+    try {
+      const imported = scope.imports.get(name);
+      if (imported && imported.length > 1) {
+        const owner = this.importPath(scope, imported.slice(0, -1));
+        if (owner.kind === 'mod') return this.fnIn(owner.scope, imported[imported.length - 1]);
+        return undefined;
+      }
+      for (const glob of scope.globs) {
+        const target = this.importPath(scope, glob);
+        const found = target.kind === 'mod' ? this.fnIn(target.scope, name) : undefined;
+        if (found) return found;
+      }
+      return undefined;
+    } finally {
+      this.busy.delete(key);
+    }
   }
 
   private globsOff = 0;

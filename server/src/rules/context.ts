@@ -7,7 +7,7 @@ import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { AutoTrait, Position, Range } from '../model/report';
 import type { ManualImpl, Solution } from '../traits/infer';
-import { analyzeFutures, type FileFutures } from '../futures/analyze';
+import { analyzeFutures, type CrateFutures, type FileFutures } from '../futures/analyze';
 import {
   allowedCodes,
   findMacroSafetyComment,
@@ -81,6 +81,7 @@ export function buildContext(
   items: FileItems,
   solution: Solution,
   reparse?: Reparse,
+  crateFutures?: CrateFutures,
 ): RuleContext {
   const lines = text.split(/\r?\n|\r/);
   const unsafeImpls: UnsafeImpl[] = [];
@@ -102,7 +103,7 @@ export function buildContext(
   }
   markPairs(sites);
   const macroImpls = reparse ? findMacroImpls(root, lines, reparse) : [];
-  const futures = analyzeFutures(root, items, solution);
+  const futures = analyzeFutures(root, items, solution, crateFutures);
   return { root, text, lines, items, solution, unsafeImpls, macroImpls, futures };
 }
 
