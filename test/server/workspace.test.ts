@@ -227,3 +227,55 @@ test('hover on a type of a module behind an off feature gives its verdicts there
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a spawn in one file is checked against the futures of another file, and follows their edits', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rss-ws-'));
+  for (const name of ['tasks', 'tasks-rt'])
+    cpSync(join(ROOT, 'test', 'fixtures', 'crates', name), join(dir, name), { recursive: true });
+  const { session } = await startIn(join(dir, 'tasks'));
+  try {
+    const jobsPath = join(dir, 'tasks', 'src', 'jobs.rs');
+    const storePath = join(dir, 'tasks', 'src', 'store.rs');
+    const jobsUri = pathToFileURL(jobsPath).href;
+    const first = session.nextDiagnostics(jobsUri);
+    await session.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: jobsUri, languageId: 'rust', version: 1, text: readFileSync(jobsPath, 'utf8') },
+    });
+    const spawns = (await first).diagnostics.filter((d) => d.code === 'future-not-send');
+    // `recall` awaits `Store::remember` (store.rs); `hold` goes to the dependency's `Handle::spawn`.
+    assert.deepEqual(
+      spawns.map((d) => d.range.start.line),
+      [24, 25],
+    );
+    assert.match(spawns[0].message, /whose future \(in `src\/store\.rs`\) is not `Send`/);
+    // Links stay in the file they are about: `hold` is in jobs.rs, `remember` is not.
+    assert.equal(spawns[0].relatedInformation?.length ?? 0, 0);
+    assert.ok((spawns[1].relatedInformation ?? []).every((r) => r.location.uri === jobsUri));
+    const hover = await hoverText(session, jobsUri, 11, 10);
+    assert.match(hover, /src\/store\.rs/, hover);
+    // Fixing `remember` in store.rs (dropping the Rc before the `.await`) clears the finding in jobs.rs.
+    const storeUri = await openFile(session, storePath);
+    const fixed = readFileSync(storePath, 'utf8').replace(
+      'sleep(2).await;\n        drop(seen);',
+      'drop(seen);\n        sleep(2).await;',
+    );
+    assert.notEqual(fixed, readFileSync(storePath, 'utf8'));
+    const after = session.nextDiagnostics(
+      jobsUri,
+      (p) => p.diagnostics.filter((d) => d.code === 'future-not-send').length === 1,
+    );
+    await session.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: storeUri, version: 2 },
+      contentChanges: [{ text: fixed }],
+    });
+    const left = (await after).diagnostics.filter((d) => d.code === 'future-not-send');
+    assert.deepEqual(
+      left.map((d) => d.range.start.line),
+      [25],
+    );
+    assert.equal(await shutdown(session), 0, session.stderr());
+  } finally {
+    session.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -29,10 +29,14 @@ export interface Manifest {
   packageName?: string;
   /** The library root (`src/lib.rs` unless `[lib] path` says otherwise), if it exists. */
   libRoot?: string;
-  /** Binary, example roots (`src/main.rs`, `[[bin]] path`, `src/bin/*.rs`). */
+  /** Binary roots (`src/main.rs`, `[[bin]] path`, `src/bin/*.rs`). */
   otherRoots: string[];
+  /** Roots that also see the dev-dependencies: `examples/`, `tests/` and `benches/` (`x.rs`, `x/main.rs`). */
+  devRoots: string[];
   workspaceMembers: string[];
   dependencies: Dependency[];
+  /** `[dev-dependencies]` (and the target-specific ones). */
+  devDependencies: Dependency[];
   /** `[features]`: each feature and what it enables. */
   features: Record<string, string[]>;
   /** Edition 2015 (no `edition` in `[package]`): paths in `use` and `::x` start at the crate root. */
@@ -113,19 +117,22 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
     if (p && fs.isFile(join(dir, p))) otherRoots.push(normalize(join(dir, p)));
   }
   if (fs.isFile(join(dir, 'src/main.rs'))) otherRoots.push(normalize(join(dir, 'src/main.rs')));
-  for (const sub of ['src/bin', 'examples']) {
+  const devRoots: string[] = [];
+  for (const sub of ['src/bin', 'examples', 'tests', 'benches']) {
     if (!fs.isDir(join(dir, sub))) continue;
-    for (const f of fs.listDir(join(dir, sub))) {
-      if (f.endsWith('.rs')) otherRoots.push(normalize(join(dir, sub, f)));
-      else if (fs.isFile(join(dir, sub, f, 'main.rs'))) otherRoots.push(normalize(join(dir, sub, f, 'main.rs')));
+    const into = sub === 'src/bin' ? otherRoots : devRoots;
+    for (const f of fs.listDir(join(dir, sub)).sort()) {
+      if (f.endsWith('.rs')) into.push(normalize(join(dir, sub, f)));
+      else if (fs.isFile(join(dir, sub, f, 'main.rs'))) into.push(normalize(join(dir, sub, f, 'main.rs')));
     }
   }
   const dependencies: Dependency[] = [];
-  const addDeps = (table: TomlTable | undefined) => {
+  const devDependencies: Dependency[] = [];
+  const addDeps = (table: TomlTable | undefined, into = dependencies) => {
     for (const [key, spec] of Object.entries(table ?? {})) {
       const t = tomlTable(spec);
       const pkgName = tomlString(t?.package) ?? key;
-      dependencies.push({
+      into.push({
         name: key.replace(/-/g, '_'),
         package: pkgName,
         path: tomlString(t?.path) ? normalize(join(dir, tomlString(t?.path)!)) : undefined,
@@ -137,7 +144,11 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
     }
   };
   addDeps(tomlTable(toml.dependencies));
-  for (const target of Object.values(tomlTable(toml.target) ?? {})) addDeps(tomlTable(tomlTable(target)?.dependencies));
+  addDeps(tomlTable(toml['dev-dependencies']), devDependencies);
+  for (const target of Object.values(tomlTable(toml.target) ?? {})) {
+    addDeps(tomlTable(tomlTable(target)?.dependencies));
+    addDeps(tomlTable(tomlTable(target)?.['dev-dependencies']), devDependencies);
+  }
   const features: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(tomlTable(toml.features) ?? {})) features[k] = tomlStrings(v);
   const workspace = tomlTable(toml.workspace);
@@ -151,8 +162,10 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
     packageName: tomlString(pkg?.name),
     libRoot,
     otherRoots,
+    devRoots,
     workspaceMembers,
     dependencies,
+    devDependencies,
     features,
     edition2015,
     buildCfgs,

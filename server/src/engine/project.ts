@@ -117,9 +117,13 @@ export class Project {
     for (const m of packages) {
       if (this.crates.some((c) => c.manifest.dir === m.dir)) continue;
       const name = (m.packageName ?? 'crate').replace(/-/g, '_');
-      const roots = [m.libRoot, ...m.otherRoots].filter((r): r is string => !!r);
+      const roots = [m.libRoot, ...m.otherRoots, ...m.devRoots].filter((r): r is string => !!r);
+      const dev = new Set(m.devRoots);
       for (const rootFile of roots) {
-        const deps = new Map(m.dependencies.map((d) => [d.name, d]));
+        // Examples, tests and benches also see the dev-dependencies (a dependency wins a name both have).
+        const deps = new Map(
+          [...(dev.has(rootFile) ? m.devDependencies : []), ...m.dependencies].map((d) => [d.name, d]),
+        );
         if (rootFile !== m.libRoot && m.libRoot)
           deps.set(name, {
             name,
