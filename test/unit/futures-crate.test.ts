@@ -96,5 +96,10 @@ test('the CLI names the other file a held value is in, and links only what is in
   assert.equal(recall?.send.status, 'no');
   assert.match(recall.reasons[0], /whose future \(in `src\/store\.rs`\) is not `Send`: `seen: Rc<u32>` \(line 21\)/);
   const spawns = out.diagnostics.filter((d) => d.code === 'future-not-send').map((d) => `${d.file}:${d.line}`);
-  assert.deepEqual(spawns, [join('src', 'jobs.rs') + ':25', join('src', 'jobs.rs') + ':26']);
+  const marked = parseFuturesFixture(readFileSync(join(SRC, 'jobs.rs'), 'utf8')).findings;
+  assert.ok(marked.length >= 4);
+  assert.deepEqual(
+    spawns,
+    marked.map((f) => `${join('src', 'jobs.rs')}:${f.line}`),
+  );
 });

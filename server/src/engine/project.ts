@@ -316,6 +316,7 @@ export class Project {
       },
       inherentImpls: () => this.crates.flatMap((c) => [...c.files.values()].flatMap((r) => r.items.inherentImpls)),
       crateCount: () => this.crates.length,
+      traitImpls: () => this.crates.flatMap((c) => [...c.files.values()].flatMap((r) => r.items.impls)),
     });
     return this.futures;
   }

@@ -13,12 +13,13 @@
 // Types come from annotations, constructors, the crate's own signatures and the std methods of
 // std-methods.ts; what cannot be typed is `unknown` with its reason, never a guess.
 import { AtomSet, renderChain, type Atom } from '../model/conditions';
-import type { FileItems, FnDef, InherentImpl, Scope, TypeDef } from '../model/lower';
+import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
-import { someTy, type Ty } from '../model/resolve';
+import { paramEnv, someTy, type Ty } from '../model/resolve';
 import type { SyntaxNode } from '../syntax/parser';
 import type { Solution, Value } from '../traits/infer';
+import { PRIMITIVES } from '../model/known-types';
 import {
   CLONE_PATHS,
   constructorKind,
@@ -104,7 +105,8 @@ interface FnInfo {
 
 interface Use {
   offset: number;
-  kind: 'move' | 'borrow';
+  /** `read`: a field copied out (`let n = x.len;`): neither the end of `x` nor a borrow of it. */
+  kind: 'move' | 'borrow' | 'read';
   unconditional: boolean;
 }
 
@@ -160,6 +162,8 @@ export interface CrateSources {
   fileOf(node: SyntaxNode): { root: SyntaxNode; items: FileItems; label: string } | undefined;
   /** Every inherent impl of the crates read so far (a type's methods may be in any file). */
   inherentImpls(): Iterable<InherentImpl>;
+  /** Every trait impl of the crates read so far (`Drop` and `Deref` impls, for any type). */
+  traitImpls(): Iterable<ImplDef>;
   /** How many crates are read so far: dependencies are read when first named. */
   crateCount(): number;
 }
@@ -212,6 +216,65 @@ export class CrateFutures {
   }
 
   private indexedCrates = -1;
+  /** Per type: whether it has a `Drop` impl, and its `Deref` impl with the `Target` node. */
+  private drops = new Set<TypeDef>();
+  private derefs = new Map<TypeDef, { impl: ImplDef; target: SyntaxNode } | null>();
+
+  /** Whether a type declared anywhere the project has read has its own `Drop` impl. */
+  hasDropImpl(def: TypeDef): boolean {
+    this.indexTraits();
+    return this.drops.has(def);
+  }
+
+  /**
+   * What `*x` is for a type of the project with a `Deref` impl (`slab::Ref<ScheduledIo>` ->
+   * `ScheduledIo`): its `Target`, with the impl's parameters read off the type's arguments.
+   */
+  derefTarget(ty: Ty & { k: 'adt' }): Ty | undefined {
+    this.indexTraits();
+    const found = this.derefs.get(ty.def);
+    if (!found) return undefined;
+    const { impl, target } = found;
+    const resolver = this.solution.resolver;
+    const own = paramEnv(impl.generics, impl.scope);
+    const written = resolver.lowerType(impl.typeNode, impl.scope, own);
+    const env = new Map<string, Ty>();
+    if (written.k === 'adt')
+      for (const [name, arg] of written.args) {
+        const given = ty.args.get(name);
+        if (arg.k === 'param' && given) env.set(arg.name, given);
+      }
+    for (const name of own.keys())
+      if (!env.has(name)) env.set(name, { k: 'unknown', text: name, reason: `\`${name}\` is not inferred` });
+    return resolver.lowerType(target, impl.scope, env, ty);
+  }
+
+  private indexedTraits = -1;
+
+  private indexTraits(): void {
+    if (this.sources.crateCount() === this.indexedTraits) return;
+    this.indexedTraits = this.sources.crateCount();
+    this.drops = new Set();
+    this.derefs = new Map();
+    const resolver = this.solution.resolver;
+    for (const impl of this.sources.traitImpls()) {
+      const trait = pathSegments(typePath(impl.traitNode)).pop();
+      if (trait !== 'Drop' && trait !== 'Deref') continue;
+      const item = resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
+      if (item.kind !== 'type') continue;
+      if (trait === 'Drop') {
+        this.drops.add(item.def);
+        continue;
+      }
+      const body = impl.node.childForFieldName('body');
+      const target = body?.namedChildren.find(
+        (c) => c?.type === 'type_item' && c.childForFieldName('name')?.text === 'Target',
+      );
+      const targetType = target?.childForFieldName('type');
+      // Two `Deref` impls (one per instantiation): which one applies is not decided here.
+      this.derefs.set(item.def, targetType && !this.derefs.has(item.def) ? { impl, target: targetType } : null);
+    }
+  }
 
   private indexMethods(): void {
     this.methods = new Map();
@@ -360,8 +423,14 @@ class FileAnalyzer {
   /** Whether dropping a value of `ty` runs code: a `Drop` impl of the file, or a field that does. */
   dropGlue(ty: Ty, depth = 0): boolean | undefined {
     return needsDrop(ty, 0, (adt) => {
-      if (depth > 6 || adt.k !== 'adt' || adt.def.kind !== 'struct') return undefined;
-      if (this.hasDropImpl(adt.def.name)) return true;
+      if (depth > 6 || adt.k !== 'adt') return undefined;
+      // In a project every `Drop` impl is known; alone, only this file's (and only for structs).
+      if (this.crate) {
+        if (adt.def.kind === 'union') return false;
+        if (this.crate.hasDropImpl(adt.def)) return true;
+        if (adt.def.fields.some((f) => f.cfgUndecided)) return undefined;
+      } else if (adt.def.kind !== 'struct') return undefined;
+      else if (this.hasDropImpl(adt.def.name)) return true;
       const parts = adt.def.fields.map((f) =>
         this.dropGlue(this.solution.resolver.lowerType(f.typeNode, adt.def.scope, adt.args), depth + 1),
       );
@@ -535,6 +604,42 @@ function sendParams(fn: SyntaxNode): number[] {
     if (bounded.has(t.text) || (t.type === 'abstract_type' && hasSend(t))) out.push(i);
   });
   return out;
+}
+
+/**
+ * Whether `x.a.b` is read as a value where it stands (copied or moved out: an operand, a `let`'s
+ * value, an argument), not borrowed (`&x.a`, a method's `&self`, an index, a compound assignment).
+ * A borrow of a field is a borrow of the local; a read is not.
+ */
+function fieldRead(field: SyntaxNode): { outer: SyntaxNode; compared?: boolean } | undefined {
+  let outer = field;
+  while (outer.parent?.type === 'field_expression' && outer.parent.childForFieldName('value')?.id === outer.id)
+    outer = outer.parent;
+  const p = outer.parent;
+  if (!p) return undefined;
+  switch (p.type) {
+    case 'let_declaration':
+      return p.childForFieldName('value')?.id === outer.id ? { outer } : undefined;
+    case 'assignment_expression':
+      return p.childForFieldName('right')?.id === outer.id ? { outer } : undefined;
+    case 'binary_expression':
+      // Comparisons take their operands by reference (`PartialEq::eq(&a, &b)`) unless primitive.
+      return {
+        outer,
+        compared: ['==', '!=', '<', '>', '<=', '>='].includes(p.childForFieldName('operator')?.text ?? ''),
+      };
+    case 'arguments':
+    case 'return_expression':
+    case 'field_initializer':
+    case 'tuple_expression':
+    case 'array_expression':
+    case 'type_cast_expression':
+      return { outer };
+    case 'unary_expression':
+      return p.text.startsWith('*') ? undefined : { outer };
+    default:
+      return undefined;
+  }
 }
 
 /** `Foo<T>` -> `Foo`, `a::Foo<T>` -> `a::Foo`: the path of an impl's self type. */
@@ -1016,6 +1121,13 @@ class BodyWalk {
           if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === p.id) {
             const method = p.childForFieldName('field')?.text ?? '';
             if (this.receiverMode(b.ty, method) === 'value') kind = 'move';
+          } else if (p.childForFieldName('value')?.id === node.id) {
+            const read = fieldRead(p);
+            // A comparison borrows its operands, unless they are primitives compared in place.
+            if (read?.compared) {
+              const t = this.typeOf(read.outer);
+              if (t.k === 'ty' && t.ty.k === 'plain' && PRIMITIVES.has(t.ty.text)) kind = 'read';
+            } else if (read) kind = 'read';
           }
           break;
         }
@@ -1033,11 +1145,22 @@ class BodyWalk {
         if (std) return std.receiver;
         const own = this.file.methodOf(t, method);
         if (own) return own.selfMode ?? 'ref';
-        if (t.k === 'known' && DEREF_PATHS.has(t.known.path) && t.args[0]) t = derefAll(t.args[0]);
+        const next = this.derefStep(t);
+        if (next) t = next;
         else break;
       }
     }
     return 'ref';
+  }
+
+  /** What method lookup auto-derefs `t` to: a std smart pointer's or guard's target, or a `Deref` impl's of the project. */
+  private derefStep(t: Ty): Ty | undefined {
+    if (t.k === 'known') return DEREF_PATHS.has(t.known.path) && t.args[0] ? derefAll(t.args[0]) : undefined;
+    if (t.k === 'adt') {
+      const target = this.file.crate?.derefTarget(t);
+      return target ? derefAll(target) : undefined;
+    }
+    return undefined;
   }
 
   /** Whether a call's value is kept as a temporary to the end of its statement (borrowed, not moved). */
@@ -1146,10 +1269,14 @@ class BodyWalk {
     const recv = this.typeOf(recvNode);
     if (recv.k !== 'ty') return;
     let t = derefAll(recv.ty);
-    // Through `Arc<Handle>`, `Box<Runtime>` to the type that has the method.
-    for (let i = 0; i < 4 && t.k === 'known' && DEREF_PATHS.has(t.known.path) && t.args[0]; i++)
-      t = derefAll(t.args[0]);
-    const info = this.file.methodOf(t, method);
+    // Through `Arc<Handle>`, `Box<Runtime>` (or a `Deref` of the crate) to the type that has the method.
+    let info = this.file.methodOf(t, method);
+    for (let i = 0; i < 4 && !info; i++) {
+      const next = this.derefStep(t);
+      if (!next) break;
+      t = next;
+      info = this.file.methodOf(t, method);
+    }
     for (const i of info?.sendParams ?? []) {
       const arg = args[i];
       const r = arg ? this.requirementOf(arg) : undefined;
@@ -1270,6 +1397,12 @@ class BodyWalk {
       case 'binary_expression': {
         const op = node.childForFieldName('operator')?.text ?? '';
         if (['==', '!=', '<', '>', '<=', '>=', '&&', '||'].includes(op)) return plain('bool');
+        // Arithmetic on a number is that number's type (`n + 1`, `len * 2`).
+        const left = node.childForFieldName('left');
+        const lt =
+          left && ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'].includes(op) ? this.typeOf(left) : undefined;
+        if (lt?.k === 'ty' && lt.ty.k === 'plain' && /^([iu](8|16|32|64|128|size)|f32|f64)$/.test(lt.ty.text))
+          return lt;
         return notTyped();
       }
       case 'try_expression': {
@@ -1417,7 +1550,8 @@ class BodyWalk {
         const derefs = t.k === 'known' && DEREF_PATHS.has(t.known.path);
         if (method === 'clone' && !derefs && (t.k === 'adt' || t.k === 'known' || t.k === 'plain'))
           return { k: 'ty', ty: t };
-        if (t.k === 'known' && DEREF_PATHS.has(t.known.path) && t.args[0]) t = derefAll(t.args[0]);
+        const next = this.derefStep(t);
+        if (next) t = next;
         else break;
       }
       return notTyped();
@@ -1448,6 +1582,10 @@ class BodyWalk {
       return t.k === 'ty' ? { k: 'ty', ty: derefAll(t.ty) } : t;
     }
     const ctor = constructorKind(full);
+    if (ctor === 'self' && owner.known.params.length === 0) {
+      const t = knownTy(owner.known.path, []);
+      return t ? { k: 'ty', ty: t } : notTyped();
+    }
     if (ctor === 'empty') {
       const t = owner.known.params.length
         ? knownTy(owner.known.path, [

@@ -41,8 +41,12 @@ const METHODS: readonly MethodRow[] = [
   { on: 'std::vec::Vec', method: 'push', receiver: 'ref', returns: '()' },
 ];
 
-/** `Type::f(args)` paths whose value is known from the arguments: `Rc::new(x)` is `Rc<type of x>`. */
-const CONSTRUCTORS: ReadonlyMap<string, 'arg' | 'empty'> = new Map([
+/**
+ * `Type::f(args)` paths whose value is known from the arguments: `Rc::new(x)` is `Rc<type of x>`
+ * (`arg`), `Vec::new()` a `Vec` of a type not written (`empty`), `Instant::now()` an `Instant`
+ * (`self`: the type itself, which has no parameters).
+ */
+const CONSTRUCTORS: ReadonlyMap<string, 'arg' | 'empty' | 'self'> = new Map<string, 'arg' | 'empty' | 'self'>([
   ['std::rc::Rc::new', 'arg'],
   ['std::sync::Arc::new', 'arg'],
   ['std::cell::Cell::new', 'arg'],
@@ -52,6 +56,19 @@ const CONSTRUCTORS: ReadonlyMap<string, 'arg' | 'empty'> = new Map([
   ['std::boxed::Box::new', 'arg'],
   ['std::vec::Vec::new', 'empty'],
   ['std::string::String::new', 'empty'],
+  ['std::vec::Vec::with_capacity', 'empty'],
+  ['std::string::String::with_capacity', 'empty'],
+  ['std::time::Instant::now', 'self'],
+  ['std::time::SystemTime::now', 'self'],
+  ...['new', 'from_secs', 'from_millis', 'from_micros', 'from_nanos', 'from_secs_f32', 'from_secs_f64'].map(
+    (f): [string, 'self'] => [`std::time::Duration::${f}`, 'self'],
+  ),
+  ['std::sync::Barrier::new', 'self'],
+  ['std::sync::Condvar::new', 'self'],
+  ...['Bool', 'Usize', 'Isize', 'U8', 'U16', 'U32', 'U64', 'I8', 'I16', 'I32', 'I64'].map((a): [string, 'self'] => [
+    `std::sync::atomic::Atomic${a}::new`,
+    'self',
+  ]),
 ]);
 
 /** `Arc::clone(&x)`, `Rc::clone(&x)`: the pointer type of the argument. */
@@ -120,7 +137,7 @@ export function consumesReceiver(method: string): boolean {
   return /^(into_\w+|unwrap\w*|expect\w*|take)$/.test(method);
 }
 
-export function constructorKind(path: string): 'arg' | 'empty' | undefined {
+export function constructorKind(path: string): 'arg' | 'empty' | 'self' | undefined {
   return CONSTRUCTORS.get(path);
 }
 
