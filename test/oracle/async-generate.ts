@@ -24,6 +24,8 @@ interface ValueKind {
   glue: boolean;
   /** Needs the annotation to compile (`Box<dyn Fn()>`). */
   annotate?: boolean;
+  /** Has Copy fields `n: u8` and `label: &'static str`, for the field treatments. */
+  fields?: boolean;
 }
 
 const KINDS: readonly ValueKind[] = [
@@ -132,6 +134,23 @@ const KINDS: readonly ValueKind[] = [
     glue: true,
   },
   { id: 'Holder', ty: 'Holder', expr: 'Holder { rc: Rc::new(1) }', send: false, glue: true },
+  {
+    id: 'Tagged',
+    ty: 'Tagged',
+    expr: 'Tagged { p: std::ptr::null(), n: 1, label: "a" }',
+    arg: 'Tagged { p: std::ptr::null(), n: 1, label: "a" }',
+    send: false,
+    glue: false,
+    fields: true,
+  },
+  {
+    id: 'NoisyTagged',
+    ty: 'NoisyTagged',
+    expr: 'NoisyTagged { p: std::ptr::null(), n: 1, label: "a" }',
+    send: false,
+    glue: true,
+    fields: true,
+  },
   { id: 'Wrap<u8>', ty: 'Wrap<u8>', expr: 'Wrap(1u8)', arg: 'Wrap(1u8)', send: true, glue: false },
   {
     id: 'Wrap<Rc>',
@@ -168,7 +187,10 @@ const KINDS: readonly ValueKind[] = [
  * - block: bound and used in its own `{ }` before the await; shadowed: `let x = 0u8` over it;
  * - let-underscore: `let _ = E;` (dropped at once); let-underscore-named: `let _x = E;`;
  * - match: a temporary of the scrutinee of a `match` whose arm awaits; if: of an `if` condition;
- * - temp-stmt: a temporary of an earlier `let n = peek(&E);`; after: bound after the await.
+ * - temp-stmt: a temporary of an earlier `let n = peek(&E);`; after: bound after the await;
+ * - for kinds with fields: field-read `let n = x.n + 1;`, field-compare `x.n == 1` (primitive,
+ *   no borrow), field-str-compare `x.label == "b"` (a borrow), field-borrow `peek(&x.n)`, all before
+ *   the await; field-after: `let n = x.n;` after it.
  */
 const TREATMENTS = [
   'held',
@@ -184,6 +206,11 @@ const TREATMENTS = [
   'if',
   'temp-stmt',
   'after',
+  'field-read',
+  'field-compare',
+  'field-str-compare',
+  'field-borrow',
+  'field-after',
 ] as const;
 type Treatment = (typeof TREATMENTS)[number];
 
@@ -202,6 +229,11 @@ const SCOPE_LIVE: Record<Treatment, boolean> = {
   if: false,
   'temp-stmt': false,
   after: false, // live only across the awaits of later steps, handled apart
+  'field-read': true,
+  'field-compare': true,
+  'field-str-compare': true,
+  'field-borrow': true,
+  'field-after': true,
 };
 
 /** A type argument of a generic future: what rustc is asked with. */
@@ -284,6 +316,19 @@ pub struct Holder {
     pub rc: Rc<u8>,
 }
 pub struct Wrap<T>(pub T);
+pub struct Tagged {
+    pub p: *const u8,
+    pub n: u8,
+    pub label: &'static str,
+}
+pub struct NoisyTagged {
+    pub p: *const u8,
+    pub n: u8,
+    pub label: &'static str,
+}
+impl Drop for NoisyTagged {
+    fn drop(&mut self) {}
+}
 
 pub fn peek<T: ?Sized>(_: &T) -> u8 {
     0
@@ -337,7 +382,8 @@ function genBody(rng: Rng, callees: readonly Callee[], indent: string, vars: { n
   const steps = rng.int(1, 4);
   for (let step = 0; step < steps; step++) {
     const kind = rng.pick(KINDS);
-    const treatment = rng.pick(TREATMENTS);
+    let treatment = rng.pick(TREATMENTS);
+    if (treatment.startsWith('field-') && !kind.fields) treatment = 'held-unused';
     const v = `v${vars.n++}`;
     const call = rng.chance(0.35) ? rng.pick(rng.pick(callees).calls) : callees[0].calls[0];
     awaits.push({ future: call.future, question: call.question });
@@ -387,6 +433,21 @@ function genBody(rng: Rng, callees: readonly Callee[], indent: string, vars: { n
         break;
       case 'after':
         out.push(awaitLine, `let ${v}${annot} = ${e};`, `peek(&${v});`);
+        break;
+      case 'field-read':
+        out.push(`let ${v}${annot} = ${e};`, `let _${v}n = ${v}.n + 1;`, awaitLine);
+        break;
+      case 'field-compare':
+        out.push(`let ${v}${annot} = ${e};`, `let _${v}b = ${v}.n == 1;`, awaitLine);
+        break;
+      case 'field-str-compare':
+        out.push(`let ${v}${annot} = ${e};`, `let _${v}b = ${v}.label == "b";`, awaitLine);
+        break;
+      case 'field-borrow':
+        out.push(`let ${v}${annot} = ${e};`, `peek(&${v}.n);`, awaitLine);
+        break;
+      case 'field-after':
+        out.push(`let ${v}${annot} = ${e};`, awaitLine, `let _${v}n = ${v}.n;`);
         break;
     }
     lines.push(...out.map((l) => indent + l));
