@@ -1,5 +1,6 @@
 // The last steps of every analysis, for a file alone and for a file of a crate alike: each type's
 // verdicts from the solver, the rules' findings, and (for hover) the mentions of user types.
+import type { FnFuturesReuse } from '../futures/analyze';
 import type { FileItems, TypeDef } from '../model/lower';
 import { findMentions } from '../model/mentions';
 import type { FutureReport, Mention, TypeReport } from '../model/report';
@@ -65,13 +66,18 @@ export interface AnalysisInput {
    * until the mentions are found, then deleted.
    */
   ownedTrees?: SyntaxTree[];
+  /**
+   * The fns' futures results of earlier analyses, to reuse where nothing they depend on changed;
+   * `context` names what the solution depends on besides this file's skeleton (fn-reuse.ts).
+   */
+  futures?: { cache: FnFuturesReuse; context: string };
 }
 
 export function finishAnalysis(input: AnalysisInput): FileAnalysis {
   const { root, text, items, solution } = input;
   const report = (def: TypeDef) => typeReport(def, solution);
   const types = items.types.map(report);
-  const ctx = buildContext(root, text, items, solution, input.reparse);
+  const ctx = buildContext(root, text, items, solution, input.reparse, input.futures);
   const all = runRules(ctx);
   const findings = all.filter((f) => !f.reviewed);
   const reviewed = all.filter((f) => f.reviewed);

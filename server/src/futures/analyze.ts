@@ -29,6 +29,7 @@ import {
   stdMethod,
   type ReceiverMode,
 } from './std-methods';
+import type { FutureReuse, ReuseSession } from './fn-reuse';
 
 /** What a local's value is: a type, a future of this file, or unknown and why. */
 type LocalTy =
@@ -49,6 +50,9 @@ interface SendRequirement {
   reasons: string[];
   held: HeldValue[];
 }
+
+/** Each fn's results kept from one analysis of a file to the next (fn-reuse.ts). */
+export type FnFuturesReuse = FutureReuse<SendRequirement, ArcNew>;
 
 export interface FileFutures {
   futures: FutureReport[];
@@ -145,8 +149,14 @@ interface Part {
   reason: (leaf: string) => string;
 }
 
-export function analyzeFutures(root: SyntaxNode, items: FileItems, solution: Solution): FileFutures {
-  return new FileAnalyzer(root, items, solution).run();
+/** `reuse`: the fns' results of earlier analyses, under `context` (what the solution depends on besides this file). */
+export function analyzeFutures(
+  root: SyntaxNode,
+  items: FileItems,
+  solution: Solution,
+  reuse?: { cache: FnFuturesReuse; context: string },
+): FileFutures {
+  return new FileAnalyzer(root, items, solution, reuse).run();
 }
 
 class FileAnalyzer {
@@ -158,17 +168,20 @@ class FileAnalyzer {
   readonly requirements: SendRequirement[] = [];
   readonly arcs: ArcNew[] = [];
   private readonly fnNodes: SyntaxNode[] = [];
+  private session?: ReuseSession<SendRequirement, ArcNew>;
 
   constructor(
     readonly root: SyntaxNode,
     readonly items: FileItems,
     readonly solution: Solution,
+    private readonly reuse?: { cache: FnFuturesReuse; context: string },
   ) {}
 
   run(): FileFutures {
     // Most files have no future and spawn nothing: a text search skips them.
     if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(this.root.text)) return { futures: [], requirements: [], arcs: [] };
     for (const node of this.root.descendantsOfType('function_item')) if (node) this.index(node);
+    this.session = this.reuse?.cache.begin(this.reuse.context, this.root, this.fnNodes);
     for (const node of this.fnNodes) {
       const info = this.infoByNode.get(node.id)!;
       if (info.isAsync) this.futureOfFn(info);
@@ -178,14 +191,30 @@ class FileAnalyzer {
       (a, b) =>
         a.nameRange.start.line - b.nameRange.start.line || a.nameRange.start.character - b.nameRange.start.character,
     );
+    // In source order whichever fns were reused (the rules sort their findings the same way).
+    const bySource = (a: { range: Range }, b: { range: Range }) =>
+      a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
     const seen = new Set<string>();
-    const requirements = this.requirements.filter((r) => {
+    const requirements = [...this.requirements].sort(bySource).filter((r) => {
       const key = `${r.range.start.line}:${r.range.start.character}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
-    return { futures, requirements, arcs: this.arcs };
+    const arcs = [...this.arcs].sort(bySource);
+    this.session?.end(futures, requirements, arcs);
+    return { futures, requirements, arcs };
+  }
+
+  /** Whether the fn's results of the last analysis were put back (nothing they depend on changed). */
+  private reused(node: SyntaxNode): boolean {
+    return (
+      this.session?.reuse(node, {
+        report: (n, report) => this.reports.set(n.id, report),
+        requirement: (r) => this.requirements.push(r),
+        arc: (a) => this.arcs.push(a),
+      }) ?? false
+    );
   }
 
   private index(node: SyntaxNode): void {
@@ -275,7 +304,13 @@ class FileAnalyzer {
     if (this.walked.has(info.node.id)) return;
     this.walked.add(info.node.id);
     const body = info.node.childForFieldName('body');
-    if (body) new BodyWalk(this, info, undefined).walkBody(body);
+    if (!body || this.reused(info.node)) return;
+    this.session?.enter(info.node);
+    try {
+      new BodyWalk(this, info, undefined).walkBody(body);
+    } finally {
+      this.session?.leave();
+    }
   }
 
   /** The module scope a node is written in (function-body items are not looked at). */
@@ -296,10 +331,15 @@ class FileAnalyzer {
   futureOfFn(info: FnInfo): FutureReport | undefined {
     const done = this.reports.get(info.node.id);
     if (done) return done;
-    if (this.inProgress.has(info.node.id)) return undefined;
+    if (this.inProgress.has(info.node.id)) {
+      this.session?.recursion();
+      return undefined;
+    }
     const body = info.node.childForFieldName('body');
     if (!body) return undefined;
+    if (this.reused(info.node)) return this.reports.get(info.node.id);
     this.inProgress.add(info.node.id);
+    this.session?.enter(info.node);
     try {
       const walk = new BodyWalk(this, info, undefined);
       walk.declareParams(info.node.childForFieldName('parameters'));
@@ -309,6 +349,7 @@ class FileAnalyzer {
       return report;
     } finally {
       this.inProgress.delete(info.node.id);
+      this.session?.leave();
     }
   }
 
@@ -334,6 +375,15 @@ class FileAnalyzer {
 
   /** A future's verdict as a Value (for the futures that await or spawn it). */
   futureValue(node: SyntaxNode): { value: Value; report?: FutureReport } {
+    const found = this.futureValueOf(node);
+    // The future is another fn's (or in one): what it says is an input of the walk reading it.
+    let fn: SyntaxNode | null = node;
+    while (fn && fn.type !== 'function_item') fn = fn.parent;
+    if (fn) this.session?.read(fn);
+    return found;
+  }
+
+  private futureValueOf(node: SyntaxNode): { value: Value; report?: FutureReport } {
     let report = this.reports.get(node.id);
     if (!report && node.type !== 'function_item') {
       // A block or closure of a fn not walked yet: walk that fn now.
@@ -343,6 +393,7 @@ class FileAnalyzer {
       if (info && !info.isAsync) this.walkPlain(info);
       else if (info) this.futureOfFn(info);
       report = this.reports.get(node.id);
+      if (!report) this.session?.recursion();
       if (!report)
         return {
           value: {

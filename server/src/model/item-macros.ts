@@ -279,18 +279,25 @@ function spansAsItems(
   text: string,
   spans: { start: number; end: number; rewrite?: (body: string) => string }[],
 ): string {
-  const blank = text.replace(/[^\n]/g, ' ');
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const parts: string[] = [];
   let at = 0;
   for (const { start, end, rewrite } of sorted) {
     if (start < at) continue;
     const body = text.slice(start, end);
-    parts.push(blank.slice(at, start), rewrite ? rewrite(body) : body);
+    parts.push(blankOut(text.slice(at, start)), rewrite ? rewrite(body) : body);
     at = end;
   }
-  parts.push(blank.slice(at));
+  parts.push(blankOut(text.slice(at)));
   return parts.join('');
+}
+
+/** Every character but the newlines as a space (a regex replacing them one by one is much slower). */
+function blankOut(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => ' '.repeat(line.length))
+    .join('\n');
 }
 
 /**

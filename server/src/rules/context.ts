@@ -7,7 +7,7 @@ import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { AutoTrait, Position, Range } from '../model/report';
 import type { ManualImpl, Solution } from '../traits/infer';
-import { analyzeFutures, type FileFutures } from '../futures/analyze';
+import { analyzeFutures, type FileFutures, type FnFuturesReuse } from '../futures/analyze';
 import {
   allowedCodes,
   findMacroSafetyComment,
@@ -58,6 +58,10 @@ export interface RuleContext {
   macroImpls: MacroUnsafeImpl[];
   /** Every future of the file with its `Send` verdict, and the calls that require `Send`. */
   futures: FileFutures;
+  /** Every `impl` block of the file's tree, in source order (one search of the tree per analysis). */
+  readonly implNodes: SyntaxNode[];
+  /** Every fn of the file's tree, in source order. */
+  readonly fnNodes: SyntaxNode[];
 }
 
 /** Whether a `// rust-send-sync: allow(code)` comment silences `code` on this impl. */
@@ -81,6 +85,7 @@ export function buildContext(
   items: FileItems,
   solution: Solution,
   reparse?: Reparse,
+  reuse?: { cache: FnFuturesReuse; context: string },
 ): RuleContext {
   const lines = text.split(/\r?\n|\r/);
   const unsafeImpls: UnsafeImpl[] = [];
@@ -102,8 +107,30 @@ export function buildContext(
   }
   markPairs(sites);
   const macroImpls = reparse ? findMacroImpls(root, lines, reparse) : [];
-  const futures = analyzeFutures(root, items, solution);
-  return { root, text, lines, items, solution, unsafeImpls, macroImpls, futures };
+  const futures = analyzeFutures(root, items, solution, reuse);
+  let implNodes: SyntaxNode[] | undefined;
+  let fnNodes: SyntaxNode[] | undefined;
+  return {
+    root,
+    text,
+    lines,
+    items,
+    solution,
+    unsafeImpls,
+    macroImpls,
+    futures,
+    // Several rules read every impl block for each `unsafe impl`: the tree is searched once.
+    get implNodes() {
+      return (implNodes ??= nodesOfType(root, 'impl_item'));
+    },
+    get fnNodes() {
+      return (fnNodes ??= nodesOfType(root, 'function_item'));
+    },
+  };
+}
+
+function nodesOfType(root: SyntaxNode, type: string): SyntaxNode[] {
+  return root.descendantsOfType(type).filter((n): n is SyntaxNode => n !== null);
 }
 
 /** `macroRow`: the row of the `macro_rules!` whose body holds the impl, if it is in one. */
