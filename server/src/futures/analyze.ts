@@ -17,7 +17,7 @@ import type { FileItems, Scope } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
 import { someTy, type Ty } from '../model/resolve';
-import type { SyntaxNode } from '../syntax/parser';
+import { nodesOfType, type SyntaxNode } from '../syntax/parser';
 import type { Solution, Value } from '../traits/infer';
 import {
   CLONE_PATHS,
@@ -180,7 +180,7 @@ class FileAnalyzer {
   run(): FileFutures {
     // Most files have no future and spawn nothing: a text search skips them.
     if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(this.root.text)) return { futures: [], requirements: [], arcs: [] };
-    for (const node of this.root.descendantsOfType('function_item')) if (node) this.index(node);
+    for (const node of nodesOfType(this.root, 'function_item')) this.index(node);
     this.session = this.reuse?.cache.begin(this.reuse.context, this.root, this.fnNodes);
     for (const node of this.fnNodes) {
       const info = this.infoByNode.get(node.id)!;
@@ -263,8 +263,9 @@ class FileAnalyzer {
   staticType(name: string): SyntaxNode | undefined {
     if (!this.statics) {
       this.statics = new Map();
-      for (const n of this.root.descendantsOfType(['static_item', 'const_item'])) {
-        if (!n || hasAncestor(n, 'block')) continue;
+      const both = [...nodesOfType(this.root, 'static_item'), ...nodesOfType(this.root, 'const_item')];
+      for (const n of both.sort((a, b) => a.startIndex - b.startIndex)) {
+        if (hasAncestor(n, 'block')) continue;
         const id = n.childForFieldName('name')?.text;
         const t = n.childForFieldName('type');
         if (id && t) this.statics.set(id, t);

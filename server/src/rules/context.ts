@@ -2,7 +2,7 @@
 // Send/Sync with their SAFETY comments already found (also those written inside `macro_rules!`
 // bodies, which tree-sitter leaves as token trees: they are found by reparsing the body). Rules
 // return findings; none knows LSP.
-import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
+import { nodesOfType, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
 import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { AutoTrait, Position, Range } from '../model/report';
@@ -129,10 +129,6 @@ export function buildContext(
   };
 }
 
-function nodesOfType(root: SyntaxNode, type: string): SyntaxNode[] {
-  return root.descendantsOfType(type).filter((n): n is SyntaxNode => n !== null);
-}
-
 /** `macroRow`: the row of the `macro_rules!` whose body holds the impl, if it is in one. */
 function implSite(node: SyntaxNode, trait: AutoTrait, lines: string[], macroRow?: number): ImplSite {
   const typeNode = node.childForFieldName('type') ?? node;
@@ -207,7 +203,7 @@ function findMacroImpls(root: SyntaxNode, lines: string[], reparse: Reparse): Ma
   const out: MacroUnsafeImpl[] = [];
   // Most files define no macro: a text search is much cheaper than a search of the tree.
   if (!lines.some((l) => l.includes('macro_rules'))) return out;
-  for (const mac of root.descendantsOfType('macro_definition')) {
+  for (const mac of nodesOfType(root, 'macro_definition')) {
     if (!mac) continue;
     const macroName = mac.childForFieldName('name')?.text ?? '?';
     for (const rule of mac.namedChildren) {
