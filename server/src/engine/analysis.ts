@@ -99,6 +99,17 @@ export function finishAnalysis(input: AnalysisInput): FileAnalysis {
   return analysis;
 }
 
+/** The trees of each analysis whose mentions were not asked for yet, to free them early. */
+const releasers = new WeakMap<FileAnalysis, () => void>();
+
+/**
+ * Frees the trees an analysis keeps for its mentions, now rather than when it is collected: for
+ * an analysis that will not be served again. Its mentions, if not found yet, read as none.
+ */
+export function releaseAnalysis(analysis: FileAnalysis): void {
+  releasers.get(analysis)?.();
+}
+
 /** Trees kept for mentions not asked for yet, deleted when their analysis is collected. */
 const pendingTrees = new FinalizationRegistry<SyntaxTree[]>((trees) => {
   for (const tree of trees) tree.delete();
@@ -119,17 +130,21 @@ function lazyMentions(
   const trees = [root.tree.copy(), ...owned];
   const token = {};
   let found: Mention[] | undefined;
+  const release = (mentions: () => Mention[]) => {
+    if (found !== undefined) return;
+    found = mentions();
+    pendingTrees.unregister(token);
+    releasers.delete(analysis);
+    for (const tree of trees) tree.delete();
+  };
   Object.defineProperty(analysis, 'mentions', {
     enumerable: true,
     configurable: true,
     get: () => {
-      if (found === undefined) {
-        found = find(trees[0].rootNode);
-        pendingTrees.unregister(token);
-        for (const tree of trees) tree.delete();
-      }
+      release(() => find(trees[0].rootNode));
       return found;
     },
   });
   pendingTrees.register(analysis, trees, token);
+  releasers.set(analysis, () => release(() => []));
 }

@@ -12,7 +12,7 @@ import { solve } from '../traits/infer';
 import { finishAnalysis, type FileAnalysis } from './analysis';
 import type { Project } from './project';
 
-export { EMPTY_ANALYSIS, type FileAnalysis } from './analysis';
+export { EMPTY_ANALYSIS, releaseAnalysis, type FileAnalysis } from './analysis';
 export { Project } from './project';
 
 export interface EngineOptions {
