@@ -41,7 +41,7 @@ async function check(options: CheckOptions): Promise<number> {
 }
 
 async function report(options: ReportOptions): Promise<number> {
-  const engine = await createEngine({ wasmDir: __dirname, mentions: false });
+  const engine = await createEngine({ wasmDir: __dirname, mentions: false, reuseFutures: false });
   const { entries, problems } = collectReport(options.paths, engine, options.maxFileSize, options.allFeatures);
   for (const problem of problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   process.stdout.write(

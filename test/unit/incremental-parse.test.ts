@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { createEngine } from '../../server/src/engine';
+import { createAnalysisCache } from '../../server/src/features/analysis';
 import { createDocumentTrees } from '../../server/src/features/document-trees';
+import { defaultSettings } from '../../server/src/features/settings';
 import type { SyntaxNode, SyntaxTree } from '../../server/src/syntax/parser';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 import { seededRandom, type Random } from '../seeded-random';
@@ -173,4 +175,25 @@ test('only the most recently analysed documents keep a tree', async () => {
   trees.treeFor(documents[1], (text, old) => (olds.push(old), engine.parse(text, old)));
   assert.deepEqual(olds, [undefined, undefined]);
   assert.equal(trees.count(), 2);
+});
+
+test('an analysis whose document lost its tree frees the trees kept for its mentions', async () => {
+  const engine = await enginePromise;
+  const trees = createDocumentTrees(1);
+  const logger = { info: () => undefined, error: (message: string) => assert.fail(message) };
+  const cache = createAnalysisCache(engine, trees, logger);
+  const settings = defaultSettings();
+  const text = 'pub struct A(u8);\npub fn f(_: A) {}\n';
+  const a = trees.configuration.create('file:///a.rs', 'rust', 1, text);
+  const b = trees.configuration.create('file:///b.rs', 'rust', 1, text);
+  const first = cache.get(a, settings);
+  cache.get(b, settings); // one tree kept: a's goes, and with it what its analysis kept
+  assert.equal(trees.hasTree(a.uri), false);
+  assert.deepEqual(first.mentions, [], 'the evicted analysis kept no tree to find mentions in');
+  const again = cache.get(a, settings);
+  assert.notEqual(again, first, 'analysed again');
+  assert.ok(
+    (again.mentions ?? []).some((m) => m.range.start.line === 1),
+    'the mention of A in f',
+  );
 });

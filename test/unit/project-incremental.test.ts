@@ -24,6 +24,10 @@ function snapshot(project: Project): string[] {
             `${file.split('/').slice(-2).join('/')} ${t.path} Send ${t.send.status} ${requiresText(t.send).join(',')} Sync ${t.sync.status} ${requiresText(t.sync).join(',')}`,
         ),
         ...analysis.findings.map((f) => `${file.split('/').slice(-2).join('/')}:${f.range.start.line} ${f.code}`),
+        ...(analysis.futures ?? []).map(
+          (f) =>
+            `${file.split('/').slice(-2).join('/')}:${f.nameRange.start.line} future ${f.name} Send ${f.send.status} ${f.send.reasons.join(' / ')}`,
+        ),
       ];
     });
 }
@@ -77,6 +81,25 @@ test('edit by edit, the project answers as one opened afresh on the same texts',
         () => edit(worker, (t) => `${t}\nunsafe impl Sync for Worker {}\n`),
       ],
       ['lib.rs declares a new type using Worker', () => edit(lib, (t) => `${t}\npub struct Pool(Vec<Worker>);\n`)],
+      // Futures are reused fn by fn within a file: what they hold comes from other files.
+      [
+        'lib.rs gets async fns holding a Job across an .await',
+        () =>
+          edit(
+            lib,
+            (t) =>
+              `${t}\npub async fn tick() {}\npub async fn hold(j: crate::worker::Job) {\n    tick().await;\n    drop(j);\n}\npub async fn twice(j: crate::worker::Job) {\n    hold(j).await;\n}\n`,
+          ),
+      ],
+      [
+        'a field of Job becomes an Rc (the futures of lib.rs change)',
+        () => edit(job, (t) => t.replace('id: u64,', 'id: std::rc::Rc<u64>,')),
+      ],
+      [
+        'an edit inside one async fn of lib.rs',
+        () => edit(lib, (t) => t.replace('    tick().await;\n    drop(j);', '    drop(j);\n    tick().await;')),
+      ],
+      ['Job is Send again', () => edit(job, (t) => t.replace('id: std::rc::Rc<u64>,', 'id: u64,'))],
       ['job.rs is broken half-way', () => edit(job, (t) => t.replace('pub struct Job {', 'pub struct Job { x: Rc<'))],
       ['job.rs is whole again', () => edit(job, (t) => t.replace('pub struct Job { x: Rc<', 'pub struct Job {'))],
     ];
@@ -99,6 +122,10 @@ test('edit by edit, the project answers as one opened afresh on the same texts',
     fresh.open(app);
     for (const [path, text] of texts) fresh.setText(path, text);
     assert.deepEqual(snapshot(live), snapshot(fresh), 'after a change on disk');
+    assert.ok(
+      snapshot(live).some((l) => l.includes(' future twice Send no ')),
+      'the futures holding a Job follow the Rc from disk',
+    );
     assert.ok(
       snapshot(live).some((l) => l.includes('worker::job::Job Send no')),
       'the Rc from disk is seen',

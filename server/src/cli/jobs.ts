@@ -36,7 +36,7 @@ export async function runCheckWorker(): Promise<void> {
   const data = workerData as WorkerData;
   const port = parentPort;
   if (port === null) return;
-  const engine = await createEngine({ wasmDir: data.wasmDir, mentions: false });
+  const engine = await createEngine({ wasmDir: data.wasmDir, mentions: false, reuseFutures: false });
   port.on('message', ({ unit, id }: ToWorker) => {
     let reply: FromWorker;
     try {
@@ -71,7 +71,7 @@ function dispatchOrder(plan: CheckPlan): number[] {
 export async function runCheck(options: CheckOptions, jobs: number, bundle: string): Promise<CheckRun> {
   const plan = planCheck(options.paths);
   if (jobs <= 1 || plan.units.length <= 1) {
-    const engine = await createEngine({ wasmDir: __dirname, mentions: false });
+    const engine = await createEngine({ wasmDir: __dirname, mentions: false, reuseFutures: false });
     return mergeResults(
       plan,
       plan.units.map((unit) => runUnit(unit, options, engine)),

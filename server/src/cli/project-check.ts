@@ -4,6 +4,8 @@
 // the user gave them.
 import { dirname, join, resolve } from 'node:path';
 import { analyzeFile, Project, type Engine, type TreeEngine } from '../engine';
+import type { Parser } from '../engine/project';
+import type { SyntaxTree } from '../syntax/parser';
 import { nodeFileSystem } from '../cargo/node-fs';
 import type { CheckOptions } from './args';
 import { checkText, settingsFromOptions, type CheckedFile, type CheckRun } from './check';
@@ -23,9 +25,38 @@ function cargoRootOf(path: string): string | undefined {
   return undefined;
 }
 
+/**
+ * A parser for one run's projects that parses each text once and hands out copies (a copy costs
+ * nothing and is the same tree; each holder deletes its own): a crate's project and its shadow
+ * (the same crates with every feature on, for the files of inactive modules) read mostly the same
+ * files, dependencies and item-macro expansions. `done` deletes the originals.
+ */
+function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
+  const trees = new Map<string, SyntaxTree>();
+  const parser: Parser = {
+    parse(text) {
+      let tree = trees.get(text);
+      if (tree === undefined) {
+        tree = engine.parse(text);
+        trees.set(text, tree);
+      }
+      return tree.copy();
+    },
+    mentions: engine.mentions,
+    reuseFutures: engine.reuseFutures,
+  };
+  return {
+    parser,
+    done: () => {
+      for (const tree of trees.values()) tree.delete();
+      trees.clear();
+    },
+  };
+}
+
 /** Opens the Cargo project of every path (a folder with Cargo.toml, or the nearest one above). */
 function openProjects(paths: readonly string[], engine: TreeEngine, allFeatures = false): Project {
-  const project = new Project(engine, nodeFileSystem, process.env, allFeatures);
+  const project = new Project(parseOnce(engine).parser, nodeFileSystem, process.env, allFeatures);
   const opened = new Set<string>();
   for (const p of paths) {
     const dir = cargoRootOf(p);
@@ -109,12 +140,26 @@ export interface UnitResult {
 
 /** Checks one unit's files in order, with a Project for the unit's crate when it has one. */
 export function runUnit(unit: CheckUnit, options: CheckOptions, engine: TreeEngine): UnitResult[] {
-  const settings = settingsFromOptions(options);
   let project: Project | undefined;
+  const parsing = parseOnce(engine);
   if (unit.root !== undefined) {
-    project = new Project(engine, nodeFileSystem, process.env, options.allFeatures);
+    project = new Project(parsing.parser, nodeFileSystem, process.env, options.allFeatures);
     project.open(unit.root);
   }
+  try {
+    return checkFiles(unit, options, engine, project);
+  } finally {
+    parsing.done();
+  }
+}
+
+function checkFiles(
+  unit: CheckUnit,
+  options: CheckOptions,
+  engine: TreeEngine,
+  project: Project | undefined,
+): UnitResult[] {
+  const settings = settingsFromOptions(options);
   return unit.files.map(({ index, path }) => {
     const warnings: string[] = [];
     const read = readSourceFile(path, options.maxFileSize);

@@ -1,5 +1,6 @@
 // The last steps of every analysis, for a file alone and for a file of a crate alike: each type's
 // verdicts from the solver, the rules' findings, and (for hover) the mentions of user types.
+import type { CrateFutures, FnFuturesReuse } from '../futures/analyze';
 import type { FileItems, TypeDef } from '../model/lower';
 import { findMentions } from '../model/mentions';
 import type { FutureReport, Mention, TypeReport } from '../model/report';
@@ -8,7 +9,6 @@ import { buildContext, nodeRange, type Reparse } from '../rules/context';
 import { runRules, type Finding } from '../rules';
 import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
 import type { Solution } from '../traits/infer';
-import type { CrateFutures } from '../futures/analyze';
 
 export interface FileAnalysis {
   types: TypeReport[];
@@ -68,13 +68,18 @@ export interface AnalysisInput {
   ownedTrees?: SyntaxTree[];
   /** In a project: the futures of every file, so that calls and awaits reach other files and crates. */
   crateFutures?: CrateFutures;
+  /**
+   * The fns' futures results of earlier analyses, to reuse where nothing they depend on changed;
+   * `context` names what the solution depends on besides this file's skeleton (fn-reuse.ts).
+   */
+  futures?: { cache: FnFuturesReuse; context: string };
 }
 
 export function finishAnalysis(input: AnalysisInput): FileAnalysis {
   const { root, text, items, solution } = input;
   const report = (def: TypeDef) => typeReport(def, solution);
   const types = items.types.map(report);
-  const ctx = buildContext(root, text, items, solution, input.reparse, input.crateFutures);
+  const ctx = buildContext(root, text, items, solution, input.reparse, input.crateFutures, input.futures);
   const all = runRules(ctx);
   const findings = all.filter((f) => !f.reviewed);
   const reviewed = all.filter((f) => f.reviewed);
@@ -94,6 +99,17 @@ export function finishAnalysis(input: AnalysisInput): FileAnalysis {
     );
   }
   return analysis;
+}
+
+/** The trees of each analysis whose mentions were not asked for yet, to free them early. */
+const releasers = new WeakMap<FileAnalysis, () => void>();
+
+/**
+ * Frees the trees an analysis keeps for its mentions, now rather than when it is collected: for
+ * an analysis that will not be served again. Its mentions, if not found yet, read as none.
+ */
+export function releaseAnalysis(analysis: FileAnalysis): void {
+  releasers.get(analysis)?.();
 }
 
 /** Trees kept for mentions not asked for yet, deleted when their analysis is collected. */
@@ -116,17 +132,21 @@ function lazyMentions(
   const trees = [root.tree.copy(), ...owned];
   const token = {};
   let found: Mention[] | undefined;
+  const release = (mentions: () => Mention[]) => {
+    if (found !== undefined) return;
+    found = mentions();
+    pendingTrees.unregister(token);
+    releasers.delete(analysis);
+    for (const tree of trees) tree.delete();
+  };
   Object.defineProperty(analysis, 'mentions', {
     enumerable: true,
     configurable: true,
     get: () => {
-      if (found === undefined) {
-        found = find(trees[0].rootNode);
-        pendingTrees.unregister(token);
-        for (const tree of trees) tree.delete();
-      }
+      release(() => find(trees[0].rootNode));
       return found;
     },
   });
   pendingTrees.register(analysis, trees, token);
+  releasers.set(analysis, () => release(() => []));
 }

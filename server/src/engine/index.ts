@@ -2,6 +2,8 @@
 // file of a crate. Knows nothing of LSP; the server, the CLI and the tests all come through here.
 // The floors below it, each importing only from the ones before: syntax/ (the parser) -> cargo/
 // (manifests) -> model/ (items, names, types, the std table) -> traits/ (the solver) -> rules/.
+import type { FnFuturesReuse } from '../futures/analyze';
+import { FutureReuse } from '../futures/fn-reuse';
 import { expandMacroCalls, macroInfos, type MacroCall } from '../model/item-macros';
 import { lowerFile } from '../model/lower';
 import type { Reparse } from '../rules/context';
@@ -10,7 +12,7 @@ import { solve } from '../traits/infer';
 import { finishAnalysis, type FileAnalysis } from './analysis';
 import type { Project } from './project';
 
-export { EMPTY_ANALYSIS, type FileAnalysis } from './analysis';
+export { EMPTY_ANALYSIS, releaseAnalysis, type FileAnalysis } from './analysis';
 export { Project } from './project';
 
 export interface EngineOptions {
@@ -18,6 +20,11 @@ export interface EngineOptions {
   wasmDir: string;
   /** Resolve every mention of a user type, for hover (the editor wants them; the CLI does not). */
   mentions?: boolean;
+  /**
+   * Keep each fn's futures analysis for the next analysis of the same file, which then walks only
+   * the fns an edit touched (the editor; the CLI analyses each file once and says false).
+   */
+  reuseFutures?: boolean;
 }
 
 export interface Engine {
@@ -36,6 +43,10 @@ export interface TreeEngine extends Engine {
   analyzeTree(tree: SyntaxTree, text: string): FileAnalysis;
   /** Whether analyses resolve mentions (see EngineOptions). */
   readonly mentions?: boolean;
+  /** Whether analyses reuse the futures results of unchanged fns (see EngineOptions). */
+  readonly reuseFutures?: boolean;
+  /** Fns reused and walked by the futures analyses of files alone, so far. */
+  readonly futuresStats?: { reused: number; walked: number };
 }
 
 /**
@@ -54,6 +65,11 @@ export function analyzeFile(
 export async function createEngine(options: EngineOptions): Promise<TreeEngine> {
   const parser = await createRustParser(options.wasmDir);
   const mentions = options.mentions ?? true;
+  const reuseFutures = options.reuseFutures ?? true;
+  // Files alone: what their verdicts depend on is their own skeleton, which keys the reuse.
+  const futures: { cache: FnFuturesReuse; context: string } | undefined = reuseFutures
+    ? { cache: new FutureReuse(), context: '' }
+    : undefined;
   const reparse = (body: string) => parser.parse(body);
   // The last macro-expansion text and its tree: the next analysis of the same document differs
   // by an edit, and reparses only around it.
@@ -74,14 +90,16 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
     analyze(text) {
       const tree: SyntaxTree = parser.parse(text);
       try {
-        return analyzeTree(tree, text, reparse, mentions, parseExpansion);
+        return analyzeTree(tree, text, reparse, mentions, parseExpansion, futures);
       } finally {
         tree.delete();
       }
     },
     parse: (text, oldTree) => parser.parse(text, oldTree),
-    analyzeTree: (tree, text) => analyzeTree(tree, text, reparse, mentions, parseExpansion),
+    analyzeTree: (tree, text) => analyzeTree(tree, text, reparse, mentions, parseExpansion, futures),
     mentions,
+    reuseFutures,
+    ...(futures ? { futuresStats: futures.cache.stats } : {}),
   };
 }
 
@@ -92,11 +110,12 @@ function analyzeTree(
   reparse?: Reparse,
   mentions = true,
   parseExpansion = reparse,
+  futures?: { cache: FnFuturesReuse; context: string },
 ): FileAnalysis {
   const macroTrees: SyntaxTree[] = [];
   let handedOver = false;
   try {
-    const analysis = analyzeRoot(tree.rootNode, text, reparse, macroTrees, mentions, parseExpansion);
+    const analysis = analyzeRoot(tree.rootNode, text, reparse, macroTrees, mentions, parseExpansion, futures);
     // Types declared by macros live in the expansions' trees: lazily found mentions need them,
     // so the analysis owns them from here (finishAnalysis deletes them once they are read).
     handedOver = mentions;
@@ -113,6 +132,7 @@ function analyzeRoot(
   macroTrees: SyntaxTree[],
   mentions: boolean,
   parseExpansion: Reparse | undefined,
+  futures: { cache: FnFuturesReuse; context: string } | undefined,
 ): FileAnalysis {
   // Item macros (`cfg_rt! { ... }`, or a `macro_rules!` of this file taking `$x:item`) are read
   // as items, all bodies of a round in one parse; without Cargo.toml their
@@ -146,5 +166,6 @@ function analyzeRoot(
     reparse,
     mentions,
     ...(mentions ? { ownedTrees: macroTrees } : {}),
+    ...(futures ? { futures } : {}),
   });
 }

@@ -14,7 +14,8 @@ import { crateRoot, Resolver, type Item } from '../model/resolve';
 import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
 import { expandMacroCalls, macroInfos } from '../model/item-macros';
 import { Solver } from '../traits/infer';
-import { CrateFutures } from '../futures/analyze';
+import { CrateFutures, type FnFuturesReuse } from '../futures/analyze';
+import { FutureReuse } from '../futures/fn-reuse';
 import { finishAnalysis, typeReport, type FileAnalysis, type InactiveModule } from './analysis';
 import { evaluateCfg, type CfgContext } from '../model/cfg';
 import {
@@ -35,11 +36,15 @@ export interface Parser {
   parse(text: string): SyntaxTree;
   /** Whether file analyses resolve every mention of a type (for hover); true when absent. */
   readonly mentions?: boolean;
+  /** Whether file analyses reuse the futures results of unchanged fns; true when absent. */
+  readonly reuseFutures?: boolean;
 }
 
 interface FileRecord {
   path: string;
   text: string;
+  /** Changes with the text (numbers are never reused within a project). */
+  version: number;
   tree: SyntaxTree;
   items: FileItems;
   /** Trees of item-macro bodies, kept alive as long as the file's items. */
@@ -85,6 +90,9 @@ export class Project {
   private futures?: CrateFutures;
   /** Which file each parse tree (a file's or an item macro's expansion) belongs to. */
   private readonly treeFiles = new Map<SyntaxTree, FileRecord>();
+  private versions = 0;
+  /** The fns' futures results of the last analyses (see fileContext). */
+  private readonly futuresReuse?: FnFuturesReuse;
   readonly resolver: Resolver;
   solver: Solver;
 
@@ -102,6 +110,7 @@ export class Project {
   ) {
     this.resolver = new Resolver((from, name) => this.findCrate(from, name));
     this.solver = new Solver(this.resolver);
+    if (parser.reuseFutures !== false) this.futuresReuse = new FutureReuse(32);
   }
 
   /** Opens the package or workspace whose Cargo.toml is in `dir`; false if there is none. */
@@ -256,6 +265,7 @@ export class Project {
     for (const t of record.macroTrees) t.delete();
     record.macroTrees = [];
     record.text = text;
+    record.version = ++this.versions;
     record.tree = this.parse(path, text);
     record.items = lowerFile(record.tree.rootNode, {
       scope,
@@ -346,6 +356,7 @@ export class Project {
       reparse: (body) => this.parser.parse(body),
       mentions: this.parser.mentions !== false,
       crateFutures: this.crateFutures(),
+      ...(this.futuresReuse ? { futures: { cache: this.futuresReuse, context: this.fileContext(record) } } : {}),
     });
     this.analyses.set(record.path, analysis);
     return analysis;
@@ -375,6 +386,18 @@ export class Project {
         return { module: ['crate', ...s.path].join('::'), cfg: off.length === 1 ? off[0] : `all(${off.join(', ')})` };
     }
     return { module: ['crate', ...scope.path].join('::') };
+  }
+
+  /**
+   * What a file's verdicts depend on besides its own skeleton: the text of every other file of
+   * the local crates, by version (dependencies are read once and never change; a rebuild makes
+   * new records, with new versions).
+   */
+  private fileContext(record: FileRecord): string {
+    const parts: string[] = [];
+    for (const crate of this.crates)
+      if (crate.local) for (const r of crate.files.values()) if (r !== record) parts.push(`${r.path}@${r.version}`);
+    return parts.join('\n');
   }
 
   report(def: TypeDef): TypeReport {
@@ -424,6 +447,7 @@ export class Project {
     const record: FileRecord = {
       path,
       text,
+      version: ++this.versions,
       tree,
       items: { root: scope, types: [], impls: [], inactiveImpls: [], inherentImpls: [] },
       macroTrees: [],

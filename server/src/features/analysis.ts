@@ -4,7 +4,14 @@
 // costs nothing; with an engine that exposes its trees, each re-analysis parses incrementally.
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyzeFile, EMPTY_ANALYSIS, type Engine, type FileAnalysis, type TreeEngine } from '../engine';
+import {
+  analyzeFile,
+  EMPTY_ANALYSIS,
+  releaseAnalysis,
+  type Engine,
+  type FileAnalysis,
+  type TreeEngine,
+} from '../engine';
 import type { DocumentTrees } from './document-trees';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { maxFileSizeBytes, SETTINGS_SECTION, type Settings } from './settings';
@@ -85,8 +92,22 @@ export function createAnalysisCache(
     const treeAlive = !isTreeEngine(engine) || trees.hasTree(document.uri);
     if (cached?.revision === revision && treeAlive) return cached.analysis;
     const analysis = analyze(document);
+    if (cached) releaseAnalysis(cached.analysis);
     entries.set(document.uri, { revision, analysis });
+    releaseEvicted();
     return analysis;
+  };
+  /**
+   * An analysis whose document lost its tree is never served again: the trees it keeps for its
+   * mentions are freed at once (with hundreds of documents open, they were most of the memory).
+   */
+  const releaseEvicted = (): void => {
+    if (!isTreeEngine(engine)) return;
+    for (const [uri, entry] of entries)
+      if (!trees.hasTree(uri)) {
+        releaseAnalysis(entry.analysis);
+        entries.delete(uri);
+      }
   };
   const analyze = (document: TextDocument): FileAnalysis => {
     if (!isTreeEngine(engine)) return analyzeSafely(engine, document.getText(), logger, document.uri);
@@ -118,6 +139,8 @@ export function createAnalysisCache(
       }
     },
     forget(uri) {
+      const entry = entries.get(uri);
+      if (entry) releaseAnalysis(entry.analysis);
       entries.delete(uri);
       trees.forget(uri);
     },

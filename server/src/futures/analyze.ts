@@ -17,7 +17,7 @@ import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TypeDef } from '..
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
 import { paramEnv, someTy, type Ty } from '../model/resolve';
-import type { SyntaxNode } from '../syntax/parser';
+import { nodesOfType, type SyntaxNode } from '../syntax/parser';
 import type { Solution, Value } from '../traits/infer';
 import { PRIMITIVES } from '../model/known-types';
 import {
@@ -30,6 +30,7 @@ import {
   stdMethod,
   type ReceiverMode,
 } from './std-methods';
+import type { FutureReuse, ReuseSession } from './fn-reuse';
 
 /** What a local's value is: a type, a future of this file, or unknown and why. */
 type LocalTy =
@@ -50,6 +51,9 @@ interface SendRequirement {
   reasons: string[];
   held: HeldValue[];
 }
+
+/** Each fn's results kept from one analysis of a file to the next (fn-reuse.ts). */
+export type FnFuturesReuse = FutureReuse<SendRequirement, ArcNew>;
 
 export interface FileFutures {
   futures: FutureReport[];
@@ -147,13 +151,18 @@ interface Part {
   reason: (leaf: string) => string;
 }
 
+/** `reuse`: the fns' results of earlier analyses, under `context` (what the solution depends on besides this file). */
 export function analyzeFutures(
   root: SyntaxNode,
   items: FileItems,
   solution: Solution,
   crate?: CrateFutures,
+  reuse?: { cache: FnFuturesReuse; context: string },
 ): FileFutures {
-  return (crate?.analyzerFor(root, items) ?? new FileAnalyzer(root, items, solution)).run();
+  return (
+    crate?.analyzerFor(root, items, undefined, reuse) ??
+    new FileAnalyzer(root, items, solution, undefined, undefined, reuse)
+  ).run();
 }
 
 /** What the futures analysis reads beyond one file: the other files of the crates a project has read. */
@@ -183,10 +192,19 @@ export class CrateFutures {
     private readonly sources: CrateSources,
   ) {}
 
-  analyzerFor(root: SyntaxNode, items: FileItems, label?: string): FileAnalyzer {
+  /**
+   * `reuse` (earlier analyses' fn results) applies only to an analyzer made now: one that served
+   * other files already has walks of its own that no reuse session recorded.
+   */
+  analyzerFor(
+    root: SyntaxNode,
+    items: FileItems,
+    label?: string,
+    reuse?: { cache: FnFuturesReuse; context: string },
+  ): FileAnalyzer {
     let analyzer = this.analyzers.get(root.tree);
     if (!analyzer) {
-      analyzer = new FileAnalyzer(root, items, this.solution, this, label);
+      analyzer = new FileAnalyzer(root, items, this.solution, this, label, reuse);
       this.analyzers.set(root.tree, analyzer);
     }
     return analyzer;
@@ -299,6 +317,7 @@ class FileAnalyzer {
   readonly requirements: SendRequirement[] = [];
   readonly arcs: ArcNew[] = [];
   private readonly fnNodes: SyntaxNode[] = [];
+  private session?: ReuseSession<SendRequirement, ArcNew>;
 
   constructor(
     readonly root: SyntaxNode,
@@ -307,6 +326,7 @@ class FileAnalyzer {
     readonly crate?: CrateFutures,
     /** How messages of other files name this one (`src/store.rs`). */
     readonly label?: string,
+    private readonly reuse?: { cache: FnFuturesReuse; context: string },
   ) {}
 
   private indexed = false;
@@ -314,8 +334,9 @@ class FileAnalyzer {
   run(): FileFutures {
     // Most files have no future and spawn nothing: a text search skips them.
     if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(this.root.text)) return { futures: [], requirements: [], arcs: [] };
-    if (!this.indexed) for (const node of this.root.descendantsOfType('function_item')) if (node) this.index(node);
+    if (!this.indexed) for (const node of nodesOfType(this.root, 'function_item')) this.index(node);
     this.indexed = true;
+    this.session = this.reuse?.cache.begin(this.reuse.context, this.root, this.fnNodes);
     for (const node of this.fnNodes) {
       const info = this.infoByNode.get(node.id)!;
       if (info.isAsync) this.futureOfFn(info);
@@ -325,14 +346,30 @@ class FileAnalyzer {
       (a, b) =>
         a.nameRange.start.line - b.nameRange.start.line || a.nameRange.start.character - b.nameRange.start.character,
     );
+    // In source order whichever fns were reused (the rules sort their findings the same way).
+    const bySource = (a: { range: Range }, b: { range: Range }) =>
+      a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character;
     const seen = new Set<string>();
-    const requirements = this.requirements.filter((r) => {
+    const requirements = [...this.requirements].sort(bySource).filter((r) => {
       const key = `${r.range.start.line}:${r.range.start.character}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
-    return { futures, requirements, arcs: this.arcs };
+    const arcs = [...this.arcs].sort(bySource);
+    this.session?.end(futures, requirements, arcs);
+    return { futures, requirements, arcs };
+  }
+
+  /** Whether the fn's results of the last analysis were put back (nothing they depend on changed). */
+  private reused(node: SyntaxNode): boolean {
+    return (
+      this.session?.reuse(node, {
+        report: (n, report) => this.reports.set(n.id, report),
+        requirement: (r) => this.requirements.push(r),
+        arc: (a) => this.arcs.push(a),
+      }) ?? false
+    );
   }
 
   private index(node: SyntaxNode): void {
@@ -410,8 +447,9 @@ class FileAnalyzer {
   staticType(name: string): SyntaxNode | undefined {
     if (!this.statics) {
       this.statics = new Map();
-      for (const n of this.root.descendantsOfType(['static_item', 'const_item'])) {
-        if (!n || hasAncestor(n, 'block')) continue;
+      const both = [...nodesOfType(this.root, 'static_item'), ...nodesOfType(this.root, 'const_item')];
+      for (const n of both.sort((a, b) => a.startIndex - b.startIndex)) {
+        if (hasAncestor(n, 'block')) continue;
         const id = n.childForFieldName('name')?.text;
         const t = n.childForFieldName('type');
         if (id && t) this.statics.set(id, t);
@@ -457,11 +495,16 @@ class FileAnalyzer {
     if (this.walked.has(info.node.id)) return;
     this.walked.add(info.node.id);
     const body = info.node.childForFieldName('body');
-    if (!body) return;
-    // Parameters typed as written: what the blocks and closures inside capture, and receivers.
-    const walk = new BodyWalk(this, info, undefined);
-    walk.declareParams(info.node.childForFieldName('parameters'));
-    walk.walkBody(body);
+    if (!body || this.reused(info.node)) return;
+    this.session?.enter(info.node);
+    try {
+      // Parameters typed as written: what the blocks and closures inside capture, and receivers.
+      const walk = new BodyWalk(this, info, undefined);
+      walk.declareParams(info.node.childForFieldName('parameters'));
+      walk.walkBody(body);
+    } finally {
+      this.session?.leave();
+    }
   }
 
   /** The module scope a node is written in (function-body items are not looked at). */
@@ -482,10 +525,15 @@ class FileAnalyzer {
   futureOfFn(info: FnInfo): FutureReport | undefined {
     const done = this.reports.get(info.node.id);
     if (done) return done;
-    if (this.inProgress.has(info.node.id)) return undefined;
+    if (this.inProgress.has(info.node.id)) {
+      this.session?.recursion();
+      return undefined;
+    }
     const body = info.node.childForFieldName('body');
     if (!body) return undefined;
+    if (this.reused(info.node)) return this.reports.get(info.node.id);
     this.inProgress.add(info.node.id);
+    this.session?.enter(info.node);
     try {
       const walk = new BodyWalk(this, info, undefined);
       walk.declareParams(info.node.childForFieldName('parameters'));
@@ -495,6 +543,7 @@ class FileAnalyzer {
       return report;
     } finally {
       this.inProgress.delete(info.node.id);
+      this.session?.leave();
     }
   }
 
@@ -537,6 +586,15 @@ class FileAnalyzer {
   futureValue(node: SyntaxNode): { value: Value; report?: FutureReport } {
     const owner = this.ownerOf(node);
     if (owner !== this) return owner.futureValue(node);
+    const found = this.futureValueOf(node);
+    // The future is another fn's (or in one): what it says is an input of the walk reading it.
+    let fn: SyntaxNode | null = node;
+    while (fn && fn.type !== 'function_item') fn = fn.parent;
+    if (fn) this.session?.read(fn);
+    return found;
+  }
+
+  private futureValueOf(node: SyntaxNode): { value: Value; report?: FutureReport } {
     let report = this.reports.get(node.id);
     if (!report && node.type !== 'function_item') {
       // A block or closure of a fn not walked yet: walk that fn now.
@@ -546,6 +604,7 @@ class FileAnalyzer {
       if (info && !info.isAsync) this.walkPlain(info);
       else if (info) this.futureOfFn(info);
       report = this.reports.get(node.id);
+      if (!report) this.session?.recursion();
       if (!report)
         return {
           value: {

@@ -188,7 +188,7 @@ export function newScope(kind: Scope['kind'], path: string[], parent?: Scope): S
   return scope;
 }
 
-const TYPE_ITEMS: Record<string, TypeKind> = { struct_item: 'struct', enum_item: 'enum', union_item: 'union' };
+export const TYPE_ITEMS: Record<string, TypeKind> = { struct_item: 'struct', enum_item: 'enum', union_item: 'union' };
 
 /** Collects the items of a whole file. Never throws on broken syntax: what does not parse is skipped. */
 export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileItems {
@@ -575,7 +575,7 @@ function lowerBodies(node: SyntaxNode, scope: Scope, out: Out): void {
  * reads node types without making node objects: bodies are most of a file, and items in them rare.
  */
 /** Words without which a function body declares no item: most bodies are skipped unread. */
-const ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules)\b/;
+export const ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules)\b/;
 
 function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
   if (out.depth >= MAX_NESTING || !ITEM_WORDS.test(node.text)) return;
@@ -612,7 +612,7 @@ function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
   }
 }
 
-const ITEM_TYPES = new Set([
+export const ITEM_TYPES = new Set([
   'mod_item',
   'type_item',
   'trait_item',

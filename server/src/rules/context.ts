@@ -2,12 +2,12 @@
 // Send/Sync with their SAFETY comments already found (also those written inside `macro_rules!`
 // bodies, which tree-sitter leaves as token trees: they are found by reparsing the body). Rules
 // return findings; none knows LSP.
-import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
+import { nodesOfType, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
 import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { AutoTrait, Position, Range } from '../model/report';
 import type { ManualImpl, Solution } from '../traits/infer';
-import { analyzeFutures, type CrateFutures, type FileFutures } from '../futures/analyze';
+import { analyzeFutures, type CrateFutures, type FileFutures, type FnFuturesReuse } from '../futures/analyze';
 import {
   allowedCodes,
   findMacroSafetyComment,
@@ -58,6 +58,10 @@ export interface RuleContext {
   macroImpls: MacroUnsafeImpl[];
   /** Every future of the file with its `Send` verdict, and the calls that require `Send`. */
   futures: FileFutures;
+  /** Every `impl` block of the file's tree, in source order (one search of the tree per analysis). */
+  readonly implNodes: SyntaxNode[];
+  /** Every fn of the file's tree, in source order. */
+  readonly fnNodes: SyntaxNode[];
 }
 
 /** Whether a `// rust-send-sync: allow(code)` comment silences `code` on this impl. */
@@ -82,6 +86,7 @@ export function buildContext(
   solution: Solution,
   reparse?: Reparse,
   crateFutures?: CrateFutures,
+  reuse?: { cache: FnFuturesReuse; context: string },
 ): RuleContext {
   const lines = text.split(/\r?\n|\r/);
   const unsafeImpls: UnsafeImpl[] = [];
@@ -103,8 +108,26 @@ export function buildContext(
   }
   markPairs(sites);
   const macroImpls = reparse ? findMacroImpls(root, lines, reparse) : [];
-  const futures = analyzeFutures(root, items, solution, crateFutures);
-  return { root, text, lines, items, solution, unsafeImpls, macroImpls, futures };
+  const futures = analyzeFutures(root, items, solution, crateFutures, reuse);
+  let implNodes: SyntaxNode[] | undefined;
+  let fnNodes: SyntaxNode[] | undefined;
+  return {
+    root,
+    text,
+    lines,
+    items,
+    solution,
+    unsafeImpls,
+    macroImpls,
+    futures,
+    // Several rules read every impl block for each `unsafe impl`: the tree is searched once.
+    get implNodes() {
+      return (implNodes ??= nodesOfType(root, 'impl_item'));
+    },
+    get fnNodes() {
+      return (fnNodes ??= nodesOfType(root, 'function_item'));
+    },
+  };
 }
 
 /** `macroRow`: the row of the `macro_rules!` whose body holds the impl, if it is in one. */
@@ -181,7 +204,7 @@ function findMacroImpls(root: SyntaxNode, lines: string[], reparse: Reparse): Ma
   const out: MacroUnsafeImpl[] = [];
   // Most files define no macro: a text search is much cheaper than a search of the tree.
   if (!lines.some((l) => l.includes('macro_rules'))) return out;
-  for (const mac of root.descendantsOfType('macro_definition')) {
+  for (const mac of nodesOfType(root, 'macro_definition')) {
     if (!mac) continue;
     const macroName = mac.childForFieldName('name')?.text ?? '?';
     for (const rule of mac.namedChildren) {

@@ -17,9 +17,9 @@ import type { RuleContext } from './context';
 /** The file's impl blocks (any trait but Send/Sync) whose type is `def`, by name and module. */
 function ownImpls(ctx: RuleContext, def: TypeDef): SyntaxNode[] {
   const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
-  return ctx.root.descendantsOfType('impl_item').filter((impl): impl is SyntaxNode => {
-    const typeNode = impl?.childForFieldName('type');
-    if (!impl || !typeNode) return false;
+  return ctx.implNodes.filter((impl) => {
+    const typeNode = impl.childForFieldName('type');
+    if (!typeNode) return false;
     const base = typeNode.type === 'generic_type' ? typeNode.childForFieldName('type') : typeNode;
     if (!base || pathSegments(base).pop() !== def.name) return false;
     const traitNode = impl.childForFieldName('trait');

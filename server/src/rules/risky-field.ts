@@ -140,8 +140,8 @@ const SHARED_SELF = /^&\s*('\w+\s*)?self$/;
 
 /** The methods of the file's impl blocks for `def` (inherent impls are no model items: read from the tree). */
 function* methodsOf(ctx: RuleContext, u: UnsafeImpl, def: TypeDef): Generator<{ shared: boolean; body: string }> {
-  for (const impl of ctx.root.descendantsOfType('impl_item')) {
-    if (!impl || impl.id === u.impl.node.id) continue;
+  for (const impl of ctx.implNodes) {
+    if (impl.id === u.impl.node.id) continue;
     const typeNode = impl.childForFieldName('type');
     const self = typeNode?.type === 'generic_type' ? typeNode.childForFieldName('type') : typeNode;
     if (self?.text.split('::').pop() !== def.name) continue;

@@ -134,8 +134,7 @@ interface ImplBlock {
 function implBlocks(ctx: RuleContext, def: TypeDef, withoutParams = false): ImplBlock[] {
   const out: ImplBlock[] = [];
   const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
-  for (const impl of ctx.root.descendantsOfType('impl_item')) {
-    if (!impl) continue;
+  for (const impl of ctx.implNodes) {
     const typeNode = impl.childForFieldName('type');
     const body = impl.childForFieldName('body');
     if (!typeNode || !body || baseName(typeNode) !== def.name) continue;
@@ -457,10 +456,10 @@ export function unreachableThroughShared(ctx: RuleContext, def: TypeDef, heldBy:
   const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
   let methods = 0;
   const reached = new Set<string>();
-  for (const impl of ctx.root.descendantsOfType('impl_item')) {
-    const typeNode = impl?.childForFieldName('type');
-    const body = impl?.childForFieldName('body');
-    if (!impl || !typeNode || !body || baseName(typeNode) !== def.name) continue;
+  for (const impl of ctx.implNodes) {
+    const typeNode = impl.childForFieldName('type');
+    const body = impl.childForFieldName('body');
+    if (!typeNode || !body || baseName(typeNode) !== def.name) continue;
     if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
     // Formatting (`impl Debug`) reads fields only to print them, through their own formatting.
     const traitNode = impl.childForFieldName('trait');
@@ -578,8 +577,8 @@ function addressComparisons(body: string): [number, number][] {
 
 /** A function of the file named `name` with a parameter of type `&X` (`X` = `def`): its body and that parameter's name. */
 function calleeTakingRef(ctx: RuleContext, def: TypeDef, name: string): { body: string; param: string } | undefined {
-  for (const fn of ctx.root.descendantsOfType('function_item')) {
-    if (!fn || fn.childForFieldName('name')?.text !== name) continue;
+  for (const fn of ctx.fnNodes) {
+    if (fn.childForFieldName('name')?.text !== name) continue;
     for (const p of namedChildren(fn.childForFieldName('parameters') ?? fn)) {
       const ty = p.type === 'parameter' ? p.childForFieldName('type') : null;
       const pattern = p.type === 'parameter' ? p.childForFieldName('pattern') : null;

@@ -93,3 +93,26 @@ export function editBetween(before: string, after: string): Parameters<Tree['edi
     newEndPosition: pointAt(after, newEnd),
   };
 }
+
+/** The node types an analysis searches the whole file for, several times: found in one walk. */
+const SEARCHED = ['function_item', 'impl_item', 'macro_definition', 'static_item', 'const_item'];
+const searchedByTree = new WeakMap<Tree, Map<string, Node[]>>();
+
+/**
+ * Every node of `type` under `root`, in source order (as `descendantsOfType`). For a file's root,
+ * the types of SEARCHED are all found in one walk of the tree, remembered with the tree: the
+ * rules, the item macros and the futures each ask, and a walk of a large file is costly. (A tree
+ * analysed is never edited afterwards: an edit reparses into a new tree.)
+ */
+export function nodesOfType(root: Node, type: string): Node[] {
+  if (root.type !== 'source_file' || !SEARCHED.includes(type))
+    return root.descendantsOfType(type).filter((n): n is Node => n !== null);
+  let found = searchedByTree.get(root.tree);
+  if (!found) {
+    const byType = new Map<string, Node[]>(SEARCHED.map((t) => [t, []]));
+    for (const n of root.descendantsOfType(SEARCHED)) if (n) byType.get(n.type)?.push(n);
+    found = byType;
+    searchedByTree.set(root.tree, found);
+  }
+  return found.get(type) ?? [];
+}

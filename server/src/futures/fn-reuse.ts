@@ -1,0 +1,253 @@
+// Reuse of each fn's futures analysis from one analysis of a file to the next, so that an edit
+// re-walks only the fns it touched. A fn's results (its futures' verdicts, the `Send`
+// requirements and `Arc::new` calls in its body) are a function of what the walk reads, and the
+// key holds all of it:
+// - the fn's own text, at its own position (the reasons name lines);
+// - the file's skeleton: the text with every fn body that declares no item blanked out (what the
+//   items, the solver's verdicts, the signatures and the imports come from), and the caller's
+//   context (in a crate, the other files' versions);
+// - the fns whose futures the walk read (an awaited `async fn`, a block of another fn), with
+//   their text and position, transitively.
+// A walk that meets a recursion (a fn still being walked) depends on the order of the walks and
+// is never kept.
+import { ITEM_TYPES, ITEM_WORDS, TYPE_ITEMS } from '../model/lower';
+import type { FutureReport, Range } from '../model/report';
+import type { SyntaxNode } from '../syntax/parser';
+
+interface Located {
+  range: Range;
+}
+
+/** What one fn's walk produced, and what it read. */
+interface FnEntry<R extends Located, A extends Located> {
+  text: string;
+  /** Other fns read, transitively: position key -> text. */
+  deps: Map<string, string>;
+  reports: { type: string; report: FutureReport }[];
+  requirements: R[];
+  arcs: A[];
+}
+
+/** How a reused fn's results are put back into the analysis of the new text. */
+export interface ReuseSink<R, A> {
+  report(node: SyntaxNode, report: FutureReport): void;
+  requirement(r: R): void;
+  arc(a: A): void;
+}
+
+/** The node a report is keyed by, from its kind. */
+const NODE_TYPES: Record<FutureReport['kind'], string> = {
+  'async-fn': 'function_item',
+  'async-block': 'async_block',
+  'async-closure': 'closure_expression',
+};
+
+/** Words without which a fn body declares no item (lower.ts reads those) and no nested fn (the fn index does). */
+const DECLARES = new RegExp(`${ITEM_WORDS.source}|\\bfn\\b`);
+
+/** The nodes lower.ts reads in a fn body, and the `macro_rules!` that item macros read anywhere. */
+const BODY_ITEMS = [...Object.keys(TYPE_ITEMS), ...ITEM_TYPES, 'macro_definition'];
+
+const keyOf = (node: SyntaxNode): string => `${node.startPosition.row}:${node.startPosition.column}`;
+
+function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+/**
+ * The fns' results of the last analyses, one set per file context (the most recent `capacity`
+ * contexts). Results are shared read-only between analyses: nothing downstream mutates them.
+ */
+export class FutureReuse<R extends Located, A extends Located> {
+  private readonly contexts = new Map<string, Map<string, FnEntry<R, A>>>();
+  /** Fns reused and fns walked, over the object's life (for tests and the bench). */
+  readonly stats = { reused: 0, walked: 0 };
+
+  constructor(private readonly capacity = 8) {}
+
+  /** One analysis of a file: `fns` are its `function_item`s, `context` what the caller's verdicts depend on. */
+  begin(context: string, root: SyntaxNode, fns: SyntaxNode[]): ReuseSession<R, A> {
+    const text = root.text;
+    const key = `${context}\u0000${skeleton(text, fns)}`;
+    const previous = this.contexts.get(key);
+    this.contexts.delete(key);
+    return new ReuseSession(
+      text,
+      fns,
+      previous,
+      (next) => {
+        this.contexts.set(key, next);
+        for (const old of this.contexts.keys()) {
+          if (this.contexts.size <= this.capacity) break;
+          this.contexts.delete(old);
+        }
+      },
+      this.stats,
+    );
+  }
+}
+
+/** The file's text with each fn body that declares nothing replaced by its end position. */
+function skeleton(text: string, fns: SyntaxNode[]): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const fn of fns) {
+    const body = fn.childForFieldName('body');
+    if (!body || body.startIndex < at) continue; // no body, or inside a body kept whole
+    // A body that declares an item is part of the skeleton (a word in a comment declares none).
+    if (DECLARES.test(text.slice(body.startIndex, body.endIndex)) && body.descendantsOfType(BODY_ITEMS).length > 0)
+      continue;
+    parts.push(text.slice(at, body.startIndex), `{${body.endPosition.row}:${body.endPosition.column}}`);
+    at = body.endIndex;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+interface Span {
+  key: string;
+  start: Range['start'];
+  end: Range['end'];
+}
+
+interface Frame {
+  key: string;
+  deps: Map<string, string>;
+  keep: boolean;
+}
+
+export class ReuseSession<R extends Located, A extends Located> {
+  private readonly texts = new Map<string, string>();
+  private readonly fnByKey = new Map<string, SyntaxNode>();
+  private readonly next = new Map<string, FnEntry<R, A>>();
+  private readonly stack: Frame[] = [];
+  /** Fns whose results are known in this analysis (walked or reused), with what they read. */
+  private readonly done = new Map<string, { deps: Map<string, string>; keep: boolean }>();
+
+  constructor(
+    text: string,
+    fns: SyntaxNode[],
+    private readonly previous: Map<string, FnEntry<R, A>> | undefined,
+    private readonly store: (next: Map<string, FnEntry<R, A>>) => void,
+    private readonly stats: { reused: number; walked: number },
+  ) {
+    for (const fn of fns) {
+      const key = keyOf(fn);
+      this.texts.set(key, text.slice(fn.startIndex, fn.endIndex));
+      this.fnByKey.set(key, fn);
+    }
+  }
+
+  /** Puts back the last results of `fn` when nothing they depend on changed; false: walk it. */
+  reuse(fn: SyntaxNode, sink: ReuseSink<R, A>): boolean {
+    const key = keyOf(fn);
+    const entry = this.previous?.get(key);
+    if (!entry || entry.text !== this.texts.get(key)) return false;
+    for (const [dep, text] of entry.deps) if (this.texts.get(dep) !== text) return false;
+    const nodes: SyntaxNode[] = [];
+    for (const { type, report } of entry.reports) {
+      const node = locate(fn, type, report.range);
+      if (!node) return false;
+      nodes.push(node);
+    }
+    entry.reports.forEach(({ report }, i) => sink.report(nodes[i], report));
+    for (const r of entry.requirements) sink.requirement(r);
+    for (const a of entry.arcs) sink.arc(a);
+    this.done.set(key, { deps: entry.deps, keep: true });
+    this.next.set(key, entry);
+    this.stats.reused++;
+    return true;
+  }
+
+  /** `fn`'s walk starts. */
+  enter(fn: SyntaxNode): void {
+    this.stack.push({ key: keyOf(fn), deps: new Map(), keep: true });
+  }
+
+  /** `fn`'s walk ended. */
+  leave(): void {
+    const frame = this.stack.pop();
+    if (frame) this.done.set(frame.key, frame);
+    this.stats.walked++;
+  }
+
+  /** The walk on top read the futures of `fn` (the fn holding the future read). */
+  read(fn: SyntaxNode): void {
+    const top = this.stack.at(-1);
+    const key = keyOf(fn);
+    if (!top || top.key === key) return;
+    if (this.stack.some((f) => f.key === key)) return this.recursion();
+    const text = this.texts.get(key);
+    if (text === undefined) {
+      top.keep = false;
+      return;
+    }
+    top.deps.set(key, text);
+    const known = this.done.get(key);
+    if (!known) return;
+    for (const [k, t] of known.deps) top.deps.set(k, t);
+    if (!known.keep) top.keep = false;
+  }
+
+  /** A walk met a fn still being walked: every walk under way depends on the order. */
+  recursion(): void {
+    for (const frame of this.stack) frame.keep = false;
+  }
+
+  /**
+   * The analysis is done: the fns walked in it keep their own results (each report, requirement
+   * and `Arc::new` goes to the innermost fn around it), for the next analysis.
+   */
+  end(futures: FutureReport[], requirements: R[], arcs: A[]): void {
+    const fresh = new Map<string, FnEntry<R, A>>();
+    for (const [key, d] of this.done) {
+      if (!d.keep || this.next.has(key)) continue;
+      fresh.set(key, { text: this.texts.get(key)!, deps: d.deps, reports: [], requirements: [], arcs: [] });
+    }
+    if (fresh.size > 0) {
+      // Nested fns are walked apart: the innermost fn around a result is the one that made it.
+      const owner = (r: Range) => {
+        let best: Span | undefined;
+        for (const s of this.allSpans())
+          if (!before(r.start, s.start) && before(r.start, s.end) && (!best || before(best.start, s.start))) best = s;
+        return best && fresh.get(best.key);
+      };
+      for (const report of futures) owner(report.range)?.reports.push({ type: NODE_TYPES[report.kind], report });
+      for (const r of requirements) owner(r.range)?.requirements.push(r);
+      for (const a of arcs) owner(a.range)?.arcs.push(a);
+      for (const [key, entry] of fresh) this.next.set(key, entry);
+    }
+    this.store(this.next);
+  }
+
+  private spans?: Span[];
+
+  private allSpans(): Span[] {
+    this.spans ??= [...this.fnByKey].map(([key, fn]) => ({
+      key,
+      start: { line: fn.startPosition.row, character: fn.startPosition.column },
+      end: { line: fn.endPosition.row, character: fn.endPosition.column },
+    }));
+    return this.spans;
+  }
+}
+
+/** The node of type `type` spanning exactly `range`, inside `fn`. */
+function locate(fn: SyntaxNode, type: string, range: Range): SyntaxNode | undefined {
+  if (fn.type === type && sameRange(fn, range)) return fn;
+  let node: SyntaxNode | null = fn.descendantForPosition(
+    { row: range.start.line, column: range.start.character },
+    { row: range.end.line, column: range.end.character },
+  );
+  for (; node && sameStart(node, range); node = node.parent)
+    if (node.type === type && sameRange(node, range)) return node;
+  return undefined;
+}
+
+function sameStart(node: SyntaxNode, r: Range): boolean {
+  return node.startPosition.row === r.start.line && node.startPosition.column === r.start.character;
+}
+
+function sameRange(node: SyntaxNode, r: Range): boolean {
+  return sameStart(node, r) && node.endPosition.row === r.end.line && node.endPosition.column === r.end.character;
+}

@@ -1,0 +1,134 @@
+// Reusing each fn's futures analysis between edits (futures/fn-reuse.ts) must never change an
+// answer: after every edit of the futures fixtures (random edits, and edits aimed at fn bodies,
+// at the signatures and types the futures read, and at an awaited fn), the analysis of an engine
+// that reuses equals the analysis of an engine that starts from nothing. And the reuse must
+// happen: most fns are reused after an edit inside one fn's body.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { createEngine, type FileAnalysis, type TreeEngine } from '../../server/src/engine';
+import { editBetween, type SyntaxTree } from '../../server/src/syntax/parser';
+import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
+import { seededRandom, type Random } from '../seeded-random';
+
+const FOLDER = join(REPO_ROOT, 'test', 'fixtures', 'futures');
+const fixtures = readdirSync(FOLDER)
+  .filter((f) => f.endsWith('.rs'))
+  .sort()
+  .map((f) => ({ name: f, text: readFileSync(join(FOLDER, f), 'utf8') }));
+
+/** Everything an analysis says but the lazily found mentions. */
+function answer(analysis: FileAnalysis): unknown {
+  const { types, findings, futures, reviewed, syntaxErrors } = analysis;
+  return { types, findings, futures, reviewed, syntaxErrors };
+}
+
+const SNIPPETS = [
+  ' ',
+  '\n',
+  'x',
+  ';',
+  '}',
+  '.await',
+  'let g = m.lock().unwrap();\n',
+  'drop(g);\n',
+  'std::rc::Rc::new(1);\n',
+  'async {}.await;\n',
+  'tokio::spawn(async move { let r = std::rc::Rc::new(0); tick().await; });\n',
+  'struct Held(std::rc::Rc<u8>);\n',
+  'async fn tick() {}\n',
+  '// type impl fn\n',
+];
+
+/** An edit at a random place, or at the start of a line inside a fn body (where typing mostly is). */
+function randomEdit(random: Random, text: string): string {
+  const lines = text.split('\n');
+  const inBody = lines.flatMap((l, i) => (/^ {4,}\S/.test(l) ? [i] : []));
+  let at: number;
+  if (inBody.length > 0 && random.chance(0.6)) {
+    const line = random.pick(inBody);
+    at = lines.slice(0, line).join('\n').length + (line > 0 ? 1 : 0) + 4;
+  } else at = random.int(text.length + 1);
+  const removed = random.chance(0.3) ? random.int(12) : 0;
+  return text.slice(0, at) + random.pick(SNIPPETS) + text.slice(at + removed);
+}
+
+/** Fn-level edits whose effect crosses fns: the awaited fn, a held type, a signature. */
+function aimedEdits(text: string): string[] {
+  const out: string[] = [];
+  const swap = (from: RegExp, to: string) => {
+    const next = text.replace(from, to);
+    if (next !== text) out.push(next);
+  };
+  swap(/struct (\w+)\s*\{/, 'struct $1 { _rc: std::rc::Rc<u8>,');
+  swap(/async fn (\w+)\(/, 'fn $1(');
+  swap(/\.await/, '; std::rc::Rc::new(1).clone(); async {}.await');
+  swap(/MutexGuard/, 'std::rc::Rc');
+  swap(/Mutex</, 'std::cell::RefCell<');
+  swap(/fn (\w+)</, 'fn $1<Z: Send, ');
+  return out;
+}
+
+async function engines(): Promise<{ live: TreeEngine; cold: TreeEngine }> {
+  const wasmDir = findWasmDir();
+  return {
+    live: await createEngine({ wasmDir, mentions: false }),
+    cold: await createEngine({ wasmDir, mentions: false, reuseFutures: false }),
+  };
+}
+
+test('an engine that reuses fns futures answers as one that does not, edit after edit', async () => {
+  const { live, cold } = await engines();
+  const random = seededRandom(15);
+  let steps = 0;
+  for (const { name, text: original } of fixtures) {
+    let text = original;
+    let tree: SyntaxTree = live.parse(text);
+    try {
+      const versions = [
+        ...Array.from({ length: 25 }, () => (text = randomEdit(random, text))),
+        ...aimedEdits(original).flatMap((aimed) => [aimed, original]),
+      ];
+      let previous = original;
+      live.analyzeTree(tree, previous);
+      for (const next of versions) {
+        // Incrementally, as the server does: the old tree edited, then reparsed with it.
+        tree.edit(editBetween(previous, next));
+        const old = tree;
+        tree = live.parse(next, old);
+        old.delete();
+        previous = next;
+        assert.deepEqual(answer(live.analyzeTree(tree, next)), answer(cold.analyze(next)), `${name}, step ${steps}`);
+        steps++;
+      }
+    } finally {
+      tree.delete();
+    }
+  }
+  assert.ok(steps > 100, `${steps} steps`);
+});
+
+test('after an edit inside one fn body, the other fns futures are reused', async () => {
+  const { live } = await engines();
+  const stats = live.futuresStats!;
+  let checked = 0;
+  for (const { name, text } of fixtures) {
+    const asyncFns = text.match(/\basync fn\b/g)?.length ?? 0;
+    if (asyncFns < 3) continue;
+    live.analyze(text);
+    // A space at the start of the last line indented inside a body: one fn changes.
+    const lines = text.split('\n');
+    let line = lines.length - 1;
+    while (line > 0 && !(/^ {4,}\S/.test(lines[line]) && !lines[line].includes('fn '))) line--;
+    const edited = lines.map((l, i) => (i === line ? ` ${l}` : l)).join('\n');
+    const before = { ...stats };
+    live.analyze(edited);
+    const walked = stats.walked - before.walked;
+    const reused = stats.reused - before.reused;
+    assert.ok(reused >= asyncFns - 2, `${name}: ${reused} fns reused, ${walked} walked (${asyncFns} async fns)`);
+    assert.ok(walked <= 3, `${name}: ${walked} fns walked again after an edit in one`);
+    checked++;
+  }
+  assert.ok(checked >= 2, `only ${checked} fixtures with three async fns`);
+});
