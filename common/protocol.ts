@@ -58,3 +58,18 @@ export function isSnippetFixData(value: unknown): value is SnippetFixData {
   const { kind, snippets } = value as { kind?: unknown; snippets?: unknown };
   return kind === SNIPPET_FIX_KIND && Array.isArray(snippets) && snippets.every((s) => typeof s === 'string');
 }
+
+// Where the server cannot read the workspace itself (the web worker of VS Code for the Web), the
+// client reads its Cargo manifests and Rust files through the editor's file system and sends
+// them: the whole set once the server is up, then each change as the editor reports it.
+export const WORKSPACE_FILES_METHOD = 'rustSendSync/workspaceFiles';
+
+/** Notification: files of the workspace folders, with their text. */
+export interface WorkspaceFilesParams {
+  /** Files created or changed, each with its whole text. */
+  files: { uri: string; text: string }[];
+  /** Files deleted. */
+  deleted?: string[];
+  /** The whole set: every file sent before and not in this one is gone. */
+  reset?: boolean;
+}
