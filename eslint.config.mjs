@@ -101,6 +101,7 @@ const FLOORS = [
     files: ['server/src/browser-server.ts', 'server/src/browser-main.ts'],
     // The web worker: no Node module, no file of the Node entry (node-fs, node-server).
     allow: [
+      'common',
       'server/src/syntax',
       'server/src/engine',
       'server/src/features',

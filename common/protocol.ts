@@ -73,3 +73,19 @@ export interface WorkspaceFilesParams {
   /** The whole set: every file sent before and not in this one is gone. */
   reset?: boolean;
 }
+
+// The web worker cannot read the extension's files, nor fetch them in every host: the client
+// reads the two wasm files and posts them to the worker as its first message, before LSP starts.
+export const WASM_MESSAGE_KIND = 'rust-send-sync/wasm';
+
+/** The worker's first message: the wasm files' bytes by name. */
+export interface WasmMessage {
+  kind: typeof WASM_MESSAGE_KIND;
+  files: Record<string, ArrayBuffer>;
+}
+
+export function isWasmMessage(value: unknown): value is WasmMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const { kind, files } = value as { kind?: unknown; files?: unknown };
+  return kind === WASM_MESSAGE_KIND && typeof files === 'object' && files !== null;
+}

@@ -2,6 +2,6 @@
 // worker extension host has `Worker` (the language server runs in one).
 declare class Worker {
   constructor(url: string, options?: { name?: string });
-  postMessage(message: unknown): void;
+  postMessage(message: unknown, transfer?: ArrayBuffer[]): void;
   terminate(): void;
 }

@@ -185,6 +185,27 @@ export class Workbench {
     return this.page.locator(`${editor} .view-lines .view-line span > span`).filter({ hasText: exact }).first();
   }
 
+  /**
+   * The lines the Output panel shows (the channel a command put there), waiting until they hold
+   * what `predicate` wants; only the rendered lines, so the panel is made tall first.
+   */
+  async waitForOutput(predicate: (lines: string[]) => boolean, what: string, timeoutMs = 30_000): Promise<string[]> {
+    const lines = this.page.locator('.part.panel .output-view .monaco-editor .view-lines .view-line');
+    const deadline = Date.now() + timeoutMs;
+    let last: string[] = [];
+    for (;;) {
+      last = await lines.evaluateAll((elements: PageElement[]) =>
+        elements
+          .map((line) => ({ top: parseFloat(line.style.top || '0'), text: line.textContent ?? '' }))
+          .sort((a, b) => a.top - b.top)
+          .map((line) => line.text.replace(/\u00a0/g, ' ')),
+      );
+      if (predicate(last)) return last;
+      if (Date.now() > deadline) throw new Error(`the Output panel never showed ${what}:\n${last.join('\n')}`);
+      await this.page.waitForTimeout(200);
+    }
+  }
+
   /** The rows of a side-bar view, found by its title, as the user reads them. */
   async viewRows(title: string): Promise<string[]> {
     const pane = this.page.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: title }) });

@@ -1,5 +1,5 @@
 // The web worker's server (server/src/browser-server.ts) over real JSON-RPC on a MessageChannel,
-// as the browser client speaks to it: the wasm fetched from the URLs in initializationOptions, the
+// as the browser client speaks to it: the wasm posted as the first message, the
 // workspace's files sent by the client (`rustSendSync/workspaceFiles`) under a `vscode-vfs:`
 // folder, hover and diagnostics crate-wide (a type from another file), a change to that file
 // sent the same way, a dependency whose source is not there (unknown, not guessed), and bad
@@ -17,8 +17,13 @@ import {
   type MessageConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/browser';
-import { WORKSPACE_FILES_METHOD, type WorkspaceFilesParams } from '../../common/protocol';
-import { startBrowserServer } from '../../server/src/browser-server';
+import {
+  WASM_MESSAGE_KIND,
+  WORKSPACE_FILES_METHOD,
+  type WasmMessage,
+  type WorkspaceFilesParams,
+} from '../../common/protocol';
+import { startBrowserServer, type MessagePortLike } from '../../server/src/browser-server';
 
 const ROOT = join(__dirname, '..', '..');
 const FOLDER = 'vscode-vfs://github/octo/ring';
@@ -48,9 +53,16 @@ const LIB_TEXT = [
 const OTHER_CELL = 'use std::cell::Cell;\n\npub struct Holder {\n    count: Cell<u8>,\n}\n';
 const OTHER_ATOMIC = 'use std::sync::atomic::AtomicU8;\n\npub struct Holder {\n    count: AtomicU8,\n}\n';
 
-/** A data: URL of a wasm file as the extension ships it (dist/ holds both). */
-function wasmUrl(file: string): string {
-  return `data:application/wasm;base64,${readFileSync(join(ROOT, 'dist', file)).toString('base64')}`;
+/** The wasm files as the extension ships them (dist/ holds both), as the client posts them. */
+function wasmMessage(): WasmMessage {
+  const bytes = (file: string): ArrayBuffer => {
+    const buffer = readFileSync(join(ROOT, 'dist', file));
+    return buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength);
+  };
+  return {
+    kind: WASM_MESSAGE_KIND,
+    files: { 'tree-sitter.wasm': bytes('tree-sitter.wasm'), 'tree-sitter-rust.wasm': bytes('tree-sitter-rust.wasm') },
+  };
 }
 
 interface Session {
@@ -61,9 +73,12 @@ interface Session {
   close(): void;
 }
 
-function startSession(): Session {
+/** The server on one end of a channel; with `wasm`, posted first, as the client does. */
+function startSession(wasm?: WasmMessage): Session {
   const { port1, port2 } = new MessageChannel();
-  startBrowserServer(port1);
+  // Node's MessagePort has `onmessage` as a browser's does; its type declarations leave it out.
+  startBrowserServer(port1 as unknown as MessagePortLike);
+  if (wasm) port2.postMessage(wasm);
   const client = createMessageConnection(new BrowserMessageReader(port2), new BrowserMessageWriter(port2));
   const session: Session = {
     client,
@@ -97,13 +112,12 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_00
   }
 }
 
-async function initialize(session: Session, initializationOptions: unknown): Promise<void> {
+async function initialize(session: Session): Promise<void> {
   await session.client.sendRequest('initialize', {
     processId: null,
     rootUri: FOLDER,
     workspaceFolders: [{ uri: FOLDER, name: 'ring' }],
     capabilities: {},
-    initializationOptions,
   });
   await session.client.sendNotification('initialized', {});
 }
@@ -137,14 +151,9 @@ const sendFiles = (session: Session, params: unknown): Promise<void> =>
   session.client.sendNotification(WORKSPACE_FILES_METHOD, params);
 
 test('the web worker server reads a crate sent by the client: hover and diagnostics crate-wide', async () => {
-  const session = startSession();
+  const session = startSession(wasmMessage());
   try {
-    await initialize(session, {
-      wasm: {
-        'tree-sitter.wasm': wasmUrl('tree-sitter.wasm'),
-        'tree-sitter-rust.wasm': wasmUrl('tree-sitter-rust.wasm'),
-      },
-    });
+    await initialize(session);
     await waitFor(() => session.logs.some((l) => l.includes('ready (web worker)')), 'the ready line');
     // Nothing is indexed before the client's files arrive: there is no disk to read.
     assert.ok(!session.logs.some((l) => l.startsWith('indexed ')), session.logs.join('\n'));
@@ -199,10 +208,10 @@ test('the web worker server reads a crate sent by the client: hover and diagnost
   }
 });
 
-test('without wasm URLs the web worker server says why and keeps answering', async () => {
+test('without the wasm message the web worker server says why and keeps answering', async () => {
   const session = startSession();
   try {
-    await initialize(session, {});
+    await initialize(session);
     await waitFor(() => session.messages.length > 0, 'an error message');
     assert.match(session.messages[0], /wasm|tree-sitter/, session.messages[0]);
     await session.client.sendNotification('textDocument/didOpen', {
