@@ -68,6 +68,8 @@ export function createClientFiles(): ClientFiles {
     isFile: (path) => files.has(normalize(path)),
     isDir: (path) => folders.has(normalize(path)),
     listDir: (path) => [...(folders.get(normalize(path)) ?? [])].sort(),
+    // Only the workspace's own files come from the client: no registry source is ever in reach.
+    missingSourceHint: "the browser reads only the workspace's own files",
     get size() {
       return files.size;
     },
