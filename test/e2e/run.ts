@@ -106,6 +106,10 @@ async function main(): Promise<void> {
   browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, timeout: 60_000 });
   // Both by default; `E2E_HOSTS=web` runs one pass (while working on it).
   const hosts = (process.env.E2E_HOSTS ?? 'node,web').split(',');
+  assert.ok(
+    hosts.every((h) => h === 'node' || h === 'web'),
+    `E2E_HOSTS=${process.env.E2E_HOSTS}: name node, web or both`,
+  );
   for (const host of ['node', 'web'] as const) if (hosts.includes(host)) await runPass(host, codeServer, vsix, browser);
 }
 
