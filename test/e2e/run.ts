@@ -165,6 +165,7 @@ async function runPass(
       console.log(`    quick fixes offered: ${JSON.stringify(result.quickFixes)}`);
       console.log(`    inserted above the impl: ${JSON.stringify(result.inserted)}`);
       console.log(`    hover of Job (jobs.rs, holds lib.rs's Cache): ${JSON.stringify(result.jobHover)}`);
+      console.log(`    types view (not Send) after jobs.rs changed on disk: ${JSON.stringify(result.rowsAfterChange)}`);
     }
     // Read while code-server still runs: stopping it makes pending requests fail, by design.
     step(`${host} host: read the logs`);

@@ -1,10 +1,11 @@
 // The same extension forced into VS Code's web worker extension host (the profile sets
 // `remote.extensionKind` to `web` for it), as in vscode.dev: the log says the server runs in a web
 // worker and that the client sent it the crate's files; then hover, inlay hints, a diagnostic and
-// its quick fix saved through the editor's file system, and a type whose verdict comes from another
-// file of the crate (so the crate was read whole, not the open file alone).
+// its quick fix saved through the editor's file system, a type whose verdict comes from another
+// file of the crate (so the crate was read whole, not the open file alone), and a change on disk
+// to a file not open, which only the client's file watcher can bring to the worker.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { holds, justification, lineOf, ours, unjustifiedImpl, waitFor } from './scenario';
 import { formatProblems, type Workbench } from './workbench';
@@ -15,6 +16,8 @@ export interface WebScenarioResult {
   jobHover: string;
   quickFixes: string[];
   inserted: string;
+  /** The types view, filtered to the types that are not Send, after jobs.rs changed on disk. */
+  rowsAfterChange: string[];
 }
 
 export async function runWebScenario(
@@ -109,5 +112,41 @@ export async function runWebScenario(
   assert.match(jobHover, /Send ✗ · Sync ✗/, jobHover);
   assert.match(jobHover, /Cache\.entries: Rc<Vec<u8>>/, jobHover);
   await workbench.screenshot('web-hover-job', { editorOnly: true });
-  return { log, hover, jobHover, quickFixes, inserted };
+  await workbench.press('Escape');
+  await workbench.page.mouse.move(5, 5);
+
+  // A change on disk reaches the worker only through the client's file watcher (the file is not
+  // open, so no editor sends it): the types view, filtered to the types that are not Send, loses `Job`.
+  step('web worker host: jobs.rs changed on disk, closed in the editor: the types view follows');
+  await workbench.press('Control+W');
+  await workbench.runCommand('Explorer: Focus on Send/Sync types View');
+  await workbench.runCommandAndPick(
+    'Rust Send/Sync: Filter the Send/Sync types view',
+    'types that are never `Send`',
+    'Not Send',
+  );
+  const rowsNow = async (): Promise<string[]> => {
+    await workbench.runCommand('Rust Send/Sync: Refresh the Send/Sync types view');
+    return workbench.viewRows('Send/Sync types');
+  };
+  await waitFor(
+    async () => (await rowsNow()).some((r) => /^struct (jobs::)?Job\b/.test(r)),
+    'the types view row `struct Job` (not Send)',
+    30_000,
+  );
+  const jobsFile = join(crateDir, 'src', 'jobs.rs');
+  const jobs = readFileSync(jobsFile, 'utf8');
+  assert.ok(jobs.includes('pub cache: Cache,'), 'jobs.rs holds `pub cache: Cache,`');
+  writeFileSync(jobsFile, jobs.replace('pub cache: Cache,', 'pub cache: std::sync::Arc<u64>,'));
+  let rows: string[] = [];
+  await waitFor(
+    async () => {
+      rows = await rowsNow();
+      return !rows.some((r) => /^struct (jobs::)?Job\b/.test(r)) && rows.some((r) => r.startsWith('struct Cache'));
+    },
+    '`Job` (now Send) gone from the types view filtered to the types that are not Send, `Cache` still there',
+    30_000,
+  );
+  await workbench.screenshot('web-types-view-after-change');
+  return { log, hover, jobHover, quickFixes, inserted, rowsAfterChange: rows };
 }

@@ -85,6 +85,24 @@ export class Workbench {
     await this.pick('Control+Shift+P', title);
   }
 
+  /**
+   * A command that asks with a quick pick of its own: runs it, waits for its pick to show `shows`
+   * (text only that pick has, since the palette may stay open in between), picks `choice`.
+   */
+  async runCommandAndPick(title: string, shows: string, choice: string): Promise<void> {
+    await this.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.type(title, { delay: 20 });
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: title }).first().waitFor({ timeout: 30_000 });
+    await this.press('Enter');
+    await rows.filter({ hasText: shows }).first().waitFor({ timeout: 30_000 });
+    await this.page.keyboard.type(choice, { delay: 20 });
+    await this.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
   /** Opens the quick input with `keys`, types `text`, waits for a matching entry, Enter. */
   private async pick(keys: string, text: string): Promise<void> {
     await this.press(keys);

@@ -2,7 +2,7 @@
 // as the browser client speaks to it: the wasm posted as the first message, the
 // workspace's files sent by the client (`rustSendSync/workspaceFiles`) under a `vscode-vfs:`
 // folder, hover and diagnostics crate-wide (a type from another file), a change to that file
-// sent the same way, a dependency whose source is not there (unknown, not guessed), and bad
+// sent the same way, the inlay hints, a dependency whose source is not there (unknown, not guessed), and bad
 // batches that change nothing.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import {
   BrowserMessageWriter,
   createMessageConnection,
   type Hover,
+  type InlayHint,
   type MarkupContent,
   type MessageConnection,
   type PublishDiagnosticsParams,
@@ -112,12 +113,13 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 20_00
   }
 }
 
-async function initialize(session: Session): Promise<void> {
+async function initialize(session: Session, initializationOptions?: unknown): Promise<void> {
   await session.client.sendRequest('initialize', {
     processId: null,
     rootUri: FOLDER,
     workspaceFolders: [{ uri: FOLDER, name: 'ring' }],
     capabilities: {},
+    initializationOptions,
   });
   await session.client.sendNotification('initialized', {});
 }
@@ -153,7 +155,8 @@ const sendFiles = (session: Session, params: unknown): Promise<void> =>
 test('the web worker server reads a crate sent by the client: hover and diagnostics crate-wide', async () => {
   const session = startSession(wasmMessage());
   try {
-    await initialize(session);
+    // The client without workspace/configuration: the settings come as initializationOptions.
+    await initialize(session, { inlayHints: { enable: true } });
     await waitFor(() => session.logs.some((l) => l.includes('ready (web worker)')), 'the ready line');
     // Nothing is indexed before the client's files arrive: there is no disk to read.
     assert.ok(!session.logs.some((l) => l.startsWith('indexed ')), session.logs.join('\n'));
@@ -190,6 +193,19 @@ test('the web worker server reads a crate sent by the client: hover and diagnost
     const plain = await hoverText(session, LIB, 9, 12);
     assert.match(plain, /Send\*\* ✓ · \*\*Sync\*\* ✗/, plain);
     assert.match(plain, /Cell/, plain);
+    // The inlay hint after `Plain`, crate-wide too.
+    const hints = await session.client.sendRequest<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: { uri: LIB },
+      range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+    });
+    const label = (hint: InlayHint): string =>
+      typeof hint.label === 'string' ? hint.label : hint.label.map((part) => part.value).join('');
+    const onPlain = hints.filter((h) => h.position.line === 9).map(label);
+    assert.deepEqual(
+      onPlain.map((l) => l.trim()),
+      ['Send · !Sync'],
+      JSON.stringify(hints),
+    );
     // A dependency whose source the browser cannot see: unknown, with the reason.
     const remote = await hoverText(session, LIB, 13, 12);
     assert.match(remote, /\*\*Send\*\* \? · \*\*Sync\*\* \?/, remote);
