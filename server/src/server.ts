@@ -50,7 +50,7 @@ export interface ServerDependencies {
    * no disk to read: the crates are indexed when the first batch arrives, changes come the same way.
    */
   clientFiles?: ClientFiles;
-  /** Told the initialize params before anything else (the web worker learns where its wasm is). */
+  /** Told the initialize params before anything else (the web worker checks that its wasm came first). */
   onInitialize?: (params: InitializeParams) => void;
   /** Says in the log where the server runs (`Node.js`, `web worker`). */
   runtime?: string;
