@@ -1,5 +1,6 @@
-// Bundles the extension client, the language server and the CLI into dist/, and copies the two
-// .wasm files beside them, so that nothing at run time needs node_modules.
+// Bundles the extension client, the language server and the CLI into dist/, the web extension's
+// client and server worker into dist/web/, and copies the two .wasm files into dist/ (both hosts
+// load them from there), so that nothing at run time needs node_modules.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,6 +42,26 @@ const builds = [
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
   { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
 ];
+
+// Where there is no Node: the web client (loaded as CommonJS by the web worker extension host) and
+// the server's worker script. web-tree-sitter names `fs` and `path` only on its Node path, never
+// taken in a browser, so they stay unbundled there.
+const browser = { platform: 'browser', target: 'es2022' };
+builds.push(
+  {
+    ...browser,
+    entryPoints: ['client/src/browser-extension.ts'],
+    outfile: 'dist/web/extension.js',
+    external: ['vscode'],
+  },
+  {
+    ...browser,
+    entryPoints: ['server/src/browser-main.ts'],
+    outfile: 'dist/web/server.js',
+    format: 'iife',
+    external: ['fs', 'path'],
+  },
+);
 
 if (watch) {
   for (const b of builds) await (await esbuild.context({ ...common, ...b })).watch();

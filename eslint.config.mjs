@@ -87,7 +87,28 @@ const FLOORS = [
       'server/src/features',
       'server/src/server.ts',
     ],
-    forbid: '^(?!\\.|node:|vscode-languageserver(/node)?$|vscode-languageserver-textdocument$)',
+    // Nothing of Node: both entries below run this core, one of them in a web worker.
+    forbid: '^(?!\\.|vscode-languageserver$|vscode-languageserver-textdocument$)',
+  },
+  {
+    name: 'node-server.ts',
+    files: ['server/src/node-server.ts'],
+    allow: ['server/src/cargo', 'server/src/engine', 'server/src/features', 'server/src/server.ts'],
+    forbid: '^(?!\\.|node:|vscode-languageserver/node$)',
+  },
+  {
+    name: 'browser-server.ts and browser-main.ts',
+    files: ['server/src/browser-server.ts', 'server/src/browser-main.ts'],
+    // The web worker: no Node module, no file of the Node entry (node-fs, node-server).
+    allow: [
+      'common',
+      'server/src/syntax',
+      'server/src/engine',
+      'server/src/features',
+      'server/src/server.ts',
+      'server/src/browser-server.ts',
+    ],
+    forbid: '^(?!\\.|vscode-languageserver/browser$)',
   },
   {
     name: 'cli/, cli.ts and main.ts',

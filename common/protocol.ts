@@ -58,3 +58,34 @@ export function isSnippetFixData(value: unknown): value is SnippetFixData {
   const { kind, snippets } = value as { kind?: unknown; snippets?: unknown };
   return kind === SNIPPET_FIX_KIND && Array.isArray(snippets) && snippets.every((s) => typeof s === 'string');
 }
+
+// Where the server cannot read the workspace itself (the web worker of VS Code for the Web), the
+// client reads its Cargo manifests and Rust files through the editor's file system and sends
+// them: the whole set once the server is up, then each change as the editor reports it.
+export const WORKSPACE_FILES_METHOD = 'rustSendSync/workspaceFiles';
+
+/** Notification: files of the workspace folders, with their text. */
+export interface WorkspaceFilesParams {
+  /** Files created or changed, each with its whole text. */
+  files: { uri: string; text: string }[];
+  /** Files deleted. */
+  deleted?: string[];
+  /** The whole set: every file sent before and not in this one is gone. */
+  reset?: boolean;
+}
+
+// The web worker cannot read the extension's files, nor fetch them in every host: the client
+// reads the two wasm files and posts them to the worker as its first message, before LSP starts.
+export const WASM_MESSAGE_KIND = 'rust-send-sync/wasm';
+
+/** The worker's first message: the wasm files' bytes by name. */
+export interface WasmMessage {
+  kind: typeof WASM_MESSAGE_KIND;
+  files: Record<string, ArrayBuffer>;
+}
+
+export function isWasmMessage(value: unknown): value is WasmMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const { kind, files } = value as { kind?: unknown; files?: unknown };
+  return kind === WASM_MESSAGE_KIND && typeof files === 'object' && files !== null;
+}

@@ -1,14 +1,9 @@
-// The language client: starts dist/server.js over IPC for Rust files, logs to one output
-// channel, reports a failed start visibly (with a button to the log), and turns the server's
-// quick-fix insertions into snippet edits so the cursor lands where the justification goes.
+// The language client, the same for both hosts: starts the server for Rust files (a process on
+// Node, a web worker in the browser: the `ServerLauncher` of each entry says how), logs to one
+// output channel, reports a failed start visibly (with a button to the log), and turns the
+// server's quick-fix insertions into snippet edits so the cursor lands where the justification goes.
 import * as vscode from 'vscode';
-import {
-  LanguageClient,
-  TransportKind,
-  type LanguageClientOptions,
-  type Middleware,
-  type ServerOptions,
-} from 'vscode-languageclient/node';
+import type { BaseLanguageClient, DocumentSelector, LanguageClientOptions, Middleware } from 'vscode-languageclient';
 import {
   isSnippetFixData,
   REPORT_METHOD,
@@ -57,26 +52,27 @@ export interface ServerController {
   readonly output: vscode.OutputChannel;
 }
 
-export function createServerController(
-  context: vscode.ExtensionContext,
-  output: vscode.OutputChannel,
-): ServerController {
-  const serverModule = context.asAbsolutePath('dist/server.js');
-  let client: LanguageClient | undefined;
+/** How an entry runs the server: which documents it serves, and the client that talks to it. */
+export interface ServerLauncher {
+  documentSelector: DocumentSelector;
+  /** The client, not yet started; `id` doubles as the settings prefix (`rustSendSync.trace.server`). */
+  createClient(id: string, name: string, options: LanguageClientOptions): Promise<LaunchedClient>;
+}
 
-  const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: {
-      module: serverModule,
-      transport: TransportKind.ipc,
-      options: { execArgv: ['--nolazy', '--inspect=6012'] },
-    },
-  };
+interface LaunchedClient {
+  client: BaseLanguageClient;
+  /** Once the client runs: whatever it starts beside it (stopped after the client). */
+  started?(): vscode.Disposable;
+  /** After the client stopped (a worker to end, URLs to free). */
+  stopped?(): void;
+}
+
+export function createServerController(output: vscode.OutputChannel, launcher: ServerLauncher): ServerController {
+  let client: BaseLanguageClient | undefined;
+  let running: { launched: LaunchedClient; beside?: vscode.Disposable } | undefined;
+
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { scheme: 'file', language: 'rust' },
-      { scheme: 'untitled', language: 'rust' },
-    ],
+    documentSelector: launcher.documentSelector,
     outputChannel: output,
     traceOutputChannel: output,
     synchronize: { configurationSection: SETTINGS_SECTION },
@@ -85,13 +81,17 @@ export function createServerController(
 
   const start = async (): Promise<void> => {
     if (client !== undefined) return;
-    // The id doubles as the settings prefix: the library reads `rustSendSync.trace.server`.
-    const created = new LanguageClient(SETTINGS_SECTION, CLIENT_NAME, serverOptions, clientOptions);
-    client = created;
+    let launched: LaunchedClient | undefined;
     try {
-      await created.start();
+      launched = await launcher.createClient(SETTINGS_SECTION, CLIENT_NAME, clientOptions);
+      client = launched.client;
+      running = { launched };
+      await launched.client.start();
+      running.beside = launched.started?.();
     } catch (error) {
       client = undefined;
+      running = undefined;
+      launched?.stopped?.();
       const message = error instanceof Error ? error.message : String(error);
       output.appendLine(`The language server failed to start: ${message}`);
       const choice = await vscode.window.showErrorMessage(
@@ -102,10 +102,16 @@ export function createServerController(
     }
   };
   const stop = async (): Promise<void> => {
-    const running = client;
+    const stopping = client;
+    const { launched, beside } = running ?? {};
     client = undefined;
-    if (running !== undefined)
-      await running.stop().catch((error: unknown) => output.appendLine(`Stopping the server failed: ${String(error)}`));
+    running = undefined;
+    beside?.dispose();
+    if (stopping !== undefined)
+      await stopping
+        .stop()
+        .catch((error: unknown) => output.appendLine(`Stopping the server failed: ${String(error)}`));
+    launched?.stopped?.();
   };
   return {
     start,

@@ -1,34 +1,27 @@
-// The VS Code extension's entry (dist/extension.js): creates the log channel and the server
-// controller, registers the commands, and starts or stops the server as `rustSendSync.enable`
-// says, without a window reload.
-import * as vscode from 'vscode';
-import { CLIENT_NAME, createServerController, type ServerController } from './client';
-import { registerCommands } from './commands';
-import { TYPES_VIEW } from '../../common/protocol';
-import { registerTypesView } from './types-view';
-import { affectsEnable, isEnabled } from './config';
+// The extension's entry on Node (package.json `main`, dist/extension.js): the server is
+// dist/server.js, a Node process spoken to over IPC, reading the workspace from disk.
+import type * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type ServerOptions } from 'vscode-languageclient/node';
+import { activateWith } from './activation';
 
-// The one piece of module state: deactivate() takes no arguments, yet must await the stop.
-let controller: ServerController | undefined;
+export { deactivate } from './activation';
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel(CLIENT_NAME);
-  const created = createServerController(context, output);
-  controller = created;
-  context.subscriptions.push(
-    output,
-    ...registerCommands(created),
-    ...registerTypesView(created, TYPES_VIEW),
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsEnable(event)) void (isEnabled() ? created.start() : created.stop());
-    }),
-  );
-  // Shows the types view (package.json `views`) once a Rust file has activated the extension.
-  void vscode.commands.executeCommand('setContext', 'rustSendSync.active', true);
-  if (isEnabled()) await created.start();
-}
-
-export async function deactivate(): Promise<void> {
-  await controller?.stop();
-  controller = undefined;
+export function activate(context: vscode.ExtensionContext): Promise<void> {
+  const serverModule = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6012'] },
+    },
+  };
+  return activateWith(context, {
+    documentSelector: [
+      { scheme: 'file', language: 'rust' },
+      { scheme: 'untitled', language: 'rust' },
+    ],
+    createClient: (id, name, options) =>
+      Promise.resolve({ client: new LanguageClient(id, name, serverOptions, options) }),
+  });
 }

@@ -55,7 +55,7 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   switch (command.kind) {
     case 'server':
       // Loaded only here: vscode-languageserver's start-up (~20 ms) is not paid by `check`.
-      (await import('./server')).runLanguageServer(__dirname);
+      (await import('./node-server')).runLanguageServer(__dirname);
       return undefined; // the connection keeps the process alive and exits on `exit`
     case 'help':
       process.stdout.write(`${USAGE}\n`);

@@ -1,5 +1,5 @@
 // The language server's entry (dist/server.js): VS Code starts it with `--node-ipc`, other
 // editors with `--stdio`. The wasm files are bundled beside this file in dist/.
-import { runLanguageServer } from './server';
+import { runLanguageServer } from './node-server';
 
 runLanguageServer(__dirname);

@@ -1,17 +1,27 @@
 // Wiring only: which LSP capability is served by which feature function, with every handler
 // guarded (no input may kill the server). How settings arrive, how the workspace is indexed and
-// how open documents are followed live in features/.
+// how open documents are followed live in features/. One core for both entries: node-server.ts
+// (a process, files on disk) and browser-server.ts (a web worker, files sent by the client); it
+// imports nothing of Node, and what differs between the two comes in as dependencies.
 import {
-  createConnection,
+  FileChangeType,
+  NotificationType,
   RequestType0,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
+  type InitializeParams,
   type InitializeResult,
-} from 'vscode-languageserver/node';
+} from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { REPORT_METHOD, TYPES_METHOD, type TypeListItem } from '../../common/protocol';
-import { createEngine, type Engine } from './engine';
+import {
+  REPORT_METHOD,
+  TYPES_METHOD,
+  WORKSPACE_FILES_METHOD,
+  type TypeListItem,
+  type WorkspaceFilesParams,
+} from '../../common/protocol';
+import type { Engine } from './engine';
 import type { Logger } from './features/analysis';
 import { followDocuments } from './features/document-lifecycle';
 import { codeActionsFor, hoverAt, inlayHintsFor } from './features/document-requests';
@@ -21,22 +31,37 @@ import { guard } from './features/guard';
 import { createSettingsSource } from './features/settings-source';
 import { createWorkspaceIndexing } from './features/workspace-indexing';
 import type { FileSystem } from './cargo/cargo';
-import { nodeFileSystem } from './cargo/node-fs';
+import type { UriPaths } from './features/workspace';
+import type { ClientFiles } from './features/client-files';
 
 export interface ServerDependencies {
   /** The analysis engine, possibly still loading its wasm. */
   engine: Promise<Engine>;
   /** Quiet time after a change before diagnostics are recomputed. */
   debounceMs?: number;
-  /** Where Cargo projects are read from (the real file system unless a test says otherwise). */
-  fileSystem?: FileSystem;
+  /** Where Cargo projects are read from. */
+  fileSystem: FileSystem;
+  /** How document and folder URIs map to the file system's paths. */
+  uriPaths: UriPaths;
+  /** The environment (`CARGO_HOME`, `HOME`: where registry sources are); none in a web worker. */
   env?: Record<string, string | undefined>;
+  /**
+   * The workspace's files as the client sends them (`rustSendSync/workspaceFiles`), where there is
+   * no disk to read: the crates are indexed when the first batch arrives, changes come the same way.
+   */
+  clientFiles?: ClientFiles;
+  /** Told the initialize params before anything else (the web worker checks that its wasm came first). */
+  onInitialize?: (params: InitializeParams) => void;
+  /** Says in the log where the server runs (`Node.js`, `web worker`). */
+  runtime?: string;
 }
 
 /** The markdown overview of every type of the workspace's crates. */
 const REPORT_REQUEST = new RequestType0<string, void>(REPORT_METHOD);
 /** Every type of the workspace's crates, for the types view. */
 const TYPES_REQUEST = new RequestType0<TypeListItem[], void>(TYPES_METHOD);
+/** The workspace's files from the client, when the server cannot read them itself. */
+const WORKSPACE_FILES = new NotificationType<WorkspaceFilesParams>(WORKSPACE_FILES_METHOD);
 
 const SERVER_NAME = 'rust-send-sync';
 
@@ -52,8 +77,9 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     connection,
     engine: deps.engine,
     trees,
-    fileSystem: deps.fileSystem ?? nodeFileSystem,
-    env: deps.env ?? process.env,
+    fileSystem: deps.fileSystem,
+    env: deps.env ?? {},
+    uriPaths: deps.uriPaths,
     logger,
   });
   const settingsSource = createSettingsSource(connection, logger);
@@ -73,6 +99,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     workspace,
     settings,
     logger,
+    uriPaths: deps.uriPaths,
     republishAll: () => {
       open.republishAll();
       refreshHints();
@@ -86,7 +113,11 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
     if (canRefreshHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
   };
 
+  const { clientFiles } = deps;
+  let clientFilesIndexed = false;
+
   connection.onInitialize((params): InitializeResult => {
+    deps.onInitialize?.(params);
     indexing.initialize(params);
     settingsSource.initialize(params);
     canRefreshHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
@@ -102,9 +133,25 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
   });
   connection.onInitialized(() => {
     settingsSource.initialized();
+    const runtime = deps.runtime === undefined ? '' : ` (${deps.runtime})`;
+    logger.info(`rust-send-sync language server ready${runtime}`);
+    // With files from the client, the first batch starts the indexing, and changes come with it.
+    if (clientFiles) return;
     indexing.watchFiles();
-    logger.info('rust-send-sync language server ready');
     void guard(logger, 'indexing the workspace', undefined, () => indexing.index());
+  });
+  connection.onNotification(WORKSPACE_FILES, (params) => {
+    if (!clientFiles) return;
+    void guard(logger, 'workspace files', undefined, async () => {
+      const changed = clientFiles.apply(params, deps.uriPaths);
+      // The first batch, or a manifest (crates, features, dependencies): index everything again.
+      if (!clientFilesIndexed || clientFiles.changesCrates(changed)) {
+        clientFilesIndexed = true;
+        await indexing.index();
+      } else if (changed.length > 0) {
+        await indexing.filesChanged({ changes: changed.map((uri) => ({ uri, type: FileChangeType.Changed })) });
+      }
+    });
   });
   connection.onDidChangeConfiguration((params) => {
     settingsSource.changed(params);
@@ -127,15 +174,4 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
 
   documents.listen(connection);
   connection.listen();
-}
-
-/**
- * Starts the server on the transport named by the command line (`--stdio`, `--node-ipc`,
- * `--socket=N`, `--pipe=NAME`), loading the wasm files from `wasmDir`.
- */
-export function runLanguageServer(wasmDir: string): void {
-  // In --stdio mode createConnection routes console.* to the client's log, so nothing but the
-  // protocol reaches stdout.
-  const connection = createConnection();
-  startServer(connection, { engine: createEngine({ wasmDir }) });
 }

@@ -39,7 +39,8 @@ const settings = {
   'editor.hover.delay': 300,
 };
 
-export function createProfile(root: string): Profile {
+/** A fresh profile under `root`; `extraSettings` add to (or override) the settings above. */
+export function createProfile(root: string, extraSettings: Record<string, unknown> = {}): Profile {
   const profile: Profile = {
     userDataDir: join(root, 'user-data'),
     extensionsDir: join(root, 'extensions'),
@@ -47,7 +48,10 @@ export function createProfile(root: string): Profile {
   };
   mkdirSync(join(profile.userDataDir, 'User'), { recursive: true });
   mkdirSync(profile.extensionsDir, { recursive: true });
-  writeFileSync(join(profile.userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  writeFileSync(
+    join(profile.userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...settings, ...extraSettings }, null, 2),
+  );
   // An explicit config file keeps code-server from reading or writing the user's own.
   writeFileSync(profile.configFile, 'auth: none\ncert: false\n');
   return profile;

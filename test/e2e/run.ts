@@ -1,9 +1,11 @@
 // `npm run test:e2e`: the packaged extension in a real VS Code (code-server in chromium), used as a
 // person would use it. Installs what is missing, packages the .vsix, checks what it holds, runs the
-// scenario, then fails on any error our extension logged. Always stops code-server and chromium;
-// screenshots and logs land in test-results/e2e/, named in the output.
+// scenario in the Node extension host, then the web scenario with the extension forced into the
+// web worker extension host (as in vscode.dev), and fails on any error our extension logged.
+// Always stops code-server and chromium; screenshots and logs land in test-results/e2e/ (the web
+// pass's in test-results/e2e/web/), named in the output.
 import { strict as assert } from 'node:assert';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -16,6 +18,7 @@ import {
 } from './code-server';
 import { copyLogs, findOurErrors, isOurChannel, readLogs, wasActivated } from './logs';
 import { runScenario } from './scenario';
+import { runWebScenario } from './web-scenario';
 import { ensureChromium, ensureCodeServer, listZipEntries, packageExtension, repoRoot, Unavailable } from './tools';
 import { Workbench } from './workbench';
 
@@ -57,6 +60,8 @@ function checkVsix(vsix: string): void {
     'extension/package.json',
     'extension/dist/extension.js',
     'extension/dist/server.js',
+    'extension/dist/web/extension.js',
+    'extension/dist/web/server.js',
     'extension/dist/cli.js',
     'extension/dist/tree-sitter.wasm',
     'extension/dist/tree-sitter-rust.wasm',
@@ -70,13 +75,23 @@ function checkVsix(vsix: string): void {
   }
   const strays = entries.filter((e) => /(^|\/)node_modules\/|\.map$|\.ts$|^extension\/(test|client|server)\//.test(e));
   assert.deepEqual(strays, [], 'the .vsix holds files that should not ship');
-  console.log(`    ${entries.length} entries, none from node_modules or sources`);
+  const size = statSync(vsix).size;
+  assert.ok(size < MAX_VSIX_BYTES, `the .vsix is ${size} bytes, over ${MAX_VSIX_BYTES}`);
+  console.log(`    ${entries.length} entries, none from node_modules or sources; ${(size / 1024).toFixed(0)} KB`);
 }
+
+/** The .vsix stays small: both hosts' bundles and the wasm files, nothing else. */
+const MAX_VSIX_BYTES = 2 * 1024 * 1024;
+
+/**
+ * The web pass's profile: the extension may only run in the web worker extension host, as where
+ * there is no Node (code-server honours `remote.extensionKind` for an extension with a `browser` entry).
+ */
+const WEB_HOST_SETTINGS = { 'remote.extensionKind': { 'rust-send-sync.rust-send-sync': ['web'] } };
 
 async function main(): Promise<void> {
   rmSync(resultsDir, { recursive: true, force: true });
   mkdirSync(resultsDir, { recursive: true });
-  const shotDir = join(resultsDir, 'screenshots');
 
   step('code-server (install if missing)');
   const codeServer = await ensureCodeServer();
@@ -87,9 +102,31 @@ async function main(): Promise<void> {
   const vsix = await packageExtension();
   checkVsix(vsix);
 
-  step('fresh profile, install the .vsix');
   runDir = mkdtempSync(join(tmpdir(), 'rust-send-sync-e2e-'));
-  const profile = createProfile(runDir);
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, timeout: 60_000 });
+  // Both by default; `E2E_HOSTS=web` runs one pass (while working on it).
+  const hosts = (process.env.E2E_HOSTS ?? 'node,web').split(',');
+  assert.ok(
+    hosts.every((h) => h === 'node' || h === 'web'),
+    `E2E_HOSTS=${process.env.E2E_HOSTS}: name node, web or both`,
+  );
+  for (const host of ['node', 'web'] as const) if (hosts.includes(host)) await runPass(host, codeServer, vsix, browser);
+}
+
+/** One code-server with a fresh profile and a copy of the fixture, one scenario, then its logs checked. */
+async function runPass(
+  host: 'node' | 'web',
+  codeServer: string,
+  vsix: string,
+  chromiumBrowser: Browser,
+): Promise<void> {
+  const passDir = join(runDir ?? tmpdir(), host);
+  const passResults = host === 'node' ? resultsDir : join(resultsDir, 'web');
+  mkdirSync(passResults, { recursive: true });
+  const shotDir = join(passResults, 'screenshots');
+
+  step(`${host} host: fresh profile, install the .vsix`);
+  const profile = createProfile(passDir, host === 'web' ? WEB_HOST_SETTINGS : {});
   await installExtension(codeServer, profile, vsix);
   const installed = await listExtensions(codeServer, profile);
   assert.ok(
@@ -98,13 +135,12 @@ async function main(): Promise<void> {
   );
 
   // The test edits the crate, so it works on a copy.
-  const workspace = join(runDir, 'fixture');
+  const workspace = join(passDir, 'fixture');
   cpSync(join(repoRoot, 'test', 'e2e', 'fixture'), workspace, { recursive: true });
 
-  step('start code-server and chromium');
-  server = await startCodeServer(codeServer, profile, workspace, join(resultsDir, 'code-server.log'));
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, timeout: 60_000 });
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  step(`${host} host: start code-server, open a page`);
+  server = await startCodeServer(codeServer, profile, workspace, join(passResults, 'code-server.log'));
+  const context = await chromiumBrowser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   const consoleLines: string[] = [];
@@ -116,31 +152,49 @@ async function main(): Promise<void> {
   const workbench = new Workbench(page, shotDir);
   try {
     await workbench.open(server.url, 'fixture');
-    const result = await runScenario(workbench, join(workspace, 'src', 'lib.rs'), step);
-    console.log(`    hover: ${JSON.stringify(result.hover)}`);
-    console.log(`    quick fixes offered: ${JSON.stringify(result.quickFixes)}`);
-    console.log(`    inserted above the impl: ${JSON.stringify(result.inserted)}`);
-    console.log(`    async fn hover: ${JSON.stringify(result.futureHover)}`);
+    if (host === 'node') {
+      const result = await runScenario(workbench, join(workspace, 'src', 'lib.rs'), step);
+      console.log(`    hover: ${JSON.stringify(result.hover)}`);
+      console.log(`    quick fixes offered: ${JSON.stringify(result.quickFixes)}`);
+      console.log(`    inserted above the impl: ${JSON.stringify(result.inserted)}`);
+      console.log(`    async fn hover: ${JSON.stringify(result.futureHover)}`);
+    } else {
+      const result = await runWebScenario(workbench, workspace, step);
+      console.log(`    log: ${JSON.stringify(result.log.filter((l) => /ready|Sent|indexed/.test(l)))}`);
+      console.log(`    hover: ${JSON.stringify(result.hover)}`);
+      console.log(`    quick fixes offered: ${JSON.stringify(result.quickFixes)}`);
+      console.log(`    inserted above the impl: ${JSON.stringify(result.inserted)}`);
+      console.log(`    hover of Job (jobs.rs, holds lib.rs's Cache): ${JSON.stringify(result.jobHover)}`);
+      console.log(`    types view (not Send) after jobs.rs changed on disk: ${JSON.stringify(result.rowsAfterChange)}`);
+    }
+    // Read while code-server still runs: stopping it makes pending requests fail, by design.
+    step(`${host} host: read the logs`);
+    const logs = readLogs(profile.userDataDir);
+    if (host === 'node') {
+      assert.ok(wasActivated(logs), 'the extension host never logged activating rust-send-sync');
+      assert.ok(logs.some(isOurChannel), 'no "Rust Send/Sync" output channel was logged');
+    } else {
+      // The server side keeps the Node extension host's log: the extension must not have run there.
+      assert.ok(!wasActivated(logs), 'rust-send-sync was activated in the Node extension host');
+    }
+    const errors = findOurErrors(logs);
+    const extensionConsoleErrors = consoleLines.filter(
+      (l) => /^\[(error|pageerror)\]/.test(l) && /rust-send-sync/i.test(l),
+    );
+    assert.deepEqual([...errors, ...extensionConsoleErrors], [], 'the extension logged errors');
   } catch (error) {
     await workbench.screenshot('failure').catch(() => undefined);
     throw error;
   } finally {
-    writeFileSync(join(resultsDir, 'browser-console.log'), consoleLines.join('\n'));
-    copyLogs(profile.userDataDir, join(resultsDir, 'logs'));
+    writeFileSync(join(passResults, 'browser-console.log'), consoleLines.join('\n'));
+    copyLogs(profile.userDataDir, join(passResults, 'logs'));
     console.log(`[e2e] screenshots: ${relative(process.cwd(), shotDir)}/`);
     for (const shot of workbench.shots) console.log(`    ${relative(shotDir, shot)}`);
-    console.log(`[e2e] logs: ${relative(process.cwd(), join(resultsDir, 'logs'))}/`);
+    console.log(`[e2e] logs: ${relative(process.cwd(), join(passResults, 'logs'))}/`);
+    await context.close().catch(() => undefined);
+    await server.stop().catch(() => undefined);
+    server = undefined;
   }
-
-  step('read the extension host log');
-  const logs = readLogs(profile.userDataDir);
-  assert.ok(wasActivated(logs), 'the extension host never logged activating rust-send-sync');
-  assert.ok(logs.some(isOurChannel), 'no "Rust Send/Sync" output channel was logged');
-  const errors = findOurErrors(logs);
-  const extensionConsoleErrors = consoleLines.filter(
-    (l) => /^\[(error|pageerror)\]/.test(l) && /rust-send-sync/i.test(l),
-  );
-  assert.deepEqual([...errors, ...extensionConsoleErrors], [], 'the extension logged errors');
 }
 
 const watchdog = setTimeout(() => {

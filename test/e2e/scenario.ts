@@ -9,9 +9,9 @@ import { dirname, join } from 'node:path';
 import { formatProblems, type Problem, type Workbench } from './workbench';
 
 const source = 'rust-send-sync';
-const unjustifiedImpl = 'unsafe impl<T> Send for MySend<T> {}';
+export const unjustifiedImpl = 'unsafe impl<T> Send for MySend<T> {}';
 const typedImpl = 'unsafe impl Sync for Cache {}';
-const justification = 'only moved between threads, never shared';
+export const justification = 'only moved between threads, never shared';
 
 export interface ScenarioResult {
   hover: string;
@@ -22,15 +22,15 @@ export interface ScenarioResult {
   inserted: string[];
 }
 
-function lineOf(lines: readonly string[], text: string): number {
+export function lineOf(lines: readonly string[], text: string): number {
   const index = lines.findIndex((line) => line.trim() === text);
   assert.ok(index >= 0, `the fixture has no line \`${text}\``);
   return index + 1;
 }
 
-const ours = (problems: readonly Problem[]): Problem[] => problems.filter((p) => p.source === source);
+export const ours = (problems: readonly Problem[]): Problem[] => problems.filter((p) => p.source === source);
 // One diagnostic per impl: a rule's finding leads it (its code) or is one of its other facts.
-const holds = (p: Problem, code: string): boolean => p.code === code || p.message.includes(`also ${code}:`);
+export const holds = (p: Problem, code: string): boolean => p.code === code || p.message.includes(`also ${code}:`);
 
 export async function runScenario(
   workbench: Workbench,
@@ -245,7 +245,7 @@ export async function runScenario(
   return { hover, futureHover, futureProblems, problems, quickFixes, inserted };
 }
 
-async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+export async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

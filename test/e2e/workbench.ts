@@ -85,6 +85,24 @@ export class Workbench {
     await this.pick('Control+Shift+P', title);
   }
 
+  /**
+   * A command that asks with a quick pick of its own: runs it, waits for its pick to show `shows`
+   * (text only that pick has, since the palette may stay open in between), picks `choice`.
+   */
+  async runCommandAndPick(title: string, shows: string, choice: string): Promise<void> {
+    await this.press('Control+Shift+P');
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await this.page.keyboard.type(title, { delay: 20 });
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.filter({ hasText: title }).first().waitFor({ timeout: 30_000 });
+    await this.press('Enter');
+    await rows.filter({ hasText: shows }).first().waitFor({ timeout: 30_000 });
+    await this.page.keyboard.type(choice, { delay: 20 });
+    await this.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
   /** Opens the quick input with `keys`, types `text`, waits for a matching entry, Enter. */
   private async pick(keys: string, text: string): Promise<void> {
     await this.press(keys);
@@ -183,6 +201,27 @@ export class Workbench {
   private wordToken(word: string): Locator {
     const exact = new RegExp(`^\\s*${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
     return this.page.locator(`${editor} .view-lines .view-line span > span`).filter({ hasText: exact }).first();
+  }
+
+  /**
+   * The lines the Output panel shows (the channel a command put there), waiting until they hold
+   * what `predicate` wants; only the rendered lines, so the panel is made tall first.
+   */
+  async waitForOutput(predicate: (lines: string[]) => boolean, what: string, timeoutMs = 30_000): Promise<string[]> {
+    const lines = this.page.locator('.part.panel .output-view .monaco-editor .view-lines .view-line');
+    const deadline = Date.now() + timeoutMs;
+    let last: string[] = [];
+    for (;;) {
+      last = await lines.evaluateAll((elements: PageElement[]) =>
+        elements
+          .map((line) => ({ top: parseFloat(line.style.top || '0'), text: line.textContent ?? '' }))
+          .sort((a, b) => a.top - b.top)
+          .map((line) => line.text.replace(/\u00a0/g, ' ')),
+      );
+      if (predicate(last)) return last;
+      if (Date.now() > deadline) throw new Error(`the Output panel never showed ${what}:\n${last.join('\n')}`);
+      await this.page.waitForTimeout(200);
+    }
   }
 
   /** The rows of a side-bar view, found by its title, as the user reads them. */

@@ -16,6 +16,7 @@ import {
   type MessageConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
+import { nodeWorkspace } from '../../server/src/node-server';
 import { startServer } from '../../server/src/server';
 import { autoAtom } from '../../server/src/model/conditions';
 import { createScriptedEngine, no, yes } from '../scripted-engine';
@@ -65,6 +66,7 @@ async function startHarness(): Promise<Harness> {
   startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), {
     engine: Promise.resolve(engine),
     debounceMs: 0,
+    ...nodeWorkspace,
   });
 
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
@@ -283,6 +285,7 @@ test('an engine that throws is logged and yields empty results, and the server g
   startServer(createConnection(new StreamMessageReader(toServer), new StreamMessageWriter(toClient)), {
     engine: Promise.resolve(engine),
     debounceMs: 0,
+    ...nodeWorkspace,
   });
   const client = createMessageConnection(new StreamMessageReader(toClient), new StreamMessageWriter(toServer));
   const logs: string[] = [];

@@ -69,3 +69,28 @@ test('a disable comment needs its reason', async () => {
   const described = code.replace('eqeqeq\n', 'eqeqeq -- loose on purpose\n');
   assert.deepEqual(await errorsOf(described, 'server/src/model/cfg.ts'), []);
 });
+
+test('the shared server core imports nothing of Node: the web worker runs it too', async () => {
+  for (const file of ['server/src/server.ts', 'server/src/features/workspace.ts']) {
+    const errors = await errorsOf("import { readFileSync } from 'node:fs';\nexport const r = readFileSync;\n", file);
+    assertHas(errors, '@typescript-eslint/no-restricted-imports');
+  }
+  const errors = await errorsOf(
+    "import { createConnection } from 'vscode-languageserver/node';\nexport const c = createConnection;\n",
+    'server/src/server.ts',
+  );
+  assertHas(errors, '@typescript-eslint/no-restricted-imports');
+});
+
+test('the web worker entry may not reach the Node entry or its file system', async () => {
+  const errors = await errorsOf(
+    "import { nodeFileSystem } from './cargo/node-fs';\nexport const f = nodeFileSystem;\n",
+    'server/src/browser-server.ts',
+  );
+  assertHas(errors, 'import-x/no-restricted-paths');
+  const ok = await errorsOf(
+    "import { createConnection } from 'vscode-languageserver/browser';\nexport const c = createConnection;\n",
+    'server/src/browser-server.ts',
+  );
+  assert.deepEqual(ok, []);
+});

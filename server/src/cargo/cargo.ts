@@ -10,6 +10,8 @@ export interface FileSystem {
   isFile(path: string): boolean;
   isDir(path: string): boolean;
   listDir(path: string): string[];
+  /** What to do about a registry dependency whose source is missing, when not `run \`cargo fetch\``. */
+  readonly missingSourceHint?: string;
 }
 
 export interface Dependency {

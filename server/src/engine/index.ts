@@ -7,7 +7,7 @@ import { FutureReuse } from '../futures/fn-reuse';
 import { expandMacroCalls, macroInfos, type MacroCall } from '../model/item-macros';
 import { lowerFile } from '../model/lower';
 import type { Reparse } from '../rules/context';
-import { createRustParser, editBetween, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
+import { createRustParser, editBetween, type SyntaxNode, type SyntaxTree, type WasmLoader } from '../syntax/parser';
 import { solve } from '../traits/infer';
 import { finishAnalysis, type FileAnalysis } from './analysis';
 import type { Project } from './project';
@@ -16,8 +16,8 @@ export { EMPTY_ANALYSIS, releaseAnalysis, type FileAnalysis } from './analysis';
 export { Project } from './project';
 
 export interface EngineOptions {
-  /** Folder holding tree-sitter.wasm and tree-sitter-rust.wasm. */
-  wasmDir: string;
+  /** Folder holding tree-sitter.wasm and tree-sitter-rust.wasm, or a loader of their bytes (the web worker). */
+  wasmDir: string | WasmLoader;
   /** Resolve every mention of a user type, for hover (the editor wants them; the CLI does not). */
   mentions?: boolean;
   /**

@@ -572,7 +572,8 @@ export class Project {
 
   private loadDependency(from: Crate, dep: Dependency): Crate | string {
     const dir = dep.path ?? this.registrySource(from, dep);
-    if (!dir) return `the source of crate \`${dep.package}\` was not found; run \`cargo fetch\``;
+    if (!dir)
+      return `the source of crate \`${dep.package}\` was not found; ${this.fs.missingSourceHint ?? 'run `cargo fetch`'}`;
     const known = this.depCrates.get(dir);
     if (known !== undefined) return known;
     const manifest = readManifest(this.cachedFs(), dir);

@@ -15,7 +15,7 @@ import {
 import type { DocumentTrees } from './document-trees';
 import { DIAGNOSTIC_SOURCE } from './diagnostics';
 import { maxFileSizeBytes, SETTINGS_SECTION, type Settings } from './settings';
-import { uriToPath, type WorkspaceIndex } from './workspace';
+import type { WorkspaceIndex } from './workspace';
 
 export interface Logger {
   info(message: string): void;
@@ -50,7 +50,8 @@ export function skipReason(document: TextDocument, settings: Settings): string |
   const text = document.getText();
   // A UTF-16 unit is 1 to 3 UTF-8 bytes: count bytes only when the answer is in doubt.
   if (text.length * 3 <= limit) return undefined;
-  const bytes = Buffer.byteLength(text, 'utf8');
+  // TextEncoder rather than Node's Buffer: the web worker has no Buffer.
+  const bytes = new TextEncoder().encode(text).length;
   if (bytes <= limit) return undefined;
   return `Rust Send/Sync skipped this file: ${formatSize(bytes)} is over the ${formatSize(limit)} limit (setting \`${SETTINGS_SECTION}.maxFileSizeMB\`).`;
 }
@@ -130,7 +131,7 @@ export function createAnalysisCache(
       try {
         // A file of an indexed crate gets its current text into the crate, then the crate's analysis.
         if (workspace?.owns(document)) workspace.sync(document);
-        return analyzeFile(workspace?.project, uriToPath(document.uri), () => alone(document, revision));
+        return analyzeFile(workspace?.project, workspace?.pathOf(document.uri), () => alone(document, revision));
       } catch (error) {
         logger.error(
           `crate-wide analysis of ${document.uri} failed, analysing the file alone: ${describeError(error)}`,

@@ -6,7 +6,7 @@ import type { Engine } from '../engine';
 import type { FileSystem } from '../cargo/cargo';
 import { createAnalysisCache, describeError, isTreeEngine, type AnalysisCache, type Logger } from './analysis';
 import type { DocumentTrees } from './document-trees';
-import { createWorkspaceIndex, type WorkspaceIndex } from './workspace';
+import { createWorkspaceIndex, type UriPaths, type WorkspaceIndex } from './workspace';
 
 export interface LoadedAnalysis {
   engine: Promise<Engine>;
@@ -22,6 +22,7 @@ export interface AnalysisDependencies {
   trees: DocumentTrees;
   fileSystem: FileSystem;
   env: Record<string, string | undefined>;
+  uriPaths: UriPaths;
   logger: Logger;
 }
 
@@ -34,7 +35,7 @@ export function loadAnalysis(deps: AnalysisDependencies): LoadedAnalysis {
     return { analyze: () => ({ types: [], findings: [], syntaxErrors: 0 }) } satisfies Engine;
   });
   const workspace: Promise<WorkspaceIndex | undefined> = engine.then((loaded) =>
-    isTreeEngine(loaded) ? createWorkspaceIndex(loaded, deps.fileSystem, deps.env) : undefined,
+    isTreeEngine(loaded) ? createWorkspaceIndex(loaded, deps.fileSystem, deps.env, deps.uriPaths) : undefined,
   );
   const cache = Promise.all([engine, workspace]).then(([loaded, index]) =>
     createAnalysisCache(loaded, trees, logger, index),

@@ -11,7 +11,7 @@ import {
 import type { TypeListItem } from '../../../common/protocol';
 import type { Logger } from './analysis';
 import type { Settings } from './settings';
-import { uriToPath, type Progress, type WorkspaceIndex } from './workspace';
+import type { Progress, UriPaths, WorkspaceIndex } from './workspace';
 
 export interface WorkspaceIndexing {
   /** At initialize: the workspace folders and what the client can do. */
@@ -36,12 +36,14 @@ export interface WorkspaceIndexingDependencies {
   workspace: Promise<WorkspaceIndex | undefined>;
   settings: () => Promise<Settings>;
   logger: Logger;
+  /** The workspace folders' paths from their URIs. */
+  uriPaths: UriPaths;
   /** Checks every open Rust document again (the crates' content changed). */
   republishAll: () => void;
 }
 
 export function createWorkspaceIndexing(deps: WorkspaceIndexingDependencies): WorkspaceIndexing {
-  const { connection, workspace, settings, logger, republishAll } = deps;
+  const { connection, workspace, settings, logger, uriPaths, republishAll } = deps;
   let folders: string[] = [];
   let progressSupported = false;
   let watchFilesDynamically = false;
@@ -70,7 +72,7 @@ export function createWorkspaceIndexing(deps: WorkspaceIndexingDependencies): Wo
   return {
     initialize(params) {
       const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
-      folders = roots.map(uriToPath).filter((p): p is string => p !== undefined);
+      folders = roots.map((uri) => uriPaths.toPath(uri)).filter((p): p is string => p !== undefined);
       progressSupported = params.capabilities.window?.workDoneProgress === true;
       watchFilesDynamically = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     },

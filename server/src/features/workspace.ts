@@ -1,8 +1,8 @@
 // The Cargo projects of the editor's workspace folders, kept current: indexed at start (with a
 // progress notification), fed the text of open buffers, re-read when files change on disk
 // (watched-file events). A document of an indexed crate is analysed crate-wide; any other
-// document alone. Knows LSP only through the small interface the server hands it.
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// document alone. Knows LSP only through the small interface the server hands it, and URIs only
+// through the mapping the entry hands it (file URIs on Node, any scheme in the web worker).
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Project, type TreeEngine } from '../engine';
 import type { TypeListItem } from '../../../common/protocol';
@@ -18,6 +18,8 @@ export interface Progress {
 export interface WorkspaceIndex {
   /** Opens the Cargo projects found in these folders (the folder's own Cargo.toml, or its subfolders'). */
   index(folders: string[], progress: Progress, allFeatures?: boolean): Promise<void>;
+  /** The path a document's URI names in the crates (undefined when it names none). */
+  pathOf(uri: string): string | undefined;
   /** Whether the document is a file of an indexed crate. */
   owns(document: TextDocument): boolean;
   /** Hands the crate the document's current text (bumps `generation` when it changed). */
@@ -36,13 +38,11 @@ export interface WorkspaceIndex {
   types(): TypeListItem[];
 }
 
-export function uriToPath(uri: string): string | undefined {
-  if (!uri.startsWith('file:')) return undefined;
-  try {
-    return fileURLToPath(uri);
-  } catch {
-    return undefined;
-  }
+/** How the editor's URIs become the engine's `/`-separated paths, and back. */
+export interface UriPaths {
+  /** The path of a URI the workspace can hold (undefined for `untitled:` and the like). */
+  toPath(uri: string): string | undefined;
+  toUri(path: string): string;
 }
 
 const MAX_DEPTH = 3;
@@ -70,7 +70,9 @@ export function createWorkspaceIndex(
   engine: TreeEngine,
   fs: FileSystem,
   env: Record<string, string | undefined>,
+  uriPaths: UriPaths,
 ): WorkspaceIndex {
+  const uriToPath = (uri: string) => uriPaths.toPath(uri);
   let project: Project | undefined;
   let folders: string[] = [];
   let allFeatures = false;
@@ -118,6 +120,7 @@ export function createWorkspaceIndex(
         progress.done();
       }
     },
+    pathOf: uriToPath,
     owns(document) {
       const path = uriToPath(document.uri);
       return !!project && !!path && project.owns(path);
@@ -160,7 +163,7 @@ export function createWorkspaceIndex(
     },
     types() {
       return entries().map(({ file, path, report }) => ({
-        uri: pathToFileURL(path).href,
+        uri: uriPaths.toUri(path),
         file,
         title: describeType(report, true),
         line: report.nameRange.start.line,

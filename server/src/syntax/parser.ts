@@ -1,7 +1,8 @@
 // The only module that knows about WebAssembly: loads web-tree-sitter and the Rust grammar from
-// a folder (dist/ at run time) and hands out a parser. Everything else sees plain trees.
+// a folder (dist/ at run time), or from the bytes a loader hands over (the web worker, which has no
+// file system), and hands out a parser. Everything else sees plain trees. Imports nothing of Node,
+// so the browser bundle can hold it.
 import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
-import { join } from 'node:path';
 
 export type { Node as SyntaxNode, Tree as SyntaxTree };
 
@@ -10,13 +11,25 @@ export interface RustParser {
   parse(text: string, oldTree?: Tree): Tree;
 }
 
+/** The two wasm files by name (`tree-sitter.wasm`, `tree-sitter-rust.wasm`): their bytes. */
+export type WasmLoader = (file: WasmFile) => Promise<Uint8Array>;
+export type WasmFile = 'tree-sitter.wasm' | 'tree-sitter-rust.wasm';
+
 let initialized: Promise<void> | undefined;
 
-export async function createRustParser(wasmDir: string): Promise<RustParser> {
+/** Loads the parser from a folder holding both wasm files, or through a loader of their bytes. */
+export async function createRustParser(wasm: string | WasmLoader): Promise<RustParser> {
+  // A folder path, joined by hand: `/` separates on every platform Node runs on.
+  const inFolder = (file: WasmFile) => (typeof wasm === 'string' ? `${wasm.replace(/[\\/]+$/, '')}/${file}` : file);
   // Parser.init() sets up one process-wide wasm runtime; calling it twice would leak a second one.
-  initialized ??= Parser.init({ locateFile: (file: string) => join(wasmDir, file) });
+  initialized ??=
+    typeof wasm === 'string'
+      ? Parser.init({ locateFile: (file: string) => inFolder(file as WasmFile) })
+      : wasm('tree-sitter.wasm').then((wasmBinary) => Parser.init({ wasmBinary }));
   await initialized;
-  const language = await Language.load(join(wasmDir, 'tree-sitter-rust.wasm'));
+  const language = await Language.load(
+    typeof wasm === 'string' ? inFolder('tree-sitter-rust.wasm') : await wasm('tree-sitter-rust.wasm'),
+  );
   const parser = new Parser();
   parser.setLanguage(language);
   return {
