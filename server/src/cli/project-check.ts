@@ -34,11 +34,13 @@ function cargoRootOf(path: string): string | undefined {
 function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
   const trees = new Map<string, SyntaxTree>();
   const parser: Parser = {
-    parse(text) {
-      let tree = trees.get(text);
+    parse(text, oldTree, spans) {
+      // An item-macro expansion reads the file's text in spans: the same text, another tree.
+      const key = spans ? `${spans.map((s) => `${s.start}-${s.end}`).join(',')}\0${text}` : text;
+      let tree = trees.get(key);
       if (tree === undefined) {
-        tree = engine.parse(text);
-        trees.set(text, tree);
+        tree = engine.parse(text, oldTree, spans);
+        trees.set(key, tree);
       }
       return tree.copy();
     },

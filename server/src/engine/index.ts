@@ -4,10 +4,17 @@
 // (manifests) -> model/ (items, names, types, the std table) -> traits/ (the solver) -> rules/.
 import type { FnFuturesReuse } from '../futures/analyze';
 import { FutureReuse } from '../futures/fn-reuse';
-import { expandMacroCalls, macroInfos, type MacroCall } from '../model/item-macros';
+import { expandMacroCalls, macroInfos, type MacroCall, type ParseSpans } from '../model/item-macros';
 import { lowerFile } from '../model/lower';
 import type { Reparse } from '../rules/context';
-import { createRustParser, editBetween, type SyntaxNode, type SyntaxTree, type WasmLoader } from '../syntax/parser';
+import {
+  createRustParser,
+  editBetween,
+  type SyntaxNode,
+  type SyntaxTree,
+  type TextSpan,
+  type WasmLoader,
+} from '../syntax/parser';
 import { solve } from '../traits/infer';
 import { finishAnalysis, type FileAnalysis } from './analysis';
 import type { Project } from './project';
@@ -37,8 +44,11 @@ export interface Engine {
 
 /** The engine with its parse step exposed, for callers that keep trees between edits. */
 export interface TreeEngine extends Engine {
-  /** Parses `text`; with an `oldTree` already `edit`ed to match, the parse is incremental. */
-  parse: (text: string, oldTree?: SyntaxTree) => SyntaxTree;
+  /**
+   * Parses `text`; with an `oldTree` already `edit`ed to match, the parse is incremental. With
+   * `spans`, only they are read (see RustParser).
+   */
+  parse: (text: string, oldTree?: SyntaxTree, spans?: readonly TextSpan[]) => SyntaxTree;
   /** Analyses a tree from `parse` (the caller owns the tree and deletes it). */
   analyzeTree(tree: SyntaxTree, text: string): FileAnalysis;
   /** Whether analyses resolve mentions (see EngineOptions). */
@@ -74,13 +84,14 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
   // The last macro-expansion text and its tree: the next analysis of the same document differs
   // by an edit, and reparses only around it.
   let expansion: { text: string; tree: SyntaxTree } | undefined;
-  const parseExpansion = (text: string): SyntaxTree => {
+  const parseSpans: ParseSpans = (text, spans) => parser.parse(text, undefined, spans);
+  const parseExpansion: ParseSpans = (text, spans) => {
     let tree: SyntaxTree;
     if (expansion && expansion.text !== text) {
       expansion.tree.edit(editBetween(expansion.text, text));
-      tree = parser.parse(text, expansion.tree);
+      tree = parser.parse(text, expansion.tree, spans);
     } else {
-      tree = parser.parse(text);
+      tree = parser.parse(text, undefined, spans);
     }
     expansion?.tree.delete();
     expansion = { text, tree: tree.copy() };
@@ -90,17 +101,24 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
     analyze(text) {
       const tree: SyntaxTree = parser.parse(text);
       try {
-        return analyzeTree(tree, text, reparse, mentions, parseExpansion, futures);
+        return analyzeTree(tree, text, reparse, mentions, { first: parseExpansion, more: parseSpans }, futures);
       } finally {
         tree.delete();
       }
     },
-    parse: (text, oldTree) => parser.parse(text, oldTree),
-    analyzeTree: (tree, text) => analyzeTree(tree, text, reparse, mentions, parseExpansion, futures),
+    parse: (text, oldTree, spans) => parser.parse(text, oldTree, spans),
+    analyzeTree: (tree, text) =>
+      analyzeTree(tree, text, reparse, mentions, { first: parseExpansion, more: parseSpans }, futures),
     mentions,
     reuseFutures,
     ...(futures ? { futuresStats: futures.cache.stats } : {}),
   };
+}
+
+/** How item macros' bodies are parsed: the first round incrementally (a document's edit), the others afresh. */
+interface ExpansionParsers {
+  first: ParseSpans;
+  more: ParseSpans;
 }
 
 /** A file alone. `reparse` lets the rules read `macro_rules!` bodies as items; without it they are skipped. */
@@ -109,7 +127,7 @@ function analyzeTree(
   text: string,
   reparse?: Reparse,
   mentions = true,
-  parseExpansion = reparse,
+  parseExpansion?: ExpansionParsers,
   futures?: { cache: FnFuturesReuse; context: string },
 ): FileAnalysis {
   const macroTrees: SyntaxTree[] = [];
@@ -131,7 +149,7 @@ function analyzeRoot(
   reparse: Reparse | undefined,
   macroTrees: SyntaxTree[],
   mentions: boolean,
-  parseExpansion: Reparse | undefined,
+  parseExpansion: ExpansionParsers | undefined,
   futures: { cache: FnFuturesReuse; context: string } | undefined,
 ): FileAnalysis {
   // Item macros (`cfg_rt! { ... }`, or a `macro_rules!` of this file taking `$x:item`) are read
@@ -150,7 +168,7 @@ function analyzeRoot(
         calls,
         infos,
         {},
-        round === 0 ? parseExpansion : (reparse ?? parseExpansion),
+        round === 0 ? parseExpansion.first : parseExpansion.more,
         (t) => macroTrees.push(t),
         items,
       );

@@ -11,7 +11,7 @@
 import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
-import type { SyntaxNode, SyntaxTree } from '../syntax/parser';
+import type { SyntaxNode, SyntaxTree, TextSpan } from '../syntax/parser';
 import { expandMacroCalls, macroInfos } from '../model/item-macros';
 import { Solver } from '../traits/infer';
 import { CrateFutures, type FnFuturesReuse } from '../futures/analyze';
@@ -33,7 +33,8 @@ import {
 } from '../cargo/cargo';
 
 export interface Parser {
-  parse(text: string): SyntaxTree;
+  /** Parses `text`, or only `spans` of it (item macros' bodies, at their own positions). */
+  parse(text: string, oldTree?: SyntaxTree, spans?: readonly TextSpan[]): SyntaxTree;
   /** Whether file analyses resolve every mention of a type (for hover); true when absent. */
   readonly mentions?: boolean;
   /** Whether file analyses reuse the futures results of unchanged fns; true when absent. */
@@ -482,7 +483,7 @@ export class Project {
           calls.filter((c) => c.record === record),
           infos,
           cfg,
-          (text) => this.parser.parse(text),
+          (text, spans) => this.parser.parse(text, undefined, spans),
           (tree) => record.macroTrees.push(tree),
           record.items,
           (scope) => {

@@ -6,7 +6,7 @@
 // fields as they were given), and `bitflags! { pub struct Flags: c_int { const A = 1; } }` (a
 // struct holding one `c_int`, as the bitflags crate generates; also through a macro of the crate
 // that calls `bitflags!`). pin-project-lite's `pin_project!` writes its struct back as it is.
-import { nodesOfType, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
+import { nodesOfType, type SyntaxNode, type SyntaxTree, type TextSpan } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import {
   implsWithin,
@@ -17,6 +17,9 @@ import {
   type FileItems,
   type Scope,
 } from './lower';
+
+/** Parses only `spans` of `text` (sorted, apart), at their own positions; the caller keeps the tree. */
+export type ParseSpans = (text: string, spans: readonly TextSpan[]) => SyntaxTree;
 
 export interface MacroInfo {
   /** The macro takes `$x:item` fragments, or writes back the types it is given: its body is items. */
@@ -272,32 +275,28 @@ function bitflagsAsStructs(body: string): string {
 }
 
 /**
- * The file's text with everything outside the spans blanked (newlines kept): positions line up.
- * A span's `rewrite` (same length) replaces its text.
+ * What the items parse of the calls' bodies reads: the file's text (each body's `rewrite`, of the
+ * same length, in place) and the bodies' spans, so positions line up with the file's. Each span
+ * starts one character early, at a space put there in place of the body's `{`, so that the last
+ * token of one body and the first of the next never run together.
  */
 function spansAsItems(
   text: string,
   spans: { start: number; end: number; rewrite?: (body: string) => string }[],
-): string {
+): { text: string; spans: TextSpan[] } {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
   const parts: string[] = [];
+  const read: TextSpan[] = [];
   let at = 0;
   for (const { start, end, rewrite } of sorted) {
-    if (start < at) continue;
+    if (start < at || end <= start || start === 0) continue;
     const body = text.slice(start, end);
-    parts.push(blankOut(text.slice(at, start)), rewrite ? rewrite(body) : body);
+    parts.push(text.slice(at, start - 1), text[start - 1] === '\n' ? '\n' : ' ', rewrite ? rewrite(body) : body);
+    read.push({ start: start - 1, end });
     at = end;
   }
-  parts.push(blankOut(text.slice(at)));
-  return parts.join('');
-}
-
-/** Every character but the newlines as a space (a regex replacing them one by one is much slower). */
-function blankOut(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => ' '.repeat(line.length))
-    .join('\n');
+  parts.push(text.slice(at));
+  return { text: parts.join(''), spans: read };
 }
 
 /**
@@ -341,7 +340,7 @@ export function expandMacroCalls(
   calls: readonly MacroCall[],
   infos: Map<string, MacroInfo>,
   cfg: CfgContext,
-  parse: (text: string) => SyntaxTree,
+  parse: ParseSpans,
   keep: (tree: SyntaxTree) => void,
   into: FileItems,
   afterLowering?: (scope: Scope) => void,
@@ -367,13 +366,12 @@ export function expandMacroCalls(
     }
     if (span) expanding.push({ scope, span, active: state === 'active', cfg: outer });
   }
-  if (expanding.length === 0) return [];
-  const tree = parse(
-    spansAsItems(
-      text,
-      expanding.map((e) => e.span),
-    ),
+  const input = spansAsItems(
+    text,
+    expanding.map((e) => e.span),
   );
+  if (input.spans.length === 0) return [];
+  const tree = parse(input.text, input.spans);
   keep(tree);
   // The top-level items once, each body taking those inside its span.
   const top = withAttributes(tree.rootNode);

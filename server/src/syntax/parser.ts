@@ -2,13 +2,22 @@
 // a folder (dist/ at run time), or from the bytes a loader hands over (the web worker, which has no
 // file system), and hands out a parser. Everything else sees plain trees. Imports nothing of Node,
 // so the browser bundle can hold it.
-import { Language, Parser, type Node, type Tree } from 'web-tree-sitter';
+import { Language, Parser, type Node, type Range, type Tree } from 'web-tree-sitter';
 
 export type { Node as SyntaxNode, Tree as SyntaxTree };
 
+/** A stretch of a text, by UTF-16 offsets, end exclusive. */
+export interface TextSpan {
+  start: number;
+  end: number;
+}
+
 export interface RustParser {
-  /** Parses `text`; with `oldTree` (already `edit`ed) the parse is incremental. */
-  parse(text: string, oldTree?: Tree): Tree;
+  /**
+   * Parses `text`; with `oldTree` (already `edit`ed) the parse is incremental. With `spans`
+   * (sorted, apart, not empty), only they are read, as one text, at their own positions.
+   */
+  parse(text: string, oldTree?: Tree, spans?: readonly TextSpan[]): Tree;
 }
 
 /** The two wasm files by name (`tree-sitter.wasm`, `tree-sitter-rust.wasm`): their bytes. */
@@ -33,12 +42,34 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
   const parser = new Parser();
   parser.setLanguage(language);
   return {
-    parse(text, oldTree) {
-      const tree = parser.parse(text, oldTree ?? null);
+    parse(text, oldTree, spans) {
+      const options = spans ? { includedRanges: rangesOf(text, spans) } : undefined;
+      const tree = parser.parse(text, oldTree ?? null, options);
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
     },
   };
+}
+
+/** Tree-sitter's ranges for sorted spans: their points found in one pass over the text. */
+function rangesOf(text: string, spans: readonly TextSpan[]): Range[] {
+  let row = 0;
+  let lineStart = 0;
+  let at = 0;
+  const pointOf = (offset: number): Point => {
+    for (let nl = text.indexOf('\n', at); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+      row++;
+      lineStart = nl + 1;
+    }
+    at = Math.max(at, offset);
+    return { row, column: offset - lineStart };
+  };
+  return spans.map(({ start, end }) => ({
+    startIndex: start,
+    endIndex: end,
+    startPosition: pointOf(start),
+    endPosition: pointOf(end),
+  }));
 }
 
 /** Named children, without comments. */
