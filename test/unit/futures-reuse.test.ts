@@ -26,6 +26,8 @@ function answer(analysis: FileAnalysis): unknown {
 
 const SNIPPETS = [
   ' ',
+  '  ',
+  '\t',
   '\n',
   'x',
   ';',
@@ -131,4 +133,28 @@ test('after an edit inside one fn body, the other fns futures are reused', async
     checked++;
   }
   assert.ok(checked >= 2, `only ${checked} fixtures with three async fns`);
+});
+
+test('after a change of indentation or spacing outside fn bodies, every fn is reused', async () => {
+  const { live } = await engines();
+  const stats = live.futuresStats!;
+  let checked = 0;
+  for (const { name, text } of fixtures) {
+    const lines = text.split('\n');
+    const line = lines.findIndex((l) => /^\s*(pub\s+)?struct\s+\w+/.test(l));
+    const asyncFns = text.match(/\basync fn\b/g)?.length ?? 0;
+    if (line < 0 || asyncFns < 2) continue;
+    live.analyze(text);
+    for (const edited of [
+      lines.map((l, i) => (i === line ? `  ${l}` : l)).join('\n'),
+      lines.map((l, i) => (i === line ? l.replace(/struct\s+/, 'struct   ') : l)).join('\n'),
+    ]) {
+      const before = { ...stats };
+      live.analyze(edited);
+      assert.equal(stats.walked - before.walked, 0, `${name}: fns walked again after a change of spacing`);
+      assert.ok(stats.reused - before.reused >= asyncFns, `${name}: ${stats.reused - before.reused} fns reused`);
+    }
+    checked++;
+  }
+  assert.ok(checked >= 2, `only ${checked} fixtures with a struct and two async fns`);
 });

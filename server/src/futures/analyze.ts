@@ -95,16 +95,16 @@ const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 
 /** The signature facts of one fn of the file. */
 interface FnInfo {
-  node: SyntaxNode;
-  name: string;
-  isAsync: boolean;
-  scope: Scope;
-  env: Map<string, Ty>;
-  self?: Ty;
+  readonly node: SyntaxNode;
+  readonly name: string;
+  readonly isAsync: boolean;
+  readonly scope: Scope;
+  readonly env: Map<string, Ty>;
+  readonly self?: Ty;
   /** Parameter indices (not counting `self`) whose type is bounded by `Send`. */
-  sendParams: number[];
+  readonly sendParams: number[];
   /** `self` (by value), `&self`, `&mut self`; absent for free fns. */
-  selfMode?: ReceiverMode;
+  readonly selfMode?: ReceiverMode;
 }
 
 interface Use {
@@ -389,13 +389,52 @@ class FileAnalyzer {
     }
   }
 
-  /** A fn's signature facts, read once (`scope`: where it is declared, when the model knows). */
+  /**
+   * A fn's signature facts, read once (`scope`: where it is declared, when the model knows). All
+   * but the name are read when first asked: an edit's analysis indexes every fn of the file but
+   * walks only the few the edit touched, which alone read their types.
+   */
   info(node: SyntaxNode, declaredIn?: Scope): FnInfo | undefined {
     const known = this.infoByNode.get(node.id);
     if (known) return known;
     const name = node.childForFieldName('name')?.text;
     if (!name) return undefined;
-    const scope = declaredIn ?? this.moduleScope(node);
+    let scope = declaredIn;
+    let signature: { env: Map<string, Ty>; self?: Ty } | undefined;
+    let send: number[] | undefined;
+    let receiver: { mode?: ReceiverMode } | undefined;
+    let isAsync: boolean | undefined;
+    const scopeOf = () => (scope ??= this.moduleScope(node));
+    const signatureOf = () => (signature ??= this.signature(node, scopeOf()));
+    const info: FnInfo = {
+      node,
+      name,
+      get isAsync() {
+        const modifiers = () => node.namedChildren.find((c) => c?.type === 'function_modifiers');
+        return (isAsync ??= modifiers()?.children.some((c) => c?.type === 'async') ?? false);
+      },
+      get scope() {
+        return scopeOf();
+      },
+      get env() {
+        return signatureOf().env;
+      },
+      get self() {
+        return signatureOf().self;
+      },
+      get sendParams() {
+        return (send ??= sendParams(node));
+      },
+      get selfMode() {
+        return (receiver ??= { mode: receiverMode(node) }).mode;
+      },
+    };
+    this.infoByNode.set(node.id, info);
+    return info;
+  }
+
+  /** The generic parameters a fn's signature may name (its impl's and its own), and `Self`. */
+  private signature(node: SyntaxNode, scope: Scope): { env: Map<string, Ty>; self?: Ty } {
     const env = new Map<string, Ty>();
     const impl = enclosingImpl(node);
     let self: Ty | undefined;
@@ -413,13 +452,7 @@ class FileAnalyzer {
       if (typeNode) self = this.solution.resolver.lowerType(typeNode, scope, env);
     }
     addGenerics(node);
-    const modifiers = node.namedChildren.find((c) => c?.type === 'function_modifiers');
-    const isAsync = modifiers?.children.some((c) => c?.type === 'async') ?? false;
-    const info: FnInfo = { node, name, isAsync, scope, env, self, sendParams: sendParams(node) };
-    const selfParam = node.childForFieldName('parameters')?.namedChildren.find((c) => c?.type === 'self_parameter');
-    if (selfParam) info.selfMode = selfParam.text.includes('&') ? 'ref' : 'value';
-    this.infoByNode.set(node.id, info);
-    return info;
+    return { env, self };
   }
 
   /** The analyzer of the file that holds `node`: this one, or another file's in the project. */
@@ -641,6 +674,12 @@ class FileAnalyzer {
 }
 
 /** Indices of the parameters whose type is bounded by `Send` (`F: Future + Send`, `impl FnOnce() + Send`). */
+/** `self` (by value) or a reference to it, from the fn's parameters; absent without `self`. */
+function receiverMode(fn: SyntaxNode): ReceiverMode | undefined {
+  const selfParam = fn.childForFieldName('parameters')?.namedChildren.find((c) => c?.type === 'self_parameter');
+  return selfParam ? (selfParam.text.includes('&') ? 'ref' : 'value') : undefined;
+}
+
 function sendParams(fn: SyntaxNode): number[] {
   const bounded = new Set<string>();
   const hasSend = (bounds: SyntaxNode | null | undefined) =>

@@ -4,8 +4,8 @@
 // key holds all of it:
 // - the fn's own text, at its own position (the reasons name lines);
 // - the file's skeleton: the text with every fn body that declares no item blanked out (what the
-//   items, the solver's verdicts, the signatures and the imports come from), and the caller's
-//   context (in a crate, the other files' versions);
+//   items, the solver's verdicts, the signatures and the imports come from), its spacing and
+//   indentation aside, and the caller's context (in a crate, the other files' versions);
 // - the fns whose futures the walk read (an awaited `async fn`, a block of another fn), with
 //   their text and position, transitively.
 // A walk that meets a recursion (a fn still being walked) depends on the order of the walks and
@@ -97,11 +97,20 @@ function skeleton(text: string, fns: SyntaxNode[]): string {
     // A body that declares an item is part of the skeleton (a word in a comment declares none).
     if (DECLARES.test(text.slice(body.startIndex, body.endIndex)) && body.descendantsOfType(BODY_ITEMS).length > 0)
       continue;
-    parts.push(text.slice(at, body.startIndex), `{${body.endPosition.row}:${body.endPosition.column}}`);
+    parts.push(text.slice(at, body.startIndex), `{${body.endPosition.row}}`);
     at = body.endIndex;
   }
   parts.push(text.slice(at));
-  return parts.join('');
+  return withoutLayout(parts.join(''));
+}
+
+/**
+ * The text with spaces and tabs at the ends of lines dropped and the others one space each: an
+ * edit of indentation or spacing changes no token and no line, so no fn's results (which name
+ * lines, and columns only inside their own fn, whose text is keyed apart).
+ */
+function withoutLayout(text: string): string {
+  return text.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/[ \t]+/g, ' ');
 }
 
 interface Span {
