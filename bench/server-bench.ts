@@ -167,7 +167,7 @@ async function measureEditMemory(
 ): Promise<{ edits: number; rss: number }[]> {
   const random = seeded(4);
   const samples = [{ edits: 0, rss: residentBytes(doc.session.process.pid!) }];
-  const step = edits / 5;
+  const step = edits / 20;
   for (let i = 1; i <= edits / 2; i++) {
     const line = Math.floor(random() * lines);
     await doc.toggleSpace(line, true);

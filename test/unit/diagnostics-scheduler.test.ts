@@ -1,4 +1,4 @@
-// The diagnostics scheduler: a file whose analysis is cheap is published on the next turn of the
+// The diagnostics scheduler: a file whose analysis is usually cheap is published on the next turn of the
 // event loop after an edit, a slow one after the quiet delay, and a burst of edits publishes once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -37,12 +37,28 @@ test('a slow file, or one never measured, waits for the quiet delay; a burst pub
   assert.deepEqual(published.map((p) => p.uri).sort(), ['slow', 'unmeasured']);
 });
 
-test('one cached (instant) answer does not make a slow file look cheap', async () => {
+test('cached (instant) answers do not make a slow file look cheap', async () => {
   const { published, scheduler } = recorder();
   scheduler.measured('slow', CHEAP_ANALYSIS_MS * 4);
+  scheduler.measured('slow', 0);
   scheduler.measured('slow', 0);
   scheduler.schedule('slow');
   await sleep(50);
   assert.equal(published.length, 0);
+  scheduler.dispose();
+});
+
+test('one slow analysis among cheap ones does not make the next edit wait', async () => {
+  const { published, scheduler } = recorder();
+  for (const ms of [5, 6, CHEAP_ANALYSIS_MS * 3, 5]) scheduler.measured('spiky', ms);
+  scheduler.schedule('spiky');
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(published.length, 1, 'published on the next turn');
+  // Slow again and again: the file now waits for the quiet delay.
+  for (let i = 0; i < 3; i++) scheduler.measured('spiky', CHEAP_ANALYSIS_MS * 3);
+  scheduler.schedule('spiky');
+  await sleep(50);
+  assert.equal(published.length, 1, 'a file slow most of the time waits');
   scheduler.dispose();
 });

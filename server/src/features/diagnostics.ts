@@ -62,6 +62,19 @@ export interface DiagnosticsScheduler {
  */
 export const CHEAP_ANALYSIS_MS = 50;
 
+/** How many recent analysis times of a file the estimate of the next one reads. */
+const COST_SAMPLES = 5;
+
+/**
+ * The upper median of a file's recent analysis times: one slow analysis (a collection, a rare
+ * edit that walks every fn) does not make a cheap file wait.
+ */
+function expectedCost(recent: readonly number[] | undefined): number | undefined {
+  if (recent === undefined || recent.length === 0) return undefined;
+  const sorted = [...recent].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 type Pending = { kind: 'soon'; handle: NodeJS.Immediate } | { kind: 'later'; handle: NodeJS.Timeout };
 
 export function createDiagnosticsScheduler(
@@ -70,7 +83,8 @@ export function createDiagnosticsScheduler(
   delayMs: number,
 ): DiagnosticsScheduler {
   const pending = new Map<string, Pending>();
-  const costs = new Map<string, number>();
+  /** The last few analysis times of each file: their median is what the next one is expected to cost. */
+  const costs = new Map<string, number[]>();
   const cancel = (uri: string): void => {
     const p = pending.get(uri);
     if (p?.kind === 'soon') clearImmediate(p.handle);
@@ -88,16 +102,19 @@ export function createDiagnosticsScheduler(
         publish(uri);
         return;
       }
-      const cost = costs.get(uri);
+      const cost = expectedCost(costs.get(uri));
       // The changes already queued behind this one are read before an immediate fires.
       if (cost !== undefined && cost <= CHEAP_ANALYSIS_MS)
         pending.set(uri, { kind: 'soon', handle: setImmediate(fire(uri)) });
       else pending.set(uri, { kind: 'later', handle: setTimeout(fire(uri), delayMs) });
     },
     measured(uri, ms) {
-      // A cached answer costs nothing: the estimate only halves, so one cache hit does not make
-      // a slow file look cheap.
-      costs.set(uri, Math.max(ms, (costs.get(uri) ?? 0) / 2));
+      const recent = costs.get(uri) ?? [];
+      // A cached answer (under a millisecond) says nothing of the cost: it repeats the last time,
+      // so that republishing the same version does not make a slow file look cheap.
+      recent.push(ms < 1 ? (recent.at(-1) ?? ms) : ms);
+      if (recent.length > COST_SAMPLES) recent.shift();
+      costs.set(uri, recent);
     },
     clear(uri) {
       cancel(uri);
