@@ -65,10 +65,23 @@ export class FutureReuse<R extends Located, A extends Located> {
 
   constructor(private readonly capacity = 8) {}
 
+  /** The last skeletons without their layout: most edits leave the skeleton as it was. */
+  private readonly layouts = new Map<string, string>();
+
+  private withoutLayout(skeleton: string): string {
+    let found = this.layouts.get(skeleton);
+    if (found === undefined) {
+      found = withoutLayout(skeleton);
+      if (this.layouts.size >= this.capacity) this.layouts.delete(this.layouts.keys().next().value!);
+    } else this.layouts.delete(skeleton);
+    this.layouts.set(skeleton, found);
+    return found;
+  }
+
   /** One analysis of a file: `fns` are its `function_item`s, `context` what the caller's verdicts depend on. */
   begin(context: string, root: SyntaxNode, fns: SyntaxNode[]): ReuseSession<R, A> {
     const text = root.text;
-    const key = `${context}\u0000${skeleton(text, fns)}`;
+    const key = `${context}\u0000${this.withoutLayout(skeleton(text, fns))}`;
     const previous = this.contexts.get(key);
     this.contexts.delete(key);
     return new ReuseSession(
@@ -87,7 +100,7 @@ export class FutureReuse<R extends Located, A extends Located> {
   }
 }
 
-/** The file's text with each fn body that declares nothing replaced by its end position. */
+/** The file's text with each fn body that declares nothing replaced by its end line. */
 function skeleton(text: string, fns: SyntaxNode[]): string {
   const parts: string[] = [];
   let at = 0;
@@ -101,7 +114,7 @@ function skeleton(text: string, fns: SyntaxNode[]): string {
     at = body.endIndex;
   }
   parts.push(text.slice(at));
-  return withoutLayout(parts.join(''));
+  return parts.join('');
 }
 
 /**
