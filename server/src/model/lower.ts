@@ -473,7 +473,7 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
     }
     case 'use_declaration': {
       const arg = node.childForFieldName('argument');
-      if (arg) lowerUseTree(arg, [], scope);
+      if (arg) lowerUse(arg, scope);
       return;
     }
     case 'extern_crate_declaration': {
@@ -726,7 +726,37 @@ function traitBoundNodes(bounds: SyntaxNode): SyntaxNode[] {
 }
 
 /** Flattens a `use` tree into the scope's imports and globs. */
-function lowerUseTree(node: SyntaxNode, prefix: string[], scope: Scope): void {
+/** What a `use` puts in its scope, in order: names with their paths, and glob paths. */
+type UseEffects = ({ name: string; path: string[] } | { glob: string[] })[];
+
+/** The effects of the `use` trees met lately, by their text: a file's `use`s rarely change between edits. */
+const useEffects = new Map<string, UseEffects>();
+const USE_EFFECTS_KEPT = 4096;
+
+function lowerUse(arg: SyntaxNode, scope: Scope): void {
+  const text = arg.text;
+  let effects = useEffects.get(text);
+  if (effects === undefined) {
+    const recorded: UseEffects = [];
+    lowerUseTree(arg, [], {
+      imports: { set: (name, path) => recorded.push({ name, path }) },
+      globs: { push: (path) => recorded.push({ glob: path }) },
+    });
+    if (useEffects.size >= USE_EFFECTS_KEPT) useEffects.delete(useEffects.keys().next().value!);
+    useEffects.set(text, (effects = recorded));
+  }
+  for (const effect of effects)
+    if ('glob' in effect) scope.globs.push([...effect.glob]);
+    else scope.imports.set(effect.name, [...effect.path]);
+}
+
+/** Where a `use` tree's names go (a scope's imports and globs). */
+interface UseSink {
+  imports: { set(name: string, path: string[]): unknown };
+  globs: { push(path: string[]): unknown };
+}
+
+function lowerUseTree(node: SyntaxNode, prefix: string[], scope: UseSink): void {
   switch (node.type) {
     case 'use_as_clause': {
       const path = node.childForFieldName('path');
