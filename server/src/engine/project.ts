@@ -11,7 +11,7 @@
 import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
-import type { SyntaxNode, SyntaxTree, TextSpan } from '../syntax/parser';
+import { editBetween, type SyntaxNode, type SyntaxTree, type TextSpan } from '../syntax/parser';
 import { expandMacroCalls, macroInfos } from '../model/item-macros';
 import { Solver } from '../traits/infer';
 import { CrateFutures, type FnFuturesReuse } from '../futures/analyze';
@@ -373,7 +373,12 @@ export class Project {
     const analysis = shadow?.analyzeFile(path);
     if (!shadow || !crate || !analysis) return undefined;
     const own = this.crates.find((c) => c.local && c.rootFile === crate.rootFile);
-    return { ...analysis, inactive: shadow.inactiveModule(path, { features: own?.features ?? crate.features }) };
+    // Said on the shadow's own analysis, which serves only this project: a copy would read its
+    // mentions (a walk of the whole file) at once, on every edit.
+    const inactive = shadow.inactiveModule(path, { features: own?.features ?? crate.features });
+    if (Object.isFrozen(analysis)) return { ...analysis, inactive };
+    analysis.inactive = inactive;
+    return analysis;
   }
 
   /** The outermost module around `path` (its own included) whose `#[cfg]` is off under `cfg`. */
@@ -554,8 +559,13 @@ export class Project {
   private parse(path: string, text: string): SyntaxTree {
     const cached = this.trees.get(path);
     if (cached?.text === text) return cached.tree;
-    cached?.tree.delete();
-    const tree = this.parser.parse(text);
+    let tree: SyntaxTree;
+    if (cached) {
+      // An edit of an open file: parsed again around the change only.
+      cached.tree.edit(editBetween(cached.text, text));
+      tree = this.parser.parse(text, cached.tree);
+      cached.tree.delete();
+    } else tree = this.parser.parse(text);
     this.trees.set(path, { text, tree });
     return tree;
   }

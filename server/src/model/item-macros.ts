@@ -115,38 +115,45 @@ const forwardsToBitflags = (def: string) =>
 /** What each `macro_rules!` under `roots` does with items. */
 export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
   const out = new Map<string, MacroInfo>();
-  for (const root of roots) {
-    if (!root.text.includes('macro_rules')) continue;
-    for (const def of nodesOfType(root, 'macro_definition')) {
-      const name = def?.childForFieldName('name')?.text;
-      if (!def || !name) continue;
-      const preds = new Set<string>();
-      for (const m of def.text.matchAll(/#\s*\[\s*cfg\s*\(/g)) {
-        const pred = cfgPredicate(balanced(def.text, m.index));
-        if (pred !== undefined) preds.add(pred.replace(/\s+/g, ' '));
-      }
-      const rules = def.namedChildren.filter((c) => c?.type === 'macro_rule').length;
-      const cfg =
-        preds.size > 0 && rules === 1
-          ? preds.size === 1
-            ? [...preds][0]
-            : `all(${[...preds].join(', ')})`
-          : undefined;
-      const meta = cfg && /^\$(\w+)$/.exec(cfg)?.[1];
-      const cfgFromCall =
-        meta && new RegExp(`#\\s*!\\s*\\[\\s*\\$${meta}\\s*:\\s*meta\\s*\\]`).test(def.text) ? meta : undefined;
-      const bitflags = forwardsToBitflags(def.text);
-      const declaresUnit = unitDeclaration(def);
-      out.set(name, {
-        declaresUnit,
-        passesItems: !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text)),
-        bitflags,
-        // A metavariable no call fills in says nothing: the items may exist.
-        // A data-less type's macro: its `#[cfg]`s are on its other items (tests, consts).
-        cfg: (cfg?.includes('$') && !cfgFromCall) || declaresUnit ? undefined : cfg,
-        cfgFromCall,
-      });
+  for (const root of roots) for (const [name, info] of fileMacroInfos(root)) out.set(name, info);
+  return out;
+}
+
+/** Each file tree's `macro_rules!`, read once: a crate's files are asked again after every edit of one. */
+const infosByTree = new WeakMap<SyntaxTree, Map<string, MacroInfo>>();
+
+function fileMacroInfos(root: SyntaxNode): Map<string, MacroInfo> {
+  const whole = root.parent === null;
+  const known = whole ? infosByTree.get(root.tree) : undefined;
+  if (known) return known;
+  const out = new Map<string, MacroInfo>();
+  if (whole) infosByTree.set(root.tree, out);
+  if (!root.text.includes('macro_rules')) return out;
+  for (const def of nodesOfType(root, 'macro_definition')) {
+    const name = def?.childForFieldName('name')?.text;
+    if (!def || !name) continue;
+    const preds = new Set<string>();
+    for (const m of def.text.matchAll(/#\s*\[\s*cfg\s*\(/g)) {
+      const pred = cfgPredicate(balanced(def.text, m.index));
+      if (pred !== undefined) preds.add(pred.replace(/\s+/g, ' '));
     }
+    const rules = def.namedChildren.filter((c) => c?.type === 'macro_rule').length;
+    const cfg =
+      preds.size > 0 && rules === 1 ? (preds.size === 1 ? [...preds][0] : `all(${[...preds].join(', ')})`) : undefined;
+    const meta = cfg && /^\$(\w+)$/.exec(cfg)?.[1];
+    const cfgFromCall =
+      meta && new RegExp(`#\\s*!\\s*\\[\\s*\\$${meta}\\s*:\\s*meta\\s*\\]`).test(def.text) ? meta : undefined;
+    const bitflags = forwardsToBitflags(def.text);
+    const declaresUnit = unitDeclaration(def);
+    out.set(name, {
+      declaresUnit,
+      passesItems: !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text)),
+      bitflags,
+      // A metavariable no call fills in says nothing: the items may exist.
+      // A data-less type's macro: its `#[cfg]`s are on its other items (tests, consts).
+      cfg: (cfg?.includes('$') && !cfgFromCall) || declaresUnit ? undefined : cfg,
+      cfgFromCall,
+    });
   }
   return out;
 }
