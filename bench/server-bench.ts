@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver/node';
-import { initialize, shutdown, startSession, type LspSession } from '../test/server/lsp-session';
+import { initialize, INITIALIZE_PARAMS, shutdown, startSession, type LspSession } from '../test/server/lsp-session';
 import { MB, percentile } from './stats';
 
 /** The server's quiet time after a change before it publishes a slow file (server.ts's default). */
@@ -20,6 +20,8 @@ export interface Latency {
 }
 
 export interface ServerFigures {
+  /** Edits of one file of the crate opened as the workspace (the crate indexed): its name and latency. */
+  workspaceEdit?: { file: string; lines: number; latency: Latency };
   bigFileLines: number;
   openToDiagnosticsMs: number;
   hover: Latency;
@@ -187,6 +189,10 @@ async function openAll(session: LspSession, files: string[]): Promise<void> {
 }
 
 export interface ServerBenchInput {
+  /** The crate's folder, opened as the workspace for `workspaceFile`'s edits. */
+  crateDir?: string;
+  /** A file of that crate, edited as the big file is (absent: not measured). */
+  workspaceFile?: string;
   bigFile: string;
   crateFiles: string[];
   hovers: number;
@@ -217,7 +223,12 @@ export async function benchServer(input: ServerBenchInput, log: (line: string) =
 
     log(`server: opening ${input.crateFiles.length} files at once`);
     const rssAllOpen = await measureAllOpen(input.crateFiles);
+    const workspaceEdit =
+      input.crateDir !== undefined && input.workspaceFile !== undefined
+        ? await measureWorkspaceEdits(input.crateDir, input.workspaceFile, input.edits, log)
+        : undefined;
     return {
+      ...(workspaceEdit ? { workspaceEdit } : {}),
       bigFileLines: lines,
       openToDiagnosticsMs,
       hover,
@@ -227,6 +238,44 @@ export async function benchServer(input: ServerBenchInput, log: (line: string) =
       rssAllOpen,
       rssEdits,
     };
+  } finally {
+    session.kill();
+  }
+}
+
+/**
+ * Edit -> diagnostics in a file of a crate opened as the workspace, once the server has indexed
+ * it: what typing in one's own crate costs (the file is analysed crate-wide).
+ */
+async function measureWorkspaceEdits(
+  crateDir: string,
+  file: string,
+  edits: number,
+  log: (line: string) => void,
+): Promise<{ file: string; lines: number; latency: Latency }> {
+  const session = startSession();
+  try {
+    session.connection.onRequest('window/workDoneProgress/create', () => null);
+    const root = pathToFileURL(crateDir).href;
+    await session.connection.sendRequest('initialize', {
+      ...INITIALIZE_PARAMS,
+      rootUri: root,
+      workspaceFolders: [{ uri: root, name: 'crate' }],
+    });
+    await session.connection.sendNotification('initialized', {});
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n').length;
+    const doc = new OpenDocument(session, pathToFileURL(file).href);
+    await doc.open(text);
+    const started = performance.now();
+    while (!session.logs.some((l) => l.startsWith('indexed '))) {
+      if (performance.now() - started > LONG_WAIT_MS) throw new Error('the workspace was not indexed in time');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    log(`server: ${edits} edits of ${file.slice(crateDir.length + 1)} in the indexed crate`);
+    const latency = await measureEdits(doc, lines, edits / 2);
+    assert0(await shutdown(session));
+    return { file: file.slice(crateDir.length + 1), lines, latency };
   } finally {
     session.kill();
   }
