@@ -2,6 +2,9 @@
 // meets it: hovers sent one after another from `initialized` until the server logs "indexed",
 // their latency while it indexes and after, how long indexing took, and the server's peak
 // resident memory (the kernel's high-water mark, and the largest of samples taken meanwhile).
+// Hovers answered before the "indexed" line are the ones "while indexing", but for two reported
+// on their own: the first (it waits for the file's first analysis, indexing or not) and the one
+// sent before that line and answered after it (it waits for the first crate-wide analysis).
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { INITIALIZE_PARAMS, shutdown, startSession, type LspSession } from '../test/server/lsp-session';
@@ -17,6 +20,13 @@ export interface IndexingFigures {
   file: string;
   indexMs: number;
   hoverWhileIndexing: Latency & { max: number };
+  /** The first hover, sent with the file just opened: it waits for the file's first analysis. */
+  firstHoverMs: number;
+  /**
+   * The hover sent while indexing and answered after the "indexed" line: it also waited for the
+   * first crate-wide analysis of the open file, which follows indexing (NaN if there was none).
+   */
+  hoverAcrossTheEnd: number;
   hoverAfterIndexing: Latency & { max: number };
   /** Hovers during indexing that returned contents (a hover on a type name should). */
   answeredWhileIndexing: number;
@@ -87,17 +97,24 @@ export async function benchIndexing(
       if (indexMs === undefined && session.logs.some((l) => l.startsWith('indexed ')))
         indexMs = performance.now() - started;
     }, 5);
+    const indexed = (): boolean => session.logs.some((l) => l.startsWith('indexed '));
     const during: number[] = [];
+    let straddling = Number.NaN;
+    let first = Number.NaN;
     let answered = 0;
     try {
-      for (let i = 0; indexMs === undefined; i++) {
+      for (let i = 0; !indexed(); i++) {
         if (performance.now() - started > INDEX_TIMEOUT_MS) throw new Error('the server did not index within 300 s');
         const sent = performance.now();
         const hover = await hoverOnce(session, uri, positions[i % positions.length]);
-        // A hover sent before the end and answered after it waited for indexing's last step: it counts.
-        during.push(performance.now() - sent);
+        // Messages arrive in order: the log line read before the answer means the server ended
+        // indexing first, and this hover also waited for what follows (the crate-wide analysis).
+        if (i === 0) first = performance.now() - sent;
+        else if (indexed()) straddling = performance.now() - sent;
+        else during.push(performance.now() - sent);
         if (hover !== null) answered++;
       }
+      while (indexMs === undefined) await new Promise((resolve) => setTimeout(resolve, 5));
     } finally {
       clearInterval(watcher);
     }
@@ -117,6 +134,8 @@ export async function benchIndexing(
       file: file.slice(folder.length + 1),
       indexMs,
       hoverWhileIndexing: latencyWithMax(during),
+      hoverAcrossTheEnd: straddling,
+      firstHoverMs: first,
       hoverAfterIndexing: latencyWithMax(after),
       answeredWhileIndexing: answered,
       peakRss: Math.max(peakRss, rssAfter),

@@ -241,8 +241,11 @@ export class Project {
     if (!this.shadow) {
       this.shadow = new Project(this.parser, this.fs, this.env, true, true);
       for (const [file, text] of this.overlay) this.shadow.setText(file, text);
-      // Deferred there, all of them: the shadow reads only the folders its questions need.
-      for (const dir of [...this.opened, ...this.pendingFolders]) this.shadow.defer(dir);
+      // Deferred there, all of them (read already here): the shadow reads only the folders its
+      // questions need, with the lock file this project reads.
+      this.shadow.pendingFolders.push(...this.folderOrder);
+      this.shadow.folderOrder.push(...this.folderOrder);
+      this.shadow.lock = this.lock;
     }
     return this.shadow;
   }

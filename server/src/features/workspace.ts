@@ -55,9 +55,21 @@ const MAX_DEPTH = 3;
 /** How long indexing works before it lets waiting requests through. */
 const SLICE_MS = 10;
 
-/** Lets the progress message (and any request waiting) through. */
-const yieldToRequests = () => new Promise((resolve) => setImmediate(resolve));
+/**
+ * Lets the progress message and any request waiting through. Two turns of the event loop: a
+ * request read in the first is dispatched (by an immediate of its own) before the second ends,
+ * so it waits for at most the slice under way, not also the next one.
+ */
+const yieldToRequests = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 const SKIP = new Set(['target', '.git', 'node_modules', 'vendor']);
+
+/** Each folder deferred (its manifest and lock file read), a step each. */
+function* deferring(project: Project, dirs: string[]): ReadSteps {
+  for (const dir of dirs) {
+    project.defer(dir);
+    yield;
+  }
+}
 
 /** Folders holding a Cargo.toml: `root` itself, else the first ones found below it. */
 function findCargoFolders(fs: FileSystem, root: string): string[] {
@@ -117,7 +129,12 @@ export function createWorkspaceIndex(
     const fresh = new Project(engine, fs, env, allFeatures);
     const found: { folder: string; dir: string }[] = [];
     for (const folder of folders) for (const dir of findCargoFolders(fs, folder)) found.push({ folder, dir });
-    for (const { dir } of found) fresh.defer(dir);
+    await runSliced(
+      deferring(
+        fresh,
+        found.map(({ dir }) => dir),
+      ),
+    );
     // The folders of the open documents are read now, a file at a time (and, for a file of an
     // inactive module, the same folder in the project that analyses those); the others when first
     // needed. The project is served only once read, so no request sees it half read.
