@@ -1,13 +1,15 @@
 // `npm run bench`: prints the figures issue 8 asks for (CLI vs its parse-only floor, server
 // latencies and memory) as one table, and writes them as JSON to test-results/bench.json.
 // Figures, not tests: nothing here fails on a slow machine. Options: --corpus DIR, --runs N,
-// --hovers N, --edits N, --memory-edits N, --jobs N, --skip-cli, --skip-server.
+// --hovers N, --edits N, --memory-edits N, --jobs N, --skip-cli, --skip-server, --skip-index,
+// --only-index (the server on the whole corpus folder: hovers while it indexes, peak memory).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { findCorpus, findCrate, listRustFiles } from '../test/corpus';
 import { benchCli, type CliFigures } from './cli-bench';
-import { benchServer, describeRss, SERVER_DEBOUNCE_MS, type ServerFigures } from './server-bench';
+import { benchIndexing, type IndexingFigures } from './indexing-bench';
+import { benchServer, describeRss, SERVER_DEBOUNCE_MS, typeNamePositions, type ServerFigures } from './server-bench';
 import { MB, median, round } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -65,7 +67,12 @@ function row(cells: (string | number)[]): string {
   return cells.map((cell, i) => (i === 0 ? String(cell).padEnd(62) : String(cell).padStart(22))).join('');
 }
 
-function printTable(cores: number, cli: CliFigures[], server: ServerFigures | undefined): void {
+function printTable(
+  cores: number,
+  cli: CliFigures[],
+  server: ServerFigures | undefined,
+  indexing: IndexingFigures | undefined,
+): void {
   const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
   const lines = [
     `rust-send-sync bench · ${cores} cores · Node ${process.version}`,
@@ -91,6 +98,7 @@ function printTable(cores: number, cli: CliFigures[], server: ServerFigures | un
     lines.push(row([`  peak RSS CLI --jobs ${p.jobs}`, describeRss(p.maxRss), '']));
   }
   if (server !== undefined) printServer(lines, server, ms);
+  if (indexing !== undefined) printIndexing(lines, indexing, ms);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
@@ -129,6 +137,46 @@ function printServer(lines: string[], server: ServerFigures, ms: (value: number)
     );
 }
 
+function printIndexing(lines: string[], figures: IndexingFigures, ms: (value: number) => string): void {
+  const latency = (name: string, l: { count: number; p50: number; p99: number; max: number }, target: string): void =>
+    void lines.push(row([`${name} (n=${l.count})`, `${ms(l.p50)} / ${ms(l.p99)} / ${ms(l.max)}`, target]));
+  lines.push(row([`server on the corpus folder: initialize -> indexed`, ms(figures.indexMs), '']));
+  latency('  hover while indexing (but the two below) p50/p99/max', figures.hoverWhileIndexing, 'p99 <= 50 ms');
+  lines.push(row([`    aside: the first hover (the file's first analysis)`, ms(figures.firstHoverMs), '']));
+  lines.push(row([`    aside: the hover sent before the end, answered after`, ms(figures.hoverAcrossTheEnd), '']));
+  latency('  hover p50 / p99 / max after indexing', figures.hoverAfterIndexing, '');
+  lines.push(row([`  peak RSS (high-water mark)`, describeRss(figures.highWaterRss), '<= 300 MB']));
+  lines.push(row([`  RSS after indexing`, describeRss(figures.rssAfter), '']));
+}
+
+/**
+ * The file hovered while the corpus folder is indexed: of the crate's library files (not tests,
+ * which a build leaves out and another project analyses), the one with the most type declarations.
+ */
+function fileToHover(crateFolder: string): string | undefined {
+  let best: { file: string; names: number } | undefined;
+  for (const file of listRustFiles(join(crateFolder, 'src'))) {
+    if (/\/(tests?|benches|examples)\//.test(file.slice(crateFolder.length))) continue;
+    const names = typeNamePositions(readFileSync(file, 'utf8')).length;
+    if (best === undefined || names > best.names) best = { file, names };
+  }
+  return best?.file;
+}
+
+async function benchCorpusIndexing(targets: Targets): Promise<IndexingFigures | undefined> {
+  if (targets.all === undefined) {
+    log('indexing: skipped, no corpus folder to open as the workspace');
+    return undefined;
+  }
+  const file = fileToHover(targets.crate.folder);
+  if (file === undefined) {
+    log(`indexing: skipped, no .rs file in ${targets.crate.folder}`);
+    return undefined;
+  }
+  log(`indexing: the server on ${targets.all.folder}, hovering ${file}`);
+  return benchIndexing(targets.all.folder, file, log);
+}
+
 async function main(): Promise<void> {
   const cores = availableParallelism?.() ?? cpus().length;
   const runs = option('--runs', 5);
@@ -136,7 +184,8 @@ async function main(): Promise<void> {
   const jobs = option('--jobs', cores);
   const targets = chooseTargets();
   const cli: CliFigures[] = [];
-  const skipCli = process.argv.includes('--skip-cli');
+  const onlyIndex = process.argv.includes('--only-index');
+  const skipCli = onlyIndex || process.argv.includes('--skip-cli');
   if (!skipCli) {
     log(`CLI: ${targets.crate.label}, ${runs} runs`);
     cli.push(benchCli(targets.crate.label, targets.crate.folder, runs, jobs));
@@ -146,21 +195,23 @@ async function main(): Promise<void> {
     cli.push(benchCli(targets.all.label, targets.all.folder, Math.max(3, Math.ceil(runs / 2)), jobs));
   }
   const crateFiles = listRustFiles(targets.crate.folder);
-  const server = process.argv.includes('--skip-server')
-    ? undefined
-    : await benchServer(
-        {
-          bigFile: buildBigFile(crateFiles, BIG_FILE_LINES),
-          crateDir: targets.crate.folder,
-          workspaceFile: workspaceFile(targets.crate.folder, crateFiles),
-          crateFiles,
-          hovers: option('--hovers', 500),
-          edits: option('--edits', 300),
-          memoryEdits: option('--memory-edits', 10_000),
-        },
-        log,
-      );
-  printTable(cores, cli, server);
+  const server =
+    onlyIndex || process.argv.includes('--skip-server')
+      ? undefined
+      : await benchServer(
+          {
+            bigFile: buildBigFile(crateFiles, BIG_FILE_LINES),
+            crateDir: targets.crate.folder,
+            workspaceFile: workspaceFile(targets.crate.folder, crateFiles),
+            crateFiles,
+            hovers: option('--hovers', 500),
+            edits: option('--edits', 300),
+            memoryEdits: option('--memory-edits', 10_000),
+          },
+          log,
+        );
+  const indexing = process.argv.includes('--skip-index') ? undefined : await benchCorpusIndexing(targets);
+  printTable(cores, cli, server, indexing);
   const out = join(ROOT, 'test-results', 'bench.json');
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   const json = {
@@ -169,6 +220,7 @@ async function main(): Promise<void> {
     node: process.version,
     cli,
     server,
+    indexing,
     serverDebounceMs: SERVER_DEBOUNCE_MS,
   };
   writeFileSync(out, `${JSON.stringify(json, (_, v: unknown) => (typeof v === 'number' ? round(v, 2) : v), 2)}\n`);

@@ -61,7 +61,7 @@ function seeded(seed: number): () => number {
 }
 
 /** Positions of the names of `struct`/`enum`/`union` declarations: where hovers are asked. */
-function typeNamePositions(text: string): { line: number; character: number }[] {
+export function typeNamePositions(text: string): { line: number; character: number }[] {
   const positions: { line: number; character: number }[] = [];
   text.split('\n').forEach((line, index) => {
     const match = /^\s*(?:pub(?:\([^)]*\))?\s+)?(?:struct|enum|union)\s+([A-Za-z_]\w*)/.exec(line);

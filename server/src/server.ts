@@ -104,6 +104,7 @@ export function startServer(connection: Connection, deps: ServerDependencies): v
       open.republishAll();
       refreshHints();
     },
+    openDocuments: () => documents.keys(),
   });
   const requests = { engine, cache, workspace, settings, rustDocument: open.rustDocument, logger };
   // Inlay hints are pulled by the client: when what they show may have changed (settings, the

@@ -3,7 +3,7 @@
 // verdicts current from an open buffer and from a file changed on disk (watched-file event), and
 // serves the crate report. The crate is a copy of test/fixtures/crates/{app,helper}.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -286,6 +286,75 @@ test('a spawn in one file is checked against the futures of another file, and fo
       left.map((d) => d.range.start.line),
       marked.filter((n) => n !== recallLine),
     );
+    assert.equal(await shutdown(session), 0, session.stderr());
+  } finally {
+    session.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** A crate of `modules` files, each with `types` structs; `S{k}_1` holds a type of the next file. */
+function writeBigCrate(dir: string, modules: number, types: number): void {
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  writeFileSync(join(dir, 'Cargo.toml'), '[package]\nname = "big"\nversion = "0.1.0"\nedition = "2021"\n');
+  writeFileSync(join(dir, 'src', 'lib.rs'), Array.from({ length: modules }, (_, k) => `pub mod m${k};\n`).join(''));
+  for (let k = 0; k < modules; k++) {
+    const lines = ['use std::rc::Rc;', `pub struct S${k}_0 { pub a: Rc<u8> }`];
+    for (let j = 1; j < types; j++)
+      lines.push(`pub struct S${k}_${j} { pub a: u32, pub b: crate::m${(k + 1) % modules}::S${(k + 1) % modules}_0 }`);
+    writeFileSync(join(dir, 'src', `m${k}.rs`), `${lines.join('\n')}\n`);
+  }
+}
+
+test('a hover sent while the workspace is indexed is answered before the indexing ends', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rss-ws-'));
+  writeBigCrate(join(dir, 'big'), 150, 40);
+  const session = startSession();
+  const events: string[] = [];
+  let markOpened = (): void => undefined;
+  const opened = new Promise<void>((resolve) => (markOpened = resolve));
+  const path = join(dir, 'big', 'src', 'm0.rs');
+  const uri = pathToFileURL(path).href;
+  // `pub struct S0_1 {` on line 2: its field `b` is `m1::S1_0`, which holds an `Rc`.
+  const hover = (): Promise<string> =>
+    session.connection
+      .sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 12 } })
+      .then((h) => (h ? (h.contents as MarkupContent).value : ''));
+  let during: Promise<string> | undefined;
+  // The indexing starts once the progress is made: by then the document is open.
+  session.connection.onRequest('window/workDoneProgress/create', () => opened.then(() => null));
+  session.connection.onNotification('$/progress', (p: { value: { kind: string } }) => {
+    events.push(p.value.kind);
+    // As soon as the indexing says where it is, a hover goes out; it must not wait for the end.
+    if (p.value.kind === 'report' && during === undefined)
+      during = hover().then((text) => {
+        events.push('hover');
+        return text;
+      });
+  });
+  try {
+    await session.connection.sendRequest('initialize', {
+      ...INITIALIZE_PARAMS,
+      rootUri: pathToFileURL(dir).href,
+      workspaceFolders: [{ uri: pathToFileURL(dir).href, name: 'ws' }],
+      capabilities: { ...INITIALIZE_PARAMS.capabilities, window: { workDoneProgress: true } },
+    });
+    await session.connection.sendNotification('initialized', {});
+    await session.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri, languageId: 'rust', version: 1, text: readFileSync(path, 'utf8') },
+    });
+    markOpened();
+    await waitFor(() => events.includes('end') && events.includes('hover'), 60_000);
+    assert.deepEqual(
+      events.filter((e) => e !== 'report'),
+      ['begin', 'hover', 'end'],
+      events.join(' '),
+    );
+    // Answered then from the file alone (the other file's type is not known yet: unknown) ...
+    assert.match((await during!).split('\n')[0], /\*\*Send\*\* \?/);
+    // ... and after the indexing crate-wide, as a crate read whole at once answers.
+    await waitFor(() => session.logs.some((l) => l.startsWith('indexed ')));
+    assert.match((await hover()).split('\n')[0], /\*\*Send\*\* ✗/);
     assert.equal(await shutdown(session), 0, session.stderr());
   } finally {
     session.kill();

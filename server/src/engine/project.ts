@@ -2,7 +2,9 @@
 // root file (`mod a;` -> `a.rs` or `a/mod.rs`, `#[path]`), its enabled features, and its
 // dependencies, whose sources are found where cargo keeps them and read only when a type of
 // theirs is first asked about. One solver answers for all crates, so a field of a type from
-// another file or crate gets that type's real verdict.
+// another file or crate gets that type's real verdict. A folder is read at once (`open`), or when
+// first needed (`defer`: a file of it asked about, a dependency found in it, every file listed),
+// and can be read a file at a time (`readSteps`), with requests answered between the steps.
 // A file whose `mod` this build leaves out (`#[cfg(feature = "sync")] mod rwlock;`, a module in
 // an inactive `cfg_xxx! { mod x; }`) is analysed in its place all the same, by a second project of
 // its own (the shadow): the same crates read with every feature on and with the modules still off
@@ -12,7 +14,8 @@ import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { editBetween, type SyntaxNode, type SyntaxTree, type TextSpan } from '../syntax/parser';
-import { expandMacroCalls, macroInfos } from '../model/item-macros';
+import { expandMacroCallSteps, macroInfos } from '../model/item-macros';
+import { runSteps, type Steps } from '../model/steps';
 import { Solver } from '../traits/infer';
 import { CrateFutures, type FnFuturesReuse } from '../futures/analyze';
 import { FutureReuse } from '../futures/fn-reuse';
@@ -65,6 +68,12 @@ export interface Crate {
   deps: Map<string, Dependency>;
 }
 
+/**
+ * Reading a folder, a file at a time: each step reads (parses and lowers) one file, so a caller
+ * can answer requests between steps. Run to its end, it does what reading at once does.
+ */
+export type ReadSteps = Steps;
+
 export class Project {
   readonly crates: Crate[] = [];
   private readonly byRoot = new Map<Scope, Crate>();
@@ -82,8 +91,12 @@ export class Project {
   /** Item-macro calls met while loading a crate, expanded once its `macro_rules!` are known. */
   private deferred: { crate: Crate; record: FileRecord; call: SyntaxNode; scope: Scope }[] = [];
   private lock = new Map<string, string[]>();
-  /** The folders `open` was given, in order (the shadow opens the same). */
+  /** The folders read, in order (the shadow defers the same). */
   private readonly opened: string[] = [];
+  /** Folders given to `defer` and not opened yet, in order (the shadow defers the same). */
+  private readonly pendingFolders: string[] = [];
+  /** Every folder given to `open` or `defer`, in the order given: the order of `localFiles`. */
+  private readonly folderOrder: string[] = [];
   /** The project that analyses the files of inactive modules (made when first needed). */
   private shadow?: Project;
   /** File analyses since the last change to any crate's text (verdicts cross files). */
@@ -118,8 +131,60 @@ export class Project {
   open(dir: string): boolean {
     const manifest = readManifest(this.cachedFs(), normalize(dir));
     if (!manifest) return false;
-    this.opened.push(dir);
     this.lock = readLock(this.fs, manifest.dir);
+    this.folderOrder.push(normalize(dir));
+    runSteps(this.packageSteps(dir, manifest));
+    return true;
+  }
+
+  /**
+   * Opens `dir` as `open` would, but only when first needed: a question about a file under it,
+   * a dependency found in it, or `localFiles`. What is read then is what `open` reads (the lock
+   * file of the last folder given is the one used, as with `open`), so answers are the same.
+   */
+  defer(dir: string): boolean {
+    const manifest = readManifest(this.cachedFs(), normalize(dir));
+    if (!manifest) return false;
+    this.lock = readLock(this.fs, manifest.dir);
+    this.pendingFolders.push(normalize(dir));
+    this.folderOrder.push(normalize(dir));
+    return true;
+  }
+
+  /** Whether any folder was opened or deferred (a deferred one may still hold no crate). */
+  get hasFolders(): boolean {
+    return this.crates.length > 0 || this.pendingFolders.length > 0;
+  }
+
+  /** Opens the deferred folder that holds `path`, if any. */
+  private openDeferred(path: string): void {
+    runSteps(this.deferredSteps(path));
+  }
+
+  /** Opening the deferred folder that holds `path` (none: no step). */
+  private *deferredSteps(path: string): ReadSteps {
+    const at = this.pendingFolders.findIndex((d) => path === d || path.startsWith(`${d}/`));
+    if (at < 0) return;
+    const [dir] = this.pendingFolders.splice(at, 1);
+    const manifest = readManifest(this.cachedFs(), dir);
+    if (manifest) yield* this.packageSteps(dir, manifest);
+  }
+
+  /**
+   * What `owns(path)` reads, a file at a time: the deferred folder that holds `path`, then, for
+   * a file no module of this build reaches, the same folder in the shadow. Until the steps end,
+   * nothing else may be asked of this project.
+   */
+  *readSteps(path: string): ReadSteps {
+    const p = normalize(path);
+    yield* this.deferredSteps(p);
+    if (this.crateOf(p)) return;
+    const shadow = this.shadowFor(p);
+    if (shadow) yield* shadow.deferredSteps(p);
+  }
+
+  private *packageSteps(dir: string, manifest: Manifest): ReadSteps {
+    this.opened.push(dir);
     const packages = [
       manifest,
       ...manifest.workspaceMembers.map((m) => readManifest(this.cachedFs(), m)).filter((m): m is Manifest => !!m),
@@ -151,16 +216,16 @@ export class Project {
                 true,
               )
             : enabledFeatures(m, this.allFeatures || [], true);
-        const crate = this.loadCrate(name, m, rootFile, features, deps, true);
+        const crate = yield* this.crateSteps(name, m, rootFile, features, deps, true);
         if (rootFile === m.libRoot) this.depCrates.set(m.dir, crate);
       }
     }
-    return true;
   }
 
   /** The crate (of the opened project) a file belongs to, if any. */
   crateOf(path: string): Crate | undefined {
     const p = normalize(path);
+    if (this.pendingFolders.length > 0) this.openDeferred(p);
     return this.crates.find((c) => c.local && c.files.has(p));
   }
 
@@ -177,7 +242,11 @@ export class Project {
     if (!this.shadow) {
       this.shadow = new Project(this.parser, this.fs, this.env, true, true);
       for (const [file, text] of this.overlay) this.shadow.setText(file, text);
-      for (const dir of this.opened) this.shadow.open(dir);
+      // Deferred there, all of them (read already here): the shadow reads only the folders its
+      // questions need, with the lock file this project reads.
+      this.shadow.pendingFolders.push(...this.folderOrder);
+      this.shadow.folderOrder.push(...this.folderOrder);
+      this.shadow.lock = this.lock;
     }
     return this.shadow;
   }
@@ -201,7 +270,8 @@ export class Project {
     this.forgetAnalyses();
     this.shadow?.changedOnDisk(paths);
     for (const path of paths.map(normalize)) {
-      if (this.overlay.has(path)) continue;
+      // A folder not opened yet reads the disk as it is when it is.
+      if (this.overlay.has(path) || this.pendingFolders.some((d) => path.startsWith(`${d}/`))) continue;
       if (this.crateOf(path) && this.fs.isFile(path)) this.dirty.add(path);
       else if (!(this.shadow?.crateOf(path) && this.fs.isFile(path))) this.stale = true;
     }
@@ -276,8 +346,8 @@ export class Project {
         return undefined;
       },
     });
-    this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel, fileChildren);
-    this.expandItemMacros(crate, fileChildren);
+    runSteps(this.childModuleSteps(crate, where.file, scope, where.dir, where.fileLevel, fileChildren));
+    runSteps(this.itemMacroSteps(crate, fileChildren));
     indirect ||= scopesOfFile(scope).some(declaresIndirect);
     const local = new Set(this.crates.filter((c) => c.local).map((c) => c.root));
     const rematch = this.solver.forgetFile(oldTypes, oldImpls, (def) => indirect && local.has(crateRoot(def.scope)));
@@ -299,7 +369,7 @@ export class Project {
       this.crates.splice(this.crates.indexOf(c), 1);
     }
     for (const c of local) {
-      const crate = this.loadCrate(c.name, c.manifest, c.rootFile, c.features, c.deps, true);
+      const crate = runSteps(this.crateSteps(c.name, c.manifest, c.rootFile, c.features, c.deps, true));
       if (this.depCrates.get(c.manifest.dir) === c) this.depCrates.set(c.manifest.dir, crate);
     }
   }
@@ -410,10 +480,17 @@ export class Project {
     return typeReport(def, this.solver);
   }
 
-  /** Files of the local crates, in module order. */
+  /** Files of the local crates, in module order (every deferred folder is opened, in order). */
   localFiles(): string[] {
+    while (this.pendingFolders.length > 0) this.openDeferred(this.pendingFolders[0]);
     this.refresh();
-    return [...new Set(this.crates.filter((c) => c.local).flatMap((c) => [...c.files.keys()]))];
+    // Crates by the order their folders were given, whichever was opened first (a stable sort).
+    const rank = (c: Crate): number => {
+      const at = this.folderOrder.findIndex((d) => c.manifest.dir === d || c.manifest.dir.startsWith(`${d}/`));
+      return at < 0 ? this.folderOrder.length : at;
+    };
+    const local = this.crates.filter((c) => c.local).sort((a, b) => rank(a) - rank(b));
+    return [...new Set(local.flatMap((c) => [...c.files.keys()]))];
   }
 
   /** Which crate and file declare `def`. */
@@ -426,26 +503,26 @@ export class Project {
 
   // ---- loading ----
 
-  private loadCrate(
+  private *crateSteps(
     name: string,
     manifest: Manifest,
     rootFile: string,
     features: Set<string>,
     deps: Map<string, Dependency>,
     local: boolean,
-  ): Crate {
+  ): Steps<Crate> {
     const root = newScope('module', []);
     if (manifest.edition2015) root.edition2015 = true;
     const crate: Crate = { name, manifest, rootFile, root, files: new Map(), features, local, deps };
     this.crates.push(crate);
     this.byRoot.set(root, crate);
-    this.loadModuleFile(crate, rootFile, root, dirname(rootFile));
-    this.expandItemMacros(crate);
+    yield* this.moduleFileSteps(crate, rootFile, root, dirname(rootFile));
+    yield* this.itemMacroSteps(crate);
     this.solver.addImpls([...crate.files.values()].flatMap((r) => r.items.impls));
     return crate;
   }
 
-  private loadModuleFile(crate: Crate, path: string, scope: Scope, modDir: string): void {
+  private *moduleFileSteps(crate: Crate, path: string, scope: Scope, modDir: string): ReadSteps {
     if (crate.files.has(path)) return;
     const text = this.overlay.get(path) ?? this.fs.readFile(path);
     if (text === undefined) return;
@@ -467,14 +544,15 @@ export class Project {
         return undefined;
       },
     });
-    this.loadChildModules(crate, path, scope, modDir, true);
+    yield;
+    yield* this.childModuleSteps(crate, path, scope, modDir, true);
   }
 
   /**
    * `cfg_rt! { pub struct X; }`: the body's items exist when the `#[cfg]` the macro's
    * `macro_rules!` puts on them holds (unknown: they may exist, and are kept).
    */
-  private expandItemMacros(crate: Crate, reuse?: Map<string, Scope>): void {
+  private *itemMacroSteps(crate: Crate, reuse?: Map<string, Scope>): ReadSteps {
     const infos = macroInfos([...crate.files.values()].map((r) => r.tree.rootNode));
     const cfg = this.cfgOf(crate);
     // Each round reads the files of the modules the last one found (libc nests six deep).
@@ -483,7 +561,7 @@ export class Project {
       this.deferred = this.deferred.filter((d) => d.crate !== crate);
       if (calls.length === 0) return;
       for (const record of new Set(calls.map((c) => c.record))) {
-        const next = expandMacroCalls(
+        const next = yield* expandMacroCallSteps(
           record.text,
           calls.filter((c) => c.record === record),
           infos,
@@ -491,25 +569,28 @@ export class Project {
           (text, spans) => this.parser.parse(text, undefined, spans),
           (tree) => record.macroTrees.push(tree),
           record.items,
-          (scope) => {
-            const where = this.modDirs.get(scope);
-            if (where) this.loadChildModules(crate, where.file, scope, where.dir, where.fileLevel, reuse);
-          },
+          (scope) => this.macroModuleSteps(crate, scope, reuse),
         );
         for (const n of next) this.deferred.push({ crate, record, ...n });
       }
     }
   }
 
+  /** The files of the `mod foo;`s a macro body declared in `scope`. */
+  private *macroModuleSteps(crate: Crate, scope: Scope, reuse?: Map<string, Scope>): ReadSteps {
+    const where = this.modDirs.get(scope);
+    if (where) yield* this.childModuleSteps(crate, where.file, scope, where.dir, where.fileLevel, reuse);
+  }
+
   /** `mod foo;` in `scope` (declared in `file`): find and load `foo.rs` or `foo/mod.rs`. */
-  private loadChildModules(
+  private *childModuleSteps(
     crate: Crate,
     file: string,
     scope: Scope,
     modDir: string,
     fileLevel: boolean,
     reuse?: Map<string, Scope>,
-  ): void {
+  ): ReadSteps {
     this.modDirs.set(scope, { file, dir: modDir, fileLevel });
     const inline = [...scope.mods.entries()].filter(([, child]) => !this.modDirs.has(child));
     for (const [name, info] of scope.outOfFileMods) {
@@ -543,9 +624,10 @@ export class Project {
       scope.outOfFileMods.delete(name);
       const isModRs = /(^|\/)mod\.rs$/.test(found);
       const childDir = isModRs || info.path ? dirname(found) : join(dirname(found), name);
-      this.loadModuleFile(crate, found, child, childDir);
+      yield* this.moduleFileSteps(crate, found, child, childDir);
     }
-    for (const [name, child] of inline) this.loadChildModules(crate, file, child, join(modDir, name), false, reuse);
+    for (const [name, child] of inline)
+      yield* this.childModuleSteps(crate, file, child, join(modDir, name), false, reuse);
   }
 
   private cfgOf(crate: Crate): CfgContext {
@@ -585,6 +667,8 @@ export class Project {
     const dir = dep.path ?? this.registrySource(from, dep);
     if (!dir)
       return `the source of crate \`${dep.package}\` was not found; ${this.fs.missingSourceHint ?? 'run `cargo fetch`'}`;
+    // A deferred folder is opened (as one of the project's) before it is read as a dependency.
+    if (this.pendingFolders.length > 0) this.openDeferred(normalize(dir));
     const known = this.depCrates.get(dir);
     if (known !== undefined) return known;
     const manifest = readManifest(this.cachedFs(), dir);
@@ -594,13 +678,15 @@ export class Project {
       return reason;
     }
     this.depCrates.set(dir, `crate \`${dep.package}\` is being read`);
-    const crate = this.loadCrate(
-      (manifest.packageName ?? dep.package).replace(/-/g, '_'),
-      manifest,
-      manifest.libRoot,
-      enabledFeatures(manifest, [...dep.features, ...featuresAskedOf(from, dep)], dep.defaultFeatures),
-      new Map(manifest.dependencies.map((d) => [d.name, d])),
-      false,
+    const crate = runSteps(
+      this.crateSteps(
+        (manifest.packageName ?? dep.package).replace(/-/g, '_'),
+        manifest,
+        manifest.libRoot,
+        enabledFeatures(manifest, [...dep.features, ...featuresAskedOf(from, dep)], dep.defaultFeatures),
+        new Map(manifest.dependencies.map((d) => [d.name, d])),
+        false,
+      ),
     );
     this.depCrates.set(dir, crate);
     return crate;

@@ -40,10 +40,12 @@ export interface WorkspaceIndexingDependencies {
   uriPaths: UriPaths;
   /** Checks every open Rust document again (the crates' content changed). */
   republishAll: () => void;
+  /** The URIs of the documents open in the editor: their crates are read while indexing. */
+  openDocuments: () => string[];
 }
 
 export function createWorkspaceIndexing(deps: WorkspaceIndexingDependencies): WorkspaceIndexing {
-  const { connection, workspace, settings, logger, uriPaths, republishAll } = deps;
+  const { connection, workspace, settings, logger, uriPaths, republishAll, openDocuments } = deps;
   let folders: string[] = [];
   let progressSupported = false;
   let watchFilesDynamically = false;
@@ -62,7 +64,7 @@ export function createWorkspaceIndexing(deps: WorkspaceIndexingDependencies): Wo
   const indexFolders = async (index: WorkspaceIndex, allFeatures: boolean, again: boolean): Promise<void> => {
     const started = Date.now();
     indexedWithAllFeatures = allFeatures;
-    await index.index(folders, await startProgress(), allFeatures);
+    await index.index(folders, await startProgress(), allFeatures, openDocuments());
     // An indexing again says why (the setting changed); the log lines stay as users know them.
     const why = again ? ` (all features: ${allFeatures})` : '';
     logger.info(`indexed ${folders.join(', ')} in ${Date.now() - started} ms${why}`);

@@ -1,10 +1,13 @@
 // The Cargo projects of the editor's workspace folders, kept current: indexed at start (with a
 // progress notification), fed the text of open buffers, re-read when files change on disk
 // (watched-file events). A document of an indexed crate is analysed crate-wide; any other
-// document alone. Knows LSP only through the small interface the server hands it, and URIs only
+// document alone. Indexing finds the crates' folders and reads those of the open documents, one
+// step at a time with requests answered between steps; any other folder is read when first
+// needed (a document of it, a dependency on it, the report), so memory follows what is used. Knows LSP only through the small interface the server hands it, and URIs only
 // through the mapping the entry hands it (file URIs on Node, any scheme in the web worker).
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Project, type TreeEngine } from '../engine';
+import type { ReadSteps } from '../engine/project';
 import type { TypeListItem } from '../../../common/protocol';
 import { renderReportMarkdown, type ReportEntry } from '../present/crate-report';
 import { describeType, mergeReasons, verdictLabel } from '../present/verdict-text';
@@ -16,8 +19,11 @@ export interface Progress {
 }
 
 export interface WorkspaceIndex {
-  /** Opens the Cargo projects found in these folders (the folder's own Cargo.toml, or its subfolders'). */
-  index(folders: string[], progress: Progress, allFeatures?: boolean): Promise<void>;
+  /**
+   * Finds the Cargo projects in these folders (the folder's own Cargo.toml, or its subfolders'),
+   * and reads those that hold the documents open in the editor (`openUris`).
+   */
+  index(folders: string[], progress: Progress, allFeatures?: boolean, openUris?: string[]): Promise<void>;
   /** The path a document's URI names in the crates (undefined when it names none). */
   pathOf(uri: string): string | undefined;
   /** Whether the document is a file of an indexed crate. */
@@ -46,7 +52,24 @@ export interface UriPaths {
 }
 
 const MAX_DEPTH = 3;
+/** How long indexing works before it lets waiting requests through. */
+const SLICE_MS = 10;
+
+/**
+ * Lets the progress message and any request waiting through. Two turns of the event loop: a
+ * request read in the first is dispatched (by an immediate of its own) before the second ends,
+ * so it waits for at most the slice under way, not also the next one.
+ */
+const yieldToRequests = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 const SKIP = new Set(['target', '.git', 'node_modules', 'vendor']);
+
+/** Each folder deferred (its manifest and lock file read), a step each. */
+function* deferring(project: Project, dirs: string[]): ReadSteps {
+  for (const dir of dirs) {
+    project.defer(dir);
+    yield;
+  }
+}
 
 /** Folders holding a Cargo.toml: `root` itself, else the first ones found below it. */
 function findCargoFolders(fs: FileSystem, root: string): string[] {
@@ -91,19 +114,43 @@ export function createWorkspaceIndex(
     return out;
   };
 
-  const load = async (progress?: Progress) => {
-    const fresh = new Project(engine, fs, env, allFeatures);
-    for (const folder of folders) {
-      for (const dir of findCargoFolders(fs, folder)) {
-        // The folder's name relative to the root; an empty one (the root itself) falls through.
-        progress?.report(dir.slice(folder.length + 1) || dir.split('/').pop() || dir); // eslint-disable-line @typescript-eslint/prefer-nullish-coalescing -- empty strings fall through on purpose
-        // Let the progress message (and any request) through between crates.
-        await new Promise((resolve) => setImmediate(resolve));
-        fresh.open(dir);
+  /** Runs the steps in slices of about SLICE_MS, letting requests (and the progress) through between. */
+  const runSliced = async (steps: ReadSteps): Promise<void> => {
+    for (let sliceStart = Date.now(); ;) {
+      if (steps.next().done === true) return;
+      if (Date.now() - sliceStart >= SLICE_MS) {
+        await yieldToRequests();
+        sliceStart = Date.now();
       }
     }
+  };
+
+  const load = async (progress?: Progress, openUris: string[] = []) => {
+    const fresh = new Project(engine, fs, env, allFeatures);
+    const found: { folder: string; dir: string }[] = [];
+    for (const folder of folders) for (const dir of findCargoFolders(fs, folder)) found.push({ folder, dir });
+    await runSliced(
+      deferring(
+        fresh,
+        found.map(({ dir }) => dir),
+      ),
+    );
+    // The folders of the open documents are read now, a file at a time (and, for a file of an
+    // inactive module, the same folder in the project that analyses those); the others when first
+    // needed. The project is served only once read, so no request sees it half read.
+    const wanted = [
+      ...new Set([...open.keys(), ...openUris.map(uriToPath).filter((p): p is string => !!p?.endsWith('.rs'))]),
+    ];
+    for (const path of wanted) {
+      const where = found.find(({ dir }) => path.startsWith(`${dir}/`));
+      if (!where) continue;
+      // The folder's name relative to the root; an empty one (the root itself) falls through.
+      progress?.report(where.dir.slice(where.folder.length + 1) || where.dir.split('/').pop() || where.dir); // eslint-disable-line @typescript-eslint/prefer-nullish-coalescing -- empty strings fall through on purpose
+      await yieldToRequests();
+      await runSliced(fresh.readSteps(path));
+    }
     for (const [path, text] of open) fresh.setText(path, text);
-    project = fresh.crates.length > 0 ? fresh : undefined;
+    project = fresh.hasFolders ? fresh : undefined;
     generation++;
   };
 
@@ -111,11 +158,11 @@ export function createWorkspaceIndex(
     get generation() {
       return generation;
     },
-    async index(roots, progress, all = false) {
+    async index(roots, progress, all = false, openUris = []) {
       folders = roots.map((r) => r.replace(/\/+$/, ''));
       allFeatures = all;
       try {
-        await load(progress);
+        await load(progress, openUris);
       } finally {
         progress.done();
       }

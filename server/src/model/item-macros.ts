@@ -8,6 +8,7 @@
 // that calls `bitflags!`). pin-project-lite's `pin_project!` writes its struct back as it is.
 import { nodesOfType, type SyntaxNode, type SyntaxTree, type TextSpan } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
+import { runSteps, type Steps } from './steps';
 import {
   implsWithin,
   keepInactiveModules,
@@ -337,12 +338,8 @@ export interface MacroCall {
   scope: Scope;
 }
 
-/**
- * One round of item-macro expansion for one file: every body shown at once in a single parse
- * (the rest blanked), each body's items lowered into its scope and added to `into`. Returns the
- * calls found inside those bodies, for the next round. `keep` owns the new tree.
- */
-export function expandMacroCalls(
+/** What one round of expansion reads: the file's text, the calls, what they expand into. */
+type ExpansionInput = [
   text: string,
   calls: readonly MacroCall[],
   infos: Map<string, MacroInfo>,
@@ -350,8 +347,27 @@ export function expandMacroCalls(
   parse: ParseSpans,
   keep: (tree: SyntaxTree) => void,
   into: FileItems,
-  afterLowering?: (scope: Scope) => void,
-): MacroCall[] {
+];
+
+/**
+ * One round of item-macro expansion for one file: every body shown at once in a single parse
+ * (the rest blanked), each body's items lowered into its scope and added to `into`. Returns the
+ * calls found inside those bodies, for the next round. `keep` owns the new tree.
+ */
+export function expandMacroCalls(...input: ExpansionInput): MacroCall[] {
+  return runSteps(expandMacroCallSteps(...input));
+}
+
+/**
+ * The same, with `afterLowering` told each scope a body was lowered into, as steps (a project
+ * reads the files of the modules the body declares then, and yields between them).
+ */
+export function* expandMacroCallSteps(
+  ...[text, calls, infos, cfg, parse, keep, into, afterLowering]: [
+    ...ExpansionInput,
+    afterLowering?: (scope: Scope) => Steps,
+  ]
+): Steps<MacroCall[]> {
   const expanding: {
     scope: Scope;
     span: { start: number; end: number; rewrite?: (body: string) => string };
@@ -405,14 +421,14 @@ export function expandMacroCalls(
     into.impls.push(...more.impls);
     into.inactiveImpls.push(...more.inactiveImpls);
     into.inherentImpls.push(...more.inherentImpls);
-    afterLowering?.(scope);
+    if (afterLowering) yield* afterLowering(scope);
   }
   // Inactive `mod x;`s last: an active `mod` of the same name (`cfg_metrics! { mod metrics; }`
   // beside `cfg_not_metrics! { mod metrics; }`) takes the name first.
   if (cfg.keepInactiveModules) {
     for (const { scope, only, outerCfg } of inactive) {
       keepInactiveModules(only, scope, outerCfg);
-      afterLowering?.(scope);
+      if (afterLowering) yield* afterLowering(scope);
     }
   }
   return next;
