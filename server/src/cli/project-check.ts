@@ -56,7 +56,7 @@ function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
 
 /** Opens the Cargo project of every path (a folder with Cargo.toml, or the nearest one above). */
 function openProjects(paths: readonly string[], engine: TreeEngine, allFeatures = false): Project {
-  const project = new Project(parseOnce(engine).parser, nodeFileSystem, process.env, allFeatures);
+  const project = new Project(parseOnce(engine).parser, nodeFileSystem, process.env, allFeatures, { batch: true });
   const opened = new Set<string>();
   for (const p of paths) {
     const dir = cargoRootOf(p);
@@ -143,7 +143,7 @@ export function runUnit(unit: CheckUnit, options: CheckOptions, engine: TreeEngi
   let project: Project | undefined;
   const parsing = parseOnce(engine);
   if (unit.root !== undefined) {
-    project = new Project(parsing.parser, nodeFileSystem, process.env, options.allFeatures);
+    project = new Project(parsing.parser, nodeFileSystem, process.env, options.allFeatures, { batch: true });
     project.open(unit.root);
   }
   try {
