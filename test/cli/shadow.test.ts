@@ -2,7 +2,8 @@
 // In a `check` run the shadow reads a crate of tests, examples or benches only when a file no crate
 // read so far holds is asked about: checking the library reads no test's inactive module, and a
 // file a test reaches only through an inactive `#[path = "../src/..."]` still gets its crate's
-// verdicts.
+// verdicts. The files of the build are analysed first and their trees freed before the shadow's;
+// the output keeps the paths' order.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -96,4 +97,15 @@ test('a file only a test reaches, through an inactive #[path] module, gets its c
   // `super::Local` is the test's `Rc` holder: not `Send` (alone, the file could not tell).
   assert.equal(holder.path, 'for_tests::Holder');
   assert.equal(holder.send.status, 'no');
+  // Files of this build are analysed before the shadow's, and printed in the order of the paths.
+  assert.deepEqual(
+    [...new Set(out.types.map((t) => t.file))],
+    [
+      join('src', 'for_tests.rs'),
+      join('src', 'gated.rs'),
+      join('src', 'lib.rs'),
+      join('tests', 'support', 'mod.rs'),
+      join('tests', 't.rs'),
+    ],
+  );
 });

@@ -29,18 +29,32 @@ function cargoRootOf(path: string): string | undefined {
  * A parser for one run's projects that parses each text once and hands out copies (a copy costs
  * nothing and is the same tree; each holder deletes its own): a crate's project and its shadow
  * (the same crates with every feature on, for the files of inactive modules) read mostly the same
- * files, dependencies and item-macro expansions. `done` deletes the originals.
+ * files, dependencies and item-macro expansions. A tree is deleted when its last copy is (a
+ * project freeing its trees frees those it alone held); `done` deletes the others.
  */
 function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
-  const trees = new Map<string, SyntaxTree>();
+  const trees = new Map<string, { tree: SyntaxTree; copies: number }>();
   const parser: Parser = {
     parse(text) {
-      let tree = trees.get(text);
-      if (tree === undefined) {
-        tree = engine.parse(text);
-        trees.set(text, tree);
+      let entry = trees.get(text);
+      if (entry === undefined) {
+        entry = { tree: engine.parse(text), copies: 0 };
+        trees.set(text, entry);
       }
-      return tree.copy();
+      const shared = entry;
+      shared.copies++;
+      const copy = shared.tree.copy();
+      const deleteCopy = copy.delete.bind(copy);
+      let deleted = false;
+      copy.delete = () => {
+        if (deleted) return;
+        deleted = true;
+        deleteCopy();
+        if (--shared.copies > 0) return;
+        shared.tree.delete();
+        trees.delete(text);
+      };
+      return copy;
     },
     mentions: engine.mentions,
     reuseFutures: engine.reuseFutures,
@@ -48,7 +62,7 @@ function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
   return {
     parser,
     done: () => {
-      for (const tree of trees.values()) tree.delete();
+      for (const { tree } of trees.values()) tree.delete();
       trees.clear();
     },
   };
@@ -160,14 +174,22 @@ function checkFiles(
   project: Project | undefined,
 ): UnitResult[] {
   const settings = settingsFromOptions(options);
-  return unit.files.map(({ index, path }) => {
+  const check = ({ index, path }: CheckUnit['files'][number]): UnitResult => {
     const warnings: string[] = [];
     const read = readSourceFile(path, options.maxFileSize);
     if (read.kind === 'problem') return { index, problem: { path, message: read.message }, warnings };
     const analyzer = analyzerFor(path, project, engine);
     const checked = checkText(path, read.text, analyzer, settings, options.denyWarnings, (m) => warnings.push(m));
     return { index, checked, warnings };
-  });
+  };
+  // The files of this build first, then the others (the shadow's, or alone), with the trees only
+  // the first needed freed in between: the peak is the larger of the two, not their sum. The two
+  // projects share nothing, so the order changes no result (mergeResults restores it).
+  const active = unit.files.filter(({ path }) => project?.crateOf(resolve(path)) !== undefined);
+  const others = unit.files.filter(({ path }) => project?.crateOf(resolve(path)) === undefined);
+  const results = active.map(check);
+  if (others.length > 0) project?.releaseActive();
+  return [...results, ...others.map(check)];
 }
 
 /**

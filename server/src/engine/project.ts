@@ -101,6 +101,8 @@ export class Project {
   private readonly unread: { dir: string; folder: string; load: () => void }[] = [];
   /** Folders of unread crates, by whether a `#[path]` in them may lead out (see pathsLeave). */
   private readonly leavingFolders = new Map<string, boolean>();
+  /** The local crates' trees are freed (see releaseActive). */
+  private released = false;
   /** The project that analyses the files of inactive modules (made when first needed). */
   private shadow?: Project;
   /** File analyses since the last change to any crate's text (verdicts cross files). */
@@ -229,12 +231,42 @@ export class Project {
     if (this.options.shadow) return undefined;
     const p = normalize(path);
     if (!this.crates.some((c) => c.local && p.startsWith(`${c.manifest.dir}/`))) return undefined;
+    return this.openShadow();
+  }
+
+  private openShadow(): Project {
     if (!this.shadow) {
       this.shadow = new Project(this.parser, this.fs, this.env, true, { ...this.options, shadow: true });
       for (const [file, text] of this.overlay) this.shadow.setText(file, text);
       for (const dir of this.opened) this.shadow.open(dir);
     }
     return this.shadow;
+  }
+
+  /**
+   * A batch run has analysed every file of this build: the local crates' trees (their files' and
+   * item macros' expansions) and the analyses are freed, so what the shadow reads next does not
+   * add to them. The shadow is opened first, so the trees it shares stay parsed; dependencies keep
+   * theirs (the shadow may read the same). From here on, only files this build leaves out (or no
+   * crate holds) may be asked about.
+   */
+  releaseActive(): void {
+    if (!this.options.batch || this.options.shadow || this.released) return;
+    this.openShadow();
+    this.forgetAnalyses();
+    for (const crate of this.crates) {
+      if (!crate.local) continue;
+      for (const record of crate.files.values()) {
+        if (this.trees.get(record.path)?.tree === record.tree) this.trees.delete(record.path);
+        record.tree.delete();
+        for (const tree of record.macroTrees) tree.delete();
+        record.macroTrees = [];
+        record.items = { root: record.items.root, types: [], impls: [], inactiveImpls: [], inherentImpls: [] };
+      }
+    }
+    // Its verdicts too: the shadow has a solver of its own.
+    this.solver = new Solver(this.resolver);
+    this.released = true;
   }
 
   /**
@@ -401,6 +433,7 @@ export class Project {
     const crate = this.crateOf(path);
     const record = crate?.files.get(normalize(path));
     if (!crate || !record) return this.inactiveAnalysis(path);
+    if (this.released) throw new Error(`${path}: asked about after its trees were freed (releaseActive)`);
     const cached = this.analyses.get(record.path);
     if (cached) return cached;
     const analysis = finishAnalysis({
