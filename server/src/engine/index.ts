@@ -25,6 +25,12 @@ export interface EngineOptions {
    * the fns an edit touched (the editor; the CLI analyses each file once and says false).
    */
   reuseFutures?: boolean;
+  /**
+   * Parse a file's item-macro expansion as an edit of the last one (the editor, where the next
+   * analysis is of the same document); false parses each afresh (the CLI, where the last one is
+   * another file's: reusing it only slows the parse down).
+   */
+  reuseExpansion?: boolean;
 }
 
 export interface Engine {
@@ -74,7 +80,7 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
   // The last macro-expansion text and its tree: the next analysis of the same document differs
   // by an edit, and reparses only around it.
   let expansion: { text: string; tree: SyntaxTree } | undefined;
-  const parseExpansion = (text: string): SyntaxTree => {
+  const incremental = (text: string): SyntaxTree => {
     let tree: SyntaxTree;
     if (expansion && expansion.text !== text) {
       expansion.tree.edit(editBetween(expansion.text, text));
@@ -86,6 +92,7 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
     expansion = { text, tree: tree.copy() };
     return tree;
   };
+  const parseExpansion = options.reuseExpansion === false ? reparse : incremental;
   return {
     analyze(text) {
       const tree: SyntaxTree = parser.parse(text);
