@@ -2,7 +2,9 @@
 // (read + parse the same files with the same parser, nothing else), run alternately in the same
 // kind of process, several times; medians of wall time, peak RSS of each, and their ratio. The
 // CLI runs twice per round, with `--jobs 1` (all on the main thread) and `--jobs N` (N worker
-// threads), so the scaling is measured within the same rounds as the floor.
+// threads), so the scaling is measured within the same rounds as the floor. CPU times (all
+// threads) are kept beside the wall times: on a machine others load, the CPU ratio of `--jobs 1`
+// to the floor moves much less than the wall one.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,8 @@ export interface CliFigures {
   ratio: number;
   cliMaxRss: number;
   floorMaxRss: number;
+  /** Medians of CPU time (user + system, all threads), and the CLI's `--jobs 1` over the floor's. */
+  cpu: { cliMs: number; floorMs: number; ratio: number; parallelMs: number };
   /** The same run with `--jobs N`: its median, ratio to the floor, and speed-up over `--jobs 1`. */
   parallel: { jobs: number; ms: number; ratio: number; scaling: number; maxRss: number };
 }
@@ -28,6 +32,7 @@ export interface CliFigures {
 interface Run {
   ms: number;
   maxRss: number;
+  cpuMs: number;
   stdout: string;
 }
 
@@ -42,7 +47,8 @@ function timeProcess(args: string[], rssFile: string): Run {
   const ms = performance.now() - started;
   // The CLI exits 1 when it has findings and 2 when a file was skipped; neither spoils a timing.
   if (result.status === null || result.status > 2) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
-  return { ms, maxRss: Number(readFileSync(rssFile, 'utf8')), stdout: result.stdout };
+  const [maxRss = Number.NaN, cpuMs = Number.NaN] = readFileSync(rssFile, 'utf8').split(' ').map(Number);
+  return { ms, maxRss, cpuMs, stdout: result.stdout };
 }
 
 /** `runs` alternating pairs of floor and CLI runs on `folder`, after one untimed warm-up of each. */
@@ -77,6 +83,12 @@ export function benchCli(label: string, folder: string, runs: number, jobs: numb
       ratio: cliMs / floorMs,
       cliMaxRss: Math.max(...cli.map((r) => r.maxRss)),
       floorMaxRss: Math.max(...floor.map((r) => r.maxRss)),
+      cpu: {
+        cliMs: median(cli.map((r) => r.cpuMs)),
+        floorMs: median(floor.map((r) => r.cpuMs)),
+        ratio: median(cli.map((r) => r.cpuMs)) / median(floor.map((r) => r.cpuMs)),
+        parallelMs: median(parallel.map((r) => r.cpuMs)),
+      },
       parallel: {
         jobs,
         ms: parallelMs,

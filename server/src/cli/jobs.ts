@@ -36,7 +36,12 @@ export async function runCheckWorker(): Promise<void> {
   const data = workerData as WorkerData;
   const port = parentPort;
   if (port === null) return;
-  const engine = await createEngine({ wasmDir: data.wasmDir, mentions: false, reuseFutures: false });
+  const engine = await createEngine({
+    wasmDir: data.wasmDir,
+    mentions: false,
+    reuseFutures: false,
+    reuseExpansion: false,
+  });
   port.on('message', ({ unit, id }: ToWorker) => {
     let reply: FromWorker;
     try {
@@ -71,7 +76,12 @@ function dispatchOrder(plan: CheckPlan): number[] {
 export async function runCheck(options: CheckOptions, jobs: number, bundle: string): Promise<CheckRun> {
   const plan = planCheck(options.paths);
   if (jobs <= 1 || plan.units.length <= 1) {
-    const engine = await createEngine({ wasmDir: __dirname, mentions: false, reuseFutures: false });
+    const engine = await createEngine({
+      wasmDir: __dirname,
+      mentions: false,
+      reuseFutures: false,
+      reuseExpansion: false,
+    });
     return mergeResults(
       plan,
       plan.units.map((unit) => runUnit(unit, options, engine)),

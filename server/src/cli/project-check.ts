@@ -29,20 +29,34 @@ function cargoRootOf(path: string): string | undefined {
  * A parser for one run's projects that parses each text once and hands out copies (a copy costs
  * nothing and is the same tree; each holder deletes its own): a crate's project and its shadow
  * (the same crates with every feature on, for the files of inactive modules) read mostly the same
- * files, dependencies and item-macro expansions. `done` deletes the originals.
+ * files, dependencies and item-macro expansions. A tree is deleted when its last copy is (a
+ * project freeing its trees frees those it alone held); `done` deletes the others.
  */
 function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
-  const trees = new Map<string, SyntaxTree>();
+  const trees = new Map<string, { tree: SyntaxTree; copies: number }>();
   const parser: Parser = {
     parse(text, oldTree, spans) {
       // An item-macro expansion reads the file's text in spans: the same text, another tree.
       const key = spans ? `${spans.map((s) => `${s.start}-${s.end}`).join(',')}\0${text}` : text;
-      let tree = trees.get(key);
-      if (tree === undefined) {
-        tree = engine.parse(text, oldTree, spans);
-        trees.set(key, tree);
+      let entry = trees.get(key);
+      if (entry === undefined) {
+        entry = { tree: engine.parse(text, oldTree, spans), copies: 0 };
+        trees.set(key, entry);
       }
-      return tree.copy();
+      const shared = entry;
+      shared.copies++;
+      const copy = shared.tree.copy();
+      const deleteCopy = copy.delete.bind(copy);
+      let deleted = false;
+      copy.delete = () => {
+        if (deleted) return;
+        deleted = true;
+        deleteCopy();
+        if (--shared.copies > 0) return;
+        shared.tree.delete();
+        trees.delete(key);
+      };
+      return copy;
     },
     mentions: engine.mentions,
     reuseFutures: engine.reuseFutures,
@@ -50,7 +64,7 @@ function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
   return {
     parser,
     done: () => {
-      for (const tree of trees.values()) tree.delete();
+      for (const { tree } of trees.values()) tree.delete();
       trees.clear();
     },
   };
@@ -58,7 +72,7 @@ function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
 
 /** Opens the Cargo project of every path (a folder with Cargo.toml, or the nearest one above). */
 function openProjects(paths: readonly string[], engine: TreeEngine, allFeatures = false): Project {
-  const project = new Project(parseOnce(engine).parser, nodeFileSystem, process.env, allFeatures);
+  const project = new Project(parseOnce(engine).parser, nodeFileSystem, process.env, allFeatures, { batch: true });
   const opened = new Set<string>();
   for (const p of paths) {
     const dir = cargoRootOf(p);
@@ -145,7 +159,7 @@ export function runUnit(unit: CheckUnit, options: CheckOptions, engine: TreeEngi
   let project: Project | undefined;
   const parsing = parseOnce(engine);
   if (unit.root !== undefined) {
-    project = new Project(parsing.parser, nodeFileSystem, process.env, options.allFeatures);
+    project = new Project(parsing.parser, nodeFileSystem, process.env, options.allFeatures, { batch: true });
     project.open(unit.root);
   }
   try {
@@ -162,14 +176,22 @@ function checkFiles(
   project: Project | undefined,
 ): UnitResult[] {
   const settings = settingsFromOptions(options);
-  return unit.files.map(({ index, path }) => {
+  const check = ({ index, path }: CheckUnit['files'][number]): UnitResult => {
     const warnings: string[] = [];
     const read = readSourceFile(path, options.maxFileSize);
     if (read.kind === 'problem') return { index, problem: { path, message: read.message }, warnings };
     const analyzer = analyzerFor(path, project, engine);
     const checked = checkText(path, read.text, analyzer, settings, options.denyWarnings, (m) => warnings.push(m));
     return { index, checked, warnings };
-  });
+  };
+  // The files of this build first, then the others (the shadow's, or alone), with the trees only
+  // the first needed freed in between: the peak is the larger of the two, not their sum. The two
+  // projects share nothing, so the order changes no result (mergeResults restores it).
+  const active = unit.files.filter(({ path }) => project?.crateOf(resolve(path)) !== undefined);
+  const others = unit.files.filter(({ path }) => project?.crateOf(resolve(path)) === undefined);
+  const results = active.map(check);
+  if (others.length > 0) project?.releaseActive();
+  return [...results, ...others.map(check)];
 }
 
 /**

@@ -32,6 +32,12 @@ export interface EngineOptions {
    * the fns an edit touched (the editor; the CLI analyses each file once and says false).
    */
   reuseFutures?: boolean;
+  /**
+   * Parse a file's item-macro expansion as an edit of the last one (the editor, where the next
+   * analysis is of the same document); false parses each afresh (the CLI, where the last one is
+   * another file's: reusing it only slows the parse down).
+   */
+  reuseExpansion?: boolean;
 }
 
 export interface Engine {
@@ -85,7 +91,7 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
   // by an edit, and reparses only around it.
   let expansion: { text: string; tree: SyntaxTree } | undefined;
   const parseSpans: ParseSpans = (text, spans) => parser.parse(text, undefined, spans);
-  const parseExpansion: ParseSpans = (text, spans) => {
+  const incremental: ParseSpans = (text, spans) => {
     let tree: SyntaxTree;
     if (expansion && expansion.text !== text) {
       expansion.tree.edit(editBetween(expansion.text, text));
@@ -97,6 +103,7 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
     expansion = { text, tree: tree.copy() };
     return tree;
   };
+  const parseExpansion = options.reuseExpansion === false ? parseSpans : incremental;
   return {
     analyze(text) {
       const tree: SyntaxTree = parser.parse(text);

@@ -74,6 +74,16 @@ export interface Crate {
  */
 export type ReadSteps = Steps;
 
+export interface ProjectOptions {
+  /** Keep the local crates' inactive modules, each file in its place (this is a shadow). */
+  shadow?: boolean;
+  /**
+   * The files do not change while the project lives (a `check` run): its shadow reads a crate
+   * of tests, examples or benches only when asked about a file that no crate read so far holds.
+   */
+  batch?: boolean;
+}
+
 export class Project {
   readonly crates: Crate[] = [];
   private readonly byRoot = new Map<Scope, Crate>();
@@ -97,6 +107,16 @@ export class Project {
   private readonly pendingFolders: string[] = [];
   /** Every folder given to `open` or `defer`, in the order given: the order of `localFiles`. */
   private readonly folderOrder: string[] = [];
+  /**
+   * A batch shadow's local crates not read yet (tests, examples, benches): most of their files
+   * are active in the project itself, so each is read only when a file no read crate holds is
+   * asked about (see crateOf).
+   */
+  private readonly unread: { dir: string; folder: string; load: () => void }[] = [];
+  /** Folders of unread crates, by whether a `#[path]` in them may lead out (see pathsLeave). */
+  private readonly leavingFolders = new Map<string, boolean>();
+  /** The local crates' trees are freed (see releaseActive). */
+  private released = false;
   /** The project that analyses the files of inactive modules (made when first needed). */
   private shadow?: Project;
   /** File analyses since the last change to any crate's text (verdicts cross files). */
@@ -119,8 +139,7 @@ export class Project {
      * ones; a list: the default features and these (`cargo --features a,b`).
      */
     private readonly allFeatures: boolean | readonly string[] = false,
-    /** Keep the local crates' inactive modules, each file in its place (this is a shadow). */
-    private readonly inactiveModules = false,
+    private readonly options: ProjectOptions = {},
   ) {
     this.resolver = new Resolver((from, name) => this.findCrate(from, name));
     this.solver = new Solver(this.resolver);
@@ -190,7 +209,7 @@ export class Project {
       ...manifest.workspaceMembers.map((m) => readManifest(this.cachedFs(), m)).filter((m): m is Manifest => !!m),
     ];
     for (const m of packages) {
-      if (this.crates.some((c) => c.manifest.dir === m.dir)) continue;
+      if (this.crates.some((c) => c.manifest.dir === m.dir) || this.unread.some((u) => u.dir === m.dir)) continue;
       const name = (m.packageName ?? 'crate').replace(/-/g, '_');
       const roots = [m.libRoot, ...m.otherRoots, ...m.devRoots].filter((r): r is string => !!r);
       const dev = new Set(m.devRoots);
@@ -216,8 +235,16 @@ export class Project {
                 true,
               )
             : enabledFeatures(m, this.allFeatures || [], true);
-        const crate = yield* this.crateSteps(name, m, rootFile, features, deps, true);
-        if (rootFile === m.libRoot) this.depCrates.set(m.dir, crate);
+        if (this.options.batch && this.options.shadow && rootFile !== roots[0]) {
+          const load = (): void => {
+            const crate = runSteps(this.crateSteps(name, m, rootFile, features, deps, true));
+            if (rootFile === m.libRoot) this.depCrates.set(m.dir, crate);
+          };
+          this.unread.push({ dir: m.dir, folder: dirname(rootFile), load });
+        } else {
+          const crate = yield* this.crateSteps(name, m, rootFile, features, deps, true);
+          if (rootFile === m.libRoot) this.depCrates.set(m.dir, crate);
+        }
       }
     }
   }
@@ -226,6 +253,40 @@ export class Project {
   crateOf(path: string): Crate | undefined {
     const p = normalize(path);
     if (this.pendingFolders.length > 0) this.openDeferred(p);
+    let crate = this.loadedCrateOf(p);
+    // A batch shadow's unread crates that may hold the file, in order, until one does.
+    for (const unread of [...this.unread]) {
+      if (crate) break;
+      if (!p.startsWith(`${unread.folder}/`) && !this.pathsLeave(unread.folder)) continue;
+      this.unread.splice(this.unread.indexOf(unread), 1);
+      unread.load();
+      crate = this.loadedCrateOf(p);
+    }
+    return crate;
+  }
+
+  /**
+   * Whether a `.rs` file under `folder` has a `#[path = ".."]` that may lead out of it. Without
+   * one, a crate whose root is in `folder` holds only files under it: `mod` finds its files in
+   * the module's folder, and a `path` without `..` stays below the file that declares it.
+   */
+  private pathsLeave(folder: string): boolean {
+    const known = this.leavingFolders.get(folder);
+    if (known !== undefined) return known;
+    let leaves = false;
+    const pending = [folder];
+    for (let dir = pending.pop(); dir !== undefined && !leaves; dir = pending.pop()) {
+      for (const name of this.fs.listDir(dir)) {
+        const path = join(dir, name);
+        if (name.endsWith('.rs') && this.fs.isFile(path)) leaves = leaves || leavingPath(this.fs.readFile(path) ?? '');
+        else if (this.fs.isDir(path)) pending.push(path);
+      }
+    }
+    this.leavingFolders.set(folder, leaves);
+    return leaves;
+  }
+
+  private loadedCrateOf(p: string): Crate | undefined {
     return this.crates.find((c) => c.local && c.files.has(p));
   }
 
@@ -236,11 +297,15 @@ export class Project {
 
   /** The shadow, for a file inside a local crate's folder that no module of this build reaches. */
   private shadowFor(path: string): Project | undefined {
-    if (this.inactiveModules) return undefined;
+    if (this.options.shadow) return undefined;
     const p = normalize(path);
     if (!this.crates.some((c) => c.local && p.startsWith(`${c.manifest.dir}/`))) return undefined;
+    return this.openShadow();
+  }
+
+  private openShadow(): Project {
     if (!this.shadow) {
-      this.shadow = new Project(this.parser, this.fs, this.env, true, true);
+      this.shadow = new Project(this.parser, this.fs, this.env, true, { ...this.options, shadow: true });
       for (const [file, text] of this.overlay) this.shadow.setText(file, text);
       // Deferred there, all of them (read already here): the shadow reads only the folders its
       // questions need, with the lock file this project reads.
@@ -249,6 +314,32 @@ export class Project {
       this.shadow.lock = this.lock;
     }
     return this.shadow;
+  }
+
+  /**
+   * A batch run has analysed every file of this build: the local crates' trees (their files' and
+   * item macros' expansions) and the analyses are freed, so what the shadow reads next does not
+   * add to them. The shadow is opened first, so the trees it shares stay parsed; dependencies keep
+   * theirs (the shadow may read the same). From here on, only files this build leaves out (or no
+   * crate holds) may be asked about.
+   */
+  releaseActive(): void {
+    if (!this.options.batch || this.options.shadow || this.released) return;
+    this.openShadow();
+    this.forgetAnalyses();
+    for (const crate of this.crates) {
+      if (!crate.local) continue;
+      for (const record of crate.files.values()) {
+        if (this.trees.get(record.path)?.tree === record.tree) this.trees.delete(record.path);
+        record.tree.delete();
+        for (const tree of record.macroTrees) tree.delete();
+        record.macroTrees = [];
+        record.items = { root: record.items.root, types: [], impls: [], inactiveImpls: [], inherentImpls: [] };
+      }
+    }
+    // Its verdicts too: the shadow has a solver of its own.
+    this.solver = new Solver(this.resolver);
+    this.released = true;
   }
 
   /**
@@ -416,6 +507,7 @@ export class Project {
     const crate = this.crateOf(path);
     const record = crate?.files.get(normalize(path));
     if (!crate || !record) return this.inactiveAnalysis(path);
+    if (this.released) throw new Error(`${path}: asked about after its trees were freed (releaseActive)`);
     const cached = this.analyses.get(record.path);
     if (cached) return cached;
     const analysis = finishAnalysis({
@@ -633,7 +725,7 @@ export class Project {
   private cfgOf(crate: Crate): CfgContext {
     return {
       features: crate.features,
-      keepInactiveModules: this.inactiveModules && crate.local,
+      keepInactiveModules: !!this.options.shadow && crate.local,
       buildCfgs: crate.manifest.buildCfgs,
     };
   }
@@ -713,6 +805,16 @@ export class Project {
       },
     };
   }
+}
+
+/**
+ * Whether `text` has a `path = "..."` (a `#[path]`, or one in a `cfg_attr`) going up (`..`) or
+ * from the root: read as text, so one in a comment or a string counts too (a crate read for nothing).
+ */
+function leavingPath(text: string): boolean {
+  for (const m of text.matchAll(/\bpath\s*=\s*r?#*"([^"]*)"/g))
+    if (m[1].includes('..') || /^([/\\]|\w:)/.test(m[1])) return true;
+  return false;
 }
 
 /** `net = ["mio/net", "mio?/os-poll"]` in `from`'s enabled features: what they turn on in `dep`. */
