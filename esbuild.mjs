@@ -3,6 +3,7 @@
 // load them from there), so that nothing at run time needs node_modules.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 
@@ -20,6 +21,18 @@ const useCjsTreeSitter = {
   },
 };
 
+// JSON modules (the std table, the manifest's version) become `JSON.parse` of one string: V8 reads
+// that faster than the same data written as an object literal, and every start of the CLI does.
+const jsonAsParse = {
+  name: 'json-as-parse',
+  setup(build) {
+    build.onLoad({ filter: /\.json$/ }, async ({ path }) => ({
+      contents: `module.exports = JSON.parse(${JSON.stringify(JSON.stringify(JSON.parse(await readFile(path, 'utf8'))))});`,
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -30,7 +43,7 @@ const common = {
   minifySyntax: production,
   keepNames: true,
   logLevel: 'warning',
-  plugins: [useCjsTreeSitter],
+  plugins: [useCjsTreeSitter, jsonAsParse],
 };
 
 mkdirSync('dist', { recursive: true });

@@ -1,12 +1,13 @@
 // `npm run bench`: prints the figures issue 8 asks for (CLI vs its parse-only floor, server
-// latencies and memory) as one table, and writes them as JSON to test-results/bench.json.
-// Figures, not tests: nothing here fails on a slow machine. Options: --corpus DIR, --runs N,
-// --hovers N, --edits N, --memory-edits N, --jobs N, --skip-cli, --skip-server.
+// latencies and memory) and the CLI's start on a small crate (issue 15) as one table, and writes
+// them as JSON to test-results/bench.json. Figures, not tests: nothing here fails on a slow
+// machine. Options: --corpus DIR, --runs N, --hovers N, --edits N, --memory-edits N, --jobs N,
+// --skip-cli, --skip-server.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { findCorpus, findCrate, listRustFiles } from '../test/corpus';
-import { benchCli, type CliFigures } from './cli-bench';
+import { benchCli, benchStartup, type CliFigures, type StartupFigures } from './cli-bench';
 import { benchServer, describeRss, SERVER_DEBOUNCE_MS, type ServerFigures } from './server-bench';
 import { MB, round } from './stats';
 
@@ -58,12 +59,21 @@ function row(cells: (string | number)[]): string {
   return cells.map((cell, i) => (i === 0 ? String(cell).padEnd(62) : String(cell).padStart(22))).join('');
 }
 
-function printTable(cores: number, cli: CliFigures[], server: ServerFigures | undefined): void {
+function printTable(
+  cores: number,
+  startup: StartupFigures | undefined,
+  cli: CliFigures[],
+  server: ServerFigures | undefined,
+): void {
   const ms = (value: number): string => `${value.toFixed(value < 10 ? 2 : 0)} ms`;
   const lines = [
     `rust-send-sync bench · ${cores} cores · Node ${process.version}`,
     row(['measure', 'value', 'target']),
   ];
+  if (startup !== undefined) {
+    lines.push(row([`CLI start: check ${startup.folder}/, median of ${startup.runs}`, ms(startup.cliMs), '']));
+    lines.push(row([`  node -e 0, same rounds`, ms(startup.nodeMs), '']));
+  }
   for (const c of cli) {
     lines.push(
       row([`CLI ${c.label} (${c.files} files, ${(c.bytes / MB).toFixed(1)} MB), median of ${c.runs}`, ms(c.cliMs), '']),
@@ -124,7 +134,10 @@ async function main(): Promise<void> {
   const targets = chooseTargets();
   const cli: CliFigures[] = [];
   const skipCli = process.argv.includes('--skip-cli');
+  let startup: StartupFigures | undefined;
   if (!skipCli) {
+    log(`CLI start: examples/, ${runs * 2} runs`);
+    startup = benchStartup(runs * 2);
     log(`CLI: ${targets.crate.label}, ${runs} runs`);
     cli.push(benchCli(targets.crate.label, targets.crate.folder, runs, jobs));
   }
@@ -145,13 +158,14 @@ async function main(): Promise<void> {
         },
         log,
       );
-  printTable(cores, cli, server);
+  printTable(cores, startup, cli, server);
   const out = join(ROOT, 'test-results', 'bench.json');
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   const json = {
     date: new Date().toISOString(),
     cores,
     node: process.version,
+    startup,
     cli,
     server,
     serverDebounceMs: SERVER_DEBOUNCE_MS,
