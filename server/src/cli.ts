@@ -1,4 +1,5 @@
-// The command line (dist/cli.js, `rust-send-sync`): `check PATH...` for CI and terminals, and
+// The command line (dist/cli-core.js, started by dist/cli.js, `rust-send-sync`; see
+// cli-start.ts): `check PATH...` for CI and terminals, and
 // `--stdio` (or `--node-ipc`) to run the language server (dist/server.js, beside it). Only
 // JSON/SARIF (or workflow commands) reach stdout in those formats; every problem goes to stderr.
 import { join } from 'node:path';
@@ -27,7 +28,8 @@ function useColor(): boolean {
 }
 
 async function check(options: CheckOptions): Promise<number> {
-  const run = await runCheck(options, options.jobs ?? defaultJobs(), __filename);
+  // Workers start as this process did, through cli.js and its code cache.
+  const run = await runCheck(options, options.jobs ?? defaultJobs(), join(__dirname, 'cli.js'));
   for (const problem of run.problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   const output =
     options.format === 'json'
