@@ -111,8 +111,8 @@ const FLOORS = [
     forbid: '^(?!\\.|vscode-languageserver/browser$)',
   },
   {
-    name: 'cli/, cli.ts and main.ts',
-    files: ['server/src/cli/**', 'server/src/cli.ts', 'server/src/main.ts'],
+    name: 'cli/, cli.ts, cli-start.ts and main.ts',
+    files: ['server/src/cli/**', 'server/src/cli.ts', 'server/src/cli-start.ts', 'server/src/main.ts'],
     // package.json: cli.ts reads the version from the manifest (inlined by esbuild).
     allow: ['common', 'server/src', 'package.json'],
     // Any package but those of the editor: only features/ and server.ts speak LSP.

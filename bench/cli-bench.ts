@@ -101,3 +101,38 @@ export function benchCli(label: string, folder: string, runs: number, jobs: numb
     rmSync(scratch, { recursive: true, force: true });
   }
 }
+
+export interface StartupFigures {
+  folder: string;
+  runs: number;
+  /** `node dist/cli.js check FOLDER`, median wall time. */
+  cliMs: number;
+  /** `node -e 0` in the same rounds: what Node's own start costs. */
+  nodeMs: number;
+}
+
+/**
+ * The CLI's fixed cost: a check of a small crate (`examples/`, 138 lines) against an empty Node
+ * process, alternating, `runs` times after one untimed round. Their difference is our start-up
+ * (loading the bundle and the wasm) plus the crate's few milliseconds of work.
+ */
+export function benchStartup(runs: number): StartupFigures {
+  const scratch = mkdtempSync(join(tmpdir(), 'rss-bench-'));
+  const rssFile = join(scratch, 'max-rss');
+  try {
+    const folder = 'examples';
+    const cliArgs = ['dist/cli.js', 'check', '--format', 'json', folder];
+    const nodeArgs = ['-e', '0'];
+    timeProcess(cliArgs, rssFile);
+    timeProcess(nodeArgs, rssFile);
+    const cli: number[] = [];
+    const node: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      node.push(timeProcess(nodeArgs, rssFile).ms);
+      cli.push(timeProcess(cliArgs, rssFile).ms);
+    }
+    return { folder, runs, cliMs: median(cli), nodeMs: median(node) };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,13 +1,14 @@
 // `npm run bench`: prints the figures issue 8 asks for (CLI vs its parse-only floor, server
-// latencies and memory) as one table, and writes them as JSON to test-results/bench.json.
-// Figures, not tests: nothing here fails on a slow machine. Options: --corpus DIR, --runs N,
-// --hovers N, --edits N, --memory-edits N, --jobs N, --skip-cli, --skip-server, --skip-index,
-// --only-index (the server on the whole corpus folder: hovers while it indexes, peak memory).
+// latencies and memory) and the CLI's start on a small crate (issue 15) as one table, and writes
+// them as JSON to test-results/bench.json. Figures, not tests: nothing here fails on a slow
+// machine. Options: --corpus DIR, --runs N, --hovers N, --edits N, --memory-edits N, --jobs N,
+// --skip-cli, --skip-server, --skip-index, --only-index (the server on the whole corpus folder:
+// hovers while it indexes, peak memory).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { findCorpus, findCrate, listRustFiles } from '../test/corpus';
-import { benchCli, type CliFigures } from './cli-bench';
+import { benchCli, benchStartup, type CliFigures, type StartupFigures } from './cli-bench';
 import { benchIndexing, type IndexingFigures } from './indexing-bench';
 import { benchServer, describeRss, SERVER_DEBOUNCE_MS, typeNamePositions, type ServerFigures } from './server-bench';
 import { MB, median, round } from './stats';
@@ -69,6 +70,7 @@ function row(cells: (string | number)[]): string {
 
 function printTable(
   cores: number,
+  startup: StartupFigures | undefined,
   cli: CliFigures[],
   server: ServerFigures | undefined,
   indexing: IndexingFigures | undefined,
@@ -78,6 +80,10 @@ function printTable(
     `rust-send-sync bench · ${cores} cores · Node ${process.version}`,
     row(['measure', 'value', 'target']),
   ];
+  if (startup !== undefined) {
+    lines.push(row([`CLI start: check ${startup.folder}/, median of ${startup.runs}`, ms(startup.cliMs), '']));
+    lines.push(row([`  node -e 0, same rounds`, ms(startup.nodeMs), '']));
+  }
   for (const c of cli) {
     lines.push(
       row([`CLI ${c.label} (${c.files} files, ${(c.bytes / MB).toFixed(1)} MB), median of ${c.runs}`, ms(c.cliMs), '']),
@@ -186,7 +192,10 @@ async function main(): Promise<void> {
   const cli: CliFigures[] = [];
   const onlyIndex = process.argv.includes('--only-index');
   const skipCli = onlyIndex || process.argv.includes('--skip-cli');
+  let startup: StartupFigures | undefined;
   if (!skipCli) {
+    log(`CLI start: examples/, ${runs * 2} runs`);
+    startup = benchStartup(runs * 2);
     log(`CLI: ${targets.crate.label}, ${runs} runs`);
     cli.push(benchCli(targets.crate.label, targets.crate.folder, runs, jobs));
   }
@@ -211,13 +220,14 @@ async function main(): Promise<void> {
           log,
         );
   const indexing = process.argv.includes('--skip-index') ? undefined : await benchCorpusIndexing(targets);
-  printTable(cores, cli, server, indexing);
+  printTable(cores, startup, cli, server, indexing);
   const out = join(ROOT, 'test-results', 'bench.json');
   mkdirSync(join(ROOT, 'test-results'), { recursive: true });
   const json = {
     date: new Date().toISOString(),
     cores,
     node: process.version,
+    startup,
     cli,
     server,
     indexing,

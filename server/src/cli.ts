@@ -1,6 +1,8 @@
-// The command line (dist/cli.js, `rust-send-sync`): `check PATH...` for CI and terminals, and
-// `--stdio` (or `--node-ipc`) to run the language server from the same file. Only JSON/SARIF
-// (or workflow commands) reach stdout in those formats; every problem goes to stderr.
+// The command line (dist/cli-core.js, started by dist/cli.js, `rust-send-sync`; see
+// cli-start.ts): `check PATH...` for CI and terminals, and
+// `--stdio` (or `--node-ipc`) to run the language server (dist/server.js, beside it). Only
+// JSON/SARIF (or workflow commands) reach stdout in those formats; every problem goes to stderr.
+import { join } from 'node:path';
 import { createEngine } from './engine';
 import { parseArgs, USAGE, type CheckOptions, type ReportOptions } from './cli/args';
 import { exitCodeOf } from './cli/check';
@@ -26,7 +28,8 @@ function useColor(): boolean {
 }
 
 async function check(options: CheckOptions): Promise<number> {
-  const run = await runCheck(options, options.jobs ?? defaultJobs(), __filename);
+  // Workers start as this process did, through cli.js and its code cache.
+  const run = await runCheck(options, options.jobs ?? defaultJobs(), join(__dirname, 'cli.js'));
   for (const problem of run.problems) process.stderr.write(`error: ${problem.path}: ${problem.message}\n`);
   const output =
     options.format === 'json'
@@ -54,8 +57,10 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   const command = parseArgs(argv);
   switch (command.kind) {
     case 'server':
-      // Loaded only here: vscode-languageserver's start-up (~20 ms) is not paid by `check`.
-      (await import('./node-server')).runLanguageServer(__dirname);
+      // The language server's own bundle beside this one (dist/server.js starts the server on
+      // the transport the command line names): `check` does not parse its ~450 KB of LSP code.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a sibling bundle, loaded at run time
+      require(join(__dirname, 'server.js'));
       return undefined; // the connection keeps the process alive and exits on `exit`
     case 'help':
       process.stdout.write(`${USAGE}\n`);
@@ -91,12 +96,27 @@ function runCli(): void {
 
   main(process.argv.slice(2)).then(
     (code) => {
-      // Let stdout drain (a pipe may be slow) before the exit code is set.
-      if (code !== undefined) process.exitCode = code;
+      if (code !== undefined) exitWhenWritten(code);
     },
     (error: unknown) => {
       process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 2;
+      exitWhenWritten(2);
     },
   );
+}
+
+/**
+ * Exits once stdout and stderr have taken everything written (a pipe may be slow), without
+ * waiting for the event loop to run dry: before that, Node waits for V8's background work to
+ * finish, and V8 is then still optimizing the grammar's hottest wasm functions for a parse that
+ * is over (100 ms and more on a small crate).
+ */
+function exitWhenWritten(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit();
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
 }

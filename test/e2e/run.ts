@@ -63,6 +63,7 @@ function checkVsix(vsix: string): void {
     'extension/dist/web/extension.js',
     'extension/dist/web/server.js',
     'extension/dist/cli.js',
+    'extension/dist/cli-core.js',
     'extension/dist/tree-sitter.wasm',
     'extension/dist/tree-sitter-rust.wasm',
     'extension/LICENSE.txt',

@@ -1,19 +1,25 @@
-// `npm run compare:clippy -- [--refresh] [--registry DIR] CRATE_DIR...` (or the crate folders in
-// RUST_SEND_SYNC_CORPUS): on each crate, clippy's `undocumented_unsafe_blocks` against this tool's
-// `missing-safety-comment`, over every `unsafe impl Send/Sync` written in the crate. Each impl is
+// `npm run compare:clippy -- [--refresh] [--registry DIR] [--runs N | --no-speed | --speed-only]
+// CRATE_DIR...` (or the crate folders in RUST_SEND_SYNC_CORPUS): on each crate, clippy's
+// `undocumented_unsafe_blocks` against this tool's `missing-safety-comment`, over every
+// `unsafe impl Send/Sync` written in the crate. Each impl is
 // - "both", "only clippy", "only us" or "neither" when clippy compiled it (in some feature set);
 // - "not compiled" when no build clippy ran saw it (cfg'd out for this target or feature sets,
 //   test-only code, an unused macro arm): clippy's silence there says nothing.
 // Every disagreement is listed with the source lines above the impl. The report is also written to
-// test-results/clippy-comparison.txt. Exit 1 when there is a disagreement.
-import { readFileSync, writeFileSync } from 'node:fs';
+// test-results/clippy-comparison.txt. Exit 1 when there is a disagreement. Then the speed of each
+// crate's check against a warm clippy re-lint, N rounds (default 3; see clippy-speed.ts); with
+// --speed-only, only that, written to test-results/clippy-speed.txt.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { basename, join } from 'node:path';
 import { headerTrait, writtenImpls } from './clippy-impls';
 import { CACHE_DIR, runClippy } from './clippy-run';
 import { corpusCrates, runCli } from './clippy-corpus';
+import { renderSpeed, timeCrate, type CrateSpeed } from './clippy-speed';
 import { REPO_ROOT } from './rust-items';
 
-const USAGE = 'Usage: npm run compare:clippy -- [--refresh] [--registry DIR] CRATE_DIR...';
+const USAGE =
+  'Usage: npm run compare:clippy -- [--refresh] [--registry DIR] [--runs N | --no-speed | --speed-only] CRATE_DIR...';
 
 type Verdict = 'both' | 'only clippy' | 'only us' | 'neither' | 'not compiled';
 
@@ -164,13 +170,8 @@ function counts(rows: ImplRow[]): string {
   return `${rows.length} unsafe impl Send/Sync: ${VERDICTS.map((v) => `${v} ${n(v)}`).join(', ')} (of the not compiled, we flag ${nc.filter((r) => r.weFlag).length})`;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const refresh = args.includes('--refresh');
-  const ri = args.indexOf('--registry');
-  const registry = ri >= 0 ? args[ri + 1] : undefined;
-  const rest = args.filter((a, i) => a !== '--refresh' && (ri < 0 || (i !== ri && i !== ri + 1)));
-  const crates = corpusCrates(rest, USAGE);
+/** Compares every crate and prints the counts; returns the number of disagreements. */
+async function compareAll(crates: string[], registry: string | undefined, refresh: boolean): Promise<number> {
   const all: { name: string; rows: ImplRow[] }[] = [];
   for (const c of crates) all.push({ name: basename(c), rows: await compareCrate(c, registry, refresh) });
   say();
@@ -186,9 +187,39 @@ async function main(): Promise<void> {
   line('total', total);
   const disagreements = total.filter((r) => r.verdict === 'only clippy' || r.verdict === 'only us').length;
   say(`   disagreements: ${disagreements}`);
-  writeFileSync(join(REPO_ROOT, 'test-results', 'clippy-comparison.txt'), `${out.join('\n')}\n`);
+  return disagreements;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const valueOf = (flag: string): string | undefined =>
+    args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined;
+  const registry = valueOf('--registry');
+  const runs = Number(valueOf('--runs') ?? 3);
+  const speedOnly = args.includes('--speed-only');
+  const values = new Set(['--registry', '--runs'].map((f) => args.indexOf(f) + 1).filter((i) => i > 0));
+  const crates = corpusCrates(
+    args.filter((_, i) => !values.has(i)),
+    USAGE,
+  );
+  const disagreements = speedOnly ? 0 : await compareAll(crates, registry, args.includes('--refresh'));
+  if (!args.includes('--no-speed') && runs > 0) {
+    const load = loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ');
+    const rows: CrateSpeed[] = [];
+    for (const c of crates) {
+      process.stderr.write(`  timing ${basename(c)}\n`);
+      rows.push(timeCrate(c, runs, registry));
+    }
+    say();
+    for (const l of renderSpeed(rows, runs, load)) say(l);
+  }
+  const report = join('test-results', speedOnly ? 'clippy-speed.txt' : 'clippy-comparison.txt');
+  mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, report), `${out.join('\n')}\n`);
   process.stderr.write(
-    `report written to ${join('test-results', 'clippy-comparison.txt')}; clippy output cached in ${CACHE_DIR.slice(REPO_ROOT.length + 1)}/\n`,
+    `report written to ${report}${speedOnly ? '' : `; clippy output cached in ${CACHE_DIR.slice(REPO_ROOT.length + 1)}/`}\n`,
   );
   process.exitCode = disagreements ? 1 : 0;
 }

@@ -98,17 +98,18 @@ export function cargoFeatures(manifest: string): string[] {
 
 const WORK_DIR = join(tmpdir(), 'rust-send-sync-clippy');
 
-/** Runs (or reads from the cache) clippy on `crateDir` with every feature set. */
-export function runClippy(crateDir: string, options: ClippyOptions = {}): ClippyRun[] {
-  const log = options.log ?? (() => undefined);
+/** cargo's environment for a crate's copy: one target folder for every crate, no colours. */
+export const CARGO_ENV = { ...process.env, CARGO_TARGET_DIR: join(WORK_DIR, 'target'), CARGO_TERM_COLOR: 'never' };
+
+/**
+ * A writable copy of `crateDir` that cargo builds offline (see the top of this file): without its
+ * dev-dependencies and lock file, with `registryDir` (default: the crate folder's parent) as the
+ * directory source for crates.io. Returns the copy's folder; every crate's copy shares one target
+ * folder, so dependencies built for one are reused by the next.
+ */
+export function copyCrate(crateDir: string, registryDir?: string): string {
   const name = basename(crateDir);
-  const version = clippyVersion();
-  const cacheFile = join(CACHE_DIR, `${name}.json`);
-  if (!options.refresh && existsSync(cacheFile)) {
-    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { version: string; runs: ClippyRun[] };
-    if (cached.version === version) return cached.runs;
-  }
-  const registry = options.registry ?? dirname(crateDir);
+  const registry = registryDir ?? dirname(crateDir);
   const copy = join(WORK_DIR, 'src', name);
   rmSync(copy, { recursive: true, force: true });
   mkdirSync(dirname(copy), { recursive: true });
@@ -122,6 +123,21 @@ export function runClippy(crateDir: string, options: ClippyOptions = {}): Clippy
     join(WORK_DIR, 'src', '.cargo', 'config.toml'),
     `[source.crates-io]\nreplace-with = "corpus"\n[source.corpus]\ndirectory = ${JSON.stringify(registry)}\n[net]\noffline = true\n`,
   );
+  return copy;
+}
+
+/** Runs (or reads from the cache) clippy on `crateDir` with every feature set. */
+export function runClippy(crateDir: string, options: ClippyOptions = {}): ClippyRun[] {
+  const log = options.log ?? (() => undefined);
+  const name = basename(crateDir);
+  const version = clippyVersion();
+  const cacheFile = join(CACHE_DIR, `${name}.json`);
+  if (!options.refresh && existsSync(cacheFile)) {
+    const cached = JSON.parse(readFileSync(cacheFile, 'utf8')) as { version: string; runs: ClippyRun[] };
+    if (cached.version === version) return cached.runs;
+  }
+  const copy = copyCrate(crateDir, options.registry);
+  const manifest = join(copy, 'Cargo.toml');
 
   const runs: ClippyRun[] = [];
   const sets: { name: string; args: readonly string[] }[] = [...FEATURE_SETS];
@@ -148,7 +164,7 @@ export function runClippy(crateDir: string, options: ClippyOptions = {}): Clippy
         cwd: copy,
         encoding: 'utf8',
         maxBuffer: 512 * 1024 * 1024,
-        env: { ...process.env, CARGO_TARGET_DIR: join(WORK_DIR, 'target'), CARGO_TERM_COLOR: 'never' },
+        env: CARGO_ENV,
       },
     );
     const hits = parseMessages(r.stdout ?? '', copy);
