@@ -308,6 +308,52 @@ export class CrateFutures {
   }
 }
 
+/** FnInfo read as it is asked (one object per fn, no closures: a file holds hundreds). */
+class LazyFnInfo implements FnInfo {
+  private scopeRead?: Scope;
+  private signatureRead?: { env: Map<string, Ty>; self?: Ty };
+  private sendRead?: number[];
+  private receiverRead?: { mode?: ReceiverMode };
+  private asyncRead?: boolean;
+
+  constructor(
+    readonly node: SyntaxNode,
+    readonly name: string,
+    private readonly file: FileAnalyzer,
+    declaredIn: Scope | undefined,
+  ) {
+    this.scopeRead = declaredIn;
+  }
+
+  get isAsync(): boolean {
+    this.asyncRead ??=
+      this.node.namedChildren
+        .find((c) => c?.type === 'function_modifiers')
+        ?.children.some((c) => c?.type === 'async') ?? false;
+    return this.asyncRead;
+  }
+
+  get scope(): Scope {
+    return (this.scopeRead ??= this.file.moduleScope(this.node));
+  }
+
+  get env(): Map<string, Ty> {
+    return (this.signatureRead ??= this.file.signature(this.node, this.scope)).env;
+  }
+
+  get self(): Ty | undefined {
+    return (this.signatureRead ??= this.file.signature(this.node, this.scope)).self;
+  }
+
+  get sendParams(): number[] {
+    return (this.sendRead ??= sendParams(this.node));
+  }
+
+  get selfMode(): ReceiverMode | undefined {
+    return (this.receiverRead ??= { mode: receiverMode(this.node) }).mode;
+  }
+}
+
 class FileAnalyzer {
   readonly fns = new Map<string, FnInfo[]>();
   readonly methods = new Map<string, Map<string, FnInfo>>();
@@ -399,42 +445,13 @@ class FileAnalyzer {
     if (known) return known;
     const name = node.childForFieldName('name')?.text;
     if (!name) return undefined;
-    let scope = declaredIn;
-    let signature: { env: Map<string, Ty>; self?: Ty } | undefined;
-    let send: number[] | undefined;
-    let receiver: { mode?: ReceiverMode } | undefined;
-    let isAsync: boolean | undefined;
-    const scopeOf = () => (scope ??= this.moduleScope(node));
-    const signatureOf = () => (signature ??= this.signature(node, scopeOf()));
-    const info: FnInfo = {
-      node,
-      name,
-      get isAsync() {
-        const modifiers = () => node.namedChildren.find((c) => c?.type === 'function_modifiers');
-        return (isAsync ??= modifiers()?.children.some((c) => c?.type === 'async') ?? false);
-      },
-      get scope() {
-        return scopeOf();
-      },
-      get env() {
-        return signatureOf().env;
-      },
-      get self() {
-        return signatureOf().self;
-      },
-      get sendParams() {
-        return (send ??= sendParams(node));
-      },
-      get selfMode() {
-        return (receiver ??= { mode: receiverMode(node) }).mode;
-      },
-    };
+    const info = new LazyFnInfo(node, name, this, declaredIn);
     this.infoByNode.set(node.id, info);
     return info;
   }
 
   /** The generic parameters a fn's signature may name (its impl's and its own), and `Self`. */
-  private signature(node: SyntaxNode, scope: Scope): { env: Map<string, Ty>; self?: Ty } {
+  signature(node: SyntaxNode, scope: Scope): { env: Map<string, Ty>; self?: Ty } {
     const env = new Map<string, Ty>();
     const impl = enclosingImpl(node);
     let self: Ty | undefined;

@@ -123,7 +123,10 @@ function skeleton(text: string, fns: SyntaxNode[]): string {
  * lines, and columns only inside their own fn, whose text is keyed apart).
  */
 function withoutLayout(text: string): string {
-  return text.replace(/[ \t]*\n[ \t]*/g, '\n').replace(/[ \t]+/g, ' ');
+  // One pass: a run of spaces and tabs goes when a line starts or ends there, else is one space.
+  return text.replace(/[ \t]+/g, (run: string, at: number) =>
+    at === 0 || text[at - 1] === '\n' || text[at + run.length] === '\n' || at + run.length === text.length ? '' : ' ',
+  );
 }
 
 interface Span {
