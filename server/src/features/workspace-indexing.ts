@@ -60,8 +60,29 @@ export function createWorkspaceIndexing(deps: WorkspaceIndexingDependencies): Wo
     return { report: (message) => progress.report(message), done: () => progress.done() };
   };
 
+  /** The indexing under way (and those queued behind it), and how many wait to start. */
+  let queue: Promise<void> = Promise.resolve();
+  let waiting = 0;
+  /**
+   * Indexings one at a time: one asked for while another runs (two batches of files from the
+   * client, a setting changed meanwhile) starts when it ends; of several waiting, only the last
+   * runs, reading everything as it is then. Two at once would both read every crate, and the one
+   * that ends last would win, even if it started with older files.
+   */
+  const indexFolders = (index: WorkspaceIndex, allFeatures: () => Promise<boolean>, again: boolean): Promise<void> => {
+    waiting++;
+    queue = queue
+      .catch(() => undefined) // logged by the caller that met it
+      .then(async () => {
+        waiting--;
+        if (waiting > 0) return;
+        await indexOnce(index, await allFeatures(), again);
+      });
+    return queue;
+  };
+
   /** The one indexing: with progress, remembering `allFeatures`, logging its time, then republishing. */
-  const indexFolders = async (index: WorkspaceIndex, allFeatures: boolean, again: boolean): Promise<void> => {
+  const indexOnce = async (index: WorkspaceIndex, allFeatures: boolean, again: boolean): Promise<void> => {
     const started = Date.now();
     indexedWithAllFeatures = allFeatures;
     await index.index(folders, await startProgress(), allFeatures, openDocuments());
@@ -84,15 +105,15 @@ export function createWorkspaceIndexing(deps: WorkspaceIndexingDependencies): Wo
       void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers }).catch(() => undefined);
     },
     async index() {
-      const [index, current] = await Promise.all([workspace, settings()]);
+      const index = await workspace;
       if (!index || folders.length === 0) return;
-      await indexFolders(index, current.allFeatures, false);
+      await indexFolders(index, async () => (await settings()).allFeatures, false);
     },
     async indexAgainIfFeaturesChanged() {
       const [index, current] = await Promise.all([workspace, settings()]);
       // Not indexed yet (the first indexing reads the new value), or nothing to do.
       if (!index || indexedWithAllFeatures === undefined || current.allFeatures === indexedWithAllFeatures) return;
-      await indexFolders(index, current.allFeatures, true);
+      await indexFolders(index, async () => (await settings()).allFeatures, true);
     },
     async filesChanged(params) {
       const index = await workspace;
