@@ -32,6 +32,19 @@ export const ours = (problems: readonly Problem[]): Problem[] => problems.filter
 // One diagnostic per impl: a rule's finding leads it (its code) or is one of its other facts.
 export const holds = (p: Problem, code: string): boolean => p.code === code || p.message.includes(`also ${code}:`);
 
+/** Opens the Problems panel and waits for a `missing-bound` at `line`: then our problems, printed. */
+export async function missingBoundAt(workbench: Workbench, line: number): Promise<Problem[]> {
+  await workbench.openProblems();
+  const problems = ours(
+    await workbench.waitForProblems(
+      (all) => ours(all).some((p) => p.code === 'missing-bound' && p.line === line),
+      `a missing-bound at line ${line}`,
+    ),
+  );
+  console.log(formatProblems(problems));
+  return problems;
+}
+
 export async function runScenario(
   workbench: Workbench,
   libFile: string,
@@ -72,15 +85,8 @@ export async function runScenario(
   await workbench.page.mouse.move(5, 5);
 
   step('open the Problems panel (Ctrl+Shift+M)');
-  await workbench.openProblems();
   // MySend's impl lacks both its bound and its SAFETY comment: one problem, led by missing-bound.
-  const problems = ours(
-    await workbench.waitForProblems(
-      (all) => ours(all).some((p) => p.code === 'missing-bound' && p.line === implLine),
-      `a missing-bound at line ${implLine}`,
-    ),
-  );
-  console.log(formatProblems(problems));
+  const problems = await missingBoundAt(workbench, implLine);
   assert.equal(
     problems.filter((p) => p.line === implLine).length,
     1,

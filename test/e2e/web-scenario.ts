@@ -7,8 +7,8 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { holds, justification, lineOf, ours, unjustifiedImpl, waitFor } from './scenario';
-import { formatProblems, type Workbench } from './workbench';
+import { holds, justification, lineOf, missingBoundAt, ours, unjustifiedImpl, waitFor } from './scenario';
+import type { Workbench } from './workbench';
 
 export interface WebScenarioResult {
   log: string[];
@@ -18,6 +18,16 @@ export interface WebScenarioResult {
   inserted: string;
   /** The types view, filtered to the types that are not Send, after jobs.rs changed on disk. */
   rowsAfterChange: string[];
+}
+
+/** Waits for the inlay hint `!Send · !Sync` after `pub struct <name>` in the open editor. */
+async function hintNotSendNotSync(workbench: Workbench, name: string): Promise<void> {
+  const hinted = new RegExp(`pub struct ${name}\\s*!Send · !Sync`);
+  await workbench.waitForLine(
+    (lines) => lines.some((l) => hinted.test(l)),
+    `the hint \`!Send · !Sync\` after \`${name}\``,
+    60_000,
+  );
 }
 
 export async function runWebScenario(
@@ -50,11 +60,7 @@ export async function runWebScenario(
 
   step('web worker host: inlay hints and hover `Cache`');
   await workbench.quickOpen('lib.rs');
-  await workbench.waitForLine(
-    (lines) => lines.some((l) => /pub struct Cache\s*!Send · !Sync/.test(l)),
-    'the hint `!Send · !Sync` after `Cache`',
-    60_000,
-  );
+  await hintNotSendNotSync(workbench, 'Cache');
   const hover = await workbench.hoverWord('Cache', /Send[\s\S]*Sync/);
   assert.match(hover, /Send ✗ · Sync ✗/, hover);
   assert.match(hover, /Rc/, hover);
@@ -63,14 +69,7 @@ export async function runWebScenario(
   await workbench.page.mouse.move(5, 5);
 
   step('web worker host: the missing-bound problem');
-  await workbench.openProblems();
-  const problems = ours(
-    await workbench.waitForProblems(
-      (all) => ours(all).some((p) => p.code === 'missing-bound' && p.line === implLine),
-      `a missing-bound at line ${implLine}`,
-    ),
-  );
-  console.log(formatProblems(problems));
+  const problems = await missingBoundAt(workbench, implLine);
   assert.equal(problems.filter((p) => p.line === implLine).length, 1, 'one problem for the impl');
   await workbench.screenshot('web-problems');
 
@@ -103,11 +102,7 @@ export async function runWebScenario(
 
   step('web worker host: src/jobs.rs, a type whose verdict comes from lib.rs');
   await workbench.quickOpen('jobs.rs');
-  await workbench.waitForLine(
-    (lines) => lines.some((l) => /pub struct Job\s*!Send · !Sync/.test(l)),
-    'the hint `!Send · !Sync` after `Job`',
-    60_000,
-  );
+  await hintNotSendNotSync(workbench, 'Job');
   const jobHover = await workbench.hoverWord('Job', /Cache/);
   assert.match(jobHover, /Send ✗ · Sync ✗/, jobHover);
   assert.match(jobHover, /Cache\.entries: Rc<Vec<u8>>/, jobHover);
