@@ -138,25 +138,54 @@ export function editBetween(before: string, after: string): Parameters<Tree['edi
   };
 }
 
-/** The node types an analysis searches the whole file for, several times: found in one walk. */
-const SEARCHED = ['function_item', 'impl_item', 'macro_definition', 'static_item', 'const_item'];
+/** The node types an analysis searches the whole file for, several times, by their keyword's token. */
+const SEARCHED = new Map([
+  ['fn', { item: 'function_item' }],
+  ['impl', { item: 'impl_item' }],
+  ['macro_rules!', { item: 'macro_definition' }],
+  ['static', { item: 'static_item' }],
+  ['const', { item: 'const_item' }],
+]);
+const SEARCHED_TYPES = new Set([...SEARCHED.values()].map((s) => s.item));
+const KEYWORDS = /(?<![A-Za-z_])(?:(?:fn|impl|static|const)\b|macro_rules!)/g;
 const searchedByTree = new WeakMap<Tree, Map<string, Node[]>>();
 
 /**
  * Every node of `type` under `root`, in source order (as `descendantsOfType`). For a file's root,
- * the types of SEARCHED are all found in one walk of the tree, remembered with the tree: the
- * rules, the item macros and the futures each ask, and a walk of a large file is costly. (A tree
- * analysed is never edited afterwards: an edit reparses into a new tree.)
+ * the types of SEARCHED are found together and remembered with the tree: the rules, the item
+ * macros and the futures each ask. (A tree analysed is never edited afterwards: an edit reparses
+ * into a new tree.)
  */
 export function nodesOfType(root: Node, type: string): Node[] {
-  if (root.type !== 'source_file' || !SEARCHED.includes(type))
+  if (root.type !== 'source_file' || !SEARCHED_TYPES.has(type))
     return root.descendantsOfType(type).filter((n): n is Node => n !== null);
   let found = searchedByTree.get(root.tree);
   if (!found) {
-    const byType = new Map<string, Node[]>(SEARCHED.map((t) => [t, []]));
-    for (const n of root.descendantsOfType(SEARCHED)) if (n) byType.get(n.type)?.push(n);
-    found = byType;
+    found = itemsByKeyword(root);
     searchedByTree.set(root.tree, found);
   }
   return found.get(type) ?? [];
+}
+
+/**
+ * The items of SEARCHED under `root`, by type, found from their keywords in the text: a walk of
+ * every node of a large file costs several times more. A keyword counts when the smallest node
+ * that holds it and the character after it is its item (a keyword in a comment, a string, a
+ * macro's tokens, `const fn`, `-> impl Trait` or `&'static` gives another node). An item's
+ * keyword comes before any item nested in it, so the text's order is the tree's. (`1const`, in
+ * broken code, is two tokens.)
+ */
+function itemsByKeyword(root: Node): Map<string, Node[]> {
+  const byType = new Map<string, Node[]>([...SEARCHED_TYPES].map((t) => [t, []]));
+  // In broken code an item can run over the next ones' keywords.
+  const seen = new Set<number>();
+  for (const match of root.text.matchAll(KEYWORDS)) {
+    const start = root.startIndex + match.index;
+    const { item } = SEARCHED.get(match[0])!;
+    const node = root.descendantForIndex(start, start + match[0].length + 1);
+    if (node?.type !== item || seen.has(node.id)) continue;
+    seen.add(node.id);
+    byType.get(item)!.push(node);
+  }
+  return byType;
 }
