@@ -100,6 +100,22 @@ test('edit by edit, the project answers as one opened afresh on the same texts',
         () => edit(lib, (t) => t.replace('    tick().await;\n    drop(j);', '    drop(j);\n    tick().await;')),
       ],
       ['Job is Send again', () => edit(job, (t) => t.replace('id: std::rc::Rc<u64>,', 'id: u64,'))],
+      // A bound of another trait on an unsafe impl: decided by the impls of that trait, which the
+      // solver indexes by self type and keeps across edits that change no name.
+      [
+        'lib.rs bounds an unsafe impl Send by a trait that mod.rs implements for Job and for a type not declared yet',
+        () => {
+          edit(
+            lib,
+            (t) =>
+              `${t}\npub trait Marker {}\npub struct Boxed<T>(*const T);\n// SAFETY: only moves a pointer to a Marker.\nunsafe impl<T: Marker> Send for Boxed<T> {}\npub struct UsesJob(Boxed<crate::worker::Job>);\npub struct UsesLater(Boxed<crate::worker::job::Later>);\n`,
+          );
+          edit(worker, (t) => `${t}\nimpl crate::Marker for job::Job {}\nimpl crate::Marker for job::Later {}\n`);
+        },
+      ],
+      ['a field of Job changes, no name does', () => edit(job, (t) => t.replace('id: u64,', 'id: u32,'))],
+      ['job.rs declares the type the impl names', () => edit(job, (t) => `${t}\npub struct Later;\n`)],
+      ['a field of Job changes back, no name does', () => edit(job, (t) => t.replace('id: u32,', 'id: u64,'))],
       ['job.rs is broken half-way', () => edit(job, (t) => t.replace('pub struct Job {', 'pub struct Job { x: Rc<'))],
       ['job.rs is whole again', () => edit(job, (t) => t.replace('pub struct Job { x: Rc<', 'pub struct Job {'))],
     ];
@@ -129,6 +145,10 @@ test('edit by edit, the project answers as one opened afresh on the same texts',
     assert.ok(
       snapshot(live).some((l) => l.includes('worker::job::Job Send no')),
       'the Rc from disk is seen',
+    );
+    assert.ok(
+      snapshot(live).some((l) => l.includes(' UsesLater Send yes')),
+      'the type declared after its impl of Marker was written is found by the bound',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -410,6 +410,7 @@ export class Project {
       ...[...s.mods.values()].filter((c) => this.modDirs.get(c)?.file === path).flatMap(scopesOfFile),
     ];
     let indirect = scopesOfFile(scope).some(declaresIndirect);
+    const namesBefore = namesOffered(scopesOfFile(scope));
     for (const map of [
       scope.types,
       scope.fns,
@@ -440,8 +441,14 @@ export class Project {
     runSteps(this.childModuleSteps(crate, where.file, scope, where.dir, where.fileLevel, fileChildren));
     runSteps(this.itemMacroSteps(crate, fileChildren));
     indirect ||= scopesOfFile(scope).some(declaresIndirect);
+    const namesChanged = namesOffered(scopesOfFile(scope)) !== namesBefore;
     const local = new Set(this.crates.filter((c) => c.local).map((c) => c.root));
-    const rematch = this.solver.forgetFile(oldTypes, oldImpls, (def) => indirect && local.has(crateRoot(def.scope)));
+    const rematch = this.solver.forgetFile(
+      oldTypes,
+      oldImpls,
+      (def) => indirect && local.has(crateRoot(def.scope)),
+      namesChanged,
+    );
     this.solver.addImpls([...record.items.impls, ...rematch]);
   }
 
@@ -827,4 +834,31 @@ function featuresAskedOf(from: Crate, dep: Dependency): string[] {
     }
   }
   return asked;
+}
+
+/**
+ * What a file's module scopes offer to the resolution of paths written anywhere, as one string:
+ * the names declared and imported in the type namespace (and where each import leads), the
+ * modules and their files, the glob imports, and what each alias stands for. Two versions of a
+ * file with the same string resolve every path alike (fns are left out: no type path reaches
+ * them).
+ */
+function namesOffered(scopes: Scope[]): string {
+  const parts: string[] = [];
+  for (const s of scopes) {
+    parts.push(`mod ${s.path.join('::')} ${s.cfg?.join(',') ?? ''}`);
+    for (const [name, def] of s.types) parts.push(`type ${name} ${def.kind} ${def.alternatives?.length ?? 0}`);
+    for (const [name, alias] of s.aliases)
+      parts.push(
+        `alias ${name}<${alias.generics.params.map((p) => p.name).join(',')}> = ${alias.typeNode?.text ?? ''}`,
+      );
+    for (const name of s.traits.keys()) parts.push(`trait ${name}`);
+    for (const name of s.mods.keys()) parts.push(`inline ${name}`);
+    for (const [name, m] of s.outOfFileMods)
+      parts.push(`file ${name} ${m.path ?? ''} ${m.cfg?.join(',') ?? ''} ${!!m.inactive}`);
+    for (const [name, path] of s.imports) parts.push(`use ${name} = ${path.join('::')}`);
+    for (const glob of s.globs) parts.push(`glob ${glob.join('::')}`);
+    for (const [name, crate] of s.externCrates) parts.push(`extern ${name} = ${crate}`);
+  }
+  return parts.join('\n');
 }

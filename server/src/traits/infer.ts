@@ -127,6 +127,20 @@ export interface Solution {
 }
 
 type Verdicts = Record<AutoTrait, Value>;
+
+/** An impl of another trait than Send/Sync, as the solver's index of them holds it. */
+interface TraitImplEntry {
+  /** The trait's last path segment. */
+  trait: string;
+  /** No bound on its parameters. */
+  unconditional: boolean;
+  impl: ImplDef;
+}
+
+/** What the index of trait impls keys a self type by: its declaration, or a std type's text. */
+function indexKey(ty: Ty): TypeDef | string | undefined {
+  return ty.k === 'adt' ? ty.def : ty.k === 'known' ? ty.text.replace(/\s+/g, '') : undefined;
+}
 interface Manual {
   value: Value;
   source: 'unsafe-impl' | 'negative-impl';
@@ -153,7 +167,13 @@ export class Solver implements Solution {
   /** Impls of other traits, to check bounds like `R: RawMutex` on a concrete type. */
   private readonly traitImpls: ImplDef[] = [];
   /** Impls by self type: the type's declaration, or the written text for std types (`Arc<Handle>`). */
-  private traitImplIndex?: Map<TypeDef | string, { trait: string; unconditional: boolean; impl: ImplDef }[]>;
+  private traitImplIndex?: Map<TypeDef | string, TraitImplEntry[]>;
+  /**
+   * Each trait impl's entry in that index (null: its self type is nothing the index keys), kept
+   * while the names its self type resolves through stay the same: finding the self type of every
+   * impl of a crate and its dependencies again costs more than the rest of an edit's analysis.
+   */
+  private readonly traitImplEntries = new Map<ImplDef, { key: TypeDef | string; entry: TraitImplEntry } | null>();
 
   constructor(readonly resolver: Resolver) {}
 
@@ -197,37 +217,47 @@ export class Solver implements Solution {
   }
 
   /** The impls of other traits whose self type is `ty` (its declaration, or a std type's text). */
-  private implsOf(ty: Ty): { trait: string; unconditional: boolean; impl: ImplDef }[] | undefined {
-    const key = ty.k === 'adt' ? ty.def : ty.k === 'known' ? ty.text.replace(/\s+/g, '') : undefined;
+  private implsOf(ty: Ty): TraitImplEntry[] | undefined {
+    const key = indexKey(ty);
     if (key === undefined) return undefined;
     if (!this.traitImplIndex) {
       // Built aside: lowering a self type may read a dependency, whose impls join `traitImpls`
       // (the loop reaches them) and reset the index meanwhile.
-      const index = new Map<TypeDef | string, { trait: string; unconditional: boolean; impl: ImplDef }[]>();
+      const index = new Map<TypeDef | string, TraitImplEntry[]>();
       for (const impl of this.traitImpls) {
         if (impl.negative) continue;
-        const params = impl.generics.params.filter((p) => p.kind === 'type');
-        const env = paramEnv(impl.generics, impl.scope);
-        const self = this.resolver.lowerType(impl.typeNode, impl.scope, env);
-        const selfKey = self.k === 'adt' ? self.def : self.k === 'known' ? self.text.replace(/\s+/g, '') : undefined;
-        if (selfKey === undefined) continue;
-        const unconditional = params.every((p) => p.bounds.length === 0) && impl.generics.where.length === 0;
-        const list = index.get(selfKey) ?? [];
-        list.push({
-          trait:
-            pathSegments(
-              impl.traitNode.type === 'generic_type'
-                ? (impl.traitNode.childForFieldName('type') ?? impl.traitNode)
-                : impl.traitNode,
-            ).pop() ?? '',
-          unconditional,
-          impl,
-        });
-        index.set(selfKey, list);
+        let known = this.traitImplEntries.get(impl);
+        if (known === undefined) {
+          known = this.traitImplEntry(impl);
+          this.traitImplEntries.set(impl, known);
+        }
+        if (known === null) continue;
+        const list = index.get(known.key) ?? [];
+        list.push(known.entry);
+        index.set(known.key, list);
       }
       this.traitImplIndex = index;
     }
     return this.traitImplIndex.get(key);
+  }
+
+  private traitImplEntry(impl: ImplDef): { key: TypeDef | string; entry: TraitImplEntry } | null {
+    const params = impl.generics.params.filter((p) => p.kind === 'type');
+    const self = this.resolver.lowerType(impl.typeNode, impl.scope, paramEnv(impl.generics, impl.scope));
+    const key = indexKey(self);
+    if (key === undefined) return null;
+    const traitPath =
+      impl.traitNode.type === 'generic_type'
+        ? (impl.traitNode.childForFieldName('type') ?? impl.traitNode)
+        : impl.traitNode;
+    return {
+      key,
+      entry: {
+        trait: pathSegments(traitPath).pop() ?? '',
+        unconditional: params.every((p) => p.bounds.length === 0) && impl.generics.where.length === 0,
+        impl,
+      },
+    };
   }
 
   /** Registers a crate's (or a file's) `impl Send/Sync` blocks, before any of its types is asked about. */
@@ -261,6 +291,9 @@ export class Solver implements Solution {
     this.traitImpls.length = 0;
     this.traitImpls.push(...keptTraitImpls);
     this.traitImplIndex = undefined;
+    for (const [impl, known] of [...this.traitImplEntries])
+      if (staleImpl(impl) || (known && typeof known.key !== 'string' && stale(known.key)))
+        this.traitImplEntries.delete(impl);
     const kept = this.manualImpls.filter((m) => !staleImpl(m.impl) && !(stale(m.def) && this.isGone(m.def)));
     this.manualImpls.length = 0;
     this.manualImpls.push(...kept);
@@ -277,13 +310,18 @@ export class Solver implements Solution {
    * One file changed: its old types and every type that reaches them through fields (or that
    * had a field this analysis could not resolve, which the change may have declared) lose their
    * verdicts and field types; the file's old impls are dropped, and impls elsewhere that were
-   * for its old types are returned, to be matched again against the new ones.
+   * for its old types are returned, to be matched again against the new ones. `namesChanged`:
+   * whether the file now declares or imports other names (or aliases other types) than before;
+   * when it does not, a path written elsewhere resolves as it did, and the other impls keep their
+   * place in the index of trait impls.
    */
   forgetFile(
     oldTypes: ReadonlySet<TypeDef>,
     oldImpls: ReadonlySet<ImplDef>,
     alsoStale: (def: TypeDef) => boolean = () => false,
+    namesChanged = true,
   ): ImplDef[] {
+    if (namesChanged) this.traitImplEntries.clear();
     this.markGone(oldTypes);
     const stale = new Set<TypeDef>(oldTypes);
     for (const def of this.withUnknownFields) stale.add(def);
