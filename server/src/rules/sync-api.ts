@@ -44,13 +44,29 @@ const STD_ACCESS_BY_NAME = new Map<string, Access>(
   KNOWN_TYPES.flatMap((row) => (row.access ? [[row.path.split('::').pop()!, row.access] as const] : [])),
 );
 
+/**
+ * Answers kept for one analysis (its rule context): the missing-bound rule asks about the same
+ * types again for every impl, and for every type it looks through on the way.
+ */
+function perAnalysis<K, V>(compute: (ctx: RuleContext, key: K) => V): (ctx: RuleContext, key: K) => V {
+  const byContext = new WeakMap<RuleContext, Map<K, V>>();
+  return (ctx, key) => {
+    let known = byContext.get(ctx);
+    if (!known) byContext.set(ctx, (known = new Map<K, V>()));
+    if (!known.has(key)) known.set(key, compute(ctx, key));
+    return known.get(key)!;
+  };
+}
+
 /** The `&self` API's needs of `def`'s parameters, one entry per (parameter, bound, first reason). */
-export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
+export const syncApiNeeds = perAnalysis(apiNeeds);
+
+function apiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
   const needs: ApiNeed[] = [];
   const add = (n: ApiNeed) => {
     if (!needs.some((x) => x.param === n.param && x.need === n.need)) needs.push(n);
   };
-  for (const { body, owner, traitName, reader } of implBlocks(ctx, def)) {
+  for (const { body, owner, traitName, reader, methods } of implBlocks(ctx, def)) {
     if (traitName === 'Deref') {
       const target = assocType(body, 'Target');
       if (target) {
@@ -63,7 +79,7 @@ export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
         }
       }
     }
-    for (const { fn, receiver, sig, ret, inputs } of methods(body, owner)) {
+    for (const { fn, receiver, sig, ret, inputs } of methods) {
       if (receiver !== 'shared') continue;
       const bounds = (name: string) => reader.boundsOf(name, fn);
       for (const u of ret ? reader.read(ret, 'owned', fn) : []) {
@@ -99,10 +115,12 @@ export function syncApiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
  * that takes a `T` by value or gives one out (by value, `&T` or `&mut T`) treats the type as
  * holding `T`, so sending the value sends a `T`: `T: Send`.
  */
-export function heldThroughApi(ctx: RuleContext, def: TypeDef): ApiNeed[] {
+export const heldThroughApi = perAnalysis(apiHolds);
+
+function apiHolds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
   const needs: ApiNeed[] = [];
-  for (const { body, owner, reader } of implBlocks(ctx, def)) {
-    for (const { fn, sig, ret, inputs } of methods(body, owner)) {
+  for (const { owner, reader, methods } of implBlocks(ctx, def)) {
+    for (const { fn, sig, ret, inputs } of methods) {
       const uses = [
         ...(ret ? reader.read(ret, 'owned', fn).map((u) => ({ ...u, dir: 'out' })) : []),
         ...inputs.flatMap((ty) => reader.readInput(ty, fn).map((u) => ({ ...u, dir: 'in' }))),
@@ -128,25 +146,59 @@ interface ImplBlock {
   owner: string;
   traitName?: string;
   reader: TypeReader;
+  /** The body's fns, read when first asked. */
+  readonly methods: Method[];
 }
 
 /** The file's impl blocks for `def` (not its Send/Sync impls) that name at least one of its parameters (or all, `withoutParams`). */
 function implBlocks(ctx: RuleContext, def: TypeDef, withoutParams = false): ImplBlock[] {
-  const out: ImplBlock[] = [];
-  const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
-  for (const impl of ctx.implNodes) {
+  return withoutParams ? allImplBlocks(ctx, def) : implBlocksWithParams(ctx, def);
+}
+
+const implBlocksWithParams = perAnalysis((ctx: RuleContext, def: TypeDef) => findImplBlocks(ctx, def, false));
+const allImplBlocks = perAnalysis((ctx: RuleContext, def: TypeDef) => findImplBlocks(ctx, def, true));
+
+/** Each impl block of the file with its type's last name and its trait's: read once per analysis. */
+const implHeads = perAnalysis((ctx: RuleContext, _: undefined) =>
+  ctx.implNodes.flatMap((impl) => {
     const typeNode = impl.childForFieldName('type');
     const body = impl.childForFieldName('body');
-    if (!typeNode || !body || baseName(typeNode) !== def.name) continue;
+    if (!typeNode || !body) return [];
+    const traitNode = impl.childForFieldName('trait');
+    return [
+      {
+        impl,
+        typeNode,
+        body,
+        base: baseName(typeNode),
+        traitName: traitNode ? pathSegments(traitNode).pop() : undefined,
+      },
+    ];
+  }),
+);
+
+function findImplBlocks(ctx: RuleContext, def: TypeDef, withoutParams: boolean): ImplBlock[] {
+  const out: ImplBlock[] = [];
+  const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
+  for (const { impl, typeNode, body, base, traitName } of implHeads(ctx, undefined)) {
+    if (base !== def.name) continue;
     // The same module as the declaration, or a name no other type in the file has.
     if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
     const params = implParamMap(impl, typeNode, def);
     if (params.size === 0 && !withoutParams) continue;
-    const traitNode = impl.childForFieldName('trait');
-    const traitName = traitNode ? pathSegments(traitNode).pop() : undefined;
     if (traitName === 'Send' || traitName === 'Sync') continue;
     const owner = typeNode.text.replace(/\s+/g, ' ');
-    out.push({ impl, body, owner, traitName, reader: new TypeReader(ctx, impl, params) });
+    let read: Method[] | undefined;
+    out.push({
+      impl,
+      body,
+      owner,
+      traitName,
+      reader: new TypeReader(ctx, impl, params),
+      get methods() {
+        return (read ??= methods(body, owner));
+      },
+    });
   }
   return out;
 }
@@ -509,8 +561,8 @@ export function storedGenerics(ctx: RuleContext, defs: TypeDef[], traitName: str
   const names = new RegExp(`\\b${traitName}\\b`);
   const lacks = new RegExp(`\\b${auto}\\b`);
   for (const def of defs) {
-    for (const { body, owner } of implBlocks(ctx, def, true)) {
-      for (const { fn, sig, inputs } of methods(body, owner)) {
+    for (const { methods } of implBlocks(ctx, def, true)) {
+      for (const { fn, sig, inputs } of methods) {
         const tp = fn.childForFieldName('type_parameters');
         for (const p of tp ? namedChildren(tp) : []) {
           const name = p.type === 'type_parameter' ? p.childForFieldName('name')?.text : undefined;
