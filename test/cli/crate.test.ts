@@ -33,6 +33,25 @@ test('check on one file of a crate uses the other files and the vendored depende
   assert.equal(worker.sync.status, 'no');
 });
 
+// A folder holding several crates (no Cargo.toml of its own): each file goes with its own crate.
+test('check and report on a folder of crates analyse each file with the crate it belongs to', () => {
+  const run = cli(['check', '--format', 'json', '--jobs', '2', '.'], CRATES);
+  assert.equal(run.stderr, '');
+  const out = JSON.parse(run.stdout) as { types: { file: string; path: string; send: { status: string } }[] };
+  const worker = out.types.find(
+    (t) => t.file === join('app', 'src', 'worker', 'mod.rs') && t.path === 'worker::Worker',
+  );
+  assert.ok(worker, "the module path is the crate's, not the file's alone");
+  assert.equal(worker.send.status, 'yes');
+  const report = cli(['report', '--format', 'json', '.'], CRATES);
+  assert.equal(report.status, 0, report.stderr);
+  const reported = JSON.parse(report.stdout) as { types: { file: string; path: string }[] };
+  assert.ok(
+    reported.types.some((t) => t.file === join('app', 'src', 'worker', 'job.rs') && t.path === 'worker::job::Job'),
+  );
+  assert.ok(reported.types.some((t) => t.file === join('helper', 'src', 'queue.rs') && t.path === 'queue::Queue'));
+});
+
 test('report lists every type of the crate in markdown, grouped by file, with verdicts', () => {
   const run = cli(['report', '.'], join(CRATES, 'app'));
   assert.equal(run.status, 0, run.stderr);

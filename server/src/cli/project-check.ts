@@ -12,6 +12,16 @@ import { checkText, settingsFromOptions, type CheckedFile, type CheckRun } from 
 import { collectFiles, readSourceFile, type FileProblem } from './files';
 import type { ReportEntry } from '../present/crate-report';
 
+/** `cargoRootOf` for many files, each folder looked up once. */
+function cachedRoots(): (file: string) => string | undefined {
+  const byDir = new Map<string, string | undefined>();
+  return (file) => {
+    const dir = dirname(resolve(file));
+    if (!byDir.has(dir)) byDir.set(dir, cargoRootOf(dir));
+    return byDir.get(dir);
+  };
+}
+
 /** The folder of the nearest Cargo.toml at or above `path`, if any. */
 function cargoRootOf(path: string): string | undefined {
   let dir = resolve(path);
@@ -70,12 +80,13 @@ function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
   };
 }
 
-/** Opens the Cargo project of every path (a folder with Cargo.toml, or the nearest one above). */
-function openProjects(paths: readonly string[], engine: TreeEngine, allFeatures = false): Project {
+/** Opens the Cargo project of every file (the nearest folder with Cargo.toml at or above it). */
+function openProjects(files: readonly string[], engine: TreeEngine, allFeatures = false): Project {
   const project = new Project(parseOnce(engine).parser, nodeFileSystem, process.env, allFeatures, { batch: true });
   const opened = new Set<string>();
-  for (const p of paths) {
-    const dir = cargoRootOf(p);
+  const rootOf = cachedRoots();
+  for (const file of files) {
+    const dir = rootOf(file);
     if (dir !== undefined && !opened.has(dir)) project.open(dir);
     if (dir !== undefined) opened.add(dir);
   }
@@ -117,15 +128,17 @@ export function planCheck(paths: readonly string[]): CheckPlan {
   const byRoot = new Map<string, CheckUnit>();
   const units: CheckUnit[] = [];
   let loose: CheckUnit | undefined;
+  // Each file's own crate: a folder given may hold several (or sit above one).
+  const rootOf = cachedRoots();
   for (const path of paths) {
     const collected = collectFiles([path]);
     problems.push(...collected.problems);
-    const root = collected.files.length > 0 ? cargoRootOf(path) : undefined;
     for (const file of collected.files) {
       if (seen.has(file)) continue;
       seen.add(file);
       const entry = { index: files.length, path: file };
       files.push(file);
+      const root = rootOf(file);
       if (root !== undefined) {
         let unit = byRoot.get(root);
         if (unit === undefined) {
@@ -165,6 +178,8 @@ export function runUnit(unit: CheckUnit, options: CheckOptions, engine: TreeEngi
   try {
     return checkFiles(unit, options, engine, project);
   } finally {
+    // The next unit reuses the parser's memory: a run over many crates holds one at a time.
+    project?.dispose();
     parsing.done();
   }
 }
@@ -220,7 +235,7 @@ export function collectReport(
   allFeatures = false,
 ): { entries: ReportEntry[]; problems: { path: string; message: string }[] } {
   const { files, problems } = collectFiles([...paths]);
-  const project = openProjects(paths, engine, allFeatures);
+  const project = openProjects(files, engine, allFeatures);
   const entries: ReportEntry[] = [];
   for (const file of files) {
     const read = readSourceFile(file, maxFileSize);
