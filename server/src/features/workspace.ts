@@ -56,11 +56,12 @@ const MAX_DEPTH = 3;
 const SLICE_MS = 10;
 
 /**
- * Lets the progress message and any request waiting through. Two turns of the event loop: a
- * request read in the first is dispatched (by an immediate of its own) before the second ends,
- * so it waits for at most the slice under way, not also the next one.
+ * Lets the progress message and any request waiting through. Three turns of the event loop: a
+ * request read in the first is dispatched (by an immediate of its own) in it, and its answer is
+ * written (by another) in the second, so it waits for at most the slice under way, not also the
+ * next one. With two turns, the answer was written after the next slice: hovers took two slices.
  */
-const yieldToRequests = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+const yieldToRequests = () => new Promise((resolve) => setImmediate(() => setImmediate(() => setImmediate(resolve))));
 const SKIP = new Set(['target', '.git', 'node_modules', 'vendor']);
 
 /** Each folder deferred (its manifest and lock file read), a step each. */

@@ -18,6 +18,14 @@ export interface RustParser {
    * (sorted, apart, not empty), only they are read, as one text, at their own positions.
    */
   parse(text: string, oldTree?: Tree, spans?: readonly TextSpan[]): Tree;
+  /**
+   * Parses `text` as `parse` does, but stops when `stop` says so (it is asked every few hundred
+   * tokens), returning undefined: the next call with the same text goes on where this one stopped.
+   * A big file is parsed this way a few milliseconds at a time, with requests answered between.
+   * On a parser of its own, so that the other parses meanwhile leave this one where it stopped;
+   * a call with another text starts that one afresh (the stopped parse is dropped).
+   */
+  parsePart(text: string, stop: () => boolean): Tree | undefined;
 }
 
 /** The two wasm files by name (`tree-sitter.wasm`, `tree-sitter-rust.wasm`): their bytes. */
@@ -41,12 +49,24 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
   );
   const parser = new Parser();
   parser.setLanguage(language);
+  const partParser = new Parser();
+  partParser.setLanguage(language);
+  /** The text of the parse `partParser` stopped in, if any. */
+  let stoppedIn: string | undefined;
   return {
     parse(text, oldTree, spans) {
       const options = spans ? { includedRanges: rangesOf(text, spans) } : undefined;
       const tree = parser.parse(text, oldTree ?? null, options);
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
+    },
+    parsePart(text, stop) {
+      if (stoppedIn !== undefined && stoppedIn !== text) partParser.reset();
+      stoppedIn = undefined;
+      // Tree-sitter goes on from where a stopped parse left off, unless reset.
+      const tree = partParser.parse(text, null, { progressCallback: stop });
+      if (!tree) stoppedIn = text;
+      return tree ?? undefined;
     },
   };
 }
