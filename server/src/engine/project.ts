@@ -14,7 +14,7 @@ import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { editBetween, type SyntaxNode, type SyntaxTree, type TextSpan } from '../syntax/parser';
-import { expandMacroCallSteps, macroInfos } from '../model/item-macros';
+import { expandMacroCallSteps, macroInfos, type MacroInfo } from '../model/item-macros';
 import { runSteps, type Steps } from '../model/steps';
 import { Solver } from '../traits/infer';
 import { CrateFutures, type FnFuturesReuse } from '../futures/analyze';
@@ -38,6 +38,8 @@ import {
 export interface Parser {
   /** Parses `text`, or only `spans` of it (item macros' bodies, at their own positions). */
   parse(text: string, oldTree?: SyntaxTree, spans?: readonly TextSpan[]): SyntaxTree;
+  /** A parse that stops when `stop` says so, and goes on at the next call with the same text. */
+  parsePart?(text: string, stop: () => boolean): SyntaxTree | undefined;
   /** Whether file analyses resolve every mention of a type (for hover); true when absent. */
   readonly mentions?: boolean;
   /** Whether file analyses reuse the futures results of unchanged fns; true when absent. */
@@ -73,6 +75,11 @@ export interface Crate {
  * can answer requests between steps. Run to its end, it does what reading at once does.
  */
 export type ReadSteps = Steps;
+
+/** How many impls a step of reading a crate matches (see crateSteps). */
+const IMPLS_PER_STEP = 100;
+/** How long a step of parsing a file goes on (see parseSteps). */
+const PARSE_STEP_MS = 4;
 
 export interface ProjectOptions {
   /** Keep the local crates' inactive modules, each file in its place (this is a shadow). */
@@ -644,7 +651,12 @@ export class Project {
     this.byRoot.set(root, crate);
     yield* this.moduleFileSteps(crate, rootFile, root, dirname(rootFile));
     yield* this.itemMacroSteps(crate);
-    this.solver.addImpls([...crate.files.values()].flatMap((r) => r.items.impls));
+    // A few impls a step: matching one resolves its type (tokio's thousand took 20 ms at once).
+    const impls = [...crate.files.values()].flatMap((r) => r.items.impls);
+    for (let at = 0; at < impls.length; at += IMPLS_PER_STEP) {
+      this.solver.addImpls(impls.slice(at, at + IMPLS_PER_STEP));
+      yield;
+    }
     return crate;
   }
 
@@ -652,7 +664,9 @@ export class Project {
     if (crate.files.has(path)) return;
     const text = this.overlay.get(path) ?? this.fs.readFile(path);
     if (text === undefined) return;
-    const tree = this.parse(path, text);
+    const tree = yield* this.parseSteps(path, text);
+    // Lowering a big file takes up to 10 ms: a step of its own.
+    yield;
     const record: FileRecord = {
       path,
       text,
@@ -679,7 +693,12 @@ export class Project {
    * `macro_rules!` puts on them holds (unknown: they may exist, and are kept).
    */
   private *itemMacroSteps(crate: Crate, reuse?: Map<string, Scope>): ReadSteps {
-    const infos = macroInfos([...crate.files.values()].map((r) => r.tree.rootNode));
+    // A file's `macro_rules!` a step (reading tokio's took 10 ms): later files win a name, as at once.
+    const infos = new Map<string, MacroInfo>();
+    for (const record of [...crate.files.values()]) {
+      for (const [name, info] of macroInfos([record.tree.rootNode])) infos.set(name, info);
+      yield;
+    }
     const cfg = this.cfgOf(crate);
     // Each round reads the files of the modules the last one found (libc nests six deep).
     for (let round = 0; round < 16; round++) {
@@ -762,6 +781,24 @@ export class Project {
       keepInactiveModules: !!this.options.shadow && crate.local,
       buildCfgs: crate.manifest.buildCfgs,
     };
+  }
+
+  /**
+   * A file's first parse, PARSE_STEP_MS a step (a big file took 25 ms at once), when the parser
+   * can stop and go on; else what `parse` does, in one step.
+   */
+  private *parseSteps(path: string, text: string): Steps<SyntaxTree> {
+    const { parser } = this;
+    if (this.trees.has(path) || !parser.parsePart) return this.parse(path, text);
+    for (;;) {
+      const until = performance.now() + PARSE_STEP_MS;
+      const tree = parser.parsePart(text, () => performance.now() >= until);
+      if (tree) {
+        this.trees.set(path, { text, tree });
+        return tree;
+      }
+      yield;
+    }
   }
 
   private parse(path: string, text: string): SyntaxTree {

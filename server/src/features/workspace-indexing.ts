@@ -89,6 +89,10 @@ export function createWorkspaceIndexing(deps: WorkspaceIndexingDependencies): Wo
     // An indexing again says why (the setting changed); the log lines stay as users know them.
     const why = again ? ` (all features: ${allFeatures})` : '';
     logger.info(`indexed ${folders.join(', ')} in ${Date.now() - started} ms${why}`);
+    // Answers given while indexing are written out (one message a turn of the event loop) before
+    // the open files' first crate-wide analyses, which take the server half a second: else an
+    // answer ready before the end reached the client after them, and after the log line above.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     republishAll();
   };
 

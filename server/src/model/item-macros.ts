@@ -396,6 +396,8 @@ export function* expandMacroCallSteps(
   if (input.spans.length === 0) return [];
   const tree = parse(input.text, input.spans);
   keep(tree);
+  // The bodies' parse, then each body's lowering, a step each (a file's bodies can be most of it).
+  yield;
   // The top-level items once, each body taking those inside its span.
   const top = withAttributes(tree.rootNode);
   const next: MacroCall[] = [];
@@ -422,6 +424,7 @@ export function* expandMacroCallSteps(
     into.inactiveImpls.push(...more.inactiveImpls);
     into.inherentImpls.push(...more.inherentImpls);
     if (afterLowering) yield* afterLowering(scope);
+    yield;
   }
   // Inactive `mod x;`s last: an active `mod` of the same name (`cfg_metrics! { mod metrics; }`
   // beside `cfg_not_metrics! { mod metrics; }`) takes the name first.

@@ -18,6 +18,14 @@ export interface RustParser {
    * (sorted, apart, not empty), only they are read, as one text, at their own positions.
    */
   parse(text: string, oldTree?: Tree, spans?: readonly TextSpan[]): Tree;
+  /**
+   * Parses `text` as `parse` does, but stops when `stop` says so (it is asked every few hundred
+   * tokens), returning undefined: the next call with the same text goes on where this one stopped.
+   * A big file is parsed this way a few milliseconds at a time, with requests answered between.
+   * Each stopped parse keeps a parser of its own, so that other parses meanwhile (at once, or in
+   * parts: two readings of crates may take turns) leave it where it stopped.
+   */
+  parsePart(text: string, stop: () => boolean): Tree | undefined;
 }
 
 /** The two wasm files by name (`tree-sitter.wasm`, `tree-sitter-rust.wasm`): their bytes. */
@@ -25,6 +33,9 @@ export type WasmLoader = (file: WasmFile) => Promise<Uint8Array>;
 export type WasmFile = 'tree-sitter.wasm' | 'tree-sitter-rust.wasm';
 
 let initialized: Promise<void> | undefined;
+
+/** How many parses stopped part way a parser keeps, each on a wasm parser of its own (see parsePart). */
+const MAX_STOPPED_PARSES = 4;
 
 /** Loads the parser from a folder holding both wasm files, or through a loader of their bytes. */
 export async function createRustParser(wasm: string | WasmLoader): Promise<RustParser> {
@@ -39,14 +50,45 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
   const language = await Language.load(
     typeof wasm === 'string' ? inFolder('tree-sitter-rust.wasm') : await wasm('tree-sitter-rust.wasm'),
   );
-  const parser = new Parser();
-  parser.setLanguage(language);
+  const newParser = (): Parser => {
+    const made = new Parser();
+    made.setLanguage(language);
+    return made;
+  };
+  const parser = newParser();
+  /** The parsers holding a stopped parse, by its text, the oldest first; and one at rest. */
+  const stopped = new Map<string, Parser>();
+  let resting: Parser | undefined;
   return {
     parse(text, oldTree, spans) {
       const options = spans ? { includedRanges: rangesOf(text, spans) } : undefined;
       const tree = parser.parse(text, oldTree ?? null, options);
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
+    },
+    parsePart(text, stop) {
+      // Tree-sitter goes on from where the parser's stopped parse left off.
+      let part = stopped.get(text);
+      stopped.delete(text);
+      if (!part) {
+        part = resting ?? newParser();
+        resting = undefined;
+      }
+      const tree = part.parse(text, null, { progressCallback: stop });
+      if (tree) {
+        if (resting) part.delete();
+        else resting = part;
+        return tree;
+      }
+      stopped.set(text, part);
+      // Never more than a few (a reading of crates stops in one file at a time): past that, the
+      // oldest is dropped, and parsed afresh if asked for again.
+      for (const [oldest, dropped] of stopped) {
+        if (stopped.size <= MAX_STOPPED_PARSES) break;
+        stopped.delete(oldest);
+        dropped.delete();
+      }
+      return undefined;
     },
   };
 }
