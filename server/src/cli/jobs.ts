@@ -1,8 +1,8 @@
 // `check --jobs N`: the run's units (a crate each, or a batch of loose files; see planCheck) are
-// handed to N worker threads, each a copy of this same bundle (dist/cli.js) with its own engine,
-// one unit at a time as each worker comes free. The results are merged in the plan's order, so
-// the output is the same bytes as with `--jobs 1`. A unit whose worker fails is reported as a
-// problem of each of its files; the other units' results are kept.
+// checked on N threads: this one and N-1 workers, each a copy of this same bundle (dist/cli.js)
+// with its own engine, handed units as they come free. The results are merged in the plan's
+// order, so the output is the same bytes as with `--jobs 1`. A unit whose worker fails is
+// reported as a problem of each of its files; the other units' results are kept.
 import { statSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -99,9 +99,11 @@ function newEngine(): ReturnType<typeof createEngine> {
  * and they meet in the middle.
  */
 export async function runCheck(options: CheckOptions, jobs: number, bundle: string): Promise<CheckRun> {
+  // The engine's wasm compiles off this thread while the files are listed.
+  const starting = newEngine();
   const plan = planCheck(options.paths);
   if (jobs <= 1 || plan.units.length <= 1) {
-    const engine = await newEngine();
+    const engine = await starting;
     return mergeResults(
       plan,
       plan.units.map((unit) => runUnit(unit, options, engine)),
@@ -153,7 +155,7 @@ export async function runCheck(options: CheckOptions, jobs: number, bundle: stri
       }),
     );
   }
-  const engine = await newEngine();
+  const engine = await starting;
   // Between units, the workers' messages are answered (setImmediate lets them in).
   const checkHere = async (id: number): Promise<void> => {
     try {
