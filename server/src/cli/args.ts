@@ -20,7 +20,7 @@ export interface CheckOptions {
   ungrouped?: boolean;
   /** `--deny warnings`: every finding at `warning` level is reported as an `error`. */
   denyWarnings?: boolean;
-  /** `--jobs N`: worker threads (absent: one per core; 1: everything on the main thread). */
+  /** `--jobs N`: threads, the main one and N-1 workers (absent: one per core; 1: no workers). */
   jobs?: number;
 }
 
@@ -65,8 +65,8 @@ Options:
   --max-file-size SIZE       skip larger files (bytes, or with K/M suffix; default 5M)
   --all-features             read each crate with all its features on (default: its default
                              features, as \`cargo build\`)
-  -j, --jobs N               check with N worker threads, a crate or a batch of files each
-                             (default: one per core; 1: no workers); the output is the same
+  -j, --jobs N               check on N threads (this one and N-1 workers), a crate or a batch
+                             of files each (default: one per core); the output is the same
   --no-group                 one diagnostic per finding (default: one per unsafe impl, led by
                              its most important finding, the others in its message)
   -h, --help                 print this help

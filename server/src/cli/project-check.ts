@@ -191,22 +191,29 @@ function checkFiles(
   project: Project | undefined,
 ): UnitResult[] {
   const settings = settingsFromOptions(options);
-  const check = ({ index, path }: CheckUnit['files'][number]): UnitResult => {
+  const check = ({ index, path }: CheckUnit['files'][number], before?: (path: string) => void): UnitResult => {
     const warnings: string[] = [];
     const read = readSourceFile(path, options.maxFileSize);
     if (read.kind === 'problem') return { index, problem: { path, message: read.message }, warnings };
+    before?.(path);
     const analyzer = analyzerFor(path, project, engine);
     const checked = checkText(path, read.text, analyzer, settings, options.denyWarnings, (m) => warnings.push(m));
     return { index, checked, warnings };
   };
   // The files of this build first, then the others (the shadow's, or alone), with the trees only
-  // the first needed freed in between: the peak is the larger of the two, not their sum. The two
-  // projects share nothing, so the order changes no result (mergeResults restores it).
+  // the first needed freed in between, once the shadow has read what the first of the others asks
+  // for (so the trees both read are parsed once): the peak is about the larger of the two, not
+  // their sum. The two projects share no verdicts, so the order changes no result (mergeResults
+  // restores it).
   const active = unit.files.filter(({ path }) => project?.crateOf(resolve(path)) !== undefined);
   const others = unit.files.filter(({ path }) => project?.crateOf(resolve(path)) === undefined);
-  const results = active.map(check);
-  if (others.length > 0) project?.releaseActive();
-  return [...results, ...others.map(check)];
+  const results = active.map((file) => check(file));
+  let released = false;
+  const release = (path: string): void => {
+    if (!released) project?.releaseActive(resolve(path));
+    released = true;
+  };
+  return [...results, ...others.map((file) => check(file, release))];
 }
 
 /**

@@ -326,26 +326,30 @@ export class Project {
   /**
    * A batch run has analysed every file of this build: the local crates' trees (their files' and
    * item macros' expansions) and the analyses are freed, so what the shadow reads next does not
-   * add to them. The shadow is opened first, so the trees it shares stay parsed; dependencies keep
-   * theirs (the shadow may read the same). From here on, only files this build leaves out (or no
-   * crate holds) may be asked about.
+   * add to them. `next`, the first file to be asked about, has the shadow read its crates first
+   * (what that question would read, in the same order): the files this build shares with it are
+   * then not parsed twice, and the peak is their union. Dependencies keep their trees (the shadow
+   * may read the same). From here on, only files this build leaves out (or no crate holds) may be
+   * asked about.
    */
-  releaseActive(): void {
+  releaseActive(next?: string): void {
     if (!this.options.batch || this.options.shadow || this.released) return;
     this.openShadow();
     this.forgetAnalyses();
+    // Its verdicts too: the shadow has a solver of its own.
+    this.solver = new Solver(this.resolver);
+    const trees: SyntaxTree[] = [];
     for (const crate of this.crates) {
       if (!crate.local) continue;
       for (const record of crate.files.values()) {
         if (this.trees.get(record.path)?.tree === record.tree) this.trees.delete(record.path);
-        record.tree.delete();
-        for (const tree of record.macroTrees) tree.delete();
+        trees.push(record.tree, ...record.macroTrees);
         record.macroTrees = [];
         record.items = { root: record.items.root, types: [], impls: [], inactiveImpls: [], inherentImpls: [] };
       }
     }
-    // Its verdicts too: the shadow has a solver of its own.
-    this.solver = new Solver(this.resolver);
+    if (next !== undefined) this.shadowFor(next)?.crateOf(next);
+    for (const tree of trees) tree.delete();
     this.released = true;
   }
 
