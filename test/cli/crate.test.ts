@@ -3,6 +3,8 @@
 // output stay relative to what was given.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
@@ -50,6 +52,33 @@ test('check and report on a folder of crates analyse each file with the crate it
     reported.types.some((t) => t.file === join('app', 'src', 'worker', 'job.rs') && t.path === 'worker::job::Job'),
   );
   assert.ok(reported.types.some((t) => t.file === join('helper', 'src', 'queue.rs') && t.path === 'queue::Queue'));
+});
+
+test('a workspace member reads a dependency it inherits from [workspace.dependencies]', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rss-workspace-'));
+  try {
+    const write = (path: string, text: string) => {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    };
+    write(
+      'Cargo.toml',
+      '[workspace]\nmembers = ["crates/*"]\n\n[workspace.dependencies]\nshared = { path = "crates/shared" }\n',
+    );
+    write('crates/shared/Cargo.toml', '[package]\nname = "shared"\nversion = "0.1.0"\nedition = "2021"\n');
+    write('crates/shared/src/lib.rs', 'pub struct Counted(pub std::rc::Rc<u8>);\n');
+    write(
+      'crates/app/Cargo.toml',
+      '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nshared.workspace = true\n',
+    );
+    write('crates/app/src/lib.rs', 'pub struct Holder(shared::Counted);\n');
+    const run = cli(['check', '--format', 'json', join('crates', 'app')], dir);
+    assert.equal(run.stderr, '');
+    const out = JSON.parse(run.stdout) as { types: { path: string; send: { status: string } }[] };
+    assert.equal(out.types.find((t) => t.path === 'Holder')?.send.status, 'no', run.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('report lists every type of the crate in markdown, grouped by file, with verdicts', () => {

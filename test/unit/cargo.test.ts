@@ -105,6 +105,39 @@ test('a manifest: renamed and path dependencies, target dependencies, roots and 
   assert.deepEqual([...enabledFeatures(m, ['slow'], false)], ['slow']);
 });
 
+test('a workspace member inherits dependencies from [workspace.dependencies], paths from the workspace folder', () => {
+  const fs = memoryFs({
+    '/w/Cargo.toml': [
+      '[workspace]',
+      'members = ["crates/*"]',
+      '[workspace.dependencies]',
+      'shared = { path = "crates/shared", features = ["a"] }',
+      'net = { package = "fetched", version = "1.2", default-features = false }',
+      'libc = "0.2"',
+    ].join('\n'),
+    '/w/crates/app/Cargo.toml': [
+      '[package]',
+      'name = "app"',
+      '[dependencies]',
+      'shared = { workspace = true, features = ["b"] }',
+      'net = { workspace = true, optional = true }',
+      'libc.workspace = true',
+      'own = "3"',
+    ].join('\n'),
+    '/w/crates/app/src/lib.rs': '',
+  });
+  const m = readManifest(fs, '/w/crates/app')!;
+  assert.deepEqual(
+    m.dependencies.map((d) => [d.name, d.package, d.path, d.version, d.features, d.defaultFeatures, d.optional]),
+    [
+      ['shared', 'shared', '/w/crates/shared', undefined, ['a', 'b'], true, false],
+      ['net', 'fetched', undefined, '1.2', [], false, true],
+      ['libc', 'libc', undefined, '0.2', [], true, false],
+      ['own', 'own', undefined, '3', [], true, false],
+    ],
+  );
+});
+
 test('versions: caret requirements, and the locked version picked among the sources on disk', () => {
   assert.ok(admits('1.2', '1.9.0'));
   assert.ok(!admits('1.2', '2.0.0'));

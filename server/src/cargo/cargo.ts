@@ -130,18 +130,32 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
   }
   const dependencies: Dependency[] = [];
   const devDependencies: Dependency[] = [];
+  let workspaceDeps: { dir: string; table: TomlTable } | undefined | null = null;
   const addDeps = (table: TomlTable | undefined, into = dependencies) => {
     for (const [key, spec] of Object.entries(table ?? {})) {
-      const t = tomlTable(spec);
+      const own = tomlTable(spec);
+      // `dep = { workspace = true, features = [..] }`: the workspace's entry, with the member's
+      // features added and its `optional` (a path there is from the workspace's folder).
+      let t = own;
+      let from = dir;
+      let version = typeof spec === 'string' ? spec : tomlString(own?.version);
+      if (own?.workspace === true) {
+        if (workspaceDeps === null) workspaceDeps = workspaceDependencies(fs, dir);
+        const inherited = workspaceDeps?.table[key];
+        const table = tomlTable(inherited);
+        t = { ...table, features: [...tomlStrings(table?.features), ...tomlStrings(own.features)] };
+        from = workspaceDeps?.dir ?? dir;
+        version = typeof inherited === 'string' ? inherited : tomlString(table?.version);
+      }
       const pkgName = tomlString(t?.package) ?? key;
       into.push({
         name: key.replace(/-/g, '_'),
         package: pkgName,
-        path: tomlString(t?.path) ? normalize(join(dir, tomlString(t?.path)!)) : undefined,
-        version: typeof spec === 'string' ? spec : tomlString(t?.version),
+        path: tomlString(t?.path) ? normalize(join(from, tomlString(t?.path)!)) : undefined,
+        version,
         features: tomlStrings(t?.features),
         defaultFeatures: t?.['default-features'] !== false && t?.default_features !== false,
-        optional: t?.optional === true,
+        optional: own?.optional === true,
       });
     }
   };
@@ -172,6 +186,21 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
     edition2015,
     buildCfgs,
   };
+}
+
+/**
+ * The `[workspace.dependencies]` of the workspace the crate in `dir` belongs to: those of the
+ * nearest folder at or above it whose Cargo.toml has a `[workspace]` table (`package.workspace`,
+ * which names another, is not followed).
+ */
+function workspaceDependencies(fs: FileSystem, dir: string): { dir: string; table: TomlTable } | undefined {
+  for (let d = dir, i = 0; i < 16; d = dirname(d), i++) {
+    const text = fs.readFile(join(d, 'Cargo.toml'));
+    const workspace = text === undefined ? undefined : tomlTable(parseToml(text).workspace);
+    if (workspace) return { dir: d, table: tomlTable(workspace.dependencies) ?? {} };
+    if (d === '/' || d === '.' || dirname(d) === d) break;
+  }
+  return undefined;
 }
 
 /** `members = ["crates/*"]`: the member folders that hold a Cargo.toml. */
