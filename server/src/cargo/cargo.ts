@@ -142,10 +142,10 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
       if (own?.workspace === true) {
         if (workspaceDeps === null) workspaceDeps = workspaceDependencies(fs, dir);
         const inherited = workspaceDeps?.table[key];
-        const table = tomlTable(inherited);
-        t = { ...table, features: [...tomlStrings(table?.features), ...tomlStrings(own.features)] };
+        const entry = tomlTable(inherited);
+        t = { ...entry, features: [...tomlStrings(entry?.features), ...tomlStrings(own.features)] };
         from = workspaceDeps?.dir ?? dir;
-        version = typeof inherited === 'string' ? inherited : tomlString(table?.version);
+        version = typeof inherited === 'string' ? inherited : tomlString(entry?.version);
       }
       const pkgName = tomlString(t?.package) ?? key;
       into.push({

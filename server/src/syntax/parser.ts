@@ -213,13 +213,13 @@ function pointAfter(text: string, from: number, point: Point, offset: number): P
 
 /** The node types an analysis searches the whole file for, several times, by their keyword's token. */
 const SEARCHED = new Map([
-  ['fn', { item: 'function_item' }],
-  ['impl', { item: 'impl_item' }],
-  ['macro_rules!', { item: 'macro_definition' }],
-  ['static', { item: 'static_item' }],
-  ['const', { item: 'const_item' }],
+  ['fn', 'function_item'],
+  ['impl', 'impl_item'],
+  ['macro_rules!', 'macro_definition'],
+  ['static', 'static_item'],
+  ['const', 'const_item'],
 ]);
-const SEARCHED_TYPES = new Set([...SEARCHED.values()].map((s) => s.item));
+const SEARCHED_TYPES = new Set(SEARCHED.values());
 const KEYWORDS = /(?<![A-Za-z_])(?:(?:fn|impl|static|const)\b|macro_rules!)/g;
 const searchedByTree = new WeakMap<Tree, Map<string, Node[]>>();
 
@@ -254,7 +254,7 @@ function itemsByKeyword(root: Node): Map<string, Node[]> {
   const seen = new Set<number>();
   for (const match of root.text.matchAll(KEYWORDS)) {
     const start = root.startIndex + match.index;
-    const { item } = SEARCHED.get(match[0])!;
+    const item = SEARCHED.get(match[0])!;
     const node = root.descendantForIndex(start, start + match[0].length + 1);
     if (node?.type !== item || seen.has(node.id)) continue;
     seen.add(node.id);

@@ -141,6 +141,7 @@ interface TraitImplEntry {
 function indexKey(ty: Ty): TypeDef | string | undefined {
   return ty.k === 'adt' ? ty.def : ty.k === 'known' ? ty.text.replace(/\s+/g, '') : undefined;
 }
+
 interface Manual {
   value: Value;
   source: 'unsafe-impl' | 'negative-impl';
