@@ -1405,6 +1405,21 @@ class BodyWalk {
     }
   }
 
+  /** Whether `call` is a field's value in `Type { .. }` (or `Self { .. }`) of a type with a manual `unsafe impl Send` or `Sync`. */
+  private storedInManualImpl(call: SyntaxNode): boolean {
+    const field = call.parent;
+    const literal = field?.type === 'field_initializer' ? field.parent?.parent : undefined;
+    const name = literal?.type === 'struct_expression' ? literal.childForFieldName('name') : undefined;
+    if (!name) return false;
+    let def: TypeDef | undefined;
+    if (name.text === 'Self') def = this.fn.self?.k === 'adt' ? this.fn.self.def : undefined;
+    else {
+      const item = this.resolver.resolvePath(this.fn.scope, pathSegments(name));
+      def = item.kind === 'type' ? item.def : undefined;
+    }
+    return def !== undefined && this.file.solution.manualImpls.some((m) => m.def === def && !m.negative);
+  }
+
   /** Records `Arc::new(x)` with the type of `x`, when known (for arc-not-sync). */
   private arcNew(call: SyntaxNode): void {
     const fnNode = call.childForFieldName('function');
@@ -1419,6 +1434,10 @@ class BodyWalk {
     // sharing (event-listener's `Arc::into_raw(Arc::new(Inner {..}))`), not a thread-safe handle.
     const body = this.fn.node.childForFieldName('body')?.text ?? '';
     if (/\bArc::(into_raw|as_ptr)\b/.test(body)) return;
+    // Nor is one stored in a type made `Send` or `Sync` by hand (crossbeam-epoch's `Collector {
+    // global: Arc::new(Global::new()) }` beside `unsafe impl Sync for Collector`): that impl does
+    // send it to other threads, and an `Rc` there would be unsound.
+    if (this.storedInManualImpl(call)) return;
     const t = this.typeOf(args[0]);
     if (t.k !== 'ty') return;
     this.file.arcs.push({
