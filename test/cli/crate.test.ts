@@ -81,6 +81,59 @@ test('a workspace member reads a dependency it inherits from [workspace.dependen
   }
 });
 
+/** A temporary folder for a test's crates; `write` makes files in it. */
+function scratch(prefix: string): { dir: string; write: (path: string, text: string) => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const write = (path: string, text: string) => {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  };
+  return { dir, write };
+}
+
+const PACKAGE = (name: string) => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n`;
+
+test('a dependency given by an absolute path is read from that path', () => {
+  const { dir, write } = scratch('rss-absolute-');
+  try {
+    write('shared/Cargo.toml', PACKAGE('shared'));
+    write('shared/src/lib.rs', 'pub struct Counted(pub std::rc::Rc<u8>);\n');
+    write(
+      'app/Cargo.toml',
+      `${PACKAGE('app')}\n[dependencies]\nshared = { path = ${JSON.stringify(join(dir, 'shared'))} }\n`,
+    );
+    write('app/src/lib.rs', 'pub struct Holder(shared::Counted);\n');
+    const run = cli(['check', '--format', 'json', 'app'], dir);
+    assert.equal(run.stderr, '');
+    const out = JSON.parse(run.stdout) as { types: { path: string; send: { status: string } }[] };
+    assert.equal(out.types.find((t) => t.path === 'Holder')?.send.status, 'no', run.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a test sees its dev-dependency's features on a crate the library also depends on", () => {
+  const { dir, write } = scratch('rss-dev-features-');
+  try {
+    write('dep/Cargo.toml', `${PACKAGE('dep')}\n[features]\nextra = []\n`);
+    write('dep/src/lib.rs', '#[cfg(feature = "extra")]\npub struct Counted(pub std::rc::Rc<u8>);\npub struct Plain;\n');
+    write(
+      'app/Cargo.toml',
+      `${PACKAGE('app')}\n[dependencies]\ndep = { path = "../dep" }\n\n[dev-dependencies]\ndep = { path = "../dep", features = ["extra"] }\n`,
+    );
+    // The library reads `dep` first, without `extra`; the test needs it with.
+    write('app/src/lib.rs', 'pub struct Lib(pub dep::Plain);\n');
+    write('app/tests/t.rs', 'pub struct Holder(dep::Counted);\n');
+    const run = cli(['check', '--format', 'json', 'app'], dir);
+    assert.equal(run.stderr, '');
+    const out = JSON.parse(run.stdout) as { types: { path: string; send: { status: string } }[] };
+    assert.equal(out.types.find((t) => t.path === 'Lib')?.send.status, 'yes', run.stdout);
+    assert.equal(out.types.find((t) => t.path === 'Holder')?.send.status, 'no', run.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('report lists every type of the crate in markdown, grouped by file, with verdicts', () => {
   const run = cli(['report', '.'], join(CRATES, 'app'));
   assert.equal(run.status, 0, run.stderr);

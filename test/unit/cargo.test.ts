@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
+  pathFrom,
   admits,
   enabledFeatures,
   findPackageSource,
@@ -136,6 +137,14 @@ test('a workspace member inherits dependencies from [workspace.dependencies], pa
       ['own', 'own', undefined, '3', [], true, false],
     ],
   );
+});
+
+test('a path written in a manifest: relative ones from its folder, absolute ones as written', () => {
+  assert.equal(pathFrom('/w/app', '../shared'), '/w/shared');
+  assert.equal(pathFrom('/w/app', './src/lib.rs'), '/w/app/src/lib.rs');
+  assert.equal(pathFrom('/w/app', '/opt/shared'), '/opt/shared');
+  assert.equal(pathFrom('C:/w/app', 'D:/shared'), 'D:/shared');
+  assert.equal(pathFrom('C:/w/app', 'D:\\shared'), 'D:\\shared');
 });
 
 test('versions: caret requirements, and the locked version picked among the sources on disk', () => {

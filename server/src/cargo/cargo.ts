@@ -87,6 +87,11 @@ export const join = (...parts: string[]): string =>
     .replace(/\/+/g, '/')
     .replace(/\/\.\//g, '/');
 
+/** A path written in a manifest, from `dir`: as written when it is absolute (`/src/x`, `C:/src/x`). */
+export function pathFrom(dir: string, written: string): string {
+  return normalize(/^(\/|[A-Za-z]:[\\/])/.test(written) ? written : join(dir, written));
+}
+
 export function dirname(path: string): string {
   const i = path.lastIndexOf('/');
   return i <= 0 ? (i === 0 ? '/' : '.') : path.slice(0, i);
@@ -111,12 +116,12 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
   const pkg = tomlTable(toml.package);
   const lib = tomlTable(toml.lib);
   const libPath = tomlString(lib?.path) ?? 'src/lib.rs';
-  const libRoot = fs.isFile(join(dir, libPath)) ? normalize(join(dir, libPath)) : undefined;
+  const libRoot = fs.isFile(pathFrom(dir, libPath)) ? pathFrom(dir, libPath) : undefined;
   const otherRoots: string[] = [];
   const bins = Array.isArray(toml.bin) ? toml.bin : [];
   for (const b of bins) {
     const p = tomlString(tomlTable(b)?.path);
-    if (p && fs.isFile(join(dir, p))) otherRoots.push(normalize(join(dir, p)));
+    if (p && fs.isFile(pathFrom(dir, p))) otherRoots.push(pathFrom(dir, p));
   }
   if (fs.isFile(join(dir, 'src/main.rs'))) otherRoots.push(normalize(join(dir, 'src/main.rs')));
   const devRoots: string[] = [];
@@ -151,7 +156,7 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
       into.push({
         name: key.replace(/-/g, '_'),
         package: pkgName,
-        path: tomlString(t?.path) ? normalize(join(from, tomlString(t?.path)!)) : undefined,
+        path: tomlString(t?.path) ? pathFrom(from, tomlString(t?.path)!) : undefined,
         version,
         features: tomlStrings(t?.features),
         defaultFeatures: t?.['default-features'] !== false && t?.default_features !== false,

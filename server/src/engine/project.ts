@@ -95,6 +95,10 @@ export class Project {
   readonly crates: Crate[] = [];
   private readonly byRoot = new Map<Scope, Crate>();
   private readonly depCrates = new Map<string, Crate | string>();
+  /** Each crate's dependencies as found (see loadDependency). */
+  private readonly depAnswers = new WeakMap<Crate, Map<Dependency, Crate | string>>();
+  /** The answers that say a crate is being read (a cycle): asked again later, they change. */
+  private readonly beingRead = new Set<string>();
   private readonly overlay = new Map<string, string>();
   private readonly trees = new Map<string, { text: string; tree: SyntaxTree }>();
   private readonly listings = new Map<string, string[]>();
@@ -221,10 +225,14 @@ export class Project {
       const roots = [m.libRoot, ...m.otherRoots, ...m.devRoots].filter((r): r is string => !!r);
       const dev = new Set(m.devRoots);
       for (const rootFile of roots) {
-        // Examples, tests and benches also see the dev-dependencies (a dependency wins a name both have).
-        const deps = new Map(
-          [...(dev.has(rootFile) ? m.devDependencies : []), ...m.dependencies].map((d) => [d.name, d]),
-        );
+        // Examples, tests and benches also see the dev-dependencies; a crate that is both is built
+        // once for them, with the features of both (cargo unifies them).
+        const deps = new Map(m.dependencies.map((d) => [d.name, d]));
+        if (dev.has(rootFile))
+          for (const d of m.devDependencies) {
+            const normal = deps.get(d.name);
+            deps.set(d.name, normal ? unifiedDependency(normal, d) : d);
+          }
         if (rootFile !== m.libRoot && m.libRoot)
           deps.set(name, {
             name,
@@ -831,31 +839,51 @@ export class Project {
   }
 
   private loadDependency(from: Crate, dep: Dependency): Crate | string {
+    // Asked for every path that leaves the crate (thousands of times for tokio): the answer is kept.
+    let answers = this.depAnswers.get(from);
+    if (!answers) this.depAnswers.set(from, (answers = new Map<Dependency, Crate | string>()));
+    const answered = answers.get(dep);
+    if (answered !== undefined) return answered;
+    const answer = this.readDependency(from, dep);
+    if (typeof answer !== 'string' || !this.beingRead.has(answer)) answers.set(dep, answer);
+    return answer;
+  }
+
+  private readDependency(from: Crate, dep: Dependency): Crate | string {
     const dir = dep.path ?? this.registrySource(from, dep);
     if (!dir)
       return `the source of crate \`${dep.package}\` was not found; ${this.fs.missingSourceHint ?? 'run `cargo fetch`'}`;
     // A deferred folder is opened (as one of the project's) before it is read as a dependency.
     if (this.pendingFolders.length > 0) this.openDeferred(normalize(dir));
-    const known = this.depCrates.get(dir);
-    if (known !== undefined) return known;
+    // A local crate (a package's library, for its tests) is the one read; a missing manifest is
+    // missing for every dependent.
+    const local = this.depCrates.get(dir);
+    if (local !== undefined) return local;
     const manifest = readManifest(this.cachedFs(), dir);
     if (!manifest?.libRoot) {
       const reason = `crate \`${dep.package}\` has no library source in \`${dir}\``;
       this.depCrates.set(dir, reason);
       return reason;
     }
-    this.depCrates.set(dir, `crate \`${dep.package}\` is being read`);
+    const features = enabledFeatures(manifest, [...dep.features, ...featuresAskedOf(from, dep)], dep.defaultFeatures);
+    // Read once per set of features: a test's dev-dependency may turn on more than the library's.
+    const key = `${dir}\0${[...features].sort().join(',')}`;
+    const known = this.depCrates.get(key);
+    if (known !== undefined) return known;
+    const reading = `crate \`${dep.package}\` is being read`;
+    this.beingRead.add(reading);
+    this.depCrates.set(key, reading);
     const crate = runSteps(
       this.crateSteps(
         (manifest.packageName ?? dep.package).replace(/-/g, '_'),
         manifest,
         manifest.libRoot,
-        enabledFeatures(manifest, [...dep.features, ...featuresAskedOf(from, dep)], dep.defaultFeatures),
+        features,
         new Map(manifest.dependencies.map((d) => [d.name, d])),
         false,
       ),
     );
-    this.depCrates.set(dir, crate);
+    this.depCrates.set(key, crate);
     return crate;
   }
 
@@ -886,6 +914,15 @@ export class Project {
  * Whether `text` has a `path = "..."` (a `#[path]`, or one in a `cfg_attr`) going up (`..`) or
  * from the root: read as text, so one in a comment or a string counts too (a crate read for nothing).
  */
+/** A dependency that is also a dev-dependency, as tests and examples see it. */
+function unifiedDependency(normal: Dependency, dev: Dependency): Dependency {
+  return {
+    ...normal,
+    features: [...new Set([...normal.features, ...dev.features])],
+    defaultFeatures: normal.defaultFeatures || dev.defaultFeatures,
+  };
+}
+
 function leavingPath(text: string): boolean {
   for (const m of text.matchAll(/\bpath\s*=\s*r?#*"([^"]*)"/g))
     if (m[1].includes('..') || /^([/\\]|\w:)/.test(m[1])) return true;
