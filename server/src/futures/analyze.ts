@@ -557,6 +557,12 @@ class FileAnalyzer {
     }
   }
 
+  /** The scope of the items a fn's body declares, if it declares any. */
+  bodyScope(fn: SyntaxNode): Scope | undefined {
+    const body = fn.childForFieldName('body');
+    return body ? this.items.bodyScopes?.get(body.startIndex) : undefined;
+  }
+
   /** The module scope a node is written in (function-body items are not looked at). */
   moduleScope(node: SyntaxNode): Scope {
     const names: string[] = [];
@@ -811,6 +817,13 @@ class BodyWalk {
     return this.file.solution.resolver;
   }
 
+  /** Where names in the body resolve: the items the body declares, then the fn's module. */
+  private get scope(): Scope {
+    return (this.bodyScope ??= this.file.bodyScope(this.fn.node) ?? this.fn.scope);
+  }
+
+  private bodyScope?: Scope;
+
   walkBody(body: SyntaxNode): void {
     if (body.type === 'block') this.walk(body);
     else {
@@ -947,7 +960,7 @@ class BodyWalk {
         this.withTemps('statement', () => {
           if (value) this.walk(value);
           ty = typeNode
-            ? { k: 'ty', ty: this.resolver.lowerType(typeNode, this.fn.scope, this.fn.env, this.fn.self) }
+            ? { k: 'ty', ty: this.resolver.lowerType(typeNode, this.scope, this.fn.env, this.fn.self) }
             : value
               ? this.typeOf(value)
               : unknownLocal(`\`${pattern?.text ?? '_'}\` has no type written and no value`);
@@ -1328,7 +1341,7 @@ class BodyWalk {
       case 'array_expression':
         return node.namedChildren.every((c) => !c || c.type.endsWith('comment') || this.promotable(c));
       case 'call_expression':
-        return nullPointer(this.file, this.fn.scope, node) !== undefined;
+        return nullPointer(this.file, this.scope, node) !== undefined;
       case 'struct_expression': {
         const t = this.typeOf(node);
         if (t.k !== 'ty' || t.ty.k !== 'adt' || !this.file.plainData(t.ty.def.name)) return false;
@@ -1356,10 +1369,10 @@ class BodyWalk {
     if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return;
     const segments = pathSegments(pathNode);
     let indices: number[] = [];
-    const own = this.file.fnForPath(segments, this.fn.self, this.fn.scope);
+    const own = this.file.fnForPath(segments, this.fn.self, this.scope);
     if (own) indices = own.sendParams;
     else {
-      const full = this.file.expandPath(this.fn.scope, segments).join('::');
+      const full = this.file.expandPath(this.scope, segments).join('::');
       if (SPAWN_PATHS.has(full) || SPAWN_PATHS.has(full.replace(/^::/, ''))) indices = [0];
     }
     for (const i of indices) {
@@ -1414,7 +1427,7 @@ class BodyWalk {
     let def: TypeDef | undefined;
     if (name.text === 'Self') def = this.fn.self?.k === 'adt' ? this.fn.self.def : undefined;
     else {
-      const item = this.resolver.resolvePath(this.fn.scope, pathSegments(name));
+      const item = this.resolver.resolvePath(this.scope, pathSegments(name));
       def = item.kind === 'type' ? item.def : undefined;
     }
     return def !== undefined && this.file.solution.manualImpls.some((m) => m.def === def && !m.negative);
@@ -1428,7 +1441,7 @@ class BodyWalk {
     );
     if (fnNode?.type !== 'scoped_identifier' || args.length !== 1 || fnNode.childForFieldName('name')?.text !== 'new')
       return;
-    const owner = this.resolver.resolvePath(this.fn.scope, pathSegments(fnNode).slice(0, -1));
+    const owner = this.resolver.resolvePath(this.scope, pathSegments(fnNode).slice(0, -1));
     if (owner.kind !== 'known' || owner.known.path !== 'std::sync::Arc') return;
     // An `Arc` turned into a raw pointer in the same function is an ownership device for unsafe
     // sharing (event-listener's `Arc::into_raw(Arc::new(Inner {..}))`), not a thread-safe handle.
@@ -1570,7 +1583,7 @@ class BodyWalk {
           .filter((c) => c.type === 'let_declaration' && c.childForFieldName('pattern')?.text === tail.text)
           .pop();
         const t = decl?.childForFieldName('type');
-        return t ? { k: 'ty', ty: this.resolver.lowerType(t, this.fn.scope, this.fn.env, this.fn.self) } : notTyped();
+        return t ? { k: 'ty', ty: this.resolver.lowerType(t, this.scope, this.fn.env, this.fn.self) } : notTyped();
       }
       case 'struct_expression': {
         const name = node.childForFieldName('name');
@@ -1617,7 +1630,7 @@ class BodyWalk {
   }
 
   private typeByPath(pathNode: SyntaxNode, notTyped: () => LocalTy, args?: SyntaxNode[]): LocalTy {
-    const item = this.resolver.resolvePath(this.fn.scope, pathSegments(pathNode));
+    const item = this.resolver.resolvePath(this.scope, pathSegments(pathNode));
     if (item.kind === 'type' && item.def.generics.params.length === 0)
       return { k: 'ty', ty: { k: 'adt', def: item.def, args: new Map(), text: item.def.name } };
     if (item.kind === 'type' && args && item.def.kind === 'struct') {
@@ -1693,9 +1706,9 @@ class BodyWalk {
     const pathNode = fnNode.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
     if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return notTyped();
     const segments = pathSegments(pathNode);
-    const own = this.file.fnForPath(segments, this.fn.self, this.fn.scope);
+    const own = this.file.fnForPath(segments, this.fn.self, this.scope);
     if (own) return this.fnResult(own, notTyped, args);
-    const ptr = nullPointer(this.file, this.fn.scope, node);
+    const ptr = nullPointer(this.file, this.scope, node);
     if (ptr) return { k: 'ty', ty: ptr };
     if (segments.length === 1) {
       if (segments[0] === 'drop') return plain('()');
@@ -1708,7 +1721,7 @@ class BodyWalk {
       // A tuple struct's constructor; a generic one (`Wrap(x)`) takes its arguments' types.
       return this.typeByPath(pathNode, notTyped, args);
     }
-    const owner = this.resolver.resolvePath(this.fn.scope, segments.slice(0, -1));
+    const owner = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
     if (owner.kind !== 'known') return notTyped();
     const full = `${owner.known.path}::${segments[segments.length - 1]}`;
     if (CLONE_PATHS.has(full) && args[0]) {

@@ -423,6 +423,7 @@ export function* expandMacroCallSteps(
     into.impls.push(...more.impls);
     into.inactiveImpls.push(...more.inactiveImpls);
     into.inherentImpls.push(...more.inherentImpls);
+    for (const [at, scope] of more.bodyScopes ?? []) (into.bodyScopes ??= new Map()).set(at, scope);
     if (afterLowering) yield* afterLowering(scope);
     yield;
   }

@@ -151,6 +151,11 @@ export interface FileItems {
   inactiveImpls: ImplDef[];
   /** Inherent impls (`impl Type { .. }`), whose methods calls elsewhere may name. */
   inherentImpls: InherentImpl[];
+  /**
+   * The scope of each fn body that declares items (`struct YieldNow; .. YieldNow { .. }.await`),
+   * by the body's start offset: what names in the body resolve through first.
+   */
+  bodyScopes?: Map<number, Scope>;
 }
 
 export interface LowerOptions {
@@ -198,6 +203,7 @@ export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileIte
     impls: [],
     inactiveImpls: [],
     inherentImpls: [],
+    bodyScopes: new Map(),
     options,
     macroDepth: 0,
     depth: 0,
@@ -213,10 +219,12 @@ export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileIte
     impls: out.impls,
     inactiveImpls: out.inactiveImpls,
     inherentImpls: out.inherentImpls,
+    bodyScopes: out.bodyScopes,
   };
 }
 
 interface Out extends FileItems {
+  bodyScopes: Map<number, Scope>;
   options: LowerOptions;
   macroDepth: number;
   /** How deep in modules, blocks and broken syntax the walk is. */
@@ -606,6 +614,7 @@ function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
       depth--;
       descend = false;
     }
+    if (block) out.bodyScopes.set(node.startIndex, block);
   } finally {
     cursor.delete();
     out.depth--;
