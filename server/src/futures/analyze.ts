@@ -1524,6 +1524,23 @@ class BodyWalk {
         return plain('()');
       case 'range_expression':
         return plain('Range');
+      case 'array_expression': {
+        // `[0u8; 4]`, `[a, b]`: every element has the first one's type.
+        const first = node.namedChildren.find((c) => c !== null && !c.type.endsWith('comment'));
+        const elem = first ? this.typeOf(first) : notTyped();
+        if (elem.k !== 'ty') return elem.k === 'unknown' ? elem : notTyped();
+        return { k: 'ty', ty: { k: 'seq', inner: elem.ty, text: `[${elem.ty.text}]` } };
+      }
+      case 'tuple_expression': {
+        const elems: Ty[] = [];
+        for (const c of node.namedChildren) {
+          if (!c || c.type.endsWith('comment') || c.type === 'attribute_item') continue;
+          const t = this.typeOf(c);
+          if (t.k !== 'ty') return t.k === 'unknown' ? t : notTyped();
+          elems.push(t.ty);
+        }
+        return { k: 'ty', ty: { k: 'tuple', elems, text: `(${elems.map((e) => e.text).join(', ')})` } };
+      }
       case 'reference_expression': {
         const inner = node.childForFieldName('value');
         const t = inner ? this.typeOf(inner) : notTyped();
