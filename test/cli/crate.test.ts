@@ -93,45 +93,61 @@ function scratch(prefix: string): { dir: string; write: (path: string, text: str
 
 const PACKAGE = (name: string) => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n`;
 
-test('a dependency given by an absolute path is read from that path', () => {
-  const { dir, write } = scratch('rss-absolute-');
+/**
+ * The Send verdicts `check --format json` gives the crate in `dir/crate`, by type path; the
+ * folder is removed afterwards. `write` fills it first.
+ */
+function sendVerdicts(
+  prefix: string,
+  crate: string,
+  fill: (write: (path: string, text: string) => void, dir: string) => void,
+): Map<string, string> {
+  const { dir, write } = scratch(prefix);
   try {
-    write('shared/Cargo.toml', PACKAGE('shared'));
-    write('shared/src/lib.rs', 'pub struct Counted(pub std::rc::Rc<u8>);\n');
-    write(
-      'app/Cargo.toml',
-      `${PACKAGE('app')}\n[dependencies]\nshared = { path = ${JSON.stringify(join(dir, 'shared'))} }\n`,
-    );
-    write('app/src/lib.rs', 'pub struct Holder(shared::Counted);\n');
-    const run = cli(['check', '--format', 'json', 'app'], dir);
+    fill(write, dir);
+    const run = cli(['check', '--format', 'json', crate], dir);
     assert.equal(run.stderr, '');
     const out = JSON.parse(run.stdout) as { types: { path: string; send: { status: string } }[] };
-    assert.equal(out.types.find((t) => t.path === 'Holder')?.send.status, 'no', run.stdout);
+    return new Map(out.types.map((t) => [t.path, t.send.status]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test('a dependency given by an absolute path is read from that path', () => {
+  const verdicts = sendVerdicts('rss-absolute-', 'app', (write, dir) => {
+    write('shared/Cargo.toml', PACKAGE('shared'));
+    write('shared/src/lib.rs', 'pub struct Counted(pub std::rc::Rc<u8>);\n');
+    const absolute = JSON.stringify(join(dir, 'shared'));
+    write('app/Cargo.toml', `${PACKAGE('app')}\n[dependencies]\nshared = { path = ${absolute} }\n`);
+    write('app/src/lib.rs', 'pub struct Holder(shared::Counted);\n');
+  });
+  assert.equal(verdicts.get('Holder'), 'no');
 });
 
 test("a test sees its dev-dependency's features on a crate the library also depends on", () => {
-  const { dir, write } = scratch('rss-dev-features-');
-  try {
+  const verdicts = sendVerdicts('rss-dev-features-', 'app', (write) => {
     write('dep/Cargo.toml', `${PACKAGE('dep')}\n[features]\nextra = []\n`);
     write('dep/src/lib.rs', '#[cfg(feature = "extra")]\npub struct Counted(pub std::rc::Rc<u8>);\npub struct Plain;\n');
-    write(
-      'app/Cargo.toml',
-      `${PACKAGE('app')}\n[dependencies]\ndep = { path = "../dep" }\n\n[dev-dependencies]\ndep = { path = "../dep", features = ["extra"] }\n`,
-    );
+    const deps = '[dependencies]\ndep = { path = "../dep" }\n';
+    const devDeps = '[dev-dependencies]\ndep = { path = "../dep", features = ["extra"] }\n';
+    write('app/Cargo.toml', `${PACKAGE('app')}\n${deps}\n${devDeps}`);
     // The library reads `dep` first, without `extra`; the test needs it with.
     write('app/src/lib.rs', 'pub struct Lib(pub dep::Plain);\n');
     write('app/tests/t.rs', 'pub struct Holder(dep::Counted);\n');
-    const run = cli(['check', '--format', 'json', 'app'], dir);
-    assert.equal(run.stderr, '');
-    const out = JSON.parse(run.stdout) as { types: { path: string; send: { status: string } }[] };
-    assert.equal(out.types.find((t) => t.path === 'Lib')?.send.status, 'yes', run.stdout);
-    assert.equal(out.types.find((t) => t.path === 'Holder')?.send.status, 'no', run.stdout);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
+  assert.equal(verdicts.get('Lib'), 'yes');
+  assert.equal(verdicts.get('Holder'), 'no');
+});
+
+test('a test crate a `#![cfg(..)]` at its top leaves out is analysed with every feature on', () => {
+  const verdicts = sendVerdicts('rss-leading-cfg-', 'app', (write) => {
+    write('app/Cargo.toml', `${PACKAGE('app')}\n[features]\nfull = []\n`);
+    write('app/src/lib.rs', '#[cfg(feature = "full")]\npub struct Gated(pub std::rc::Rc<u8>);\n');
+    // Built only with `full`: read in a default build, `app::Gated` would not be there.
+    write('app/tests/t.rs', '#![cfg(feature = "full")]\npub struct Holder(app::Gated);\n');
+  });
+  assert.equal(verdicts.get('Holder'), 'no');
 });
 
 test('report lists every type of the crate in markdown, grouped by file, with verdicts', () => {

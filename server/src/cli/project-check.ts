@@ -205,8 +205,8 @@ function checkFiles(
   // for (so the trees both read are parsed once): the peak is about the larger of the two, not
   // their sum. The two projects share no verdicts, so the order changes no result (mergeResults
   // restores it).
-  const active = unit.files.filter(({ path }) => project?.crateOf(resolve(path)) !== undefined);
-  const others = unit.files.filter(({ path }) => project?.crateOf(resolve(path)) === undefined);
+  const active = unit.files.filter(({ path }) => project?.activeCrateOf(resolve(path)) !== undefined);
+  const others = unit.files.filter(({ path }) => project?.activeCrateOf(resolve(path)) === undefined);
   const results = active.map((file) => check(file));
   let released = false;
   const release = (path: string): void => {

@@ -20,7 +20,7 @@ import { Solver } from '../traits/infer';
 import { CrateFutures, type FnFuturesReuse } from '../futures/analyze';
 import { FutureReuse } from '../futures/fn-reuse';
 import { finishAnalysis, typeReport, type FileAnalysis, type InactiveModule } from './analysis';
-import { evaluateCfg, type CfgContext } from '../model/cfg';
+import { cfgPredicate, evaluateCfg, type CfgContext } from '../model/cfg';
 import {
   dirname,
   enabledFeatures,
@@ -55,6 +55,8 @@ interface FileRecord {
   items: FileItems;
   /** Trees of item-macro bodies, kept alive as long as the file's items. */
   macroTrees: SyntaxTree[];
+  /** The leading `#![cfg(..)]` that is off in this build (null: none), once read (see leadingCfgOff). */
+  cfgOff?: string | null;
 }
 
 export interface Crate {
@@ -350,6 +352,8 @@ export class Project {
     for (const crate of this.crates) {
       if (!crate.local) continue;
       for (const record of crate.files.values()) {
+        // Read now: which files go to the shadow is asked again after the trees are gone.
+        this.leadingCfgOff(record, crate);
         if (this.trees.get(record.path)?.tree === record.tree) this.trees.delete(record.path);
         trees.push(record.tree, ...record.macroTrees);
         record.macroTrees = [];
@@ -475,6 +479,7 @@ export class Project {
     record.macroTrees = [];
     record.text = text;
     record.version = ++this.versions;
+    record.cfgOff = undefined;
     record.tree = this.parse(path, text);
     record.items = lowerFile(record.tree.rootNode, {
       scope,
@@ -554,12 +559,42 @@ export class Project {
     return crate.local ? rel : `${crate.name}: ${rel}`;
   }
 
+  /**
+   * The crate of a file this build compiles: not one a `#![cfg(..)]` at its top leaves out (a
+   * test crate's `#![cfg(feature = "full")]`), which the shadow analyses with its features on.
+   */
+  activeCrateOf(path: string): Crate | undefined {
+    const crate = this.crateOf(path);
+    const record = crate?.files.get(normalize(path));
+    if (!crate || !record || this.options.shadow) return crate;
+    return this.leadingCfgOff(record, crate) === undefined ? crate : undefined;
+  }
+
+  /** The predicate of the first `#![cfg(..)]` at the top of the file that is off in this build. */
+  private leadingCfgOff(record: FileRecord, crate: Crate): string | undefined {
+    if (record.cfgOff === undefined) {
+      record.cfgOff = null;
+      for (let node = record.tree.rootNode.firstNamedChild; node; node = node.nextNamedSibling) {
+        if (node.type === 'line_comment' || node.type === 'block_comment') continue;
+        if (node.type !== 'inner_attribute_item') break;
+        const pred = cfgPredicate(node.text.replace(/^#\s*!/, '#'));
+        if (pred !== undefined && evaluateCfg(pred, this.cfgOf(crate)) === false) {
+          record.cfgOff = pred.replace(/\s+/g, ' ').trim();
+          break;
+        }
+      }
+    }
+    return record.cfgOff ?? undefined;
+  }
+
   /** The analysis of one file of a local crate: its types' verdicts and findings, crate-wide. */
   analyzeFile(path: string): FileAnalysis | undefined {
     this.refresh();
     const crate = this.crateOf(path);
     const record = crate?.files.get(normalize(path));
     if (!crate || !record) return this.inactiveAnalysis(path);
+    const off = this.options.shadow ? undefined : this.leadingCfgOff(record, crate);
+    if (off !== undefined) return this.inactiveAnalysis(path, off);
     if (this.released) throw new Error(`${path}: asked about after its trees were freed (releaseActive)`);
     const cached = this.analyses.get(record.path);
     if (cached) return cached;
@@ -582,7 +617,7 @@ export class Project {
    * A file no module of this build reaches, analysed in its place by the shadow, with the module
    * that this build leaves out and the `#[cfg]` that does.
    */
-  private inactiveAnalysis(path: string): FileAnalysis | undefined {
+  private inactiveAnalysis(path: string, leadingCfg?: string): FileAnalysis | undefined {
     const shadow = this.shadowFor(path);
     const crate = shadow?.crateOf(path);
     const analysis = shadow?.analyzeFile(path);
@@ -590,7 +625,8 @@ export class Project {
     const own = this.crates.find((c) => c.local && c.rootFile === crate.rootFile);
     // Said on the shadow's own analysis, which serves only this project: a copy would read its
     // mentions (a walk of the whole file) at once, on every edit.
-    const inactive = shadow.inactiveModule(path, { features: own?.features ?? crate.features });
+    const module = shadow.inactiveModule(path, { features: own?.features ?? crate.features });
+    const inactive = leadingCfg !== undefined ? { ...module, cfg: leadingCfg } : module;
     if (Object.isFrozen(analysis)) return { ...analysis, inactive };
     analysis.inactive = inactive;
     return analysis;

@@ -17,7 +17,7 @@ import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TypeDef } from '..
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
 import { paramEnv, someTy, type Ty } from '../model/resolve';
-import { nodesOfType, type SyntaxNode } from '../syntax/parser';
+import { nodesOfType, parseSpansLike, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
 import type { Solution, Value } from '../traits/infer';
 import { PRIMITIVES } from '../model/known-types';
 import {
@@ -86,6 +86,57 @@ function rangeOf(from: SyntaxNode, to: SyntaxNode = from): Range {
     start: { line: from.startPosition.row, character: from.startPosition.column },
     end: { line: to.endPosition.row, character: to.endPosition.column },
   };
+}
+
+/**
+ * Macros whose arguments are plain expressions, read as such when they hold an `.await` (the call
+ * made a tuple of them, in place): whether each takes a local by reference (the assertions and
+ * the format family) or by value.
+ */
+const EXPRESSION_MACROS = new Map<string, 'borrow' | 'move'>([
+  ...['assert', 'assert_eq', 'assert_ne', 'debug_assert', 'debug_assert_eq', 'debug_assert_ne'].map(
+    (name) => [name, 'borrow'] as const,
+  ),
+  ...['print', 'println', 'eprint', 'eprintln', 'format', 'write', 'writeln', 'panic'].map(
+    (name) => [name, 'borrow'] as const,
+  ),
+  ...['todo', 'unimplemented', 'unreachable'].map((name) => [name, 'borrow'] as const),
+  ...['vec', 'dbg', 'assert_ok', 'assert_err'].map((name) => [name, 'move'] as const),
+]);
+
+/** What a macro call's arguments read as, in place: a tuple, one parenthesized value, an array. */
+const ARGUMENT_LISTS = new Set(['tuple_expression', 'parenthesized_expression', 'array_expression']);
+
+/** The trees of macro arguments read again (see FileAnalyzer.macroArguments), freed with their analyzer. */
+const argumentTrees = new FinalizationRegistry<SyntaxTree[]>((trees) => {
+  for (const tree of trees) tree.delete();
+});
+
+/**
+ * A fn's text with each call of `EXPRESSION_MACROS` made the tuple (or array) of its arguments
+ * (`assert_eq!(a, b.await)` -> `         (a, b.await)`), parsed at the fn's own offsets and
+ * positions: every node read from it is where it is in the file.
+ */
+function fnWithMacroArguments(fn: SyntaxNode): SyntaxTree | undefined {
+  const start = fn.startIndex;
+  const { row, column } = fn.startPosition;
+  const lead = start - row - column;
+  if (lead < 0) return undefined;
+  const text = fn.text;
+  let rewritten = '';
+  let at = 0;
+  for (const call of fn.descendantsOfType('macro_invocation')) {
+    const name = call?.childForFieldName('macro');
+    const tokens = call?.namedChildren.find((c) => c?.type === 'token_tree');
+    if (!call || !name || !tokens || !EXPRESSION_MACROS.has(name.text.split('::').pop()!)) continue;
+    if (!'(['.includes(tokens.text[0]) || call.startIndex - start < at) continue;
+    rewritten += text.slice(at, call.startIndex - start);
+    rewritten += text.slice(call.startIndex - start, tokens.startIndex - start).replace(/[^\n]/g, ' ');
+    at = tokens.startIndex - start;
+  }
+  rewritten += text.slice(at);
+  const padding = ' '.repeat(lead) + '\n'.repeat(row) + ' '.repeat(column);
+  return parseSpansLike(fn.tree, padding + rewritten, [{ start, end: start + text.length }]);
 }
 
 const line = (node: SyntaxNode) => node.startPosition.row + 1;
@@ -376,6 +427,39 @@ class FileAnalyzer {
   ) {}
 
   private indexed = false;
+
+  /** Each fn's text read again with its expression macros' arguments (see macroArguments). */
+  private readonly argumentTrees = new Map<number, SyntaxTree | undefined>();
+
+  /**
+   * The arguments of `call` (`assert_eq!(a, b.await)`) as the expressions they are, read from the
+   * fn's text again with the call made their tuple; with whether the macro borrows or moves them.
+   * Undefined for other macros, or arguments that do not read as expressions, or hold a closure or
+   * an `async` block (whose futures are keyed by the nodes of the file's own tree).
+   */
+  macroArguments(call: SyntaxNode, tokens: SyntaxNode): { list: SyntaxNode; mode: 'borrow' | 'move' } | undefined {
+    const mode = EXPRESSION_MACROS.get(call.childForFieldName('macro')?.text.split('::').pop() ?? '');
+    if (!mode || !'(['.includes(tokens.text[0])) return undefined;
+    let fn = call.parent;
+    while (fn && fn.type !== 'function_item') fn = fn.parent;
+    if (!fn) return undefined;
+    if (!this.argumentTrees.has(fn.id)) {
+      const tree = fnWithMacroArguments(fn);
+      this.argumentTrees.set(fn.id, tree);
+      if (tree) {
+        this.treesToFree ??= [];
+        if (this.treesToFree.length === 0) argumentTrees.register(this, this.treesToFree);
+        this.treesToFree.push(tree);
+      }
+    }
+    const list = this.argumentTrees.get(fn.id)?.rootNode.descendantForIndex(tokens.startIndex, tokens.endIndex);
+    if (list?.startIndex !== tokens.startIndex || list.endIndex !== tokens.endIndex) return undefined;
+    if (!ARGUMENT_LISTS.has(list.type) || list.hasError) return undefined;
+    if (list.descendantsOfType(['closure_expression', 'async_block']).length > 0) return undefined;
+    return { list, mode };
+  }
+
+  private treesToFree?: SyntaxTree[];
 
   run(): FileFutures {
     // Most files have no future and spawn nothing: a text search skips them.
@@ -1201,11 +1285,23 @@ class BodyWalk {
 
   private readonly closureValues = new Map<number, BodyWalk>();
 
+  /** Macros' argument lists read as expressions (see macro), and how the macro takes them. */
+  private readonly argumentModes = new Map<number, 'borrow' | 'move'>();
+
   private macro(node: SyntaxNode): void {
     const tokens = node.namedChildren.find((c) => c?.type === 'token_tree');
     if (!tokens) return;
     const text = tokens.text;
-    if (/\.\s*await\b/.test(text)) this.macroAwaits.push(node);
+    if (/\.\s*await\b/.test(text)) {
+      // An `.await` among the arguments: they are walked as the expressions they are.
+      const args = this.file.macroArguments(node, tokens);
+      if (args) {
+        this.argumentModes.set(args.list.id, args.mode);
+        this.walk(args.list);
+        return;
+      }
+      this.macroAwaits.push(node);
+    }
     // Format macros and most others take their arguments by reference.
     for (const id of tokens.descendantsOfType('identifier')) {
       if (!id) continue;
@@ -1227,7 +1323,9 @@ class BodyWalk {
     const b = this.lookup(node.text);
     if (!b) return;
     let kind: Use['kind'] = 'borrow';
-    if (p) {
+    const taken = p ? this.argumentModes.get(p.id) : undefined;
+    if (taken) kind = taken;
+    else if (p) {
       switch (p.type) {
         case 'arguments':
         case 'return_expression':

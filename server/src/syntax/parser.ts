@@ -93,6 +93,23 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
   };
 }
 
+/** A parser of each loaded grammar, for `parseSpansLike`. */
+const sideParsers = new WeakMap<object, Parser>();
+
+/**
+ * Parses `text` with the grammar `like` was parsed with, reading only `spans` at their own
+ * positions: for a piece of a file read again another way (a macro's arguments as expressions).
+ */
+export function parseSpansLike(like: Tree, text: string, spans: readonly TextSpan[]): Tree | undefined {
+  let parser = sideParsers.get(like.language);
+  if (!parser) {
+    parser = new Parser();
+    parser.setLanguage(like.language);
+    sideParsers.set(like.language, parser);
+  }
+  return parser.parse(text, null, { includedRanges: rangesOf(text, spans) }) ?? undefined;
+}
+
 /** Tree-sitter's ranges for sorted spans: their points found in one pass over the text. */
 function rangesOf(text: string, spans: readonly TextSpan[]): Range[] {
   let row = 0;
