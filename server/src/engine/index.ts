@@ -167,7 +167,7 @@ function analyzeRoot(
   // `#[cfg(feature = ...)]` is undecided, so they count.
   let calls: MacroCall[] = [];
   const items = lowerFile(root, {
-    macroItems: parseExpansion ? (call, scope) => void calls.push({ call, scope }) : undefined,
+    macroItems: parseExpansion ? (call, scope, impl) => void calls.push({ call, scope, impl }) : undefined,
   });
   if (parseExpansion && calls.length > 0) {
     const infos = macroInfos([root]);

@@ -13,8 +13,8 @@
 import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
-import { editBetween, type SyntaxNode, type SyntaxTree, type TextSpan } from '../syntax/parser';
-import { expandMacroCallSteps, macroInfos, type MacroInfo } from '../model/item-macros';
+import { editBetween, type SyntaxTree, type TextSpan } from '../syntax/parser';
+import { expandMacroCallSteps, macroInfos, type MacroCall, type MacroInfo } from '../model/item-macros';
 import { runSteps, type Steps } from '../model/steps';
 import { Solver } from '../traits/infer';
 import { CrateFutures, type FnFuturesReuse } from '../futures/analyze';
@@ -112,7 +112,7 @@ export class Project {
   /** Where each module scope's `mod foo;` files are looked for. */
   private readonly modDirs = new Map<Scope, { file: string; dir: string; fileLevel: boolean }>();
   /** Item-macro calls met while loading a crate, expanded once its `macro_rules!` are known. */
-  private deferred: { crate: Crate; record: FileRecord; call: SyntaxNode; scope: Scope }[] = [];
+  private deferred: (MacroCall & { crate: Crate; record: FileRecord })[] = [];
   private lock = new Map<string, string[]>();
   /** The folders read, in order (the shadow defers the same). */
   private readonly opened: string[] = [];
@@ -484,8 +484,8 @@ export class Project {
     record.items = lowerFile(record.tree.rootNode, {
       scope,
       cfg: this.cfgOf(crate),
-      macroItems: (call, inScope) => {
-        this.deferred.push({ crate, record, call, scope: inScope });
+      macroItems: (call, inScope, impl) => {
+        this.deferred.push({ crate, record, call, scope: inScope, impl });
         return undefined;
       },
     });
@@ -727,8 +727,8 @@ export class Project {
     record.items = lowerFile(tree.rootNode, {
       scope,
       cfg: this.cfgOf(crate),
-      macroItems: (call, inScope) => {
-        this.deferred.push({ crate, record, call, scope: inScope });
+      macroItems: (call, inScope, impl) => {
+        this.deferred.push({ crate, record, call, scope: inScope, impl });
         return undefined;
       },
     });

@@ -270,7 +270,7 @@ export class CrateFutures {
   /** The signature facts of a fn declared anywhere the project has read. */
   infoOf(def: FnDef): FnInfo | undefined {
     if (def.alternatives) return undefined;
-    return this.ownerOf(def.node)?.info(def.node, def.scope);
+    return this.ownerOf(def.node)?.info(def.node, def.scope, def.impl);
   }
 
   /** An inherent method of a type declared anywhere the project has read (null: ambiguous). */
@@ -372,6 +372,8 @@ class LazyFnInfo implements FnInfo {
     readonly name: string,
     private readonly file: FileAnalyzer,
     declaredIn: Scope | undefined,
+    /** The impl of a method written in an item macro's body (see FnDef.impl). */
+    private readonly impl?: SyntaxNode,
   ) {
     this.scopeRead = declaredIn;
   }
@@ -389,11 +391,11 @@ class LazyFnInfo implements FnInfo {
   }
 
   get env(): Map<string, Ty> {
-    return (this.signatureRead ??= this.file.signature(this.node, this.scope)).env;
+    return (this.signatureRead ??= this.file.signature(this.node, this.scope, this.impl)).env;
   }
 
   get self(): Ty | undefined {
-    return (this.signatureRead ??= this.file.signature(this.node, this.scope)).self;
+    return (this.signatureRead ??= this.file.signature(this.node, this.scope, this.impl)).self;
   }
 
   get sendParams(): number[] {
@@ -464,7 +466,14 @@ class FileAnalyzer {
   run(): FileFutures {
     // Most files have no future and spawn nothing: a text search skips them.
     if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(this.root.text)) return { futures: [], requirements: [], arcs: [] };
-    if (!this.indexed) for (const node of nodesOfType(this.root, 'function_item')) this.index(node);
+    if (!this.indexed) {
+      for (const node of nodesOfType(this.root, 'function_item')) this.index(node);
+      // Methods written in item macros' bodies in impls, parsed in trees of their own.
+      for (const impl of this.items.inherentImpls)
+        for (const def of impl.methods.values())
+          if (def.impl && def.node.tree !== this.root.tree) this.index(def.node, def.scope, def.impl);
+      this.fnNodes.sort((a, b) => a.startIndex - b.startIndex);
+    }
     this.indexed = true;
     this.session = this.reuse?.cache.begin(this.reuse.context, this.root, this.fnNodes);
     for (const node of this.fnNodes) {
@@ -502,12 +511,12 @@ class FileAnalyzer {
     );
   }
 
-  private index(node: SyntaxNode): void {
-    const info = this.info(node);
+  private index(node: SyntaxNode, declaredIn?: Scope, ownImpl?: SyntaxNode): void {
+    const info = this.info(node, declaredIn, ownImpl);
     if (!info) return;
     const { name } = info;
     this.fnNodes.push(node);
-    const impl = enclosingImpl(node);
+    const impl = ownImpl ?? enclosingImpl(node);
     const implType = impl?.childForFieldName('type');
     if (impl && implType && !impl.childForFieldName('trait')) {
       const typeName = pathSegments(typePath(implType)).pop() ?? implType.text;
@@ -524,20 +533,20 @@ class FileAnalyzer {
    * but the name are read when first asked: an edit's analysis indexes every fn of the file but
    * walks only the few the edit touched, which alone read their types.
    */
-  info(node: SyntaxNode, declaredIn?: Scope): FnInfo | undefined {
+  info(node: SyntaxNode, declaredIn?: Scope, impl?: SyntaxNode): FnInfo | undefined {
     const known = this.infoByNode.get(node.id);
     if (known) return known;
     const name = node.childForFieldName('name')?.text;
     if (!name) return undefined;
-    const info = new LazyFnInfo(node, name, this, declaredIn);
+    const info = new LazyFnInfo(node, name, this, declaredIn, impl);
     this.infoByNode.set(node.id, info);
     return info;
   }
 
   /** The generic parameters a fn's signature may name (its impl's and its own), and `Self`. */
-  signature(node: SyntaxNode, scope: Scope): { env: Map<string, Ty>; self?: Ty } {
+  signature(node: SyntaxNode, scope: Scope, ownImpl?: SyntaxNode): { env: Map<string, Ty>; self?: Ty } {
     const env = new Map<string, Ty>();
-    const impl = enclosingImpl(node);
+    const impl = ownImpl ?? enclosingImpl(node);
     let self: Ty | undefined;
     const addGenerics = (owner: SyntaxNode) => {
       const params = owner.childForFieldName('type_parameters');
@@ -700,7 +709,9 @@ class FileAnalyzer {
     }
     if (clean.length === 2) {
       const typeName = clean[0] === 'Self' ? selfName(self) : clean[0];
-      const own = typeName ? this.methods.get(typeName)?.get(clean[1]) : undefined;
+      const own = typeName
+        ? (this.methods.get(typeName)?.get(clean[1]) ?? this.implMethod(typeName, clean[1]))
+        : undefined;
       if (own) return own;
     }
     if (!this.crate) return undefined;
@@ -719,7 +730,29 @@ class FileAnalyzer {
   /** A method of the receiver's type: of this file by the type's name, else found crate-wide. */
   methodOf(recv: Ty, method: string): FnInfo | undefined {
     if (recv.k !== 'adt') return undefined;
-    return this.methods.get(recv.def.name)?.get(method) ?? this.crate?.method(recv.def, method);
+    return (
+      this.methods.get(recv.def.name)?.get(method) ??
+      this.crate?.method(recv.def, method) ??
+      (this.crate ? undefined : this.implMethod(recv.def.name, method))
+    );
+  }
+
+  /** Methods of this file's impls by type name, from the model: item macros' bodies included. */
+  private implMethods?: Map<string, Map<string, FnDef>>;
+
+  /** A method of this file's inherent impls that the index of its own tree has not (one in an item macro's body). */
+  private implMethod(typeName: string, method: string): FnInfo | undefined {
+    if (!this.implMethods) {
+      this.implMethods = new Map();
+      for (const impl of this.items.inherentImpls) {
+        const name = pathSegments(typePath(impl.typeNode)).pop() ?? impl.typeNode.text;
+        const table = this.implMethods.get(name) ?? new Map<string, FnDef>();
+        for (const [fn, def] of impl.methods) if (!table.has(fn)) table.set(fn, def);
+        this.implMethods.set(name, table);
+      }
+    }
+    const def = this.implMethods.get(typeName)?.get(method);
+    return def ? this.info(def.node, def.scope, def.impl) : undefined;
   }
 
   /** A future's verdict as a Value (for the futures that await or spawn it). */

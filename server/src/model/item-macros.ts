@@ -10,12 +10,14 @@ import { nodesOfType, type SyntaxNode, type SyntaxTree, type TextSpan } from '..
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import { runSteps, type Steps } from './steps';
 import {
+  addMethods,
   implsWithin,
   keepInactiveModules,
   lowerFile,
   withAttributes,
   type AttributedNode,
   type FileItems,
+  type InherentImpl,
   type Scope,
 } from './lower';
 
@@ -336,6 +338,8 @@ function cfgIfBranch(call: SyntaxNode, cfg: CfgContext): SyntaxNode | undefined 
 export interface MacroCall {
   call: SyntaxNode;
   scope: Scope;
+  /** The call is in an impl's body: the fns it declares are the impl's methods. */
+  impl?: InherentImpl;
 }
 
 /** What one round of expansion reads: the file's text, the calls, what they expand into. */
@@ -370,11 +374,12 @@ export function* expandMacroCallSteps(
 ): Steps<MacroCall[]> {
   const expanding: {
     scope: Scope;
+    impl?: InherentImpl;
     span: { start: number; end: number; rewrite?: (body: string) => string };
     active: boolean;
     cfg?: string;
   }[] = [];
-  for (const { call, scope } of calls) {
+  for (const { call, scope, impl } of calls) {
     const name = call.childForFieldName('macro')?.text ?? '';
     const branch = lastSegment(name) === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
     const outer = branch ? undefined : callCfg(call, infos.get(name));
@@ -387,7 +392,7 @@ export function* expandMacroCallSteps(
       if (rewritten === undefined) continue;
       Object.assign(span, { rewrite: () => rewritten });
     }
-    if (span) expanding.push({ scope, span, active: state === 'active', cfg: outer });
+    if (span) expanding.push({ scope, impl, span, active: state === 'active', cfg: outer });
   }
   const input = spansAsItems(
     text,
@@ -402,8 +407,15 @@ export function* expandMacroCallSteps(
   const top = withAttributes(tree.rootNode);
   const next: MacroCall[] = [];
   const inactive: { scope: Scope; only: AttributedNode[]; outerCfg?: string }[] = [];
-  for (const { scope, span, active, cfg: outerCfg } of expanding) {
+  for (const { scope, impl, span, active, cfg: outerCfg } of expanding) {
     const only = top.filter(({ node }) => node.startIndex >= span.start && node.endIndex <= span.end);
+    if (impl) {
+      // An impl body's macro: its fns are the impl's methods, its macro calls expanded next.
+      if (!active) continue;
+      addMethods(impl, only, cfg);
+      for (const { node } of only) if (node.type === 'macro_invocation') next.push({ call: node, scope, impl });
+      continue;
+    }
     if (!active) {
       for (const { node } of only) into.inactiveImpls.push(...implsWithin(node, scope));
       inactive.push({ scope, only, outerCfg });

@@ -87,6 +87,8 @@ export interface FnDef {
    * a call may name any of them.
    */
   alternatives?: FnDef[];
+  /** A method written in an item macro's body: the impl it belongs to (no impl is around it in its tree). */
+  impl?: SyntaxNode;
 }
 
 /** `impl Type { fn a() .. }`: the methods of a type, found crate-wide through `typeNode`. */
@@ -169,7 +171,12 @@ export interface LowerOptions {
    * parsed as items, positions unchanged, and whether this build compiles them. Undefined: not an
    * item macro, or left for later. Absent hook: such items are not seen.
    */
-  macroItems?: (call: SyntaxNode, scope: Scope) => { root: SyntaxNode; active: boolean } | undefined;
+  macroItems?: (
+    call: SyntaxNode,
+    scope: Scope,
+    /** The call is in an impl's body (`impl X { cfg_net! { pub fn bind() .. } }`): its fns are the impl's methods. */
+    impl?: InherentImpl,
+  ) => { root: SyntaxNode; active: boolean } | undefined;
   /** The `#[cfg]` of the item macro whose body is lowered (`only`), put on the modules it declares. */
   outerCfg?: string;
 }
@@ -399,10 +406,19 @@ function lowerImpl(node: SyntaxNode, scope: Scope): ImplDef | undefined {
 }
 
 /** Records a fn by name; a second of the same name (under another `#[cfg]`) becomes an alternative. */
-function addFn(table: Map<string, FnDef>, node: SyntaxNode, scope: Scope): void {
+/** The fns among an item macro's items (`only`) that `cfg` keeps: methods of the impl the call is in. */
+export function addMethods(impl: InherentImpl, only: AttributedNode[], cfg: CfgContext): void {
+  for (const { node, attributes } of only) {
+    if (node.type !== 'function_item') continue;
+    if (attributes.some((a) => evaluateCfg(cfgPredicate(a.text) ?? 'all()', cfg) === false)) continue;
+    addFn(impl.methods, node, impl.scope, impl.node);
+  }
+}
+
+function addFn(table: Map<string, FnDef>, node: SyntaxNode, scope: Scope, impl?: SyntaxNode): void {
   const name = node.childForFieldName('name')?.text;
   if (!name) return;
-  const def: FnDef = { name, node, scope };
+  const def: FnDef = { name, node, scope, ...(impl ? { impl } : {}) };
   const first = table.get(name);
   if (!first) table.set(name, def);
   else first.alternatives = [...(first.alternatives ?? []), def];
@@ -413,11 +429,16 @@ function lowerInherentImpl(node: SyntaxNode, scope: Scope, out: Out): void {
   const typeNode = node.childForFieldName('type');
   const body = node.childForFieldName('body');
   if (!typeNode || !body || node.childForFieldName('trait')) return;
-  const methods = new Map<string, FnDef>();
+  const impl: InherentImpl = { node, scope, typeNode, methods: new Map() };
   for (const { node: item, attributes } of withAttributes(body)) {
-    if (item.type === 'function_item' && cfgOf(attributes, out) !== false) addFn(methods, item, scope);
+    if (item.type === 'function_item' && cfgOf(attributes, out) !== false) addFn(impl.methods, item, scope);
+    // `cfg_net! { pub async fn bind(..) }`: methods the call's expansion declares, added then.
+    else if (item.type === 'macro_invocation' && cfgOf(attributes, out) !== false) {
+      const parsed = out.options.macroItems?.(item, scope, impl);
+      if (parsed?.active) addMethods(impl, withAttributes(parsed.root), out.options.cfg ?? {});
+    }
   }
-  out.inherentImpls.push({ node, scope, typeNode, methods });
+  out.inherentImpls.push(impl);
 }
 
 function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxNode[] = []): void {
