@@ -1001,7 +1001,19 @@ class BodyWalk {
         return this.bind(inner.text, t, inner, kind);
       }
     }
-    // Destructuring: each name's type would need the pattern matched against the type.
+    this.bindPattern(pattern, ty, kind);
+  }
+
+  /**
+   * Each name `pattern` binds, typed by matching it against `ty` where the pattern is one this
+   * follows (tuples, `Ok`/`Err`/`Some`/`Ready`, references, `ref`); else each name is unknown.
+   */
+  private bindPattern(pattern: SyntaxNode, ty: LocalTy, kind: Binding['kind']): void {
+    const typed = new Map<SyntaxNode, LocalTy>();
+    if (matchPattern(pattern, ty, 'move', typed)) {
+      for (const [id, t] of typed) this.bind(id.text, t, id, kind);
+      return;
+    }
     for (const id of patternNames(pattern))
       this.bind(id.text, unknownLocal(`\`${id.text}\` is bound by the pattern \`${oneLine(pattern.text)}\``), id, kind);
   }
@@ -1108,6 +1120,7 @@ class BodyWalk {
         const value = node.childForFieldName('value');
         this.withTemps('match', () => {
           if (value) this.scrutinee(value);
+          const matched = value ? this.typeOf(value) : unknownLocal('nothing matched');
           this.conditional(() => {
             for (const arm of node.childForFieldName('body')?.namedChildren ?? []) {
               if (arm?.type !== 'match_arm') continue;
@@ -1115,8 +1128,15 @@ class BodyWalk {
               const pat = arm.childForFieldName('pattern');
               if (pat) {
                 for (const c of pat.namedChildren) if (c && c.type !== 'identifier') this.walkGuard(c);
-                for (const id of patternNames(pat))
-                  this.bind(id.text, unknownLocal(`\`${id.text}\` is bound by a \`match\` pattern`), id, 'local');
+                const typed = new Map<SyntaxNode, LocalTy>();
+                const inner = pat.namedChildren.find(
+                  (c) => c !== null && c.id !== pat.childForFieldName('condition')?.id,
+                );
+                if (inner && matchPattern(inner, matched, 'move', typed))
+                  for (const [id, t] of typed) this.bind(id.text, t, id, 'local');
+                else
+                  for (const id of patternNames(pat))
+                    this.bind(id.text, unknownLocal(`\`${id.text}\` is bound by a \`match\` pattern`), id, 'local');
               }
               const armValue = arm.childForFieldName('value');
               if (armValue) this.withTemps('statement', () => this.walk(armValue));
@@ -1271,14 +1291,7 @@ class BodyWalk {
     const value = condition.childForFieldName('value');
     if (value) this.scrutinee(value);
     const pattern = condition.childForFieldName('pattern');
-    if (pattern)
-      for (const id of patternNames(pattern))
-        this.bind(
-          id.text,
-          unknownLocal(`\`${id.text}\` is bound by the pattern \`${oneLine(pattern.text)}\``),
-          id,
-          'local',
-        );
+    if (pattern) this.bindPattern(pattern, value ? this.typeOf(value) : unknownLocal('nothing matched'), 'local');
   }
 
   private iteratorOf(value: SyntaxNode): LocalTy {
@@ -2216,6 +2229,96 @@ function combine(parts: Part[]): { status: Status; requires: Atom[]; reasons: st
 }
 
 /** The names a pattern binds (`Some(x)`, `(a, b)`, `S { f, g: h }`), not the paths it matches. */
+/** How a pattern binds at this point: by value, or by reference (a reference matched by a non-reference pattern). */
+type BindingMode = 'move' | 'ref' | 'ref mut';
+
+/** The variant patterns followed, with the type they take apart and which of its arguments they hold. */
+const VARIANTS: Record<string, { type: RegExp; arg: number }> = {
+  Ok: { type: /::Result$/, arg: 0 },
+  Err: { type: /::Result$/, arg: 1 },
+  Some: { type: /::Option$/, arg: 0 },
+  Ready: { type: /::Poll$/, arg: 0 },
+};
+
+/**
+ * Matches `pattern` against `ty`, putting each name it binds with its type into `out`; false where
+ * a part of the pattern is not one this follows (then no name is typed). Default binding modes as
+ * rustc's: a tuple or variant pattern that meets a reference binds its names by reference.
+ */
+function matchPattern(pattern: SyntaxNode, ty: LocalTy, mode: BindingMode, out: Map<SyntaxNode, LocalTy>): boolean {
+  const byMode = (t: Ty, m: BindingMode): Ty =>
+    m === 'move' ? t : { k: 'ref', mut: m === 'ref mut', inner: t, text: `&${m === 'ref mut' ? 'mut ' : ''}${t.text}` };
+  switch (pattern.type) {
+    case '_':
+    case 'integer_literal':
+    case 'string_literal':
+    case 'char_literal':
+    case 'boolean_literal':
+    case 'negative_literal':
+    case 'range_pattern':
+      return true;
+    case 'identifier':
+      // `None`, `CONST`: a unit variant or a constant, no binding.
+      if (!/^[a-z_]/.test(pattern.text)) return true;
+      if (pattern.text === '_') return true;
+      out.set(
+        pattern,
+        ty.k === 'ty'
+          ? { k: 'ty', ty: byMode(ty.ty, mode) }
+          : mode === 'move'
+            ? ty
+            : unknownLocal('a reference to a value of unknown type'),
+      );
+      return true;
+    case 'mut_pattern': {
+      const id = pattern.namedChildren.find((c) => c?.type === 'identifier');
+      return !!id && mode === 'move' && matchPattern(id, ty, mode, out);
+    }
+    case 'ref_pattern': {
+      const id = pattern.namedChildren.find((c) => c?.type === 'identifier');
+      if (!id || mode !== 'move' || ty.k !== 'ty') return false;
+      const mutable = pattern.namedChildren.some((c) => c?.type === 'mutable_specifier');
+      return matchPattern(id, ty, mutable ? 'ref mut' : 'ref', out);
+    }
+    case 'reference_pattern': {
+      const inner = pattern.namedChildren.find((c) => c !== null && c.type !== 'mutable_specifier');
+      if (!inner || ty.k !== 'ty' || ty.ty.k !== 'ref') return false;
+      return matchPattern(inner, { k: 'ty', ty: ty.ty.inner }, 'move', out);
+    }
+    case 'tuple_pattern':
+    case 'tuple_struct_pattern': {
+      if (ty.k !== 'ty') return false;
+      // A reference met by a tuple or variant pattern: its names bind by reference.
+      let t = ty.ty;
+      let m = mode;
+      while (t.k === 'ref') {
+        m = t.mut && m !== 'ref' ? 'ref mut' : 'ref';
+        t = t.inner;
+      }
+      const typeNode = pattern.childForFieldName('type');
+      const parts = pattern.children.filter(
+        (c): c is SyntaxNode => c !== null && c.id !== typeNode?.id && (c.isNamed || c.type === '_'),
+      );
+      if (parts.some((c) => c.type === 'remaining_field_pattern' || c.type.endsWith('comment'))) return false;
+      let elems: Ty[];
+      if (pattern.type === 'tuple_pattern') {
+        if (t.k !== 'tuple') return false;
+        elems = t.elems;
+      } else {
+        const variant = VARIANTS[typeNode?.text.split('::').pop() ?? ''];
+        if (!variant || t.k !== 'known' || !variant.type.test(t.known.path)) return false;
+        const arg = t.args[variant.arg];
+        if (!arg) return false;
+        elems = [arg];
+      }
+      if (elems.length !== parts.length) return false;
+      return parts.every((p, i) => matchPattern(p, { k: 'ty', ty: elems[i] }, m, out));
+    }
+    default:
+      return false;
+  }
+}
+
 function patternNames(pattern: SyntaxNode): SyntaxNode[] {
   if (pattern.type === 'identifier') return /^[a-z_]/.test(pattern.text) && pattern.text !== '_' ? [pattern] : [];
   const out: SyntaxNode[] = [];
