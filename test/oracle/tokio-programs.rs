@@ -1,0 +1,280 @@
+// Async code as applications write it against tokio: servers, shared state, channels, timers,
+// tasks. `npm run compare:tokio` compiles this file in a crate that depends on the corpus's tokio
+// (`cargo check --offline`), asks rustc whether each future below is `Send` (each
+// `require_send(..)` in `checks`), and compares the engine's verdict for the same future. Nothing
+// here says what the answer is: rustc does. Written to be ordinary code, not to suit the analysis.
+#![allow(dead_code, unused_variables, unused_mut, clippy::all)]
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream, UdpSocket};
+use tokio::sync::{broadcast, mpsc, oneshot, watch, Mutex, Notify, RwLock, Semaphore};
+
+fn require_send<T: Send>(_: T) {}
+
+pub struct Config {
+    pub name: String,
+    pub retries: u32,
+}
+
+pub struct Cache {
+    pub entries: HashMap<String, Vec<u8>>,
+}
+
+pub struct LocalStats {
+    pub hits: Cell<u64>,
+}
+
+pub async fn serve(addr: &str) -> std::io::Result<()> {
+    let listener = TcpListener::bind(addr).await?;
+    loop {
+        let (socket, _) = listener.accept().await?;
+        tokio::spawn(async move {
+            echo(socket).await;
+        });
+    }
+}
+
+pub async fn echo(mut socket: TcpStream) {
+    let mut buf = [0u8; 1024];
+    loop {
+        let n = match socket.read(&mut buf).await {
+            Ok(0) => return,
+            Ok(n) => n,
+            Err(_) => return,
+        };
+        if socket.write_all(&buf[0..n]).await.is_err() {
+            return;
+        }
+    }
+}
+
+pub async fn connect_and_send(addr: &str, data: &[u8]) -> std::io::Result<()> {
+    let mut stream = TcpStream::connect(addr).await?;
+    stream.write_all(data).await?;
+    stream.flush().await?;
+    Ok(())
+}
+
+pub async fn udp_ping(addr: &str) -> std::io::Result<usize> {
+    let socket = UdpSocket::bind("0.0.0.0:0").await?;
+    socket.send_to(b"ping", addr).await?;
+    let mut buf = [0u8; 64];
+    let (n, _) = socket.recv_from(&mut buf).await?;
+    Ok(n)
+}
+
+pub async fn update_cache(cache: Arc<Mutex<Cache>>, key: String, value: Vec<u8>) {
+    let mut guard = cache.lock().await;
+    guard.entries.insert(key, value);
+}
+
+pub async fn read_config(config: Arc<RwLock<Config>>) -> String {
+    let guard = config.read().await;
+    guard.name.clone()
+}
+
+pub async fn write_config(config: Arc<RwLock<Config>>, retries: u32) {
+    let mut guard = config.write().await;
+    guard.retries = retries;
+    tokio::time::sleep(Duration::from_millis(10)).await;
+}
+
+pub async fn std_guard_across_sleep(cache: Arc<std::sync::Mutex<Cache>>) {
+    let guard = cache.lock().unwrap();
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    drop(guard);
+}
+
+pub async fn std_guard_dropped_first(cache: Arc<std::sync::Mutex<Cache>>) -> usize {
+    let len = {
+        let guard = cache.lock().unwrap();
+        guard.entries.len()
+    };
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    len
+}
+
+pub async fn rc_across_await() {
+    let shared = Rc::new(RefCell::new(Vec::<u32>::new()));
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    shared.borrow_mut().push(1);
+}
+
+pub async fn rc_dropped_before_await() {
+    {
+        let shared = Rc::new(5u32);
+        println!("{}", shared);
+    }
+    tokio::task::yield_now().await;
+}
+
+pub async fn local_stats_across_await(stats: LocalStats) {
+    stats.hits.set(stats.hits.get() + 1);
+    tokio::time::sleep(Duration::from_millis(1)).await;
+}
+
+pub async fn producer(tx: mpsc::Sender<u32>) {
+    for i in 0..10 {
+        if tx.send(i).await.is_err() {
+            break;
+        }
+    }
+}
+
+pub async fn consumer(mut rx: mpsc::Receiver<String>) -> usize {
+    let mut total = 0;
+    while let Some(message) = rx.recv().await {
+        total += message.len();
+    }
+    total
+}
+
+pub async fn unbounded_pipeline() {
+    let (tx, mut rx) = mpsc::unbounded_channel::<u64>();
+    tokio::spawn(async move {
+        let _ = tx.send(1);
+    });
+    while let Some(v) = rx.recv().await {
+        println!("{v}");
+    }
+}
+
+pub async fn request_reply() -> Option<String> {
+    let (tx, rx) = oneshot::channel::<String>();
+    tokio::spawn(async move {
+        let _ = tx.send("done".to_string());
+    });
+    rx.await.ok()
+}
+
+pub async fn watch_config(mut rx: watch::Receiver<u32>) {
+    while rx.changed().await.is_ok() {
+        let value = *rx.borrow();
+        println!("{value}");
+    }
+}
+
+pub async fn watch_borrow_across_await(rx: watch::Receiver<u32>) {
+    let value = rx.borrow();
+    tokio::task::yield_now().await;
+    println!("{}", *value);
+}
+
+pub async fn broadcast_listener(mut rx: broadcast::Receiver<String>) {
+    while let Ok(message) = rx.recv().await {
+        println!("{message}");
+    }
+}
+
+pub async fn limited(semaphore: Arc<Semaphore>) {
+    let permit = semaphore.acquire().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    drop(permit);
+}
+
+pub async fn notified(notify: Arc<Notify>) {
+    notify.notified().await;
+}
+
+pub async fn with_timeout(addr: &str) -> bool {
+    tokio::time::timeout(Duration::from_secs(1), TcpStream::connect(addr)).await.is_ok()
+}
+
+pub async fn interval_ticks() {
+    let mut interval = tokio::time::interval(Duration::from_millis(100));
+    for _ in 0..3 {
+        interval.tick().await;
+    }
+}
+
+pub async fn join_two() -> (u32, u32) {
+    let a = tokio::spawn(async { 1u32 });
+    let b = tokio::spawn(async { 2u32 });
+    (a.await.unwrap(), b.await.unwrap())
+}
+
+pub async fn spawn_blocking_work(data: Vec<u8>) -> usize {
+    tokio::task::spawn_blocking(move || data.len()).await.unwrap()
+}
+
+pub async fn boxed_error() -> Result<(), Box<dyn std::error::Error>> {
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    Ok(())
+}
+
+pub async fn boxed_error_send() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    Ok(())
+}
+
+pub async fn error_held_across_await() {
+    let err: Box<dyn std::error::Error> = "bad".into();
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    println!("{err}");
+}
+
+pub async fn config_retry(config: Arc<Config>) -> u32 {
+    let mut attempts = 0;
+    while attempts < config.retries {
+        attempts += 1;
+        tokio::time::sleep(Duration::from_millis(u64::from(attempts))).await;
+    }
+    attempts
+}
+
+pub async fn ref_to_cell_across_await(counter: &Cell<u32>) {
+    counter.set(1);
+    tokio::task::yield_now().await;
+}
+
+pub async fn select_first(mut a: mpsc::Receiver<u32>, mut b: mpsc::Receiver<u32>) -> Option<u32> {
+    tokio::select! {
+        v = a.recv() => v,
+        v = b.recv() => v,
+    }
+}
+
+fn checks(
+    cache: Arc<Mutex<Cache>>,
+    config: Arc<RwLock<Config>>,
+    std_cache: Arc<std::sync::Mutex<Cache>>,
+    socket: TcpStream,
+    stats: LocalStats,
+    counter: &Cell<u32>,
+) {
+    require_send(serve("127.0.0.1:0"));
+    require_send(echo(socket));
+    require_send(connect_and_send("127.0.0.1:1", b"x"));
+    require_send(udp_ping("127.0.0.1:1"));
+    require_send(update_cache(cache, String::new(), Vec::new()));
+    require_send(read_config(config.clone()));
+    require_send(write_config(config, 1));
+    require_send(std_guard_across_sleep(std_cache.clone()));
+    require_send(std_guard_dropped_first(std_cache));
+    require_send(rc_across_await());
+    require_send(rc_dropped_before_await());
+    require_send(local_stats_across_await(stats));
+    require_send(producer(mpsc::channel(1).0));
+    require_send(consumer(mpsc::channel(1).1));
+    require_send(unbounded_pipeline());
+    require_send(request_reply());
+    require_send(watch_config(watch::channel(0).1));
+    require_send(watch_borrow_across_await(watch::channel(0).1));
+    require_send(broadcast_listener(broadcast::channel(1).1));
+    require_send(limited(Arc::new(Semaphore::new(1))));
+    require_send(notified(Arc::new(Notify::new())));
+    require_send(with_timeout("127.0.0.1:1"));
+    require_send(interval_ticks());
+    require_send(join_two());
+    require_send(spawn_blocking_work(Vec::new()));
+    require_send(boxed_error());
+    require_send(boxed_error_send());
+    require_send(error_held_across_await());
+    require_send(config_retry(Arc::new(Config { name: String::new(), retries: 1 })));
+    require_send(ref_to_cell_across_await(counter));
+    require_send(select_first(mpsc::channel(1).1, mpsc::channel(1).1));
+}
