@@ -1904,9 +1904,11 @@ class BodyWalk {
     }
     if (ctor === 'arg' && args[0]) {
       const inner = this.typeOf(args[0]);
-      if (inner.k !== 'ty') return inner.k === 'unknown' ? inner : notTyped();
-      const t = knownTy(owner.known.path, [inner.ty]);
-      return t ? { k: 'ty', ty: t } : notTyped();
+      if (inner.k === 'future') return notTyped();
+      // `Rc::new(x)` of an `x` not typed is still an `Rc`: never `Send`, whatever `x` is.
+      const arg: Ty = inner.k === 'ty' ? inner.ty : { k: 'unknown', text: '_', reason: inner.reason };
+      const t = knownTy(owner.known.path, [arg]);
+      return t ? { k: 'ty', ty: t } : inner.k === 'unknown' ? inner : notTyped();
     }
     return notTyped();
   }
