@@ -150,6 +150,58 @@ test('a test crate a `#![cfg(..)]` at its top leaves out is analysed with every 
   assert.equal(verdicts.get('Holder'), 'no');
 });
 
+test("a future awaiting tokio's lock is read from what the lock needs, not from tokio's internals", () => {
+  const { dir, write } = scratch('rss-known-futures-');
+  try {
+    // A stand-in for tokio: the lock's body is beyond the analysis, as tokio's own is.
+    write('tokio/Cargo.toml', PACKAGE('tokio'));
+    write('tokio/src/lib.rs', 'pub mod sync {\n    mod mutex;\n    pub use mutex::{Mutex, MutexGuard};\n}\n');
+    write(
+      'tokio/src/sync/mutex.rs',
+      [
+        'pub struct Mutex<T> {',
+        '    c: std::cell::UnsafeCell<T>,',
+        '}',
+        'unsafe impl<T: Send> Sync for Mutex<T> {}',
+        "pub struct MutexGuard<'a, T> {",
+        "    lock: &'a Mutex<T>,",
+        '}',
+        'impl<T> Mutex<T> {',
+        "    pub async fn lock(&self) -> MutexGuard<'_, T> {",
+        '        hidden::acquire(self).await',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    write('app/Cargo.toml', `${PACKAGE('app')}\n[dependencies]\ntokio = { path = "../tokio" }\n`);
+    write(
+      'app/src/lib.rs',
+      [
+        'use std::rc::Rc;',
+        'use std::sync::Arc;',
+        'use tokio::sync::Mutex;',
+        'pub async fn plain(m: Arc<Mutex<u8>>) {',
+        '    let g = m.lock().await;',
+        '    drop(g);',
+        '}',
+        'pub async fn counted(m: Arc<Mutex<Rc<u8>>>) {',
+        '    let g = m.lock().await;',
+        '    drop(g);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const run = cli(['check', '--format', 'json', 'app'], dir);
+    const out = JSON.parse(run.stdout) as { futures: { name: string; send: { status: string } }[] };
+    const verdict = (name: string) => out.futures.find((f) => f.name === name)?.send.status;
+    assert.equal(verdict('plain'), 'yes', run.stdout);
+    assert.equal(verdict('counted'), 'no', run.stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('report lists every type of the crate in markdown, grouped by file, with verdicts', () => {
   const run = cli(['report', '.'], join(CRATES, 'app'));
   assert.equal(run.status, 0, run.stderr);

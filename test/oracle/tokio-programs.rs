@@ -238,6 +238,44 @@ pub async fn select_first(mut a: mpsc::Receiver<u32>, mut b: mpsc::Receiver<u32>
     }
 }
 
+// The same APIs with values that are not `Send` or not `Sync` (added with the table of tokio's
+// futures, to check what each of its entries needs).
+pub async fn lock_rc(m: Arc<Mutex<Rc<u8>>>) {
+    let g = m.lock().await;
+    println!("{}", g);
+}
+
+pub async fn lock_cell_across_await(m: Arc<Mutex<Cell<u8>>>) {
+    let g = m.lock().await;
+    tokio::task::yield_now().await;
+    g.set(1);
+}
+
+pub async fn read_cell(lock: Arc<RwLock<Cell<u8>>>) -> u8 {
+    let g = lock.read().await;
+    g.get()
+}
+
+pub async fn send_rc(tx: mpsc::Sender<Rc<u8>>) {
+    let _ = tx.send(Rc::new(1)).await;
+}
+
+pub async fn recv_cells(mut rx: mpsc::Receiver<Cell<u8>>) -> u8 {
+    let mut last = 0;
+    while let Some(c) = rx.recv().await {
+        last = c.get();
+    }
+    last
+}
+
+pub async fn watch_cell(mut rx: watch::Receiver<Cell<u8>>) {
+    let _ = rx.changed().await;
+}
+
+pub async fn broadcast_rc(mut rx: broadcast::Receiver<Rc<u8>>) {
+    let _ = rx.recv().await;
+}
+
 fn checks(
     cache: Arc<Mutex<Cache>>,
     config: Arc<RwLock<Config>>,
@@ -277,4 +315,11 @@ fn checks(
     require_send(config_retry(Arc::new(Config { name: String::new(), retries: 1 })));
     require_send(ref_to_cell_across_await(counter));
     require_send(select_first(mpsc::channel(1).1, mpsc::channel(1).1));
+    require_send(lock_rc(Arc::new(Mutex::new(Rc::new(1)))));
+    require_send(lock_cell_across_await(Arc::new(Mutex::new(Cell::new(1)))));
+    require_send(read_cell(Arc::new(RwLock::new(Cell::new(1)))));
+    require_send(send_rc(mpsc::channel(1).0));
+    require_send(recv_cells(mpsc::channel(1).1));
+    require_send(watch_cell(watch::channel(Cell::new(0)).1));
+    require_send(broadcast_rc(broadcast::channel(1).1));
 }

@@ -542,7 +542,10 @@ export class Project {
             }
           record = this.treeFiles.get(node.tree);
         }
-        return record && { root: record.tree.rootNode, items: record.items, label: this.label(record.path) };
+        if (!record) return undefined;
+        const crate = this.crates.find((c) => c.files.get(record.path) === record);
+        const dependency = crate && !crate.local ? crate.name : undefined;
+        return { root: record.tree.rootNode, items: record.items, label: this.label(record.path), dependency };
       },
       inherentImpls: () => this.crates.flatMap((c) => [...c.files.values()].flatMap((r) => r.items.inherentImpls)),
       crateCount: () => this.crates.length,

@@ -31,6 +31,7 @@ import {
   type ReceiverMode,
 } from './std-methods';
 import type { FutureReuse, ReuseSession } from './fn-reuse';
+import { knownFuture } from './known-futures';
 
 /** What a local's value is: a type, a future of this file, or unknown and why. */
 type LocalTy =
@@ -139,6 +140,25 @@ function fnWithMacroArguments(fn: SyntaxNode): SyntaxTree | undefined {
   return parseSpansLike(fn.tree, padding + rewritten, [{ start, end: start + text.length }]);
 }
 
+/** What awaiting a known API's future gives (see knownFuture), by the future's type. */
+const knownOutputs = new WeakMap<Ty, Ty>();
+
+/** A type written as text, parsed once (the trees are few and kept: one per known API's output). */
+const typeTrees = new Map<string, SyntaxNode | undefined>();
+
+function typeNode(like: SyntaxTree, text: string): SyntaxNode | undefined {
+  if (!typeTrees.has(text)) {
+    const source = `type Output = ${text};`;
+    const tree = parseSpansLike(like, source, [{ start: 0, end: source.length }]);
+    const item = tree?.rootNode.namedChildren[0];
+    typeTrees.set(
+      text,
+      item?.type === 'type_item' && !item.hasError ? (item.childForFieldName('type') ?? undefined) : undefined,
+    );
+  }
+  return typeTrees.get(text);
+}
+
 const line = (node: SyntaxNode) => node.startPosition.row + 1;
 const unknownLocal = (reason: string): LocalTy => ({ k: 'unknown', reason });
 const plain = (text: string): LocalTy => ({ k: 'ty', ty: { k: 'plain', text } });
@@ -219,7 +239,7 @@ export function analyzeFutures(
 /** What the futures analysis reads beyond one file: the other files of the crates a project has read. */
 export interface CrateSources {
   /** The file that holds `node` (in its own tree or in one of its item macros' expansions). */
-  fileOf(node: SyntaxNode): { root: SyntaxNode; items: FileItems; label: string } | undefined;
+  fileOf(node: SyntaxNode): { root: SyntaxNode; items: FileItems; label: string; dependency?: string } | undefined;
   /** Every inherent impl of the crates read so far (a type's methods may be in any file). */
   inherentImpls(): Iterable<InherentImpl>;
   /** Every trait impl of the crates read so far (`Drop` and `Deref` impls, for any type). */
@@ -262,6 +282,11 @@ export class CrateFutures {
   }
 
   /** The analyzer of the file that holds `node`. */
+  /** The name of the dependency crate that holds `node` (undefined: a local crate's, or unknown). */
+  dependencyOf(node: SyntaxNode): string | undefined {
+    return this.sources.fileOf(node)?.dependency;
+  }
+
   ownerOf(node: SyntaxNode): FileAnalyzer | undefined {
     const file = this.sources.fileOf(node);
     return file ? this.analyzerFor(file.root, file.items, file.label) : undefined;
@@ -1723,6 +1748,8 @@ class BodyWalk {
       case 'await_expression': {
         const inner = node.namedChildren[0];
         const t = inner ? this.typeOf(inner) : notTyped();
+        const output = t.k === 'ty' ? knownOutputs.get(t.ty) : undefined;
+        if (output) return { k: 'ty', ty: output };
         if (t.k === 'future' && t.node.type === 'function_item') {
           const info = this.file.infoOfNode(t.node);
           const ret = t.node.childForFieldName('return_type');
@@ -1853,6 +1880,8 @@ class BodyWalk {
       for (let i = 0; i < 5; i++) {
         const std = stdMethod(t, method);
         if (std) return std.returns ? { k: 'ty', ty: std.returns } : notTyped();
+        const known = this.knownFuture(t, method, args);
+        if (known) return { k: 'ty', ty: known };
         const own = this.file.methodOf(t, method);
         if (own) return this.fnResult(own, notTyped, args);
         const derefs = t.k === 'known' && DEREF_PATHS.has(t.known.path);
@@ -1867,6 +1896,14 @@ class BodyWalk {
     const pathNode = fnNode.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
     if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return notTyped();
     const segments = pathSegments(pathNode);
+    if (segments.length >= 2) {
+      const type = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
+      const known =
+        type.kind === 'type'
+          ? this.knownFuture({ k: 'adt', def: type.def, args: new Map(), text: type.def.name }, segments.at(-1)!, args)
+          : undefined;
+      if (known) return { k: 'ty', ty: known };
+    }
     const own = this.file.fnForPath(segments, this.fn.self, this.scope);
     if (own) return this.fnResult(own, notTyped, args);
     const ptr = nullPointer(this.file, this.scope, node);
@@ -1911,6 +1948,27 @@ class BodyWalk {
       return t ? { k: 'ty', ty: t } : inner.k === 'unknown' ? inner : notTyped();
     }
     return notTyped();
+  }
+
+  /** The future of a well-known async API of a dependency (see known-futures.ts), for `recv.method(args)`. */
+  private knownFuture(recv: Ty, method: string, args: SyntaxNode[]): Ty | undefined {
+    if (recv.k !== 'adt') return undefined;
+    const crate = this.file.crate?.dependencyOf(recv.def.node);
+    if (crate === undefined) return undefined;
+    const params = recv.def.generics.params.filter((p) => p.kind === 'type').map((p) => recv.args.get(p.name));
+    const receiver = params.every((p): p is Ty => p !== undefined) ? { self: recv, args: params } : undefined;
+    const argTypes = args.map((a) => {
+      const t = this.typeOf(a);
+      return t.k === 'ty' ? t.ty : undefined;
+    });
+    const known = knownFuture(crate, recv.def.path, method, receiver, argTypes);
+    if (!known) return undefined;
+    // What `.await` gives, written in the receiver type's module with `T` its first type argument.
+    const first = recv.def.generics.params.find((p) => p.kind === 'type');
+    const env = new Map<string, Ty>(first && receiver?.args[0] ? [[first.name, receiver.args[0]]] : []);
+    const written = typeNode(recv.def.node.tree, known.output);
+    if (written) knownOutputs.set(known.future, this.resolver.lowerType(written, recv.def.scope, env));
+    return known.future;
   }
 
   /**
