@@ -1847,7 +1847,17 @@ class BodyWalk {
     return notTyped();
   }
 
-  private fnResult(info: FnInfo, notTyped: () => LocalTy, args: SyntaxNode[] = []): LocalTy {
+  /**
+   * What a call of `info` gives. `recv`: the receiver's type, whose arguments are the impl's
+   * (`watch::Receiver<u32>::borrow` -> `Ref<'_, u32>`); `typeArgs`: a turbofish's types, the fn's
+   * own parameters in order (`mpsc::channel::<u32>(8)`).
+   */
+  private fnResult(
+    info: FnInfo,
+    notTyped: () => LocalTy,
+    args: SyntaxNode[] = [],
+    given: { recv?: Ty; typeArgs?: SyntaxNode[] } = {},
+  ): LocalTy {
     if (info.isAsync) return { k: 'future', node: info.node, subst: this.substOf(info, args) };
     const ret = info.node.childForFieldName('return_type');
     if (!ret) return plain('()');
@@ -1858,11 +1868,44 @@ class BodyWalk {
       if (hidden) return hidden;
       return unknownLocal(`\`${info.name}\` returns \`${oneLine(ret.text)}\`, whose hidden type is not analysed`);
     }
-    const ty = this.resolver.lowerType(ret, info.scope, info.env, info.self);
+    // `-> (Arc<AtomicUsize>, impl Fn(usize))`: an `impl Trait` inside the result leaks its hidden
+    // type's auto traits too, so the result is not known (`dyn Fn` would say not `Send`).
+    const hiddenPart = ret.descendantsOfType('abstract_type').find((n) => n !== null && !/\bSend\b/.test(n.text));
+    if (hiddenPart)
+      return unknownLocal(
+        `\`${info.name}\` returns \`${oneLine(hiddenPart.text)}\`, whose hidden type is not analysed`,
+      );
+    const env = this.boundEnv(info, given.recv, given.typeArgs);
+    const ty = this.resolver.lowerType(ret, info.scope, env, given.recv ?? info.self);
     // A generic fn's result is known when it names none of the type parameters of the fn or of
-    // its impl (`-> u8`; `-> Self` of `impl<T> Foo<T>` would need `T` from the receiver).
-    if (paramNames(ty).some((n) => info.env.has(n))) return notTyped();
+    // its impl left unbound (`-> u8`; `-> Self` of `impl<T> Foo<T>` needs `T` from the receiver).
+    if (paramNames(ty).some((n) => env.get(n)?.k === 'param')) return notTyped();
     return { k: 'ty', ty };
+  }
+
+  /** The fn's generic environment with the parameters a receiver's type or a turbofish binds. */
+  private boundEnv(info: FnInfo, recv: Ty | undefined, typeArgs: SyntaxNode[] | undefined): Map<string, Ty> {
+    const bound = new Map<string, Ty>();
+    if (recv && info.self) {
+      const subst = new Map<string, LocalTy>();
+      unify(info.self, recv, subst);
+      for (const [name, t] of subst) if (t.k === 'ty' && info.env.has(name)) bound.set(name, t.ty);
+    }
+    if (typeArgs && typeArgs.length > 0) {
+      const own = (info.node.childForFieldName('type_parameters')?.namedChildren ?? [])
+        .map((p) =>
+          p?.type === 'type_parameter' ? p.childForFieldName('name') : p?.type === 'type_identifier' ? p : null,
+        )
+        .filter((p): p is SyntaxNode => p !== null);
+      if (own.length === typeArgs.length)
+        own.forEach((p, i) =>
+          bound.set(p.text, this.resolver.lowerType(typeArgs[i], this.scope, this.fn.env, this.fn.self)),
+        );
+    }
+    if (bound.size === 0) return info.env;
+    const env = new Map(info.env);
+    for (const [name, t] of bound) env.set(name, t);
+    return env;
   }
 
   private callType(node: SyntaxNode, notTyped: () => LocalTy): LocalTy {
@@ -1883,7 +1926,7 @@ class BodyWalk {
         const known = this.knownFuture(t, method, args);
         if (known) return { k: 'ty', ty: known };
         const own = this.file.methodOf(t, method);
-        if (own) return this.fnResult(own, notTyped, args);
+        if (own) return this.fnResult(own, notTyped, args, { recv: t });
         const derefs = t.k === 'known' && DEREF_PATHS.has(t.known.path);
         if (method === 'clone' && !derefs && (t.k === 'adt' || t.k === 'known' || t.k === 'plain'))
           return { k: 'ty', ty: t };
@@ -1905,7 +1948,13 @@ class BodyWalk {
       if (known) return { k: 'ty', ty: known };
     }
     const own = this.file.fnForPath(segments, this.fn.self, this.scope);
-    if (own) return this.fnResult(own, notTyped, args);
+    const typeArgs =
+      fnNode.type === 'generic_function'
+        ? (fnNode.childForFieldName('type_arguments')?.namedChildren ?? []).filter(
+            (c): c is SyntaxNode => c !== null && c.type !== 'lifetime' && !c.type.endsWith('comment'),
+          )
+        : undefined;
+    if (own) return this.fnResult(own, notTyped, args, { typeArgs });
     const ptr = nullPointer(this.file, this.scope, node);
     if (ptr) return { k: 'ty', ty: ptr };
     if (segments.length === 1) {
