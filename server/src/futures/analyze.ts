@@ -1773,6 +1773,42 @@ class BodyWalk {
         const t = decl?.childForFieldName('type');
         return t ? { k: 'ty', ty: this.resolver.lowerType(t, this.scope, this.fn.env, this.fn.self) } : notTyped();
       }
+      case 'match_expression': {
+        // `match r.await { Ok(n) => n, Err(_) => return }`: the type the arms that give a value
+        // agree on, each a name its own pattern binds or a literal (an unsuffixed number fits any).
+        const value = node.childForFieldName('value');
+        const matched = value ? this.typeOf(value) : notTyped();
+        let found: Ty | undefined;
+        let loose = false;
+        for (const arm of node.childForFieldName('body')?.namedChildren ?? []) {
+          if (arm?.type !== 'match_arm') continue;
+          const result = arm.childForFieldName('value');
+          if (!result) return notTyped();
+          if (diverges(result)) continue;
+          let t: LocalTy;
+          if (result.type === 'identifier') {
+            const pat = arm.childForFieldName('pattern');
+            const inner = pat?.namedChildren.find((c) => c !== null && c.id !== pat.childForFieldName('condition')?.id);
+            const typed = new Map<SyntaxNode, LocalTy>();
+            if (!inner || !matchPattern(inner, matched, 'move', typed)) return notTyped();
+            const bound = [...typed].find(([id]) => id.text === result.text)?.[1];
+            if (!bound) return notTyped();
+            t = bound;
+          } else if (result.type.endsWith('_literal')) t = this.typeOf(result);
+          else return notTyped();
+          if (t.k !== 'ty') return notTyped();
+          const isLoose = result.type === 'integer_literal' && !/[iu](8|16|32|64|128|size)$/.test(result.text);
+          if (found === undefined) {
+            found = t.ty;
+            loose = isLoose;
+          } else if (isLoose && found.k === 'plain') continue;
+          else if (loose && t.ty.k === 'plain') {
+            found = t.ty;
+            loose = false;
+          } else if (found.text !== t.ty.text) return notTyped();
+        }
+        return found ? { k: 'ty', ty: found } : notTyped();
+      }
       case 'struct_expression': {
         const name = node.childForFieldName('name');
         return name ? this.typeByPath(name, notTyped) : notTyped();
@@ -2338,6 +2374,20 @@ function combine(parts: Part[]): { status: Status; requires: Atom[]; reasons: st
 }
 
 /** The names a pattern binds (`Some(x)`, `(a, b)`, `S { f, g: h }`), not the paths it matches. */
+/** A match arm's value that never gives one: `return`, `break`, `continue`, `panic!(..)`, or a block ending so. */
+function diverges(value: SyntaxNode): boolean {
+  if (['return_expression', 'break_expression', 'continue_expression'].includes(value.type)) return true;
+  if (value.type === 'macro_invocation')
+    return ['panic', 'unreachable', 'todo', 'unimplemented'].includes(
+      value.childForFieldName('macro')?.text.split('::').pop() ?? '',
+    );
+  if (value.type === 'block' || value.type === 'expression_statement') {
+    const last = value.namedChildren.filter((c) => c !== null && !c.type.endsWith('comment')).pop();
+    return !!last && diverges(last);
+  }
+  return false;
+}
+
 /** How a pattern binds at this point: by value, or by reference (a reference matched by a non-reference pattern). */
 type BindingMode = 'move' | 'ref' | 'ref mut';
 
