@@ -276,6 +276,116 @@ pub async fn broadcast_rc(mut rx: broadcast::Receiver<Rc<u8>>) {
     let _ = rx.recv().await;
 }
 
+// Written after the analysis was improved against the functions above, and not tuned to: an
+// honest sample of what it makes of code it has not seen.
+pub struct Session {
+    pub id: u64,
+    pub peer: String,
+}
+
+pub struct Registry {
+    pub sessions: Mutex<HashMap<u64, Session>>,
+    pub events: mpsc::Sender<String>,
+}
+
+impl Registry {
+    pub async fn add(&self, session: Session) {
+        let mut sessions = self.sessions.lock().await;
+        sessions.insert(session.id, session);
+    }
+
+    pub async fn announce(&self, text: String) -> bool {
+        self.events.send(text).await.is_ok()
+    }
+
+    pub async fn count(&self) -> usize {
+        self.sessions.lock().await.len()
+    }
+}
+
+pub async fn registry_flow(registry: Arc<Registry>) {
+    registry.add(Session { id: 1, peer: "a".into() }).await;
+    let n = registry.count().await;
+    registry.announce(format!("{n} sessions")).await;
+}
+
+pub async fn actor(mut inbox: mpsc::Receiver<(u32, oneshot::Sender<u32>)>) {
+    let mut total = 0;
+    while let Some((value, reply)) = inbox.recv().await {
+        total += value;
+        let _ = reply.send(total);
+    }
+}
+
+pub async fn local_cache_across_await(keys: Vec<String>) -> usize {
+    let cache: RefCell<HashMap<String, usize>> = RefCell::new(HashMap::new());
+    for key in keys {
+        let len = key.len();
+        cache.borrow_mut().insert(key, len);
+        tokio::task::yield_now().await;
+    }
+    let n = cache.borrow().len();
+    n
+}
+
+pub async fn scoped_refcell_borrow(cell: Arc<std::sync::Mutex<RefCell<u32>>>) {
+    {
+        let guard = cell.lock().unwrap();
+        *guard.borrow_mut() += 1;
+    }
+    tokio::task::yield_now().await;
+}
+
+pub async fn retry_connect(addr: String, attempts: u32) -> Option<TcpStream> {
+    for attempt in 0..attempts {
+        match TcpStream::connect(addr.as_str()).await {
+            Ok(stream) => return Some(stream),
+            Err(_) => tokio::time::sleep(Duration::from_millis(u64::from(attempt) * 10)).await,
+        }
+    }
+    None
+}
+
+pub async fn write_lines(mut stream: TcpStream, lines: Vec<String>) -> std::io::Result<()> {
+    for line in &lines {
+        stream.write_all(line.as_bytes()).await?;
+        stream.write_all(b"\n").await?;
+    }
+    stream.flush().await
+}
+
+pub async fn rc_counter_in_loop(limit: u32) -> u32 {
+    let counter = Rc::new(Cell::new(0));
+    while counter.get() < limit {
+        counter.set(counter.get() + 1);
+        tokio::task::yield_now().await;
+    }
+    counter.get()
+}
+
+pub async fn std_guard_in_match(state: Arc<std::sync::Mutex<Vec<u32>>>) {
+    match state.lock().unwrap().pop() {
+        Some(v) => println!("{v}"),
+        None => tokio::task::yield_now().await,
+    }
+}
+
+pub async fn tokio_guard_across_send(state: Arc<Mutex<Vec<u32>>>, tx: mpsc::Sender<u32>) {
+    let mut guard = state.lock().await;
+    if let Some(v) = guard.pop() {
+        let _ = tx.send(v).await;
+    }
+}
+
+pub async fn semaphore_permits(semaphore: Arc<Semaphore>, jobs: Vec<u32>) -> u32 {
+    let mut done = 0;
+    for job in jobs {
+        let _permit = semaphore.acquire().await.unwrap();
+        done += job;
+    }
+    done
+}
+
 fn checks(
     cache: Arc<Mutex<Cache>>,
     config: Arc<RwLock<Config>>,
@@ -322,4 +432,18 @@ fn checks(
     require_send(recv_cells(mpsc::channel(1).1));
     require_send(watch_cell(watch::channel(Cell::new(0)).1));
     require_send(broadcast_rc(broadcast::channel(1).1));
+    require_send(registry_flow(Arc::new(Registry { sessions: Mutex::new(HashMap::new()), events: mpsc::channel(1).0 })));
+    require_send(actor(mpsc::channel(1).1));
+    require_send(local_cache_across_await(Vec::new()));
+    require_send(scoped_refcell_borrow(Arc::new(std::sync::Mutex::new(RefCell::new(0)))));
+    require_send(retry_connect(String::new(), 1));
+    require_send(write_lines(socket_again(), Vec::new()));
+    require_send(rc_counter_in_loop(3));
+    require_send(std_guard_in_match(Arc::new(std::sync::Mutex::new(Vec::new()))));
+    require_send(tokio_guard_across_send(Arc::new(Mutex::new(Vec::new())), mpsc::channel(1).0));
+    require_send(semaphore_permits(Arc::new(Semaphore::new(1)), Vec::new()));
+}
+
+fn socket_again() -> TcpStream {
+    unimplemented!()
 }

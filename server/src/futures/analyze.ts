@@ -1217,7 +1217,11 @@ class BodyWalk {
           this.frames.push({ bindings: [], cond: this.cond + 1 });
           if (pattern) {
             const ty =
-              value?.type === 'range_expression' ? plain('integer') : unknownLocal('the item type of a `for` loop');
+              value?.type === 'range_expression'
+                ? plain('integer')
+                : value
+                  ? this.itemOf(value)
+                  : unknownLocal('the item type of a `for` loop');
             this.declarePattern(pattern, ty, 'local');
           }
           this.conditional(() => {
@@ -1319,8 +1323,22 @@ class BodyWalk {
     if (pattern) this.bindPattern(pattern, value ? this.typeOf(value) : unknownLocal('nothing matched'), 'local');
   }
 
+  /**
+   * What `for .. in value` holds while it runs: for a std collection (or a reference to one), an
+   * iterator whose auto traits are the collection's (or the reference's): `vec::IntoIter<T>` as
+   * `Vec<T>`, `slice::Iter<'_, T>` as `&[T]`.
+   */
   private iteratorOf(value: SyntaxNode): LocalTy {
+    const t = this.typeOf(value);
+    if (t.k === 'ty' && forItem(t.ty)) return t;
     return unknownLocal(`the iterator of \`for ... in ${oneLine(value.text)}\` is not typed`);
+  }
+
+  /** The type of each item `for .. in value` gives. */
+  private itemOf(value: SyntaxNode): LocalTy {
+    const t = this.typeOf(value);
+    const item = t.k === 'ty' ? forItem(t.ty) : undefined;
+    return item ? { k: 'ty', ty: item } : unknownLocal('the item type of a `for` loop');
   }
 
   /** A closure or async block: its own walk, capturing from this one's bindings. */
@@ -2374,6 +2392,27 @@ function combine(parts: Part[]): { status: Status; requires: Atom[]; reasons: st
 }
 
 /** The names a pattern binds (`Some(x)`, `(a, b)`, `S { f, g: h }`), not the paths it matches. */
+/** Collections whose items are their one type argument, and maps, whose items are pairs. */
+const SEQUENCES = /^std::(vec::Vec|collections::(VecDeque|HashSet|BTreeSet)|option::Option)$/;
+const MAPS = /^std::collections::(HashMap|BTreeMap)$/;
+
+/** The item of `for x in <ty>` over a std collection, an array, or a reference to one of them. */
+function forItem(ty: Ty): Ty | undefined {
+  const inner = ty.k === 'ref' ? ty.inner : ty;
+  const asRef = (t: Ty, mut: boolean): Ty =>
+    ty.k === 'ref' ? { k: 'ref', mut, inner: t, text: `&${mut ? 'mut ' : ''}${t.text}` } : t;
+  const mut = ty.k === 'ref' && ty.mut;
+  if (inner.k === 'seq') return asRef(inner.inner, mut);
+  if (inner.k !== 'known') return undefined;
+  if (SEQUENCES.test(inner.known.path) && inner.args[0]) return asRef(inner.args[0], mut);
+  if (MAPS.test(inner.known.path) && inner.args[0] && inner.args[1]) {
+    const key = asRef(inner.args[0], false);
+    const value = asRef(inner.args[1], mut);
+    return { k: 'tuple', elems: [key, value], text: `(${key.text}, ${value.text})` };
+  }
+  return undefined;
+}
+
 /** A match arm's value that never gives one: `return`, `break`, `continue`, `panic!(..)`, or a block ending so. */
 function diverges(value: SyntaxNode): boolean {
   if (['return_expression', 'break_expression', 'continue_expression'].includes(value.type)) return true;
