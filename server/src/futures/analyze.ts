@@ -1930,11 +1930,54 @@ class BodyWalk {
         `\`${info.name}\` returns \`${oneLine(hiddenPart.text)}\`, whose hidden type is not analysed`,
       );
     const env = this.boundEnv(info, given.recv, given.typeArgs);
-    const ty = this.resolver.lowerType(ret, info.scope, env, given.recv ?? info.self);
+    const lowered = this.resolver.lowerType(ret, info.scope, env, given.recv ?? info.self);
+    // `tokio::spawn(fut) -> JoinHandle<T::Output>`: `T::Output` of a future argument whose output is known.
+    const outputs = this.futureOutputs(info, args);
+    const ty = outputs.size > 0 ? withOutputs(lowered, outputs) : lowered;
     // A generic fn's result is known when it names none of the type parameters of the fn or of
     // its impl left unbound (`-> u8`; `-> Self` of `impl<T> Foo<T>` needs `T` from the receiver).
     if (paramNames(ty).some((n) => env.get(n)?.k === 'param')) return notTyped();
     return { k: 'ty', ty };
+  }
+
+  /** The type parameters of `info` that a call's future arguments bind, to those futures' outputs. */
+  private futureOutputs(info: FnInfo, args: SyntaxNode[]): Map<string, Ty> {
+    const outputs = new Map<string, Ty>();
+    for (const [name, t] of this.substOf(info, args) ?? []) {
+      const output = t.k === 'future' ? this.outputOf(t.node) : undefined;
+      if (output) outputs.set(name, output);
+    }
+    return outputs;
+  }
+
+  /**
+   * What a future gives when awaited, where the code says so plainly: an `async fn`'s written
+   * result (naming none of its parameters), or an `async` block that ends in a statement (`()`)
+   * or a literal and has no `return` or `?` in it.
+   */
+  private outputOf(future: SyntaxNode): Ty | undefined {
+    const unit: Ty = { k: 'plain', text: '()' };
+    if (future.type === 'function_item') {
+      const info = this.file.infoOfNode(future);
+      const ret = future.childForFieldName('return_type');
+      if (!info) return undefined;
+      if (!ret) return unit;
+      if (ret.type === 'abstract_type' || ret.descendantsOfType('abstract_type').length > 0) return undefined;
+      const ty = this.resolver.lowerType(ret, info.scope, info.env, info.self);
+      return paramNames(ty).some((n) => info.env.has(n)) ? undefined : ty;
+    }
+    if (future.type !== 'async_block') return undefined;
+    const body = future.namedChildren.find((c) => c?.type === 'block');
+    if (!body || body.descendantsOfType(['return_expression', 'try_expression']).length > 0) return undefined;
+    const last = body.namedChildren.filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment')).pop();
+    if (!last) return unit;
+    if (last.type === 'let_declaration' || (last.type === 'expression_statement' && last.text.trimEnd().endsWith(';')))
+      return unit;
+    if (last.type.endsWith('_literal')) {
+      const t = this.typeOf(last);
+      return t.k === 'ty' ? t.ty : undefined;
+    }
+    return undefined;
   }
 
   /** The fn's generic environment with the parameters a receiver's type or a turbofish binds. */
@@ -2411,6 +2454,42 @@ function forItem(ty: Ty): Ty | undefined {
     return { k: 'tuple', elems: [key, value], text: `(${key.text}, ${value.text})` };
   }
   return undefined;
+}
+
+/** `ty` with each `P::Output` of a parameter in `outputs` replaced by that output. */
+function withOutputs(ty: Ty, outputs: Map<string, Ty>): Ty {
+  const map = (t: Ty): Ty => {
+    switch (t.k) {
+      case 'proj': {
+        const out = t.assoc === 'Output' ? outputs.get(t.param) : undefined;
+        return out ?? t;
+      }
+      case 'unknown': {
+        // A parameter known only by name here (a signature's own `T`, its bounds not read).
+        const param = /^(\w+)\s*::\s*Output$/.exec(t.text)?.[1];
+        return (param !== undefined ? outputs.get(param) : undefined) ?? t;
+      }
+      case 'adt': {
+        const args = new Map([...t.args].map(([n, a]) => [n, map(a)] as const));
+        return {
+          ...t,
+          args,
+          text: `${t.def.name}${args.size ? `<${[...args.values()].map((a) => a.text).join(', ')}>` : ''}`,
+        };
+      }
+      case 'known':
+        return { ...t, args: t.args.map(map), extra: t.extra.map(map) };
+      case 'ref':
+      case 'ptr':
+      case 'seq':
+        return { ...t, inner: map(t.inner) };
+      case 'tuple':
+        return { ...t, elems: t.elems.map(map) };
+      default:
+        return t;
+    }
+  };
+  return map(ty);
 }
 
 /** A match arm's value that never gives one: `return`, `break`, `continue`, `panic!(..)`, or a block ending so. */
