@@ -39,6 +39,18 @@ const METHODS: readonly MethodRow[] = [
   { on: 'std::vec::Vec', method: 'len', receiver: 'ref', returns: 'usize' },
   { on: 'std::string::String', method: 'len', receiver: 'ref', returns: 'usize' },
   { on: 'std::vec::Vec', method: 'push', receiver: 'ref', returns: '()' },
+  { on: 'std::vec::Vec', method: 'pop', receiver: 'ref', returns: 'std::option::Option<T>' },
+  { on: 'std::vec::Vec', method: 'is_empty', receiver: 'ref', returns: 'bool' },
+  { on: 'std::vec::Vec', method: 'iter', receiver: 'ref', returns: 'std::slice::Iter<T>' },
+  { on: 'std::string::String', method: 'as_str', receiver: 'ref', returns: '&str' },
+  { on: 'std::string::String', method: 'as_bytes', receiver: 'ref', returns: '&[u8]' },
+  { on: 'std::string::String', method: 'is_empty', receiver: 'ref', returns: 'bool' },
+  { on: 'std::option::Option', method: 'is_some', receiver: 'ref', returns: 'bool' },
+  { on: 'std::option::Option', method: 'is_none', receiver: 'ref', returns: 'bool' },
+  { on: 'std::option::Option', method: 'take', receiver: 'ref', returns: 'Self' },
+  { on: 'std::result::Result', method: 'is_ok', receiver: 'ref', returns: 'bool' },
+  { on: 'std::result::Result', method: 'is_err', receiver: 'ref', returns: 'bool' },
+  { on: 'std::result::Result', method: 'ok', receiver: 'value', returns: 'std::option::Option<T>' },
 ];
 
 /**
@@ -78,6 +90,18 @@ export const CLONE_PATHS = new Set(['std::rc::Rc::clone', 'std::sync::Arc::clone
 function readType(text: string, params: Map<string, Ty>, self: Ty): Ty | undefined {
   let i = 0;
   const parse = (): Ty | undefined => {
+    if (text[i] === '&') {
+      i++;
+      const inner = parse();
+      return inner && { k: 'ref', mut: false, inner, text: `&${inner.text}` };
+    }
+    if (text[i] === '[') {
+      i++;
+      const inner = parse();
+      if (!inner || text[i] !== ']') return undefined;
+      i++;
+      return { k: 'seq', inner, text: `[${inner.text}]` };
+    }
     const m = /^[\w:()]+/.exec(text.slice(i));
     if (!m) return undefined;
     const name = m[0];
@@ -105,7 +129,7 @@ function readType(text: string, params: Map<string, Ty>, self: Ty): Ty | undefin
     if (name === 'Self') return self;
     const param = params.get(name);
     if (param) return param;
-    if (name === 'usize' || name === '()') return { k: 'plain', text: name };
+    if (/^(\(\)|bool|char|str|[iu](8|16|32|64|128|size)|f32|f64)$/.test(name)) return { k: 'plain', text: name };
     const known = lookupKnownType(name);
     if (!known) return undefined;
     return knownTy(name, args);
