@@ -386,6 +386,82 @@ pub async fn semaphore_permits(semaphore: Arc<Semaphore>, jobs: Vec<u32>) -> u32
     done
 }
 
+// A third batch, written at the end of the session that built the table, after the last change
+// to the analysis, and not tuned to.
+pub struct Worker {
+    pub name: String,
+    pub state: Arc<Mutex<Vec<String>>>,
+    pub handle: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Worker {
+    pub async fn record(&self, line: String) {
+        let mut state = self.state.lock().await;
+        state.push(line);
+        if state.len() > 100 {
+            state.clear();
+        }
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.await;
+        }
+    }
+}
+
+pub async fn fan_out(workers: Vec<Arc<Worker>>, line: String) {
+    for worker in &workers {
+        worker.record(line.clone()).await;
+    }
+}
+
+pub async fn fetch_all(addrs: Vec<String>) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+    let mut total = 0;
+    for addr in addrs {
+        let mut stream = TcpStream::connect(addr.as_str()).await?;
+        let mut buf = Vec::new();
+        total += stream.read_to_end(&mut buf).await?;
+    }
+    Ok(total)
+}
+
+pub async fn drain(mut rx: mpsc::UnboundedReceiver<Rc<String>>) -> usize {
+    let mut seen = 0;
+    while let Some(item) = rx.recv().await {
+        seen += item.len();
+    }
+    seen
+}
+
+pub async fn counted_tasks(n: u32) -> u32 {
+    let mut handles = Vec::new();
+    for i in 0..n {
+        handles.push(tokio::spawn(async move { i * 2 }));
+    }
+    let mut sum = 0;
+    for handle in handles {
+        sum += handle.await.unwrap_or(0);
+    }
+    sum
+}
+
+pub async fn refcell_guard_across_await(state: Rc<RefCell<Vec<u8>>>) {
+    let mut guard = state.borrow_mut();
+    guard.push(1);
+    tokio::task::yield_now().await;
+    guard.push(2);
+}
+
+pub async fn guard_scoped_before_await(state: Arc<std::sync::RwLock<HashMap<String, u32>>>) -> u32 {
+    let value = {
+        let map = state.read().unwrap();
+        map.get("key").copied().unwrap_or(0)
+    };
+    tokio::time::sleep(Duration::from_millis(1)).await;
+    value
+}
+
 fn checks(
     cache: Arc<Mutex<Cache>>,
     config: Arc<RwLock<Config>>,
@@ -442,6 +518,12 @@ fn checks(
     require_send(std_guard_in_match(Arc::new(std::sync::Mutex::new(Vec::new()))));
     require_send(tokio_guard_across_send(Arc::new(Mutex::new(Vec::new())), mpsc::channel(1).0));
     require_send(semaphore_permits(Arc::new(Semaphore::new(1)), Vec::new()));
+    require_send(fan_out(Vec::new(), String::new()));
+    require_send(fetch_all(Vec::new()));
+    require_send(drain(mpsc::unbounded_channel().1));
+    require_send(counted_tasks(3));
+    require_send(refcell_guard_across_await(Rc::new(RefCell::new(Vec::new()))));
+    require_send(guard_scoped_before_await(Arc::new(std::sync::RwLock::new(HashMap::new()))));
 }
 
 fn socket_again() -> TcpStream {
