@@ -1251,6 +1251,7 @@ class BodyWalk {
         } else if (fn?.type === 'identifier') this.use(fn);
         const args = node.childForFieldName('arguments');
         if (args) this.walkChildren(args);
+        if (fn?.type === 'field_expression') this.elementFromPush(fn, args);
         this.requirement(node);
         this.arcNew(node);
         this.maybeTemp(node);
@@ -1295,6 +1296,23 @@ class BodyWalk {
       default:
         this.walkChildren(node);
     }
+  }
+
+  /**
+   * `v.push(x)` on a local made `Vec::new()`: the vector's element type, not written there, is
+   * `x`'s (one type for the local's whole life, as rustc infers it).
+   */
+  private elementFromPush(callee: SyntaxNode, args: SyntaxNode | null): void {
+    const recv = callee.childForFieldName('value');
+    if (callee.childForFieldName('field')?.text !== 'push' || recv?.type !== 'identifier') return;
+    const b = this.lookupQuiet(recv.text);
+    const arg = args?.namedChildren.filter((c) => c !== null && !c.type.endsWith('comment'));
+    if (b?.ty.k !== 'ty' || arg?.length !== 1 || !arg[0]) return;
+    const vec = b.ty.ty;
+    if (vec.k !== 'known' || vec.known.path !== 'std::vec::Vec' || vec.args[0]?.k !== 'unknown') return;
+    const elem = this.typeOf(arg[0]);
+    const typed = elem.k === 'ty' ? knownTy('std::vec::Vec', [elem.ty]) : undefined;
+    if (typed) b.ty = { k: 'ty', ty: typed };
   }
 
   private walkGuard(node: SyntaxNode): void {
