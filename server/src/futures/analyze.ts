@@ -1799,15 +1799,43 @@ class BodyWalk {
       case 'async_block':
         return { k: 'future', node };
       case 'block': {
-        // `{ let t: T = ..; t }`: the written type of the local the block ends with.
+        // `{ let guard = m.lock().unwrap(); guard.len() }`: the tail's type, with the block's own
+        // `let`s typed in order (a scope of their own, for this question alone).
         const items = node.namedChildren.filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'));
         const tail = items[items.length - 1];
-        if (tail?.type !== 'identifier') return notTyped();
-        const decl = items
-          .filter((c) => c.type === 'let_declaration' && c.childForFieldName('pattern')?.text === tail.text)
-          .pop();
-        const t = decl?.childForFieldName('type');
-        return t ? { k: 'ty', ty: this.resolver.lowerType(t, this.scope, this.fn.env, this.fn.self) } : notTyped();
+        if (!tail || tail.type === 'let_declaration' || tail.type.endsWith('_statement') || tail.type.endsWith('_item'))
+          return notTyped();
+        const frame = { bindings: [] as Binding[], cond: this.cond };
+        this.frames.push(frame);
+        try {
+          for (const item of items.slice(0, -1)) {
+            if (item.type !== 'let_declaration') continue;
+            const pattern = item.childForFieldName('pattern');
+            const typeNode = item.childForFieldName('type');
+            const value = item.childForFieldName('value');
+            const name =
+              pattern?.type === 'identifier' ? pattern : pattern?.namedChildren.find((c) => c?.type === 'identifier');
+            if (!pattern || !name || (pattern.type !== 'identifier' && pattern.type !== 'mut_pattern'))
+              return notTyped();
+            const ty: LocalTy = typeNode
+              ? { k: 'ty', ty: this.resolver.lowerType(typeNode, this.scope, this.fn.env, this.fn.self) }
+              : value
+                ? this.typeOf(value)
+                : notTyped();
+            frame.bindings.push({
+              name: name.text,
+              ty,
+              decl: name,
+              kind: 'local',
+              uses: [],
+              cond: this.cond,
+              walk: this,
+            });
+          }
+          return this.typeOf(tail);
+        } finally {
+          this.frames.pop();
+        }
       }
       case 'match_expression': {
         // `match r.await { Ok(n) => n, Err(_) => return }`: the type the arms that give a value
@@ -1854,10 +1882,16 @@ class BodyWalk {
         const field = node.childForFieldName('field')?.text;
         const t = value ? this.typeOf(value) : notTyped();
         if (t.k !== 'ty' || !field) return t.k === 'unknown' ? t : notTyped();
-        const base = derefAll(t.ty);
-        if (base.k === 'adt' && base.def.generics.params.length === 0) {
-          const f = this.file.solution.fieldTypes(base.def).find((x) => x.name === field);
-          if (f) return { k: 'ty', ty: f.ty };
+        // Through references and smart pointers (`guard.entries` of a `MutexGuard<Cache>`).
+        let base = derefAll(t.ty);
+        for (let i = 0; i < 5; i++) {
+          if (base.k === 'adt' && base.def.generics.params.length === 0) {
+            const f = this.file.solution.fieldTypes(base.def).find((x) => x.name === field);
+            return f ? { k: 'ty', ty: f.ty } : notTyped();
+          }
+          const next = this.derefStep(base);
+          if (!next) break;
+          base = derefAll(next);
         }
         return notTyped();
       }

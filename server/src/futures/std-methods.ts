@@ -40,6 +40,8 @@ const METHODS: readonly MethodRow[] = [
   { on: 'std::string::String', method: 'len', receiver: 'ref', returns: 'usize' },
   { on: 'std::vec::Vec', method: 'push', receiver: 'ref', returns: '()' },
   { on: 'std::vec::Vec', method: 'pop', receiver: 'ref', returns: 'std::option::Option<T>' },
+  { on: 'std::collections::HashMap', method: 'len', receiver: 'ref', returns: 'usize' },
+  { on: 'std::collections::HashMap', method: 'is_empty', receiver: 'ref', returns: 'bool' },
   { on: 'std::vec::Vec', method: 'is_empty', receiver: 'ref', returns: 'bool' },
   { on: 'std::vec::Vec', method: 'iter', receiver: 'ref', returns: 'std::slice::Iter<T>' },
   { on: 'std::string::String', method: 'as_str', receiver: 'ref', returns: '&str' },
