@@ -493,10 +493,12 @@ class FileAnalyzer {
     if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(this.root.text)) return { futures: [], requirements: [], arcs: [] };
     if (!this.indexed) {
       for (const node of nodesOfType(this.root, 'function_item')) this.index(node);
-      // Methods written in item macros' bodies in impls, parsed in trees of their own.
+      // Fns and methods written in item macros' bodies (`cfg_rt! { pub async fn yield_now() }`),
+      // parsed in trees of their own.
       for (const impl of this.items.inherentImpls)
         for (const def of impl.methods.values())
           if (def.impl && def.node.tree !== this.root.tree) this.index(def.node, def.scope, def.impl);
+      for (const def of this.macroFns(this.items.root)) this.index(def.node, def.scope);
       this.fnNodes.sort((a, b) => a.startIndex - b.startIndex);
     }
     this.indexed = true;
@@ -673,6 +675,16 @@ class FileAnalyzer {
     } finally {
       this.session?.leave();
     }
+  }
+
+  /** The free fns of this file's modules that item macros' bodies declare. */
+  private macroFns(scope: Scope, seen = new Set<Scope>()): FnDef[] {
+    if (seen.has(scope)) return [];
+    seen.add(scope);
+    const ofThisFile = (node: SyntaxNode) => !this.crate || this.crate.ownerOf(node) === this;
+    const own = [...scope.fns.values()].filter((def) => def.node.tree !== this.root.tree && ofThisFile(def.node));
+    const nested = [...scope.mods.values()].flatMap((child) => this.macroFns(child, seen));
+    return [...own, ...nested];
   }
 
   /** The scope of the items a fn's body declares, if it declares any. */
