@@ -54,33 +54,6 @@ test('check and report on a folder of crates analyse each file with the crate it
   assert.ok(reported.types.some((t) => t.file === join('helper', 'src', 'queue.rs') && t.path === 'queue::Queue'));
 });
 
-test('a workspace member reads a dependency it inherits from [workspace.dependencies]', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'rss-workspace-'));
-  try {
-    const write = (path: string, text: string) => {
-      mkdirSync(join(dir, path, '..'), { recursive: true });
-      writeFileSync(join(dir, path), text);
-    };
-    write(
-      'Cargo.toml',
-      '[workspace]\nmembers = ["crates/*"]\n\n[workspace.dependencies]\nshared = { path = "crates/shared" }\n',
-    );
-    write('crates/shared/Cargo.toml', '[package]\nname = "shared"\nversion = "0.1.0"\nedition = "2021"\n');
-    write('crates/shared/src/lib.rs', 'pub struct Counted(pub std::rc::Rc<u8>);\n');
-    write(
-      'crates/app/Cargo.toml',
-      '[package]\nname = "app"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\nshared.workspace = true\n',
-    );
-    write('crates/app/src/lib.rs', 'pub struct Holder(shared::Counted);\n');
-    const run = cli(['check', '--format', 'json', join('crates', 'app')], dir);
-    assert.equal(run.stderr, '');
-    const out = JSON.parse(run.stdout) as { types: { path: string; send: { status: string } }[] };
-    assert.equal(out.types.find((t) => t.path === 'Holder')?.send.status, 'no', run.stdout);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
 /** A temporary folder for a test's crates; `write` makes files in it. */
 function scratch(prefix: string): { dir: string; write: (path: string, text: string) => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));
@@ -113,6 +86,20 @@ function sendVerdicts(
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+test('a workspace member reads a dependency it inherits from [workspace.dependencies]', () => {
+  const verdicts = sendVerdicts('rss-workspace-', join('crates', 'app'), (write) => {
+    write(
+      'Cargo.toml',
+      '[workspace]\nmembers = ["crates/*"]\n\n[workspace.dependencies]\nshared = { path = "crates/shared" }\n',
+    );
+    write('crates/shared/Cargo.toml', PACKAGE('shared'));
+    write('crates/shared/src/lib.rs', 'pub struct Counted(pub std::rc::Rc<u8>);\n');
+    write('crates/app/Cargo.toml', `${PACKAGE('app')}\n[dependencies]\nshared.workspace = true\n`);
+    write('crates/app/src/lib.rs', 'pub struct Holder(shared::Counted);\n');
+  });
+  assert.equal(verdicts.get('Holder'), 'no');
+});
 
 test('a dependency given by an absolute path is read from that path', () => {
   const verdicts = sendVerdicts('rss-absolute-', 'app', (write, dir) => {

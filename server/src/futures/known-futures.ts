@@ -3,7 +3,8 @@
 // analysis without a type checker cannot follow, yet what makes each one `Send` is simple and
 // stable across tokio 1.x. Each entry says which of the receiver's type arguments (or the call's
 // arguments) must be `Send` or `Sync` for the future to be `Send`; `npm run compare:tokio` checks
-// them with rustc against a real tokio, with arguments that are and are not `Send`.
+// them with rustc against a real tokio (the locks and channels with arguments that are and are not
+// `Send`; the sockets take only `Send` ones).
 import type { Ty } from '../model/resolve';
 
 /** What a known API's future needs to be `Send`, and what awaiting it gives (a type written in the receiver type's module, `T` its first type argument). */
