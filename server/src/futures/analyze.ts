@@ -12,7 +12,7 @@
 // - awaiting a future of the crate adds that future's own verdict.
 // Types come from annotations, constructors, the crate's own signatures and the std methods of
 // std-methods.ts; what cannot be typed is `unknown` with its reason, never a guess.
-import { AtomSet, renderChain, type Atom } from '../model/conditions';
+import { AtomSet, renderAtom, renderChain, type Atom } from '../model/conditions';
 import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
@@ -104,6 +104,37 @@ const EXPRESSION_MACROS = new Map<string, 'borrow' | 'move'>([
   ...['todo', 'unimplemented', 'unreachable'].map((name) => [name, 'borrow'] as const),
   ...['vec', 'dbg', 'assert_ok', 'assert_err'].map((name) => [name, 'move'] as const),
 ]);
+
+/** Macros that only read their arguments (`write!` is not one: it takes its writer by `&mut`). */
+const READING_MACROS = new Set([
+  ...['assert', 'assert_eq', 'assert_ne', 'debug_assert', 'debug_assert_eq', 'debug_assert_ne'],
+  ...['print', 'println', 'eprint', 'eprintln', 'format', 'panic', 'todo', 'unimplemented', 'unreachable'],
+]);
+
+/**
+ * How std's methods borrow their receiver, by name, for std receivers only: `&self` (a lock, a
+ * cell, a channel end, a read) or `&mut self` (a collection changed in place). Names whose mode
+ * differs between std types (`take`, `replace`, `swap`, `write`) are in neither.
+ */
+const STD_SHARED_METHODS = new Set([
+  ...['lock', 'try_lock', 'borrow', 'borrow_mut', 'try_borrow', 'try_borrow_mut', 'get', 'set', 'len', 'is_empty'],
+  ...['iter', 'clone', 'contains', 'contains_key', 'load', 'store', 'fetch_add', 'fetch_sub', 'fetch_or'],
+  ...['fetch_and', 'compare_exchange', 'as_str', 'as_ref', 'to_string', 'to_owned', 'first', 'last', 'keys'],
+  ...['values', 'send', 'recv', 'try_recv', 'recv_timeout', 'notify_one', 'notify_all', 'as_slice', 'as_path'],
+]);
+const STD_UNIQUE_METHODS = new Set([
+  ...['push', 'push_str', 'push_back', 'push_front', 'pop', 'pop_back', 'pop_front', 'insert', 'remove'],
+  ...['clear', 'extend', 'truncate', 'retain', 'drain', 'sort', 'sort_by', 'sort_by_key', 'sort_unstable'],
+  ...['dedup', 'append', 'iter_mut', 'get_mut', 'entry', 'values_mut', 'as_mut', 'reverse', 'resize'],
+]);
+
+/** How a body borrows a binding it captures by reference: `&` (shared) or `&mut` (unique). */
+interface CaptureBorrow {
+  /** Some use needs `&mut`. */
+  unique: boolean;
+  /** Some use's borrow could not be told. */
+  untold: boolean;
+}
 
 /** What a macro call's arguments read as, in place: a tuple, one parenthesized value, an array. */
 const ARGUMENT_LISTS = new Set(['tuple_expression', 'parenthesized_expression', 'array_expression']);
@@ -958,6 +989,8 @@ class BodyWalk {
   private readonly macroAwaits: SyntaxNode[] = [];
   /** Bindings of the enclosing walk used here, and whether by value. */
   readonly captures = new Map<Binding, boolean>();
+  /** How the captures used by reference are borrowed (`&` or `&mut`), from their uses here. */
+  readonly captureBorrows = new Map<Binding, CaptureBorrow>();
 
   constructor(
     private readonly file: FileAnalyzer,
@@ -1394,6 +1427,11 @@ class BodyWalk {
       if (b.walk !== this && this.outer?.get(b.name) === b && !this.captures.has(b))
         this.captures.set(b, this.moveCaptures);
     }
+    for (const [b, borrow] of walk.captureBorrows) {
+      if (b.walk === this) continue;
+      this.noteBorrow(b, borrow.unique ? 'unique' : 'shared');
+      if (borrow.untold) this.noteBorrow(b, undefined);
+    }
     if (kind) {
       const asyncKw = node.children.find((c) => c?.type === 'async') ?? node;
       const report = walk.finish(this.fn.name, kind, asyncKw, node);
@@ -1422,10 +1460,13 @@ class BodyWalk {
       this.macroAwaits.push(node);
     }
     // Format macros and most others take their arguments by reference.
+    const reads = READING_MACROS.has(node.childForFieldName('macro')?.text ?? '');
     for (const id of tokens.descendantsOfType('identifier')) {
       if (!id) continue;
       const b = this.lookup(id.text);
-      if (b) b.uses.push({ offset: id.startIndex, kind: 'borrow', unconditional: this.cond === b.cond });
+      if (!b) continue;
+      b.uses.push({ offset: id.startIndex, kind: 'borrow', unconditional: this.cond === b.cond });
+      this.noteBorrow(b, reads ? 'shared' : undefined);
     }
   }
 
@@ -1479,6 +1520,78 @@ class BodyWalk {
       }
     }
     b.uses.push({ offset: node.startIndex, kind, unconditional: b.walk === this && this.cond === b.cond });
+    if (kind !== 'move') this.noteBorrow(b, kind === 'read' ? 'shared' : this.borrowOf(node));
+  }
+
+  /** Records how a use borrows a captured binding (`undefined`: not told). */
+  private noteBorrow(b: Binding, borrow: 'shared' | 'unique' | undefined): void {
+    if (b.walk === this) return;
+    let entry = this.captureBorrows.get(b);
+    if (!entry) this.captureBorrows.set(b, (entry = { unique: false, untold: false }));
+    if (borrow === 'unique') entry.unique = true;
+    else if (borrow === undefined) entry.untold = true;
+  }
+
+  /**
+   * Whether a local used in place is borrowed `&` or `&mut`: through its fields and indexes to
+   * what is done with the place (assigned, `&mut`-referenced, a method's receiver); `undefined`
+   * where that is not told without a type checker.
+   */
+  private borrowOf(node: SyntaxNode): 'shared' | 'unique' | undefined {
+    let place = node;
+    for (;;) {
+      const p = place.parent;
+      if (p?.type === 'field_expression' && p.childForFieldName('value')?.id === place.id) {
+        const call = p.parent;
+        if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === p.id)
+          return this.receiverBorrow(place, p.childForFieldName('field')?.text ?? '');
+        place = p;
+      } else if (p?.type === 'index_expression' && p.namedChildren[0]?.id === place.id) place = p;
+      // `*x = ..` goes through `DerefMut`, `*x + 1` through `Deref`: the borrow of `x` is the place's.
+      else if (p?.type === 'unary_expression' && p.text.startsWith('*')) place = p;
+      else break;
+    }
+    const p = place.parent;
+    switch (p?.type) {
+      case 'assignment_expression':
+      case 'compound_assignment_expr':
+        return p.childForFieldName('left')?.id === place.id ? 'unique' : 'shared';
+      case 'reference_expression':
+        return p.children.some((c) => c?.type === 'mutable_specifier') ? 'unique' : 'shared';
+      case 'binary_expression':
+        return 'shared';
+      case 'index_expression':
+        return 'shared'; // the index, not the indexed
+      default:
+        return undefined;
+    }
+  }
+
+  /** How a method call borrows its receiver: the project's method's `self`, or std's by name. */
+  private receiverBorrow(recv: SyntaxNode, method: string): 'shared' | 'unique' | undefined {
+    const t = this.typeOf(recv);
+    if (t.k !== 'ty') return undefined;
+    let ty = t.ty;
+    for (let i = 0; i < 4; i++) {
+      // No method reaches `&mut` through a shared reference or a shared pointer.
+      if (ty.k === 'ref' && !ty.mut) return 'shared';
+      ty = derefAll(ty);
+      if (ty.k === 'known' && /^std::(sync::Arc|rc::Rc)$/.test(ty.known.path)) return 'shared';
+      const own = this.file.methodOf(ty, method);
+      if (own) {
+        const selfParam = own.node
+          .childForFieldName('parameters')
+          ?.namedChildren.find((c) => c?.type === 'self_parameter');
+        if (!selfParam?.text.includes('&')) return undefined;
+        return /&\s*('\w+\s+)?mut\b/.test(selfParam.text) ? 'unique' : 'shared';
+      }
+      if (ty.k === 'known' && STD_SHARED_METHODS.has(method)) return 'shared';
+      if (ty.k === 'known' && STD_UNIQUE_METHODS.has(method)) return 'unique';
+      const next = this.derefStep(ty);
+      if (!next) break;
+      ty = next;
+    }
+    return undefined;
   }
 
   private receiverMode(recv: LocalTy, method: string): ReceiverMode {
@@ -2235,8 +2348,32 @@ class BodyWalk {
       const byRef = !byValue && !b.uses.some((u) => u.kind === 'move');
       const t = b.ty;
       const shown = `${b.name}: ${tyText(t, '?')}`;
-      const value = this.valueOf(t, byRef ? 'Sync' : 'Send');
-      const how = byRef ? ` by reference (\`&T\` is \`Send\` only if \`T: Sync\`)` : '';
+      const borrow = byRef ? this.captureBorrows.get(b) : undefined;
+      let value: Value;
+      let how = '';
+      if (!byRef) value = this.valueOf(t, 'Send');
+      else if (borrow?.unique) {
+        value = this.valueOf(t, 'Send');
+        how = ` by mutable reference (\`&mut T\` is \`Send\` only if \`T: Send\`)`;
+      } else {
+        value = this.valueOf(t, 'Sync');
+        how = ` by reference (\`&T\` is \`Send\` only if \`T: Sync\`)`;
+        // Maybe by `&mut` instead: the verdict stands only if both borrows give it.
+        const unique = !borrow || borrow.untold ? this.valueOf(t, 'Send') : undefined;
+        if (unique && !sameValue(unique, value)) {
+          how = '';
+          value = {
+            status: 'unknown',
+            atoms: new AtomSet(),
+            reasons: [
+              {
+                steps: [],
+                leaf: `whether it is borrowed \`&mut\` (\`Send\` if \`T: Send\`) or \`&\` (\`Send\` if \`T: Sync\`) is not known without a type checker`,
+              },
+            ],
+          };
+        }
+      }
       parts.push({
         value,
         held: {
@@ -2466,6 +2603,14 @@ function paramNames(ty: Ty): string[] {
 }
 
 /** AND of values: `no` wins, then `unknown`; conditions add up. */
+/** Whether two verdicts say the same: the status, and for a conditional one its conditions. */
+function sameValue(a: Value, b: Value): boolean {
+  if (a.status !== b.status) return false;
+  if (a.status !== 'conditional') return true;
+  const key = (v: Value) => [...v.atoms].map(renderAtom).sort().join(', ');
+  return key(a) === key(b);
+}
+
 function meetValues(parts: Value[]): Value {
   for (const status of ['no', 'unknown'] as const) {
     const hit = parts.filter((p) => p.status === status);
