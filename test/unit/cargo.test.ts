@@ -139,6 +139,29 @@ test('a workspace member inherits dependencies from [workspace.dependencies], pa
   );
 });
 
+test('the edition: 2015 when not written, or inherited from [workspace.package] with edition.workspace', () => {
+  const fs = memoryFs({
+    '/w/Cargo.toml': ['[workspace]', 'members = ["*"]', '[workspace.package]', 'edition = "2015"'].join('\n'),
+    '/w/old/Cargo.toml': ['[package]', 'name = "old"', 'edition.workspace = true'].join('\n'),
+    '/w/plain/Cargo.toml': ['[package]', 'name = "plain"'].join('\n'),
+    '/w/new/Cargo.toml': ['[package]', 'name = "new"', 'edition = "2021"'].join('\n'),
+    '/v/Cargo.toml': ['[workspace]', '[workspace.package]', 'edition = "2021"'].join('\n'),
+    '/v/new/Cargo.toml': ['[package]', 'name = "new"', 'edition = { workspace = true }'].join('\n'),
+  });
+  const editions = ['/w/old', '/w/plain', '/w/new', '/v/new'].map((d) => readManifest(fs, d)!.edition2015);
+  assert.deepEqual(editions, [true, true, false, false]);
+});
+
+test('a [[test]], [[bench]] or [[example]] with a path outside tests/, benches/, examples/ is a target', () => {
+  const fs = memoryFs({
+    '/p/Cargo.toml': ['[package]', 'name = "p"', '[[test]]', 'name = "test"', 'path = "test/test.rs"'].join('\n'),
+    '/p/src/lib.rs': '',
+    '/p/test/test.rs': '',
+    '/p/tests/more.rs': '',
+  });
+  assert.deepEqual(readManifest(fs, '/p')!.devRoots, ['/p/tests/more.rs', '/p/test/test.rs']);
+});
+
 test('a path written in a manifest: relative ones from its folder, absolute ones as written', () => {
   assert.equal(pathFrom('/w/app', '../shared'), '/w/shared');
   assert.equal(pathFrom('/w/app', './src/lib.rs'), '/w/app/src/lib.rs');

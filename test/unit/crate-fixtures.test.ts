@@ -182,3 +182,72 @@ test('crates/gated: rustc agrees with every marker (the feature on, crate flatte
   const result = await compareWithRustc(fixture, source);
   assert.deepEqual(result.problems, [], source);
 });
+
+// ---- files no module tree reaches (crates/detached, crates/old-paths) ----
+
+/** The analysis of each file against its markers, the files asked in the order given. */
+async function detachedProblems(name: string, files: string[]): Promise<string[]> {
+  const project = await openProject(name);
+  const problems: string[] = [];
+  for (const file of files.map((f) => join(CRATES, name, f))) {
+    const analysis = project.analyzeFile(file);
+    if (!analysis) problems.push(`${file}: analysed alone, not as a file of its package`);
+    else
+      for (const p of compareWithEngine(parseFixture(readFileSync(file, 'utf8'), file), analysis))
+        problems.push(`${relative(CRATES, file)}: ${p}`);
+  }
+  return problems;
+}
+
+const DETACHED_FILES = ['src/lib.rs', 'tests/expand/shape.expanded.rs', 'src/other_os/mod.rs', 'src/other_os/part.rs'];
+
+test('crates/detached: a file no target reaches sees its package library and its own modules', async () => {
+  assert.deepEqual(await detachedProblems('detached', DETACHED_FILES), []);
+  // Asked first, a child module is still read from the file that declares it: `super` resolves.
+  assert.deepEqual(await detachedProblems('detached', [...DETACHED_FILES].reverse()), []);
+});
+
+test('crates/detached: its crate root and the modules above it are unknown, and the reason says so', async () => {
+  const project = await openProject('detached');
+  const types = project.analyzeFile(join(CRATES, 'detached', 'src', 'other_os', 'part.rs'))!.types;
+  for (const name of ['FromRoot', 'AboveParent']) {
+    const why = reasonsText(types.find((t) => t.name === name)!.send).join('\n');
+    assert.match(why, /no module of this build reaches this file, so its crate and its place there are unknown/);
+  }
+});
+
+test('crates/old-paths: edition 2015 paths start at the crate root, known or not', async () => {
+  assert.deepEqual(await detachedProblems('old-paths', ['src/lib.rs', 'src/unix/mod.rs', 'src/other_os/mod.rs']), []);
+  const project = await openProject('old-paths');
+  const types = project.analyzeFile(join(CRATES, 'old-paths', 'src', 'other_os', 'mod.rs'))!.types;
+  const why = reasonsText(types.find((t) => t.name === 'FromUnknownRoot')!.send).join('\n');
+  // Not "comes from crate `c_int`", as a file alone reads it.
+  assert.match(why, /`::c_int` names the crate root's item \(edition 2015\)/);
+});
+
+/** Lines that name what only a crate around the file would declare: they do not compile alone. */
+const withoutUnseen = (text: string) => text.replace(/^.*(Unseen|::c_int,).*\n(\/\/@.*\n)?/gm, '');
+
+test('crates/detached and crates/old-paths: rustc agrees with every marker', async () => {
+  const sources = {
+    // Its own `fn main` out: the oracle writes one.
+    expand: flattenWithDeps(join(CRATES, 'detached', 'tests', 'expand', 'shape.expanded.rs'), {
+      own_lib: join(CRATES, 'detached', 'src', 'lib.rs'),
+    }).replace('fn main() {}', ''),
+    otherOs: withoutUnseen(
+      flatten(join(CRATES, 'detached', 'src', 'other_os', 'mod.rs'), join(CRATES, 'detached', 'src', 'other_os'), true),
+    ),
+    // Written for edition 2015; the oracle compiles edition 2021, where the root is `crate::`.
+    old: flatten(join(CRATES, 'old-paths', 'src', 'lib.rs'), join(CRATES, 'old-paths', 'src'), true)
+      .replace(/(?<![\w:])::c_int/g, 'crate::c_int')
+      .replace(/use Raw;/, 'use crate::Raw;'),
+    oldOtherOs: withoutUnseen(readFileSync(join(CRATES, 'old-paths', 'src', 'other_os', 'mod.rs'), 'utf8')),
+  };
+  for (const [name, source] of Object.entries(sources)) {
+    const fixture = parseFixture(source, name);
+    assert.ok(fixture.types.length > 0, name);
+    const result = await compareWithRustc(fixture, source);
+    assert.deepEqual(result.problems, [], `${name}:\n${source}`);
+    assert.ok(result.questions > 0, name);
+  }
+});

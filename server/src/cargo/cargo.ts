@@ -133,9 +133,17 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
       else if (fs.isFile(join(dir, sub, f, 'main.rs'))) into.push(normalize(join(dir, sub, f, 'main.rs')));
     }
   }
+  // `[[test]] path = "test/test.rs"` (nix): a target outside the folders cargo looks in.
+  for (const kind of ['test', 'bench', 'example']) {
+    for (const t of Array.isArray(toml[kind]) ? toml[kind] : []) {
+      const p = tomlString(tomlTable(t)?.path);
+      if (p && fs.isFile(pathFrom(dir, p)) && !devRoots.includes(pathFrom(dir, p))) devRoots.push(pathFrom(dir, p));
+    }
+  }
   const dependencies: Dependency[] = [];
   const devDependencies: Dependency[] = [];
-  let workspaceDeps: { dir: string; table: TomlTable } | undefined | null = null;
+  let workspace: { dir: string; table: TomlTable } | undefined | null = null;
+  const workspaceTable = () => (workspace === null ? (workspace = workspaceOf(fs, dir)) : workspace);
   const addDeps = (table: TomlTable | undefined, into = dependencies) => {
     for (const [key, spec] of Object.entries(table ?? {})) {
       const own = tomlTable(spec);
@@ -145,8 +153,8 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
       let from = dir;
       let version = typeof spec === 'string' ? spec : tomlString(own?.version);
       if (own?.workspace === true) {
-        if (workspaceDeps === null) workspaceDeps = workspaceDependencies(fs, dir);
-        const inherited = workspaceDeps?.table[key];
+        const workspaceDeps = workspaceTable();
+        const inherited = tomlTable(workspaceDeps?.table.dependencies)?.[key];
         const entry = tomlTable(inherited);
         t = { ...entry, features: [...tomlStrings(entry?.features), ...tomlStrings(own.features)] };
         from = workspaceDeps?.dir ?? dir;
@@ -172,9 +180,19 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
   }
   const features: Record<string, string[]> = {};
   for (const [k, v] of Object.entries(tomlTable(toml.features) ?? {})) features[k] = tomlStrings(v);
-  const workspace = tomlTable(toml.workspace);
-  const workspaceMembers = expandMembers(fs, dir, tomlStrings(workspace?.members), tomlStrings(workspace?.exclude));
-  const edition2015 = !!pkg && (pkg.edition === undefined || pkg.edition === '2015');
+  const ownWorkspace = tomlTable(toml.workspace);
+  const workspaceMembers = expandMembers(
+    fs,
+    dir,
+    tomlStrings(ownWorkspace?.members),
+    tomlStrings(ownWorkspace?.exclude),
+  );
+  // `edition.workspace = true`: the workspace's `[workspace.package] edition` (cargo requires one).
+  const edition =
+    tomlTable(pkg?.edition)?.workspace === true
+      ? tomlString(tomlTable(workspaceTable()?.table.package)?.edition)
+      : pkg?.edition;
+  const edition2015 = !!pkg && (pkg.edition === undefined || edition === '2015');
   const buildPath = tomlString(pkg?.build) ?? 'build.rs';
   const buildText = pkg?.build === false ? undefined : fs.readFile(join(dir, buildPath));
   const buildCfgs = buildText === undefined ? undefined : buildScriptCfgs(buildText);
@@ -194,15 +212,15 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
 }
 
 /**
- * The `[workspace.dependencies]` of the workspace the crate in `dir` belongs to: those of the
- * nearest folder at or above it whose Cargo.toml has a `[workspace]` table (`package.workspace`,
- * which names another, is not followed).
+ * The `[workspace]` table of the workspace the crate in `dir` belongs to (what its members
+ * inherit: `[workspace.dependencies]`, `[workspace.package]`): that of the nearest folder at or
+ * above it whose Cargo.toml has one (`package.workspace`, which names another, is not followed).
  */
-function workspaceDependencies(fs: FileSystem, dir: string): { dir: string; table: TomlTable } | undefined {
+function workspaceOf(fs: FileSystem, dir: string): { dir: string; table: TomlTable } | undefined {
   for (let d = dir, i = 0; i < 16; d = dirname(d), i++) {
     const text = fs.readFile(join(d, 'Cargo.toml'));
     const workspace = text === undefined ? undefined : tomlTable(parseToml(text).workspace);
-    if (workspace) return { dir: d, table: tomlTable(workspace.dependencies) ?? {} };
+    if (workspace) return { dir: d, table: workspace };
     if (d === '/' || d === '.' || dirname(d) === d) break;
   }
   return undefined;

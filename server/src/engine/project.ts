@@ -70,6 +70,8 @@ export interface Crate {
   /** Part of the opened project (edited by the user), not a dependency. */
   local: boolean;
   deps: Map<string, Dependency>;
+  /** A file of the package no module tree reaches, read as a crate of its own (see detachedCrateOf). */
+  detached?: boolean;
 }
 
 /**
@@ -223,35 +225,12 @@ export class Project {
     ];
     for (const m of packages) {
       if (this.crates.some((c) => c.manifest.dir === m.dir) || this.unread.some((u) => u.dir === m.dir)) continue;
-      const name = (m.packageName ?? 'crate').replace(/-/g, '_');
+      const name = crateName(m);
       const roots = [m.libRoot, ...m.otherRoots, ...m.devRoots].filter((r): r is string => !!r);
       const dev = new Set(m.devRoots);
       for (const rootFile of roots) {
-        // Examples, tests and benches also see the dev-dependencies; a crate that is both is built
-        // once for them, with the features of both (cargo unifies them).
-        const deps = new Map(m.dependencies.map((d) => [d.name, d]));
-        if (dev.has(rootFile))
-          for (const d of m.devDependencies) {
-            const normal = deps.get(d.name);
-            deps.set(d.name, normal ? unifiedDependency(normal, d) : d);
-          }
-        if (rootFile !== m.libRoot && m.libRoot)
-          deps.set(name, {
-            name,
-            package: m.packageName ?? name,
-            path: m.dir,
-            features: [],
-            defaultFeatures: true,
-            optional: false,
-          });
-        const features =
-          this.allFeatures === true
-            ? enabledFeatures(
-                m,
-                [...Object.keys(m.features), ...m.dependencies.filter((d) => d.optional).map((d) => d.name)],
-                true,
-              )
-            : enabledFeatures(m, this.allFeatures || [], true);
+        const deps = targetDependencies(m, dev.has(rootFile), rootFile !== m.libRoot);
+        const features = this.packageFeatures(m);
         if (this.options.batch && this.options.shadow && rootFile !== roots[0]) {
           const load = (): void => {
             const crate = runSteps(this.crateSteps(name, m, rootFile, features, deps, true));
@@ -264,6 +243,17 @@ export class Project {
         }
       }
     }
+  }
+
+  /** The features the project's own packages are built with (see the constructor's `allFeatures`). */
+  private packageFeatures(m: Manifest): Set<string> {
+    return this.allFeatures === true
+      ? enabledFeatures(
+          m,
+          [...Object.keys(m.features), ...m.dependencies.filter((d) => d.optional).map((d) => d.name)],
+          true,
+        )
+      : enabledFeatures(m, this.allFeatures || [], true);
   }
 
   /** The crate (of the opened project) a file belongs to, if any. */
@@ -279,7 +269,38 @@ export class Project {
       unread.load();
       crate = this.loadedCrateOf(p);
     }
-    return crate;
+    return crate ?? this.detachedCrateOf(p);
+  }
+
+  /**
+   * The shadow's crate for a `.rs` file of a local package that no module tree reaches, even with
+   * every feature on: a test's expected macro expansion (compiled on its own by the test), a
+   * module of another target OS (`cfg_if!`'s other branches). Its place is unknown, so it is read
+   * as a crate of its own whose root is detached (Scope.detached): its own items, and the crates a
+   * test of the package sees (the package's library too), resolve; paths from its crate root or
+   * its parent module do not. Without it the file would be analysed alone, where
+   * `::pin_project_lite::x` names a crate whose source is not read.
+   */
+  private detachedCrateOf(p: string): Crate | undefined {
+    if (!this.options.shadow || this.released || !p.endsWith('.rs')) return undefined;
+    let owner: Manifest | undefined;
+    for (const c of this.crates)
+      if (c.local && p.startsWith(`${c.manifest.dir}/`) && c.manifest.dir.length > (owner?.dir.length ?? -1))
+        owner = c.manifest;
+    if (!owner || !(this.overlay.has(p) || this.fs.isFile(p))) return undefined;
+    // A folder on the way with a Cargo.toml of its own holds another package (a fuzz target).
+    for (let d = dirname(p); d.length > owner.dir.length; d = dirname(d))
+      if (this.fs.isFile(join(d, 'Cargo.toml'))) return undefined;
+    // Read from the outermost such file that declares it (`windows/mod.rs`'s `mod selector;`),
+    // whichever file is asked about first: its `super::` then resolves, and the answer is the same.
+    const parent = this.parentModuleFile(p);
+    if (parent?.startsWith(`${owner.dir}/`) && !this.loadedCrateOf(parent)) {
+      const crate = this.detachedCrateOf(parent);
+      if (crate?.files.has(p)) return crate;
+    }
+    const deps = targetDependencies(owner, true, true);
+    const crate = runSteps(this.crateSteps(crateName(owner), owner, p, this.packageFeatures(owner), deps, true, true));
+    return crate.files.has(p) ? crate : undefined;
   }
 
   /**
@@ -301,6 +322,22 @@ export class Project {
     }
     this.leavingFolders.set(folder, leaves);
     return leaves;
+  }
+
+  /**
+   * The file that declares `p` as a module by the folder layout (`a/b.rs` or `a/b/mod.rs`: `a.rs` or
+   * `a/mod.rs`), if it exists and has the `mod b;` (read as text).
+   */
+  private parentModuleFile(p: string): string | undefined {
+    const modRs = p.endsWith('/mod.rs');
+    const dir = modRs ? dirname(dirname(p)) : dirname(p);
+    const name = (modRs ? dirname(p) : p.slice(0, -3)).slice(dir.length + 1);
+    if (!/^[A-Za-z_]\w*$/.test(name)) return undefined;
+    for (const file of [join(dir, 'mod.rs'), `${dir}.rs`]) {
+      const text = this.overlay.get(file) ?? this.fs.readFile(file);
+      if (text !== undefined && new RegExp(`\\bmod\\s+${name}\\s*;`).test(text)) return file;
+    }
+    return undefined;
   }
 
   private loadedCrateOf(p: string): Crate | undefined {
@@ -518,7 +555,7 @@ export class Project {
       this.crates.splice(this.crates.indexOf(c), 1);
     }
     for (const c of local) {
-      const crate = runSteps(this.crateSteps(c.name, c.manifest, c.rootFile, c.features, c.deps, true));
+      const crate = runSteps(this.crateSteps(c.name, c.manifest, c.rootFile, c.features, c.deps, true, c.detached));
       if (this.depCrates.get(c.manifest.dir) === c) this.depCrates.set(c.manifest.dir, crate);
     }
   }
@@ -625,6 +662,8 @@ export class Project {
     const crate = shadow?.crateOf(path);
     const analysis = shadow?.analyzeFile(path);
     if (!shadow || !crate || !analysis) return undefined;
+    // No module of any build holds it: there is no module to name.
+    if (crate.detached) return analysis;
     const own = this.crates.find((c) => c.local && c.rootFile === crate.rootFile);
     // Said on the shadow's own analysis, which serves only this project: a copy would read its
     // mentions (a walk of the whole file) at once, on every edit.
@@ -694,13 +733,20 @@ export class Project {
     features: Set<string>,
     deps: Map<string, Dependency>,
     local: boolean,
+    detached = false,
   ): Steps<Crate> {
     const root = newScope('module', []);
     if (manifest.edition2015) root.edition2015 = true;
     const crate: Crate = { name, manifest, rootFile, root, files: new Map(), features, local, deps };
+    if (detached) crate.detached = root.detached = true;
     this.crates.push(crate);
     this.byRoot.set(root, crate);
-    yield* this.moduleFileSteps(crate, rootFile, root, dirname(rootFile));
+    // A detached `x.rs` is more likely a module than a crate root: its `mod y;` is `x/y.rs`.
+    const modDir =
+      detached && !/(^|\/)(mod|lib|main)\.rs$/.test(rootFile)
+        ? join(dirname(rootFile), rootFile.slice(dirname(rootFile).length + 1, -3))
+        : dirname(rootFile);
+    yield* this.moduleFileSteps(crate, rootFile, root, modDir);
     yield* this.itemMacroSteps(crate);
     // A few impls a step: matching one resolves its type (tokio's thousand took 20 ms at once).
     const impls = [...crate.files.values()].flatMap((r) => r.items.impls);
@@ -949,10 +995,36 @@ export class Project {
   }
 }
 
+/** The name code uses for a package's library (`pin-project-lite` -> `pin_project_lite`). */
+function crateName(m: Manifest): string {
+  return (m.packageName ?? 'crate').replace(/-/g, '_');
+}
+
 /**
- * Whether `text` has a `path = "..."` (a `#[path]`, or one in a `cfg_attr`) going up (`..`) or
- * from the root: read as text, so one in a comment or a string counts too (a crate read for nothing).
+ * The crates a target of package `m` sees: its dependencies; for examples, tests and benches
+ * (`dev`) the dev-dependencies too, a crate that is both built once with the features of both
+ * (cargo unifies them); for every target but the library itself (`ownLib`), the package's library.
  */
+function targetDependencies(m: Manifest, dev: boolean, ownLib: boolean): Map<string, Dependency> {
+  const deps = new Map(m.dependencies.map((d) => [d.name, d]));
+  if (dev)
+    for (const d of m.devDependencies) {
+      const normal = deps.get(d.name);
+      deps.set(d.name, normal ? unifiedDependency(normal, d) : d);
+    }
+  const name = crateName(m);
+  if (ownLib && m.libRoot)
+    deps.set(name, {
+      name,
+      package: m.packageName ?? name,
+      path: m.dir,
+      features: [],
+      defaultFeatures: true,
+      optional: false,
+    });
+  return deps;
+}
+
 /** A dependency that is also a dev-dependency, as tests and examples see it. */
 function unifiedDependency(normal: Dependency, dev: Dependency): Dependency {
   return {
@@ -962,6 +1034,10 @@ function unifiedDependency(normal: Dependency, dev: Dependency): Dependency {
   };
 }
 
+/**
+ * Whether `text` has a `path = "..."` (a `#[path]`, or one in a `cfg_attr`) going up (`..`) or
+ * from the root: read as text, so one in a comment or a string counts too (a crate read for nothing).
+ */
 function leavingPath(text: string): boolean {
   for (const m of text.matchAll(/\bpath\s*=\s*r?#*"([^"]*)"/g))
     if (m[1].includes('..') || /^([/\\]|\w:)/.test(m[1])) return true;

@@ -144,6 +144,8 @@ const STD_NO_ASSOC = new Set([
 export type TraitFact = { holds: true } | { holds: false; why: string } | { holds: 'unknown'; why: string };
 
 const STD_ROOTS = new Set(['std', 'core', 'alloc']);
+/** Why a path from a detached file's crate root or parent names nothing (see Scope.detached). */
+const DETACHED = 'no module of this build reaches this file, so its crate and its place there are unknown';
 let nextScopeId = 0;
 const MAX_DEPTH = 40;
 
@@ -177,6 +179,14 @@ export class Resolver {
       // `::x`: the crate root's `x` in edition 2015, the crate `x` since.
       const root = crateRoot(scope);
       if (segments.length === 1) return { kind: 'none', reason: 'empty path' };
+      if (root.edition2015 && root.detached) {
+        // The crate root is not known; `std` is in every one (injected as `extern crate std`).
+        if (STD_ROOTS.has(segments[1])) return this.members({ kind: 'std', path: ['std'] }, segments.slice(2));
+        return {
+          kind: 'none',
+          reason: `\`::${segments[1]}\` names the crate root's item (edition 2015), and ${DETACHED}`,
+        };
+      }
       if (root.edition2015) {
         // The root's own items, then the crates it can name (`std`, `extern crate`s).
         const first = this.lookupIn(root, segments[1], true) ??
@@ -229,12 +239,12 @@ export class Resolver {
 
   private resolveFirst(scope: Scope, name: string): Item {
     // `$crate` in an item macro's body, read where the macro is defined: this crate.
-    if (name === 'crate' || name === '$crate') return { kind: 'mod', scope: crateRoot(scope) };
-    if (name === 'self') return { kind: 'mod', scope: scope.module };
-    if (name === 'super') {
-      const parent = scope.module.parent?.module;
-      return parent ? { kind: 'mod', scope: parent } : { kind: 'none', reason: '`super` at the crate root' };
+    if (name === 'crate' || name === '$crate') {
+      const root = crateRoot(scope);
+      return root.detached ? { kind: 'none', reason: `\`crate\`: ${DETACHED}` } : { kind: 'mod', scope: root };
     }
+    if (name === 'self') return { kind: 'mod', scope: scope.module };
+    if (name === 'super') return parentModule(scope.module);
     return this.lookup(scope, name);
   }
 
@@ -274,8 +284,9 @@ export class Resolver {
     const imported = scope.imports.get(name);
     if (imported) {
       return this.guarded(`import ${this.scopeKey(scope)} ${name}`, () => {
-        // `use lock_api;` / `use log::{self}`: the import names the crate, not itself.
-        if (imported[0] === name)
+        // `use lock_api;` / `use log::{self}`: the import names the crate, not itself (in edition
+        // 2015 it names the crate root's item, which may be the crate's `extern crate`).
+        if (imported[0] === name && !crateRoot(scope).edition2015)
           return this.members(
             this.externItem(scope, name) ?? { kind: 'none', reason: `\`${name}\` is not a crate this project knows` },
             imported.slice(1),
@@ -382,10 +393,7 @@ export class Resolver {
         // them only at the start of a path, which is the only place real code writes them).
         // `use a::b::{self as c}` reads `a::b::self`: the module itself.
         if (name === 'self') return item;
-        if (name === 'super') {
-          const parent = item.scope.module.parent?.module;
-          return parent ? { kind: 'mod', scope: parent } : { kind: 'none', reason: '`super` at the crate root' };
-        }
+        if (name === 'super') return parentModule(item.scope.module);
         return (
           this.lookupIn(item.scope, name, true) ?? {
             kind: 'none',
@@ -798,7 +806,15 @@ export class Resolver {
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 
+/** What `super` names in `module`. */
+function parentModule(module: Scope): Item {
+  const parent = module.parent?.module;
+  if (parent) return { kind: 'mod', scope: parent };
+  return { kind: 'none', reason: module.detached ? `\`super\`: ${DETACHED}` : '`super` at the crate root' };
+}
+
 /** The root module of the crate `scope` belongs to. */
+
 export function crateRoot(scope: Scope): Scope {
   let s = scope;
   while (s.parent) s = s.parent;
