@@ -367,7 +367,7 @@ export interface MacroCall {
  * kept apart from the first, which an editor parses incrementally edit after edit). One function
  * does both when given alone.
  */
-export type ExpansionParse = ParseSpans | { bodies: ParseSpans; rules: ParseSpans };
+type ExpansionParse = ParseSpans | { bodies: ParseSpans; rules: ParseSpans };
 
 /** What one round of expansion reads: the file's text, the calls, what they expand into. */
 type ExpansionInput = [
@@ -534,9 +534,13 @@ function* lowerRuleExpansions(
   yield;
   const top = withAttributes(tree.rootNode);
   const next: MacroCall[] = [];
+  // The spans and the top-level items are both in text order: one pass hands each span its items.
+  let item = 0;
   sorted.forEach(({ scope, impl }, i) => {
     const span = spans[i];
-    const only = top.filter(({ node }) => node.startIndex >= span.start && node.endIndex <= span.end);
+    const only: AttributedNode[] = [];
+    for (; item < top.length && top[item].node.startIndex < span.end; item++)
+      if (top[item].node.startIndex >= span.start && top[item].node.endIndex <= span.end) only.push(top[item]);
     if (impl) {
       addMethods(impl, only, cfg);
       for (const { node } of only)

@@ -174,6 +174,16 @@ function docAttribute(comment: SyntaxNode): Tok[] | undefined {
 
 /** The first rule's expansion of `toks`, or undefined when no rule matches. */
 export function expandRules(rules: MacroRule[], toks: Tok[]): OutTok[] | undefined {
+  try {
+    return expandFirstRule(rules, toks);
+  } catch (e) {
+    // A call long enough to exhaust the stack (each token is a few frames deep) is left unexpanded.
+    if (e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
+
+function expandFirstRule(rules: MacroRule[], toks: Tok[]): OutTok[] | undefined {
   const budget = { steps: 0 };
   for (const rule of rules) {
     const env = matchSeq(rule.pats, 0, toks, 0, new Map(), budget, (ti, e) => (ti === toks.length ? e : undefined));
@@ -216,32 +226,46 @@ function matchSeq(
     }
     case 'rep': {
       // Greedy: as many iterations as match, fewer only when the rest does not match after them.
-      const repeat = (at: number, iters: Env[]): Env | undefined => {
-        if (p.op !== '?' || iters.length === 0) {
-          const sepOk = iters.length === 0 || !p.sep || (toks[at]?.kind === 'tok' && toks[at].text === p.sep);
-          const start = iters.length > 0 && p.sep ? at + 1 : at;
+      // The iterations so far, the last first: a list shared by the attempts that backtrack.
+      type Iters = { env: Env; before?: Iters; count: number } | undefined;
+      const repeat = (at: number, iters: Iters): Env | undefined => {
+        const count = iters?.count ?? 0;
+        if (p.op !== '?' || count === 0) {
+          const sepOk = count === 0 || !p.sep || (toks[at]?.kind === 'tok' && toks[at].text === p.sep);
+          const start = count > 0 && p.sep ? at + 1 : at;
           const more = sepOk
             ? matchSeq(p.pats, 0, toks, start, new Map(), budget, (end, e) =>
-                end > at ? repeat(end, [...iters, e]) : undefined,
+                end > at ? repeat(end, { env: e, before: iters, count: count + 1 }) : undefined,
               )
             : undefined;
           if (more) return more;
         }
-        if (p.op === '+' && iters.length === 0) return undefined;
+        if (p.op === '+' && count === 0) return undefined;
+        const envs: Env[] = [];
+        for (let i = iters; i; i = i.before) envs.push(i.env);
+        envs.reverse();
         const merged = new Map(env);
         for (const name of boundNames(p.pats))
-          merged.set(name, { kind: 'many', items: iters.map((e) => e.get(name) ?? { kind: 'many', items: [] }) });
+          merged.set(name, { kind: 'many', items: envs.map((e) => e.get(name) ?? { kind: 'many', items: [] }) });
         return matchSeq(pats, pi + 1, toks, at, merged, budget, k);
       };
-      return repeat(ti, []);
+      return repeat(ti, undefined);
     }
   }
 }
 
+/** The metavariables a pattern binds, read once per pattern (a repetition asks at every iteration). */
+const namesOf = new WeakMap<Pat[], string[]>();
+
 function boundNames(pats: Pat[]): string[] {
-  return pats.flatMap((p) =>
-    p.kind === 'bind' ? [p.name] : p.kind === 'group' || p.kind === 'rep' ? boundNames(p.pats) : [],
-  );
+  let names = namesOf.get(pats);
+  if (!names) {
+    names = pats.flatMap((p) =>
+      p.kind === 'bind' ? [p.name] : p.kind === 'group' || p.kind === 'rep' ? boundNames(p.pats) : [],
+    );
+    namesOf.set(pats, names);
+  }
+  return names;
 }
 
 const IDENT = /^(?:r#)?[A-Za-z_][A-Za-z0-9_]*$/;
