@@ -1039,15 +1039,9 @@ class BodyWalk {
       const pattern = p.type === 'parameter' ? p.childForFieldName('pattern') : p;
       const typeNode = p.type === 'parameter' ? p.childForFieldName('type') : null;
       // `x: impl AsRef<Path>` is an anonymous type parameter: the future is `Send` if it is.
-      const anonymous =
-        typeNode?.type === 'abstract_type' && !/\bSend\b/.test(typeNode.text)
-          ? { k: 'param' as const, name: oneLine(typeNode.text), text: oneLine(typeNode.text) }
-          : undefined;
-      const ty: LocalTy = anonymous
-        ? { k: 'ty', ty: anonymous }
-        : typeNode
-          ? { k: 'ty', ty: this.resolver.lowerType(typeNode, this.fn.scope, this.fn.env, this.fn.self) }
-          : unknownLocal(`the type of closure parameter \`${pattern?.text ?? p.text}\` is not written`);
+      const ty: LocalTy = typeNode
+        ? { k: 'ty', ty: this.resolver.lowerParameterType(typeNode, this.fn.scope, this.fn.env, this.fn.self) }
+        : unknownLocal(`the type of closure parameter \`${pattern?.text ?? p.text}\` is not written`);
       if (pattern) this.declarePattern(pattern, ty, 'param');
     }
   }
@@ -2305,7 +2299,7 @@ class BodyWalk {
     const params = (info.node.childForFieldName('parameters')?.namedChildren ?? []).filter(
       (c): c is SyntaxNode => c?.type === 'parameter',
     );
-    const anonymous = params.some((p) => p.childForFieldName('type')?.type === 'abstract_type');
+    const anonymous = params.some((p) => p.childForFieldName('type')?.text.includes('impl'));
     if (own.length === 0 && !anonymous) return undefined;
     const subst = new Map<string, LocalTy>();
     params.forEach((p, i) => {
@@ -2313,11 +2307,12 @@ class BodyWalk {
       const arg = args[i];
       if (!typeNode || !arg) return;
       const argTy = this.typeOf(arg);
-      if (typeNode.type === 'abstract_type') {
-        subst.set(oneLine(typeNode.text), argTy);
+      // Each `impl Trait` in the parameter's type is a parameter of its own (lowerParameterType).
+      const paramTy = this.resolver.lowerParameterType(typeNode, info.scope, info.env, info.self);
+      if (paramTy.k === 'param' && paramTy.name === oneLine(typeNode.text)) {
+        subst.set(paramTy.name, argTy);
         return;
       }
-      const paramTy = this.resolver.lowerType(typeNode, info.scope, info.env, info.self);
       if (argTy.k === 'ty') unify(paramTy, argTy.ty, subst);
       else for (const name of paramNames(paramTy)) if (!subst.has(name)) subst.set(name, argTy);
     });

@@ -422,6 +422,25 @@ export class Resolver {
    * Lowers a type expression. `env` maps the generic parameters in scope to what they stand for
    * (themselves inside a declaration; the arguments inside an expanded alias).
    */
+  /** Lowering a fn parameter's type: see lowerParameterType. */
+  private argumentPosition = false;
+
+  /**
+   * A fn parameter's type: each `impl Trait` in it (`x: impl Future`, `s: &mut impl Strategy`)
+   * is an anonymous type parameter of the fn, named by its text, whose auto traits are the
+   * argument's; it is `Send` whatever the argument only when its bounds say so (`+ Send`). Read
+   * as an opaque type instead, it would be called not `Send` for want of the bound.
+   */
+  lowerParameterType(node: SyntaxNode, scope: Scope, env: Map<string, Ty>, self?: Ty): Ty {
+    const outer = this.argumentPosition;
+    this.argumentPosition = true;
+    try {
+      return this.lowerType(node, scope, env, self);
+    } finally {
+      this.argumentPosition = outer;
+    }
+  }
+
   lowerType(node: SyntaxNode, scope: Scope, env: Map<string, Ty>, self?: Ty, depth = 0): Ty {
     const text = node.text.replace(/\s+/g, ' ');
     if (depth > MAX_DEPTH) return { k: 'unknown', text, reason: `\`${text}\` nests too deeply to follow` };
@@ -459,8 +478,14 @@ export class Resolver {
       }
       case 'dynamic_type':
       case 'bounded_type':
-      case 'abstract_type':
+      case 'abstract_type': {
+        // `impl A + B` parses as a bounded type whose first part is `impl A`.
+        const anonymous =
+          node.type === 'abstract_type' ||
+          (node.type === 'bounded_type' && node.namedChildren[0]?.type === 'abstract_type');
+        if (this.argumentPosition && anonymous && !/\bSend\b/.test(text)) return { k: 'param', name: text, text };
         return this.lowerDyn(node, scope, text);
+      }
       case 'type_identifier': {
         if (node.text === 'Self' && self) return self;
         const param = env.get(node.text);
