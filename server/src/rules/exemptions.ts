@@ -39,7 +39,32 @@ function functions(impl: SyntaxNode): SyntaxNode[] {
  * undefined. `bound` is what the impl would need (`` `T: Send` ``), for the sentence.
  */
 export function enforcedElsewhere(ctx: RuleContext, def: TypeDef, bound: string): string | undefined {
-  return ownerThreadCheck(ctx, def, bound) ?? unsafeConstructors(ctx, def, bound);
+  return uninhabited(ctx, def, bound) ?? ownerThreadCheck(ctx, def, bound) ?? unsafeConstructors(ctx, def, bound);
+}
+
+/**
+ * A struct with a field of a type that has no values (an enum without variants, `Infallible`,
+ * `!`) has none either: no value of it ever reaches another thread, whatever its impls claim
+ * (hyper's `Neutered<B>`, a type the compiler must see and no code builds).
+ */
+function uninhabited(ctx: RuleContext, def: TypeDef, bound: string): string | undefined {
+  if (def.kind !== 'struct') return undefined;
+  for (const field of def.fields) {
+    if (field.cfgUndecided) continue;
+    const node = field.typeNode;
+    let empty = node.type === 'never_type' || /^((core|std)::convert::)?Infallible$/.test(node.text);
+    if (!empty && (node.type === 'type_identifier' || node.type === 'scoped_type_identifier')) {
+      const item =
+        node.type === 'type_identifier'
+          ? ctx.solution.resolver.lookup(def.scope, node.text)
+          : ctx.solution.resolver.resolvePath(def.scope, pathSegments(node));
+      const body = item.kind === 'type' && item.def.kind === 'enum' ? item.def.node.childForFieldName('body') : null;
+      empty = body !== null && !namedChildren(body).some((c) => c.type === 'enum_variant');
+    }
+    if (empty)
+      return `\`${def.name}\` has no values: its field \`${field.name}: ${node.text}\` is of a type without any, so no \`${def.name}\` ever reaches another thread and ${bound} cannot matter`;
+  }
+  return undefined;
 }
 
 function ownerThreadCheck(ctx: RuleContext, def: TypeDef, bound: string): string | undefined {
