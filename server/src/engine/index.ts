@@ -178,7 +178,7 @@ function analyzeRoot(
         calls,
         infos,
         {},
-        round === 0 ? { bodies: parseExpansion.first, rules: parseExpansion.more } : parseExpansion.more,
+        round === 0 ? parseExpansion.first : parseExpansion.more,
         (t) => macroTrees.push(t),
         items,
       );

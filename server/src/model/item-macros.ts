@@ -8,16 +8,6 @@
 // that calls `bitflags!`). pin-project-lite's `pin_project!` writes its struct back as it is.
 import { nodesOfType, type SyntaxNode, type SyntaxTree, type TextSpan } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
-import {
-  callTokens,
-  expandRules,
-  fileOffset,
-  layOut,
-  lineStarts,
-  macroRules,
-  type MacroRule,
-  type OutTok,
-} from './macro-rules';
 import { runSteps, type Steps } from './steps';
 import {
   addMethods,
@@ -52,10 +42,6 @@ export interface MacroInfo {
    * identifier (nix's `sockopt_impl!`: `fixed` undefined).
    */
   declaresUnit?: { keyword: 'enum' | 'struct'; fixed?: string };
-  /** The `macro_rules!` itself: a call no shape above fits is expanded by its rules (macro-rules.ts). */
-  def?: SyntaxNode;
-  /** Its rules, read at the first call that needs them (null: one of them could not be read). */
-  rules?: MacroRule[] | null;
 }
 
 /** The data-less type a macro's every expansion declares, if that is all it declares. */
@@ -170,7 +156,6 @@ function fileMacroInfos(root: SyntaxNode): Map<string, MacroInfo> {
       // A data-less type's macro: its `#[cfg]`s are on its other items (tests, consts).
       cfg: (cfg?.includes('$') && !cfgFromCall) || declaresUnit ? undefined : cfg,
       cfgFromCall,
-      def,
     });
   }
   return out;
@@ -355,19 +340,7 @@ export interface MacroCall {
   scope: Scope;
   /** The call is in an impl's body: the fns it declares are the impl's methods. */
   impl?: InherentImpl;
-  /**
-   * The call was written by another call's rules: its tree is a laid-out expansion whose offsets
-   * are not the file's (its rows and columns are), so only its own rules can expand it.
-   */
-  expanded?: boolean;
 }
-
-/**
- * How a round parses: the bodies read in place, and the expansions by rules (a text of their own;
- * kept apart from the first, which an editor parses incrementally edit after edit). One function
- * does both when given alone.
- */
-type ExpansionParse = ParseSpans | { bodies: ParseSpans; rules: ParseSpans };
 
 /** What one round of expansion reads: the file's text, the calls, what they expand into. */
 type ExpansionInput = [
@@ -375,7 +348,7 @@ type ExpansionInput = [
   calls: readonly MacroCall[],
   infos: Map<string, MacroInfo>,
   cfg: CfgContext,
-  parse: ExpansionParse,
+  parse: ParseSpans,
   keep: (tree: SyntaxTree) => void,
   into: FileItems,
 ];
@@ -406,17 +379,8 @@ export function* expandMacroCallSteps(
     active: boolean;
     cfg?: string;
   }[] = [];
-  const byRules: { scope: Scope; impl?: InherentImpl; row: number; column: number; toks: OutTok[] }[] = [];
-  let starts: number[] | undefined;
-  for (const { call, scope, impl, expanded } of calls) {
+  for (const { call, scope, impl } of calls) {
     const name = call.childForFieldName('macro')?.text ?? '';
-    const info = ruleMacro(name, infos, expanded);
-    if (info || expanded) {
-      starts ??= lineStarts(text);
-      const toks = info && expandCall(call, info, text, starts);
-      if (toks) byRules.push({ scope, impl, ...call.startPosition, toks });
-      continue;
-    }
     const branch = lastSegment(name) === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
     const outer = branch ? undefined : callCfg(call, infos.get(name));
     const state = branch ? 'active' : itemMacroState(name, infos, cfg, outer);
@@ -430,22 +394,18 @@ export function* expandMacroCallSteps(
     }
     if (span) expanding.push({ scope, impl, span, active: state === 'active', cfg: outer });
   }
-  const next: MacroCall[] = [];
-  if (byRules.length > 0) {
-    const rules = typeof parse === 'function' ? parse : parse.rules;
-    next.push(...(yield* lowerRuleExpansions(byRules, starts!, cfg, rules, keep, into, afterLowering)));
-  }
   const input = spansAsItems(
     text,
     expanding.map((e) => e.span),
   );
-  if (input.spans.length === 0) return next;
-  const tree = (typeof parse === 'function' ? parse : parse.bodies)(input.text, input.spans);
+  if (input.spans.length === 0) return [];
+  const tree = parse(input.text, input.spans);
   keep(tree);
   // The bodies' parse, then each body's lowering, a step each (a file's bodies can be most of it).
   yield;
   // The top-level items once, each body taking those inside its span.
   const top = withAttributes(tree.rootNode);
+  const next: MacroCall[] = [];
   const inactive: { scope: Scope; only: AttributedNode[]; outerCfg?: string }[] = [];
   for (const { scope, impl, span, active, cfg: outerCfg } of expanding) {
     const only = top.filter(({ node }) => node.startIndex >= span.start && node.endIndex <= span.end);
@@ -487,81 +447,5 @@ export function* expandMacroCallSteps(
       if (afterLowering) yield* afterLowering(scope);
     }
   }
-  return next;
-}
-
-/**
- * The macro a call is expanded by its rules with: one defined in the crate whose shape the rest of
- * this module does not read (`$x:item` bodies, types written back, flags, unit types), or any
- * defined one when the call is itself in an expansion. `crate::m!` (a `$crate::m!` written by an
- * expansion) names the crate's `m`.
- */
-function ruleMacro(name: string, infos: Map<string, MacroInfo>, expanded?: boolean): MacroInfo | undefined {
-  const info = infos.get(name.replace(/^(?:crate|self)\s*::\s*/, ''));
-  if (!info?.def) return undefined;
-  return expanded || (!info.passesItems && !info.bitflags && !info.declaresUnit) ? info : undefined;
-}
-
-/** The tokens of a call's expansion by its macro's rules; undefined when none matches. */
-function expandCall(call: SyntaxNode, info: MacroInfo, text: string, starts: number[]): OutTok[] | undefined {
-  if (info.rules === undefined) info.rules = macroRules(info.def!) ?? null;
-  const body = call.namedChildren.find((c) => c?.type === 'token_tree');
-  if (!info.rules || !body) return undefined;
-  return expandRules(
-    info.rules,
-    callTokens(body, (node) => fileOffset(node, text, starts)),
-  );
-}
-
-/**
- * Expansions by rules, laid out in one parse (see `layOut`), each lowered into its call's scope
- * (an impl's body: its fns are the impl's methods). Their `#[cfg]`s are the items' own, read as
- * any item's. Returns the calls they hold, for the next round.
- */
-function* lowerRuleExpansions(
-  byRules: { scope: Scope; impl?: InherentImpl; row: number; column: number; toks: OutTok[] }[],
-  starts: number[],
-  cfg: CfgContext,
-  parse: ParseSpans,
-  keep: (tree: SyntaxTree) => void,
-  into: FileItems,
-  afterLowering?: (scope: Scope) => Steps,
-): Steps<MacroCall[]> {
-  const sorted = [...byRules].sort((a, b) => a.row - b.row || a.column - b.column);
-  const { text, spans } = layOut(sorted, starts);
-  const tree = parse(text, spans);
-  keep(tree);
-  yield;
-  const top = withAttributes(tree.rootNode);
-  const next: MacroCall[] = [];
-  // The spans and the top-level items are both in text order: one pass hands each span its items.
-  let item = 0;
-  sorted.forEach(({ scope, impl }, i) => {
-    const span = spans[i];
-    const only: AttributedNode[] = [];
-    for (; item < top.length && top[item].node.startIndex < span.end; item++)
-      if (top[item].node.startIndex >= span.start && top[item].node.endIndex <= span.end) only.push(top[item]);
-    if (impl) {
-      addMethods(impl, only, cfg);
-      for (const { node } of only)
-        if (node.type === 'macro_invocation') next.push({ call: node, scope, impl, expanded: true });
-      return;
-    }
-    const more = lowerFile(tree.rootNode, {
-      scope,
-      only,
-      cfg,
-      macroItems: (inner, innerScope) => {
-        next.push({ call: inner, scope: innerScope, expanded: true });
-        return undefined;
-      },
-    });
-    for (const impl of [...more.impls, ...more.inactiveImpls]) impl.expanded = true;
-    into.types.push(...more.types);
-    into.impls.push(...more.impls);
-    into.inactiveImpls.push(...more.inactiveImpls);
-    into.inherentImpls.push(...more.inherentImpls);
-  });
-  if (afterLowering) for (const scope of new Set(sorted.map((e) => e.scope))) yield* afterLowering(scope);
   return next;
 }

@@ -107,11 +107,6 @@ export interface ImplDef {
   traitNode: SyntaxNode;
   typeNode: SyntaxNode;
   generics: Generics;
-  /**
-   * Written by a `macro_rules!` expanded by its rules: its text is laid out, not the file's, so
-   * its SAFETY comment is read in the macro's body (as clippy does), and no fix edits it.
-   */
-  expanded?: boolean;
 }
 
 export interface Scope {

@@ -93,7 +93,7 @@ export function buildContext(
   const sites = new Map<number, { node: SyntaxNode; site: ImplSite }>();
   const inactive = new Set(items.inactiveImpls);
   for (const impl of [...items.impls, ...items.inactiveImpls]) {
-    if (!impl.unsafe || impl.negative || impl.expanded) continue;
+    if (!impl.unsafe || impl.negative) continue;
     const t = impl.traitNode;
     if (t.type !== 'type_identifier' && t.type !== 'scoped_type_identifier') continue;
     const last = pathSegments(t).pop();
