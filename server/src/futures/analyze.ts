@@ -38,6 +38,11 @@ type LocalTy =
   | { k: 'ty'; ty: Ty }
   /** `subst`: the type arguments of a generic `async fn` at this call, by parameter name. */
   | { k: 'future'; node: SyntaxNode; subst?: Map<string, LocalTy> }
+  /**
+   * A closure, or what is `Send` exactly when it is (`poll_fn(closure)`'s `PollFn<F>`): `send` is
+   * read off its captures when the closure is walked, as rustc reads them at its creation.
+   */
+  | { k: 'closure'; node: SyntaxNode; send: Value; text: string }
   | { k: 'unknown'; reason: string };
 
 /** A call whose argument must be `Send`: `tokio::spawn(fut)`, `thread::spawn(move || ...)`. */
@@ -70,6 +75,9 @@ interface ArcNew {
   send: Value;
   sync: Value;
 }
+
+/** The crates whose `poll_fn(f)` is a `PollFn<F>`, `Send` exactly when `F` is. */
+const POLL_FN_CRATES = new Set(['std', 'core', 'futures', 'futures_util', 'futures_lite', 'futures_core']);
 
 /** Paths of std and well-known runtime functions that require a `Send` argument (the first). */
 const SPAWN_PATHS = new Set([
@@ -968,7 +976,23 @@ function selfName(self: Ty | undefined): string | undefined {
 }
 
 function tyText(t: LocalTy, fallback: string): string {
-  return t.k === 'ty' ? t.ty.text : fallback;
+  return t.k === 'ty' || t.k === 'closure' ? (t.k === 'ty' ? t.ty.text : t.text) : fallback;
+}
+
+/**
+ * Whether `id` is read through a field (`id.f`, `id.0`), not whole nor as a method's receiver;
+ * in a macro's tokens too (`ready!(self.lock.poll_lock(cx))`).
+ */
+function projectsField(id: SyntaxNode): boolean {
+  const p = id.parent;
+  if (p?.type === 'field_expression') {
+    if (p.childForFieldName('value')?.id !== id.id) return false;
+    const call = p.parent;
+    return !(call?.type === 'call_expression' && call.childForFieldName('function')?.id === p.id);
+  }
+  if (p?.type !== 'token_tree' || id.nextSibling?.text !== '.') return false;
+  const after = id.nextSibling.nextSibling?.nextSibling;
+  return !(after?.type === 'token_tree' && after.text.startsWith('('));
 }
 
 /** Strips references: method calls and field reads see through them. */
@@ -1430,11 +1454,46 @@ class BodyWalk {
       const asyncKw = node.children.find((c) => c?.type === 'async') ?? node;
       const report = walk.finish(this.fn.name, kind, asyncKw, node);
       this.file.reports.set(node.id, report);
-    }
+    } else if (node.type === 'closure_expression')
+      this.closures.set(node.id, { k: 'closure', node, send: walk.closureSend(node), text: '{closure}' });
     this.closureValues.set(node.id, walk);
   }
 
   private readonly closureValues = new Map<number, BodyWalk>();
+  /** The plain closures walked here, as values (see `closureSend`). */
+  private readonly closures = new Map<number, LocalTy & { k: 'closure' }>();
+
+  /**
+   * Whether this walk's closure is `Send`: each capture by value (`T: Send`), by `&mut` (`T: Send`)
+   * or by `&` (`T: Sync`). Since edition 2021 a closure that names a field of a variable
+   * (`self.lock.poll(cx)`) captures that field alone, whose type is not the variable's: then the
+   * verdict is not told.
+   */
+  closureSend(node: SyntaxNode): Value {
+    const body = node.childForFieldName('body');
+    for (const b of this.captures.keys()) {
+      const projected = body
+        ?.descendantsOfType(['identifier', 'self'])
+        .find((id) => id !== null && id.text === b.name && projectsField(id));
+      if (projected)
+        return {
+          status: 'unknown',
+          atoms: new AtomSet(),
+          reasons: [
+            {
+              steps: [],
+              leaf: `the closure names \`${oneLine(projected.parent?.type === 'field_expression' ? projected.parent.text : b.name)}\`, a field it may capture alone, whose type is not read`,
+            },
+          ],
+        };
+    }
+    const v = combine(this.captureParts('the closure'));
+    return {
+      status: v.status,
+      atoms: new AtomSet(v.requires),
+      reasons: v.reasons.map((leaf) => ({ steps: [], leaf })),
+    };
+  }
 
   /** Macros' argument lists read as expressions (see macro), and how the macro takes them. */
   private readonly argumentModes = new Map<number, 'borrow' | 'move'>();
@@ -1868,6 +1927,8 @@ class BodyWalk {
       case 'reference_expression': {
         const inner = node.childForFieldName('value');
         const t = inner ? this.typeOf(inner) : notTyped();
+        // `&closure` is `Send` when the closure is `Sync`, which is not read.
+        if (t.k === 'closure') return notTyped();
         if (t.k !== 'ty') return t;
         const mut = node.children.some((c) => c?.type === 'mutable_specifier');
         return { k: 'ty', ty: { k: 'ref', mut, inner: t.ty, text: `&${mut ? 'mut ' : ''}${t.ty.text}` } };
@@ -1917,6 +1978,8 @@ class BodyWalk {
       }
       case 'async_block':
         return { k: 'future', node };
+      case 'closure_expression':
+        return this.closures.get(node.id) ?? notTyped();
       case 'block': {
         // `{ let guard = m.lock().unwrap(); guard.len() }`: the tail's type, with the block's own
         // `let`s typed in order (a scope of their own, for this question alone).
@@ -1992,10 +2055,8 @@ class BodyWalk {
         }
         return found ? { k: 'ty', ty: found } : notTyped();
       }
-      case 'struct_expression': {
-        const name = node.childForFieldName('name');
-        return name ? this.typeByPath(name, notTyped) : notTyped();
-      }
+      case 'struct_expression':
+        return this.structLiteral(node, notTyped);
       case 'field_expression': {
         const value = node.childForFieldName('value');
         const field = node.childForFieldName('field')?.text;
@@ -2070,6 +2131,105 @@ class BodyWalk {
       if (t) return { k: 'ty', ty: t };
     }
     return notTyped();
+  }
+
+  /**
+   * `Type { a, b: expr }`, `Self { .. }`, `Enum::Variant { .. }`. A generic type takes each type
+   * argument from a field declared as exactly that parameter (`future: F` given a typed `f`);
+   * one left unbound (only in `..base`, or in `PhantomData<T>`) leaves the literal untyped.
+   */
+  private structLiteral(node: SyntaxNode, notTyped: () => LocalTy): LocalTy {
+    const name = node.childForFieldName('name');
+    if (!name) return notTyped();
+    const segments = pathSegments(name);
+    // In an impl, `Self` is the impl's type, with the impl's own parameters.
+    const self = this.fn.self;
+    if (segments[0] === 'Self') {
+      const fits =
+        self?.k === 'adt' &&
+        ((segments.length === 1 && self.def.kind === 'struct') || (segments.length === 2 && self.def.kind === 'enum'));
+      return fits ? { k: 'ty', ty: self } : notTyped();
+    }
+    let def: TypeDef | undefined;
+    let variant = '';
+    const item = this.resolver.resolvePath(this.scope, segments);
+    if (item.kind === 'type' && item.def.kind === 'struct') def = item.def;
+    else if (segments.length >= 2) {
+      const owner = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
+      if (owner.kind === 'type' && owner.def.kind === 'enum') {
+        def = owner.def;
+        variant = `${segments[segments.length - 1]}.`;
+      }
+    }
+    if (!def) return this.typeByPath(name, notTyped);
+    const params = def.generics.params.filter((p) => p.kind === 'type');
+    const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
+    const bound = new Map<string, Ty>();
+    for (const init of node.childForFieldName('body')?.namedChildren ?? []) {
+      const value =
+        init?.type === 'shorthand_field_initializer'
+          ? init.namedChildren.find((c) => c?.type === 'identifier')
+          : init?.type === 'field_initializer'
+            ? init.childForFieldName('value')
+            : undefined;
+      const fieldName = init?.type === 'field_initializer' ? init.childForFieldName('field')?.text : value?.text;
+      const field = def.fields.find((f) => f.name === `${variant}${fieldName}`);
+      if (!value || !field) continue;
+      const declared = this.resolver.lowerType(field.typeNode, def.scope, env);
+      if (declared.k !== 'param' || bound.has(declared.name)) continue;
+      // An unsuffixed number takes whatever integer type the parameter is elsewhere.
+      if (/^(integer|float)_literal$/.test(value.type) && !/[iuf](8|16|32|64|128|size)$/.test(value.text)) continue;
+      const t = this.typeOf(value);
+      if (t.k === 'ty') bound.set(declared.name, t.ty);
+    }
+    const args = new Map<string, Ty>();
+    for (const p of params) {
+      const a = bound.get(p.name);
+      if (!a) return notTyped();
+      args.set(p.name, a);
+    }
+    const text = params.length ? `${def.name}<${[...args.values()].map((t) => t.text).join(', ')}>` : def.name;
+    return { k: 'ty', ty: { k: 'adt', def, args, text } };
+  }
+
+  /**
+   * `poll_fn(closure)` of std, core or a futures crate, or a crate's own `poll_fn(f: F) ->
+   * PollFn<F>`: a `PollFn<F>`, `Send` exactly when the closure is. What it gives is not read.
+   */
+  private pollFn(segments: string[], own: FnInfo | undefined, args: SyntaxNode[]): LocalTy | undefined {
+    if (segments[segments.length - 1] !== 'poll_fn' || args.length !== 1) return undefined;
+    if (own) {
+      if (!this.isPollFn(own)) return undefined;
+    } else {
+      // Not read: the path must name one of those crates' (`future::poll_fn` after `use futures::future`).
+      const full = this.file.expandPath(this.scope, segments).filter((s) => s !== '::');
+      if (full.length < 2 || !POLL_FN_CRATES.has(full[0])) return undefined;
+    }
+    const f = this.typeOf(args[0]);
+    return f.k === 'closure' ? { ...f, text: 'PollFn<{closure}>' } : undefined;
+  }
+
+  /** Whether a fn read is a `poll_fn` of that shape, its `PollFn<F>` `Send` if and only if `F` is. */
+  private isPollFn(info: FnInfo): boolean {
+    if (info.isAsync || info.name !== 'poll_fn') return false;
+    const dependency = this.file.crate?.dependencyOf(info.node);
+    if (dependency !== undefined && !POLL_FN_CRATES.has(dependency.replace(/-/g, '_'))) return false;
+    const ret = info.node.childForFieldName('return_type');
+    const params = (info.node.childForFieldName('parameters')?.namedChildren ?? []).filter(
+      (c): c is SyntaxNode => c?.type === 'parameter',
+    );
+    const f = params.length === 1 ? params[0].childForFieldName('type')?.text : undefined;
+    if (!ret || !f || oneLine(ret.text).replace(/\s/g, '') !== `PollFn<${f}>`) return false;
+    // Its own `PollFn` could hold more than `F` (an `Rc`, a raw pointer): ask the solver.
+    const v = this.file.solution.holds(this.resolver.lowerType(ret, info.scope, info.env, info.self), 'Send');
+    const atoms = [...v.atoms];
+    return (
+      v.status === 'conditional' &&
+      atoms.length === 1 &&
+      atoms[0].kind === 'auto' &&
+      atoms[0].param === f &&
+      atoms[0].trait === 'Send'
+    );
   }
 
   /**
@@ -2222,6 +2382,8 @@ class BodyWalk {
             (c): c is SyntaxNode => c !== null && c.type !== 'lifetime' && !c.type.endsWith('comment'),
           )
         : undefined;
+    const pollFn = this.pollFn(segments, own, args);
+    if (pollFn) return pollFn;
     if (own) return this.fnResult(own, notTyped, args, { typeArgs });
     const ptr = nullPointer(this.file, this.scope, node);
     if (ptr) return { k: 'ty', ty: ptr };
@@ -2258,7 +2420,7 @@ class BodyWalk {
     }
     if (ctor === 'arg' && args[0]) {
       const inner = this.typeOf(args[0]);
-      if (inner.k === 'future') return notTyped();
+      if (inner.k === 'future' || inner.k === 'closure') return notTyped();
       // `Rc::new(x)` of an `x` not typed is still an `Rc`: never `Send`, whatever `x` is.
       const arg: Ty = inner.k === 'ty' ? inner.ty : { k: 'unknown', text: '_', reason: inner.reason };
       const t = knownTy(owner.known.path, [arg]);
@@ -2390,6 +2552,11 @@ class BodyWalk {
       if (trait === 'Sync')
         return { status: 'unknown', atoms: new AtomSet(), reasons: [{ steps: [], leaf: 'a future borrowed' }] };
       return this.instantiate(this.file.futureValue(t.node).value, t);
+    }
+    if (t.k === 'closure') {
+      if (trait === 'Sync')
+        return { status: 'unknown', atoms: new AtomSet(), reasons: [{ steps: [], leaf: 'a closure borrowed' }] };
+      return t.send;
     }
     return { status: 'unknown', atoms: new AtomSet(), reasons: [{ steps: [], leaf: t.reason }] };
   }
