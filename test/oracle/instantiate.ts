@@ -27,9 +27,14 @@ export type Atom =
   /**
    * `<R as Lock>::Marker: Send`: checked under the fixtures' convention that every trait with an
    * associated type has a blanket impl setting it to `Self`, so it holds exactly when `R: Send`
-   * (a fixture that breaks the convention shows as a rustc disagreement, never as a pass).
+   * (a fixture that breaks the convention shows as a rustc disagreement, never as a pass). A
+   * generic trait's blanket impl sets it to `Self` and the trait's arguments (`impl<T, Req>
+   * Service<Req> for T { type Future = (T, Req); }`), and its arguments are types that are Send
+   * (Sync) exactly when the parameters they name are (`Vec<R>`, `u8`), so
+   * `<S as Service<Vec<R>>>::Future: Send` holds exactly when `S` and `R` are `Send`: a condition
+   * restated with the wrong arguments is caught too. `args`: the parameters the arguments name.
    */
-  | { kind: 'projection'; param: string; trait: AutoTraitName }
+  | { kind: 'projection'; param: string; args: string[]; trait: AutoTraitName }
   /** `T = <L as Link>::Target`: under the same convention, `T` is `L`'s own type. */
   | { kind: 'sameAs'; param: string; owner: string };
 
@@ -72,8 +77,12 @@ export function parseAtom(text: string): Atom {
   if (m) return { kind: 'trait', param: m[1], trait: m[2] as AutoTraitName };
   m = /^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)$/.exec(t);
   if (m) return { kind: 'implements', param: m[1], trait: m[2] };
-  m = /^<([A-Za-z_][A-Za-z0-9_]*) as [^]+>::[A-Za-z_][A-Za-z0-9_]*\s*:\s*(Send|Sync)$/.exec(t);
-  if (m) return { kind: 'projection', param: m[1], trait: m[2] as AutoTraitName };
+  m = /^<([A-Za-z_][A-Za-z0-9_]*) as ([^]+)>::[A-Za-z_][A-Za-z0-9_]*\s*:\s*(Send|Sync)$/.exec(t);
+  if (m) {
+    const open = m[2].indexOf('<');
+    const args = open < 0 ? [] : (m[2].slice(open).match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+    return { kind: 'projection', param: m[1], args, trait: m[3] as AutoTraitName };
+  }
   m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*<([A-Za-z_][A-Za-z0-9_]*) as [^]+>::[A-Za-z_][A-Za-z0-9_]*$/.exec(t);
   if (m) return { kind: 'sameAs', param: m[1], owner: m[2] };
   m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+)$/.exec(t);
@@ -84,7 +93,12 @@ export function parseAtom(text: string): Atom {
 export function atomHolds(atom: Atom, inst: Instantiation): boolean {
   const arg = inst.args.get(atom.param);
   if (!arg) throw new Error(`atom names \`${atom.param}\`, which is not a type parameter`);
-  if (atom.kind === 'trait' || atom.kind === 'projection') return atom.trait === 'Send' ? arg.send : arg.sync;
+  if (atom.kind === 'trait') return atom.trait === 'Send' ? arg.send : arg.sync;
+  if (atom.kind === 'projection') {
+    // Names in the arguments that are not parameters (`Vec`, `u8`) are types that always have it.
+    const named = [arg, ...atom.args.flatMap((p) => inst.args.get(p) ?? [])];
+    return named.every((a) => (atom.trait === 'Send' ? a.send : a.sync));
+  }
   if (atom.kind === 'implements') return false;
   if (atom.kind === 'sameAs') return normalizeType(arg.expr) === normalizeType(inst.args.get(atom.owner)?.expr ?? '');
   return normalizeType(arg.expr) === atom.type;

@@ -271,7 +271,11 @@ function questionsRejected(
     if (d.level !== 'error') continue;
     if (d.primaryLines.length === 0 && /^aborting due to|^could not compile/.test(d.message)) continue;
     const qs = d.primaryLines.map((l) => byLine.get(l));
-    if (d.code !== 'E0277' || qs.length === 0 || qs.some((q) => q === undefined)) return undefined;
+    // E0599 "... but its trait bounds were not satisfied": the same, told through the check's
+    // associated constant (rustc says so for a probe that breaks a generic trait bound).
+    const unsatisfied =
+      d.code === 'E0277' || (d.code === 'E0599' && /its trait bounds were not satisfied/.test(d.message));
+    if (!unsatisfied || qs.length === 0 || qs.some((q) => q === undefined)) return undefined;
     for (const q of qs) rejected.set(q!, d.message);
   }
   return rejected;

@@ -12,6 +12,7 @@ import {
   type KnownType,
 } from './known-types';
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
+import { renderTerm, type TypeTerm } from './conditions';
 import {
   pathSegments,
   type AliasDef,
@@ -40,9 +41,17 @@ export type Ty = { text: string } &
     /**
      * `<R as RawMutex>::GuardMarker` (written so, or `R::GuardMarker`): an associated type of a
      * parameter, with the trait that declares it. `implied`: auto traits the associated type's own
-     * declaration guarantees (`type Marker: Send;`).
+     * declaration guarantees (`type Marker: Send;`). `traitArgs`: a generic trait's arguments
+     * (`S: Service<Req>`), over the same parameters as the type.
      */
-    | { k: 'proj'; param: string; traitName: string; assoc: string; implied: ('Send' | 'Sync')[] }
+    | {
+        k: 'proj';
+        param: string;
+        traitName: string;
+        assoc: string;
+        implied: ('Send' | 'Sync')[];
+        traitArgs?: TypeTerm[];
+      }
     /** `<Waiter as Link>::Target`: an associated type of a concrete type, found through its impl when solved. */
     | { k: 'assoc'; self: Ty; traitName: string; assoc: string }
     | { k: 'adt'; def: TypeDef; args: Map<string, Ty> }
@@ -81,10 +90,70 @@ export function someTy(ty: Ty, test: (t: Ty) => boolean): boolean {
   return test(ty) || tyChildren(ty).some((c) => someTy(c, test));
 }
 
-/** A generic parameter's trait bounds (`R: RawMutex`, `where R: Lock`), where they were written. */
+/**
+ * A generic parameter's trait bounds (`R: RawMutex`, `where R: Lock`), where they were written,
+ * with the type parameters of that declaration (what a bound's own arguments can name).
+ */
 interface ParamBounds {
   nodes: SyntaxNode[];
   scope: Scope;
+  params: string[];
+}
+
+/**
+ * `ty` as a term (see TypeTerm), when writing the term back gives the text it was written with:
+ * anything the term would lose (a lifetime, a path prefix, an alias, a default argument, an array
+ * length) makes it undefined, and so does a text that no longer says what the type is (a type
+ * lowered with other arguments than its own). `exact: false` asks only what the type is, to
+ * compare it with another.
+ */
+export function termOf(ty: Ty, exact = true): TypeTerm | undefined {
+  const all = (xs: Ty[]) => {
+    const out = xs.map((x) => termOf(x, exact));
+    return out.every((x): x is TypeTerm => x !== undefined) ? out : undefined;
+  };
+  let term: TypeTerm | undefined;
+  switch (ty.k) {
+    case 'param':
+      term = { t: 'param', name: ty.name };
+      break;
+    case 'plain': {
+      const name = ty.text.replace(/\s+/g, '');
+      if (PRIMITIVES.has(name) || name === '()') term = name === '()' ? { t: 'tuple', elems: [] } : { t: 'prim', name };
+      break;
+    }
+    case 'adt': {
+      const args = all([...ty.args.values()]);
+      if (args) term = { t: 'path', name: ty.def.name, key: ty.def.path, args };
+      break;
+    }
+    case 'known': {
+      const args = ty.extra.length ? undefined : all(ty.args);
+      if (args) term = { t: 'path', name: ty.known.path.split('::').pop()!, key: ty.known.path, args };
+      break;
+    }
+    case 'ref': {
+      const inner = termOf(ty.inner, exact);
+      if (inner) term = { t: 'ref', mut: ty.mut, inner };
+      break;
+    }
+    case 'tuple': {
+      const elems = all(ty.elems);
+      if (elems) term = { t: 'tuple', elems };
+      break;
+    }
+    // Written back, these would lose what they are (`[T; 4]` and `[T]` are one kind here).
+    case 'seq':
+    case 'ptr':
+    case 'dyn':
+    case 'proj':
+    case 'assoc':
+    case 'unknown':
+      break;
+  }
+  if (!term || !exact) return term;
+  const bare = (s: string) => s.replace(/\s+/g, '');
+  return bare(renderTerm(term)) === bare(ty.text) ? term : undefined;
 }
 
 /**
@@ -93,12 +162,13 @@ interface ParamBounds {
  */
 export function paramEnv(generics: Generics, scope: Scope): Map<string, Ty> {
   const env = new Map<string, Ty>();
+  const params = generics.params.filter((p) => p.kind === 'type').map((p) => p.name);
   for (const p of generics.params) {
     if (p.kind !== 'type') continue;
     const nodes = [...p.bounds];
     for (const w of generics.where)
       if (w.left.type === 'type_identifier' && w.left.text === p.name) nodes.push(...w.bounds);
-    env.set(p.name, { k: 'param', name: p.name, text: p.name, bounds: { nodes, scope } });
+    env.set(p.name, { k: 'param', name: p.name, text: p.name, bounds: { nodes, scope, params } });
   }
   return env;
 }
@@ -501,7 +571,8 @@ export class Resolver {
           const selfNode = qualified?.childForFieldName('type');
           const traitNode = qualified?.childForFieldName('alias');
           const selfTy = selfNode?.type === 'type_identifier' ? env.get(selfNode.text) : undefined;
-          if (selfTy?.k === 'param' && traitNode) return this.projection(selfTy.name, assoc, [traitNode], scope, text);
+          if (selfTy?.k === 'param' && traitNode)
+            return this.projection(selfTy.name, assoc, [traitNode], scope, env, text);
           // `<Waiter as linked_list::Link>::Target`: the impl says what it is, once impls are known.
           if (selfNode && !selfTy && traitNode && /^(?:scoped_)?type_identifier$/.test(traitNode.type)) {
             const concrete = recur(selfNode);
@@ -519,7 +590,14 @@ export class Resolver {
         const segments = pathSegments(node);
         const base = env.get(segments[0]);
         if (segments.length === 2 && base?.k === 'param' && base.bounds)
-          return this.projection(base.name, segments[1], base.bounds.nodes, base.bounds.scope, text);
+          return this.projection(
+            base.name,
+            segments[1],
+            base.bounds.nodes,
+            base.bounds.scope,
+            new Map(base.bounds.params.map((p) => [p, { k: 'param', name: p, text: p }])),
+            text,
+          );
         if (env.has(segments[0]) || segments[0] === 'Self') {
           return {
             k: 'unknown',
@@ -560,13 +638,24 @@ export class Resolver {
   /**
    * `param::assoc` under the bounds `bounds`: the projection on the one trait among them (or their
    * supertraits) that declares `assoc`. Unknown when no readable trait declares it, when two do,
-   * or when a bound fixes it (`I: Iterator<Item = u8>`), so no condition is ever a guess.
+   * or when a bound fixes it (`I: Iterator<Item = u8>`), so no condition is ever a guess. A generic
+   * trait written on the parameter (`S: Service<Req>`) keeps its arguments, read with `env` (the
+   * parameters of the declaration the bound is written in), when they can be written back exactly;
+   * one reached as a supertrait does not (its arguments are over the trait's own parameters).
    */
-  private projection(param: string, assoc: string, bounds: SyntaxNode[], scope: Scope, text: string): Ty {
-    const found = new Map<string, ('Send' | 'Sync')[]>();
+  private projection(
+    param: string,
+    assoc: string,
+    bounds: SyntaxNode[],
+    scope: Scope,
+    env: Map<string, Ty>,
+    text: string,
+  ): Ty {
+    const found = new Map<string, { traitName: string; implied: ('Send' | 'Sync')[]; traitArgs?: TypeTerm[] }>();
     const problems: string[] = [];
     const visit = (bound: SyntaxNode, where: Scope, seen: Set<TraitDef>) => {
       let n = bound;
+      let traitArgs: TypeTerm[] | undefined;
       if (n.type === 'higher_ranked_trait_bound') n = n.childForFieldName('type') ?? n;
       if (n.type === 'generic_type') {
         const args = n.childForFieldName('type_arguments');
@@ -575,10 +664,21 @@ export class Resolver {
           problems.push(`the bound \`${oneLine(bound.text)}\` fixes \`${assoc}\``);
           return;
         }
-        // `Foo<u8>`: rustdoc names the projection with the trait's arguments, which are not kept.
-        if (args && bindings.length < namedChildren(args).length) {
-          problems.push(`\`${oneLine(bound.text)}\` is a generic trait`);
-          return;
+        const positional = args ? namedChildren(args).filter((a) => a.type !== 'type_binding') : [];
+        if (positional.length) {
+          // `Service<Req>`: rustdoc names the projection with the trait's arguments, so they are
+          // kept, as terms that can be restated over another type's parameters.
+          const terms =
+            seen.size === 0 && positional.every((a) => a.type !== 'lifetime')
+              ? positional.map((a) => termOf(this.lowerType(a, scope, env)))
+              : [];
+          if (terms.length === 0 || terms.some((t) => t === undefined)) {
+            problems.push(
+              `\`${oneLine(bound.text)}\` is a generic trait whose arguments this analysis cannot restate exactly`,
+            );
+            return;
+          }
+          traitArgs = terms as TypeTerm[];
         }
         n = n.childForFieldName('type') ?? n;
       }
@@ -589,6 +689,10 @@ export class Resolver {
       const segments = pathSegments(n);
       const last = segments[segments.length - 1];
       const item = segments.length === 1 ? this.lookup(where, last) : this.resolvePath(where, segments);
+      const record = (traitName: string, implied: ('Send' | 'Sync')[]) => {
+        const key = traitArgs ? `${traitName}<${traitArgs.map(renderTerm).join(', ')}>` : traitName;
+        found.set(key, { traitName, implied, traitArgs });
+      };
       if (item.kind === 'trait') {
         const def = item.def;
         if (seen.has(def)) return;
@@ -600,7 +704,7 @@ export class Resolver {
             const r = this.traitImplies(b, def.scope, new Set());
             for (const t of ['Send', 'Sync'] as const) if (r[t] === true && !implied.includes(t)) implied.push(t);
           }
-          found.set(def.name, implied);
+          record(def.name, implied);
           return;
         }
         for (const sup of def.supertraits) visit(sup, def.scope, seen);
@@ -615,7 +719,13 @@ export class Resolver {
           item.reason.includes('is not declared or imported'));
       if (std && Object.hasOwn(STD_ASSOC, last)) {
         const declaring = Object.hasOwn(STD_ASSOC[last], assoc) ? STD_ASSOC[last][assoc] : undefined;
-        if (declaring) found.set(declaring, []);
+        // The table names the declaring trait, which may be another than the one written (with
+        // other arguments, or none): a generic std trait's projection is not named.
+        if (declaring && traitArgs)
+          problems.push(
+            `\`${oneLine(bound.text)}\` is a generic std trait, whose projections this analysis does not name`,
+          );
+        else if (declaring) record(declaring, []);
         return;
       }
       if (std && STD_NO_ASSOC.has(last)) return;
@@ -626,14 +736,15 @@ export class Resolver {
     if (found.size > 1)
       return reason(`that more than one bound of \`${param}\` declares (${[...found.keys()].join(', ')})`);
     if (problems.some((p) => p.includes(' fixes '))) return reason(`set by a bound: ${problems.join('; ')}`);
-    const [entry] = [...found.entries()];
+    const [entry] = [...found.values()];
     if (!entry)
       return reason(
         problems.length
           ? `of a trait this analysis cannot name: ${problems.join('; ')}`
           : `that no bound of \`${param}\` declares`,
       );
-    return { k: 'proj', text, param, traitName: entry[0], assoc, implied: entry[1] };
+    const proj: Ty = { k: 'proj', text, param, traitName: entry.traitName, assoc, implied: entry.implied };
+    return entry.traitArgs ? { ...proj, traitArgs: entry.traitArgs } : proj;
   }
 
   /** An item used as a type, with its written arguments (lifetimes already left out). */

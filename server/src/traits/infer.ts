@@ -23,13 +23,16 @@ import {
   projectionText,
   renameAtom,
   renderAtom,
+  substituteTerms,
+  termKey,
   type Atom,
   type AutoTrait,
   type Chain,
+  type TypeTerm,
 } from '../model/conditions';
 import type { Status, TraitVerdict } from '../model/report';
 import type { FileItems, ImplDef, TypeDef } from '../model/lower';
-import { paramEnv, Resolver, someTy, tyChildren, type Ty } from '../model/resolve';
+import { paramEnv, Resolver, someTy, termOf, tyChildren, type Ty } from '../model/resolve';
 import { pathSegments } from '../model/lower';
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
 import { PRIMITIVES } from '../model/known-types';
@@ -192,11 +195,35 @@ export class Solver implements Solution {
    * `<Waiter as Link>::Target`: the `type Target = ..;` of the one impl of a trait of that name for
    * the type: a plain impl for a type without parameters, or an impl for the type over all its
    * parameters (`impl<S> Link for Task<S>`), read with the type's arguments. Undefined otherwise.
+   * A generic trait's projection (`<Foo as Service<u8>>::Future`, `traitArgs`) takes the one impl
+   * whose trait arguments are those (coherence allows no other), and only when every impl of a
+   * trait of that name for the type says what its arguments are.
    */
-  private normalize(self: Ty, traitName: string, assoc: string): Ty | undefined {
+  private normalize(self: Ty, traitName: string, assoc: string, traitArgs?: TypeTerm[]): Ty | undefined {
     const impls = (this.implsOf(self) ?? []).filter((i) => i.trait === traitName);
-    if (impls.length !== 1) return undefined;
-    const impl = impls[0].impl;
+    if (!traitArgs) return impls.length === 1 ? this.assocOfImpl(impls[0].impl, self, assoc) : undefined;
+    const want = traitArgs.map(termKey).join(', ');
+    let found: ImplDef | undefined;
+    for (const { impl } of impls) {
+      const env = this.implEnv(impl, self);
+      const args = impl.traitNode.type === 'generic_type' ? impl.traitNode.childForFieldName('type_arguments') : null;
+      if (!env || !args || namedChildren(args).some((a) => a.type === 'lifetime' || a.type === 'type_binding'))
+        return undefined;
+      const terms = namedChildren(args).map((a) => termOf(this.resolver.lowerType(a, impl.scope, env, self), false));
+      if (terms.some((t) => t === undefined)) return undefined;
+      if ((terms as TypeTerm[]).map(termKey).join(', ') !== want) continue;
+      if (found) return undefined;
+      found = impl;
+    }
+    return found && this.assocOfImpl(found, self, assoc);
+  }
+
+  /**
+   * The impl's parameters, given by `self`: none for a plain impl of a type without parameters,
+   * each of the type's for an impl over all of them (`impl<S> Link for Task<S>`). Undefined when
+   * the impl is for a narrower instantiation or has parameters `self` does not give.
+   */
+  private implEnv(impl: ImplDef, self: Ty): Map<string, Ty> | undefined {
     const env = new Map<string, Ty>();
     const implParams = impl.generics.params.filter((p) => p.kind === 'type');
     if (self.k === 'adt' && self.args.size > 0) {
@@ -209,6 +236,13 @@ export class Solver implements Solution {
       }
       if (env.size !== implParams.length) return undefined;
     } else if (implParams.length > 0) return undefined;
+    return env;
+  }
+
+  /** The impl's `type <assoc> = ..;`, read with the impl's parameters given by `self`. */
+  private assocOfImpl(impl: ImplDef, self: Ty, assoc: string): Ty | undefined {
+    const env = this.implEnv(impl, self);
+    if (!env) return undefined;
     const body = impl.node.childForFieldName('body');
     const item = (body ? namedChildren(body) : []).find(
       (c) => c.type === 'type_item' && c.childForFieldName('name')?.text === assoc,
@@ -413,7 +447,7 @@ export class Solver implements Solution {
           for (const b of w.bounds) {
             const r = this.resolver.traitImplies(b, def.scope, new Set());
             for (const t of AUTO_TRAITS)
-              if (r[t] === true) set.add(projectionAtom(left.param, left.traitName, left.assoc, t));
+              if (r[t] === true) set.add(projectionAtom(left.param, left.traitName, left.assoc, t, left.traitArgs));
           }
         }
       }
@@ -470,8 +504,19 @@ export class Solver implements Solution {
         const atoms = new AtomSet();
         for (const a of v.atoms) {
           const renamed = m.rename.get(a.param);
-          if (!renamed) return unknown(`the impl requires \`${text}\`, which depends on \`${renderAtom(a)}\``);
-          atoms.add(renameAtom(a, renamed));
+          // A generic trait's arguments name the impl's parameters too (`<S as Service<R>>::Future`).
+          const traitArgs =
+            a.kind === 'projection' && a.traitArgs
+              ? substituteTerms(a.traitArgs, (p) => {
+                  const to = m.rename.get(p);
+                  return to === undefined ? undefined : { t: 'param', name: to };
+                })
+              : undefined;
+          if (!renamed || (a.kind === 'projection' && a.traitArgs && !traitArgs))
+            return unknown(`the impl requires \`${text}\`, which depends on \`${renderAtom(a)}\``);
+          atoms.add(
+            traitArgs && a.kind === 'projection' ? { ...a, param: renamed, traitArgs } : renameAtom(a, renamed),
+          );
         }
         return conditional(atoms);
       });
@@ -513,7 +558,7 @@ export class Solver implements Solution {
   private evaluate(ty: Ty, trait: AutoTrait): Value {
     return evaluate(ty, trait, (def, t) => this.lookup(def, t), {
       implementsBound: (t, rhs) => this.implementsBound(t, rhs),
-      normalize: (t, traitName, assoc) => this.normalize(t, traitName, assoc),
+      normalize: (t, traitName, assoc, traitArgs) => this.normalize(t, traitName, assoc, traitArgs),
     });
   }
 
@@ -654,7 +699,7 @@ interface ImplFacts {
   /** Whether a type implements a trait bound written as `rhs` (`RawMutex`): true, or unknown. */
   implementsBound: (ty: Ty, rhs: string) => boolean | undefined;
   /** `<Waiter as Link>::Target` through the type's impl of the trait, if one impl says. */
-  normalize: (self: Ty, traitName: string, assoc: string) => Ty | undefined;
+  normalize: (self: Ty, traitName: string, assoc: string, traitArgs?: TypeTerm[]) => Ty | undefined;
 }
 
 /** Whether `ty` is `trait`, given the current verdict of every user type. */
@@ -670,7 +715,9 @@ function evaluate(
       return holdsIf(autoAtom(ty.name, trait));
     case 'proj':
       // `type Marker: Send;` in the trait: every implementation's `Marker` is Send.
-      return ty.implied.includes(trait) ? YES : holdsIf(projectionAtom(ty.param, ty.traitName, ty.assoc, trait));
+      return ty.implied.includes(trait)
+        ? YES
+        : holdsIf(projectionAtom(ty.param, ty.traitName, ty.assoc, trait, ty.traitArgs));
     case 'assoc': {
       const normal = facts.normalize(ty.self, ty.traitName, ty.assoc);
       return normal
@@ -744,18 +791,31 @@ function substituteAtom(
       return unknown(
         `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, which this analysis does not check for \`${arg.text}\``,
       );
-    case 'projection':
+    case 'projection': {
+      // `<S as Service<Req>>::Future` at `State<T, Vec<R>>`: the trait's arguments are given too,
+      // each as a term that writes back exactly, or the condition cannot be stated.
+      const traitArgs =
+        a.traitArgs &&
+        substituteTerms(a.traitArgs, (p) => {
+          const given = ty.args.get(p);
+          return given && termOf(given);
+        });
+      if (a.traitArgs && !traitArgs)
+        return unknown(
+          `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, and this analysis cannot restate \`${a.traitName}\`'s arguments for \`${ty.text}\``,
+        );
       // `<R as RawMutex>::GuardMarker: Send` with `R` given: the same condition on the argument
       // when it is a parameter; for a concrete type, the trait's impl would have to be solved.
-      if (arg.k === 'param') return holdsIf(renameAtom(a, arg.name));
+      if (arg.k === 'param') return holdsIf(projectionAtom(arg.name, a.traitName, a.assoc, a.trait, traitArgs));
       {
         // `<R as RawRwLock>::GuardMarker` with `R = parking_lot::RawRwLock`: its impl's `GuardMarker`.
-        const normal = facts.normalize(arg, a.traitName, a.assoc);
+        const normal = facts.normalize(arg, a.traitName, a.assoc, traitArgs);
         if (normal) return ev(normal, a.trait);
       }
       return unknown(
         `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, and this analysis does not resolve \`${a.assoc}\` for \`${arg.text}\``,
       );
+    }
     case 'equals': {
       if (a.projection) return projectionEquals(a, a.projection, ty, trait, facts);
       // `T = u8`: an impl for one instantiation.
@@ -805,7 +865,12 @@ function projectionEquals(
   if (arg.k === 'assoc' && arg.traitName === p.traitName && arg.assoc === p.assoc && sameSelf(arg.self, owner))
     return YES;
   if (owner.k === 'param') {
-    const same = arg.k === 'proj' && arg.param === owner.name && arg.traitName === p.traitName && arg.assoc === p.assoc;
+    const same =
+      arg.k === 'proj' &&
+      !arg.traitArgs &&
+      arg.param === owner.name &&
+      arg.traitName === p.traitName &&
+      arg.assoc === p.assoc;
     return same ? YES : unknown(`${what}, and \`${arg.text}\` may or may not be that type`);
   }
   const expected = facts.normalize(owner, p.traitName, p.assoc);
@@ -863,7 +928,7 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const args = [...ty.args].sort(([, x], [, y]) => (x.k === 'param' ? 0 : 1) - (y.k === 'param' ? 0 : 1));
   for (const [param, arg] of args) {
     if (arg.k === 'param' && env.has(arg.name) && !rename.has(arg.name)) rename.set(arg.name, param);
-    else if (arg.k === 'proj' && rename.has(arg.param)) {
+    else if (arg.k === 'proj' && !arg.traitArgs && rename.has(arg.param)) {
       // `List<L, L::Target>`: the impl is for instantiations whose `T` is `L`'s `Target`.
       const owner = rename.get(arg.param)!;
       atoms.add({
