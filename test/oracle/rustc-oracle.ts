@@ -274,7 +274,7 @@ function questionsRejected(
     // E0599 "... but its trait bounds were not satisfied": the same, told through the check's
     // associated constant (rustc says so for a probe that breaks a generic trait bound).
     const unsatisfied =
-      d.code === 'E0277' || (d.code === 'E0599' && /its trait bounds were not satisfied/.test(d.message));
+      d.code === 'E0277' || (d.code === 'E0599' && d.message.includes('its trait bounds were not satisfied'));
     if (!unsatisfied || qs.length === 0 || qs.some((q) => q === undefined)) return undefined;
     for (const q of qs) rejected.set(q!, d.message);
   }
