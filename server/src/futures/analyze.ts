@@ -1013,6 +1013,8 @@ class BodyWalk {
   private readonly macroAwaits: SyntaxNode[] = [];
   /** Bindings of the enclosing walk used here, and whether by value. */
   readonly captures = new Map<Binding, boolean>();
+  /** The body walked, for a closure or block (what its captures are read from). */
+  body?: SyntaxNode;
   /** How the captures used by reference are borrowed (`&` or `&mut`), from their uses here. */
   readonly captureBorrows = new Map<Binding, CaptureBorrow>();
 
@@ -1434,6 +1436,7 @@ class BodyWalk {
         ? node.namedChildren.find((c) => c?.type === 'block')
         : node.childForFieldName('body');
     if (node.type === 'closure_expression') walk.declareParams(node.childForFieldName('parameters'));
+    walk.body = body ?? undefined;
     if (body) walk.walkBody(body);
     // What the nested body captures is a use here: a move for `move` bodies, else a borrow.
     for (const [b, byValue] of walk.captures) {
@@ -1927,10 +1930,14 @@ class BodyWalk {
       case 'reference_expression': {
         const inner = node.childForFieldName('value');
         const t = inner ? this.typeOf(inner) : notTyped();
-        // `&closure` is `Send` when the closure is `Sync`, which is not read.
-        if (t.k === 'closure') return notTyped();
-        if (t.k !== 'ty') return t;
         const mut = node.children.some((c) => c?.type === 'mutable_specifier');
+        // `&closure`, `&fut` are `Send` when the closure or future is `Sync`, which is not read
+        // (`&mut fut` is `Send` when the future is).
+        if (t.k === 'closure' || (t.k === 'future' && !mut))
+          return unknownLocal(
+            `\`${oneLine(node.text)}\` is \`Send\` only if what it borrows is \`Sync\`, which is not read`,
+          );
+        if (t.k !== 'ty') return t;
         return { k: 'ty', ty: { k: 'ref', mut, inner: t.ty, text: `&${mut ? 'mut ' : ''}${t.ty.text}` } };
       }
       case 'unary_expression': {
@@ -2506,31 +2513,9 @@ class BodyWalk {
       const t = b.ty;
       const shown = `${b.name}: ${tyText(t, '?')}`;
       const borrow = byRef ? this.captureBorrows.get(b) : undefined;
-      let value: Value;
-      let how = '';
-      if (!byRef) value = this.valueOf(t, 'Send');
-      else if (borrow?.unique) {
-        value = this.valueOf(t, 'Send');
-        how = ` by mutable reference (\`&mut T\` is \`Send\` only if \`T: Send\`)`;
-      } else {
-        value = this.valueOf(t, 'Sync');
-        how = ` by reference (\`&T\` is \`Send\` only if \`T: Sync\`)`;
-        // Maybe by `&mut` instead: the verdict stands only if both borrows give it.
-        const unique = !borrow || borrow.untold ? this.valueOf(t, 'Send') : undefined;
-        if (unique && !sameValue(unique, value)) {
-          how = '';
-          value = {
-            status: 'unknown',
-            atoms: new AtomSet(),
-            reasons: [
-              {
-                steps: [],
-                leaf: `whether it is borrowed \`&mut\` (\`Send\` if \`T: Send\`) or \`&\` (\`Send\` if \`T: Sync\`) is not known without a type checker`,
-              },
-            ],
-          };
-        }
-      }
+      const whole = this.captured(t, byRef, borrow);
+      const value = whole.value.status === 'yes' ? whole.value : this.fieldCaptures(b, byRef, borrow, whole.value);
+      const how = value === whole.value ? whole.how : '';
       parts.push({
         value,
         held: {
@@ -2544,6 +2529,59 @@ class BodyWalk {
       });
     }
     return parts;
+  }
+
+  /** A captured value of type `t`: moved in, or borrowed `&mut` or `&` (see captureBorrows). */
+  private captured(t: LocalTy, byRef: boolean, borrow: CaptureBorrow | undefined): { value: Value; how: string } {
+    if (!byRef) return { value: this.valueOf(t, 'Send'), how: '' };
+    if (borrow?.unique)
+      return {
+        value: this.valueOf(t, 'Send'),
+        how: ` by mutable reference (\`&mut T\` is \`Send\` only if \`T: Send\`)`,
+      };
+    const shared = this.valueOf(t, 'Sync');
+    // Maybe by `&mut` instead: the verdict stands only if both borrows give it.
+    const unique = !borrow || borrow.untold ? this.valueOf(t, 'Send') : undefined;
+    if (!unique || sameValue(unique, shared))
+      return { value: shared, how: ` by reference (\`&T\` is \`Send\` only if \`T: Sync\`)` };
+    return {
+      value: unknownValue(
+        `whether it is borrowed \`&mut\` (\`Send\` if \`T: Send\`) or \`&\` (\`Send\` if \`T: Sync\`) is not known without a type checker`,
+      ),
+      how: '',
+    };
+  }
+
+  /**
+   * The verdict of a capture the body names only through fields (`s.a`): since edition 2021 the
+   * block or closure captures those fields alone, before it all of `s`. The verdict of all of `s`
+   * stands when the fields' give the same; else which edition decides, and it is not told.
+   */
+  private fieldCaptures(b: Binding, byRef: boolean, borrow: CaptureBorrow | undefined, whole: Value): Value {
+    const names = (this.body?.descendantsOfType(['identifier', 'self']) ?? []).filter(
+      (id): id is SyntaxNode => id !== null && id.text === b.name,
+    );
+    if (!names.some(projectsField)) return whole;
+    if (!names.every(projectsField)) return whole; // all of `s` is named too: it is captured whole
+    const untold = unknownValue(
+      `the body names fields of \`${b.name}\`, which it captures alone since edition 2021 (all of \`${b.name}\` before)`,
+    );
+    const places: Value[] = [];
+    for (const id of names) {
+      if (id.parent?.type !== 'field_expression') return untold; // in a macro's tokens
+      let place = id.parent;
+      while (
+        place.parent?.type === 'field_expression' &&
+        place.parent.childForFieldName('value')?.id === place.id &&
+        !(
+          place.parent.parent?.type === 'call_expression' &&
+          place.parent.parent.childForFieldName('function')?.id === place.parent.id
+        )
+      )
+        place = place.parent;
+      places.push(this.captured(this.typeOf(place), byRef, borrow).value);
+    }
+    return sameValue(meetValues(places), whole) ? whole : untold;
   }
 
   private valueOf(t: LocalTy, trait: 'Send' | 'Sync'): Value {
@@ -2765,6 +2803,12 @@ function paramNames(ty: Ty): string[] {
 }
 
 /** AND of values: `no` wins, then `unknown`; conditions add up. */
+const unknownValue = (leaf: string): Value => ({
+  status: 'unknown',
+  atoms: new AtomSet(),
+  reasons: [{ steps: [], leaf }],
+});
+
 /** Whether two verdicts say the same: the status, and for a conditional one its conditions. */
 function sameValue(a: Value, b: Value): boolean {
   if (a.status !== b.status) return false;
