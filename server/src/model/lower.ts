@@ -482,6 +482,10 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
       return;
     }
     case 'type_item': {
+      // An impl's `type Item = Rc<u8>;` is the trait's associated type there, not a name of the
+      // module: as an alias it would stand for every `Item` the module names.
+      const owner = node.parent?.type === 'declaration_list' ? node.parent.parent?.type : undefined;
+      if (owner === 'impl_item' || owner === 'trait_item') return;
       const name = node.childForFieldName('name')?.text;
       if (name)
         scope.aliases.set(name, {
