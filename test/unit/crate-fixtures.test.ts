@@ -40,12 +40,13 @@ for (const name of ['app', 'helper', 'unfetched']) {
   });
 }
 
-test('crates/app: the module tree follows mod.rs, #[path], cfg_attr paths and nested files', async () => {
+test('crates/app: the module tree follows mod.rs, #[path], cfg_attr paths, raw names and nested files', async () => {
   const files = (await openProject('app'))
     .localFiles()
     .map((f) => relative(join(CRATES, 'app'), f))
     .sort();
   assert.deepEqual(files, [
+    'src/async.rs',
     'src/lib.rs',
     'src/odd/place.rs',
     'src/sys/unix.rs',
@@ -82,7 +83,7 @@ test('crates/app: a hover target on a mention resolves across files and crates',
 
 // ---- rustc: the crate flattened into one file ----
 
-const MOD_DECL = /^((?:[ \t]*#\[[^\n]*\]\s*\n)*)([ \t]*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;)/gm;
+const MOD_DECL = /^((?:[ \t]*#\[[^\n]*\]\s*\n)*)([ \t]*(?:pub(?:\([^)]*\))?\s+)?mod\s+((?:r#)?\w+)\s*;)/gm;
 
 /** The file an attribute moves a module to: `#[path]`, or a `cfg_attr` on unix (rustc's host here). */
 const pathOf = (attrs: string) =>
@@ -91,7 +92,8 @@ const pathOf = (attrs: string) =>
 /** `mod x;` replaced by `mod x { <x.rs or x/mod.rs> }`, recursively. */
 function flatten(file: string, modDir: string, keepMarkers: boolean): string {
   const text = readFileSync(file, 'utf8');
-  const body = text.replace(MOD_DECL, (_all, attrs: string, decl: string, name: string) => {
+  const body = text.replace(MOD_DECL, (_all, attrs: string, decl: string, written: string) => {
+    const name = written.replace(/^r#/, ''); // `mod r#async;` is `async.rs`
     const path = pathOf(attrs);
     const candidates = path ? [join(dirname(file), path)] : [join(modDir, `${name}.rs`), join(modDir, name, 'mod.rs')];
     const child = candidates.find((c) => nodeFileSystem.isFile(c));

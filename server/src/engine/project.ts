@@ -844,9 +844,11 @@ export class Project {
         scope.outOfFileMods.delete(name);
         continue;
       }
+      // `mod r#async;` is in `async.rs`: a raw identifier's file has the plain name.
+      const fileName = name.replace(/^r#/, '');
       const candidates = info.path
         ? [normalize(join(fileLevel ? dirname(file) : modDir, info.path))]
-        : [join(modDir, `${name}.rs`), join(modDir, name, 'mod.rs')];
+        : [join(modDir, `${fileName}.rs`), join(modDir, fileName, 'mod.rs')];
       const found = candidates.find((c) => this.overlay.has(c) || this.fs.isFile(c));
       if (!found) continue;
       const loaded = crate.files.get(found)?.items.root;
@@ -865,11 +867,11 @@ export class Project {
       scope.mods.set(name, child);
       scope.outOfFileMods.delete(name);
       const isModRs = /(^|\/)mod\.rs$/.test(found);
-      const childDir = isModRs || info.path ? dirname(found) : join(dirname(found), name);
+      const childDir = isModRs || info.path ? dirname(found) : join(dirname(found), fileName);
       yield* this.moduleFileSteps(crate, found, child, childDir);
     }
     for (const [name, child] of inline)
-      yield* this.childModuleSteps(crate, file, child, join(modDir, name), false, reuse);
+      yield* this.childModuleSteps(crate, file, child, join(modDir, name.replace(/^r#/, '')), false, reuse);
   }
 
   private cfgOf(crate: Crate): CfgContext {
