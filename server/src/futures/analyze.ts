@@ -1054,10 +1054,11 @@ class BodyWalk {
       if (!p) continue;
       if (p.type === 'self_parameter') {
         const self = this.fn.self;
+        const mut = /&\s*('\w+\s+)?mut\b/.test(p.text);
         const ty: LocalTy = !self
           ? unknownLocal('`Self` is not known here')
           : p.text.includes('&')
-            ? { k: 'ty', ty: { k: 'ref', mut: p.text.includes('mut'), inner: self, text: `&${self.text}` } }
+            ? { k: 'ty', ty: { k: 'ref', mut, inner: self, text: `&${mut ? 'mut ' : ''}${self.text}` } }
             : { k: 'ty', ty: self };
         this.bind('self', ty, p, 'param');
         continue;
