@@ -952,7 +952,20 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
       const r = resolver.traitImplies(b, impl.scope, new Set());
       for (const t of AUTO_TRAITS) if (r[t] === true) atoms.add(autoAtom(param, t));
       const isAuto = /^(?:(?:std|core)::marker::)?(?:Send|Sync)$/.test(b.text.replace(/\s+/g, ''));
-      if (!isAuto) atoms.add(boundAtom(param, b.text));
+      if (isAuto) continue;
+      // `X: Service<Y>` on `Wrap<X, Y>` declared as `Wrap<S, Q>` is `S: Service<Q>`.
+      const names = [...env.keys()].filter((n) => new RegExp(`\\b${n}\\b`).test(b.text));
+      const unnamed = names.find((n) => !rename.has(n));
+      if (unnamed) {
+        problems.push(
+          `the bound \`${implParam}: ${b.text}\` names \`${unnamed}\`, which the type does not use directly`,
+        );
+        continue;
+      }
+      const text = names.length
+        ? b.text.replace(new RegExp(`\\b(${names.join('|')})\\b`, 'g'), (n) => rename.get(n)!)
+        : b.text;
+      atoms.add(boundAtom(param, text));
     }
   };
   for (const p of implParams) addBounds(p.name, p.bounds);
