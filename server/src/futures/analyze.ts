@@ -443,10 +443,14 @@ class LazyFnInfo implements FnInfo {
   }
 
   get isAsync(): boolean {
+    // Every fn is asked on every analysis: most have no `async` anywhere in their text, which
+    // tells without reading their nodes.
     this.asyncRead ??=
-      this.node.namedChildren
+      /\basync\b/.test(this.node.text) &&
+      (this.node.namedChildren
         .find((c) => c?.type === 'function_modifiers')
-        ?.children.some((c) => c?.type === 'async') ?? false;
+        ?.children.some((c) => c?.type === 'async') ??
+        false);
     return this.asyncRead;
   }
 
@@ -589,7 +593,7 @@ class FileAnalyzer {
       const table = this.methods.get(typeName) ?? new Map<string, FnInfo>();
       if (!table.has(name)) table.set(name, info);
       this.methods.set(typeName, table);
-    } else if (!impl && !hasAncestor(node, 'trait_item') && !hasAncestor(node, 'block')) {
+    } else if (!impl && !hasAncestor(node, ['trait_item', 'block'])) {
       this.fns.set(name, [...(this.fns.get(name) ?? []), info]);
     }
   }
@@ -658,7 +662,7 @@ class FileAnalyzer {
       this.statics = new Map();
       const both = [...nodesOfType(this.root, 'static_item'), ...nodesOfType(this.root, 'const_item')];
       for (const n of both.sort((a, b) => a.startIndex - b.startIndex)) {
-        if (hasAncestor(n, 'block')) continue;
+        if (hasAncestor(n, ['block'])) continue;
         const id = n.childForFieldName('name')?.text;
         const t = n.childForFieldName('type');
         if (id && t) this.statics.set(id, t);
@@ -966,8 +970,9 @@ function enclosingImpl(node: SyntaxNode): SyntaxNode | undefined {
   return list?.type === 'declaration_list' && list.parent?.type === 'impl_item' ? list.parent : undefined;
 }
 
-function hasAncestor(node: SyntaxNode, type: string): boolean {
-  for (let p = node.parent; p; p = p.parent) if (p.type === type) return true;
+/** Whether an ancestor of `node` is of one of `types` (one walk up: each step asks from the root down). */
+function hasAncestor(node: SyntaxNode, types: readonly string[]): boolean {
+  for (let p = node.parent; p; p = p.parent) if (types.includes(p.type)) return true;
   return false;
 }
 
