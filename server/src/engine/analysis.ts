@@ -78,7 +78,8 @@ export interface AnalysisInput {
 export function finishAnalysis(input: AnalysisInput): FileAnalysis {
   const { root, text, items, solution } = input;
   const report = (def: TypeDef) => typeReport(def, solution);
-  const types = items.types.map(report);
+  // The editor's analyses report their types when first read (see lazyReads); the CLI's at once.
+  const types = input.mentions ? [] : items.types.map(report);
   const ctx = buildContext(root, text, items, solution, input.reparse, input.crateFutures, input.futures);
   const all = runRules(ctx);
   const findings = all.filter((f) => !f.reviewed);
@@ -90,23 +91,28 @@ export function finishAnalysis(input: AnalysisInput): FileAnalysis {
     ...(ctx.futures.futures.length > 0 ? { futures: ctx.futures.futures } : {}),
     ...(reviewed.length > 0 ? { reviewed } : {}),
   };
-  if (input.mentions) {
-    // The file's own types are reported already: the same reports, whatever happens later.
-    const known = new Map(items.types.map((def, i) => [def, types[i]]));
-    const reportOf = (def: TypeDef) => known.get(def) ?? report(def);
-    lazyMentions(analysis, root, input.ownedTrees ?? [], (copy) =>
-      findMentions(copy, items.root, input.resolver, reportOf),
+  if (input.mentions)
+    lazyReads(
+      analysis,
+      root,
+      input.ownedTrees ?? [],
+      () => items.types.map(report),
+      (copy, own) => {
+        // The file's own types are reported already: the same reports, whatever happens later.
+        const known = new Map(items.types.map((def, i) => [def, own[i]]));
+        return findMentions(copy, items.root, input.resolver, (def) => known.get(def) ?? report(def));
+      },
     );
-  }
   return analysis;
 }
 
-/** The trees of each analysis whose mentions were not asked for yet, to free them early. */
+/** The trees of each analysis whose types or mentions were not read yet, to free them early. */
 const releasers = new WeakMap<FileAnalysis, () => void>();
 
 /**
- * Frees the trees an analysis keeps for its mentions, now rather than when it is collected: for
- * an analysis that will not be served again. Its mentions, if not found yet, read as none.
+ * Frees the trees an analysis keeps for its types' reports and mentions, now rather than when it
+ * is collected: for an analysis that will not be served again. What was not read yet reads as
+ * nothing (no types, no mentions).
  */
 export function releaseAnalysis(analysis: FileAnalysis): void {
   releasers.get(analysis)?.();
@@ -118,32 +124,42 @@ const pendingTrees = new FinalizationRegistry<SyntaxTree[]>((trees) => {
 });
 
 /**
- * Mentions cost a walk over every node of the file, and only a hover away from a declaration
- * needs them: they are found the first time they are read, on a copy of the tree (cheap, and
- * valid whatever happens to the caller's tree meanwhile), which is then deleted with the trees
- * the analysis owns. The caller keeps the file's own tree alive while it serves the analysis.
+ * Two parts of an editor's analysis are computed the first time they are read. The types'
+ * reports: after an edit, the diagnostics are published without them (the rules solve only what
+ * they ask about), and a hover or an inlay hint reads them. The mentions: they cost a walk over
+ * every node of the file, and only a hover away from a declaration needs them; they are found on
+ * a copy of the tree (cheap, and valid whatever happens to the caller's tree meanwhile), which is
+ * then deleted with the trees the analysis owns (macro expansions, which declare some of the
+ * types: the reports are made before they go). The caller keeps the file's own tree alive while
+ * it serves the analysis.
  */
-function lazyMentions(
+function lazyReads(
   analysis: FileAnalysis,
   root: SyntaxNode,
   owned: SyntaxTree[],
-  find: (root: SyntaxNode) => Mention[],
+  report: () => TypeReport[],
+  find: (root: SyntaxNode, types: TypeReport[]) => Mention[],
 ): void {
   const trees = [root.tree.copy(), ...owned];
   const token = {};
+  let types: TypeReport[] | undefined;
   let found: Mention[] | undefined;
+  let released = false;
+  const readTypes = (): TypeReport[] => (types ??= released ? [] : report());
   const release = (mentions: () => Mention[]) => {
-    if (found !== undefined) return;
+    if (released) return;
     found = mentions();
+    released = true;
     pendingTrees.unregister(token);
     releasers.delete(analysis);
     for (const tree of trees) tree.delete();
   };
+  Object.defineProperty(analysis, 'types', { enumerable: true, configurable: true, get: readTypes });
   Object.defineProperty(analysis, 'mentions', {
     enumerable: true,
     configurable: true,
     get: () => {
-      release(() => find(trees[0].rootNode));
+      release(() => find(trees[0].rootNode, readTypes()));
       return found;
     },
   });

@@ -110,7 +110,17 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
     analyze(text) {
       const tree: SyntaxTree = parser.parse(text);
       try {
-        return analyzeTree(tree, text, reparse, mentions, { first: parseExpansion, more: parseSpans }, futures);
+        const analysis = analyzeTree(
+          tree,
+          text,
+          reparse,
+          mentions,
+          { first: parseExpansion, more: parseSpans },
+          futures,
+        );
+        // The types' reports read the tree, which goes now (the mentions keep a copy of their own).
+        void analysis.types;
+        return analysis;
       } finally {
         tree.delete();
       }
