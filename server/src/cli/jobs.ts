@@ -1,8 +1,10 @@
 // `check --jobs N`: the run's units (a crate each, or a batch of loose files; see planCheck) are
 // checked on N threads: this one and N-1 workers, each a copy of this same bundle (dist/cli.js)
-// with its own engine, handed units as they come free. The results are merged in the plan's
-// order, so the output is the same bytes as with `--jobs 1`. A unit whose worker fails is
-// reported as a problem of each of its files; the other units' results are kept.
+// with its own engine. Every thread takes its next unit itself from a queue they share (the
+// workers the biggest first, this thread the smallest), so none waits for another to hand it
+// work. The results are merged in the plan's order, so the output is the same bytes as with
+// `--jobs 1`. A unit whose worker fails is reported as a problem of each of its files; the other
+// units' results are kept.
 import { statSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -15,13 +17,55 @@ interface WorkerData {
   kind: 'rust-send-sync-check-worker';
   options: CheckOptions;
   wasmDir: string;
+  units: CheckUnit[];
+  /** The units' indexes in the order they are taken. */
+  order: number[];
+  /** The SharedQueue's word. */
+  queue: SharedArrayBuffer;
 }
 
-interface ToWorker {
-  unit: CheckUnit;
-  id: number;
+type FromWorker = { id: number; taken: true } | { id: number; results: UnitResult[] } | { id: number; error: string };
+
+/**
+ * The units left, shared by the threads as one 32-bit word (so that a take is one atomic step):
+ * how many were taken from the front of the order (the workers', the biggest first) in the low
+ * half, and from its back (this thread's, the smallest first) in the high half. This thread
+ * checking small units while a worker checks a big one keeps the peak memory to one big unit's;
+ * where they meet, the units are middle-sized, so the threads end close together.
+ */
+export class SharedQueue {
+  private readonly word: Uint32Array;
+
+  constructor(
+    buffer: SharedArrayBuffer,
+    private readonly order: readonly number[],
+  ) {
+    this.word = new Uint32Array(buffer);
+  }
+
+  static buffer(): SharedArrayBuffer {
+    return new SharedArrayBuffer(Uint32Array.BYTES_PER_ELEMENT);
+  }
+
+  /** The next unit from the front (`back` false) or the back; undefined when none is left. */
+  take(back: boolean): number | undefined {
+    const n = this.order.length;
+    // More units than a half-word counts: the word counts the front alone, and everyone takes there.
+    const split = n <= HALF;
+    const fromBack = back && split;
+    for (;;) {
+      const word = Atomics.load(this.word, 0);
+      const front = split ? word & HALF : word;
+      const behind = split ? word >>> 16 : 0;
+      if (front + behind >= n) return undefined;
+      const next = fromBack ? word + (1 << 16) : word + 1;
+      if (Atomics.compareExchange(this.word, 0, word, next >>> 0) === word)
+        return fromBack ? this.order[n - 1 - behind] : this.order[front];
+    }
+  }
 }
-type FromWorker = { id: number; results: UnitResult[] } | { id: number; error: string };
+
+const HALF = 0xffff;
 
 export function defaultJobs(): number {
   return typeof availableParallelism === 'function' ? availableParallelism() : cpus().length;
@@ -32,7 +76,9 @@ export function isCheckWorker(): boolean {
   return !isMainThread && (workerData as Partial<WorkerData> | undefined)?.kind === 'rust-send-sync-check-worker';
 }
 
-/** A worker's life: load the engine once, then check each unit the main thread sends. */
+const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
+
+/** A worker's life: load the engine once, then check units until none is left, and end. */
 export async function runCheckWorker(): Promise<void> {
   const data = workerData as WorkerData;
   const port = parentPort;
@@ -43,16 +89,18 @@ export async function runCheckWorker(): Promise<void> {
     reuseFutures: false,
     reuseExpansion: false,
   });
-  port.on('message', ({ unit, id }: ToWorker) => {
+  const queue = new SharedQueue(data.queue, data.order);
+  for (let id = queue.take(false); id !== undefined; id = queue.take(false)) {
+    // Said first: if this worker dies while checking the unit, the unit is reported as failed.
+    port.postMessage({ id, taken: true } satisfies FromWorker);
     let reply: FromWorker;
     try {
-      reply = { id, results: runUnit(unit, data.options, engine) };
+      reply = { id, results: runUnit(data.units[id], data.options, engine) };
     } catch (error) {
-      reply = { id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+      reply = { id, error: describe(error) };
     }
     port.postMessage(reply);
-  });
-  port.postMessage('ready');
+  }
 }
 
 function failed(unit: CheckUnit, message: string): UnitResult[] {
@@ -73,8 +121,8 @@ function sizeOf(path: string): number {
 
 /**
  * Crates first, then loose batches, each by its bytes, biggest first: the longest pieces start
- * early and the last ones are small, so the workers end close together (a batch of the largest
- * files dealt last kept one worker busy alone for a second or more).
+ * early and the last ones are small, so the threads end close together (a batch of the largest
+ * files dealt last kept one thread busy alone for a second or more).
  */
 function dispatchOrder(plan: CheckPlan): number[] {
   const weight = plan.units.map(
@@ -82,9 +130,6 @@ function dispatchOrder(plan: CheckPlan): number[] {
   );
   return plan.units.map((_, i) => i).sort((a, b) => weight[b] - weight[a] || a - b);
 }
-
-/** Units a worker holds at once: the next is there when it ends one, whatever this thread does. */
-const AHEAD = 2;
 
 function newEngine(): ReturnType<typeof createEngine> {
   return createEngine({ wasmDir: __dirname, mentions: false, reuseFutures: false, reuseExpansion: false });
@@ -94,9 +139,7 @@ function newEngine(): ReturnType<typeof createEngine> {
  * A `check` run over `jobs` threads (at most one per unit): this one and `jobs - 1` workers; all
  * on this thread when `jobs` is 1 or the run has a single unit (one crate), where a worker would
  * only add its start-up. This thread checks units too rather than wait: one worker fewer to start
- * (a second copy of the engine, its start-up and its memory). The workers take the biggest units
- * first and this thread the smallest, so it comes back often to hand the workers their next ones,
- * and they meet in the middle.
+ * (a second copy of the engine, its start-up and its memory).
  */
 export async function runCheck(options: CheckOptions, jobs: number, bundle: string): Promise<CheckRun> {
   // The engine's wasm compiles off this thread while the files are listed.
@@ -109,65 +152,57 @@ export async function runCheck(options: CheckOptions, jobs: number, bundle: stri
       plan.units.map((unit) => runUnit(unit, options, engine)),
     );
   }
-  const results: UnitResult[][] = plan.units.map(() => []);
-  const queue = dispatchOrder(plan);
-  const count = Math.min(jobs, plan.units.length) - 1;
-  const data: WorkerData = { kind: 'rust-send-sync-check-worker', options, wasmDir: __dirname };
+  const results: (UnitResult[] | undefined)[] = plan.units.map(() => undefined);
+  const order = dispatchOrder(plan);
+  const shared = SharedQueue.buffer();
+  const queue = new SharedQueue(shared, order);
+  const data: WorkerData = {
+    kind: 'rust-send-sync-check-worker',
+    options,
+    wasmDir: __dirname,
+    units: plan.units,
+    order,
+    queue: shared,
+  };
   const workers: Promise<void>[] = [];
-  for (let w = 0; w < count; w++) {
+  for (let w = 0; w < Math.min(jobs, plan.units.length) - 1; w++) {
     workers.push(
       new Promise<void>((done) => {
         const worker = new Worker(bundle, { workerData: data, stdout: false, stderr: false });
-        // In the order sent: the first is the one being checked, the others wait in the worker.
-        const inHand: number[] = [];
-        let stopped = false;
-        const topUp = (): void => {
-          while (!stopped && inHand.length < AHEAD && queue.length > 0) {
-            const id = queue.shift()!;
-            inHand.push(id);
-            worker.postMessage({ unit: plan.units[id], id } satisfies ToWorker);
+        /** The unit this worker took and has not answered yet. */
+        let current: number | undefined;
+        let lastError: string | undefined;
+        worker.on('message', (message: FromWorker) => {
+          if ('taken' in message) {
+            current = message.id;
+            return;
           }
-          if (!stopped && inHand.length === 0) {
-            stopped = true;
-            void worker.terminate();
-          }
-        };
-        worker.on('message', (message: FromWorker | 'ready') => {
-          if (message !== 'ready') {
-            inHand.splice(inHand.indexOf(message.id), 1);
-            results[message.id] = 'error' in message ? failed(plan.units[message.id], message.error) : message.results;
-          }
-          topUp();
+          current = undefined;
+          results[message.id] = 'error' in message ? failed(plan.units[message.id], message.error) : message.results;
         });
-        // A worker that dies loses only the unit it was checking; those waiting in it go back to
-        // the queue, for another thread.
-        const lose = (message: string): void => {
-          stopped = true;
-          const [current, ...waiting] = inHand.splice(0);
-          if (current !== undefined) results[current] = failed(plan.units[current], message);
-          queue.unshift(...waiting);
-        };
-        worker.on('error', (error) => lose(error.message));
+        worker.on('error', (error) => void (lastError = error.message));
+        // A worker that dies loses only the unit it was checking; the others take the rest.
         worker.on('exit', () => {
-          lose('the worker stopped');
+          if (current !== undefined) results[current] = failed(plan.units[current], lastError ?? 'the worker stopped');
           done();
         });
       }),
     );
   }
   const engine = await starting;
-  // Between units, the workers' messages are answered (setImmediate lets them in).
-  const checkHere = async (id: number): Promise<void> => {
+  for (let id = queue.take(true); id !== undefined; id = queue.take(true)) {
     try {
       results[id] = runUnit(plan.units[id], options, engine);
     } catch (error) {
-      results[id] = failed(plan.units[id], error instanceof Error ? (error.stack ?? error.message) : String(error));
+      results[id] = failed(plan.units[id], describe(error));
     }
+    // The workers' answers are read between units.
     await new Promise<void>((resolve) => setImmediate(resolve));
-  };
-  for (let id = queue.pop(); id !== undefined; id = queue.pop()) await checkHere(id);
+  }
   await Promise.all(workers);
-  // Units given back by workers that died after this thread ran out of its own.
-  for (let id = queue.pop(); id !== undefined; id = queue.pop()) await checkHere(id);
-  return mergeResults(plan, results);
+  // A unit taken by a worker that stopped before it said so (or before its answer came).
+  return mergeResults(
+    plan,
+    results.map((r, id) => r ?? failed(plan.units[id], 'the worker stopped')),
+  );
 }
