@@ -150,6 +150,44 @@ test('[engine] hover on a struct name gives its Send/Sync verdict and reasons', 
   });
 });
 
+test('[engine] hover reads the verdicts of the text it is on: a macro-declared type, after a mention, then after an edit', async () => {
+  // The editor's analysis reports types when first read, after the diagnostics; a hover on a
+  // mention first frees the macro expansion that declares `FromMacro`.
+  const text = [
+    'use std::rc::Rc;',
+    'macro_rules! items { ($($i:item)*) => { $($i)* }; }',
+    'items! { pub struct FromMacro(Rc<u8>); }',
+    'pub struct Holder { inner: FromMacro }',
+    '',
+  ].join('\n');
+  await withSession(async (session) => {
+    await open(session, text);
+    const hoverAt = async (line: number, character: number): Promise<string> => {
+      const hover = await session.connection.sendRequest<Hover | null>('textDocument/hover', {
+        textDocument: { uri: URI },
+        position: { line, character },
+      });
+      assert.ok(hover !== null, `a hover at ${line}:${character}`);
+      return (hover.contents as MarkupContent).value.split('\n')[0];
+    };
+    const mention = text.split('\n')[3].indexOf('FromMacro') + 2;
+    const declared = text.split('\n')[2].indexOf('FromMacro') + 2;
+    assert.match(await hoverAt(3, mention), /\*\*Send\*\* ✗/);
+    assert.match(await hoverAt(2, declared), /\*\*Send\*\* ✗/);
+    const republished = session.nextDiagnostics(URI);
+    const rc = text.split('\n')[2].indexOf('Rc<u8>');
+    await session.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: URI, version: 2 },
+      contentChanges: [
+        { range: { start: { line: 2, character: rc }, end: { line: 2, character: rc + 2 } }, text: 'Box' },
+      ],
+    });
+    await republished;
+    assert.match(await hoverAt(2, declared), /\*\*Send\*\* ✓/);
+    assert.match(await hoverAt(3, mention), /\*\*Send\*\* ✓/);
+  });
+});
+
 test('[engine] inlay hints, once turned on, give the verdicts and the conditions of generics', async () => {
   await withSession(async (session) => {
     const text = [
