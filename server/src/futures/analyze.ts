@@ -350,8 +350,8 @@ export class CrateFutures {
 
   private indexedCrates = -1;
   /** Per type: whether it has a `Drop` impl, and its `Deref` impl with the `Target` node. */
-  private drops = new Set<TypeDef>();
-  private derefs = new Map<TypeDef, { impl: ImplDef; target: SyntaxNode } | null>();
+  private readonly drops = new Set<TypeDef>();
+  private readonly derefs = new Map<TypeDef, { impl: ImplDef; target: SyntaxNode } | null>();
 
   /** Whether a type declared anywhere the project has read has its own `Drop` impl. */
   hasDropImpl(def: TypeDef): boolean {
@@ -383,14 +383,17 @@ export class CrateFutures {
   }
 
   private indexedTraits = -1;
+  /** The impls indexed so far: each is indexed once, however many crates are read after it. */
+  private readonly traitImplsSeen = new Set<ImplDef>();
+  private readonly inherentImplsSeen = new Set<InherentImpl>();
 
   private indexTraits(): void {
     if (this.sources.crateCount() === this.indexedTraits) return;
     this.indexedTraits = this.sources.crateCount();
-    this.drops = new Set();
-    this.derefs = new Map();
     const resolver = this.solution.resolver;
     for (const impl of this.sources.traitImpls()) {
+      if (this.traitImplsSeen.has(impl)) continue;
+      this.traitImplsSeen.add(impl);
       const trait = pathSegments(typePath(impl.traitNode)).pop();
       if (trait !== 'Drop' && trait !== 'Deref') continue;
       const item = resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
@@ -410,9 +413,11 @@ export class CrateFutures {
   }
 
   private indexMethods(): void {
-    this.methods = new Map();
+    this.methods ??= new Map();
     this.indexedCrates = this.sources.crateCount();
     for (const impl of this.sources.inherentImpls()) {
+      if (this.inherentImplsSeen.has(impl)) continue;
+      this.inherentImplsSeen.add(impl);
       const item = this.solution.resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
       if (item.kind !== 'type') continue;
       const table = this.methods.get(item.def) ?? new Map<string, FnDef | null>();
