@@ -24,7 +24,7 @@ export interface CliFigures {
   cliMaxRss: number;
   floorMaxRss: number;
   /** Medians of CPU time (user + system, all threads), and the CLI's `--jobs 1` over the floor's. */
-  cpu: { cliMs: number; floorMs: number; ratio: number; parallelMs: number };
+  cpu: { cliMs: number; floorMs: number; ratio: number; parallelMs: number; cliBusy: number };
   /** The same run with `--jobs N`: its median, ratio to the floor, and speed-up over `--jobs 1`. */
   parallel: { jobs: number; ms: number; ratio: number; scaling: number; maxRss: number };
 }
@@ -88,6 +88,8 @@ export function benchCli(label: string, folder: string, runs: number, jobs: numb
         floorMs: median(floor.map((r) => r.cpuMs)),
         ratio: median(cli.map((r) => r.cpuMs)) / median(floor.map((r) => r.cpuMs)),
         parallelMs: median(parallel.map((r) => r.cpuMs)),
+        // Cores busy with `--jobs 1`, run by run: CPU time (all threads) over wall time.
+        cliBusy: median(cli.map((r) => r.cpuMs / r.ms)),
       },
       parallel: {
         jobs,

@@ -101,6 +101,15 @@ function printTable(
     lines.push(row([`  CLI --jobs ${p.jobs}`, ms(p.ms), '']));
     lines.push(row([`  ratio CLI --jobs ${p.jobs} / floor`, `${p.ratio.toFixed(2)}x`, '']));
     lines.push(row([`  scaling --jobs 1 / --jobs ${p.jobs}`, `${p.scaling.toFixed(2)}x`, '>= 1.6x on 2 cores']));
+    // `--jobs 1` is not one core's work: V8 compiles (and collects) on threads of its own. With
+    // B cores busy on it, N jobs on C cores can at best do C / B times better (the work does
+    // not shrink with threads; each worker compiles the code again).
+    const busy = c.cpu.cliBusy;
+    lines.push(row([`  CPU time CLI --jobs 1 / floor (all threads)`, `${c.cpu.ratio.toFixed(2)}x`, '']));
+    lines.push(row([`  cores busy with --jobs 1 (CPU time / wall time)`, busy.toFixed(2), '']));
+    lines.push(
+      row([`  best scaling this machine allows (${cores} cores / busy)`, `${(cores / busy).toFixed(2)}x`, '']),
+    );
     lines.push(row([`  peak RSS CLI --jobs ${p.jobs}`, describeRss(p.maxRss), '']));
   }
   if (server !== undefined) printServer(lines, server, ms);
