@@ -2,7 +2,7 @@
 // scopes (the crate root, inline `mod`s, function bodies), and in each the items that matter to
 // Send/Sync: structs, enums, unions, type aliases, traits, `use`s and `impl Send/Sync` blocks.
 // Type expressions stay syntax nodes here; resolve.ts turns them into types on demand.
-import { namedChildren, type SyntaxNode } from '../syntax/parser';
+import { detachedText, namedChildren, type SyntaxNode } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import type { TypeKind } from './report';
 
@@ -778,12 +778,13 @@ function lowerUse(arg: SyntaxNode, scope: Scope): void {
   let effects = useEffects.get(text);
   if (effects === undefined) {
     const recorded: UseEffects = [];
+    // Kept across files: copies of the names, which would otherwise keep this file's text.
     lowerUseTree(arg, [], {
-      imports: { set: (name, path) => recorded.push({ name, path }) },
-      globs: { push: (path) => recorded.push({ glob: path }) },
+      imports: { set: (name, path) => recorded.push({ name: detachedText(name), path: path.map(detachedText) }) },
+      globs: { push: (path) => recorded.push({ glob: path.map(detachedText) }) },
     });
     if (useEffects.size >= USE_EFFECTS_KEPT) useEffects.delete(useEffects.keys().next().value!);
-    useEffects.set(text, (effects = recorded));
+    useEffects.set(detachedText(text), (effects = recorded));
   }
   for (const effect of effects)
     if ('glob' in effect) scope.globs.push([...effect.glob]);
