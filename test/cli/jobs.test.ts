@@ -18,12 +18,15 @@ function write(path: string, content: string | Buffer): void {
   writeFileSync(join(dir, path), content);
 }
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, 'check', ...args], {
     cwd: dir,
     encoding: 'utf8',
     timeout: 120_000,
-    env: { ...process.env, NO_COLOR: '1' },
+    env: { ...process.env, NO_COLOR: '1', ...env },
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -67,6 +70,22 @@ for (const format of ['text', 'json', 'sarif', 'github']) {
       assert.ok(one.stdout.includes(name), `${name} in the output`);
   });
 }
+
+test('workers that retire after each unit (their memory over the limit) leave the output as --jobs 1 has it', () => {
+  // Each worker ends after one unit and a fresh one takes its place: every unit the retired ones
+  // and their successors checked must be in the output, none reported as failed.
+  const paths = ['a', 'loose', 'b', 'c'];
+  write('c/Cargo.toml', '[package]\nname = "c"\nversion = "0.1.0"\nedition = "2021"\n');
+  write('c/src/lib.rs', 'pub struct C(std::cell::Cell<u8>);\nunsafe impl Sync for C {}\n');
+  const one = cli(['--jobs', '1', '--format', 'json', ...paths]);
+  const three = cli(['--jobs', '3', '--format', 'json', ...paths], { RUST_SEND_SYNC_WORKER_MEMORY_MB: '0' });
+  assert.equal(three.stdout, one.stdout);
+  assert.equal(three.stderr, one.stderr);
+  assert.equal(three.status, one.status);
+  assert.doesNotMatch(three.stderr, /analysis failed/);
+  for (const name of ['inner.rs', join('b', 'src', 'lib.rs'), join('c', 'src', 'lib.rs'), 'f39.rs'])
+    assert.ok(one.stdout.includes(name), `${name} in the output`);
+});
 
 test('--jobs wants a positive number', () => {
   for (const bad of ['0', 'x', '-1']) {

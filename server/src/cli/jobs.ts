@@ -3,7 +3,7 @@
 // with its own engine. Every thread takes its next unit itself from a queue they share (the
 // workers the biggest first, this thread the smallest), so none waits for another to hand it
 // work. The results are merged in the plan's order, so the output is the same bytes as with
-// `--jobs 1`. A unit whose worker fails is reported as a problem of each of its files; the other
+// `--jobs 1`. A worker grown big (a big crate's trees) hands over to a fresh one after its unit. A unit whose worker fails is reported as a problem of each of its files; the other
 // units' results are kept.
 import { statSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
@@ -24,7 +24,25 @@ interface WorkerData {
   queue: SharedArrayBuffer;
 }
 
-type FromWorker = { id: number; taken: true } | { id: number; results: UnitResult[] } | { id: number; error: string };
+export type FromWorker =
+  | { id: number; taken: true }
+  | { id: number; results: UnitResult[] }
+  | { id: number; error: string }
+  | { retired: true };
+
+/**
+ * A worker whose memory outside the JS heap (the parser's WebAssembly memory, mostly: it grows to
+ * the largest crate's trees and never shrinks) passes this after a unit ends and a fresh worker
+ * takes its place, so the run's peak is not every big crate's high-water mark held at once (MB;
+ * `RUST_SEND_SYNC_WORKER_MEMORY_MB` sets another, 0 retires a worker after every unit).
+ */
+const WORKER_MEMORY_MB = 128;
+
+function workerMemoryLimit(): number {
+  const set = process.env.RUST_SEND_SYNC_WORKER_MEMORY_MB?.trim();
+  const mb = set !== undefined && set !== '' && Number(set) >= 0 ? Number(set) : WORKER_MEMORY_MB;
+  return mb * 1024 * 1024;
+}
 
 /**
  * The units left, shared by the threads as one 32-bit word (so that a take is one atomic step):
@@ -45,6 +63,13 @@ export class SharedQueue {
 
   static buffer(): SharedArrayBuffer {
     return new SharedArrayBuffer(Uint32Array.BYTES_PER_ELEMENT);
+  }
+
+  /** How many units no thread has taken yet. */
+  left(): number {
+    const word = Atomics.load(this.word, 0);
+    const taken = this.order.length <= HALF ? (word & HALF) + (word >>> 16) : word;
+    return Math.max(0, this.order.length - taken);
   }
 
   /** The next unit from the front (`back` false) or the back; undefined when none is left. */
@@ -78,7 +103,7 @@ export function isCheckWorker(): boolean {
 
 const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
-/** A worker's life: load the engine once, then check units until none is left, and end. */
+/** A worker's life: load the engine once, then check units until none is left (or it retires), and end. */
 export async function runCheckWorker(): Promise<void> {
   const data = workerData as WorkerData;
   const port = parentPort;
@@ -89,17 +114,36 @@ export async function runCheckWorker(): Promise<void> {
     reuseFutures: false,
     reuseExpansion: false,
   });
-  const queue = new SharedQueue(data.queue, data.order);
+  checkFromQueue(new SharedQueue(data.queue, data.order), (id) => runUnit(data.units[id], data.options, engine), {
+    post: (message) => port.postMessage(message),
+    memory: () => process.memoryUsage().external,
+    limit: workerMemoryLimit(),
+  });
+}
+
+/**
+ * A worker's loop: takes units from the front of the queue and checks them, saying which unit it
+ * took before its results (so that a unit it dies on is reported failed), until none is left or
+ * its `memory` is over `limit` after a unit, when it says it retires.
+ */
+export function checkFromQueue(
+  queue: SharedQueue,
+  check: (id: number) => UnitResult[],
+  worker: { post: (message: FromWorker) => void; memory: () => number; limit: number },
+): void {
   for (let id = queue.take(false); id !== undefined; id = queue.take(false)) {
-    // Said first: if this worker dies while checking the unit, the unit is reported as failed.
-    port.postMessage({ id, taken: true } satisfies FromWorker);
+    worker.post({ id, taken: true });
     let reply: FromWorker;
     try {
-      reply = { id, results: runUnit(data.units[id], data.options, engine) };
+      reply = { id, results: check(id) };
     } catch (error) {
       reply = { id, error: describe(error) };
     }
-    port.postMessage(reply);
+    worker.post(reply);
+    if (worker.memory() > worker.limit) {
+      worker.post({ retired: true });
+      return;
+    }
   }
 }
 
@@ -164,31 +208,36 @@ export async function runCheck(options: CheckOptions, jobs: number, bundle: stri
     order,
     queue: shared,
   };
+  /** A worker, and the one that takes its place when it retires while units are left. */
+  const work = (): Promise<void> =>
+    new Promise<void>((done) => {
+      const worker = new Worker(bundle, { workerData: data, stdout: false, stderr: false });
+      /** The unit this worker took and has not answered yet. */
+      let current: number | undefined;
+      let lastError: string | undefined;
+      let retired = false;
+      worker.on('message', (message: FromWorker) => {
+        if ('retired' in message) {
+          retired = true;
+          return;
+        }
+        if ('taken' in message) {
+          current = message.id;
+          return;
+        }
+        current = undefined;
+        results[message.id] = 'error' in message ? failed(plan.units[message.id], message.error) : message.results;
+      });
+      worker.on('error', (error) => void (lastError = error.message));
+      // A worker that dies loses only the unit it was checking; the others take the rest.
+      worker.on('exit', () => {
+        if (current !== undefined) results[current] = failed(plan.units[current], lastError ?? 'the worker stopped');
+        if (retired && queue.left() > 0) void work().then(done);
+        else done();
+      });
+    });
   const workers: Promise<void>[] = [];
-  for (let w = 0; w < Math.min(jobs, plan.units.length) - 1; w++) {
-    workers.push(
-      new Promise<void>((done) => {
-        const worker = new Worker(bundle, { workerData: data, stdout: false, stderr: false });
-        /** The unit this worker took and has not answered yet. */
-        let current: number | undefined;
-        let lastError: string | undefined;
-        worker.on('message', (message: FromWorker) => {
-          if ('taken' in message) {
-            current = message.id;
-            return;
-          }
-          current = undefined;
-          results[message.id] = 'error' in message ? failed(plan.units[message.id], message.error) : message.results;
-        });
-        worker.on('error', (error) => void (lastError = error.message));
-        // A worker that dies loses only the unit it was checking; the others take the rest.
-        worker.on('exit', () => {
-          if (current !== undefined) results[current] = failed(plan.units[current], lastError ?? 'the worker stopped');
-          done();
-        });
-      }),
-    );
-  }
+  for (let w = 0; w < Math.min(jobs, plan.units.length) - 1; w++) workers.push(work());
   const engine = await starting;
   for (let id = queue.take(true); id !== undefined; id = queue.take(true)) {
     try {
