@@ -972,7 +972,9 @@ function typePath(node: SyntaxNode): SyntaxNode {
 
 function enclosingImpl(node: SyntaxNode): SyntaxNode | undefined {
   const list = node.parent;
-  return list?.type === 'declaration_list' && list.parent?.type === 'impl_item' ? list.parent : undefined;
+  if (list?.type !== 'declaration_list') return undefined;
+  const owner = list.parent;
+  return owner?.type === 'impl_item' ? owner : undefined;
 }
 
 /** Whether an ancestor of `node` is of one of `types` (one walk up: each step asks from the root down). */

@@ -2,7 +2,7 @@
 // scopes (the crate root, inline `mod`s, function bodies), and in each the items that matter to
 // Send/Sync: structs, enums, unions, type aliases, traits, `use`s and `impl Send/Sync` blocks.
 // Type expressions stay syntax nodes here; resolve.ts turns them into types on demand.
-import { detachedText, namedChildren, type SyntaxNode } from '../syntax/parser';
+import { detachedText, namedChildren, typedNamedChildren, type SyntaxNode } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import type { TypeKind } from './report';
 
@@ -274,6 +274,8 @@ function cfgOf(attributes: SyntaxNode[], out: Out): boolean | undefined {
 
 export interface AttributedNode {
   node: SyntaxNode;
+  /** The node's type, read once (see typedNamedChildren). */
+  type: string;
   attributes: SyntaxNode[];
 }
 
@@ -281,12 +283,12 @@ export interface AttributedNode {
 export function withAttributes(container: SyntaxNode): AttributedNode[] {
   const result: AttributedNode[] = [];
   let pending: SyntaxNode[] = [];
-  for (const node of namedChildren(container)) {
-    if (node.type === 'attribute_item') {
+  for (const { node, type } of typedNamedChildren(container)) {
+    if (type === 'attribute_item') {
       pending.push(node);
       continue;
     }
-    result.push({ node, attributes: pending });
+    result.push({ node, type, attributes: pending });
     pending = [];
   }
   return result;
@@ -303,14 +305,14 @@ function lowerItems(container: SyntaxNode, scope: Scope, out: Out): void {
 }
 
 function lowerItemList(items: SyntaxNode | AttributedNode[], scope: Scope, out: Out): void {
-  for (const { node, attributes } of Array.isArray(items) ? items : withAttributes(items)) {
+  for (const { node, type, attributes } of Array.isArray(items) ? items : withAttributes(items)) {
     if (cfgOf(attributes, out) === false) {
       out.inactiveImpls.push(...implsWithin(node, scope));
       if (out.options.cfg?.keepInactiveModules)
         inactiveModule(node, scope, cfgPredicates(attributes, out), attributes, out.options.cfg);
       continue;
     }
-    lowerItem(node, scope, out, attributes);
+    lowerItem(node, scope, out, attributes, type);
   }
 }
 
@@ -436,10 +438,10 @@ function lowerInherentImpl(node: SyntaxNode, scope: Scope, out: Out): void {
   const body = node.childForFieldName('body');
   if (!typeNode || !body || node.childForFieldName('trait')) return;
   const impl: InherentImpl = { node, scope, typeNode, methods: new Map() };
-  for (const { node: item, attributes } of withAttributes(body)) {
-    if (item.type === 'function_item' && cfgOf(attributes, out) !== false) addFn(impl.methods, item, scope);
+  for (const { node: item, type, attributes } of withAttributes(body)) {
+    if (type === 'function_item' && cfgOf(attributes, out) !== false) addFn(impl.methods, item, scope);
     // `cfg_net! { pub async fn bind(..) }`: methods the call's expansion declares, added then.
-    else if (item.type === 'macro_invocation' && cfgOf(attributes, out) !== false) {
+    else if (type === 'macro_invocation' && cfgOf(attributes, out) !== false) {
       const parsed = out.options.macroItems?.(item, scope, impl);
       if (parsed?.active) addMethods(impl, withAttributes(parsed.root), out.options.cfg ?? {});
     }
@@ -447,8 +449,20 @@ function lowerInherentImpl(node: SyntaxNode, scope: Scope, out: Out): void {
   out.inherentImpls.push(impl);
 }
 
-function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxNode[] = []): void {
-  const kind = TYPE_ITEMS[node.type];
+/** `impl_item` or `trait_item` for a member of an impl's or a trait's body; else undefined. */
+function ownerOfMember(node: SyntaxNode): string | undefined {
+  const list = node.parent;
+  return list?.type === 'declaration_list' ? list.parent?.type : undefined;
+}
+
+function lowerItem(
+  node: SyntaxNode,
+  scope: Scope,
+  out: Out,
+  attributes: SyntaxNode[] = [],
+  type: string = node.type,
+): void {
+  const kind = TYPE_ITEMS[type];
   if (kind) {
     const def = lowerTypeDef(node, kind, scope, out);
     if (def) {
@@ -463,7 +477,7 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
     // Items inside expressions (array lengths, enum discriminants) are too rare to chase.
     return;
   }
-  switch (node.type) {
+  switch (type) {
     case 'mod_item': {
       const name = node.childForFieldName('name')?.text;
       const body = node.childForFieldName('body');
@@ -484,7 +498,7 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
     case 'type_item': {
       // An impl's `type Item = Rc<u8>;` is the trait's associated type there, not a name of the
       // module: as an alias it would stand for every `Item` the module names.
-      const owner = node.parent?.type === 'declaration_list' ? node.parent.parent?.type : undefined;
+      const owner = ownerOfMember(node);
       if (owner === 'impl_item' || owner === 'trait_item') return;
       const name = node.childForFieldName('name')?.text;
       if (name)
@@ -530,7 +544,7 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
     }
     case 'function_item': {
       // Methods are the impl's (lowerInherentImpl); a trait's fns are not callable by path alone.
-      const owner = node.parent?.type === 'declaration_list' ? node.parent.parent?.type : undefined;
+      const owner = ownerOfMember(node);
       if (owner !== 'impl_item' && owner !== 'trait_item') addFn(scope.fns, node, scope);
       lowerBodies(node, scope, out);
       return;
@@ -565,7 +579,7 @@ function lowerItem(node: SyntaxNode, scope: Scope, out: Out, attributes: SyntaxN
     default:
       // ERROR nodes, macro invocations and the like: their item-looking children still count,
       // so that a half-typed item does not hide the types declared after it.
-      if (node.type === 'ERROR') {
+      if (type === 'ERROR') {
         lowerItems(node, scope, out);
         recoverTypeDefs(node, scope, out);
       }

@@ -137,6 +137,20 @@ export function namedChildren(node: Node): Node[] {
 }
 
 /**
+ * Named children without comments, each with its type, read once: a node's type is a call into
+ * WebAssembly each time it is asked, and a file's items are asked theirs several times over.
+ */
+export function typedNamedChildren(node: Node): { node: Node; type: string }[] {
+  const out: { node: Node; type: string }[] = [];
+  for (const child of node.namedChildren) {
+    if (child === null) continue;
+    const type = child.type;
+    if (type !== 'line_comment' && type !== 'block_comment') out.push({ node: child, type });
+  }
+  return out;
+}
+
+/**
  * A copy of a node's text that does not keep the file's text alive: V8 makes a longer piece of
  * a string (as `node.text` is) a view into the whole. For what outlives its tree (a cache kept
  * across files), which would otherwise hold every file's text it ever met.
@@ -147,7 +161,8 @@ export function detachedText(text: string): string {
 }
 
 export function isComment(node: Node): boolean {
-  return node.type === 'line_comment' || node.type === 'block_comment';
+  const type = node.type;
+  return type === 'line_comment' || type === 'block_comment';
 }
 
 /** Counts ERROR and MISSING nodes: how far the text is from complete Rust. */
