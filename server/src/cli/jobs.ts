@@ -232,7 +232,8 @@ export async function runCheck(options: CheckOptions, jobs: number, bundle: stri
       // A worker that dies loses only the unit it was checking; the others take the rest.
       worker.on('exit', () => {
         if (current !== undefined) results[current] = failed(plan.units[current], lastError ?? 'the worker stopped');
-        if (retired && queue.left() > 0) void work().then(done);
+        // A replacement that cannot start leaves its units to the threads still running.
+        if (retired && queue.left() > 0) work().then(done, done);
         else done();
       });
     });
