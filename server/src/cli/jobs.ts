@@ -3,8 +3,9 @@
 // with its own engine. Every thread takes its next unit itself from a queue they share (the
 // workers the biggest first, this thread the smallest), so none waits for another to hand it
 // work. The results are merged in the plan's order, so the output is the same bytes as with
-// `--jobs 1`. A worker grown big (a big crate's trees) hands over to a fresh one after its unit. A unit whose worker fails is reported as a problem of each of its files; the other
-// units' results are kept.
+// `--jobs 1`. A worker grown big (a big crate's trees) hands over to a fresh one after its unit.
+// A unit whose worker fails is reported as a problem of each of its files; the other units'
+// results are kept.
 import { statSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';

@@ -17,7 +17,7 @@ import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TypeDef } from '..
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
 import { paramEnv, someTy, type Ty } from '../model/resolve';
-import { nodesOfType, parseSpansLike, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
+import { memberOwner, nodesOfType, parseSpansLike, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
 import type { Solution, Value } from '../traits/infer';
 import { PRIMITIVES } from '../model/known-types';
 import {
@@ -971,9 +971,7 @@ function typePath(node: SyntaxNode): SyntaxNode {
 }
 
 function enclosingImpl(node: SyntaxNode): SyntaxNode | undefined {
-  const list = node.parent;
-  if (list?.type !== 'declaration_list') return undefined;
-  const owner = list.parent;
+  const owner = memberOwner(node);
   return owner?.type === 'impl_item' ? owner : undefined;
 }
 

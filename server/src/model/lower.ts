@@ -2,7 +2,7 @@
 // scopes (the crate root, inline `mod`s, function bodies), and in each the items that matter to
 // Send/Sync: structs, enums, unions, type aliases, traits, `use`s and `impl Send/Sync` blocks.
 // Type expressions stay syntax nodes here; resolve.ts turns them into types on demand.
-import { detachedText, namedChildren, typedNamedChildren, type SyntaxNode } from '../syntax/parser';
+import { detachedText, memberOwner, namedChildren, typedNamedChildren, type SyntaxNode } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import type { TypeKind } from './report';
 
@@ -449,12 +449,6 @@ function lowerInherentImpl(node: SyntaxNode, scope: Scope, out: Out): void {
   out.inherentImpls.push(impl);
 }
 
-/** `impl_item` or `trait_item` for a member of an impl's or a trait's body; else undefined. */
-function ownerOfMember(node: SyntaxNode): string | undefined {
-  const list = node.parent;
-  return list?.type === 'declaration_list' ? list.parent?.type : undefined;
-}
-
 function lowerItem(
   node: SyntaxNode,
   scope: Scope,
@@ -498,7 +492,7 @@ function lowerItem(
     case 'type_item': {
       // An impl's `type Item = Rc<u8>;` is the trait's associated type there, not a name of the
       // module: as an alias it would stand for every `Item` the module names.
-      const owner = ownerOfMember(node);
+      const owner = memberOwner(node)?.type;
       if (owner === 'impl_item' || owner === 'trait_item') return;
       const name = node.childForFieldName('name')?.text;
       if (name)
@@ -544,7 +538,7 @@ function lowerItem(
     }
     case 'function_item': {
       // Methods are the impl's (lowerInherentImpl); a trait's fns are not callable by path alone.
-      const owner = ownerOfMember(node);
+      const owner = memberOwner(node)?.type;
       if (owner !== 'impl_item' && owner !== 'trait_item') addFn(scope.fns, node, scope);
       lowerBodies(node, scope, out);
       return;

@@ -160,6 +160,12 @@ export function detachedText(text: string): string {
   return (' ' + text).slice(1);
 }
 
+/** The impl or trait whose body holds `node` as a member (`impl X { fn f() }`: the impl); else undefined. */
+export function memberOwner(node: Node): Node | undefined {
+  const list = node.parent;
+  return list?.type === 'declaration_list' ? (list.parent ?? undefined) : undefined;
+}
+
 export function isComment(node: Node): boolean {
   const type = node.type;
   return type === 'line_comment' || type === 'block_comment';
