@@ -222,9 +222,9 @@ export function lowerFile(root: SyntaxNode, options: LowerOptions = {}): FileIte
     depth: 0,
   };
   if (options.only) {
-    lowerItemList(options.only, out.root, out);
+    lowerItemList(options.only, out.root, out, '');
   } else {
-    lowerItems(root, out.root, out);
+    lowerItems(root, out.root, out, '');
   }
   return {
     root: out.root,
@@ -294,17 +294,27 @@ export function withAttributes(container: SyntaxNode): AttributedNode[] {
   return result;
 }
 
-function lowerItems(container: SyntaxNode, scope: Scope, out: Out): void {
+/**
+ * The items of a file, module, impl, trait or block. `owner` is the type of the impl, trait or
+ * module whose body `container` is ('' when it is none of them), when the caller knows it.
+ */
+function lowerItems(container: SyntaxNode | AttributedNode[], scope: Scope, out: Out, owner?: string): void {
   if (out.depth >= MAX_NESTING) return;
   out.depth++;
   try {
-    lowerItemList(container, scope, out);
+    lowerItemList(container, scope, out, owner ?? (Array.isArray(container) ? undefined : ownerOfList(container)));
   } finally {
     out.depth--;
   }
 }
 
-function lowerItemList(items: SyntaxNode | AttributedNode[], scope: Scope, out: Out): void {
+/** What `memberOwner` says of each child of `container`, asked once for all of them. */
+function ownerOfList(container: SyntaxNode): string {
+  return container.type === 'declaration_list' ? (container.parent?.type ?? '') : '';
+}
+
+/** `owner` as for lowerItems; undefined: asked of each item. */
+function lowerItemList(items: SyntaxNode | AttributedNode[], scope: Scope, out: Out, owner?: string): void {
   for (const { node, type, attributes } of Array.isArray(items) ? items : withAttributes(items)) {
     if (cfgOf(attributes, out) === false) {
       out.inactiveImpls.push(...implsWithin(node, scope));
@@ -312,7 +322,7 @@ function lowerItemList(items: SyntaxNode | AttributedNode[], scope: Scope, out: 
         inactiveModule(node, scope, cfgPredicates(attributes, out), attributes, out.options.cfg);
       continue;
     }
-    lowerItem(node, scope, out, attributes, type);
+    lowerItem(node, scope, out, attributes, type, owner);
   }
 }
 
@@ -398,9 +408,12 @@ export function implsWithin(node: SyntaxNode, scope: Scope): ImplDef[] {
 }
 
 /** A trait impl (`impl<T> Trait for Type`), or undefined for an inherent or half-typed one. */
-function lowerImpl(node: SyntaxNode, scope: Scope): ImplDef | undefined {
-  const traitNode = node.childForFieldName('trait');
-  const typeNode = node.childForFieldName('type');
+function lowerImpl(
+  node: SyntaxNode,
+  scope: Scope,
+  traitNode = node.childForFieldName('trait'),
+  typeNode = node.childForFieldName('type'),
+): ImplDef | undefined {
   if (!traitNode || !typeNode) return undefined;
   return {
     node,
@@ -432,13 +445,16 @@ function addFn(table: Map<string, FnDef>, node: SyntaxNode, scope: Scope, impl?:
   else first.alternatives = [...(first.alternatives ?? []), def];
 }
 
-/** `impl<T> Type<T> { .. }`: its methods, by name. */
-function lowerInherentImpl(node: SyntaxNode, scope: Scope, out: Out): void {
-  const typeNode = node.childForFieldName('type');
-  const body = node.childForFieldName('body');
-  if (!typeNode || !body || node.childForFieldName('trait')) return;
+/** `impl<T> Type<T> { .. }`: its methods, by name, from its body's `items`. */
+function lowerInherentImpl(
+  node: SyntaxNode,
+  typeNode: SyntaxNode,
+  items: AttributedNode[],
+  scope: Scope,
+  out: Out,
+): void {
   const impl: InherentImpl = { node, scope, typeNode, methods: new Map() };
-  for (const { node: item, type, attributes } of withAttributes(body)) {
+  for (const { node: item, type, attributes } of items) {
     if (type === 'function_item' && cfgOf(attributes, out) !== false) addFn(impl.methods, item, scope);
     // `cfg_net! { pub async fn bind(..) }`: methods the call's expansion declares, added then.
     else if (type === 'macro_invocation' && cfgOf(attributes, out) !== false) {
@@ -455,6 +471,8 @@ function lowerItem(
   out: Out,
   attributes: SyntaxNode[] = [],
   type: string = node.type,
+  /** The type of the impl, trait or module whose body lists `node` ('' for none; see memberOwner). */
+  owner: string = memberOwner(node)?.type ?? '',
 ): void {
   const kind = TYPE_ITEMS[type];
   if (kind) {
@@ -486,13 +504,12 @@ function lowerItem(
       const child = newScope('module', [...scope.module.path, name], scope);
       child.cfg = cfgPredicates(attributes, out);
       scope.mods.set(name, child);
-      lowerItems(body, child, out);
+      lowerItems(body, child, out, 'mod_item');
       return;
     }
     case 'type_item': {
       // An impl's `type Item = Rc<u8>;` is the trait's associated type there, not a name of the
       // module: as an alias it would stand for every `Item` the module names.
-      const owner = memberOwner(node)?.type;
       if (owner === 'impl_item' || owner === 'trait_item') return;
       const name = node.childForFieldName('name')?.text;
       if (name)
@@ -515,7 +532,7 @@ function lowerItem(
         if (assoc) assocTypes.set(assoc, assocBounds ? traitBoundNodes(assocBounds) : []);
       }
       if (name) scope.traits.set(name, { name, scope, supertraits: bounds ? traitBoundNodes(bounds) : [], assocTypes });
-      lowerBodies(node, scope, out);
+      lowerBodies(node, scope, out, 'trait_item');
       return;
     }
     case 'use_declaration': {
@@ -530,15 +547,19 @@ function lowerItem(
       return;
     }
     case 'impl_item': {
-      const impl = lowerImpl(node, scope);
+      // Each field read once, and the body's items listed once for the methods and the lowering.
+      const traitNode = node.childForFieldName('trait');
+      const typeNode = node.childForFieldName('type');
+      const body = node.childForFieldName('body');
+      const items = body ? withAttributes(body) : undefined;
+      const impl = lowerImpl(node, scope, traitNode, typeNode);
       if (impl) out.impls.push(impl);
-      else lowerInherentImpl(node, scope, out);
-      lowerBodies(node, scope, out);
+      else if (typeNode && items && !traitNode) lowerInherentImpl(node, typeNode, items, scope, out);
+      if (items) lowerItems(items, scope, out, 'impl_item');
       return;
     }
     case 'function_item': {
       // Methods are the impl's (lowerInherentImpl); a trait's fns are not callable by path alone.
-      const owner = memberOwner(node)?.type;
       if (owner !== 'impl_item' && owner !== 'trait_item') addFn(scope.fns, node, scope);
       lowerBodies(node, scope, out);
       return;
@@ -607,11 +628,11 @@ function recoverTypeDefs(error: SyntaxNode, scope: Scope, out: Out): void {
 }
 
 /** Function bodies (also inside impl and trait blocks) open block scopes that may declare items. */
-function lowerBodies(node: SyntaxNode, scope: Scope, out: Out): void {
+function lowerBodies(node: SyntaxNode, scope: Scope, out: Out, owner?: string): void {
   const body = node.childForFieldName('body') ?? node.childForFieldName('value');
   if (!body) return;
   if (body.type === 'declaration_list') {
-    lowerItems(body, scope, out);
+    lowerItems(body, scope, out, owner);
     return;
   }
   lowerBlock(body, scope, out);
