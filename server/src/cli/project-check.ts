@@ -43,15 +43,25 @@ function cargoRootOf(path: string): string | undefined {
  * project freeing its trees frees those it alone held); `done` deletes the others.
  */
 function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
-  const trees = new Map<string, { tree: SyntaxTree; copies: number }>();
+  // By the file's text, then by what else an item-macro expansion reads (its spans and patches
+  // of that text: the same text, another tree; '' for the file's own parse).
+  const trees = new Map<string, Map<string, { tree: SyntaxTree; copies: number }>>();
   const parser: Parser = {
     parse(text, oldTree, spans) {
-      // An item-macro expansion reads the file's text in spans: the same text, another tree.
-      const key = spans ? `${spans.map((s) => `${s.start}-${s.end}`).join(',')}\0${text}` : text;
-      let entry = trees.get(key);
+      const base = typeof text === 'string' ? text : text.base;
+      const patches = typeof text === 'string' ? [] : text.patches;
+      const key = spans
+        ? `${spans.map((s) => `${s.start}-${s.end}`).join(',')}\0${patches.map((p) => `${p.at}:${p.text}`).join('\0')}`
+        : '';
+      let byKey = trees.get(base);
+      if (byKey === undefined) {
+        byKey = new Map<string, { tree: SyntaxTree; copies: number }>();
+        trees.set(base, byKey);
+      }
+      let entry = byKey.get(key);
       if (entry === undefined) {
         entry = { tree: engine.parse(text, oldTree, spans), copies: 0 };
-        trees.set(key, entry);
+        byKey.set(key, entry);
       }
       const shared = entry;
       shared.copies++;
@@ -64,7 +74,8 @@ function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
         deleteCopy();
         if (--shared.copies > 0) return;
         shared.tree.delete();
-        trees.delete(key);
+        byKey.delete(key);
+        if (byKey.size === 0) trees.delete(base);
       };
       return copy;
     },
@@ -74,7 +85,7 @@ function parseOnce(engine: TreeEngine): { parser: Parser; done: () => void } {
   return {
     parser,
     done: () => {
-      for (const { tree } of trees.values()) tree.delete();
+      for (const byKey of trees.values()) for (const { tree } of byKey.values()) tree.delete();
       trees.clear();
     },
   };

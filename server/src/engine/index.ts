@@ -9,7 +9,8 @@ import { lowerFile } from '../model/lower';
 import type { Reparse } from '../rules/context';
 import {
   createRustParser,
-  editBetween,
+  editBetweenPatched,
+  type PatchedText,
   type SyntaxNode,
   type SyntaxTree,
   type TextSpan,
@@ -54,7 +55,7 @@ export interface TreeEngine extends Engine {
    * Parses `text`; with an `oldTree` already `edit`ed to match, the parse is incremental. With
    * `spans`, only they are read (see RustParser).
    */
-  parse: (text: string, oldTree?: SyntaxTree, spans?: readonly TextSpan[]) => SyntaxTree;
+  parse: (text: string | PatchedText, oldTree?: SyntaxTree, spans?: readonly TextSpan[]) => SyntaxTree;
   /** A parse that stops when `stop` says so, and goes on at the next call (see RustParser). */
   parsePart?: (text: string, stop: () => boolean) => SyntaxTree | undefined;
   /** Analyses a tree from `parse` (the caller owns the tree and deletes it). */
@@ -91,12 +92,12 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
   const reparse = (body: string) => parser.parse(body);
   // The last macro-expansion text and its tree: the next analysis of the same document differs
   // by an edit, and reparses only around it.
-  let expansion: { text: string; tree: SyntaxTree } | undefined;
+  let expansion: { text: PatchedText; tree: SyntaxTree } | undefined;
   const parseSpans: ParseSpans = (text, spans) => parser.parse(text, undefined, spans);
   const incremental: ParseSpans = (text, spans) => {
     let tree: SyntaxTree;
-    if (expansion && expansion.text !== text) {
-      expansion.tree.edit(editBetween(expansion.text, text));
+    if (expansion) {
+      expansion.tree.edit(editBetweenPatched(expansion.text, text));
       tree = parser.parse(text, expansion.tree, spans);
     } else {
       tree = parser.parse(text, undefined, spans);

@@ -13,7 +13,7 @@
 import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
-import { editBetween, type SyntaxTree, type TextSpan } from '../syntax/parser';
+import { editBetween, type PatchedText, type SyntaxTree, type TextSpan } from '../syntax/parser';
 import { expandMacroCallSteps, macroInfos, type MacroCall, type MacroInfo } from '../model/item-macros';
 import { runSteps, type Steps } from '../model/steps';
 import { Solver } from '../traits/infer';
@@ -37,7 +37,7 @@ import {
 
 export interface Parser {
   /** Parses `text`, or only `spans` of it (item macros' bodies, at their own positions). */
-  parse(text: string, oldTree?: SyntaxTree, spans?: readonly TextSpan[]): SyntaxTree;
+  parse(text: string | PatchedText, oldTree?: SyntaxTree, spans?: readonly TextSpan[]): SyntaxTree;
   /** A parse that stops when `stop` says so, and goes on at the next call with the same text. */
   parsePart?(text: string, stop: () => boolean): SyntaxTree | undefined;
   /** Whether file analyses resolve every mention of a type (for hover); true when absent. */

@@ -6,7 +6,14 @@
 // fields as they were given), and `bitflags! { pub struct Flags: c_int { const A = 1; } }` (a
 // struct holding one `c_int`, as the bitflags crate generates; also through a macro of the crate
 // that calls `bitflags!`). pin-project-lite's `pin_project!` writes its struct back as it is.
-import { nodesOfType, type SyntaxNode, type SyntaxTree, type TextSpan } from '../syntax/parser';
+import {
+  nodesOfType,
+  type PatchedText,
+  type SyntaxNode,
+  type SyntaxTree,
+  type TextPatch,
+  type TextSpan,
+} from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import { runSteps, type Steps } from './steps';
 import {
@@ -22,7 +29,7 @@ import {
 } from './lower';
 
 /** Parses only `spans` of `text` (sorted, apart), at their own positions; the caller keeps the tree. */
-export type ParseSpans = (text: string, spans: readonly TextSpan[]) => SyntaxTree;
+export type ParseSpans = (text: PatchedText, spans: readonly TextSpan[]) => SyntaxTree;
 
 export interface MacroInfo {
   /** The macro takes `$x:item` fragments, or writes back the types it is given: its body is items. */
@@ -293,20 +300,25 @@ function bitflagsAsStructs(body: string): string {
 function spansAsItems(
   text: string,
   spans: { start: number; end: number; rewrite?: (body: string) => string }[],
-): { text: string; spans: TextSpan[] } {
+): { text: PatchedText; spans: TextSpan[] } {
   const sorted = [...spans].sort((a, b) => a.start - b.start);
-  const parts: string[] = [];
+  const patches: TextPatch[] = [];
   const read: TextSpan[] = [];
   let at = 0;
   for (const { start, end, rewrite } of sorted) {
     if (start < at || end <= start || start === 0) continue;
-    const body = text.slice(start, end);
-    parts.push(text.slice(at, start - 1), text[start - 1] === '\n' ? '\n' : ' ', rewrite ? rewrite(body) : body);
+    const before = text[start - 1];
+    if (before !== '\n' && before !== ' ') patches.push({ at: start - 1, text: ' ' });
+    if (rewrite) {
+      const body = rewrite(text.slice(start, end));
+      if (body.length !== end - start)
+        throw new Error(`a macro body's rewrite changed its length (${end - start} -> ${body.length})`);
+      patches.push({ at: start, text: body });
+    }
     read.push({ start: start - 1, end });
     at = end;
   }
-  parts.push(text.slice(at));
-  return { text: parts.join(''), spans: read };
+  return { text: { base: text, patches }, spans: read };
 }
 
 /**

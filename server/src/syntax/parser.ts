@@ -12,12 +12,29 @@ export interface TextSpan {
   end: number;
 }
 
+/**
+ * A text that differs from `base` only in a few pieces, each replaced by text of the same length
+ * with the same line breaks (an item macro's body rewritten in place, the `{` before it read as a
+ * space). The parser reads it piece by piece: built whole, a big file's would be a copy of
+ * hundreds of kilobytes per analysis, and strings that big are slow to make.
+ */
+export interface PatchedText {
+  readonly base: string;
+  /** Sorted by `at`, apart, none empty. */
+  readonly patches: readonly TextPatch[];
+}
+
+export interface TextPatch {
+  at: number;
+  text: string;
+}
+
 export interface RustParser {
   /**
    * Parses `text`; with `oldTree` (already `edit`ed) the parse is incremental. With `spans`
    * (sorted, apart, not empty), only they are read, as one text, at their own positions.
    */
-  parse(text: string, oldTree?: Tree, spans?: readonly TextSpan[]): Tree;
+  parse(text: string | PatchedText, oldTree?: Tree, spans?: readonly TextSpan[]): Tree;
   /**
    * Parses `text` as `parse` does, but stops when `stop` says so (it is asked every few hundred
    * tokens), returning undefined: the next call with the same text goes on where this one stopped.
@@ -61,8 +78,11 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
   let resting: Parser | undefined;
   return {
     parse(text, oldTree, spans) {
-      const options = spans ? { includedRanges: rangesOf(text, spans) } : undefined;
-      const tree = parser.parse(text, oldTree ?? null, options);
+      const base = typeof text === 'string' ? text : text.base;
+      // Line breaks are the base's (patches keep them), and so are the ranges' points.
+      const options = spans ? { includedRanges: rangesOf(base, spans) } : undefined;
+      const input = typeof text === 'string' || text.patches.length === 0 ? base : pieceReader(text);
+      const tree = parser.parse(input, oldTree ?? null, options);
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
     },
@@ -91,6 +111,38 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
       return undefined;
     },
   };
+}
+
+/**
+ * `text` from `index` to its next patch's edge: what tree-sitter asks for as it reads (and what
+ * `Node.text` of the tree joins), with '' only at the end.
+ */
+function pieceReader({ base, patches }: PatchedText): (index: number) => string {
+  return (index) => {
+    // The first patch that ends after `index`.
+    let low = 0;
+    let high = patches.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (patches[mid].at + patches[mid].text.length <= index) low = mid + 1;
+      else high = mid;
+    }
+    const next = patches[low];
+    if (next === undefined) return base.slice(index);
+    return next.at <= index ? next.text.slice(index - next.at) : base.slice(index, next.at);
+  };
+}
+
+/** The whole text of `text` (for tests and rare readers; the parser reads it in pieces). */
+export function patchedString(text: PatchedText): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const patch of text.patches) {
+    parts.push(text.base.slice(at, patch.at), patch.text);
+    at = patch.at + patch.text.length;
+  }
+  parts.push(text.base.slice(at));
+  return parts.join('');
 }
 
 /** A parser of each loaded grammar, for `parseSpansLike`. */
@@ -206,8 +258,42 @@ export function pointAt(text: string, offset: number): Point {
   return { row, column: offset - (before + 1) };
 }
 
+type Edit = Parameters<Tree['edit']>[0];
+
 /** The one edit (the changed middle between a common prefix and suffix) that turns `before` into `after`. */
-export function editBetween(before: string, after: string): Parameters<Tree['edit']>[0] {
+export function editBetween(before: string, after: string): Edit {
+  const { start, suffix } = commonEnds(before, after);
+  return editFrom(before, after, start, suffix);
+}
+
+/**
+ * The same for two patched texts, without building them: the bases' common ends, cut back to the
+ * first patch (from either end) that the two do not share. The edit may be wider than the least
+ * one, never narrower: a wider edit only reuses less of the old tree.
+ */
+export function editBetweenPatched(before: PatchedText, after: PatchedText): Edit {
+  let { start, suffix } = commonEnds(before.base, after.base);
+  const [a, b] = [before.patches, after.patches];
+  let i = 0;
+  while (i < a.length && i < b.length && a[i].at === b[i].at && a[i].text === b[i].text) i++;
+  if (i < a.length) start = Math.min(start, a[i].at);
+  if (i < b.length) start = Math.min(start, b[i].at);
+  const shift = after.base.length - before.base.length;
+  let j = 1;
+  while (j <= a.length && j <= b.length && a.length - j >= i && b.length - j >= i) {
+    const [x, y] = [a[a.length - j], b[b.length - j]];
+    if (y.at - x.at !== shift || x.text !== y.text) break;
+    j++;
+  }
+  const lastA = a[a.length - j] as TextPatch | undefined;
+  const lastB = b[b.length - j] as TextPatch | undefined;
+  if (lastA) suffix = Math.min(suffix, before.base.length - (lastA.at + lastA.text.length));
+  if (lastB) suffix = Math.min(suffix, after.base.length - (lastB.at + lastB.text.length));
+  return editFrom(before.base, after.base, start, Math.max(0, suffix));
+}
+
+/** The lengths of the longest common prefix of two texts and of their longest common suffix after it. */
+function commonEnds(before: string, after: string): { start: number; suffix: number } {
   const max = Math.min(before.length, after.length);
   // Compared by halving chunks first (two slices compare natively), then a character at a time.
   let start = 0;
@@ -231,6 +317,11 @@ export function editBetween(before: string, after: string): Parameters<Tree['edi
     before.charCodeAt(before.length - 1 - suffix) === after.charCodeAt(after.length - 1 - suffix)
   )
     suffix++;
+  return { start, suffix };
+}
+
+/** The edit between `before` and `after` that keeps `start` characters at the front and `suffix` at the back. */
+function editFrom(before: string, after: string, start: number, suffix: number): Edit {
   const oldEnd = before.length - suffix;
   const newEnd = after.length - suffix;
   const startPosition = pointAt(before, start);
