@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
-import { createEngine } from '../../server/src/engine';
+import { createEngine, releaseAnalysis, type FileAnalysis } from '../../server/src/engine';
 import { findWasmDir } from '../oracle/rust-items';
 
 setFlagsFromString('--expose-gc');
@@ -46,4 +46,34 @@ test('the texts of analysed files are not kept by the caches once the files are 
     kept < 2 * FILE_BYTES,
     `the heap kept ${(kept / 1e6).toFixed(1)} MB after the files were analysed and dropped`,
   );
+});
+
+test("an editor's futures results kept for the next edit do not keep each edit's text", async () => {
+  // The editor keeps each fn's futures results from one analysis to the next (fn-reuse.ts) and
+  // walks again only the fns an edit changed: results of many edits ago stay. Each edit here
+  // changes another fn; had its results kept views into that edit's text, the engine would hold
+  // a text per edit.
+  const engine = await createEngine({ wasmDir: findWasmDir() });
+  const fns = 8;
+  const file = (edited: number, bytes: number): string =>
+    `// ${'x'.repeat(bytes)}\nasync fn ready() {}\n` +
+    Array.from(
+      { length: fns },
+      (_, i) => `pub async fn step_${i}() {\n    let value_${i} = ${i < edited ? 2 : 1};\n    ready().await;\n}\n`,
+    ).join('');
+  // As the server does: an analysis replaced by the next one is released.
+  let last: FileAnalysis | undefined;
+  const steps = (text: string) => {
+    if (last) releaseAnalysis(last);
+    last = engine.analyze(text);
+    return last.futures?.filter((f) => f.name.startsWith('step_')).length;
+  };
+  for (let i = 0; i <= fns; i++) steps(file(i, 10));
+  const before = heapAfterCollection();
+  for (let i = 0; i <= fns; i++) assert.equal(steps(file(i, FILE_BYTES)), fns);
+  const kept = heapAfterCollection() - before;
+  // The last text stays (the next edit reparses against it), and the reuse keys hold its skeleton:
+  // a few texts' worth, never one per edit (9 here).
+  assert.ok(kept < 5 * FILE_BYTES, `the heap kept ${(kept / 1e6).toFixed(1)} MB over ${fns + 1} edits of a 4 MB file`);
+  assert.ok(engine.futuresStats!.reused > 0, 'the unchanged fns were reused');
 });

@@ -12,7 +12,7 @@
 // is never kept.
 import { ITEM_TYPES, ITEM_WORDS, TYPE_ITEMS } from '../model/lower';
 import type { FutureReport, Range } from '../model/report';
-import type { SyntaxNode } from '../syntax/parser';
+import { detachedText, type SyntaxNode } from '../syntax/parser';
 
 interface Located {
   range: Range;
@@ -239,7 +239,7 @@ export class ReuseSession<R extends Located, A extends Located> {
       for (const report of futures) owner(report.range)?.reports.push({ type: NODE_TYPES[report.kind], report });
       for (const r of requirements) owner(r.range)?.requirements.push(r);
       for (const a of arcs) owner(a.range)?.arcs.push(a);
-      for (const [key, entry] of fresh) this.next.set(key, entry);
+      for (const [key, entry] of fresh) this.next.set(key, detachStrings(entry));
     }
     this.store(this.next);
   }
@@ -254,6 +254,27 @@ export class ReuseSession<R extends Located, A extends Located> {
     }));
     return this.spans;
   }
+}
+
+/**
+ * `value` with each string in its plain objects, arrays and maps a copy of its own, in place. An
+ * entry outlives its analysis by many edits, and a string cut from the file's text (a fn's text,
+ * a name, an argument) or joined from such pieces keeps that whole text alive: entries made over
+ * many edits kept as many versions of the file. (Instances of classes are left as they are.)
+ */
+function detachStrings<T>(value: T): T {
+  if (typeof value === 'string') return detachedText(value) as T;
+  if (Array.isArray(value)) {
+    const list = value as unknown[];
+    for (let i = 0; i < list.length; i++) list[i] = detachStrings(list[i]);
+  } else if (value instanceof Map) {
+    const map = value as Map<unknown, unknown>;
+    for (const [k, v] of map) map.set(k, detachStrings(v));
+  } else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const record = value as Record<string, unknown>;
+    for (const k of Object.keys(record)) record[k] = detachStrings(record[k]);
+  }
+  return value;
 }
 
 /** The node of type `type` spanning exactly `range`, inside `fn`. */
