@@ -8,6 +8,7 @@ import { pathSegments } from '../model/lower';
 import type { AutoTrait, Position, Range } from '../model/report';
 import type { ManualImpl, Solution } from '../traits/infer';
 import { analyzeFutures, type CrateFutures, type FileFutures, type FnFuturesReuse } from '../futures/analyze';
+import { TextLines } from './text-lines';
 import {
   allowedCodes,
   findMacroSafetyComment,
@@ -51,7 +52,7 @@ export interface RuleContext {
   /** The file's syntax tree, for rules that read more than the items (method signatures...). */
   root: SyntaxNode;
   text: string;
-  lines: string[];
+  lines: TextLines;
   items: FileItems;
   solution: Solution;
   unsafeImpls: UnsafeImpl[];
@@ -88,7 +89,7 @@ export function buildContext(
   crateFutures?: CrateFutures,
   reuse?: { cache: FnFuturesReuse; context: string },
 ): RuleContext {
-  const lines = text.split(/\r?\n|\r/);
+  const lines = new TextLines(text);
   const unsafeImpls: UnsafeImpl[] = [];
   const sites = new Map<number, { node: SyntaxNode; site: ImplSite }>();
   const inactive = new Set(items.inactiveImpls);
@@ -131,7 +132,7 @@ export function buildContext(
 }
 
 /** `macroRow`: the row of the `macro_rules!` whose body holds the impl, if it is in one. */
-function implSite(node: SyntaxNode, trait: AutoTrait, lines: string[], macroRow?: number): ImplSite {
+function implSite(node: SyntaxNode, trait: AutoTrait, lines: TextLines, macroRow?: number): ImplSite {
   const typeNode = node.childForFieldName('type') ?? node;
   const headerEnd = node.namedChildren.find((c) => c?.type === 'where_clause') ?? typeNode;
   const range = nodeRange(node, headerEnd);
@@ -149,11 +150,11 @@ function implSite(node: SyntaxNode, trait: AutoTrait, lines: string[], macroRow?
 }
 
 /** The source text of a range (from the lines, so it also works for reparsed macro bodies). */
-function sourceText(lines: string[], r: Range): string {
-  if (r.start.line === r.end.line) return (lines[r.start.line] ?? '').slice(r.start.character, r.end.character);
-  const out = [(lines[r.start.line] ?? '').slice(r.start.character)];
-  for (let i = r.start.line + 1; i < r.end.line; i++) out.push(lines[i] ?? '');
-  out.push((lines[r.end.line] ?? '').slice(0, r.end.character));
+function sourceText(lines: TextLines, r: Range): string {
+  if (r.start.line === r.end.line) return lines.at(r.start.line).slice(r.start.character, r.end.character);
+  const out = [lines.at(r.start.line).slice(r.start.character)];
+  for (let i = r.start.line + 1; i < r.end.line; i++) out.push(lines.at(i));
+  out.push(lines.at(r.end.line).slice(0, r.end.character));
   return out.join('\n');
 }
 
@@ -200,10 +201,10 @@ const IMPL_IN_TOKENS = /\bunsafe\s+impl\b[^{;]*\b(?:Send|Sync)\b[^{;]*\bfor\b/;
  * (padded with blank lines and spaces), with `$x` turned into `_x` and the `$( ... )*` repetition
  * marks blanked, so every position in the reparsed tree is a position in the file.
  */
-function findMacroImpls(root: SyntaxNode, lines: string[], reparse: Reparse): MacroUnsafeImpl[] {
+function findMacroImpls(root: SyntaxNode, lines: TextLines, reparse: Reparse): MacroUnsafeImpl[] {
   const out: MacroUnsafeImpl[] = [];
   // Most files define no macro: a text search is much cheaper than a search of the tree.
-  if (!lines.some((l) => l.includes('macro_rules'))) return out;
+  if (!lines.text.includes('macro_rules')) return out;
   for (const mac of nodesOfType(root, 'macro_definition')) {
     if (!mac) continue;
     const macroName = mac.childForFieldName('name')?.text ?? '?';

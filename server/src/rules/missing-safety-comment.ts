@@ -37,7 +37,7 @@ function snippetEscape(s: string): string {
 
 function safetyCommentFix(ctx: RuleContext, u: ImplSite & { def?: UnsafeImpl['def']; macroName?: string }): Fix {
   const { line: row, character: column } = u.start;
-  const line = ctx.lines[row] ?? '';
+  const line = ctx.lines.at(row);
   const indent = /^\s*/.exec(line)![0];
   // Code before the impl on its line (`struct A; unsafe impl Send for A {}`): the comment can only
   // count on a line of its own, so the fix breaks the line before `unsafe` (still an insertion).

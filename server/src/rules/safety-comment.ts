@@ -10,6 +10,7 @@
 // The same comment run may carry `// rust-send-sync: allow(code, ...)`, which silences rules on
 // that one impl.
 import { isComment, type SyntaxNode } from '../syntax/parser';
+import type { TextLines } from './text-lines';
 
 export interface SafetyComment {
   found: boolean;
@@ -19,17 +20,17 @@ export interface SafetyComment {
 
 const SAFETY = /safety:/i;
 
-export function findSafetyComment(impl: SyntaxNode, lines: string[]): SafetyComment {
+export function findSafetyComment(impl: SyntaxNode, lines: TextLines): SafetyComment {
   const row = impl.startPosition.row;
   // Code before the impl on its own line: nothing above can be its comment.
-  const before = (lines[row] ?? '').slice(0, impl.startPosition.column);
+  const before = lines.at(row).slice(0, impl.startPosition.column);
   if (before.trim() !== '') return { found: false, text: '' };
   const boundary = previousItemEndRow(impl);
   const collected: string[] = [];
   let inComments = false;
   let i = row - 1;
   while (i > boundary) {
-    const line = (lines[i] ?? '').trim();
+    const line = lines.at(i).trim();
     if (line === '') {
       i--;
       continue;
@@ -49,7 +50,7 @@ export function findSafetyComment(impl: SyntaxNode, lines: string[]): SafetyComm
       let j = i;
       const block: string[] = [];
       while (j > boundary) {
-        const l = lines[j] ?? '';
+        const l = lines.at(j);
         block.unshift(l.trim());
         if (l.includes('/*')) break;
         j--;
@@ -90,10 +91,10 @@ export function allowedCodes(comment: string): Set<string> {
  * one of them, or some line above must start a block comment with `SAFETY:` that only blank space
  * follows.
  */
-export function findMacroSafetyComment(row: number, lines: string[], floorRow: number): SafetyComment {
+export function findMacroSafetyComment(row: number, lines: TextLines, floorRow: number): SafetyComment {
   const above: { row: number; text: string }[] = [];
   for (let i = row - 1; i > floorRow; i--) {
-    const text = (lines[i] ?? '').trim();
+    const text = lines.at(i).trim();
     if (text !== '') above.push({ row: i, text });
   }
   if (above.length === 0) return { found: false, text: '' };
@@ -107,7 +108,7 @@ export function findMacroSafetyComment(row: number, lines: string[], floorRow: n
   }
   const block = above.find((l) => l.text.startsWith('/*'));
   if (!block) return { found: false, text: '' };
-  const rest = lines.slice(block.row, row).join('\n').trim();
+  const rest = lines.joined(block.row, row).trim();
   const end = rest.indexOf('*/');
   const comment = end < 0 ? rest : rest.slice(0, end + 2);
   const onlyBlankAfter = end >= 0 && rest.slice(end + 2).trim() === '';

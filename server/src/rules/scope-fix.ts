@@ -15,6 +15,7 @@
 import type { HeldValue, Range } from '../model/report';
 import { isComment, type SyntaxNode } from '../syntax/parser';
 import type { Fix } from './rule';
+import type { TextLines } from './text-lines';
 
 const STATEMENTS_MOVABLE = new Set(['let_declaration', 'expression_statement', 'empty_statement']);
 
@@ -46,7 +47,7 @@ function boundNames(letNode: SyntaxNode): string[] {
 }
 
 /** The fix that scopes `held` in a block ending before its `.await`, or undefined when unsure. */
-export function scopeFix(root: SyntaxNode, lines: string[], held: HeldValue): Fix | undefined {
+export function scopeFix(root: SyntaxNode, lines: TextLines, held: HeldValue): Fix | undefined {
   if (!held.awaitRange || !/^[A-Za-z_]\w*$/.test(held.name)) return undefined;
   const letNode = nodeAt(root, held.declRange, 'let_declaration');
   const awaitNode = nodeAt(root, held.awaitRange, 'await_expression');
@@ -77,14 +78,14 @@ export function scopeFix(root: SyntaxNode, lines: string[], held: HeldValue): Fi
   // Braces on their own lines: the `let` starts its line, the last statement ends its line.
   const start = letNode.startPosition;
   const end = moved[moved.length - 1].endPosition;
-  const before = (lines[start.row] ?? '').slice(0, start.column);
-  const rest = (lines[end.row] ?? '').slice(end.column);
+  const before = lines.at(start.row).slice(0, start.column);
+  const rest = lines.at(end.row).slice(end.column);
   if (!/^\s*$/.test(before) || !/^\s*(\/\/.*)?$/.test(rest)) return undefined;
   return {
     title: `Scope \`${held.name}\` in a block that ends before the \`.await\``,
     insertions: [
       { position: { line: start.row, character: 0 }, text: `${before}{\n` },
-      { position: { line: end.row, character: (lines[end.row] ?? '').length }, text: `\n${before}}` },
+      { position: { line: end.row, character: lines.at(end.row).length }, text: `\n${before}}` },
     ],
   };
 }
