@@ -2,7 +2,7 @@
 // a folder (dist/ at run time), or from the bytes a loader hands over (the web worker, which has no
 // file system), and hands out a parser. Everything else sees plain trees. Imports nothing of Node,
 // so the browser bundle can hold it.
-import { Language, Parser, type Node, type Range, type Tree } from 'web-tree-sitter';
+import { Language, Node, Parser, type Range, type Tree } from 'web-tree-sitter';
 
 export type { Node as SyntaxNode, Tree as SyntaxTree };
 
@@ -64,6 +64,7 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
       ? Parser.init({ locateFile: (file: string) => inFolder(file as WasmFile) })
       : wasm('tree-sitter.wasm').then((wasmBinary) => Parser.init({ wasmBinary }));
   await initialized;
+  uncacheChildLists();
   const language = await Language.load(
     typeof wasm === 'string' ? inFolder('tree-sitter-rust.wasm') : await wasm('tree-sitter-rust.wasm'),
   );
@@ -143,6 +144,35 @@ export function patchedString(text: PatchedText): string {
   }
   parts.push(text.base.slice(at));
   return parts.join('');
+}
+
+let childListsUncached = false;
+
+/**
+ * web-tree-sitter keeps a node's `children` and `namedChildren` on the node once they are read.
+ * A node the analysis keeps (an item's, a field's type) then keeps every child ever listed under
+ * it, and those theirs: the young collections after each edit copied megabytes of nodes that
+ * way, and the CLI held them for a whole crate. The lists are made afresh at each read instead
+ * (a node's children are seldom asked for twice).
+ */
+function uncacheChildLists(): void {
+  if (childListsUncached) return;
+  childListsUncached = true;
+  for (const [name, field] of [
+    ['children', '_children'],
+    ['namedChildren', '_namedChildren'],
+  ] as const) {
+    const original = Object.getOwnPropertyDescriptor(Node.prototype, name);
+    if (original?.get === undefined) continue;
+    Object.defineProperty(Node.prototype, name, {
+      configurable: true,
+      get(this: Node) {
+        const list: unknown = original.get?.call(this);
+        (this as unknown as Record<string, unknown>)[field] = undefined;
+        return list;
+      },
+    });
+  }
 }
 
 /** A parser of each loaded grammar, for `parseSpansLike`. */
