@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { runInNewContext } from 'node:vm';
 import { setFlagsFromString } from 'node:v8';
 import { createEngine, releaseAnalysis, type FileAnalysis } from '../../server/src/engine';
+import { createRustParser } from '../../server/src/syntax/parser';
 import { findWasmDir } from '../oracle/rust-items';
 
 setFlagsFromString('--expose-gc');
@@ -76,4 +77,32 @@ test("an editor's futures results kept for the next edit do not keep each edit's
   // a few texts' worth, never one per edit (9 here).
   assert.ok(kept < 5 * FILE_BYTES, `the heap kept ${(kept / 1e6).toFixed(1)} MB over ${fns + 1} edits of a 4 MB file`);
   assert.ok(engine.futuresStats!.reused > 0, 'the unchanged fns were reused');
+});
+
+test('a node kept does not keep the nodes listed under it', async () => {
+  // The parser library caches a node's children on the node once read; an analysis keeps some
+  // nodes (an item's, a field type's) for as long as it lives, and with the cache those kept
+  // every node ever listed under them, which each edit's collections then copied.
+  const parser = await createRustParser(findWasmDir());
+  const tree = parser.parse('mod a {\n    /// one\n    fn f() {}\n    /// two\n    struct S;\n}\n');
+  try {
+    const kept = tree.rootNode.namedChildren[0]!;
+    const body = kept.childForFieldName('body')!;
+    let listed: WeakRef<object>[] = [];
+    const read = () => {
+      listed = body.namedChildren.map((n) => new WeakRef(n!));
+      return listed.length;
+    };
+    assert.equal(read(), 4, 'two doc comments, a fn and a struct');
+    await new Promise((resolve) => setImmediate(resolve));
+    heapAfterCollection();
+    assert.ok(kept.type === 'mod_item' && body.type === 'declaration_list', 'the kept nodes are still in use');
+    assert.equal(
+      listed.filter((r) => r.deref() !== undefined).length,
+      0,
+      'the listed children were kept with their parent',
+    );
+  } finally {
+    tree.delete();
+  }
 });
