@@ -14,6 +14,7 @@ import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { editBetween, type PatchedText, type SyntaxTree, type TextSpan } from '../syntax/parser';
+import { skimDependency } from '../syntax/skim';
 import { expandMacroCallSteps, macroInfos, type MacroCall, type MacroInfo } from '../model/item-macros';
 import { runSteps, type Steps } from '../model/steps';
 import { Solver } from '../traits/infer';
@@ -93,6 +94,8 @@ export interface ProjectOptions {
    * of tests, examples or benches only when asked about a file that no crate read so far holds.
    */
   batch?: boolean;
+  /** Parse dependencies' comments and fn bodies too (they are blanked by default): for tests. */
+  wholeDependencies?: boolean;
 }
 
 export class Project {
@@ -759,8 +762,11 @@ export class Project {
 
   private *moduleFileSteps(crate: Crate, path: string, scope: Scope, modDir: string): ReadSteps {
     if (crate.files.has(path)) return;
-    const text = this.overlay.get(path) ?? this.fs.readFile(path);
-    if (text === undefined) return;
+    const read = this.overlay.get(path) ?? this.fs.readFile(path);
+    if (read === undefined) return;
+    // A dependency is read for its items' outsides: its comments and plain fn bodies are blanked
+    // before parsing (a third of its text, most of its tree; see skimDependency).
+    const text = crate.local || this.options.wholeDependencies ? read : skimDependency(read);
     const tree = yield* this.parseSteps(path, text);
     // Lowering a big file takes up to 10 ms: a step of its own.
     yield;

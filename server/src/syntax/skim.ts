@@ -1,0 +1,354 @@
+// A dependency's file is read for the outside of its items: what its types hold, its impls, its
+// fns' signatures, its macros. Its comments and the bodies of its plain fns are never read, yet
+// they are a third to a half of its text and most of its tree (a registry's fn bodies are a
+// quarter of its text, comments another quarter). `skimDependency` blanks them before the file
+// is parsed: each blanked character becomes a space, line breaks stay, so every offset, line and
+// column of what is left is where it was.
+//
+// A lexer, not a parser: it knows Rust's comments, strings (raw, byte, C), char literals and
+// lifetimes, so a `}` or `//` inside one is not taken for code. It keeps, whole:
+// - the body of an `async fn`, and of a fn whose signature names `impl`, `async` or a type
+//   whose name holds `Future` (`BoxFuture`, `TryFuture`): the futures analysis may read it;
+// - a body that holds the word `impl` (an impl in a fn body applies to the whole crate);
+// - every fn inside a macro's delimiters (`macro_rules!` transcribers, the bodies of item macros
+//   such as `cfg_rt! { .. }`, which the analysis reads again as items);
+// - anything it cannot match: an unterminated body or signature is left as it is.
+
+/** `text` with its comments and plain fn bodies turned into spaces (line breaks kept). */
+export function skimDependency(text: string): string {
+  const blanks = new Lexer(text).skim();
+  if (blanks.length === 0) return text;
+  blanks.sort((a, b) => a.start - b.start);
+  const parts: string[] = [];
+  let at = 0;
+  for (const { start, end } of blanks) {
+    if (end <= at) continue;
+    const from = Math.max(start, at);
+    parts.push(
+      text.slice(at, from),
+      text.slice(from, end).replace(/[^\r\n]+/g, (run) => ' '.repeat(run.length)),
+    );
+    at = end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+const enum Kind {
+  Ident,
+  Punct,
+  Literal,
+  End,
+}
+
+interface Token {
+  kind: Kind;
+  start: number;
+  end: number;
+  /**
+   * A punctuation's char; an identifier's name when short enough to be a word looked for (up to
+   * 11 chars, `macro_rules`), else ''. `r#fn` is kept as written, so it is not the keyword.
+   */
+  text: string;
+}
+
+/** The longest word the lexer looks for: `macro_rules`. */
+const MAX_WORD = 11;
+const OPENERS = '([{';
+const CLOSERS = ')]}';
+
+class Lexer {
+  private at = 0;
+  /** Comments met, and fn bodies to blank. */
+  private readonly blanks: Span[] = [];
+  /** Comments already recorded, by start: a lookahead that gives up reads some of them again. */
+  private readonly commentStarts = new Set<number>();
+
+  constructor(private readonly text: string) {}
+
+  skim(): Span[] {
+    const { text } = this;
+    // A shebang line (`#!` not opening an inner attribute) is not Rust.
+    if (text.startsWith('#!') && !/^#!\s*\[/.test(text)) {
+      const eol = text.indexOf('\n');
+      this.at = eol < 0 ? text.length : eol;
+    }
+    // For each open delimiter: whether it opens a macro's tokens.
+    const frames: boolean[] = [];
+    let inMacro = 0;
+    // `name!` or `macro_rules! name` just read: the next opener opens a macro's tokens.
+    let macroNext = false;
+    let rulesName = false;
+    let previous: Token | undefined;
+    let asyncSeen = false;
+    for (let token = this.next(); token.kind !== Kind.End; previous = token, token = this.next()) {
+      if (token.kind === Kind.Punct && OPENERS.includes(token.text)) {
+        const opensMacro = macroNext;
+        frames.push(opensMacro);
+        if (opensMacro) inMacro++;
+        macroNext = rulesName = false;
+        if (token.text === '{') asyncSeen = false;
+        continue;
+      }
+      if (token.kind === Kind.Punct && CLOSERS.includes(token.text)) {
+        if (frames.pop()) inMacro--;
+        macroNext = rulesName = false;
+        if (token.text === '}') asyncSeen = false;
+        continue;
+      }
+      if (token.kind === Kind.Punct && token.text === '!' && previous?.kind === Kind.Ident) {
+        macroNext = true;
+        rulesName = previous.text === 'macro_rules';
+        continue;
+      }
+      if (rulesName && token.kind === Kind.Ident) {
+        rulesName = false;
+        continue;
+      }
+      macroNext = rulesName = false;
+      if (token.kind === Kind.Punct && token.text === ';') asyncSeen = false;
+      if (token.kind !== Kind.Ident) continue;
+      if (token.text === 'async') asyncSeen = true;
+      else if (token.text === 'fn' && inMacro === 0) {
+        this.fnBody(asyncSeen);
+        asyncSeen = false;
+      }
+    }
+    return this.blanks;
+  }
+
+  /**
+   * After `fn`: if a name, a signature and a body follow and the body may be blanked, records it
+   * and goes on after the body; otherwise goes on right after `fn`, as if nothing was read.
+   */
+  private fnBody(isAsync: boolean): void {
+    const resume = this.at;
+    const name = this.next();
+    // `fn(u8) -> u8` is a type; `$(fn $name ..)` a macro's matcher.
+    if (name.kind !== Kind.Ident) {
+      this.at = resume;
+      return;
+    }
+    let keep = isAsync;
+    let parens = 0;
+    let angles = 0;
+    for (;;) {
+      const token = this.next();
+      if (token.kind === Kind.End) break;
+      if (token.kind === Kind.Ident) {
+        const long = token.end - token.start >= 6 && this.text.slice(token.start, token.end).includes('Future');
+        if (long || token.text === 'impl' || token.text === 'async') keep = true;
+        continue;
+      }
+      if (token.kind !== Kind.Punct) continue;
+      const c = token.text;
+      if (c === '(' || c === '[') parens++;
+      else if (c === ')' || c === ']') parens--;
+      else if (c === '<') angles++;
+      // `->` is not a closing angle.
+      else if (c === '>' && this.text[token.start - 1] !== '-') angles--;
+      if (parens < 0 || angles < 0 || c === '}' || (c === ';' && parens === 0 && angles === 0)) break;
+      if (c !== '{') continue;
+      // A block inside the signature: a const generic argument (`Foo<{ N + 1 }>`).
+      if (parens > 0 || angles > 0) {
+        if (this.skipBlock() === undefined) break;
+        continue;
+      }
+      if (keep) break;
+      const close = this.skipBlock();
+      if (close === undefined || this.sawImpl) break;
+      this.blanks.push({ start: token.end, end: close });
+      return;
+    }
+    this.at = resume;
+  }
+
+  /** Whether the last block skipped held the word `impl`. */
+  private sawImpl = false;
+
+  /** After a `{`: reads to its matching `}` and returns where that `}` starts (undefined: none). */
+  private skipBlock(): number | undefined {
+    let depth = 1;
+    this.sawImpl = false;
+    for (;;) {
+      const token = this.next();
+      if (token.kind === Kind.End) return undefined;
+      if (token.kind === Kind.Ident) {
+        if (token.text === 'impl') this.sawImpl = true;
+      } else if (token.kind === Kind.Punct) {
+        if (token.text === '{') depth++;
+        else if (token.text === '}' && --depth === 0) return token.start;
+      }
+    }
+  }
+
+  /** The next token; comments and whitespace are skipped (comments recorded as blanks). */
+  private next(): Token {
+    const { text } = this;
+    const n = text.length;
+    for (;;) {
+      let i = this.at;
+      while (i < n && isSpace(text.charCodeAt(i))) i++;
+      if (i >= n) {
+        this.at = n;
+        return { kind: Kind.End, start: n, end: n, text: '' };
+      }
+      const c = text.charCodeAt(i);
+      if (c === SLASH && text.charCodeAt(i + 1) === SLASH) {
+        const eol = text.indexOf('\n', i);
+        // A `\r\n` ends the comment at the `\r`.
+        let end = eol < 0 ? n : eol;
+        if (end > i && text.charCodeAt(end - 1) === CR) end--;
+        this.comment(i, end);
+        this.at = end;
+        continue;
+      }
+      if (c === SLASH && text.charCodeAt(i + 1) === STAR) {
+        const end = this.blockCommentEnd(i);
+        this.comment(i, end);
+        this.at = end;
+        continue;
+      }
+      if (isIdentStart(c)) return this.identOrLiteral(i);
+      if (c >= ZERO && c <= NINE) return this.number(i);
+      if (c === QUOTE) return this.literal(i, this.stringEnd(i + 1));
+      if (c === APOSTROPHE) return this.charOrLifetime(i);
+      this.at = i + 1;
+      return { kind: Kind.Punct, start: i, end: i + 1, text: text[i] };
+    }
+  }
+
+  private comment(start: number, end: number): void {
+    if (end <= start || this.commentStarts.has(start)) return;
+    this.commentStarts.add(start);
+    this.blanks.push({ start, end });
+  }
+
+  /** Block comments nest; an unterminated one runs to the end of the text. */
+  private blockCommentEnd(start: number): number {
+    const { text } = this;
+    let depth = 0;
+    let i = start;
+    while (i < text.length) {
+      if (text.charCodeAt(i) === SLASH && text.charCodeAt(i + 1) === STAR) {
+        depth++;
+        i += 2;
+      } else if (text.charCodeAt(i) === STAR && text.charCodeAt(i + 1) === SLASH) {
+        i += 2;
+        if (--depth === 0) return i;
+      } else i++;
+    }
+    return text.length;
+  }
+
+  private identOrLiteral(start: number): Token {
+    const { text } = this;
+    let i = start + 1;
+    while (i < text.length && isIdentPart(text.charCodeAt(i))) i++;
+    const word = i - start <= MAX_WORD ? text.slice(start, i) : '';
+    const after = text.charCodeAt(i);
+    if (word === 'r' || word === 'br' || word === 'cr') {
+      // `r"..."`, `r#"..."#`: a raw string, no escapes.
+      let hashes = 0;
+      while (text.charCodeAt(i + hashes) === HASH) hashes++;
+      if (text.charCodeAt(i + hashes) === QUOTE) return this.literal(start, this.rawStringEnd(i + hashes + 1, hashes));
+      // `r#match`: a raw identifier, never a keyword.
+      if (word === 'r' && hashes === 1 && isIdentStart(text.charCodeAt(i + 1))) {
+        let j = i + 2;
+        while (j < text.length && isIdentPart(text.charCodeAt(j))) j++;
+        this.at = j;
+        return { kind: Kind.Ident, start, end: j, text: j - start <= MAX_WORD ? text.slice(start, j) : '' };
+      }
+    }
+    // `b"..."`, `c"..."`, `b'x'`: prefixed literals.
+    if ((word === 'b' || word === 'c') && after === QUOTE) return this.literal(start, this.stringEnd(i + 1));
+    if (word === 'b' && after === APOSTROPHE) return this.charOrLifetime(i, start);
+    this.at = i;
+    return { kind: Kind.Ident, start, end: i, text: word };
+  }
+
+  private number(start: number): Token {
+    const { text } = this;
+    let i = start + 1;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (isIdentPart(c)) i++;
+      // `1.5`, not `1..2` nor `x.0.method()`'s second dot.
+      else if (c === DOT && isDigit(text.charCodeAt(i + 1))) i++;
+      else break;
+    }
+    return this.literal(start, i);
+  }
+
+  /** After the opening quote: past the closing one (or the end of the text). */
+  private stringEnd(from: number): number {
+    const { text } = this;
+    for (let i = from; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === BACKSLASH) i++;
+      else if (c === QUOTE) return i + 1;
+    }
+    return text.length;
+  }
+
+  private rawStringEnd(from: number, hashes: number): number {
+    const { text } = this;
+    const close = `"${'#'.repeat(hashes)}`;
+    const at = text.indexOf(close, from);
+    return at < 0 ? text.length : at + close.length;
+  }
+
+  /** `'x'`, `'\n'`, `'\u{1F600}'`, a char of two UTF-16 units; otherwise a lifetime's `'`. */
+  private charOrLifetime(quote: number, start = quote): Token {
+    const { text } = this;
+    if (text.charCodeAt(quote + 1) === BACKSLASH) {
+      let i = quote + 3;
+      while (i < text.length && text.charCodeAt(i) !== APOSTROPHE && text.charCodeAt(i) !== LF) i++;
+      return this.literal(start, Math.min(i + 1, text.length));
+    }
+    const first = text.charCodeAt(quote + 1);
+    const width = first >= 0xd800 && first <= 0xdbff ? 2 : 1;
+    if (text.charCodeAt(quote + 1 + width) === APOSTROPHE) return this.literal(start, quote + 2 + width);
+    // `'a`, `'static`, a label: the name that follows is read as an identifier.
+    this.at = quote + 1;
+    return { kind: Kind.Punct, start: quote, end: quote + 1, text: "'" };
+  }
+
+  private literal(start: number, end: number): Token {
+    this.at = end;
+    return { kind: Kind.Literal, start, end, text: '' };
+  }
+}
+
+const LF = 10;
+const CR = 13;
+const QUOTE = 34;
+const HASH = 35;
+const APOSTROPHE = 39;
+const STAR = 42;
+const DOT = 46;
+const SLASH = 47;
+const ZERO = 48;
+const NINE = 57;
+const BACKSLASH = 92;
+
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0x85 || c === 0x200e || c === 0x200f || c === 0x2028 || c === 0x2029;
+}
+
+function isDigit(c: number): boolean {
+  return c >= ZERO && c <= NINE;
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 0x80 && !isSpace(c));
+}
+
+function isIdentPart(c: number): boolean {
+  return isIdentStart(c) || isDigit(c);
+}
