@@ -35,6 +35,15 @@ test('check on one file of a crate uses the other files and the vendored depende
   assert.equal(worker.sync.status, 'no');
 });
 
+test("check reads a dependency's impl written in a fn body and its items after fn bodies", () => {
+  // The vendored dependency is parsed with its plain fn bodies and comments blanked.
+  const run = cli(['check', '--format', 'json', join('src', 'lib.rs')], join(CRATES, 'app'));
+  const out = JSON.parse(run.stdout) as { types: { path: string; send: { status: string } }[] };
+  const send = (path: string) => out.types.find((t) => t.path === path)?.send.status;
+  assert.equal(send('UsesRegistered'), 'yes', run.stdout);
+  assert.equal(send('UsesAfterBodies'), 'no', run.stdout);
+});
+
 // A folder holding several crates (no Cargo.toml of its own): each file goes with its own crate.
 test('check and report on a folder of crates analyse each file with the crate it belongs to', () => {
   const run = cli(['check', '--format', 'json', '--jobs', '2', '.'], CRATES);

@@ -17,8 +17,10 @@ import { reasonsText, requiresText } from '../../server/src/present/verdict-text
 const CRATES = join(REPO_ROOT, 'test', 'fixtures', 'crates');
 const enginePromise = createEngine({ wasmDir: findWasmDir() });
 
-async function openProject(name: string): Promise<Project> {
-  const project = new Project(await enginePromise, nodeFileSystem, { HOME: '/nonexistent' });
+async function openProject(name: string, wholeDependencies = false): Promise<Project> {
+  const project = new Project(await enginePromise, nodeFileSystem, { HOME: '/nonexistent' }, false, {
+    wholeDependencies,
+  });
   assert.ok(project.open(join(CRATES, name)), `no Cargo.toml in ${name}`);
   return project;
 }
@@ -63,6 +65,22 @@ test('crates/app: a type from the locked vendored version, through a renamed dep
   assert.equal(uses.sync.status, 'no');
   assert.match(reasonsText(uses.sync).join('\n'), /Handle\.0: \*mut u8/);
   assert.ok(!analysis.types.some((t) => t.name === 'Slow'), 'a type under a disabled feature is not compiled');
+});
+
+test('crates/app: dependencies read skimmed (comments and plain fn bodies blanked) give what read whole gives', async () => {
+  const skimmed = await openProject('app');
+  const whole = await openProject('app', true);
+  const files = skimmed.localFiles();
+  assert.deepEqual(whole.localFiles(), files);
+  for (const file of files) {
+    const { types, findings } = skimmed.analyzeFile(file)!;
+    const read = whole.analyzeFile(file)!;
+    assert.deepEqual({ types, findings }, { types: read.types, findings: read.findings }, file);
+  }
+  const lib = skimmed.analyzeFile(join(CRATES, 'app', 'src', 'lib.rs'))!;
+  // The dependency's impl written in a fn body, and its items after a body holding braces.
+  assert.equal(lib.types.find((t) => t.name === 'UsesRegistered')?.send.status, 'yes');
+  assert.equal(lib.types.find((t) => t.name === 'UsesAfterBodies')?.send.status, 'no');
 });
 
 test('crates/unfetched: a dependency whose source is not on disk makes the verdict unknown, saying so', async () => {

@@ -765,7 +765,7 @@ export class Project {
     const read = this.overlay.get(path) ?? this.fs.readFile(path);
     if (read === undefined) return;
     // A dependency is read for its items' outsides: its comments and plain fn bodies are blanked
-    // before parsing (a third of its text, most of its tree; see skimDependency).
+    // before parsing (see skimDependency).
     const text = crate.local || this.options.wholeDependencies ? read : skimDependency(read);
     const tree = yield* this.parseSteps(path, text);
     // Lowering a big file takes up to 10 ms: a step of its own.
