@@ -4,12 +4,14 @@
 // checks the same markers on the crate flattened into one file (each `mod x;` inlined, each
 // dependency made a module), so the compiler, not the author, decides what is expected.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { test } from 'node:test';
 import { createEngine } from '../../server/src/engine';
 import { nodeFileSystem } from '../../server/src/cargo/node-fs';
-import { Project } from '../../server/src/engine/project';
+import { Project, type ProjectOptions } from '../../server/src/engine/project';
+import { blankItemMacroBodies } from '../../server/src/syntax/skim';
 import { compareWithEngine, compareWithRustc, parseFixture } from '../oracle/check-fixture';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 import { reasonsText, requiresText } from '../../server/src/present/verdict-text';
@@ -17,11 +19,12 @@ import { reasonsText, requiresText } from '../../server/src/present/verdict-text
 const CRATES = join(REPO_ROOT, 'test', 'fixtures', 'crates');
 const enginePromise = createEngine({ wasmDir: findWasmDir() });
 
-async function openProject(name: string, wholeDependencies = false): Promise<Project> {
+async function openProject(name: string, wholeDependencies = false, options: ProjectOptions = {}): Promise<Project> {
   const project = new Project(await enginePromise, nodeFileSystem, { HOME: '/nonexistent' }, false, {
     wholeDependencies,
+    ...options,
   });
-  assert.ok(project.open(join(CRATES, name)), `no Cargo.toml in ${name}`);
+  assert.ok(project.open(name.startsWith('/') ? name : join(CRATES, name)), `no Cargo.toml in ${name}`);
   return project;
 }
 
@@ -81,6 +84,65 @@ test('crates/app: dependencies read skimmed (comments and plain fn bodies blanke
   // The dependency's impl written in a fn body, and its items after a body holding braces.
   assert.equal(lib.types.find((t) => t.name === 'UsesRegistered')?.send.status, 'yes');
   assert.equal(lib.types.find((t) => t.name === 'UsesAfterBodies')?.send.status, 'no');
+});
+
+test("item macros' bodies left out of the files' own trees: each fixture calling one, as a crate, gives what the whole tree gives", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rss-macro-bodies-'));
+  try {
+    let compared = 0;
+    let fromMacros = 0;
+    for (const kind of ['verdicts', 'findings', 'futures']) {
+      for (const name of readdirSync(join(REPO_ROOT, 'test', 'fixtures', kind)).filter((f) => f.endsWith('.rs'))) {
+        const text = readFileSync(join(REPO_ROOT, 'test', 'fixtures', kind, name), 'utf8');
+        const blanked = blankItemMacroBodies(text);
+        if (blanked === text) continue;
+        const root = join(dir, `${kind}-${name.slice(0, -3)}`);
+        mkdirSync(join(root, 'src'), { recursive: true });
+        writeFileSync(join(root, 'Cargo.toml'), '[package]\nname = "fixture"\nversion = "0.1.0"\nedition = "2021"\n');
+        writeFileSync(join(root, 'src', 'lib.rs'), text);
+        const lib = join(root, 'src', 'lib.rs');
+        const left = (await openProject(root)).analyzeFile(lib)!;
+        const whole = (await openProject(root, false, { wholeTrees: true })).analyzeFile(lib)!;
+        const part = ({ types, findings, futures, mentions, syntaxErrors }: typeof left) => ({
+          types,
+          findings,
+          futures,
+          mentions,
+          syntaxErrors,
+        });
+        assert.deepEqual(part(left), part(whole), `${kind}/${name}`);
+        compared++;
+        // Types declared where the file's own tree now holds blanks.
+        const lines = blanked.split('\n');
+        fromMacros += left.types.filter(
+          ({ nameRange: { start } }) => lines[start.line][start.character] === ' ',
+        ).length;
+      }
+    }
+    assert.ok(compared >= 5, `${compared} fixtures call item macros`);
+    // A file whose only async fn is in an item macro's body: its tree holds no `async`, its text does.
+    const root = join(dir, 'only-in-macro');
+    mkdirSync(join(root, 'src'), { recursive: true });
+    writeFileSync(join(root, 'Cargo.toml'), '[package]\nname = "only"\nversion = "0.1.0"\nedition = "2021"\n');
+    writeFileSync(
+      join(root, 'src', 'lib.rs'),
+      [
+        'macro_rules! cfg_rt { ($($item:item)*) => { $($item)* } }',
+        'pub struct Shared(std::rc::Rc<u8>);',
+        'cfg_rt! {',
+        '    pub async fn hold(shared: Shared) -> u8 { std::future::ready(()).await; *shared.0 }',
+        '}',
+      ].join('\n'),
+    );
+    const futures = (await openProject(root)).analyzeFile(join(root, 'src', 'lib.rs'))!.futures ?? [];
+    assert.deepEqual(
+      futures.map((f) => [f.name, f.send.status]),
+      [['hold', 'no']],
+    );
+    assert.ok(fromMacros >= 5, `${fromMacros} types are declared in item macros' bodies`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('crates/unfetched: a dependency whose source is not on disk makes the verdict unknown, saying so', async () => {

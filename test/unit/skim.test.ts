@@ -1,12 +1,13 @@
-// skimDependency blanks a dependency's comments and plain fn bodies before it is parsed. Each case
-// marks with «» what must be blanked (every other character must stay as it is); then, on every
-// Rust file of this repository, the skimmed text must keep each item where it was.
+// skimDependency blanks a dependency's comments and plain fn bodies before it is parsed, and
+// blankItemMacroBodies the insides of item-level macro calls before a file's own tree is parsed.
+// Each case marks with «» what must be blanked (every other character must stay as it is); then,
+// on every Rust file of this repository, the blanked text must keep each item where it was.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { createRustParser, type SyntaxNode } from '../../server/src/syntax/parser';
-import { skimDependency } from '../../server/src/syntax/skim';
+import { blankItemMacroBodies, skimDependency } from '../../server/src/syntax/skim';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 
 const CASES: [string, string][] = [
@@ -52,6 +53,32 @@ for (const [what, marked] of CASES) {
   test(`skimDependency: ${what}`, () => {
     const { input, expected } = expectation(marked);
     assert.equal(skimDependency(input), expected);
+  });
+}
+
+const MACRO_CASES: [string, string][] = [
+  ['an item macro at the top level', 'cfg_rt! {« pub struct X; »}\nstruct Y { a: u8 }'],
+  ['a call by path with parentheses, after an attribute', '#[cfg(x)]\ntokio::cfg_net!(« struct A; »);'],
+  ['calls in a fn body are not items', 'fn f() { m! { 1 } }\nconst C: u8 = m!(1);\nstatic S: u8 = { m! { 2 } };'],
+  ['a macro_rules! definition is kept', 'macro_rules! m { () => { struct A; } }\nm! {« x »}'],
+  ['in an inline module and an impl', 'mod a { s! {« pub struct T { x: u8 } »} }\nimpl X { cfg_x! {« fn f() {} »} }'],
+  ['in a trait, after a unsafe impl', 'unsafe impl Send for X {}\ntrait T { m! {« fn f(); »} }'],
+  [
+    "cfg_if!: its conditions stay, its branches' insides go",
+    'cfg_if::cfg_if! { if #[cfg(unix)] {« mod unix; »} else if #[cfg(windows)] {« mod win; »} else {« mod o; »} }',
+  ],
+  ['a leading inner attribute stays', 'feature! { #![feature = "fs"]« pub struct F; »}'],
+  ['braces in strings and comments inside', 'm! {« let s = "}"; // }\n »}\nstruct After;'],
+  ['an inner attribute of a module', 'pub(crate) mod m { #![allow(x)] foo!{« a »} }'],
+  ['an unterminated call is left', 'm! { struct A;'],
+  ['a struct with a block in its fields is not a module', 'struct S { a: [u8; { m!{ 1 } }] }\nm!{« b »}'],
+  ['a fn whose name is a keyword-like word', 'fn r#mod() { m!{ 1 } }\nimpl_x! {« y »}'],
+];
+
+for (const [what, marked] of MACRO_CASES) {
+  test(`blankItemMacroBodies: ${what}`, () => {
+    const { input, expected } = expectation(marked);
+    assert.equal(blankItemMacroBodies(input), expected);
   });
 }
 
@@ -103,4 +130,50 @@ test("skimDependency: on this repository's Rust files, every item keeps its plac
   }
   // Not a no-op: these files are mostly tests and fixtures, their fn bodies and comments many.
   assert.ok(blanked > total / 5, `${blanked} of ${total} characters blanked`);
+});
+
+/** The insides of the item-level macro calls' token trees (into modules, impls and traits). */
+function macroBodies(node: SyntaxNode, out: [number, number][] = []): [number, number][] {
+  for (const child of node.namedChildren) {
+    if (!child) continue;
+    const call = child.type === 'expression_statement' ? child.namedChildren[0] : child;
+    if (call?.type === 'macro_invocation') {
+      const tokens = call.namedChildren.find((c) => c?.type === 'token_tree');
+      if (tokens) out.push([tokens.startIndex + 1, tokens.endIndex - 1]);
+    }
+    const body = child.childForFieldName('body');
+    if (body && child.type !== 'function_item') macroBodies(body, out);
+  }
+  return out;
+}
+
+test("blankItemMacroBodies: on this repository's Rust files, items keep their places and only item macros' bodies change", async () => {
+  const parser = await createRustParser(findWasmDir());
+  const files = [...rustFiles(join(REPO_ROOT, 'examples')), ...rustFiles(join(REPO_ROOT, 'test'))];
+  let blanked = 0;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    const out = blankItemMacroBodies(text);
+    assert.equal(out.length, text.length, file);
+    const before = parser.parse(text);
+    const after = parser.parse(out);
+    try {
+      const bodies = macroBodies(before.rootNode);
+      for (let i = 0; i < text.length; i++) {
+        if (out[i] === text[i]) continue;
+        assert.ok(out[i] === ' ' && text[i] !== '\n' && text[i] !== '\r', `${file}: offset ${i} changed`);
+        assert.ok(
+          bodies.some(([start, end]) => start <= i && i < end),
+          `${file}: offset ${i} is not in an item macro's body`,
+        );
+        blanked++;
+      }
+      assert.deepEqual(outline(after.rootNode), outline(before.rootNode), file);
+    } finally {
+      before.delete();
+      after.delete();
+    }
+  }
+  // Not a no-op: the fixtures call item macros (cfg_if!, bitflags!, cfg_*!, pin_project!).
+  assert.ok(blanked > 500, `${blanked} characters blanked`);
 });

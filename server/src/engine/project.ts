@@ -14,7 +14,7 @@ import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { editBetween, type PatchedText, type SyntaxTree, type TextSpan } from '../syntax/parser';
-import { skimDependency } from '../syntax/skim';
+import { blankItemMacroBodies, skimDependency } from '../syntax/skim';
 import { expandMacroCallSteps, macroInfos, type MacroCall, type MacroInfo } from '../model/item-macros';
 import { runSteps, type Steps } from '../model/steps';
 import { Solver } from '../traits/infer';
@@ -96,6 +96,11 @@ export interface ProjectOptions {
   batch?: boolean;
   /** Parse dependencies' comments and fn bodies too (they are blanked by default): for tests. */
   wholeDependencies?: boolean;
+  /**
+   * Parse item macros' bodies into the files' own trees too (they are blanked there by default,
+   * and read as items from the text only): for tests.
+   */
+  wholeTrees?: boolean;
 }
 
 export class Project {
@@ -767,7 +772,11 @@ export class Project {
     // A dependency is read for its items' outsides: its comments and plain fn bodies are blanked
     // before parsing (see skimDependency).
     const text = crate.local || this.options.wholeDependencies ? read : skimDependency(read);
-    const tree = yield* this.parseSteps(path, text);
+    // The file's own tree leaves out what its item macros' calls hold: their bodies are parsed
+    // from `text` as items (see blankItemMacroBodies). An open file's tree is kept whole: its next
+    // version is parsed again from it.
+    const whole = this.overlay.has(path) || this.options.wholeTrees;
+    const tree = yield* this.parseSteps(path, whole ? text : blankItemMacroBodies(text));
     // Lowering a big file takes up to 10 ms: a step of its own.
     yield;
     const record: FileRecord = {

@@ -268,11 +268,13 @@ export function analyzeFutures(
   solution: Solution,
   crate?: CrateFutures,
   reuse?: { cache: FnFuturesReuse; context: string },
+  /** The file's text, where `root`'s may show its item macros' bodies blanked (see blankItemMacroBodies). */
+  text = root.text,
 ): FileFutures {
   return (
     crate?.analyzerFor(root, items, undefined, reuse) ??
     new FileAnalyzer(root, items, solution, undefined, undefined, reuse)
-  ).run();
+  ).run(text);
 }
 
 /** What the futures analysis reads beyond one file: the other files of the crates a project has read. */
@@ -536,9 +538,10 @@ class FileAnalyzer {
 
   private treesToFree?: SyntaxTree[];
 
-  run(): FileFutures {
+  /** `text`: the file's (see analyzeFutures). */
+  run(text: string): FileFutures {
     // Most files have no future and spawn nothing: a text search skips them.
-    if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(this.root.text)) return { futures: [], requirements: [], arcs: [] };
+    if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(text)) return { futures: [], requirements: [], arcs: [] };
     if (!this.indexed) {
       for (const node of nodesOfType(this.root, 'function_item')) this.index(node);
       // Fns and methods written in item macros' bodies (`cfg_rt! { pub async fn yield_now() }`),

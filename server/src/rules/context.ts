@@ -109,7 +109,7 @@ export function buildContext(
   }
   markPairs(sites);
   const macroImpls = reparse ? findMacroImpls(root, lines, reparse) : [];
-  const futures = analyzeFutures(root, items, solution, crateFutures, reuse);
+  const futures = analyzeFutures(root, items, solution, crateFutures, reuse, text);
   let implNodes: SyntaxNode[] | undefined;
   let fnNodes: SyntaxNode[] | undefined;
   return {

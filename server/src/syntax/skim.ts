@@ -16,7 +16,25 @@
 
 /** `text` with its comments and plain fn bodies turned into spaces (line breaks kept). */
 export function skimDependency(text: string): string {
-  const blanks = new Lexer(text).skim();
+  return blanked(text, new Lexer(text).skim());
+}
+
+/**
+ * `text` with the insides of its item-level macro calls turned into spaces (line breaks kept),
+ * for the file's own tree: `cfg_rt! { .. }`, `STRUCT! { .. }`, `s! { .. }`, `m!(..);` written where
+ * an item goes (a file's or an inline `mod`'s top level, an impl's or a trait's body). The
+ * analysis reads such a body only as items, parsed again from the file's text (item-macros.ts);
+ * as a macro's tokens, in the file's tree, it is the bulk of a declaration-heavy file's nodes
+ * (winapi's trees take a third of the memory without them). Kept: `macro_rules!` definitions, a
+ * leading `#![..]` (it names the call's `#[cfg]`), and the `#[cfg(..)]` conditions of `cfg_if!`,
+ * whose branches' insides alone are blanked. The delimiters stay, so each call keeps its span.
+ */
+export function blankItemMacroBodies(text: string): string {
+  return blanked(text, new Lexer(text).itemMacroBodies());
+}
+
+/** `text` with `blanks` (in any order, may overlap) turned into spaces, line breaks kept. */
+function blanked(text: string, blanks: Span[]): string {
   if (blanks.length === 0) return text;
   blanks.sort((a, b) => a.start - b.start);
   const parts: string[] = [];
@@ -120,6 +138,118 @@ class Lexer {
       }
     }
     return this.blanks;
+  }
+
+  /** The insides of item-level macro calls (see blankItemMacroBodies). */
+  itemMacroBodies(): Span[] {
+    const out: Span[] = [];
+    // How many `mod`, impl or trait bodies are open around here: every other group is read
+    // through at once, as nothing in it is an item this looks for.
+    let depth = 0;
+    // The item read so far: nothing yet (attributes aside), a path that may name a macro, its
+    // `!`, or anything else; and whether its first deciding keyword says its `{` opens items.
+    let head: 'empty' | 'attribute' | 'path' | 'bang' | 'other' = 'empty';
+    let opensItems = false;
+    let decided = false;
+    let callName = '';
+    const nextItem = () => {
+      head = 'empty';
+      opensItems = decided = false;
+    };
+    for (let token = this.next(); token.kind !== Kind.End; token = this.next()) {
+      const c = token.kind === Kind.Punct ? token.text : '';
+      if (c !== '' && OPENERS.includes(c)) {
+        if (c === '{' && head !== 'bang' && head !== 'attribute' && opensItems) {
+          depth++;
+          nextItem();
+          continue;
+        }
+        const close = this.groupEnd();
+        if (close === undefined) break;
+        this.at = close + 1;
+        if (head === 'bang') {
+          if (lastSegment(callName) === 'cfg_if') out.push(...this.cfgIfBranches(token.end, close));
+          else {
+            const start = this.afterInnerAttribute(token.end, close);
+            if (start < close) out.push({ start, end: close });
+          }
+          this.at = close + 1;
+        }
+        // An attribute is read through; a `{ .. }` (a call's, a fn's body) ends its item, and a
+        // call's `( .. )` ends at the `;` after it.
+        if (c === '{') nextItem();
+        else if (head === 'attribute') head = 'empty';
+        else head = 'other';
+        continue;
+      }
+      if (c !== '' && CLOSERS.includes(c)) {
+        // The end of a `mod`'s, impl's or trait's body (a stray closer is read through).
+        if (c === '}' && depth > 0) depth--;
+        nextItem();
+        continue;
+      }
+      if (c === ';') {
+        nextItem();
+        continue;
+      }
+      if (c === '#' && (head === 'empty' || head === 'attribute')) {
+        head = 'attribute';
+        continue;
+      }
+      if (c === '!' && head === 'attribute') continue;
+      if (token.kind === Kind.Ident && head === 'empty') {
+        head = 'path';
+        callName = this.text.slice(token.start, token.end);
+      } else if (token.kind === Kind.Ident && head === 'path' && this.text[token.start - 1] === ':') {
+        callName += `::${this.text.slice(token.start, token.end)}`;
+      } else if (c === ':' && head === 'path') {
+        // `a::b!`: the path goes on.
+      } else if (c === '!' && head === 'path' && callName !== 'macro_rules') head = 'bang';
+      else head = 'other';
+      if (token.kind === Kind.Ident && !decided) {
+        const word = token.text;
+        if (word === 'mod' || word === 'impl' || word === 'trait') opensItems = decided = true;
+        else if (DECIDING.has(word)) decided = true;
+      }
+    }
+    return out;
+  }
+
+  /** After an opener: where its matching closer starts (undefined: none). */
+  private groupEnd(): number | undefined {
+    let depth = 1;
+    for (;;) {
+      const token = this.next();
+      if (token.kind === Kind.End) return undefined;
+      if (token.kind !== Kind.Punct) continue;
+      if (OPENERS.includes(token.text)) depth++;
+      else if (CLOSERS.includes(token.text) && --depth === 0) return token.start;
+    }
+  }
+
+  /** Where a call's body, from `start` to `end`, goes on after a leading `#![..]`, if it has one. */
+  private afterInnerAttribute(start: number, end: number): number {
+    this.at = start;
+    const hash = this.next();
+    const bang = this.next();
+    const open = this.next();
+    if (hash.text !== '#' || bang.text !== '!' || open.text !== '[' || open.start >= end) return start;
+    const close = this.groupEnd();
+    return close === undefined || close >= end ? end : close + 1;
+  }
+
+  /** `cfg_if! { if #[cfg(a)] { .. } else { .. } }`, from `start` to `end`: each branch's inside. */
+  private cfgIfBranches(start: number, end: number): Span[] {
+    const out: Span[] = [];
+    this.at = start;
+    for (let token = this.next(); token.kind !== Kind.End && token.start < end; token = this.next()) {
+      if (token.kind !== Kind.Punct || !OPENERS.includes(token.text)) continue;
+      const close = this.groupEnd();
+      if (close === undefined || close > end) break;
+      if (token.text === '{' && token.end < close) out.push({ start: token.end, end: close });
+      this.at = close + 1;
+    }
+    return out;
   }
 
   /**
@@ -324,6 +454,11 @@ class Lexer {
     return { kind: Kind.Literal, start, end, text: '' };
   }
 }
+
+/** Keywords that say an item's `{` opens something other than items (`mod`, `impl` and `trait` open items). */
+const DECIDING = new Set(['fn', 'struct', 'enum', 'union', 'const', 'static', 'type', 'extern', 'use', 'let']);
+
+const lastSegment = (path: string) => path.slice(path.lastIndexOf(':') + 1);
 
 const LF = 10;
 const CR = 13;
