@@ -255,3 +255,52 @@ test('check gives a file of a module behind an off feature the verdicts it has w
   assert.equal(guarded.file, join('src', 'sync', 'rwlock.rs'));
   assert.deepEqual(a.types, b.types);
 });
+
+test("check reads what item macros' bodies declare (left out of the files' own trees)", () => {
+  const { dir, write } = scratch('rss-cli-macros-');
+  try {
+    write('Cargo.toml', PACKAGE('macros'));
+    write(
+      'src/lib.rs',
+      [
+        'macro_rules! cfg_rt { ($($item:item)*) => { $($item)* } }',
+        'macro_rules! cfg_if {',
+        '    (if #[cfg($c:meta)] { $($a:item)* } else { $($b:item)* }) => {',
+        '        #[cfg($c)] cfg_rt! { $($a)* }',
+        '        #[cfg(not($c))] cfg_rt! { $($b)* }',
+        '    };',
+        '}',
+        'cfg_rt! {',
+        '    pub struct Inside(std::rc::Rc<u8>);',
+        '    pub async fn hold(inside: Inside) -> u8 { std::future::ready(()).await; *inside.0 }',
+        '}',
+        'cfg_if! {',
+        '    if #[cfg(unix)] { pub struct Platform(std::cell::Cell<u8>); }',
+        '    else { pub struct Platform(std::rc::Rc<u8>); }',
+        '}',
+        'mod inner {',
+        '    cfg_rt! { pub struct Ptr(*mut u8); unsafe impl Send for Ptr {} }',
+        '}',
+      ].join('\n'),
+    );
+    const run = cli(['check', '--format', 'json', '.'], dir);
+    const out = JSON.parse(run.stdout) as {
+      types: { path: string; send: { status: string }; sync: { status: string } }[];
+      futures: { name: string; send: { status: string } }[];
+      diagnostics: { codes: string[]; line: number }[];
+    };
+    const verdicts = Object.fromEntries(out.types.map((t) => [t.path, `${t.send.status}/${t.sync.status}`]));
+    assert.deepEqual(verdicts, { Inside: 'no/no', Platform: 'yes/no', 'inner::Ptr': 'yes/no' });
+    assert.deepEqual(
+      out.futures.map((f) => [f.name, f.send.status]),
+      [['hold', 'no']],
+    );
+    // The impl in the macro's body lacks its SAFETY comment.
+    assert.ok(
+      out.diagnostics.some((d) => d.codes.includes('missing-safety-comment') && d.line === 17),
+      run.stdout,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

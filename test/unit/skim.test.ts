@@ -82,6 +82,9 @@ for (const [what, marked] of MACRO_CASES) {
   });
 }
 
+/** The examples' and tests' Rust files. */
+const repositoryRustFiles = () => [...rustFiles(join(REPO_ROOT, 'examples')), ...rustFiles(join(REPO_ROOT, 'test'))];
+
 function rustFiles(dir: string, out: string[] = []): string[] {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
@@ -105,7 +108,7 @@ function outline(node: SyntaxNode, out: string[] = []): string[] {
 
 test("skimDependency: on this repository's Rust files, every item keeps its place and nothing else changes", async () => {
   const parser = await createRustParser(findWasmDir());
-  const files = [...rustFiles(join(REPO_ROOT, 'examples')), ...rustFiles(join(REPO_ROOT, 'test'))];
+  const files = repositoryRustFiles();
   assert.ok(files.length > 100, `only ${files.length} files`);
   let blanked = 0;
   let total = 0;
@@ -149,7 +152,7 @@ function macroBodies(node: SyntaxNode, out: [number, number][] = []): [number, n
 
 test("blankItemMacroBodies: on this repository's Rust files, items keep their places and only item macros' bodies change", async () => {
   const parser = await createRustParser(findWasmDir());
-  const files = [...rustFiles(join(REPO_ROOT, 'examples')), ...rustFiles(join(REPO_ROOT, 'test'))];
+  const files = repositoryRustFiles();
   let blanked = 0;
   for (const file of files) {
     const text = readFileSync(file, 'utf8');

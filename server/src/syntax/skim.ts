@@ -13,6 +13,10 @@
 // - every fn inside a macro's delimiters (`macro_rules!` transcribers, the bodies of item macros
 //   such as `cfg_rt! { .. }`, which the analysis reads again as items);
 // - anything it cannot match: an unterminated body or signature is left as it is.
+//
+// The same lexer blanks, in every file read from disk (a crate's own too), the insides of the
+// item macros' calls before the file's own tree is parsed (`blankItemMacroBodies`): those
+// bodies are read as items, from the file's text, by item-macros.ts.
 
 /** `text` with its comments and plain fn bodies turned into spaces (line breaks kept). */
 export function skimDependency(text: string): string {
