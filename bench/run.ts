@@ -43,6 +43,11 @@ function buildBigFile(files: string[], lines: number): string {
   return parts.join('\n');
 }
 
+/** The repository's own Rust fixtures, in a stable order: what the dense file is made of. */
+function fixtureFiles(): string[] {
+  return listRustFiles(join(ROOT, 'test', 'fixtures'));
+}
+
 interface Targets {
   crate: { label: string; folder: string };
   all: { label: string; folder: string } | undefined;
@@ -128,6 +133,13 @@ function printServer(lines: string[], server: ServerFigures, ms: (value: number)
   latency('server: edit -> fresh analysis (edit + hover)', server.editToFreshAnalysis, 'p99 <= 30 ms');
   const ws = server.workspaceEdit;
   if (ws) latency(`server: edit -> diagnostics, ${ws.file} (${ws.lines} lines) in its indexed crate`, ws.latency, '');
+  const dense = server.denseEdit;
+  if (dense)
+    latency(
+      `server: edit -> diagnostics, ${dense.lines} lines with ${dense.unsafeImpls} unsafe impls`,
+      dense.latency,
+      '',
+    );
   lines.push(row([`server: RSS, ${server.crateFilesOpen} files open`, describeRss(server.rssAllOpen), '<= 150 MB']));
   const samples = server.rssEdits;
   const last = samples.at(-1);
@@ -219,6 +231,8 @@ async function main(): Promise<void> {
       : await benchServer(
           {
             bigFile: buildBigFile(crateFiles, BIG_FILE_LINES),
+            // Without a corpus the big file is this one already.
+            denseFile: targets.all === undefined ? undefined : buildBigFile(fixtureFiles(), BIG_FILE_LINES),
             crateDir: targets.crate.folder,
             workspaceFile: workspaceFile(targets.crate.folder, crateFiles),
             crateFiles,

@@ -27,6 +27,8 @@ export interface ServerFigures {
   hover: Latency;
   editToDiagnostics: Latency;
   editToFreshAnalysis: Latency;
+  /** Edits of a file dense in `unsafe impl`s (see ServerBenchInput.denseFile). */
+  denseEdit?: { lines: number; unsafeImpls: number; latency: Latency };
   crateFilesOpen: number;
   rssAllOpen: number;
   rssEdits: { edits: number; rss: number }[];
@@ -194,6 +196,11 @@ export interface ServerBenchInput {
   /** A file of that crate, edited as the big file is (absent: not measured). */
   workspaceFile?: string;
   bigFile: string;
+  /**
+   * A file as long, dense in `unsafe impl`s (the repository's own fixtures: one in 15 lines),
+   * where every rule runs on every impl: the rules' worst case, edited as the big file is.
+   */
+  denseFile?: string;
   crateFiles: string[];
   hovers: number;
   edits: number;
@@ -219,6 +226,16 @@ export async function benchServer(input: ServerBenchInput, log: (line: string) =
     const editToFreshAnalysis = await measureFreshAnalysis(doc, names, lines, input.edits / 2);
     log(`server: ${input.memoryEdits} edits for memory`);
     const rssEdits = await measureEditMemory(doc, lines, input.memoryEdits, 5);
+    let denseEdit: ServerFigures['denseEdit'];
+    if (input.denseFile !== undefined) {
+      const dense = new OpenDocument(session, 'file:///bench/dense.rs');
+      const denseLines = input.denseFile.split('\n').length;
+      const unsafeImpls = input.denseFile.match(/\bunsafe\s+impl\b/g)?.length ?? 0;
+      await dense.open(input.denseFile);
+      const count = Math.min(input.edits, 100);
+      log(`server: ${count} edits of a ${denseLines}-line file with ${unsafeImpls} unsafe impls`);
+      denseEdit = { lines: denseLines, unsafeImpls, latency: await measureEdits(dense, denseLines, count / 2) };
+    }
     assert0(await shutdown(session));
 
     log(`server: opening ${input.crateFiles.length} files at once`);
@@ -234,6 +251,7 @@ export async function benchServer(input: ServerBenchInput, log: (line: string) =
       hover,
       editToDiagnostics,
       editToFreshAnalysis,
+      ...(denseEdit ? { denseEdit } : {}),
       crateFilesOpen: input.crateFiles.length,
       rssAllOpen,
       rssEdits,

@@ -59,10 +59,53 @@ export interface RuleContext {
   macroImpls: MacroUnsafeImpl[];
   /** Every future of the file with its `Send` verdict, and the calls that require `Send`. */
   futures: FileFutures;
-  /** Every `impl` block of the file's tree, in source order (one search of the tree per analysis). */
-  readonly implNodes: SyntaxNode[];
+  /**
+   * Every `impl` block of the file's tree by its type's last name (`Queue` for `impl<T> Tr for
+   * q::Queue<T>`), in source order: the tree is searched, and each head read, once per analysis
+   * (rules look up the impls of each type they judge; a scan per type was quadratic in a big file).
+   */
+  readonly implsByType: ReadonlyMap<string, readonly ImplHead[]>;
   /** Every fn of the file's tree, in source order. */
   readonly fnNodes: SyntaxNode[];
+}
+
+/** An `impl` block's head, as rules look it up (see RuleContext.implsByType). */
+export interface ImplHead {
+  node: SyntaxNode;
+  typeNode: SyntaxNode;
+  body: SyntaxNode | null;
+  /** The trait's last name (`Debug` for `fmt::Debug`); undefined for an inherent impl. */
+  traitName?: string;
+}
+
+/** `Queue<T>`, `crate::a::Queue` -> `Queue`; undefined for other types (`&X`, `[X]`, tuples). */
+export function baseName(node: SyntaxNode): string | undefined {
+  if (node.type === 'generic_type') {
+    const t = node.childForFieldName('type');
+    return t ? baseName(t) : undefined;
+  }
+  if (node.type === 'type_identifier' || node.type === 'scoped_type_identifier') return pathSegments(node).pop();
+  return undefined;
+}
+
+function implsByType(root: SyntaxNode): Map<string, ImplHead[]> {
+  const out = new Map<string, ImplHead[]>();
+  for (const node of nodesOfType(root, 'impl_item')) {
+    const typeNode = node.childForFieldName('type');
+    const base = typeNode ? baseName(typeNode) : undefined;
+    if (!typeNode || base === undefined) continue;
+    const traitNode = node.childForFieldName('trait');
+    const head = {
+      node,
+      typeNode,
+      body: node.childForFieldName('body'),
+      traitName: traitNode ? pathSegments(traitNode).pop() : undefined,
+    };
+    const list = out.get(base);
+    if (list) list.push(head);
+    else out.set(base, [head]);
+  }
+  return out;
 }
 
 /** Whether a `// rust-send-sync: allow(code)` comment silences `code` on this impl. */
@@ -110,7 +153,7 @@ export function buildContext(
   markPairs(sites);
   const macroImpls = reparse ? findMacroImpls(root, lines, reparse) : [];
   const futures = analyzeFutures(root, items, solution, crateFutures, reuse, text);
-  let implNodes: SyntaxNode[] | undefined;
+  let impls: Map<string, ImplHead[]> | undefined;
   let fnNodes: SyntaxNode[] | undefined;
   return {
     root,
@@ -121,9 +164,8 @@ export function buildContext(
     unsafeImpls,
     macroImpls,
     futures,
-    // Several rules read every impl block for each `unsafe impl`: the tree is searched once.
-    get implNodes() {
-      return (implNodes ??= nodesOfType(root, 'impl_item'));
+    get implsByType() {
+      return (impls ??= implsByType(root));
     },
     get fnNodes() {
       return (fnNodes ??= nodesOfType(root, 'function_item'));

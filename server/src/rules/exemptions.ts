@@ -16,17 +16,14 @@ import type { RuleContext } from './context';
 
 /** The file's impl blocks (any trait but Send/Sync) whose type is `def`, by name and module. */
 function ownImpls(ctx: RuleContext, def: TypeDef): SyntaxNode[] {
+  const heads = ctx.implsByType.get(def.name) ?? [];
   const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
-  return ctx.implNodes.filter((impl) => {
-    const typeNode = impl.childForFieldName('type');
-    if (!typeNode) return false;
-    const base = typeNode.type === 'generic_type' ? typeNode.childForFieldName('type') : typeNode;
-    if (!base || pathSegments(base).pop() !== def.name) return false;
-    const traitNode = impl.childForFieldName('trait');
-    const traitName = traitNode ? pathSegments(traitNode).pop() : undefined;
-    if (traitName === 'Send' || traitName === 'Sync') return false;
-    return impl.parent?.id === def.node.parent?.id || sameName === 1;
-  });
+  return heads
+    .filter(({ node, traitName }) => {
+      if (traitName === 'Send' || traitName === 'Sync') return false;
+      return node.parent?.id === def.node.parent?.id || sameName === 1;
+    })
+    .map(({ node }) => node);
 }
 
 function functions(impl: SyntaxNode): SyntaxNode[] {

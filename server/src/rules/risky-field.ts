@@ -140,12 +140,9 @@ const SHARED_SELF = /^&\s*('\w+\s*)?self$/;
 
 /** The methods of the file's impl blocks for `def` (inherent impls are no model items: read from the tree). */
 function* methodsOf(ctx: RuleContext, u: UnsafeImpl, def: TypeDef): Generator<{ shared: boolean; body: string }> {
-  for (const impl of ctx.implNodes) {
+  for (const { node: impl, body } of ctx.implsByType.get(def.name) ?? []) {
     if (impl.id === u.impl.node.id) continue;
-    const typeNode = impl.childForFieldName('type');
-    const self = typeNode?.type === 'generic_type' ? typeNode.childForFieldName('type') : typeNode;
-    if (self?.text.split('::').pop() !== def.name) continue;
-    for (const fn of impl.childForFieldName('body')?.namedChildren ?? []) {
+    for (const fn of body?.namedChildren ?? []) {
       if (fn?.type !== 'function_item') continue;
       const first = fn.childForFieldName('parameters')?.namedChildren[0];
       yield {

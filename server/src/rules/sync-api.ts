@@ -18,7 +18,7 @@ import { pathSegments } from '../model/lower';
 import { KNOWN_TYPES, type Access } from '../model/known-types';
 import type { AutoTrait } from '../model/report';
 import type { Ty } from '../model/resolve';
-import type { RuleContext } from './context';
+import { baseName, type RuleContext } from './context';
 
 export interface ApiNeed {
   /** The type's own parameter name. */
@@ -158,30 +158,11 @@ function implBlocks(ctx: RuleContext, def: TypeDef, withoutParams = false): Impl
 const implBlocksWithParams = perAnalysis((ctx: RuleContext, def: TypeDef) => findImplBlocks(ctx, def, false));
 const allImplBlocks = perAnalysis((ctx: RuleContext, def: TypeDef) => findImplBlocks(ctx, def, true));
 
-/** Each impl block of the file with its type's last name and its trait's: read once per analysis. */
-const implHeads = perAnalysis((ctx: RuleContext, _: undefined) =>
-  ctx.implNodes.flatMap((impl) => {
-    const typeNode = impl.childForFieldName('type');
-    const body = impl.childForFieldName('body');
-    if (!typeNode || !body) return [];
-    const traitNode = impl.childForFieldName('trait');
-    return [
-      {
-        impl,
-        typeNode,
-        body,
-        base: baseName(typeNode),
-        traitName: traitNode ? pathSegments(traitNode).pop() : undefined,
-      },
-    ];
-  }),
-);
-
 function findImplBlocks(ctx: RuleContext, def: TypeDef, withoutParams: boolean): ImplBlock[] {
   const out: ImplBlock[] = [];
   const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
-  for (const { impl, typeNode, body, base, traitName } of implHeads(ctx, undefined)) {
-    if (base !== def.name) continue;
+  for (const { node: impl, typeNode, body, traitName } of ctx.implsByType.get(def.name) ?? []) {
+    if (!body) continue;
     // The same module as the declaration, or a name no other type in the file has.
     if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
     const params = implParamMap(impl, typeNode, def);
@@ -249,16 +230,6 @@ interface Use {
   /** The parameter as the signature writes it. */
   shown: string;
   mode: Mode;
-}
-
-/** `Queue<T>` -> `Queue`; `&X`, `crate::a::X<T>` -> `X`. */
-function baseName(node: SyntaxNode): string | undefined {
-  if (node.type === 'generic_type') {
-    const t = node.childForFieldName('type');
-    return t ? baseName(t) : undefined;
-  }
-  if (node.type === 'type_identifier' || node.type === 'scoped_type_identifier') return pathSegments(node).pop();
-  return undefined;
 }
 
 /** The impl's type parameters that stand for `def`'s parameters, by position: impl name -> def name. */
@@ -508,14 +479,11 @@ export function unreachableThroughShared(ctx: RuleContext, def: TypeDef, heldBy:
   const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
   let methods = 0;
   const reached = new Set<string>();
-  for (const impl of ctx.implNodes) {
-    const typeNode = impl.childForFieldName('type');
-    const body = impl.childForFieldName('body');
-    if (!typeNode || !body || baseName(typeNode) !== def.name) continue;
+  for (const { node: impl, body, traitName } of ctx.implsByType.get(def.name) ?? []) {
+    if (!body) continue;
     if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
     // Formatting (`impl Debug`) reads fields only to print them, through their own formatting.
-    const traitNode = impl.childForFieldName('trait');
-    const formatting = traitNode ? FORMATTING_TRAITS.has(pathSegments(traitNode).pop() ?? '') : false;
+    const formatting = traitName !== undefined && FORMATTING_TRAITS.has(traitName);
     for (const fn of namedChildren(body)) {
       if (fn.type !== 'function_item') continue;
       methods++;
