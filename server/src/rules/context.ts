@@ -76,6 +76,19 @@ export interface ImplHead {
   body: SyntaxNode | null;
   /** The trait's last name (`Debug` for `fmt::Debug`); undefined for an inherent impl. */
   traitName?: string;
+  /** The id of the node holding the impl (its module's item list), read once: `parent` walks the tree. */
+  readonly parentId: number | undefined;
+}
+
+/**
+ * `def`'s impl blocks in the file: by its name, in the module that declares it, or in any module
+ * when no other type of the file has that name.
+ */
+export function implsOf(ctx: RuleContext, def: TypeDef): readonly ImplHead[] {
+  const heads = ctx.implsByType.get(def.name) ?? [];
+  if (heads.length === 0 || ctx.items.types.filter((t) => t.name === def.name).length === 1) return heads;
+  const scope = def.node.parent?.id;
+  return heads.filter((head) => head.parentId === scope);
 }
 
 /** `Queue<T>`, `crate::a::Queue` -> `Queue`; undefined for other types (`&X`, `[X]`, tuples). */
@@ -95,11 +108,16 @@ function implsByType(root: SyntaxNode): Map<string, ImplHead[]> {
     const base = typeNode ? baseName(typeNode) : undefined;
     if (!typeNode || base === undefined) continue;
     const traitNode = node.childForFieldName('trait');
-    const head = {
+    let parentId: number | undefined | null = null;
+    const head: ImplHead = {
       node,
       typeNode,
       body: node.childForFieldName('body'),
       traitName: traitNode ? pathSegments(traitNode).pop() : undefined,
+      get parentId() {
+        if (parentId === null) parentId = node.parent?.id;
+        return parentId;
+      },
     };
     const list = out.get(base);
     if (list) list.push(head);

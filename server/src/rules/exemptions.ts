@@ -12,17 +12,12 @@ import type { SyntaxNode } from '../syntax/parser';
 import { namedChildren } from '../syntax/parser';
 import type { TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
-import type { RuleContext } from './context';
+import { implsOf, type RuleContext } from './context';
 
-/** The file's impl blocks (any trait but Send/Sync) whose type is `def`, by name and module. */
+/** The file's impl blocks (any trait but Send/Sync) whose type is `def` (see implsOf). */
 function ownImpls(ctx: RuleContext, def: TypeDef): SyntaxNode[] {
-  const heads = ctx.implsByType.get(def.name) ?? [];
-  const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
-  return heads
-    .filter(({ node, traitName }) => {
-      if (traitName === 'Send' || traitName === 'Sync') return false;
-      return node.parent?.id === def.node.parent?.id || sameName === 1;
-    })
+  return implsOf(ctx, def)
+    .filter(({ traitName }) => traitName !== 'Send' && traitName !== 'Sync')
     .map(({ node }) => node);
 }
 

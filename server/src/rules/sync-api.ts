@@ -18,7 +18,7 @@ import { pathSegments } from '../model/lower';
 import { KNOWN_TYPES, type Access } from '../model/known-types';
 import type { AutoTrait } from '../model/report';
 import type { Ty } from '../model/resolve';
-import { baseName, type RuleContext } from './context';
+import { baseName, implsOf, type RuleContext } from './context';
 
 export interface ApiNeed {
   /** The type's own parameter name. */
@@ -160,11 +160,8 @@ const allImplBlocks = perAnalysis((ctx: RuleContext, def: TypeDef) => findImplBl
 
 function findImplBlocks(ctx: RuleContext, def: TypeDef, withoutParams: boolean): ImplBlock[] {
   const out: ImplBlock[] = [];
-  const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
-  for (const { node: impl, typeNode, body, traitName } of ctx.implsByType.get(def.name) ?? []) {
+  for (const { node: impl, typeNode, body, traitName } of implsOf(ctx, def)) {
     if (!body) continue;
-    // The same module as the declaration, or a name no other type in the file has.
-    if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
     const params = implParamMap(impl, typeNode, def);
     if (params.size === 0 && !withoutParams) continue;
     if (traitName === 'Send' || traitName === 'Sync') continue;
@@ -476,12 +473,10 @@ export function unreachableThroughShared(ctx: RuleContext, def: TypeDef, heldBy:
   for (let p = def.node.previousNamedSibling; p?.type === 'attribute_item'; p = p.previousNamedSibling) {
     if (/\bderive\s*\(/.test(p.text)) return out;
   }
-  const sameName = ctx.items.types.filter((t) => t.name === def.name).length;
   let methods = 0;
   const reached = new Set<string>();
-  for (const { node: impl, body, traitName } of ctx.implsByType.get(def.name) ?? []) {
+  for (const { body, traitName } of implsOf(ctx, def)) {
     if (!body) continue;
-    if (impl.parent?.id !== def.node.parent?.id && sameName !== 1) continue;
     // Formatting (`impl Debug`) reads fields only to print them, through their own formatting.
     const formatting = traitName !== undefined && FORMATTING_TRAITS.has(traitName);
     for (const fn of namedChildren(body)) {
