@@ -54,14 +54,17 @@ before(() => {
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 for (const format of ['text', 'json', 'sarif', 'github']) {
-  test(`--jobs 2 prints what --jobs 1 prints, --format ${format}`, () => {
+  test(`--jobs 2 and --jobs 1 (one worker) print what the main thread alone prints, --format ${format}`, () => {
     const paths = ['a', 'loose', 'b', 'missing.rs'];
+    const alone = cli(['--jobs', '1', '--format', format, ...paths], { RUST_SEND_SYNC_WORKERS: '0' });
     const one = cli(['--jobs', '1', '--format', format, ...paths]);
     const two = cli(['--jobs', '2', '--format', format, ...paths]);
     assert.equal(one.status, 2, one.stderr); // the unreadable files and the missing path
-    assert.equal(two.status, one.status);
-    assert.equal(two.stdout, one.stdout);
-    assert.equal(two.stderr, one.stderr);
+    for (const run of [alone, two]) {
+      assert.equal(run.status, one.status);
+      assert.equal(run.stdout, one.stdout);
+      assert.equal(run.stderr, one.stderr);
+    }
     // Every problem is reported, and the files beside them are still checked.
     assert.match(one.stderr, /missing\.rs: no such file/);
     assert.match(one.stderr, /f17_binary\.rs: skipped: binary file/);
@@ -77,12 +80,15 @@ test('workers that retire after each unit (their memory over the limit) leave th
   const paths = ['a', 'loose', 'b', 'c'];
   write('c/Cargo.toml', '[package]\nname = "c"\nversion = "0.1.0"\nedition = "2021"\n');
   write('c/src/lib.rs', 'pub struct C(std::cell::Cell<u8>);\nunsafe impl Sync for C {}\n');
-  const one = cli(['--jobs', '1', '--format', 'json', ...paths]);
-  const three = cli(['--jobs', '3', '--format', 'json', ...paths], { RUST_SEND_SYNC_WORKER_MEMORY_MB: '0' });
-  assert.equal(three.stdout, one.stdout);
-  assert.equal(three.stderr, one.stderr);
-  assert.equal(three.status, one.status);
-  assert.doesNotMatch(three.stderr, /analysis failed/);
+  const one = cli(['--jobs', '1', '--format', 'json', ...paths], { RUST_SEND_SYNC_WORKERS: '0' });
+  // At --jobs 1 no other thread checks units: each one is a fresh worker's.
+  for (const jobs of ['3', '1']) {
+    const run = cli(['--jobs', jobs, '--format', 'json', ...paths], { RUST_SEND_SYNC_WORKER_MEMORY_MB: '0' });
+    assert.equal(run.stdout, one.stdout);
+    assert.equal(run.stderr, one.stderr);
+    assert.equal(run.status, one.status);
+    assert.doesNotMatch(run.stderr, /analysis failed/);
+  }
   for (const name of ['inner.rs', join('b', 'src', 'lib.rs'), join('c', 'src', 'lib.rs'), 'f39.rs'])
     assert.ok(one.stdout.includes(name), `${name} in the output`);
 });
