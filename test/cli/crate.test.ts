@@ -281,6 +281,14 @@ test("check reads what item macros' bodies declare (left out of the files' own t
         'mod inner {',
         '    cfg_rt! { pub struct Ptr(*mut u8); unsafe impl Send for Ptr {} }',
         '}',
+        // Impls in item macros' bodies: their async methods are futures of the file too.
+        'cfg_rt! {',
+        '    impl Inside { pub async fn peek(&self) -> u8 { std::future::ready(()).await; *self.0 } }',
+        '}',
+        'cfg_if! {',
+        '    if #[cfg(unix)] { impl Platform { pub async fn fresh() -> u8 { std::future::ready(()).await; 1 } } }',
+        '    else { impl Platform { pub async fn other() {} } }',
+        '}',
       ].join('\n'),
     );
     const run = cli(['check', '--format', 'json', '.'], dir);
@@ -293,7 +301,11 @@ test("check reads what item macros' bodies declare (left out of the files' own t
     assert.deepEqual(verdicts, { Inside: 'no/no', Platform: 'yes/no', 'inner::Ptr': 'yes/no' });
     assert.deepEqual(
       out.futures.map((f) => [f.name, f.send.status]),
-      [['hold', 'no']],
+      [
+        ['hold', 'no'],
+        ['peek', 'no'],
+        ['fresh', 'yes'],
+      ],
     );
     // The impl in the macro's body lacks its SAFETY comment.
     assert.ok(

@@ -545,10 +545,11 @@ class FileAnalyzer {
     if (!this.indexed) {
       for (const node of nodesOfType(this.root, 'function_item')) this.index(node);
       // Fns and methods written in item macros' bodies (`cfg_rt! { pub async fn yield_now() }`),
-      // parsed in trees of their own.
+      // parsed in trees of their own: methods of an impl around the call (`def.impl`), and of an
+      // impl inside it (`cfg_x! { impl T { async fn f() } }`, around the method in its tree).
       for (const impl of this.items.inherentImpls)
         for (const def of impl.methods.values())
-          if (def.impl && def.node.tree !== this.root.tree) this.index(def.node, def.scope, def.impl);
+          if (def.node.tree !== this.root.tree) this.index(def.node, def.scope, def.impl);
       for (const def of this.macroFns(this.items.root)) this.index(def.node, def.scope);
       this.fnNodes.sort((a, b) => a.startIndex - b.startIndex);
     }
@@ -2408,6 +2409,8 @@ class BodyWalk {
     if (own) return this.fnResult(own, notTyped, args, { typeArgs });
     const ptr = nullPointer(this.file, this.scope, node);
     if (ptr) return { k: 'ty', ty: ptr };
+    const ready = stdFuture(this.file, this.scope, node, (arg) => this.typeOf(arg));
+    if (ready) return { k: 'ty', ty: ready };
     if (segments.length === 1) {
       if (segments[0] === 'drop') return plain('()');
       if (segments[0] === 'Some' && args[0]) {
@@ -2784,6 +2787,42 @@ function nullPointer(file: FileAnalyzer, scope: Scope, call: SyntaxNode): Ty | u
     ? file.solution.resolver.lowerType(arg, scope, new Map())
     : { k: 'unknown', text: '_', reason: 'the pointee type is not written' };
   return { k: 'ptr', mut, inner, text: `*${mut ? 'mut' : 'const'} ${inner.text}` };
+}
+
+/**
+ * `std::future::ready(x)` and `std::future::pending()` (or `core::`'s, however imported): std's
+ * own futures, whose `Send` the std table knows (`Ready<T>` when `T` is `Send`, `Pending<T>`
+ * always), with what awaiting them gives.
+ */
+function stdFuture(
+  file: FileAnalyzer,
+  scope: Scope,
+  call: SyntaxNode,
+  typeOf: (node: SyntaxNode) => LocalTy,
+): Ty | undefined {
+  const fnNode = call.childForFieldName('function');
+  const pathNode = fnNode?.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
+  if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return undefined;
+  const full = file.expandPath(scope, pathSegments(pathNode)).join('::').replace(/^::/, '');
+  const m = /^(?:std|core)::future::(ready|pending)$/.exec(full);
+  if (!m) return undefined;
+  const written =
+    fnNode?.type === 'generic_function' ? fnNode.childForFieldName('type_arguments')?.namedChildren[0] : null;
+  let output: Ty;
+  if (written) output = file.solution.resolver.lowerType(written, scope, new Map());
+  else if (m[1] === 'ready') {
+    const arg = (call.childForFieldName('arguments')?.namedChildren ?? []).find(
+      (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'),
+    );
+    const t = arg ? typeOf(arg) : undefined;
+    output =
+      t?.k === 'ty'
+        ? t.ty
+        : { k: 'unknown', text: '_', reason: `the type of \`${oneLine(arg?.text ?? '')}\` is not known` };
+  } else output = { k: 'unknown', text: '_', reason: 'the output type of `pending()` is not written' };
+  const future = knownTy(m[1] === 'ready' ? 'std::future::Ready' : 'std::future::Pending', [output]);
+  if (future) knownOutputs.set(future, output);
+  return future;
 }
 
 /** Binds the type parameters of `param` (a parameter's declared type) from `arg`, an argument's type. */
