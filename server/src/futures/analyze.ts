@@ -2773,18 +2773,33 @@ function hiddenFuture(fn: SyntaxNode): LocalTy | undefined {
   return undefined;
 }
 
+/**
+ * A call of a free fn by path (`std::ptr::null::<T>()`, `ready(x)` imported): the path in full
+ * (`std::ptr::null`, as the file's imports expand it), and its first written type argument.
+ */
+function calledPath(
+  file: FileAnalyzer,
+  scope: Scope,
+  call: SyntaxNode,
+): { full: string; typeArg: SyntaxNode | null } | undefined {
+  const fnNode = call.childForFieldName('function');
+  const generic = fnNode?.type === 'generic_function';
+  const pathNode = generic ? fnNode.childForFieldName('function') : fnNode;
+  if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return undefined;
+  return {
+    full: file.expandPath(scope, pathSegments(pathNode)).join('::').replace(/^::/, ''),
+    typeArg: generic ? (fnNode.childForFieldName('type_arguments')?.namedChildren[0] ?? null) : null,
+  };
+}
+
 /** `std::ptr::null::<T>()`, `ptr::null_mut()`: the raw pointer it returns. */
 function nullPointer(file: FileAnalyzer, scope: Scope, call: SyntaxNode): Ty | undefined {
-  const fnNode = call.childForFieldName('function');
-  const pathNode = fnNode?.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
-  if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return undefined;
-  const full = file.expandPath(scope, pathSegments(pathNode)).join('::').replace(/^::/, '');
-  const m = /^(?:std|core)::ptr::(null|null_mut)$/.exec(full);
-  if (!m) return undefined;
+  const called = calledPath(file, scope, call);
+  const m = called && /^(?:std|core)::ptr::(null|null_mut)$/.exec(called.full);
+  if (!called || !m) return undefined;
   const mut = m[1] === 'null_mut';
-  const arg = fnNode?.type === 'generic_function' ? fnNode.childForFieldName('type_arguments')?.namedChildren[0] : null;
-  const inner: Ty = arg
-    ? file.solution.resolver.lowerType(arg, scope, new Map())
+  const inner: Ty = called.typeArg
+    ? file.solution.resolver.lowerType(called.typeArg, scope, new Map())
     : { k: 'unknown', text: '_', reason: 'the pointee type is not written' };
   return { k: 'ptr', mut, inner, text: `*${mut ? 'mut' : 'const'} ${inner.text}` };
 }
@@ -2800,14 +2815,10 @@ function stdFuture(
   call: SyntaxNode,
   typeOf: (node: SyntaxNode) => LocalTy,
 ): Ty | undefined {
-  const fnNode = call.childForFieldName('function');
-  const pathNode = fnNode?.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
-  if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return undefined;
-  const full = file.expandPath(scope, pathSegments(pathNode)).join('::').replace(/^::/, '');
-  const m = /^(?:std|core)::future::(ready|pending)$/.exec(full);
-  if (!m) return undefined;
-  const written =
-    fnNode?.type === 'generic_function' ? fnNode.childForFieldName('type_arguments')?.namedChildren[0] : null;
+  const called = calledPath(file, scope, call);
+  const m = called && /^(?:std|core)::future::(ready|pending)$/.exec(called.full);
+  if (!called || !m) return undefined;
+  const written = called.typeArg;
   let output: Ty;
   if (written) output = file.solution.resolver.lowerType(written, scope, new Map());
   else if (m[1] === 'ready') {
