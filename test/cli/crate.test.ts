@@ -316,3 +316,65 @@ test("check reads what item macros' bodies declare (left out of the files' own t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("an item macro that hands its items to another gives them both macros' #[cfg]s, as rustc does", () => {
+  // `cfg_extra_and_unix!` puts `#[cfg(unix)]` on a call of `cfg_extra!`, which puts
+  // `#[cfg(feature = "extra")]` on each item (tokio's `cfg_signal_internal_and_unix!`): without
+  // the feature, the first `mod imp` is not compiled and `Handle` is the `u8` one.
+  const { dir, write } = scratch('rss-cli-nested-cfg-');
+  try {
+    write('Cargo.toml', `${PACKAGE('nested')}\n[features]\ndefault = []\nextra = []\n`);
+    const lib = [
+      'macro_rules! cfg_extra { ($($item:item)*) => { $( #[cfg(feature = "extra")] $item )* } }',
+      'macro_rules! cfg_not_extra { ($($item:item)*) => { $( #[cfg(not(feature = "extra"))] $item )* } }',
+      'macro_rules! cfg_extra_and_unix { ($($item:item)*) => { #[cfg(unix)] cfg_extra! { $($item)* } } }',
+      'cfg_extra_and_unix! {',
+      '    mod imp { pub struct Handle(pub std::rc::Rc<u8>); }',
+      '}',
+      'cfg_not_extra! {',
+      '    mod imp { pub struct Handle(pub u8); }',
+      '}',
+      'pub struct Top(pub imp::Handle);',
+      'pub fn assert_send_sync() { fn both<T: Send + Sync>() {} both::<Top>(); }',
+      '',
+    ].join('\n');
+    write('src/lib.rs', lib);
+    const verdicts = (args: string[]) => {
+      const run = cli(['check', '--format', 'json', ...args, '.'], dir);
+      const out = JSON.parse(run.stdout) as {
+        types: { path: string; send: { status: string }; sync: { status: string } }[];
+      };
+      return out.types.map((t) => `${t.path} ${t.send.status}/${t.sync.status}`).sort();
+    };
+    assert.deepEqual(verdicts([]), ['Top yes/yes', 'imp::Handle yes/yes']);
+    assert.deepEqual(verdicts(['--all-features']), ['Top no/no', 'imp::Handle no/no']);
+    // rustc on a Unix host: the crate compiles as it is, and `Top` is neither Send nor Sync with the feature on.
+    const rustc = (cfg: string[]) =>
+      spawnSync(
+        'rustc',
+        [
+          '--edition',
+          '2021',
+          '--crate-type',
+          'lib',
+          '--emit',
+          'metadata',
+          '--out-dir',
+          dir,
+          ...cfg,
+          join(dir, 'src', 'lib.rs'),
+        ],
+        {
+          encoding: 'utf8',
+        },
+      );
+    const plain = rustc([]);
+    if (plain.error || process.platform === 'win32') return; // no rustc, or not a Unix host
+    assert.equal(plain.status, 0, plain.stderr);
+    const extra = rustc(['--cfg', 'feature="extra"']);
+    assert.notEqual(extra.status, 0);
+    assert.match(extra.stderr, /`Rc<u8>` cannot be (sent|shared) between threads safely/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -4,7 +4,7 @@
 // (manifests) -> model/ (items, names, types, the std table) -> traits/ (the solver) -> rules/.
 import type { FnFuturesReuse } from '../futures/analyze';
 import { FutureReuse } from '../futures/fn-reuse';
-import { expandMacroCalls, macroInfos, type MacroCall, type ParseSpans } from '../model/item-macros';
+import { expandMacroCalls, macroInfos, withForwardedCfgs, type MacroCall, type ParseSpans } from '../model/item-macros';
 import { lowerFile } from '../model/lower';
 import type { Reparse } from '../rules/context';
 import {
@@ -181,7 +181,7 @@ function analyzeRoot(
     macroItems: parseExpansion ? (call, scope, impl) => void calls.push({ call, scope, impl }) : undefined,
   });
   if (parseExpansion && calls.length > 0) {
-    const infos = macroInfos([root]);
+    const infos = withForwardedCfgs(macroInfos([root]));
     // The first round (the file's own macro calls) is the big one: parsed incrementally.
     for (let round = 0; round < 4 && calls.length > 0; round++) {
       calls = expandMacroCalls(

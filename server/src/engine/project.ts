@@ -15,7 +15,13 @@ import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type Typ
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { editBetween, type PatchedText, type SyntaxTree, type TextSpan } from '../syntax/parser';
 import { blankItemMacroBodies, skimDependency } from '../syntax/skim';
-import { expandMacroCallSteps, macroInfos, type MacroCall, type MacroInfo } from '../model/item-macros';
+import {
+  expandMacroCallSteps,
+  macroInfos,
+  withForwardedCfgs,
+  type MacroCall,
+  type MacroInfo,
+} from '../model/item-macros';
 import { runSteps, type Steps } from '../model/steps';
 import { Solver } from '../traits/infer';
 import { CrateFutures, type FnFuturesReuse } from '../futures/analyze';
@@ -806,11 +812,13 @@ export class Project {
    */
   private *itemMacroSteps(crate: Crate, reuse?: Map<string, Scope>): ReadSteps {
     // A file's `macro_rules!` a step (reading tokio's took 10 ms): later files win a name, as at once.
-    const infos = new Map<string, MacroInfo>();
+    const own = new Map<string, MacroInfo>();
     for (const record of [...crate.files.values()]) {
-      for (const [name, info] of macroInfos([record.tree.rootNode])) infos.set(name, info);
+      for (const [name, info] of macroInfos([record.tree.rootNode])) own.set(name, info);
       yield;
     }
+    // A macro of one file may hand its items to one of another (`macros/cfg.rs` to itself, mostly).
+    const infos = withForwardedCfgs(own);
     const cfg = this.cfgOf(crate);
     // Each round reads the files of the modules the last one found (libc nests six deep).
     for (let round = 0; round < 16; round++) {

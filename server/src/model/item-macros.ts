@@ -49,6 +49,11 @@ export interface MacroInfo {
    * identifier (nix's `sockopt_impl!`: `fixed` undefined).
    */
   declaresUnit?: { keyword: 'enum' | 'struct'; fixed?: string };
+  /**
+   * The macro its items are handed to (`#[cfg(unix)] cfg_signal_internal! { $($item)* }`), whose
+   * own `#[cfg]` they get too (see withForwardedCfgs).
+   */
+  forwardsTo?: string;
 }
 
 /** The data-less type a macro's every expansion declares, if that is all it declares. */
@@ -122,10 +127,34 @@ function writesTypesBack(def: string): boolean {
 const forwardsToBitflags = (def: string) =>
   /\bbitflags\s*!/.test(def) && /\bstruct\s+\$\w+\s*:\s*ident\s*:\s*\$\w+\s*:\s*ty\b/.test(def);
 
-/** What each `macro_rules!` under `roots` does with items. */
+/** What each `macro_rules!` under `roots` does with items (each on its own: see withForwardedCfgs). */
 export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
   const out = new Map<string, MacroInfo>();
   for (const root of roots) for (const [name, info] of fileMacroInfos(root)) out.set(name, info);
+  return out;
+}
+
+/**
+ * `infos` with each macro's `#[cfg]` joined by those of the macros it hands its items to, as far
+ * as they are known: tokio's `cfg_signal_internal_and_unix!` puts `#[cfg(unix)]` on a call of
+ * `cfg_signal_internal!`, which puts `#[cfg(any(feature = "signal", ..))]` on each item, so the
+ * items need both. (Without this, `mod signal;` counted in a build without the feature.)
+ */
+export function withForwardedCfgs(infos: Map<string, MacroInfo>): Map<string, MacroInfo> {
+  const out = new Map(infos);
+  const chain = (name: string, seen: Set<string>): string[] => {
+    const info = infos.get(name);
+    if (!info || seen.has(name)) return [];
+    seen.add(name);
+    return [...(info.cfg ? [info.cfg] : []), ...(info.forwardsTo ? chain(info.forwardsTo, seen) : [])];
+  };
+  for (const [name, info] of infos) {
+    if (!info.forwardsTo || !info.passesItems) continue;
+    const preds = [...new Set(chain(name, new Set()))];
+    if (preds.length === 0) continue;
+    const cfg = preds.length === 1 ? preds[0] : `all(${preds.join(', ')})`;
+    if (cfg !== info.cfg) out.set(name, { ...info, cfg });
+  }
   return out;
 }
 
@@ -155,7 +184,12 @@ function fileMacroInfos(root: SyntaxNode): Map<string, MacroInfo> {
       meta && new RegExp(`#\\s*!\\s*\\[\\s*\\$${meta}\\s*:\\s*meta\\s*\\]`).test(def.text) ? meta : undefined;
     const bitflags = forwardsToBitflags(def.text);
     const declaresUnit = unitDeclaration(def);
+    const item = rules === 1 ? /\$(\w+)\s*:\s*item\b/.exec(def.text)?.[1] : undefined;
+    const forwardsTo = item
+      ? new RegExp(`\\b([A-Za-z_]\\w*)\\s*!\\s*[{([]\\s*\\$\\(\\s*\\$${item}\\s*\\)\\s*\\*`).exec(def.text)?.[1]
+      : undefined;
     out.set(name, {
+      ...(forwardsTo !== undefined && forwardsTo !== name ? { forwardsTo } : {}),
       declaresUnit,
       passesItems: !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text)),
       bitflags,
