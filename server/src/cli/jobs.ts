@@ -265,16 +265,14 @@ export async function runCheck(options: CheckOptions, jobs: number, bundle: stri
       // A worker that dies loses only the unit it was checking; a fresh one takes the rest.
       worker.on('exit', () => {
         if (current !== undefined) results[current] = failed(plan.units[current], lastError ?? 'the worker stopped');
-        // One that took no unit could not start: its units are left to the threads still running
-        // (none, at --jobs 1: they are reported failed below).
+        // One that took no unit could not start: its units are left to the threads still running,
+        // or to this one once they end.
         if ((retired || tookAny) && queue.left() > 0) work().then(done, done);
         else done();
       });
     });
-  const here = jobs > 1;
-  const workers: Promise<void>[] = [];
-  for (let w = 0; w < Math.min(jobs, plan.units.length) - (here ? 1 : 0); w++) workers.push(work());
-  if (here) {
+  /** Checks units from the back of the queue on this thread until none is left. */
+  const checkHere = async (): Promise<void> => {
     starting ??= newEngine();
     const engine = await starting;
     for (let id = queue.take(true); id !== undefined; id = queue.take(true)) {
@@ -286,10 +284,15 @@ export async function runCheck(options: CheckOptions, jobs: number, bundle: stri
       // The workers' answers are read between units.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-  }
+  };
+  const here = jobs > 1;
+  const workers: Promise<void>[] = [];
+  for (let w = 0; w < Math.min(jobs, plan.units.length) - (here ? 1 : 0); w++) workers.push(work());
+  if (here) await checkHere();
   await Promise.all(workers);
-  // A unit taken by a worker that stopped before it said so (or before its answer came), or left
-  // when no worker could start.
+  // Units no worker took (at --jobs 1, when none could start): this thread checks them.
+  if (queue.left() > 0) await checkHere();
+  // A unit taken by a worker that stopped before it said so (or before its answer came).
   return mergeResults(
     plan,
     results.map((r, id) => r ?? failed(plan.units[id], 'the worker stopped')),
