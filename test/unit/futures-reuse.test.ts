@@ -135,7 +135,7 @@ test('after an edit inside one fn body, the other fns futures are reused', async
   assert.ok(checked >= 2, `only ${checked} fixtures with three async fns`);
 });
 
-test('after a change of indentation or spacing outside fn bodies, every fn is reused', async () => {
+test("after a change of indentation or spacing outside fn bodies (the file's first line too), every fn is reused", async () => {
   const { live } = await engines();
   const stats = live.futuresStats!;
   let checked = 0;
@@ -148,6 +148,8 @@ test('after a change of indentation or spacing outside fn bodies, every fn is re
     for (const edited of [
       lines.map((l, i) => (i === line ? `  ${l}` : l)).join('\n'),
       lines.map((l, i) => (i === line ? l.replace(/struct\s+/, 'struct   ') : l)).join('\n'),
+      // Before the first token: the tree's root then starts after it, not at 0.
+      ` ${text}`,
     ]) {
       const before = { ...stats };
       live.analyze(edited);

@@ -99,6 +99,37 @@ test('edit by edit, the project answers as one opened afresh on the same texts',
         'an edit inside one async fn of lib.rs',
         () => edit(lib, (t) => t.replace('    tick().await;\n    drop(j);', '    drop(j);\n    tick().await;')),
       ],
+      // An item macro's body is blanked in the file's tree and parsed in a tree of its own: an
+      // edit inside it changes no text the file's tree shows.
+      [
+        'lib.rs gets an async fn inside an item macro, holding an Rc across an .await',
+        () =>
+          edit(
+            lib,
+            (t) =>
+              `${t}\nmacro_rules! items {\n    ($($i:item)*) => { $($i)* };\n}\nitems! {\n    pub async fn held() {\n        let r = std::rc::Rc::new(1u8);\n        tick().await;\n        drop(r);\n    }\n}\n`,
+          ),
+      ],
+      [
+        'an edit inside the async fn in the item macro',
+        () =>
+          edit(lib, (t) =>
+            t.replace('        tick().await;\n        drop(r);', '        drop(r);\n        tick().await;'),
+          ),
+      ],
+      [
+        'lib.rs gets a struct inside an item macro, and an async fn outside it holding one across an .await',
+        () =>
+          edit(
+            lib,
+            (t) =>
+              `${t}\nitems! {\n    pub struct Token {\n        v: u8,\n    }\n}\npub async fn keeps(t: Token) {\n    let kept = t;\n    tick().await;\n    drop(kept);\n}\n`,
+          ),
+      ],
+      [
+        'a field of the struct inside the item macro becomes an Rc',
+        () => edit(lib, (t) => t.replace('        v: u8,', '        v: std::rc::Rc<u8>,')),
+      ],
       ['Job is Send again', () => edit(job, (t) => t.replace('id: std::rc::Rc<u64>,', 'id: u64,'))],
       // A bound of another trait on an unsafe impl: decided by the impls of that trait, which the
       // solver indexes by self type and keeps across edits that change no name.

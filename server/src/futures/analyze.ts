@@ -554,7 +554,7 @@ class FileAnalyzer {
       this.fnNodes.sort((a, b) => a.startIndex - b.startIndex);
     }
     this.indexed = true;
-    this.session = this.reuse?.cache.begin(this.reuse.context, this.root, this.fnNodes);
+    this.session = this.reuse?.cache.begin(this.reuse.context, text, this.fnNodes);
     for (const node of this.fnNodes) {
       const info = this.infoByNode.get(node.id)!;
       if (info.isAsync) this.futureOfFn(info);

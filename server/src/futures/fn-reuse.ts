@@ -78,9 +78,12 @@ export class FutureReuse<R extends Located, A extends Located> {
     return found;
   }
 
-  /** One analysis of a file: `fns` are its `function_item`s, `context` what the caller's verdicts depend on. */
-  begin(context: string, root: SyntaxNode, fns: SyntaxNode[]): ReuseSession<R, A> {
-    const text = root.text;
+  /**
+   * One analysis of a file: `text` is the whole file's (not its tree root's: the root starts at
+   * the first token, and a crate's file may be parsed with its item macros' bodies blanked),
+   * `fns` its `function_item`s, `context` what the caller's verdicts depend on.
+   */
+  begin(context: string, text: string, fns: SyntaxNode[]): ReuseSession<R, A> {
     const key = `${context}\u0000${this.withoutLayout(skeleton(text, fns))}`;
     const previous = this.contexts.get(key);
     this.contexts.delete(key);
