@@ -1,5 +1,6 @@
-// The diagnostics scheduler: a file whose analysis is usually cheap is published on the next turn of the
-// event loop after an edit, a slow one after the quiet delay, and a burst of edits publishes once.
+// The diagnostics scheduler: a file whose edits are usually analysed cheaply (or were not measured
+// yet) is published on the next turn of the event loop after an edit, a slow one after the quiet
+// delay, and a burst of edits publishes once.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,15 +29,46 @@ test('a cheap file publishes right after the edit, without the quiet delay', asy
   scheduler.dispose();
 });
 
-test('a slow file, or one never measured, waits for the quiet delay; a burst publishes once', async () => {
+test('a slow file waits for the quiet delay; a burst publishes once', async () => {
   const { published, scheduler } = recorder();
   scheduler.measured('slow', CHEAP_ANALYSIS_MS * 5);
   for (let i = 0; i < 5; i++) scheduler.schedule('slow');
-  scheduler.schedule('unmeasured');
   await sleep(50);
   assert.equal(published.length, 0, 'nothing before the delay');
   await sleep(300);
-  assert.deepEqual(published.map((p) => p.uri).sort(), ['slow', 'unmeasured']);
+  assert.deepEqual(
+    published.map((p) => p.uri),
+    ['slow'],
+  );
+});
+
+test("a file whose edits were never measured publishes at once; its first edit's time then decides", async () => {
+  const { published, scheduler } = recorder(60_000);
+  scheduler.schedule('new');
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(published.length, 1, 'published on the next turn');
+  scheduler.measured('new', CHEAP_ANALYSIS_MS * 4);
+  scheduler.schedule('new');
+  await sleep(50);
+  assert.equal(published.length, 1, 'a slow first edit makes the next one wait');
+  scheduler.dispose();
+});
+
+test("only an edit's publish is measured: an open's or a settings change's is not", async () => {
+  const afterEdit: boolean[] = [];
+  const scheduler = createDiagnosticsScheduler(
+    (_uri, edit) => afterEdit.push(edit),
+    () => undefined,
+    60_000,
+  );
+  scheduler.schedule('file', true);
+  scheduler.measured('file', 1);
+  scheduler.schedule('file');
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(afterEdit, [false, true]);
+  scheduler.dispose();
 });
 
 test('cached (instant) answers do not make a slow file look cheap', async () => {

@@ -43,12 +43,16 @@ export function computeDiagnostics(analysis: FileAnalysis, settings: Settings, u
 
 export interface DiagnosticsScheduler {
   /**
-   * Publish soon, or now when `immediately`: on the next turn of the event loop when the file's
-   * last analysis was cheap, else after `delayMs` of quiet (edits arriving faster than the
-   * analysis runs are coalesced).
+   * Publish soon, or now when `immediately` (an open, a change of settings): after an edit, on
+   * the next turn of the event loop when the file's edits are analysed cheaply (or have not been
+   * measured yet), else after `delayMs` of quiet (edits arriving faster than the analysis runs
+   * are coalesced).
    */
   schedule(uri: string, immediately?: boolean): void;
-  /** How long the file's last analysis took, in ms: what decides whether to wait. */
+  /**
+   * How long the file's analysis after an edit took, in ms: what decides whether to wait. (An
+   * open's is a fresh analysis of the whole file, several times an edit's: not measured.)
+   */
   measured(uri: string, ms: number): void;
   /** Drop any pending publish and send an empty list. */
   clear(uri: string): void;
@@ -67,10 +71,10 @@ const COST_SAMPLES = 5;
 
 /**
  * The upper median of a file's recent analysis times: one slow analysis (a collection, a rare
- * edit that walks every fn) does not make a cheap file wait.
+ * edit that walks every fn) does not make a cheap file wait. 0 when none was measured yet.
  */
-function expectedCost(recent: readonly number[] | undefined): number | undefined {
-  if (recent === undefined || recent.length === 0) return undefined;
+function expectedCost(recent: readonly number[] | undefined): number {
+  if (recent === undefined || recent.length === 0) return 0;
   const sorted = [...recent].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
 }
@@ -78,7 +82,7 @@ function expectedCost(recent: readonly number[] | undefined): number | undefined
 type Pending = { kind: 'soon'; handle: NodeJS.Immediate } | { kind: 'later'; handle: NodeJS.Timeout };
 
 export function createDiagnosticsScheduler(
-  publish: (uri: string) => void,
+  publish: (uri: string, afterEdit: boolean) => void,
   sendEmpty: (uri: string) => void,
   delayMs: number,
 ): DiagnosticsScheduler {
@@ -93,18 +97,18 @@ export function createDiagnosticsScheduler(
   };
   const fire = (uri: string) => () => {
     pending.delete(uri);
-    publish(uri);
+    publish(uri, true);
   };
   return {
     schedule(uri, immediately = false) {
       cancel(uri);
       if (immediately || delayMs <= 0) {
-        publish(uri);
+        publish(uri, !immediately);
         return;
       }
-      const cost = expectedCost(costs.get(uri));
-      // The changes already queued behind this one are read before an immediate fires.
-      if (cost !== undefined && cost <= CHEAP_ANALYSIS_MS)
+      // The changes already queued behind this one are read before an immediate fires. A file
+      // whose edits were never measured is published at once: its first edit measures it.
+      if (expectedCost(costs.get(uri)) <= CHEAP_ANALYSIS_MS)
         pending.set(uri, { kind: 'soon', handle: setImmediate(fire(uri)) });
       else pending.set(uri, { kind: 'later', handle: setTimeout(fire(uri), delayMs) });
     },

@@ -39,7 +39,7 @@ export function followDocuments(deps: DocumentLifecycleDependencies): DocumentLi
     return document !== undefined && isRustDocument(document) ? document : undefined;
   };
 
-  const publish = (uri: string): void => {
+  const publish = (uri: string, afterEdit: boolean): void => {
     void guard(logger, `diagnostics for ${uri}`, undefined, async () => {
       const [analyses, current] = await Promise.all([cache, settings()]);
       const document = rustDocument(uri);
@@ -50,7 +50,7 @@ export function followDocuments(deps: DocumentLifecycleDependencies): DocumentLi
         skipped !== undefined
           ? [skipDiagnostic(skipped)]
           : computeDiagnostics(analyses.get(document, current), current, uri);
-      scheduler.measured(uri, performance.now() - started);
+      if (afterEdit) scheduler.measured(uri, performance.now() - started);
       await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
     });
   };
