@@ -3,7 +3,8 @@
 // is exactly what the `&self` methods let them do):
 // - handing out `&T` (`fn get(&self) -> &T`, `Option<&T>`, a `Ref`-like guard, `impl Deref<Target
 //   = T> for X`, `impl Deref<Target = T>` returned) lets two threads read one `T`: `T: Sync`;
-//   cloning a `T` through `&self` (a `T: Clone` method returning `T`) is the same;
+//   cloning a `T` through `&self` (a `T: Clone` method returning `T`, and `Clone::clone`, whose
+//   new value's access to its own elements is not access to these) is the same;
 // - moving a `T` in or out through `&self` (`push(&self, T)`, `pop(&self) -> Option<T>`, a
 //   closure returning the `T` to store) lets a `T` made on one thread be used or dropped on
 //   another: `T: Send`; so does handing out `&mut T` one thread at a time (a lock guard with
@@ -82,8 +83,13 @@ function apiNeeds(ctx: RuleContext, def: TypeDef): ApiNeed[] {
     for (const { fn, receiver, sig, ret, inputs } of methods) {
       if (receiver !== 'shared') continue;
       const bounds = (name: string) => reader.boundsOf(name, fn);
+      // `Clone::clone` returns a new value of new elements, whatever access that value gives to
+      // its own: the elements of this one are only read, to be cloned.
+      const clones = traitName === 'Clone' && fn.childForFieldName('name')?.text === 'clone';
       for (const u of ret ? reader.read(ret, 'owned', fn) : []) {
-        if (u.mode === 'shared')
+        if (clones)
+          add({ param: u.param, need: 'Sync', why: `${sig} clones a \`${u.shown}\` through a shared reference` });
+        else if (u.mode === 'shared')
           add({ param: u.param, need: 'Sync', why: `${sig} gives out \`&${u.shown}\` to every thread sharing it` });
         else if (u.mode === 'exclusive')
           add({
