@@ -792,9 +792,9 @@ class FileAnalyzer {
   fnForPath(segments: string[], self: Ty | undefined, scope: Scope): FnInfo | undefined {
     const clean = segments.filter((s) => s !== 'crate' && s !== 'self' && s !== 'super');
     if (clean.length === 1) {
+      // One fn of that name in the file; several, and the scope's imports decide (below).
       const list = this.fns.get(clean[0]);
       if (list?.length === 1) return list[0];
-      if (list && list.length > 1) return undefined;
     }
     if (clean.length === 2) {
       const typeName = clean[0] === 'Self' ? selfName(self) : clean[0];
@@ -803,7 +803,12 @@ class FileAnalyzer {
         : undefined;
       if (own) return own;
     }
-    if (!this.crate) return undefined;
+    if (!this.crate) {
+      // A file alone: a fn it imports under another name, or one of several of that name (a
+      // `use` in the fn's body counts: `scope` is the body's then).
+      const def = this.solution.resolver.resolveFn(scope, segments);
+      return def?.node.tree === this.root.tree ? this.info(def.node) : undefined;
+    }
     const name = segments[segments.length - 1];
     if (segments.length === 2 && segments[0] === 'Self')
       return self?.k === 'adt' ? this.crate.method(self.def, name) : undefined;
@@ -2265,7 +2270,7 @@ class BodyWalk {
     args: SyntaxNode[] = [],
     given: { recv?: Ty; typeArgs?: SyntaxNode[] } = {},
   ): LocalTy {
-    if (info.isAsync) return { k: 'future', node: info.node, subst: this.substOf(info, args) };
+    if (info.isAsync) return { k: 'future', node: info.node, subst: this.futureSubst(info, args, given) };
     const ret = info.node.childForFieldName('return_type');
     if (!ret) return plain('()');
     // `-> impl Future` hides a type whose auto traits leak through: a body that is one `async`
@@ -2486,7 +2491,8 @@ class BodyWalk {
       (c): c is SyntaxNode => c?.type === 'parameter',
     );
     const anonymous = params.some((p) => p.childForFieldName('type')?.text.includes('impl'));
-    if (own.length === 0 && !anonymous) return undefined;
+    // An impl's parameters are bound by arguments too (`async fn put(&self, value: T)`).
+    if (own.length === 0 && !anonymous && info.env.size === 0) return undefined;
     const subst = new Map<string, LocalTy>();
     params.forEach((p, i) => {
       const typeNode = p.childForFieldName('type');
@@ -2503,6 +2509,36 @@ class BodyWalk {
       else for (const name of paramNames(paramTy)) if (!subst.has(name)) subst.set(name, argTy);
     });
     return subst;
+  }
+
+  /**
+   * The type arguments of a call of the `async fn` `info`, for its future's conditions: its own
+   * parameters from the arguments (or a turbofish), its impl's from the receiver
+   * (`UnboundedReceiver<i32>::recv` binds `T` to `i32`). Undefined for a fn with no parameter
+   * anywhere, whose verdict names none; a parameter left unbound makes its condition unknown.
+   */
+  private futureSubst(
+    info: FnInfo,
+    args: SyntaxNode[],
+    given: { recv?: Ty; typeArgs?: SyntaxNode[] },
+  ): Map<string, LocalTy> | undefined {
+    if (info.env.size === 0) return undefined;
+    const out = new Map(this.substOf(info, args));
+    // What the receiver binds; for `Self::f(..)` and `Type::f(..)` inside an impl of the same type,
+    // the caller's own parameters (the same impl's, or another's of that type).
+    const recv =
+      given.recv ??
+      (this.fn.self?.k === 'adt' && info.self?.k === 'adt' && this.fn.self.def === info.self.def
+        ? this.fn.self
+        : undefined);
+    if (recv && info.self) {
+      const bound = new Map<string, LocalTy>();
+      unify(info.self, recv, bound);
+      for (const [name, t] of bound) if (info.env.has(name) && !out.has(name)) out.set(name, t);
+    }
+    const turbofish = given.typeArgs?.length ? this.boundEnv(info, undefined, given.typeArgs) : info.env;
+    for (const [name, ty] of turbofish) if (ty !== info.env.get(name) && !out.has(name)) out.set(name, { k: 'ty', ty });
+    return out;
   }
 
   /** A future's verdict with the type arguments of its call put in for its conditions. */

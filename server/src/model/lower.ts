@@ -643,7 +643,7 @@ function lowerBodies(node: SyntaxNode, scope: Scope, out: Out, owner?: string): 
  * reads node types without making node objects: bodies are most of a file, and items in them rare.
  */
 /** Words without which a function body declares no item: most bodies are skipped unread. */
-export const ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules)\b/;
+export const ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules|use)\b/;
 
 function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
   if (out.depth >= MAX_NESTING || !ITEM_WORDS.test(node.text)) return;
