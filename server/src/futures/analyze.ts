@@ -13,7 +13,7 @@
 // Types come from annotations, constructors, the crate's own signatures and the std methods of
 // std-methods.ts; what cannot be typed is `unknown` with its reason, never a guess.
 import { AtomSet, renderAtom, renderChain, type Atom } from '../model/conditions';
-import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TypeDef } from '../model/lower';
+import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TraitDef, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
 import { paramEnv, someTy, type Ty } from '../model/resolve';
@@ -660,6 +660,48 @@ class FileAnalyzer {
   infoOfNode(node: SyntaxNode): FnInfo | undefined {
     const owner = this.ownerOf(node);
     return owner.infoByNode.get(node.id) ?? owner.info(node);
+  }
+
+  /** The traits in scope in each block or module scope asked about: declared there or imported by name. */
+  private readonly traitsInScope = new Map<Scope, TraitDef[]>();
+
+  private traitsIn(scope: Scope): TraitDef[] {
+    let found = this.traitsInScope.get(scope);
+    if (!found) {
+      found = [...scope.traits.values()];
+      for (const name of scope.imports.keys()) {
+        const item = this.solution.resolver.lookup(scope, name);
+        if (item.kind === 'trait' && !found.includes(item.def)) found.push(item.def);
+      }
+      this.traitsInScope.set(scope, found);
+    }
+    return found;
+  }
+
+  /**
+   * The method a call `x.name(..)` reaches through a trait in scope at `scope` (its blocks, then
+   * its module), when `x`'s type has no inherent one: `file.read(&mut buf)` under `use
+   * tokio::io::AsyncReadExt`, whose `fn read<'a>(&'a mut self, ..) -> Read<'a, Self>` says what the
+   * call gives. None when no trait in scope, or more than one, declares a method of that name
+   * with a `self` receiver (traits of std, its prelude's and glob imports are not read).
+   */
+  traitMethod(scope: Scope, name: string): FnInfo | undefined {
+    const found: SyntaxNode[] = [];
+    const seen = new Set<TraitDef>();
+    for (let s: Scope | undefined = scope; s; s = s.kind === 'block' ? s.parent : undefined) {
+      for (const def of this.traitsIn(s)) {
+        if (seen.has(def)) continue;
+        seen.add(def);
+        const body = def.node.childForFieldName('body');
+        for (const item of body?.namedChildren ?? []) {
+          if (item?.type !== 'function_item' && item?.type !== 'function_signature_item') continue;
+          if (item.childForFieldName('name')?.text !== name) continue;
+          const params = item.childForFieldName('parameters')?.namedChildren ?? [];
+          if (params.some((p) => p?.type === 'self_parameter')) found.push(item);
+        }
+      }
+    }
+    return found.length === 1 ? this.infoOfNode(found[0]) : undefined;
   }
 
   private readonly walked = new Set<number>();
@@ -1688,6 +1730,14 @@ class BodyWalk {
   }
 
   /** What method lookup auto-derefs `t` to: a std smart pointer's or guard's target, or a `Deref` impl's of the project. */
+  /** Whether a type `t` derefs to (through up to four steps) has an inherent method `method`. */
+  private inherentBeyond(t: Ty, method: string): boolean {
+    let next = this.derefStep(t);
+    for (let i = 0; i < 4 && next; i++, next = this.derefStep(next))
+      if (stdMethod(next, method) || this.file.methodOf(next, method)) return true;
+    return false;
+  }
+
   private derefStep(t: Ty): Ty | undefined {
     if (t.k === 'known') return DEREF_PATHS.has(t.known.path) && t.args[0] ? derefAll(t.args[0]) : undefined;
     if (t.k === 'adt') {
@@ -2382,6 +2432,13 @@ class BodyWalk {
         if (known) return { k: 'ty', ty: known };
         const own = this.file.methodOf(t, method);
         if (own) return this.fnResult(own, notTyped, args, { recv: t });
+        // A trait's method, for the crate's and its dependencies' types and generic parameters
+        // (std's types are the std table's).
+        const viaTrait = t.k === 'adt' || t.k === 'param' ? this.file.traitMethod(this.scope, method) : undefined;
+        // Unless what `t` derefs to has an inherent method of that name: whether the trait is
+        // implemented for `t` decides which one rustc takes, and that is not read.
+        if (viaTrait)
+          return this.inherentBeyond(t, method) ? notTyped() : this.fnResult(viaTrait, notTyped, args, { recv: t });
         const derefs = t.k === 'known' && DEREF_PATHS.has(t.known.path);
         if (method === 'clone' && !derefs && (t.k === 'adt' || t.k === 'known' || t.k === 'plain'))
           return { k: 'ty', ty: t };

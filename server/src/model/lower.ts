@@ -66,6 +66,8 @@ export interface AliasDef {
 export interface TraitDef {
   name: string;
   scope: Scope;
+  /** The `trait_item`: its methods' signatures (what a call of one through the trait gives). */
+  node: SyntaxNode;
   /** `trait Job: Send + Other`: the supertrait nodes. */
   supertraits: SyntaxNode[];
   /** `type Marker: Send;` in the body: each associated type's bound nodes. */
@@ -531,7 +533,8 @@ function lowerItem(
         const assocBounds = item.childForFieldName('bounds');
         if (assoc) assocTypes.set(assoc, assocBounds ? traitBoundNodes(assocBounds) : []);
       }
-      if (name) scope.traits.set(name, { name, scope, supertraits: bounds ? traitBoundNodes(bounds) : [], assocTypes });
+      if (name)
+        scope.traits.set(name, { name, scope, node, supertraits: bounds ? traitBoundNodes(bounds) : [], assocTypes });
       lowerBodies(node, scope, out, 'trait_item');
       return;
     }
