@@ -7,11 +7,16 @@
 //   on the contract the comment states (raw-pointer wrappers over foreign handles);
 // - a value the type never touches: held as `ManuallyDrop<T>` (the type's drop leaves it alone),
 //   in no public field, reached by none of the type's own methods; whoever takes it out answers
-//   for it (tokio's `ListEntry<T>`, behind a waker that never sees the value).
+//   for it (tokio's `ListEntry<T>`, behind a waker that never sees the value);
+// - a value only ever built where the bound holds: private fields, and every `Type { .. }` of the
+//   file in a fn that returns the type with a parameter bounded so (crossbeam's
+//   `ScopedJoinHandle<T>`, made only by a `spawn` that asks `T: Send`, as std's `JoinHandle<T>`):
+//   a `Type<Rc<u8>>` can be named but no value of it exists.
 import type { SyntaxNode } from '../syntax/parser';
-import { namedChildren } from '../syntax/parser';
+import { nodesOfType, namedChildren } from '../syntax/parser';
 import type { TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
+import type { AutoTrait } from '../model/report';
 import { implsOf, type RuleContext } from './context';
 
 /** The file's impl blocks (any trait but Send/Sync) whose type is `def` (see implsOf). */
@@ -30,8 +35,114 @@ function functions(impl: SyntaxNode): SyntaxNode[] {
  * A design that enforces the auto trait at run time or by contract, said in one sentence, or
  * undefined. `bound` is what the impl would need (`` `T: Send` ``), for the sentence.
  */
-export function enforcedElsewhere(ctx: RuleContext, def: TypeDef, bound: string): string | undefined {
-  return uninhabited(ctx, def, bound) ?? ownerThreadCheck(ctx, def, bound) ?? unsafeConstructors(ctx, def, bound);
+export function enforcedElsewhere(
+  ctx: RuleContext,
+  def: TypeDef,
+  bound: string,
+  needs: readonly { param: string; traits: readonly AutoTrait[] }[] = [],
+): string | undefined {
+  return (
+    uninhabited(ctx, def, bound) ??
+    ownerThreadCheck(ctx, def, bound) ??
+    unsafeConstructors(ctx, def, bound) ??
+    builtUnderBound(ctx, def, bound, needs)
+  );
+}
+
+/**
+ * Every value of `def` is made where `needs` hold: `def` is a struct with private fields declared
+ * in this file's tree, in a module with no child module in another file (which could build it
+ * too), no `macro_rules!` of the file names it, and each `Name { .. }` (or `Self { .. }` in its
+ * impls) is in a fn whose result names `def` with, for each needed parameter, a parameter of the
+ * fn or its impl bounded by the needed traits.
+ */
+function builtUnderBound(
+  ctx: RuleContext,
+  def: TypeDef,
+  bound: string,
+  needs: readonly { param: string; traits: readonly AutoTrait[] }[],
+): string | undefined {
+  if (needs.length === 0 || def.kind !== 'struct' || def.node.tree !== ctx.root.tree) return undefined;
+  if (def.fields.some((f) => isPublic(f.typeNode)) || def.scope.module.outOfFileMods.size > 0) return undefined;
+  if (def.node.childForFieldName('body')?.type !== 'field_declaration_list') return undefined;
+  // `#[derive(Default)]` makes one for any parameter (with `Default`).
+  if (attributesOf(def.node).some((a) => /\bderive\b[^\]]*\bDefault\b/.test(a))) return undefined;
+  const name = def.name;
+  const named = new RegExp(`\\b${name}\\b`);
+  if (nodesOfType(ctx.root, 'macro_definition').some((m) => named.test(m.text))) return undefined;
+  const typeParams = def.generics.params.filter((p) => p.kind === 'type').map((p) => p.name);
+  const sites = nodesOfType(ctx.root, 'struct_expression').filter((e) => {
+    const n = e.childForFieldName('name');
+    if (!n) return false;
+    if (n.text === 'Self') return implTypeName(e) === name;
+    return (
+      pathSegments(n.type === 'generic_type_with_turbofish' ? (n.childForFieldName('type') ?? n) : n).pop() === name
+    );
+  });
+  if (sites.length === 0) return undefined;
+  const makers: string[] = [];
+  for (const site of sites) {
+    let fn: SyntaxNode | null = site.parent;
+    while (fn && fn.type !== 'function_item') fn = fn.parent;
+    const ret = fn?.childForFieldName('return_type');
+    if (!fn || !ret) return undefined;
+    const args = typeArgumentsOf(ret, name) ?? selfArguments(fn, ret, name);
+    if (args?.length !== typeParams.length) return undefined;
+    for (const need of needs) {
+      const arg = args[typeParams.indexOf(need.param)];
+      if (arg?.type !== 'type_identifier' || !need.traits.every((t) => boundedBy(fn, arg.text, t))) return undefined;
+    }
+    const fnName = `\`${fn.childForFieldName('name')?.text ?? '?'}\``;
+    if (!makers.includes(fnName)) makers.push(fnName);
+  }
+  return `every \`${name}\` is made where ${bound} holds (in ${makers.join(', ')}, whose result it is), and its fields are private: a \`${name}\` with any other parameter cannot exist`;
+}
+
+/** The name of the type of the impl around `node`, if any. */
+function implTypeName(node: SyntaxNode): string | undefined {
+  let p = node.parent;
+  while (p && p.type !== 'impl_item') p = p.parent;
+  const t = p?.childForFieldName('type');
+  if (!t) return undefined;
+  return pathSegments(t.type === 'generic_type' ? (t.childForFieldName('type') ?? t) : t).pop();
+}
+
+/** The type arguments (lifetimes left out) of the first `name<..>` written in `ty`. */
+function typeArgumentsOf(ty: SyntaxNode, name: string): SyntaxNode[] | undefined {
+  const generic = [ty, ...ty.descendantsOfType('generic_type')].find(
+    (g): g is SyntaxNode => g?.type === 'generic_type' && pathSegments(g.childForFieldName('type') ?? g).pop() === name,
+  );
+  const list = generic?.childForFieldName('type_arguments');
+  return list ? namedChildren(list).filter((c) => c.type !== 'lifetime' && !c.type.endsWith('comment')) : undefined;
+}
+
+/** `-> Self` (or `Result<Self, E>`) in an impl of `name<..>`: the impl's type arguments. */
+function selfArguments(fn: SyntaxNode, ret: SyntaxNode, name: string): SyntaxNode[] | undefined {
+  const self = ret.text === 'Self' || ret.descendantsOfType('type_identifier').some((t) => t?.text === 'Self');
+  if (!self || implTypeName(fn) !== name) return undefined;
+  let impl: SyntaxNode | null = fn.parent;
+  while (impl && impl.type !== 'impl_item') impl = impl.parent;
+  const t = impl?.childForFieldName('type');
+  return t ? typeArgumentsOf(t, name) : undefined;
+}
+
+/** Whether `param` is a type parameter of `fn` or of its impl, bounded by `trait` there or in a where clause. */
+function boundedBy(fn: SyntaxNode, param: string, trait: AutoTrait): boolean {
+  const mentions = new RegExp(`(^|[^\\w])${trait}\\b`);
+  let impl: SyntaxNode | null = fn.parent;
+  while (impl && impl.type !== 'impl_item') impl = impl.parent;
+  for (const owner of impl ? [fn, impl] : [fn]) {
+    for (const p of owner.childForFieldName('type_parameters')?.namedChildren ?? []) {
+      if (p?.type !== 'type_parameter' || p.childForFieldName('name')?.text !== param) continue;
+      if (mentions.test(p.childForFieldName('bounds')?.text ?? '')) return true;
+    }
+    const where = owner.namedChildren.find((c) => c?.type === 'where_clause');
+    for (const pred of where?.namedChildren ?? []) {
+      if (pred?.childForFieldName('left')?.text !== param) continue;
+      if (mentions.test(pred.childForFieldName('bounds')?.text ?? '')) return true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -116,6 +227,16 @@ function isPublic(typeNode: SyntaxNode): boolean {
 
 function isUnsafe(fn: SyntaxNode): boolean {
   return fn.namedChildren.some((c) => c?.type === 'function_modifiers' && /\bunsafe\b/.test(c.text));
+}
+
+/** The `#[..]` attributes right above an item (comments skipped). */
+function attributesOf(item: SyntaxNode): string[] {
+  const out: string[] = [];
+  for (let p = item.previousNamedSibling; p; p = p.previousNamedSibling) {
+    if (p.type === 'attribute_item') out.push(p.text);
+    else if (!p.type.endsWith('comment')) break;
+  }
+  return out;
 }
 
 /** The `///` lines right above an item (attributes skipped). */

@@ -352,7 +352,16 @@ export const missingBound = {
       }
       // A design that enforces the bound another way: the hover says so instead of a warning.
       const shownBounds = bounds.map((b) => `\`${b.implParam}: ${b.traits.join(' + ')}\``).join(', ');
-      const elsewhere = bounds.length > 0 ? enforcedElsewhere(ctx, def, shownBounds) : undefined;
+      const elsewhere =
+        bounds.length > 0
+          ? enforcedElsewhere(
+              ctx,
+              def,
+              shownBounds,
+              // A value stored behind a `dyn` is not one of the parameters a constructor bounds.
+              stored.length > 0 ? [] : [...byParam].map(([param, traits]) => ({ param, traits })),
+            )
+          : undefined;
       findings.push({
         message: `\`unsafe impl ${u.trait} for ${u.typeText}\` ${parts.join('; ')}${elsewhere ? `. Not flagged: ${elsewhere}` : ''}`,
         range: u.range,
