@@ -69,16 +69,10 @@ function builtUnderBound(
   if (attributesOf(def.node).some((a) => /\bderive\b[^\]]*\bDefault\b/.test(a))) return undefined;
   const name = def.name;
   const named = new RegExp(`\\b${name}\\b`);
-  if (nodesOfType(ctx.root, 'macro_definition').some((m) => named.test(m.text))) return undefined;
+  const built = constructions(ctx);
+  if (built.macros.some((m) => named.test(m))) return undefined;
   const typeParams = def.generics.params.filter((p) => p.kind === 'type').map((p) => p.name);
-  const sites = nodesOfType(ctx.root, 'struct_expression').filter((e) => {
-    const n = e.childForFieldName('name');
-    if (!n) return false;
-    if (n.text === 'Self') return implTypeName(e) === name;
-    return (
-      pathSegments(n.type === 'generic_type_with_turbofish' ? (n.childForFieldName('type') ?? n) : n).pop() === name
-    );
-  });
+  const sites = built.byName.get(name) ?? [];
   if (sites.length === 0) return undefined;
   const makers: string[] = [];
   for (const site of sites) {
@@ -96,6 +90,34 @@ function builtUnderBound(
     if (!makers.includes(fnName)) makers.push(fnName);
   }
   return `every \`${name}\` is made where ${bound} holds (in ${makers.join(', ')}, whose result it is), and its fields are private: a \`${name}\` with any other parameter cannot exist`;
+}
+
+/** The file's `Name { .. }` by the name of the type they build (`Self` as its impl's), and its `macro_rules!` texts. */
+interface Constructions {
+  byName: Map<string, SyntaxNode[]>;
+  macros: string[];
+}
+
+/** Read once per analysis: each missing bound of a struct asks (the tree is walked once, not per type). */
+const constructionsByContext = new WeakMap<RuleContext, Constructions>();
+
+function constructions(ctx: RuleContext): Constructions {
+  let found = constructionsByContext.get(ctx);
+  if (!found) {
+    const byName = new Map<string, SyntaxNode[]>();
+    for (const e of nodesOfType(ctx.root, 'struct_expression')) {
+      const n = e.childForFieldName('name');
+      if (!n) continue;
+      const name =
+        n.text === 'Self'
+          ? implTypeName(e)
+          : pathSegments(n.type === 'generic_type_with_turbofish' ? (n.childForFieldName('type') ?? n) : n).pop();
+      if (name !== undefined) byName.set(name, [...(byName.get(name) ?? []), e]);
+    }
+    found = { byName, macros: nodesOfType(ctx.root, 'macro_definition').map((m) => m.text) };
+    constructionsByContext.set(ctx, found);
+  }
+  return found;
 }
 
 /** The name of the type of the impl around `node`, if any. */
