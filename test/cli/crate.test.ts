@@ -136,14 +136,17 @@ test("a test sees its dev-dependency's features on a crate the library also depe
   assert.equal(verdicts.get('Holder'), 'no');
 });
 
-test('a test crate a `#![cfg(..)]` at its top leaves out is analysed with every feature on', () => {
+test('a test crate a `#![cfg(..)]` at its top leaves out is analysed with every feature on, its modules too', () => {
   const verdicts = sendVerdicts('rss-leading-cfg-', 'app', (write) => {
     write('app/Cargo.toml', `${PACKAGE('app')}\n[features]\nfull = []\n`);
     write('app/src/lib.rs', '#[cfg(feature = "full")]\npub struct Gated(pub std::rc::Rc<u8>);\n');
     // Built only with `full`: read in a default build, `app::Gated` would not be there.
-    write('app/tests/t.rs', '#![cfg(feature = "full")]\npub struct Holder(app::Gated);\n');
+    write('app/tests/t.rs', '#![cfg(feature = "full")]\nmod support;\npub struct Holder(app::Gated);\n');
+    // A module of that test (tokio's tests/support/mpsc_stream.rs): its own top says nothing.
+    write('app/tests/support/mod.rs', 'pub struct Held(pub app::Gated);\n');
   });
   assert.equal(verdicts.get('Holder'), 'no');
+  assert.equal(verdicts.get('support::Held'), 'no');
 });
 
 test("a future awaiting tokio's lock is read from what the lock needs, not from tokio's internals", () => {

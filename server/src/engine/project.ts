@@ -355,7 +355,15 @@ export class Project {
   }
 
   private loadedCrateOf(p: string): Crate | undefined {
-    return this.crates.find((c) => c.local && c.files.has(p));
+    // A file several crates reach (tests sharing `mod support;`): one this build compiles first.
+    let off: Crate | undefined;
+    for (const c of this.crates) {
+      if (!c.local || !c.files.has(p)) continue;
+      const root = this.options.shadow ? undefined : c.files.get(c.rootFile);
+      if (!root || this.leadingCfgOff(root, c) === undefined) return c;
+      off ??= c;
+    }
+    return off;
   }
 
   /** Whether the project analyses `path`: a file of a local crate, active or in an inactive module. */
@@ -621,7 +629,18 @@ export class Project {
     const crate = this.crateOf(path);
     const record = crate?.files.get(normalize(path));
     if (!crate || !record || this.options.shadow) return crate;
-    return this.leadingCfgOff(record, crate) === undefined ? crate : undefined;
+    return this.cfgOffFor(record, crate) === undefined ? crate : undefined;
+  }
+
+  /**
+   * The first `#![cfg(..)]` off in this build at the top of the file, or of its crate's root: a
+   * test whose root says `#![cfg(feature = "full")]` leaves out every module it declares too.
+   */
+  private cfgOffFor(record: FileRecord, crate: Crate): string | undefined {
+    const own = this.leadingCfgOff(record, crate);
+    if (own !== undefined || record.path === crate.rootFile) return own;
+    const root = crate.files.get(crate.rootFile);
+    return root ? this.leadingCfgOff(root, crate) : undefined;
   }
 
   /** The predicate of the first `#![cfg(..)]` at the top of the file that is off in this build. */
@@ -647,7 +666,7 @@ export class Project {
     const crate = this.crateOf(path);
     const record = crate?.files.get(normalize(path));
     if (!crate || !record) return this.inactiveAnalysis(path);
-    const off = this.options.shadow ? undefined : this.leadingCfgOff(record, crate);
+    const off = this.options.shadow ? undefined : this.cfgOffFor(record, crate);
     if (off !== undefined) return this.inactiveAnalysis(path, off);
     if (this.released) throw new Error(`${path}: asked about after its trees were freed (releaseActive)`);
     const cached = this.analyses.get(record.path);
