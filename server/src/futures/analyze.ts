@@ -90,6 +90,12 @@ const SPAWN_PATHS = new Set([
 
 const MAX_REASONS = 6;
 
+/**
+ * How many levels of a body's expressions the walk follows (each level takes a few frames of
+ * JS's stack, which a generated or broken file nested thousands deep would overflow).
+ */
+const MAX_NESTING = 200;
+
 function rangeOf(from: SyntaxNode, to: SyntaxNode = from): Range {
   return {
     start: { line: from.startPosition.row, character: from.startPosition.column },
@@ -1219,7 +1225,25 @@ class BodyWalk {
     for (const c of node.namedChildren) if (c) this.walk(c);
   }
 
+  /** How deep the walk (and typeOf) are inside the body's nesting; see MAX_NESTING. */
+  private depth = 0;
+  /** The first node left unwalked for nesting deeper than MAX_NESTING: the future is then unknown. */
+  private tooDeep?: SyntaxNode;
+
   walk(node: SyntaxNode): void {
+    if (this.depth >= MAX_NESTING) {
+      this.tooDeep ??= node;
+      return;
+    }
+    this.depth++;
+    try {
+      this.walkNode(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private walkNode(node: SyntaxNode): void {
     switch (node.type) {
       case 'block': {
         this.frames.push({ bindings: [], cond: this.cond });
@@ -1493,6 +1517,8 @@ class BodyWalk {
     const kind: FutureKind | undefined =
       node.type === 'async_block' ? 'async-block' : isAsync ? 'async-closure' : undefined;
     const walk = new BodyWalk(this.file, this.fn, this.visible(), isMove);
+    // Its nesting continues this walk's (a closure's stack frames add to the enclosing body's).
+    walk.depth = this.depth;
     const body =
       node.type === 'async_block'
         ? node.namedChildren.find((c) => c?.type === 'block')
@@ -1500,6 +1526,8 @@ class BodyWalk {
     if (node.type === 'closure_expression') walk.declareParams(node.childForFieldName('parameters'));
     walk.body = body ?? undefined;
     if (body) walk.walkBody(body);
+    // What it left unread may capture from here too.
+    this.tooDeep ??= walk.tooDeep;
     // What the nested body captures is a use here: a move for `move` bodies, else a borrow.
     for (const [b, byValue] of walk.captures) {
       b.uses.push({
@@ -1954,6 +1982,19 @@ class BodyWalk {
 
   /** The type of an expression, as far as annotations, constructors and signatures tell. */
   typeOf(node: SyntaxNode): LocalTy {
+    if (this.depth >= MAX_NESTING) {
+      this.tooDeep ??= node;
+      return unknownLocal(`\`${oneLine(node.text).slice(0, 40)}\` nests too deep to be read`);
+    }
+    this.depth++;
+    try {
+      return this.typeOfNode(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private typeOfNode(node: SyntaxNode): LocalTy {
     const notTyped = () => unknownLocal(`the type of \`${oneLine(node.text)}\` is not known without a type checker`);
     switch (node.type) {
       case 'parenthesized_expression':
@@ -2825,6 +2866,18 @@ class BodyWalk {
         reason: () =>
           `\`.await\` inside the macro call \`${m.childForFieldName('macro')?.text ?? '?'}!\` (line ${line(m)}) is not analysed`,
       });
+    if (this.tooDeep) {
+      const at = this.tooDeep;
+      parts.push({
+        value: {
+          status: 'unknown',
+          atoms: new AtomSet(),
+          reasons: [{ steps: [], leaf: `the body nests more than ${MAX_NESTING} levels deep` }],
+        },
+        reason: () =>
+          `the body nests more than ${MAX_NESTING} levels deep at line ${line(at)}, past which it is not read`,
+      });
+    }
     const v = combine(parts);
     return {
       name,
