@@ -2359,7 +2359,7 @@ class BodyWalk {
     info: FnInfo,
     notTyped: () => LocalTy,
     args: SyntaxNode[] = [],
-    given: { recv?: Ty; typeArgs?: SyntaxNode[] } = {},
+    given: { recv?: Ty; typeArgs?: SyntaxNode[]; selfPath?: boolean } = {},
   ): LocalTy {
     if (info.isAsync) return { k: 'future', node: info.node, subst: this.futureSubst(info, args, given) };
     const ret = info.node.childForFieldName('return_type');
@@ -2509,7 +2509,7 @@ class BodyWalk {
         : undefined;
     const pollFn = this.pollFn(segments, own, args);
     if (pollFn) return pollFn;
-    if (own) return this.fnResult(own, notTyped, args, { typeArgs });
+    if (own) return this.fnResult(own, notTyped, args, { typeArgs, selfPath: segments[0] === 'Self' });
     const ptr = nullPointer(this.file, this.scope, node);
     if (ptr) return { k: 'ty', ty: ptr };
     const ready = stdFuture(this.file, this.scope, node, (arg) => this.typeOf(arg));
@@ -2618,15 +2618,15 @@ class BodyWalk {
   private futureSubst(
     info: FnInfo,
     args: SyntaxNode[],
-    given: { recv?: Ty; typeArgs?: SyntaxNode[] },
+    given: { recv?: Ty; typeArgs?: SyntaxNode[]; selfPath?: boolean },
   ): Map<string, LocalTy> | undefined {
     if (info.env.size === 0) return undefined;
     const out = new Map(this.substOf(info, args));
-    // What the receiver binds; for `Self::f(..)` and `Type::f(..)` inside an impl of the same type,
-    // the caller's own parameters (the same impl's, or another's of that type).
+    // What the receiver binds; for `Self::f(..)` inside an impl of the same type, the caller's own
+    // parameters (the same impl's, or another's of that type). `Type::f(..)` binds nothing here.
     const recv =
       given.recv ??
-      (this.fn.self?.k === 'adt' && info.self?.k === 'adt' && this.fn.self.def === info.self.def
+      (given.selfPath && this.fn.self?.k === 'adt' && info.self?.k === 'adt' && this.fn.self.def === info.self.def
         ? this.fn.self
         : undefined);
     if (recv && info.self) {
