@@ -13,7 +13,7 @@
 //   `ScopedJoinHandle<T>`, made only by a `spawn` that asks `T: Send`, as std's `JoinHandle<T>`):
 //   a `Type<Rc<u8>>` can be named but no value of it exists.
 import type { SyntaxNode } from '../syntax/parser';
-import { nodesOfType, namedChildren } from '../syntax/parser';
+import { memberOwner, nodesOfType, namedChildren } from '../syntax/parser';
 import type { TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { AutoTrait } from '../model/report';
@@ -120,6 +120,12 @@ function constructions(ctx: RuleContext): Constructions {
   return found;
 }
 
+/** The impl `fn` is a method of, if any. */
+function ownImplOf(fn: SyntaxNode): SyntaxNode | undefined {
+  const owner = memberOwner(fn);
+  return owner?.type === 'impl_item' ? owner : undefined;
+}
+
 /** The name of the type of the impl around `node`, if any. */
 function implTypeName(node: SyntaxNode): string | undefined {
   let p = node.parent;
@@ -141,18 +147,16 @@ function typeArgumentsOf(ty: SyntaxNode, name: string): SyntaxNode[] | undefined
 /** `-> Self` (or `Result<Self, E>`) in an impl of `name<..>`: the impl's type arguments. */
 function selfArguments(fn: SyntaxNode, ret: SyntaxNode, name: string): SyntaxNode[] | undefined {
   const self = ret.text === 'Self' || ret.descendantsOfType('type_identifier').some((t) => t?.text === 'Self');
-  if (!self || implTypeName(fn) !== name) return undefined;
-  let impl: SyntaxNode | null = fn.parent;
-  while (impl && impl.type !== 'impl_item') impl = impl.parent;
-  const t = impl?.childForFieldName('type');
+  const impl = ownImplOf(fn);
+  if (!self || !impl || implTypeName(fn) !== name) return undefined;
+  const t = impl.childForFieldName('type');
   return t ? typeArgumentsOf(t, name) : undefined;
 }
 
 /** Whether `param` is a type parameter of `fn` or of its impl, bounded by `trait` there or in a where clause. */
 function boundedBy(fn: SyntaxNode, param: string, trait: AutoTrait): boolean {
   const mentions = new RegExp(`(^|[^\\w])${trait}\\b`);
-  let impl: SyntaxNode | null = fn.parent;
-  while (impl && impl.type !== 'impl_item') impl = impl.parent;
+  const impl = ownImplOf(fn);
   for (const owner of impl ? [fn, impl] : [fn]) {
     for (const p of owner.childForFieldName('type_parameters')?.namedChildren ?? []) {
       if (p?.type !== 'type_parameter' || p.childForFieldName('name')?.text !== param) continue;
