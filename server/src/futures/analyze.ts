@@ -2187,6 +2187,7 @@ class BodyWalk {
             const f = this.file.solution.fieldTypes(base.def).find((x) => x.name === field);
             return f ? { k: 'ty', ty: f.ty } : notTyped();
           }
+          if (base.k === 'adt') return this.genericField(base, field) ?? notTyped();
           const next = this.derefStep(base);
           if (!next) break;
           base = derefAll(next);
@@ -2210,6 +2211,22 @@ class BodyWalk {
       default:
         return notTyped();
     }
+  }
+
+  /**
+   * The type of `field` of a generic struct, its parameters put in from the value's type
+   * (`self.lock_ops` of a `&Mutex<T>`: `Event`; `self.value` of a `Cell<u8>`-holding `Wrap<u8>`:
+   * `u8`). Undefined when the value's type leaves one of the parameters the field names unknown.
+   */
+  private genericField(base: Ty & { k: 'adt' }, field: string): LocalTy | undefined {
+    const def = base.def;
+    if (def.kind !== 'struct') return undefined;
+    const f = def.fields.find((x) => x.name === field && !x.cfgUndecided);
+    if (!f) return undefined;
+    const params = def.generics.params.filter((p) => p.kind === 'type').map((p) => p.name);
+    const ty = this.resolver.lowerType(f.typeNode, def.scope, new Map(base.args));
+    const named = paramNames(ty).filter((n) => params.includes(n) && !base.args.has(n));
+    return named.length > 0 || someTy(ty, (t) => t.k === 'unknown') ? undefined : { k: 'ty', ty };
   }
 
   /** A binding by name without recording a capture (typing is not a use). */
@@ -2622,20 +2639,15 @@ class BodyWalk {
   ): Map<string, LocalTy> | undefined {
     if (info.env.size === 0) return undefined;
     const out = new Map(this.substOf(info, args));
-    // What the receiver binds; for `Self::f(..)` inside an impl of the same type, the caller's own
-    // parameters (the same impl's, or another's of that type). `Type::f(..)` binds nothing here.
+    // What the receiver and a turbofish bind (boundEnv); for `Self::f(..)` inside an impl of the
+    // same type, the caller's own parameters. `Type::f(..)` binds nothing here.
     const recv =
       given.recv ??
       (given.selfPath && this.fn.self?.k === 'adt' && info.self?.k === 'adt' && this.fn.self.def === info.self.def
         ? this.fn.self
         : undefined);
-    if (recv && info.self) {
-      const bound = new Map<string, LocalTy>();
-      unify(info.self, recv, bound);
-      for (const [name, t] of bound) if (info.env.has(name) && !out.has(name)) out.set(name, t);
-    }
-    const turbofish = given.typeArgs?.length ? this.boundEnv(info, undefined, given.typeArgs) : info.env;
-    for (const [name, ty] of turbofish) if (ty !== info.env.get(name) && !out.has(name)) out.set(name, { k: 'ty', ty });
+    for (const [name, ty] of this.boundEnv(info, recv, given.typeArgs))
+      if (ty !== info.env.get(name) && !out.has(name)) out.set(name, { k: 'ty', ty });
     return out;
   }
 
