@@ -75,6 +75,13 @@ function scratch(prefix: string): { dir: string; write: (path: string, text: str
 
 const PACKAGE = (name: string) => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n`;
 
+/** The `Send` verdict `check --format json` gives each future of the crate in `dir/crate`, by fn name. */
+function futureVerdicts(crate: string, dir: string): { verdict: (name: string) => string | undefined; stdout: string } {
+  const run = cli(['check', '--format', 'json', crate], dir);
+  const out = JSON.parse(run.stdout) as { futures: { name: string; send: { status: string } }[] };
+  return { verdict: (name) => out.futures.find((f) => f.name === name)?.send.status, stdout: run.stdout };
+}
+
 /**
  * The Send verdicts `check --format json` gives the crate in `dir/crate`, by type path; the
  * folder is removed afterwards. `write` fills it first.
@@ -191,11 +198,91 @@ test("a future awaiting tokio's lock is read from what the lock needs, not from 
         '',
       ].join('\n'),
     );
-    const run = cli(['check', '--format', 'json', 'app'], dir);
-    const out = JSON.parse(run.stdout) as { futures: { name: string; send: { status: string } }[] };
-    const verdict = (name: string) => out.futures.find((f) => f.name === name)?.send.status;
-    assert.equal(verdict('plain'), 'yes', run.stdout);
-    assert.equal(verdict('counted'), 'no', run.stdout);
+    const { verdict, stdout } = futureVerdicts('app', dir);
+    assert.equal(verdict('plain'), 'yes', stdout);
+    assert.equal(verdict('counted'), 'no', stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a dependency's extension trait types the calls of its methods; a deref to an inherent one of that name does not", () => {
+  const { dir, write } = scratch('rss-trait-methods-');
+  try {
+    // A stand-in for tokio's `AsyncReadExt`: a provided method whose future holds `&mut Self`.
+    write('ext/Cargo.toml', PACKAGE('ext'));
+    write(
+      'ext/src/lib.rs',
+      [
+        'use std::future::Future;',
+        'use std::pin::Pin;',
+        'use std::task::{Context, Poll};',
+        "pub struct Fetch<'a, R: ?Sized> {",
+        "    src: &'a mut R,",
+        '}',
+        "impl<R: ?Sized> Future for Fetch<'_, R> {",
+        '    type Output = u8;',
+        "    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<u8> {",
+        '        Poll::Ready(0)',
+        '    }',
+        '}',
+        'pub trait FetchExt {',
+        "    fn fetch(&mut self) -> Fetch<'_, Self> {",
+        '        Fetch { src: self }',
+        '    }',
+        '}',
+        'impl<R> FetchExt for R {}',
+        '',
+      ].join('\n'),
+    );
+    write('app/Cargo.toml', `${PACKAGE('app')}\n[dependencies]\next = { path = "../ext" }\n`);
+    write(
+      'app/src/lib.rs',
+      [
+        'use ext::FetchExt;',
+        'pub async fn tick() {}',
+        'pub struct Plain(pub u8);',
+        'pub struct Local(pub std::rc::Rc<u8>);',
+        'pub async fn plain(p: &mut Plain) {',
+        '    p.fetch().await;',
+        '}',
+        'pub async fn local() {',
+        '    let mut l = Local(std::rc::Rc::new(1));',
+        '    let f = l.fetch();',
+        '    tick().await;',
+        '    f.await;',
+        '}',
+        // What `fetch` rustc calls on an `Outer` depends on impls this analysis does not read.
+        'pub struct Inner(pub u8);',
+        'impl Inner {',
+        '    pub fn fetch(&mut self) -> std::rc::Rc<u8> {',
+        '        std::rc::Rc::new(self.0)',
+        '    }',
+        '}',
+        'pub struct Outer(pub Inner);',
+        'impl std::ops::Deref for Outer {',
+        '    type Target = Inner;',
+        '    fn deref(&self) -> &Inner {',
+        '        &self.0',
+        '    }',
+        '}',
+        'impl std::ops::DerefMut for Outer {',
+        '    fn deref_mut(&mut self) -> &mut Inner {',
+        '        &mut self.0',
+        '    }',
+        '}',
+        'pub async fn shadowed(mut o: Outer) {',
+        '    let f = o.fetch();',
+        '    tick().await;',
+        '    drop(f);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const { verdict, stdout } = futureVerdicts('app', dir);
+    assert.equal(verdict('plain'), 'yes', stdout);
+    assert.equal(verdict('local'), 'no', stdout);
+    assert.equal(verdict('shadowed'), 'unknown', stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
