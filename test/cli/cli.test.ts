@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
+import { slowToParse } from '../slow-parse';
 
 const CLI = join(__dirname, '..', '..', 'dist', 'cli.js');
 
@@ -49,6 +50,9 @@ before(() => {
   write('binary.rs', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01, 0x02, 0x00]));
   write('latin1.rs', Buffer.concat([Buffer.from('// caf'), Buffer.from([0xe9]), Buffer.from('\npub struct A;\n')]));
   write('huge.rs', `${'// filler line to make the file large\n'.repeat(280_000)}pub struct Big;\n`);
+  write('broken/Cargo.toml', '[package]\nname = "broken"\nversion = "0.1.0"\nedition = "2021"\n');
+  write('broken/src/lib.rs', `mod slow;\n${UNSAFE}`);
+  write('broken/src/slow.rs', slowToParse());
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -280,6 +284,20 @@ test('a 10 MB file is skipped at the default limit, and checked with a higher --
   assert.equal(checked.status, 0, checked.stderr);
   assert.equal(checked.stderr, '');
   assert.match(checked.stdout, /checked 1 file/);
+});
+
+test('[engine] a file too broken to parse in time is skipped with a message; its crate is still checked (exit 2)', () => {
+  for (const args of [['broken'], ['--jobs', '2', 'broken'], ['broken/src/slow.rs']]) {
+    const run = cli(['check', '--format', 'json', ...args]);
+    assert.equal(run.status, 2, `${args.join(' ')}: ${run.stderr}`);
+    assert.match(run.stderr, /slow\.rs: skipped: parsing took over \d+ ms: the text is too broken to read in time/);
+    const report = JSON.parse(run.stdout) as { types: { name: string }[]; diagnostics: { code: string }[] };
+    if (args.at(-1) === 'broken')
+      assert.deepEqual(
+        [report.types.map((t) => t.name), report.diagnostics.map((d) => d.code)],
+        [['P'], ['missing-safety-comment']],
+      );
+  }
 });
 
 test('half-typed Rust does not crash', () => {

@@ -1,8 +1,10 @@
-// The server's size limit (`rustSendSync.maxFileSizeMB`) over real JSON-RPC: a file above it gets
-// one note saying why it is skipped and no hover; once edited below it, it is analysed again.
+// The server's limits over real JSON-RPC: a file over the size limit (`rustSendSync.maxFileSizeMB`),
+// or whose parse is given up (too broken to read in time), gets one note saying why it is skipped
+// and no hover; once edited back into shape, it is analysed again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { initialize, shutdown, startSession } from './lsp-session';
+import { slowToParse } from '../slow-parse';
 
 const URI = 'file:///project/src/big.rs';
 
@@ -37,6 +39,62 @@ test('a file over maxFileSizeMB is skipped with a note, and analysed again once 
     });
     const codes = (await analysed).diagnostics.map((d) => d.code);
     assert.ok(codes.includes('missing-safety-comment'), `analysed again: ${JSON.stringify(codes)}`);
+    assert.equal(await shutdown(session), 0);
+  } finally {
+    session.kill();
+  }
+});
+
+test('a file whose parse is given up is skipped with a note; the server goes on, and the fixed file is analysed', async () => {
+  const session = startSession();
+  try {
+    await initialize(session);
+    const slow = `pub struct Q(*const u8);\nunsafe impl Send for Q {}\n${slowToParse()}`;
+    const opened = session.nextDiagnostics(URI, undefined, 20_000);
+    await session.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: URI, languageId: 'rust', version: 1, text: slow },
+    });
+    const skipped = (await opened).diagnostics;
+    assert.equal(skipped.length, 1);
+    assert.match(
+      skipped[0].message,
+      /skipped this file: parsing took over \d+ ms: the text is too broken to read in time/,
+    );
+    const hover = await session.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri: URI },
+      position: { line: 0, character: 11 },
+    });
+    assert.equal(hover, null);
+
+    // Another file meanwhile: answered as usual.
+    const other = 'file:///project/src/other.rs';
+    const otherDiagnostics = session.nextDiagnostics(other);
+    await session.connection.sendNotification('textDocument/didOpen', {
+      textDocument: {
+        uri: other,
+        languageId: 'rust',
+        version: 1,
+        text: 'pub struct R(*const u8);\nunsafe impl Sync for R {}\n',
+      },
+    });
+    assert.deepEqual(
+      (await otherDiagnostics).diagnostics.map((d) => d.code),
+      ['missing-safety-comment'],
+    );
+
+    // The broken tail deleted: analysed again.
+    const analysed = session.nextDiagnostics(URI, (p) => p.version === 2, 20_000);
+    const lines = slow.split('\n');
+    await session.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: URI, version: 2 },
+      contentChanges: [
+        { range: { start: { line: 2, character: 0 }, end: { line: lines.length - 1, character: 0 } }, text: '' },
+      ],
+    });
+    assert.deepEqual(
+      (await analysed).diagnostics.map((d) => d.code),
+      ['missing-safety-comment'],
+    );
     assert.equal(await shutdown(session), 0);
   } finally {
     session.kill();

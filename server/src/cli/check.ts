@@ -110,13 +110,14 @@ function neededLines(lines: readonly string[], analysis: FileAnalysis, findings:
 
 /** What the formats read of an analysis (not the hover's mentions and reviews). */
 function outputPart(analysis: FileAnalysis): FileAnalysis {
-  const { types, findings, futures, syntaxErrors, inactive } = analysis;
+  const { types, findings, futures, syntaxErrors, inactive, skipped } = analysis;
   return {
     types,
     findings,
     syntaxErrors,
     ...(futures !== undefined ? { futures } : {}),
     ...(inactive !== undefined ? { inactive } : {}),
+    ...(skipped !== undefined ? { skipped } : {}),
   };
 }
 

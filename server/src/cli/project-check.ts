@@ -209,6 +209,9 @@ function checkFiles(
     before?.(path);
     const analyzer = analyzerFor(path, project, engine);
     const checked = checkText(path, read.text, analyzer, settings, options.denyWarnings, (m) => warnings.push(m));
+    // A parse given up: not checked, like a file over the size limit.
+    const skipped = checked.analysis.skipped;
+    if (skipped !== undefined) return { index, problem: { path, message: `skipped: ${skipped}` }, warnings };
     return { index, checked, warnings };
   };
   // The files of this build first, then the others (the shadow's, or alone), with the trees only
@@ -262,6 +265,7 @@ export function collectReport(
       continue;
     }
     const analysis = analyzeFile(project, resolve(file), () => engine.analyze(read.text));
+    if (analysis.skipped !== undefined) problems.push({ path: file, message: `skipped: ${analysis.skipped}` });
     for (const report of analysis.types) entries.push({ file, report });
   }
   return { entries, problems };

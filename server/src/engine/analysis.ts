@@ -7,7 +7,7 @@ import type { FutureReport, Mention, TypeReport } from '../model/report';
 import type { Resolver } from '../model/resolve';
 import { buildContext, nodeRange, type Reparse } from '../rules/context';
 import { runRules, type Finding } from '../rules';
-import { countSyntaxErrors, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
+import { countSyntaxErrors, type ParseTimeout, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
 import type { Solution } from '../traits/infer';
 
 export interface FileAnalysis {
@@ -26,6 +26,8 @@ export interface FileAnalysis {
    * compiles it (every feature on), and this says which module and `#[cfg]` (when one is off).
    */
   inactive?: InactiveModule;
+  /** Why the file was not analysed (its parse was given up, see ParseTimeout); nothing else is then reported. */
+  skipped?: string;
 }
 
 export interface InactiveModule {
@@ -36,6 +38,11 @@ export interface InactiveModule {
 }
 
 export const EMPTY_ANALYSIS: FileAnalysis = Object.freeze({ types: [], findings: [], syntaxErrors: 0 });
+
+/** The analysis of a file whose parse was given up: nothing but why. */
+export function skippedAnalysis(timeout: ParseTimeout): FileAnalysis {
+  return { types: [], findings: [], syntaxErrors: 0, skipped: timeout.message };
+}
 
 /** A type's verdicts as the engine reports them. */
 export function typeReport(def: TypeDef, solution: Solution): TypeReport {

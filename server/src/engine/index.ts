@@ -10,6 +10,7 @@ import type { Reparse } from '../rules/context';
 import {
   createRustParser,
   editBetweenPatched,
+  ParseTimeout,
   type PatchedText,
   type SyntaxNode,
   type SyntaxTree,
@@ -17,10 +18,11 @@ import {
   type WasmLoader,
 } from '../syntax/parser';
 import { solve } from '../traits/infer';
-import { finishAnalysis, type FileAnalysis } from './analysis';
+import { finishAnalysis, skippedAnalysis, type FileAnalysis } from './analysis';
 import type { Project } from './project';
 
-export { EMPTY_ANALYSIS, releaseAnalysis, type FileAnalysis } from './analysis';
+export { EMPTY_ANALYSIS, releaseAnalysis, skippedAnalysis, type FileAnalysis } from './analysis';
+export { ParseTimeout } from '../syntax/parser';
 export { Project } from './project';
 
 export interface EngineOptions {
@@ -94,22 +96,32 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
   // by an edit, and reparses only around it.
   let expansion: { text: PatchedText; tree: SyntaxTree } | undefined;
   const parseSpans: ParseSpans = (text, spans) => parser.parse(text, undefined, spans);
-  const incremental: ParseSpans = (text, spans) => {
-    let tree: SyntaxTree;
-    if (expansion) {
-      expansion.tree.edit(editBetweenPatched(expansion.text, text));
-      tree = parser.parse(text, expansion.tree, spans);
-    } else {
-      tree = parser.parse(text, undefined, spans);
-    }
-    expansion?.tree.delete();
+  const keep = (text: PatchedText, tree: SyntaxTree): SyntaxTree => {
     expansion = { text, tree: tree.copy() };
     return tree;
+  };
+  const incremental: ParseSpans = (text, spans) => {
+    const last = expansion;
+    // Gone whether the parse ends or is given up: its tree is edited for this text from here.
+    expansion = undefined;
+    try {
+      if (!last) return keep(text, parser.parse(text, undefined, spans));
+      last.tree.edit(editBetweenPatched(last.text, text));
+      return keep(text, parser.parse(text, last.tree, spans));
+    } finally {
+      last?.tree.delete();
+    }
   };
   const parseExpansion = options.reuseExpansion === false ? parseSpans : incremental;
   return {
     analyze(text) {
-      const tree: SyntaxTree = parser.parse(text);
+      let tree: SyntaxTree;
+      try {
+        tree = parser.parse(text);
+      } catch (error) {
+        if (error instanceof ParseTimeout) return skippedAnalysis(error);
+        throw error;
+      }
       try {
         const analysis = analyzeTree(
           tree,
@@ -122,6 +134,10 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
         // The types' reports read the tree, which goes now (the mentions keep a copy of their own).
         void analysis.types;
         return analysis;
+      } catch (error) {
+        // An item macro's body parsed as items, or a macro's read again, can be given up too.
+        if (error instanceof ParseTimeout) return skippedAnalysis(error);
+        throw error;
       } finally {
         tree.delete();
       }

@@ -13,7 +13,7 @@
 import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
-import { editBetween, type PatchedText, type SyntaxTree, type TextSpan } from '../syntax/parser';
+import { editBetween, ParseTimeout, type PatchedText, type SyntaxTree, type TextSpan } from '../syntax/parser';
 import { blankItemMacroBodies, skimDependency } from '../syntax/skim';
 import {
   expandMacroCallSteps,
@@ -26,7 +26,7 @@ import { runSteps, type Steps } from '../model/steps';
 import { Solver } from '../traits/infer';
 import { CrateFutures, type FnFuturesReuse } from '../futures/analyze';
 import { FutureReuse } from '../futures/fn-reuse';
-import { finishAnalysis, typeReport, type FileAnalysis, type InactiveModule } from './analysis';
+import { finishAnalysis, skippedAnalysis, typeReport, type FileAnalysis, type InactiveModule } from './analysis';
 import { cfgPredicate, evaluateCfg, type CfgContext } from '../model/cfg';
 import {
   dirname,
@@ -64,6 +64,8 @@ interface FileRecord {
   macroTrees: SyntaxTree[];
   /** The leading `#![cfg(..)]` that is off in this build (null: none), once read (see leadingCfgOff). */
   cfgOff?: string | null;
+  /** The file's parse was given up: it is read as an empty file, and its analysis says why. */
+  givenUp?: ParseTimeout;
 }
 
 export interface Crate {
@@ -536,10 +538,18 @@ export class Project {
     const oldImpls = new Set([...record.items.impls, ...record.items.inactiveImpls]);
     for (const t of record.macroTrees) t.delete();
     record.macroTrees = [];
-    record.text = text;
     record.version = ++this.versions;
     record.cfgOff = undefined;
-    record.tree = this.parse(path, text);
+    record.givenUp = undefined;
+    try {
+      record.tree = this.parse(path, text);
+      record.text = text;
+    } catch (error) {
+      if (!(error instanceof ParseTimeout)) throw error;
+      record.givenUp = error;
+      record.tree = this.parse(path, '');
+      record.text = '';
+    }
     record.items = lowerFile(record.tree.rootNode, {
       scope,
       cfg: this.cfgOf(crate),
@@ -669,19 +679,27 @@ export class Project {
     const off = this.options.shadow ? undefined : this.cfgOffFor(record, crate);
     if (off !== undefined) return this.inactiveAnalysis(path, off);
     if (this.released) throw new Error(`${path}: asked about after its trees were freed (releaseActive)`);
+    if (record.givenUp) return skippedAnalysis(record.givenUp);
     const cached = this.analyses.get(record.path);
     if (cached) return cached;
-    const analysis = finishAnalysis({
-      root: record.tree.rootNode,
-      text: record.text,
-      items: record.items,
-      solution: this.solver,
-      resolver: this.resolver,
-      reparse: (body) => this.parser.parse(body),
-      mentions: this.parser.mentions !== false,
-      crateFutures: this.crateFutures(),
-      ...(this.futuresReuse ? { futures: { cache: this.futuresReuse, context: this.fileContext(record) } } : {}),
-    });
+    let analysis: FileAnalysis;
+    try {
+      analysis = finishAnalysis({
+        root: record.tree.rootNode,
+        text: record.text,
+        items: record.items,
+        solution: this.solver,
+        resolver: this.resolver,
+        reparse: (body) => this.parser.parse(body),
+        mentions: this.parser.mentions !== false,
+        crateFutures: this.crateFutures(),
+        ...(this.futuresReuse ? { futures: { cache: this.futuresReuse, context: this.fileContext(record) } } : {}),
+      });
+    } catch (error) {
+      // A `macro_rules!` body read as items can be given up too.
+      if (!(error instanceof ParseTimeout)) throw error;
+      analysis = skippedAnalysis(error);
+    }
     this.analyses.set(record.path, analysis);
     return analysis;
   }
@@ -801,16 +819,25 @@ export class Project {
     // from `text` as items (see blankItemMacroBodies). An open file's tree is kept whole: its next
     // version is parsed again from it.
     const whole = this.overlay.has(path) || this.options.wholeTrees;
-    const tree = yield* this.parseSteps(path, whole ? text : blankItemMacroBodies(text));
+    let tree: SyntaxTree;
+    let givenUp: ParseTimeout | undefined;
+    try {
+      tree = yield* this.parseSteps(path, whole ? text : blankItemMacroBodies(text));
+    } catch (error) {
+      if (!(error instanceof ParseTimeout)) throw error;
+      givenUp = error;
+      tree = this.parse(path, '');
+    }
     // Lowering a big file takes up to 10 ms: a step of its own.
     yield;
     const record: FileRecord = {
       path,
-      text,
+      text: givenUp ? '' : text,
       version: ++this.versions,
       tree,
       items: { root: scope, types: [], impls: [], inactiveImpls: [], inherentImpls: [] },
       macroTrees: [],
+      ...(givenUp ? { givenUp } : {}),
     };
     crate.files.set(path, record);
     record.items = lowerFile(tree.rootNode, {
@@ -850,7 +877,7 @@ export class Project {
           calls.filter((c) => c.record === record),
           infos,
           cfg,
-          (text, spans) => this.parser.parse(text, undefined, spans),
+          (text, spans) => this.parseSpans(text, spans),
           (tree) => record.macroTrees.push(tree),
           record.items,
           (scope) => this.macroModuleSteps(crate, scope, reuse),
@@ -942,15 +969,30 @@ export class Project {
     }
   }
 
+  /** Item macros' bodies as items; a parse given up reads as no items (an empty tree). */
+  private parseSpans(text: PatchedText, spans: readonly TextSpan[]): SyntaxTree {
+    try {
+      return this.parser.parse(text, undefined, spans);
+    } catch (error) {
+      if (!(error instanceof ParseTimeout)) throw error;
+      return this.parser.parse('');
+    }
+  }
+
   private parse(path: string, text: string): SyntaxTree {
     const cached = this.trees.get(path);
     if (cached?.text === text) return cached.tree;
     let tree: SyntaxTree;
     if (cached) {
-      // An edit of an open file: parsed again around the change only.
+      // An edit of an open file: parsed again around the change only. The old tree is edited
+      // for this text: gone whether the parse ends or is given up.
+      this.trees.delete(path);
       cached.tree.edit(editBetween(cached.text, text));
-      tree = this.parser.parse(text, cached.tree);
-      cached.tree.delete();
+      try {
+        tree = this.parser.parse(text, cached.tree);
+      } finally {
+        cached.tree.delete();
+      }
     } else tree = this.parser.parse(text);
     this.trees.set(path, { text, tree });
     return tree;

@@ -7,7 +7,9 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
   analyzeFile,
   EMPTY_ANALYSIS,
+  ParseTimeout,
   releaseAnalysis,
+  skippedAnalysis,
   type Engine,
   type FileAnalysis,
   type TreeEngine,
@@ -54,6 +56,11 @@ export function skipReason(document: TextDocument, settings: Settings): string |
   const bytes = new TextEncoder().encode(text).length;
   if (bytes <= limit) return undefined;
   return `Rust Send/Sync skipped this file: ${formatSize(bytes)} is over the ${formatSize(limit)} limit (setting \`${SETTINGS_SECTION}.maxFileSizeMB\`).`;
+}
+
+/** What a document whose analysis was given up (see ParseTimeout) is told. */
+export function skippedMessage(reason: string): string {
+  return `Rust Send/Sync skipped this file: ${reason}.`;
 }
 
 /** The one diagnostic a skipped document gets, at its start, saying why. */
@@ -116,6 +123,12 @@ export function createAnalysisCache(
       const tree = trees.treeFor(document, (text, oldTree) => engine.parse(text, oldTree));
       return engine.analyzeTree(tree, document.getText());
     } catch (error) {
+      if (error instanceof ParseTimeout) {
+        // Kept for this revision like any analysis: asked again (a hover), it is not parsed again.
+        trees.dropTree(document.uri);
+        logger.info(`${document.uri}: not analysed, ${error.message}`);
+        return skippedAnalysis(error);
+      }
       logger.error(`analysis of ${document.uri} failed: ${describeError(error)}`);
       trees.dropTree(document.uri); // a tree that took part in a failure is not reused
       return EMPTY_ANALYSIS;

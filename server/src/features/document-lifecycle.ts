@@ -1,9 +1,16 @@
 // The open documents' diagnostics over their life: published at once when a document opens,
 // debounced after each edit (and the other open files of its crate checked again), cleared when
 // it closes, with the closed document's tree, analysis and crate text let go.
-import type { Connection, TextDocuments } from 'vscode-languageserver';
+import type { Connection, Diagnostic, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { isRustDocument, skipDiagnostic, skipReason, type AnalysisCache, type Logger } from './analysis';
+import {
+  isRustDocument,
+  skipDiagnostic,
+  skippedMessage,
+  skipReason,
+  type AnalysisCache,
+  type Logger,
+} from './analysis';
 import { computeDiagnostics, createDiagnosticsScheduler } from './diagnostics';
 import type { DocumentTrees } from './document-trees';
 import { guard } from './guard';
@@ -31,6 +38,15 @@ export interface DocumentLifecycleDependencies {
   debounceMs: number;
 }
 
+/** A document's diagnostics; over the size limit, or with its parse given up, the one that says why. */
+function diagnosticsOf(document: TextDocument, analyses: AnalysisCache, settings: Settings): Diagnostic[] {
+  const tooBig = skipReason(document, settings);
+  if (tooBig !== undefined) return [skipDiagnostic(tooBig)];
+  const analysis = analyses.get(document, settings);
+  if (analysis.skipped !== undefined) return [skipDiagnostic(skippedMessage(analysis.skipped))];
+  return computeDiagnostics(analysis, settings, document.uri);
+}
+
 /** Follows `documents` (open, change, close) and keeps their diagnostics published. */
 export function followDocuments(deps: DocumentLifecycleDependencies): DocumentLifecycle {
   const { connection, documents, trees, cache, workspace, settings, logger } = deps;
@@ -44,12 +60,8 @@ export function followDocuments(deps: DocumentLifecycleDependencies): DocumentLi
       const [analyses, current] = await Promise.all([cache, settings()]);
       const document = rustDocument(uri);
       if (document === undefined) return; // closed meanwhile
-      const skipped = skipReason(document, current);
       const started = performance.now();
-      const diagnostics =
-        skipped !== undefined
-          ? [skipDiagnostic(skipped)]
-          : computeDiagnostics(analyses.get(document, current), current, uri);
+      const diagnostics = diagnosticsOf(document, analyses, current);
       if (afterEdit) scheduler.measured(uri, performance.now() - started);
       await connection.sendDiagnostics({ uri, version: document.version, diagnostics });
     });

@@ -32,7 +32,8 @@ export interface TextPatch {
 export interface RustParser {
   /**
    * Parses `text`; with `oldTree` (already `edit`ed) the parse is incremental. With `spans`
-   * (sorted, apart, not empty), only they are read, as one text, at their own positions.
+   * (sorted, apart, not empty), only they are read, as one text, at their own positions. Throws
+   * ParseTimeout when the parse takes longer than its budget (parseBudgetMs).
    */
   parse(text: string | PatchedText, oldTree?: Tree, spans?: readonly TextSpan[]): Tree;
   /**
@@ -40,9 +41,36 @@ export interface RustParser {
    * tokens), returning undefined: the next call with the same text goes on where this one stopped.
    * A big file is parsed this way a few milliseconds at a time, with requests answered between.
    * Each stopped parse keeps a parser of its own, so that other parses meanwhile (at once, or in
-   * parts: two readings of crates may take turns) leave it where it stopped.
+   * parts: two readings of crates may take turns) leave it where it stopped. Throws ParseTimeout
+   * once the parts together take longer than the budget.
    */
   parsePart(text: string, stop: () => boolean): Tree | undefined;
+}
+
+/**
+ * How long a parse of `chars` characters may take, in ms, before it is given up: 200 ms and 5 µs a
+ * character, 25 times what the slowest real files need on first parse (about 0.2 µs a character,
+ * 1 µs for small ones). Only text broken in ways typing does not make (long lines of repeated
+ * fragments, NUL bytes) takes longer: tree-sitter's error recovery is quadratic there, and such a
+ * file took 25 s, with the server answering nothing meanwhile.
+ */
+export function parseBudgetMs(chars: number): number {
+  return 200 + chars * 0.005;
+}
+
+/** A parse given up at its budget (parseBudgetMs): the text is too broken to read in time. */
+export class ParseTimeout extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`parsing took over ${Math.round(budgetMs)} ms: the text is too broken to read in time`);
+    this.name = 'ParseTimeout';
+  }
+}
+
+/** A progress callback that gives a parse up once its budget is spent (`spent`: ms already spent on it). */
+function deadline(chars: number, spent = 0): { budget: number; over: () => boolean } {
+  const budget = parseBudgetMs(chars);
+  const until = performance.now() + budget - spent;
+  return { budget, over: () => performance.now() > until };
 }
 
 /** The two wasm files by name (`tree-sitter.wasm`, `tree-sitter-rust.wasm`): their bytes. */
@@ -74,40 +102,53 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
     return made;
   };
   const parser = newParser();
-  /** The parsers holding a stopped parse, by its text, the oldest first; and one at rest. */
-  const stopped = new Map<string, Parser>();
+  /** The parsers holding a stopped parse, by its text, the oldest first, with the ms spent on it; and one at rest. */
+  const stopped = new Map<string, { parser: Parser; spent: number }>();
   let resting: Parser | undefined;
   return {
     parse(text, oldTree, spans) {
       const base = typeof text === 'string' ? text : text.base;
       // Line breaks are the base's (patches keep them), and so are the ranges' points.
-      const options = spans ? { includedRanges: rangesOf(base, spans) } : undefined;
+      const limit = deadline(spans ? spans.reduce((n, s) => n + s.end - s.start, 0) : base.length);
+      const options = {
+        ...(spans ? { includedRanges: rangesOf(base, spans) } : {}),
+        progressCallback: limit.over,
+      };
       const input = typeof text === 'string' || text.patches.length === 0 ? base : pieceReader(text);
       const tree = parser.parse(input, oldTree ?? null, options);
-      if (!tree) throw new Error('tree-sitter returned no tree');
-      return tree;
+      if (tree) return tree;
+      // Stopped by the callback: the next parse must not go on from where this one stopped.
+      parser.reset();
+      throw new ParseTimeout(limit.budget);
     },
     parsePart(text, stop) {
       // Tree-sitter goes on from where the parser's stopped parse left off.
-      let part = stopped.get(text);
+      const known = stopped.get(text);
       stopped.delete(text);
+      let part = known?.parser;
       if (!part) {
         part = resting ?? newParser();
         resting = undefined;
       }
-      const tree = part.parse(text, null, { progressCallback: stop });
+      const started = performance.now();
+      const limit = deadline(text.length, known?.spent);
+      const tree = part.parse(text, null, { progressCallback: () => stop() || limit.over() });
       if (tree) {
         if (resting) part.delete();
         else resting = part;
         return tree;
       }
-      stopped.set(text, part);
+      if (limit.over()) {
+        part.delete();
+        throw new ParseTimeout(limit.budget);
+      }
+      stopped.set(text, { parser: part, spent: (known?.spent ?? 0) + performance.now() - started });
       // Never more than a few (a reading of crates stops in one file at a time): past that, the
       // oldest is dropped, and parsed afresh if asked for again.
       for (const [oldest, dropped] of stopped) {
         if (stopped.size <= MAX_STOPPED_PARSES) break;
         stopped.delete(oldest);
-        dropped.delete();
+        dropped.parser.delete();
       }
       return undefined;
     },
@@ -189,7 +230,10 @@ export function parseSpansLike(like: Tree, text: string, spans: readonly TextSpa
     parser.setLanguage(like.language);
     sideParsers.set(like.language, parser);
   }
-  return parser.parse(text, null, { includedRanges: rangesOf(text, spans) }) ?? undefined;
+  const limit = deadline(spans.reduce((n, s) => n + s.end - s.start, 0));
+  const tree = parser.parse(text, null, { includedRanges: rangesOf(text, spans), progressCallback: limit.over });
+  if (!tree) parser.reset();
+  return tree ?? undefined;
 }
 
 /** Tree-sitter's ranges for sorted spans: their points found in one pass over the text. */
