@@ -17,7 +17,14 @@ import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TraitDef, TypeDef 
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
 import { paramEnv, someTy, type Ty } from '../model/resolve';
-import { memberOwner, nodesOfType, parseSpansLike, type SyntaxNode, type SyntaxTree } from '../syntax/parser';
+import {
+  memberOwner,
+  nodesOfType,
+  parseSpansLike,
+  withAncestors,
+  type SyntaxNode,
+  type SyntaxTree,
+} from '../syntax/parser';
 import type { Solution, Value } from '../traits/infer';
 import { PRIMITIVES } from '../model/known-types';
 import {
@@ -449,8 +456,8 @@ class LazyFnInfo implements FnInfo {
     readonly name: string,
     private readonly file: FileAnalyzer,
     declaredIn: Scope | undefined,
-    /** The impl of a method written in an item macro's body (see FnDef.impl). */
-    private readonly impl?: SyntaxNode,
+    /** The fn's impl when the caller knows it (null: none), as for a method in an item macro's body (see FnDef.impl). */
+    private readonly impl?: SyntaxNode | null,
   ) {
     this.scopeRead = declaredIn;
   }
@@ -549,7 +556,12 @@ class FileAnalyzer {
     // Most files have no future and spawn nothing: a text search skips them.
     if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(text)) return { futures: [], requirements: [], arcs: [] };
     if (!this.indexed) {
-      for (const node of nodesOfType(this.root, 'function_item')) this.index(node);
+      withAncestors(this.root, nodesOfType(this.root, 'function_item'), (node, ancestors) => {
+        const list = ancestors[ancestors.length - 1];
+        const owner = list?.type === 'declaration_list' ? ancestors[ancestors.length - 2] : undefined;
+        const nested = ancestors.some((a) => a.type === 'trait_item' || a.type === 'block');
+        this.index(node, undefined, owner?.type === 'impl_item' ? owner : null, nested);
+      });
       // Fns and methods written in item macros' bodies (`cfg_rt! { pub async fn yield_now() }`),
       // parsed in trees of their own: methods of an impl around the call (`def.impl`), and of an
       // impl inside it (`cfg_x! { impl T { async fn f() } }`, around the method in its tree).
@@ -596,19 +608,20 @@ class FileAnalyzer {
     );
   }
 
-  private index(node: SyntaxNode, declaredIn?: Scope, ownImpl?: SyntaxNode): void {
+  /** `nested`: whether the fn is in a block or a trait (found by walking up when not given). */
+  private index(node: SyntaxNode, declaredIn?: Scope, ownImpl?: SyntaxNode | null, nested?: boolean): void {
     const info = this.info(node, declaredIn, ownImpl);
     if (!info) return;
     const { name } = info;
     this.fnNodes.push(node);
-    const impl = ownImpl ?? enclosingImpl(node);
+    const impl = ownImpl === undefined ? enclosingImpl(node) : (ownImpl ?? undefined);
     const implType = impl?.childForFieldName('type');
     if (impl && implType && !impl.childForFieldName('trait')) {
       const typeName = pathSegments(typePath(implType)).pop() ?? implType.text;
       const table = this.methods.get(typeName) ?? new Map<string, FnInfo>();
       if (!table.has(name)) table.set(name, info);
       this.methods.set(typeName, table);
-    } else if (!impl && !hasAncestor(node, ['trait_item', 'block'])) {
+    } else if (!impl && !(nested ?? hasAncestor(node, ['trait_item', 'block']))) {
       this.fns.set(name, [...(this.fns.get(name) ?? []), info]);
     }
   }
@@ -618,7 +631,7 @@ class FileAnalyzer {
    * but the name are read when first asked: an edit's analysis indexes every fn of the file but
    * walks only the few the edit touched, which alone read their types.
    */
-  info(node: SyntaxNode, declaredIn?: Scope, impl?: SyntaxNode): FnInfo | undefined {
+  info(node: SyntaxNode, declaredIn?: Scope, impl?: SyntaxNode | null): FnInfo | undefined {
     const known = this.infoByNode.get(node.id);
     if (known) return known;
     const name = node.childForFieldName('name')?.text;
@@ -629,9 +642,9 @@ class FileAnalyzer {
   }
 
   /** The generic parameters a fn's signature may name (its impl's and its own), and `Self`. */
-  signature(node: SyntaxNode, scope: Scope, ownImpl?: SyntaxNode): { env: Map<string, Ty>; self?: Ty } {
+  signature(node: SyntaxNode, scope: Scope, ownImpl?: SyntaxNode | null): { env: Map<string, Ty>; self?: Ty } {
     const env = new Map<string, Ty>();
-    const impl = ownImpl ?? enclosingImpl(node);
+    const impl = ownImpl === undefined ? enclosingImpl(node) : (ownImpl ?? undefined);
     let self: Ty | undefined;
     const addGenerics = (owner: SyntaxNode) => {
       const params = owner.childForFieldName('type_parameters');
@@ -716,14 +729,19 @@ class FileAnalyzer {
   /** The written type of a `static` or `const` of the file's modules, by name. */
   staticType(name: string): SyntaxNode | undefined {
     if (!this.statics) {
-      this.statics = new Map();
+      const statics = new Map<string, SyntaxNode>();
       const both = [...nodesOfType(this.root, 'static_item'), ...nodesOfType(this.root, 'const_item')];
-      for (const n of both.sort((a, b) => a.startIndex - b.startIndex)) {
-        if (hasAncestor(n, ['block'])) continue;
-        const id = n.childForFieldName('name')?.text;
-        const t = n.childForFieldName('type');
-        if (id && t) this.statics.set(id, t);
-      }
+      withAncestors(
+        this.root,
+        both.sort((a, b) => a.startIndex - b.startIndex),
+        (n, ancestors) => {
+          if (ancestors.some((a) => a.type === 'block')) return;
+          const id = n.childForFieldName('name')?.text;
+          const t = n.childForFieldName('type');
+          if (id && t) statics.set(id, t);
+        },
+      );
+      this.statics = statics;
     }
     return this.statics.get(name);
   }

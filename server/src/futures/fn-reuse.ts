@@ -48,6 +48,10 @@ const DECLARES = new RegExp(`${ITEM_WORDS.source}|\\bfn\\b`);
 /** The nodes lower.ts reads in a fn body, and the `macro_rules!` that item macros read anywhere. */
 const BODY_ITEMS = [...Object.keys(TYPE_ITEMS), ...ITEM_TYPES, 'macro_definition'];
 
+/** The fns' texts an analysis keeps for the next: this many times the file's, and this many characters more. */
+const KEPT_TEXT_FACTOR = 4;
+const KEPT_TEXT_SLACK = 1 << 20;
+
 const keyOf = (node: SyntaxNode): string => `${node.startPosition.row}:${node.startPosition.column}`;
 
 function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
@@ -103,21 +107,48 @@ export class FutureReuse<R extends Located, A extends Located> {
   }
 }
 
-/** The file's text with each fn body that declares nothing replaced by its end line. */
+/**
+ * The file's text with each fn body that declares nothing replaced by its end line. The items of a
+ * body kept whole are listed once, and the fns nested in it look theirs up in that list: asking
+ * each nested body for its own made deep nesting quadratic (3,000 nested fns took a minute).
+ */
 function skeleton(text: string, fns: SyntaxNode[]): string {
   const parts: string[] = [];
   let at = 0;
+  // The outermost body kept whole around the fns met now, and the starts of the items in it.
+  let kept: { end: number; items: number[] } | undefined;
   for (const fn of fns) {
     const body = fn.childForFieldName('body');
-    if (!body || body.startIndex < at) continue; // no body, or inside a body kept whole
-    // A body that declares an item is part of the skeleton (a word in a comment declares none).
-    if (DECLARES.test(text.slice(body.startIndex, body.endIndex)) && body.descendantsOfType(BODY_ITEMS).length > 0)
-      continue;
+    if (!body || body.startIndex < at) continue; // no body, or inside a body blanked out
+    if (kept && body.startIndex >= kept.end) kept = undefined;
+    let declares: boolean;
+    if (kept) declares = anyWithin(kept.items, body.startIndex, body.endIndex);
+    else {
+      // A word in a comment declares none: the tree says (read only when a word is there).
+      const items = DECLARES.test(text.slice(body.startIndex, body.endIndex))
+        ? body.descendantsOfType(BODY_ITEMS).flatMap((item) => (item ? [item.startIndex] : []))
+        : [];
+      declares = items.length > 0;
+      if (declares) kept = { end: body.endIndex, items };
+    }
+    if (declares) continue; // part of the skeleton
     parts.push(text.slice(at, body.startIndex), `{${body.endPosition.row}}`);
     at = body.endIndex;
   }
   parts.push(text.slice(at));
   return parts.join('');
+}
+
+/** Whether a sorted list holds a value strictly between `start` and `end`. */
+function anyWithin(sorted: readonly number[], start: number, end: number): boolean {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (sorted[mid] <= start) low = mid + 1;
+    else high = mid;
+  }
+  return low < sorted.length && sorted[low] < end;
 }
 
 /**
@@ -127,8 +158,10 @@ function skeleton(text: string, fns: SyntaxNode[]): string {
  */
 function withoutLayout(text: string): string {
   // Runs that start or end a line go, then the others become one space (two passes without a
-  // callback: a callback per run took 1.3 ms of an edit of a 5,000-line file, these 0.5).
-  return text.replace(/(^|\n)[ \t]+|[ \t]+(?=\n|$)/g, '$1').replace(/[ \t]{2,}|\t/g, ' ');
+  // callback: a callback per run took 1.3 ms of an edit of a 5,000-line file, these 0.5). A run
+  // is tried as a line's end only from its first blank: from each of its blanks, a long line of
+  // blanks took the regex a time quadratic in its length (40 s for 150 KB).
+  return text.replace(/(^|\n)[ \t]+|(?<![ \t])[ \t]+(?=\n|$)/g, '$1').replace(/[ \t]{2,}|\t/g, ' ');
 }
 
 interface Span {
@@ -151,6 +184,8 @@ export class ReuseSession<R extends Located, A extends Located> {
   /** Fns whose results are known in this analysis (walked or reused), with what they read. */
   private readonly done = new Map<string, { deps: Map<string, string>; keep: boolean }>();
 
+  private readonly textLength: number;
+
   constructor(
     text: string,
     fns: SyntaxNode[],
@@ -158,6 +193,7 @@ export class ReuseSession<R extends Located, A extends Located> {
     private readonly store: (next: Map<string, FnEntry<R, A>>) => void,
     private readonly stats: { reused: number; walked: number },
   ) {
+    this.textLength = text.length;
     for (const fn of fns) {
       const key = keyOf(fn);
       this.texts.set(key, text.slice(fn.startIndex, fn.endIndex));
@@ -227,9 +263,18 @@ export class ReuseSession<R extends Located, A extends Located> {
    */
   end(futures: FutureReport[], requirements: R[], arcs: A[]): void {
     const fresh = new Map<string, FnEntry<R, A>>();
+    // The texts kept are bounded by the file's: a fn keeps its whole text, nested fns' included,
+    // and the texts of those it read, so deep nesting kept a quadratic amount (10,000 nested fns
+    // in 270 KB took 8 s to copy). Past the bound, a fn is walked again next time.
+    let room = KEPT_TEXT_FACTOR * this.textLength + KEPT_TEXT_SLACK;
     for (const [key, d] of this.done) {
       if (!d.keep || this.next.has(key)) continue;
-      fresh.set(key, { text: this.texts.get(key)!, deps: d.deps, reports: [], requirements: [], arcs: [] });
+      const text = this.texts.get(key)!;
+      let size = text.length;
+      for (const t of d.deps.values()) size += t.length;
+      if (size > room) continue;
+      room -= size;
+      fresh.set(key, { text, deps: d.deps, reports: [], requirements: [], arcs: [] });
     }
     if (fresh.size > 0) {
       // Nested fns are walked apart: the innermost fn around a result is the one that made it.

@@ -2,7 +2,7 @@
 // a folder (dist/ at run time), or from the bytes a loader hands over (the web worker, which has no
 // file system), and hands out a parser. Everything else sees plain trees. Imports nothing of Node,
 // so the browser bundle can hold it.
-import { Language, Node, Parser, type Range, type Tree } from 'web-tree-sitter';
+import { Language, Node, Parser, type Range, type Tree, type TreeCursor } from 'web-tree-sitter';
 
 export type { Node as SyntaxNode, Tree as SyntaxTree };
 
@@ -292,6 +292,100 @@ export function memberOwner(node: Node): Node | undefined {
   return list?.type === 'declaration_list' ? (list.parent ?? undefined) : undefined;
 }
 
+/**
+ * A cursor that moves forward through a tree, to ranges in document order, keeping the nodes on
+ * its path: up only as far as the next range needs, then down, passing the siblings that end
+ * before it, like a merge. `node.parent` and `descendantForIndex` ask from the root down, so
+ * asking them for each of many nodes was quadratic in the depth: deep nesting (3,000 blocks, as
+ * broken text can have) took seconds a node.
+ */
+class ForwardWalk {
+  private readonly cursor: TreeCursor;
+  /** The nodes from the root to the cursor's. */
+  readonly path: Node[];
+
+  constructor(root: Node) {
+    this.cursor = root.walk();
+    this.path = [root];
+  }
+
+  /** Moves to the smallest node that holds `start..end`, or down to the node `id` if it is one of those. */
+  moveTo(start: number, end: number, id?: number): Node {
+    const { cursor, path } = this;
+    // Up and forward: siblings that end before the range are passed, a level at a time.
+    while (path.length > 1) {
+      const top = path[path.length - 1];
+      if (top.startIndex <= start && end <= top.endIndex) break;
+      path.pop();
+      if (top.endIndex <= start && cursor.gotoNextSibling()) path.push(cursor.currentNode);
+      else cursor.gotoParent();
+    }
+    // Down: at each level the child that holds the range, the others passed by their ends.
+    while (path[path.length - 1].id !== id && cursor.gotoFirstChild()) {
+      while (cursor.endIndex <= start && cursor.endIndex < end && cursor.gotoNextSibling());
+      if (!(cursor.startIndex <= start && end <= cursor.endIndex)) {
+        cursor.gotoParent();
+        break;
+      }
+      path.push(cursor.currentNode);
+    }
+    return path[path.length - 1];
+  }
+
+  delete(): void {
+    this.cursor.delete();
+  }
+}
+
+/** Past this depth, `withAncestors` moves a ForwardWalk instead of walking up from each node. */
+const DEEP = 48;
+
+/**
+ * Each of `nodes` (of `root`'s tree, in document order) with its ancestors, the root first.
+ * Walking up from each node is fastest at the depths of real code; once a node is deeper than
+ * DEEP, the others are found by one ForwardWalk (a node it does not reach, out of order, is
+ * walked up from). `ancestors` is valid during the call only.
+ */
+export function withAncestors(
+  root: Node,
+  nodes: readonly Node[],
+  visit: (node: Node, ancestors: readonly Node[]) => void,
+): void {
+  let walk: ForwardWalk | undefined;
+  try {
+    for (const node of nodes) {
+      if (!walk) {
+        const ancestors = ancestorsWalkingUp(node, DEEP);
+        if (ancestors) {
+          visit(node, ancestors);
+          continue;
+        }
+        walk = new ForwardWalk(root);
+      }
+      if (walk.moveTo(node.startIndex, node.endIndex, node.id).id !== node.id) {
+        visit(node, ancestorsWalkingUp(node)!);
+        continue;
+      }
+      const path = walk.path;
+      path.pop();
+      visit(node, path);
+      path.push(node);
+    }
+  } finally {
+    walk?.delete();
+  }
+}
+
+/** The node's ancestors, the root first; undefined when there are more than `most`. */
+function ancestorsWalkingUp(node: Node, most = Infinity): Node[] | undefined {
+  const out: Node[] = [];
+  for (let p = node.parent; p; p = p.parent) {
+    if (out.length >= most) return undefined;
+    out.push(p);
+  }
+  return out.reverse();
+}
+
 export function isComment(node: Node): boolean {
   const type = node.type;
   return type === 'line_comment' || type === 'block_comment';
@@ -447,11 +541,17 @@ export function nodesOfType(root: Node, type: string): Node[] {
     return root.descendantsOfType(type).filter((n): n is Node => n !== null);
   let found = searchedByTree.get(root.tree);
   if (!found) {
-    found = itemsByKeyword(root);
+    found = searchItems(root);
     searchedByTree.set(root.tree, found);
   }
   return found.get(type) ?? [];
 }
+
+/**
+ * A keyword search that takes longer is in deep nesting: the slowest real file measured, winapi's
+ * `winerror.rs` with its 6,000 consts, takes 12 ms.
+ */
+const SLOW_SEARCH_MS = 50;
 
 /**
  * The items of SEARCHED under `root`, by type, found from their keywords in the text: a walk of
@@ -459,19 +559,30 @@ export function nodesOfType(root: Node, type: string): Node[] {
  * that holds it and the character after it is its item (a keyword in a comment, a string, a
  * macro's tokens, `const fn`, `-> impl Trait` or `&'static` gives another node). An item's
  * keyword comes before any item nested in it, so the text's order is the tree's. (`1const`, in
- * broken code, is two tokens.)
+ * broken code, is two tokens.) Past `walkAfterMs`, the rest are found by a ForwardWalk.
  */
-function itemsByKeyword(root: Node): Map<string, Node[]> {
+export function searchItems(root: Node, walkAfterMs = SLOW_SEARCH_MS): Map<string, Node[]> {
   const byType = new Map<string, Node[]>([...SEARCHED_TYPES].map((t) => [t, []]));
   // In broken code an item can run over the next ones' keywords.
   const seen = new Set<number>();
-  for (const match of root.text.matchAll(KEYWORDS)) {
-    const start = root.startIndex + match.index;
-    const item = SEARCHED.get(match[0])!;
-    const node = root.descendantForIndex(start, start + match[0].length + 1);
-    if (node?.type !== item || seen.has(node.id)) continue;
-    seen.add(node.id);
-    byType.get(item)!.push(node);
+  // `descendantForIndex` asks from the root down: fastest at the depths of real code, quadratic
+  // in deep nesting, where a ForwardWalk takes over (the nodes found are the same).
+  const started = performance.now();
+  let walk: ForwardWalk | undefined;
+  let count = 0;
+  try {
+    for (const match of root.text.matchAll(KEYWORDS)) {
+      const start = root.startIndex + match.index;
+      const item = SEARCHED.get(match[0])!;
+      const end = start + match[0].length + 1;
+      const node = walk ? walk.moveTo(start, end) : root.descendantForIndex(start, end);
+      if (!walk && ++count % 32 === 0 && performance.now() - started > walkAfterMs) walk = new ForwardWalk(root);
+      if (node?.type !== item || seen.has(node.id)) continue;
+      seen.add(node.id);
+      byType.get(item)!.push(node);
+    }
+  } finally {
+    walk?.delete();
   }
   return byType;
 }
