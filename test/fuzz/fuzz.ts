@@ -1,13 +1,16 @@
 // The engine fuzzer: real Rust files, broken by seeded mutations (mutators.ts), analysed one by
 // one. A case fails when the engine throws, returns something that is not a well-formed analysis,
 // or takes more than 10 times the normal time for its size (normal: the engine's time per
-// character on the unmutated sources, measured first; a case slow by less than twice that is timed
-// again before it counts, so one garbage-collection pause is not a finding, while a slower one
-// counts at once: the second analysis of a text reuses the first's caches, and hid a case that
-// took 16 s). Case N of seed S is always the same input, so any failure can be replayed alone.
+// character on the unmutated sources, measured first) beyond the time of its parse alone (the
+// parser's error recovery is slow on some broken text: a parse's budget bounds it), or more than
+// that budget when the parse was given up. A case slow by less than twice that is timed again
+// before it counts, so one garbage-collection pause is not a finding; a slower one counts at once
+// (the second analysis of a text reuses the first's caches, and hid a case that took 16 s). Case
+// N of seed S is always the same input, so any failure can be replayed alone.
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Engine, FileAnalysis } from '../../server/src/engine';
+import { ParseTimeout, type Engine, type FileAnalysis, type TreeEngine } from '../../server/src/engine';
+import { parseBudgetMs } from '../../server/src/syntax/parser';
 import { findCorpus, listRustFiles } from '../corpus';
 import { seededRandom } from '../seeded-random';
 import { MUTATORS, mutate, type Mutator } from './mutators';
@@ -131,9 +134,23 @@ function timed(engine: Engine, text: string): { ms: number; analysis?: FileAnaly
   }
 }
 
+/** How long parsing `text` alone takes (its budget when given up). */
+function parseMs(parse: NonNullable<FuzzEngine['parse']>, text: string): number {
+  const started = performance.now();
+  try {
+    parse(text).delete();
+  } catch (error) {
+    if (!(error instanceof ParseTimeout)) throw error;
+  }
+  return performance.now() - started;
+}
+
+/** The engine as the fuzzer drives it: `parse`, when it has one, times the parser apart. */
+type FuzzEngine = Engine & { parse?: TreeEngine['parse'] };
+
 /** Runs one case; a failure, or undefined when the engine behaved. */
-export function runCase(engine: Engine, fuzzCase: FuzzCase, msPerChar: number): FuzzFailure | undefined {
-  const limit = SLOWDOWN_LIMIT * msPerChar * fuzzCase.text.length + SLACK_MS;
+export function runCase(engine: FuzzEngine, fuzzCase: FuzzCase, msPerChar: number): FuzzFailure | undefined {
+  let limit = SLOWDOWN_LIMIT * msPerChar * fuzzCase.text.length + SLACK_MS;
   let run = timed(engine, fuzzCase.text);
   if (run.error !== undefined) {
     const error: unknown = run.error; // a thrown value is anything; String() is what the report shows
@@ -142,6 +159,11 @@ export function runCase(engine: Engine, fuzzCase: FuzzCase, msPerChar: number): 
   }
   const wrong = malformation(run.analysis!);
   if (wrong !== undefined) return { ...fuzzCase, kind: 'malformed', detail: wrong };
+  // A parse given up took its budget, by design (parseBudgetMs): that is the case's limit then.
+  if (run.analysis!.skipped !== undefined) limit = Math.max(limit, parseBudgetMs(fuzzCase.text.length) + SLACK_MS);
+  // The parser's own time (its error recovery is slow on some broken text, bounded by the budget)
+  // is not the engine's: the limit is on the rest.
+  if (run.ms > limit && engine.parse) limit += parseMs(engine.parse, fuzzCase.text);
   if (run.ms > limit) {
     if (run.ms <= NOISE_FACTOR * limit) run = timed(engine, fuzzCase.text);
     if (run.ms > limit)

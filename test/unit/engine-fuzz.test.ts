@@ -48,6 +48,14 @@ const FIXED_ENGINE_BUGS = [
     what: 'a line of 100,000 blanks in a file with a future (was 40 s: a regex quadratic in the run)',
     text: `async fn g() {}\nstruct S;${' '.repeat(100_000)}struct T;\n`,
   },
+  {
+    what: "a `let` pattern of 20,000 names (ran out of memory: each name's reason held the whole pattern)",
+    text: `async fn f() {\n    let (${range(20_000, (i) => `a${i}`)}) = g();\n    h().await;\n}\n`,
+  },
+  {
+    what: '30,000 structs of one name (was seconds: each copied the list of the others)',
+    text: 'struct S;'.repeat(30_000),
+  },
 ];
 
 /** Engine bugs the fuzzer found in files this suite does not own, still open: `todo` tests. The

@@ -216,6 +216,11 @@ const unknownLocal = (reason: string): LocalTy => ({ k: 'unknown', reason });
 const plain = (text: string): LocalTy => ({ k: 'ty', ty: { k: 'plain', text } });
 const oneLine = (text: string) => text.replace(/\s+/g, ' ');
 
+/** `text` cut to `most` characters, `…` saying where. */
+function clipped(text: string, most: number): string {
+  return text.length <= most ? text : `${text.slice(0, most - 1)}…`;
+}
+
 /** The signature facts of one fn of the file. */
 interface FnInfo {
   readonly node: SyntaxNode;
@@ -1190,8 +1195,11 @@ class BodyWalk {
       for (const [id, t] of typed) this.bind(id.text, t, id, kind);
       return;
     }
+    // The pattern's text once, and short: broken text made a 200 KB pattern of 57,000 names,
+    // whose reasons each held a copy of it (out of memory).
+    const shown = clipped(oneLine(pattern.text), 100);
     for (const id of patternNames(pattern))
-      this.bind(id.text, unknownLocal(`\`${id.text}\` is bound by the pattern \`${oneLine(pattern.text)}\``), id, kind);
+      this.bind(id.text, unknownLocal(`\`${id.text}\` is bound by the pattern \`${shown}\``), id, kind);
   }
 
   lookup(name: string): Binding | undefined {

@@ -444,7 +444,7 @@ function addFn(table: Map<string, FnDef>, node: SyntaxNode, scope: Scope, impl?:
   const def: FnDef = { name, node, scope, ...(impl ? { impl } : {}) };
   const first = table.get(name);
   if (!first) table.set(name, def);
-  else first.alternatives = [...(first.alternatives ?? []), def];
+  else (first.alternatives ??= []).push(def);
 }
 
 /** `impl<T> Type<T> { .. }`: its methods, by name, from its body's `items`. */
@@ -483,7 +483,8 @@ function lowerItem(
       const first = scope.types.get(def.name);
       if (!first) scope.types.set(def.name, def);
       else {
-        first.alternatives = [...(first.alternatives ?? []), def];
+        // Pushed, not copied: broken text can repeat a name 20,000 times.
+        (first.alternatives ??= []).push(def);
         def.alternatives = [first];
       }
       out.types.push(def);
