@@ -56,6 +56,10 @@ const FIXED_ENGINE_BUGS = [
     what: '30,000 structs of one name (was seconds: each copied the list of the others)',
     text: 'struct S;'.repeat(30_000),
   },
+  {
+    what: 'seven glob imports of unknown crates and a call (never finished: a lookup tried the globs in every order)',
+    text: `${['a::b', 'c::d', 'e::f::g', 'h::i', 'std::os::unix::prelude', 'crate', 'j::k'].map((p) => `use ${p}::*;`).join('\n')}\nmod m {\n    use super::*;\n}\nfn go() {\n${range(100, (i) => `    f${i}(x${i % 10});`).replaceAll(', ', '\n')}\n    std::thread::spawn(move || {});\n}\n`,
+  },
 ];
 
 /** Engine bugs the fuzzer found in files this suite does not own, still open: `todo` tests. The

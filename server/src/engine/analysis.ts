@@ -87,8 +87,10 @@ export function finishAnalysis(input: AnalysisInput): FileAnalysis {
   const report = (def: TypeDef) => typeReport(def, solution);
   // The editor's analyses report their types when first read (see lazyReads); the CLI's at once.
   const types = input.mentions ? [] : items.types.map(report);
-  const ctx = buildContext(root, text, items, solution, input.reparse, input.crateFutures, input.futures);
-  const all = runRules(ctx);
+  const { ctx, all } = input.resolver.memoized(() => {
+    const ctx = buildContext(root, text, items, solution, input.reparse, input.crateFutures, input.futures);
+    return { ctx, all: runRules(ctx) };
+  });
   const findings = all.filter((f) => !f.reviewed);
   const reviewed = all.filter((f) => f.reviewed);
   const analysis: FileAnalysis = {
