@@ -619,7 +619,7 @@ class FileAnalyzer {
     if (!info) return;
     const { name } = info;
     this.fnNodes.push(node);
-    const impl = ownImpl === undefined ? enclosingImpl(node) : (ownImpl ?? undefined);
+    const impl = implOf(node, ownImpl);
     const implType = impl?.childForFieldName('type');
     if (impl && implType && !impl.childForFieldName('trait')) {
       const typeName = pathSegments(typePath(implType)).pop() ?? implType.text;
@@ -649,7 +649,7 @@ class FileAnalyzer {
   /** The generic parameters a fn's signature may name (its impl's and its own), and `Self`. */
   signature(node: SyntaxNode, scope: Scope, ownImpl?: SyntaxNode | null): { env: Map<string, Ty>; self?: Ty } {
     const env = new Map<string, Ty>();
-    const impl = ownImpl === undefined ? enclosingImpl(node) : (ownImpl ?? undefined);
+    const impl = implOf(node, ownImpl);
     let self: Ty | undefined;
     const addGenerics = (owner: SyntaxNode) => {
       const params = owner.childForFieldName('type_parameters');
@@ -1048,6 +1048,11 @@ function fieldRead(field: SyntaxNode): { outer: SyntaxNode; compared?: boolean }
 /** `Foo<T>` -> `Foo`, `a::Foo<T>` -> `a::Foo`: the path of an impl's self type. */
 function typePath(node: SyntaxNode): SyntaxNode {
   return node.type === 'generic_type' ? (node.childForFieldName('type') ?? node) : node;
+}
+
+/** The fn's impl: `known` when the caller found it (null: it has none), else read from the tree. */
+function implOf(node: SyntaxNode, known: SyntaxNode | null | undefined): SyntaxNode | undefined {
+  return known === undefined ? enclosingImpl(node) : (known ?? undefined);
 }
 
 function enclosingImpl(node: SyntaxNode): SyntaxNode | undefined {

@@ -328,11 +328,7 @@ export class Resolver {
     return this.lookup(scope, name);
   }
 
-  /**
-   * Top-level lookups' results while `memoized` runs: nothing changes the scopes meanwhile. A
-   * lookup made inside another (under a cycle guard, or with globs off) depends on that one, and
-   * is not kept.
-   */
+  /** Top-level lookups' results while `memoized` runs (see remembered): nothing changes the scopes meanwhile. */
   private memo?: Map<Scope, Map<string, Item | FnDef | undefined>>;
 
   /**
@@ -350,21 +346,30 @@ export class Resolver {
     }
   }
 
+  /**
+   * `compute()`, remembered under `scope` and `key` while `memoized` runs, when `topLevel`: a
+   * lookup made inside another depends on the cycle guards of that one, and is not kept.
+   */
+  private remembered<T extends Item | FnDef | undefined>(
+    scope: Scope,
+    key: string,
+    topLevel: boolean,
+    compute: () => T,
+  ): T {
+    if (!this.memo || !topLevel) return compute();
+    let byKey = this.memo.get(scope);
+    if (!byKey) {
+      byKey = new Map();
+      this.memo.set(scope, byKey);
+    }
+    if (!byKey.has(key)) byKey.set(key, compute());
+    return byKey.get(key) as T;
+  }
+
   /** `name` as a single-segment path in `scope`, with everything in scope there. */
   lookup(scope: Scope, name: string): Item {
-    const memo = this.memo && this.busy.size === 0 && this.globsOff === 0 ? this.memo : undefined;
-    if (!memo) return this.lookupNow(scope, name);
-    let byName = memo.get(scope);
-    if (!byName) {
-      byName = new Map();
-      memo.set(scope, byName);
-    }
-    let found = byName.get(name) as Item | undefined;
-    if (!found) {
-      found = this.lookupNow(scope, name);
-      byName.set(name, found);
-    }
-    return found;
+    const topLevel = this.busy.size === 0 && this.globsOff === 0;
+    return this.remembered(scope, `type ${name}`, topLevel, () => this.lookupNow(scope, name));
   }
 
   private lookupNow(scope: Scope, name: string): Item {
@@ -418,7 +423,7 @@ export class Resolver {
         // The glob's own path (`std`, `self::a`) is not looked up through globs: that would try
         // every glob inside every other, exponentially, for nothing real code needs.
         // Only when it is not found otherwise (`pub use p::*; pub use q::*;` with `q` from `p`) is
-        // it looked up through the other globs too, each once on the way (the guard stops cycles).
+        // it looked up through the other globs too, one glob deep (see MAX_GLOB_RETRIES).
         let target = this.withoutGlobs(() => this.importPath(scope, glob));
         if (
           (target.kind === 'none' || target.kind === 'extern') &&
@@ -455,16 +460,8 @@ export class Resolver {
    * fns, a method, a tuple struct's constructor).
    */
   resolveFn(scope: Scope, segments: string[]): FnDef | undefined {
-    const memo = this.memo && this.fnsBusy.size === 0 && this.busy.size === 0 && this.globsOff === 0;
-    if (!memo) return this.resolveFnNow(scope, segments);
-    const key = `fn ${segments.join('::')}`;
-    let byName = this.memo!.get(scope);
-    if (!byName) {
-      byName = new Map();
-      this.memo!.set(scope, byName);
-    }
-    if (!byName.has(key)) byName.set(key, this.resolveFnNow(scope, segments));
-    return byName.get(key) as FnDef | undefined;
+    const topLevel = this.fnsBusy.size === 0 && this.busy.size === 0 && this.globsOff === 0;
+    return this.remembered(scope, `fn ${segments.join('::')}`, topLevel, () => this.resolveFnNow(scope, segments));
   }
 
   private resolveFnNow(scope: Scope, segments: string[]): FnDef | undefined {
