@@ -7,7 +7,9 @@
 //   //~ future-not-send         a finding of that code expected to start on this line (exact set
 //                               for future-not-send, value-not-send and arc-not-sync, on lines other than the
 //                               `require_send(...)` probes, which are Send-bounded calls too)
-//   //? send | not-send         what rustc must say of the `Send`-requiring call on this line
+//   //? send | not-send         what rustc must say of the `Send`-requiring call on this line (any
+//                               call: `pool.execute(fut)`; a `require_send`/`spawn` call line
+//                               without one takes its expectation as below)
 // A call line without `//?` takes its expectation from the future it names (`require_send(f(..))`
 // with `f` an `async fn` marked yes/no), from a future marker on the same line, or from a finding
 // marker there (not-send).
@@ -52,9 +54,9 @@ export function parseFuturesFixture(source: string): FuturesFixture {
   });
   lines.forEach((text, i) => {
     const n = i + 1;
-    if (!/\b(require_send|spawn)\(/.test(text) || /^\s*(pub )?fn (require_send|spawn)\b/.test(text)) return;
     const explicit = /\/\/\? (send|not-send)\b/.exec(text);
     if (explicit) return void calls.set(n, explicit[1] === 'send');
+    if (!/\b(require_send|spawn)\(/.test(text) || /^\s*(pub )?fn (require_send|spawn)\b/.test(text)) return;
     const own = futures.get(n);
     const named = /\b(?:require_send|spawn)\((\w+)\(/.exec(text);
     const fromFn = named ? futures.get(fnLines.get(named[1]) ?? -1) : undefined;

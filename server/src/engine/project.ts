@@ -616,9 +616,8 @@ export class Project {
         const dependency = crate && !crate.local ? crate.name : undefined;
         return { root: record.tree.rootNode, items: record.items, label: this.label(record.path), dependency };
       },
-      inherentImpls: () => this.crates.flatMap((c) => [...c.files.values()].flatMap((r) => r.items.inherentImpls)),
+      files: () => this.crates.flatMap((c) => [...c.files.values()].map((r) => r.items)),
       crateCount: () => this.crates.length,
-      traitImpls: () => this.crates.flatMap((c) => [...c.files.values()].flatMap((r) => r.items.impls)),
     });
     return this.futures;
   }

@@ -39,6 +39,7 @@ import {
 } from './std-methods';
 import type { FutureReuse, ReuseSession } from './fn-reuse';
 import { knownFuture } from './known-futures';
+import { capturedHashes, mentions, nameHash } from './words';
 
 /** What a local's value is: a type, a future of this file, or unknown and why. */
 type LocalTy =
@@ -94,6 +95,17 @@ const SPAWN_PATHS = new Set([
   'rayon::spawn',
   'async_std::task::spawn',
 ]);
+
+/**
+ * Text without these words has no future, spawns nothing and makes no `Arc`: a file without them
+ * is not walked, nor is a plain fn's body without them that calls no fn with a `Send`-bounded
+ * parameter (see callsSendBound).
+ */
+const MAY_HAVE_FUTURES = /\basync\b|\bspawn\b|\bArc::new\b/;
+const ASYNC_WORD = /\basync\b/;
+const SEND_WORD = /\bSend\b/;
+/** A name before a call's `(`, or before a turbofish and then one: what a body may call. */
+const CALLED_NAME = /\b([A-Za-z_]\w*)\s*(?:::\s*<[^()]*>\s*)?\(/;
 
 const MAX_REASONS = 6;
 
@@ -299,10 +311,11 @@ export function analyzeFutures(
 export interface CrateSources {
   /** The file that holds `node` (in its own tree or in one of its item macros' expansions). */
   fileOf(node: SyntaxNode): { root: SyntaxNode; items: FileItems; label: string; dependency?: string } | undefined;
-  /** Every inherent impl of the crates read so far (a type's methods may be in any file). */
-  inherentImpls(): Iterable<InherentImpl>;
-  /** Every trait impl of the crates read so far (`Drop` and `Deref` impls, for any type). */
-  traitImpls(): Iterable<ImplDef>;
+  /**
+   * The items of every file of the crates read so far: a type's methods, and its `Drop` and
+   * `Deref` impls, may be in any of them.
+   */
+  files(): Iterable<FileItems>;
   /** How many crates are read so far: dependencies are read when first named. */
   crateCount(): number;
 }
@@ -402,18 +415,46 @@ export class CrateFutures {
     return resolver.lowerType(target, impl.scope, env, ty);
   }
 
+  private sendBound?: Set<number>;
+  private sendBoundCrates = -1;
+  private readonly sendBoundFiles: FileItems[] = [];
+
+  /** The names (hashed) a call may give a fn with a `Send`-bounded parameter, in any file read so far. */
+  sendBoundNames(): Set<number> {
+    if (this.sources.crateCount() !== this.sendBoundCrates || !this.sendBound) {
+      this.sendBoundCrates = this.sources.crateCount();
+      const seen = new Set(this.sendBoundFiles);
+      for (const items of this.sources.files()) if (!seen.has(items)) this.sendBoundFiles.push(items);
+      this.sendBound = sendBoundHashes(this.sendBoundFiles);
+    }
+    return this.sendBound;
+  }
+
   private indexedTraits = -1;
-  /** The impls indexed so far: each is indexed once, however many crates are read after it. */
+  /** The files and impls indexed so far: each is indexed once, however many crates are read after it. */
+  private readonly traitFilesSeen = new Set<FileItems>();
   private readonly traitImplsSeen = new Set<ImplDef>();
+  private readonly methodFilesSeen = new Set<FileItems>();
   private readonly inherentImplsSeen = new Set<InherentImpl>();
+
+  /** The impls of the files not seen yet, each once. */
+  private *newImpls<T>(files: Set<FileItems>, impls: Set<T>, of: (items: FileItems) => T[]): Generator<T> {
+    for (const items of this.sources.files()) {
+      if (files.has(items)) continue;
+      files.add(items);
+      for (const impl of of(items)) {
+        if (impls.has(impl)) continue;
+        impls.add(impl);
+        yield impl;
+      }
+    }
+  }
 
   private indexTraits(): void {
     if (this.sources.crateCount() === this.indexedTraits) return;
     this.indexedTraits = this.sources.crateCount();
     const resolver = this.solution.resolver;
-    for (const impl of this.sources.traitImpls()) {
-      if (this.traitImplsSeen.has(impl)) continue;
-      this.traitImplsSeen.add(impl);
+    for (const impl of this.newImpls(this.traitFilesSeen, this.traitImplsSeen, (items) => items.impls)) {
       const trait = pathSegments(typePath(impl.traitNode)).pop();
       if (trait !== 'Drop' && trait !== 'Deref') continue;
       const item = resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
@@ -435,9 +476,7 @@ export class CrateFutures {
   private indexMethods(): void {
     this.methods ??= new Map();
     this.indexedCrates = this.sources.crateCount();
-    for (const impl of this.sources.inherentImpls()) {
-      if (this.inherentImplsSeen.has(impl)) continue;
-      this.inherentImplsSeen.add(impl);
+    for (const impl of this.newImpls(this.methodFilesSeen, this.inherentImplsSeen, (items) => items.inherentImpls)) {
       const item = this.solution.resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
       if (item.kind !== 'type') continue;
       const table = this.methods.get(item.def) ?? new Map<string, FnDef | null>();
@@ -446,6 +485,60 @@ export class CrateFutures {
       for (const [m, fn] of impl.methods) table.set(m, table.has(m) || fn.alternatives ? null : fn);
     }
   }
+}
+
+/** Per file: the names of its fns with a parameter bounded by `Send`, and its imports' renames. */
+const sendBoundOf = new WeakMap<FileItems, { names: string[]; renames: [alias: string, name: string][] }>();
+
+function sendBoundIn(items: FileItems): { names: string[]; renames: [string, string][] } {
+  let found = sendBoundOf.get(items);
+  if (found) return found;
+  const names: string[] = [];
+  const renames: [string, string][] = [];
+  const add = (def: FnDef) => {
+    for (const d of [def, ...(def.alternatives ?? [])])
+      if (mentions(d.node, SEND_WORD) && sendParams(d.node).length > 0) names.push(d.name);
+  };
+  const seen = new Set<Scope>();
+  const visit = (scope: Scope) => {
+    if (seen.has(scope)) return;
+    seen.add(scope);
+    for (const def of scope.fns.values()) add(def);
+    for (const [alias, path] of scope.imports) if (path.length > 0) renames.push([alias, path[path.length - 1]]);
+    // A module in a file of its own is that file's.
+    for (const [name, child] of scope.mods) if (!scope.outOfFileMods.has(name)) visit(child);
+  };
+  visit(items.root);
+  for (const scope of items.bodyScopes?.values() ?? []) visit(scope);
+  for (const impl of items.inherentImpls) for (const def of impl.methods.values()) add(def);
+  found = { names, renames };
+  sendBoundOf.set(items, found);
+  return found;
+}
+
+/**
+ * The `Send`-bounded fns' names of `files`, and the names their imports give them (`use a::f as
+ * g`), hashed as the called names are (see capturedHashes).
+ */
+function sendBoundHashes(files: FileItems[]): Set<number> {
+  const names = new Set<string>();
+  const renames: [string, string][] = [];
+  for (const items of files) {
+    const found = sendBoundIn(items);
+    for (const name of found.names) names.add(name);
+    for (const rename of found.renames) renames.push(rename);
+  }
+  if (names.size === 0) return new Set();
+  // Renames of renames too, as many rounds as it takes.
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [alias, name] of renames)
+      if (names.has(name) && !names.has(alias)) {
+        names.add(alias);
+        grew = true;
+      }
+  }
+  return new Set([...names].map(nameHash));
 }
 
 /** FnInfo read as it is asked (one object per fn, no closures: a file holds hundreds). */
@@ -471,7 +564,7 @@ class LazyFnInfo implements FnInfo {
     // Every fn is asked on every analysis: most have no `async` anywhere in their text, which
     // tells without reading their nodes.
     this.asyncRead ??=
-      /\basync\b/.test(this.node.text) &&
+      mentions(this.node, ASYNC_WORD) &&
       (this.node.namedChildren
         .find((c) => c?.type === 'function_modifiers')
         ?.children.some((c) => c?.type === 'async') ??
@@ -559,7 +652,7 @@ class FileAnalyzer {
   /** `text`: the file's (see analyzeFutures). */
   run(text: string): FileFutures {
     // Most files have no future and spawn nothing: a text search skips them.
-    if (!/\basync\b|\bspawn\b|\bArc::new\b/.test(text)) return { futures: [], requirements: [], arcs: [] };
+    if (!MAY_HAVE_FUTURES.test(text)) return { futures: [], requirements: [], arcs: [] };
     if (!this.indexed) {
       withAncestors(this.root, nodesOfType(this.root, 'function_item'), (node, ancestors) => {
         const list = ancestors[ancestors.length - 1];
@@ -789,6 +882,8 @@ class FileAnalyzer {
     this.walked.add(info.node.id);
     const body = info.node.childForFieldName('body');
     if (!body || this.reused(info.node)) return;
+    // Nor is one the walk would find nothing in (see MAY_HAVE_FUTURES).
+    if (!mentions(body, MAY_HAVE_FUTURES) && !this.callsSendBound(body)) return;
     this.session?.enter(info.node);
     try {
       // Parameters typed as written: what the blocks and closures inside capture, and receivers.
@@ -798,6 +893,18 @@ class FileAnalyzer {
     } finally {
       this.session?.leave();
     }
+  }
+
+  private ownSendBound?: Set<number>;
+
+  /**
+   * Whether `body` may call, by its name or a rename, a fn of the crates read (of this file, when
+   * alone) that has a parameter bounded by `Send`: `require_send(fut)` asks the future to be.
+   * (Names are compared by hash: rarely, a call of another name says yes.)
+   */
+  private callsSendBound(body: SyntaxNode): boolean {
+    const names = this.crate?.sendBoundNames() ?? (this.ownSendBound ??= sendBoundHashes([this.items]));
+    return names.size > 0 && capturedHashes(body, CALLED_NAME).some((hash) => names.has(hash));
   }
 
   /** The free fns of this file's modules that item macros' bodies declare. */
