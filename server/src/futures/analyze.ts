@@ -373,7 +373,7 @@ export class CrateFutures {
   /** An inherent method of a type declared anywhere the project has read (null: ambiguous). */
   method(def: TypeDef, name: string): FnInfo | undefined {
     let fn = this.methods?.get(def)?.get(name);
-    if (fn === undefined && this.sources.crateCount() !== this.indexedCrates) {
+    if (fn === undefined && this.indexedMethods < this.files().length) {
       // Dependencies are read when first named: a type met now may have brought its impls.
       this.indexMethods();
       fn = this.methods?.get(def)?.get(name);
@@ -381,7 +381,6 @@ export class CrateFutures {
     return fn ? this.infoOf(fn) : undefined;
   }
 
-  private indexedCrates = -1;
   /** Per type: whether it has a `Drop` impl, and its `Deref` impl with the `Target` node. */
   private readonly drops = new Set<TypeDef>();
   private readonly derefs = new Map<TypeDef, { impl: ImplDef; target: SyntaxNode } | null>();
@@ -415,46 +414,59 @@ export class CrateFutures {
     return resolver.lowerType(target, impl.scope, env, ty);
   }
 
-  private sendBound?: Set<number>;
-  private sendBoundCrates = -1;
-  private readonly sendBoundFiles: FileItems[] = [];
+  /** The items of every file read so far, in the order first seen (see files). */
+  private readonly filesRead: FileItems[] = [];
+  private readonly filesSeen = new Set<FileItems>();
+  private filesOfCrates = -1;
+
+  /**
+   * The items of every file read so far. Each index below reads the files it has not read yet
+   * (its count of them), once however many crates are read after.
+   */
+  private files(): FileItems[] {
+    if (this.sources.crateCount() !== this.filesOfCrates) {
+      this.filesOfCrates = this.sources.crateCount();
+      for (const items of this.sources.files())
+        if (!this.filesSeen.has(items)) {
+          this.filesSeen.add(items);
+          this.filesRead.push(items);
+        }
+    }
+    return this.filesRead;
+  }
+
+  private readonly sendBound = new SendBoundNames();
+  private sendBoundFiles = 0;
 
   /** The names (hashed) a call may give a fn with a `Send`-bounded parameter, in any file read so far. */
   sendBoundNames(): Set<number> {
-    if (this.sources.crateCount() !== this.sendBoundCrates || !this.sendBound) {
-      this.sendBoundCrates = this.sources.crateCount();
-      const seen = new Set(this.sendBoundFiles);
-      for (const items of this.sources.files()) if (!seen.has(items)) this.sendBoundFiles.push(items);
-      this.sendBound = sendBoundHashes(this.sendBoundFiles);
-    }
-    return this.sendBound;
+    const files = this.files();
+    for (; this.sendBoundFiles < files.length; this.sendBoundFiles++) this.sendBound.add(files[this.sendBoundFiles]);
+    return this.sendBound.hashes;
   }
 
-  private indexedTraits = -1;
-  /** The files and impls indexed so far: each is indexed once, however many crates are read after it. */
-  private readonly traitFilesSeen = new Set<FileItems>();
+  private indexedTraits = 0;
+  private indexedMethods = 0;
+  /** The impls indexed so far (the same one may be in the items of two files). */
   private readonly traitImplsSeen = new Set<ImplDef>();
-  private readonly methodFilesSeen = new Set<FileItems>();
   private readonly inherentImplsSeen = new Set<InherentImpl>();
 
-  /** The impls of the files not seen yet, each once. */
-  private *newImpls<T>(files: Set<FileItems>, impls: Set<T>, of: (items: FileItems) => T[]): Generator<T> {
-    for (const items of this.sources.files()) {
-      if (files.has(items)) continue;
-      files.add(items);
-      for (const impl of of(items)) {
-        if (impls.has(impl)) continue;
-        impls.add(impl);
+  /** The impls of the files from `from` on, each once. */
+  private *newImpls<T>(from: number, seen: Set<T>, of: (items: FileItems) => T[]): Generator<T> {
+    const files = this.files();
+    for (let i = from; i < files.length; i++)
+      for (const impl of of(files[i])) {
+        if (seen.has(impl)) continue;
+        seen.add(impl);
         yield impl;
       }
-    }
   }
 
   private indexTraits(): void {
-    if (this.sources.crateCount() === this.indexedTraits) return;
-    this.indexedTraits = this.sources.crateCount();
+    const from = this.indexedTraits;
+    this.indexedTraits = this.files().length;
     const resolver = this.solution.resolver;
-    for (const impl of this.newImpls(this.traitFilesSeen, this.traitImplsSeen, (items) => items.impls)) {
+    for (const impl of this.newImpls(from, this.traitImplsSeen, (items) => items.impls)) {
       const trait = pathSegments(typePath(impl.traitNode)).pop();
       if (trait !== 'Drop' && trait !== 'Deref') continue;
       const item = resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
@@ -475,8 +487,9 @@ export class CrateFutures {
 
   private indexMethods(): void {
     this.methods ??= new Map();
-    this.indexedCrates = this.sources.crateCount();
-    for (const impl of this.newImpls(this.methodFilesSeen, this.inherentImplsSeen, (items) => items.inherentImpls)) {
+    const from = this.indexedMethods;
+    this.indexedMethods = this.files().length;
+    for (const impl of this.newImpls(from, this.inherentImplsSeen, (items) => items.inherentImpls)) {
       const item = this.solution.resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
       if (item.kind !== 'type') continue;
       const table = this.methods.get(item.def) ?? new Map<string, FnDef | null>();
@@ -517,28 +530,43 @@ function sendBoundIn(items: FileItems): { names: string[]; renames: [string, str
 }
 
 /**
- * The `Send`-bounded fns' names of `files`, and the names their imports give them (`use a::f as
- * g`), hashed as the called names are (see capturedHashes).
+ * The names a call may give a fn with a `Send`-bounded parameter, hashed as called names are
+ * (see capturedHashes): the fns' own, and the names imports give them (`use a::f as g`), as
+ * files are added in any order.
  */
-function sendBoundHashes(files: FileItems[]): Set<number> {
-  const names = new Set<string>();
-  const renames: [string, string][] = [];
-  for (const items of files) {
+class SendBoundNames {
+  readonly hashes = new Set<number>();
+  private readonly names = new Set<string>();
+  /** Renames whose name is not (yet) one of them, by that name. */
+  private readonly waiting = new Map<string, string[]>();
+  private readonly files = new Set<FileItems>();
+
+  add(items: FileItems): void {
+    if (this.files.has(items)) return;
+    this.files.add(items);
     const found = sendBoundIn(items);
-    for (const name of found.names) names.add(name);
-    for (const rename of found.renames) renames.push(rename);
-  }
-  if (names.size === 0) return new Set();
-  // Renames of renames too, as many rounds as it takes.
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const [alias, name] of renames)
-      if (names.has(name) && !names.has(alias)) {
-        names.add(alias);
-        grew = true;
+    for (const [alias, name] of found.renames) {
+      if (this.names.has(name)) this.addName(alias);
+      else {
+        const list = this.waiting.get(name);
+        if (list) list.push(alias);
+        else this.waiting.set(name, [alias]);
       }
+    }
+    for (const name of found.names) this.addName(name);
   }
-  return new Set([...names].map(nameHash));
+
+  private addName(name: string): void {
+    // Renames of renames too.
+    const work = [name];
+    for (let next = work.pop(); next !== undefined; next = work.pop()) {
+      if (this.names.has(next)) continue;
+      this.names.add(next);
+      this.hashes.add(nameHash(next));
+      for (const alias of this.waiting.get(next) ?? []) work.push(alias);
+      this.waiting.delete(next);
+    }
+  }
 }
 
 /** FnInfo read as it is asked (one object per fn, no closures: a file holds hundreds). */
@@ -903,8 +931,14 @@ class FileAnalyzer {
    * (Names are compared by hash: rarely, a call of another name says yes.)
    */
   private callsSendBound(body: SyntaxNode): boolean {
-    const names = this.crate?.sendBoundNames() ?? (this.ownSendBound ??= sendBoundHashes([this.items]));
+    const names = this.crate?.sendBoundNames() ?? (this.ownSendBound ??= this.ownSendBoundNames());
     return names.size > 0 && capturedHashes(body, CALLED_NAME).some((hash) => names.has(hash));
+  }
+
+  private ownSendBoundNames(): Set<number> {
+    const names = new SendBoundNames();
+    names.add(this.items);
+    return names.hashes;
   }
 
   /** The free fns of this file's modules that item macros' bodies declare. */
