@@ -517,7 +517,10 @@ function sendBoundIn(items: FileItems): { names: string[]; renames: [string, str
     if (seen.has(scope)) return;
     seen.add(scope);
     for (const def of scope.fns.values()) add(def);
-    for (const [alias, path] of scope.imports) if (path.length > 0) renames.push([alias, path[path.length - 1]]);
+    for (const [alias, path] of scope.imports) {
+      const name = path[path.length - 1];
+      if (name !== undefined && name !== alias) renames.push([alias, name]);
+    }
     // A module in a file of its own is that file's.
     for (const [name, child] of scope.mods) if (!scope.outOfFileMods.has(name)) visit(child);
   };
@@ -911,7 +914,7 @@ class FileAnalyzer {
     const body = info.node.childForFieldName('body');
     if (!body || this.reused(info.node)) return;
     // Nor is one the walk would find nothing in (see MAY_HAVE_FUTURES).
-    if (!mentions(body, MAY_HAVE_FUTURES) && !this.callsSendBound(body)) return;
+    if (!mentions(body, MAY_HAVE_FUTURES) && !this.callsSendBound(body)) return this.session?.nothingIn(info.node);
     this.session?.enter(info.node);
     try {
       // Parameters typed as written: what the blocks and closures inside capture, and receivers.

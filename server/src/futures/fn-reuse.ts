@@ -234,6 +234,14 @@ export class ReuseSession<R extends Located, A extends Located> {
     this.stats.walked++;
   }
 
+  /**
+   * `fn` has nothing a walk could find (see walkPlain): kept as walked, with nothing found. What
+   * decided it (its text, the signatures it may call) is in the key, as for a walk.
+   */
+  nothingIn(fn: SyntaxNode): void {
+    this.done.set(keyOf(fn), { deps: new Map(), keep: true });
+  }
+
   /** The walk on top read the futures of `fn` (the fn holding the future read). */
   read(fn: SyntaxNode): void {
     const top = this.stack.at(-1);

@@ -1,7 +1,8 @@
-// What a node's text names, answered from one search of its tree's text: asking each fn's node
-// for its text copies it, which costs the square of the file when fns nest. A tree's matches are
-// kept while the tree is: a registry's calls run to hundreds of thousands, so they are kept as
-// numbers (a captured name as its hash), not strings that would each hold the whole text.
+// What a node's text names. Each node's own text is searched, until that has cost twice the
+// tree's text (fns nested in fns would cost its square): from then on, the answers come from one
+// search of the tree's whole text. Those matches are kept while the tree is: a registry's calls run
+// to hundreds of thousands, so they are kept as numbers (a captured name as its hash), not as
+// strings that would each hold the whole text.
 
 import type { SyntaxNode, SyntaxTree as Tree } from '../syntax/parser';
 
@@ -13,11 +14,19 @@ interface Matches {
   hashes: Int32Array;
 }
 
-const matchesOf = new WeakMap<Tree, Map<RegExp, Matches>>();
+/** Per tree: how much of its text the pattern's own searches read, and its matches once found. */
+interface TreeSearch {
+  length: number;
+  searched: Map<RegExp, number>;
+  matches: Map<RegExp, Matches>;
+}
+
+const searches = new WeakMap<Tree, TreeSearch>();
 
 /** Whether `pattern` matches somewhere inside `node`'s text, as `pattern.test(node.text)` tells. */
 export function mentions(node: SyntaxNode, pattern: RegExp): boolean {
-  const found = matches(node.tree, pattern);
+  const found = matchesFor(node, pattern);
+  if (!found) return pattern.test(node.text);
   const first = firstFrom(found, node.startIndex);
   // Any later match ends later still.
   return first < found.starts.length && found.ends[first] <= node.endIndex;
@@ -25,8 +34,12 @@ export function mentions(node: SyntaxNode, pattern: RegExp): boolean {
 
 /** The hashes (see nameHash) of what the first group of `pattern` captured in each of its matches inside `node`'s text. */
 export function capturedHashes(node: SyntaxNode, pattern: RegExp): number[] {
-  const found = matches(node.tree, pattern);
   const out: number[] = [];
+  const found = matchesFor(node, pattern);
+  if (!found) {
+    for (const m of node.text.matchAll(globalOf(pattern))) out.push(nameHash(m[1] ?? ''));
+    return out;
+  }
   for (let i = firstFrom(found, node.startIndex); i < found.starts.length && found.ends[i] <= node.endIndex; i++)
     out.push(found.hashes[i]);
   return out;
@@ -37,6 +50,26 @@ export function nameHash(name: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
   return h | 0;
+}
+
+/** The tree's matches of `pattern`, or undefined while searching `node` alone costs less in all. */
+function matchesFor(node: SyntaxNode, pattern: RegExp): Matches | undefined {
+  const tree = node.tree;
+  let search = searches.get(tree);
+  if (!search) {
+    search = { length: tree.rootNode.endIndex, searched: new Map(), matches: new Map() };
+    searches.set(tree, search);
+  }
+  const known = search.matches.get(pattern);
+  if (known) return known;
+  const searched = (search.searched.get(pattern) ?? 0) + node.endIndex - node.startIndex;
+  if (searched <= 2 * search.length) {
+    search.searched.set(pattern, searched);
+    return undefined;
+  }
+  const found = allMatches(tree, pattern);
+  search.matches.set(pattern, found);
+  return found;
 }
 
 /** The first match that starts at `offset` or after. */
@@ -51,28 +84,29 @@ function firstFrom({ starts }: Matches, offset: number): number {
   return lo;
 }
 
-function matches(tree: Tree, pattern: RegExp): Matches {
-  let byPattern = matchesOf.get(tree);
-  if (!byPattern) {
-    byPattern = new Map();
-    matchesOf.set(tree, byPattern);
+/** `pattern` with the `g` flag, made once. */
+const globals = new Map<RegExp, RegExp>();
+
+function globalOf(pattern: RegExp): RegExp {
+  let global = globals.get(pattern);
+  if (!global) {
+    global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+    globals.set(pattern, global);
   }
-  let found = byPattern.get(pattern);
-  if (!found) {
-    const root = tree.rootNode;
-    // The root's text starts at its first token; indices count from the text's start.
-    const offset = root.startIndex;
-    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
-    const starts: number[] = [];
-    const ends: number[] = [];
-    const hashes: number[] = [];
-    for (const m of root.text.matchAll(global)) {
-      starts.push(m.index + offset);
-      ends.push(m.index + offset + m[0].length);
-      hashes.push(nameHash(m[1] ?? ''));
-    }
-    found = { starts: Int32Array.from(starts), ends: Int32Array.from(ends), hashes: Int32Array.from(hashes) };
-    byPattern.set(pattern, found);
+  return global;
+}
+
+function allMatches(tree: Tree, pattern: RegExp): Matches {
+  const root = tree.rootNode;
+  // The root's text starts at its first token; indices count from the text's start.
+  const offset = root.startIndex;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const hashes: number[] = [];
+  for (const m of root.text.matchAll(globalOf(pattern))) {
+    starts.push(m.index + offset);
+    ends.push(m.index + offset + m[0].length);
+    hashes.push(nameHash(m[1] ?? ''));
   }
-  return found;
+  return { starts: Int32Array.from(starts), ends: Int32Array.from(ends), hashes: Int32Array.from(hashes) };
 }
