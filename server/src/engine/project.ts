@@ -617,6 +617,7 @@ export class Project {
         return { root: record.tree.rootNode, items: record.items, label: this.label(record.path), dependency };
       },
       files: () => this.crates.flatMap((c) => [...c.files.values()].map((r) => r.items)),
+      localFiles: () => this.crates.flatMap((c) => (c.local ? [...c.files.values()].map((r) => r.items) : [])),
       crateCount: () => this.crates.length,
     });
     return this.futures;

@@ -98,8 +98,9 @@ const SPAWN_PATHS = new Set([
 
 /**
  * Text without these words has no future, spawns nothing and makes no `Arc`: a file without them
- * is not walked, nor is a plain fn's body without them that calls no fn with a `Send`-bounded
- * parameter (see callsSendBound).
+ * is not walked, nor is a plain fn's body without them that calls no fn of the project's own with
+ * a `Send`-bounded parameter (see callsSendBound). A call of a dependency's such fn (`rayon::join`)
+ * is checked where one of these words is written.
  */
 const MAY_HAVE_FUTURES = /\basync\b|\bspawn\b|\bArc::new\b/;
 const ASYNC_WORD = /\basync\b/;
@@ -316,6 +317,8 @@ export interface CrateSources {
    * `Deref` impls, may be in any of them.
    */
   files(): Iterable<FileItems>;
+  /** The items of the project's own crates' files (read whole when the project opens). */
+  localFiles(): Iterable<FileItems>;
   /** How many crates are read so far: dependencies are read when first named. */
   crateCount(): number;
 }
@@ -436,12 +439,18 @@ export class CrateFutures {
   }
 
   private readonly sendBound = new SendBoundNames();
-  private sendBoundFiles = 0;
+  private sendBoundCrates = -1;
 
-  /** The names (hashed) a call may give a fn with a `Send`-bounded parameter, in any file read so far. */
+  /**
+   * The names (hashed) a call may give a fn of the project's own crates with a `Send`-bounded
+   * parameter. Not a dependency's: dependencies are read as they are named, and which ones are
+   * read by the time a fn is asked about must not decide whether it is walked.
+   */
   sendBoundNames(): Set<number> {
-    const files = this.files();
-    for (; this.sendBoundFiles < files.length; this.sendBoundFiles++) this.sendBound.add(files[this.sendBoundFiles]);
+    if (this.sources.crateCount() !== this.sendBoundCrates) {
+      this.sendBoundCrates = this.sources.crateCount();
+      for (const items of this.sources.localFiles()) this.sendBound.add(items);
+    }
     return this.sendBound.hashes;
   }
 
@@ -929,8 +938,9 @@ class FileAnalyzer {
   private ownSendBound?: Set<number>;
 
   /**
-   * Whether `body` may call, by its name or a rename, a fn of the crates read (of this file, when
-   * alone) that has a parameter bounded by `Send`: `require_send(fut)` asks the future to be.
+   * Whether `body` may call, by its name or a rename, a fn of the project's own crates (of this
+   * file, when alone) that has a parameter bounded by `Send`: `require_send(fut)` asks the future
+   * to be.
    * (Names are compared by hash: rarely, a call of another name says yes.)
    */
   private callsSendBound(body: SyntaxNode): boolean {
