@@ -60,6 +60,10 @@ const FIXED_ENGINE_BUGS = [
     what: 'seven glob imports of unknown crates and a call (never finished: a lookup tried the globs in every order)',
     text: `${['a::b', 'c::d', 'e::f::g', 'h::i', 'std::os::unix::prelude', 'crate', 'j::k'].map((p) => `use ${p}::*;`).join('\n')}\nmod m {\n    use super::*;\n}\nfn go() {\n${range(100, (i) => `    f${i}(x${i % 10});`).replaceAll(', ', '\n')}\n    std::thread::spawn(move || {});\n}\n`,
   },
+  {
+    what: '3,000 nested plain fns with calls, beside a `Send`-bounded fn (was seconds: each body listed every call inside it)',
+    text: `fn require_send<T: Send>(_: T) {}\nasync fn g() {}\n${'fn f() { a(1); b(2); '.repeat(3000)}${'}'.repeat(3000)}\n`,
+  },
 ];
 
 /** Engine bugs the fuzzer found in files this suite does not own, still open: `todo` tests. The

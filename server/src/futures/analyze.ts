@@ -39,7 +39,7 @@ import {
 } from './std-methods';
 import type { FutureReuse, ReuseSession } from './fn-reuse';
 import { knownFuture } from './known-futures';
-import { capturedHashes, mentions, nameHash } from './words';
+import { capturesAny, mentions, nameHash } from './words';
 
 /** What a local's value is: a type, a future of this file, or unknown and why. */
 type LocalTy =
@@ -543,7 +543,7 @@ function sendBoundIn(items: FileItems): { names: string[]; renames: [string, str
 
 /**
  * The names a call may give a fn with a `Send`-bounded parameter, hashed as called names are
- * (see capturedHashes): the fns' own, and the names imports give them (`use a::f as g`), as
+ * (see capturesAny): the fns' own, and the names imports give them (`use a::f as g`), as
  * files are added in any order.
  */
 class SendBoundNames {
@@ -945,7 +945,7 @@ class FileAnalyzer {
    */
   private callsSendBound(body: SyntaxNode): boolean {
     const names = this.crate?.sendBoundNames() ?? (this.ownSendBound ??= this.ownSendBoundNames());
-    return names.size > 0 && capturedHashes(body, CALLED_NAME).some((hash) => names.has(hash));
+    return capturesAny(body, CALLED_NAME, names);
   }
 
   private ownSendBoundNames(): Set<number> {

@@ -12,6 +12,10 @@ interface Matches {
   ends: Int32Array;
   /** The hash of what the first group captured in each (see nameHash). */
   hashes: Int32Array;
+  /** For capturesAny: how many of the first `i` matches have a hash in `countedFor` (at `countedSize`). */
+  counted?: Int32Array;
+  countedFor?: ReadonlySet<number>;
+  countedSize?: number;
 }
 
 /** Per tree: how much of its text the pattern's own searches read, and its matches once found. */
@@ -27,22 +31,36 @@ const searches = new WeakMap<Tree, TreeSearch>();
 export function mentions(node: SyntaxNode, pattern: RegExp): boolean {
   const found = matchesFor(node, pattern);
   if (!found) return pattern.test(node.text);
-  const first = firstFrom(found, node.startIndex);
+  const first = firstFrom(found.starts, node.startIndex);
   // Any later match ends later still.
   return first < found.starts.length && found.ends[first] <= node.endIndex;
 }
 
-/** The hashes (see nameHash) of what the first group of `pattern` captured in each of its matches inside `node`'s text. */
-export function capturedHashes(node: SyntaxNode, pattern: RegExp): number[] {
-  const out: number[] = [];
+/**
+ * Whether what the first group of `pattern` captures, in one of its matches inside `node`'s text,
+ * hashes (see nameHash) to one of `hashes`. From the tree's matches, it counts those whose hash is
+ * in the set once (for the set at its size: a set that only grows), and the answer is a difference of two counts: a body
+ * of nested fns holds every call of those inside it, and listing them for each fn took the square.
+ */
+export function capturesAny(node: SyntaxNode, pattern: RegExp, hashes: ReadonlySet<number>): boolean {
+  if (hashes.size === 0) return false;
   const found = matchesFor(node, pattern);
   if (!found) {
-    for (const m of node.text.matchAll(globalOf(pattern))) out.push(nameHash(m[1] ?? ''));
-    return out;
+    for (const m of node.text.matchAll(globalOf(pattern))) if (hashes.has(nameHash(m[1] ?? ''))) return true;
+    return false;
   }
-  for (let i = firstFrom(found, node.startIndex); i < found.starts.length && found.ends[i] <= node.endIndex; i++)
-    out.push(found.hashes[i]);
-  return out;
+  const from = firstFrom(found.starts, node.startIndex);
+  // The matches that end by the node's end: those before the first that ends after it.
+  const to = firstFrom(found.ends, node.endIndex + 1);
+  if (to <= from) return false;
+  if (found.countedFor !== hashes || found.countedSize !== hashes.size) {
+    found.counted = new Int32Array(found.hashes.length + 1);
+    for (let i = 0; i < found.hashes.length; i++)
+      found.counted[i + 1] = found.counted[i] + (hashes.has(found.hashes[i]) ? 1 : 0);
+    found.countedFor = hashes;
+    found.countedSize = hashes.size;
+  }
+  return found.counted![to] - found.counted![from] > 0;
 }
 
 /** A name's 32-bit FNV-1a hash: two names may share one, so a match by hash may be a false one. */
@@ -72,13 +90,13 @@ function matchesFor(node: SyntaxNode, pattern: RegExp): Matches | undefined {
   return found;
 }
 
-/** The first match that starts at `offset` or after. */
-function firstFrom({ starts }: Matches, offset: number): number {
+/** The first of `offsets` (in order) that is `offset` or after. */
+function firstFrom(offsets: Int32Array, offset: number): number {
   let lo = 0;
-  let hi = starts.length;
+  let hi = offsets.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (starts[mid] < offset) lo = mid + 1;
+    if (offsets[mid] < offset) lo = mid + 1;
     else hi = mid;
   }
   return lo;
