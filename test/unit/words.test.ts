@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { capturesAny, mentions, nameHash } from '../../server/src/futures/words';
+import { capturesAny, mentions, nameHash, treeMentions } from '../../server/src/futures/words';
 import { createRustParser, type SyntaxNode } from '../../server/src/syntax/parser';
 import { findWasmDir } from '../oracle/rust-items';
 
@@ -97,6 +97,8 @@ test('a word that starts just before a node or at its end is not in it, in both 
     assert.equal(mentions(b, /\}fn/), false);
     assert.equal(mentions(tree.rootNode, /\}fn/), true);
   };
+  assert.equal(treeMentions(tree, /\bspawn\b/), true);
+  assert.equal(treeMentions(tree, /\bSend\b/), false);
   // Each node's own text first; once the whole text has been searched twice over, the tree's.
   check();
   for (const pattern of patterns) for (let i = 0; i < 3; i++) mentions(tree.rootNode, pattern);

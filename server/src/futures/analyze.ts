@@ -39,7 +39,7 @@ import {
 } from './std-methods';
 import type { FutureReuse, ReuseSession } from './fn-reuse';
 import { knownFuture } from './known-futures';
-import { capturesAny, mentions, nameHash } from './words';
+import { capturesAny, mentions, nameHash, treeMentions } from './words';
 
 /** What a local's value is: a type, a future of this file, or unknown and why. */
 type LocalTy =
@@ -517,9 +517,11 @@ function sendBoundIn(items: FileItems): { names: string[]; renames: [string, str
   if (found) return found;
   const names: string[] = [];
   const renames: [string, string][] = [];
+  // Most files name no `Send` at all: their fns are not asked one by one.
   const add = (def: FnDef) => {
     for (const d of [def, ...(def.alternatives ?? [])])
-      if (mentions(d.node, SEND_WORD) && sendParams(d.node).length > 0) names.push(d.name);
+      if (treeMentions(d.node.tree, SEND_WORD) && mentions(d.node, SEND_WORD) && sendParams(d.node).length > 0)
+        names.push(d.name);
   };
   const seen = new Set<Scope>();
   const visit = (scope: Scope) => {

@@ -23,9 +23,22 @@ interface TreeSearch {
   length: number;
   searched: Map<RegExp, number>;
   matches: Map<RegExp, Matches>;
+  /** Whether the pattern matches anywhere in the tree (see treeMentions). */
+  anywhere: Map<RegExp, boolean>;
 }
 
 const searches = new WeakMap<Tree, TreeSearch>();
+
+/** Whether `pattern` matches somewhere in the tree's text: searched once, kept with the tree. */
+export function treeMentions(tree: Tree, pattern: RegExp): boolean {
+  const search = searchOf(tree);
+  let found = search.anywhere.get(pattern);
+  if (found === undefined) {
+    found = pattern.test(tree.rootNode.text);
+    search.anywhere.set(pattern, found);
+  }
+  return found;
+}
 
 /** Whether `pattern` matches somewhere inside `node`'s text, as `pattern.test(node.text)` tells. */
 export function mentions(node: SyntaxNode, pattern: RegExp): boolean {
@@ -73,11 +86,7 @@ export function nameHash(name: string): number {
 /** The tree's matches of `pattern`, or undefined while searching `node` alone costs less in all. */
 function matchesFor(node: SyntaxNode, pattern: RegExp): Matches | undefined {
   const tree = node.tree;
-  let search = searches.get(tree);
-  if (!search) {
-    search = { length: tree.rootNode.endIndex, searched: new Map(), matches: new Map() };
-    searches.set(tree, search);
-  }
+  const search = searchOf(tree);
   const known = search.matches.get(pattern);
   if (known) return known;
   const searched = (search.searched.get(pattern) ?? 0) + node.endIndex - node.startIndex;
@@ -88,6 +97,15 @@ function matchesFor(node: SyntaxNode, pattern: RegExp): Matches | undefined {
   const found = allMatches(tree, pattern);
   search.matches.set(pattern, found);
   return found;
+}
+
+function searchOf(tree: Tree): TreeSearch {
+  let search = searches.get(tree);
+  if (!search) {
+    search = { length: tree.rootNode.endIndex, searched: new Map(), matches: new Map(), anywhere: new Map() };
+    searches.set(tree, search);
+  }
+  return search;
 }
 
 /** The first of `offsets` (in order) that is `offset` or after. */
