@@ -95,6 +95,16 @@ test('edit by edit, the project answers as one opened afresh on the same texts',
         'a field of Job becomes an Rc (the futures of lib.rs change)',
         () => edit(job, (t) => t.replace('id: u64,', 'id: std::rc::Rc<u64>,')),
       ],
+      // A plain fn is walked only when it may find something: here once `run` of another file
+      // gets a `Send` bound, which lib.rs's text does not show.
+      [
+        'lib.rs passes a future to a fn of job.rs that asks nothing of it',
+        () => {
+          edit(job, (t) => `${t}\npub fn run<F>(_f: F) {}\n`);
+          edit(lib, (t) => `${t}\npub fn start(j: crate::worker::Job) {\n    crate::worker::job::run(hold(j));\n}\n`);
+        },
+      ],
+      ['that fn of job.rs asks for Send', () => edit(job, (t) => t.replace('pub fn run<F>(', 'pub fn run<F: Send>('))],
       [
         'an edit inside one async fn of lib.rs',
         () => edit(lib, (t) => t.replace('    tick().await;\n    drop(j);', '    drop(j);\n    tick().await;')),
@@ -176,6 +186,10 @@ test('edit by edit, the project answers as one opened afresh on the same texts',
     assert.ok(
       snapshot(live).some((l) => l.includes('worker::job::Job Send no')),
       'the Rc from disk is seen',
+    );
+    assert.ok(
+      snapshot(live).some((l) => /^src\/lib\.rs:\d+ future-not-send$/.test(l)),
+      "lib.rs's plain fn passes a future that is not Send to job.rs's Send-bounded fn",
     );
     assert.ok(
       snapshot(live).some((l) => l.includes(' UsesLater Send yes')),
