@@ -35,9 +35,12 @@ export type FromWorker =
  * A worker whose memory outside the JS heap (the parser's WebAssembly memory, mostly: it grows to
  * the largest crate's trees and never shrinks) passes this after a unit ends and a fresh worker
  * takes its place, so the run's peak is not every big crate's high-water mark held at once (MB;
- * `RUST_SEND_SYNC_WORKER_MEMORY_MB` sets another, 0 retires a worker after every unit).
+ * `RUST_SEND_SYNC_WORKER_MEMORY_MB` sets another, 0 retires a worker after every unit). At 128,
+ * tokio's 118 MB stayed for every crate after it: the registry's check peaked at 292-311 MB with
+ * `--jobs 1` and 404 MB with `--jobs 2`; at 96, 255-259 and 345-348 MB, for 4-5% more time with
+ * `--jobs 1` and 1-4% with `--jobs 2` (64 peaks no lower).
  */
-const WORKER_MEMORY_MB = 128;
+const WORKER_MEMORY_MB = 96;
 
 /**
  * A worker's young generation (MB): three semi-spaces of 4 MB, where V8 lets a thread's grow to
