@@ -51,9 +51,10 @@ export function mentions(node: SyntaxNode, pattern: RegExp): boolean {
 
 /**
  * Whether what the first group of `pattern` captures, in one of its matches inside `node`'s text,
- * hashes (see nameHash) to one of `hashes`. From the tree's matches, it counts those whose hash is
- * in the set once (for the set at its size: a set that only grows), and the answer is a difference of two counts: a body
- * of nested fns holds every call of those inside it, and listing them for each fn took the square.
+ * hashes (see nameHash) to one of `hashes`. From the tree's matches, it counts those whose hash
+ * is in the set once (for the set at its size: a set that only grows), and the answer is a
+ * difference of two counts: a body of nested fns holds every call of those inside it, and
+ * listing them for each fn took the square.
  */
 export function capturesAny(node: SyntaxNode, pattern: RegExp, hashes: ReadonlySet<number>): boolean {
   if (hashes.size === 0) return false;
