@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { createRustParser, nodesOfType, type RustParser } from '../../server/src/syntax/parser';
+import { isItemType, itemsOfBody } from '../../server/src/model/lower';
+import { createRustParser, nodesOfType, type RustParser, type SyntaxNode } from '../../server/src/syntax/parser';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 import { seededRandom } from '../seeded-random';
 
@@ -69,4 +70,81 @@ test("keywords that are not their item's own are not taken for it", async () => 
     '8const X: u8 = 1;',
   ];
   for (const text of cases) assertSameItems(parser, text, JSON.stringify(text));
+});
+
+// The items of a fn body (model/lower.ts `itemsOfBody`) are found the same way: they must be the
+// items a walk of the body finds (into every node but an item, down to a depth), in order.
+function walkedBodyItems(body: SyntaxNode, maxDepth: number): SyntaxNode[] {
+  const found: SyntaxNode[] = [];
+  const visit = (node: SyntaxNode, depth: number): void => {
+    for (const child of node.children) {
+      if (child === null) continue;
+      if (isItemType(child.type)) found.push(child);
+      else if (depth < maxDepth) visit(child, depth + 1);
+    }
+  };
+  visit(body, 1);
+  return found;
+}
+
+function bodiesOf(root: SyntaxNode): SyntaxNode[] {
+  return ['function_item', 'const_item', 'static_item'].flatMap((type) =>
+    root
+      .descendantsOfType(type)
+      .map((n) => n!.childForFieldName('body') ?? n!.childForFieldName('value'))
+      .filter((b): b is SyntaxNode => b !== null && b.type !== 'declaration_list'),
+  );
+}
+
+function assertSameBodyItems(parser: RustParser, text: string, label: string, maxDepth = 800): number {
+  const tree = parser.parse(text);
+  try {
+    let count = 0;
+    for (const body of bodiesOf(tree.rootNode)) {
+      const span = (n: SyntaxNode) => `${n.type}@${n.startIndex}-${n.endIndex}`;
+      const walked = walkedBodyItems(body, maxDepth).map(span);
+      assert.deepEqual(
+        itemsOfBody(body, body.text, maxDepth).map(span),
+        walked,
+        `${label}: body at ${body.startIndex}`,
+      );
+      count += walked.length;
+    }
+    return count;
+  } finally {
+    tree.delete();
+  }
+}
+
+test('the items of fn bodies found from keywords are the items a walk of each body finds', async () => {
+  const parser = await createRustParser(findWasmDir());
+  const random = seededRandom(2027);
+  let items = 0;
+  const files = ['examples', 'test/fixtures'].flatMap((f) => rustFiles(join(REPO_ROOT, f)));
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    items += assertSameBodyItems(parser, text, file);
+    // A depth limit that cuts (items in a block in a block are past 2 nodes down).
+    items += assertSameBodyItems(parser, text, `${file} (depth 3)`, 3);
+    for (let i = 0; i < 3; i++) {
+      const at = random.int(text.length);
+      assertSameBodyItems(parser, text.slice(0, at) + text.slice(at + 1 + random.int(8)), `${file} cut at ${at}`);
+    }
+  }
+  assert.ok(items > 30, `only ${items} items in bodies`);
+  const cases = [
+    // Keywords that are not an item's own: comments, strings, types, paths, raw identifiers.
+    'fn f() { // use x; impl y\n let s = "struct S;"; let t: fn(u8) = g; let r#type = 1; pub(crate) fn h() {} }',
+    'fn f() -> impl Fn() { use std::fmt; struct A; impl A { fn m() { struct Inner; } } enum E {} union U { a: u8 } }',
+    'fn f() { extern crate alloc; mod m { struct X; } trait T {} type A = u8; fn g() { fn h() {} } }',
+    'fn f() { const _: () = { unsafe impl Send for X {} }; let c = || { struct InClosure; }; }',
+    // Items deeper than a walk up goes (see DEEP): found by a ForwardWalk from there on.
+    `fn f() { ${'{ '.repeat(60)}struct Deep; fn g() {} ${'}'.repeat(60)} struct After; ${'{'.repeat(70)} use a; ${'}'.repeat(70)} }`,
+    // Broken: an item running over the next ones' keywords.
+    'fn f() { struct A { x: u8, fn g() {} impl B { fn h( } use c; }',
+  ];
+  // Every depth limit: one off by one cuts an item of these at the wrong depth.
+  for (const text of cases)
+    for (let depth = 1; depth <= 160; depth++)
+      assertSameBodyItems(parser, text, `${JSON.stringify(text)} (depth ${depth})`, depth);
 });

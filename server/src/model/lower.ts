@@ -2,7 +2,14 @@
 // scopes (the crate root, inline `mod`s, function bodies), and in each the items that matter to
 // Send/Sync: structs, enums, unions, type aliases, traits, `use`s and `impl Send/Sync` blocks.
 // Type expressions stay syntax nodes here; resolve.ts turns them into types on demand.
-import { detachedText, memberOwner, namedChildren, typedNamedChildren, type SyntaxNode } from '../syntax/parser';
+import {
+  bodyItems,
+  detachedText,
+  memberOwner,
+  namedChildren,
+  typedNamedChildren,
+  type SyntaxNode,
+} from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
 import type { TypeKind } from './report';
 
@@ -642,45 +649,49 @@ function lowerBodies(node: SyntaxNode, scope: Scope, out: Out, owner?: string): 
   lowerBlock(body, scope, out);
 }
 
-/**
- * Items declared anywhere in a function body (one block scope for the body). A cursor walk that
- * reads node types without making node objects: bodies are most of a file, and items in them rare.
- */
 /** Words without which a function body declares no item: most bodies are skipped unread. */
 export const ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules|use)\b/;
 
+/** The keyword of each item type a body can declare (see bodyItems). */
+const BODY_ITEM_KEYWORDS = new Map([
+  ['struct', 'struct_item'],
+  ['enum', 'enum_item'],
+  ['union', 'union_item'],
+  ['mod', 'mod_item'],
+  ['type', 'type_item'],
+  ['trait', 'trait_item'],
+  ['use', 'use_declaration'],
+  ['impl', 'impl_item'],
+  ['fn', 'function_item'],
+  ['crate', 'extern_crate_declaration'],
+]);
+const BODY_ITEM_PATTERN = /(?<![A-Za-z_])(?:struct|enum|union|mod|type|trait|use|impl|fn|crate)\b/g;
+export const isItemType = (type: string): boolean => TYPE_ITEMS[type] !== undefined || ITEM_TYPES.has(type);
+
+/** The items a walk of every node under `body` (not into items, `maxDepth` nodes down at most) finds. */
+export function itemsOfBody(body: SyntaxNode, text = body.text, maxDepth = MAX_NESTING * 4): SyntaxNode[] {
+  return bodyItems(body, text, BODY_ITEM_PATTERN, BODY_ITEM_KEYWORDS, isItemType, maxDepth);
+}
+
+/**
+ * Items declared anywhere in a function body (one block scope for the body), down to
+ * MAX_NESTING * 4 nodes. Found from their keywords (see bodyItems): bodies are most of a file,
+ * items in them rare, and a walk of every node of a body that names one cost 7% of a registry's
+ * check.
+ */
 function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
-  if (out.depth >= MAX_NESTING || !ITEM_WORDS.test(node.text)) return;
+  if (out.depth >= MAX_NESTING) return;
+  const text = node.text;
+  if (!ITEM_WORDS.test(text)) return;
   out.depth++;
-  const cursor = node.walk();
   try {
     let block: Scope | undefined;
-    let depth = 0;
-    let descend = true;
-    if (!cursor.gotoFirstChild()) return;
-    depth++;
-    for (;;) {
-      if (descend) {
-        const type = cursor.nodeType;
-        if (TYPE_ITEMS[type] || ITEM_TYPES.has(type)) {
-          block ??= newScope('block', scope.module.path, scope);
-          lowerItem(cursor.currentNode, block, out);
-        } else if (depth < MAX_NESTING * 4 && cursor.gotoFirstChild()) {
-          depth++;
-          continue;
-        }
-      }
-      if (cursor.gotoNextSibling()) {
-        descend = true;
-        continue;
-      }
-      if (depth <= 1 || !cursor.gotoParent()) break;
-      depth--;
-      descend = false;
+    for (const item of itemsOfBody(node, text)) {
+      block ??= newScope('block', scope.module.path, scope);
+      lowerItem(item, block, out);
     }
     if (block) out.bodyScopes.set(node.startIndex, block);
   } finally {
-    cursor.delete();
     out.depth--;
   }
 }
