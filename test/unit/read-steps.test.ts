@@ -12,6 +12,8 @@ import { createEngine, type TreeEngine } from '../../server/src/engine';
 import { nodeFileSystem } from '../../server/src/cargo/node-fs';
 import { Project } from '../../server/src/engine/project';
 import { requiresText } from '../../server/src/present/verdict-text';
+import type { SyntaxTree, TextSpan } from '../../server/src/syntax/parser';
+import { readSpans, skimmedDependency, withItemMacroBodiesBlanked } from '../../server/src/syntax/skim';
 import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 
 const enginePromise = createEngine({ wasmDir: findWasmDir(), mentions: false });
@@ -25,15 +27,35 @@ function rustFiles(dir: string): string[] {
 }
 
 /** Parses `text` with a stop asked for at every chance: the tree, and how many calls it took. */
-function parseInParts(engine: TreeEngine, text: string): { sexp: string; parts: number } {
+function parseInParts(engine: TreeEngine, text: string, spans?: readonly TextSpan[]): { sexp: string; parts: number } {
   for (let parts = 1; ; parts++) {
-    const tree = engine.parsePart!(text, () => true);
+    const tree = engine.parsePart!(text, () => true, spans);
     if (tree) {
-      const sexp = tree.rootNode.toString();
+      assert.equal(tree.getIncludedRanges().length, spans?.length ?? 1);
+      const sexp = spans ? shape(tree) : tree.rootNode.toString();
       tree.delete();
       return { sexp, parts };
     }
   }
+}
+
+/** Every node of a tree, named or not, with its place: two trees alike are the same node for node. */
+function shape(tree: SyntaxTree): string {
+  const out: string[] = [];
+  const cursor = tree.walk();
+  for (let down = true; ;) {
+    if (down) {
+      const { row, column } = cursor.startPosition;
+      const end = cursor.endPosition;
+      out.push(`${cursor.nodeType} ${cursor.startIndex}-${cursor.endIndex} ${row}:${column}-${end.row}:${end.column}`);
+      if (cursor.gotoFirstChild()) continue;
+    }
+    if (cursor.gotoNextSibling()) down = true;
+    else if (cursor.gotoParent()) down = false;
+    else break;
+  }
+  cursor.delete();
+  return out.join('\n');
 }
 
 function parsedAtOnce(engine: TreeEngine, text: string): string {
@@ -76,6 +98,33 @@ test('a parse stopped at every chance and gone on gives the tree of a parse at o
   assert.equal(trees.get(second), parsedAtOnce(engine, second));
 });
 
+test("a dependency's file parsed without its blanks, at once or in parts, gives the tree of a parse of all its text", async () => {
+  const engine = await enginePromise;
+  const texts = rustFiles(join(REPO_ROOT, 'test', 'fixtures'))
+    .map((f) => readFileSync(f, 'utf8'))
+    .sort((a, b) => b.length - a.length)
+    .slice(0, 12);
+  let skipped = 0;
+  for (const text of texts) {
+    const blanked = withItemMacroBodiesBlanked(skimmedDependency(text));
+    const spans = readSpans(blanked);
+    assert.ok(spans && spans.length > 1, 'nothing blanked');
+    skipped += blanked.text.length - spans.reduce((n, s) => n + s.end - s.start, 0);
+    const whole = engine.parse(blanked.text);
+    const expected = shape(whole);
+    whole.delete();
+    const atOnce = engine.parse(blanked.text, undefined, spans);
+    // Read as told (the blanks skipped), yet the same tree.
+    assert.equal(atOnce.getIncludedRanges().length, spans.length);
+    assert.equal(shape(atOnce), expected);
+    atOnce.delete();
+    const { sexp, parts } = parseInParts(engine, blanked.text, spans);
+    assert.ok(parts > 1, 'parsed in one call');
+    assert.equal(sexp, expected);
+  }
+  assert.ok(skipped > 10_000, `only ${skipped} characters left unread`);
+});
+
 function snapshot(project: Project): string[] {
   return project
     .localFiles()
@@ -103,9 +152,9 @@ test('a crate read a step at a time, each parse stopped at every chance, answers
       let step = 0;
       const stopping: TreeEngine = {
         ...engine,
-        parsePart: (text) => {
+        parsePart: (text, _stop, spans) => {
           calls.push({ text, step });
-          return engine.parsePart!(text, () => true);
+          return engine.parsePart!(text, () => true, spans);
         },
       };
       const stepped = new Project(stopping, nodeFileSystem, { HOME: '/nonexistent' });

@@ -59,7 +59,7 @@ export interface TreeEngine extends Engine {
    */
   parse: (text: string | PatchedText, oldTree?: SyntaxTree, spans?: readonly TextSpan[]) => SyntaxTree;
   /** A parse that stops when `stop` says so, and goes on at the next call (see RustParser). */
-  parsePart?: (text: string, stop: () => boolean) => SyntaxTree | undefined;
+  parsePart?: (text: string, stop: () => boolean, spans?: readonly TextSpan[]) => SyntaxTree | undefined;
   /** Analyses a tree from `parse` (the caller owns the tree and deletes it). */
   analyzeTree(tree: SyntaxTree, text: string): FileAnalysis;
   /** Whether analyses resolve mentions (see EngineOptions). */
@@ -143,7 +143,7 @@ export async function createEngine(options: EngineOptions): Promise<TreeEngine> 
       }
     },
     parse: (text, oldTree, spans) => parser.parse(text, oldTree, spans),
-    parsePart: (text, stop) => parser.parsePart(text, stop),
+    parsePart: (text, stop, spans) => parser.parsePart(text, stop, spans),
     analyzeTree: (tree, text) =>
       analyzeTree(tree, text, reparse, mentions, { first: parseExpansion, more: parseSpans }, futures),
     mentions,

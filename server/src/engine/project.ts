@@ -14,7 +14,7 @@ import type { TypeReport } from '../model/report';
 import { lowerFile, newScope, type FileItems, type ImplDef, type Scope, type TypeDef } from '../model/lower';
 import { crateRoot, Resolver, type Item } from '../model/resolve';
 import { editBetween, ParseTimeout, type PatchedText, type SyntaxTree, type TextSpan } from '../syntax/parser';
-import { blankItemMacroBodies, skimDependency } from '../syntax/skim';
+import { readSpans, skimmedDependency, withItemMacroBodiesBlanked } from '../syntax/skim';
 import {
   expandMacroCallSteps,
   macroInfos,
@@ -45,8 +45,8 @@ import {
 export interface Parser {
   /** Parses `text`, or only `spans` of it (item macros' bodies, at their own positions). */
   parse(text: string | PatchedText, oldTree?: SyntaxTree, spans?: readonly TextSpan[]): SyntaxTree;
-  /** A parse that stops when `stop` says so, and goes on at the next call with the same text. */
-  parsePart?(text: string, stop: () => boolean): SyntaxTree | undefined;
+  /** A parse that stops when `stop` says so, and goes on at the next call with the same text (and spans). */
+  parsePart?(text: string, stop: () => boolean, spans?: readonly TextSpan[]): SyntaxTree | undefined;
   /** Whether file analyses resolve every mention of a type (for hover); true when absent. */
   readonly mentions?: boolean;
   /** Whether file analyses reuse the futures results of unchanged fns; true when absent. */
@@ -813,16 +813,19 @@ export class Project {
     const read = this.overlay.get(path) ?? this.fs.readFile(path);
     if (read === undefined) return;
     // A dependency is read for its items' outsides: its comments and plain fn bodies are blanked
-    // before parsing (see skimDependency).
-    const text = crate.local || this.options.wholeDependencies ? read : skimDependency(read);
+    // before parsing (see skimDependency), and the parse skips them (a dependency's file is never
+    // parsed again from its last tree, where what is read may differ: see readSpans).
+    const skimmed = !crate.local && !this.options.wholeDependencies;
+    const text = skimmed ? skimmedDependency(read) : { text: read, blanks: [] };
     // The file's own tree leaves out what its item macros' calls hold: their bodies are parsed
     // from `text` as items (see blankItemMacroBodies). An open file's tree is kept whole: its next
     // version is parsed again from it.
     const whole = this.overlay.has(path) || this.options.wholeTrees;
+    const parsed = whole ? text : withItemMacroBodiesBlanked(text);
     let tree: SyntaxTree;
     let givenUp: ParseTimeout | undefined;
     try {
-      tree = yield* this.parseSteps(path, whole ? text : blankItemMacroBodies(text));
+      tree = yield* this.parseSteps(path, parsed.text, skimmed ? readSpans(parsed) : undefined);
     } catch (error) {
       if (!(error instanceof ParseTimeout)) throw error;
       givenUp = error;
@@ -832,7 +835,7 @@ export class Project {
     yield;
     const record: FileRecord = {
       path,
-      text: givenUp ? '' : text,
+      text: givenUp ? '' : text.text,
       version: ++this.versions,
       tree,
       items: { root: scope, types: [], impls: [], inactiveImpls: [], inherentImpls: [] },
@@ -955,12 +958,13 @@ export class Project {
    * A file's first parse, PARSE_STEP_MS a step (a big file took 25 ms at once), when the parser
    * can stop and go on; else what `parse` does, in one step.
    */
-  private *parseSteps(path: string, text: string): Steps<SyntaxTree> {
+  /** Parses a file's text, or only `spans` of it (see Parser), a few ms a step. */
+  private *parseSteps(path: string, text: string, spans?: readonly TextSpan[]): Steps<SyntaxTree> {
     const { parser } = this;
-    if (this.trees.has(path) || !parser.parsePart) return this.parse(path, text);
+    if (this.trees.has(path) || !parser.parsePart) return this.parse(path, text, spans);
     for (;;) {
       const until = performance.now() + PARSE_STEP_MS;
-      const tree = parser.parsePart(text, () => performance.now() >= until);
+      const tree = parser.parsePart(text, () => performance.now() >= until, spans);
       if (tree) {
         this.trees.set(path, { text, tree });
         return tree;
@@ -979,7 +983,7 @@ export class Project {
     }
   }
 
-  private parse(path: string, text: string): SyntaxTree {
+  private parse(path: string, text: string, spans?: readonly TextSpan[]): SyntaxTree {
     const cached = this.trees.get(path);
     if (cached?.text === text) return cached.tree;
     let tree: SyntaxTree;
@@ -993,7 +997,7 @@ export class Project {
       } finally {
         cached.tree.delete();
       }
-    } else tree = this.parser.parse(text);
+    } else tree = this.parser.parse(text, undefined, spans);
     this.trees.set(path, { text, tree });
     return tree;
   }

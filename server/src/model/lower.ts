@@ -669,8 +669,13 @@ const BODY_ITEM_PATTERN = /(?<![A-Za-z_])(?:struct|enum|union|mod|type|trait|use
 export const isItemType = (type: string): boolean => TYPE_ITEMS[type] !== undefined || ITEM_TYPES.has(type);
 
 /** The items a walk of every node under `body` (not into items, `maxDepth` nodes down at most) finds. */
-export function itemsOfBody(body: SyntaxNode, text = body.text, maxDepth = MAX_NESTING * 4): SyntaxNode[] {
-  return bodyItems(body, text, BODY_ITEM_PATTERN, BODY_ITEM_KEYWORDS, isItemType, maxDepth);
+export function itemsOfBody(
+  body: SyntaxNode,
+  text = body.text,
+  maxDepth = MAX_NESTING * 4,
+  walkAfterMs?: number,
+): SyntaxNode[] {
+  return bodyItems(body, text, BODY_ITEM_PATTERN, BODY_ITEM_KEYWORDS, isItemType, maxDepth, walkAfterMs);
 }
 
 /**

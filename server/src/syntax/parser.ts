@@ -42,9 +42,10 @@ export interface RustParser {
    * A big file is parsed this way a few milliseconds at a time, with requests answered between.
    * Each stopped parse keeps a parser of its own, so that other parses meanwhile (at once, or in
    * parts: two readings of crates may take turns) leave it where it stopped. Throws ParseTimeout
-   * once the parts together take longer than the budget.
+   * once the parts together take longer than the budget. `spans` as for `parse`: the calls that
+   * go on with a text give the same.
    */
-  parsePart(text: string, stop: () => boolean): Tree | undefined;
+  parsePart(text: string, stop: () => boolean, spans?: readonly TextSpan[]): Tree | undefined;
 }
 
 /**
@@ -102,8 +103,8 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
     return made;
   };
   const parser = newParser();
-  /** The parsers holding a stopped parse, by its text, the oldest first, with the ms spent on it; and one at rest. */
-  const stopped = new Map<string, { parser: Parser; spent: number }>();
+  /** The parsers holding a stopped parse, by its text, the oldest first, with the ms spent on it and its ranges; and one at rest. */
+  const stopped = new Map<string, { parser: Parser; spent: number; ranges: Range[] | undefined }>();
   let resting: Parser | undefined;
   return {
     parse(text, oldTree, spans) {
@@ -121,7 +122,7 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
       parser.reset();
       throw new ParseTimeout(limit.budget);
     },
-    parsePart(text, stop) {
+    parsePart(text, stop, spans) {
       // Tree-sitter goes on from where the parser's stopped parse left off.
       const known = stopped.get(text);
       stopped.delete(text);
@@ -131,8 +132,13 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
         resting = undefined;
       }
       const started = performance.now();
-      const limit = deadline(text.length, known?.spent);
-      const tree = part.parse(text, null, { progressCallback: () => stop() || limit.over() });
+      const limit = deadline(spans ? spans.reduce((n, s) => n + s.end - s.start, 0) : text.length, known?.spent);
+      // Found once for a parse: each part reads them.
+      const ranges = known?.ranges ?? (spans ? rangesOf(text, spans) : undefined);
+      const tree = part.parse(text, null, {
+        ...(ranges ? { includedRanges: ranges } : {}),
+        progressCallback: () => stop() || limit.over(),
+      });
       if (tree) {
         if (resting) part.delete();
         else resting = part;
@@ -142,7 +148,7 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
         part.delete();
         throw new ParseTimeout(limit.budget);
       }
-      stopped.set(text, { parser: part, spent: (known?.spent ?? 0) + performance.now() - started });
+      stopped.set(text, { parser: part, spent: (known?.spent ?? 0) + performance.now() - started, ranges });
       // Never more than a few (a reading of crates stops in one file at a time): past that, the
       // oldest is dropped, and parsed afresh if asked for again.
       for (const [oldest, dropped] of stopped) {
@@ -376,15 +382,15 @@ export function withAncestors(
   }
 }
 
-/** The node's ancestors, the root first; undefined when there are more than `most`. */
 /**
- * The items of a fn body as a walk of every node under `body` finds them, without that walk: the
- * items found from their keywords in `text` (the body's), as searchItems finds a file's, those
- * nested in another item or more than `maxDepth` nodes down left out. `keywords` (global) matches
- * a keyword of each type of `types` (keyword to node type); `isItem` says which node types a walk
- * would not go into. Past an item, the search goes on after its end (what is in it is its own).
- * Ancestors are walked up to, until one is deeper than DEEP or the search is slow (deep nesting,
- * where `descendantForIndex` is slow too): from then on a ForwardWalk finds the nodes.
+ * The items of a fn body as a walk of every node under `body` finds them (not into an item, and
+ * down to `maxDepth` nodes), in order. Found from their keywords in `text` (the body's), as
+ * searchItems finds a file's: `keywords` (global) matches a keyword of each type of `types`
+ * (keyword to node type); past an item, the search goes on after its end. `isItem` says which
+ * node types the walk does not go into. A search that meets an item deeper than DEEP, or takes
+ * longer than `walkAfterMs` (deep nesting, or thousands of keywords in one macro's tokens, where
+ * finding each node costs the depth or its siblings), gives up for the walk, which costs the
+ * body's nodes.
  */
 export function bodyItems(
   body: Node,
@@ -393,44 +399,64 @@ export function bodyItems(
   types: ReadonlyMap<string, string>,
   isItem: (type: string) => boolean,
   maxDepth: number,
+  walkAfterMs = SLOW_BODY_SEARCH_MS,
 ): Node[] {
   const found: Node[] = [];
   const offset = body.startIndex;
   const bodyId = body.id;
-  let walk: ForwardWalk | undefined;
   const seen = new Set<number>();
   const started = performance.now();
   let count = 0;
   keywords.lastIndex = 0;
+  for (let match = keywords.exec(text); match !== null; match = keywords.exec(text)) {
+    if (++count % 16 === 0 && performance.now() - started > walkAfterMs) return walkedBodyItems(body, isItem, maxDepth);
+    const start = offset + match.index;
+    const node = body.descendantForIndex(start, start + match[0].length + 1);
+    if (node === null || node.type !== types.get(match[0]) || seen.has(node.id)) continue;
+    seen.add(node.id);
+    // Up to the body: the nodes between are neither items nor too many.
+    let depth = 1;
+    let inItem = false;
+    let p = node.parent;
+    for (; p !== null && p.id !== bodyId && depth <= DEEP && !inItem; p = p.parent) {
+      depth++;
+      inItem = isItem(p.type);
+    }
+    if (inItem) continue;
+    if (p?.id !== bodyId) return walkedBodyItems(body, isItem, maxDepth);
+    if (depth > maxDepth) continue;
+    found.push(node);
+    keywords.lastIndex = Math.max(keywords.lastIndex, node.endIndex - offset);
+  }
+  return found;
+}
+
+/** bodyItems by a walk of the body's nodes that reads their types without making node objects. */
+function walkedBodyItems(body: Node, isItem: (type: string) => boolean, maxDepth: number): Node[] {
+  const found: Node[] = [];
+  const cursor = body.walk();
   try {
-    for (let match = keywords.exec(text); match !== null; match = keywords.exec(text)) {
-      const start = offset + match.index;
-      const end = start + match[0].length + 1;
-      const node = walk ? walk.moveTo(start, end) : body.descendantForIndex(start, end);
-      if (!walk && ++count % 32 === 0 && performance.now() - started > SLOW_BODY_SEARCH_MS)
-        walk = new ForwardWalk(body);
-      if (node === null || node.type !== types.get(match[0]) || seen.has(node.id)) continue;
-      seen.add(node.id);
-      // The nodes between the body and this one, the nearest first.
-      let between: Node[] | undefined;
-      if (walk) between = walk.path.slice(1, -1).reverse();
-      else {
-        between = [];
-        let p = node.parent;
-        for (; p !== null && p.id !== bodyId && between.length <= DEEP; p = p.parent) between.push(p);
-        if (p?.id !== bodyId) {
-          walk = new ForwardWalk(body);
-          if (walk.moveTo(node.startIndex, node.endIndex, node.id).id === node.id)
-            between = walk.path.slice(1, -1).reverse();
-          else for (; p !== null && p.id !== bodyId; p = p.parent) between.push(p);
+    if (!cursor.gotoFirstChild()) return found;
+    let depth = 1;
+    let descend = true;
+    for (;;) {
+      if (descend) {
+        if (isItem(cursor.nodeType)) found.push(cursor.currentNode);
+        else if (depth < maxDepth && cursor.gotoFirstChild()) {
+          depth++;
+          continue;
         }
       }
-      if (between.length + 1 > maxDepth || between.some((n) => isItem(n.type))) continue;
-      found.push(node);
-      keywords.lastIndex = Math.max(keywords.lastIndex, node.endIndex - offset);
+      if (cursor.gotoNextSibling()) {
+        descend = true;
+        continue;
+      }
+      if (depth <= 1 || !cursor.gotoParent()) break;
+      depth--;
+      descend = false;
     }
   } finally {
-    walk?.delete();
+    cursor.delete();
   }
   return found;
 }
@@ -438,6 +464,7 @@ export function bodyItems(
 /** As SLOW_SEARCH_MS, for one body: the slowest of 226,000 real ones measured took under 1 ms. */
 const SLOW_BODY_SEARCH_MS = 5;
 
+/** The node's ancestors, the root first; undefined when there are more than `most`. */
 function ancestorsWalkingUp(node: Node, most = Infinity): Node[] | undefined {
   const out: Node[] = [];
   for (let p = node.parent; p; p = p.parent) {
