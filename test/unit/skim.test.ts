@@ -35,6 +35,7 @@ const CASES: [string, string][] = [
   ['a fn nested in an async fn', 'async fn f() { fn g() {« 1 »} g() }'],
   ['an unterminated body', 'fn f() { 1 '],
   ['CRLF line breaks', '«// a»\r\nfn f() {«\r\n 1\r\n»}'],
+  ['lines longer than a run of spaces at once', `fn f() {« ${'x + '.repeat(200)}\n\n${'y'.repeat(256)}\n»}`],
   ['a shebang line', '#!/usr/bin/env run\nfn f() {« 1 »}'],
   ['an inner attribute is not a shebang', '#![allow(x)]\nfn f() {« 1 »}'],
   ['methods of an impl', 'impl X { pub fn f(&self) -> bool {« self.a != self.b »} }'],

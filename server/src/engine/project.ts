@@ -120,7 +120,7 @@ export class Project {
   /** The answers that say a crate is being read (a cycle): asked again later, they change. */
   private readonly beingRead = new Set<string>();
   private readonly overlay = new Map<string, string>();
-  private readonly trees = new Map<string, { text: string; tree: SyntaxTree }>();
+  private readonly trees = new Map<string, { text: string; tree: SyntaxTree; spans?: readonly TextSpan[] }>();
   private readonly listings = new Map<string, string[]>();
   private folders?: string[];
   /** Everything must be read again (a file appeared or vanished on disk). */
@@ -813,19 +813,18 @@ export class Project {
     const read = this.overlay.get(path) ?? this.fs.readFile(path);
     if (read === undefined) return;
     // A dependency is read for its items' outsides: its comments and plain fn bodies are blanked
-    // before parsing (see skimDependency), and the parse skips them (a dependency's file is never
-    // parsed again from its last tree, where what is read may differ: see readSpans).
+    // before parsing (see skimDependency).
     const skimmed = !crate.local && !this.options.wholeDependencies;
     const text = skimmed ? skimmedDependency(read) : { text: read, blanks: [] };
     // The file's own tree leaves out what its item macros' calls hold: their bodies are parsed
     // from `text` as items (see blankItemMacroBodies). An open file's tree is kept whole: its next
-    // version is parsed again from it.
+    // version is parsed again from it. What is blanked, the parse skips (see readSpans).
     const whole = this.overlay.has(path) || this.options.wholeTrees;
     const parsed = whole ? text : withItemMacroBodiesBlanked(text);
     let tree: SyntaxTree;
     let givenUp: ParseTimeout | undefined;
     try {
-      tree = yield* this.parseSteps(path, parsed.text, skimmed ? readSpans(parsed) : undefined);
+      tree = yield* this.parseSteps(path, parsed.text, readSpans(parsed));
     } catch (error) {
       if (!(error instanceof ParseTimeout)) throw error;
       givenUp = error;
@@ -966,7 +965,7 @@ export class Project {
       const until = performance.now() + PARSE_STEP_MS;
       const tree = parser.parsePart(text, () => performance.now() >= until, spans);
       if (tree) {
-        this.trees.set(path, { text, tree });
+        this.trees.set(path, { text, tree, spans });
         return tree;
       }
       yield;
@@ -989,16 +988,18 @@ export class Project {
     let tree: SyntaxTree;
     if (cached) {
       // An edit of an open file: parsed again around the change only. The old tree is edited
-      // for this text: gone whether the parse ends or is given up.
+      // for this text: gone whether the parse ends or is given up. A tree read in spans (a
+      // closed file's, see moduleFileSteps), or to be, is parsed afresh.
       this.trees.delete(path);
-      cached.tree.edit(editBetween(cached.text, text));
+      const again = cached.spans === undefined && spans === undefined;
+      if (again) cached.tree.edit(editBetween(cached.text, text));
       try {
-        tree = this.parser.parse(text, cached.tree);
+        tree = again ? this.parser.parse(text, cached.tree) : this.parser.parse(text, undefined, spans);
       } finally {
         cached.tree.delete();
       }
     } else tree = this.parser.parse(text, undefined, spans);
-    this.trees.set(path, { text, tree });
+    this.trees.set(path, { text, tree, spans });
     return tree;
   }
 
