@@ -120,7 +120,8 @@ export class Project {
   /** The answers that say a crate is being read (a cycle): asked again later, they change. */
   private readonly beingRead = new Set<string>();
   private readonly overlay = new Map<string, string>();
-  private readonly trees = new Map<string, { text: string; tree: SyntaxTree; spans?: readonly TextSpan[] }>();
+  /** Each file's last tree, its text, and whether it was read in spans (see parse). */
+  private readonly trees = new Map<string, { text: string; tree: SyntaxTree; inSpans: boolean }>();
   private readonly listings = new Map<string, string[]>();
   private folders?: string[];
   /** Everything must be read again (a file appeared or vanished on disk). */
@@ -965,7 +966,7 @@ export class Project {
       const until = performance.now() + PARSE_STEP_MS;
       const tree = parser.parsePart(text, () => performance.now() >= until, spans);
       if (tree) {
-        this.trees.set(path, { text, tree, spans });
+        this.trees.set(path, { text, tree, inSpans: spans !== undefined });
         return tree;
       }
       yield;
@@ -991,7 +992,7 @@ export class Project {
       // for this text: gone whether the parse ends or is given up. A tree read in spans (a
       // closed file's, see moduleFileSteps), or to be, is parsed afresh.
       this.trees.delete(path);
-      const again = cached.spans === undefined && spans === undefined;
+      const again = !cached.inSpans && spans === undefined;
       if (again) cached.tree.edit(editBetween(cached.text, text));
       try {
         tree = again ? this.parser.parse(text, cached.tree) : this.parser.parse(text, undefined, spans);
@@ -999,7 +1000,7 @@ export class Project {
         cached.tree.delete();
       }
     } else tree = this.parser.parse(text, undefined, spans);
-    this.trees.set(path, { text, tree, spans });
+    this.trees.set(path, { text, tree, inSpans: spans !== undefined });
     return tree;
   }
 
