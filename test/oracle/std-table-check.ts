@@ -38,7 +38,8 @@ export async function checkRows(rows: readonly GeneratedRow[]): Promise<string[]
       questions.push({ typeExpr, trait: 'Send' }, { typeExpr, trait: 'Sync' });
     }
   }
-  const { answers } = await askRustc('', questions);
+  // proc_macro is not in a plain crate's extern prelude: it is named once for its rows.
+  const { answers } = await askRustc('extern crate proc_macro;\n', questions);
   const problems: string[] = [];
   for (const c of cases) {
     const probeOf = (param: string) => c.probes[c.row.params.indexOf(param)];

@@ -1,11 +1,12 @@
 // Generates the std table's data from the rustdoc HTML installed with the toolchain
 // (`$(rustc --print sysroot)/share/doc/rust/html`): every struct, enum and union page of std,
-// core and alloc, read for its declaration (the parameters, their bounds and defaults) and its
-// Send/Sync impls (the "Auto Trait Implementations" rustc derives and the impls written in the
-// source), plus the public type aliases and the modules' re-exports. An impl whose conditions are
-// not plain `P: Send` / `P: Sync` atoms on the type's own parameters (a projection such as
-// `<B as ToOwned>::Owned: Send`, a bound of another trait, an impl for one instantiation) is not
-// translated: the type is listed as omitted, with the reason, and stays `unknown` in the engine.
+// core and alloc (and proc_macro's), read for its declaration (the parameters, their bounds and
+// defaults) and its Send/Sync impls (the "Auto Trait Implementations" rustc derives and the impls
+// written in the source), plus the public type aliases and the modules' re-exports. An impl whose
+// conditions are not plain `P: Send` / `P: Sync` atoms on the type's own parameters (a projection
+// such as `<B as ToOwned>::Owned: Send`, a bound of another trait, an impl for one instantiation)
+// is not translated: the type is listed as omitted, with the reason, and stays `unknown` in the
+// engine.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { closingAngle, headerText, parseImplHeader, parseWhere, splitTop } from './corpus-rustdoc';
@@ -49,7 +50,8 @@ interface Item {
   aliasOf?: string;
 }
 
-const ROOTS = ['std', 'alloc', 'core'];
+/** std's three crates, and proc_macro (the other crate of the sysroot that code names: a proc macro's types). */
+const ROOTS = ['std', 'alloc', 'core', 'proc_macro'];
 /** Primitives (with the unstable `f16`, `f128` the docs name), and the unit and never types: Send and Sync. */
 const PRIMITIVES = new Set([...STD_PRIMITIVES, 'f16', 'f128', '()', '!']);
 
@@ -68,7 +70,7 @@ function walk(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-/** Orders a type's paths: std before alloc before core, then fewer segments, then by text. */
+/** Orders a type's paths: std before alloc before core (before proc_macro), then fewer segments, then by text. */
 function comparePaths(a: string, b: string): number {
   const ra = ROOTS.indexOf(a.split('::')[0]);
   const rb = ROOTS.indexOf(b.split('::')[0]);
@@ -130,7 +132,7 @@ const lastSegment = (path: string) =>
     .pop()!
     .trim();
 
-/** Reads every page of the three crates; items are keyed by their source location. */
+/** Reads every page of the ROOTS crates; items are keyed by their source location. */
 function readItems(docDir: string): { items: Item[]; reexports: Reexport[] } {
   const byKey = new Map<string, Item>();
   const reexports: Reexport[] = [];
@@ -172,7 +174,9 @@ function readItems(docDir: string): { items: Item[]; reexports: Reexport[] } {
         paths: [path],
         params: decl.params,
         aliasOf: decl.aliasOf,
-        unstable: top.includes('class="stab unstable"'),
+        // An item of a crate the sysroot bundles (its source on docs.rs: proc_macro's
+        // `EscapeError`) is unstable to name, whatever its page says.
+        unstable: top.includes('class="stab unstable"') || /<a class="src" href="https?:/.test(html),
         impls,
       });
     }

@@ -213,7 +213,23 @@ const STD_NO_ASSOC = new Set([
 /** What a trait object's bounds say about one auto trait. */
 export type TraitFact = { holds: true } | { holds: false; why: string } | { holds: 'unknown'; why: string };
 
-const STD_ROOTS = new Set(['std', 'core', 'alloc']);
+/**
+ * The sysroot's crates a path can start with, and the root the std table lists their types under:
+ * std's three crates under `std`, proc_macro (a proc macro's tokens) under its own name.
+ */
+const SYSROOT_CRATES = new Map([
+  ['std', 'std'],
+  ['core', 'std'],
+  ['alloc', 'std'],
+  ['proc_macro', 'proc_macro'],
+]);
+
+/** `name` as a crate of the sysroot, if it is one. */
+function sysrootCrate(name: string): Item | undefined {
+  const root = SYSROOT_CRATES.get(name);
+  return root === undefined ? undefined : { kind: 'std', path: [root] };
+}
+
 /** Why a path from a detached file's crate root or parent names nothing (see Scope.detached). */
 const DETACHED = 'no module of this build reaches this file, so its crate and its place there are unknown';
 let nextScopeId = 0;
@@ -261,7 +277,8 @@ export class Resolver {
       if (segments.length === 1) return { kind: 'none', reason: 'empty path' };
       if (root.edition2015 && root.detached) {
         // The crate root is not known; `std` is in every one (injected as `extern crate std`).
-        if (STD_ROOTS.has(segments[1])) return this.members({ kind: 'std', path: ['std'] }, segments.slice(2));
+        const sysroot = sysrootCrate(segments[1]);
+        if (sysroot) return this.members(sysroot, segments.slice(2));
         return {
           kind: 'none',
           reason: `\`::${segments[1]}\` names the crate root's item (edition 2015), and ${DETACHED}`,
@@ -304,13 +321,11 @@ export class Resolver {
 
   /** `name` as a crate: std, an `extern crate` alias, or a dependency. */
   private externItem(scope: Scope, name: string): Item | undefined {
-    if (STD_ROOTS.has(name)) return { kind: 'std', path: ['std'] };
+    const sysroot = sysrootCrate(name);
+    if (sysroot) return sysroot;
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       const ext = s.externCrates.get(name);
-      if (ext !== undefined)
-        return STD_ROOTS.has(ext)
-          ? { kind: 'std', path: ['std'] }
-          : (this.findCrate(scope, ext) ?? { kind: 'extern', crate: ext });
+      if (ext !== undefined) return sysrootCrate(ext) ?? this.findCrate(scope, ext) ?? { kind: 'extern', crate: ext };
     }
     return (
       this.findCrate(scope, name) ?? (/^[a-z_][a-z0-9_]*$/.test(name) ? { kind: 'extern', crate: name } : undefined)
