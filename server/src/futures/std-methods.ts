@@ -18,6 +18,21 @@ interface MethodRow {
   returns: string;
 }
 
+/** std's atomic integers and `AtomicBool` (`Atomic` + this), with the value each holds. */
+const ATOMICS: readonly [string, string][] = [
+  ['Bool', 'bool'],
+  ['Usize', 'usize'],
+  ['Isize', 'isize'],
+  ['U8', 'u8'],
+  ['U16', 'u16'],
+  ['U32', 'u32'],
+  ['U64', 'u64'],
+  ['I8', 'i8'],
+  ['I16', 'i16'],
+  ['I32', 'i32'],
+  ['I64', 'i64'],
+];
+
 const LOCK = (guard: string) => `std::result::Result<${guard}, std::sync::PoisonError<${guard}>>`;
 
 const METHODS: readonly MethodRow[] = [
@@ -53,6 +68,22 @@ const METHODS: readonly MethodRow[] = [
   { on: 'std::result::Result', method: 'is_ok', receiver: 'ref', returns: 'bool' },
   { on: 'std::result::Result', method: 'is_err', receiver: 'ref', returns: 'bool' },
   { on: 'std::result::Result', method: 'ok', receiver: 'value', returns: 'std::option::Option<T>' },
+  ...ATOMICS.flatMap(([atomic, value]): MethodRow[] => {
+    const on = `std::sync::atomic::Atomic${atomic}`;
+    const arithmetic = value === 'bool' ? [] : ['fetch_add', 'fetch_sub', 'fetch_max', 'fetch_min'];
+    return [
+      ...['load', 'swap', 'fetch_and', 'fetch_or', 'fetch_xor', 'fetch_nand', ...arithmetic].map(
+        (method): MethodRow => ({ on, method, receiver: 'ref', returns: value }),
+      ),
+      ...['compare_exchange', 'compare_exchange_weak'].map((method): MethodRow => ({
+        on,
+        method,
+        receiver: 'ref',
+        returns: `std::result::Result<${value}, ${value}>`,
+      })),
+      { on, method: 'into_inner', receiver: 'value', returns: value },
+    ];
+  }),
 ];
 
 /**
@@ -79,10 +110,7 @@ const CONSTRUCTORS: ReadonlyMap<string, 'arg' | 'empty' | 'self'> = new Map<stri
   ),
   ['std::sync::Barrier::new', 'self'],
   ['std::sync::Condvar::new', 'self'],
-  ...['Bool', 'Usize', 'Isize', 'U8', 'U16', 'U32', 'U64', 'I8', 'I16', 'I32', 'I64'].map((a): [string, 'self'] => [
-    `std::sync::atomic::Atomic${a}::new`,
-    'self',
-  ]),
+  ...ATOMICS.map(([a]): [string, 'self'] => [`std::sync::atomic::Atomic${a}::new`, 'self']),
 ]);
 
 /** `Arc::clone(&x)`, `Rc::clone(&x)`: the pointer type of the argument. */
