@@ -2582,7 +2582,10 @@ class BodyWalk {
       return unknownLocal(
         `\`${info.name}\` returns \`${oneLine(hiddenPart.text)}\`, whose hidden type is not analysed`,
       );
-    const env = this.boundEnv(info, given.recv, given.typeArgs);
+    // `Self` is the impl's type as written (`Holder<T>`), whose parameters the arguments do not
+    // reach: only a receiver binds them.
+    const receiverBound = this.boundEnv(info, given.recv, given.typeArgs);
+    const env = /\bSelf\b/.test(ret.text) ? receiverBound : this.boundByArguments(info, receiverBound, args);
     const lowered = this.resolver.lowerType(ret, info.scope, env, given.recv ?? info.self);
     // `tokio::spawn(fut) -> JoinHandle<T::Output>`: `T::Output` of a future argument whose output is known.
     const outputs = this.futureOutputs(info, args);
@@ -2634,6 +2637,26 @@ class BodyWalk {
   }
 
   /** The fn's generic environment with the parameters a receiver's type or a turbofish binds. */
+  /**
+   * `env` with the type parameters it leaves unbound that the call's arguments bind, where their
+   * types are known: `Mutex::new(0i32)` of `impl<T> Mutex<T> { fn new(data: T) -> Mutex<T> }` is
+   * a `Mutex<i32>` (what rustc infers from the argument, before any later use could: for `Send`
+   * and `Sync`, integers of every width are alike).
+   */
+  private boundByArguments(info: FnInfo, env: Map<string, Ty>, args: SyntaxNode[]): Map<string, Ty> {
+    const unbound = [...env].filter(([, t]) => t.k === 'param').map(([name]) => name);
+    if (unbound.length === 0 || args.length === 0) return env;
+    const subst = this.substOf(info, args);
+    let bound: Map<string, Ty> | undefined;
+    for (const name of unbound) {
+      const t = subst?.get(name);
+      if (t?.k !== 'ty') continue;
+      bound ??= new Map(env);
+      bound.set(name, t.ty);
+    }
+    return bound ?? env;
+  }
+
   private boundEnv(info: FnInfo, recv: Ty | undefined, typeArgs: SyntaxNode[] | undefined): Map<string, Ty> {
     const bound = new Map<string, Ty>();
     if (recv && info.self) {
