@@ -2582,11 +2582,8 @@ class BodyWalk {
       return unknownLocal(
         `\`${info.name}\` returns \`${oneLine(hiddenPart.text)}\`, whose hidden type is not analysed`,
       );
-    // `Self` is the impl's type as written (`Holder<T>`), whose parameters the arguments do not
-    // reach: only a receiver binds them.
-    const receiverBound = this.boundEnv(info, given.recv, given.typeArgs);
-    const env = /\bSelf\b/.test(ret.text) ? receiverBound : this.boundByArguments(info, receiverBound, args);
-    const lowered = this.resolver.lowerType(ret, info.scope, env, given.recv ?? info.self);
+    const env = this.boundByArguments(info, this.boundEnv(info, given.recv, given.typeArgs), args);
+    const lowered = this.resolver.lowerType(ret, info.scope, env, given.recv ?? this.selfIn(info, env));
     // `tokio::spawn(fut) -> JoinHandle<T::Output>`: `T::Output` of a future argument whose output is known.
     const outputs = this.futureOutputs(info, args);
     const ty = outputs.size > 0 ? withOutputs(lowered, outputs) : lowered;
@@ -2637,6 +2634,16 @@ class BodyWalk {
   }
 
   /** The fn's generic environment with the parameters a receiver's type or a turbofish binds. */
+  /**
+   * `Self` of `info`'s impl with `env`'s parameters: the impl's type as written (`Holder<T>`)
+   * lowered again when the call bound them (`Holder::make(x)`), else as the fn has it.
+   */
+  private selfIn(info: FnInfo, env: Map<string, Ty>): Ty | undefined {
+    if (env === info.env || !info.self) return info.self;
+    const typeNode = enclosingImpl(info.node)?.childForFieldName('type');
+    return typeNode ? this.resolver.lowerType(typeNode, info.scope, env) : info.self;
+  }
+
   /**
    * `env` with the type parameters it leaves unbound that the call's arguments bind, where their
    * types are known: `Mutex::new(0i32)` of `impl<T> Mutex<T> { fn new(data: T) -> Mutex<T> }` is
