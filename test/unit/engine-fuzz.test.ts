@@ -64,6 +64,10 @@ const FIXED_ENGINE_BUGS = [
     what: '3,000 nested plain fns with calls, beside a `Send`-bounded fn (was seconds: each body listed every call inside it)',
     text: `fn require_send<T: Send>(_: T) {}\nasync fn g() {}\n${'fn f() { a(1); b(2); '.repeat(3000)}${'}'.repeat(3000)}\n`,
   },
+  {
+    what: "22 nested calls of a generic fn held across an await (a first version read each call's arguments twice: 2^22 reads, seconds)",
+    text: `fn wrap<T>(v: T) -> Option<T> {\n    Some(v)\n}\nasync fn pause() {}\nasync fn f() {\n    let x = ${'wrap('.repeat(22)}1${')'.repeat(22)};\n    pause().await;\n    drop(x);\n}\n`,
+  },
 ];
 
 /** Engine bugs the fuzzer found in files this suite does not own, still open: `todo` tests. The

@@ -1211,6 +1211,24 @@ function implOf(node: SyntaxNode, known: SyntaxNode | null | undefined): SyntaxN
   return known === undefined ? enclosingImpl(node) : (known ?? undefined);
 }
 
+/**
+ * `env` with the type parameters it leaves unbound that the call's arguments bind (`subst`, see
+ * substOf), where their types are known: `Mutex::new(0i32)` of `impl<T> Mutex<T> { fn new(data:
+ * T) -> Mutex<T> }` is a `Mutex<i32>` (what rustc infers from the argument, before any later use
+ * could: for `Send` and `Sync`, integers of every width are alike).
+ */
+function boundByArguments(env: Map<string, Ty>, subst: Map<string, LocalTy> | undefined): Map<string, Ty> {
+  if (!subst) return env;
+  let bound: Map<string, Ty> | undefined;
+  for (const [name, t] of env) {
+    const arg = t.k === 'param' ? subst.get(name) : undefined;
+    if (arg?.k !== 'ty') continue;
+    bound ??= new Map(env);
+    bound.set(name, arg.ty);
+  }
+  return bound ?? env;
+}
+
 function enclosingImpl(node: SyntaxNode): SyntaxNode | undefined {
   const owner = memberOwner(node);
   return owner?.type === 'impl_item' ? owner : undefined;
@@ -2582,10 +2600,13 @@ class BodyWalk {
       return unknownLocal(
         `\`${info.name}\` returns \`${oneLine(hiddenPart.text)}\`, whose hidden type is not analysed`,
       );
-    const env = this.boundByArguments(info, this.boundEnv(info, given.recv, given.typeArgs), args);
+    // The arguments' types, read once: each is a call typed the same way (nested calls, read
+    // twice at each level, took the power of two of the depth).
+    const subst = this.substOf(info, args);
+    const env = boundByArguments(this.boundEnv(info, given.recv, given.typeArgs), subst);
     const lowered = this.resolver.lowerType(ret, info.scope, env, given.recv ?? this.selfIn(info, env));
     // `tokio::spawn(fut) -> JoinHandle<T::Output>`: `T::Output` of a future argument whose output is known.
-    const outputs = this.futureOutputs(info, args);
+    const outputs = this.futureOutputs(subst);
     const ty = outputs.size > 0 ? withOutputs(lowered, outputs) : lowered;
     // A generic fn's result is known when it names none of the type parameters of the fn or of
     // its impl left unbound (`-> u8`; `-> Self` of `impl<T> Foo<T>` needs `T` from the receiver).
@@ -2594,9 +2615,9 @@ class BodyWalk {
   }
 
   /** The type parameters of `info` that a call's future arguments bind, to those futures' outputs. */
-  private futureOutputs(info: FnInfo, args: SyntaxNode[]): Map<string, Ty> {
+  private futureOutputs(subst: Map<string, LocalTy> | undefined): Map<string, Ty> {
     const outputs = new Map<string, Ty>();
-    for (const [name, t] of this.substOf(info, args) ?? []) {
+    for (const [name, t] of subst ?? []) {
       const output = t.k === 'future' ? this.outputOf(t.node) : undefined;
       if (output) outputs.set(name, output);
     }
@@ -2642,26 +2663,6 @@ class BodyWalk {
     if (env === info.env || !info.self) return info.self;
     const typeNode = enclosingImpl(info.node)?.childForFieldName('type');
     return typeNode ? this.resolver.lowerType(typeNode, info.scope, env) : info.self;
-  }
-
-  /**
-   * `env` with the type parameters it leaves unbound that the call's arguments bind, where their
-   * types are known: `Mutex::new(0i32)` of `impl<T> Mutex<T> { fn new(data: T) -> Mutex<T> }` is
-   * a `Mutex<i32>` (what rustc infers from the argument, before any later use could: for `Send`
-   * and `Sync`, integers of every width are alike).
-   */
-  private boundByArguments(info: FnInfo, env: Map<string, Ty>, args: SyntaxNode[]): Map<string, Ty> {
-    const unbound = [...env].filter(([, t]) => t.k === 'param').map(([name]) => name);
-    if (unbound.length === 0 || args.length === 0) return env;
-    const subst = this.substOf(info, args);
-    let bound: Map<string, Ty> | undefined;
-    for (const name of unbound) {
-      const t = subst?.get(name);
-      if (t?.k !== 'ty') continue;
-      bound ??= new Map(env);
-      bound.set(name, t.ty);
-    }
-    return bound ?? env;
   }
 
   private boundEnv(info: FnInfo, recv: Ty | undefined, typeArgs: SyntaxNode[] | undefined): Map<string, Ty> {
