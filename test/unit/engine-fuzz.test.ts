@@ -65,6 +65,10 @@ const FIXED_ENGINE_BUGS = [
     text: `fn require_send<T: Send>(_: T) {}\nasync fn g() {}\n${'fn f() { a(1); b(2); '.repeat(3000)}${'}'.repeat(3000)}\n`,
   },
   {
+    what: 'a `let` pattern nested 20,000 deep in an async fn (fuzz seed 83: a stack overflow listing its names)',
+    text: `async fn pause() {}\nasync fn f() {\n    let ${'('.repeat(20_000)}x${')'.repeat(20_000)} = 1;\n    pause().await;\n}\n`,
+  },
+  {
     what: "22 nested calls of a generic fn held across an await (a first version read each call's arguments twice: 2^22 reads, seconds)",
     text: `fn wrap<T>(v: T) -> Option<T> {\n    Some(v)\n}\nasync fn pause() {}\nasync fn f() {\n    let x = ${'wrap('.repeat(22)}1${')'.repeat(22)};\n    pause().await;\n    drop(x);\n}\n`,
   },

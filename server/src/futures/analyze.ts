@@ -3452,21 +3452,36 @@ function matchPattern(pattern: SyntaxNode, ty: LocalTy, mode: BindingMode, out: 
 }
 
 function patternNames(pattern: SyntaxNode): SyntaxNode[] {
-  if (pattern.type === 'identifier') return /^[a-z_]/.test(pattern.text) && pattern.text !== '_' ? [pattern] : [];
   const out: SyntaxNode[] = [];
-  for (const c of pattern.namedChildren) {
-    if (!c) continue;
-    if (pattern.type === 'tuple_struct_pattern' && pattern.childForFieldName('type')?.id === c.id) continue;
-    if (pattern.type === 'struct_pattern' && pattern.childForFieldName('type')?.id === c.id) continue;
-    if (c.type === 'scoped_identifier' || c.type.endsWith('_expression') || c.type.endsWith('literal')) continue;
-    if (c.type === 'field_pattern') {
-      const p = c.childForFieldName('pattern');
-      const n = c.childForFieldName('name');
-      if (p) out.push(...patternNames(p));
-      else if (n) out.push(n);
+  // In order, with a stack of its own: broken text nests patterns thousands deep (fuzz seed 83).
+  // A field's shorthand name (`Point { x, .. }`) is a name as it is (`emit`).
+  const stack: { node: SyntaxNode; emit: boolean }[] = [{ node: pattern, emit: false }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { node, emit } = top;
+    if (emit) {
+      out.push(node);
       continue;
     }
-    out.push(...patternNames(c));
+    if (node.type === 'identifier') {
+      if (/^[a-z_]/.test(node.text) && node.text !== '_') out.push(node);
+      continue;
+    }
+    const next: { node: SyntaxNode; emit: boolean }[] = [];
+    for (const c of node.namedChildren) {
+      if (!c) continue;
+      if (node.type === 'tuple_struct_pattern' && node.childForFieldName('type')?.id === c.id) continue;
+      if (node.type === 'struct_pattern' && node.childForFieldName('type')?.id === c.id) continue;
+      if (c.type === 'scoped_identifier' || c.type.endsWith('_expression') || c.type.endsWith('literal')) continue;
+      if (c.type === 'field_pattern') {
+        const p = c.childForFieldName('pattern');
+        const n = c.childForFieldName('name');
+        if (p) next.push({ node: p, emit: false });
+        else if (n) next.push({ node: n, emit: true });
+        continue;
+      }
+      next.push({ node: c, emit: false });
+    }
+    for (let k = next.length - 1; k >= 0; k--) stack.push(next[k]);
   }
   return out;
 }
