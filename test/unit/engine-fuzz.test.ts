@@ -69,6 +69,10 @@ const FIXED_ENGINE_BUGS = [
     text: `async fn pause() {}\nasync fn f() {\n    let ${'('.repeat(20_000)}x${')'.repeat(20_000)} = 1;\n    pause().await;\n}\n`,
   },
   {
+    what: 'a type parameter named by 130,000 characters (fuzz seed 89: a pattern built from the name threw)',
+    text: `use std::marker::PhantomData;\npub struct S<T${'x'.repeat(130_000)}>(PhantomData<T${'x'.repeat(130_000)}>);\nunsafe impl<T> Send for S<T> {}\n`,
+  },
+  {
     what: "22 nested calls of a generic fn held across an await (a first version read each call's arguments twice: 2^22 reads, seconds)",
     text: `fn wrap<T>(v: T) -> Option<T> {\n    Some(v)\n}\nasync fn pause() {}\nasync fn f() {\n    let x = ${'wrap('.repeat(22)}1${')'.repeat(22)};\n    pause().await;\n    drop(x);\n}\n`,
   },

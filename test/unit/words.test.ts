@@ -7,6 +7,8 @@ import { test } from 'node:test';
 import { capturesAny, mentions, nameHash, treeMentions } from '../../server/src/futures/words';
 import { createRustParser, type SyntaxNode } from '../../server/src/syntax/parser';
 import { findWasmDir } from '../oracle/rust-items';
+import { hasWord } from '../../server/src/syntax/words';
+import { seededRandom } from '../seeded-random';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'futures');
 const PATTERNS = [/\basync\b/, /\basync\b|\bspawn\b|\bArc::new\b/, /\bawait\b/];
@@ -110,4 +112,26 @@ test('names hash apart, and the same name hashes the same', () => {
   const names = ['spawn', 'require_send', 'execute', 'run', 'spawn_blocking', 'a', 'b', ''];
   assert.equal(new Set(names.map(nameHash)).size, names.length);
   assert.equal(nameHash('require_send'), nameHash('require_' + 'send'));
+});
+
+test('hasWord answers as `\\bword\\b` would, and names too long for a pattern', () => {
+  const random = seededRandom(7);
+  const alphabet = ['T', 'x', '_', '1', ' ', ':', '<', '>', 'é', 'Tx', '::'];
+  let found = 0;
+  for (let i = 0; i < 5_000; i++) {
+    const text = Array.from({ length: random.int(12) }, () => alphabet[random.int(alphabet.length)]).join('');
+    const word = ['T', 'Tx', 'x', '_', 'é', 'T1'][random.int(6)];
+    const expected = new RegExp(`\\b${word}\\b`).test(text);
+    assert.equal(hasWord(text, word), expected, `${JSON.stringify(word)} in ${JSON.stringify(text)}`);
+    const notPath = new RegExp(`\\b${word}\\b(?!\\s*::)`).test(text);
+    assert.equal(
+      hasWord(text, word, (after) => !/^\s*::/.test(after)),
+      notPath,
+      `${word} not a path in ${text}`,
+    );
+    if (expected) found++;
+  }
+  assert.ok(found > 500, `only ${found} cases with the word`);
+  const long = `T${'x'.repeat(200_000)}`;
+  assert.equal(hasWord(`struct S<${long}>(${long});`, long), true);
 });

@@ -18,6 +18,7 @@ import type { TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { AutoTrait } from '../model/report';
 import { implsOf, type RuleContext } from './context';
+import { hasWord } from '../syntax/words';
 
 /** The file's impl blocks (any trait but Send/Sync) whose type is `def` (see implsOf). */
 function ownImpls(ctx: RuleContext, def: TypeDef): SyntaxNode[] {
@@ -68,9 +69,8 @@ function builtUnderBound(
   // `#[derive(Default)]` makes one for any parameter (with `Default`).
   if (attributesOf(def.node).some((a) => /\bderive\b[^\]]*\bDefault\b/.test(a))) return undefined;
   const name = def.name;
-  const named = new RegExp(`\\b${name}\\b`);
   const built = constructions(ctx);
-  if (built.macros.some((m) => named.test(m))) return undefined;
+  if (built.macros.some((m) => hasWord(m, name))) return undefined;
   const typeParams = def.generics.params.filter((p) => p.kind === 'type').map((p) => p.name);
   const sites = built.byName.get(name) ?? [];
   if (sites.length === 0) return undefined;

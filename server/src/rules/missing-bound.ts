@@ -26,6 +26,7 @@ import { isAllowed, type RuleContext, type UnsafeImpl } from './context';
 import { enforcedElsewhere, untouchedFields } from './exemptions';
 import type { Fix, Hit, Insertion, Rule } from './rule';
 import { heldThroughApi, storedGenerics, syncApiNeeds, unreachableThroughShared, type StoredGeneric } from './sync-api';
+import { hasWord } from '../syntax/words';
 
 interface Need {
   param: string;
@@ -237,8 +238,7 @@ export const missingBound = {
       const covered = new Set<string>();
       for (const w of u.impl.generics.where) {
         if (w.left.type === 'type_identifier' || w.left.type === 'lifetime') continue;
-        for (const [implName, defName] of m.rename)
-          if (new RegExp(`\\b${implName}\\b`).test(w.left.text)) covered.add(defName);
+        for (const [implName, defName] of m.rename) if (hasWord(w.left.text, implName)) covered.add(defName);
       }
       const heldBy = new Map<string, string[]>();
       for (const f of fields) for (const p of heldParams(f.ty)) heldBy.set(p, [...(heldBy.get(p) ?? []), f.name]);
@@ -404,8 +404,8 @@ function markerOnlyParams(def: TypeDef): Set<string> {
   for (const p of def.generics.params) {
     if (p.kind !== 'type') continue;
     // `T::Pointer` is a projection, not a `T` held.
-    const word = new RegExp(`\\b${p.name}\\b(?!\\s*::)`);
-    if (word.test(all) && !word.test(outside)) out.add(p.name);
+    const held = (text: string) => hasWord(text, p.name, (after) => !/^\s*::/.test(after));
+    if (held(all) && !held(outside)) out.add(p.name);
   }
   return out;
 }

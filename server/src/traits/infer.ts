@@ -36,6 +36,7 @@ import { paramEnv, Resolver, someTy, termOf, tyChildren, type Ty } from '../mode
 import { pathSegments } from '../model/lower';
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
 import { PRIMITIVES } from '../model/known-types';
+import { hasWord } from '../syntax/words';
 
 export interface Value {
   status: Status;
@@ -954,7 +955,7 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
       const isAuto = /^(?:(?:std|core)::marker::)?(?:Send|Sync)$/.test(b.text.replace(/\s+/g, ''));
       if (isAuto) continue;
       // `X: Service<Y>` on `Wrap<X, Y>` declared as `Wrap<S, Q>` is `S: Service<Q>`.
-      const names = [...env.keys()].filter((n) => new RegExp(`\\b${n}\\b`).test(b.text));
+      const names = [...env.keys()].filter((n) => hasWord(b.text, n));
       const unnamed = names.find((n) => !rename.has(n));
       if (unnamed) {
         problems.push(
