@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { capturesAny, mentions, nameHash, treeMentions } from '../../server/src/futures/words';
 import { createRustParser, type SyntaxNode } from '../../server/src/syntax/parser';
 import { findWasmDir } from '../oracle/rust-items';
-import { hasWord } from '../../server/src/syntax/words';
+import { hasWord, wordMatches } from '../../server/src/syntax/words';
 import { seededRandom } from '../seeded-random';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'futures');
@@ -114,7 +114,7 @@ test('names hash apart, and the same name hashes the same', () => {
   assert.equal(nameHash('require_send'), nameHash('require_' + 'send'));
 });
 
-test('hasWord answers as `\\bword\\b` would, and names too long for a pattern', () => {
+test('hasWord and wordMatches answer as patterns of the word would, and names too long for a pattern', () => {
   const random = seededRandom(7);
   const alphabet = ['T', 'x', '_', '1', ' ', ':', '<', '>', 'é', 'Tx', '::'];
   let found = 0;
@@ -132,6 +132,19 @@ test('hasWord answers as `\\bword\\b` would, and names too long for a pattern', 
     if (expected) found++;
   }
   assert.ok(found > 500, `only ${found} cases with the word`);
+  // wordMatches as matchAll with the same tail: the places, and the tail's groups, in order.
+  const tail = /^\s*\.\s*(\w+)\b(\s*\()?/;
+  const pieces = ['x', 'x', '.', ' ', '(', 'y', 'self', '_', '*', '.x('];
+  for (let i = 0; i < 5_000; i++) {
+    const text = Array.from({ length: random.int(14) }, () => pieces[random.int(pieces.length)]).join('');
+    for (const word of ['x', 'self']) {
+      const expected = [...text.matchAll(new RegExp(`\\b${word}\\b(\\s*\\.\\s*(\\w+)\\b(\\s*\\()?)?`, 'g'))].map(
+        (m) => `${m.index}:${m[2] ?? ''}:${m[3] ?? ''}`,
+      );
+      const got = [...wordMatches(text, word, tail)].map((m) => `${m.at}:${m.tail?.[1] ?? ''}:${m.tail?.[2] ?? ''}`);
+      assert.deepEqual(got, expected, `${word} in ${JSON.stringify(text)}`);
+    }
+  }
   const long = `T${'x'.repeat(200_000)}`;
   assert.equal(hasWord(`struct S<${long}>(${long});`, long), true);
 });

@@ -20,6 +20,7 @@ import { KNOWN_TYPES, type Access } from '../model/known-types';
 import type { AutoTrait } from '../model/report';
 import type { Ty } from '../model/resolve';
 import { baseName, implsOf, type RuleContext } from './context';
+import { hasWord, wordMatches } from '../syntax/words';
 
 export interface ApiNeed {
   /** The type's own parameter name. */
@@ -527,7 +528,7 @@ export interface StoredGeneric {
  */
 export function storedGenerics(ctx: RuleContext, defs: TypeDef[], traitName: string, auto: AutoTrait): StoredGeneric[] {
   const out: StoredGeneric[] = [];
-  const names = new RegExp(`\\b${traitName}\\b`);
+  const names = (text: string) => hasWord(text, traitName);
   const lacks = new RegExp(`\\b${auto}\\b`);
   for (const def of defs) {
     for (const { methods } of implBlocks(ctx, def, true)) {
@@ -536,7 +537,7 @@ export function storedGenerics(ctx: RuleContext, defs: TypeDef[], traitName: str
         for (const p of tp ? namedChildren(tp) : []) {
           const name = p.type === 'type_parameter' ? p.childForFieldName('name')?.text : undefined;
           const boundsNode = p.childForFieldName('bounds');
-          if (!name || !boundsNode || !names.test(boundsNode.text)) continue;
+          if (!name || !boundsNode || !names(boundsNode.text)) continue;
           // Only a parameter the method takes by value can be stored.
           if (!inputs.some((t) => t.text === name)) continue;
           const bounds = boundsNode.text.replace(/^\s*:\s*/, '').replace(/\s+/g, ' ');
@@ -557,19 +558,23 @@ const FORMATTING_TRAITS = new Set(['Debug', 'Display', 'Pointer', 'LowerHex', 'U
  * function of this file that takes a `&X` is followed into it (`depth` calls deep). A method call
  * on `name`, or `name` passed anywhere else: `'any'`.
  */
+/** What follows a name in fieldsReached: `.field` or `.method(` (groups 1 and 2), or nothing. */
+const METHOD_OR_FIELD = /^\s*\.\s*(\w+)\b(\s*\()?/;
+
 function fieldsReached(ctx: RuleContext, def: TypeDef, body: string, name: string, depth: number): Set<string> | 'any' {
   const out = new Set<string>();
   const addressOnly = addressComparisons(body);
-  for (const m of body.matchAll(new RegExp(`\\b${name}\\b(\\s*\\.\\s*(\\w+)\\b(\\s*\\()?)?`, 'g'))) {
-    const at = m.index;
+  for (const { at, tail } of wordMatches(body, name, METHOD_OR_FIELD)) {
+    const field = tail?.[1];
+    const call = tail?.[2];
     if (addressOnly.some(([from, to]) => at >= from && at < to)) continue;
     // `**self`, `&*self`: through `Deref` (`*self.field` derefs the field, which is reached).
-    if (!m[2] && /\*\s*$/.test(body.slice(Math.max(0, at - 3), at))) continue;
-    if (m[2] && !m[3]) {
-      out.add(m[2]);
+    if (!field && /\*\s*$/.test(body.slice(Math.max(0, at - 3), at))) continue;
+    if (field && !call) {
+      out.add(field);
       continue;
     }
-    if (m[3] || depth === 0) return 'any';
+    if (call || depth === 0) return 'any';
     // `other.is_pair_of(self)`: follow into the callee when this file has it with a `&X` parameter.
     const callee = /(\w+)\s*\(\s*&?\s*$/.exec(body.slice(0, at))?.[1];
     const target = callee ? calleeTakingRef(ctx, def, callee) : undefined;
