@@ -58,6 +58,14 @@ function shape(tree: SyntaxTree): string {
   return out.join('\n');
 }
 
+/** The texts of the `count` largest Rust files of the fixtures, the largest first. */
+function largestFixtures(count: number): string[] {
+  return rustFiles(join(REPO_ROOT, 'test', 'fixtures'))
+    .map((f) => readFileSync(f, 'utf8'))
+    .sort((a, b) => b.length - a.length)
+    .slice(0, count);
+}
+
 function parsedAtOnce(engine: TreeEngine, text: string): string {
   const tree = engine.parse(text);
   const sexp = tree.rootNode.toString();
@@ -67,10 +75,7 @@ function parsedAtOnce(engine: TreeEngine, text: string): string {
 
 test('a parse stopped at every chance and gone on gives the tree of a parse at once', async () => {
   const engine = await enginePromise;
-  const texts = rustFiles(join(REPO_ROOT, 'test', 'fixtures'))
-    .map((f) => readFileSync(f, 'utf8'))
-    .sort((a, b) => b.length - a.length)
-    .slice(0, 6);
+  const texts = largestFixtures(6);
   const partsOf = new Map<string, number>();
   for (const text of texts) {
     const { sexp, parts } = parseInParts(engine, text);
@@ -100,10 +105,7 @@ test('a parse stopped at every chance and gone on gives the tree of a parse at o
 
 test("a dependency's file parsed without its blanks, at once or in parts, gives the tree of a parse of all its text", async () => {
   const engine = await enginePromise;
-  const texts = rustFiles(join(REPO_ROOT, 'test', 'fixtures'))
-    .map((f) => readFileSync(f, 'utf8'))
-    .sort((a, b) => b.length - a.length)
-    .slice(0, 12);
+  const texts = largestFixtures(12);
   let skipped = 0;
   for (const text of texts) {
     const blanked = withItemMacroBodiesBlanked(skimmedDependency(text));

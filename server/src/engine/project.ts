@@ -956,9 +956,9 @@ export class Project {
 
   /**
    * A file's first parse, PARSE_STEP_MS a step (a big file took 25 ms at once), when the parser
-   * can stop and go on; else what `parse` does, in one step.
+   * can stop and go on; else what `parse` does, in one step. With `spans`, only they are read
+   * (see Parser).
    */
-  /** Parses a file's text, or only `spans` of it (see Parser), a few ms a step. */
   private *parseSteps(path: string, text: string, spans?: readonly TextSpan[]): Steps<SyntaxTree> {
     const { parser } = this;
     if (this.trees.has(path) || !parser.parsePart) return this.parse(path, text, spans);

@@ -2609,7 +2609,8 @@ class BodyWalk {
     const outputs = this.futureOutputs(subst);
     const ty = outputs.size > 0 ? withOutputs(lowered, outputs) : lowered;
     // A generic fn's result is known when it names none of the type parameters of the fn or of
-    // its impl left unbound (`-> u8`; `-> Self` of `impl<T> Foo<T>` needs `T` from the receiver).
+    // its impl left unbound (`-> u8`; `-> Self` of `impl<T> Foo<T>` needs `T` from the receiver,
+    // a turbofish or an argument).
     if (paramNames(ty).some((n) => env.get(n)?.k === 'param')) return notTyped();
     return { k: 'ty', ty };
   }
@@ -2654,7 +2655,6 @@ class BodyWalk {
     return undefined;
   }
 
-  /** The fn's generic environment with the parameters a receiver's type or a turbofish binds. */
   /**
    * `Self` of `info`'s impl with `env`'s parameters: the impl's type as written (`Holder<T>`)
    * lowered again when the call bound them (`Holder::make(x)`), else as the fn has it.
@@ -2665,6 +2665,7 @@ class BodyWalk {
     return typeNode ? this.resolver.lowerType(typeNode, info.scope, env) : info.self;
   }
 
+  /** The fn's generic environment with the parameters a receiver's type or a turbofish binds. */
   private boundEnv(info: FnInfo, recv: Ty | undefined, typeArgs: SyntaxNode[] | undefined): Map<string, Ty> {
     const bound = new Map<string, Ty>();
     if (recv && info.self) {

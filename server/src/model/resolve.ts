@@ -276,7 +276,8 @@ export class Resolver {
       const root = crateRoot(scope);
       if (segments.length === 1) return { kind: 'none', reason: 'empty path' };
       if (root.edition2015 && root.detached) {
-        // The crate root is not known; `std` is in every one (injected as `extern crate std`).
+        // The crate root is not known; `std` is in every one (injected as `extern crate std`),
+        // and the sysroot's other crates are taken to be named by their `extern crate`.
         const sysroot = sysrootCrate(segments[1]);
         if (sysroot) return this.members(sysroot, segments.slice(2));
         return {

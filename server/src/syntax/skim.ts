@@ -3,7 +3,8 @@
 // they are a third of a registry's text (declaration-heavy crates such as libc or winapi have
 // far less: their trees shrink by a few percent). `skimDependency` blanks them before the file
 // is parsed: each blanked character becomes a space, line breaks stay, so every offset, line and
-// column of what is left is where it was.
+// column of what is left is where it was. The parse then reads only the spans between the blanks
+// (`readSpans`), so the spaces cost it nothing either.
 //
 // A lexer, not a parser: it knows Rust's comments, strings (raw, byte, C), char literals and
 // lifetimes, so a `}` or `//` inside one is not taken for code. It keeps, whole:
@@ -20,7 +21,7 @@
 
 /** `text` with its comments and plain fn bodies turned into spaces (line breaks kept). */
 export function skimDependency(text: string): string {
-  return blanked(text, new Lexer(text).skim());
+  return skimmedDependency(text).text;
 }
 
 /**
@@ -75,7 +76,7 @@ export function readSpans({ text, blanks }: BlankedText): Span[] | undefined {
  * whose branches' insides alone are blanked. The delimiters stay, so each call keeps its span.
  */
 export function blankItemMacroBodies(text: string): string {
-  return blanked(text, new Lexer(text).itemMacroBodies());
+  return withItemMacroBodiesBlanked({ text, blanks: [] }).text;
 }
 
 /** `text` with `blanks` (sorted here, may overlap) turned into spaces, line breaks kept. */
