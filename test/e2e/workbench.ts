@@ -90,12 +90,9 @@ export class Workbench {
    * (text only that pick has, since the palette may stay open in between), picks `choice`.
    */
   async runCommandAndPick(title: string, shows: string, choice: string): Promise<void> {
-    await this.openQuickInput('Control+Shift+P');
-    await this.page.keyboard.type(title, { delay: 20 });
-    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
-    await rows.filter({ hasText: title }).first().waitFor({ timeout: 30_000 });
+    await this.openAndFind('Control+Shift+P', title);
     await this.press('Enter');
-    await rows.filter({ hasText: shows }).first().waitFor({ timeout: 30_000 });
+    await this.rows().filter({ hasText: shows }).first().waitFor({ timeout: 30_000 });
     await this.page.keyboard.type(choice, { delay: 20 });
     await this.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
@@ -103,15 +100,37 @@ export class Workbench {
 
   /** Opens the quick input with `keys`, types `text`, waits for a matching entry, Enter. */
   private async pick(keys: string, text: string): Promise<void> {
-    await this.openQuickInput(keys);
-    await this.page.keyboard.type(text, { delay: 20 });
-    await this.page
-      .locator('.quick-input-widget .quick-input-list .monaco-list-row')
-      .filter({ hasText: text })
-      .first()
-      .waitFor({ timeout: 30_000 });
+    await this.openAndFind(keys, text);
     await this.press('Enter');
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+  }
+
+  private rows(): Locator {
+    return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+  }
+
+  /**
+   * Opens the quick input with `keys` and types `text` until an entry shows it, three times at
+   * most. Keys typed before the input has the focus go to whatever had it (a tree view filters
+   * itself by them), so the input's value is checked and set when the typing missed it; an
+   * attempt whose list never shows the entry is closed with Escape and made again.
+   */
+  private async openAndFind(keys: string, text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    for (let attempt = 1; ; attempt++) {
+      await this.openQuickInput(keys);
+      const prefix = await input.inputValue();
+      await this.page.keyboard.type(text, { delay: 20 });
+      if (!(await input.inputValue()).endsWith(text)) await input.fill(prefix + text);
+      try {
+        await this.rows().filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
+        return;
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        await this.press('Escape');
+        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+      }
+    }
   }
 
   /**
