@@ -139,17 +139,25 @@ test('a workspace member inherits dependencies from [workspace.dependencies], pa
   );
 });
 
-test('the edition: 2015 when not written, or inherited from [workspace.package] with edition.workspace', () => {
+test('the edition: 2015 when not written, or inherited from [workspace.package] with edition.workspace; 2018 and before capture whole variables', () => {
   const fs = memoryFs({
     '/w/Cargo.toml': ['[workspace]', 'members = ["*"]', '[workspace.package]', 'edition = "2015"'].join('\n'),
     '/w/old/Cargo.toml': ['[package]', 'name = "old"', 'edition.workspace = true'].join('\n'),
     '/w/plain/Cargo.toml': ['[package]', 'name = "plain"'].join('\n'),
     '/w/new/Cargo.toml': ['[package]', 'name = "new"', 'edition = "2021"'].join('\n'),
+    '/w/mid/Cargo.toml': ['[package]', 'name = "mid"', 'edition = "2018"'].join('\n'),
+    '/w/next/Cargo.toml': ['[package]', 'name = "next"', 'edition = "2024"'].join('\n'),
     '/v/Cargo.toml': ['[workspace]', '[workspace.package]', 'edition = "2021"'].join('\n'),
     '/v/new/Cargo.toml': ['[package]', 'name = "new"', 'edition = { workspace = true }'].join('\n'),
+    '/u/Cargo.toml': ['[workspace]', '[workspace.package]', 'edition = "2018"'].join('\n'),
+    '/u/mid/Cargo.toml': ['[package]', 'name = "mid"', 'edition.workspace = true'].join('\n'),
   });
-  const editions = ['/w/old', '/w/plain', '/w/new', '/v/new'].map((d) => readManifest(fs, d)!.edition2015);
-  assert.deepEqual(editions, [true, true, false, false]);
+  const dirs = ['/w/old', '/w/plain', '/w/new', '/w/mid', '/w/next', '/v/new', '/u/mid'];
+  const editions = dirs.map((d) => readManifest(fs, d)!.edition2015);
+  assert.deepEqual(editions, [true, true, false, false, false, false, false]);
+  // Before 2021, closures capture whole variables.
+  const whole = dirs.map((d) => readManifest(fs, d)!.capturesWhole);
+  assert.deepEqual(whole, [true, true, false, true, false, false, true]);
 });
 
 test('a [[test]], [[bench]] or [[example]] with a path outside tests/, benches/, examples/ is a target', () => {

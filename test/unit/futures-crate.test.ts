@@ -1,7 +1,9 @@
 // Futures across files and crates (test/fixtures/crates/tasks, with its dependency tasks-rt): an
 // awaited method of a type of another file, an async fn and a `spawn` of a dependency reached
-// through a re-export, and a method bounded by `Send` (`Handle::spawn`). Every marker is checked
-// against the engine on the opened project, and every `Send`-requiring call against cargo itself.
+// through a re-export, and a method bounded by `Send` (`Handle::spawn`); and closures in a crate
+// of edition 2018 (test/fixtures/crates/old-captures), which capture whole variables. Every marker
+// is checked against the engine on the opened project, and every `Send`-requiring call against
+// cargo itself.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -15,24 +17,28 @@ import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 
 const CRATE = join(REPO_ROOT, 'test', 'fixtures', 'crates', 'tasks');
 const SRC = join(CRATE, 'src');
-const files = readdirSync(SRC)
-  .filter((f) => f.endsWith('.rs'))
-  .sort();
+const CRATES = ['tasks', 'old-captures'].map((name) => join(REPO_ROOT, 'test', 'fixtures', 'crates', name));
+
+function rustFiles(crate: string): string[] {
+  return readdirSync(join(crate, 'src'))
+    .filter((f) => f.endsWith('.rs'))
+    .sort();
+}
 
 interface CargoMessage {
   reason: string;
   message?: { level: string; message: string; spans: { file_name: string; line_start: number; is_primary: boolean }[] };
 }
 
-/** `cargo check` of the crate: per file, the lines where rustc says something cannot be sent; and other errors. */
-async function cargoSendErrors(): Promise<{ lines: Map<string, Set<number>>; other: string[] }> {
+/** `cargo check` of a crate: per file, the lines where rustc says something cannot be sent; and other errors. */
+async function cargoSendErrors(crate: string): Promise<{ lines: Map<string, Set<number>>; other: string[] }> {
   const target = mkdtempSync(join(tmpdir(), 'rss-tasks-'));
   try {
     const stdout = await new Promise<string>((resolve) =>
       execFile(
         'cargo',
         ['check', '--offline', '--quiet', '--message-format=json'],
-        { cwd: CRATE, env: { ...process.env, CARGO_TARGET_DIR: target }, maxBuffer: 64 * 1024 * 1024 },
+        { cwd: crate, env: { ...process.env, CARGO_TARGET_DIR: target }, maxBuffer: 64 * 1024 * 1024 },
         (_error, out) => resolve(out),
       ),
     );
@@ -55,34 +61,38 @@ async function cargoSendErrors(): Promise<{ lines: Map<string, Set<number>>; oth
   }
 }
 
-test('cargo agrees with the expected verdict at every Send-requiring call of the crate', async () => {
-  const { lines, other } = await cargoSendErrors();
-  assert.deepEqual(other, []);
-  let calls = 0;
-  for (const name of files) {
-    const fixture = parseFuturesFixture(readFileSync(join(SRC, name), 'utf8'));
-    assert.deepEqual(fixture.problems, []);
-    const rejected = lines.get(`src/${name}`) ?? new Set<number>();
-    for (const [n, send] of fixture.calls) {
-      calls++;
-      assert.equal(!rejected.has(n), send, `src/${name}:${n}: rustc says ${rejected.has(n) ? 'not Send' : 'Send'}`);
-    }
-    for (const n of rejected) assert.ok(fixture.calls.has(n), `src/${name}:${n}: a rustc error no marker expects`);
-  }
-  assert.ok(calls >= 3, 'the crate must ask rustc at least three things');
-});
+for (const crate of CRATES) {
+  const name = crate.slice(crate.lastIndexOf('/') + 1);
 
-test('the engine on the opened crate matches every future and finding marker', async () => {
-  const engine = await createEngine({ wasmDir: findWasmDir(), mentions: false });
-  const project = new Project(engine, nodeFileSystem, process.env);
-  assert.ok(project.open(CRATE));
-  for (const name of files) {
-    const source = readFileSync(join(SRC, name), 'utf8');
-    const analysis = project.analyzeFile(join(SRC, name));
-    assert.ok(analysis, name);
-    assert.deepEqual(compareFuturesWithEngine(parseFuturesFixture(source), analysis, source), [], name);
-  }
-});
+  test(`${name}: cargo agrees with the expected verdict at every Send-requiring call of the crate`, async () => {
+    const { lines, other } = await cargoSendErrors(crate);
+    assert.deepEqual(other, []);
+    let calls = 0;
+    for (const file of rustFiles(crate)) {
+      const fixture = parseFuturesFixture(readFileSync(join(crate, 'src', file), 'utf8'));
+      assert.deepEqual(fixture.problems, []);
+      const rejected = lines.get(`src/${file}`) ?? new Set<number>();
+      for (const [n, send] of fixture.calls) {
+        calls++;
+        assert.equal(!rejected.has(n), send, `src/${file}:${n}: rustc says ${rejected.has(n) ? 'not Send' : 'Send'}`);
+      }
+      for (const n of rejected) assert.ok(fixture.calls.has(n), `src/${file}:${n}: a rustc error no marker expects`);
+    }
+    assert.ok(calls >= 3, 'the crate must ask rustc at least three things');
+  });
+
+  test(`${name}: the engine on the opened crate matches every future and finding marker`, async () => {
+    const engine = await createEngine({ wasmDir: findWasmDir(), mentions: false });
+    const project = new Project(engine, nodeFileSystem, process.env);
+    assert.ok(project.open(crate));
+    for (const file of rustFiles(crate)) {
+      const source = readFileSync(join(crate, 'src', file), 'utf8');
+      const analysis = project.analyzeFile(join(crate, 'src', file));
+      assert.ok(analysis, file);
+      assert.deepEqual(compareFuturesWithEngine(parseFuturesFixture(source), analysis, source), [], file);
+    }
+  });
+}
 
 test('the CLI names the other file a held value is in, and links only what is in the checked file', () => {
   const cli = join(REPO_ROOT, 'dist', 'cli.js');

@@ -43,6 +43,11 @@ export interface Manifest {
   features: Record<string, string[]>;
   /** Edition 2015 (no `edition` in `[package]`): paths in `use` and `::x` start at the crate root. */
   edition2015?: boolean;
+  /**
+   * Edition 2018 or 2015: a closure or async block captures whole variables, where since 2021 it
+   * captures only the fields it names (`self.state`).
+   */
+  capturesWhole?: boolean;
   /** `cargo:rustc-cfg=x` flags the build script sets (see buildScriptCfgs). */
   buildCfgs?: BuildCfgs;
 }
@@ -193,6 +198,7 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
       ? tomlString(tomlTable(workspaceTable()?.table.package)?.edition)
       : pkg?.edition;
   const edition2015 = !!pkg && (pkg.edition === undefined || edition === '2015');
+  const capturesWhole = edition2015 || edition === '2018';
   const buildPath = tomlString(pkg?.build) ?? 'build.rs';
   const buildText = pkg?.build === false ? undefined : fs.readFile(join(dir, buildPath));
   const buildCfgs = buildText === undefined ? undefined : buildScriptCfgs(buildText);
@@ -207,6 +213,7 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
     devDependencies,
     features,
     edition2015,
+    capturesWhole,
     buildCfgs,
   };
 }

@@ -789,6 +789,7 @@ export class Project {
   ): Steps<Crate> {
     const root = newScope('module', []);
     if (manifest.edition2015) root.edition2015 = true;
+    if (manifest.capturesWhole) root.capturesWhole = true;
     const crate: Crate = { name, manifest, rootFile, root, files: new Map(), features, local, deps };
     if (detached) crate.detached = root.detached = true;
     this.crates.push(crate);

@@ -16,7 +16,7 @@ import { AtomSet, renderAtom, renderChain, type Atom } from '../model/conditions
 import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TraitDef, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
-import { paramEnv, someTy, type Ty } from '../model/resolve';
+import { crateRoot, paramEnv, someTy, type Ty } from '../model/resolve';
 import {
   memberOwner,
   nodesOfType,
@@ -50,7 +50,14 @@ type LocalTy =
    * A closure, or what is `Send` exactly when it is (`poll_fn(closure)`'s `PollFn<F>`): `send` is
    * read off its captures when the closure is walked, as rustc reads them at its creation.
    */
-  | { k: 'closure'; node: SyntaxNode; send: Value; text: string }
+  | {
+      k: 'closure';
+      node: SyntaxNode;
+      send: Value;
+      text: string;
+      /** Whether dropping it runs code, where that is known (a `Drop` impl of the type holding the closure). */
+      drops?: boolean;
+    }
   | { k: 'unknown'; reason: string };
 
 /** A call whose argument must be `Send`: `tokio::spawn(fut)`, `thread::spawn(move || ...)`. */
@@ -905,7 +912,9 @@ class FileAnalyzer {
   }
 
   private hasDropImpl(name: string): boolean {
-    return this.items.impls.some((i) => /\bDrop$/.test(i.traitNode.text) && pathSegments(i.typeNode).pop() === name);
+    return this.items.impls.some(
+      (i) => /\bDrop$/.test(i.traitNode.text) && pathSegments(typePath(i.typeNode)).pop() === name,
+    );
   }
 
   /** Whether a struct of the file has no `Drop` impl and no field that could be interior-mutable. */
@@ -1305,6 +1314,14 @@ class BodyWalk {
   }
 
   private bodyScope?: Scope;
+
+  /**
+   * Whether closures and blocks here capture whole variables, never fields alone: in a crate of
+   * edition 2018 or before. Not for a file outside any crate, whose edition is not known.
+   */
+  private capturesWhole(): boolean {
+    return this.file.crate !== undefined && crateRoot(this.fn.scope).capturesWhole === true;
+  }
 
   walkBody(body: SyntaxNode): void {
     if (body.type === 'block') this.walk(body);
@@ -1753,8 +1770,21 @@ class BodyWalk {
       const report = walk.finish(this.fn.name, kind, asyncKw, node);
       this.file.reports.set(node.id, report);
     } else if (node.type === 'closure_expression')
-      this.closures.set(node.id, { k: 'closure', node, send: walk.closureSend(node), text: '{closure}' });
+      this.closures.set(node.id, {
+        k: 'closure',
+        node,
+        send: walk.closureSend(node),
+        text: '{closure}',
+        drops: walk.closureDrops(),
+      });
     this.closureValues.set(node.id, walk);
+    // Here the body's uses of what it captures are the one use above, where it is created: a
+    // value moved into a closure is gone from this body even though the closure's body names it
+    // again (`let f = move || peek(&r); drop(f);` holds no `r` after).
+    for (const b of walk.captures.keys()) {
+      const kept = b.uses.filter((u) => u.offset <= node.startIndex || u.offset >= node.endIndex);
+      b.uses.splice(0, b.uses.length, ...kept);
+    }
   }
 
   private readonly closureValues = new Map<number, BodyWalk>();
@@ -1769,7 +1799,8 @@ class BodyWalk {
    */
   closureSend(node: SyntaxNode): Value {
     const body = node.childForFieldName('body');
-    for (const b of this.captures.keys()) {
+    for (const b of this.capturesWhole() ? [] : this.captures.keys()) {
+      if (this.capturedAsWhole(b)) continue;
       const projected = body
         ?.descendantsOfType(['identifier', 'self'])
         .find((id) => id !== null && id.text === b.name && projectsField(id));
@@ -1791,6 +1822,51 @@ class BodyWalk {
       atoms: new AtomSet(v.requires),
       reasons: v.reasons.map((leaf) => ({ steps: [], leaf })),
     };
+  }
+
+  /**
+   * Whether dropping this walk's closure runs code: when a value it captures by value does (a
+   * borrow drops nothing). Read with the captures as `closureSend` reads them.
+   */
+  closureDrops(): boolean | undefined {
+    let drops: boolean | undefined = false;
+    for (const [b, byValue] of this.captures) {
+      if (!byValue && !b.uses.some((u) => u.kind === 'move')) continue;
+      const glue = b.ty.k === 'ty' ? this.file.dropGlue(b.ty.ty) : b.ty.k === 'closure' ? b.ty.drops : undefined;
+      if (glue === true) return true;
+      if (glue === undefined) drops = undefined;
+    }
+    return drops;
+  }
+
+  /**
+   * Whether naming fields of `b` captures what capturing all of `b` would, for `Send`: `b` is a
+   * shared reference `&S`, and no field on the way is one too. A place read through `&S` is
+   * captured from the last shared reference it goes through (rustc truncates the path there), so
+   * `c.n.fetch_add(..)` captures `*c`: a `&S` whatever the edition, `Send` exactly when `S` is
+   * `Sync`, as all of `c` by reference (`&&S`) or by value would be.
+   */
+  private capturedAsWhole(b: Binding): boolean {
+    if (b.ty.k !== 'ty' || b.ty.ty.k !== 'ref' || b.ty.ty.mut) return false;
+    const names = (this.body?.descendantsOfType(['identifier', 'self']) ?? []).filter(
+      (id): id is SyntaxNode => id !== null && id.text === b.name && projectsField(id),
+    );
+    for (const id of names) {
+      if (id.parent?.type !== 'field_expression') return false; // in a macro's tokens
+      // Each field read past: its type must be known, and not a shared reference.
+      for (let place: SyntaxNode = id.parent; ;) {
+        const next = place.parent;
+        const further =
+          next?.type === 'field_expression' &&
+          next.childForFieldName('value')?.id === place.id &&
+          !(next.parent?.type === 'call_expression' && next.parent.childForFieldName('function')?.id === next.id);
+        if (!further) break;
+        const t = this.typeOf(place);
+        if (t.k !== 'ty' || t.ty.k === 'unknown' || (t.ty.k === 'ref' && !t.ty.mut)) return false;
+        place = next;
+      }
+    }
+    return true;
   }
 
   /** Macros' argument lists read as expressions (see macro), and how the macro takes them. */
@@ -2455,14 +2531,20 @@ class BodyWalk {
       if (fields.length !== args.length || params.some((p) => p.kind !== 'type')) return notTyped();
       fields.forEach((f, i) => {
         const a = this.typeOf(args[i]);
-        if (a.k === 'ty') unify(this.resolver.lowerType(f.typeNode, item.def.scope, env), a.ty, subst);
+        const declared = this.resolver.lowerType(f.typeNode, item.def.scope, env);
+        if (a.k === 'ty') unify(declared, a.ty, subst);
+        // A closure (`CallOnDrop(|| ..)`) binds a parameter that is the field's whole type.
+        else if (a.k === 'closure' && declared.k === 'param' && !subst.has(declared.name)) subst.set(declared.name, a);
       });
       const tyArgs = new Map<string, Ty>();
+      const closures = new Map<string, LocalTy & { k: 'closure' }>();
       for (const p of params) {
         const a = subst.get(p.name);
-        if (a?.k !== 'ty') return notTyped();
-        tyArgs.set(p.name, a.ty);
+        if (a?.k === 'closure') closures.set(p.name, a);
+        else if (a?.k !== 'ty') return notTyped();
+        else tyArgs.set(p.name, a.ty);
       }
+      if (closures.size) return this.holdingClosures(item.def, params, tyArgs, closures);
       const text = `${item.def.name}<${[...tyArgs.values()].map((t) => t.text).join(', ')}>`;
       return { k: 'ty', ty: { k: 'adt', def: item.def, args: tyArgs, text } };
     }
@@ -2471,6 +2553,57 @@ class BodyWalk {
       if (t) return { k: 'ty', ty: t };
     }
     return notTyped();
+  }
+
+  /**
+   * A struct whose type arguments `closures` are closures, the others `tyArgs`: its `Send` is the
+   * struct's, with each closure's own `Send` in place of its parameter's (`CallOnDrop<F>` is `Send`
+   * when `F` is). Whether it runs code when dropped is known when the struct has a `Drop` impl.
+   */
+  private holdingClosures(
+    def: TypeDef,
+    params: TypeDef['generics']['params'],
+    tyArgs: Map<string, Ty>,
+    closures: Map<string, LocalTy & { k: 'closure' }>,
+  ): LocalTy {
+    const args = new Map<string, Ty>();
+    const stand = new Map<string, LocalTy & { k: 'closure' }>();
+    for (const p of params) {
+      const closure = closures.get(p.name);
+      // A name no Rust parameter has, so that no condition of the enclosing fn's is taken for it.
+      const name = `{closure:${p.name}}`;
+      if (closure) stand.set(name, closure);
+      args.set(p.name, closure ? { k: 'param', name, text: '{closure}' } : tyArgs.get(p.name)!);
+    }
+    const text = `${def.name}<${[...args.values()].map((t) => t.text).join(', ')}>`;
+    const ty: Ty = { k: 'adt', def, args, text };
+    const held = this.file.solution.holds(ty, 'Send');
+    const parts: Value[] = held.status === 'conditional' ? [] : [held];
+    for (const a of held.status === 'conditional' ? held.atoms : []) {
+      const closure = stand.get(a.param);
+      if (!closure) parts.push({ status: 'conditional', atoms: new AtomSet([a]), reasons: [] });
+      else if (a.kind === 'auto' && a.trait === 'Send') parts.push(closure.send);
+      else
+        parts.push(
+          unknownValue(`\`${text}\` is \`Send\` only if \`${renderAtom(a)}\`, which is not read of a closure`),
+        );
+    }
+    // Dropping it runs code when the struct has a `Drop` impl, whatever the closures hold, or
+    // when a closure does (each is a field's whole type); it does not when neither does.
+    const glue = (closure: Ty) =>
+      this.file.dropGlue({
+        ...ty,
+        args: new Map([...args].map(([n, t]) => [n, t.k === 'param' && stand.has(t.name) ? closure : t])),
+      });
+    const each = [...closures.values()].map((c) => c.drops);
+    const drops =
+      glue({ k: 'unknown', text: '_', reason: 'a closure' }) === true || each.includes(true)
+        ? true
+        : each.every((d) => d === false) && glue({ k: 'plain', text: '()' }) === false
+          ? false
+          : undefined;
+    const [first] = closures.values();
+    return { k: 'closure', node: first.node, send: meetValues(parts), text, drops };
   }
 
   /**
@@ -2943,7 +3076,7 @@ class BodyWalk {
     const names = (this.body?.descendantsOfType(['identifier', 'self']) ?? []).filter(
       (id): id is SyntaxNode => id !== null && id.text === b.name,
     );
-    if (!names.some(projectsField)) return whole;
+    if (this.capturesWhole() || !names.some(projectsField) || this.capturedAsWhole(b)) return whole;
     if (!names.every(projectsField)) return whole; // all of `s` is named too: it is captured whole
     const untold = unknownValue(
       `the body names fields of \`${b.name}\`, which it captures alone since edition 2021 (all of \`${b.name}\` before)`,
@@ -3020,7 +3153,14 @@ class BodyWalk {
               l.startIndex > b.decl.startIndex && b.uses.some((u) => u.offset >= l.startIndex && u.offset < l.endIndex),
           );
         const borrowed = b.uses.some((u) => u.kind === 'borrow' && u.offset < a.offset);
-        const drops = b.ty.k === 'ty' ? this.file.dropGlue(b.ty.ty) : b.ty.k === 'future' ? true : undefined;
+        const drops =
+          b.ty.k === 'ty'
+            ? this.file.dropGlue(b.ty.ty)
+            : b.ty.k === 'future'
+              ? true
+              : b.ty.k === 'closure'
+                ? b.ty.drops
+                : undefined;
         if (!usedAfter && !borrowed && drops === false) continue;
         let value = this.valueOf(b.ty, 'Send');
         if (!usedAfter && !borrowed && drops === undefined && value.status !== 'yes')

@@ -149,6 +149,8 @@ export interface Scope {
   externCrates: Map<string, string>;
   /** On a crate's root: edition 2015, where `::x` and `use x::y` start at the crate root. */
   edition2015?: boolean;
+  /** On a crate's root: edition 2018 or before, where closures capture whole variables (see Manifest). */
+  capturesWhole?: boolean;
   /**
    * On the root of a file of a package that no module tree of the build reaches (a test's
    * expected expansion, a module of another target OS): the file's own module, whose crate root
