@@ -40,6 +40,7 @@ import {
 import type { FutureReuse, ReuseSession } from './fn-reuse';
 import { knownFuture } from './known-futures';
 import { capturesAny, mentions, nameHash, treeMentions } from './words';
+import { hasWord } from '../syntax/words';
 
 /** What a local's value is: a type, a future of this file, or unknown and why. */
 type LocalTy =
@@ -1492,6 +1493,8 @@ class BodyWalk {
               ? this.typeOf(value)
               : unknownLocal(`\`${pattern?.text ?? '_'}\` has no type written and no value`);
         });
+        if (ty.k === 'unknown' && value?.text === 'None' && pattern?.type === 'identifier')
+          ty = this.laterSome(node, pattern.text) ?? ty;
         const alternative = node.childForFieldName('alternative');
         if (alternative) this.conditional(() => this.walk(alternative));
         if (pattern) this.declarePattern(pattern, ty, 'local');
@@ -1730,6 +1733,41 @@ class BodyWalk {
     const t = this.typeOf(value);
     const item = t.k === 'ty' ? forItem(t.ty) : undefined;
     return item ? { k: 'ty', ty: item } : unknownLocal('the item type of a `for` loop');
+  }
+
+  /**
+   * `let mut x = None;` with `x = Some(e)` later in the block: an `Option` of `e`'s type, when every
+   * such `e` that can be typed here is of one type, and no pattern later in the block binds `x`
+   * again (which would make a later `x` another variable).
+   */
+  private laterSome(decl: SyntaxNode, name: string): LocalTy | undefined {
+    const block = decl.parent;
+    if (!block || !decl.children.some((c) => c?.type === 'mutable_specifier')) return undefined;
+    const after = (n: SyntaxNode | null): n is SyntaxNode => n !== null && n.startIndex >= decl.endIndex;
+    const binders = block.descendantsOfType([
+      'let_declaration',
+      'for_expression',
+      'closure_parameters',
+      'match_arm',
+      'let_condition',
+    ]);
+    for (const b of binders.filter(after)) {
+      const bound = b.type === 'closure_parameters' ? b : b.childForFieldName('pattern');
+      if (bound && hasWord(bound.text, name)) return undefined;
+    }
+    let found: Ty | undefined;
+    for (const a of block.descendantsOfType('assignment_expression').filter(after)) {
+      if (a.childForFieldName('left')?.text !== name) continue;
+      const right = a.childForFieldName('right');
+      const args = right?.type === 'call_expression' ? right.childForFieldName('arguments')?.namedChildren : undefined;
+      if (right?.childForFieldName('function')?.text !== 'Some' || args?.length !== 1 || !args[0]) continue;
+      const t = this.typeOf(args[0]);
+      if (t.k !== 'ty') continue;
+      if (found && found.text !== t.ty.text) return undefined;
+      found = t.ty;
+    }
+    const option = found && knownTy('std::option::Option', [found]);
+    return option ? { k: 'ty', ty: option } : undefined;
   }
 
   /** A closure or async block: its own walk, capturing from this one's bindings. */
