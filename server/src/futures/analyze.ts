@@ -2338,6 +2338,12 @@ class BodyWalk {
         return plain('&str');
       case 'unit_expression':
         return plain('()');
+      case 'type_cast_expression': {
+        // `x as usize`: the type written, unless it leaves a part to inference (`as *const _`).
+        const type = node.childForFieldName('type');
+        if (!type || /(^|[^\w])_([^\w]|$)/.test(type.text)) return notTyped();
+        return { k: 'ty', ty: this.resolver.lowerType(type, this.scope, this.fn.env, this.fn.self) };
+      }
       case 'range_expression':
         return plain('Range');
       case 'array_expression': {
@@ -2408,8 +2414,15 @@ class BodyWalk {
           const ret = t.node.childForFieldName('return_type');
           if (!info) return notTyped();
           if (!ret) return plain('()');
-          const ty = this.resolver.lowerType(ret, info.scope, info.env, info.self);
-          return paramNames(ty).some((n) => info.env.has(n)) ? notTyped() : { k: 'ty', ty };
+          // With what the call binds (`self.state.lock().await` of a `Mutex<State>`: `T` is `State`).
+          let env = info.env;
+          for (const [name, arg] of t.subst ?? [])
+            if (arg.k === 'ty' && info.env.has(name)) {
+              if (env === info.env) env = new Map(info.env);
+              env.set(name, arg.ty);
+            }
+          const ty = this.resolver.lowerType(ret, info.scope, env, this.selfIn(info, env));
+          return paramNames(ty).some((n) => env.get(n)?.k === 'param') ? notTyped() : { k: 'ty', ty };
         }
         return notTyped();
       }
