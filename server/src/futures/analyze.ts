@@ -2907,11 +2907,20 @@ class BodyWalk {
         if (next) t = next;
         else break;
       }
-      return notTyped();
+      return this.blanketMethod(derefAll(recv.ty), method, args) ?? notTyped();
     }
     const pathNode = fnNode.type === 'generic_function' ? fnNode.childForFieldName('function') : fnNode;
     if (!pathNode || (pathNode.type !== 'identifier' && pathNode.type !== 'scoped_identifier')) return notTyped();
-    const segments = pathSegments(pathNode);
+    // `RwLock::<u32>::new(0)`: the type's own turbofish names the type the fn's `Self` is.
+    const typeTurbofish = pathNode.childForFieldName('path');
+    const ownerType =
+      typeTurbofish?.type === 'generic_type'
+        ? this.resolver.lowerType(typeTurbofish, this.scope, this.fn.env, this.fn.self)
+        : undefined;
+    const segments =
+      typeTurbofish?.type === 'generic_type'
+        ? [...pathSegments(typePath(typeTurbofish)), pathNode.childForFieldName('name')?.text ?? '']
+        : pathSegments(pathNode);
     if (segments.length >= 2) {
       const type = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
       const known =
@@ -2929,7 +2938,12 @@ class BodyWalk {
         : undefined;
     const pollFn = this.pollFn(segments, own, args);
     if (pollFn) return pollFn;
-    if (own) return this.fnResult(own, notTyped, args, { typeArgs, selfPath: segments[0] === 'Self' });
+    if (own)
+      return this.fnResult(own, notTyped, args, {
+        typeArgs,
+        selfPath: segments[0] === 'Self',
+        recv: ownerType?.k === 'adt' ? ownerType : undefined,
+      });
     const ptr = nullPointer(this.file, this.scope, node);
     if (ptr) return { k: 'ty', ty: ptr };
     const ready = stdFuture(this.file, this.scope, node, (arg) => this.typeOf(arg));
@@ -2953,6 +2967,8 @@ class BodyWalk {
       return t.k === 'ty' ? { k: 'ty', ty: derefAll(t.ty) } : t;
     }
     const ctor = constructorKind(full);
+    if (ctor && ctor !== 'self' && ownerType?.k === 'known' && ownerType.known.path === owner.known.path)
+      return { k: 'ty', ty: ownerType };
     if (ctor === 'self' && owner.known.params.length === 0) {
       const t = knownTy(owner.known.path, []);
       return t ? { k: 'ty', ty: t } : notTyped();
@@ -2965,8 +2981,11 @@ class BodyWalk {
         : knownTy(owner.known.path, []);
       return t ? { k: 'ty', ty: t } : notTyped();
     }
-    if (ctor === 'arg' && args[0]) {
+    if ((ctor === 'arg' || full === 'std::boxed::Box::pin') && args[0]) {
       const inner = this.typeOf(args[0]);
+      // `Box::pin(fut)`, `Box::new(closure)`: as `Send` as what they box, which they drop.
+      if (full.startsWith('std::boxed::Box::') && (inner.k === 'future' || inner.k === 'closure'))
+        return inner.k === 'closure' ? { ...inner, text: `Box<${inner.text}>`, drops: true } : inner;
       if (inner.k === 'future' || inner.k === 'closure') return notTyped();
       // `Rc::new(x)` of an `x` not typed is still an `Rc`: never `Send`, whatever `x` is.
       const arg: Ty = inner.k === 'ty' ? inner.ty : { k: 'unknown', text: '_', reason: inner.reason };
@@ -2974,6 +2993,24 @@ class BodyWalk {
       return t ? { k: 'ty', ty: t } : inner.k === 'unknown' ? inner : notTyped();
     }
     return notTyped();
+  }
+
+  /**
+   * Methods std gives every type of a kind through a blanket impl, for a receiver that has no
+   * method of that name of its own: `to_string()` is a `String` (`ToString`, for every `Display`
+   * type); `to_owned()` of a `str` a `String`; `to_vec()` and `to_owned()` of a slice or array a
+   * `Vec` of its elements.
+   */
+  private blanketMethod(recv: Ty, method: string, args: SyntaxNode[]): LocalTy | undefined {
+    if (args.length > 0) return undefined;
+    const str = recv.k === 'plain' && (recv.text === 'str' || recv.text === '&str');
+    const string = knownTy('std::string::String', []);
+    if (method === 'to_string' || (method === 'to_owned' && str)) return string && { k: 'ty', ty: string };
+    if ((method === 'to_vec' || method === 'to_owned') && recv.k === 'seq') {
+      const vec = knownTy('std::vec::Vec', [recv.inner]);
+      return vec && { k: 'ty', ty: vec };
+    }
+    return undefined;
   }
 
   /** The future of a well-known async API of a dependency (see known-futures.ts), for `recv.method(args)`. */
