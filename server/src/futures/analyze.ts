@@ -1487,12 +1487,18 @@ class BodyWalk {
         let ty: LocalTy = unknownLocal('no value');
         this.withTemps('statement', () => {
           if (value) this.walk(value);
-          ty = typeNode
-            ? { k: 'ty', ty: this.resolver.lowerType(typeNode, this.scope, this.fn.env, this.fn.self) }
-            : value
-              ? this.typeOf(value)
-              : unknownLocal(`\`${pattern?.text ?? '_'}\` has no type written and no value`);
+          if (typeNode) ty = { k: 'ty', ty: this.resolver.lowerType(typeNode, this.scope, this.fn.env, this.fn.self) };
+          else if (!value) ty = unknownLocal(`\`${pattern?.text ?? '_'}\` has no type written and no value`);
+          else {
+            this.holesWanted = true;
+            try {
+              ty = this.typeOf(value);
+            } finally {
+              this.holesWanted = false;
+            }
+          }
         });
+        if (ty.k === 'ty' && pattern && holesIn(ty.ty).length > 0) ty = this.inferHoles(node, pattern, ty);
         if (ty.k === 'unknown' && value?.text === 'None' && pattern?.type === 'identifier')
           ty = this.laterSome(node, pattern.text) ?? ty;
         const alternative = node.childForFieldName('alternative');
@@ -1735,6 +1741,57 @@ class BodyWalk {
     return item ? { k: 'ty', ty: item } : unknownLocal('the item type of a `for` loop');
   }
 
+  /** Whether a `let`'s value is being typed, where a generic call may leave holes (see fnResult). */
+  private holesWanted = false;
+
+  /**
+   * A `let` whose value leaves type parameters to inference (`let (tx, rx) = oneshot::channel();`):
+   * each hole filled from the first later method call in the block, on a name the pattern binds,
+   * whose argument has a type here and fills a parameter of the method's impl that is the hole
+   * (`tx.send(1)` of `impl<T> Sender<T> { fn send(self, t: T) }`: `T` is `i32`). A hole two calls
+   * fill differently, or none fills, stays unknown.
+   */
+  private inferHoles(decl: SyntaxNode, pattern: SyntaxNode, ty: LocalTy & { k: 'ty' }): LocalTy {
+    const typed = new Map<SyntaxNode, LocalTy>();
+    if (!matchPattern(pattern, ty, 'move', typed)) return ty;
+    const names = new Map<string, Ty>();
+    for (const [id, t] of typed) if (t.k === 'ty' && !boundAgainLater(decl, id.text)) names.set(id.text, t.ty);
+    const fills = new Map<object, Ty | null>();
+    const block = decl.parent;
+    for (const call of block?.descendantsOfType('call_expression') ?? []) {
+      if (!call || call.startIndex < decl.endIndex) continue;
+      const fn = call.childForFieldName('function');
+      const recvTy = fn?.type === 'field_expression' ? names.get(fn.childForFieldName('value')?.text ?? '') : undefined;
+      const method = fn?.childForFieldName('field')?.text;
+      if (!recvTy || !method) continue;
+      const recv = derefAll(recvTy);
+      const info = this.file.methodOf(recv, method);
+      if (!info) continue;
+      const env = this.boundEnv(info, recv, undefined);
+      const params = (info.node.childForFieldName('parameters')?.namedChildren ?? []).filter(
+        (c): c is SyntaxNode => c?.type === 'parameter',
+      );
+      const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
+        (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'),
+      );
+      params.forEach((p, i) => {
+        const typeNode = p.childForFieldName('type');
+        const arg = args[i] ? this.typeOf(args[i]) : undefined;
+        if (!typeNode || arg?.k !== 'ty' || holesIn(arg.ty).length > 0) return;
+        const bound = new Map<string, LocalTy>();
+        unify(this.resolver.lowerType(typeNode, info.scope, info.env, info.self), arg.ty, bound);
+        for (const [name, t] of bound) {
+          const slot = env.get(name);
+          if (slot?.k !== 'unknown' || !slot.hole || t.k !== 'ty') continue;
+          const before = fills.get(slot.hole);
+          fills.set(slot.hole, before === undefined || before?.text === t.ty.text ? t.ty : null);
+        }
+      });
+    }
+    const known = new Map([...fills].filter((e): e is [object, Ty] => e[1] !== null));
+    return known.size > 0 ? { k: 'ty', ty: fillHoles(ty.ty, known) } : ty;
+  }
+
   /**
    * `let mut x = None;` with `x = Some(e)` later in the block: an `Option` of `e`'s type, when every
    * such `e` that can be typed here is of one type, and no pattern later in the block binds `x`
@@ -1743,18 +1800,8 @@ class BodyWalk {
   private laterSome(decl: SyntaxNode, name: string): LocalTy | undefined {
     const block = decl.parent;
     if (!block || !decl.children.some((c) => c?.type === 'mutable_specifier')) return undefined;
+    if (boundAgainLater(decl, name)) return undefined;
     const after = (n: SyntaxNode | null): n is SyntaxNode => n !== null && n.startIndex >= decl.endIndex;
-    const binders = block.descendantsOfType([
-      'let_declaration',
-      'for_expression',
-      'closure_parameters',
-      'match_arm',
-      'let_condition',
-    ]);
-    for (const b of binders.filter(after)) {
-      const bound = b.type === 'closure_parameters' ? b : b.childForFieldName('pattern');
-      if (bound && hasWord(bound.text, name)) return undefined;
-    }
     let found: Ty | undefined;
     for (const a of block.descendantsOfType('assignment_expression').filter(after)) {
       if (a.childForFieldName('left')?.text !== name) continue;
@@ -2795,8 +2842,18 @@ class BodyWalk {
     // A generic fn's result is known when it names none of the type parameters of the fn or of
     // its impl left unbound (`-> u8`; `-> Self` of `impl<T> Foo<T>` needs `T` from the receiver,
     // a turbofish or an argument).
-    if (paramNames(ty).some((n) => env.get(n)?.k === 'param')) return notTyped();
-    return { k: 'ty', ty };
+    const unbound = paramNames(ty).filter((n) => env.get(n)?.k === 'param');
+    if (unbound.length === 0) return { k: 'ty', ty };
+    // Left to inference: a hole for each of the fn's own parameters, where a `let` asks for them
+    // (see inferHoles); any other parameter left unbound leaves the result unknown.
+    if (!this.holesWanted || unbound.some((n) => env.get(n) !== info.env.get(n))) return notTyped();
+    const holes = new Map(
+      unbound.map((n): [string, Ty] => [
+        n,
+        { k: 'unknown', text: '_', reason: `what \`${n}\` is at \`${info.name}(..)\` is not inferred`, hole: {} },
+      ]),
+    );
+    return { k: 'ty', ty: replaceParams(ty, holes) };
   }
 
   /** The type parameters of `info` that a call's future arguments bind, to those futures' outputs. */
@@ -3538,6 +3595,86 @@ function forItem(ty: Ty): Ty | undefined {
     return { k: 'tuple', elems: [key, value], text: `(${key.text}, ${value.text})` };
   }
   return undefined;
+}
+
+/** `ty` with its parts rebuilt by `part` (undefined: kept, and looked into). */
+function mapTy(ty: Ty, part: (t: Ty) => Ty | undefined): Ty {
+  const map = (t: Ty): Ty => {
+    const replaced = part(t);
+    if (replaced) return replaced;
+    switch (t.k) {
+      case 'adt': {
+        const args = new Map([...t.args].map(([n, a]) => [n, map(a)] as const));
+        return {
+          ...t,
+          args,
+          text: `${t.def.name}${args.size ? `<${[...args.values()].map((a) => a.text).join(', ')}>` : ''}`,
+        };
+      }
+      case 'known': {
+        const args = t.args.map(map);
+        const name = t.text.replace(/<.*$/s, '');
+        return {
+          ...t,
+          args,
+          extra: t.extra.map(map),
+          text: args.length ? `${name}<${args.map((a) => a.text).join(', ')}>` : t.text,
+        };
+      }
+      case 'ref':
+      case 'ptr':
+      case 'seq': {
+        const inner = map(t.inner);
+        return { ...t, inner, text: t.text.replace(t.inner.text, () => inner.text) };
+      }
+      case 'tuple': {
+        const elems = t.elems.map(map);
+        return { ...t, elems, text: `(${elems.map((e) => e.text).join(', ')}${elems.length === 1 ? ',' : ''})` };
+      }
+      default:
+        return t;
+    }
+  };
+  return map(ty);
+}
+
+/** `ty` with the parameters named in `by` replaced. */
+function replaceParams(ty: Ty, by: Map<string, Ty>): Ty {
+  return mapTy(ty, (t) => (t.k === 'param' ? by.get(t.name) : undefined));
+}
+
+/** The holes of `ty` (see fnResult), each once. */
+function holesIn(ty: Ty): object[] {
+  const out = new Set<object>();
+  someTy(ty, (t) => {
+    if (t.k === 'unknown' && t.hole) out.add(t.hole);
+    return false;
+  });
+  return [...out];
+}
+
+function fillHoles(ty: Ty, fills: Map<object, Ty>): Ty {
+  return mapTy(ty, (t) => (t.k === 'unknown' && t.hole ? fills.get(t.hole) : undefined));
+}
+
+/**
+ * Whether a pattern later in `decl`'s block binds `name` again, so that a later `name` may be
+ * another variable.
+ */
+function boundAgainLater(decl: SyntaxNode, name: string): boolean {
+  const binders = decl.parent?.descendantsOfType([
+    'let_declaration',
+    'for_expression',
+    'closure_parameters',
+    'match_arm',
+    'let_condition',
+  ]);
+  for (const b of binders ?? []) {
+    if (!b || b.startIndex < decl.endIndex) continue;
+    const bound = b.type === 'closure_parameters' ? b : b.childForFieldName('pattern');
+    if (bound && hasWord(bound.text, name)) return true;
+  }
+  return false;
 }
 
 /** `ty` with each `P::Output` of a parameter in `outputs` replaced by that output. */

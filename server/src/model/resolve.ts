@@ -62,7 +62,12 @@ export type Ty = { text: string } &
     | { k: 'seq'; inner: Ty }
     | { k: 'tuple'; elems: Ty[] }
     | { k: 'dyn'; send: TraitFact; sync: TraitFact }
-    | { k: 'unknown'; reason: string }
+    /**
+     * `hole`: a type parameter of a call that the call leaves to inference (`oneshot::channel()`'s
+     * `T`), the same object wherever that parameter appears; the futures analysis may fill it from
+     * a later use (`tx.send(1)`). Unknown until then, like any other unknown type.
+     */
+    | { k: 'unknown'; reason: string; hole?: object }
   );
 
 /** The types directly inside `ty` (arguments, pointee, elements): what every walk over a type visits. */
