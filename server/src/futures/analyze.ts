@@ -1255,7 +1255,7 @@ function selfName(self: Ty | undefined): string | undefined {
 }
 
 function tyText(t: LocalTy, fallback: string): string {
-  return t.k === 'ty' || t.k === 'closure' ? (t.k === 'ty' ? t.ty.text : t.text) : fallback;
+  return t.k === 'ty' || t.k === 'closure' ? (t.k === 'ty' ? filled(t.ty).text : t.text) : fallback;
 }
 
 /**
@@ -1498,7 +1498,7 @@ class BodyWalk {
             }
           }
         });
-        if (ty.k === 'ty' && pattern && holesIn(ty.ty).length > 0) ty = this.inferHoles(node, pattern, ty);
+        if (ty.k === 'ty' && pattern && holesIn(ty.ty).length > 0) this.inferHoles(node, pattern, ty);
         if (ty.k === 'unknown' && value?.text === 'None' && pattern?.type === 'identifier')
           ty = this.laterSome(node, pattern.text) ?? ty;
         const alternative = node.childForFieldName('alternative');
@@ -1633,7 +1633,10 @@ class BodyWalk {
         } else if (fn?.type === 'identifier') this.use(fn);
         const args = node.childForFieldName('arguments');
         if (args) this.walkChildren(args);
-        if (fn?.type === 'field_expression') this.elementFromPush(fn, args);
+        if (fn?.type === 'field_expression') {
+          this.elementFromPush(fn, args);
+          this.holesFromCall(fn, args);
+        }
         this.requirement(node);
         this.arcNew(node);
         this.maybeTemp(node);
@@ -1746,50 +1749,70 @@ class BodyWalk {
 
   /**
    * A `let` whose value leaves type parameters to inference (`let (tx, rx) = oneshot::channel();`):
-   * each hole filled from the first later method call in the block, on a name the pattern binds,
-   * whose argument has a type here and fills a parameter of the method's impl that is the hole
-   * (`tx.send(1)` of `impl<T> Sender<T> { fn send(self, t: T) }`: `T` is `i32`). A hole two calls
-   * fill differently, or none fills, stays unknown.
+   * its holes are filled (see fillHoles) from the later method calls in the block on a name the
+   * pattern binds, read here, before the walk reaches them: a block or closure in between that
+   * captures those names is judged when it is walked. Names bound again later are not read here
+   * (the walk still fills from their calls, where it knows which binding a name is).
    */
-  private inferHoles(decl: SyntaxNode, pattern: SyntaxNode, ty: LocalTy & { k: 'ty' }): LocalTy {
+  private inferHoles(decl: SyntaxNode, pattern: SyntaxNode, ty: LocalTy & { k: 'ty' }): void {
     const typed = new Map<SyntaxNode, LocalTy>();
-    if (!matchPattern(pattern, ty, 'move', typed)) return ty;
+    if (!matchPattern(pattern, ty, 'move', typed)) return;
     const names = new Map<string, Ty>();
     for (const [id, t] of typed) if (t.k === 'ty' && !boundAgainLater(decl, id.text)) names.set(id.text, t.ty);
-    const fills = new Map<object, Ty | null>();
-    const block = decl.parent;
-    for (const call of block?.descendantsOfType('call_expression') ?? []) {
+    for (const call of decl.parent?.descendantsOfType('call_expression') ?? []) {
       if (!call || call.startIndex < decl.endIndex) continue;
       const fn = call.childForFieldName('function');
-      const recvTy = fn?.type === 'field_expression' ? names.get(fn.childForFieldName('value')?.text ?? '') : undefined;
-      const method = fn?.childForFieldName('field')?.text;
-      if (!recvTy || !method) continue;
-      const recv = derefAll(recvTy);
-      const info = this.file.methodOf(recv, method);
-      if (!info) continue;
-      const env = this.boundEnv(info, recv, undefined);
-      const params = (info.node.childForFieldName('parameters')?.namedChildren ?? []).filter(
-        (c): c is SyntaxNode => c?.type === 'parameter',
-      );
-      const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter(
-        (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'),
-      );
-      params.forEach((p, i) => {
-        const typeNode = p.childForFieldName('type');
-        const arg = args[i] ? this.typeOf(args[i]) : undefined;
-        if (!typeNode || arg?.k !== 'ty' || holesIn(arg.ty).length > 0) return;
-        const bound = new Map<string, LocalTy>();
-        unify(this.resolver.lowerType(typeNode, info.scope, info.env, info.self), arg.ty, bound);
-        for (const [name, t] of bound) {
-          const slot = env.get(name);
-          if (slot?.k !== 'unknown' || !slot.hole || t.k !== 'ty') continue;
-          const before = fills.get(slot.hole);
-          fills.set(slot.hole, before === undefined || before?.text === t.ty.text ? t.ty : null);
-        }
-      });
+      const recv = fn?.type === 'field_expression' ? names.get(fn.childForFieldName('value')?.text ?? '') : undefined;
+      if (recv && fn) this.fillHoles(recv, fn, call.childForFieldName('arguments'));
     }
-    const known = new Map([...fills].filter((e): e is [object, Ty] => e[1] !== null));
-    return known.size > 0 ? { k: 'ty', ty: fillHoles(ty.ty, known) } : ty;
+  }
+
+  /** At a method call on a local whose type has holes: what its arguments fill (see fillHoles). */
+  private holesFromCall(callee: SyntaxNode, args: SyntaxNode | null): void {
+    const recv = callee.childForFieldName('value');
+    const b = recv?.type === 'identifier' ? this.lookupQuiet(recv.text) : undefined;
+    if (b?.ty.k === 'ty' && holesIn(b.ty.ty).length > 0) this.fillHoles(b.ty.ty, callee, args);
+  }
+
+  /**
+   * Fills the holes of a receiver's type (see fnResult) that `recv.method(args)` decides: each
+   * argument typed here fills the parameters of the method's impl in its declared type
+   * (`tx.send(1)` of `impl<T> Sender<T> { fn send(self, t: T) }`: `T`, the hole, is `i32`). A hole
+   * filled two ways stays unknown.
+   */
+  private fillHoles(recvTy: Ty, callee: SyntaxNode, argList: SyntaxNode | null): void {
+    const method = callee.childForFieldName('field')?.text;
+    if (!method) return;
+    // The method's own receiver type: through references and std's smart pointers (`Arc<Sender<T>>`).
+    let recv = derefAll(recvTy);
+    let info = this.file.methodOf(recv, method);
+    for (let i = 0; i < 5 && !info; i++) {
+      const next = this.derefStep(recv);
+      if (!next) return;
+      recv = derefAll(next);
+      info = this.file.methodOf(recv, method);
+    }
+    if (!info) return;
+    const env = this.boundEnv(info, recv, undefined);
+    const params = (info.node.childForFieldName('parameters')?.namedChildren ?? []).filter(
+      (c): c is SyntaxNode => c?.type === 'parameter',
+    );
+    const args = (argList?.namedChildren ?? []).filter(
+      (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'),
+    );
+    params.forEach((p, i) => {
+      const typeNode = p.childForFieldName('type');
+      const arg = args[i] ? this.typeOf(args[i]) : undefined;
+      if (!typeNode || arg?.k !== 'ty' || holesIn(arg.ty).length > 0) return;
+      const bound = new Map<string, LocalTy>();
+      unify(this.resolver.lowerType(typeNode, info.scope, info.env, info.self), arg.ty, bound);
+      for (const [name, t] of bound) {
+        const slot = env.get(name);
+        if (slot?.k !== 'unknown' || !slot.hole || t.k !== 'ty') continue;
+        const before = holeFills.get(slot.hole);
+        holeFills.set(slot.hole, before === undefined || before?.text === t.ty.text ? t.ty : null);
+      }
+    });
   }
 
   /**
@@ -3245,7 +3268,7 @@ class BodyWalk {
   }
 
   private valueOf(t: LocalTy, trait: 'Send' | 'Sync'): Value {
-    if (t.k === 'ty') return this.file.solution.holds(t.ty, trait);
+    if (t.k === 'ty') return this.file.solution.holds(filled(t.ty), trait);
     if (t.k === 'future') {
       if (trait === 'Sync')
         return { status: 'unknown', atoms: new AtomSet(), reasons: [{ steps: [], leaf: 'a future borrowed' }] };
@@ -3300,7 +3323,7 @@ class BodyWalk {
         const borrowed = b.uses.some((u) => u.kind === 'borrow' && u.offset < a.offset);
         const drops =
           b.ty.k === 'ty'
-            ? this.file.dropGlue(b.ty.ty)
+            ? this.file.dropGlue(filled(b.ty.ty))
             : b.ty.k === 'future'
               ? true
               : b.ty.k === 'closure'
@@ -3653,8 +3676,16 @@ function holesIn(ty: Ty): object[] {
   return [...out];
 }
 
-function fillHoles(ty: Ty, fills: Map<object, Ty>): Ty {
-  return mapTy(ty, (t) => (t.k === 'unknown' && t.hole ? fills.get(t.hole) : undefined));
+/**
+ * What each hole (see fnResult) was filled with by a later use (BodyWalk.fillHoles); null: filled
+ * two ways, so not known. Read when a type is judged, after the walk.
+ */
+const holeFills = new WeakMap<object, Ty | null>();
+
+/** `ty` with its holes filled where a use filled them. */
+function filled(ty: Ty): Ty {
+  if (holesIn(ty).length === 0) return ty;
+  return mapTy(ty, (t) => (t.k === 'unknown' && t.hole ? (holeFills.get(t.hole) ?? undefined) : undefined));
 }
 
 /**
