@@ -1211,6 +1211,23 @@ function fieldRead(field: SyntaxNode): { outer: SyntaxNode; compared?: boolean }
   }
 }
 
+/**
+ * Whether `x.field` of an `x` of type `t` reads the field in place: a field of the struct or tuple
+ * itself, or behind references and `Box` (derefs the compiler does itself). Through any other
+ * `Deref` (a guard, an `Rc`) it calls `deref(&x)`, a borrow of `x`; and a type not known may be such.
+ */
+function readsInPlace(t: LocalTy, field: string): boolean {
+  if (t.k !== 'ty') return false;
+  let base = t.ty;
+  for (let i = 0; i < 8; i++) {
+    if (base.k === 'ref') base = base.inner;
+    else if (base.k === 'known' && base.known.path === 'std::boxed::Box' && base.args[0]) base = base.args[0];
+    else break;
+  }
+  if (base.k === 'tuple') return /^\d+$/.test(field);
+  return base.k === 'adt' && base.def.kind === 'struct' && base.def.fields.some((f) => f.name === field);
+}
+
 /** `Foo<T>` -> `Foo`, `a::Foo<T>` -> `a::Foo`: the path of an impl's self type. */
 function typePath(node: SyntaxNode): SyntaxNode {
   return node.type === 'generic_type' ? (node.childForFieldName('type') ?? node) : node;
@@ -2045,6 +2062,8 @@ class BodyWalk {
           } else if (p.childForFieldName('value')?.id === node.id) {
             const read = fieldRead(p);
             // A comparison borrows its operands, unless they are primitives compared in place.
+            const field = p.childForFieldName('field')?.text ?? '';
+            if (!readsInPlace(b.ty, field)) break; // `deref(&x)` borrows `x`
             if (read?.compared) {
               const t = this.typeOf(read.outer);
               if (t.k === 'ty' && t.ty.k === 'plain' && PRIMITIVES.has(t.ty.text)) kind = 'read';
@@ -2585,11 +2604,14 @@ class BodyWalk {
         // Through references and smart pointers (`guard.entries` of a `MutexGuard<Cache>`).
         let base = derefAll(t.ty);
         for (let i = 0; i < 5; i++) {
-          if (base.k === 'adt' && base.def.generics.params.length === 0) {
+          // A struct with no field of that name derefs to what has it (`state.count` of an own
+          // `MutexGuard<'_, State>`).
+          const has = base.k === 'adt' && (base.def.kind !== 'struct' || base.def.fields.some((f) => f.name === field));
+          if (base.k === 'adt' && has && base.def.generics.params.length === 0) {
             const f = this.file.solution.fieldTypes(base.def).find((x) => x.name === field);
             return f ? { k: 'ty', ty: f.ty } : notTyped();
           }
-          if (base.k === 'adt') return this.genericField(base, field) ?? notTyped();
+          if (base.k === 'adt' && has) return this.genericField(base, field) ?? notTyped();
           const next = this.derefStep(base);
           if (!next) break;
           base = derefAll(next);
