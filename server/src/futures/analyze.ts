@@ -2792,7 +2792,15 @@ class BodyWalk {
       const field = def.fields.find((f) => f.name === `${variant}${fieldName}`);
       if (!value || !field) continue;
       const declared = this.resolver.lowerType(field.typeNode, def.scope, env);
-      if (declared.k !== 'param' || bound.has(declared.name)) continue;
+      if (declared.k !== 'param') {
+        // A parameter inside the field's type (`writer: Inner<'a, T>` given an `Inner<T>`).
+        const t = this.typeOf(value);
+        const inner = new Map<string, LocalTy>();
+        if (t.k === 'ty') unify(declared, t.ty, inner);
+        for (const [n, a] of inner) if (a.k === 'ty' && env.has(n) && !bound.has(n)) bound.set(n, a.ty);
+        continue;
+      }
+      if (bound.has(declared.name)) continue;
       // An unsuffixed number takes whatever integer type the parameter is elsewhere.
       if (/^(integer|float)_literal$/.test(value.type) && !/[iuf](8|16|32|64|128|size)$/.test(value.text)) continue;
       const t = this.typeOf(value);
