@@ -1228,6 +1228,39 @@ function readsInPlace(t: LocalTy, field: string): boolean {
   return base.k === 'adt' && base.def.kind === 'struct' && base.def.fields.some((f) => f.name === field);
 }
 
+/** The bounds written for the type parameter `name` of a fn or of its impl: inline and in `where`. */
+function boundsOf(fnNode: SyntaxNode, name: string): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  const impl = enclosingImpl(fnNode);
+  for (const owner of impl ? [fnNode, impl] : [fnNode]) {
+    for (const p of owner.childForFieldName('type_parameters')?.namedChildren ?? [])
+      if (p?.type === 'type_parameter' && p.childForFieldName('name')?.text === name) {
+        const b = p.childForFieldName('bounds');
+        if (b) out.push(b);
+      }
+    const where = owner.namedChildren.find((c) => c?.type === 'where_clause');
+    for (const w of where?.namedChildren ?? [])
+      if (w?.type === 'where_predicate' && w.childForFieldName('left')?.text === name) {
+        const b = w.childForFieldName('bounds');
+        if (b) out.push(b);
+      }
+  }
+  return out;
+}
+
+/** The output type written in the first `Fn`, `FnMut` or `FnOnce` bound among `bounds` (`-> R`). */
+function fnBoundOutput(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
+  for (const b of bounds) {
+    const fns = b.type === 'function_type' ? [b] : b.descendantsOfType('function_type');
+    for (const f of fns) {
+      const trait = f?.childForFieldName('trait')?.text;
+      if (f && (trait === 'Fn' || trait === 'FnMut' || trait === 'FnOnce'))
+        return f.childForFieldName('return_type') ?? undefined;
+    }
+  }
+  return undefined;
+}
+
 /** `Foo<T>` -> `Foo`, `a::Foo<T>` -> `a::Foo`: the path of an impl's self type. */
 function typePath(node: SyntaxNode): SyntaxNode {
   return node.type === 'generic_type' ? (node.childForFieldName('type') ?? node) : node;
@@ -2314,7 +2347,24 @@ class BodyWalk {
   private storedInManualImpl(call: SyntaxNode): boolean {
     const field = call.parent;
     const literal = field?.type === 'field_initializer' ? field.parent?.parent : undefined;
-    const name = literal?.type === 'struct_expression' ? literal.childForFieldName('name') : undefined;
+    if (literal?.type === 'struct_expression') return this.manualImplLiteral(literal);
+    // Or through a local first (crossbeam-deque's `let inner = Arc::new(..); Worker { inner, .. }`).
+    const decl = field?.type === 'let_declaration' ? field : undefined;
+    const local = decl?.childForFieldName('pattern');
+    if (!decl || local?.type !== 'identifier') return false;
+    const body = this.fn.node.childForFieldName('body');
+    return (body?.descendantsOfType('struct_expression') ?? []).some(
+      (l) =>
+        l !== null &&
+        l.startIndex > decl.endIndex &&
+        hasWord(l.childForFieldName('body')?.text ?? '', local.text) &&
+        this.manualImplLiteral(l),
+    );
+  }
+
+  /** Whether a struct literal builds a type with a manual `Send` or `Sync` impl. */
+  private manualImplLiteral(literal: SyntaxNode): boolean {
+    const name = literal.childForFieldName('name');
     if (!name) return false;
     let def: TypeDef | undefined;
     if (name.text === 'Self') def = this.fn.self?.k === 'adt' ? this.fn.self.def : undefined;
@@ -2887,8 +2937,11 @@ class BodyWalk {
     // The arguments' types, read once: each is a call typed the same way (nested calls, read
     // twice at each level, took the power of two of the depth).
     const subst = this.substOf(info, args);
+    if (subst) this.fnOutputs(info, subst);
     const env = boundByArguments(this.boundEnv(info, given.recv, given.typeArgs), subst);
-    const lowered = this.resolver.lowerType(ret, info.scope, env, given.recv ?? this.selfIn(info, env));
+    const written = this.resolver.lowerType(ret, info.scope, env, given.recv ?? this.selfIn(info, env));
+    // Named with what the call binds (`JoinHandle<Rc<u8>>`, not the signature's `JoinHandle<R>`).
+    const lowered = env === info.env ? written : mapTy(written, () => undefined);
     // `tokio::spawn(fut) -> JoinHandle<T::Output>`: `T::Output` of a future argument whose output is known.
     const outputs = this.futureOutputs(subst);
     const ty = outputs.size > 0 ? withOutputs(lowered, outputs) : lowered;
@@ -3177,6 +3230,27 @@ class BodyWalk {
   }
 
   /**
+   * The parameters of `info` that are the output of another's `Fn` bound (`spawn_blocking<F, R>(f:
+   * F) where F: FnOnce() -> R`), bound in `subst` from what the argument's own `Fn` bound gives:
+   * `spawn_blocking(f)` in `asyncify<F, T>(f: F) where F: FnOnce() -> io::Result<T>` makes `R` an
+   * `io::Result<T>`, as rustc infers it.
+   */
+  private fnOutputs(info: FnInfo, subst: Map<string, LocalTy>): void {
+    for (const name of info.env.keys()) {
+      const given = subst.get(name);
+      if (given?.k !== 'ty' || given.ty.k !== 'param' || !this.fn.env.has(given.ty.name)) continue;
+      const ours = fnBoundOutput(boundsOf(info.node, name));
+      const theirs = fnBoundOutput(boundsOf(this.fn.node, given.ty.name));
+      if (!ours || !theirs) continue;
+      const declared = this.resolver.lowerType(ours, info.scope, info.env, info.self);
+      const known = this.resolver.lowerType(theirs, this.fn.scope, this.fn.env, this.fn.self);
+      const bound = new Map<string, LocalTy>();
+      unify(declared, known, bound);
+      for (const [n, t] of bound) if (info.env.has(n) && !subst.has(n)) subst.set(n, t);
+    }
+  }
+
+  /**
    * The type arguments of a call of the `async fn` `info`, for its future's conditions: its own
    * parameters from the arguments (or a turbofish), its impl's from the receiver
    * (`UnboundedReceiver<i32>::recv` binds `T` to `i32`). Undefined for a fn with no parameter
@@ -3189,6 +3263,7 @@ class BodyWalk {
   ): Map<string, LocalTy> | undefined {
     if (info.env.size === 0) return undefined;
     const out = new Map(this.substOf(info, args));
+    this.fnOutputs(info, out);
     // What the receiver and a turbofish bind (boundEnv); for `Self::f(..)` inside an impl of the
     // same type, the caller's own parameters. `Type::f(..)` binds nothing here.
     const recv =
