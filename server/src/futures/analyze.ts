@@ -1418,7 +1418,8 @@ class BodyWalk {
   }
 
   private declarePattern(pattern: SyntaxNode, ty: LocalTy, kind: Binding['kind']): void {
-    if (pattern.type === 'identifier') return this.bind(pattern.text, ty, pattern, kind);
+    // `self: Arc<Self>`: a receiver written with its type, a parameter like any other.
+    if (pattern.type === 'identifier' || pattern.type === 'self') return this.bind(pattern.text, ty, pattern, kind);
     if (pattern.type === 'mut_pattern' || pattern.type === 'ref_pattern') {
       const inner = pattern.namedChildren.find((c) => c?.type === 'identifier');
       if (inner && pattern.namedChildren.filter((c) => c?.type !== 'mutable_specifier').length === 1) {
@@ -2714,10 +2715,11 @@ class BodyWalk {
 
   private typeByPath(pathNode: SyntaxNode, notTyped: () => LocalTy, args?: SyntaxNode[]): LocalTy {
     const item = this.resolver.resolvePath(this.scope, pathSegments(pathNode));
-    if (item.kind === 'type' && item.def.generics.params.length === 0)
+    // Lifetimes change nothing here (`Inner<'a, T>(&'a Lock<T>)` is typed by its `T`).
+    const params = item.kind === 'type' ? item.def.generics.params.filter((p) => p.kind !== 'lifetime') : [];
+    if (item.kind === 'type' && params.length === 0)
       return { k: 'ty', ty: { k: 'adt', def: item.def, args: new Map(), text: item.def.name } };
     if (item.kind === 'type' && args && item.def.kind === 'struct') {
-      const params = item.def.generics.params;
       const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
       const subst = new Map<string, LocalTy>();
       const fields = item.def.fields;
