@@ -3045,6 +3045,12 @@ class BodyWalk {
       (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'),
     );
     if (!fnNode) return notTyped();
+    // `f()` of a parameter typed by a `Fn` bound: what the bound says it returns.
+    const called = fnNode.type === 'identifier' ? this.lookupQuiet(fnNode.text) : undefined;
+    if (called) {
+      const output = called.kind === 'param' ? this.fnParamOutput(called) : undefined;
+      return output ? { k: 'ty', ty: output } : notTyped();
+    }
     if (fnNode.type === 'field_expression') {
       const recvNode = fnNode.childForFieldName('value');
       const method = fnNode.childForFieldName('field')?.text ?? '';
@@ -3229,6 +3235,26 @@ class BodyWalk {
       else for (const name of paramNames(paramTy)) if (!subst.has(name)) subst.set(name, argTy);
     });
     return subst;
+  }
+
+  /**
+   * What calling a parameter gives, by its type's `Fn` bound: `closure: impl FnOnce() -> Fut` or
+   * `f: F` with `F: Fn(u8) -> R` give a `Fut` or an `R` (a parameter of the fn, whose conditions
+   * the verdict then names).
+   */
+  private fnParamOutput(b: Binding): Ty | undefined {
+    const param = b.decl.parent?.type === 'parameter' ? b.decl.parent : undefined;
+    const typeNode = param?.childForFieldName('type');
+    // A parameter of the fn itself (closures and blocks inside it walk with the same fn).
+    if (!typeNode || this.fn.node.childForFieldName('parameters')?.id !== param?.parent?.id) return undefined;
+    // `impl FnOnce() -> Fut + Send` reads as a bounded type around the `impl`.
+    const output =
+      typeNode.type === 'abstract_type' || typeNode.namedChildren[0]?.type === 'abstract_type'
+        ? fnBoundOutput([typeNode])
+        : typeNode.type === 'type_identifier' && this.fn.env.has(typeNode.text)
+          ? fnBoundOutput(boundsOf(this.fn.node, typeNode.text))
+          : undefined;
+    return output ? this.resolver.lowerType(output, this.fn.scope, this.fn.env, this.fn.self) : undefined;
   }
 
   /**
