@@ -210,6 +210,16 @@ const KINDS: readonly ValueKind[] = [
     unnameable: true,
   },
   { id: 'Keep(nothing)', ty: 'Keep<{closure}>', expr: 'Keep(|| 1u8)', send: true, glue: false, unnameable: true },
+  // A generic fn's result whose type parameter only a later call decides (`slot()`, then `put`).
+  {
+    id: 'Slot(Rc)',
+    ty: 'Slot<Rc<u8>>',
+    setup: 'let mut s = slot();',
+    expr: '{ s.put(Rc::new(1u8)); s }',
+    send: false,
+    glue: true,
+  },
+  { id: 'Slot(u8)', ty: 'Slot<u8>', setup: 'let mut s = slot();', expr: '{ s.put(1u8); s }', send: true, glue: false },
 ];
 
 /**
@@ -370,6 +380,17 @@ impl<F: Fn()> Drop for OnDrop<F> {
     }
 }
 pub struct Keep<F>(pub F);
+pub struct Slot<T> {
+    pub v: Option<T>,
+}
+pub fn slot<T>() -> Slot<T> {
+    Slot { v: None }
+}
+impl<T> Slot<T> {
+    pub fn put(&mut self, v: T) {
+        self.v = Some(v);
+    }
+}
 
 pub fn peek<T: ?Sized>(_: &T) -> u8 {
     0
@@ -431,8 +452,8 @@ function genBody(rng: Rng, callees: readonly Callee[], indent: string, vars: { n
     const awaitLine = `${call.expr}.await;`;
     const annot = (kind.annotate || rng.chance(0.3)) && !kind.unnameable ? `: ${kind.ty}` : '';
     const out: string[] = [];
-    if (kind.setup) out.push(kind.setup.replace(/\bs\b/, `s${v}`));
-    const e = kind.expr.replace(/\bs\b/, `s${v}`);
+    if (kind.setup) out.push(kind.setup.replace(/\bs\b/g, `s${v}`));
+    const e = kind.expr.replace(/\bs\b/g, `s${v}`);
     const temp = kind.annotate ? `{ let t: ${kind.ty} = ${e}; t }` : e;
     switch (treatment) {
       case 'held':
