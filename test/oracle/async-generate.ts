@@ -219,6 +219,23 @@ const KINDS: readonly ValueKind[] = [
     send: false,
     glue: true,
   },
+  // A guard of the file's own: its fields are read through `Deref` (a borrow of the guard).
+  {
+    id: 'Guard<Tagged>',
+    ty: "Guard<'static, Tagged>",
+    expr: 'Guard(leak(Tagged { p: std::ptr::null(), n: 1, label: "a" }))',
+    send: false,
+    glue: false,
+    fields: true,
+  },
+  {
+    id: 'Guard<Labels>',
+    ty: "Guard<'static, Labels>",
+    expr: 'Guard(leak(Labels { n: 1, label: "a" }))',
+    send: true,
+    glue: false,
+    fields: true,
+  },
   { id: 'Slot(u8)', ty: 'Slot<u8>', setup: 'let mut s = slot();', expr: '{ s.put(1u8); s }', send: true, glue: false },
 ];
 
@@ -380,6 +397,20 @@ impl<F: Fn()> Drop for OnDrop<F> {
     }
 }
 pub struct Keep<F>(pub F);
+pub struct Guard<'a, T>(pub &'a T);
+impl<T> std::ops::Deref for Guard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        self.0
+    }
+}
+pub struct Labels {
+    pub n: u8,
+    pub label: &'static str,
+}
+pub fn leak<T>(t: T) -> &'static T {
+    Box::leak(Box::new(t))
+}
 pub struct Slot<T> {
     pub v: Option<T>,
 }

@@ -16,7 +16,7 @@ import { AtomSet, renderAtom, renderChain, type Atom } from '../model/conditions
 import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TraitDef, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
-import { crateRoot, paramEnv, someTy, type Ty } from '../model/resolve';
+import { crateRoot, paramEnv, someTy, type Resolver, type Ty } from '../model/resolve';
 import {
   memberOwner,
   nodesOfType,
@@ -409,20 +409,7 @@ export class CrateFutures {
   derefTarget(ty: Ty & { k: 'adt' }): Ty | undefined {
     this.indexTraits();
     const found = this.derefs.get(ty.def);
-    if (!found) return undefined;
-    const { impl, target } = found;
-    const resolver = this.solution.resolver;
-    const own = paramEnv(impl.generics, impl.scope);
-    const written = resolver.lowerType(impl.typeNode, impl.scope, own);
-    const env = new Map<string, Ty>();
-    if (written.k === 'adt')
-      for (const [name, arg] of written.args) {
-        const given = ty.args.get(name);
-        if (arg.k === 'param' && given) env.set(arg.name, given);
-      }
-    for (const name of own.keys())
-      if (!env.has(name)) env.set(name, { k: 'unknown', text: name, reason: `\`${name}\` is not inferred` });
-    return resolver.lowerType(target, impl.scope, env, ty);
+    return found ? lowerDerefTarget(this.solution.resolver, found.impl, found.target, ty) : undefined;
   }
 
   /** The items of every file read so far, in the order first seen (see files). */
@@ -492,11 +479,7 @@ export class CrateFutures {
         this.drops.add(item.def);
         continue;
       }
-      const body = impl.node.childForFieldName('body');
-      const target = body?.namedChildren.find(
-        (c) => c?.type === 'type_item' && c.childForFieldName('name')?.text === 'Target',
-      );
-      const targetType = target?.childForFieldName('type');
+      const targetType = derefTargetNode(impl);
       // Two `Deref` impls (one per instantiation): which one applies is not decided here.
       this.derefs.set(item.def, targetType && !this.derefs.has(item.def) ? { impl, target: targetType } : null);
     }
@@ -515,6 +498,29 @@ export class CrateFutures {
       for (const [m, fn] of impl.methods) table.set(m, table.has(m) || fn.alternatives ? null : fn);
     }
   }
+}
+
+/** The type an impl of `Deref` names as its `Target`. */
+function derefTargetNode(impl: ImplDef): SyntaxNode | undefined {
+  const target = impl.node
+    .childForFieldName('body')
+    ?.namedChildren.find((c) => c?.type === 'type_item' && c.childForFieldName('name')?.text === 'Target');
+  return target?.childForFieldName('type') ?? undefined;
+}
+
+/** `Target` of `impl Deref for X<..>` for the instantiation `ty` of `X` (parameters it leaves unknown). */
+function lowerDerefTarget(resolver: Resolver, impl: ImplDef, target: SyntaxNode, ty: Ty & { k: 'adt' }): Ty {
+  const own = paramEnv(impl.generics, impl.scope);
+  const written = resolver.lowerType(impl.typeNode, impl.scope, own);
+  const env = new Map<string, Ty>();
+  if (written.k === 'adt')
+    for (const [name, arg] of written.args) {
+      const given = ty.args.get(name);
+      if (arg.k === 'param' && given) env.set(arg.name, given);
+    }
+  for (const name of own.keys())
+    if (!env.has(name)) env.set(name, { k: 'unknown', text: name, reason: `\`${name}\` is not inferred` });
+  return resolver.lowerType(target, impl.scope, env, ty);
 }
 
 /** Per file: the names of its fns with a parameter bounded by `Send`, and its imports' renames. */
@@ -910,6 +916,18 @@ class FileAnalyzer {
       );
       return parts.includes(true) ? true : parts.includes(undefined) ? undefined : false;
     });
+  }
+
+  /** For a file outside any crate: `Target` of the file's one `impl Deref` for `ty`'s type, if it has one. */
+  ownDerefTarget(ty: Ty & { k: 'adt' }): Ty | undefined {
+    const resolver = this.solution.resolver;
+    const impls = this.items.impls.filter(
+      (i) =>
+        pathSegments(typePath(i.traitNode)).pop() === 'Deref' &&
+        pathSegments(typePath(i.typeNode)).pop() === ty.def.name,
+    );
+    const target = impls.length === 1 ? derefTargetNode(impls[0]) : undefined;
+    return target ? lowerDerefTarget(resolver, impls[0], target, ty) : undefined;
   }
 
   private hasDropImpl(name: string): boolean {
@@ -2211,7 +2229,7 @@ class BodyWalk {
   private derefStep(t: Ty): Ty | undefined {
     if (t.k === 'known') return DEREF_PATHS.has(t.known.path) && t.args[0] ? derefAll(t.args[0]) : undefined;
     if (t.k === 'adt') {
-      const target = this.file.crate?.derefTarget(t);
+      const target = this.file.crate ? this.file.crate.derefTarget(t) : this.file.ownDerefTarget(t);
       return target ? derefAll(target) : undefined;
     }
     return undefined;
