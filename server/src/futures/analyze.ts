@@ -1977,7 +1977,7 @@ class BodyWalk {
   closureSend(node: SyntaxNode): Value {
     const body = node.childForFieldName('body');
     for (const b of this.capturesWhole() ? [] : this.captures.keys()) {
-      if (this.capturedAsWhole(b)) continue;
+      if (this.capturedAsWhole(b) || this.capturesFieldsExactly(b)) continue;
       const projected = body
         ?.descendantsOfType(['identifier', 'self'])
         .find((id) => id !== null && id.text === b.name && projectsField(id));
@@ -2014,6 +2014,36 @@ class BodyWalk {
       if (glue === undefined) drops = undefined;
     }
     return drops;
+  }
+
+  /**
+   * Whether the fields the body names of `b` are what it captures, and their types are known: in a
+   * crate of edition 2021 or later, `b` a struct or tuple held by value, and every field on the
+   * way to a named one a struct or tuple too (no reference, pointer, `Box` or `Deref` to stop at,
+   * where rustc cuts the path).
+   */
+  private capturesFieldsExactly(b: Binding): boolean {
+    if (!this.file.crate || this.capturesWhole() || b.ty.k !== 'ty') return false;
+    const plain = (t: Ty) => (t.k === 'adt' && t.def.kind === 'struct') || t.k === 'tuple';
+    if (!plain(b.ty.ty)) return false;
+    const names = (this.body?.descendantsOfType(['identifier', 'self']) ?? []).filter(
+      (id): id is SyntaxNode => id !== null && id.text === b.name && projectsField(id),
+    );
+    for (const id of names) {
+      if (id.parent?.type !== 'field_expression') return false; // in a macro's tokens
+      for (let place: SyntaxNode = id.parent; ;) {
+        const next = place.parent;
+        const further =
+          next?.type === 'field_expression' &&
+          next.childForFieldName('value')?.id === place.id &&
+          !(next.parent?.type === 'call_expression' && next.parent.childForFieldName('function')?.id === next.id);
+        if (!further) break;
+        const t = this.typeOf(place);
+        if (t.k !== 'ty' || !plain(t.ty)) return false;
+        place = next;
+      }
+    }
+    return true;
   }
 
   /**
@@ -3400,6 +3430,7 @@ class BodyWalk {
     const untold = unknownValue(
       `the body names fields of \`${b.name}\`, which it captures alone since edition 2021 (all of \`${b.name}\` before)`,
     );
+    const exact = this.capturesFieldsExactly(b);
     const places: Value[] = [];
     for (const id of names) {
       if (id.parent?.type !== 'field_expression') return untold; // in a macro's tokens
@@ -3415,6 +3446,7 @@ class BodyWalk {
         place = place.parent;
       places.push(this.captured(this.typeOf(place), byRef, borrow).value);
     }
+    if (exact) return meetValues(places);
     return sameValue(meetValues(places), whole) ? whole : untold;
   }
 
