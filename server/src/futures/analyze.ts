@@ -3225,6 +3225,16 @@ class BodyWalk {
     const str = recv.k === 'plain' && (recv.text === 'str' || recv.text === '&str');
     const string = knownTy('std::string::String', []);
     if (method === 'to_string' || (method === 'to_owned' && str)) return string && { k: 'ty', ty: string };
+    // `Option<&T>::copied()` / `cloned()`: an `Option<T>`.
+    if (
+      (method === 'copied' || method === 'cloned') &&
+      recv.k === 'known' &&
+      recv.known.path === 'std::option::Option' &&
+      recv.args[0]?.k === 'ref'
+    ) {
+      const option = knownTy('std::option::Option', [recv.args[0].inner]);
+      return option && { k: 'ty', ty: option };
+    }
     if ((method === 'to_vec' || method === 'to_owned') && recv.k === 'seq') {
       const vec = knownTy('std::vec::Vec', [recv.inner]);
       return vec && { k: 'ty', ty: vec };

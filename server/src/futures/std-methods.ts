@@ -68,6 +68,21 @@ const METHODS: readonly MethodRow[] = [
   { on: 'std::result::Result', method: 'is_ok', receiver: 'ref', returns: 'bool' },
   { on: 'std::result::Result', method: 'is_err', receiver: 'ref', returns: 'bool' },
   { on: 'std::result::Result', method: 'ok', receiver: 'value', returns: 'std::option::Option<T>' },
+  { on: 'std::result::Result', method: 'err', receiver: 'value', returns: 'std::option::Option<E>' },
+  { on: 'std::result::Result', method: 'unwrap_or', receiver: 'value', returns: 'T' },
+  { on: 'std::result::Result', method: 'unwrap_or_default', receiver: 'value', returns: 'T' },
+  { on: 'std::option::Option', method: 'unwrap_or', receiver: 'value', returns: 'T' },
+  { on: 'std::option::Option', method: 'unwrap_or_default', receiver: 'value', returns: 'T' },
+  { on: 'std::option::Option', method: 'as_ref', receiver: 'ref', returns: 'std::option::Option<&T>' },
+  { on: 'std::vec::Vec', method: 'get', receiver: 'ref', returns: 'std::option::Option<&T>' },
+  { on: 'std::vec::Vec', method: 'first', receiver: 'ref', returns: 'std::option::Option<&T>' },
+  { on: 'std::vec::Vec', method: 'last', receiver: 'ref', returns: 'std::option::Option<&T>' },
+  { on: 'std::vec::Vec', method: 'contains', receiver: 'ref', returns: 'bool' },
+  { on: 'std::vec::Vec', method: 'remove', receiver: 'ref', returns: 'T' },
+  { on: 'std::collections::HashMap', method: 'get', receiver: 'ref', returns: 'std::option::Option<&V>' },
+  { on: 'std::collections::HashMap', method: 'contains_key', receiver: 'ref', returns: 'bool' },
+  { on: 'std::collections::HashMap', method: 'insert', receiver: 'ref', returns: 'std::option::Option<V>' },
+  { on: 'std::collections::HashMap', method: 'remove', receiver: 'ref', returns: 'std::option::Option<V>' },
   ...ATOMICS.flatMap(([atomic, value]): MethodRow[] => {
     const on = `std::sync::atomic::Atomic${atomic}`;
     const arithmetic = value === 'bool' ? [] : ['fetch_add', 'fetch_sub', 'fetch_max', 'fetch_min'];
