@@ -34,6 +34,7 @@ import {
   DEREF_PATHS,
   knownTy,
   needsDrop,
+  stdFnResult,
   stdMethod,
   type ReceiverMode,
 } from './std-methods';
@@ -58,6 +59,8 @@ type LocalTy =
       text: string;
       /** Whether dropping it runs code, where that is known (a `Drop` impl of the type holding the closure). */
       drops?: boolean;
+      /** What calling it gives, where its body's value is typed (`move || data.len()`: `usize`). */
+      output?: Ty;
     }
   | { k: 'unknown'; reason: string };
 
@@ -1279,6 +1282,13 @@ function fnBoundOutput(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
   return undefined;
 }
 
+/** std's borrowed path and string types, to the owned type `to_owned()` gives. */
+const OWNED_FORMS = new Map([
+  ['std::path::Path', 'std::path::PathBuf'],
+  ['std::ffi::OsStr', 'std::ffi::OsString'],
+  ['std::ffi::CStr', 'std::ffi::CString'],
+]);
+
 /** `Foo<T>` -> `Foo`, `a::Foo<T>` -> `a::Foo`: the path of an impl's self type. */
 function typePath(node: SyntaxNode): SyntaxNode {
   return node.type === 'generic_type' ? (node.childForFieldName('type') ?? node) : node;
@@ -1953,6 +1963,7 @@ class BodyWalk {
         send: walk.closureSend(node),
         text: '{closure}',
         drops: walk.closureDrops(),
+        output: walk.closureOutput(node),
       });
     this.closureValues.set(node.id, walk);
     // Here the body's uses of what it captures are the one use above, where it is created: a
@@ -2074,6 +2085,14 @@ class BodyWalk {
       }
     }
     return true;
+  }
+
+  /** What this walk's closure gives when called: its body's type, when that is read. */
+  closureOutput(node: SyntaxNode): Ty | undefined {
+    const body = node.childForFieldName('body');
+    if (!body || node.childForFieldName('return_type')) return undefined;
+    const t = this.typeOf(body);
+    return t.k === 'ty' ? t.ty : undefined;
   }
 
   /** Macros' argument lists read as expressions (see macro), and how the macro takes them. */
@@ -3104,6 +3123,8 @@ class BodyWalk {
       const method = fnNode.childForFieldName('field')?.text ?? '';
       const recv = recvNode ? this.typeOf(recvNode) : notTyped();
       if (recv.k !== 'ty') return recv.k === 'unknown' ? notTyped() : notTyped();
+      const viaBound = recvNode ? this.conversionByBound(recvNode, method) : undefined;
+      if (viaBound) return { k: 'ty', ty: viaBound };
       let t = derefAll(recv.ty);
       for (let i = 0; i < 5; i++) {
         const std = stdMethod(t, method);
@@ -3167,6 +3188,9 @@ class BodyWalk {
     if (ptr) return { k: 'ty', ty: ptr };
     const ready = stdFuture(this.file, this.scope, node, (arg) => this.typeOf(arg));
     if (ready) return { k: 'ty', ty: ready };
+    const stdPath = calledPath(this.file, this.scope, node);
+    const std = stdPath && stdFnResult(stdPath.full);
+    if (std) return { k: 'ty', ty: std };
     if (segments.length === 1) {
       if (segments[0] === 'drop') return plain('()');
       if (segments[0] === 'Some' && args[0]) {
@@ -3215,6 +3239,36 @@ class BodyWalk {
   }
 
   /**
+   * `path.as_ref()` of a parameter `path: impl AsRef<Path>` (or `P` with `P: AsRef<Path>`): what
+   * the bound names, `&Path`; so for `borrow()` of `Borrow<T>` (`&T`) and `into()` of `Into<T>`.
+   */
+  private conversionByBound(recvNode: SyntaxNode, method: string): Ty | undefined {
+    const trait =
+      method === 'as_ref' ? 'AsRef' : method === 'borrow' ? 'Borrow' : method === 'into' ? 'Into' : undefined;
+    const b = trait && recvNode.type === 'identifier' ? this.lookupQuiet(recvNode.text) : undefined;
+    const param = b?.kind === 'param' && b.decl.parent?.type === 'parameter' ? b.decl.parent : undefined;
+    const typeNode = param?.childForFieldName('type');
+    if (!trait || !typeNode || this.fn.node.childForFieldName('parameters')?.id !== param?.parent?.id) return undefined;
+    const bounds =
+      typeNode.type === 'abstract_type' || typeNode.namedChildren[0]?.type === 'abstract_type'
+        ? [typeNode]
+        : typeNode.type === 'type_identifier' && this.fn.env.has(typeNode.text)
+          ? boundsOf(this.fn.node, typeNode.text)
+          : [];
+    for (const bound of bounds)
+      for (const g of bound.type === 'generic_type' ? [bound] : bound.descendantsOfType('generic_type')) {
+        const name = g?.childForFieldName('type');
+        const arg = g
+          ?.childForFieldName('type_arguments')
+          ?.namedChildren.find((c) => c !== null && c.type !== 'lifetime');
+        if (!name || !arg || pathSegments(name).pop() !== trait) continue;
+        const target = this.resolver.lowerType(arg, this.fn.scope, this.fn.env, this.fn.self);
+        return trait === 'Into' ? target : { k: 'ref', mut: false, inner: target, text: `&${target.text}` };
+      }
+    return undefined;
+  }
+
+  /**
    * Methods std gives every type of a kind through a blanket impl, for a receiver that has no
    * method of that name of its own: `to_string()` is a `String` (`ToString`, for every `Display`
    * type); `to_owned()` of a `str` a `String`; `to_vec()` and `to_owned()` of a slice or array a
@@ -3234,6 +3288,12 @@ class BodyWalk {
     ) {
       const option = knownTy('std::option::Option', [recv.args[0].inner]);
       return option && { k: 'ty', ty: option };
+    }
+    // std's borrowed types and what `to_owned()` makes of them.
+    const owned = recv.k === 'known' ? OWNED_FORMS.get(recv.known.path) : undefined;
+    if (method === 'to_owned' && owned) {
+      const t = knownTy(owned, []);
+      return t && { k: 'ty', ty: t };
     }
     if ((method === 'to_vec' || method === 'to_owned') && recv.k === 'seq') {
       const vec = knownTy('std::vec::Vec', [recv.inner]);
@@ -3324,12 +3384,16 @@ class BodyWalk {
   private fnOutputs(info: FnInfo, subst: Map<string, LocalTy>): void {
     for (const name of info.env.keys()) {
       const given = subst.get(name);
-      if (given?.k !== 'ty' || given.ty.k !== 'param' || !this.fn.env.has(given.ty.name)) continue;
-      const ours = fnBoundOutput(boundsOf(info.node, name));
-      const theirs = fnBoundOutput(boundsOf(this.fn.node, given.ty.name));
-      if (!ours || !theirs) continue;
+      const ours = given ? fnBoundOutput(boundsOf(info.node, name)) : undefined;
+      if (!ours) continue;
+      // A closure argument: what its body gives (`spawn_blocking(move || data.len())`: `usize`).
+      let known: Ty | undefined = given?.k === 'closure' ? given.output : undefined;
+      if (given?.k === 'ty' && given.ty.k === 'param' && this.fn.env.has(given.ty.name)) {
+        const theirs = fnBoundOutput(boundsOf(this.fn.node, given.ty.name));
+        if (theirs) known = this.resolver.lowerType(theirs, this.fn.scope, this.fn.env, this.fn.self);
+      }
+      if (!known) continue;
       const declared = this.resolver.lowerType(ours, info.scope, info.env, info.self);
-      const known = this.resolver.lowerType(theirs, this.fn.scope, this.fn.env, this.fn.self);
       const bound = new Map<string, LocalTy>();
       unify(declared, known, bound);
       for (const [n, t] of bound) if (info.env.has(n) && !subst.has(n)) subst.set(n, t);
@@ -3714,12 +3778,21 @@ function stdFuture(
   return future;
 }
 
+/** `io::Result<T>` as the `Result<T, io::Error>` it names, so that either spelling unifies with the other. */
+function ioResultSpelledOut(ty: Ty): Ty {
+  if (ty.k !== 'known' || ty.known.path !== 'std::io::Result' || !ty.args[0]) return ty;
+  const error = knownTy('std::io::Error', []);
+  return (error && knownTy('std::result::Result', [ty.args[0], error])) ?? ty;
+}
+
 /** Binds the type parameters of `param` (a parameter's declared type) from `arg`, an argument's type. */
-function unify(param: Ty, arg: Ty, out: Map<string, LocalTy>): void {
-  if (param.k === 'param') {
-    if (!out.has(param.name)) out.set(param.name, { k: 'ty', ty: arg });
+function unify(written: Ty, given: Ty, out: Map<string, LocalTy>): void {
+  if (written.k === 'param') {
+    if (!out.has(written.name)) out.set(written.name, { k: 'ty', ty: given });
     return;
   }
+  const param = ioResultSpelledOut(written);
+  const arg = ioResultSpelledOut(given);
   const pairs: [Ty, Ty][] = [];
   if ((param.k === 'ref' || param.k === 'ptr' || param.k === 'seq') && arg.k === param.k)
     pairs.push([param.inner, arg.inner]);

@@ -191,6 +191,39 @@ export function knownTy(path: string, args: Ty[]): Ty | undefined {
   return { k: 'known', known, args: args.slice(0, known.params.length), extra: [], text };
 }
 
+const IO = (t: string) => `std::result::Result<${t}, std::io::Error>`;
+
+/** std's free fns whose result types a local or a closure's body, by the fn's full path. */
+const FNS: ReadonlyMap<string, string> = new Map([
+  ['std::fs::read', IO('std::vec::Vec<u8>')],
+  ['std::fs::read_to_string', IO('std::string::String')],
+  ['std::fs::read_link', IO('std::path::PathBuf')],
+  ['std::fs::canonicalize', IO('std::path::PathBuf')],
+  ['std::fs::metadata', IO('std::fs::Metadata')],
+  ['std::fs::symlink_metadata', IO('std::fs::Metadata')],
+  ['std::fs::read_dir', IO('std::fs::ReadDir')],
+  ['std::fs::copy', IO('u64')],
+  ...[
+    'write',
+    'create_dir',
+    'create_dir_all',
+    'remove_dir',
+    'remove_dir_all',
+    'remove_file',
+    'rename',
+    'hard_link',
+    'set_permissions',
+  ].map((f): [string, string] => [`std::fs::${f}`, IO('()')]),
+  ['std::env::var', 'std::result::Result<std::string::String, std::env::VarError>'],
+  ['std::thread::sleep', '()'],
+]);
+
+/** What a call of the std fn `path` gives (`std::fs::read`: an `io::Result<Vec<u8>>`). */
+export function stdFnResult(path: string): Ty | undefined {
+  const text = FNS.get(path);
+  return text === undefined ? undefined : readType(text, new Map(), { k: 'plain', text: '()' });
+}
+
 /** The std method `method` on a receiver of type `recv` (already auto-derefed to a std type). */
 export function stdMethod(recv: Ty, method: string): { receiver: ReceiverMode; returns?: Ty } | undefined {
   if (recv.k !== 'known') return undefined;
