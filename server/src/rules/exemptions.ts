@@ -11,7 +11,10 @@
 // - a value only ever built where the bound holds: private fields, and every `Type { .. }` of the
 //   file in a fn that returns the type with a parameter bounded so (crossbeam's
 //   `ScopedJoinHandle<T>`, made only by a `spawn` that asks `T: Send`, as std's `JoinHandle<T>`):
-//   a `Type<Rc<u8>>` can be named but no value of it exists.
+//   a `Type<Rc<u8>>` can be named but no value of it exists;
+// - one value per thread: every `&self` method that gives out a reference finds the value by the
+//   calling thread's id (thread_local's `ThreadLocal<T>::get`), so no two threads share a `&T` and
+//   `T: Sync` is not needed.
 import type { SyntaxNode } from '../syntax/parser';
 import { memberOwner, nodesOfType, namedChildren } from '../syntax/parser';
 import type { TypeDef } from '../model/lower';
@@ -45,6 +48,7 @@ export function enforcedElsewhere(
   return (
     uninhabited(ctx, def, bound) ??
     ownerThreadCheck(ctx, def, bound) ??
+    perThreadValues(ctx, def, bound, needs) ??
     unsafeConstructors(ctx, def, bound) ??
     builtUnderBound(ctx, def, bound, needs)
   );
@@ -209,6 +213,55 @@ function ownerThreadCheck(ctx: RuleContext, def: TypeDef, bound: string): string
   const checks = bodies.filter((b) => compares.test(b.replace(/\s+/g, ' '))).length;
   if (checks === 0) return undefined;
   return `\`${def.name}\` checks at run time that it is used on the thread that made it (\`${field.name}\` against \`thread::current().id()\`, in ${checks} method${checks === 1 ? '' : 's'}), which stands in for ${bound} as long as every access and the drop check it`;
+}
+
+/** A call that gives the calling thread's id: `thread::current().id()`, thread_local's `thread_id::get()`. */
+const THREAD_ID_CALL = /\bthread_id::get\s*\(\s*\)|\bcurrent\s*\(\s*\)\s*\.\s*id\s*\(\s*\)/;
+
+/**
+ * Only `Sync` is asked, and every public `&self` method of the type's own impls that returns a reference
+ * (and is not itself bounded by `Sync`) reaches a lookup by the calling thread's id: in its body,
+ * or in a method of the type it calls (`self.get_inner(..)`, `Self::get_or_try(..)`).
+ */
+function perThreadValues(
+  ctx: RuleContext,
+  def: TypeDef,
+  bound: string,
+  needs: readonly { param: string; traits: readonly AutoTrait[] }[],
+): string | undefined {
+  if (needs.length === 0 || needs.some((n) => n.traits.some((t) => t !== 'Sync'))) return undefined;
+  const fns = ownImpls(ctx, def)
+    .filter((impl) => !impl.childForFieldName('trait'))
+    .flatMap(functions);
+  const nameOf = (fn: SyntaxNode) => fn.childForFieldName('name')?.text ?? '';
+  const bodyOf = (fn: SyntaxNode) => fn.childForFieldName('body')?.text ?? '';
+  // The methods that reach a lookup, directly or through another method of the type.
+  const reaches = new Set(fns.filter((fn) => THREAD_ID_CALL.test(bodyOf(fn))).map(nameOf));
+  for (let grew = reaches.size > 0; grew;) {
+    grew = false;
+    for (const fn of fns) {
+      if (reaches.has(nameOf(fn))) continue;
+      const calls = [...bodyOf(fn).matchAll(/\b(?:self|Self)\s*(?:\.|::)\s*(\w+)\s*\(/g)].map((m) => m[1]);
+      if (calls.some((c) => reaches.has(c))) {
+        reaches.add(nameOf(fn));
+        grew = true;
+      }
+    }
+  }
+  if (reaches.size === 0) return undefined;
+  const givers = fns.filter((fn) => {
+    const self = namedChildren(fn.childForFieldName('parameters') ?? fn).find((p) => p.type === 'self_parameter');
+    const shared = self !== undefined && self.text.startsWith('&') && !/\bmut\b/.test(self.text);
+    const ret = fn.childForFieldName('return_type')?.text ?? '';
+    const boundedSync = /\bSync\b/.test(
+      `${fn.childForFieldName('type_parameters')?.text ?? ''} ${fn.namedChildren.find((c) => c?.type === 'where_clause')?.text ?? ''}`,
+    );
+    const public_ = fn.namedChildren.some((c) => c?.type === 'visibility_modifier');
+    return public_ && shared && ret.includes('&') && !boundedSync;
+  });
+  if (givers.length === 0 || givers.some((fn) => !reaches.has(nameOf(fn)))) return undefined;
+  const names = givers.map((fn) => `\`${nameOf(fn)}\``).join(', ');
+  return `\`${def.name}\` keeps one value per thread: ${names} find${givers.length === 1 ? 's' : ''} it by the calling thread's id, so no two threads share a reference to one, and ${bound} is not needed for it`;
 }
 
 function unsafeConstructors(ctx: RuleContext, def: TypeDef, bound: string): string | undefined {
