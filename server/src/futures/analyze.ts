@@ -3064,11 +3064,10 @@ class BodyWalk {
     if (!last) return unit;
     if (last.type === 'let_declaration' || (last.type === 'expression_statement' && last.text.trimEnd().endsWith(';')))
       return unit;
-    if (last.type.endsWith('_literal')) {
-      const t = this.typeOf(last);
-      return t.k === 'ty' ? t.ty : undefined;
-    }
-    return undefined;
+    // The body's value, read with the block's own bindings where it was walked (`async move {
+    // let n = data.len(); n }`: `usize`).
+    const t = (this.closureValues.get(future.id) ?? this).typeOf(body);
+    return t.k === 'ty' ? t.ty : undefined;
   }
 
   /**
