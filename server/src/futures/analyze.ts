@@ -1282,6 +1282,21 @@ function fnBoundOutput(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
   return undefined;
 }
 
+/**
+ * The std methods that tell the element types of a collection made empty: `arity` arguments, of
+ * which `from` give the element types in order (`HashMap::insert(k, v)`: the key's and the value's).
+ */
+const FILLING_METHODS = new Map<string, { arity: number; from: number[] }>([
+  ['std::vec::Vec::push', { arity: 1, from: [0] }],
+  ['std::vec::Vec::insert', { arity: 2, from: [1] }],
+  ['std::collections::VecDeque::push_back', { arity: 1, from: [0] }],
+  ['std::collections::VecDeque::push_front', { arity: 1, from: [0] }],
+  ['std::collections::HashMap::insert', { arity: 2, from: [0, 1] }],
+  ['std::collections::BTreeMap::insert', { arity: 2, from: [0, 1] }],
+  ['std::collections::HashSet::insert', { arity: 1, from: [0] }],
+  ['std::collections::BTreeSet::insert', { arity: 1, from: [0] }],
+]);
+
 /** std's borrowed path and string types, to the owned type `to_owned()` gives. */
 const OWNED_FORMS = new Map([
   ['std::path::Path', 'std::path::PathBuf'],
@@ -1763,19 +1778,26 @@ class BodyWalk {
   }
 
   /**
-   * `v.push(x)` on a local made `Vec::new()`: the vector's element type, not written there, is
-   * `x`'s (one type for the local's whole life, as rustc infers it).
+   * `v.push(x)` on a local made `Vec::new()`, `m.insert(k, v)` on one made `HashMap::new()`: the
+   * element types, not written there, are the arguments' (one type for the local's whole life, as
+   * rustc infers it). See FILLING_METHODS.
    */
   private elementFromPush(callee: SyntaxNode, args: SyntaxNode | null): void {
     const recv = callee.childForFieldName('value');
-    if (callee.childForFieldName('field')?.text !== 'push' || recv?.type !== 'identifier') return;
-    const b = this.lookupQuiet(recv.text);
-    const arg = args?.namedChildren.filter((c) => c !== null && !c.type.endsWith('comment'));
-    if (b?.ty.k !== 'ty' || arg?.length !== 1 || !arg[0]) return;
-    const vec = b.ty.ty;
-    if (vec.k !== 'known' || vec.known.path !== 'std::vec::Vec' || vec.args[0]?.k !== 'unknown') return;
-    const elem = this.typeOf(arg[0]);
-    const typed = elem.k === 'ty' ? knownTy('std::vec::Vec', [elem.ty]) : undefined;
+    const method = callee.childForFieldName('field')?.text ?? '';
+    const b = recv?.type === 'identifier' ? this.lookupQuiet(recv.text) : undefined;
+    const collection = b?.ty.k === 'ty' ? b.ty.ty : undefined;
+    if (!b || collection?.k !== 'known' || !collection.args.some((a) => a.k === 'unknown')) return;
+    const sources = FILLING_METHODS.get(`${collection.known.path}::${method}`);
+    const given = (args?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'));
+    if (given.length !== sources?.arity) return;
+    const elems: Ty[] = [];
+    for (const i of sources.from) {
+      const t = this.typeOf(given[i]);
+      if (t.k !== 'ty') return;
+      elems.push(t.ty);
+    }
+    const typed = knownTy(collection.known.path, elems);
     if (typed) b.ty = { k: 'ty', ty: typed };
   }
 
@@ -3216,11 +3238,16 @@ class BodyWalk {
       return t ? { k: 'ty', ty: t } : notTyped();
     }
     if (ctor === 'empty') {
-      const t = owner.known.params.length
-        ? knownTy(owner.known.path, [
-            { k: 'unknown', text: '_', reason: `the element type of \`${oneLine(node.text)}\` is not written` },
-          ])
-        : knownTy(owner.known.path, []);
+      // One unknown per element type; a hasher or allocator left out is the default one.
+      const elements = owner.known.params.filter((p) => p !== 'S' && p !== 'A');
+      const t = knownTy(
+        owner.known.path,
+        elements.map((): Ty => ({
+          k: 'unknown',
+          text: '_',
+          reason: `the element type of \`${oneLine(node.text)}\` is not written`,
+        })),
+      );
       return t ? { k: 'ty', ty: t } : notTyped();
     }
     if ((ctor === 'arg' || full === 'std::boxed::Box::pin') && args[0]) {
