@@ -42,27 +42,19 @@ import type { FutureReuse, ReuseSession } from './fn-reuse';
 import { knownFuture } from './known-futures';
 import { capturesAny, mentions, nameHash, treeMentions } from './words';
 import { hasWord } from '../syntax/words';
-
-/** What a local's value is: a type, a future of this file, or unknown and why. */
-type LocalTy =
-  | { k: 'ty'; ty: Ty }
-  /** `subst`: the type arguments of a generic `async fn` at this call, by parameter name. */
-  | { k: 'future'; node: SyntaxNode; subst?: Map<string, LocalTy> }
-  /**
-   * A closure, or what is `Send` exactly when it is (`poll_fn(closure)`'s `PollFn<F>`): `send` is
-   * read off its captures when the closure is walked, as rustc reads them at its creation.
-   */
-  | {
-      k: 'closure';
-      node: SyntaxNode;
-      send: Value;
-      text: string;
-      /** Whether dropping it runs code, where that is known (a `Drop` impl of the type holding the closure). */
-      drops?: boolean;
-      /** What calling it gives, where its body's value is typed (`move || data.len()`: `usize`). */
-      output?: Ty;
-    }
-  | { k: 'unknown'; reason: string };
+import {
+  derefAll,
+  fillHole,
+  filled,
+  holesIn,
+  mapTy,
+  paramNames,
+  readsInPlace,
+  replaceParams,
+  unify,
+  withOutputs,
+  type LocalTy,
+} from './types';
 
 /** A call whose argument must be `Send`: `tokio::spawn(fut)`, `thread::spawn(move || ...)`. */
 interface SendRequirement {
@@ -1232,23 +1224,6 @@ function fieldRead(field: SyntaxNode): { outer: SyntaxNode; compared?: boolean }
   }
 }
 
-/**
- * Whether `x.field` of an `x` of type `t` reads the field in place: a field of the struct or tuple
- * itself, or behind references and `Box` (derefs the compiler does itself). Through any other
- * `Deref` (a guard, an `Rc`) it calls `deref(&x)`, a borrow of `x`; and a type not known may be such.
- */
-function readsInPlace(t: LocalTy, field: string): boolean {
-  if (t.k !== 'ty') return false;
-  let base = t.ty;
-  for (let i = 0; i < 8; i++) {
-    if (base.k === 'ref') base = base.inner;
-    else if (base.k === 'known' && base.known.path === 'std::boxed::Box' && base.args[0]) base = base.args[0];
-    else break;
-  }
-  if (base.k === 'tuple') return /^\d+$/.test(field);
-  return base.k === 'adt' && base.def.kind === 'struct' && base.def.fields.some((f) => f.name === field);
-}
-
 /** The bounds written for the type parameter `name` of a fn or of its impl: inline and in `where`. */
 function boundsOf(fnNode: SyntaxNode, name: string): SyntaxNode[] {
   const out: SyntaxNode[] = [];
@@ -1365,13 +1340,6 @@ function projectsField(id: SyntaxNode): boolean {
   if (p?.type !== 'token_tree' || id.nextSibling?.text !== '.') return false;
   const after = id.nextSibling.nextSibling?.nextSibling;
   return !(after?.type === 'token_tree' && after.text.startsWith('('));
-}
-
-/** Strips references: method calls and field reads see through them. */
-function derefAll(ty: Ty): Ty {
-  let t = ty;
-  while (t.k === 'ref') t = t.inner;
-  return t;
 }
 
 /** One body walked in evaluation order: an async fn's, a closure's or an async block's. */
@@ -1910,8 +1878,7 @@ class BodyWalk {
       for (const [name, t] of bound) {
         const slot = env.get(name);
         if (slot?.k !== 'unknown' || !slot.hole || t.k !== 'ty') continue;
-        const before = holeFills.get(slot.hole);
-        holeFills.set(slot.hole, before === undefined || before?.text === t.ty.text ? t.ty : null);
+        fillHole(slot.hole, t.ty);
       }
     });
   }
@@ -3804,45 +3771,6 @@ function stdFuture(
   return future;
 }
 
-/** `io::Result<T>` as the `Result<T, io::Error>` it names, so that either spelling unifies with the other. */
-function ioResultSpelledOut(ty: Ty): Ty {
-  if (ty.k !== 'known' || ty.known.path !== 'std::io::Result' || !ty.args[0]) return ty;
-  const error = knownTy('std::io::Error', []);
-  return (error && knownTy('std::result::Result', [ty.args[0], error])) ?? ty;
-}
-
-/** Binds the type parameters of `param` (a parameter's declared type) from `arg`, an argument's type. */
-function unify(written: Ty, given: Ty, out: Map<string, LocalTy>): void {
-  if (written.k === 'param') {
-    if (!out.has(written.name)) out.set(written.name, { k: 'ty', ty: given });
-    return;
-  }
-  const param = ioResultSpelledOut(written);
-  const arg = ioResultSpelledOut(given);
-  const pairs: [Ty, Ty][] = [];
-  if ((param.k === 'ref' || param.k === 'ptr' || param.k === 'seq') && arg.k === param.k)
-    pairs.push([param.inner, arg.inner]);
-  else if (param.k === 'known' && arg.k === 'known' && param.known.path === arg.known.path)
-    param.args.forEach((p, i) => arg.args[i] && pairs.push([p, arg.args[i]]));
-  else if (param.k === 'adt' && arg.k === 'adt' && param.def === arg.def)
-    for (const [n, p] of param.args) {
-      const a = arg.args.get(n);
-      if (a) pairs.push([p, a]);
-    }
-  else if (param.k === 'tuple' && arg.k === 'tuple' && param.elems.length === arg.elems.length)
-    param.elems.forEach((p, i) => pairs.push([p, arg.elems[i]]));
-  for (const [p, a] of pairs) unify(p, a, out);
-}
-
-function paramNames(ty: Ty): string[] {
-  const out: string[] = [];
-  someTy(ty, (t) => {
-    if (t.k === 'param') out.push(t.name);
-    return false;
-  });
-  return out;
-}
-
 /** AND of values: `no` wins, then `unknown`; conditions add up. */
 const unknownValue = (leaf: string): Value => ({
   status: 'unknown',
@@ -3912,74 +3840,6 @@ function forItem(ty: Ty): Ty | undefined {
   return undefined;
 }
 
-/** `ty` with its parts rebuilt by `part` (undefined: kept, and looked into). */
-function mapTy(ty: Ty, part: (t: Ty) => Ty | undefined): Ty {
-  const map = (t: Ty): Ty => {
-    const replaced = part(t);
-    if (replaced) return replaced;
-    switch (t.k) {
-      case 'adt': {
-        const args = new Map([...t.args].map(([n, a]) => [n, map(a)] as const));
-        return {
-          ...t,
-          args,
-          text: `${t.def.name}${args.size ? `<${[...args.values()].map((a) => a.text).join(', ')}>` : ''}`,
-        };
-      }
-      case 'known': {
-        const args = t.args.map(map);
-        const name = t.text.replace(/<.*$/s, '');
-        return {
-          ...t,
-          args,
-          extra: t.extra.map(map),
-          text: args.length ? `${name}<${args.map((a) => a.text).join(', ')}>` : t.text,
-        };
-      }
-      case 'ref':
-      case 'ptr':
-      case 'seq': {
-        const inner = map(t.inner);
-        return { ...t, inner, text: t.text.replace(t.inner.text, () => inner.text) };
-      }
-      case 'tuple': {
-        const elems = t.elems.map(map);
-        return { ...t, elems, text: `(${elems.map((e) => e.text).join(', ')}${elems.length === 1 ? ',' : ''})` };
-      }
-      default:
-        return t;
-    }
-  };
-  return map(ty);
-}
-
-/** `ty` with the parameters named in `by` replaced. */
-function replaceParams(ty: Ty, by: Map<string, Ty>): Ty {
-  return mapTy(ty, (t) => (t.k === 'param' ? by.get(t.name) : undefined));
-}
-
-/** The holes of `ty` (see fnResult), each once. */
-function holesIn(ty: Ty): object[] {
-  const out = new Set<object>();
-  someTy(ty, (t) => {
-    if (t.k === 'unknown' && t.hole) out.add(t.hole);
-    return false;
-  });
-  return [...out];
-}
-
-/**
- * What each hole (see fnResult) was filled with by a later use (BodyWalk.fillHoles); null: filled
- * two ways, so not known. Read when a type is judged, after the walk.
- */
-const holeFills = new WeakMap<object, Ty | null>();
-
-/** `ty` with its holes filled where a use filled them. */
-function filled(ty: Ty): Ty {
-  if (holesIn(ty).length === 0) return ty;
-  return mapTy(ty, (t) => (t.k === 'unknown' && t.hole ? (holeFills.get(t.hole) ?? undefined) : undefined));
-}
-
 /**
  * Whether a pattern later in `decl`'s block binds `name` again, so that a later `name` may be
  * another variable.
@@ -3998,42 +3858,6 @@ function boundAgainLater(decl: SyntaxNode, name: string): boolean {
     if (bound && hasWord(bound.text, name)) return true;
   }
   return false;
-}
-
-/** `ty` with each `P::Output` of a parameter in `outputs` replaced by that output. */
-function withOutputs(ty: Ty, outputs: Map<string, Ty>): Ty {
-  const map = (t: Ty): Ty => {
-    switch (t.k) {
-      case 'proj': {
-        const out = t.assoc === 'Output' ? outputs.get(t.param) : undefined;
-        return out ?? t;
-      }
-      case 'unknown': {
-        // A parameter known only by name here (a signature's own `T`, its bounds not read).
-        const param = /^(\w+)\s*::\s*Output$/.exec(t.text)?.[1];
-        return (param !== undefined ? outputs.get(param) : undefined) ?? t;
-      }
-      case 'adt': {
-        const args = new Map([...t.args].map(([n, a]) => [n, map(a)] as const));
-        return {
-          ...t,
-          args,
-          text: `${t.def.name}${args.size ? `<${[...args.values()].map((a) => a.text).join(', ')}>` : ''}`,
-        };
-      }
-      case 'known':
-        return { ...t, args: t.args.map(map), extra: t.extra.map(map) };
-      case 'ref':
-      case 'ptr':
-      case 'seq':
-        return { ...t, inner: map(t.inner) };
-      case 'tuple':
-        return { ...t, elems: t.elems.map(map) };
-      default:
-        return t;
-    }
-  };
-  return map(ty);
 }
 
 /** A match arm's value that never gives one: `return`, `break`, `continue`, `panic!(..)`, or a block ending so. */

@@ -1,0 +1,203 @@
+// What a local's value is, to the futures analysis (LocalTy), and the operations on types it
+// needs without a type checker: binding a signature's parameters from what a call gives (unify),
+// rebuilding a type part by part (mapTy), and the holes a call leaves to inference, filled by a
+// later use (holesIn, fillHole, filled).
+import type { SyntaxNode } from '../syntax/parser';
+import type { Value } from '../traits/infer';
+import type { Ty } from '../model/resolve';
+import { someTy } from '../model/resolve';
+import { knownTy } from './std-methods';
+
+/** What a local's value is: a type, a future of this file, or unknown and why. */
+export type LocalTy =
+  | { k: 'ty'; ty: Ty }
+  /** `subst`: the type arguments of a generic `async fn` at this call, by parameter name. */
+  | { k: 'future'; node: SyntaxNode; subst?: Map<string, LocalTy> }
+  /**
+   * A closure, or what is `Send` exactly when it is (`poll_fn(closure)`'s `PollFn<F>`): `send` is
+   * read off its captures when the closure is walked, as rustc reads them at its creation.
+   */
+  | {
+      k: 'closure';
+      node: SyntaxNode;
+      send: Value;
+      text: string;
+      /** Whether dropping it runs code, where that is known (a `Drop` impl of the type holding the closure). */
+      drops?: boolean;
+      /** What calling it gives, where its body's value is typed (`move || data.len()`: `usize`). */
+      output?: Ty;
+    }
+  | { k: 'unknown'; reason: string };
+
+/** Strips references: method calls and field reads see through them. */
+export function derefAll(ty: Ty): Ty {
+  let t = ty;
+  while (t.k === 'ref') t = t.inner;
+  return t;
+}
+
+/** Binds the type parameters of `written` (a parameter's declared type) from `given`, an argument's type. */
+export function unify(written: Ty, given: Ty, out: Map<string, LocalTy>): void {
+  if (written.k === 'param') {
+    if (!out.has(written.name)) out.set(written.name, { k: 'ty', ty: given });
+    return;
+  }
+  const param = ioResultSpelledOut(written);
+  const arg = ioResultSpelledOut(given);
+  const pairs: [Ty, Ty][] = [];
+  if ((param.k === 'ref' || param.k === 'ptr' || param.k === 'seq') && arg.k === param.k)
+    pairs.push([param.inner, arg.inner]);
+  else if (param.k === 'known' && arg.k === 'known' && param.known.path === arg.known.path)
+    param.args.forEach((p, i) => arg.args[i] && pairs.push([p, arg.args[i]]));
+  else if (param.k === 'adt' && arg.k === 'adt' && param.def === arg.def)
+    for (const [n, p] of param.args) {
+      const a = arg.args.get(n);
+      if (a) pairs.push([p, a]);
+    }
+  else if (param.k === 'tuple' && arg.k === 'tuple' && param.elems.length === arg.elems.length)
+    param.elems.forEach((p, i) => pairs.push([p, arg.elems[i]]));
+  for (const [p, a] of pairs) unify(p, a, out);
+}
+
+/** `io::Result<T>` as the `Result<T, io::Error>` it names, so that either spelling unifies with the other. */
+function ioResultSpelledOut(ty: Ty): Ty {
+  if (ty.k !== 'known' || ty.known.path !== 'std::io::Result' || !ty.args[0]) return ty;
+  const error = knownTy('std::io::Error', []);
+  return (error && knownTy('std::result::Result', [ty.args[0], error])) ?? ty;
+}
+
+export function paramNames(ty: Ty): string[] {
+  const out: string[] = [];
+  someTy(ty, (t) => {
+    if (t.k === 'param') out.push(t.name);
+    return false;
+  });
+  return out;
+}
+
+/** `ty` with its parts rebuilt by `part` (undefined: kept, and looked into). */
+export function mapTy(ty: Ty, part: (t: Ty) => Ty | undefined): Ty {
+  const map = (t: Ty): Ty => {
+    const replaced = part(t);
+    if (replaced) return replaced;
+    switch (t.k) {
+      case 'adt': {
+        const args = new Map([...t.args].map(([n, a]) => [n, map(a)] as const));
+        return {
+          ...t,
+          args,
+          text: `${t.def.name}${args.size ? `<${[...args.values()].map((a) => a.text).join(', ')}>` : ''}`,
+        };
+      }
+      case 'known': {
+        const args = t.args.map(map);
+        const name = t.text.replace(/<.*$/s, '');
+        return {
+          ...t,
+          args,
+          extra: t.extra.map(map),
+          text: args.length ? `${name}<${args.map((a) => a.text).join(', ')}>` : t.text,
+        };
+      }
+      case 'ref':
+      case 'ptr':
+      case 'seq': {
+        const inner = map(t.inner);
+        return { ...t, inner, text: t.text.replace(t.inner.text, () => inner.text) };
+      }
+      case 'tuple': {
+        const elems = t.elems.map(map);
+        return { ...t, elems, text: `(${elems.map((e) => e.text).join(', ')}${elems.length === 1 ? ',' : ''})` };
+      }
+      default:
+        return t;
+    }
+  };
+  return map(ty);
+}
+
+/** `ty` with the parameters named in `by` replaced. */
+export function replaceParams(ty: Ty, by: Map<string, Ty>): Ty {
+  return mapTy(ty, (t) => (t.k === 'param' ? by.get(t.name) : undefined));
+}
+
+/** The holes of `ty` (see fnResult), each once. */
+export function holesIn(ty: Ty): object[] {
+  const out = new Set<object>();
+  someTy(ty, (t) => {
+    if (t.k === 'unknown' && t.hole) out.add(t.hole);
+    return false;
+  });
+  return [...out];
+}
+
+/**
+ * What each hole (see fnResult) was filled with by a later use (BodyWalk.fillHoles); null: filled
+ * two ways, so not known. Read when a type is judged, after the walk.
+ */
+const holeFills = new WeakMap<object, Ty | null>();
+
+/** Records what a use fills `hole` with; filled two ways, it is not known (null). */
+export function fillHole(hole: object, ty: Ty): void {
+  const before = holeFills.get(hole);
+  holeFills.set(hole, before === undefined || before?.text === ty.text ? ty : null);
+}
+
+/** `ty` with its holes filled where a use filled them. */
+export function filled(ty: Ty): Ty {
+  if (holesIn(ty).length === 0) return ty;
+  return mapTy(ty, (t) => (t.k === 'unknown' && t.hole ? (holeFills.get(t.hole) ?? undefined) : undefined));
+}
+
+/** `ty` with each `P::Output` of a parameter in `outputs` replaced by that output. */
+export function withOutputs(ty: Ty, outputs: Map<string, Ty>): Ty {
+  const map = (t: Ty): Ty => {
+    switch (t.k) {
+      case 'proj': {
+        const out = t.assoc === 'Output' ? outputs.get(t.param) : undefined;
+        return out ?? t;
+      }
+      case 'unknown': {
+        // A parameter known only by name here (a signature's own `T`, its bounds not read).
+        const param = /^(\w+)\s*::\s*Output$/.exec(t.text)?.[1];
+        return (param !== undefined ? outputs.get(param) : undefined) ?? t;
+      }
+      case 'adt': {
+        const args = new Map([...t.args].map(([n, a]) => [n, map(a)] as const));
+        return {
+          ...t,
+          args,
+          text: `${t.def.name}${args.size ? `<${[...args.values()].map((a) => a.text).join(', ')}>` : ''}`,
+        };
+      }
+      case 'known':
+        return { ...t, args: t.args.map(map), extra: t.extra.map(map) };
+      case 'ref':
+      case 'ptr':
+      case 'seq':
+        return { ...t, inner: map(t.inner) };
+      case 'tuple':
+        return { ...t, elems: t.elems.map(map) };
+      default:
+        return t;
+    }
+  };
+  return map(ty);
+}
+
+/**
+ * Whether `x.field` of an `x` of type `t` reads the field in place: a field of the struct or tuple
+ * itself, or behind references and `Box` (derefs the compiler does itself). Through any other
+ * `Deref` (a guard, an `Rc`) it calls `deref(&x)`, a borrow of `x`; and a type not known may be such.
+ */
+export function readsInPlace(t: LocalTy, field: string): boolean {
+  if (t.k !== 'ty') return false;
+  let base = t.ty;
+  for (let i = 0; i < 8; i++) {
+    if (base.k === 'ref') base = base.inner;
+    else if (base.k === 'known' && base.known.path === 'std::boxed::Box' && base.args[0]) base = base.args[0];
+    else break;
+  }
+  if (base.k === 'tuple') return /^\d+$/.test(field);
+  return base.k === 'adt' && base.def.kind === 'struct' && base.def.fields.some((f) => f.name === field);
+}
