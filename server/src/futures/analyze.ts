@@ -140,7 +140,17 @@ const EXPRESSION_MACROS = new Map<string, 'borrow' | 'move'>([
   ),
   ...['todo', 'unimplemented', 'unreachable'].map((name) => [name, 'borrow'] as const),
   ...['vec', 'dbg', 'assert_ok', 'assert_err'].map((name) => [name, 'move'] as const),
+  ...['join', 'try_join'].map((name) => [name, 'move'] as const),
 ]);
+
+/** How a message names an await point: `` `.await` ``, or the awaiting macro (`` `tokio::join!` ``). */
+function awaitText(node: SyntaxNode): string {
+  return node.type === 'macro_invocation' ? `\`${node.childForFieldName('macro')?.text ?? '?'}!\`` : '`.await`';
+}
+
+/** Macros that await what they are given (tokio's and futures' `join!`, `select!`): an await point. */
+const AWAITING_MACROS = new Set(['join', 'try_join', 'select', 'select_biased']);
+const AWAITING_CRATES = new Set(['tokio', 'futures', 'futures_util']);
 
 /** Macros that only read their arguments (`write!` is not one: it takes its writer by `&mut`). */
 const READING_MACROS = new Set([
@@ -2091,6 +2101,11 @@ class BodyWalk {
     const tokens = node.namedChildren.find((c) => c?.type === 'token_tree');
     if (!tokens) return;
     const text = tokens.text;
+    const name = node.childForFieldName('macro')?.text ?? '';
+    if (this.isAwaitingMacro(name)) {
+      this.awaitingMacro(node, tokens, name);
+      return;
+    }
     if (/\.\s*await\b/.test(text)) {
       // An `.await` among the arguments: they are walked as the expressions they are.
       const args = this.file.macroArguments(node, tokens);
@@ -2110,6 +2125,52 @@ class BodyWalk {
       b.uses.push({ offset: id.startIndex, kind: 'borrow', unconditional: this.cond === b.cond });
       this.noteBorrow(b, reads ? 'shared' : undefined);
     }
+  }
+
+  /**
+   * Whether a macro is tokio's or futures' `join!`, `try_join!`, `select!` or `select_biased!`:
+   * written with the crate's path, or imported from it (a crate's own `join!` is not one).
+   */
+  private isAwaitingMacro(name: string): boolean {
+    const segments = name.split('::').filter((x) => x !== '');
+    if (!AWAITING_MACROS.has(segments[segments.length - 1] ?? '')) return false;
+    const full = segments.length > 1 ? segments : this.file.expandPath(this.scope, segments).filter((x) => x !== '::');
+    return full.length > 1 && AWAITING_CRATES.has(full[0]);
+  }
+
+  /**
+   * `join!(a, b)`, `try_join!`, `select! { .. }`: the macro awaits, so everything live here is held
+   * across it. `join!`'s arguments, read as expressions, are each awaited there (all at once: what
+   * each holds is held together, as when they are awaited one after the other); what `select!`
+   * awaits is not read.
+   */
+  private awaitingMacro(node: SyntaxNode, tokens: SyntaxNode, name: string): void {
+    const args = /(^|::)(try_)?join$/.test(name) ? this.file.macroArguments(node, tokens) : undefined;
+    const awaited: { ty: LocalTy; operand: SyntaxNode }[] = [];
+    if (args) {
+      this.argumentModes.set(args.list.id, args.mode);
+      this.walk(args.list);
+      for (const arg of args.list.namedChildren)
+        if (arg && !arg.type.endsWith('comment')) awaited.push({ ty: this.typeOf(arg), operand: arg });
+    } else {
+      for (const id of tokens.descendantsOfType('identifier')) {
+        const b = id ? this.lookup(id.text) : undefined;
+        if (!id || !b) continue;
+        b.uses.push({ offset: id.startIndex, kind: 'borrow', unconditional: this.cond === b.cond });
+        this.noteBorrow(b, undefined);
+      }
+      awaited.push({ ty: unknownLocal(`what \`${name}!\` awaits is not analysed`), operand: node });
+    }
+    for (const { ty, operand } of awaited)
+      this.awaits.push({
+        node,
+        offset: node.endIndex,
+        live: this.frames.flatMap((f) => f.bindings),
+        temps: this.tempStack.flat(),
+        loops: [...this.loops],
+        awaited: ty,
+        operand,
+      });
   }
 
   /** A use of a local: a move where the value is taken (argument, `let`, return), else a borrow. */
@@ -3606,7 +3667,7 @@ class BodyWalk {
             reason: '',
           },
           reason: (leaf) =>
-            `\`${shown}\` (line ${line(b.decl)}) is held across \`.await\` (line ${line(a.node)}): ${leaf}`,
+            `\`${shown}\` (line ${line(b.decl)}) is held across ${awaitText(a.node)} (line ${line(a.node)}): ${leaf}`,
         });
       }
       for (const t of a.temps) {
@@ -3628,7 +3689,7 @@ class BodyWalk {
             reason: '',
           },
           reason: (leaf) =>
-            `the temporary \`${oneLine(t.node.text)}\`${t.ty.k === 'ty' ? `: \`${t.ty.ty.text}\`` : ''} (line ${line(t.node)}) lives to ${until}, across \`.await\` (line ${line(a.node)}): ${leaf}`,
+            `the temporary \`${oneLine(t.node.text)}\`${t.ty.k === 'ty' ? `: \`${t.ty.ty.text}\`` : ''} (line ${line(t.node)}) lives to ${until}, across ${awaitText(a.node)} (line ${line(a.node)}): ${leaf}`,
         });
       }
       // The awaited future itself is in this one while it waits.
