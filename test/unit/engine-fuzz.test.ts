@@ -65,6 +65,10 @@ const FIXED_ENGINE_BUGS = [
     text: `fn require_send<T: Send>(_: T) {}\nasync fn g() {}\n${'fn f() { a(1); b(2); '.repeat(3000)}${'}'.repeat(3000)}\n`,
   },
   {
+    what: 'a `use` list nested 20,000 deep (fuzz seed 151: a stack overflow reading its imports)',
+    text: `use a::${'{b::'.repeat(20_000)}c${'}'.repeat(20_000)};\npub struct S;\n`,
+  },
+  {
     what: 'a `let` pattern nested 20,000 deep in an async fn (fuzz seed 83: a stack overflow listing its names)',
     text: `async fn pause() {}\nasync fn f() {\n    let ${'('.repeat(20_000)}x${')'.repeat(20_000)} = 1;\n    pause().await;\n}\n`,
   },

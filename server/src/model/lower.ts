@@ -852,38 +852,46 @@ interface UseSink {
   globs: { push(path: string[]): unknown };
 }
 
-function lowerUseTree(node: SyntaxNode, prefix: string[], scope: UseSink): void {
-  switch (node.type) {
-    case 'use_as_clause': {
-      const path = node.childForFieldName('path');
-      const alias = node.childForFieldName('alias')?.text;
-      if (path && alias && alias !== '_') scope.imports.set(alias, [...prefix, ...pathSegments(path)]);
-      return;
-    }
-    case 'use_wildcard': {
-      const path = namedChildren(node)[0];
-      scope.globs.push(path ? [...prefix, ...pathSegments(path)] : prefix);
-      return;
-    }
-    case 'scoped_use_list': {
-      const path = node.childForFieldName('path');
-      const list = node.childForFieldName('list');
-      const next = path ? [...prefix, ...pathSegments(path)] : prefix;
-      if (list) for (const item of namedChildren(list)) lowerUseTree(item, next, scope);
-      return;
-    }
-    case 'use_list':
-      for (const item of namedChildren(node)) lowerUseTree(item, prefix, scope);
-      return;
-    case 'self':
-      if (prefix.length > 0) scope.imports.set(prefix[prefix.length - 1], prefix);
-      return;
-    default: {
-      const segments = [...prefix, ...pathSegments(node)];
-      const last = segments[segments.length - 1];
-      if (last && last !== 'self') scope.imports.set(last, segments);
-      else if (last === 'self' && segments.length > 1)
-        scope.imports.set(segments[segments.length - 2], segments.slice(0, -1));
+function lowerUseTree(tree: SyntaxNode, from: string[], scope: UseSink): void {
+  // A stack of its own, in the order a recursion would take: a list nested thousands deep (broken
+  // or generated text) would overflow JS's.
+  const stack: [SyntaxNode, string[]][] = [[tree, from]];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, prefix] = top;
+    const visit = (items: readonly SyntaxNode[], next: string[]) => {
+      for (let k = items.length - 1; k >= 0; k--) stack.push([items[k], next]);
+    };
+    switch (node.type) {
+      case 'use_as_clause': {
+        const path = node.childForFieldName('path');
+        const alias = node.childForFieldName('alias')?.text;
+        if (path && alias && alias !== '_') scope.imports.set(alias, [...prefix, ...pathSegments(path)]);
+        break;
+      }
+      case 'use_wildcard': {
+        const path = namedChildren(node)[0];
+        scope.globs.push(path ? [...prefix, ...pathSegments(path)] : prefix);
+        break;
+      }
+      case 'scoped_use_list': {
+        const path = node.childForFieldName('path');
+        const list = node.childForFieldName('list');
+        if (list) visit(namedChildren(list), path ? [...prefix, ...pathSegments(path)] : prefix);
+        break;
+      }
+      case 'use_list':
+        visit(namedChildren(node), prefix);
+        break;
+      case 'self':
+        if (prefix.length > 0) scope.imports.set(prefix[prefix.length - 1], prefix);
+        break;
+      default: {
+        const segments = [...prefix, ...pathSegments(node)];
+        const last = segments[segments.length - 1];
+        if (last && last !== 'self') scope.imports.set(last, segments);
+        else if (last === 'self' && segments.length > 1)
+          scope.imports.set(segments[segments.length - 2], segments.slice(0, -1));
+      }
     }
   }
 }
