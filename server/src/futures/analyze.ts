@@ -143,6 +143,13 @@ const EXPRESSION_MACROS = new Map<string, 'borrow' | 'move'>([
   ...['join', 'try_join'].map((name) => [name, 'move'] as const),
 ]);
 
+/** Whether an item is `#[repr(packed)]` (its attributes are the siblings right before it). */
+function packed(item: SyntaxNode): boolean {
+  for (let a = item.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling)
+    if (/\brepr\s*\([^)]*\bpacked\b/.test(a.text)) return true;
+  return false;
+}
+
 /** How a message names an await point: `` `.await` ``, or the awaiting macro (`` `tokio::join!` ``). */
 function awaitText(node: SyntaxNode): string {
   return node.type === 'macro_invocation' ? `\`${node.childForFieldName('macro')?.text ?? '?'}!\`` : '`.await`';
@@ -2034,7 +2041,8 @@ class BodyWalk {
    */
   private capturesFieldsExactly(b: Binding): boolean {
     if (!this.file.crate || this.capturesWhole() || b.ty.k !== 'ty') return false;
-    const plain = (t: Ty) => (t.k === 'adt' && t.def.kind === 'struct') || t.k === 'tuple';
+    // A `#[repr(packed)]` struct's fields are captured with the struct (no reference into it).
+    const plain = (t: Ty) => (t.k === 'adt' && t.def.kind === 'struct' && !packed(t.def.node)) || t.k === 'tuple';
     if (!plain(b.ty.ty)) return false;
     const names = (this.body?.descendantsOfType(['identifier', 'self']) ?? []).filter(
       (id): id is SyntaxNode => id !== null && id.text === b.name && projectsField(id),
