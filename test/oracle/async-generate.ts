@@ -446,6 +446,16 @@ pub fn peek<T: ?Sized>(_: &T) -> u8 {
 }
 pub fn consume<T>(_: T) {}
 pub async fn yield_now() {}
+
+// Stands in for the futures crate (std-only here): its \`join!\` awaits both futures.
+mod futures {
+    macro_rules! join {
+        ($a:expr, $b:expr) => {
+            async { ($a.await, $b.await) }.await
+        };
+    }
+    pub(crate) use join;
+}
 `;
 
 /** A generic fn's parameter shape, and what its future needs of `T` (besides the body). */
@@ -498,7 +508,8 @@ function genBody(rng: Rng, callees: readonly Callee[], indent: string, vars: { n
     const v = `v${vars.n++}`;
     const call = rng.chance(0.35) ? rng.pick(rng.pick(callees).calls) : callees[0].calls[0];
     awaits.push({ future: call.future, question: call.question });
-    const awaitLine = `${call.expr}.await;`;
+    // Now and then through a `join!` (which awaits without `.await` written), beside `yield_now()`.
+    const awaitLine = rng.chance(0.15) ? `futures::join!(${call.expr}, yield_now());` : `${call.expr}.await;`;
     const annot = (kind.annotate || rng.chance(0.3)) && !kind.unnameable ? `: ${kind.ty}` : '';
     const out: string[] = [];
     if (kind.setup) out.push(kind.setup.replace(/\bs\b/g, `s${v}`));

@@ -164,8 +164,13 @@ test('missing-bound: a stored closure gets the bound on its way in; reviewed des
       'Send for Entry',
       'Send for SendJob',
       'Send for Tagged',
+      'Sync for PerThread',
     ])
       assert.ok(!flagged.includes(lineOf(quiet)), `no diagnostic on \`${quiet}\``);
+    assert.ok(
+      flagged.includes(lineOf('Sync for SharedSlots')),
+      "a method handing out another thread's value is flagged",
+    );
     const job = doc.diagnostics.find((d) => d.range.start.line === lineOf('Send for Job<T>'));
     assert.ok(job, 'the stored closure is flagged');
     const [fix] = await actionsFor(session, doc.uri, job);
@@ -196,6 +201,10 @@ test('missing-bound: a stored closure gets the bound on its way in; reviewed des
       /Reviewed, not flagged.*every constructor of `Foreign` \(`new`\) is an `unsafe fn`/,
     );
     assert.match(await hover('pub struct Entry'), /Reviewed, not flagged.*`value` holds the value as `ManuallyDrop`/);
+    assert.match(
+      await hover('pub struct PerThread'),
+      /Reviewed, not flagged.*`PerThread` keeps one value per thread: `get`, `get_or_first` find it by the calling thread's id/,
+    );
     assert.doesNotMatch(await hover('pub struct Tagged'), /Reviewed/);
     assert.equal(await shutdown(session), 0);
   } finally {

@@ -2044,24 +2044,41 @@ class BodyWalk {
     // A `#[repr(packed)]` struct's fields are captured with the struct (no reference into it).
     const plain = (t: Ty) => (t.k === 'adt' && t.def.kind === 'struct' && !packed(t.def.node)) || t.k === 'tuple';
     if (!plain(b.ty.ty)) return false;
-    const names = (this.body?.descendantsOfType(['identifier', 'self']) ?? []).filter(
-      (id): id is SyntaxNode => id !== null && id.text === b.name && projectsField(id),
+    return (
+      this.placesPast(b)?.every((place) => {
+        const t = this.typeOf(place);
+        return t.k === 'ty' && plain(t.ty);
+      }) === true
     );
-    for (const id of names) {
-      if (id.parent?.type !== 'field_expression') return false; // in a macro's tokens
-      for (let place: SyntaxNode = id.parent; ;) {
-        const next = place.parent;
+  }
+
+  /**
+   * The body's paths of fields of `b` (`b.x.y`, up to a method call's receiver): each from `b.x`
+   * to the place captured. Undefined when one is in a macro's tokens, read as no path.
+   */
+  private fieldPaths(b: Binding): SyntaxNode[][] | undefined {
+    const paths: SyntaxNode[][] = [];
+    for (const id of this.body?.descendantsOfType(['identifier', 'self']) ?? []) {
+      if (id?.text !== b.name || !projectsField(id)) continue;
+      if (id.parent?.type !== 'field_expression') return undefined;
+      const path = [id.parent];
+      for (let next = id.parent.parent; ; next = next.parent) {
+        const last = path[path.length - 1];
         const further =
           next?.type === 'field_expression' &&
-          next.childForFieldName('value')?.id === place.id &&
+          next.childForFieldName('value')?.id === last.id &&
           !(next.parent?.type === 'call_expression' && next.parent.childForFieldName('function')?.id === next.id);
-        if (!further) break;
-        const t = this.typeOf(place);
-        if (t.k !== 'ty' || !plain(t.ty)) return false;
-        place = next;
+        if (!further || !next) break;
+        path.push(next);
       }
+      paths.push(path);
     }
-    return true;
+    return paths;
+  }
+
+  /** The fields each path of `b` reads past, to a further field (see fieldPaths). */
+  private placesPast(b: Binding): SyntaxNode[] | undefined {
+    return this.fieldPaths(b)?.flatMap((path) => path.slice(0, -1));
   }
 
   /**
@@ -2073,25 +2090,13 @@ class BodyWalk {
    */
   private capturedAsWhole(b: Binding): boolean {
     if (b.ty.k !== 'ty' || b.ty.ty.k !== 'ref' || b.ty.ty.mut) return false;
-    const names = (this.body?.descendantsOfType(['identifier', 'self']) ?? []).filter(
-      (id): id is SyntaxNode => id !== null && id.text === b.name && projectsField(id),
-    );
-    for (const id of names) {
-      if (id.parent?.type !== 'field_expression') return false; // in a macro's tokens
-      // Each field read past: its type must be known, and not a shared reference.
-      for (let place: SyntaxNode = id.parent; ;) {
-        const next = place.parent;
-        const further =
-          next?.type === 'field_expression' &&
-          next.childForFieldName('value')?.id === place.id &&
-          !(next.parent?.type === 'call_expression' && next.parent.childForFieldName('function')?.id === next.id);
-        if (!further) break;
+    // Each field read past: its type must be known, and not a shared reference.
+    return (
+      this.placesPast(b)?.every((place) => {
         const t = this.typeOf(place);
-        if (t.k !== 'ty' || t.ty.k === 'unknown' || (t.ty.k === 'ref' && !t.ty.mut)) return false;
-        place = next;
-      }
-    }
-    return true;
+        return t.k === 'ty' && t.ty.k !== 'unknown' && !(t.ty.k === 'ref' && !t.ty.mut);
+      }) === true
+    );
   }
 
   /** What this walk's closure gives when called: its body's type, when that is read. */
@@ -3567,21 +3572,9 @@ class BodyWalk {
       `the body names fields of \`${b.name}\`, which it captures alone since edition 2021 (all of \`${b.name}\` before)`,
     );
     const exact = this.capturesFieldsExactly(b);
-    const places: Value[] = [];
-    for (const id of names) {
-      if (id.parent?.type !== 'field_expression') return untold; // in a macro's tokens
-      let place = id.parent;
-      while (
-        place.parent?.type === 'field_expression' &&
-        place.parent.childForFieldName('value')?.id === place.id &&
-        !(
-          place.parent.parent?.type === 'call_expression' &&
-          place.parent.parent.childForFieldName('function')?.id === place.parent.id
-        )
-      )
-        place = place.parent;
-      places.push(this.captured(this.typeOf(place), byRef, borrow).value);
-    }
+    const paths = this.fieldPaths(b);
+    if (!paths) return untold;
+    const places = paths.map((path) => this.captured(this.typeOf(path[path.length - 1]), byRef, borrow).value);
     if (exact) return meetValues(places);
     return sameValue(meetValues(places), whole) ? whole : untold;
   }

@@ -151,38 +151,13 @@ export function filled(ty: Ty): Ty {
 
 /** `ty` with each `P::Output` of a parameter in `outputs` replaced by that output. */
 export function withOutputs(ty: Ty, outputs: Map<string, Ty>): Ty {
-  const map = (t: Ty): Ty => {
-    switch (t.k) {
-      case 'proj': {
-        const out = t.assoc === 'Output' ? outputs.get(t.param) : undefined;
-        return out ?? t;
-      }
-      case 'unknown': {
-        // A parameter known only by name here (a signature's own `T`, its bounds not read).
-        const param = /^(\w+)\s*::\s*Output$/.exec(t.text)?.[1];
-        return (param !== undefined ? outputs.get(param) : undefined) ?? t;
-      }
-      case 'adt': {
-        const args = new Map([...t.args].map(([n, a]) => [n, map(a)] as const));
-        return {
-          ...t,
-          args,
-          text: `${t.def.name}${args.size ? `<${[...args.values()].map((a) => a.text).join(', ')}>` : ''}`,
-        };
-      }
-      case 'known':
-        return { ...t, args: t.args.map(map), extra: t.extra.map(map) };
-      case 'ref':
-      case 'ptr':
-      case 'seq':
-        return { ...t, inner: map(t.inner) };
-      case 'tuple':
-        return { ...t, elems: t.elems.map(map) };
-      default:
-        return t;
-    }
-  };
-  return map(ty);
+  return mapTy(ty, (t) => {
+    if (t.k === 'proj') return (t.assoc === 'Output' ? outputs.get(t.param) : undefined) ?? t;
+    if (t.k !== 'unknown') return undefined;
+    // A parameter known only by name here (a signature's own `T`, its bounds not read).
+    const param = /^(\w+)\s*::\s*Output$/.exec(t.text)?.[1];
+    return (param !== undefined ? outputs.get(param) : undefined) ?? t;
+  });
 }
 
 /**
