@@ -3313,15 +3313,7 @@ class BodyWalk {
     const trait =
       method === 'as_ref' ? 'AsRef' : method === 'borrow' ? 'Borrow' : method === 'into' ? 'Into' : undefined;
     const b = trait && recvNode.type === 'identifier' ? this.lookupQuiet(recvNode.text) : undefined;
-    const param = b?.kind === 'param' && b.decl.parent?.type === 'parameter' ? b.decl.parent : undefined;
-    const typeNode = param?.childForFieldName('type');
-    if (!trait || !typeNode || this.fn.node.childForFieldName('parameters')?.id !== param?.parent?.id) return undefined;
-    const bounds =
-      typeNode.type === 'abstract_type' || typeNode.namedChildren[0]?.type === 'abstract_type'
-        ? [typeNode]
-        : typeNode.type === 'type_identifier' && this.fn.env.has(typeNode.text)
-          ? boundsOf(this.fn.node, typeNode.text)
-          : [];
+    const bounds = trait ? (this.paramBounds(b) ?? []) : [];
     for (const bound of bounds)
       for (const g of bound.type === 'generic_type' ? [bound] : bound.descendantsOfType('generic_type')) {
         const name = g?.childForFieldName('type');
@@ -3428,18 +3420,23 @@ class BodyWalk {
    * the verdict then names).
    */
   private fnParamOutput(b: Binding): Ty | undefined {
-    const param = b.decl.parent?.type === 'parameter' ? b.decl.parent : undefined;
-    const typeNode = param?.childForFieldName('type');
-    // A parameter of the fn itself (closures and blocks inside it walk with the same fn).
-    if (!typeNode || this.fn.node.childForFieldName('parameters')?.id !== param?.parent?.id) return undefined;
-    // `impl FnOnce() -> Fut + Send` reads as a bounded type around the `impl`.
-    const output =
-      typeNode.type === 'abstract_type' || typeNode.namedChildren[0]?.type === 'abstract_type'
-        ? fnBoundOutput([typeNode])
-        : typeNode.type === 'type_identifier' && this.fn.env.has(typeNode.text)
-          ? fnBoundOutput(boundsOf(this.fn.node, typeNode.text))
-          : undefined;
+    const output = fnBoundOutput(this.paramBounds(b) ?? []);
     return output ? this.resolver.lowerType(output, this.fn.scope, this.fn.env, this.fn.self) : undefined;
+  }
+
+  /**
+   * The bounds written for a parameter of the fn itself (closures and blocks inside it walk with
+   * the same fn): `impl AsRef<Path>` (also as `impl FnOnce() -> Fut + Send`, which reads as a
+   * bounded type around the `impl`), or those of its type parameter (`p: P` with `P: AsRef<Path>`).
+   */
+  private paramBounds(b: Binding | undefined): SyntaxNode[] | undefined {
+    const param = b?.kind === 'param' && b.decl.parent?.type === 'parameter' ? b.decl.parent : undefined;
+    const typeNode = param?.childForFieldName('type');
+    if (!typeNode || this.fn.node.childForFieldName('parameters')?.id !== param?.parent?.id) return undefined;
+    if (typeNode.type === 'abstract_type' || typeNode.namedChildren[0]?.type === 'abstract_type') return [typeNode];
+    return typeNode.type === 'type_identifier' && this.fn.env.has(typeNode.text)
+      ? boundsOf(this.fn.node, typeNode.text)
+      : undefined;
   }
 
   /**
