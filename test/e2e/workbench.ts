@@ -112,23 +112,30 @@ export class Workbench {
   /**
    * Opens the quick input with `keys` and types `text` until an entry shows it, three times at
    * most. Keys typed before the input has the focus go to whatever had it (a tree view filters
-   * itself by them), so the input's value is checked and set when the typing missed it; an
-   * attempt whose list never shows the entry is closed with Escape and made again.
+   * itself by them), so the input's value is checked and set when the typing missed it. The
+   * workbench may also close the input meanwhile (a view refreshed behind it takes the focus): an
+   * attempt that fails in any step is closed with Escape and made again.
    */
   private async openAndFind(keys: string, text: string): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     for (let attempt = 1; ; attempt++) {
-      await this.openQuickInput(keys);
-      const prefix = await input.inputValue();
-      await this.page.keyboard.type(text, { delay: 20 });
-      if (!(await input.inputValue()).endsWith(text)) await input.fill(prefix + text);
       try {
+        await this.openQuickInput(keys);
+        const prefix = await input.inputValue({ timeout: 5_000 });
+        await this.page.keyboard.type(text, { delay: 20 });
+        if (!(await input.inputValue({ timeout: 5_000 })).endsWith(text))
+          await input.fill(prefix + text, { timeout: 5_000 });
         await this.rows().filter({ hasText: text }).first().waitFor({ timeout: 15_000 });
         return;
       } catch (error) {
         if (attempt >= 3) throw error;
+        const why = error instanceof Error ? error.message.split('\n')[0] : String(error);
+        console.log(`    quick input for ${JSON.stringify(text)}, attempt ${attempt} failed (${why}); again`);
         await this.press('Escape');
-        await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
+        await this.page
+          .locator('.quick-input-widget')
+          .waitFor({ state: 'hidden', timeout: 15_000 })
+          .catch(() => undefined); // already closed, or closing: the next attempt opens it again
       }
     }
   }
