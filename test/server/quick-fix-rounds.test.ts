@@ -165,12 +165,15 @@ test('missing-bound: a stored closure gets the bound on its way in; reviewed des
       'Send for SendJob',
       'Send for Tagged',
       'Sync for PerThread',
+      'Send for Held',
+      'Sync for Held',
     ])
       assert.ok(!flagged.includes(lineOf(quiet)), `no diagnostic on \`${quiet}\``);
     assert.ok(
       flagged.includes(lineOf('Sync for SharedSlots')),
       "a method handing out another thread's value is flagged",
     );
+    assert.ok(flagged.includes(lineOf('Send for Peeked')), 'a guard read through (`hasher`) is flagged');
     const job = doc.diagnostics.find((d) => d.range.start.line === lineOf('Send for Job<T>'));
     assert.ok(job, 'the stored closure is flagged');
     const [fix] = await actionsFor(session, doc.uri, job);
@@ -204,6 +207,10 @@ test('missing-bound: a stored closure gets the bound on its way in; reviewed des
     assert.match(
       await hover('pub struct PerThread'),
       /Reviewed, not flagged.*`PerThread` keeps one value per thread: `get`, `get_or_first` find it by the calling thread's id/,
+    );
+    assert.match(
+      await hover('pub struct Held'),
+      /Reviewed, not flagged.*asks nothing of `S` for `_guard` \(a lock on a `HashMap<K, V, S>`\).*only keeps the lock held/,
     );
     assert.doesNotMatch(await hover('pub struct Tagged'), /Reviewed/);
     assert.equal(await shutdown(session), 0);

@@ -328,3 +328,115 @@ function docComment(fn: SyntaxNode): string {
   }
   return lines.join('\n');
 }
+
+/** Calls that hand a guard on whole: the result is the guard again (or holds it). */
+const PASSING_CALLS = /(?:^|::)(?:downgrade|Some|Arc::new|Box::new)$/;
+/** Calls that end a guard's way: it is dropped or forgotten there. */
+const ENDING_CALLS = /(?:^|::)(?:drop|forget)$/;
+const MOVE_DEPTH = 6;
+
+/**
+ * The private fields that only keep a lock held: a lock guard (`_guard: RwLockReadGuard<'a,
+ * HashMap<K, V, S>>`, or one in an `Arc`, `Box` or `Option`; `isGuard` says which types are
+ * guards) that no code of the file reaches through. Every read of the field moves it on whole:
+ * into a struct literal's field, a `let` whose variable goes the same way, `Guard::downgrade`,
+ * `Arc::new`/`Box::new`/`Some`, `drop`/`forget`, or a `new` of the file's own types whose
+ * parameter goes the same way. Nothing reads the guarded value through the type (dashmap's
+ * `Ref`, which reads its key and value through pointers of its own), so sending or sharing the
+ * type moves the lock, not the value: the value's parameters need no bound for that field.
+ */
+export function lockKeepingFields(ctx: RuleContext, def: TypeDef, isGuard: (field: string) => boolean): Set<string> {
+  const out = new Set<string>();
+  for (const f of def.fields) {
+    if (!/^[A-Za-z_]\w*$/.test(f.name) || isPublic(f.typeNode) || !isGuard(f.name)) continue;
+    if (onlyMovedWhole(ctx, f.name)) out.add(f.name);
+  }
+  return out;
+}
+
+/** Whether every mention of a field named `name` in the file moves the field on whole (see lockKeepingFields). */
+function onlyMovedWhole(ctx: RuleContext, name: string): boolean {
+  for (const type of ['field_identifier', 'shorthand_field_identifier', 'identifier']) {
+    for (const node of nodesOfType(ctx.root, type)) {
+      if (node.text !== name) continue;
+      const parent = node.parent;
+      if (!parent) continue;
+      switch (parent.type) {
+        case 'field_expression':
+          if (parent.childForFieldName('field')?.id === node.id && !movedOn(ctx, parent, 0)) return false;
+          break;
+        case 'field_pattern':
+          // `let Ref { _guard, .. } = r;`: the field taken apart, its value in a variable.
+          return false;
+        case 'token_tree':
+          // `self._guard` inside a macro call: read as tokens, so not followed.
+          if (node.previousSibling?.text === '.') return false;
+          break;
+      }
+    }
+  }
+  return true;
+}
+
+/** Whether the value of `expr` is only moved on whole (see lockKeepingFields). */
+function movedOn(ctx: RuleContext, expr: SyntaxNode, depth: number): boolean {
+  if (depth > MOVE_DEPTH) return false;
+  const parent = expr.parent;
+  if (!parent) return false;
+  switch (parent.type) {
+    case 'parenthesized_expression':
+      return movedOn(ctx, parent, depth);
+    case 'shorthand_field_initializer':
+      return true;
+    case 'field_initializer':
+      return parent.childForFieldName('value')?.id === expr.id;
+    case 'let_declaration': {
+      const pattern = parent.childForFieldName('pattern');
+      if (parent.childForFieldName('value')?.id !== expr.id || pattern?.type !== 'identifier') return false;
+      const scope = parent.parent;
+      return scope ? usesOf(scope, pattern).every((use) => movedOn(ctx, use, depth + 1)) : false;
+    }
+    case 'arguments': {
+      const call = parent.parent;
+      const callee = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+      if (!call || !callee) return false;
+      const path = callee.text.replace(/\s+/g, '');
+      if (ENDING_CALLS.test(path)) return true;
+      if (PASSING_CALLS.test(path)) return movedOn(ctx, call, depth + 1);
+      const param = constructorParam(
+        ctx,
+        path,
+        namedChildren(parent).findIndex((a) => a.id === expr.id),
+      );
+      if (!param) return false;
+      const body = param.fn.childForFieldName('body');
+      return body ? usesOf(body, param.pattern).every((use) => movedOn(ctx, use, depth + 1)) : false;
+    }
+    default:
+      return false;
+  }
+}
+
+/** `Ref::new`'s `index`th parameter, for a `Ref` of the file with one inherent `new`. */
+function constructorParam(
+  ctx: RuleContext,
+  path: string,
+  index: number,
+): { fn: SyntaxNode; pattern: SyntaxNode } | undefined {
+  const m = /^(\w+)::new$/.exec(path);
+  if (!m || index < 0) return undefined;
+  const fns = (ctx.implsByType.get(m[1]) ?? [])
+    .filter((head) => head.traitName === undefined)
+    .flatMap((head) => functions(head.node))
+    .filter((fn) => fn.childForFieldName('name')?.text === 'new');
+  if (fns.length !== 1) return undefined;
+  const params = fns[0].childForFieldName('parameters');
+  const list = params ? namedChildren(params).filter((p) => p.type === 'parameter') : [];
+  const pattern = list[index]?.childForFieldName('pattern');
+  return pattern?.type === 'identifier' ? { fn: fns[0], pattern } : undefined;
+}
+
+/** The mentions of the variable bound by `pattern` in `scope`, after it. */
+function usesOf(scope: SyntaxNode, pattern: SyntaxNode): SyntaxNode[] {
+  return nodesOfType(scope, 'identifier').filter((n) => n.text === pattern.text && n.startIndex > pattern.endIndex);
+}

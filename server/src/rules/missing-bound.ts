@@ -17,15 +17,22 @@
 // reported as reviewed, for the hover, not as warnings.
 // The fix adds the bound to the impl's generics (insertion only; an existing `where` clause for
 // the parameter gets it instead), or to the storing method's `F`.
-import type { SyntaxNode } from '../syntax/parser';
+import { namedChildren, nodesOfType, type SyntaxNode } from '../syntax/parser';
 import { autoAtom, type AutoTrait } from '../model/conditions';
 import { tyChildren, type Ty } from '../model/resolve';
 import type { Solution } from '../traits/infer';
-import type { TypeDef } from '../model/lower';
-import { isAllowed, type RuleContext, type UnsafeImpl } from './context';
-import { enforcedElsewhere, untouchedFields } from './exemptions';
+import { pathSegments, type TypeDef } from '../model/lower';
+import { baseName, isAllowed, type RuleContext, type UnsafeImpl } from './context';
+import { enforcedElsewhere, lockKeepingFields, untouchedFields } from './exemptions';
 import type { Fix, Hit, Insertion, Rule } from './rule';
-import { heldThroughApi, storedGenerics, syncApiNeeds, unreachableThroughShared, type StoredGeneric } from './sync-api';
+import {
+  assocType,
+  heldThroughApi,
+  storedGenerics,
+  syncApiNeeds,
+  unreachableThroughShared,
+  type StoredGeneric,
+} from './sync-api';
 import { hasWord } from '../syntax/words';
 
 interface Need {
@@ -114,10 +121,15 @@ class NeedWalker {
           return arg ? [...rec(arg, 'Send'), ...rec(arg, 'Sync')] : [];
         const rule = ty.known[trait === 'Send' ? 'send' : 'sync'];
         if (typeof rule === 'string') return [];
-        return rule.flatMap((a) => {
-          const i = ty.known.params.indexOf(a.param);
-          return ty.args[i] ? rec(ty.args[i], a.trait) : [];
-        });
+        // Arguments past the table's parameters (`HashMap<K, V, S>`'s hasher, an allocator) need
+        // the same trait, as the verdicts take them (and as std's impls ask).
+        return [
+          ...rule.flatMap((a) => {
+            const i = ty.known.params.indexOf(a.param);
+            return ty.args[i] ? rec(ty.args[i], a.trait) : [];
+          }),
+          ...ty.extra.flatMap((e) => rec(e, trait)),
+        ];
       }
       case 'adt':
         return this.throughAdt(ty, trait, how, depth);
@@ -264,6 +276,9 @@ export const missingBound = {
       const stored: { why: string; entry?: StoredGeneric }[] = [];
       const untouched = untouchedFields(ctx, def);
       const inert: { param: string; field: string }[] = [];
+      const guarded = new Map(fields.map((f) => [f.name, guardedValue(f.ty)]));
+      const locks = lockKeepingFields(ctx, def, (field) => guarded.get(field) !== undefined);
+      const lockOnly: { param: string; field: string; value: string }[] = [];
       for (const { name, ty } of fields) {
         const seen = walker.dyns.length;
         const marker = ty.k === 'known' && ty.known.path === 'std::marker::PhantomData';
@@ -275,6 +290,12 @@ export const missingBound = {
           if (untouched.has(name)) {
             if (!n.options.some((o) => m.provided.has(autoAtom(n.param, o))))
               inert.push({ param: n.param, field: name });
+            continue;
+          }
+          const value = locks.has(name) ? guarded.get(name) : undefined;
+          if (value && heldParams(value).includes(n.param)) {
+            if (toImplParam.has(n.param) && !n.options.some((o) => m.provided.has(autoAtom(n.param, o))))
+              lockOnly.push({ param: n.param, field: name, value: value.text });
             continue;
           }
           need(
@@ -311,6 +332,18 @@ export const missingBound = {
         const fieldsText = [...new Set(inert.map((x) => `\`${x.field}\``))].join(', ');
         findings.push({
           message: `\`unsafe impl ${u.trait} for ${u.typeText}\` asks nothing of ${params} for ${fieldsText}, and rightly: ${fieldsText} hold${inert.length === 1 ? 's' : ''} the value as \`ManuallyDrop\` and none of \`${def.name}\`'s own methods reach it, so whoever takes the value out answers for it`,
+          range: u.range,
+          typePath: def.path,
+          fixes: [],
+          reviewed: true,
+        });
+      }
+      // A guard kept only to hold a lock moves the lock, not the value: said in the hover.
+      if (lockOnly.length > 0) {
+        const params = [...new Set(lockOnly.map((x) => `\`${shown(x.param)}\``))].join(', ');
+        const held = [...new Set(lockOnly.map((x) => `\`${x.field}\` (a lock on a \`${x.value}\`)`))].join(', ');
+        findings.push({
+          message: `\`unsafe impl ${u.trait} for ${u.typeText}\` asks nothing of ${params} for ${held}, and rightly: the guard only keeps the lock held; no code of the file reads the value through it, each use moves the guard on whole, so the value does not go with \`${def.name}\``,
           range: u.range,
           typePath: def.path,
           fixes: [],
@@ -373,6 +406,53 @@ export const missingBound = {
     return findings;
   },
 } satisfies Rule<'missing-bound'>;
+
+const GUARD_WRAPPERS = new Set(['std::sync::Arc', 'std::boxed::Box', 'std::option::Option']);
+
+/**
+ * The value a lock guard field guards: `HashMap<K, V, S>` of `RwLockReadGuard<'a, HashMap<K, V,
+ * S>>`, also in an `Arc`, `Box` or `Option`; undefined for other types. A guard is one of std's
+ * (`std::sync::..Guard`) or a type named `..Guard` whose `Deref` impl names one of its parameters
+ * as `Target` (lock_api's `RwLockReadGuard<'a, R, T>`: `T`; spin's `<'a, T, R>`: `T` too).
+ */
+function guardedValue(ty: Ty): Ty | undefined {
+  if (ty.k === 'known' && GUARD_WRAPPERS.has(ty.known.path)) return ty.args[0] && guardedValue(ty.args[0]);
+  if (ty.k === 'known' && /^std::sync::(?:\w+::)?\w*Guard$/.test(ty.known.path)) return ty.args[ty.args.length - 1];
+  if (ty.k === 'adt' && ty.def.name.endsWith('Guard')) {
+    const target = derefTarget(ty.def);
+    return target === undefined ? undefined : ty.args.get(target);
+  }
+  return undefined;
+}
+
+const derefTargets = new WeakMap<TypeDef, string | null>();
+
+/** The parameter of `def` that its `impl Deref` names as `Target`, if any (found in `def`'s file). */
+function derefTarget(def: TypeDef): string | undefined {
+  let known = derefTargets.get(def);
+  if (known === undefined) {
+    known = null;
+    const typeParams = def.generics.params.filter((p) => p.kind === 'type').map((p) => p.name);
+    for (const impl of nodesOfType(def.node.tree.rootNode, 'impl_item')) {
+      const traitNode = impl.childForFieldName('trait');
+      const typeNode = impl.childForFieldName('type');
+      const body = impl.childForFieldName('body');
+      if (!traitNode || !typeNode || !body || pathSegments(traitNode).pop() !== 'Deref') continue;
+      if (typeNode.type !== 'generic_type' || baseName(typeNode) !== def.name) continue;
+      const target = assocType(body, 'Target')?.text;
+      const args = namedChildren(typeNode.childForFieldName('type_arguments') ?? typeNode).filter(
+        (a) => a.type !== 'lifetime',
+      );
+      const at = target === undefined ? -1 : args.findIndex((a) => a.text === target);
+      if (at >= 0 && typeParams[at] !== undefined) {
+        known = typeParams[at];
+        break;
+      }
+    }
+    derefTargets.set(def, known);
+  }
+  return known ?? undefined;
+}
 
 /** The parameters a field type holds: outside `PhantomData`, or in it behind a declared borrow (`PhantomData<&'a T>`). */
 function heldParams(ty: Ty, marker = false): string[] {

@@ -263,7 +263,8 @@ function implParamMap(impl: SyntaxNode, typeNode: SyntaxNode, def: TypeDef): Map
   return map;
 }
 
-function assocType(body: SyntaxNode, name: string): SyntaxNode | undefined {
+/** `type Target = T;` in an impl's body: the type node. */
+export function assocType(body: SyntaxNode, name: string): SyntaxNode | undefined {
   const item = namedChildren(body).find((c) => c.type === 'type_item' && c.childForFieldName('name')?.text === name);
   return item?.childForFieldName('type') ?? undefined;
 }
