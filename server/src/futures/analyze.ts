@@ -19,6 +19,7 @@ import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../mode
 import { crateRoot, paramEnv, someTy, type Resolver, type Ty } from '../model/resolve';
 import {
   memberOwner,
+  namedChildren,
   nodesOfType,
   parseSpansLike,
   withAncestors,
@@ -351,7 +352,7 @@ export interface CrateSources {
  */
 export class CrateFutures {
   private readonly analyzers = new Map<SyntaxNode['tree'], FileAnalyzer>();
-  private methods?: Map<TypeDef, Map<string, FnDef | null>>;
+  private methods?: Map<TypeDef, Map<string, (FnDef | null)[]>>;
 
   constructor(
     readonly solution: Solution,
@@ -393,14 +394,20 @@ export class CrateFutures {
     return this.ownerOf(def.node)?.info(def.node, def.scope, def.impl);
   }
 
-  /** An inherent method of a type declared anywhere the project has read (null: ambiguous). */
-  method(def: TypeDef, name: string): FnInfo | undefined {
-    let fn = this.methods?.get(def)?.get(name);
-    if (fn === undefined && this.indexedMethods < this.files().length) {
+  /**
+   * An inherent method of a type declared anywhere the project has read; with several impls
+   * naming it, the one `owner`'s arguments pick (`Async::<TcpListener>::bind`, see pickByImpl).
+   */
+  method(def: TypeDef, name: string, owner?: Ty): FnInfo | undefined {
+    let fns = this.methods?.get(def)?.get(name);
+    if (fns === undefined && this.indexedMethods < this.files().length) {
       // Dependencies are read when first named: a type met now may have brought its impls.
       this.indexMethods();
-      fn = this.methods?.get(def)?.get(name);
+      fns = this.methods?.get(def)?.get(name);
     }
+    // An impl under a `#[cfg]` this analysis cannot decide: which one is compiled is not known.
+    if (!fns || fns.some((fn) => fn === null)) return undefined;
+    const fn = pickByImpl(fns as FnDef[], (f) => implOf(f.node, f.impl), owner);
     return fn ? this.infoOf(fn) : undefined;
   }
 
@@ -504,10 +511,11 @@ export class CrateFutures {
     for (const impl of this.newImpls(from, this.inherentImplsSeen, (items) => items.inherentImpls)) {
       const item = this.solution.resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
       if (item.kind !== 'type') continue;
-      const table = this.methods.get(item.def) ?? new Map<string, FnDef | null>();
+      const table = this.methods.get(item.def) ?? new Map<string, (FnDef | null)[]>();
       this.methods.set(item.def, table);
-      // Two impls with a method of the same name (under different bounds or cfgs): ambiguous.
-      for (const [m, fn] of impl.methods) table.set(m, table.has(m) || fn.alternatives ? null : fn);
+      // Impls with a method of the same name: for different instantiations (`impl
+      // Async<TcpListener>`, `impl Async<UnixListener>`), which one a call takes is picked then.
+      for (const [m, fn] of impl.methods) table.set(m, [...(table.get(m) ?? []), fn.alternatives ? null : fn]);
     }
   }
 }
@@ -663,7 +671,7 @@ class LazyFnInfo implements FnInfo {
 
 class FileAnalyzer {
   readonly fns = new Map<string, FnInfo[]>();
-  readonly methods = new Map<string, Map<string, FnInfo>>();
+  private readonly methods = new Map<string, Map<string, FnInfo[]>>();
   readonly infoByNode = new Map<number, FnInfo>();
   readonly reports = new Map<number, FutureReport>();
   readonly inProgress = new Set<number>();
@@ -784,8 +792,8 @@ class FileAnalyzer {
     const implType = impl?.childForFieldName('type');
     if (impl && implType && !impl.childForFieldName('trait')) {
       const typeName = pathSegments(typePath(implType)).pop() ?? implType.text;
-      const table = this.methods.get(typeName) ?? new Map<string, FnInfo>();
-      if (!table.has(name)) table.set(name, info);
+      const table = this.methods.get(typeName) ?? new Map<string, FnInfo[]>();
+      table.set(name, [...(table.get(name) ?? []), info]);
       this.methods.set(typeName, table);
     } else if (!impl && !(nested ?? hasAncestor(node, ['trait_item', 'block']))) {
       this.fns.set(name, [...(this.fns.get(name) ?? []), info]);
@@ -1056,18 +1064,17 @@ class FileAnalyzer {
    * The fn a call's path names: `f`, `Self::f`, `Type::f` of this file; else, in a project, any
    * fn or inherent method the path resolves to in the crate or a dependency it reads.
    */
-  fnForPath(segments: string[], self: Ty | undefined, scope: Scope): FnInfo | undefined {
+  fnForPath(segments: string[], self: Ty | undefined, scope: Scope, owner?: Ty): FnInfo | undefined {
     const clean = segments.filter((s) => s !== 'crate' && s !== 'self' && s !== 'super');
     if (clean.length === 1) {
       // One fn of that name in the file; several, and the scope's imports decide (below).
       const list = this.fns.get(clean[0]);
       if (list?.length === 1) return list[0];
     }
+    const ownerTy = owner ?? (clean[0] === 'Self' ? self : undefined);
     if (clean.length === 2) {
       const typeName = clean[0] === 'Self' ? selfName(self) : clean[0];
-      const own = typeName
-        ? (this.methods.get(typeName)?.get(clean[1]) ?? this.implMethod(typeName, clean[1]))
-        : undefined;
+      const own = typeName ? this.ownMethod(typeName, clean[1], ownerTy) : undefined;
       if (own) return own;
     }
     if (!this.crate) {
@@ -1078,11 +1085,11 @@ class FileAnalyzer {
     }
     const name = segments[segments.length - 1];
     if (segments.length === 2 && segments[0] === 'Self')
-      return self?.k === 'adt' ? this.crate.method(self.def, name) : undefined;
+      return self?.k === 'adt' ? this.crate.method(self.def, name, self) : undefined;
     if (segments.length >= 2) {
-      const owner = this.solution.resolver.resolvePath(scope, segments.slice(0, -1));
-      if (owner.kind === 'type') return this.crate.method(owner.def, name);
-      if (owner.kind !== 'mod') return undefined;
+      const item = this.solution.resolver.resolvePath(scope, segments.slice(0, -1));
+      if (item.kind === 'type') return this.crate.method(item.def, name, ownerTy);
+      if (item.kind !== 'mod') return undefined;
     }
     const def = this.solution.resolver.resolveFn(scope, segments);
     return def ? this.crate.infoOf(def) : undefined;
@@ -1091,28 +1098,38 @@ class FileAnalyzer {
   /** A method of the receiver's type: of this file by the type's name, else found crate-wide. */
   methodOf(recv: Ty, method: string): FnInfo | undefined {
     if (recv.k !== 'adt') return undefined;
+    const listed = this.methods.get(recv.def.name)?.get(method);
+    if (listed) return pickByImpl(listed, (info) => implOf(info.node, undefined), recv);
     return (
-      this.methods.get(recv.def.name)?.get(method) ??
-      this.crate?.method(recv.def, method) ??
-      (this.crate ? undefined : this.implMethod(recv.def.name, method))
+      this.crate?.method(recv.def, method, recv) ??
+      (this.crate ? undefined : this.implMethod(recv.def.name, method, recv))
     );
   }
 
+  /** A method of this file's impls of a type named `typeName`, picked by `owner` among several. */
+  private ownMethod(typeName: string, method: string, owner: Ty | undefined): FnInfo | undefined {
+    const listed = this.methods.get(typeName)?.get(method);
+    return listed
+      ? pickByImpl(listed, (info) => implOf(info.node, undefined), owner)
+      : this.implMethod(typeName, method, owner);
+  }
+
   /** Methods of this file's impls by type name, from the model: item macros' bodies included. */
-  private implMethods?: Map<string, Map<string, FnDef>>;
+  private implMethods?: Map<string, Map<string, FnDef[]>>;
 
   /** A method of this file's inherent impls that the index of its own tree has not (one in an item macro's body). */
-  private implMethod(typeName: string, method: string): FnInfo | undefined {
+  private implMethod(typeName: string, method: string, owner?: Ty): FnInfo | undefined {
     if (!this.implMethods) {
       this.implMethods = new Map();
       for (const impl of this.items.inherentImpls) {
         const name = pathSegments(typePath(impl.typeNode)).pop() ?? impl.typeNode.text;
-        const table = this.implMethods.get(name) ?? new Map<string, FnDef>();
-        for (const [fn, def] of impl.methods) if (!table.has(fn)) table.set(fn, def);
+        const table = this.implMethods.get(name) ?? new Map<string, FnDef[]>();
+        for (const [fn, def] of impl.methods) table.set(fn, [...(table.get(fn) ?? []), def]);
         this.implMethods.set(name, table);
       }
     }
-    const def = this.implMethods.get(typeName)?.get(method);
+    const listed = this.implMethods.get(typeName)?.get(method);
+    const def = listed && pickByImpl(listed, (d) => implOf(d.node, d.impl), owner);
     return def ? this.info(def.node, def.scope, def.impl) : undefined;
   }
 
@@ -1299,6 +1316,65 @@ const OWNED_FORMS = new Map([
 /** `Foo<T>` -> `Foo`, `a::Foo<T>` -> `a::Foo`: the path of an impl's self type. */
 function typePath(node: SyntaxNode): SyntaxNode {
   return node.type === 'generic_type' ? (node.childForFieldName('type') ?? node) : node;
+}
+
+/**
+ * Among fns of one name in several inherent impls of a type, the one a call takes: `Async::<
+ * TcpListener>::bind` takes `impl Async<TcpListener>`'s, not `impl Async<UnixListener>`'s. The
+ * impls' written arguments are matched with `owner`'s (the receiver's type, or the path's
+ * turbofish): one left is taken. Several left that are written alike are the same impl under
+ * different `#[cfg]`s, taken first as before; written differently, the call is not decided.
+ */
+function pickByImpl<T>(fns: T[], implOfFn: (fn: T) => SyntaxNode | undefined, owner: Ty | undefined): T | undefined {
+  if (fns.length <= 1) return fns[0];
+  const impls = fns.map(implOfFn);
+  const left = fns.filter((_, i) => implFits(impls[i], owner) !== 'no');
+  const written = new Set(
+    impls.filter((_, i) => left.includes(fns[i])).map((impl) => impl?.childForFieldName('type')?.text),
+  );
+  return written.size === 1 ? left[0] : undefined;
+}
+
+/**
+ * Whether an impl's written type (`Async<TcpListener>`) fits `owner`'s arguments, position by
+ * position by their last names: the impl's own parameters fit anything, and an argument not
+ * known (of `owner`, or `owner` itself) may fit.
+ */
+function implFits(impl: SyntaxNode | undefined, owner: Ty | undefined): 'yes' | 'no' | 'maybe' {
+  const typeNode = impl?.childForFieldName('type');
+  if (!impl || typeNode?.type !== 'generic_type' || owner?.k !== 'adt') return 'maybe';
+  const declared = impl.childForFieldName('type_parameters');
+  const params = new Set(
+    (declared ? namedChildren(declared) : []).map(
+      (p) => (p.type === 'type_identifier' ? p : (p.childForFieldName('left') ?? p.childForFieldName('name')))?.text,
+    ),
+  );
+  const written = namedChildren(typeNode.childForFieldName('type_arguments') ?? typeNode).filter(
+    (a) => a.type !== 'lifetime' && a.type !== 'type_binding',
+  );
+  const given = [...owner.args.values()];
+  let fits: 'yes' | 'maybe' = 'yes';
+  for (const [i, arg] of written.entries()) {
+    if (params.has(arg.text)) continue;
+    const name = givenName(given[i]);
+    if (name === undefined) fits = 'maybe';
+    else if (name !== pathSegments(typePath(arg)).pop()) return 'no';
+  }
+  return fits;
+}
+
+/** The last name of a known type (`TcpListener` of `std::net::TcpListener`), or undefined. */
+function givenName(ty: Ty | undefined): string | undefined {
+  switch (ty?.k) {
+    case 'adt':
+      return ty.def.name;
+    case 'known':
+      return ty.known.path.split('::').pop();
+    case 'plain':
+      return ty.text.replace(/\s+/g, '');
+    default:
+      return undefined;
+  }
 }
 
 /** The fn's impl: `known` when the caller found it (null: it has none), else read from the tree. */
@@ -3231,7 +3307,7 @@ class BodyWalk {
           : undefined;
       if (known) return { k: 'ty', ty: known };
     }
-    const own = this.file.fnForPath(segments, this.fn.self, this.scope);
+    const own = this.file.fnForPath(segments, this.fn.self, this.scope, ownerType);
     const typeArgs =
       fnNode.type === 'generic_function'
         ? (fnNode.childForFieldName('type_arguments')?.namedChildren ?? []).filter(
@@ -3701,7 +3777,7 @@ class BodyWalk {
         reason: (leaf) =>
           awaited.k === 'unknown'
             ? `the future awaited at line ${line(a.node)} (\`${oneLine(a.operand.text)}\`) is not known: ${leaf}`
-            : `awaits \`${oneLine(a.operand.text)}\` (line ${line(a.node)}), whose future${where ? ` (in \`${where}\`)` : ''} is not \`Send\`: ${leaf}`,
+            : `awaits \`${oneLine(a.operand.text)}\` (line ${line(a.node)}), whose future${where ? ` (in \`${where}\`)` : ''} ${AWAITED_STATUS[value.status]}: ${leaf}`,
       });
     }
     for (const m of this.macroAwaits)
@@ -3845,6 +3921,14 @@ function sameValue(a: Value, b: Value): boolean {
   return key(a) === key(b);
 }
 
+/** What an awaited future that is not `Send` for certain is, before the reason. */
+const AWAITED_STATUS: Record<Status, string> = {
+  no: 'is not `Send`',
+  unknown: 'is not known to be `Send`',
+  conditional: 'is `Send` on a condition',
+  yes: 'is `Send`',
+};
+
 function meetValues(parts: Value[]): Value {
   for (const status of ['no', 'unknown'] as const) {
     const hit = parts.filter((p) => p.status === status);
@@ -3868,7 +3952,11 @@ function combine(parts: Part[]): { status: Status; requires: Atom[]; reasons: st
         : 'yes';
   const atoms = new AtomSet(status === 'conditional' ? parts.flatMap((p) => [...p.value.atoms]) : []);
   const sentences = (p: Part) => {
-    const leaves = p.value.reasons.length ? p.value.reasons.map((c) => renderChain(c, true)) : ['it is not `Send`'];
+    const leaves = p.value.reasons.length
+      ? p.value.reasons.map((c) => renderChain(c, true))
+      : p.value.status === 'conditional'
+        ? [`it is \`Send\` only if ${[...p.value.atoms].map((a) => `\`${renderAtom(a)}\``).join(', ')}`]
+        : ['it is not `Send`'];
     return p.reason(leaves[0]);
   };
   const chosen = status === 'conditional' ? parts.filter((p) => p.value.status === 'conditional') : pick;
