@@ -20,6 +20,13 @@ export interface WebScenarioResult {
   rowsAfterChange: string[];
 }
 
+const typesView = 'Send/Sync types';
+/**
+ * The types view's own title-bar button, not the Command Palette: while the view updates, the
+ * workbench may close the palette or take the keys typed into it (a flaky run in CI).
+ */
+const refreshTypes = 'Refresh the Send/Sync types view';
+
 /** Waits for the inlay hint `!Send · !Sync` after `pub struct <name>` in the open editor. */
 async function hintNotSendNotSync(workbench: Workbench, name: string): Promise<void> {
   const hinted = new RegExp(`pub struct ${name}\\s*!Send · !Sync`);
@@ -120,27 +127,17 @@ export async function runWebScenario(
     'types that are never `Send`',
     'Not Send',
   );
-  const rowsNow = async (): Promise<string[]> => {
-    await workbench.runCommand('Rust Send/Sync: Refresh the Send/Sync types view');
-    return workbench.viewRows('Send/Sync types');
-  };
-  await waitFor(
-    async () => (await rowsNow()).some((r) => /^struct (jobs::)?Job\b/.test(r)),
-    'the types view row `struct Job` (not Send)',
-    30_000,
-  );
+  const hasJob = (rows: string[]): boolean => rows.some((r) => /^struct (jobs::)?Job\b/.test(r));
+  await workbench.refreshViewUntil(typesView, refreshTypes, hasJob, 'the row `struct Job` (not Send)');
   const jobsFile = join(crateDir, 'src', 'jobs.rs');
   const jobs = readFileSync(jobsFile, 'utf8');
   assert.ok(jobs.includes('pub cache: Cache,'), 'jobs.rs holds `pub cache: Cache,`');
   writeFileSync(jobsFile, jobs.replace('pub cache: Cache,', 'pub cache: std::sync::Arc<u64>,'));
-  let rows: string[] = [];
-  await waitFor(
-    async () => {
-      rows = await rowsNow();
-      return !rows.some((r) => /^struct (jobs::)?Job\b/.test(r)) && rows.some((r) => r.startsWith('struct Cache'));
-    },
-    '`Job` (now Send) gone from the types view filtered to the types that are not Send, `Cache` still there',
-    30_000,
+  const rows = await workbench.refreshViewUntil(
+    typesView,
+    refreshTypes,
+    (now) => !hasJob(now) && now.some((r) => r.startsWith('struct Cache')),
+    '`Job` (now Send) gone, `Cache` still there',
   );
   await workbench.screenshot('web-types-view-after-change');
   return { log, hover, jobHover, quickFixes, inserted, rowsAfterChange: rows };

@@ -267,6 +267,57 @@ export class Workbench {
     return (await pane.locator('.monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
   }
 
+  /**
+   * Clicks the button named `action` (its tooltip) in the title bar of the side-bar view titled
+   * `view`, as a mouse user does. The view must be on screen (e.g. after its Focus on ... View
+   * command); a collapsed view is expanded first, and its header is pointed at, since it shows its
+   * actions only under the pointer or while the view has the focus. No quick input the workbench
+   * may close, no keys that may land elsewhere.
+   */
+  async clickViewAction(view: string, action: string): Promise<void> {
+    const header = this.page.locator('.pane > .pane-header', { hasText: view });
+    await header.waitFor({ state: 'visible', timeout: 15_000 });
+    if (!/\bexpanded\b/.test((await header.getAttribute('class')) ?? '')) await header.click();
+    await header.hover();
+    await header.locator('.actions').getByRole('button', { name: action }).click({ timeout: 5_000 });
+  }
+
+  /**
+   * Clicks the title-bar action `refresh` of the side-bar view `view` and reads its rows until they
+   * satisfy `predicate`, clicking again when 2 s pass without (the data behind the view may not
+   * have changed yet). Logs the clicks and the time they took; returns the rows.
+   */
+  async refreshViewUntil(
+    view: string,
+    refresh: string,
+    predicate: (rows: string[]) => boolean,
+    what: string,
+    timeoutMs = 30_000,
+  ): Promise<string[]> {
+    const started = Date.now();
+    const seconds = (): string => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+    for (let clicks = 1; ; clicks++) {
+      await this.clickViewAction(view, refresh);
+      const clicked = Date.now();
+      let rows = await this.viewRows(view);
+      while (!predicate(rows) && Date.now() - clicked < 2_000) {
+        await this.page.waitForTimeout(100);
+        rows = await this.viewRows(view);
+      }
+      if (predicate(rows)) {
+        console.log(`    clicked "${refresh}" (${view} title bar) ${clicks}x; ${what} after ${seconds()}`);
+        await this.page.mouse.move(5, 5); // the button's tooltip off the screenshots
+        return rows;
+      }
+      if (Date.now() - started > timeoutMs) {
+        throw new Error(
+          `clicked "${refresh}" ${clicks}x in ${seconds()}, the ${view} view never showed ${what}; ` +
+            `it shows ${JSON.stringify(rows)}`,
+        );
+      }
+    }
+  }
+
   /** Opens the Problems panel with Ctrl+Shift+M (idempotent: it stays open if already open). */
   async openProblems(): Promise<void> {
     const panel = this.page.locator('.markers-panel');
