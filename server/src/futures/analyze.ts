@@ -1278,6 +1278,18 @@ function boundsOf(fnNode: SyntaxNode, name: string): SyntaxNode[] {
   return out;
 }
 
+/** Which of `Fn`, `FnMut`, `FnOnce` the first such bound among `bounds` names. */
+function fnBoundTrait(bounds: readonly SyntaxNode[]): 'Fn' | 'FnMut' | 'FnOnce' | undefined {
+  for (const b of bounds) {
+    const fns = b.type === 'function_type' ? [b] : b.descendantsOfType('function_type');
+    for (const f of fns) {
+      const trait = f?.childForFieldName('trait')?.text;
+      if (trait === 'Fn' || trait === 'FnMut' || trait === 'FnOnce') return trait;
+    }
+  }
+  return undefined;
+}
+
 /** The output type written in the first `Fn`, `FnMut` or `FnOnce` bound among `bounds` (`-> R`). */
 function fnBoundOutput(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
   for (const b of bounds) {
@@ -2313,8 +2325,16 @@ class BodyWalk {
         }
       }
     }
+    // Calling a parameter bounded by `FnOnce` moves it; by `FnMut`, `Fn` borrows it `&mut`, `&`.
+    const called = p?.type === 'call_expression' && p.childForFieldName('function')?.id === node.id;
+    const calledAs = called ? fnBoundTrait(this.paramBounds(b) ?? []) : undefined;
+    if (calledAs === 'FnOnce') kind = 'move';
     b.uses.push({ offset: node.startIndex, kind, unconditional: b.walk === this && this.cond === b.cond });
-    if (kind !== 'move') this.noteBorrow(b, kind === 'read' ? 'shared' : this.borrowOf(node));
+    if (kind !== 'move')
+      this.noteBorrow(
+        b,
+        kind === 'read' ? 'shared' : calledAs ? (calledAs === 'Fn' ? 'shared' : 'unique') : this.borrowOf(node),
+      );
   }
 
   /** Records how a use borrows a captured binding (`undefined`: not told). */
