@@ -2509,6 +2509,21 @@ class BodyWalk {
     }
   }
 
+  /**
+   * `TcpStream::from(socket)`, `Config::default()`: `From::from` and `Default::default` give the
+   * type they are called on (its own inherent fn of the name, looked up before, aside). Only for a
+   * type whose parameters are all told, by a turbofish or by having none: `Vec::default()` alone
+   * leaves the element to inference.
+   */
+  private madeBySelf(segments: string[], ownerType: Ty | undefined): Ty | undefined {
+    const name = segments[segments.length - 1];
+    if (segments.length < 2 || (name !== 'from' && name !== 'default')) return undefined;
+    const ty = ownerType ?? this.resolver.lowerTypePath(this.scope, segments.slice(0, -1));
+    if (ty.k === 'known') return ty.args.length === ty.known.params.length ? ty : undefined;
+    if (ty.k === 'adt') return [...ty.args.values()].some((a) => a.k === 'unknown') ? undefined : ty;
+    return undefined;
+  }
+
   /** A call whose argument must be `Send`: records what is passed and whether it is. */
   private requirement(call: SyntaxNode): void {
     const fnNode = call.childForFieldName('function');
@@ -3342,6 +3357,8 @@ class BodyWalk {
         selfPath: segments[0] === 'Self',
         recv: ownerType?.k === 'adt' ? ownerType : undefined,
       });
+    const made = this.madeBySelf(segments, ownerType);
+    if (made) return { k: 'ty', ty: made };
     const ptr = nullPointer(this.file, this.scope, node);
     if (ptr) return { k: 'ty', ty: ptr };
     const ready = stdFuture(this.file, this.scope, node, (arg) => this.typeOf(arg));

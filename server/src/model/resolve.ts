@@ -839,6 +839,11 @@ export class Resolver {
   }
 
   /** An item used as a type, with its written arguments (lifetimes already left out). */
+  /** The type a path names (`TcpStream`, `net::TcpStream`), its parameters unspecified (unknown). */
+  lowerTypePath(scope: Scope, segments: string[]): Ty {
+    return this.instantiate(this.resolvePath(scope, segments), [], segments.join('::'), scope, new Map(), undefined, 0);
+  }
+
   private instantiate(
     item: Item,
     argNodes: SyntaxNode[],
