@@ -159,6 +159,9 @@ function awaitText(node: SyntaxNode): string {
 /** Macros that await what they are given (tokio's and futures' `join!`, `select!`): an await point. */
 const AWAITING_MACROS = new Set(['join', 'try_join', 'select', 'select_biased']);
 const AWAITING_CRATES = new Set(['tokio', 'futures', 'futures_util']);
+/** `tokio::pin!(fut)`, `futures::pin_mut!(fut)`: statement macros that pin locals where they are. */
+const PINNING_MACROS = new Set(['pin', 'pin_mut']);
+const PINNING_CRATES = new Set(['tokio', 'futures', 'futures_util', 'futures_lite', 'pin_utils']);
 
 /** Macros that only read their arguments (`write!` is not one: it takes its writer by `&mut`). */
 const READING_MACROS = new Set([
@@ -2207,6 +2210,7 @@ class BodyWalk {
       this.awaitingMacro(node, tokens, name);
       return;
     }
+    if (node.parent?.type === 'expression_statement' && this.isPinningMacro(name) && this.pinningMacro(tokens)) return;
     if (/\.\s*await\b/.test(text)) {
       // An `.await` among the arguments: they are walked as the expressions they are.
       const args = this.file.macroArguments(node, tokens);
@@ -2237,6 +2241,36 @@ class BodyWalk {
     if (!AWAITING_MACROS.has(segments[segments.length - 1] ?? '')) return false;
     const full = segments.length > 1 ? segments : this.file.expandPath(this.scope, segments).filter((x) => x !== '::');
     return full.length > 1 && AWAITING_CRATES.has(full[0]);
+  }
+
+  /** Whether a macro is tokio's `pin!` or futures' `pin_mut!` (or futures-lite's, pin-utils'). */
+  private isPinningMacro(name: string): boolean {
+    const segments = name.split('::').filter((x) => x !== '');
+    if (!PINNING_MACROS.has(segments[segments.length - 1] ?? '')) return false;
+    const full = segments.length > 1 ? segments : this.file.expandPath(this.scope, segments).filter((x) => x !== '::');
+    return full.length > 1 && PINNING_CRATES.has(full[0]);
+  }
+
+  /**
+   * `pin!(a, b)` as a statement: each local is moved into a hidden slot of the same scope and its
+   * name rebound to a `Pin<&mut T>` of it, so the future holds `T` to the end of the scope and the
+   * name is a `Pin<&mut T>` from here. False (nothing done) unless every argument is a local's name.
+   */
+  private pinningMacro(tokens: SyntaxNode): boolean {
+    const args = tokens.namedChildren.filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'));
+    const pinned = args.map((id) => (id.type === 'identifier' ? this.lookup(id.text) : undefined));
+    if (args.length === 0 || pinned.some((b) => !b) || tokens.text.replace(/[\s(),\w]/g, '') !== '') return false;
+    for (const [i, id] of args.entries()) {
+      const b = pinned[i]!;
+      b.uses.push({ offset: id.startIndex, kind: 'borrow', unconditional: this.cond === b.cond });
+      this.noteBorrow(b, 'unique');
+      const pin =
+        b.ty.k === 'ty'
+          ? knownTy('std::pin::Pin', [{ k: 'ref', mut: true, inner: b.ty.ty, text: `&mut ${b.ty.ty.text}` }])
+          : undefined;
+      this.bind(b.name, pin ? { k: 'ty', ty: pin } : b.ty, id, 'local');
+    }
+    return true;
   }
 
   /**
