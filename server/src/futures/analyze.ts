@@ -48,6 +48,7 @@ import {
   fillHole,
   filled,
   holesIn,
+  ioResultSpelledOut,
   mapTy,
   paramNames,
   readsInPlace,
@@ -159,6 +160,8 @@ function awaitText(node: SyntaxNode): string {
 /** Macros that await what they are given (tokio's and futures' `join!`, `select!`): an await point. */
 const AWAITING_MACROS = new Set(['join', 'try_join', 'select', 'select_biased']);
 const AWAITING_CRATES = new Set(['tokio', 'futures', 'futures_util']);
+/** Where a search for what binds a name stops: another body. */
+const FN_LIKE = new Set(['function_item', 'closure_expression', 'async_block']);
 /** `tokio::pin!(fut)`, `futures::pin_mut!(fut)`: statement macros that pin locals where they are. */
 const PINNING_MACROS = new Set(['pin', 'pin_mut']);
 const PINNING_CRATES = new Set(['tokio', 'futures', 'futures_util', 'futures_lite', 'pin_utils']);
@@ -2007,13 +2010,35 @@ class BodyWalk {
       const right = a.childForFieldName('right');
       const args = right?.type === 'call_expression' ? right.childForFieldName('arguments')?.namedChildren : undefined;
       if (right?.childForFieldName('function')?.text !== 'Some' || args?.length !== 1 || !args[0]) continue;
-      const t = this.typeOf(args[0]);
+      let t = this.typeOf(args[0]);
+      // `Err(e) => last_err = Some(e)`: a name the walk binds only later, typed by its arm here.
+      if (t.k !== 'ty' && args[0].type === 'identifier') t = this.armBinding(args[0]) ?? t;
       if (t.k !== 'ty') continue;
       if (found && found.text !== t.ty.text) return undefined;
       found = t.ty;
     }
     const option = found && knownTy('std::option::Option', [found]);
     return option ? { k: 'ty', ty: option } : undefined;
+  }
+
+  /**
+   * The type of a name bound by the pattern of the `match` arm around `use` (`Err(e) => .. e`),
+   * matched against the scrutinee's type as the walk will when it gets there; undefined when the
+   * name is not the arm's, or cannot be typed so.
+   */
+  private armBinding(use: SyntaxNode): LocalTy | undefined {
+    for (let p = use.parent; p && !FN_LIKE.has(p.type); p = p.parent) {
+      if (p.type !== 'match_arm') continue;
+      const pat = p.childForFieldName('pattern');
+      const inner = pat?.namedChildren.find((c) => c !== null && c.id !== pat.childForFieldName('condition')?.id);
+      if (!inner || !patternNames(pat!).some((id) => id.text === use.text)) continue;
+      const value = p.parent?.parent?.type === 'match_expression' ? p.parent.parent.childForFieldName('value') : null;
+      const typed = new Map<SyntaxNode, LocalTy>();
+      if (!value || !matchPattern(inner, this.typeOf(value), 'move', typed)) return undefined;
+      for (const [id, t] of typed) if (id.text === use.text) return t;
+      return undefined;
+    }
+    return undefined;
   }
 
   /** A closure or async block: its own walk, capturing from this one's bindings. */
@@ -3079,7 +3104,8 @@ class BodyWalk {
   /**
    * `Type { a, b: expr }`, `Self { .. }`, `Enum::Variant { .. }`. A generic type takes each type
    * argument from a field declared as exactly that parameter (`future: F` given a typed `f`);
-   * one left unbound (only in `..base`, or in `PhantomData<T>`) leaves the literal untyped.
+   * one left unbound (only in `..base`, or in `PhantomData<T>`) leaves the literal untyped, unless
+   * no field mentions it.
    */
   private structLiteral(node: SyntaxNode, notTyped: () => LocalTy): LocalTy {
     const name = node.childForFieldName('name');
@@ -3136,8 +3162,13 @@ class BodyWalk {
     const args = new Map<string, Ty>();
     for (const p of params) {
       const a = bound.get(p.name);
-      if (!a) return notTyped();
-      args.set(p.name, a);
+      // A parameter no field mentions (`T` of `Timeout<F, T> where F: Future<Output = T>`) is
+      // left to inference: the type's auto traits do not depend on it.
+      if (!a && def.fields.some((f) => hasWord(f.typeNode.text, p.name))) return notTyped();
+      args.set(
+        p.name,
+        a ?? { k: 'unknown', text: p.name, reason: `what \`${p.name}\` is in this \`${def.name}\` is not inferred` },
+      );
     }
     const text = params.length ? `${def.name}<${[...args.values()].map((t) => t.text).join(', ')}>` : def.name;
     return { k: 'ty', ty: { k: 'adt', def, args, text } };
@@ -4169,6 +4200,7 @@ function matchPattern(pattern: SyntaxNode, ty: LocalTy, mode: BindingMode, out: 
         elems = t.elems;
       } else {
         const variant = VARIANTS[typeNode?.text.split('::').pop() ?? ''];
+        t = ioResultSpelledOut(t); // `Err(e)` of an `io::Result<T>`: an `io::Error`
         if (!variant || t.k !== 'known' || !variant.type.test(t.known.path)) return false;
         const arg = t.args[variant.arg];
         if (!arg) return false;

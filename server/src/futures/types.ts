@@ -60,7 +60,7 @@ export function unify(written: Ty, given: Ty, out: Map<string, LocalTy>): void {
 }
 
 /** `io::Result<T>` as the `Result<T, io::Error>` it names, so that either spelling unifies with the other. */
-function ioResultSpelledOut(ty: Ty): Ty {
+export function ioResultSpelledOut(ty: Ty): Ty {
   if (ty.k !== 'known' || ty.known.path !== 'std::io::Result' || !ty.args[0]) return ty;
   const error = knownTy('std::io::Error', []);
   return (error && knownTy('std::result::Result', [ty.args[0], error])) ?? ty;
