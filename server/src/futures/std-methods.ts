@@ -233,7 +233,15 @@ export function stdFnResult(path: string): Ty | undefined {
 }
 
 /** The std method `method` on a receiver of type `recv` (already auto-derefed to a std type). */
-export function stdMethod(recv: Ty, method: string): { receiver: ReceiverMode; returns?: Ty } | undefined {
+/** `io::Result<T>` as the `Result<T, io::Error>` it names, so that either spelling unifies with the other. */
+export function ioResultSpelledOut(ty: Ty): Ty {
+  if (ty.k !== 'known' || ty.known.path !== 'std::io::Result' || !ty.args[0]) return ty;
+  const error = knownTy('std::io::Error', []);
+  return (error && knownTy('std::result::Result', [ty.args[0], error])) ?? ty;
+}
+
+export function stdMethod(given: Ty, method: string): { receiver: ReceiverMode; returns?: Ty } | undefined {
+  const recv = ioResultSpelledOut(given); // `io::Result`'s methods are `Result`'s
   if (recv.k !== 'known') return undefined;
   const row = METHODS.find((r) => r.on === recv.known.path && r.method === method);
   if (!row) return undefined;

@@ -6,7 +6,7 @@ import type { SyntaxNode } from '../syntax/parser';
 import type { Value } from '../traits/infer';
 import type { Ty } from '../model/resolve';
 import { someTy } from '../model/resolve';
-import { knownTy } from './std-methods';
+import { ioResultSpelledOut } from './std-methods';
 
 /** What a local's value is: a type, a future of this file, or unknown and why. */
 export type LocalTy =
@@ -57,13 +57,6 @@ export function unify(written: Ty, given: Ty, out: Map<string, LocalTy>): void {
   else if (param.k === 'tuple' && arg.k === 'tuple' && param.elems.length === arg.elems.length)
     param.elems.forEach((p, i) => pairs.push([p, arg.elems[i]]));
   for (const [p, a] of pairs) unify(p, a, out);
-}
-
-/** `io::Result<T>` as the `Result<T, io::Error>` it names, so that either spelling unifies with the other. */
-export function ioResultSpelledOut(ty: Ty): Ty {
-  if (ty.k !== 'known' || ty.known.path !== 'std::io::Result' || !ty.args[0]) return ty;
-  const error = knownTy('std::io::Error', []);
-  return (error && knownTy('std::result::Result', [ty.args[0], error])) ?? ty;
 }
 
 export function paramNames(ty: Ty): string[] {
