@@ -1324,6 +1324,32 @@ const FILLING_METHODS = new Map<string, { arity: number; from: number[] }>([
   ['std::collections::BTreeSet::insert', { arity: 1, from: [0] }],
 ]);
 
+/** The methods of std's channel senders that send a `T` (their first argument). */
+const STD_SENDING = new Set([
+  'std::sync::mpsc::Sender::send',
+  'std::sync::mpsc::SyncSender::send',
+  'std::sync::mpsc::SyncSender::try_send',
+]);
+
+/**
+ * `mpsc::channel()`, `mpsc::sync_channel(n)`: the sender and receiver of one `T`, the turbofish's
+ * (`named`), else (in a `let` that wants holes, see fnResult) left to inference, which a later
+ * `tx.send(x)` fills.
+ */
+function stdChannel(full: string, named?: Ty): Ty | undefined {
+  const sender =
+    full === 'std::sync::mpsc::channel'
+      ? 'std::sync::mpsc::Sender'
+      : full === 'std::sync::mpsc::sync_channel'
+        ? 'std::sync::mpsc::SyncSender'
+        : undefined;
+  if (!sender) return undefined;
+  const t: Ty = named ?? { k: 'unknown', text: '_', reason: 'what `T` is at `channel(..)` is not inferred', hole: {} };
+  const tx = knownTy(sender, [t]);
+  const rx = knownTy('std::sync::mpsc::Receiver', [t]);
+  return tx && rx ? { k: 'tuple', elems: [tx, rx], text: `(${tx.text}, ${rx.text})` } : undefined;
+}
+
 /** std's borrowed path and string types, to the owned type `to_owned()` gives. */
 const OWNED_FORMS = new Map([
   ['std::path::Path', 'std::path::PathBuf'],
@@ -1963,6 +1989,15 @@ class BodyWalk {
   private fillHoles(recvTy: Ty, callee: SyntaxNode, argList: SyntaxNode | null): void {
     const method = callee.childForFieldName('field')?.text;
     if (!method) return;
+    // std's senders: what is sent is the channel's `T`.
+    const sender = derefAll(recvTy);
+    if (sender.k === 'known' && STD_SENDING.has(`${sender.known.path}::${method}`)) {
+      const slot = sender.args[0];
+      const arg = argList?.namedChildren.find((c) => c !== null && !c.type.endsWith('comment'));
+      const t = arg ? this.typeOf(arg) : undefined;
+      if (slot?.k === 'unknown' && slot.hole && t?.k === 'ty' && holesIn(t.ty).length === 0) fillHole(slot.hole, t.ty);
+      return;
+    }
     // The method's own receiver type: through references and std's smart pointers (`Arc<Sender<T>>`).
     let recv = derefAll(recvTy);
     let info = this.file.methodOf(recv, method);
@@ -3237,7 +3272,10 @@ class BodyWalk {
     }
     // `-> (Arc<AtomicUsize>, impl Fn(usize))`: an `impl Trait` inside the result leaks its hidden
     // type's auto traits too, so the result is not known (`dyn Fn` would say not `Send`).
-    const hiddenPart = ret.descendantsOfType('abstract_type').find((n) => n !== null && !/\bSend\b/.test(n.text));
+    // (`impl Stream<Item = u8> + Send + '_` reads as bounds around the `impl`: they count.)
+    const hiddenPart = ret
+      .descendantsOfType('abstract_type')
+      .find((n) => n !== null && !/\bSend\b/.test((n.parent?.type === 'bounded_type' ? n.parent : n).text));
     if (hiddenPart)
       return unknownLocal(
         `\`${info.name}\` returns \`${oneLine(hiddenPart.text)}\`, whose hidden type is not analysed`,
@@ -3373,7 +3411,8 @@ class BodyWalk {
         if (own) return this.fnResult(own, notTyped, args, { recv: t });
         // A trait's method, for the crate's and its dependencies' types and generic parameters
         // (std's types are the std table's).
-        const viaTrait = t.k === 'adt' || t.k === 'param' ? this.file.traitMethod(this.scope, method) : undefined;
+        const viaTrait =
+          t.k === 'adt' || t.k === 'param' || t.k === 'dyn' ? this.file.traitMethod(this.scope, method) : undefined;
         // Unless what `t` derefs to has an inherent method of that name: whether the trait is
         // implemented for `t` decides which one rustc takes, and that is not read.
         if (viaTrait)
@@ -3429,6 +3468,11 @@ class BodyWalk {
     const ready = stdFuture(this.file, this.scope, node, (arg) => this.typeOf(arg));
     if (ready) return { k: 'ty', ty: ready };
     const stdPath = calledPath(this.file, this.scope, node);
+    // `mpsc::channel::<u8>()` names its `T`; without a turbofish, a `let` leaves it to a later `send`.
+    const named =
+      typeArgs?.length === 1 ? this.resolver.lowerType(typeArgs[0], this.scope, this.fn.env, this.fn.self) : undefined;
+    const channel = stdPath && (named || this.holesWanted) ? stdChannel(stdPath.full, named) : undefined;
+    if (channel) return { k: 'ty', ty: channel };
     const std = stdPath && stdFnResult(stdPath.full);
     if (std) return { k: 'ty', ty: std };
     if (segments.length === 1) {
