@@ -852,41 +852,56 @@ interface UseSink {
   globs: { push(path: string[]): unknown };
 }
 
+/** A `use` path's prefix, shared by the lists inside it: written out only where an import is. */
+interface UsePrefix {
+  segments: readonly string[];
+  outer?: UsePrefix;
+}
+
+function spelled(prefix: UsePrefix | undefined, ...more: string[]): string[] {
+  const parts: (readonly string[])[] = [more];
+  for (let p = prefix; p; p = p.outer) parts.push(p.segments);
+  return parts.reverse().flat();
+}
+
 function lowerUseTree(tree: SyntaxNode, from: string[], scope: UseSink): void {
   // A stack of its own, in the order a recursion would take: a list nested thousands deep (broken
-  // or generated text) would overflow JS's.
-  const stack: [SyntaxNode, string[]][] = [[tree, from]];
+  // or generated text) would overflow JS's. Prefixes are linked, not copied at each level (a
+  // copy per level was quadratic in the depth: 2 s at 20,000).
+  const stack: [SyntaxNode, UsePrefix | undefined][] = [[tree, from.length ? { segments: from } : undefined]];
   for (let top = stack.pop(); top; top = stack.pop()) {
     const [node, prefix] = top;
-    const visit = (items: readonly SyntaxNode[], next: string[]) => {
+    const visit = (items: readonly SyntaxNode[], next: UsePrefix | undefined) => {
       for (let k = items.length - 1; k >= 0; k--) stack.push([items[k], next]);
     };
     switch (node.type) {
       case 'use_as_clause': {
         const path = node.childForFieldName('path');
         const alias = node.childForFieldName('alias')?.text;
-        if (path && alias && alias !== '_') scope.imports.set(alias, [...prefix, ...pathSegments(path)]);
+        if (path && alias && alias !== '_') scope.imports.set(alias, spelled(prefix, ...pathSegments(path)));
         break;
       }
       case 'use_wildcard': {
         const path = namedChildren(node)[0];
-        scope.globs.push(path ? [...prefix, ...pathSegments(path)] : prefix);
+        scope.globs.push(path ? spelled(prefix, ...pathSegments(path)) : spelled(prefix));
         break;
       }
       case 'scoped_use_list': {
         const path = node.childForFieldName('path');
         const list = node.childForFieldName('list');
-        if (list) visit(namedChildren(list), path ? [...prefix, ...pathSegments(path)] : prefix);
+        if (list) visit(namedChildren(list), path ? { segments: pathSegments(path), outer: prefix } : prefix);
         break;
       }
       case 'use_list':
         visit(namedChildren(node), prefix);
         break;
-      case 'self':
-        if (prefix.length > 0) scope.imports.set(prefix[prefix.length - 1], prefix);
+      case 'self': {
+        const segments = spelled(prefix);
+        if (segments.length > 0) scope.imports.set(segments[segments.length - 1], segments);
         break;
+      }
       default: {
-        const segments = [...prefix, ...pathSegments(node)];
+        const segments = spelled(prefix, ...pathSegments(node));
         const last = segments[segments.length - 1];
         if (last && last !== 'self') scope.imports.set(last, segments);
         else if (last === 'self' && segments.length > 1)
