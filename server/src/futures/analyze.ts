@@ -3294,7 +3294,9 @@ class BodyWalk {
     // A generic fn's result is known when it names none of the type parameters of the fn or of
     // its impl left unbound (`-> u8`; `-> Self` of `impl<T> Foo<T>` needs `T` from the receiver,
     // a turbofish or an argument).
-    const unbound = paramNames(ty).filter((n) => env.get(n)?.k === 'param');
+    // (A parameter bound to the caller's own of the same name, `T` of `impl<T> Async<T>` calling
+    // `self.readable()` there, is bound: the caller's conditions name it.)
+    const unbound = paramNames(ty).filter((n) => env.get(n)?.k === 'param' && env.get(n) === info.env.get(n));
     if (unbound.length === 0) return { k: 'ty', ty };
     // Left to inference: a hole for each of the fn's own parameters, where a `let` asks for them
     // (see inferHoles); any other parameter left unbound leaves the result unknown.
@@ -3697,8 +3699,10 @@ class BodyWalk {
     args: SyntaxNode[],
     given: { recv?: Ty; typeArgs?: SyntaxNode[]; selfPath?: boolean },
   ): Map<string, LocalTy> | undefined {
-    if (info.env.size === 0) return undefined;
-    const out = new Map(this.substOf(info, args));
+    // `async fn f(x: impl Future)` has a parameter of its own too, named by its text.
+    const subst = this.substOf(info, args);
+    if (info.env.size === 0 && !subst) return undefined;
+    const out = new Map(subst);
     this.fnOutputs(info, out);
     // What the receiver and a turbofish bind (boundEnv); for `Self::f(..)` inside an impl of the
     // same type, the caller's own parameters. `Type::f(..)` binds nothing here.
