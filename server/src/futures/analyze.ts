@@ -1284,6 +1284,22 @@ function boundsOf(fnNode: SyntaxNode, name: string): SyntaxNode[] {
   return out;
 }
 
+/**
+ * Those of the parameters `names` of `info` bounded by `Send`, as types known only by their
+ * written auto-trait bounds (`T: Send + 'static`: a `T` that is `Send`, its `Sync` not known).
+ */
+function autoBounded(info: FnInfo, names: string[]): Map<string, Ty> {
+  const out = new Map<string, Ty>();
+  for (const name of names) {
+    const bounds = boundsOf(info.node, name).map((b) => b.text);
+    if (!bounds.some((b) => hasWord(b, 'Send'))) continue;
+    const why = `\`${name}\` of \`${info.name}(..)\` is not inferred; only its bounds are known`;
+    const sync = bounds.some((b) => hasWord(b, 'Sync')) ? { holds: true as const } : { holds: 'unknown' as const, why };
+    out.set(name, { k: 'dyn', text: '_', send: { holds: true }, sync });
+  }
+  return out;
+}
+
 /** Which of `Fn`, `FnMut`, `FnOnce` the first such bound among `bounds` names. */
 function fnBoundTrait(bounds: readonly SyntaxNode[]): 'Fn' | 'FnMut' | 'FnOnce' | undefined {
   for (const b of bounds) {
@@ -3298,15 +3314,21 @@ class BodyWalk {
     // `self.readable()` there, is bound: the caller's conditions name it.)
     const unbound = paramNames(ty).filter((n) => env.get(n)?.k === 'param' && env.get(n) === info.env.get(n));
     if (unbound.length === 0) return { k: 'ty', ty };
-    // Left to inference: a hole for each of the fn's own parameters, where a `let` asks for them
-    // (see inferHoles); any other parameter left unbound leaves the result unknown.
-    if (!this.holesWanted || unbound.some((n) => env.get(n) !== info.env.get(n))) return notTyped();
-    const holes = new Map(
-      unbound.map((n): [string, Ty] => [
-        n,
-        { k: 'unknown', text: '_', reason: `what \`${n}\` is at \`${info.name}(..)\` is not inferred`, hole: {} },
-      ]),
-    );
+    // Left to inference, but bounded by `Send` (`unblock<T: Send>(f) -> Task<T>`): whatever it
+    // is, it is `Send` (and `Sync` if so bounded), which is all the verdicts ask of it.
+    const bounded = autoBounded(info, unbound);
+    const open = unbound.filter((n) => !bounded.has(n));
+    if (open.length === 0) return { k: 'ty', ty: replaceParams(ty, bounded) };
+    // The others: a hole for each, where a `let` asks for them (see inferHoles); else unknown.
+    if (!this.holesWanted) return notTyped();
+    const holes = new Map(bounded);
+    for (const n of open)
+      holes.set(n, {
+        k: 'unknown',
+        text: '_',
+        reason: `what \`${n}\` is at \`${info.name}(..)\` is not inferred`,
+        hole: {},
+      });
     return { k: 'ty', ty: replaceParams(ty, holes) };
   }
 
@@ -3413,8 +3435,11 @@ class BodyWalk {
         if (own) return this.fnResult(own, notTyped, args, { recv: t });
         // A trait's method, for the crate's and its dependencies' types and generic parameters
         // (std's types are the std table's).
+        // (A `dyn` or `impl` written so; not a parameter known only by its bounds, see autoBounded.)
         const viaTrait =
-          t.k === 'adt' || t.k === 'param' || t.k === 'dyn' ? this.file.traitMethod(this.scope, method) : undefined;
+          t.k === 'adt' || t.k === 'param' || (t.k === 'dyn' && /^(?:dyn|impl)\b/.test(t.text))
+            ? this.file.traitMethod(this.scope, method)
+            : undefined;
         // Unless what `t` derefs to has an inherent method of that name: whether the trait is
         // implemented for `t` decides which one rustc takes, and that is not read.
         if (viaTrait)
