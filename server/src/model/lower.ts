@@ -701,6 +701,15 @@ function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
       block ??= newScope('block', scope.module.path, scope);
       lowerItem(item, block, out);
     }
+    // Item macros among the body's own statements (`pin_project! { struct CopyFuture<R, W> { .. } }`
+    // in async-std's `io::copy`): their items are the block's too (see item-macros.ts).
+    if (out.options.macroItems && /!\s*\{/.test(text))
+      for (const statement of namedChildren(node)) {
+        const call = statement.type === 'expression_statement' ? statement.namedChildren[0] : statement;
+        if (call?.type !== 'macro_invocation' || !ITEM_WORDS.test(call.text)) continue;
+        block ??= newScope('block', scope.module.path, scope);
+        lowerItem(call, block, out);
+      }
     if (block) out.bodyScopes.set(node.startIndex, block);
   } finally {
     out.depth--;
