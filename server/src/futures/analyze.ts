@@ -3990,8 +3990,8 @@ class BodyWalk {
 }
 
 /**
- * The future a fn returning `impl Future` hands out, when its body is one `async` block, or binds
- * an async closure and calls it (`let c = async || { .. }; c()`): that block's or closure's.
+ * The future a fn returning `impl Future` hands out, when its body ends in an `async` block, or
+ * binds an async closure and calls it (`let c = async || { .. }; c()`): that block's or closure's.
  */
 function hiddenFuture(fn: SyntaxNode): LocalTy | undefined {
   const body = fn.childForFieldName('body');
@@ -4001,7 +4001,9 @@ function hiddenFuture(fn: SyntaxNode): LocalTy | undefined {
   // A block-like tail parses as a statement: `async move { .. }` without a `;`.
   if (tail.type === 'expression_statement' && !tail.text.endsWith(';') && tail.namedChildren[0])
     tail = tail.namedChildren[0];
-  if (items.length === 1 && tail.type === 'async_block') return { k: 'future', node: tail };
+  // The tail `async` block, after statements or not (async-process's `let child = self.spawn();
+  // async { child?.status().await }`): the one value of the hidden type there can be.
+  if (tail.type === 'async_block') return { k: 'future', node: tail };
   if (items.length !== 2 || tail.type !== 'call_expression') return undefined;
   const callee = tail.childForFieldName('function');
   const args = tail.childForFieldName('arguments')?.namedChildren.filter((c) => c && !c.type.endsWith('comment'));
