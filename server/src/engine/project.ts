@@ -791,6 +791,7 @@ export class Project {
     if (manifest.edition2015) root.edition2015 = true;
     if (manifest.capturesWhole) root.capturesWhole = true;
     const crate: Crate = { name, manifest, rootFile, root, files: new Map(), features, local, deps };
+    root.buildCfg = this.cfgOf(crate);
     if (detached) crate.detached = root.detached = true;
     this.crates.push(crate);
     this.byRoot.set(root, crate);

@@ -13,6 +13,7 @@
 // Types come from annotations, constructors, the crate's own signatures and the std methods of
 // std-methods.ts; what cannot be typed is `unknown` with its reason, never a guess.
 import { AtomSet, renderAtom, renderChain, type Atom } from '../model/conditions';
+import { cfgPredicate, evaluateCfg } from '../model/cfg';
 import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TraitDef, TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
@@ -1534,6 +1535,20 @@ class BodyWalk {
    * Whether closures and blocks here capture whole variables, never fields alone: in a crate of
    * edition 2018 or before. Not for a file outside any crate, whose edition is not known.
    */
+  /**
+   * A statement under a `#[cfg]` this build leaves out (tokio's `#[cfg(all(tokio_unstable, feature
+   * = "tracing"))] let inner = trace::async_op(..);` beside the `let inner` of other builds): not
+   * there. Undecided `#[cfg]`s keep it.
+   */
+  private compiledOut(statement: SyntaxNode): boolean {
+    if (statement.type === 'attribute_item') return true;
+    for (let a = statement.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling) {
+      const pred = cfgPredicate(a.text);
+      if (pred !== undefined && evaluateCfg(pred, crateRoot(this.fn.scope).buildCfg ?? {}) === false) return true;
+    }
+    return false;
+  }
+
   private capturesWhole(): boolean {
     return this.file.crate !== undefined && crateRoot(this.fn.scope).capturesWhole === true;
   }
@@ -1686,7 +1701,7 @@ class BodyWalk {
       case 'block': {
         this.frames.push({ bindings: [], cond: this.cond });
         for (const c of node.namedChildren) {
-          if (!c) continue;
+          if (!c || this.compiledOut(c)) continue;
           // The tail expression's temporaries live to the end of the block.
           if (c.type.endsWith('_expression') || c.type === 'identifier')
             this.withTemps('statement', () => this.walk(c));

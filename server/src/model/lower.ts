@@ -151,6 +151,8 @@ export interface Scope {
   edition2015?: boolean;
   /** On a crate's root: edition 2018 or before, where closures capture whole variables (see Manifest). */
   capturesWhole?: boolean;
+  /** On a crate's root: its build's `#[cfg]` context, for the `#[cfg]`s on statements in bodies. */
+  buildCfg?: CfgContext;
   /**
    * On the root of a file of a package that no module tree of the build reaches (a test's
    * expected expansion, a module of another target OS): the file's own module, whose crate root
