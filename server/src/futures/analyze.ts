@@ -3051,6 +3051,15 @@ class BodyWalk {
       case 'macro_invocation': {
         const name = node.childForFieldName('macro')?.text;
         if (name === 'format') return { k: 'ty', ty: knownTy('std::string::String', [])! };
+        // tokio-test's `assert_ok!(e)`: the value in `e`'s `Ok`.
+        if (name === 'assert_ok' || name?.endsWith('::assert_ok')) {
+          const tokens = node.namedChildren.find((c) => c?.type === 'token_tree');
+          const first = tokens ? this.file.macroArguments(node, tokens)?.list.namedChildren[0] : undefined;
+          const t = first ? this.typeOf(first) : undefined;
+          const result = t?.k === 'ty' ? ioResultSpelledOut(t.ty) : undefined;
+          if (result?.k === 'known' && result.known.path === 'std::result::Result' && result.args[0])
+            return { k: 'ty', ty: result.args[0] };
+        }
         if (name === 'vec') {
           // `vec![1u8]`, `vec![0u8; n]`: a `Vec` of the first element's literal type.
           const first = node.namedChildren.find((c) => c?.type === 'token_tree')?.namedChildren[0];

@@ -114,6 +114,8 @@ const CONSTRUCTORS: ReadonlyMap<string, 'arg' | 'empty' | 'self'> = new Map<stri
   ['std::sync::Mutex::new', 'arg'],
   ['std::sync::RwLock::new', 'arg'],
   ['std::boxed::Box::new', 'arg'],
+  ['std::pin::Pin::new', 'arg'],
+  ['std::cell::UnsafeCell::new', 'arg'],
   ['std::vec::Vec::new', 'empty'],
   ['std::string::String::new', 'empty'],
   ['std::vec::Vec::with_capacity', 'empty'],
