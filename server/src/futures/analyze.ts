@@ -1312,6 +1312,32 @@ function namesAutoTrait(bounds: SyntaxNode, trait: 'Send' | 'Sync'): boolean {
   );
 }
 
+/**
+ * std's time arithmetic, and tokio's `Instant`'s (`Instant::now() + Duration::from_millis(10)`): an
+ * instant moved by a `Duration` is one of its type, two of one type apart a `Duration`, a
+ * `Duration` added to, taken from, multiplied or divided stays one.
+ */
+function timeArithmetic(left: Ty, op: string, right: LocalTy): Ty | undefined {
+  const duration = (t: Ty) => t.k === 'known' && t.known.path === 'std::time::Duration';
+  const instant = (t: Ty) =>
+    (t.k === 'known' && /^std::time::(Instant|SystemTime)$/.test(t.known.path)) ||
+    (t.k === 'adt' && t.def.name === 'Instant' && t.def.generics.params.length === 0);
+  if (right.k !== 'ty') return undefined;
+  const r = right.ty;
+  if (instant(left) && (op === '+' || op === '-') && duration(r)) return left;
+  if (instant(left) && op === '-' && r.text === left.text) return knownTy('std::time::Duration', []);
+  if (duration(left) && (op === '+' || op === '-') && duration(r)) return left;
+  // (`Duration * 3`: only `u32` and `f64` multiply one, so any number that compiles there does.)
+  if (
+    duration(left) &&
+    (op === '*' || op === '/') &&
+    r.k === 'plain' &&
+    /^([iu](8|16|32|64|128|size)|f32|f64)$/.test(r.text)
+  )
+    return left;
+  return undefined;
+}
+
 /** Which of `Fn`, `FnMut`, `FnOnce` the first such bound among `bounds` names. */
 function fnBoundTrait(bounds: readonly SyntaxNode[]): 'Fn' | 'FnMut' | 'FnOnce' | undefined {
   for (const b of bounds) {
@@ -2912,7 +2938,9 @@ class BodyWalk {
           left && ['+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>'].includes(op) ? this.typeOf(left) : undefined;
         if (lt?.k === 'ty' && lt.ty.k === 'plain' && /^([iu](8|16|32|64|128|size)|f32|f64)$/.test(lt.ty.text))
           return lt;
-        return notTyped();
+        const right = node.childForFieldName('right');
+        const time = lt?.k === 'ty' && right ? timeArithmetic(lt.ty, op, this.typeOf(right)) : undefined;
+        return time ? { k: 'ty', ty: time } : notTyped();
       }
       case 'try_expression': {
         const inner = node.namedChildren[0];

@@ -134,6 +134,8 @@ const CONSTRUCTORS: ReadonlyMap<string, 'arg' | 'empty' | 'self'> = new Map<stri
     (f): [string, 'self'] => [`std::time::Duration::${f}`, 'self'],
   ),
   ['std::sync::Barrier::new', 'self'],
+  ['std::io::IoSlice::new', 'self'],
+  ['std::io::IoSliceMut::new', 'self'],
   ['std::sync::Condvar::new', 'self'],
   ...ATOMICS.map(([a]): [string, 'self'] => [`std::sync::atomic::Atomic${a}::new`, 'self']),
 ]);
