@@ -2339,15 +2339,16 @@ class BodyWalk {
       return;
     }
     if (node.parent?.type === 'expression_statement' && this.isPinningMacro(name) && this.pinningMacro(tokens)) return;
-    if (/\.\s*await\b/.test(text)) {
-      // An `.await` among the arguments: they are walked as the expressions they are.
+    if (/\.\s*await\b/.test(text) || this.fillsHoles(tokens)) {
+      // An `.await` among the arguments, or a call that may fill a hole (`assert_ok!(tx.send(1))`
+      // after `let (tx, rx) = channel();`): they are walked as the expressions they are.
       const args = this.file.macroArguments(node, tokens);
       if (args) {
         this.argumentModes.set(args.list.id, args.mode);
         this.walk(args.list);
         return;
       }
-      this.macroAwaits.push(node);
+      if (/\.\s*await\b/.test(text)) this.macroAwaits.push(node);
     }
     // Format macros and most others take their arguments by reference.
     const reads = READING_MACROS.has(node.childForFieldName('macro')?.text ?? '');
@@ -2358,6 +2359,15 @@ class BodyWalk {
       b.uses.push({ offset: id.startIndex, kind: 'borrow', unconditional: this.cond === b.cond });
       this.noteBorrow(b, reads ? 'shared' : undefined);
     }
+  }
+
+  /** Whether a macro's tokens call a method (`x.send(..)`) on a local whose type has holes (see fillHoles). */
+  private fillsHoles(tokens: SyntaxNode): boolean {
+    if (!/\.\s*\w+\s*\(/.test(tokens.text)) return false;
+    return tokens.descendantsOfType('identifier').some((id) => {
+      const b = id && id.nextSibling?.text === '.' ? this.lookupQuiet(id.text) : undefined;
+      return b?.ty.k === 'ty' && holesIn(b.ty.ty).length > 0;
+    });
   }
 
   /**
