@@ -2762,6 +2762,10 @@ class BodyWalk {
     const field = call.parent;
     const literal = field?.type === 'field_initializer' ? field.parent?.parent : undefined;
     if (literal?.type === 'struct_expression') return this.manualImplLiteral(literal);
+    // A tuple struct's constructor (async-std's `Lock(Arc::new(LockState { .. }))`).
+    const constructor = field?.type === 'arguments' ? field.parent?.childForFieldName('function') : undefined;
+    if (constructor && /^(?:identifier|scoped_identifier)$/.test(constructor.type))
+      return this.manualImplNamed(constructor);
     // Or through a local first (crossbeam-deque's `let inner = Arc::new(..); Worker { inner, .. }`).
     const decl = field?.type === 'let_declaration' ? field : undefined;
     const local = decl?.childForFieldName('pattern');
@@ -2779,7 +2783,11 @@ class BodyWalk {
   /** Whether a struct literal builds a type with a manual `Send` or `Sync` impl. */
   private manualImplLiteral(literal: SyntaxNode): boolean {
     const name = literal.childForFieldName('name');
-    if (!name) return false;
+    return name ? this.manualImplNamed(name) : false;
+  }
+
+  /** Whether a path (`Lock`, `Self`, `a::Lock`) names a type with a manual `Send` or `Sync` impl. */
+  private manualImplNamed(name: SyntaxNode): boolean {
     let def: TypeDef | undefined;
     if (name.text === 'Self') def = this.fn.self?.k === 'adt' ? this.fn.self.def : undefined;
     else {
