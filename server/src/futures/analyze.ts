@@ -1404,6 +1404,9 @@ function stdChannel(full: string, named?: Ty): Ty | undefined {
   return tx && rx ? { k: 'tuple', elems: [tx, rx], text: `(${tx.text}, ${rx.text})` } : undefined;
 }
 
+/** std's `Read` methods that read into a `&mut Vec<u8>` given as their one argument. */
+const STD_READ_INTO = new Set(['read_to_end']);
+
 /** std's borrowed path and string types, to the owned type `to_owned()` gives. */
 const OWNED_FORMS = new Map([
   ['std::path::Path', 'std::path::PathBuf'],
@@ -1902,6 +1905,7 @@ class BodyWalk {
         if (args) this.walkChildren(args);
         if (fn?.type === 'field_expression') {
           this.elementFromPush(fn, args);
+          this.elementFromArgument(fn, args);
           this.holesFromCall(fn, args);
         }
         this.requirement(node);
@@ -1972,6 +1976,42 @@ class BodyWalk {
     }
     const typed = knownTy(collection.known.path, elems);
     if (typed) b.ty = { k: 'ty', ty: typed };
+  }
+
+  /**
+   * `stream.read_to_end(&mut buf)` with `buf` made `Vec::new()`: the element type is the one the
+   * method's parameter names (`buf: &mut Vec<u8>`), found as the call's method is (its receiver's
+   * own, else a trait's in scope); std's `Read::read_to_end` as std declares it.
+   */
+  private elementFromArgument(callee: SyntaxNode, args: SyntaxNode | null): void {
+    const given = (args?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'));
+    const index = given.findIndex(
+      (a) => a.type === 'reference_expression' && a.text.replace(/\s+/g, ' ').startsWith('&mut '),
+    );
+    const target = index >= 0 ? given[index].namedChildren.find((c) => c?.type === 'identifier') : undefined;
+    const b = target ? this.lookupQuiet(target.text) : undefined;
+    const collection = b?.ty.k === 'ty' ? b.ty.ty : undefined;
+    if (!b || collection?.k !== 'known' || !collection.args.some((a) => a.k === 'unknown')) return;
+    const method = callee.childForFieldName('field')?.text ?? '';
+    let declared: Ty | undefined;
+    if (STD_READ_INTO.has(method) && given.length === 1)
+      declared = knownTy('std::vec::Vec', [{ k: 'plain', text: 'u8' }]);
+    const recv = callee.childForFieldName('value');
+    const recvTy = recv ? this.typeOf(recv) : undefined;
+    const info =
+      recvTy?.k === 'ty'
+        ? (this.file.methodOf(derefAll(recvTy.ty), method) ?? this.file.traitMethod(this.scope, method))
+        : undefined;
+    const param = info?.node.childForFieldName('parameters')?.namedChildren.filter((c) => c?.type === 'parameter')[
+      index
+    ];
+    const typeNode = param?.childForFieldName('type');
+    if (info && typeNode) {
+      const t = this.resolver.lowerType(typeNode, info.scope, info.env, info.self);
+      declared = t.k === 'ref' && t.mut ? t.inner : undefined;
+    }
+    if (declared?.k === 'known' && declared.known.path === collection.known.path && paramNames(declared).length === 0)
+      if (!holesIn(declared).length && !someTy(declared, (t) => t.k === 'unknown')) b.ty = { k: 'ty', ty: declared };
   }
 
   private walkGuard(node: SyntaxNode): void {
