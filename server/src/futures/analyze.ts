@@ -1286,6 +1286,23 @@ function boundsOf(fnNode: SyntaxNode, name: string): SyntaxNode[] {
 }
 
 /**
+ * `ty` with each projection of a parameter of `info` left unknown (`T::Output` of `spawn<T>(future:
+ * T) -> JoinHandle<T::Output>`, the future's output not read) that `info` bounds by `Send` itself
+ * (`where T::Output: Send + 'static`) as a type known only by those bounds (see autoBounded).
+ */
+function boundedProjections(info: FnInfo, ty: Ty): Ty {
+  return mapTy(ty, (t) => {
+    const text = t.k === 'unknown' ? t.text : t.k === 'proj' ? `${t.param}::${t.assoc}` : undefined;
+    const name = text?.replace(/\s+/g, '');
+    if (!name || !/^\w+::\w+$/.test(name) || !info.env.has(name.split('::')[0])) return undefined;
+    if (!declaresBound(info.node, name, 'Send')) return undefined;
+    const why = `\`${name}\` of \`${info.name}(..)\` is not read; only its bounds are known`;
+    const sync = declaresBound(info.node, name, 'Sync') ? { holds: true as const } : { holds: 'unknown' as const, why };
+    return { k: 'dyn', text: name, send: { holds: true }, sync };
+  });
+}
+
+/**
  * Those of the parameters `names` of `info` bounded by `Send`, as types known only by their
  * written auto-trait bounds (`T: Send + 'static`: a `T` that is `Send`, its `Sync` not known).
  */
@@ -3427,7 +3444,7 @@ class BodyWalk {
     const lowered = env === info.env ? written : mapTy(written, () => undefined);
     // `tokio::spawn(fut) -> JoinHandle<T::Output>`: `T::Output` of a future argument whose output is known.
     const outputs = this.futureOutputs(subst);
-    const ty = outputs.size > 0 ? withOutputs(lowered, outputs) : lowered;
+    const ty = boundedProjections(info, outputs.size > 0 ? withOutputs(lowered, outputs) : lowered);
     // A generic fn's result is known when it names none of the type parameters of the fn or of
     // its impl left unbound (`-> u8`; `-> Self` of `impl<T> Foo<T>` needs `T` from the receiver,
     // a turbofish or an argument).
