@@ -1924,7 +1924,7 @@ class BodyWalk {
           this.elementFromPush(fn, args);
           this.elementFromArgument(fn, args);
           this.holesFromCall(fn, args);
-        }
+        } else if (fn?.type === 'identifier' || fn?.type === 'scoped_identifier') this.elementFromArgument(fn, args);
         this.requirement(node);
         this.arcNew(node);
         this.maybeTemp(node);
@@ -1998,7 +1998,8 @@ class BodyWalk {
   /**
    * `stream.read_to_end(&mut buf)` with `buf` made `Vec::new()`: the element type is the one the
    * method's parameter names (`buf: &mut Vec<u8>`), found as the call's method is (its receiver's
-   * own, else a trait's in scope); std's `Read::read_to_end` as std declares it.
+   * own, else a trait's in scope), or a fn's (`read_to_end(io, &mut vec)`); std's
+   * `Read::read_to_end` as std declares it.
    */
   private elementFromArgument(callee: SyntaxNode, args: SyntaxNode | null): void {
     const given = (args?.namedChildren ?? []).filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'));
@@ -2009,19 +2010,21 @@ class BodyWalk {
     const b = target ? this.lookupQuiet(target.text) : undefined;
     const collection = b?.ty.k === 'ty' ? b.ty.ty : undefined;
     if (!b || collection?.k !== 'known' || !collection.args.some((a) => a.k === 'unknown')) return;
-    const method = callee.childForFieldName('field')?.text ?? '';
     let declared: Ty | undefined;
-    if (STD_READ_INTO.has(method) && given.length === 1)
-      declared = knownTy('std::vec::Vec', [{ k: 'plain', text: 'u8' }]);
-    const recv = callee.childForFieldName('value');
-    const recvTy = recv ? this.typeOf(recv) : undefined;
-    const info =
-      recvTy?.k === 'ty'
-        ? (this.file.methodOf(derefAll(recvTy.ty), method) ?? this.file.traitMethod(this.scope, method))
-        : undefined;
-    const param = info?.node.childForFieldName('parameters')?.namedChildren.filter((c) => c?.type === 'parameter')[
-      index
-    ];
+    let info: FnInfo | undefined;
+    if (callee.type === 'field_expression') {
+      const method = callee.childForFieldName('field')?.text ?? '';
+      if (STD_READ_INTO.has(method) && given.length === 1)
+        declared = knownTy('std::vec::Vec', [{ k: 'plain', text: 'u8' }]);
+      const recv = callee.childForFieldName('value');
+      const recvTy = recv ? this.typeOf(recv) : undefined;
+      info =
+        recvTy?.k === 'ty'
+          ? (this.file.methodOf(derefAll(recvTy.ty), method) ?? this.file.traitMethod(this.scope, method))
+          : undefined;
+    } else info = this.file.fnForPath(pathSegments(callee), this.fn.self, this.scope); // `read_to_end(io, &mut vec)`
+    const params = info?.node.childForFieldName('parameters')?.namedChildren ?? [];
+    const param = params.filter((c) => c?.type === 'parameter')[index];
     const typeNode = param?.childForFieldName('type');
     if (info && typeNode) {
       const t = this.resolver.lowerType(typeNode, info.scope, info.env, info.self);
