@@ -36,6 +36,10 @@ import {
   DEREF_PATHS,
   ioResultSpelledOut,
   knownTy,
+  STD_READ_INTO,
+  STD_SENDING,
+  stdChannel,
+  timeArithmetic,
   needsDrop,
   stdFnResult,
   stdMethod,
@@ -1329,32 +1333,6 @@ function namesAutoTrait(bounds: SyntaxNode, trait: 'Send' | 'Sync'): boolean {
   );
 }
 
-/**
- * std's time arithmetic, and tokio's `Instant`'s (`Instant::now() + Duration::from_millis(10)`): an
- * instant moved by a `Duration` is one of its type, two of one type apart a `Duration`, a
- * `Duration` added to, taken from, multiplied or divided stays one.
- */
-function timeArithmetic(left: Ty, op: string, right: LocalTy): Ty | undefined {
-  const duration = (t: Ty) => t.k === 'known' && t.known.path === 'std::time::Duration';
-  const instant = (t: Ty) =>
-    (t.k === 'known' && /^std::time::(Instant|SystemTime)$/.test(t.known.path)) ||
-    (t.k === 'adt' && t.def.name === 'Instant' && t.def.generics.params.length === 0);
-  if (right.k !== 'ty') return undefined;
-  const r = right.ty;
-  if (instant(left) && (op === '+' || op === '-') && duration(r)) return left;
-  if (instant(left) && op === '-' && r.text === left.text) return knownTy('std::time::Duration', []);
-  if (duration(left) && (op === '+' || op === '-') && duration(r)) return left;
-  // (`Duration * 3`: only `u32` and `f64` multiply one, so any number that compiles there does.)
-  if (
-    duration(left) &&
-    (op === '*' || op === '/') &&
-    r.k === 'plain' &&
-    /^([iu](8|16|32|64|128|size)|f32|f64)$/.test(r.text)
-  )
-    return left;
-  return undefined;
-}
-
 /** Which of `Fn`, `FnMut`, `FnOnce` the first such bound among `bounds` names. */
 function fnBoundTrait(bounds: readonly SyntaxNode[]): 'Fn' | 'FnMut' | 'FnOnce' | undefined {
   for (const b of bounds) {
@@ -1394,35 +1372,6 @@ const FILLING_METHODS = new Map<string, { arity: number; from: number[] }>([
   ['std::collections::HashSet::insert', { arity: 1, from: [0] }],
   ['std::collections::BTreeSet::insert', { arity: 1, from: [0] }],
 ]);
-
-/** The methods of std's channel senders that send a `T` (their first argument). */
-const STD_SENDING = new Set([
-  'std::sync::mpsc::Sender::send',
-  'std::sync::mpsc::SyncSender::send',
-  'std::sync::mpsc::SyncSender::try_send',
-]);
-
-/**
- * `mpsc::channel()`, `mpsc::sync_channel(n)`: the sender and receiver of one `T`, the turbofish's
- * (`named`), else (in a `let` that wants holes, see fnResult) left to inference, which a later
- * `tx.send(x)` fills.
- */
-function stdChannel(full: string, named?: Ty): Ty | undefined {
-  const sender =
-    full === 'std::sync::mpsc::channel'
-      ? 'std::sync::mpsc::Sender'
-      : full === 'std::sync::mpsc::sync_channel'
-        ? 'std::sync::mpsc::SyncSender'
-        : undefined;
-  if (!sender) return undefined;
-  const t: Ty = named ?? { k: 'unknown', text: '_', reason: 'what `T` is at `channel(..)` is not inferred', hole: {} };
-  const tx = knownTy(sender, [t]);
-  const rx = knownTy('std::sync::mpsc::Receiver', [t]);
-  return tx && rx ? { k: 'tuple', elems: [tx, rx], text: `(${tx.text}, ${rx.text})` } : undefined;
-}
-
-/** std's `Read` methods that read into a `&mut Vec<u8>` given as their one argument. */
-const STD_READ_INTO = new Set(['read_to_end']);
 
 /** std's borrowed path and string types, to the owned type `to_owned()` gives. */
 const OWNED_FORMS = new Map([
@@ -3017,7 +2966,8 @@ class BodyWalk {
         if (lt?.k === 'ty' && lt.ty.k === 'plain' && /^([iu](8|16|32|64|128|size)|f32|f64)$/.test(lt.ty.text))
           return lt;
         const right = node.childForFieldName('right');
-        const time = lt?.k === 'ty' && right ? timeArithmetic(lt.ty, op, this.typeOf(right)) : undefined;
+        const rt = right ? this.typeOf(right) : undefined;
+        const time = lt?.k === 'ty' ? timeArithmetic(lt.ty, op, rt?.k === 'ty' ? rt.ty : undefined) : undefined;
         return time ? { k: 'ty', ty: time } : notTyped();
       }
       case 'try_expression': {

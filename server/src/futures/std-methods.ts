@@ -318,3 +318,58 @@ export function needsDrop(
 }
 
 const needsDropOf = (ty: Ty, depth: number, adt: (ty: Ty) => boolean | undefined) => needsDrop(ty, depth, adt);
+
+/** The methods of std's channel senders that send a `T` (their first argument). */
+export const STD_SENDING = new Set([
+  'std::sync::mpsc::Sender::send',
+  'std::sync::mpsc::SyncSender::send',
+  'std::sync::mpsc::SyncSender::try_send',
+]);
+
+/**
+ * `mpsc::channel()`, `mpsc::sync_channel(n)`: the sender and receiver of one `T`, the turbofish's
+ * (`named`), else (in a `let` that wants holes, see fnResult) left to inference, which a later
+ * `tx.send(x)` fills.
+ */
+export function stdChannel(full: string, named?: Ty): Ty | undefined {
+  const sender =
+    full === 'std::sync::mpsc::channel'
+      ? 'std::sync::mpsc::Sender'
+      : full === 'std::sync::mpsc::sync_channel'
+        ? 'std::sync::mpsc::SyncSender'
+        : undefined;
+  if (!sender) return undefined;
+  const t: Ty = named ?? { k: 'unknown', text: '_', reason: 'what `T` is at `channel(..)` is not inferred', hole: {} };
+  const tx = knownTy(sender, [t]);
+  const rx = knownTy('std::sync::mpsc::Receiver', [t]);
+  return tx && rx ? { k: 'tuple', elems: [tx, rx], text: `(${tx.text}, ${rx.text})` } : undefined;
+}
+
+/** std's `Read` methods that read into a `&mut Vec<u8>` given as their one argument. */
+export const STD_READ_INTO = new Set(['read_to_end']);
+
+/**
+ * std's time arithmetic, and tokio's `Instant`'s (`Instant::now() + Duration::from_millis(10)`): an
+ * instant moved by a `Duration` is one of its type, two of one type apart a `Duration`, a
+ * `Duration` added to, taken from, multiplied or divided stays one.
+ */
+export function timeArithmetic(left: Ty, op: string, right: Ty | undefined): Ty | undefined {
+  const duration = (t: Ty) => t.k === 'known' && t.known.path === 'std::time::Duration';
+  const instant = (t: Ty) =>
+    (t.k === 'known' && /^std::time::(Instant|SystemTime)$/.test(t.known.path)) ||
+    (t.k === 'adt' && t.def.name === 'Instant' && t.def.generics.params.length === 0);
+  if (!right) return undefined;
+  const r = right;
+  if (instant(left) && (op === '+' || op === '-') && duration(r)) return left;
+  if (instant(left) && op === '-' && r.text === left.text) return knownTy('std::time::Duration', []);
+  if (duration(left) && (op === '+' || op === '-') && duration(r)) return left;
+  // (`Duration * 3`: only `u32` and `f64` multiply one, so any number that compiles there does.)
+  if (
+    duration(left) &&
+    (op === '*' || op === '/') &&
+    r.k === 'plain' &&
+    /^([iu](8|16|32|64|128|size)|f32|f64)$/.test(r.text)
+  )
+    return left;
+  return undefined;
+}
