@@ -872,12 +872,30 @@ class FileAnalyzer {
   private traitsIn(scope: Scope): TraitDef[] {
     let found = this.traitsInScope.get(scope);
     if (!found) {
-      found = [...scope.traits.values()];
-      for (const name of scope.imports.keys()) {
-        const item = this.solution.resolver.lookup(scope, name);
-        if (item.kind === 'trait' && !found.includes(item.def)) found.push(item.def);
+      const out: TraitDef[] = [];
+      const add = (def: TraitDef) => {
+        if (!out.includes(def)) out.push(def);
+      };
+      const named = (s: Scope) => {
+        for (const def of s.traits.values()) add(def);
+        for (const name of s.imports.keys()) {
+          const item = this.solution.resolver.lookup(s, name);
+          if (item.kind === 'trait') add(item.def);
+        }
+        // `use futures_lite::AsyncReadExt as _;`: in scope for its methods, under no name.
+        for (const path of s.unnamed ?? []) {
+          const item = this.solution.resolver.resolvePath(s, path);
+          if (item.kind === 'trait') add(item.def);
+        }
+      };
+      named(scope);
+      // `use futures_lite::prelude::*;`: the traits the module declares or imports (a prelude's
+      // `pub use io::AsyncReadExt as _`), one glob deep.
+      for (const glob of scope.globs) {
+        const item = this.solution.resolver.resolvePath(scope, glob);
+        if (item.kind === 'mod') named(item.scope);
       }
-      this.traitsInScope.set(scope, found);
+      this.traitsInScope.set(scope, (found = out));
     }
     return found;
   }
@@ -887,7 +905,8 @@ class FileAnalyzer {
    * its module), when `x`'s type has no inherent one: `file.read(&mut buf)` under `use
    * tokio::io::AsyncReadExt`, whose `fn read<'a>(&'a mut self, ..) -> Read<'a, Self>` says what the
    * call gives. None when no trait in scope, or more than one, declares a method of that name
-   * with a `self` receiver (traits of std, its prelude's and glob imports are not read).
+   * with a `self` receiver (traits of std and its prelude are not read; a glob import's module
+   * gives the traits it declares or imports).
    */
   traitMethod(scope: Scope, name: string): FnInfo | undefined {
     const found: SyntaxNode[] = [];

@@ -145,6 +145,8 @@ export interface Scope {
   imports: Map<string, string[]>;
   /** `use a::b::*` -> [a, b]. */
   globs: string[][];
+  /** `use a::Ext as _` -> [a, Ext]: a trait in scope for its methods, under no name. */
+  unnamed?: string[][];
   /** `extern crate foo as bar` -> bar => foo. */
   externCrates: Map<string, string>;
   /** On a crate's root: edition 2015, where `::x` and `use x::y` start at the crate root. */
@@ -833,7 +835,7 @@ function traitBoundNodes(bounds: SyntaxNode): SyntaxNode[] {
 
 /** Flattens a `use` tree into the scope's imports and globs. */
 /** What a `use` puts in its scope, in order: names with their paths, and glob paths. */
-type UseEffects = ({ name: string; path: string[] } | { glob: string[] })[];
+type UseEffects = ({ name: string; path: string[] } | { glob: string[] } | { unnamed: string[] })[];
 
 /** The effects of the `use` trees met lately, by their text: a file's `use`s rarely change between edits. */
 const useEffects = new Map<string, UseEffects>();
@@ -848,12 +850,14 @@ function lowerUse(arg: SyntaxNode, scope: Scope): void {
     lowerUseTree(arg, [], {
       imports: { set: (name, path) => recorded.push({ name: detachedText(name), path: path.map(detachedText) }) },
       globs: { push: (path) => recorded.push({ glob: path.map(detachedText) }) },
+      unnamed: { push: (path) => recorded.push({ unnamed: path.map(detachedText) }) },
     });
     if (useEffects.size >= USE_EFFECTS_KEPT) useEffects.delete(useEffects.keys().next().value!);
     useEffects.set(detachedText(text), (effects = recorded));
   }
   for (const effect of effects)
     if ('glob' in effect) scope.globs.push([...effect.glob]);
+    else if ('unnamed' in effect) (scope.unnamed ??= []).push([...effect.unnamed]);
     else scope.imports.set(effect.name, [...effect.path]);
 }
 
@@ -861,6 +865,7 @@ function lowerUse(arg: SyntaxNode, scope: Scope): void {
 interface UseSink {
   imports: { set(name: string, path: string[]): unknown };
   globs: { push(path: string[]): unknown };
+  unnamed?: { push(path: string[]): unknown };
 }
 
 /** A `use` path's prefix, shared by the lists inside it: written out only where an import is. */
@@ -890,6 +895,7 @@ function lowerUseTree(tree: SyntaxNode, from: string[], scope: UseSink): void {
         const path = node.childForFieldName('path');
         const alias = node.childForFieldName('alias')?.text;
         if (path && alias && alias !== '_') scope.imports.set(alias, spelled(prefix, ...pathSegments(path)));
+        else if (path && alias === '_') scope.unnamed?.push(spelled(prefix, ...pathSegments(path)));
         break;
       }
       case 'use_wildcard': {
