@@ -2133,11 +2133,13 @@ class BodyWalk {
   private laterSome(decl: SyntaxNode, name: string): LocalTy | undefined {
     const block = decl.parent;
     if (!block || !decl.children.some((c) => c?.type === 'mutable_specifier')) return undefined;
-    if (boundAgainLater(decl, name)) return undefined;
+    // A later `let` of the name makes the rest of the block another variable's; a pattern that
+    // binds it in an arm, a closure or a loop only there (`Some(listener) => listener.await`).
+    if (boundAgainLater(decl, name, ['let_declaration'])) return undefined;
     const after = (n: SyntaxNode | null): n is SyntaxNode => n !== null && n.startIndex >= decl.endIndex;
     let found: Ty | undefined;
     for (const a of block.descendantsOfType('assignment_expression').filter(after)) {
-      if (a.childForFieldName('left')?.text !== name) continue;
+      if (a.childForFieldName('left')?.text !== name || rebound(a, block, name)) continue;
       const right = a.childForFieldName('right');
       const args = right?.type === 'call_expression' ? right.childForFieldName('arguments')?.namedChildren : undefined;
       if (right?.childForFieldName('function')?.text !== 'Some' || args?.length !== 1 || !args[0]) continue;
@@ -4283,18 +4285,33 @@ function forItem(ty: Ty): Ty | undefined {
  * Whether a pattern later in `decl`'s block binds `name` again, so that a later `name` may be
  * another variable.
  */
-function boundAgainLater(decl: SyntaxNode, name: string): boolean {
-  const binders = decl.parent?.descendantsOfType([
-    'let_declaration',
-    'for_expression',
-    'closure_parameters',
-    'match_arm',
-    'let_condition',
-  ]);
+function boundAgainLater(
+  decl: SyntaxNode,
+  name: string,
+  kinds = ['let_declaration', 'for_expression', 'closure_parameters', 'match_arm', 'let_condition'],
+): boolean {
+  const binders = decl.parent?.descendantsOfType(kinds);
   for (const b of binders ?? []) {
     if (!b || b.startIndex < decl.endIndex) continue;
     const bound = b.type === 'closure_parameters' ? b : b.childForFieldName('pattern');
     if (bound && hasWord(bound.text, name)) return true;
+  }
+  return false;
+}
+
+/** Whether `node` is where a pattern between it and `block` binds `name` again (an arm, a closure, a loop, an `if let`). */
+function rebound(node: SyntaxNode, block: SyntaxNode, name: string): boolean {
+  for (let p = node.parent, inner = node; p && p.id !== block.id; inner = p, p = p.parent) {
+    const pattern =
+      p.type === 'match_arm' || p.type === 'for_expression'
+        ? p.childForFieldName('pattern')
+        : p.type === 'closure_expression'
+          ? p.childForFieldName('parameters')
+          : (p.type === 'if_expression' || p.type === 'while_expression') &&
+              inner.id !== p.childForFieldName('condition')?.id
+            ? p.childForFieldName('condition')
+            : undefined;
+    if (pattern && pattern.id !== inner.id && hasWord(pattern.text, name)) return true;
   }
   return false;
 }
