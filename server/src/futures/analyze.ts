@@ -2937,6 +2937,24 @@ class BodyWalk {
       }
       case 'range_expression':
         return plain('Range');
+      case 'index_expression': {
+        // `buf[..n]`, `v[0]`, `b"abc"[..]`: a slice of a slice, an array or a `Vec`, or an element.
+        const [object, index] = node.namedChildren.filter((c): c is SyntaxNode => c !== null);
+        const t = object ? this.typeOf(object) : notTyped();
+        if (t.k !== 'ty' || !index) return notTyped();
+        const base = derefAll(t.ty);
+        const ranged = index.type === 'range_expression';
+        if (base.k === 'plain' && /^&?str$/.test(base.text.replace(/\s+/g, '')))
+          return ranged ? plain('str') : notTyped();
+        const elem =
+          base.k === 'seq'
+            ? base.inner
+            : base.k === 'known' && base.known.path === 'std::vec::Vec'
+              ? base.args[0]
+              : undefined;
+        if (!elem) return notTyped();
+        return { k: 'ty', ty: ranged ? { k: 'seq', inner: elem, text: `[${elem.text}]` } : elem };
+      }
       case 'array_expression': {
         // `[0u8; 4]`, `[a, b]`: every element has the first one's type.
         const first = node.namedChildren.find((c) => c !== null && !c.type.endsWith('comment'));
