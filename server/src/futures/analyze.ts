@@ -2937,6 +2937,9 @@ class BodyWalk {
       }
       case 'range_expression':
         return plain('Range');
+      case 'scoped_identifier':
+        // `ChunkedState::Size`: a unit variant of a non-generic enum is that enum.
+        return this.enumOfVariant(pathSegments(node)) ?? notTyped();
       case 'index_expression': {
         // `buf[..n]`, `v[0]`, `b"abc"[..]`: a slice of a slice, an array or a `Vec`, or an element.
         const [object, index] = node.namedChildren.filter((c): c is SyntaxNode => c !== null);
@@ -3192,6 +3195,27 @@ class BodyWalk {
       for (let j = bs.length - 1; j >= 0; j--) if (bs[j].name === name) return bs[j];
     }
     return this.outer?.get(name);
+  }
+
+  /** The enum a path's last segment is a variant of (`State::Size`, `Self::Size`), when the enum has no type parameters. */
+  private enumOfVariant(segments: string[]): LocalTy | undefined {
+    if (segments.length < 2) return undefined;
+    const self = this.fn.self;
+    const owner =
+      segments.length === 2 && segments[0] === 'Self'
+        ? self?.k === 'adt'
+          ? self.def
+          : undefined
+        : (() => {
+            const item = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
+            return item.kind === 'type' ? item.def : undefined;
+          })();
+    if (owner?.kind !== 'enum' || owner.generics.params.some((p) => p.kind !== 'lifetime')) return undefined;
+    const variants = owner.node.childForFieldName('body')?.namedChildren ?? [];
+    const name = segments[segments.length - 1];
+    if (!variants.some((v) => v?.type === 'enum_variant' && v.childForFieldName('name')?.text === name))
+      return undefined;
+    return { k: 'ty', ty: { k: 'adt', def: owner, args: new Map(), text: owner.name } };
   }
 
   private typeByPath(pathNode: SyntaxNode, notTyped: () => LocalTy, args?: SyntaxNode[]): LocalTy {
@@ -3643,6 +3667,9 @@ class BodyWalk {
       // A tuple struct's constructor; a generic one (`Wrap(x)`) takes its arguments' types.
       return this.typeByPath(pathNode, notTyped, args);
     }
+    // `State::Body(1)`: a tuple variant of a non-generic enum is that enum.
+    const variant = this.enumOfVariant(segments);
+    if (variant) return variant;
     const owner = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
     if (owner.kind !== 'known') return notTyped();
     const full = `${owner.known.path}::${segments[segments.length - 1]}`;
