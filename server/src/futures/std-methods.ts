@@ -48,6 +48,9 @@ const METHODS: readonly MethodRow[] = [
   { on: 'std::option::Option', method: 'unwrap', receiver: 'value', returns: 'T' },
   { on: 'std::option::Option', method: 'expect', receiver: 'value', returns: 'T' },
   { on: 'std::rc::Rc', method: 'clone', receiver: 'ref', returns: 'Self' },
+  // `std::env::args().nth(1)`: the program's arguments, as `String`s.
+  { on: 'std::env::Args', method: 'nth', receiver: 'ref', returns: 'std::option::Option<std::string::String>' },
+  { on: 'std::env::Args', method: 'next', receiver: 'ref', returns: 'std::option::Option<std::string::String>' },
   { on: 'std::sync::Arc', method: 'clone', receiver: 'ref', returns: 'Self' },
   { on: 'std::string::String', method: 'clone', receiver: 'ref', returns: 'Self' },
   { on: 'std::vec::Vec', method: 'clone', receiver: 'ref', returns: 'Self' },
@@ -227,6 +230,7 @@ const FNS: ReadonlyMap<string, string> = new Map([
     'set_permissions',
   ].map((f): [string, string] => [`std::fs::${f}`, IO('()')]),
   ['std::env::var', 'std::result::Result<std::string::String, std::env::VarError>'],
+  ['std::env::args', 'std::env::Args'],
   ['std::thread::sleep', '()'],
 ]);
 
