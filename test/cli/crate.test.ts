@@ -206,6 +206,33 @@ test("a future awaiting tokio's lock is read from what the lock needs, not from 
   }
 });
 
+test("a statement under a `#[cfg(feature)]` the crate's build leaves out is not there; the one it keeps is", () => {
+  const { dir, write } = scratch('rss-statement-cfg-');
+  try {
+    write('app/Cargo.toml', `${PACKAGE('app')}\n[features]\ntracing = []\n`);
+    write(
+      'app/src/lib.rs',
+      [
+        'pub async fn tick() {}',
+        // tokio's shape: one `let` per build. Read together, the `Rc` would be held (shadowed).
+        'pub async fn chosen() {',
+        '    #[cfg(feature = "tracing")]',
+        '    let held = std::rc::Rc::new(1u8);',
+        '    #[cfg(not(feature = "tracing"))]',
+        '    let held = 1u8;',
+        '    tick().await;',
+        '    let _ = &held;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const { verdict, stdout } = futureVerdicts('app', dir);
+    assert.equal(verdict('chosen'), 'yes', stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a dependency's extension trait types the calls of its methods; a deref to an inherent one of that name does not", () => {
   const { dir, write } = scratch('rss-trait-methods-');
   try {
@@ -232,6 +259,10 @@ test("a dependency's extension trait types the calls of its methods; a deref to 
         '    }',
         '}',
         'impl<R> FetchExt for R {}',
+        // A prelude that re-exports the trait under no name (futures-lite's `pub use .. as _`).
+        'pub mod prelude {',
+        '    pub use crate::FetchExt as _;',
+        '}',
         '',
       ].join('\n'),
     );
@@ -276,6 +307,16 @@ test("a dependency's extension trait types the calls of its methods; a deref to 
         '    tick().await;',
         '    drop(f);',
         '}',
+        // The trait through the dependency's prelude, by a glob.
+        'pub mod through_prelude {',
+        '    use ext::prelude::*;',
+        '    pub async fn plain_too() {',
+        '        let mut p = super::Plain(1);',
+        '        let f = p.fetch();',
+        '        super::tick().await;',
+        '        f.await;',
+        '    }',
+        '}',
         '',
       ].join('\n'),
     );
@@ -283,6 +324,7 @@ test("a dependency's extension trait types the calls of its methods; a deref to 
     assert.equal(verdict('plain'), 'yes', stdout);
     assert.equal(verdict('local'), 'no', stdout);
     assert.equal(verdict('shadowed'), 'unknown', stdout);
+    assert.equal(verdict('plain_too'), 'yes', stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1311,33 +1311,37 @@ function boundsOf(fnNode: SyntaxNode, name: string): SyntaxNode[] {
 /**
  * `ty` with each projection of a parameter of `info` left unknown (`T::Output` of `spawn<T>(future:
  * T) -> JoinHandle<T::Output>`, the future's output not read) that `info` bounds by `Send` itself
- * (`where T::Output: Send + 'static`) as a type known only by those bounds (see autoBounded).
+ * (`where T::Output: Send + 'static`) as a type known only by those bounds (see knownByBounds).
  */
 function boundedProjections(info: FnInfo, ty: Ty): Ty {
   return mapTy(ty, (t) => {
     const text = t.k === 'unknown' ? t.text : t.k === 'proj' ? `${t.param}::${t.assoc}` : undefined;
     const name = text?.replace(/\s+/g, '');
     if (!name || !/^\w+::\w+$/.test(name) || !info.env.has(name.split('::')[0])) return undefined;
-    if (!declaresBound(info.node, name, 'Send')) return undefined;
-    const why = `\`${name}\` of \`${info.name}(..)\` is not read; only its bounds are known`;
-    const sync = declaresBound(info.node, name, 'Sync') ? { holds: true as const } : { holds: 'unknown' as const, why };
-    return { k: 'dyn', text: name, send: { holds: true }, sync };
+    return knownByBounds(info, name, name, 'is not read');
   });
 }
 
-/**
- * Those of the parameters `names` of `info` bounded by `Send`, as types known only by their
- * written auto-trait bounds (`T: Send + 'static`: a `T` that is `Send`, its `Sync` not known).
- */
+/** Those of the parameters `names` of `info` bounded by `Send`, as types known only by those bounds. */
 function autoBounded(info: FnInfo, names: string[]): Map<string, Ty> {
   const out = new Map<string, Ty>();
   for (const name of names) {
-    if (!declaresBound(info.node, name, 'Send')) continue;
-    const why = `\`${name}\` of \`${info.name}(..)\` is not inferred; only its bounds are known`;
-    const sync = declaresBound(info.node, name, 'Sync') ? { holds: true as const } : { holds: 'unknown' as const, why };
-    out.set(name, { k: 'dyn', text: '_', send: { holds: true }, sync });
+    const t = knownByBounds(info, name, '_', 'is not inferred');
+    if (t) out.set(name, t);
   }
   return out;
+}
+
+/**
+ * A parameter (or projection) `name` of `info` that `info` bounds by `Send`, as a type known only
+ * by its written auto-trait bounds (`T: Send + 'static`: `Send`, its `Sync` not known; `Sync` too
+ * when bounded so); undefined without a `Send` bound. `text` is how it shows (`_`, `T::Output`).
+ */
+function knownByBounds(info: FnInfo, name: string, text: string, missing: string): Ty | undefined {
+  if (!declaresBound(info.node, name, 'Send')) return undefined;
+  const why = `\`${name}\` of \`${info.name}(..)\` ${missing}; only its bounds are known`;
+  const sync = declaresBound(info.node, name, 'Sync') ? { holds: true as const } : { holds: 'unknown' as const, why };
+  return { k: 'dyn', text, send: { holds: true }, sync };
 }
 
 /** Whether the fn (or its impl) bounds its parameter `name` by the auto trait `trait` where it declares it. */
@@ -1767,15 +1771,7 @@ class BodyWalk {
       case 'await_expression': {
         const operand = node.namedChildren[0];
         if (operand) this.walk(operand);
-        this.awaits.push({
-          node,
-          offset: node.endIndex,
-          live: this.frames.flatMap((f) => f.bindings),
-          temps: this.tempStack.flat(),
-          loops: [...this.loops],
-          awaited: operand ? this.typeOf(operand) : unknownLocal('nothing awaited'),
-          operand: operand ?? node,
-        });
+        this.awaitPoint(node, operand ? this.typeOf(operand) : unknownLocal('nothing awaited'), operand ?? node);
         return;
       }
       case 'match_expression': {
@@ -1998,8 +1994,13 @@ class BodyWalk {
       const t = this.resolver.lowerType(typeNode, info.scope, info.env, info.self);
       declared = t.k === 'ref' && t.mut ? t.inner : undefined;
     }
-    if (declared?.k === 'known' && declared.known.path === collection.known.path && paramNames(declared).length === 0)
-      if (!holesIn(declared).length && !someTy(declared, (t) => t.k === 'unknown')) b.ty = { k: 'ty', ty: declared };
+    // Only a type written in full: no parameter of the callee, nothing left unknown.
+    if (
+      declared?.k === 'known' &&
+      declared.known.path === collection.known.path &&
+      !someTy(declared, (t) => t.k === 'param' || t.k === 'proj' || t.k === 'unknown')
+    )
+      b.ty = { k: 'ty', ty: declared };
   }
 
   private walkGuard(node: SyntaxNode): void {
@@ -2364,11 +2365,17 @@ class BodyWalk {
     if (!tokens) return;
     const text = tokens.text;
     const name = node.childForFieldName('macro')?.text ?? '';
-    if (this.isAwaitingMacro(name)) {
+    // tokio's and futures' `join!`, `try_join!`, `select!`, `select_biased!`.
+    if (this.isCrateMacro(name, AWAITING_MACROS, AWAITING_CRATES)) {
       this.awaitingMacro(node, tokens, name);
       return;
     }
-    if (node.parent?.type === 'expression_statement' && this.isPinningMacro(name) && this.pinningMacro(tokens)) return;
+    if (
+      node.parent?.type === 'expression_statement' &&
+      this.isCrateMacro(name, PINNING_MACROS, PINNING_CRATES) &&
+      this.pinningMacro(tokens)
+    )
+      return;
     if (/\.\s*await\b/.test(text) || this.fillsHoles(tokens)) {
       // An `.await` among the arguments, or a call that may fill a hole (`assert_ok!(tx.send(1))`
       // after `let (tx, rx) = channel();`): they are walked as the expressions they are.
@@ -2401,22 +2408,14 @@ class BodyWalk {
   }
 
   /**
-   * Whether a macro is tokio's or futures' `join!`, `try_join!`, `select!` or `select_biased!`:
+   * Whether a macro is one of `names` of one of `crates` (`tokio::join!`, `futures::pin_mut!`):
    * written with the crate's path, or imported from it (a crate's own `join!` is not one).
    */
-  private isAwaitingMacro(name: string): boolean {
+  private isCrateMacro(name: string, names: ReadonlySet<string>, crates: ReadonlySet<string>): boolean {
     const segments = name.split('::').filter((x) => x !== '');
-    if (!AWAITING_MACROS.has(segments[segments.length - 1] ?? '')) return false;
+    if (!names.has(segments[segments.length - 1] ?? '')) return false;
     const full = segments.length > 1 ? segments : this.file.expandPath(this.scope, segments).filter((x) => x !== '::');
-    return full.length > 1 && AWAITING_CRATES.has(full[0]);
-  }
-
-  /** Whether a macro is tokio's `pin!` or futures' `pin_mut!` (or futures-lite's, pin-utils'). */
-  private isPinningMacro(name: string): boolean {
-    const segments = name.split('::').filter((x) => x !== '');
-    if (!PINNING_MACROS.has(segments[segments.length - 1] ?? '')) return false;
-    const full = segments.length > 1 ? segments : this.file.expandPath(this.scope, segments).filter((x) => x !== '::');
-    return full.length > 1 && PINNING_CRATES.has(full[0]);
+    return full.length > 1 && crates.has(full[0]);
   }
 
   /**
@@ -2464,16 +2463,20 @@ class BodyWalk {
       }
       awaited.push({ ty: unknownLocal(`what \`${name}!\` awaits is not analysed`), operand: node });
     }
-    for (const { ty, operand } of awaited)
-      this.awaits.push({
-        node,
-        offset: node.endIndex,
-        live: this.frames.flatMap((f) => f.bindings),
-        temps: this.tempStack.flat(),
-        loops: [...this.loops],
-        awaited: ty,
-        operand,
-      });
+    for (const { ty, operand } of awaited) this.awaitPoint(node, ty, operand);
+  }
+
+  /** Records an await point at `node` (an `.await`, or an awaiting macro) of `awaited`: what is live there is held across it. */
+  private awaitPoint(node: SyntaxNode, awaited: LocalTy, operand: SyntaxNode): void {
+    this.awaits.push({
+      node,
+      offset: node.endIndex,
+      live: this.frames.flatMap((f) => f.bindings),
+      temps: this.tempStack.flat(),
+      loops: [...this.loops],
+      awaited,
+      operand,
+    });
   }
 
   /** A use of a local: a move where the value is taken (argument, `let`, return), else a borrow. */
@@ -3670,6 +3673,9 @@ class BodyWalk {
     // `State::Body(1)`: a tuple variant of a non-generic enum is that enum.
     const variant = this.enumOfVariant(segments);
     if (variant) return variant;
+    // `super::Local(x)`, `wrap::Wrap(x)`: a tuple struct's constructor by its path.
+    const struct = this.resolver.resolvePath(this.scope, segments);
+    if (struct.kind === 'type' && struct.def.kind === 'struct') return this.typeByPath(pathNode, notTyped, args);
     const owner = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
     if (owner.kind !== 'known') return notTyped();
     const full = `${owner.known.path}::${segments[segments.length - 1]}`;

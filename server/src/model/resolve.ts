@@ -838,12 +838,12 @@ export class Resolver {
     return entry.traitArgs ? { ...proj, traitArgs: entry.traitArgs } : proj;
   }
 
-  /** An item used as a type, with its written arguments (lifetimes already left out). */
   /** The type a path names (`TcpStream`, `net::TcpStream`), its parameters unspecified (unknown). */
   lowerTypePath(scope: Scope, segments: string[]): Ty {
     return this.instantiate(this.resolvePath(scope, segments), [], segments.join('::'), scope, new Map(), undefined, 0);
   }
 
+  /** An item used as a type, with its written arguments (lifetimes already left out). */
   private instantiate(
     item: Item,
     argNodes: SyntaxNode[],

@@ -17,16 +17,16 @@
 // reported as reviewed, for the hover, not as warnings.
 // The fix adds the bound to the impl's generics (insertion only; an existing `where` clause for
 // the parameter gets it instead), or to the storing method's `F`.
-import { namedChildren, nodesOfType, type SyntaxNode } from '../syntax/parser';
+import { nodesOfType, type SyntaxNode } from '../syntax/parser';
 import { autoAtom, type AutoTrait } from '../model/conditions';
 import { tyChildren, type Ty } from '../model/resolve';
 import type { Solution } from '../traits/infer';
-import { pathSegments, type TypeDef } from '../model/lower';
-import { baseName, isAllowed, type RuleContext, type UnsafeImpl } from './context';
+import type { TypeDef } from '../model/lower';
+import { isAllowed, type RuleContext, type UnsafeImpl } from './context';
 import { enforcedElsewhere, lockKeepingFields, untouchedFields } from './exemptions';
 import type { Fix, Hit, Insertion, Rule } from './rule';
 import {
-  assocType,
+  derefTargetIndex,
   heldThroughApi,
   storedGenerics,
   syncApiNeeds,
@@ -431,24 +431,12 @@ const derefTargets = new WeakMap<TypeDef, string | null>();
 function derefTarget(def: TypeDef): string | undefined {
   let known = derefTargets.get(def);
   if (known === undefined) {
-    known = null;
-    const typeParams = def.generics.params.filter((p) => p.kind === 'type').map((p) => p.name);
-    for (const impl of nodesOfType(def.node.tree.rootNode, 'impl_item')) {
-      const traitNode = impl.childForFieldName('trait');
-      const typeNode = impl.childForFieldName('type');
-      const body = impl.childForFieldName('body');
-      if (!traitNode || !typeNode || !body || pathSegments(traitNode).pop() !== 'Deref') continue;
-      if (typeNode.type !== 'generic_type' || baseName(typeNode) !== def.name) continue;
-      const target = assocType(body, 'Target')?.text;
-      const args = namedChildren(typeNode.childForFieldName('type_arguments') ?? typeNode).filter(
-        (a) => a.type !== 'lifetime',
-      );
-      const at = target === undefined ? -1 : args.findIndex((a) => a.text === target);
-      if (at >= 0 && typeParams[at] !== undefined) {
-        known = typeParams[at];
-        break;
-      }
-    }
+    const impls = nodesOfType(def.node.tree.rootNode, 'impl_item').flatMap((node) => {
+      const typeNode = node.childForFieldName('type');
+      return typeNode ? [{ node, typeNode, traitNode: node.childForFieldName('trait') }] : [];
+    });
+    const at = derefTargetIndex(impls, def.name);
+    known = at === undefined ? null : (def.generics.params.filter((p) => p.kind === 'type')[at]?.name ?? null);
     derefTargets.set(def, known);
   }
   return known ?? undefined;

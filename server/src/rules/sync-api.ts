@@ -263,8 +263,33 @@ function implParamMap(impl: SyntaxNode, typeNode: SyntaxNode, def: TypeDef): Map
   return map;
 }
 
+/**
+ * For `impl Deref for Name<A, B> { type Target = A; }` among `impls`: the position of `Target`
+ * among the type's arguments (lifetimes left out), or undefined.
+ */
+export function derefTargetIndex(
+  impls: Iterable<{ node: SyntaxNode; typeNode: SyntaxNode; traitNode?: SyntaxNode | null; unsafe?: boolean }>,
+  name: string,
+): number | undefined {
+  for (const impl of impls) {
+    if (impl.unsafe || !impl.traitNode || baseName(impl.typeNode) !== name) continue;
+    if (pathSegments(impl.traitNode).pop() !== 'Deref') continue;
+    const body = impl.node.childForFieldName('body');
+    const target = body ? assocType(body, 'Target') : undefined;
+    const args =
+      impl.typeNode.type === 'generic_type'
+        ? namedChildren(impl.typeNode.childForFieldName('type_arguments') ?? impl.typeNode).filter(
+            (a) => a.type !== 'lifetime',
+          )
+        : [];
+    const at = target ? args.findIndex((a) => a.text === target.text) : -1;
+    if (at >= 0) return at;
+  }
+  return undefined;
+}
+
 /** `type Target = T;` in an impl's body: the type node. */
-export function assocType(body: SyntaxNode, name: string): SyntaxNode | undefined {
+function assocType(body: SyntaxNode, name: string): SyntaxNode | undefined {
   const item = namedChildren(body).find((c) => c.type === 'type_item' && c.childForFieldName('name')?.text === name);
   return item?.childForFieldName('type') ?? undefined;
 }
@@ -358,7 +383,7 @@ class TypeReader {
         // `Deref` impl names as `Target` (spin's `RwLockWriteGuard<T, R>`: `T`, not the relax
         // strategy `R`); otherwise the last argument (`MutexGuard<'a, R, T>`: `T`; the raw lock
         // `R` is only used through `&R`).
-        const at = name ? this.derefTargetIndex(name) : undefined;
+        const at = name ? derefTargetIndex(this.ctx.items.impls, name) : undefined;
         const guarded = at !== undefined && at < args.length ? [args[at]] : args.slice(-1);
         return guarded.flatMap((a) => rec(a, mode === 'shared' ? 'shared' : access));
       }
@@ -416,27 +441,6 @@ class TypeReader {
     }
     if (name === 'PhantomData') return undefined;
     return STD_ACCESS_BY_NAME.get(name) ?? LOCK_CRATE_GUARDS.get(name);
-  }
-
-  /**
-   * For a type of this file with `impl Deref for Name<A, B> { type Target = A; }`: the position
-   * of `Target` among the type's arguments (lifetimes left out), or undefined.
-   */
-  private derefTargetIndex(name: string): number | undefined {
-    for (const impl of this.ctx.items.impls) {
-      if (impl.unsafe || baseName(impl.typeNode) !== name || pathSegments(impl.traitNode).pop() !== 'Deref') continue;
-      const body = impl.node.childForFieldName('body');
-      const target = body ? assocType(body, 'Target') : undefined;
-      const args =
-        impl.typeNode.type === 'generic_type'
-          ? namedChildren(impl.typeNode.childForFieldName('type_arguments') ?? impl.typeNode).filter(
-              (a) => a.type !== 'lifetime',
-            )
-          : [];
-      const at = target ? args.findIndex((a) => a.text === target.text) : -1;
-      if (at >= 0) return at;
-    }
-    return undefined;
   }
 
   /** The type as the resolver reads it in the impl's scope (the impl's parameters stay parameters). */
