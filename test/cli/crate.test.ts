@@ -233,6 +233,109 @@ test("a statement under a `#[cfg(feature)]` the crate's build leaves out is not 
   }
 });
 
+test('a name a build script may define two ways is unknown, unless both ways agree on Send and Sync', () => {
+  const { dir, write } = scratch('rss-cfg-twins-');
+  try {
+    write('app/Cargo.toml', PACKAGE('app'));
+    // im-rc's shape: the build script sets `threadsafe` only for its twin crate.
+    write(
+      'app/build.rs',
+      'fn main() {\n    if std::env::var("CARGO_PKG_NAME").unwrap() == "im" {\n        println!("cargo:rustc-cfg=threadsafe");\n    }\n    println!("cargo:rustc-cfg=limb64");\n}\n',
+    );
+    write(
+      'app/src/lib.rs',
+      [
+        'mod util {',
+        '    #[cfg(threadsafe)]',
+        '    pub(crate) type Ref<A> = std::sync::Arc<A>;',
+        '    #[cfg(not(threadsafe))]',
+        '    pub(crate) type Ref<A> = std::rc::Rc<A>;',
+        '    #[cfg(limb64)]',
+        '    pub type Limb = u64;',
+        '    #[cfg(not(limb64))]',
+        '    pub type Limb = u32;',
+        '    #[cfg(limb64)]',
+        '    pub use std::sync::atomic::AtomicU64 as Counter;',
+        '    #[cfg(not(limb64))]',
+        '    pub use std::sync::atomic::AtomicU32 as Counter;',
+        '}',
+        'use util::*;',
+        'pub struct Focus<A> {',
+        '    tree: Ref<A>,',
+        '}',
+        '#[cfg(threadsafe)]',
+        '// SAFETY: `Ref` is an `Arc` wherever this impl is compiled.',
+        'unsafe impl<A: Send + Sync> Send for Focus<A> {}',
+        'pub struct Big {',
+        '    data: Vec<Limb>,',
+        '    count: Counter,',
+        '}',
+        'pub struct Shared {',
+        '    rc: std::rc::Rc<u8>,',
+        '}',
+        // log's shape: a stand-in type and its impl under the same flag are there together.
+        '#[cfg(not(limb64))]',
+        'pub struct Stand {',
+        '    v: std::cell::Cell<usize>,',
+        '}',
+        '#[cfg(not(limb64))]',
+        '// SAFETY: built only for targets without threads.',
+        'unsafe impl Sync for Stand {}',
+        '',
+      ].join('\n'),
+    );
+    const run = cli(['check', '--format', 'json', 'app'], dir);
+    const out = JSON.parse(run.stdout) as {
+      types: { name: string; send: { status: string }; sync: { status: string } }[];
+      diagnostics: { message: string }[];
+    };
+    const verdict = (name: string) => {
+      const t = out.types.find((x) => x.name === name);
+      return `${t?.send.status} ${t?.sync.status}`;
+    };
+    assert.equal(verdict('Focus'), 'unknown unknown', run.stdout);
+    assert.equal(verdict('Big'), 'yes yes', run.stdout);
+    assert.equal(verdict('Shared'), 'no no', run.stdout);
+    assert.equal(verdict('Stand'), 'yes yes', run.stdout);
+    const onFocus = out.diagnostics.filter((d) => d.message.includes('Focus'));
+    assert.deepEqual(onFocus, [], "an impl is not judged by the other build's alias");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// web-sys's shape: `mod features` glob-imports each of its modules, and each glob-imports it back.
+// Each search of a name went down every path through the cycle: at 10 modules a check took 40 s.
+test(
+  'names resolve through modules that glob-import each other in a cycle, in time linear in the modules',
+  { timeout: 60_000 },
+  () => {
+    const { dir, write } = scratch('rss-glob-cycle-');
+    try {
+      const count = 16;
+      write('app/Cargo.toml', PACKAGE('app'));
+      write('app/src/lib.rs', 'mod features;\npub use features::*;\n');
+      const mods: string[] = [];
+      for (let i = 1; i <= count; i++) {
+        mods.push(`mod gen_${i};`, `pub use gen_${i}::*;`);
+        const held = i === 1 ? 'std::rc::Rc<u8>' : `Item${i - 1}`;
+        write(
+          `app/src/features/gen_${i}.rs`,
+          `use super::*;\npub struct Item${i} {\n    prev: ${held},\n}\npub struct Lost${i} {\n    x: Missing${i},\n}\n`,
+        );
+      }
+      write('app/src/features/mod.rs', `${mods.join('\n')}\n`);
+      const run = cli(['check', '--format', 'json', 'app'], dir);
+      const out = JSON.parse(run.stdout) as { types: { name: string; send: { status: string } }[] };
+      const send = (name: string) => out.types.find((t) => t.name === name)?.send.status;
+      assert.equal(send(`Item${count}`), 'no', run.stdout);
+      assert.equal(send(`Lost${count}`), 'unknown', run.stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
 test("a dependency's extension trait types the calls of its methods; a deref to an inherent one of that name does not", () => {
   const { dir, write } = scratch('rss-trait-methods-');
   try {

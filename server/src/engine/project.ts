@@ -1173,6 +1173,7 @@ function namesOffered(scopes: Scope[]): string {
     for (const [name, path] of s.imports) parts.push(`use ${name} = ${path.join('::')}`);
     for (const glob of s.globs) parts.push(`glob ${glob.join('::')}`);
     for (const [name, crate] of s.externCrates) parts.push(`extern ${name} = ${crate}`);
+    for (const name of s.cfgTwins?.keys() ?? []) parts.push(`twin ${name}`);
   }
   return parts.join('\n');
 }

@@ -1214,6 +1214,7 @@ class FileAnalyzer {
   /** The `use` path a call's first segment stands for (`thread::spawn` -> `std::thread::spawn`). */
   expandPath(scope: Scope, segments: string[]): string[] {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
+      if (s.cfgTwins?.has(segments[0])) return segments;
       const imported = s.imports.get(segments[0]);
       if (imported) return [...imported, ...segments.slice(1)];
     }
@@ -1221,7 +1222,6 @@ class FileAnalyzer {
   }
 }
 
-/** Indices of the parameters whose type is bounded by `Send` (`F: Future + Send`, `impl FnOnce() + Send`). */
 /** `self` (by value) or a reference to it, from the fn's parameters; absent without `self`. */
 function receiverMode(fn: SyntaxNode): ReceiverMode | undefined {
   const selfParam = fn.childForFieldName('parameters')?.namedChildren.find((c) => c?.type === 'self_parameter');

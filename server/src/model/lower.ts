@@ -61,6 +61,8 @@ export interface TypeDef {
    * Data`): an impl written for the name is for whichever one is compiled.
    */
   alternatives?: TypeDef[];
+  /** The `#[cfg]` predicates on it this analysis cannot decide (an impl under the same ones is there with it). */
+  cfgUndecided?: string[];
 }
 
 export interface AliasDef {
@@ -116,6 +118,8 @@ export interface ImplDef {
   traitNode: SyntaxNode;
   typeNode: SyntaxNode;
   generics: Generics;
+  /** The `#[cfg]` predicates on it this analysis cannot decide: the build may not compile it. */
+  cfgUndecided?: string[];
 }
 
 export interface Scope {
@@ -143,6 +147,14 @@ export interface Scope {
   outOfFileMods: Map<string, { path?: string; cfg?: string[]; inactive?: boolean }>;
   /** `use a::b as c` -> c => [a, b]. */
   imports: Map<string, string[]>;
+  /**
+   * Names an alias or import gives under a `#[cfg]` this analysis cannot decide (a flag a build
+   * script may set), and of those, the ones given two different meanings that way
+   * (`#[cfg(threadsafe)] type Ref<A> = Arc<A>;` / `#[cfg(not(threadsafe))] type Ref<A> = Rc<A>;`):
+   * what such a name stands for depends on the build, so it resolves to nothing known.
+   */
+  undecidedNames?: Set<string>;
+  cfgTwins?: Map<string, NameTarget[]>;
   /** `use a::b::*` -> [a, b]. */
   globs: string[][];
   /** `use a::Ext as _` -> [a, Ext]: a trait in scope for its methods, under no name. */
@@ -272,6 +284,12 @@ function cfgPredicates(attributes: SyntaxNode[], out: Out): string[] | undefined
     .filter((p): p is string => p !== undefined);
   if (out.options.outerCfg !== undefined) preds.unshift(out.options.outerCfg);
   return preds.length > 0 ? preds : undefined;
+}
+
+/** The predicates among `attributes` (and the item macro's around them) this analysis cannot decide. */
+function undecidedPredicates(attributes: SyntaxNode[], out: Out): string[] | undefined {
+  const preds = cfgPredicates(attributes, out)?.filter((p) => evaluateCfg(p, out.options.cfg ?? {}) === undefined);
+  return preds?.length ? preds : undefined;
 }
 
 /** What `#[cfg]` attributes say of the item or field they precede: false drops it. */
@@ -445,7 +463,6 @@ function lowerImpl(
   };
 }
 
-/** Records a fn by name; a second of the same name (under another `#[cfg]`) becomes an alternative. */
 /** The fns among an item macro's items (`only`) that `cfg` keeps: methods of the impl the call is in. */
 export function addMethods(impl: InherentImpl, only: AttributedNode[], cfg: CfgContext): void {
   for (const { node, attributes } of only) {
@@ -455,6 +472,7 @@ export function addMethods(impl: InherentImpl, only: AttributedNode[], cfg: CfgC
   }
 }
 
+/** Records a fn by name; a second of the same name (under another `#[cfg]`) becomes an alternative. */
 function addFn(table: Map<string, FnDef>, node: SyntaxNode, scope: Scope, impl?: SyntaxNode): void {
   const name = node.childForFieldName('name')?.text;
   if (!name) return;
@@ -496,6 +514,8 @@ function lowerItem(
   const kind = TYPE_ITEMS[type];
   if (kind) {
     const def = lowerTypeDef(node, kind, scope, out);
+    const undecided = undecidedPredicates(attributes, out);
+    if (def && undecided) def.cfgUndecided = undecided;
     if (def) {
       const first = scope.types.get(def.name);
       if (!first) scope.types.set(def.name, def);
@@ -532,13 +552,14 @@ function lowerItem(
       // module: as an alias it would stand for every `Item` the module names.
       if (owner === 'impl_item' || owner === 'trait_item') return;
       const name = node.childForFieldName('name')?.text;
-      if (name)
-        scope.aliases.set(name, {
-          name,
-          scope,
-          generics: lowerGenerics(node),
-          typeNode: node.childForFieldName('type') ?? undefined,
-        });
+      if (!name) return;
+      const def: AliasDef = {
+        name,
+        scope,
+        generics: lowerGenerics(node),
+        typeNode: node.childForFieldName('type') ?? undefined,
+      };
+      if (admitName(scope, name, def, cfgOf(attributes, out) === undefined)) scope.aliases.set(name, def);
       return;
     }
     case 'trait_item': {
@@ -558,7 +579,7 @@ function lowerItem(
     }
     case 'use_declaration': {
       const arg = node.childForFieldName('argument');
-      if (arg) lowerUse(arg, scope);
+      if (arg) lowerUse(arg, scope, cfgOf(attributes, out) === undefined);
       return;
     }
     case 'extern_crate_declaration': {
@@ -574,6 +595,8 @@ function lowerItem(
       const body = node.childForFieldName('body');
       const items = body ? withAttributes(body) : undefined;
       const impl = lowerImpl(node, scope, traitNode, typeNode);
+      const undecided = undecidedPredicates(attributes, out);
+      if (impl && undecided) impl.cfgUndecided = undecided;
       if (impl) out.impls.push(impl);
       else if (typeNode && items && !traitNode) lowerInherentImpl(node, typeNode, items, scope, out);
       if (items) lowerItems(items, scope, out, 'impl_item');
@@ -833,7 +856,6 @@ function traitBoundNodes(bounds: SyntaxNode): SyntaxNode[] {
   return namedChildren(bounds).filter((b) => b.type !== 'lifetime' && b.type !== 'removed_trait_bound');
 }
 
-/** Flattens a `use` tree into the scope's imports and globs. */
 /** What a `use` puts in its scope, in order: names with their paths, and glob paths. */
 type UseEffects = ({ name: string; path: string[] } | { glob: string[] } | { unnamed: string[] })[];
 
@@ -841,7 +863,8 @@ type UseEffects = ({ name: string; path: string[] } | { glob: string[] } | { unn
 const useEffects = new Map<string, UseEffects>();
 const USE_EFFECTS_KEPT = 4096;
 
-function lowerUse(arg: SyntaxNode, scope: Scope): void {
+/** Flattens a `use` tree into the scope's imports and globs; `undecided`: under a `#[cfg]` this analysis cannot decide. */
+function lowerUse(arg: SyntaxNode, scope: Scope, undecided: boolean): void {
   const text = arg.text;
   let effects = useEffects.get(text);
   if (effects === undefined) {
@@ -858,7 +881,46 @@ function lowerUse(arg: SyntaxNode, scope: Scope): void {
   for (const effect of effects)
     if ('glob' in effect) scope.globs.push([...effect.glob]);
     else if ('unnamed' in effect) (scope.unnamed ??= []).push([...effect.unnamed]);
-    else scope.imports.set(effect.name, [...effect.path]);
+    else if (admitName(scope, effect.name, effect.path, undecided)) scope.imports.set(effect.name, [...effect.path]);
+}
+
+/** What an alias or import gives a name: the alias, or the imported path. */
+type NameTarget = AliasDef | string[];
+
+/**
+ * Whether an alias or import giving `name` the meaning `target` is to be recorded in `scope`.
+ * Only one definition of a name is compiled, so one under a `#[cfg]` this build keeps wins over
+ * those under a `#[cfg]` it cannot decide; two of the latter that differ make the name a cfg twin
+ * (Scope.cfgTwins). Two that this build both keeps are broken code: the last one wins.
+ */
+function admitName(scope: Scope, name: string, target: NameTarget, undecided: boolean): boolean {
+  const alias = scope.aliases.get(name);
+  const imported = scope.imports.get(name);
+  const prior: NameTarget | undefined = alias ?? imported;
+  const priorUndecided = scope.undecidedNames?.has(name) ?? false;
+  if (prior === undefined) {
+    if (undecided) (scope.undecidedNames ??= new Set()).add(name);
+    return true;
+  }
+  if (undecided) {
+    if (priorUndecided && targetText(prior) !== targetText(target)) {
+      scope.cfgTwins ??= new Map();
+      const twins = scope.cfgTwins.get(name) ?? [prior];
+      scope.cfgTwins.set(name, [...twins, target]);
+    }
+    return false;
+  }
+  if (priorUndecided) {
+    scope.undecidedNames?.delete(name);
+    scope.cfgTwins?.delete(name);
+    scope.aliases.delete(name);
+    scope.imports.delete(name);
+  }
+  return true;
+}
+
+function targetText(target: NameTarget): string {
+  return Array.isArray(target) ? `use ${target.join('::')}` : `type ${target.typeNode?.text ?? ''}`;
 }
 
 /** Where a `use` tree's names go (a scope's imports and globs). */

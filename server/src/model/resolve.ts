@@ -31,7 +31,8 @@ export type Item =
   | { kind: 'std'; path: string[] }
   | { kind: 'known'; known: KnownType }
   | { kind: 'extern'; crate: string }
-  | { kind: 'none'; reason: string };
+  /** `twins`: what the name stands for in each build, when it is a cfg twin (Scope.cfgTwins). */
+  | { kind: 'none'; reason: string; twins?: Item[] };
 
 /** A resolved type. `text` is how the source wrote it, for messages. */
 export type Ty = { text: string } &
@@ -411,6 +412,13 @@ export class Resolver {
   private lookupIn(scope: Scope, name: string, withGlobs: boolean): Item | undefined {
     const def = scope.types.get(name);
     if (def) return { kind: 'type', def };
+    const twins = scope.cfgTwins?.get(name);
+    if (twins)
+      return {
+        kind: 'none',
+        reason: cfgTwinReason(name),
+        twins: twins.map((t): Item => (Array.isArray(t) ? this.importPath(scope, t) : { kind: 'alias', def: t })),
+      };
     const alias = scope.aliases.get(name);
     if (alias) return { kind: 'alias', def: alias };
     const trait = scope.traits.get(name);
@@ -438,7 +446,34 @@ export class Resolver {
         return this.importPath(scope, imported);
       });
     }
-    if (!withGlobs || this.globsOff > 0) return undefined;
+    if (!withGlobs || this.globsOff > 0 || scope.globs.length === 0) return undefined;
+    // Each module's globs are searched for a name once per outermost search (see globMisses).
+    const outermost = this.globMisses === undefined;
+    const misses = (this.globMisses ??= new Set());
+    const missKey = `${this.scopeKey(scope)} ${this.globRetries} ${name}`;
+    if (misses.has(missKey)) return undefined;
+    // Marked before the search: a glob back to a module being searched finds nothing new.
+    misses.add(missKey);
+    try {
+      const found = this.lookupInGlobs(scope, name);
+      if (found !== undefined) misses.delete(missKey);
+      return found;
+    } finally {
+      if (outermost) this.globMisses = undefined;
+    }
+  }
+
+  /**
+   * The (module, name) pairs whose globs an outermost search is going or has gone through without
+   * finding the name. Globs that form cycles (web-sys: `mod features` glob-imports 1,500 modules that each
+   * glob-import it back) are cut only where the path being followed loops, so without this one
+   * search followed every path through them: exponential in the modules. Sound: by the time a
+   * module's globs are searched, its own items were, and the search visits every module the
+   * globs reach; a module met again while its globs are searched is searched by that search.
+   */
+  private globMisses: Set<string> | undefined;
+
+  private lookupInGlobs(scope: Scope, name: string): Item | undefined {
     for (const glob of scope.globs) {
       const found = this.guarded(`glob ${this.scopeKey(scope)} ${glob.join('::')} ${name}`, () => {
         // The glob's own path (`std`, `self::a`) is not looked up through globs: that would try
@@ -468,7 +503,7 @@ export class Resolver {
         }
         return undefined;
       });
-      if (found && found.kind !== 'none') return found;
+      if (found && (found.kind !== 'none' || found.twins)) return found;
       if (found === undefined) continue;
     }
     return undefined;
@@ -507,7 +542,7 @@ export class Resolver {
     if (this.fnsBusy.has(key)) return undefined;
     this.fnsBusy.add(key);
     try {
-      const imported = scope.imports.get(name);
+      const imported = scope.cfgTwins?.has(name) ? undefined : scope.imports.get(name);
       if (imported && imported.length > 1) {
         const owner = this.importPath(scope, imported.slice(0, -1));
         if (owner.kind === 'mod') return this.fnIn(owner.scope, imported[imported.length - 1]);
@@ -922,8 +957,22 @@ export class Resolver {
         return { k: 'unknown', text, reason: `\`${text}\` names a trait; write \`dyn ${text}\`` };
       case 'mod':
         return { k: 'unknown', text, reason: `\`${text}\` names a module, not a type` };
-      case 'none':
+      case 'none': {
+        // A cfg twin that is alike for Send and Sync in every build is taken as the first: a
+        // primitive (`type BigDigit = u32;` / `= u64;`), or std types without parameters whose
+        // rows agree (`AtomicU64` / `AtomicU32`).
+        const twins = item.twins?.map((t) => this.instantiate(t, argNodes, text, scope, env, self, depth + 1));
+        if (twins?.length && twins.every((t) => t.k === 'plain')) return { k: 'plain', text };
+        const [first] = twins ?? [];
+        const bare = (t: Ty) => t.k === 'known' && t.known.params.length === 0 && t.extra.length === 0;
+        const sameRows = (t: Ty) =>
+          t.k === 'known' &&
+          first.k === 'known' &&
+          t.known.send === first.known.send &&
+          t.known.sync === first.known.sync;
+        if (first && twins!.every((t) => bare(t) && sameRows(t))) return { ...first, text };
         return { k: 'unknown', text, reason: item.reason };
+      }
     }
   }
 
@@ -1051,4 +1100,9 @@ export function crateRoot(scope: Scope): Scope {
   let s = scope;
   while (s.parent) s = s.parent;
   return s;
+}
+
+/** Why a name given two meanings under undecided `#[cfg]`s (Scope.cfgTwins) stands for nothing known. */
+function cfgTwinReason(name: string): string {
+  return `\`${name}\` is defined twice, under \`#[cfg]\`s only the build decides (flags its build script sets or features)`;
 }

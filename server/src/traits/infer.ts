@@ -149,6 +149,11 @@ function indexKey(ty: Ty): TypeDef | string | undefined {
 interface Manual {
   value: Value;
   source: 'unsafe-impl' | 'negative-impl';
+  /**
+   * Every impl for the trait is under a `#[cfg]` this analysis cannot decide: the verdict is the
+   * impl's where it agrees with the auto rule's (both builds say the same), unknown otherwise.
+   */
+  undecided?: ManualImpl;
 }
 
 /**
@@ -464,8 +469,12 @@ export class Solver implements Solution {
     m = {};
     const all = this.manualByDef.get(def) ?? [];
     for (const trait of AUTO_TRAITS) {
-      const impls = all.filter((x) => x.trait === trait);
-      if (impls.length === 0) continue;
+      const written = all.filter((x) => x.trait === trait);
+      if (written.length === 0) continue;
+      // Only one build is compiled: an impl it surely has wins over those it may not.
+      // An impl under the same undecided `#[cfg]`s as the type is there whenever the type is.
+      const decided = written.filter((x) => !x.impl.cfgUndecided?.some((p) => !def.cfgUndecided?.includes(p)));
+      const impls = decided.length ? decided : written;
       const negative = impls.find((x) => x.negative);
       let value: Value;
       if (negative) value = negative.value;
@@ -475,7 +484,11 @@ export class Solver implements Solution {
         value = unknown(
           `\`${def.name}\` has ${impls.length} \`unsafe impl ${trait}\`s with different conditions; a verdict would be their OR`,
         );
-      m[trait] = { value, source: negative ? 'negative-impl' : 'unsafe-impl' };
+      m[trait] = {
+        value,
+        source: negative ? 'negative-impl' : 'unsafe-impl',
+        ...(decided.length ? {} : { undecided: impls[0] }),
+      };
     }
     this.manualCache.set(def, m);
     return m;
@@ -618,9 +631,10 @@ export class Solver implements Solution {
       for (const f of this.fieldTypes(def)) for (const d of adtsIn(f.ty)) if (!seen.has(d)) stack.push(d);
     }
     if (pending.length === 0) return;
+    const fixed = (m: Manual | undefined) => (m && !m.undecided ? m.value : undefined);
     for (const def of pending) {
       const m = this.manual(def);
-      this.working.set(def, { Send: m.Send?.value ?? YES, Sync: m.Sync?.value ?? YES });
+      this.working.set(def, { Send: fixed(m.Send) ?? YES, Sync: fixed(m.Sync) ?? YES });
     }
     let converged = false;
     for (let round = 0; round < 500 && !converged; round++) {
@@ -629,8 +643,8 @@ export class Solver implements Solution {
         const m = this.manual(def);
         const entry = this.working.get(def)!;
         for (const trait of AUTO_TRAITS) {
-          if (m[trait]) continue;
-          const v = this.autoValue(def, trait);
+          if (fixed(m[trait])) continue;
+          const v = this.eitherBuild(m[trait], this.autoValue(def, trait));
           if (!sameShape(v, entry[trait])) converged = false;
           entry[trait] = v;
         }
@@ -640,15 +654,26 @@ export class Solver implements Solution {
       const m = this.manual(def);
       const entry = this.working.get(def)!;
       for (const trait of AUTO_TRAITS) {
-        if (m[trait]) continue;
+        if (fixed(m[trait])) continue;
         // Settled: one more pass builds every reason chain from settled verdicts.
-        entry[trait] = converged ? this.autoValue(def, trait) : unknown('the solver did not settle on these types');
+        entry[trait] = converged
+          ? this.eitherBuild(m[trait], this.autoValue(def, trait))
+          : unknown('the solver did not settle on these types');
       }
     }
     for (const def of pending) {
       this.settled.set(def, this.working.get(def)!);
       this.working.delete(def);
     }
+  }
+
+  /** The verdict when an impl (`m`) may or may not be compiled: the auto rule's `auto` otherwise. */
+  private eitherBuild(m: Manual | undefined, auto: Value): Value {
+    if (!m?.undecided || sameShape(m.value, auto)) return auto;
+    const line = m.undecided.impl.node.startPosition.row + 1;
+    return unknown(
+      `\`${m.source === 'negative-impl' ? 'impl !' : 'unsafe impl '}${m.undecided.trait} for ${m.undecided.impl.typeNode.text}\` (line ${line}) is under a \`#[cfg]\` only the build decides, and without it the fields give another verdict`,
+    );
   }
 
   verdict(def: TypeDef, trait: AutoTrait): TraitVerdict {
