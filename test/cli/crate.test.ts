@@ -128,6 +128,20 @@ test('a dependency given by an absolute path is read from that path', () => {
   assert.equal(verdicts.get('Holder'), 'no');
 });
 
+test("a crate's fn imported under the crate's own name leaves the name naming the crate in the next import", () => {
+  // regex's `use memchr::{memchr, memmem};`: memchr's `memchr` is a fn and a private module.
+  const verdicts = sendVerdicts('rss-self-named-', 'app', (write) => {
+    write('finder/Cargo.toml', PACKAGE('finder'));
+    write(
+      'finder/src/lib.rs',
+      'mod finder {\n    pub fn finder() {}\n}\npub use crate::finder::finder;\npub mod sub {\n    pub struct Finder(pub *const u8);\n}\n',
+    );
+    write('app/Cargo.toml', `${PACKAGE('app')}\n[dependencies]\nfinder = { path = "../finder" }\n`);
+    write('app/src/lib.rs', 'use finder::{finder, sub};\npub struct Holder {\n    f: sub::Finder,\n}\n');
+  });
+  assert.equal(verdicts.get('Holder'), 'no');
+});
+
 test("a test sees its dev-dependency's features on a crate the library also depends on", () => {
   const verdicts = sendVerdicts('rss-dev-features-', 'app', (write) => {
     write('dep/Cargo.toml', `${PACKAGE('dep')}\n[features]\nextra = []\n`);

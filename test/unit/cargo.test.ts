@@ -193,3 +193,30 @@ test('versions: caret requirements, and the locked version picked among the sour
   assert.equal(findPackageSource(fs, ['/reg'], 'fetched', '1.0', undefined), '/reg/fetched-1.4.0');
   assert.equal(findPackageSource(fs, ['/reg'], 'fetched', '3', undefined), undefined);
 });
+
+test("a build script's flags: undecided, unless set only in a match arm for another package's name", () => {
+  // im and im-rc share one build script: `threadsafe` is set for "im" only.
+  const script = [
+    'fn main() {',
+    '    println!("cargo:rustc-cfg=has_specialisation");',
+    '    let pkgname = env::var("CARGO_PKG_NAME").unwrap();',
+    '    match pkgname.as_str() {',
+    '        "im" => {',
+    '            if !test_rc {',
+    '                println!("cargo:rustc-cfg=threadsafe")',
+    '            }',
+    '        }',
+    '        "im-rc" => { println!("cargo:rustc-cfg=rc_only"); }',
+    '        _ => panic!("unexpected package name!"),',
+    '    }',
+    '}',
+  ].join('\n');
+  const fs = memoryFs({
+    '/im-rc/Cargo.toml': ['[package]', 'name = "im-rc"'].join('\n'),
+    '/im-rc/build.rs': script,
+    '/im/Cargo.toml': ['[package]', 'name = "im"'].join('\n'),
+    '/im/build.rs': script,
+  });
+  assert.deepEqual(readManifest(fs, '/im-rc')!.buildCfgs?.maybe, ['has_specialisation', 'rc_only']);
+  assert.deepEqual(readManifest(fs, '/im')!.buildCfgs?.maybe, ['has_specialisation', 'threadsafe']);
+});

@@ -67,11 +67,12 @@ const ASSUMED_RUSTC_MINOR = 70;
  * on; one set by autocfg's `emit_sysroot_crate("std")` is `has_std`, on for a host with std; any
  * other may or may not be, and stays undecided rather than off (but see `elsewhere`).
  */
-function buildScriptCfgs(text: string): BuildCfgs {
+function buildScriptCfgs(text: string, packageName?: string): BuildCfgs {
   const on = new Set<string>();
   const maybe = new Set<string>();
+  const others = otherPackagesArms(text, packageName);
   for (const m of text.matchAll(/cargo:rustc-cfg=([A-Za-z_]\w*)"|autocfg::emit\(\s*"([A-Za-z_]\w*)"/g))
-    maybe.add(m[1] ?? m[2]);
+    if (!others.some(([start, end]) => m.index >= start && m.index < end)) maybe.add(m[1] ?? m[2]);
   if (/emit_sysroot_crate\(\s*"std"\s*\)/.test(text)) maybe.add('has_std');
   const probe =
     /\bif\s+\w*(?:minor|version)\w*\s*>=\s*(\d+)\s*(?:\|\|[^{]*)?\{((?:\s*println!\(\s*"cargo:rustc-cfg=\w+"\s*\);)+)\s*\}/g;
@@ -84,6 +85,23 @@ function buildScriptCfgs(text: string): BuildCfgs {
   // or another target, off on the host the analysis assumes (cfg.ts), as flags no one sets are.
   const elsewhere = (c: string) => /(^|_)no_|wasm|wasi|freebsd|windows|android|ios|macos|emscripten/.test(c);
   return { on: [...on].sort(), maybe: [...maybe].filter((c) => !on.has(c) && !elsewhere(c)).sort() };
+}
+
+/**
+ * The spans of a build script's `match` arms for other packages than this one: im-rc's and im's
+ * shared script sets `threadsafe` under `"im" => { .. }` of a match on `CARGO_PKG_NAME`.
+ */
+function otherPackagesArms(text: string, packageName: string | undefined): [number, number][] {
+  if (packageName === undefined || !text.includes('CARGO_PKG_NAME')) return [];
+  const arms: [number, number][] = [];
+  for (const m of text.matchAll(/"([\w-]+)"\s*=>\s*\{/g)) {
+    if (m[1] === packageName) continue;
+    let depth = 1;
+    let at = m.index + m[0].length;
+    for (; at < text.length && depth > 0; at++) depth += text[at] === '{' ? 1 : text[at] === '}' ? -1 : 0;
+    arms.push([m.index, at]);
+  }
+  return arms;
 }
 
 export const join = (...parts: string[]): string =>
@@ -201,7 +219,7 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
   const capturesWhole = edition2015 || edition === '2018';
   const buildPath = tomlString(pkg?.build) ?? 'build.rs';
   const buildText = pkg?.build === false ? undefined : fs.readFile(join(dir, buildPath));
-  const buildCfgs = buildText === undefined ? undefined : buildScriptCfgs(buildText);
+  const buildCfgs = buildText === undefined ? undefined : buildScriptCfgs(buildText, tomlString(pkg?.name));
   return {
     dir,
     packageName: tomlString(pkg?.name),

@@ -314,6 +314,14 @@ export class Resolver {
     const root = crateRoot(scope);
     if (root.edition2015 && !['self', 'super', 'crate', '$crate', '::'].includes(path[0]))
       return this.resolvePath(scope, ['::', ...path]);
+    // `use memchr::{memchr, memmem};`: the import of `memchr::memchr` (a fn, and a private
+    // module, which cannot be imported) does not stand for the crate in the next path. Code that
+    // compiles has no other meaning for a name that is both a crate and an import of that crate.
+    const first = scope.module.imports.get(path[0]);
+    if (first && first.length > 1 && first[0] === path[0] && !root.detached) {
+      const crate = this.externItem(scope, path[0]);
+      if (crate && crate.kind !== 'extern' && crate.kind !== 'none') return this.members(crate, path.slice(1));
+    }
     return this.resolvePath(scope, path);
   }
 
