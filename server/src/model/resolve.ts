@@ -732,6 +732,13 @@ export class Resolver {
             new Map(base.bounds.params.map((p) => [p, { k: 'param', name: p, text: p }])),
             text,
           );
+        // `I::IntoIter` with `I` given (`stream::iter(v)`): only `IntoIterator` declares `IntoIter`.
+        // A range of numbers (the futures analysis's plain `Range`) is its own.
+        if (segments.length === 2 && segments[1] === 'IntoIter') {
+          if (base?.k === 'known' || base?.k === 'adt')
+            return { k: 'assoc', text, self: base, traitName: 'IntoIterator', assoc: 'IntoIter' };
+          if (base?.k === 'plain' && base.text === 'Range') return base;
+        }
         if (env.has(segments[0]) || segments[0] === 'Self') {
           return {
             k: 'unknown',

@@ -35,7 +35,7 @@ import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { paramEnv, Resolver, someTy, termOf, tyChildren, type Ty } from '../model/resolve';
 import { pathSegments } from '../model/lower';
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
-import { PRIMITIVES } from '../model/known-types';
+import { lookupKnownType, PRIMITIVES } from '../model/known-types';
 import { hasWord } from '../syntax/words';
 
 export interface Value {
@@ -206,6 +206,7 @@ export class Solver implements Solution {
    * trait of that name for the type says what its arguments are.
    */
   private normalize(self: Ty, traitName: string, assoc: string, traitArgs?: TypeTerm[]): Ty | undefined {
+    if (traitName === 'IntoIterator' && self.k === 'known') return stdIntoIterator(self, assoc);
     const impls = (this.implsOf(self) ?? []).filter((i) => i.trait === traitName);
     if (!traitArgs) return impls.length === 1 ? this.assocOfImpl(impls[0].impl, self, assoc) : undefined;
     const want = traitArgs.map(termKey).join(', ');
@@ -685,6 +686,28 @@ export class Solver implements Solution {
       def.generics.params.map((p) => p.name),
     );
   }
+}
+
+/** Std iterators: their own `IntoIterator` (`impl<I: Iterator> IntoIterator for I`), items of type `T`. */
+const STD_ITERATORS = new Set([
+  'std::ops::Range',
+  'std::ops::RangeFrom',
+  'std::ops::RangeInclusive',
+  'std::vec::IntoIter',
+  'std::option::IntoIter',
+  'std::collections::vec_deque::IntoIter',
+]);
+
+/** `<X as IntoIterator>::IntoIter` or `::Item` of a std type, as std's impls set them. */
+function stdIntoIterator(self: Ty & { k: 'known' }, assoc: string): Ty | undefined {
+  const path = self.known.path;
+  const [item] = self.args;
+  if (STD_ITERATORS.has(path)) return assoc === 'IntoIter' ? self : assoc === 'Item' ? item : undefined;
+  if (path !== 'std::vec::Vec' || !item) return undefined;
+  if (assoc === 'Item') return item;
+  const intoIter = lookupKnownType('std::vec::IntoIter');
+  if (assoc !== 'IntoIter' || !intoIter) return undefined;
+  return { k: 'known', text: `std::vec::IntoIter<${item.text}>`, known: intoIter, args: [item], extra: self.extra };
 }
 
 /** Whether a type expression has a part this analysis could not resolve. */
