@@ -15,7 +15,7 @@
 import { AtomSet, renderAtom, renderChain, type Atom } from '../model/conditions';
 import { cfgPredicate, evaluateCfg } from '../model/cfg';
 import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TraitDef, TypeDef } from '../model/lower';
-import { pathSegments } from '../model/lower';
+import { lowerGenerics, pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
 import { crateRoot, paramEnv, someTy, type Resolver, type Ty } from '../model/resolve';
 import {
@@ -1313,13 +1313,40 @@ function boundsOf(fnNode: SyntaxNode, name: string): SyntaxNode[] {
  * T) -> JoinHandle<T::Output>`, the future's output not read) that `info` bounds by `Send` itself
  * (`where T::Output: Send + 'static`) as a type known only by those bounds (see knownByBounds).
  */
-function boundedProjections(info: FnInfo, ty: Ty): Ty {
+function boundedProjections(info: FnInfo, ty: Ty, declared?: Ty): Ty {
+  // `to_socket_addrs<T: ToSocketAddrs>(arg: T) -> T::Future`, whose trait (or a supertrait)
+  // declares `type Future: Future<..> + Send`: `Send` whatever `T` is.
+  const implied = new Map<string, ('Send' | 'Sync')[]>();
+  if (declared)
+    someTy(declared, (t) => {
+      if (t.k === 'proj' && t.implied.includes('Send')) implied.set(`${t.param}::${t.assoc}`, t.implied);
+      return false;
+    });
   return mapTy(ty, (t) => {
     const text = t.k === 'unknown' ? t.text : t.k === 'proj' ? `${t.param}::${t.assoc}` : undefined;
     const name = text?.replace(/\s+/g, '');
     if (!name || !/^\w+::\w+$/.test(name) || !info.env.has(name.split('::')[0])) return undefined;
+    const auto = implied.get(name);
+    if (auto) {
+      const why = `\`${name}\` of \`${info.name}(..)\` is not read; only its trait's bounds are known`;
+      return {
+        k: 'dyn',
+        text: name,
+        send: { holds: true },
+        sync: auto.includes('Sync') ? { holds: true } : { holds: 'unknown', why },
+      };
+    }
     return knownByBounds(info, name, name, 'is not read');
   });
+}
+
+/** The generic parameters of `info` (its impl's and its own) with their bounds (FnInfo.env has none). */
+function boundedSignature(info: FnInfo): Map<string, Ty> {
+  const impl = enclosingImpl(info.node);
+  return new Map([
+    ...(impl ? paramEnv(lowerGenerics(impl), info.scope) : []),
+    ...paramEnv(lowerGenerics(info.node), info.scope),
+  ]);
 }
 
 /** Those of the parameters `names` of `info` bounded by `Send`, as types known only by those bounds. */
@@ -3463,7 +3490,9 @@ class BodyWalk {
     const lowered = env === info.env ? written : mapTy(written, () => undefined);
     // `tokio::spawn(fut) -> JoinHandle<T::Output>`: `T::Output` of a future argument whose output is known.
     const outputs = this.futureOutputs(subst);
-    const ty = boundedProjections(info, outputs.size > 0 ? withOutputs(lowered, outputs) : lowered);
+    // The result as declared, its parameters known by their bounds (what a projection's trait says).
+    const declared = this.resolver.lowerType(ret, info.scope, boundedSignature(info), info.self);
+    const ty = boundedProjections(info, outputs.size > 0 ? withOutputs(lowered, outputs) : lowered, declared);
     // A generic fn's result is known when it names none of the type parameters of the fn or of
     // its impl left unbound (`-> u8`; `-> Self` of `impl<T> Foo<T>` needs `T` from the receiver,
     // a turbofish or an argument).

@@ -807,7 +807,7 @@ function lowerFields(body: SyntaxNode, prefix: string, out: Out): FieldDef[] {
   return fields;
 }
 
-function lowerGenerics(node: SyntaxNode): Generics {
+export function lowerGenerics(node: SyntaxNode): Generics {
   const generics: Generics = { params: [], where: [] };
   const tp = node.childForFieldName('type_parameters');
   if (tp) {
