@@ -111,12 +111,13 @@ export async function compareWithRustc(
   const baseline = new Set<number>();
   for (const t of fixture.types) {
     let decls = items.types.filter((d) => d.path === t.path);
-    // A type a macro declares from an identifier (`struct $name;`): no declaration to read, but
-    // a data-less type at the crate root, without parameters, can be asked about all the same.
+    // A type a macro declares from an identifier (`struct $name;`, `EnumName: $name;`): no
+    // declaration to read, but a data-less type at the crate root, without parameters, can be
+    // asked about all the same.
     if (
       decls.length === 0 &&
       /^\w+$/.test(t.path) &&
-      new RegExp(`^\\s*${t.path}\\b|\\benum\\s+${t.path}\\b`, 'm').test(source)
+      new RegExp(`^\\s*${t.path}\\b|\\benum\\s+${t.path}\\b|^\\s*\\w+\\s*:\\s*${t.path}\\s*;`, 'm').test(source)
     )
       decls = [{ name: t.path, path: t.path, module: '', kind: 'struct', params: [], inFunction: false, line: t.line }];
     if (decls.length === 0) {

@@ -46,9 +46,12 @@ export interface MacroInfo {
   /**
    * A call declares one data-less type the body spells otherwise: `enum StandardHeader { $($k,)+ }`
    * (http's `standard_headers!`: this fixed name), or `struct $name;` named by the call's first
-   * identifier (nix's `sockopt_impl!`: `fixed` undefined).
+   * identifier (nix's `sockopt_impl!`: `fixed` undefined), or an enum of unit variants and
+   * variants holding primitives, named by the identifier after the word `after` and a colon
+   * (rustls's `enum_builder! { @U16 EnumName: ProtocolVersion; EnumVal { .. } }` declares `enum
+   * ProtocolVersion { SSLv2, .., Unknown(u16) }`): `Send` and `Sync`, as a data-less type is.
    */
-  declaresUnit?: { keyword: 'enum' | 'struct'; fixed?: string };
+  declaresUnit?: { keyword: 'enum' | 'struct'; fixed?: string; after?: string };
   /**
    * The macro its items are handed to (`#[cfg(unix)] cfg_signal_internal! { $($item)* }`), whose
    * own `#[cfg]` they get too (see withForwardedCfgs).
@@ -58,6 +61,8 @@ export interface MacroInfo {
 
 /** The data-less type a macro's every expansion declares, if that is all it declares. */
 function unitDeclaration(def: SyntaxNode): MacroInfo['declaresUnit'] {
+  const named = namedPlainEnum(def);
+  if (named) return named;
   const text = def.text;
   const decls = [...text.matchAll(/\b(?:struct|enum|union)\s+(\$?\w+)/g)];
   if (decls.length === 0) return undefined;
@@ -74,6 +79,41 @@ function unitDeclaration(def: SyntaxNode): MacroInfo['declaresUnit'] {
     return d[0].startsWith('struct') && names.includes(d[1].slice(1)) && /^\s*;/.test(rest);
   });
   return ok ? { keyword: 'struct' } : undefined;
+}
+
+const PRIMITIVE_PAYLOAD = /^[A-Za-z_]\w*(?:\s*\(\s*(?:[ui](?:8|16|32|64|128|size)|bool|char)\s*\))?$/;
+
+/**
+ * A macro each rule of which declares one `enum $name { .. }` and nothing else that is a type, its
+ * variants the call's identifiers (`$( $var ),*`, unit variants) or written in the rule with
+ * primitive payloads (`Unknown(u8)`), `$name:ident` following the same word and colon in every
+ * rule's pattern (`EnumName: $enum_name: ident`). See MacroInfo.declaresUnit.
+ */
+function namedPlainEnum(def: SyntaxNode): MacroInfo['declaresUnit'] {
+  const rules = def.namedChildren.filter((c): c is SyntaxNode => c?.type === 'macro_rule');
+  let after: string | undefined;
+  for (const rule of rules) {
+    const left = rule.childForFieldName('left')?.text ?? '';
+    const right = rule.childForFieldName('right')?.text ?? '';
+    const decls = [...right.matchAll(/\b(?:struct|enum|union)\s+(\$?\w+)/g)];
+    const decl = decls[0];
+    if (decls.length !== 1 || !decl[0].startsWith('enum') || !decl[1].startsWith('$')) return undefined;
+    const open = right.indexOf('{', decl.index + decl[0].length);
+    const close = open < 0 ? -1 : right.indexOf('}', open);
+    const between = right.slice(decl.index + decl[0].length, open);
+    if (close < 0 || between.trim() !== '' || right.slice(open + 1, close).includes('{')) return undefined;
+    const variants = right
+      .slice(open + 1, close)
+      .replace(/\$\(\s*\$\w+\s*,?\s*\)\s*,?\s*[*+]/g, '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v !== '');
+    if (!variants.every((v) => PRIMITIVE_PAYLOAD.test(v))) return undefined;
+    const word = new RegExp(`([A-Za-z_]\\w*)\\s*:\\s*\\$${decl[1].slice(1)}\\s*:\\s*ident\\b`).exec(left)?.[1];
+    if (!word || (after !== undefined && after !== word)) return undefined;
+    after = word;
+  }
+  return after === undefined ? undefined : { keyword: 'enum', after };
 }
 
 /**
@@ -97,6 +137,26 @@ function unitAsItem(body: string, unit: NonNullable<MacroInfo['declaresUnit']>):
     return false;
   };
   if (unit.fixed) return place(`${unit.keyword} ${unit.fixed} {}`, body.length) ? out.join('') : undefined;
+  if (unit.after) {
+    // `EnumName: ProtocolVersion;` -> `enum ProtocolVersion {}` over the same columns: the word
+    // and colon give room for the keyword, the name stays, the braces go where the `;` was or
+    // in the next run with room.
+    const m = new RegExp(`\\b${unit.after}\\s*:\\s*([A-Za-z_]\\w*)`).exec(body);
+    if (!m || m[0].length - m[1].length < unit.keyword.length + 1) return undefined;
+    const at = m.index + m[0].length;
+    out.splice(m.index, unit.keyword.length, ...unit.keyword.split(''));
+    out.splice(at - m[1].length, m[1].length, ...m[1].split(''));
+    for (let start = at; start < body.length;) {
+      const newline = body.indexOf('\n', start);
+      const end = newline === -1 ? body.length : newline;
+      if (end - start >= 3) {
+        out.splice(start + 1, 2, '{', '}');
+        return out.join('');
+      }
+      start = end + 1;
+    }
+    return undefined;
+  }
   // Past doc comments, comments and attributes to the first identifier.
   const lead = /^(?:\s+|\/\/[^\n]*\n|#\s*\[(?:[^[\]]|\[[^\]]*\])*\])*/.exec(body)![0];
   const attrs = [...lead.matchAll(/#\s*\[(?:[^[\]]|\[[^\]]*\])*\]/g)]
