@@ -350,6 +350,45 @@ test(
   },
 );
 
+test("a trait's default async fns under #[async_trait] hold a Send self; under #[async_trait(?Send)] it is not known", () => {
+  const { dir, write } = scratch('rss-async-trait-');
+  try {
+    write('app/Cargo.toml', PACKAGE('app'));
+    // The macro boxes each future as `dyn Future + Send`, bounding `Self: Sync` for `&self`.
+    write(
+      'app/src/lib.rs',
+      [
+        'use async_trait::async_trait;',
+        'pub async fn tick() {}',
+        '#[async_trait]',
+        'pub trait Store {',
+        '    async fn refresh(&self) {',
+        '        tick().await;',
+        '        let _ = &self;',
+        '    }',
+        '    async fn reset(&mut self) {',
+        '        tick().await;',
+        '    }',
+        '}',
+        '#[async_trait(?Send)]',
+        'pub trait LocalStore {',
+        '    async fn refresh_local(&self) {',
+        '        tick().await;',
+        '        let _ = &self;',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const { verdict, stdout } = futureVerdicts('app', dir);
+    assert.equal(verdict('refresh'), 'yes', stdout);
+    assert.equal(verdict('reset'), 'yes', stdout);
+    assert.equal(verdict('refresh_local'), 'unknown', stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a dependency's extension trait types the calls of its methods; a deref to an inherent one of that name does not", () => {
   const { dir, write } = scratch('rss-trait-methods-');
   try {

@@ -1340,6 +1340,30 @@ function boundedProjections(info: FnInfo, ty: Ty, declared?: Ty): Ty {
   });
 }
 
+/**
+ * `Self` in a trait's default `async fn` under `#[async_trait]` (not `?Send`): the macro boxes the
+ * future as `dyn Future + Send` and bounds `Self` so that what it holds of `self` is `Send`
+ * (`Self: Sync` for `&self`, `Self: Send` for `&mut self` and `self`).
+ */
+const ASYNC_TRAIT_SELF: Ty = {
+  k: 'dyn',
+  text: 'Self',
+  send: { holds: true },
+  sync: { holds: true },
+};
+
+/** Whether `fn` is in the body of a trait marked `#[async_trait]` (Send futures, the default). */
+function inAsyncTrait(fn: SyntaxNode): boolean {
+  const trait = fn.parent?.type === 'declaration_list' ? fn.parent.parent : null;
+  if (trait?.type !== 'trait_item') return false;
+  for (let s = trait.previousNamedSibling; s; s = s.previousNamedSibling) {
+    if (s.type.endsWith('comment')) continue;
+    if (s.type !== 'attribute_item') return false;
+    if (/^#\s*\[\s*(?:::\s*)?(?:async_trait\s*::\s*)?async_trait\s*\]$/.test(s.text)) return true;
+  }
+  return false;
+}
+
 /** The generic parameters of `info` (its impl's and its own) with their bounds (FnInfo.env has none). */
 function boundedSignature(info: FnInfo): Map<string, Ty> {
   const impl = enclosingImpl(info.node);
@@ -1625,7 +1649,7 @@ class BodyWalk {
     for (const p of params?.namedChildren ?? []) {
       if (!p) continue;
       if (p.type === 'self_parameter') {
-        const self = this.fn.self;
+        const self = this.fn.self ?? (inAsyncTrait(this.fn.node) ? ASYNC_TRAIT_SELF : undefined);
         const mut = /&\s*('\w+\s+)?mut\b/.test(p.text);
         const ty: LocalTy = !self
           ? unknownLocal('`Self` is not known here')
