@@ -247,14 +247,30 @@ test("a statement under a `#[cfg(feature)]` the crate's build leaves out is not 
   }
 });
 
-test('a name a build script may define two ways is unknown, unless both ways agree on Send and Sync', () => {
+test('a name a build script may define two ways is unknown, unless both ways agree on Send and Sync or the flag is for another package', () => {
   const { dir, write } = scratch('rss-cfg-twins-');
   try {
     write('app/Cargo.toml', PACKAGE('app'));
-    // im-rc's shape: the build script sets `threadsafe` only for its twin crate.
+    // `threadsafe` may be set (an `if` this analysis does not decide); `shared` is set only in a
+    // `match` arm for another package (im and im-rc's shared script), so it is off for `app`.
     write(
       'app/build.rs',
-      'fn main() {\n    if std::env::var("CARGO_PKG_NAME").unwrap() == "im" {\n        println!("cargo:rustc-cfg=threadsafe");\n    }\n    println!("cargo:rustc-cfg=limb64");\n}\n',
+      [
+        'fn main() {',
+        '    let name = std::env::var("CARGO_PKG_NAME").unwrap();',
+        '    if name == "im" {',
+        '        println!("cargo:rustc-cfg=threadsafe");',
+        '    }',
+        '    match name.as_str() {',
+        '        "app-sync" => {',
+        '            println!("cargo:rustc-cfg=shared");',
+        '        }',
+        '        _ => {}',
+        '    }',
+        '    println!("cargo:rustc-cfg=limb64");',
+        '}',
+        '',
+      ].join('\n'),
     );
     write(
       'app/src/lib.rs',
@@ -272,6 +288,10 @@ test('a name a build script may define two ways is unknown, unless both ways agr
         '    pub use std::sync::atomic::AtomicU64 as Counter;',
         '    #[cfg(not(limb64))]',
         '    pub use std::sync::atomic::AtomicU32 as Counter;',
+        '    #[cfg(shared)]',
+        '    pub type Slot = std::sync::Arc<u8>;',
+        '    #[cfg(not(shared))]',
+        '    pub type Slot = std::rc::Rc<u8>;',
         '}',
         'use util::*;',
         'pub struct Focus<A> {',
@@ -283,6 +303,9 @@ test('a name a build script may define two ways is unknown, unless both ways agr
         'pub struct Big {',
         '    data: Vec<Limb>,',
         '    count: Counter,',
+        '}',
+        'pub struct Slotted {',
+        '    slot: Slot,',
         '}',
         'pub struct Shared {',
         '    rc: std::rc::Rc<u8>,',
@@ -310,6 +333,7 @@ test('a name a build script may define two ways is unknown, unless both ways agr
     assert.equal(verdict('Focus'), 'unknown unknown', run.stdout);
     assert.equal(verdict('Big'), 'yes yes', run.stdout);
     assert.equal(verdict('Shared'), 'no no', run.stdout);
+    assert.equal(verdict('Slotted'), 'no no', run.stdout);
     assert.equal(verdict('Stand'), 'yes yes', run.stdout);
     const onFocus = out.diagnostics.filter((d) => d.message.includes('Focus'));
     assert.deepEqual(onFocus, [], "an impl is not judged by the other build's alias");

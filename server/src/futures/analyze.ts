@@ -1327,15 +1327,12 @@ function boundedProjections(info: FnInfo, ty: Ty, declared?: Ty): Ty {
     const name = text?.replace(/\s+/g, '');
     if (!name || !/^\w+::\w+$/.test(name) || !info.env.has(name.split('::')[0])) return undefined;
     const auto = implied.get(name);
-    if (auto) {
-      const why = `\`${name}\` of \`${info.name}(..)\` is not read; only its trait's bounds are known`;
-      return {
-        k: 'dyn',
-        text: name,
-        send: { holds: true },
-        sync: auto.includes('Sync') ? { holds: true } : { holds: 'unknown', why },
-      };
-    }
+    if (auto)
+      return sendByBounds(
+        name,
+        auto.includes('Sync'),
+        `\`${name}\` of \`${info.name}(..)\` is not read; only its trait's bounds are known`,
+      );
     return knownByBounds(info, name, name, 'is not read');
   });
 }
@@ -1391,8 +1388,12 @@ function autoBounded(info: FnInfo, names: string[]): Map<string, Ty> {
 function knownByBounds(info: FnInfo, name: string, text: string, missing: string): Ty | undefined {
   if (!declaresBound(info.node, name, 'Send')) return undefined;
   const why = `\`${name}\` of \`${info.name}(..)\` ${missing}; only its bounds are known`;
-  const sync = declaresBound(info.node, name, 'Sync') ? { holds: true as const } : { holds: 'unknown' as const, why };
-  return { k: 'dyn', text, send: { holds: true }, sync };
+  return sendByBounds(text, declaresBound(info.node, name, 'Sync'), why);
+}
+
+/** A type known only to be `Send` (and `Sync` when `sync`; else not known, for `why`). */
+function sendByBounds(text: string, sync: boolean, why: string): Ty {
+  return { k: 'dyn', text, send: { holds: true }, sync: sync ? { holds: true } : { holds: 'unknown', why } };
 }
 
 /** Whether the fn (or its impl) bounds its parameter `name` by the auto trait `trait` where it declares it. */
@@ -2989,8 +2990,20 @@ class BodyWalk {
         if (!type || /(^|[^\w])_([^\w]|$)/.test(type.text)) return notTyped();
         return { k: 'ty', ty: this.resolver.lowerType(type, this.scope, this.fn.env, this.fn.self) };
       }
-      case 'range_expression':
-        return plain('Range');
+      case 'range_expression': {
+        // `0..10`, `1..=n`, `5..`: a std range of its start's number type (what `stream::iter(0..10)`
+        // iterates); other ranges are taken as plain ones, of numbers.
+        const op = node.children.find((c) => c?.type === '..' || c?.type === '..=');
+        const start = node.namedChildren[0];
+        const first = start && op && start.startIndex < op.startIndex ? this.typeOf(start) : undefined;
+        const bounded =
+          node.namedChildren.length === 2 ? (op?.type === '..=' ? 'RangeInclusive' : 'Range') : 'RangeFrom';
+        const range =
+          first?.k === 'ty' && first.ty.k === 'plain' && /^[iu](8|16|32|64|128|size)$/.test(first.ty.text)
+            ? knownTy(`std::ops::${bounded}`, [first.ty])
+            : undefined;
+        return range ? { k: 'ty', ty: range } : plain('Range');
+      }
       case 'scoped_identifier':
         // `ChunkedState::Size`: a unit variant of a non-generic enum is that enum.
         return this.enumOfVariant(pathSegments(node)) ?? notTyped();

@@ -733,12 +733,8 @@ export class Resolver {
             text,
           );
         // `I::IntoIter` with `I` given (`stream::iter(v)`): only `IntoIterator` declares `IntoIter`.
-        // A range of numbers (the futures analysis's plain `Range`) is its own.
-        if (segments.length === 2 && segments[1] === 'IntoIter') {
-          if (base?.k === 'known' || base?.k === 'adt')
-            return { k: 'assoc', text, self: base, traitName: 'IntoIterator', assoc: 'IntoIter' };
-          if (base?.k === 'plain' && base.text === 'Range') return base;
-        }
+        if (segments.length === 2 && segments[1] === 'IntoIter' && (base?.k === 'known' || base?.k === 'adt'))
+          return { k: 'assoc', text, self: base, traitName: 'IntoIterator', assoc: 'IntoIter' };
         if (env.has(segments[0]) || segments[0] === 'Self') {
           return {
             k: 'unknown',
