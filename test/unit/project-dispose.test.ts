@@ -41,7 +41,7 @@ test('a disposed project leaves no parse tree behind, and frees none twice', asy
     for (const file of project.localFiles()) assert.ok(project.analyzeFile(file), file);
     if (inactive !== undefined) {
       // The check run's order: this build's files, then the shadow's, this build's trees freed.
-      project.releaseActive(join(dir, inactive));
+      project.releaseActive([join(dir, inactive)]);
       assert.ok(project.analyzeFile(join(dir, inactive))?.inactive, `${inactive} is analysed by the shadow`);
     }
     assert.ok(live.size > 0, `${crate}: the project parsed nothing`);

@@ -223,8 +223,8 @@ function checkFiles(
   const others = unit.files.filter(({ path }) => project?.activeCrateOf(resolve(path)) === undefined);
   const results = active.map((file) => check(file));
   let released = false;
-  const release = (path: string): void => {
-    if (!released) project?.releaseActive(resolve(path));
+  const release = (): void => {
+    if (!released) project?.releaseActive(others.map(({ path }) => resolve(path)));
     released = true;
   };
   return [...results, ...others.map((file) => check(file, release))];

@@ -398,13 +398,13 @@ export class Project {
   /**
    * A batch run has analysed every file of this build: the local crates' trees (their files' and
    * item macros' expansions) and the analyses are freed, so what the shadow reads next does not
-   * add to them. `next`, the first file to be asked about, has the shadow read its crates first
-   * (what that question would read, in the same order): the files this build shares with it are
-   * then not parsed twice, and the peak is their union. Dependencies keep their trees (the shadow
-   * may read the same). From here on, only files this build leaves out (or no crate holds) may be
-   * asked about.
+   * add to them. `next`, the files to be asked about next, have the shadow read their crates first
+   * (what those questions would read, in the same order): the files this build shares with it
+   * (the library an integration test is a crate beside) are then not parsed twice, and the peak
+   * is their union. Dependencies keep their trees (the shadow may read the same). From here on,
+   * only files this build leaves out (or no crate holds) may be asked about.
    */
-  releaseActive(next?: string): void {
+  releaseActive(next: readonly string[] = []): void {
     if (!this.options.batch || this.options.shadow || this.released) return;
     this.openShadow();
     this.forgetAnalyses();
@@ -422,7 +422,7 @@ export class Project {
         record.items = { root: record.items.root, types: [], impls: [], inactiveImpls: [], inherentImpls: [] };
       }
     }
-    if (next !== undefined) this.shadowFor(next)?.crateOf(next);
+    for (const file of next) this.shadowFor(file)?.crateOf(file);
     for (const tree of trees) tree.delete();
     this.released = true;
   }
