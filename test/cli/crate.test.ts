@@ -157,6 +157,41 @@ test("a test sees its dev-dependency's features on a crate the library also depe
   assert.equal(verdicts.get('Holder'), 'no');
 });
 
+test('a dependency is read with the features its whole build asks of it, not only what the crate reaching it asks', () => {
+  const verdicts = sendVerdicts('rss-unified-features-', 'app', (write) => {
+    // futures' shape: the facade re-exports `chan` asking only `alloc`; `util` asks it for `std`.
+    write('chan/Cargo.toml', `${PACKAGE('chan')}\n[features]\nstd = ["alloc"]\nalloc = []\nrc = []\n`);
+    write(
+      'chan/src/lib.rs',
+      [
+        '#[cfg(feature = "std")]',
+        'pub mod mpsc {',
+        '    pub struct Sender(pub std::sync::Arc<u8>, #[cfg(feature = "rc")] pub std::rc::Rc<u8>);',
+        '}',
+      ].join('\n'),
+    );
+    write(
+      'util/Cargo.toml',
+      `${PACKAGE('util')}\n[dependencies]\nchan = { path = "../chan", features = ["std"], optional = true }\n[features]\nchannel = ["chan"]\n`,
+    );
+    write('util/src/lib.rs', 'pub struct Util;\n');
+    // An optional dependency no feature turns on asks nothing: `unused` would ask `chan` for `rc`.
+    write(
+      'unused/Cargo.toml',
+      `${PACKAGE('unused')}\n[dependencies]\nchan = { path = "../chan", features = ["rc"] }\n`,
+    );
+    write('unused/src/lib.rs', '');
+    write(
+      'facade/Cargo.toml',
+      `${PACKAGE('facade')}\n[dependencies]\nchan = { path = "../chan", features = ["alloc"] }\nutil = { path = "../util", features = ["channel"] }\nunused = { path = "../unused", optional = true }\n`,
+    );
+    write('facade/src/lib.rs', 'pub use chan as channel;\n');
+    write('app/Cargo.toml', `${PACKAGE('app')}\n[dependencies]\nfacade = { path = "../facade" }\n`);
+    write('app/src/lib.rs', 'pub struct Handle(pub facade::channel::mpsc::Sender);\n');
+  });
+  assert.equal(verdicts.get('Handle'), 'yes');
+});
+
 test('a test crate a `#![cfg(..)]` at its top leaves out is analysed with every feature on, its modules too', () => {
   const verdicts = sendVerdicts('rss-leading-cfg-', 'app', (write) => {
     write('app/Cargo.toml', `${PACKAGE('app')}\n[features]\nfull = []\n`);

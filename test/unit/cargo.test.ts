@@ -8,6 +8,7 @@ import {
   enabledFeatures,
   findPackageSource,
   readManifest,
+  unifiedFeatures,
   type FileSystem,
 } from '../../server/src/cargo/cargo';
 import { parseToml } from '../../server/src/cargo/toml';
@@ -219,4 +220,67 @@ test("a build script's flags: undecided, unless set only in a match arm for anot
   });
   assert.deepEqual(readManifest(fs, '/im-rc')!.buildCfgs?.maybe, ['has_specialisation', 'rc_only']);
   assert.deepEqual(readManifest(fs, '/im')!.buildCfgs?.maybe, ['has_specialisation', 'threadsafe']);
+});
+
+test("a build's features: each package gets what all its dependents ask, through optional dependencies a feature turns on", () => {
+  // futures' shape: the facade asks futures-channel for `alloc` only, futures-util asks it for
+  // `std` when its own `channel` feature is on; `mpsc` is under futures-channel's `std`.
+  const fs = memoryFs({
+    '/app/Cargo.toml': [
+      '[package]',
+      'name = "app"',
+      '[dependencies]',
+      'futures = "0.3"',
+      '[dev-dependencies]',
+      'tokio = { version = "1", features = ["rt"] }',
+    ].join('\n'),
+    '/futures/Cargo.toml': [
+      '[package]',
+      'name = "futures"',
+      '[dependencies]',
+      'futures-channel = { path = "../futures-channel", default-features = false, features = ["sink"] }',
+      'futures-util = { path = "../futures-util", default-features = false }',
+      'unused = { path = "../unused", optional = true }',
+      '[features]',
+      'default = ["std"]',
+      'std = ["alloc", "futures-util/std", "futures-util/channel"]',
+      'alloc = ["futures-channel/alloc"]',
+      'weak = ["unused?/x"]',
+    ].join('\n'),
+    '/futures-util/Cargo.toml': [
+      '[package]',
+      'name = "futures-util"',
+      '[dependencies]',
+      'futures-channel = { path = "../futures-channel", default-features = false, features = ["std"], optional = true }',
+      '[features]',
+      'std = []',
+      'channel = ["std", "futures-channel"]',
+    ].join('\n'),
+    '/futures-channel/Cargo.toml': [
+      '[package]',
+      'name = "futures-channel"',
+      '[features]',
+      'default = ["std"]',
+      'std = ["alloc"]',
+      'alloc = []',
+      'sink = []',
+    ].join('\n'),
+    '/unused/Cargo.toml': ['[package]', 'name = "unused"', '[features]', 'x = []'].join('\n'),
+    '/tokio/Cargo.toml': ['[package]', 'name = "tokio"', '[features]', 'rt = []'].join('\n'),
+  });
+  const app = readManifest(fs, '/app')!;
+  const manifestAt = (dir: string) => readManifest(fs, dir);
+  const sourceOf = (from: { dir: string }, dep: { path?: string; package: string }) => dep.path ?? `/${dep.package}`;
+  const build = unifiedFeatures(app, enabledFeatures(app, [], true), false, manifestAt, sourceOf);
+  const channel = build.get('/futures-channel')!;
+  assert.deepEqual([...channel.requested].sort(), ['alloc', 'sink', 'std']);
+  assert.equal(channel.withDefault, false);
+  assert.ok(enabledFeatures(readManifest(fs, '/futures-channel')!, channel.requested, false).has('std'));
+  assert.deepEqual([...build.get('/futures-util')!.requested].sort(), ['channel', 'std']);
+  // An optional dependency no enabled feature turns on is not built (`unused?/x` does not).
+  assert.equal(build.has('/unused'), false);
+  // The dev-dependencies are in the build of tests only.
+  assert.equal(build.has('/tokio'), false);
+  const tests = unifiedFeatures(app, enabledFeatures(app, [], true), true, manifestAt, sourceOf);
+  assert.deepEqual([...tests.get('/tokio')!.requested], ['rt']);
 });

@@ -280,6 +280,73 @@ export function enabledFeatures(manifest: Manifest, requested: Iterable<string>,
   return enabled;
 }
 
+/** What the packages of a build ask of one package: the features, and whether any wants `default`. */
+export interface FeatureRequests {
+  requested: Set<string>;
+  withDefault: boolean;
+}
+
+/**
+ * What every package of one build is asked for, by its folder, over the whole dependency graph
+ * from `root` (built with `rootFeatures`, with its dev-dependencies when `dev`): cargo builds a
+ * package once per build, with the union of the features all its dependents ask for. futures
+ * asks futures-channel for `alloc` only, futures-util asks it for `std`, and `mpsc` is under
+ * `std`. An optional dependency counts where a feature turns it on (`dep:x`, `x/f`, or its own
+ * name); dependencies' dev-dependencies are not built. `manifestAt` and `sourceOf` find a
+ * package's manifest and a dependency's folder (undefined: not found, left out).
+ */
+export function unifiedFeatures(
+  root: Manifest,
+  rootFeatures: Set<string>,
+  dev: boolean,
+  manifestAt: (dir: string) => Manifest | undefined,
+  sourceOf: (from: Manifest, dep: Dependency) => string | undefined,
+): Map<string, FeatureRequests> {
+  const asked = new Map<string, FeatureRequests & { manifest: Manifest }>();
+  const queue: string[] = [];
+  const visit = (from: Manifest, features: Set<string>, deps: Dependency[]): void => {
+    // The entries of the enabled features: `dep:x`, `x/f` and `x?/f` name dependencies by key.
+    const entries = [...features].flatMap((f) => from.features[f] ?? []);
+    for (const dep of deps) {
+      const named = (key: string) => key.replace(/-/g, '_') === dep.name;
+      const on =
+        !dep.optional ||
+        [...features].some(named) ||
+        entries.some(
+          (e) => (e.startsWith('dep:') && named(e.slice(4))) || (/^[\w-]+\/[\w-]+$/.test(e) && named(e.split('/')[0])),
+        );
+      if (!on) continue;
+      const dir = sourceOf(from, dep);
+      const manifest = dir === undefined ? undefined : manifestAt(dir);
+      if (dir === undefined || manifest === undefined) continue;
+      let known = asked.get(dir);
+      const fresh = known === undefined;
+      known ??= { manifest, requested: new Set<string>(), withDefault: false };
+      asked.set(dir, known);
+      const size = known.requested.size;
+      const withDefault = known.withDefault;
+      for (const f of dep.features) known.requested.add(f);
+      for (const e of entries) {
+        const m = /^([\w-]+)\??\/([\w-]+)$/.exec(e);
+        if (m && named(m[1])) known.requested.add(m[2]);
+      }
+      known.withDefault ||= dep.defaultFeatures;
+      if (fresh || known.requested.size !== size || known.withDefault !== withDefault) queue.push(dir);
+    }
+  };
+  visit(root, rootFeatures, dev ? [...root.dependencies, ...root.devDependencies] : root.dependencies);
+  for (let dir = queue.pop(); dir !== undefined; dir = queue.pop()) {
+    const known = asked.get(dir)!;
+    if (known.manifest.dir === root.dir) continue;
+    visit(
+      known.manifest,
+      enabledFeatures(known.manifest, known.requested, known.withDefault),
+      known.manifest.dependencies,
+    );
+  }
+  return new Map([...asked].map(([dir, { requested, withDefault }]) => [dir, { requested, withDefault }]));
+}
+
 /** Versions from Cargo.lock, by package name (several when the graph has several). */
 export function readLock(fs: FileSystem, dir: string): Map<string, string[]> {
   const versions = new Map<string, string[]>();

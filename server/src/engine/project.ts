@@ -37,8 +37,10 @@ import {
   readLock,
   readManifest,
   sourceFolders,
+  unifiedFeatures,
   type Dependency,
   type FileSystem,
+  type FeatureRequests,
   type Manifest,
 } from '../cargo/cargo';
 
@@ -81,6 +83,11 @@ export interface Crate {
   deps: Map<string, Dependency>;
   /** A file of the package no module tree reaches, read as a crate of its own (see detachedCrateOf). */
   detached?: boolean;
+  /**
+   * What the build this crate is part of asks of each package, by folder (see unifiedFeatures):
+   * a dependency is read with them. A local crate's is made when it first reads a dependency.
+   */
+  build?: Map<string, FeatureRequests>;
 }
 
 /**
@@ -123,6 +130,7 @@ export class Project {
   /** Each file's last tree, its text, and whether it was read in spans (see parse). */
   private readonly trees = new Map<string, { text: string; tree: SyntaxTree; inSpans: boolean }>();
   private readonly listings = new Map<string, string[]>();
+  private readonly manifests = new Map<string, Manifest | undefined>();
   private folders?: string[];
   /** Everything must be read again (a file appeared or vanished on disk). */
   private stale = false;
@@ -786,11 +794,12 @@ export class Project {
     deps: Map<string, Dependency>,
     local: boolean,
     detached = false,
+    build?: Map<string, FeatureRequests>,
   ): Steps<Crate> {
     const root = newScope('module', []);
     if (manifest.edition2015) root.edition2015 = true;
     if (manifest.capturesWhole) root.capturesWhole = true;
-    const crate: Crate = { name, manifest, rootFile, root, files: new Map(), features, local, deps };
+    const crate: Crate = { name, manifest, rootFile, root, files: new Map(), features, local, deps, build };
     root.buildCfg = this.cfgOf(crate);
     if (detached) crate.detached = root.detached = true;
     this.crates.push(crate);
@@ -1044,7 +1053,13 @@ export class Project {
       this.depCrates.set(dir, reason);
       return reason;
     }
-    const features = enabledFeatures(manifest, [...dep.features, ...featuresAskedOf(from, dep)], dep.defaultFeatures);
+    const build = this.buildOf(from);
+    const unified = build.get(dir);
+    const features = enabledFeatures(
+      manifest,
+      [...dep.features, ...featuresAskedOf(from, dep), ...(unified?.requested ?? [])],
+      dep.defaultFeatures || !!unified?.withDefault,
+    );
     // Read once per set of features: a test's dev-dependency may turn on more than the library's.
     const key = `${dir}\0${[...features].sort().join(',')}`;
     const known = this.depCrates.get(key);
@@ -1060,14 +1075,44 @@ export class Project {
         features,
         new Map(manifest.dependencies.map((d) => [d.name, d])),
         false,
+        false,
+        build,
       ),
     );
     this.depCrates.set(key, crate);
     return crate;
   }
 
+  /**
+   * The features each package of `crate`'s build is asked for: a local crate's build starts at
+   * its package (with the dev-dependencies for tests, examples and benches); a dependency is
+   * part of the build that read it.
+   */
+  private buildOf(crate: Crate): Map<string, FeatureRequests> {
+    if (crate.build) return crate.build;
+    const dev = crate.detached === true || crate.manifest.devRoots.includes(crate.rootFile);
+    crate.build = unifiedFeatures(
+      crate.manifest,
+      crate.features,
+      dev,
+      (dir) => this.manifestAt(dir),
+      (from, dep) => dep.path ?? this.registrySourceFrom(from.dir, dep),
+    );
+    return crate.build;
+  }
+
+  /** The manifest in `dir`, read once. */
+  private manifestAt(dir: string): Manifest | undefined {
+    if (!this.manifests.has(dir)) this.manifests.set(dir, readManifest(this.cachedFs(), dir));
+    return this.manifests.get(dir);
+  }
+
   private registrySource(from: Crate, dep: Dependency): string | undefined {
-    this.folders ??= sourceFolders(this.fs, from.manifest.dir, this.env);
+    return this.registrySourceFrom(from.manifest.dir, dep);
+  }
+
+  private registrySourceFrom(dir: string, dep: Dependency): string | undefined {
+    this.folders ??= sourceFolders(this.fs, dir, this.env);
     return findPackageSource(this.cachedFs(), this.folders, dep.package, dep.version, this.lock.get(dep.package));
   }
 

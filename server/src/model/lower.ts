@@ -794,9 +794,16 @@ function lowerFields(body: SyntaxNode, prefix: string, out: Out): FieldDef[] {
   const named = body.type === 'field_declaration_list';
   if (!named && body.type !== 'ordered_field_declaration_list') return fields;
   let index = 0;
-  for (const { node, attributes } of withAttributes(body)) {
+  // A tuple field's attributes come before its `pub`, a node of its own: they are its type's.
+  let beforeVisibility: SyntaxNode[] = [];
+  for (const { node, attributes: own } of withAttributes(body)) {
     if (named && node.type !== 'field_declaration') continue;
-    if (!named && node.type === 'visibility_modifier') continue;
+    if (!named && node.type === 'visibility_modifier') {
+      beforeVisibility = own;
+      continue;
+    }
+    const attributes = beforeVisibility.length > 0 ? [...beforeVisibility, ...own] : own;
+    beforeVisibility = [];
     const cfg = cfgOf(attributes, out);
     if (cfg === false) continue;
     const name = named ? node.childForFieldName('name')?.text : String(index++);
