@@ -270,7 +270,7 @@ test("a build's features: each package gets what all its dependents ask, through
   });
   const app = readManifest(fs, '/app')!;
   const manifestAt = (dir: string) => readManifest(fs, dir);
-  const sourceOf = (from: { dir: string }, dep: { path?: string; package: string }) => dep.path ?? `/${dep.package}`;
+  const sourceOf = (_from: unknown, dep: { path?: string; package: string }) => dep.path ?? `/${dep.package}`;
   const build = unifiedFeatures(app, enabledFeatures(app, [], true), false, manifestAt, sourceOf);
   const channel = build.get('/futures-channel')!;
   assert.deepEqual([...channel.requested].sort(), ['alloc', 'sink', 'std']);

@@ -608,7 +608,7 @@ export class Resolver {
         const path = [...item.path, name];
         const known = lookupKnownType(path.join('::'));
         if (known) return { kind: 'known', known };
-        const omitted = stdOmission(path.join('::'));
+        const omitted = isCow(path) ? undefined : stdOmission(path.join('::'));
         return omitted ? { kind: 'none', reason: omitted } : { kind: 'std', path };
       }
       case 'extern':
@@ -951,6 +951,7 @@ export class Resolver {
         };
       }
       case 'std': {
+        if (isCow(item.path)) return cowOf(argNodes.length === 1 ? lowerArg(argNodes[0]) : undefined, text);
         const path = item.path.join('::');
         return {
           k: 'unknown',
@@ -1116,4 +1117,27 @@ export function crateRoot(scope: Scope): Scope {
 /** Why a name given two meanings under undecided `#[cfg]`s (Scope.cfgTwins) stands for nothing known. */
 function cfgTwinReason(name: string): string {
   return `\`${name}\` is defined twice, under \`#[cfg]\`s only the build decides (flags its build script sets or features)`;
+}
+
+/** `std::borrow::Cow` (or `alloc::`), which the std table omits: its rule is over `B::Owned`. */
+function isCow(path: readonly string[]): boolean {
+  return path.length === 3 && ['std', 'alloc'].includes(path[0]) && path[1] === 'borrow' && path[2] === 'Cow';
+}
+
+/**
+ * `Cow<'a, B>`: `Borrowed(&'a B)` or `Owned(<B as ToOwned>::Owned)`, so, for Send and Sync, the
+ * pair of `&B` and the owned form. Every `ToOwned` of std gives an owned form alike in Send and
+ * Sync to `B` (`str` and `String`, `[T]` and `Vec<T>`, `Path` and `PathBuf`, a `Clone` type and
+ * itself), so the pair is read as `(&B, B)`. A type of the crate or a parameter may have an
+ * owned form of its own (its impl is not read): unknown.
+ */
+function cowOf(borrowed: Ty | undefined, text: string): Ty {
+  if (borrowed === undefined) return { k: 'unknown', text, reason: `\`${text}\` does not say what it borrows` };
+  if (!['plain', 'seq', 'known', 'tuple', 'ref', 'ptr'].includes(borrowed.k))
+    return {
+      k: 'unknown',
+      text,
+      reason: `\`${text}\` is Send only if \`<${borrowed.text} as ToOwned>::Owned\` is, and this analysis reads that only for std's types`,
+    };
+  return { k: 'tuple', text, elems: [{ k: 'ref', mut: false, inner: borrowed, text: `&${borrowed.text}` }, borrowed] };
 }
