@@ -178,6 +178,8 @@ export class Solver implements Solution {
   private readonly traitImpls: ImplDef[] = [];
   /** Impls by self type: the type's declaration, or the written text for std types (`Arc<Handle>`). */
   private traitImplIndex?: Map<TypeDef | string, TraitImplEntry[]>;
+  /** The impls for arrays and slices (`impl<T> Array for [T; N]`), by trait name (see elementsAssoc). */
+  private arrayImpls?: Map<string, ImplDef[]>;
   /**
    * Each trait impl's entry in that index (null: its self type is nothing the index keys), kept
    * while the names its self type resolves through stay the same: finding the self type of every
@@ -207,6 +209,7 @@ export class Solver implements Solution {
    */
   private normalize(self: Ty, traitName: string, assoc: string, traitArgs?: TypeTerm[]): Ty | undefined {
     if (traitName === 'IntoIterator' && self.k === 'known') return stdIntoIterator(self, assoc);
+    if (self.k === 'seq') return traitArgs ? undefined : this.elementsAssoc(self, traitName, assoc);
     const impls = (this.implsOf(self) ?? []).filter((i) => i.trait === traitName);
     if (!traitArgs) return impls.length === 1 ? this.assocOfImpl(impls[0].impl, self, assoc) : undefined;
     const want = traitArgs.map(termKey).join(', ');
@@ -246,10 +249,46 @@ export class Solver implements Solution {
     return env;
   }
 
+  /**
+   * `<[u8; 32] as Array>::Item`: the associated type the trait's impls for arrays or slices over
+   * a parameter (`impl<T: Default, const N: usize> Array for [T; N]`) give, read with the
+   * elements' type. Array lengths are not told apart here, so every such impl (one per length,
+   * where a crate writes them out) must give the same; an impl for one element type (`[u8; 4]`)
+   * leaves it undefined.
+   */
+  private elementsAssoc(self: Ty & { k: 'seq' }, traitName: string, assoc: string): Ty | undefined {
+    if (!this.arrayImpls) {
+      this.arrayImpls = new Map<string, ImplDef[]>();
+      for (const impl of this.traitImpls) {
+        if (impl.negative || impl.typeNode.type !== 'array_type') continue;
+        const traitPath =
+          impl.traitNode.type === 'generic_type'
+            ? (impl.traitNode.childForFieldName('type') ?? impl.traitNode)
+            : impl.traitNode;
+        const name = pathSegments(traitPath).pop() ?? '';
+        this.arrayImpls.set(name, [...(this.arrayImpls.get(name) ?? []), impl]);
+      }
+    }
+    let found: Ty | undefined;
+    for (const impl of this.arrayImpls.get(traitName) ?? []) {
+      const written = this.resolver.lowerType(impl.typeNode, impl.scope, paramEnv(impl.generics, impl.scope));
+      const typeParams = impl.generics.params.filter((p) => p.kind === 'type');
+      if (written.k !== 'seq' || written.inner.k !== 'param' || typeParams.length !== 1) return undefined;
+      const ty = this.assocWith(impl, new Map([[written.inner.name, self.inner]]), self, assoc);
+      if (!ty || (found && found.text !== ty.text)) return undefined;
+      found ??= ty;
+    }
+    return found;
+  }
+
   /** The impl's `type <assoc> = ..;`, read with the impl's parameters given by `self`. */
   private assocOfImpl(impl: ImplDef, self: Ty, assoc: string): Ty | undefined {
     const env = this.implEnv(impl, self);
-    if (!env) return undefined;
+    return env && this.assocWith(impl, env, self, assoc);
+  }
+
+  /** The impl's `type <assoc> = ..;`, read with its parameters as `env` gives them. */
+  private assocWith(impl: ImplDef, env: Map<string, Ty>, self: Ty, assoc: string): Ty | undefined {
     const body = impl.node.childForFieldName('body');
     const item = (body ? namedChildren(body) : []).find(
       (c) => c.type === 'type_item' && c.childForFieldName('name')?.text === assoc,
@@ -309,6 +348,7 @@ export class Solver implements Solution {
       if (!m) {
         this.traitImpls.push(impl);
         this.traitImplIndex = undefined;
+        this.arrayImpls = undefined;
         continue;
       }
       this.manualImpls.push(m);
@@ -333,6 +373,7 @@ export class Solver implements Solution {
     this.traitImpls.length = 0;
     this.traitImpls.push(...keptTraitImpls);
     this.traitImplIndex = undefined;
+    this.arrayImpls = undefined;
     for (const [impl, known] of [...this.traitImplEntries])
       if (staleImpl(impl) || (known && typeof known.key !== 'string' && stale(known.key)))
         this.traitImplEntries.delete(impl);
