@@ -50,8 +50,11 @@ export interface MacroInfo {
    * variants holding primitives, named by the identifier after the word `after` and a colon
    * (rustls's `enum_builder! { @U16 EnumName: ProtocolVersion; EnumVal { .. } }` declares `enum
    * ProtocolVersion { SSLv2, .., Unknown(u16) }`): `Send` and `Sync`, as a data-less type is.
+   * `sendSync`: the call writes `pub struct Name;` items (any number), and the macro makes each
+   * `Send` and `Sync` by `unsafe impl`s for all of it, whatever it holds (openssl's
+   * `foreign_type_and_impl_send_sync!`): each is declared data-less, as `Send` and `Sync`.
    */
-  declaresUnit?: { keyword: 'enum' | 'struct'; fixed?: string; after?: string };
+  declaresUnit?: { keyword: 'enum' | 'struct'; fixed?: string; after?: string; sendSync?: boolean };
   /**
    * The macro its items are handed to (`#[cfg(unix)] cfg_signal_internal! { $($item)* }`), whose
    * own `#[cfg]` they get too (see withForwardedCfgs).
@@ -59,8 +62,30 @@ export interface MacroInfo {
   forwardsTo?: string;
 }
 
+/**
+ * A macro each rule of which takes `struct $name:ident;` (or `struct $name:ident<T>;`) items
+ * and writes an `unsafe impl Send` and an `unsafe impl Sync` for each, without bounds: see
+ * MacroInfo.declaresUnit.
+ */
+function sendSyncUnits(def: SyntaxNode): MacroInfo['declaresUnit'] {
+  const rules = def.namedChildren.filter((c): c is SyntaxNode => c?.type === 'macro_rule');
+  if (rules.length === 0) return undefined;
+  for (const rule of rules) {
+    const left = rule.childForFieldName('left')?.text ?? '';
+    const right = rule.childForFieldName('right')?.text ?? '';
+    const names = [...left.matchAll(/\bstruct\s+\$(\w+)\s*:\s*ident\s*(?:<[^>:]*>)?\s*;/g)].map((m) => m[1]);
+    if (names.length === 0) return undefined;
+    const impl = (trait: string, name: string) =>
+      new RegExp(`\\bunsafe\\s+impl\\s*(?:<[^>:]*>)?\\s+${trait}\\s+for\\s+\\$${name}\\s*(?:<[^>:]*>)?\\s*\\{\\s*\\}`);
+    if (!names.every((n) => impl('Send', n).test(right) && impl('Sync', n).test(right))) return undefined;
+  }
+  return { keyword: 'struct', sendSync: true };
+}
+
 /** The data-less type a macro's every expansion declares, if that is all it declares. */
 function unitDeclaration(def: SyntaxNode): MacroInfo['declaresUnit'] {
+  const units = sendSyncUnits(def);
+  if (units) return units;
   const named = namedPlainEnum(def);
   if (named) return named;
   const text = def.text;
@@ -137,6 +162,12 @@ function unitAsItem(body: string, unit: NonNullable<MacroInfo['declaresUnit']>):
     return false;
   };
   if (unit.fixed) return place(`${unit.keyword} ${unit.fixed} {}`, body.length) ? out.join('') : undefined;
+  if (unit.sendSync) {
+    // The call's `pub struct Name;` items as they are written, the rest blanked.
+    for (const m of body.matchAll(/\b(?:pub(?:\s*\([^)]*\))?\s+)?struct\s+[A-Za-z_]\w*\s*(?:<[^>]*>)?\s*;/g))
+      out.splice(m.index, m[0].length, ...m[0].split(''));
+    return out.join('');
+  }
   if (unit.after) {
     // `EnumName: ProtocolVersion;` -> `enum ProtocolVersion {}` over the same columns: the word
     // and colon give room for the keyword, the name stays, the braces go where the `;` was or
