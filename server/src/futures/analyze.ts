@@ -1699,7 +1699,7 @@ class BodyWalk {
    */
   private bindPattern(pattern: SyntaxNode, ty: LocalTy, kind: Binding['kind']): void {
     const typed = new Map<SyntaxNode, LocalTy>();
-    if (matchPattern(pattern, ty, 'move', typed)) {
+    if (matchPattern(pattern, ty, 'move', typed, this.fieldOf)) {
       for (const [id, t] of typed) this.bind(id.text, t, id, kind);
       return;
     }
@@ -1842,7 +1842,7 @@ class BodyWalk {
                 const inner = pat.namedChildren.find(
                   (c) => c !== null && c.id !== pat.childForFieldName('condition')?.id,
                 );
-                if (inner && matchPattern(inner, matched, 'move', typed))
+                if (inner && matchPattern(inner, matched, 'move', typed, this.fieldOf))
                   for (const [id, t] of typed) this.bind(id.text, t, id, 'local');
                 else
                   for (const id of patternNames(pat))
@@ -2111,7 +2111,7 @@ class BodyWalk {
    */
   private inferHoles(decl: SyntaxNode, pattern: SyntaxNode, ty: LocalTy & { k: 'ty' }): void {
     const typed = new Map<SyntaxNode, LocalTy>();
-    if (!matchPattern(pattern, ty, 'move', typed)) return;
+    if (!matchPattern(pattern, ty, 'move', typed, this.fieldOf)) return;
     const names = new Map<string, Ty>();
     for (const [id, t] of typed) if (t.k === 'ty' && !boundAgainLater(decl, id.text)) names.set(id.text, t.ty);
     for (const call of decl.parent?.descendantsOfType('call_expression') ?? []) {
@@ -2220,7 +2220,7 @@ class BodyWalk {
       if (!inner || !patternNames(pat!).some((id) => id.text === use.text)) continue;
       const value = p.parent?.parent?.type === 'match_expression' ? p.parent.parent.childForFieldName('value') : null;
       const typed = new Map<SyntaxNode, LocalTy>();
-      if (!value || !matchPattern(inner, this.typeOf(value), 'move', typed)) return undefined;
+      if (!value || !matchPattern(inner, this.typeOf(value), 'move', typed, this.fieldOf)) return undefined;
       for (const [id, t] of typed) if (id.text === use.text) return t;
       return undefined;
     }
@@ -3168,7 +3168,7 @@ class BodyWalk {
             const pat = arm.childForFieldName('pattern');
             const inner = pat?.namedChildren.find((c) => c !== null && c.id !== pat.childForFieldName('condition')?.id);
             const typed = new Map<SyntaxNode, LocalTy>();
-            if (!inner || !matchPattern(inner, matched, 'move', typed)) return notTyped();
+            if (!inner || !matchPattern(inner, matched, 'move', typed, this.fieldOf)) return notTyped();
             const bound = [...typed].find(([id]) => id.text === result.text)?.[1];
             if (!bound) return notTyped();
             t = bound;
@@ -3244,6 +3244,17 @@ class BodyWalk {
    * (`self.lock_ops` of a `&Mutex<T>`: `Event`; `self.value` of a `Cell<u8>`-holding `Wrap<u8>`:
    * `u8`). Undefined when the value's type leaves one of the parameters the field names unknown.
    */
+  /** A struct's field's type, for patterns (see matchPattern). */
+  private readonly fieldOf: FieldOf = (struct, field) => {
+    if (struct.def.generics.params.length > 0) {
+      const t = this.genericField(struct, field);
+      return t?.k === 'ty' ? t.ty : undefined;
+    }
+    const f = struct.def.fields.find((x) => x.name === field);
+    if (!f || f.cfgUndecided) return undefined;
+    return this.file.solution.fieldTypes(struct.def).find((x) => x.name === field)?.ty;
+  };
+
   private genericField(base: Ty & { k: 'adt' }, field: string): LocalTy | undefined {
     const def = base.def;
     if (def.kind !== 'struct') return undefined;
@@ -4463,7 +4474,16 @@ const VARIANTS: Record<string, { type: RegExp; arg: number }> = {
  * a part of the pattern is not one this follows (then no name is typed). Default binding modes as
  * rustc's: a tuple or variant pattern that meets a reference binds its names by reference.
  */
-function matchPattern(pattern: SyntaxNode, ty: LocalTy, mode: BindingMode, out: Map<SyntaxNode, LocalTy>): boolean {
+/** The type of a struct's field, read with the struct's arguments (undefined: not known). */
+type FieldOf = (struct: Ty & { k: 'adt' }, field: string) => Ty | undefined;
+
+function matchPattern(
+  pattern: SyntaxNode,
+  ty: LocalTy,
+  mode: BindingMode,
+  out: Map<SyntaxNode, LocalTy>,
+  fieldOf?: FieldOf,
+): boolean {
   const byMode = (t: Ty, m: BindingMode): Ty =>
     m === 'move' ? t : { k: 'ref', mut: m === 'ref mut', inner: t, text: `&${m === 'ref mut' ? 'mut ' : ''}${t.text}` };
   switch (pattern.type) {
@@ -4490,18 +4510,18 @@ function matchPattern(pattern: SyntaxNode, ty: LocalTy, mode: BindingMode, out: 
       return true;
     case 'mut_pattern': {
       const id = pattern.namedChildren.find((c) => c?.type === 'identifier');
-      return !!id && mode === 'move' && matchPattern(id, ty, mode, out);
+      return !!id && mode === 'move' && matchPattern(id, ty, mode, out, fieldOf);
     }
     case 'ref_pattern': {
       const id = pattern.namedChildren.find((c) => c?.type === 'identifier');
       if (!id || mode !== 'move' || ty.k !== 'ty') return false;
       const mutable = pattern.namedChildren.some((c) => c?.type === 'mutable_specifier');
-      return matchPattern(id, ty, mutable ? 'ref mut' : 'ref', out);
+      return matchPattern(id, ty, mutable ? 'ref mut' : 'ref', out, fieldOf);
     }
     case 'reference_pattern': {
       const inner = pattern.namedChildren.find((c) => c !== null && c.type !== 'mutable_specifier');
       if (!inner || ty.k !== 'ty' || ty.ty.k !== 'ref') return false;
-      return matchPattern(inner, { k: 'ty', ty: ty.ty.inner }, 'move', out);
+      return matchPattern(inner, { k: 'ty', ty: ty.ty.inner }, 'move', out, fieldOf);
     }
     case 'tuple_pattern':
     case 'tuple_struct_pattern': {
@@ -4531,7 +4551,36 @@ function matchPattern(pattern: SyntaxNode, ty: LocalTy, mode: BindingMode, out: 
         elems = [arg];
       }
       if (elems.length !== parts.length) return false;
-      return parts.every((p, i) => matchPattern(p, { k: 'ty', ty: elems[i] }, m, out));
+      return parts.every((p, i) => matchPattern(p, { k: 'ty', ty: elems[i] }, m, out, fieldOf));
+    }
+    case 'struct_pattern': {
+      // `Request { mut handle, message: m, .. }` of a struct of the crate (or `Self { .. }`).
+      if (ty.k !== 'ty' || !fieldOf) return false;
+      let t = ty.ty;
+      let m = mode;
+      while (t.k === 'ref') {
+        m = t.mut && m !== 'ref' ? 'ref mut' : 'ref';
+        t = t.inner;
+      }
+      const typeNode = pattern.childForFieldName('type');
+      const written = typeNode?.text.split('::').pop();
+      if (t.k !== 'adt' || t.def.kind !== 'struct' || (written !== 'Self' && written !== t.def.name)) return false;
+      for (const f of pattern.namedChildren) {
+        if (!f || f.id === typeNode?.id || f.type === 'remaining_field_pattern') continue;
+        const name = f.type === 'field_pattern' ? f.childForFieldName('name') : null;
+        const fieldTy = name ? fieldOf(t, name.text) : undefined;
+        if (!name || !fieldTy) return false;
+        const sub = f.childForFieldName('pattern');
+        if (sub) {
+          if (!matchPattern(sub, { k: 'ty', ty: fieldTy }, m, out, fieldOf)) return false;
+          continue;
+        }
+        // A shorthand field (`handle`, `mut handle`, `ref handle`) binds the field's name.
+        const byRef = f.children.some((c) => c?.type === 'ref');
+        const mutable = f.namedChildren.some((c) => c?.type === 'mutable_specifier');
+        out.set(name, { k: 'ty', ty: byMode(fieldTy, byRef ? (mutable ? 'ref mut' : 'ref') : m) });
+      }
+      return true;
     }
     default:
       return false;
