@@ -218,3 +218,54 @@ test('missing-bound: a stored closure gets the bound on its way in; reviewed des
     session.kill();
   }
 });
+
+test('an impl with a comment that is not labelled SAFETY: the warning says so, and a fix labels the comment, deleting nothing', async () => {
+  const text = [
+    'pub struct Odb { raw: *mut u8 }',
+    '',
+    '// `git_odb` uses locking and atomics internally.',
+    'unsafe impl Send for Odb {}',
+    '',
+    'pub struct Bare { raw: *mut u8 }',
+    'unsafe impl Send for Bare {}',
+    '',
+  ].join('\n');
+  const session = startSession();
+  try {
+    await initialize(session);
+    const first = await open(session, text);
+    const safety = first.diagnostics.filter((d) => d.code === 'missing-safety-comment');
+    assert.equal(safety.length, 2, JSON.stringify(first.diagnostics));
+    const [odb, bare] = safety;
+    assert.match(odb.message, /`unsafe impl Send for Odb` has a comment above it, but not a `\/\/ SAFETY:` one/);
+    assert.match(bare.message, /`unsafe impl Send for Bare` has no `\/\/ SAFETY:` comment/);
+    const actions = await actionsFor(session, first.uri, odb);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      [
+        'Label the comment above `unsafe impl Send` as its `// SAFETY:` comment',
+        'Add a `// SAFETY:` comment to `unsafe impl Send`',
+      ],
+    );
+    assert.deepEqual(
+      (await actionsFor(session, first.uri, bare)).map((a) => a.title),
+      ['Add a `// SAFETY:` comment to `unsafe impl Send`'],
+    );
+    const labelled = applyEdits(text, actions[0].edit?.changes?.[first.uri] ?? []);
+    assert.ok(
+      labelled.includes('// SAFETY: `git_odb` uses locking and atomics internally.\nunsafe impl Send for Odb {}'),
+      labelled,
+    );
+    assert.equal(labelled.replace('SAFETY: ', ''), text, 'the fix only inserts');
+    const second = await open(session, labelled);
+    assert.deepEqual(
+      second.diagnostics
+        .filter((d) => d.code === 'missing-safety-comment')
+        .map((d) => d.message.split(' ').slice(0, 5).join(' ')),
+      ['`unsafe impl Send for Bare`'],
+    );
+    assert.equal(await shutdown(session), 0);
+  } finally {
+    session.kill();
+  }
+});

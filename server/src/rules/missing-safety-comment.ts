@@ -18,17 +18,40 @@ export const missingSafetyComment = {
     for (const u of sites) {
       if (u.safety.found || isAllowed(u, 'missing-safety-comment')) continue;
       const where = u.macroName ? ` (in the body of \`macro_rules! ${u.macroName}\`, where the comment must be)` : '';
+      const why = `why \`${u.typeText}\` is safe to ${u.trait === 'Send' ? 'send to' : 'share between'} other threads`;
+      const label = labelFix(ctx, u);
       findings.push({
-        message: `\`unsafe impl ${u.trait} for ${u.typeText}\` has no \`// SAFETY:\` comment saying why \`${u.typeText}\` is safe to ${u.trait === 'Send' ? 'send to' : 'share between'} other threads${where}`,
+        message: label
+          ? `\`unsafe impl ${u.trait} for ${u.typeText}\` has a comment above it, but not a \`// SAFETY:\` one: if it says ${why}, label it \`SAFETY:\` (the word clippy's \`undocumented_unsafe_blocks\` and reviewers look for)`
+          : `\`unsafe impl ${u.trait} for ${u.typeText}\` has no \`// SAFETY:\` comment saying ${why}${where}`,
         range: u.range,
         typePath: u.def?.path,
-        fixes: [safetyCommentFix(ctx, u)],
+        fixes: label ? [label, safetyCommentFix(ctx, u)] : [safetyCommentFix(ctx, u)],
         ...(u.pairCovered ? { waivedBy: 'safetyCommentCoversPair' as const } : {}),
       });
     }
     return findings;
   },
 } satisfies Rule<'missing-safety-comment'>;
+
+/**
+ * `SAFETY: ` inserted after the comment marker of the first line of the comment above the impl
+ * (`// git_odb locks internally.` -> `// SAFETY: git_odb locks internally.`), when there is one
+ * (outside macro bodies, and not only a `rust-send-sync: allow(..)` line).
+ */
+function labelFix(ctx: RuleContext, u: ImplSite & { macroName?: string }): Fix | undefined {
+  const row = u.safety.firstRow;
+  if (u.macroName || row === undefined) return undefined;
+  const words = u.safety.text.replace(/rust-send-sync:\s*allow\([^)]*\)/g, '').replace(/[/*!\s]/g, '');
+  if (words === '') return undefined;
+  const line = ctx.lines.at(row);
+  const marker = /^(\s*)(\/\/[/!]?|\/\*[*!]?)( ?)/.exec(line);
+  if (!marker) return undefined;
+  return {
+    title: `Label the comment above \`unsafe impl ${u.trait}\` as its \`// SAFETY:\` comment`,
+    insertions: [{ position: { line: row, character: marker[0].length }, text: marker[3] ? 'SAFETY: ' : ' SAFETY: ' }],
+  };
+}
 
 /** Escapes text for use inside an LSP snippet. */
 function snippetEscape(s: string): string {

@@ -16,6 +16,8 @@ export interface SafetyComment {
   found: boolean;
   /** The comment run above the impl (empty if none), to see which fields it explains. */
   text: string;
+  /** The row of the run's first line (outside macro bodies), where a `SAFETY:` label would go. */
+  firstRow?: number;
 }
 
 const SAFETY = /safety:/i;
@@ -27,6 +29,7 @@ export function findSafetyComment(impl: SyntaxNode, lines: TextLines): SafetyCom
   if (before.trim() !== '') return { found: false, text: '' };
   const boundary = previousItemEndRow(impl);
   const collected: string[] = [];
+  let firstRow: number | undefined;
   let inComments = false;
   let i = row - 1;
   while (i > boundary) {
@@ -42,6 +45,7 @@ export function findSafetyComment(impl: SyntaxNode, lines: TextLines): SafetyCom
     if (line.startsWith('//')) {
       inComments = true;
       collected.unshift(line);
+      firstRow = i;
       i--;
       continue;
     }
@@ -56,13 +60,14 @@ export function findSafetyComment(impl: SyntaxNode, lines: TextLines): SafetyCom
         j--;
       }
       collected.unshift(...block);
+      firstRow = j;
       i = j - 1;
       continue;
     }
     break;
   }
   const text = collected.join('\n');
-  return { found: SAFETY.test(text), text };
+  return { found: SAFETY.test(text), text, ...(firstRow === undefined ? {} : { firstRow }) };
 }
 
 /** The item before `node` in its block or module, skipping comments and attributes. */
