@@ -684,6 +684,7 @@ function lowerBodies(node: SyntaxNode, scope: Scope, out: Out, owner?: string): 
 
 /** Words without which a function body declares no item: most bodies are skipped unread. */
 export const ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules|use)\b/;
+const BODY_WORDS = new RegExp(`${ITEM_WORDS.source}|\\bfn\\b`);
 
 /** The keyword of each item type a body can declare (see bodyItems). */
 const BODY_ITEM_KEYWORDS = new Map([
@@ -720,7 +721,8 @@ export function itemsOfBody(
 function lowerBlock(node: SyntaxNode, scope: Scope, out: Out): void {
   if (out.depth >= MAX_NESTING) return;
   const text = node.text;
-  if (!ITEM_WORDS.test(text)) return;
+  // A body's fns too: a call of `add` resolves to the `async fn add` the body declares.
+  if (!BODY_WORDS.test(text)) return;
   out.depth++;
   try {
     let block: Scope | undefined;
