@@ -296,6 +296,13 @@ export const KNOWN_TYPES: readonly HandRow[] = [
   plain('std::thread::Thread', '`Thread` is a handle to a thread'),
   plain('std::thread::ThreadId', '`ThreadId` is a number'),
   row(
+    'std::thread::Result',
+    ['T'],
+    ['T: Send'],
+    'no',
+    "`thread::Result<T>` is `Result<T, Box<dyn Any + Send>>`: its error is `Send` but never `Sync` (a panic's payload)",
+  ),
+  row(
     'std::thread::LocalKey',
     ['T'],
     'yes',
