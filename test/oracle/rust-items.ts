@@ -5,6 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { expandCall, macroRules } from '../../server/src/model/macro-expand';
 import { createRustParser, type RustParser, type SyntaxNode, type SyntaxTree } from '../../server/src/syntax/parser';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -76,6 +77,7 @@ export async function readRustItems(source: string): Promise<RustItems> {
       macroTrees.push(t);
       return t;
     };
+    readMacroDefinitions(tree.rootNode);
     walkItems(tree.rootNode, [], false, out, source, reparse);
     for (const t of macroTrees) t.delete();
     return out;
@@ -109,7 +111,36 @@ function walkMacroBody(
   };
   const body = call.namedChildren.find((c) => c?.type === 'token_tree');
   if (!body || asItems(body)) return;
+  // A macro of the file that writes types from its input (`define_endian!(BigEndian)`): the
+  // types its expansion declares, with their parameters, for rustc to be asked about.
+  const rules = knownMacros.get(call.childForFieldName('macro')?.text ?? '');
+  const expanded = rules && expansionDepth < 4 ? expandCall(rules, body.text.slice(1, -1)) : undefined;
+  if (expanded !== undefined) {
+    expansionDepth++;
+    try {
+      const tree = reparse(expanded);
+      walkItems(tree.rootNode, modPath, inFunction, out, expanded, reparse);
+    } finally {
+      expansionDepth--;
+    }
+    return;
+  }
   for (const branch of body.namedChildren) if (branch?.type === 'token_tree') asItems(branch);
+}
+
+/** How deep expansions of expansions go (a macro that calls itself stops there). */
+let expansionDepth = 0;
+
+/** The `macro_rules!` of the source being read, by name, as macro-expand.ts reads them. */
+const knownMacros = new Map<string, NonNullable<ReturnType<typeof macroRules>>>();
+
+function readMacroDefinitions(root: SyntaxNode): void {
+  knownMacros.clear();
+  for (const def of root.descendantsOfType('macro_definition')) {
+    const name = def?.childForFieldName('name')?.text;
+    const rules = def && macroRules(def.text);
+    if (name && rules) knownMacros.set(name, rules);
+  }
 }
 
 type Reparse = (text: string) => SyntaxTree;
@@ -148,6 +179,13 @@ function walkItems(
       }
     } else if (child.type === 'macro_invocation' && child.childForFieldName('macro')?.text !== 'macro_rules') {
       walkMacroBody(child, modPath, inFunction, out, source, reparse);
+    } else if (
+      child.type === 'expression_statement' &&
+      child.namedChildren.length === 1 &&
+      child.namedChildren[0]?.type === 'macro_invocation'
+    ) {
+      // `define_endian!(BigEndian);`: a call with parentheses is a statement to the parser.
+      walkMacroBody(child.namedChildren[0], modPath, inFunction, out, source, reparse);
     } else if (child.type === 'function_item') {
       if (!inFunction && modPath.length === 0 && child.childForFieldName('name')?.text === 'main')
         out.hasRootMain = true;

@@ -877,6 +877,13 @@ export class Project {
       for (const [name, info] of macroInfos([record.tree.rootNode])) own.set(name, info);
       yield;
     }
+    // A crate whose root this build leaves out (winapi's `#![cfg(windows)]`, read as an inactive
+    // one) has its calls of macros that write types left unexpanded: thousands of `STRUCT!`s,
+    // each a parse, for types of another OS.
+    const root = crate.files.get(crate.rootFile);
+    if (root && this.leadingCfgOff(root, crate) !== undefined)
+      for (const [name, info] of own)
+        if (info.definition !== undefined) own.set(name, { ...info, definition: undefined });
     // A macro of one file may hand its items to one of another (`macros/cfg.rs` to itself, mostly).
     const infos = withForwardedCfgs(own);
     const cfg = this.cfgOf(crate);

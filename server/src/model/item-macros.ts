@@ -15,6 +15,7 @@ import {
   type TextSpan,
 } from '../syntax/parser';
 import { cfgPredicate, evaluateCfg, type CfgContext } from './cfg';
+import { expandCall, macroRules } from './macro-expand';
 import { runSteps, type Steps } from './steps';
 import {
   addMethods,
@@ -60,6 +61,11 @@ export interface MacroInfo {
    * own `#[cfg]` they get too (see withForwardedCfgs).
    */
   forwardsTo?: string;
+  /**
+   * A macro no other field describes whose rules write types or call macros (`define_endian!`,
+   * `apply_params!`): its whole `macro_rules!` text, for macro-expand.ts to expand each call.
+   */
+  definition?: string;
 }
 
 /**
@@ -218,6 +224,18 @@ function writesTypesBack(def: string): boolean {
 const forwardsToBitflags = (def: string) =>
   /\bbitflags\s*!/.test(def) && /\bstruct\s+\$\w+\s*:\s*ident\s*:\s*\$\w+\s*:\s*ty\b/.test(def);
 
+/**
+ * Whether a rule's right side declares a struct, enum or union, or calls the macro the call names
+ * (`$macro! { .. }`, quinn-proto's `apply_params!(make_struct)`).
+ */
+function writesTypesOrCalls(def: SyntaxNode): boolean {
+  return def.namedChildren.some((rule) => {
+    if (rule?.type !== 'macro_rule') return false;
+    const right = rule.childForFieldName('right')?.text ?? '';
+    return /\b(?:struct|enum|union)\s+\$?\w+/.test(right) || /\$\w+\s*!\s*\{/.test(right);
+  });
+}
+
 /** What each `macro_rules!` under `roots` does with items (each on its own: see withForwardedCfgs). */
 export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
   const out = new Map<string, MacroInfo>();
@@ -279,14 +297,18 @@ function fileMacroInfos(root: SyntaxNode): Map<string, MacroInfo> {
     const forwardsTo = item
       ? new RegExp(`\\b([A-Za-z_]\\w*)\\s*!\\s*[{([]\\s*\\$\\(\\s*\\$${item}\\s*\\)\\s*\\*`).exec(def.text)?.[1]
       : undefined;
+    const passesItems = !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text));
+    const expandable = !passesItems && !bitflags && !declaresUnit && writesTypesOrCalls(def);
     out.set(name, {
       ...(forwardsTo !== undefined && forwardsTo !== name ? { forwardsTo } : {}),
+      ...(expandable ? { definition: def.text } : {}),
       declaresUnit,
-      passesItems: !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text)),
+      passesItems,
       bitflags,
       // A metavariable no call fills in says nothing: the items may exist.
       // A data-less type's macro: its `#[cfg]`s are on its other items (tests, consts).
-      cfg: (cfg?.includes('$') && !cfgFromCall) || declaresUnit ? undefined : cfg,
+      // An expanded macro's `#[cfg]`s are read where its expansion writes them.
+      cfg: (cfg?.includes('$') && !cfgFromCall) || declaresUnit || expandable ? undefined : cfg,
       cfgFromCall,
     });
   }
@@ -339,7 +361,7 @@ function itemMacroState(
   const info = infos.get(name);
   if (
     info
-      ? !info.passesItems && !info.bitflags && !info.declaresUnit
+      ? !info.passesItems && !info.bitflags && !info.declaresUnit && info.definition === undefined
       : !name.startsWith('cfg_') && !isBitflags(name, infos) && !isPinProject(name, infos)
   )
     return 'skip';
@@ -471,12 +493,105 @@ function cfgIfBranch(call: SyntaxNode, cfg: CfgContext): SyntaxNode | undefined 
   return undefined;
 }
 
+/** Each macro's rules, read once (undefined: they do not read). */
+const rulesByDefinition = new Map<string, ReturnType<typeof macroRules>>();
+
+/**
+ * The text a call of the macro `definition` expands to, on one line, if it can be expanded. The
+ * call's tokens are read from `text` (the file's), or from the call's own tree without it.
+ */
+function expansionOf(call: SyntaxNode, definition: string, text: string | undefined): string | undefined {
+  const body = call.namedChildren.find((c) => c?.type === 'token_tree');
+  if (!body) return undefined;
+  const tokens = text === undefined ? body.text.slice(1, -1) : text.slice(body.startIndex + 1, body.endIndex - 1);
+  if (!rulesByDefinition.has(definition)) {
+    // Kept for the run, a few hundred at most: a crate's macros that write types.
+    if (rulesByDefinition.size > 2000) rulesByDefinition.clear();
+    rulesByDefinition.set(definition, macroRules(definition));
+  }
+  const rules = rulesByDefinition.get(definition);
+  return rules && expandCall(rules, tokens);
+}
+
+/** How many calls a round of a file expands at most (see expandMacroCallSteps). */
+const MAX_EXPANSIONS = 64;
+
+interface Expansion {
+  scope: Scope;
+  at: number;
+  text: string;
+  cfg?: string;
+}
+
+/** The expansions in groups whose written stretches do not overlap, in order (see lowerExpansions). */
+function apart(expansions: Expansion[]): Expansion[][] {
+  const groups: { end: number; members: Expansion[] }[] = [];
+  for (const e of [...expansions].sort((a, b) => a.at - b.at)) {
+    const group = groups.find((g) => g.end <= e.at);
+    if (group) {
+      group.members.push(e);
+      group.end = e.at + e.text.length;
+    } else groups.push({ end: e.at + e.text.length, members: [e] });
+  }
+  return groups.map((g) => g.members);
+}
+
+/**
+ * Lowers calls' expansions as items of each call's scope. Each expansion is written over the
+ * file's text from where its call starts (the text past the file's end padded), so its items are
+ * on the call's line; the group's expansions do not overlap, and are parsed at once. Their impls
+ * are marked `expanded`: their text is the macro's, whose body the rules check where it is
+ * written. Macro calls they hold go to `next`.
+ */
+function* lowerExpansions(
+  group: Expansion[],
+  text: string,
+  cfg: CfgContext,
+  parse: ParseSpans,
+  keep: (tree: SyntaxTree) => void,
+  into: FileItems,
+  next: MacroCall[],
+): Steps {
+  const end = Math.max(...group.map((e) => e.at + e.text.length));
+  const base = end < text.length ? text : text + ' '.repeat(end - text.length + 1);
+  const tree = parse(
+    { base, patches: group.map((e) => ({ at: e.at, text: e.text })) },
+    group.map((e) => ({ start: e.at, end: e.at + e.text.length })),
+  );
+  keep(tree);
+  yield;
+  const top = withAttributes(tree.rootNode);
+  for (const expansion of group) {
+    const { scope, at } = expansion;
+    const stop = at + expansion.text.length;
+    const only = top.filter(({ node }) => node.startIndex >= at && node.endIndex <= stop);
+    const more = lowerFile(tree.rootNode, {
+      scope,
+      only,
+      cfg,
+      outerCfg: expansion.cfg,
+      macroItems: (inner, innerScope) => {
+        next.push({ call: inner, scope: innerScope, expanded: true });
+        return undefined;
+      },
+    });
+    for (const impl of [...more.impls, ...more.inactiveImpls]) impl.expanded = true;
+    into.types.push(...more.types);
+    into.impls.push(...more.impls);
+    into.inactiveImpls.push(...more.inactiveImpls);
+    into.inherentImpls.push(...more.inherentImpls);
+    for (const [bodyAt, bodyScope] of more.bodyScopes ?? []) (into.bodyScopes ??= new Map()).set(bodyAt, bodyScope);
+  }
+}
+
 /** An item-macro call met while lowering, with the scope its items belong to. */
 export interface MacroCall {
   call: SyntaxNode;
   scope: Scope;
   /** The call is in an impl's body: the fns it declares are the impl's methods. */
   impl?: InherentImpl;
+  /** The call is in another's expansion (see expansionAt): its text is not the file's there. */
+  expanded?: boolean;
 }
 
 /** What one round of expansion reads: the file's text, the calls, what they expand into. */
@@ -516,11 +631,23 @@ export function* expandMacroCallSteps(
     active: boolean;
     cfg?: string;
   }[] = [];
-  for (const { call, scope, impl } of calls) {
+  const expansions: Expansion[] = [];
+  for (const { call, scope, impl, expanded } of calls) {
     const name = call.childForFieldName('macro')?.text ?? '';
     const branch = lastSegment(name) === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
     const outer = branch ? undefined : callCfg(call, infos.get(name));
     const state = branch ? 'active' : itemMacroState(name, infos, cfg, outer);
+    const definition = branch ? undefined : infos.get(name)?.definition;
+    // A call in an expansion is read by expanding it too: the file's text there is another's.
+    if (expanded && definition === undefined) continue;
+    if (definition !== undefined) {
+      // The file's tree has the bodies blanked: a call's tokens are read from the file's text,
+      // or from its expansion's, which holds them.
+      const expansion =
+        state === 'active' && !impl ? expansionOf(call, definition, expanded ? undefined : text) : undefined;
+      if (expansion !== undefined) expansions.push({ scope, at: call.startIndex, text: expansion, cfg: outer });
+      continue;
+    }
     const span = state === 'skip' ? undefined : bodySpan(branch ?? call);
     if (span && !branch && isBitflags(name, infos)) Object.assign(span, { rewrite: bitflagsAsStructs });
     const unit = branch ? undefined : infos.get(name)?.declaresUnit;
@@ -531,18 +658,26 @@ export function* expandMacroCallSteps(
     }
     if (span) expanding.push({ scope, impl, span, active: state === 'active', cfg: outer });
   }
+  const next: MacroCall[] = [];
+  // A file of hundreds of such calls (winapi's `STRUCT!`s, of another OS) is not expanded: each
+  // is a parse of its own, and its types were not read before either.
+  if (expansions.length <= MAX_EXPANSIONS) {
+    for (const group of apart(expansions)) {
+      yield* lowerExpansions(group, text, cfg, parse, keep, into, next);
+      if (afterLowering) for (const { scope } of group) yield* afterLowering(scope);
+    }
+  }
   const input = spansAsItems(
     text,
     expanding.map((e) => e.span),
   );
-  if (input.spans.length === 0) return [];
+  if (input.spans.length === 0) return next;
   const tree = parse(input.text, input.spans);
   keep(tree);
   // The bodies' parse, then each body's lowering, a step each (a file's bodies can be most of it).
   yield;
   // The top-level items once, each body taking those inside its span.
   const top = withAttributes(tree.rootNode);
-  const next: MacroCall[] = [];
   const inactive: { scope: Scope; only: AttributedNode[]; outerCfg?: string }[] = [];
   for (const { scope, impl, span, active, cfg: outerCfg } of expanding) {
     const only = top.filter(({ node }) => node.startIndex >= span.start && node.endIndex <= span.end);

@@ -120,6 +120,8 @@ export interface ImplDef {
   generics: Generics;
   /** The `#[cfg]` predicates on it this analysis cannot decide: the build may not compile it. */
   cfgUndecided?: string[];
+  /** Written by a macro's expansion (item-macros.ts): the macro's body holds its text. */
+  expanded?: boolean;
 }
 
 export interface Scope {

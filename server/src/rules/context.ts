@@ -155,7 +155,8 @@ export function buildContext(
   const sites = new Map<number, { node: SyntaxNode; site: ImplSite }>();
   const inactive = new Set(items.inactiveImpls);
   for (const impl of [...items.impls, ...items.inactiveImpls]) {
-    if (!impl.unsafe || impl.negative) continue;
+    // An impl a macro's expansion wrote is checked in the macro's body (macroImpls).
+    if (!impl.unsafe || impl.negative || impl.expanded) continue;
     const t = impl.traitNode;
     if (t.type !== 'type_identifier' && t.type !== 'scoped_type_identifier') continue;
     const last = pathSegments(t).pop();

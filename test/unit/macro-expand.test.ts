@@ -1,0 +1,74 @@
+// The small macro_rules! expander item macros use (server/src/model/macro-expand.ts): rules are
+// matched as rustc matches them, fragments delimited by what the rule wants next, repetitions
+// written once per match, doc comments read as `#[doc]` attributes; anything it cannot delimit
+// gives no expansion rather than a wrong one.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { expandCall, macroRules, tokenize, tokensText } from '../../server/src/model/macro-expand';
+
+const expand = (definition: string, body: string) => {
+  const rules = macroRules(definition);
+  assert.ok(rules, 'the rules read');
+  return expandCall(rules, body);
+};
+
+test('a rule taking an identifier writes the type it names, with its generics', () => {
+  const def = 'macro_rules! define_endian { ($endian:ident) => { #[repr(transparent)] pub struct $endian<T>(T); }; }';
+  assert.equal(expand(def, 'BigEndian'), '# [repr (transparent ) ] pub struct BigEndian < T > (T ) ;');
+  assert.equal(expand(def, 'BigEndian, Extra'), undefined, 'no rule takes two');
+});
+
+test('the first rule that matches is the one written; literal tokens must match', () => {
+  const def = `macro_rules! pick {
+    (rc $name:ident) => { pub struct $name(std::rc::Rc<u8>); };
+    ($name:ident) => { pub struct $name(u8); };
+  }`;
+  assert.equal(expand(def, 'rc Counted'), 'pub struct Counted (std :: rc :: Rc < u8 > ) ;');
+  assert.equal(expand(def, 'Plain'), 'pub struct Plain (u8 ) ;');
+});
+
+test('repetitions with separators, nested ones, and fragments ended by the next token', () => {
+  const def = `macro_rules! make_struct {
+    {$($(#[$doc:meta])* $name:ident ($code:expr) = $default:expr,)*} => {
+      pub struct Params { $($(#[$doc])* pub $name: u64,)* }
+      const CODES: &[u64] = &[$($code),*];
+    }
+  }`;
+  const body = `
+    /// Milliseconds.
+    max_idle_timeout(0x0001) = 0,
+    max_udp_payload_size(0x0003 + 1) = 65527,
+  `;
+  assert.equal(
+    expand(def, body),
+    'pub struct Params {# [doc = " Milliseconds." ] pub max_idle_timeout : u64 , pub max_udp_payload_size : u64 , } const CODES : & [u64 ] = & [0x0001 , 0x0003 + 1 ] ;',
+  );
+});
+
+test('a type fragment keeps its angle brackets whole; the separator after it ends it', () => {
+  const def = 'macro_rules! fields { ($($name:ident: $ty:ty),*) => { pub struct S { $($name: $ty),* } }; }';
+  assert.equal(expand(def, 'map: HashMap<K, V>, count: u8'), 'pub struct S {map : HashMap < K , V > , count : u8 }');
+});
+
+test('a macro handed the name of another writes a call of it, expanded in turn by the caller', () => {
+  const def = 'macro_rules! apply { ($m:ident) => { $m! { a(1) = 2, } }; }';
+  assert.equal(expand(def, 'make_struct'), 'make_struct ! {a (1 ) = 2 , }');
+});
+
+test('nothing is written for what cannot be expanded: unbalanced input, unequal repetitions, no rule', () => {
+  assert.equal(tokenize('struct S { a: u8 '), undefined);
+  const zip = 'macro_rules! zip { ($($a:ident)* ; $($b:ident)*) => { $(struct $a($b);)* }; }';
+  assert.equal(expand(zip, 'A B ; u8'), undefined, 'two variables repeating 2 and 1 times');
+  assert.equal(expand(zip, 'A B ; u8 u16'), 'struct A (u8 ) ; struct B (u16 ) ;');
+  const two = 'macro_rules! two { ($a:ident $b:ident) => { struct $a; }; }';
+  assert.equal(expand(two, 'A'), undefined);
+  // An expression fragment followed by another fragment has no end the rule can find.
+  const loose = 'macro_rules! loose { ($e:expr $f:ident) => { struct $f; }; }';
+  assert.equal(expand(loose, '1 + 2 X'), undefined);
+});
+
+test('joint punctuation stays joint, strings and lifetimes stay whole, comments are dropped', () => {
+  const tokens = tokenize(`a::b -> c => 'x "s // not a comment" /* gone */ 'static`);
+  assert.ok(tokens);
+  assert.equal(tokensText(tokens), `a :: b -> c => 'x' "s // not a comment" 'static`.replace(`'x'`, `'x`));
+});
