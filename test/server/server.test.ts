@@ -219,6 +219,35 @@ test('[engine] inlay hints, once turned on, give the verdicts and the conditions
   });
 });
 
+test('inlay hints: none for a type a macro call declares, whose name is not written where its hint would go', async () => {
+  await withSession(async (session) => {
+    const text = [
+      'macro_rules! define_endian {',
+      '    ($endian:ident) => {',
+      '        pub struct $endian<T>(T);',
+      '    };',
+      '}',
+      'define_endian!(BigEndian);',
+      'pub struct Key(pub BigEndian<std::rc::Rc<u8>>);',
+      '',
+    ].join('\n');
+    await open(session, text);
+    session.settings.value = { inlayHints: { enable: true } };
+    const republished = session.nextDiagnostics(URI);
+    await session.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await republished;
+    const hints = await session.connection.sendRequest<InlayHint[]>('textDocument/inlayHint', {
+      textDocument: { uri: URI },
+      range: { start: { line: 0, character: 0 }, end: { line: 10, character: 0 } },
+    });
+    // `Key` is read through the expansion (not `unknown`); `BigEndian` has no name to follow.
+    assert.deepEqual(
+      hints.map((hint) => [hint.position, hint.label]),
+      [[{ line: 6, character: 14 }, '!Send · !Sync']],
+    );
+  });
+});
+
 test('hover away from a type name, out of range, or on an unopened file answers null', async () => {
   await withSession(async (session) => {
     await open(session, SOURCE);

@@ -33,12 +33,16 @@ function before(a: Position, b: Position): boolean {
 
 /** The hints of the types whose names are in `range`. */
 export function computeInlayHints(analysis: FileAnalysis, document: TextDocument, range: Range): InlayHint[] {
-  return analysis.types
-    .filter((type) => !before(type.nameRange.start, range.start) && !before(range.end, type.nameRange.end))
-    .map((type) => ({
-      position: afterGenerics(document, type.nameRange.end),
-      label: verdictLabel(type),
-      paddingLeft: true,
-      tooltip: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(type) },
-    }));
+  return (
+    analysis.types
+      .filter((type) => !before(type.nameRange.start, range.start) && !before(range.end, type.nameRange.end))
+      // A type a macro's expansion declares has its name where the call is, not written there.
+      .filter((type) => document.getText(type.nameRange) === type.name)
+      .map((type) => ({
+        position: afterGenerics(document, type.nameRange.end),
+        label: verdictLabel(type),
+        paddingLeft: true,
+        tooltip: { kind: MarkupKind.Markdown, value: renderHoverMarkdown(type) },
+      }))
+  );
 }
