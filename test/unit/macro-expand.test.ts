@@ -72,3 +72,18 @@ test('joint punctuation stays joint, strings and lifetimes stay whole, comments 
   assert.ok(tokens);
   assert.equal(tokensText(tokens), `a :: b -> c => 'x' "s // not a comment" 'static`.replace(`'x'`, `'x`));
 });
+
+test("fn bodies are left out of an expansion, except async fns' (nothing of Send or Sync is in them)", () => {
+  const def = `macro_rules! holder { ($name:ident) => {
+    pub struct $name(u8);
+    impl $name {
+      fn get(&self) -> u8 { self.0 }
+      async fn wait(&self) { pause().await }
+    }
+    fn free() -> u8 { let x = 1; x }
+  }; }`;
+  assert.equal(
+    expand(def, 'Held'),
+    'pub struct Held (u8 ) ; impl Held {fn get (& self ) -> u8 {} async fn wait (& self ) {pause () . await } } fn free () -> u8 {}',
+  );
+});

@@ -441,6 +441,28 @@ function usedVars(tokens: Token[], out: string[] = []): string[] {
   return out;
 }
 
+/**
+ * The tokens with the bodies of fns that are not `async` emptied (at any depth: impls' methods
+ * too): nothing of Send or Sync is in them, and syn's token macros write dozens of methods.
+ */
+function withoutFnBodies(tokens: Token[]): Token[] {
+  let isAsync = false;
+  let inFn = false;
+  return tokens.map((t) => {
+    if (t.kind === 'ident' && t.text === 'async') isAsync = true;
+    else if (t.kind === 'ident' && t.text === 'fn') inFn = true;
+    else if (t.kind === 'punct' && t.text === ';') isAsync = inFn = false;
+    else if (t.kind === 'group' && t.open === '{') {
+      const body = inFn && !isAsync;
+      const wasFn = inFn;
+      isAsync = inFn = false;
+      if (body) return { ...t, children: [] };
+      if (!wasFn) return { ...t, children: withoutFnBodies(t.children!) };
+    }
+    return t;
+  });
+}
+
 /** Tokens as text on one line: a space between tokens, none after a joint punct. */
 export function tokensText(tokens: Token[]): string {
   const parts: string[] = [];
@@ -475,7 +497,7 @@ export function expandCall(rules: readonly Rule[], body: string): string | undef
     if (matching.steps > MAX_STEPS) return undefined;
     if (!env) continue;
     const out: Token[] = [];
-    return transcribe(rule.right, env, out) ? tokensText(out) : undefined;
+    return transcribe(rule.right, env, out) ? tokensText(withoutFnBodies(out)) : undefined;
   }
   return undefined;
 }
