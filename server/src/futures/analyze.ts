@@ -4474,6 +4474,17 @@ const VARIANTS: Record<string, { type: RegExp; arg: number }> = {
  * a part of the pattern is not one this follows (then no name is typed). Default binding modes as
  * rustc's: a tuple or variant pattern that meets a reference binds its names by reference.
  */
+/** The value a pattern meets behind references, and the mode its names then bind in (rustc's default binding modes). */
+function throughReferences(ty: Ty, mode: BindingMode): { t: Ty; m: BindingMode } {
+  let t = ty;
+  let m = mode;
+  while (t.k === 'ref') {
+    m = t.mut && m !== 'ref' ? 'ref mut' : 'ref';
+    t = t.inner;
+  }
+  return { t, m };
+}
+
 /** The type of a struct's field, read with the struct's arguments (undefined: not known). */
 type FieldOf = (struct: Ty & { k: 'adt' }, field: string) => Ty | undefined;
 
@@ -4527,12 +4538,9 @@ function matchPattern(
     case 'tuple_struct_pattern': {
       if (ty.k !== 'ty') return false;
       // A reference met by a tuple or variant pattern: its names bind by reference.
-      let t = ty.ty;
-      let m = mode;
-      while (t.k === 'ref') {
-        m = t.mut && m !== 'ref' ? 'ref mut' : 'ref';
-        t = t.inner;
-      }
+      const met = throughReferences(ty.ty, mode);
+      const m = met.m;
+      let t = met.t;
       const typeNode = pattern.childForFieldName('type');
       const parts = pattern.children.filter(
         (c): c is SyntaxNode => c !== null && c.id !== typeNode?.id && (c.isNamed || c.type === '_'),
@@ -4556,12 +4564,7 @@ function matchPattern(
     case 'struct_pattern': {
       // `Request { mut handle, message: m, .. }` of a struct of the crate (or `Self { .. }`).
       if (ty.k !== 'ty' || !fieldOf) return false;
-      let t = ty.ty;
-      let m = mode;
-      while (t.k === 'ref') {
-        m = t.mut && m !== 'ref' ? 'ref mut' : 'ref';
-        t = t.inner;
-      }
+      const { t, m } = throughReferences(ty.ty, mode);
       const typeNode = pattern.childForFieldName('type');
       const written = typeNode?.text.split('::').pop();
       if (t.k !== 'adt' || t.def.kind !== 'struct' || (written !== 'Self' && written !== t.def.name)) return false;
