@@ -3151,6 +3151,37 @@ class BodyWalk {
           this.frames.pop();
         }
       }
+      case 'if_expression': {
+        // `if replace { NLM_F_REPLACE } else { NLM_F_EXCL }`: the type all branches agree on (one
+        // that returns or panics gives none). Without `else`, or an `if let` (its branches may
+        // name what the condition binds, which this question does not), it is not typed.
+        const condition = node.childForFieldName('condition');
+        if (condition?.type === 'let_condition' || condition?.type === 'let_chain') return notTyped();
+        const branches: SyntaxNode[] = [];
+        for (let at: SyntaxNode | null = node; at?.type === 'if_expression';) {
+          const consequence = at.childForFieldName('consequence');
+          const alternative: SyntaxNode | null =
+            at.childForFieldName('alternative')?.namedChildren.find((c) => c !== null) ?? null;
+          if (!consequence || !alternative) return notTyped();
+          branches.push(consequence);
+          if (alternative.type !== 'if_expression') {
+            branches.push(alternative);
+            break;
+          }
+          const next = alternative.childForFieldName('condition');
+          if (next?.type === 'let_condition' || next?.type === 'let_chain') return notTyped();
+          at = alternative;
+        }
+        let found: Ty | undefined;
+        for (const branch of branches) {
+          if (diverges(branch)) continue;
+          const t = this.typeOf(branch);
+          if (t.k !== 'ty') return t.k === 'unknown' ? t : notTyped();
+          if (found !== undefined && found.text !== t.ty.text) return notTyped();
+          found ??= t.ty;
+        }
+        return found ? { k: 'ty', ty: found } : notTyped();
+      }
       case 'match_expression': {
         // `match r.await { Ok(n) => n, Err(_) => return }`: the type the arms that give a value
         // agree on, each a name its own pattern binds or a literal (an unsuffixed number fits any).
