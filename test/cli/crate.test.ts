@@ -192,6 +192,44 @@ test('a dependency is read with the features its whole build asks of it, not onl
   assert.equal(verdicts.get('Handle'), 'yes');
 });
 
+test("a crate's macro that writes types is expanded where it is called, in another module; not in a crate its build leaves out", () => {
+  const endian = [
+    'macro_rules! define_endian {',
+    '    ($endian:ident) => {',
+    '        pub struct $endian<T>(T);',
+    '    };',
+    '}',
+    '',
+  ].join('\n');
+  const verdicts = sendVerdicts('rss-expanded-', 'app', (write) => {
+    write('app/Cargo.toml', PACKAGE('app'));
+    // The macro in one file, its calls in another module: the project reads the call's tokens
+    // from the file's text (its tree has item macros' bodies blanked).
+    write(
+      'app/src/lib.rs',
+      `#[macro_use]\nmod macros;\npub mod words;\npub struct Key(pub words::LittleEndian<u32>);\n`,
+    );
+    write('app/src/macros.rs', endian);
+    write(
+      'app/src/words.rs',
+      'define_endian!(BigEndian);\ndefine_endian!(LittleEndian);\npub struct Shared(pub BigEndian<std::rc::Rc<u8>>);\n',
+    );
+  });
+  assert.equal(verdicts.get('Key'), 'yes');
+  assert.equal(verdicts.get('words::Shared'), 'no');
+  assert.equal(verdicts.get('words::BigEndian'), 'conditional');
+  // winapi's shape: the whole crate is for another OS; its calls are left unexpanded.
+  const other = sendVerdicts('rss-expanded-off-', 'app', (write) => {
+    write('app/Cargo.toml', PACKAGE('app'));
+    write(
+      'app/src/lib.rs',
+      `#![cfg(windows)]\n${endian}define_endian!(BigEndian);\npub struct Key(pub BigEndian<u32>);\n`,
+    );
+  });
+  assert.equal(other.get('BigEndian'), undefined);
+  assert.equal(other.get('Key'), 'unknown');
+});
+
 test('a test crate a `#![cfg(..)]` at its top leaves out is analysed with every feature on, its modules too', () => {
   const verdicts = sendVerdicts('rss-leading-cfg-', 'app', (write) => {
     write('app/Cargo.toml', `${PACKAGE('app')}\n[features]\nfull = []\n`);

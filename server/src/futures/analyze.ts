@@ -3270,11 +3270,6 @@ class BodyWalk {
     }
   }
 
-  /**
-   * The type of `field` of a generic struct, its parameters put in from the value's type
-   * (`self.lock_ops` of a `&Mutex<T>`: `Event`; `self.value` of a `Cell<u8>`-holding `Wrap<u8>`:
-   * `u8`). Undefined when the value's type leaves one of the parameters the field names unknown.
-   */
   /** A struct's field's type, for patterns (see matchPattern). */
   private readonly fieldOf: FieldOf = (struct, field) => {
     if (struct.def.generics.params.length > 0) {
@@ -3286,6 +3281,11 @@ class BodyWalk {
     return this.file.solution.fieldTypes(struct.def).find((x) => x.name === field)?.ty;
   };
 
+  /**
+   * The type of `field` of a generic struct, its parameters put in from the value's type
+   * (`self.lock_ops` of a `&Mutex<T>`: `Event`; `self.value` of a `Cell<u8>`-holding `Wrap<u8>`:
+   * `u8`). Undefined when the value's type leaves one of the parameters the field names unknown.
+   */
   private genericField(base: Ty & { k: 'adt' }, field: string): LocalTy | undefined {
     const def = base.def;
     if (def.kind !== 'struct') return undefined;
@@ -4500,11 +4500,6 @@ const VARIANTS: Record<string, { type: RegExp; arg: number }> = {
   Ready: { type: /::Poll$/, arg: 0 },
 };
 
-/**
- * Matches `pattern` against `ty`, putting each name it binds with its type into `out`; false where
- * a part of the pattern is not one this follows (then no name is typed). Default binding modes as
- * rustc's: a tuple or variant pattern that meets a reference binds its names by reference.
- */
 /** The value a pattern meets behind references, and the mode its names then bind in (rustc's default binding modes). */
 function throughReferences(ty: Ty, mode: BindingMode): { t: Ty; m: BindingMode } {
   let t = ty;
@@ -4519,6 +4514,12 @@ function throughReferences(ty: Ty, mode: BindingMode): { t: Ty; m: BindingMode }
 /** The type of a struct's field, read with the struct's arguments (undefined: not known). */
 type FieldOf = (struct: Ty & { k: 'adt' }, field: string) => Ty | undefined;
 
+/**
+ * Matches `pattern` against `ty`, putting each name it binds with its type into `out`; false where
+ * a part of the pattern is not one this follows (then no name is typed). Default binding modes as
+ * rustc's: a tuple or variant pattern that meets a reference binds its names by reference. A
+ * struct pattern is followed where `fieldOf` gives its fields' types.
+ */
 function matchPattern(
   pattern: SyntaxNode,
   ty: LocalTy,

@@ -10,7 +10,7 @@
 //   their text and position, transitively.
 // A walk that meets a recursion (a fn still being walked) depends on the order of the walks and
 // is never kept.
-import { ITEM_TYPES, ITEM_WORDS, TYPE_ITEMS } from '../model/lower';
+import { BODY_WORDS, ITEM_TYPES, TYPE_ITEMS } from '../model/lower';
 import type { FutureReport, Range } from '../model/report';
 import { detachedText, type SyntaxNode } from '../syntax/parser';
 
@@ -41,9 +41,6 @@ const NODE_TYPES: Record<FutureReport['kind'], string> = {
   'async-block': 'async_block',
   'async-closure': 'closure_expression',
 };
-
-/** Words without which a fn body declares no item (lower.ts reads those) and no nested fn (the fn index does). */
-const DECLARES = new RegExp(`${ITEM_WORDS.source}|\\bfn\\b`);
 
 /** The nodes lower.ts reads in a fn body, and the `macro_rules!` that item macros read anywhere. */
 const BODY_ITEMS = [...Object.keys(TYPE_ITEMS), ...ITEM_TYPES, 'macro_definition'];
@@ -125,7 +122,7 @@ function skeleton(text: string, fns: SyntaxNode[]): string {
     if (kept) declares = anyWithin(kept.items, body.startIndex, body.endIndex);
     else {
       // A word in a comment declares none: the tree says (read only when a word is there).
-      const items = DECLARES.test(text.slice(body.startIndex, body.endIndex))
+      const items = BODY_WORDS.test(text.slice(body.startIndex, body.endIndex))
         ? body.descendantsOfType(BODY_ITEMS).flatMap((item) => (item ? [item.startIndex] : []))
         : [];
       declares = items.length > 0;

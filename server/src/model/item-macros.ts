@@ -576,12 +576,17 @@ function* lowerExpansions(
       },
     });
     for (const impl of [...more.impls, ...more.inactiveImpls]) impl.expanded = true;
-    into.types.push(...more.types);
-    into.impls.push(...more.impls);
-    into.inactiveImpls.push(...more.inactiveImpls);
-    into.inherentImpls.push(...more.inherentImpls);
-    for (const [bodyAt, bodyScope] of more.bodyScopes ?? []) (into.bodyScopes ??= new Map()).set(bodyAt, bodyScope);
+    addItems(into, more);
   }
+}
+
+/** `more`'s items added to `into`'s. */
+function addItems(into: FileItems, more: FileItems): void {
+  into.types.push(...more.types);
+  into.impls.push(...more.impls);
+  into.inactiveImpls.push(...more.inactiveImpls);
+  into.inherentImpls.push(...more.inherentImpls);
+  for (const [at, scope] of more.bodyScopes ?? []) (into.bodyScopes ??= new Map()).set(at, scope);
 }
 
 /** An item-macro call met while lowering, with the scope its items belong to. */
@@ -590,7 +595,7 @@ export interface MacroCall {
   scope: Scope;
   /** The call is in an impl's body: the fns it declares are the impl's methods. */
   impl?: InherentImpl;
-  /** The call is in another's expansion (see expansionAt): its text is not the file's there. */
+  /** The call is in another's expansion (see lowerExpansions): its text is not the file's there. */
   expanded?: boolean;
 }
 
@@ -659,8 +664,8 @@ export function* expandMacroCallSteps(
     if (span) expanding.push({ scope, impl, span, active: state === 'active', cfg: outer });
   }
   const next: MacroCall[] = [];
-  // A file of hundreds of such calls (winapi's `STRUCT!`s, of another OS) is not expanded: each
-  // is a parse of its own, and its types were not read before either.
+  // A file of hundreds of such calls (winapi's `STRUCT!`s, of another OS) is not expanded: their
+  // expansions overlap, so each is nearly a parse of its own, for types not read before either.
   if (expansions.length <= MAX_EXPANSIONS) {
     for (const group of apart(expansions)) {
       yield* lowerExpansions(group, text, cfg, parse, keep, into, next);
@@ -703,11 +708,7 @@ export function* expandMacroCallSteps(
         return undefined;
       },
     });
-    into.types.push(...more.types);
-    into.impls.push(...more.impls);
-    into.inactiveImpls.push(...more.inactiveImpls);
-    into.inherentImpls.push(...more.inherentImpls);
-    for (const [at, scope] of more.bodyScopes ?? []) (into.bodyScopes ??= new Map()).set(at, scope);
+    addItems(into, more);
     if (afterLowering) yield* afterLowering(scope);
     yield;
   }

@@ -686,7 +686,8 @@ function lowerBodies(node: SyntaxNode, scope: Scope, out: Out, owner?: string): 
 
 /** Words without which a function body declares no item: most bodies are skipped unread. */
 export const ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules|use)\b/;
-const BODY_WORDS = new RegExp(`${ITEM_WORDS.source}|\\bfn\\b`);
+/** The same, and `fn`: words without which a body declares nothing lowerBlock reads. */
+export const BODY_WORDS = new RegExp(`${ITEM_WORDS.source}|\\bfn\\b`);
 
 /** The keyword of each item type a body can declare (see bodyItems). */
 const BODY_ITEM_KEYWORDS = new Map([

@@ -261,11 +261,7 @@ export class Solver implements Solution {
       this.arrayImpls = new Map<string, ImplDef[]>();
       for (const impl of this.traitImpls) {
         if (impl.negative || impl.typeNode.type !== 'array_type') continue;
-        const traitPath =
-          impl.traitNode.type === 'generic_type'
-            ? (impl.traitNode.childForFieldName('type') ?? impl.traitNode)
-            : impl.traitNode;
-        const name = pathSegments(traitPath).pop() ?? '';
+        const name = traitNameOf(impl);
         this.arrayImpls.set(name, [...(this.arrayImpls.get(name) ?? []), impl]);
       }
     }
@@ -327,14 +323,10 @@ export class Solver implements Solution {
     const self = this.resolver.lowerType(impl.typeNode, impl.scope, paramEnv(impl.generics, impl.scope));
     const key = indexKey(self);
     if (key === undefined) return null;
-    const traitPath =
-      impl.traitNode.type === 'generic_type'
-        ? (impl.traitNode.childForFieldName('type') ?? impl.traitNode)
-        : impl.traitNode;
     return {
       key,
       entry: {
-        trait: pathSegments(traitPath).pop() ?? '',
+        trait: traitNameOf(impl),
         unconditional: params.every((p) => p.bounds.length === 0) && impl.generics.where.length === 0,
         impl,
       },
@@ -749,6 +741,15 @@ function stdIntoIterator(self: Ty & { k: 'known' }, assoc: string): Ty | undefin
   const intoIter = lookupKnownType('std::vec::IntoIter');
   if (assoc !== 'IntoIter' || !intoIter) return undefined;
   return { k: 'known', text: `std::vec::IntoIter<${item.text}>`, known: intoIter, args: [item], extra: self.extra };
+}
+
+/** The last segment of the trait an impl is for (`Service` of `impl<S> tower::Service<R> for X`). */
+function traitNameOf(impl: ImplDef): string {
+  const path =
+    impl.traitNode.type === 'generic_type'
+      ? (impl.traitNode.childForFieldName('type') ?? impl.traitNode)
+      : impl.traitNode;
+  return pathSegments(path).pop() ?? '';
 }
 
 /** Whether a type expression has a part this analysis could not resolve. */
