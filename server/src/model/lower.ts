@@ -685,7 +685,7 @@ function lowerBodies(node: SyntaxNode, scope: Scope, out: Out, owner?: string): 
 }
 
 /** Words without which a function body declares no item: most bodies are skipped unread. */
-export const ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules|use)\b/;
+const ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules|use)\b/;
 /** The same, and `fn`: words without which a body declares nothing lowerBlock reads. */
 export const BODY_WORDS = new RegExp(`${ITEM_WORDS.source}|\\bfn\\b`);
 
