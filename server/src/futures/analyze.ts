@@ -1163,6 +1163,30 @@ class FileAnalyzer {
     return def ? this.info(def.node, def.scope, def.impl) : undefined;
   }
 
+  private readonly hiddenTypes = new Map<number, LocalTy | undefined>();
+
+  /**
+   * The hidden type of a fn's `-> impl Trait` result: its body's value, typed with the parameters
+   * as written (reqwest's `send() -> impl Future` is a `match` whose arms give a `Pending`). Read
+   * once; undefined where the body's value is not typed, or the fn is met again while being read.
+   */
+  hiddenType(info: FnInfo): LocalTy | undefined {
+    const owner = this.ownerOf(info.node);
+    if (owner !== this) return owner.hiddenType(info);
+    this.session?.read(info.node);
+    const id = info.node.id;
+    if (this.hiddenTypes.has(id)) return this.hiddenTypes.get(id);
+    this.hiddenTypes.set(id, undefined);
+    const body = info.node.childForFieldName('body');
+    if (!body) return undefined;
+    const walk = new BodyWalk(this, info, undefined);
+    walk.declareParams(info.node.childForFieldName('parameters'));
+    const t = walk.typeOf(body);
+    const found = t.k === 'ty' || t.k === 'future' ? t : undefined;
+    this.hiddenTypes.set(id, found);
+    return found;
+  }
+
   /** A future's verdict as a Value (for the futures that await or spawn it). */
   futureValue(node: SyntaxNode): { value: Value; report?: FutureReport } {
     const owner = this.ownerOf(node);
@@ -3089,7 +3113,8 @@ class BodyWalk {
       case 'await_expression': {
         const inner = node.namedChildren[0];
         const t = inner ? this.typeOf(inner) : notTyped();
-        const output = t.k === 'ty' ? knownOutputs.get(t.ty) : undefined;
+        const output =
+          t.k === 'ty' ? (knownOutputs.get(t.ty) ?? this.implOutput(t.ty)) : t.k === 'unknown' ? t.output : undefined;
         if (output) return { k: 'ty', ty: output };
         if (t.k === 'future' && t.node.type === 'function_item') {
           const info = this.file.infoOfNode(t.node);
@@ -3116,7 +3141,10 @@ class BodyWalk {
         // `{ let guard = m.lock().unwrap(); guard.len() }`: the tail's type, with the block's own
         // `let`s typed in order (a scope of their own, for this question alone).
         const items = node.namedChildren.filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'));
-        const tail = items[items.length - 1];
+        let tail = items[items.length - 1];
+        // A block-like tail parses as a statement: `match x { .. }` without a `;`.
+        if (tail?.type === 'expression_statement' && !tail.text.trimEnd().endsWith(';') && tail.namedChildren[0])
+          tail = tail.namedChildren[0];
         if (!tail || tail.type === 'let_declaration' || tail.type.endsWith('_statement') || tail.type.endsWith('_item'))
           return notTyped();
         const frame = { bindings: [] as Binding[], cond: this.cond };
@@ -3204,7 +3232,7 @@ class BodyWalk {
             if (!bound) return notTyped();
             t = bound;
           } else if (result.type.endsWith('_literal')) t = this.typeOf(result);
-          else return notTyped();
+          else t = this.armValue(arm, result, matched);
           if (t.k !== 'ty') return notTyped();
           const isLoose = result.type === 'integer_literal' && !/[iu](8|16|32|64|128|size)$/.test(result.text);
           if (found === undefined) {
@@ -3545,9 +3573,13 @@ class BodyWalk {
     // `-> impl Future` hides a type whose auto traits leak through: a body that is one `async`
     // block is that block's future; otherwise only a written `+ Send` tells.
     if (ret.type === 'abstract_type' && !/\bSend\b/.test(ret.text)) {
-      const hidden = hiddenFuture(info.node);
+      const hidden = hiddenFuture(info.node) ?? this.hiddenAt(info, ret, args, given);
       if (hidden) return hidden;
-      return unknownLocal(`\`${info.name}\` returns \`${oneLine(ret.text)}\`, whose hidden type is not analysed`);
+      return {
+        k: 'unknown',
+        reason: `\`${info.name}\` returns \`${oneLine(ret.text)}\`, whose hidden type is not analysed`,
+        output: this.writtenOutput(info, ret, this.substOf(info, args), given),
+      };
     }
     // `-> (Arc<AtomicUsize>, impl Fn(usize))`: an `impl Trait` inside the result leaks its hidden
     // type's auto traits too, so the result is not known (`dyn Fn` would say not `Send`).
@@ -3572,6 +3604,11 @@ class BodyWalk {
     // The result as declared, its parameters known by their bounds (what a projection's trait says).
     const declared = this.resolver.lowerType(ret, info.scope, boundedSignature(info), info.self);
     const ty = boundedProjections(info, outputs.size > 0 ? withOutputs(lowered, outputs) : lowered, declared);
+    // `-> impl Future<Output = T> + Send`: awaited, a `T`.
+    if (ty.k !== 'unknown' && futureOutputNode(ret)) {
+      const output = this.writtenOutput(info, ret, subst, given);
+      if (output) knownOutputs.set(ty, output);
+    }
     // A generic fn's result is known when it names none of the type parameters of the fn or of
     // its impl left unbound (`-> u8`; `-> Self` of `impl<T> Foo<T>` needs `T` from the receiver,
     // a turbofish or an argument).
@@ -3595,6 +3632,82 @@ class BodyWalk {
         hole: {},
       });
     return { k: 'ty', ty: replaceParams(ty, holes) };
+  }
+
+  /**
+   * A call's `impl Trait` result as its hidden type (see FileAnalyzer.hiddenType), with the
+   * parameters the call binds; undefined where it names one left unbound. A future of the body
+   * (an `async fn` it calls) only from a fn without type parameters, whose future names none.
+   */
+  private hiddenAt(
+    info: FnInfo,
+    ret: SyntaxNode,
+    args: SyntaxNode[],
+    given: { recv?: Ty; typeArgs?: SyntaxNode[] },
+  ): LocalTy | undefined {
+    const hidden = this.file.hiddenType(info);
+    if (hidden?.k === 'future') return info.env.size === 0 ? hidden : undefined;
+    if (hidden?.k !== 'ty') return undefined;
+    const subst = this.substOf(info, args);
+    const env = boundByArguments(this.boundEnv(info, given.recv, given.typeArgs), subst);
+    if (paramNames(hidden.ty).some((n) => !env.has(n) || env.get(n) === info.env.get(n))) return undefined;
+    // A copy: what awaiting it gives is recorded by the object (see knownOutputs).
+    const ty = { ...replaceParams(hidden.ty, env) };
+    const output = this.writtenOutput(info, ret, subst, given);
+    if (output) knownOutputs.set(ty, output);
+    return { k: 'ty', ty };
+  }
+
+  /**
+   * The type of a match arm's value (`Ok(req) => self.client.execute_request(req)`), its
+   * pattern's names bound as the matched value gives them (a scope of their own, for this question
+   * alone). Not typed where the pattern does not say what it binds.
+   */
+  private armValue(arm: SyntaxNode, result: SyntaxNode, matched: LocalTy): LocalTy {
+    const notTyped = () => unknownLocal(`the type of \`${oneLine(result.text)}\` is not known without a type checker`);
+    const pat = arm.childForFieldName('pattern');
+    const inner = pat?.namedChildren.find((c) => c !== null && c.id !== pat.childForFieldName('condition')?.id);
+    const typed = new Map<SyntaxNode, LocalTy>();
+    if (!inner || !matchPattern(inner, matched, 'move', typed, this.fieldOf)) return notTyped();
+    const frame = { bindings: [] as Binding[], cond: this.cond };
+    for (const [id, ty] of typed)
+      frame.bindings.push({ name: id.text, ty, decl: id, kind: 'local', uses: [], cond: this.cond, walk: this });
+    this.frames.push(frame);
+    try {
+      return this.typeOf(result);
+    } finally {
+      this.frames.pop();
+    }
+  }
+
+  /**
+   * What awaiting a value of a crate's type gives: the `type Output` of its `impl Future`
+   * (`h2::client::ResponseFuture` -> `Result<Response<RecvStream>, Error>`), through `&mut`.
+   */
+  private implOutput(ty: Ty): Ty | undefined {
+    const base = derefAll(ty);
+    if (base.k !== 'adt') return undefined;
+    const output = this.file.solution.associated(base, 'Future', 'Output');
+    return output && output.k !== 'unknown' ? output : undefined;
+  }
+
+  /**
+   * What awaiting a call's `impl Future<Output = T>` gives: `T` as the call binds the fn's
+   * parameters; undefined where it names one left unbound, or the result is no such `impl`.
+   */
+  private writtenOutput(
+    info: FnInfo,
+    ret: SyntaxNode,
+    subst: Map<string, LocalTy> | undefined,
+    given: { recv?: Ty; typeArgs?: SyntaxNode[] },
+  ): Ty | undefined {
+    const written = futureOutputNode(ret);
+    if (!written) return undefined;
+    const env = boundByArguments(this.boundEnv(info, given.recv, given.typeArgs), subst);
+    const self = given.recv ?? this.selfIn(info, env);
+    const ty = withOutputs(this.resolver.lowerType(written, info.scope, env, self), this.futureOutputs(subst));
+    const unbound = paramNames(ty).filter((n) => env.get(n)?.k === 'param' && env.get(n) === info.env.get(n));
+    return unbound.length === 0 ? ty : undefined;
   }
 
   /** The type parameters of `info` that a call's future arguments bind, to those futures' outputs. */
@@ -4294,6 +4407,25 @@ function hiddenFuture(fn: SyntaxNode): LocalTy | undefined {
   )
     return { k: 'future', node: value };
   return undefined;
+}
+
+/**
+ * `T` of a result written `impl Future<Output = T>` (with bounds after it, `+ Send + 'a`, or the
+ * trait's path written out).
+ */
+function futureOutputNode(ret: SyntaxNode): SyntaxNode | undefined {
+  let t: SyntaxNode | null = ret;
+  while (t?.type === 'bounded_type') t = t.namedChildren[0];
+  if (t?.type !== 'abstract_type') return undefined;
+  const trait = t.childForFieldName('trait');
+  if (trait?.type !== 'generic_type') return undefined;
+  const name = trait.childForFieldName('type');
+  const last = name?.type === 'scoped_type_identifier' ? name.childForFieldName('name') : name;
+  if (last?.text !== 'Future') return undefined;
+  const binding = trait
+    .childForFieldName('type_arguments')
+    ?.namedChildren.find((c) => c?.type === 'type_binding' && c.childForFieldName('name')?.text === 'Output');
+  return binding?.childForFieldName('type') ?? undefined;
 }
 
 /**

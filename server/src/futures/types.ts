@@ -27,7 +27,11 @@ export type LocalTy =
       /** What calling it gives, where its body's value is typed (`move || data.len()`: `usize`). */
       output?: Ty;
     }
-  | { k: 'unknown'; reason: string };
+  /**
+   * `output`: what awaiting it gives, where the signature says so though the future is not known
+   * (`-> impl Future<Output = Response>`).
+   */
+  | { k: 'unknown'; reason: string; output?: Ty };
 
 /** Strips references: method calls and field reads see through them. */
 export function derefAll(ty: Ty): Ty {

@@ -128,6 +128,8 @@ export interface Solution {
   fieldTypes(def: TypeDef): { name: string; ty: Ty }[];
   /** Atoms the declaration's own bounds guarantee (`T: Send` for `struct X<T: Send>`). */
   implied(def: TypeDef): AtomSet;
+  /** `<self as traitName>::assoc`, where the one impl of that trait for the type says it. */
+  associated(self: Ty, traitName: string, assoc: string): Ty | undefined;
 }
 
 type Verdicts = Record<AutoTrait, Value>;
@@ -608,6 +610,14 @@ export class Solver implements Solution {
       implementsBound: (t, rhs) => this.implementsBound(t, rhs),
       normalize: (t, traitName, assoc, traitArgs) => this.normalize(t, traitName, assoc, traitArgs),
     });
+  }
+
+  /**
+   * An associated type of a trait's impl for `self` (`<JoinHandle<u8> as Future>::Output`), where
+   * the one impl of a trait of that name for the type says it (see normalize).
+   */
+  associated(self: Ty, traitName: string, assoc: string): Ty | undefined {
+    return this.normalize(self, traitName, assoc);
   }
 
   holds(ty: Ty, trait: AutoTrait): Value {
