@@ -42,6 +42,7 @@ import {
   timeArithmetic,
   needsDrop,
   stdFnResult,
+  stdAssociatedFn,
   stdMethod,
   type ReceiverMode,
 } from './std-methods';
@@ -3935,7 +3936,10 @@ class BodyWalk {
       const t = knownTy(owner.known.path, [arg]);
       return t ? { k: 'ty', ty: t } : inner.k === 'unknown' ? inner : notTyped();
     }
-    return notTyped();
+    // `TcpListener::bind(addr)`, `SocketAddr::new(ip, port)`: std's signature, where generated.
+    const self = knownTy(owner.known.path, []);
+    const generated = self && stdAssociatedFn(self, segments[segments.length - 1]);
+    return generated ? { k: 'ty', ty: generated } : notTyped();
   }
 
   /**

@@ -5,6 +5,7 @@
 // type text over the receiver's parameters (`T`) and read once into types here.
 import { lookupKnownType } from '../model/known-types';
 import type { Ty } from '../model/resolve';
+import stdSignatures from './std-signatures.json';
 
 /** How a method takes its receiver. */
 export type ReceiverMode = 'value' | 'ref';
@@ -152,8 +153,10 @@ function readType(text: string, params: Map<string, Ty>, self: Ty): Ty | undefin
   const parse = (): Ty | undefined => {
     if (text[i] === '&') {
       i++;
+      const mut = text.startsWith('mut ', i);
+      if (mut) i += 4;
       const inner = parse();
-      return inner && { k: 'ref', mut: false, inner, text: `&${inner.text}` };
+      return inner && { k: 'ref', mut, inner, text: `&${mut ? 'mut ' : ''}${inner.text}` };
     }
     if (text[i] === '[') {
       i++;
@@ -232,6 +235,9 @@ const FNS: ReadonlyMap<string, string> = new Map([
   ['std::env::var', 'std::result::Result<std::string::String, std::env::VarError>'],
   ['std::env::args', 'std::env::Args'],
   ['std::thread::sleep', '()'],
+  ['std::io::stdin', 'std::io::Stdin'],
+  ['std::io::stdout', 'std::io::Stdout'],
+  ['std::io::stderr', 'std::io::Stderr'],
 ]);
 
 /** What a call of the std fn `path` gives (`std::fs::read`: an `io::Result<Vec<u8>>`). */
@@ -248,11 +254,42 @@ export function ioResultSpelledOut(ty: Ty): Ty {
   return (error && knownTy('std::result::Result', [ty.args[0], error])) ?? ty;
 }
 
+/**
+ * The generated table (`npm run gen:std-signatures`): for each std type without type parameters,
+ * its inherent fns by name, each with how it takes its receiver (`none`: an associated fn) and
+ * its result type as text over full std paths and `Self`.
+ */
+export interface StdSignatureTable {
+  toolchain: string;
+  types: Record<string, Record<string, string[]>>;
+}
+
+const SIGNATURES = (stdSignatures as StdSignatureTable).types;
+
+/** A generated row of a std type without parameters, read with `Self` that type. */
+function generated(
+  recv: Ty & { k: 'known' },
+  fn: string,
+  wanted: 'method' | 'fn',
+): { receiver: ReceiverMode; returns: Ty } | undefined {
+  if (recv.known.params.length > 0 || !Object.hasOwn(SIGNATURES, recv.known.path)) return undefined;
+  const fns = SIGNATURES[recv.known.path];
+  const row = Object.hasOwn(fns, fn) ? fns[fn] : undefined;
+  if (!row || (row[0] === 'none') !== (wanted === 'fn')) return undefined;
+  const returns = readType(row[1], new Map(), recv);
+  return returns && { receiver: row[0] === 'value' ? 'value' : 'ref', returns };
+}
+
+/** What `Type::f(..)` of a std type without parameters gives, from the generated table (`TcpListener::bind`). */
+export function stdAssociatedFn(owner: Ty, fn: string): Ty | undefined {
+  return owner.k === 'known' ? generated(owner, fn, 'fn')?.returns : undefined;
+}
+
 export function stdMethod(given: Ty, method: string): { receiver: ReceiverMode; returns?: Ty } | undefined {
   const recv = ioResultSpelledOut(given); // `io::Result`'s methods are `Result`'s
   if (recv.k !== 'known') return undefined;
   const row = METHODS.find((r) => r.on === recv.known.path && r.method === method);
-  if (!row) return undefined;
+  if (!row) return generated(recv, method, 'method');
   if (row.returns === 'unknown') return { receiver: row.receiver };
   const params = new Map(recv.known.params.map((p, i): [string, Ty] => [p, recv.args[i] ?? unknownTy(p)]));
   return { receiver: row.receiver, returns: readType(row.returns, params, recv) };

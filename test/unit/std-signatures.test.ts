@@ -1,0 +1,56 @@
+// The generated std signatures (server/src/futures/std-signatures.json): up to date with their
+// generator when the toolchain's docs are installed, and read as rustdoc writes them (receivers,
+// lifetimes, the results left out). What they type is checked against rustc by the futures
+// fixture futures/std-signatures.rs.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import type { StdSignatureTable } from '../../server/src/futures/std-methods';
+import { generateStdSignatures, renderStdSignatures, resultText, STD_SIGNATURES_FILE } from '../oracle/std-signatures';
+import { stdDocsDir } from '../oracle/std-table';
+
+const table = JSON.parse(readFileSync(STD_SIGNATURES_FILE, 'utf8')) as StdSignatureTable;
+
+test('std-signatures.json is what the generator makes of the installed docs', (t) => {
+  const sysroot = execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
+  const docs = stdDocsDir(sysroot);
+  if (!docs) {
+    t.skip(`no std docs under ${sysroot}/share/doc/rust/html (rustup component add rust-docs)`);
+    return;
+  }
+  const version = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim();
+  if (version !== table.toolchain) {
+    t.skip(`the table comes from ${table.toolchain}, the installed toolchain is ${version}`);
+    return;
+  }
+  assert.ok(
+    renderStdSignatures(generateStdSignatures(docs, version)) === readFileSync(STD_SIGNATURES_FILE, 'utf8'),
+    'run npm run gen:std-signatures',
+  );
+});
+
+test('rows say how each fn takes its receiver and what it gives', () => {
+  const row = (path: string, fn: string) => table.types[path]?.[fn];
+  assert.deepEqual(row('std::net::TcpListener', 'bind'), ['none', 'std::io::Result<std::net::TcpListener>']);
+  assert.deepEqual(row('std::net::TcpListener', 'local_addr'), ['ref', 'std::io::Result<std::net::SocketAddr>']);
+  assert.deepEqual(row('std::process::Command', 'arg'), ['ref', '&mut std::process::Command']);
+  assert.deepEqual(row('std::path::PathBuf', 'into_os_string'), ['value', 'std::ffi::OsString']);
+  assert.deepEqual(row('std::path::Path', 'new'), ['none', '&std::path::Path']);
+  // The "notable traits" mark rustdoc writes after some results is not part of them.
+  assert.deepEqual(row('std::io::Stdin', 'lock'), ['ref', 'std::io::StdinLock']);
+  // Types with type parameters are not in the table; their rows are written by hand.
+  assert.equal(table.types['std::vec::Vec'], undefined);
+});
+
+test('a result is kept only when it is written in std types, primitives and Self', () => {
+  assert.equal(resultText("core::option::Option<&'a core::ffi::CStr>"), 'std::option::Option<&std::ffi::CStr>');
+  assert.equal(resultText('Option<u8>'), undefined); // a name without its path
+  assert.equal(resultText('std::io::Result<std::net::TcpStream>'), 'std::io::Result<std::net::TcpStream>');
+  assert.equal(resultText("&'a mut Self"), '&mut Self');
+  assert.equal(resultText("core::fmt::Arguments<'a>"), 'std::fmt::Arguments');
+  assert.equal(resultText('T'), undefined);
+  assert.equal(resultText('(u8, u8)'), undefined);
+  assert.equal(resultText('impl core::iter::Iterator'), undefined);
+  assert.equal(resultText('*mut u8'), undefined);
+});
