@@ -661,7 +661,7 @@ class LazyFnInfo implements FnInfo {
   }
 
   get scope(): Scope {
-    return (this.scopeRead ??= this.file.moduleScope(this.node));
+    return (this.scopeRead ??= this.file.declaringScope(this.node));
   }
 
   get env(): Map<string, Ty> {
@@ -1049,6 +1049,20 @@ class FileAnalyzer {
   bodyScope(fn: SyntaxNode): Scope | undefined {
     const body = fn.childForFieldName('body');
     return body ? this.items.bodyScopes?.get(body.startIndex) : undefined;
+  }
+
+  /**
+   * The scope a fn is declared in: the body of the fn around it, where that body declares items or
+   * `use`s (an example's `fn main() { use std::time::Duration; async fn sleep(dur: Duration) .. }`),
+   * else its module's.
+   */
+  declaringScope(fn: SyntaxNode): Scope {
+    for (let p = fn.parent; p; p = p.parent) {
+      if (p.type !== 'function_item') continue;
+      const scope = this.bodyScope(p);
+      if (scope) return scope;
+    }
+    return this.moduleScope(fn);
   }
 
   /** The module scope a node is written in (function-body items are not looked at). */
