@@ -1,19 +1,17 @@
 // `npm run gen:std-signatures [-- --check]`: regenerates server/src/futures/std-signatures.json
 // from the rustdoc HTML installed with the toolchain; with `--check`, only says whether the
 // committed file is up to date (exit 1 if not).
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { generateStdSignatures, renderStdSignatures, STD_SIGNATURES_FILE } from './std-signatures';
-import { stdDocsDir } from './std-table';
+import { installedStdDocs } from './std-table';
 
 function main(): number {
-  const sysroot = execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
-  const docs = stdDocsDir(sysroot);
-  if (!docs) {
-    process.stderr.write(`no std docs under ${sysroot}/share/doc/rust/html: rustup component add rust-docs\n`);
+  const installed = installedStdDocs();
+  if ('missing' in installed) {
+    process.stderr.write(`${installed.missing}\n`);
     return 2;
   }
-  const version = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim();
+  const { docs, version } = installed;
   const table = generateStdSignatures(docs, version);
   const text = renderStdSignatures(table);
   if (process.argv.includes('--check')) {

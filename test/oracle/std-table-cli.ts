@@ -3,9 +3,8 @@
 // only says whether the committed file is up to date (exit 1 if not).
 // `npm run check:std-table`: asks rustc about every generated row that has a sample (see
 // std-table-check.ts), each parameter set in turn to each probe.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { generateStdTable, renderStdTable, STD_TABLE_FILE, stdDocsDir, type GeneratedTable } from './std-table';
+import { generateStdTable, renderStdTable, STD_TABLE_FILE, installedStdDocs, type GeneratedTable } from './std-table';
 import { checkRows, sampledRows } from './std-table-check';
 
 async function main(): Promise<number> {
@@ -21,13 +20,12 @@ async function main(): Promise<number> {
     );
     return problems.length ? 1 : 0;
   }
-  const sysroot = execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
-  const docs = stdDocsDir(sysroot);
-  if (!docs) {
-    process.stderr.write(`no std docs under ${sysroot}/share/doc/rust/html: rustup component add rust-docs\n`);
+  const installed = installedStdDocs();
+  if ('missing' in installed) {
+    process.stderr.write(`${installed.missing}\n`);
     return 2;
   }
-  const version = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim();
+  const { docs, version } = installed;
   const text = renderStdTable(generateStdTable(docs, version));
   if (args.includes('--check')) {
     const same = readFileSync(STD_TABLE_FILE, 'utf8') === text;

@@ -7,6 +7,7 @@
 // such as `<B as ToOwned>::Owned: Send`, a bound of another trait, an impl for one instantiation)
 // is not translated: the type is listed as omitted, with the reason, and stays `unknown` in the
 // engine.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, posix, relative, sep } from 'node:path';
 import { closingAngle, headerText, parseImplHeader, parseWhere, splitTop } from './corpus-rustdoc';
@@ -59,6 +60,29 @@ const PRIMITIVES = new Set([...STD_PRIMITIVES, 'f16', 'f128', '()', '!']);
 export function stdDocsDir(sysroot: string): string | undefined {
   const dir = join(sysroot, 'share', 'doc', 'rust', 'html');
   return ROOTS.every((r) => existsSync(join(dir, r, 'index.html'))) ? dir : undefined;
+}
+
+/**
+ * The installed docs of the toolchain `rustc` runs and its version (what a generated table
+ * records), or why there are none.
+ */
+export function installedStdDocs(): { docs: string; version: string } | { missing: string } {
+  const sysroot = execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
+  const docs = stdDocsDir(sysroot);
+  if (!docs) return { missing: `no std docs under ${sysroot}/share/doc/rust/html (rustup component add rust-docs)` };
+  return { docs, version: execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim() };
+}
+
+/**
+ * Why a committed table cannot be compared with its generator's output here (no docs, another
+ * toolchain), or the docs and version to generate it from.
+ */
+export function regenerable(toolchain: string): { docs: string; version: string } | { skip: string } {
+  const installed = installedStdDocs();
+  if ('missing' in installed) return { skip: installed.missing };
+  if (installed.version !== toolchain)
+    return { skip: `the table comes from ${toolchain}, the installed toolchain is ${installed.version}` };
+  return installed;
 }
 
 function walk(dir: string, out: string[] = []): string[] {

@@ -3,27 +3,21 @@
 // lifetimes, the results left out). What they type is checked against rustc by the futures
 // fixture futures/std-signatures.rs.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { StdSignatureTable } from '../../server/src/futures/std-methods';
 import { generateStdSignatures, renderStdSignatures, resultText, STD_SIGNATURES_FILE } from '../oracle/std-signatures';
-import { stdDocsDir } from '../oracle/std-table';
+import { regenerable } from '../oracle/std-table';
 
 const table = JSON.parse(readFileSync(STD_SIGNATURES_FILE, 'utf8')) as StdSignatureTable;
 
 test('std-signatures.json is what the generator makes of the installed docs', (t) => {
-  const sysroot = execFileSync('rustc', ['--print', 'sysroot'], { encoding: 'utf8' }).trim();
-  const docs = stdDocsDir(sysroot);
-  if (!docs) {
-    t.skip(`no std docs under ${sysroot}/share/doc/rust/html (rustup component add rust-docs)`);
+  const given = regenerable(table.toolchain);
+  if ('skip' in given) {
+    t.skip(given.skip);
     return;
   }
-  const version = execFileSync('rustc', ['--version'], { encoding: 'utf8' }).trim();
-  if (version !== table.toolchain) {
-    t.skip(`the table comes from ${table.toolchain}, the installed toolchain is ${version}`);
-    return;
-  }
+  const { docs, version } = given;
   assert.ok(
     renderStdSignatures(generateStdSignatures(docs, version)) === readFileSync(STD_SIGNATURES_FILE, 'utf8'),
     'run npm run gen:std-signatures',
