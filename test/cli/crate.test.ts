@@ -486,6 +486,54 @@ test("a trait's default async fns under #[async_trait] hold a Send self; under #
   }
 });
 
+test('a call of an #[async_trait] method gives a boxed Send future whose output is its written result; not under ?Send', () => {
+  const { dir, write } = scratch('rss-async-trait-calls-');
+  try {
+    write('app/Cargo.toml', PACKAGE('app'));
+    // A generic receiver calls the trait's declaration, which has no body to walk.
+    write(
+      'app/src/lib.rs',
+      [
+        'use async_trait::async_trait;',
+        'use std::rc::Rc;',
+        'pub async fn tick() {}',
+        '#[async_trait]',
+        'pub trait Handler {',
+        '    async fn handle(&self) -> u8;',
+        '    async fn make(&self) -> Rc<u8>;',
+        '}',
+        '#[async_trait(?Send)]',
+        'pub trait LocalHandler {',
+        '    async fn handle_local(&self) -> u8;',
+        '}',
+        'pub async fn serve<H: Handler + Sync>(h: &H) {',
+        '    let n = h.handle().await;',
+        '    tick().await;',
+        '    let _ = n;',
+        '}',
+        'pub async fn serve_rc<H: Handler + Sync>(h: &H) {',
+        '    let r = h.make().await;',
+        '    tick().await;',
+        '    drop(r);',
+        '}',
+        'pub async fn serve_local<H: LocalHandler + Sync>(h: &H) {',
+        '    let n = h.handle_local().await;',
+        '    tick().await;',
+        '    let _ = n;',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const { verdict, stdout } = futureVerdicts('app', dir);
+    // `h: &H` asks `H: Sync` (bounded here, as the verdict states it); the awaited futures add nothing.
+    assert.equal(verdict('serve'), 'conditional', stdout);
+    assert.equal(verdict('serve_rc'), 'no', stdout);
+    assert.equal(verdict('serve_local'), 'unknown', stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a dependency's extension trait types the calls of its methods; a deref to an inherent one of that name does not", () => {
   const { dir, write } = scratch('rss-trait-methods-');
   try {

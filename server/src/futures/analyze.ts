@@ -1388,10 +1388,13 @@ const ASYNC_TRAIT_SELF: Ty = {
   sync: { holds: true },
 };
 
-/** Whether `fn` is in the body of a trait marked `#[async_trait]` (Send futures, the default). */
-function inAsyncTrait(fn: SyntaxNode): boolean {
+/**
+ * Whether `fn` is in the body of a trait marked `#[async_trait]` (Send futures, the default), or
+ * with `impls`, of an impl so marked.
+ */
+function inAsyncTrait(fn: SyntaxNode, impls = false): boolean {
   const trait = fn.parent?.type === 'declaration_list' ? fn.parent.parent : null;
-  if (trait?.type !== 'trait_item') return false;
+  if (trait?.type !== 'trait_item' && !(impls && trait?.type === 'impl_item')) return false;
   for (let s = trait.previousNamedSibling; s; s = s.previousNamedSibling) {
     if (s.type.endsWith('comment')) continue;
     if (s.type !== 'attribute_item') return false;
@@ -3582,6 +3585,7 @@ class BodyWalk {
     args: SyntaxNode[] = [],
     given: { recv?: Ty; typeArgs?: SyntaxNode[]; selfPath?: boolean } = {},
   ): LocalTy {
+    if (info.isAsync && inAsyncTrait(info.node, true)) return this.asyncTraitFuture(info, args, given);
     if (info.isAsync) return { k: 'future', node: info.node, subst: this.futureSubst(info, args, given) };
     const ret = info.node.childForFieldName('return_type');
     if (!ret) return plain('()');
@@ -3647,6 +3651,33 @@ class BodyWalk {
         hole: {},
       });
     return { k: 'ty', ty: replaceParams(ty, holes) };
+  }
+
+  /**
+   * A call of an `async fn` of a trait or impl marked `#[async_trait]`: the macro makes it return
+   * `Pin<Box<dyn Future<Output = R> + Send>>`, `Send` whatever its body (rustc refuses a body that
+   * is not), and so for a trait's method without a body, which a generic receiver calls. What
+   * awaiting it gives is its written result, with the parameters the call binds.
+   */
+  private asyncTraitFuture(
+    info: FnInfo,
+    args: SyntaxNode[],
+    given: { recv?: Ty; typeArgs?: SyntaxNode[] },
+  ): LocalTy {
+    const ty: Ty = {
+      k: 'dyn',
+      text: 'Pin<Box<dyn Future + Send>>',
+      send: { holds: true },
+      sync: { holds: false, why: '`dyn Future + Send` is not `Sync`' },
+    };
+    const ret = info.node.childForFieldName('return_type');
+    const subst = this.substOf(info, args);
+    const env = boundByArguments(this.boundEnv(info, given.recv, given.typeArgs), subst);
+    const output = ret
+      ? this.resolver.lowerType(ret, info.scope, env, given.recv ?? this.selfIn(info, env))
+      : { k: 'plain' as const, text: '()' };
+    if (!paramNames(output).some((n) => !env.has(n) || env.get(n) === info.env.get(n))) knownOutputs.set(ty, output);
+    return { k: 'ty', ty };
   }
 
   /**
