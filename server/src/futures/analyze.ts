@@ -3659,11 +3659,7 @@ class BodyWalk {
    * is not), and so for a trait's method without a body, which a generic receiver calls. What
    * awaiting it gives is its written result, with the parameters the call binds.
    */
-  private asyncTraitFuture(
-    info: FnInfo,
-    args: SyntaxNode[],
-    given: { recv?: Ty; typeArgs?: SyntaxNode[] },
-  ): LocalTy {
+  private asyncTraitFuture(info: FnInfo, args: SyntaxNode[], given: { recv?: Ty; typeArgs?: SyntaxNode[] }): LocalTy {
     const ty: Ty = {
       k: 'dyn',
       text: 'Pin<Box<dyn Future + Send>>',
