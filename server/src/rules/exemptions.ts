@@ -201,18 +201,46 @@ function uninhabited(ctx: RuleContext, def: TypeDef, bound: string): string | un
 }
 
 function ownerThreadCheck(ctx: RuleContext, def: TypeDef, bound: string): string | undefined {
-  const field = def.fields.find((f) => /\bThreadId\b/.test(f.typeNode.text));
+  // A `ThreadId`, or a number named for the thread (glib's `thread_id: usize`, from a counter
+  // each thread reads once through a `thread_local!`).
+  const field =
+    def.fields.find((f) => /\bThreadId\b/.test(f.typeNode.text)) ??
+    def.fields.find((f) => /thread/i.test(f.name) && /^(?:usize|u64|u32)$/.test(f.typeNode.text.trim()));
   if (!field) return undefined;
   const bodies = ownImpls(ctx, def)
     .flatMap(functions)
     .map((fn) => fn.childForFieldName('body')?.text ?? '');
   const name = field.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  // What the field is compared with: `thread::current().id()`, or a call of a fn of the file
+  // that reads the calling thread's identity.
+  const own = threadIdentityFns(ctx);
+  const call = ['current', ...own].map((f) => `\\b${f}\\(\\)`).join('|');
   const compares = new RegExp(
-    `\\.${name}\\b[^;]*(==|!=)[^;]*current\\(\\)|current\\(\\)[^;]*(==|!=)[^;]*\\.${name}\\b|assert(_eq|_ne)?!\\([^;]*\\.${name}\\b[^;]*current\\(\\)`,
+    `\\.${name}\\b[^;]*(==|!=)[^;]*(${call})|(${call})[^;]*(==|!=)[^;]*\\.${name}\\b|assert(_eq|_ne)?!\\([^;]*\\.${name}\\b[^;]*(${call})`,
   );
   const checks = bodies.filter((b) => compares.test(b.replace(/\s+/g, ' '))).length;
   if (checks === 0) return undefined;
-  return `\`${def.name}\` checks at run time that it is used on the thread that made it (\`${field.name}\` against \`thread::current().id()\`, in ${checks} method${checks === 1 ? '' : 's'}), which stands in for ${bound} as long as every access and the drop check it`;
+  const against = /\bThreadId\b/.test(field.typeNode.text) ? '`thread::current().id()`' : "the calling thread's id";
+  return `\`${def.name}\` checks at run time that it is used on the thread that made it (\`${field.name}\` against ${against}, in ${checks} method${checks === 1 ? '' : 's'}), which stands in for ${bound} as long as every access and the drop check it`;
+}
+
+/**
+ * The file's fns without parameters, giving a number or a `ThreadId`, whose body reads the calling
+ * thread's identity: through a `thread_local!` (`THREAD_ID.with(|&x| x)`), `thread::current().id()`
+ * or `thread_id::get()`.
+ */
+function threadIdentityFns(ctx: RuleContext): string[] {
+  const out: string[] = [];
+  for (const fn of ctx.fnNodes) {
+    const name = fn.childForFieldName('name')?.text;
+    const params = fn.childForFieldName('parameters');
+    const body = fn.childForFieldName('body')?.text ?? '';
+    const result = fn.childForFieldName('return_type')?.text ?? '';
+    if (!name || !params || params.namedChildCount > 0 || !/^(?:usize|u64|u32|(?:\w+::)*ThreadId)$/.test(result))
+      continue;
+    if (/\bthread_local!/.test(body) || THREAD_ID_CALL.test(body)) out.push(name);
+  }
+  return out;
 }
 
 /** A call that gives the calling thread's id: `thread::current().id()`, thread_local's `thread_id::get()`. */
