@@ -1128,11 +1128,28 @@ function isCow(path: readonly string[]): boolean {
  * `Cow<'a, B>`: `Borrowed(&'a B)` or `Owned(<B as ToOwned>::Owned)`, so, for Send and Sync, the
  * pair of `&B` and the owned form. Every `ToOwned` of std gives an owned form alike in Send and
  * Sync to `B` (`str` and `String`, `[T]` and `Vec<T>`, `Path` and `PathBuf`, a `Clone` type and
- * itself), so the pair is read as `(&B, B)`. A type of the crate or a parameter may have an
- * owned form of its own (its impl is not read): unknown.
+ * itself), so the pair is read as `(&B, B)`. A type of the crate has the owned form its impls
+ * give it; a parameter's is not read: unknown.
  */
 function cowOf(borrowed: Ty | undefined, text: string): Ty {
   if (borrowed === undefined) return { k: 'unknown', text, reason: `\`${text}\` does not say what it borrows` };
+  // A crate type's owned form is what its impls say (see Solver.normalize: itself when it is
+  // `Clone`, through std's blanket `ToOwned`).
+  if (borrowed.k === 'adt')
+    return {
+      k: 'tuple',
+      text,
+      elems: [
+        { k: 'ref', mut: false, inner: borrowed, text: `&${borrowed.text}` },
+        {
+          k: 'assoc',
+          text: `<${borrowed.text} as ToOwned>::Owned`,
+          self: borrowed,
+          traitName: 'ToOwned',
+          assoc: 'Owned',
+        },
+      ],
+    };
   if (!['plain', 'seq', 'known', 'tuple', 'ref', 'ptr'].includes(borrowed.k))
     return {
       k: 'unknown',

@@ -211,6 +211,7 @@ export class Solver implements Solution {
    */
   private normalize(self: Ty, traitName: string, assoc: string, traitArgs?: TypeTerm[]): Ty | undefined {
     if (traitName === 'IntoIterator' && self.k === 'known') return stdIntoIterator(self, assoc);
+    if (traitName === 'ToOwned' && assoc === 'Owned' && self.k === 'adt') return this.ownedForm(self);
     if (self.k === 'seq') return traitArgs ? undefined : this.elementsAssoc(self, traitName, assoc);
     const impls = (this.implsOf(self) ?? []).filter((i) => i.trait === traitName);
     if (!traitArgs) return impls.length === 1 ? this.assocOfImpl(impls[0].impl, self, assoc) : undefined;
@@ -228,6 +229,18 @@ export class Solver implements Solution {
       found = impl;
     }
     return found && this.assocOfImpl(found, self, assoc);
+  }
+
+  /**
+   * `<T as ToOwned>::Owned` of a crate type: the `type Owned` of its own `ToOwned` impl; else,
+   * when it is `Clone` (derived, or an impl of its own), itself, by std's blanket `impl<T: Clone>
+   * ToOwned for T` (coherence allows no other impl then). Undefined when neither is read.
+   */
+  private ownedForm(self: Ty & { k: 'adt' }): Ty | undefined {
+    const impls = this.implsOf(self) ?? [];
+    const own = impls.filter((i) => i.trait === 'ToOwned');
+    if (own.length > 0) return own.length === 1 ? this.assocOfImpl(own[0].impl, self, 'Owned') : undefined;
+    return impls.some((i) => i.trait === 'Clone') || derives(self.def.node, 'Clone') ? self : undefined;
   }
 
   /**
@@ -742,6 +755,17 @@ const STD_ITERATORS = new Set([
 ]);
 
 /** `<X as IntoIterator>::IntoIter` or `::Item` of a std type, as std's impls set them. */
+/** Whether a declaration's `#[derive(..)]` attributes name `trait` (`#[derive(Debug, Clone)]`). */
+function derives(decl: SyntaxNode, trait: string): boolean {
+  for (let a = decl.previousNamedSibling; a; a = a.previousNamedSibling) {
+    if (a.type.endsWith('comment')) continue;
+    if (a.type !== 'attribute_item') return false;
+    const derive = /^#\s*\[\s*derive\s*\(([^)]*)\)\s*\]$/.exec(a.text);
+    if (derive?.[1].split(',').some((t) => t.trim().split('::').pop() === trait)) return true;
+  }
+  return false;
+}
+
 function stdIntoIterator(self: Ty & { k: 'known' }, assoc: string): Ty | undefined {
   const path = self.known.path;
   const [item] = self.args;
