@@ -238,6 +238,76 @@ pub async fn select_first(mut a: mpsc::Receiver<u32>, mut b: mpsc::Receiver<u32>
     }
 }
 
+pub async fn select_with_rc_held(mut a: mpsc::Receiver<u32>) -> Option<u32> {
+    let seen = Rc::new(Cell::new(0));
+    let v = tokio::select! {
+        v = a.recv() => v,
+        _ = tokio::time::sleep(Duration::from_millis(10)) => None,
+    };
+    seen.set(1);
+    v
+}
+
+pub async fn select_rc_in_handler(mut a: mpsc::Receiver<u32>) -> u32 {
+    tokio::select! {
+        Some(v) = a.recv() => {
+            let shared = Rc::new(v);
+            *shared
+        }
+        else => 0,
+    }
+}
+
+pub async fn select_handler_awaits_with_rc(mut a: mpsc::Receiver<u32>) {
+    tokio::select! {
+        Some(v) = a.recv() => {
+            let shared = Rc::new(v);
+            tokio::task::yield_now().await;
+            println!("{}", shared);
+        }
+        else => {}
+    }
+}
+
+async fn local_work() -> u32 {
+    let shared = Rc::new(1);
+    tokio::task::yield_now().await;
+    *shared
+}
+
+pub async fn select_branch_not_send(mut a: mpsc::Receiver<u32>) -> u32 {
+    tokio::select! {
+        Some(v) = a.recv() => v,
+        v = local_work() => v,
+    }
+}
+
+pub async fn select_biased_with_precondition(
+    mut a: mpsc::Receiver<u32>,
+    mut b: mpsc::Receiver<u32>,
+    open: bool,
+) -> Option<u32> {
+    tokio::select! {
+        biased;
+        v = a.recv(), if open => v,
+        v = b.recv() => v,
+    }
+}
+
+pub async fn select_in_loop(mut rx: mpsc::Receiver<String>, stop: Arc<Notify>) -> Vec<String> {
+    let mut lines = Vec::new();
+    loop {
+        tokio::select! {
+            line = rx.recv() => match line {
+                Some(line) => lines.push(line),
+                None => break,
+            },
+            _ = stop.notified() => break,
+        }
+    }
+    lines
+}
+
 // The same APIs with values that are not `Send` or not `Sync` (added with the table of tokio's
 // futures, to check what each of its entries needs).
 pub async fn lock_rc(m: Arc<Mutex<Rc<u8>>>) {
@@ -501,6 +571,12 @@ fn checks(
     require_send(config_retry(Arc::new(Config { name: String::new(), retries: 1 })));
     require_send(ref_to_cell_across_await(counter));
     require_send(select_first(mpsc::channel(1).1, mpsc::channel(1).1));
+    require_send(select_with_rc_held(mpsc::channel(1).1));
+    require_send(select_rc_in_handler(mpsc::channel(1).1));
+    require_send(select_handler_awaits_with_rc(mpsc::channel(1).1));
+    require_send(select_branch_not_send(mpsc::channel(1).1));
+    require_send(select_biased_with_precondition(mpsc::channel(1).1, mpsc::channel(1).1, true));
+    require_send(select_in_loop(mpsc::channel(1).1, Arc::new(Notify::new())));
     require_send(lock_rc(Arc::new(Mutex::new(Rc::new(1)))));
     require_send(lock_cell_across_await(Arc::new(Mutex::new(Cell::new(1)))));
     require_send(read_cell(Arc::new(RwLock::new(Cell::new(1)))));

@@ -166,6 +166,9 @@ function awaitText(node: SyntaxNode): string {
 /** Macros that await what they are given (tokio's and futures' `join!`, `select!`): an await point. */
 const AWAITING_MACROS = new Set(['join', 'try_join', 'select', 'select_biased']);
 const AWAITING_CRATES = new Set(['tokio', 'futures', 'futures_util']);
+/** tokio's `select!`, read branch by branch (futures' has other branches: `default`, `complete`). */
+const SELECT = new Set(['select']);
+const TOKIO = new Set(['tokio']);
 /** Where a search for what binds a name stops: another body. */
 const FN_LIKE = new Set(['function_item', 'closure_expression', 'async_block']);
 /** `tokio::pin!(fut)`, `futures::pin_mut!(fut)`: statement macros that pin locals where they are. */
@@ -210,6 +213,162 @@ const ARGUMENT_LISTS = new Set(['tuple_expression', 'parenthesized_expression', 
 const argumentTrees = new FinalizationRegistry<SyntaxTree[]>((trees) => {
   for (const tree of trees) tree.delete();
 });
+
+/** A branch of `tokio::select!`, its parts as nodes of the fn read again (see selectOf). */
+interface SelectBranch {
+  /** `Some(v)`; `_` for `else`. */
+  pattern: SyntaxNode;
+  /** Undefined for `else`. */
+  future?: SyntaxNode;
+  /** `, if cond`. */
+  precondition?: SyntaxNode;
+  handler: SyntaxNode;
+}
+
+/** Where a `tokio::select!` branch's parts are in the file: `[start, end)` of each. */
+interface BranchSpans {
+  /** The pattern, or `else`. */
+  pattern: [number, number];
+  isElse: boolean;
+  future?: [number, number];
+  precondition?: [number, number];
+  handler: [number, number];
+}
+
+/**
+ * The branches of a `tokio::select! { biased; pat = fut, if cond => handler, else => handler }`
+ * call, from its tokens; undefined where it is written otherwise.
+ */
+function selectSpans(tokens: SyntaxNode): BranchSpans[] | undefined {
+  if (tokens.text[0] !== '{') return undefined;
+  const parts = tokens.children.filter((c): c is SyntaxNode => c !== null).slice(1, -1);
+  let i = parts[0]?.text === 'biased' && parts[1]?.type === ';' ? 2 : 0;
+  const upTo = (stop: (t: SyntaxNode, next: SyntaxNode | undefined) => boolean): [number, number] | undefined => {
+    const from = i;
+    while (i < parts.length && !stop(parts[i], parts[i + 1])) i++;
+    return i > from ? [parts[from].startIndex, parts[i - 1].endIndex] : undefined;
+  };
+  const out: BranchSpans[] = [];
+  while (i < parts.length) {
+    const isElse = parts[i].text === 'else' && parts[i + 1]?.type === '=>';
+    let pattern: [number, number] | undefined;
+    let future: [number, number] | undefined;
+    let precondition: [number, number] | undefined;
+    if (isElse) {
+      pattern = [parts[i].startIndex, parts[i].endIndex];
+      i++;
+    } else {
+      pattern = upTo((t) => t.type === '=' || t.type === '=>');
+      if (!pattern || parts[i]?.type !== '=') return undefined;
+      i++;
+      future = upTo((t, next) => t.type === '=>' || (t.type === ',' && next?.type === 'if'));
+      if (!future) return undefined;
+      if (parts[i]?.type === ',') {
+        i += 2;
+        precondition = upTo((t) => t.type === '=>');
+        if (!precondition) return undefined;
+      }
+    }
+    if (parts[i]?.type !== '=>') return undefined;
+    i++;
+    const block = parts[i]?.type === 'token_tree' && parts[i].text[0] === '{';
+    const handler = block
+      ? ([parts[i].startIndex, parts[i++].endIndex] as [number, number])
+      : upTo((t) => t.type === ',');
+    if (!handler) return undefined;
+    if (parts[i]?.type === ',') i++;
+    out.push({ pattern, isElse, future, precondition, handler });
+  }
+  return out.length > 0 ? out : undefined;
+}
+
+/** `text` with `[start, end)` replaced by `by` (no longer than the span), padded with spaces. */
+function overwrite(text: string[], start: number, end: number, by = ''): void {
+  for (let k = start; k < end; k++) if (text[k] !== '\n') text[k] = by[k - start] ?? ' ';
+}
+
+/**
+ * A `tokio::select!` call's branches as nodes of the fn's text read twice at the same offsets:
+ * once with the call made a `match` of its patterns (`match() { Some(v)=>0,   ..`), once made a
+ * tuple of its futures, preconditions and handlers (`(a.recv(),    open, v, ..)`). Undefined
+ * where a part does not read as one node, or a closure or `async` block is among them (their
+ * futures are keyed by the nodes of the file's own tree).
+ */
+function selectOf(
+  fn: SyntaxNode,
+  call: SyntaxNode,
+  tokens: SyntaxNode,
+): { trees: SyntaxTree[]; branches: SelectBranch[] } | undefined {
+  const spans = selectSpans(tokens);
+  const start = fn.startIndex;
+  const { row, column } = fn.startPosition;
+  const lead = start - row - column;
+  const macroEnd = tokens.startIndex;
+  if (!spans || lead < 0 || macroEnd - call.startIndex < 'match()'.length) return undefined;
+  const file = fn.tree.rootNode.text;
+  const padding = ' '.repeat(lead) + '\n'.repeat(row) + ' '.repeat(column);
+  const parse = (edit: (text: string[]) => boolean): SyntaxTree | undefined => {
+    const text = [...file.slice(start, fn.endIndex)];
+    if (edit(text) === false) return undefined;
+    return parseSpansLike(fn.tree, padding + text.join(''), [{ start, end: fn.endIndex }]);
+  };
+  const local = (offset: number) => offset - start;
+  const inner: [number, number] = [local(tokens.startIndex) + 1, local(tokens.endIndex) - 1];
+  // The patterns: `match() { PAT=>0, .. }` (each branch's other parts blanked).
+  const patterns = parse((text) => {
+    overwrite(text, local(call.startIndex), local(macroEnd), 'match()');
+    overwrite(text, inner[0], inner[1]);
+    for (const b of spans) {
+      const [ps, pe] = b.pattern;
+      overwrite(text, local(ps), local(pe), b.isElse ? '_' : file.slice(ps, pe));
+      overwrite(text, local(pe), local(pe) + 4, '=>0,');
+    }
+    return true;
+  });
+  // The expressions, in order: `(FUT, COND, HANDLER, ..)`.
+  const expressions = parse((text) => {
+    overwrite(text, local(call.startIndex), local(tokens.startIndex) + 1);
+    text[local(tokens.startIndex)] = '(';
+    text[local(tokens.endIndex) - 1] = ')';
+    overwrite(text, inner[0], inner[1]);
+    const parts = spans.flatMap((b) => [b.future, b.precondition, b.handler]).filter((x) => x !== undefined);
+    for (const [k, [s, e]] of parts.entries()) {
+      overwrite(text, local(s), local(e), file.slice(s, e));
+      // A comma after each part, where the text after it has room for one.
+      const after = parts[k + 1]?.[0] ?? tokens.endIndex - 1;
+      let at = e;
+      while (at < after && (file[at] === '\n' || file[at] === '\r')) at++;
+      if (at < after) text[local(at)] = ',';
+      else if (k < parts.length - 1) return false; // no room: not read
+    }
+    return true;
+  });
+  const trees = [patterns, expressions].filter((t): t is SyntaxTree => t !== undefined);
+  const fail = () => {
+    for (const t of trees) t.delete();
+    return undefined;
+  };
+  if (!patterns || !expressions) return fail();
+  const exact = (tree: SyntaxTree, [s, e]: [number, number]): SyntaxNode | undefined => {
+    let n: SyntaxNode | null = tree.rootNode.descendantForIndex(s, e);
+    while (n?.parent && n.parent.startIndex === s && n.parent.endIndex === e && n.parent.type !== 'match_pattern')
+      n = n.parent;
+    return n && n.startIndex === s && n.endIndex === e && !n.hasError ? n : undefined;
+  };
+  const tuple = expressions.rootNode.descendantForIndex(tokens.startIndex, tokens.endIndex);
+  if (tuple?.type !== 'tuple_expression' || tuple.hasError) return fail();
+  if (tuple.descendantsOfType(['closure_expression', 'async_block']).length > 0) return fail();
+  const branches: SelectBranch[] = [];
+  for (const b of spans) {
+    const pattern = exact(patterns, b.isElse ? [b.pattern[0], b.pattern[0] + 1] : b.pattern);
+    const future = b.future && exact(expressions, b.future);
+    const precondition = b.precondition && exact(expressions, b.precondition);
+    const handler = exact(expressions, b.handler);
+    if (!pattern || !handler || (b.future && !future) || (b.precondition && !precondition)) return fail();
+    branches.push({ pattern, future, precondition, handler });
+  }
+  return { trees, branches };
+}
 
 /**
  * A fn's text with each call of `EXPRESSION_MACROS` made the tuple (or array) of its arguments
@@ -736,6 +895,24 @@ class FileAnalyzer {
   }
 
   private treesToFree?: SyntaxTree[];
+
+  /** `tokio::select!` calls read again (see selectOf), by call. */
+  private readonly selects = new Map<number, SelectBranch[] | undefined>();
+
+  /** The branches of a `tokio::select!` call, read from the fn's text again (see selectOf). */
+  selectBranches(call: SyntaxNode, tokens: SyntaxNode): SelectBranch[] | undefined {
+    if (this.selects.has(call.id)) return this.selects.get(call.id);
+    let fn = call.parent;
+    while (fn && fn.type !== 'function_item') fn = fn.parent;
+    const read = fn ? selectOf(fn, call, tokens) : undefined;
+    if (read) {
+      this.treesToFree ??= [];
+      if (this.treesToFree.length === 0) argumentTrees.register(this, this.treesToFree);
+      this.treesToFree.push(...read.trees);
+    }
+    this.selects.set(call.id, read?.branches);
+    return read?.branches;
+  }
 
   /** `text`: the file's (see analyzeFutures). */
   run(text: string): FileFutures {
@@ -2541,6 +2718,8 @@ class BodyWalk {
    * awaits is not read.
    */
   private awaitingMacro(node: SyntaxNode, tokens: SyntaxNode, name: string): void {
+    const select = this.isCrateMacro(name, SELECT, TOKIO) ? this.file.selectBranches(node, tokens) : undefined;
+    if (select) return this.selectMacro(node, select);
     const args = /(^|::)(try_)?join$/.test(name) ? this.file.macroArguments(node, tokens) : undefined;
     const awaited: { ty: LocalTy; operand: SyntaxNode }[] = [];
     if (args) {
@@ -2558,6 +2737,40 @@ class BodyWalk {
       awaited.push({ ty: unknownLocal(`what \`${name}!\` awaits is not analysed`), operand: node });
     }
     for (const { ty, operand } of awaited) this.awaitPoint(node, ty, operand);
+  }
+
+  /**
+   * `tokio::select!`: the preconditions are read, then every branch's future is made, and all of
+   * them are held across the one await point the macro has (as `join!`'s are); then one handler
+   * runs, its pattern bound to what its future gives (the futures are dropped by then).
+   */
+  private selectMacro(node: SyntaxNode, branches: SelectBranch[]): void {
+    for (const b of branches) if (b.precondition) this.walk(b.precondition);
+    const awaited = new Map<SelectBranch, LocalTy>();
+    this.withTemps('statement', () => {
+      for (const b of branches)
+        if (b.future) {
+          this.walk(b.future);
+          awaited.set(b, this.typeOf(b.future));
+        }
+      for (const [b, ty] of awaited) this.awaitPoint(node, ty, b.future!);
+    });
+    this.conditional(() => {
+      for (const b of branches) {
+        this.frames.push({ bindings: [], cond: this.cond });
+        const ty = awaited.get(b);
+        const output = ty && this.awaitedOutput(ty, () => unknownLocal('not typed'));
+        const typed = new Map<SyntaxNode, LocalTy>();
+        const pattern = b.pattern.type === 'match_pattern' ? b.pattern.namedChildren[0] : b.pattern;
+        if (output?.k === 'ty' && pattern && matchPattern(pattern, output, 'move', typed, this.fieldOf))
+          for (const [id, t] of typed) this.bind(id.text, t, id, 'local');
+        else
+          for (const id of patternNames(b.pattern))
+            this.bind(id.text, unknownLocal(`\`${id.text}\` is bound by a \`select!\` pattern`), id, 'local');
+        this.withTemps('statement', () => this.walk(b.handler));
+        this.frames.pop();
+      }
+    });
   }
 
   /** Records an await point at `node` (an `.await`, or an awaiting macro) of `awaited`: what is live there is held across it. */
@@ -3130,26 +3343,7 @@ class BodyWalk {
       }
       case 'await_expression': {
         const inner = node.namedChildren[0];
-        const t = inner ? this.typeOf(inner) : notTyped();
-        const output =
-          t.k === 'ty' ? (knownOutputs.get(t.ty) ?? this.implOutput(t.ty)) : t.k === 'unknown' ? t.output : undefined;
-        if (output) return { k: 'ty', ty: output };
-        if (t.k === 'future' && t.node.type === 'function_item') {
-          const info = this.file.infoOfNode(t.node);
-          const ret = t.node.childForFieldName('return_type');
-          if (!info) return notTyped();
-          if (!ret) return plain('()');
-          // With what the call binds (`self.state.lock().await` of a `Mutex<State>`: `T` is `State`).
-          let env = info.env;
-          for (const [name, arg] of t.subst ?? [])
-            if (arg.k === 'ty' && info.env.has(name)) {
-              if (env === info.env) env = new Map(info.env);
-              env.set(name, arg.ty);
-            }
-          const ty = this.resolver.lowerType(ret, info.scope, env, this.selfIn(info, env));
-          return paramNames(ty).some((n) => env.get(n)?.k === 'param') ? notTyped() : { k: 'ty', ty };
-        }
-        return notTyped();
+        return this.awaitedOutput(inner ? this.typeOf(inner) : notTyped(), notTyped);
       }
       case 'async_block':
         return { k: 'future', node };
@@ -3720,6 +3914,29 @@ class BodyWalk {
     } finally {
       this.frames.pop();
     }
+  }
+
+  /** What awaiting a value of type `t` gives, where that is read (see the `await_expression` case of typeOf). */
+  private awaitedOutput(t: LocalTy, notTyped: () => LocalTy): LocalTy {
+    const output =
+      t.k === 'ty' ? (knownOutputs.get(t.ty) ?? this.implOutput(t.ty)) : t.k === 'unknown' ? t.output : undefined;
+    if (output) return { k: 'ty', ty: output };
+    if (t.k === 'future' && t.node.type === 'function_item') {
+      const info = this.file.infoOfNode(t.node);
+      const ret = t.node.childForFieldName('return_type');
+      if (!info) return notTyped();
+      if (!ret) return plain('()');
+      // With what the call binds (`self.state.lock().await` of a `Mutex<State>`: `T` is `State`).
+      let env = info.env;
+      for (const [name, arg] of t.subst ?? [])
+        if (arg.k === 'ty' && info.env.has(name)) {
+          if (env === info.env) env = new Map(info.env);
+          env.set(name, arg.ty);
+        }
+      const ty = this.resolver.lowerType(ret, info.scope, env, this.selfIn(info, env));
+      return paramNames(ty).some((n) => env.get(n)?.k === 'param') ? notTyped() : { k: 'ty', ty };
+    }
+    return notTyped();
   }
 
   /**
