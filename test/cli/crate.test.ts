@@ -534,6 +534,90 @@ test('a call of an #[async_trait] method gives a boxed Send future whose output 
   }
 });
 
+test('tokio::select! is read branch by branch: its futures held across its await, each handler after it', () => {
+  const { dir, write } = scratch('rss-select-');
+  try {
+    // A stand-in for tokio: the engine reads `select!` by its syntax, not by its expansion (rustc
+    // judges the same programs against the real tokio in `npm run compare:tokio`).
+    write('tokio/Cargo.toml', PACKAGE('tokio'));
+    write(
+      'tokio/src/lib.rs',
+      [
+        '#[macro_export]',
+        'macro_rules! select { ($($t:tt)*) => { todo!() } }',
+        'pub mod sync {',
+        '    pub struct Receiver<T>(Option<T>);',
+        '    impl<T> Receiver<T> {',
+        '        pub async fn recv(&mut self) -> Option<T> {',
+        '            self.0.take()',
+        '        }',
+        '    }',
+        '}',
+        'pub async fn yield_now() {}',
+        '',
+      ].join('\n'),
+    );
+    write('app/Cargo.toml', `${PACKAGE('app')}\n[dependencies]\ntokio = { path = "../tokio" }\n`);
+    write(
+      'app/src/lib.rs',
+      [
+        'use std::rc::Rc;',
+        'use tokio::sync::Receiver;',
+        'pub async fn first(mut a: Receiver<u32>, mut b: Receiver<u32>) -> Option<u32> {',
+        '    tokio::select! {',
+        '        v = a.recv() => v,',
+        '        v = b.recv(), if true => v,',
+        '    }',
+        '}',
+        'pub async fn rc_held(mut a: Receiver<u32>) {',
+        '    let shared = Rc::new(1);',
+        '    tokio::select! {',
+        '        _ = a.recv() => {}',
+        '        else => {}',
+        '    }',
+        '    drop(shared);',
+        '}',
+        'pub async fn rc_in_handler(mut a: Receiver<u32>) -> u32 {',
+        '    tokio::select! {',
+        '        Some(v) = a.recv() => { let shared = Rc::new(v); *shared }',
+        '        else => 0,',
+        '    }',
+        '}',
+        'pub async fn handler_awaits_with_rc(mut a: Receiver<u32>) {',
+        '    tokio::select! {',
+        '        Some(v) = a.recv() => {',
+        '            let shared = Rc::new(v);',
+        '            tokio::yield_now().await;',
+        '            drop(shared);',
+        '        }',
+        '        else => {}',
+        '    }',
+        '}',
+        'async fn local_work() -> u32 {',
+        '    let shared = Rc::new(1);',
+        '    tokio::yield_now().await;',
+        '    *shared',
+        '}',
+        'pub async fn branch_not_send(mut a: Receiver<u32>) -> u32 {',
+        '    tokio::select! {',
+        '        Some(v) = a.recv() => v,',
+        '        v = local_work() => v,',
+        '    }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const { verdict, stdout } = futureVerdicts('app', dir);
+    assert.equal(verdict('first'), 'yes', stdout);
+    assert.equal(verdict('rc_held'), 'no', stdout);
+    assert.equal(verdict('rc_in_handler'), 'yes', stdout);
+    assert.equal(verdict('handler_awaits_with_rc'), 'no', stdout);
+    assert.equal(verdict('branch_not_send'), 'no', stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a dependency's extension trait types the calls of its methods; a deref to an inherent one of that name does not", () => {
   const { dir, write } = scratch('rss-trait-methods-');
   try {
