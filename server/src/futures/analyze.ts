@@ -240,7 +240,7 @@ interface BranchSpans {
  * call, from its tokens; undefined where it is written otherwise.
  */
 function selectSpans(tokens: SyntaxNode): BranchSpans[] | undefined {
-  if (tokens.text[0] !== '{') return undefined;
+  if (!tokens.text.startsWith('{')) return undefined;
   const parts = tokens.children.filter((c): c is SyntaxNode => c !== null).slice(1, -1);
   let i = parts[0]?.text === 'biased' && parts[1]?.type === ';' ? 2 : 0;
   const upTo = (stop: (t: SyntaxNode, next: SyntaxNode | undefined) => boolean): [number, number] | undefined => {
@@ -271,7 +271,7 @@ function selectSpans(tokens: SyntaxNode): BranchSpans[] | undefined {
     }
     if (parts[i]?.type !== '=>') return undefined;
     i++;
-    const block = parts[i]?.type === 'token_tree' && parts[i].text[0] === '{';
+    const block = parts[i]?.type === 'token_tree' && parts[i].text.startsWith('{');
     const handler = block
       ? ([parts[i].startIndex, parts[i++].endIndex] as [number, number])
       : upTo((t) => t.type === ',');
@@ -351,9 +351,8 @@ function selectOf(
   if (!patterns || !expressions) return fail();
   const exact = (tree: SyntaxTree, [s, e]: [number, number]): SyntaxNode | undefined => {
     let n: SyntaxNode | null = tree.rootNode.descendantForIndex(s, e);
-    while (n?.parent && n.parent.startIndex === s && n.parent.endIndex === e && n.parent.type !== 'match_pattern')
-      n = n.parent;
-    return n && n.startIndex === s && n.endIndex === e && !n.hasError ? n : undefined;
+    for (let p = n?.parent; p?.startIndex === s && p.endIndex === e && p.type !== 'match_pattern'; p = p.parent) n = p;
+    return n?.startIndex === s && n.endIndex === e && !n.hasError ? n : undefined;
   };
   const tuple = expressions.rootNode.descendantForIndex(tokens.startIndex, tokens.endIndex);
   if (tuple?.type !== 'tuple_expression' || tuple.hasError) return fail();
