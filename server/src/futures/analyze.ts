@@ -4975,6 +4975,15 @@ function matchPattern(
       if (pattern.type === 'tuple_pattern') {
         if (t.k !== 'tuple') return false;
         elems = t.elems;
+      } else if (t.k === 'adt' && t.def.kind === 'struct' && fieldOf) {
+        // `Cost(load)` of a tuple struct of the crate (or `Self(..)`): its fields in order.
+        const written = typeNode?.text.split('::').pop();
+        if (written !== 'Self' && written !== t.def.name) return false;
+        if (t.def.fields.length !== parts.length) return false;
+        const adt = t;
+        const fields = parts.map((_, i) => fieldOf(adt, String(i)));
+        if (fields.some((f) => f === undefined)) return false;
+        elems = fields as Ty[];
       } else {
         const variant = VARIANTS[typeNode?.text.split('::').pop() ?? ''];
         t = ioResultSpelledOut(t); // `Err(e)` of an `io::Result<T>`: an `io::Error`
