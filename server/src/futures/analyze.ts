@@ -1924,8 +1924,10 @@ class BodyWalk {
     // The pattern's text once, and short: broken text made a 200 KB pattern of 57,000 names,
     // whose reasons each held a copy of it (out of memory).
     const shown = clipped(oneLine(pattern.text), 100);
+    // Of a value not typed, its reason is the one to read.
+    const why = ty.k === 'unknown' ? `: ${ty.reason}` : '';
     for (const id of patternNames(pattern))
-      this.bind(id.text, unknownLocal(`\`${id.text}\` is bound by the pattern \`${shown}\``), id, kind);
+      this.bind(id.text, unknownLocal(`\`${id.text}\` is bound by the pattern \`${shown}\`${why}`), id, kind);
   }
 
   lookup(name: string): Binding | undefined {
