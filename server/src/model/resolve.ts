@@ -735,6 +735,15 @@ export class Resolver {
         // `I::IntoIter` with `I` given (`stream::iter(v)`): only `IntoIterator` declares `IntoIter`.
         if (segments.length === 2 && segments[1] === 'IntoIter' && (base?.k === 'known' || base?.k === 'adt'))
           return { k: 'assoc', text, self: base, traitName: 'IntoIterator', assoc: 'IntoIter' };
+        // `Self::IntoStream` in a trait's method, called on a parameter (`stream.into_stream()` of
+        // an `S: IntoStream`): that parameter's projection, through the trait (not a generic one).
+        if (segments.length === 2 && segments[0] === 'Self' && self?.k === 'param') {
+          let trait = node.parent;
+          while (trait && trait.type !== 'trait_item') trait = trait.parent;
+          const name = trait?.childForFieldName('name');
+          if (trait && name && !trait.childForFieldName('type_parameters'))
+            return this.projection(self.name, segments[1], [name], scope, new Map(), `${self.name}::${segments[1]}`);
+        }
         if (env.has(segments[0]) || segments[0] === 'Self') {
           return {
             k: 'unknown',
