@@ -581,6 +581,20 @@ export class CrateFutures {
     return fn ? this.infoOf(fn) : undefined;
   }
 
+  private readonly traitImplFns = new Map<TypeDef, Map<string, TraitImplFn[]>>();
+
+  /**
+   * A fn of a type's trait impls (see addTraitImplFns), where one impl alone writes one of that
+   * name: `Counter::next` of its `impl Iterator`. Several (`impl From<u8>`, `impl From<u16>`):
+   * which one a call takes is not decided here.
+   */
+  traitImplMethod(def: TypeDef, name: string): FnInfo | undefined {
+    this.indexTraits();
+    const fns = this.traitImplFns.get(def)?.get(name);
+    if (fns?.length !== 1) return undefined;
+    return this.ownerOf(fns[0].node)?.info(fns[0].node, fns[0].scope, fns[0].impl);
+  }
+
   /** Per type: whether it has a `Drop` impl, and its `Deref` impl with the `Target` node. */
   private readonly drops = new Set<TypeDef>();
   private readonly derefs = new Map<TypeDef, { impl: ImplDef; target: SyntaxNode } | null>();
@@ -659,7 +673,9 @@ export class CrateFutures {
     const from = this.indexedTraits;
     this.indexedTraits = this.files().length;
     const resolver = this.solution.resolver;
-    for (const impl of this.newImpls(from, this.traitImplsSeen, (items) => items.impls)) {
+    const impls = [...this.newImpls(from, this.traitImplsSeen, (items) => items.impls)];
+    addTraitImplFns(impls, resolver, this.traitImplFns);
+    for (const impl of impls) {
       const trait = pathSegments(typePath(impl.traitNode)).pop();
       if (trait !== 'Drop' && trait !== 'Deref') continue;
       const item = resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
@@ -686,6 +702,38 @@ export class CrateFutures {
       // Impls with a method of the same name: for different instantiations (`impl
       // Async<TcpListener>`, `impl Async<UnixListener>`), which one a call takes is picked then.
       for (const [m, fn] of impl.methods) table.set(m, [...(table.get(m) ?? []), fn.alternatives ? null : fn]);
+    }
+  }
+}
+
+/** A fn written in a trait impl, as the index of them keeps it (see traitImplFns). */
+interface TraitImplFn {
+  node: SyntaxNode;
+  scope: Scope;
+  impl: SyntaxNode;
+}
+
+/**
+ * The fns written in trait impls (other than `Send`, `Sync`), by the type the impl is for and the
+ * fn's name: `next` of `impl Iterator for Counter`, `from` of `impl From<u8> for Level`. An impl
+ * under a `#[cfg]` this analysis cannot decide, or written by a macro, is left out.
+ */
+function addTraitImplFns(
+  impls: Iterable<ImplDef>,
+  resolver: Resolver,
+  into: Map<TypeDef, Map<string, TraitImplFn[]>>,
+): void {
+  for (const impl of impls) {
+    if (impl.negative || impl.cfgUndecided || impl.expanded) continue;
+    const trait = pathSegments(typePath(impl.traitNode)).pop();
+    if (trait === undefined || trait === 'Send' || trait === 'Sync') continue;
+    const item = resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
+    if (item.kind !== 'type') continue;
+    const table = into.get(item.def) ?? new Map<string, TraitImplFn[]>();
+    into.set(item.def, table);
+    for (const fn of impl.node.childForFieldName('body')?.namedChildren ?? []) {
+      const name = fn?.type === 'function_item' ? fn.childForFieldName('name')?.text : undefined;
+      if (fn && name) table.set(name, [...(table.get(name) ?? []), { node: fn, scope: impl.scope, impl: impl.node }]);
     }
   }
 }
@@ -1337,6 +1385,19 @@ class FileAnalyzer {
 
   /** Methods of this file's impls by type name, from the model: item macros' bodies included. */
   private implMethods?: Map<string, Map<string, FnDef[]>>;
+
+  private ownTraitImplFns?: Map<TypeDef, Map<string, TraitImplFn[]>>;
+
+  /** A fn of a type's trait impls (see CrateFutures.traitImplMethod): crate-wide, or of this file alone. */
+  traitImplMethod(def: TypeDef, name: string): FnInfo | undefined {
+    if (this.crate) return this.crate.traitImplMethod(def, name);
+    if (!this.ownTraitImplFns) {
+      this.ownTraitImplFns = new Map();
+      addTraitImplFns(this.items.impls, this.solution.resolver, this.ownTraitImplFns);
+    }
+    const fns = this.ownTraitImplFns.get(def)?.get(name);
+    return fns?.length === 1 ? this.info(fns[0].node, fns[0].scope, fns[0].impl) : undefined;
+  }
 
   /** A method of this file's inherent impls that the index of its own tree has not (one in an item macro's body). */
   private implMethod(typeName: string, method: string, owner?: Ty): FnInfo | undefined {
@@ -3225,7 +3286,16 @@ class BodyWalk {
         const b = this.lookupQuiet(node.text);
         if (b) return b.ty;
         const st = node.type === 'identifier' ? this.file.staticType(node.text) : undefined;
-        return st ? { k: 'ty', ty: this.resolver.lowerType(st, this.fn.scope, new Map()) } : notTyped();
+        if (st) return { k: 'ty', ty: this.resolver.lowerType(st, this.fn.scope, new Map()) };
+        // A unit struct of the crate by its name (`let mut b = Bytes;`).
+        if (node.type === 'identifier' && /^[A-Z]/.test(node.text)) {
+          const item = this.resolver.resolvePath(this.scope, [node.text]);
+          const unit =
+            item.kind === 'type' && item.def.node.type === 'struct_item' && !item.def.node.childForFieldName('body');
+          if (unit && item.def.generics.params.length === 0)
+            return { k: 'ty', ty: { k: 'adt', def: item.def, args: new Map(), text: item.def.name } };
+        }
+        return notTyped();
       }
       case 'integer_literal':
         return plain(/[iu](8|16|32|64|128|size)$/.exec(node.text)?.[0] ?? 'i32');
@@ -4082,6 +4152,9 @@ class BodyWalk {
         // implemented for `t` decides which one rustc takes, and that is not read.
         if (viaTrait)
           return this.inherentBeyond(t, method) ? notTyped() : this.fnResult(viaTrait, notTyped, args, { recv: t });
+        // A fn of one of the type's trait impls (`counter.next()` of its `impl Iterator`).
+        const viaImpl = t.k === 'adt' ? this.file.traitImplMethod(t.def, method) : undefined;
+        if (viaImpl && !this.inherentBeyond(t, method)) return this.fnResult(viaImpl, notTyped, args, { recv: t });
         const derefs = t.k === 'known' && DEREF_PATHS.has(t.known.path);
         if (method === 'clone' && !derefs && (t.k === 'adt' || t.k === 'known' || t.k === 'plain'))
           return { k: 'ty', ty: t };

@@ -744,6 +744,22 @@ export class Resolver {
           if (trait && name && !trait.childForFieldName('type_parameters'))
             return this.projection(self.name, segments[1], [name], scope, new Map(), `${self.name}::${segments[1]}`);
         }
+        // `Self::Item` in a trait impl's fn (`fn next(&mut self) -> Option<Self::Item>`): the
+        // impl's own `type Item = ..;`.
+        if (segments.length === 2 && segments[0] === 'Self' && self && self.k !== 'param') {
+          let impl = node.parent;
+          while (impl && impl.type !== 'impl_item' && impl.type !== 'trait_item') impl = impl.parent;
+          const written =
+            impl?.type === 'impl_item'
+              ? impl
+                  .childForFieldName('body')
+                  ?.namedChildren.find(
+                    (c) => c?.type === 'type_item' && c.childForFieldName('name')?.text === segments[1],
+                  )
+                  ?.childForFieldName('type')
+              : undefined;
+          if (written && depth < 8) return this.lowerType(written, scope, env, self, depth + 1);
+        }
         if (env.has(segments[0]) || segments[0] === 'Self') {
           return {
             k: 'unknown',
