@@ -618,6 +618,71 @@ test('tokio::select! is read branch by branch: its futures held across its await
   }
 });
 
+test("a method of a type's trait impl in another file of the crate types the call; two impls of that name leave it unknown", () => {
+  const { dir, write } = scratch('rss-trait-impl-methods-');
+  try {
+    write('app/Cargo.toml', PACKAGE('app'));
+    write(
+      'app/src/lib.rs',
+      [
+        'pub mod items;',
+        'use items::{Counter, Level, Meter};',
+        'pub async fn tick() {}',
+        'pub async fn holds_next() {',
+        '    let mut c = Counter { n: 0 };',
+        '    let item = c.next();',
+        '    tick().await;',
+        '    drop(item);',
+        '}',
+        'pub async fn holds_level() {',
+        '    let level = Level::from(3u8);',
+        '    tick().await;',
+        '    drop(level);',
+        '}',
+        'pub async fn holds_sum() {',
+        '    use std::ops::Add;',
+        '    let sum = Meter(1).add(2u16);',
+        '    tick().await;',
+        '    drop(sum);',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    write(
+      'app/src/items.rs',
+      [
+        'use std::rc::Rc;',
+        'pub struct Counter { pub n: u32 }',
+        'impl Iterator for Counter {',
+        '    type Item = Rc<u32>;',
+        '    fn next(&mut self) -> Option<Self::Item> { None }',
+        '}',
+        'pub struct Level(pub u8);',
+        'impl From<u8> for Level {',
+        '    fn from(n: u8) -> Self { Level(n) }',
+        '}',
+        '// Two impls write `add`: which one a call takes depends on its argument.',
+        'pub struct Meter(pub u32);',
+        'impl std::ops::Add<u8> for Meter {',
+        '    type Output = Rc<u32>;',
+        '    fn add(self, n: u8) -> Rc<u32> { Rc::new(self.0 + n as u32) }',
+        '}',
+        'impl std::ops::Add<u16> for Meter {',
+        '    type Output = u32;',
+        '    fn add(self, n: u16) -> u32 { self.0 + n as u32 }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    const { verdict, stdout } = futureVerdicts('app', dir);
+    assert.equal(verdict('holds_next'), 'no', stdout);
+    assert.equal(verdict('holds_level'), 'yes', stdout);
+    assert.equal(verdict('holds_sum'), 'unknown', stdout);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("a dependency's extension trait types the calls of its methods; a deref to an inherent one of that name does not", () => {
   const { dir, write } = scratch('rss-trait-methods-');
   try {
