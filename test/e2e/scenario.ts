@@ -206,9 +206,12 @@ export async function runScenario(
     'the types view row `Cache !Send · !Sync`',
     30_000,
   );
-  await workbench.runCommand('Rust Send/Sync: Filter the Send/Sync types view');
-  await workbench.page.keyboard.type('Not Send', { delay: 20 });
-  await workbench.press('Enter');
+  // The command asks with a quick pick of its own: the palette's widget stays up for it.
+  await workbench.runCommandAndPick(
+    'Rust Send/Sync: Filter the Send/Sync types view',
+    'types that are never `Send`',
+    'Not Send',
+  );
   await waitFor(
     async () => !(await workbench.viewRows('Send/Sync types')).some((r) => r.startsWith('struct Container')),
     'the Send `Container` filtered out',
