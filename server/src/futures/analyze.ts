@@ -1069,6 +1069,10 @@ class FileAnalyzer {
       const typeNode = impl.childForFieldName('type');
       if (typeNode) self = this.solution.resolver.lowerType(typeNode, scope, env);
     }
+    // A generic trait's method (`SinkExt<Item>::send(&mut self, item: Item) -> Send<'_, Self,
+    // Item>`): the trait's parameters too, which a call's arguments bind.
+    const trait = node.parent?.type === 'declaration_list' ? node.parent.parent : null;
+    if (trait?.type === 'trait_item') addGenerics(trait);
     addGenerics(node);
     return { env, self };
   }
