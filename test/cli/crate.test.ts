@@ -75,6 +75,21 @@ function scratch(prefix: string): { dir: string; write: (path: string, text: str
 
 const PACKAGE = (name: string) => `[package]\nname = "${name}"\nversion = "0.1.0"\nedition = "2021"\n`;
 
+/**
+ * Writes `files` (path -> lines) in a scratch folder, checks the crate `app` there, and asserts
+ * the `Send` verdict of each future `expected` names; the folder is removed afterwards.
+ */
+function expectFutureVerdicts(prefix: string, files: Record<string, string[]>, expected: Record<string, string>): void {
+  const { dir, write } = scratch(prefix);
+  try {
+    for (const [path, lines] of Object.entries(files)) write(path, lines.join('\n'));
+    const { verdict, stdout } = futureVerdicts('app', dir);
+    for (const [name, status] of Object.entries(expected)) assert.equal(verdict(name), status, `${name}\n${stdout}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** The `Send` verdict `check --format json` gives each future of the crate in `dir/crate`, by fn name. */
 function futureVerdicts(crate: string, dir: string): { verdict: (name: string) => string | undefined; stdout: string } {
   const run = cli(['check', '--format', 'json', crate], dir);
@@ -487,13 +502,12 @@ test("a trait's default async fns under #[async_trait] hold a Send self; under #
 });
 
 test('a call of an #[async_trait] method gives a boxed Send future whose output is its written result; not under ?Send', () => {
-  const { dir, write } = scratch('rss-async-trait-calls-');
-  try {
-    write('app/Cargo.toml', PACKAGE('app'));
-    // A generic receiver calls the trait's declaration, which has no body to walk.
-    write(
-      'app/src/lib.rs',
-      [
+  expectFutureVerdicts(
+    'rss-async-trait-calls-',
+    {
+      'app/Cargo.toml': [PACKAGE('app')],
+      // A generic receiver calls the trait's declaration, which has no body to walk.
+      'app/src/lib.rs': [
         'use async_trait::async_trait;',
         'use std::rc::Rc;',
         'pub async fn tick() {}',
@@ -522,27 +536,21 @@ test('a call of an #[async_trait] method gives a boxed Send future whose output 
         '    let _ = n;',
         '}',
         '',
-      ].join('\n'),
-    );
-    const { verdict, stdout } = futureVerdicts('app', dir);
+      ],
+    },
     // `h: &H` asks `H: Sync` (bounded here, as the verdict states it); the awaited futures add nothing.
-    assert.equal(verdict('serve'), 'conditional', stdout);
-    assert.equal(verdict('serve_rc'), 'no', stdout);
-    assert.equal(verdict('serve_local'), 'unknown', stdout);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+    { serve: 'conditional', serve_rc: 'no', serve_local: 'unknown' },
+  );
 });
 
 test('tokio::select! is read branch by branch: its futures held across its await, each handler after it', () => {
-  const { dir, write } = scratch('rss-select-');
-  try {
-    // A stand-in for tokio: the engine reads `select!` by its syntax, not by its expansion (rustc
-    // judges the same programs against the real tokio in `npm run compare:tokio`).
-    write('tokio/Cargo.toml', PACKAGE('tokio'));
-    write(
-      'tokio/src/lib.rs',
-      [
+  expectFutureVerdicts(
+    'rss-select-',
+    {
+      // A stand-in for tokio: the engine reads `select!` by its syntax, not by its expansion (rustc
+      // judges the same programs against the real tokio in `npm run compare:tokio`).
+      'tokio/Cargo.toml': [PACKAGE('tokio')],
+      'tokio/src/lib.rs': [
         '#[macro_export]',
         'macro_rules! select { ($($t:tt)*) => { todo!() } }',
         'pub mod sync {',
@@ -555,12 +563,9 @@ test('tokio::select! is read branch by branch: its futures held across its await
         '}',
         'pub async fn yield_now() {}',
         '',
-      ].join('\n'),
-    );
-    write('app/Cargo.toml', `${PACKAGE('app')}\n[dependencies]\ntokio = { path = "../tokio" }\n`);
-    write(
-      'app/src/lib.rs',
-      [
+      ],
+      'app/Cargo.toml': [`${PACKAGE('app')}\n[dependencies]\ntokio = { path = "../tokio" }\n`],
+      'app/src/lib.rs': [
         'use std::rc::Rc;',
         'use tokio::sync::Receiver;',
         'pub async fn first(mut a: Receiver<u32>, mut b: Receiver<u32>) -> Option<u32> {',
@@ -605,26 +610,18 @@ test('tokio::select! is read branch by branch: its futures held across its await
         '    }',
         '}',
         '',
-      ].join('\n'),
-    );
-    const { verdict, stdout } = futureVerdicts('app', dir);
-    assert.equal(verdict('first'), 'yes', stdout);
-    assert.equal(verdict('rc_held'), 'no', stdout);
-    assert.equal(verdict('rc_in_handler'), 'yes', stdout);
-    assert.equal(verdict('handler_awaits_with_rc'), 'no', stdout);
-    assert.equal(verdict('branch_not_send'), 'no', stdout);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+      ],
+    },
+    { first: 'yes', rc_held: 'no', rc_in_handler: 'yes', handler_awaits_with_rc: 'no', branch_not_send: 'no' },
+  );
 });
 
 test("a method of a type's trait impl in another file of the crate types the call; two impls of that name leave it unknown", () => {
-  const { dir, write } = scratch('rss-trait-impl-methods-');
-  try {
-    write('app/Cargo.toml', PACKAGE('app'));
-    write(
-      'app/src/lib.rs',
-      [
+  expectFutureVerdicts(
+    'rss-trait-impl-methods-',
+    {
+      'app/Cargo.toml': [PACKAGE('app')],
+      'app/src/lib.rs': [
         'pub mod items;',
         'use items::{Counter, Level, Meter};',
         'pub async fn tick() {}',
@@ -646,11 +643,8 @@ test("a method of a type's trait impl in another file of the crate types the cal
         '    drop(sum);',
         '}',
         '',
-      ].join('\n'),
-    );
-    write(
-      'app/src/items.rs',
-      [
+      ],
+      'app/src/items.rs': [
         'use std::rc::Rc;',
         'pub struct Counter { pub n: u32 }',
         'impl Iterator for Counter {',
@@ -672,15 +666,10 @@ test("a method of a type's trait impl in another file of the crate types the cal
         '    fn add(self, n: u16) -> u32 { self.0 + n as u32 }',
         '}',
         '',
-      ].join('\n'),
-    );
-    const { verdict, stdout } = futureVerdicts('app', dir);
-    assert.equal(verdict('holds_next'), 'no', stdout);
-    assert.equal(verdict('holds_level'), 'yes', stdout);
-    assert.equal(verdict('holds_sum'), 'unknown', stdout);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+      ],
+    },
+    { holds_next: 'no', holds_level: 'yes', holds_sum: 'unknown' },
+  );
 });
 
 test("a dependency's extension trait types the calls of its methods; a deref to an inherent one of that name does not", () => {
