@@ -714,9 +714,9 @@ interface TraitImplFn {
 }
 
 /**
- * The fns written in trait impls (other than `Send`, `Sync`), by the type the impl is for and the
- * fn's name: `next` of `impl Iterator for Counter`, `from` of `impl From<u8> for Level`. An impl
- * under a `#[cfg]` this analysis cannot decide, or written by a macro, is left out.
+ * The fns written in impls of std's traits (other than `Send`, `Sync`), by the type the impl is
+ * for and the fn's name: `next` of `impl Iterator for Counter`, `from` of `impl From<u8> for
+ * Level`. An impl under a `#[cfg]` this analysis cannot decide, or written by a macro, is left out.
  */
 function addTraitImplFns(
   impls: Iterable<ImplDef>,
@@ -725,8 +725,12 @@ function addTraitImplFns(
 ): void {
   for (const impl of impls) {
     if (impl.negative || impl.cfgUndecided || impl.expanded) continue;
-    const trait = pathSegments(typePath(impl.traitNode)).pop();
+    const traitPath = pathSegments(typePath(impl.traitNode));
+    const trait = traitPath[traitPath.length - 1];
     if (trait === undefined || trait === 'Send' || trait === 'Sync') continue;
+    // A trait of the project is read through its declaration where a call can name it (see
+    // traitMethod); its impls are not taken here, where whether it is in scope is not known.
+    if (resolver.resolvePath(impl.scope, traitPath).kind === 'trait') continue;
     const item = resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
     if (item.kind !== 'type') continue;
     const table = into.get(item.def) ?? new Map<string, TraitImplFn[]>();
