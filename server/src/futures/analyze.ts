@@ -301,16 +301,12 @@ function selectOf(
 ): { trees: SyntaxTree[]; branches: SelectBranch[] } | undefined {
   const spans = selectSpans(tokens);
   const start = fn.startIndex;
-  const { row, column } = fn.startPosition;
-  const lead = start - row - column;
   const macroEnd = tokens.startIndex;
-  if (!spans || lead < 0 || macroEnd - call.startIndex < 'match()'.length) return undefined;
+  if (!spans || macroEnd - call.startIndex < 'match()'.length) return undefined;
   const file = fn.tree.rootNode.text;
-  const padding = ' '.repeat(lead) + '\n'.repeat(row) + ' '.repeat(column);
   const parse = (edit: (text: string[]) => boolean): SyntaxTree | undefined => {
     const text = [...file.slice(start, fn.endIndex)];
-    if (edit(text) === false) return undefined;
-    return parseSpansLike(fn.tree, padding + text.join(''), [{ start, end: fn.endIndex }]);
+    return edit(text) ? parseInPlace(fn, text.join('')) : undefined;
   };
   const local = (offset: number) => offset - start;
   const inner: [number, number] = [local(tokens.startIndex) + 1, local(tokens.endIndex) - 1];
@@ -376,9 +372,6 @@ function selectOf(
  */
 function fnWithMacroArguments(fn: SyntaxNode): SyntaxTree | undefined {
   const start = fn.startIndex;
-  const { row, column } = fn.startPosition;
-  const lead = start - row - column;
-  if (lead < 0) return undefined;
   const text = fn.text;
   let rewritten = '';
   let at = 0;
@@ -392,8 +385,21 @@ function fnWithMacroArguments(fn: SyntaxNode): SyntaxTree | undefined {
     at = tokens.startIndex - start;
   }
   rewritten += text.slice(at);
+  return parseInPlace(fn, rewritten);
+}
+
+/**
+ * `text`, a fn's text rewritten to the same length, parsed at the fn's own offsets and positions:
+ * every node read from it is where it is in the file. (The text before the fn is padded: as many
+ * spaces and line breaks as put the fn where it is.)
+ */
+function parseInPlace(fn: SyntaxNode, text: string): SyntaxTree | undefined {
+  const start = fn.startIndex;
+  const { row, column } = fn.startPosition;
+  const lead = start - row - column;
+  if (lead < 0) return undefined;
   const padding = ' '.repeat(lead) + '\n'.repeat(row) + ' '.repeat(column);
-  return parseSpansLike(fn.tree, padding + rewritten, [{ start, end: start + text.length }]);
+  return parseSpansLike(fn.tree, padding + text, [{ start, end: start + text.length }]);
 }
 
 /** What awaiting a known API's future gives (see knownFuture), by the future's type. */
@@ -2784,8 +2790,8 @@ class BodyWalk {
   /**
    * `join!(a, b)`, `try_join!`, `select! { .. }`: the macro awaits, so everything live here is held
    * across it. `join!`'s arguments, read as expressions, are each awaited there (all at once: what
-   * each holds is held together, as when they are awaited one after the other); what `select!`
-   * awaits is not read.
+   * each holds is held together, as when they are awaited one after the other); tokio's `select!`
+   * is read branch by branch (see selectMacro); what futures' `select!` awaits is not read.
    */
   private awaitingMacro(node: SyntaxNode, tokens: SyntaxNode, name: string): void {
     const select = this.isCrateMacro(name, SELECT, TOKIO) ? this.file.selectBranches(node, tokens) : undefined;
@@ -3865,13 +3871,16 @@ class BodyWalk {
     // `-> impl Future` hides a type whose auto traits leak through: a body that is one `async`
     // block is that block's future; otherwise only a written `+ Send` tells.
     if (ret.type === 'abstract_type' && !/\bSend\b/.test(ret.text)) {
-      const hidden = hiddenFuture(info.node) ?? this.hiddenAt(info, ret, args, given);
-      if (hidden) return hidden;
-      return {
-        k: 'unknown',
-        reason: `\`${info.name}\` returns \`${oneLine(ret.text)}\`, whose hidden type is not analysed`,
-        output: this.writtenOutput(info, ret, this.substOf(info, args), given),
-      };
+      const block = hiddenFuture(info.node);
+      if (block) return block;
+      const subst = this.substOf(info, args);
+      return (
+        this.hiddenAt(info, ret, subst, given) ?? {
+          k: 'unknown',
+          reason: `\`${info.name}\` returns \`${oneLine(ret.text)}\`, whose hidden type is not analysed`,
+          output: this.writtenOutput(info, ret, subst, given),
+        }
+      );
     }
     // `-> (Arc<AtomicUsize>, impl Fn(usize))`: an `impl Trait` inside the result leaks its hidden
     // type's auto traits too, so the result is not known (`dyn Fn` would say not `Send`).
@@ -3887,7 +3896,7 @@ class BodyWalk {
     // twice at each level, took the power of two of the depth).
     const subst = this.substOf(info, args);
     if (subst) this.fnOutputs(info, subst);
-    const env = boundByArguments(this.boundEnv(info, given.recv, given.typeArgs), subst);
+    const env = this.callEnv(info, subst, given);
     const written = this.resolver.lowerType(ret, info.scope, env, given.recv ?? this.selfIn(info, env));
     // Named with what the call binds (`JoinHandle<Rc<u8>>`, not the signature's `JoinHandle<R>`).
     const lowered = env === info.env ? written : mapTy(written, () => undefined);
@@ -3940,12 +3949,11 @@ class BodyWalk {
       sync: { holds: false, why: '`dyn Future + Send` is not `Sync`' },
     };
     const ret = info.node.childForFieldName('return_type');
-    const subst = this.substOf(info, args);
-    const env = boundByArguments(this.boundEnv(info, given.recv, given.typeArgs), subst);
+    const env = this.callEnv(info, this.substOf(info, args), given);
     const output = ret
       ? this.resolver.lowerType(ret, info.scope, env, given.recv ?? this.selfIn(info, env))
       : { k: 'plain' as const, text: '()' };
-    if (!paramNames(output).some((n) => !env.has(n) || env.get(n) === info.env.get(n))) knownOutputs.set(ty, output);
+    if (!leavesUnbound(output, env, info)) knownOutputs.set(ty, output);
     return { k: 'ty', ty };
   }
 
@@ -3957,15 +3965,14 @@ class BodyWalk {
   private hiddenAt(
     info: FnInfo,
     ret: SyntaxNode,
-    args: SyntaxNode[],
+    subst: Map<string, LocalTy> | undefined,
     given: { recv?: Ty; typeArgs?: SyntaxNode[] },
   ): LocalTy | undefined {
     const hidden = this.file.hiddenType(info);
     if (hidden?.k === 'future') return info.env.size === 0 ? hidden : undefined;
     if (hidden?.k !== 'ty') return undefined;
-    const subst = this.substOf(info, args);
-    const env = boundByArguments(this.boundEnv(info, given.recv, given.typeArgs), subst);
-    if (paramNames(hidden.ty).some((n) => !env.has(n) || env.get(n) === info.env.get(n))) return undefined;
+    const env = this.callEnv(info, subst, given);
+    if (leavesUnbound(hidden.ty, env, info)) return undefined;
     // A copy: what awaiting it gives is recorded by the object (see knownOutputs).
     const ty = { ...replaceParams(hidden.ty, env) };
     const output = this.writtenOutput(info, ret, subst, given);
@@ -4041,11 +4048,10 @@ class BodyWalk {
   ): Ty | undefined {
     const written = futureOutputNode(ret);
     if (!written) return undefined;
-    const env = boundByArguments(this.boundEnv(info, given.recv, given.typeArgs), subst);
+    const env = this.callEnv(info, subst, given);
     const self = given.recv ?? this.selfIn(info, env);
     const ty = withOutputs(this.resolver.lowerType(written, info.scope, env, self), this.futureOutputs(subst));
-    const unbound = paramNames(ty).filter((n) => env.get(n)?.k === 'param' && env.get(n) === info.env.get(n));
-    return unbound.length === 0 ? ty : undefined;
+    return leavesUnbound(ty, env, info) ? undefined : ty;
   }
 
   /** The type parameters of `info` that a call's future arguments bind, to those futures' outputs. */
@@ -4095,6 +4101,15 @@ class BodyWalk {
     if (env === info.env || !info.self) return info.self;
     const typeNode = enclosingImpl(info.node)?.childForFieldName('type');
     return typeNode ? this.resolver.lowerType(typeNode, info.scope, env) : info.self;
+  }
+
+  /** The fn's generic environment as a call binds it: by its receiver, a turbofish and its arguments. */
+  private callEnv(
+    info: FnInfo,
+    subst: Map<string, LocalTy> | undefined,
+    given: { recv?: Ty; typeArgs?: SyntaxNode[] },
+  ): Map<string, Ty> {
+    return boundByArguments(this.boundEnv(info, given.recv, given.typeArgs), subst);
   }
 
   /** The fn's generic environment with the parameters a receiver's type or a turbofish binds. */
@@ -4751,6 +4766,14 @@ function hiddenFuture(fn: SyntaxNode): LocalTy | undefined {
   )
     return { k: 'future', node: value };
   return undefined;
+}
+
+/**
+ * Whether `ty`, read in a call's environment `env` of `info`, names a parameter of the fn or its
+ * impl that the call left as it was: what it is is not known there.
+ */
+function leavesUnbound(ty: Ty, env: Map<string, Ty>, info: FnInfo): boolean {
+  return paramNames(ty).some((n) => !env.has(n) || env.get(n) === info.env.get(n));
 }
 
 /**

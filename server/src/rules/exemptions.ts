@@ -16,7 +16,7 @@
 //   calling thread's id (thread_local's `ThreadLocal<T>::get`), so no two threads share a `&T` and
 //   `T: Sync` is not needed.
 import type { SyntaxNode } from '../syntax/parser';
-import { memberOwner, nodesOfType, namedChildren } from '../syntax/parser';
+import { attributesOf, memberOwner, nodesOfType, namedChildren } from '../syntax/parser';
 import type { TypeDef } from '../model/lower';
 import { pathSegments } from '../model/lower';
 import type { AutoTrait } from '../model/report';
@@ -334,16 +334,6 @@ function isPublic(typeNode: SyntaxNode): boolean {
 
 function isUnsafe(fn: SyntaxNode): boolean {
   return fn.namedChildren.some((c) => c?.type === 'function_modifiers' && /\bunsafe\b/.test(c.text));
-}
-
-/** The `#[..]` attributes right above an item (comments skipped). */
-function attributesOf(item: SyntaxNode): string[] {
-  const out: string[] = [];
-  for (let p = item.previousNamedSibling; p; p = p.previousNamedSibling) {
-    if (p.type === 'attribute_item') out.push(p.text);
-    else if (!p.type.endsWith('comment')) break;
-  }
-  return out;
 }
 
 /** The `///` lines right above an item (attributes skipped). */

@@ -474,6 +474,16 @@ function ancestorsWalkingUp(node: Node, most = Infinity): Node[] | undefined {
   return out.reverse();
 }
 
+/** The `#[..]` attributes written right above an item, nearest first (comments between skipped). */
+export function attributesOf(item: Node): string[] {
+  const out: string[] = [];
+  for (let p = item.previousNamedSibling; p; p = p.previousNamedSibling) {
+    if (p.type === 'attribute_item') out.push(p.text);
+    else if (!p.type.endsWith('comment')) break;
+  }
+  return out;
+}
+
 export function isComment(node: Node): boolean {
   const type = node.type;
   return type === 'line_comment' || type === 'block_comment';

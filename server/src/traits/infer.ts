@@ -34,7 +34,7 @@ import type { Status, TraitVerdict } from '../model/report';
 import type { FileItems, ImplDef, TypeDef } from '../model/lower';
 import { paramEnv, Resolver, someTy, termOf, tyChildren, type Ty } from '../model/resolve';
 import { pathSegments } from '../model/lower';
-import { namedChildren, type SyntaxNode } from '../syntax/parser';
+import { attributesOf, namedChildren, type SyntaxNode } from '../syntax/parser';
 import { lookupKnownType, PRIMITIVES } from '../model/known-types';
 import { hasWord } from '../syntax/words';
 
@@ -757,13 +757,12 @@ const STD_ITERATORS = new Set([
 /** `<X as IntoIterator>::IntoIter` or `::Item` of a std type, as std's impls set them. */
 /** Whether a declaration's `#[derive(..)]` attributes name `trait` (`#[derive(Debug, Clone)]`). */
 function derives(decl: SyntaxNode, trait: string): boolean {
-  for (let a = decl.previousNamedSibling; a; a = a.previousNamedSibling) {
-    if (a.type.endsWith('comment')) continue;
-    if (a.type !== 'attribute_item') return false;
-    const derive = /^#\s*\[\s*derive\s*\(([^)]*)\)\s*\]$/.exec(a.text);
-    if (derive?.[1].split(',').some((t) => t.trim().split('::').pop() === trait)) return true;
-  }
-  return false;
+  return attributesOf(decl).some((a) =>
+    /^#\s*\[\s*derive\s*\(([^)]*)\)\s*\]$/
+      .exec(a)?.[1]
+      .split(',')
+      .some((t) => t.trim().split('::').pop() === trait),
+  );
 }
 
 function stdIntoIterator(self: Ty & { k: 'known' }, assoc: string): Ty | undefined {
