@@ -543,6 +543,7 @@ export class Project {
     ] as Map<string, unknown>[])
       map.clear();
     scope.globs.length = 0;
+    scope.unnamed = scope.undecidedNames = scope.cfgTwins = scope.privateImports = scope.privateGlobs = undefined;
     const oldTypes = new Set(record.items.types);
     const oldImpls = new Set([...record.items.impls, ...record.items.inactiveImpls]);
     for (const t of record.macroTrees) t.delete();

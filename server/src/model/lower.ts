@@ -159,6 +159,12 @@ export interface Scope {
   cfgTwins?: Map<string, NameTarget[]>;
   /** `use a::b::*` -> [a, b]. */
   globs: string[][];
+  /**
+   * The names and globs of `use`s written without `pub`: visible in this module and the modules
+   * inside it only, so another module's glob of this one does not see them (Resolver.lookupIn).
+   */
+  privateImports?: Set<string>;
+  privateGlobs?: Set<string[]>;
   /** `use a::Ext as _` -> [a, Ext]: a trait in scope for its methods, under no name. */
   unnamed?: string[][];
   /** `extern crate foo as bar` -> bar => foo. */
@@ -581,7 +587,8 @@ function lowerItem(
     }
     case 'use_declaration': {
       const arg = node.childForFieldName('argument');
-      if (arg) lowerUse(arg, scope, cfgOf(attributes, out) === undefined);
+      const isPublic = namedChildren(node).some((c) => c.type === 'visibility_modifier');
+      if (arg) lowerUse(arg, scope, cfgOf(attributes, out) === undefined, isPublic);
       return;
     }
     case 'extern_crate_declaration': {
@@ -876,7 +883,7 @@ const useEffects = new Map<string, UseEffects>();
 const USE_EFFECTS_KEPT = 4096;
 
 /** Flattens a `use` tree into the scope's imports and globs; `undecided`: under a `#[cfg]` this analysis cannot decide. */
-function lowerUse(arg: SyntaxNode, scope: Scope, undecided: boolean): void {
+function lowerUse(arg: SyntaxNode, scope: Scope, undecided: boolean, isPublic: boolean): void {
   const text = arg.text;
   let effects = useEffects.get(text);
   if (effects === undefined) {
@@ -891,9 +898,16 @@ function lowerUse(arg: SyntaxNode, scope: Scope, undecided: boolean): void {
     useEffects.set(detachedText(text), (effects = recorded));
   }
   for (const effect of effects)
-    if ('glob' in effect) scope.globs.push([...effect.glob]);
-    else if ('unnamed' in effect) (scope.unnamed ??= []).push([...effect.unnamed]);
-    else if (admitName(scope, effect.name, effect.path, undecided)) scope.imports.set(effect.name, [...effect.path]);
+    if ('glob' in effect) {
+      const glob = [...effect.glob];
+      scope.globs.push(glob);
+      if (!isPublic) (scope.privateGlobs ??= new Set()).add(glob);
+    } else if ('unnamed' in effect) (scope.unnamed ??= []).push([...effect.unnamed]);
+    else if (admitName(scope, effect.name, effect.path, undecided)) {
+      scope.imports.set(effect.name, [...effect.path]);
+      if (!isPublic) (scope.privateImports ??= new Set()).add(effect.name);
+      else scope.privateImports?.delete(effect.name);
+    }
 }
 
 /** What an alias or import gives a name: the alias, or the imported path. */

@@ -416,8 +416,14 @@ export class Resolver {
     return { kind: 'none', reason: `\`${name}\` is not declared or imported in this file` };
   }
 
-  /** The items a module itself declares or imports (what `mod::name` and glob imports see). */
-  private lookupIn(scope: Scope, name: string, withGlobs: boolean): Item | undefined {
+  /**
+   * The items a module itself declares or imports (what `mod::name` and glob imports see).
+   * `globFrom`: the module whose glob import of `scope` this lookup follows; unless it is `scope`
+   * or inside it, the `use`s written without `pub` are not seen (a glob imports only what is
+   * visible where it is written).
+   */
+  private lookupIn(scope: Scope, name: string, withGlobs: boolean, globFrom?: Scope): Item | undefined {
+    const hidden = globFrom !== undefined && !isWithin(globFrom, scope.module);
     const def = scope.types.get(name);
     if (def) return { kind: 'type', def };
     const twins = scope.cfgTwins?.get(name);
@@ -441,7 +447,7 @@ export class Resolver {
     }
     // `extern crate alloc;` names the crate in its module: `crate::alloc::boxed::Box`.
     if (scope.externCrates.has(name)) return this.externItem(scope, name);
-    const imported = scope.imports.get(name);
+    const imported = hidden && scope.privateImports?.has(name) ? undefined : scope.imports.get(name);
     if (imported) {
       return this.guarded(`import ${this.scopeKey(scope)} ${name}`, () => {
         // `use lock_api;` / `use log::{self}`: the import names the crate, not itself (in edition
@@ -458,12 +464,12 @@ export class Resolver {
     // Each module's globs are searched for a name once per outermost search (see globMisses).
     const outermost = this.globMisses === undefined;
     const misses = (this.globMisses ??= new Set());
-    const missKey = `${this.scopeKey(scope)} ${this.globRetries} ${name}`;
+    const missKey = `${this.scopeKey(scope)} ${this.globRetries} ${name}${hidden ? ' public' : ''}`;
     if (misses.has(missKey)) return undefined;
     // Marked before the search: a glob back to a module being searched finds nothing new.
     misses.add(missKey);
     try {
-      const found = this.lookupInGlobs(scope, name);
+      const found = this.lookupInGlobs(scope, name, hidden);
       if (found !== undefined) misses.delete(missKey);
       return found;
     } finally {
@@ -481,8 +487,9 @@ export class Resolver {
    */
   private globMisses: Set<string> | undefined;
 
-  private lookupInGlobs(scope: Scope, name: string): Item | undefined {
+  private lookupInGlobs(scope: Scope, name: string, publicOnly: boolean): Item | undefined {
     for (const glob of scope.globs) {
+      if (publicOnly && scope.privateGlobs?.has(glob)) continue;
       const found = this.guarded(`glob ${this.scopeKey(scope)} ${glob.join('::')} ${name}`, () => {
         // The glob's own path (`std`, `self::a`) is not looked up through globs: that would try
         // every glob inside every other, exponentially, for nothing real code needs.
@@ -501,7 +508,7 @@ export class Resolver {
             this.globRetries--;
           }
         }
-        if (target.kind === 'mod') return this.lookupIn(target.scope, name, true);
+        if (target.kind === 'mod') return this.lookupIn(target.scope, name, true, scope.module);
         if (target.kind === 'std') {
           const known = lookupKnownType([...target.path, name].join('::'));
           if (known) return { kind: 'known', known };
@@ -543,22 +550,26 @@ export class Resolver {
   }
 
   /** A fn a module declares, imports or glob-imports under `name`. */
-  private fnIn(scope: Scope, name: string): FnDef | undefined {
+  private fnIn(scope: Scope, name: string, globFrom?: Scope): FnDef | undefined {
     const own = scope.fns.get(name);
     if (own) return own;
-    const key = `${this.scopeKey(scope)} ${name}`;
+    // As lookupIn: another module's glob sees only the `pub use`s.
+    const hidden = globFrom !== undefined && !isWithin(globFrom, scope.module);
+    const key = `${this.scopeKey(scope)} ${name}${hidden ? ' public' : ''}`;
     if (this.fnsBusy.has(key)) return undefined;
     this.fnsBusy.add(key);
     try {
-      const imported = scope.cfgTwins?.has(name) ? undefined : scope.imports.get(name);
+      const imported =
+        scope.cfgTwins?.has(name) || (hidden && scope.privateImports?.has(name)) ? undefined : scope.imports.get(name);
       if (imported && imported.length > 1) {
         const owner = this.importPath(scope, imported.slice(0, -1));
         if (owner.kind === 'mod') return this.fnIn(owner.scope, imported[imported.length - 1]);
         return undefined;
       }
       for (const glob of scope.globs) {
+        if (hidden && scope.privateGlobs?.has(glob)) continue;
         const target = this.importPath(scope, glob);
-        const found = target.kind === 'mod' ? this.fnIn(target.scope, name) : undefined;
+        const found = target.kind === 'mod' ? this.fnIn(target.scope, name, scope.module) : undefined;
         if (found) return found;
       }
       return undefined;
@@ -1129,6 +1140,12 @@ function parentModule(module: Scope): Item {
   const parent = module.parent?.module;
   if (parent) return { kind: 'mod', scope: parent };
   return { kind: 'none', reason: module.detached ? `\`super\`: ${DETACHED}` : '`super` at the crate root' };
+}
+
+/** Whether `scope` is the module `module` or inside it. */
+function isWithin(scope: Scope, module: Scope): boolean {
+  for (let s: Scope | undefined = scope.module; s; s = s.parent?.module) if (s === module) return true;
+  return false;
 }
 
 /** The root module of the crate `scope` belongs to. */
