@@ -425,7 +425,7 @@ export class Resolver {
   private lookupIn(scope: Scope, name: string, withGlobs: boolean, globFrom?: Scope): Item | undefined {
     const hidden = globFrom !== undefined && !isWithin(globFrom, scope.module);
     const def = scope.types.get(name);
-    if (def) return { kind: 'type', def };
+    if (def && !(hidden && !declaredPublic(def.node))) return { kind: 'type', def };
     const twins = scope.cfgTwins?.get(name);
     if (twins)
       return {
@@ -434,9 +434,9 @@ export class Resolver {
         twins: twins.map((t): Item => (Array.isArray(t) ? this.importPath(scope, t) : { kind: 'alias', def: t })),
       };
     const alias = scope.aliases.get(name);
-    if (alias) return { kind: 'alias', def: alias };
+    if (alias && !(hidden && !declaredPublic(alias.typeNode?.parent))) return { kind: 'alias', def: alias };
     const trait = scope.traits.get(name);
-    if (trait) return { kind: 'trait', def: trait };
+    if (trait && !(hidden && !declaredPublic(trait.node))) return { kind: 'trait', def: trait };
     const mod = scope.mods.get(name);
     if (mod) return { kind: 'mod', scope: mod };
     if (scope.outOfFileMods.has(name)) {
@@ -1140,6 +1140,11 @@ function parentModule(module: Scope): Item {
   const parent = module.parent?.module;
   if (parent) return { kind: 'mod', scope: parent };
   return { kind: 'none', reason: module.detached ? `\`super\`: ${DETACHED}` : '`super` at the crate root' };
+}
+
+/** Whether an item is written with a visibility (`pub`, `pub(crate)`, ..): what other modules' globs see. */
+function declaredPublic(node: SyntaxNode | null | undefined): boolean {
+  return node != null && namedChildren(node).some((c) => c.type === 'visibility_modifier');
 }
 
 /** Whether `scope` is the module `module` or inside it. */
