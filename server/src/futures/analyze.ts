@@ -13,7 +13,7 @@
 // Types come from annotations, constructors, the crate's own signatures and the std methods of
 // std-methods.ts; what cannot be typed is `unknown` with its reason, never a guess.
 import { AtomSet, renderAtom, renderChain, type Atom } from '../model/conditions';
-import { cfgPredicate, evaluateCfg } from '../model/cfg';
+import { cfgPredicate, evaluateCfg, type CfgContext } from '../model/cfg';
 import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TraitDef, TypeDef } from '../model/lower';
 import { lowerGenerics, pathSegments } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
@@ -976,7 +976,11 @@ class FileAnalyzer {
     // Most files have no future and spawn nothing: a text search skips them.
     if (!MAY_HAVE_FUTURES.test(text)) return { futures: [], requirements: [], arcs: [] };
     if (!this.indexed) {
+      const cfg = { ...(crateRoot(this.items.root).buildCfg ?? {}), testUndecided: true };
       withAncestors(this.root, nodesOfType(this.root, 'function_item'), (node, ancestors) => {
+        // A fn this build leaves out (`#[cfg(windows)]` on it, its impl or its module) is not
+        // compiled: no future of it exists, and the names its body uses are not declared.
+        if (cfgLeavesOut(node, cfg) || ancestors.some((a) => a.type.endsWith('_item') && cfgLeavesOut(a, cfg))) return;
         const list = ancestors[ancestors.length - 1];
         const owner = list?.type === 'declaration_list' ? ancestors[ancestors.length - 2] : undefined;
         const nested = ancestors.some((a) => a.type === 'trait_item' || a.type === 'block');
@@ -1915,12 +1919,7 @@ class BodyWalk {
    * there. Undecided `#[cfg]`s keep it.
    */
   private compiledOut(statement: SyntaxNode): boolean {
-    if (statement.type === 'attribute_item') return true;
-    for (let a = statement.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling) {
-      const pred = cfgPredicate(a.text);
-      if (pred !== undefined && evaluateCfg(pred, crateRoot(this.fn.scope).buildCfg ?? {}) === false) return true;
-    }
-    return false;
+    return statement.type === 'attribute_item' || cfgLeavesOut(statement, crateRoot(this.fn.scope).buildCfg ?? {});
   }
 
   private capturesWhole(): boolean {
@@ -5163,4 +5162,13 @@ function patternNames(pattern: SyntaxNode): SyntaxNode[] {
     for (let k = next.length - 1; k >= 0; k--) stack.push(next[k]);
   }
   return out;
+}
+
+/** Whether an item or statement carries a `#[cfg]` that `cfg` leaves out (undecided ones keep it). */
+function cfgLeavesOut(item: SyntaxNode, cfg: CfgContext): boolean {
+  for (let a = item.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling) {
+    const pred = cfgPredicate(a.text);
+    if (pred !== undefined && evaluateCfg(pred, cfg) === false) return true;
+  }
+  return false;
 }

@@ -16,6 +16,8 @@ export interface CfgContext {
   keepInactiveModules?: boolean;
   /** Flags the crate's build script sets (cargo.ts buildScriptCfgs): `on`, or undecided. */
   buildCfgs?: { on: readonly string[]; maybe: readonly string[] };
+  /** `cfg(test)` is undecided, not off: code `cargo test` builds as well as code `cargo build` does. */
+  testUndecided?: boolean;
 }
 
 const FLAGS: Record<string, boolean> = {
@@ -80,6 +82,7 @@ export function evaluateCfg(predicate: string, ctx: CfgContext): CfgValue {
       const key = Object.hasOwn(KEYS, name) ? KEYS[name] : undefined;
       return key ? key(value) : undefined;
     }
+    if (name === 'test' && ctx.testUndecided) return undefined;
     if (Object.hasOwn(FLAGS, name)) return FLAGS[name];
     if (ctx.buildCfgs?.on.includes(name)) return true;
     if (ctx.buildCfgs?.maybe.includes(name)) return undefined;
