@@ -28,7 +28,7 @@ export function* wordMatches(
 }
 
 /** Each place `\bword\b` matches in `text`, in order (they may overlap). */
-function* wordsAt(text: string, word: string): Generator<number> {
+export function* wordsAt(text: string, word: string): Generator<number> {
   if (word === '') return;
   for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1))
     if (boundary(text, at) && boundary(text, at + word.length)) yield at;
