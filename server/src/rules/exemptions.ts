@@ -230,7 +230,9 @@ function ownerThreadCheck(ctx: RuleContext, def: TypeDef, bound: string): string
  * or `thread_id::get()`.
  */
 function threadIdentityFns(ctx: RuleContext): string[] {
-  const out: string[] = [];
+  let out = threadIdentityByContext.get(ctx);
+  if (out) return out;
+  threadIdentityByContext.set(ctx, (out = []));
   for (const fn of ctx.fnNodes) {
     const name = fn.childForFieldName('name')?.text;
     const params = fn.childForFieldName('parameters');
@@ -242,6 +244,9 @@ function threadIdentityFns(ctx: RuleContext): string[] {
   }
   return out;
 }
+
+/** Read once per analysis: every type with a thread-named field asks (see threadIdentityFns). */
+const threadIdentityByContext = new WeakMap<RuleContext, string[]>();
 
 /** A call that gives the calling thread's id: `thread::current().id()`, thread_local's `thread_id::get()`. */
 const THREAD_ID_CALL = /\bthread_id::get\s*\(\s*\)|\bcurrent\s*\(\s*\)\s*\.\s*id\s*\(\s*\)/;
