@@ -977,10 +977,17 @@ class FileAnalyzer {
     if (!MAY_HAVE_FUTURES.test(text)) return { futures: [], requirements: [], arcs: [] };
     if (!this.indexed) {
       const cfg = { ...(crateRoot(this.items.root).buildCfg ?? {}), testUndecided: true };
+      // An impl's or module's attributes are read once for all the fns inside it.
+      const offById = new Map<number, boolean>();
+      const outerOff = (item: SyntaxNode) => {
+        let off = offById.get(item.id);
+        if (off === undefined) offById.set(item.id, (off = cfgLeavesOut(item, cfg)));
+        return off;
+      };
       withAncestors(this.root, nodesOfType(this.root, 'function_item'), (node, ancestors) => {
         // A fn this build leaves out (`#[cfg(windows)]` on it, its impl or its module) is not
         // compiled: no future of it exists, and the names its body uses are not declared.
-        if (cfgLeavesOut(node, cfg) || ancestors.some((a) => a.type.endsWith('_item') && cfgLeavesOut(a, cfg))) return;
+        if (cfgLeavesOut(node, cfg) || ancestors.some((a) => a.type.endsWith('_item') && outerOff(a))) return;
         const list = ancestors[ancestors.length - 1];
         const owner = list?.type === 'declaration_list' ? ancestors[ancestors.length - 2] : undefined;
         const nested = ancestors.some((a) => a.type === 'trait_item' || a.type === 'block');

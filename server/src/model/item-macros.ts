@@ -7,6 +7,7 @@
 // struct holding one `c_int`, as the bitflags crate generates; also through a macro of the crate
 // that calls `bitflags!`). pin-project-lite's `pin_project!` writes its struct back as it is.
 import {
+  detachedText,
   nodesOfType,
   type PatchedText,
   type SyntaxNode,
@@ -280,39 +281,57 @@ function fileMacroInfos(root: SyntaxNode): Map<string, MacroInfo> {
   for (const def of nodesOfType(root, 'macro_definition')) {
     const name = def?.childForFieldName('name')?.text;
     if (!def || !name) continue;
-    const preds = new Set<string>();
-    for (const m of def.text.matchAll(/#\s*\[\s*cfg\s*\(/g)) {
-      const pred = cfgPredicate(balanced(def.text, m.index));
-      if (pred !== undefined) preds.add(pred.replace(/\s+/g, ' '));
+    const text = def.text;
+    let info = infoByText.get(text);
+    if (info === undefined) {
+      if (infoByText.size >= INFOS_KEPT) infoByText.delete(infoByText.keys().next().value!);
+      infoByText.set(detachedText(text), (info = macroInfo(def, name)));
     }
-    const rules = def.namedChildren.filter((c) => c?.type === 'macro_rule').length;
-    const cfg =
-      preds.size > 0 && rules === 1 ? (preds.size === 1 ? [...preds][0] : `all(${[...preds].join(', ')})`) : undefined;
-    const meta = cfg && /^\$(\w+)$/.exec(cfg)?.[1];
-    const cfgFromCall =
-      meta && new RegExp(`#\\s*!\\s*\\[\\s*\\$${meta}\\s*:\\s*meta\\s*\\]`).test(def.text) ? meta : undefined;
-    const bitflags = forwardsToBitflags(def.text);
-    const declaresUnit = unitDeclaration(def);
-    const item = rules === 1 ? /\$(\w+)\s*:\s*item\b/.exec(def.text)?.[1] : undefined;
-    const forwardsTo = item
-      ? new RegExp(`\\b([A-Za-z_]\\w*)\\s*!\\s*[{([]\\s*\\$\\(\\s*\\$${item}\\s*\\)\\s*\\*`).exec(def.text)?.[1]
-      : undefined;
-    const passesItems = !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text));
-    const expandable = !passesItems && !bitflags && !declaresUnit && writesTypesOrCalls(def);
-    out.set(name, {
-      ...(forwardsTo !== undefined && forwardsTo !== name ? { forwardsTo } : {}),
-      ...(expandable ? { definition: def.text } : {}),
-      declaresUnit,
-      passesItems,
-      bitflags,
-      // A metavariable no call fills in says nothing: the items may exist.
-      // A data-less type's macro: its `#[cfg]`s are on its other items (tests, consts).
-      // An expanded macro's `#[cfg]`s are read where its expansion writes them.
-      cfg: (cfg?.includes('$') && !cfgFromCall) || declaresUnit || expandable ? undefined : cfg,
-      cfgFromCall,
-    });
+    out.set(name, info);
   }
   return out;
+}
+
+/**
+ * The macros met lately, by their text: a file's `macro_rules!` rarely change between edits, and
+ * each is read from its tree (its rules, the items it writes).
+ */
+const infoByText = new Map<string, MacroInfo>();
+const INFOS_KEPT = 4096;
+
+/** What a `macro_rules!` named `name` does with its input (see MacroInfo). */
+function macroInfo(def: SyntaxNode, name: string): MacroInfo {
+  const preds = new Set<string>();
+  for (const m of def.text.matchAll(/#\s*\[\s*cfg\s*\(/g)) {
+    const pred = cfgPredicate(balanced(def.text, m.index));
+    if (pred !== undefined) preds.add(pred.replace(/\s+/g, ' '));
+  }
+  const rules = def.namedChildren.filter((c) => c?.type === 'macro_rule').length;
+  const cfg =
+    preds.size > 0 && rules === 1 ? (preds.size === 1 ? [...preds][0] : `all(${[...preds].join(', ')})`) : undefined;
+  const meta = cfg && /^\$(\w+)$/.exec(cfg)?.[1];
+  const cfgFromCall =
+    meta && new RegExp(`#\\s*!\\s*\\[\\s*\\$${meta}\\s*:\\s*meta\\s*\\]`).test(def.text) ? meta : undefined;
+  const bitflags = forwardsToBitflags(def.text);
+  const declaresUnit = unitDeclaration(def);
+  const item = rules === 1 ? /\$(\w+)\s*:\s*item\b/.exec(def.text)?.[1] : undefined;
+  const forwardsTo = item
+    ? new RegExp(`\\b([A-Za-z_]\\w*)\\s*!\\s*[{([]\\s*\\$\\(\\s*\\$${item}\\s*\\)\\s*\\*`).exec(def.text)?.[1]
+    : undefined;
+  const passesItems = !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text));
+  const expandable = !passesItems && !bitflags && !declaresUnit && writesTypesOrCalls(def);
+  return {
+    ...(forwardsTo !== undefined && forwardsTo !== name ? { forwardsTo } : {}),
+    ...(expandable ? { definition: detachedText(def.text) } : {}),
+    declaresUnit,
+    passesItems,
+    bitflags,
+    // A metavariable no call fills in says nothing: the items may exist.
+    // A data-less type's macro: its `#[cfg]`s are on its other items (tests, consts).
+    // An expanded macro's `#[cfg]`s are read where its expansion writes them.
+    cfg: (cfg?.includes('$') && !cfgFromCall) || declaresUnit || expandable ? undefined : cfg,
+    cfgFromCall,
+  };
 }
 
 /** `#[...]` starting at `start`, up to its closing bracket. */
