@@ -384,6 +384,9 @@ class TypeReader {
         // strategy `R`); otherwise the last argument (`MutexGuard<'a, R, T>`: `T`; the raw lock
         // `R` is only used through `&R`).
         const at = name ? derefTargetIndex(this.ctx.items.impls, name) : undefined;
+        // glib's `ClassRef<'a, T>` derefs to `Class<T>`, a type of the file holding a projection
+        // of `T`, not a `T`: its own `&self` API is judged where its impl is.
+        if (at === undefined && name && this.derefsToOwnType(name)) return [];
         const guarded = at !== undefined && at < args.length ? [args[at]] : args.slice(-1);
         return guarded.flatMap((a) => rec(a, mode === 'shared' ? 'shared' : access));
       }
@@ -441,6 +444,19 @@ class TypeReader {
     }
     if (name === 'PhantomData') return undefined;
     return STD_ACCESS_BY_NAME.get(name) ?? LOCK_CRATE_GUARDS.get(name);
+  }
+
+  /** Whether a type of this file named `name` has an `impl Deref` whose `Target` is another type of the file. */
+  private derefsToOwnType(name: string): boolean {
+    for (const impl of this.ctx.items.impls) {
+      if (impl.unsafe || !impl.traitNode || baseName(impl.typeNode) !== name) continue;
+      if (pathSegments(impl.traitNode).pop() !== 'Deref') continue;
+      const body = impl.node.childForFieldName('body');
+      const target = body ? assocType(body, 'Target') : undefined;
+      const targetName = target ? baseName(target) : undefined;
+      if (targetName !== undefined && this.ctx.items.types.some((t) => t.name === targetName)) return true;
+    }
+    return false;
   }
 
   /** The type as the resolver reads it in the impl's scope (the impl's parameters stay parameters). */
