@@ -55,6 +55,7 @@ test('crates/app: the module tree follows mod.rs, #[path], cfg_attr paths, raw n
     'src/lib.rs',
     'src/odd/place.rs',
     'src/sys/unix.rs',
+    'src/weak.rs',
     'src/worker/job.rs',
     'src/worker/mod.rs',
   ]);

@@ -50,8 +50,41 @@ export function enforcedElsewhere(
     ownerThreadCheck(ctx, def, bound) ??
     perThreadValues(ctx, def, bound, needs) ??
     unsafeConstructors(ctx, def, bound) ??
-    builtUnderBound(ctx, def, bound, needs)
+    builtUnderBound(ctx, def, bound, needs) ??
+    unsafeTraitContract(ctx, def, bound, needs)
   );
+}
+
+/**
+ * Each needed parameter is declared with a bound on an `unsafe trait` of the crate whose doc
+ * speaks of sending or sharing (glib's `SendUniqueCell<T: SendUnique>`, "Like `Send` but only if
+ * we have the unique reference"): implementing that trait is the promise, made with `unsafe`,
+ * that the bound would have asked. Unsafe traits about something else (layout, `Pod`) do not count.
+ */
+function unsafeTraitContract(
+  ctx: RuleContext,
+  def: TypeDef,
+  bound: string,
+  needs: readonly { param: string; traits: readonly AutoTrait[] }[],
+): string | undefined {
+  if (needs.length === 0) return undefined;
+  const contracts: string[] = [];
+  for (const { param } of needs) {
+    const declared = [
+      ...(def.generics.params.find((p) => p.name === param)?.bounds ?? []),
+      ...def.generics.where.filter((w) => w.left.text === param).flatMap((w) => w.bounds),
+    ];
+    const contract = declared.find((b) => {
+      const path = b.type === 'generic_type' ? (b.childForFieldName('type') ?? b) : b;
+      const item = ctx.solution.resolver.resolvePath(def.scope, pathSegments(path));
+      if (item.kind !== 'trait') return false;
+      const node = item.def.node;
+      return node.children.some((c) => c?.type === 'unsafe') && /\b(?:Send|Sync|threads?)\b/.test(docComment(node));
+    });
+    if (!contract) return undefined;
+    contracts.push(`\`${param}: ${contract.text}\``);
+  }
+  return `${contracts.join(', ')} bound${contracts.length === 1 ? 's' : ''} the parameter by an \`unsafe trait\` whose doc speaks of threads: its implementors promise, with \`unsafe\`, what ${bound} would ask`;
 }
 
 /**
@@ -201,27 +234,47 @@ function uninhabited(ctx: RuleContext, def: TypeDef, bound: string): string | un
 }
 
 function ownerThreadCheck(ctx: RuleContext, def: TypeDef, bound: string): string | undefined {
-  // A `ThreadId`, or a number named for the thread (glib's `thread_id: usize`, from a counter
-  // each thread reads once through a `thread_local!`).
-  const field =
-    def.fields.find((f) => /\bThreadId\b/.test(f.typeNode.text)) ??
-    def.fields.find((f) => /thread/i.test(f.name) && /^(?:usize|u64|u32)$/.test(f.typeNode.text.trim()));
-  if (!field) return undefined;
   const bodies = ownImpls(ctx, def)
     .flatMap(functions)
-    .map((fn) => fn.childForFieldName('body')?.text ?? '');
-  const name = field.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  // What the field is compared with: `thread::current().id()`, or a call of a fn of the file
-  // that reads the calling thread's identity.
-  const own = threadIdentityFns(ctx);
-  const call = ['current', ...own].map((f) => `\\b${f}\\(\\)`).join('|');
-  const compares = new RegExp(
-    `\\.${name}\\b[^;]*(==|!=)[^;]*(${call})|(${call})[^;]*(==|!=)[^;]*\\.${name}\\b|assert(_eq|_ne)?!\\([^;]*\\.${name}\\b[^;]*(${call})`,
-  );
-  const checks = bodies.filter((b) => compares.test(b.replace(/\s+/g, ' '))).length;
-  if (checks === 0) return undefined;
-  const against = /\bThreadId\b/.test(field.typeNode.text) ? '`thread::current().id()`' : "the calling thread's id";
-  return `\`${def.name}\` checks at run time that it is used on the thread that made it (\`${field.name}\` against ${against}, in ${checks} method${checks === 1 ? '' : 's'}), which stands in for ${bound} as long as every access and the drop check it`;
+    .map((fn) => (fn.childForFieldName('body')?.text ?? '').replace(/\s+/g, ' '));
+  // A `ThreadId`, or a number (glib's `thread_id: usize`, `SendWeakRef`'s `Option<usize>`, from
+  // a counter each thread reads once through a `thread_local!`) compared with a fn that reads the
+  // calling thread's identity: one of this file, or one the type's scope names (another file's).
+  const numbers = /^(?:usize|u64|u32|Option<(?:usize|u64|u32)>)$/;
+  let fns: string[] | undefined;
+  for (const field of def.fields) {
+    const text = field.typeNode.text.replace(/\s+/g, '');
+    const threadId = /\bThreadId\b/.test(text);
+    if (!threadId && !numbers.test(text)) continue;
+    const name = field.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    fns ??= [...threadIdentityFns(ctx), ...calledIdentityFns(ctx, def, bodies)];
+    // `current()` is `thread::current()`, compared through its `.id()`: only with a `ThreadId`.
+    const identity = threadId ? ['current', ...fns] : fns;
+    if (identity.length === 0) continue;
+    const call = identity.map((f) => `\\b${f}\\(\\)`).join('|');
+    const compares = new RegExp(
+      `\\.${name}\\b[^;]*(==|!=)[^;]*(${call})|(${call})[^;]*(==|!=)[^;]*\\.${name}\\b|assert(_eq|_ne)?!\\([^;]*\\.${name}\\b[^;]*(${call})`,
+    );
+    const checks = bodies.filter((b) => compares.test(b)).length;
+    if (checks === 0) continue;
+    const against = threadId ? '`thread::current().id()`' : "the calling thread's id";
+    return `\`${def.name}\` checks at run time that it is used on the thread that made it (\`${field.name}\` against ${against}, in ${checks} method${checks === 1 ? '' : 's'}), which stands in for ${bound} as long as every access and the drop check it`;
+  }
+  return undefined;
+}
+
+/**
+ * The fns without arguments that the type's methods call (`thread_id()`) and that the type's
+ * scope resolves to a fn of another file reading the calling thread's identity (see readsThreadIdentity).
+ */
+function calledIdentityFns(ctx: RuleContext, def: TypeDef, bodies: string[]): string[] {
+  const own = new Set(threadIdentityFns(ctx));
+  const names = new Set<string>();
+  for (const body of bodies) for (const m of body.matchAll(/\b([a-z_]\w*)\(\)/g)) if (!own.has(m[1])) names.add(m[1]);
+  return [...names].filter((name) => {
+    const fn = ctx.solution.resolver.resolveFn(def.scope, [name]);
+    return fn !== undefined && fn.node.tree !== ctx.root.tree && readsThreadIdentity(fn.node);
+  });
 }
 
 /**
@@ -235,14 +288,18 @@ function threadIdentityFns(ctx: RuleContext): string[] {
   threadIdentityByContext.set(ctx, (out = []));
   for (const fn of ctx.fnNodes) {
     const name = fn.childForFieldName('name')?.text;
-    const params = fn.childForFieldName('parameters');
-    const body = fn.childForFieldName('body')?.text ?? '';
-    const result = fn.childForFieldName('return_type')?.text ?? '';
-    if (!name || !params || params.namedChildCount > 0 || !/^(?:usize|u64|u32|(?:\w+::)*ThreadId)$/.test(result))
-      continue;
-    if (/\bthread_local!/.test(body) || THREAD_ID_CALL.test(body)) out.push(name);
+    if (name && readsThreadIdentity(fn)) out.push(name);
   }
   return out;
+}
+
+/** Whether a fn without parameters gives a number or a `ThreadId` read from the calling thread's identity (see threadIdentityFns). */
+function readsThreadIdentity(fn: SyntaxNode): boolean {
+  const params = fn.childForFieldName('parameters');
+  const body = fn.childForFieldName('body')?.text ?? '';
+  const result = fn.childForFieldName('return_type')?.text ?? '';
+  if (!params || params.namedChildCount > 0 || !/^(?:usize|u64|u32|(?:\w+::)*ThreadId)$/.test(result)) return false;
+  return /\bthread_local!/.test(body) || THREAD_ID_CALL.test(body);
 }
 
 /** Read once per analysis: every type with a thread-named field asks (see threadIdentityFns). */
