@@ -139,19 +139,31 @@ function synchronized(ctx: RuleContext, u: UnsafeImpl, def: TypeDef): boolean {
 const SHARED_SELF = /^&\s*('\w+\s*)?self$/;
 
 /** The methods of the file's impl blocks for `def` (inherent impls are no model items: read from the tree). */
-function* methodsOf(ctx: RuleContext, u: UnsafeImpl, def: TypeDef): Generator<{ shared: boolean; body: string }> {
+function* methodsOf(
+  ctx: RuleContext,
+  u: UnsafeImpl,
+  def: TypeDef,
+): Generator<{ shared: boolean; locked: boolean; body: string }> {
   for (const { node: impl, body } of ctx.implsByType.get(def.name) ?? []) {
     if (impl.id === u.impl.node.id) continue;
     for (const fn of body?.namedChildren ?? []) {
       if (fn?.type !== 'function_item') continue;
-      const first = fn.childForFieldName('parameters')?.namedChildren[0];
+      const params = fn.childForFieldName('parameters')?.namedChildren ?? [];
+      const first = params[0];
       yield {
         shared: first?.type === 'self_parameter' && SHARED_SELF.test(first.text),
+        locked: params.some((p) => p?.type === 'parameter' && LOCK_TOKEN.test(p.childForFieldName('type')?.text ?? '')),
         body: fn.childForFieldName('body')?.text ?? '',
       };
     }
   }
 }
+
+/**
+ * A parameter that proves a global lock is held while the method runs: pyo3's `Python<'py>`, the
+ * GIL token (`PyErr`'s `state: UnsafeCell<..>` is written only by methods taking one).
+ */
+const LOCK_TOKEN = /^(?:(?:pyo3|crate)::)?Python\s*(?:<\s*'\w+\s*>)?$/;
 
 const isPublic = (def: TypeDef, field: string) =>
   def.fields.find((f) => f.name === field)?.typeNode.parent?.children.some((c) => c?.type === 'visibility_modifier') ===
@@ -165,7 +177,8 @@ function selfField(field: string): string {
 
 /**
  * Whether two threads sharing the value can write the cell: a `&self` method of the file writes it (`self.f.set(..)`, `.replace`, `.take`, `.swap`, `.borrow_mut()`,
- * `*self.f.get() = ..`, `ptr::write(self.f.get(), ..)`, `&mut *self.f.get()`). Reads only are fine.
+ * `*self.f.get() = ..`, `ptr::write(self.f.get(), ..)`, `&mut *self.f.get()`) without a token of a
+ * held global lock (LOCK_TOKEN). Reads only are fine.
  */
 function writtenThroughShared(ctx: RuleContext, u: UnsafeImpl, def: TypeDef, field: string): boolean {
   const f = selfField(field);
@@ -177,7 +190,8 @@ function writtenThroughShared(ctx: RuleContext, u: UnsafeImpl, def: TypeDef, fie
       `&\\s*mut\\s*\\*\\s*${f}\\s*\\.\\s*get\\s*\\(`,
     ].join('|'),
   );
-  for (const method of methodsOf(ctx, u, def)) if (method.shared && write.test(method.body)) return true;
+  for (const method of methodsOf(ctx, u, def))
+    if (method.shared && !method.locked && write.test(method.body)) return true;
   return false;
 }
 
