@@ -3589,10 +3589,22 @@ class BodyWalk {
         }
         if (name === 'vec') {
           // `vec![1u8]`, `vec![0u8; n]`: a `Vec` of the first element's literal type.
-          const first = node.namedChildren.find((c) => c?.type === 'token_tree')?.namedChildren[0];
+          const tokens = node.namedChildren.find((c) => c?.type === 'token_tree');
+          const first = tokens?.namedChildren[0];
           const elem = first?.type.endsWith('_literal') ? this.typeOf(first) : undefined;
           const t = elem?.k === 'ty' ? knownTy('std::vec::Vec', [elem.ty]) : undefined;
           if (t) return { k: 'ty', ty: t };
+          // `vec![Rc::new(1), Rc::new(2)]`, `vec![Mutex::new(0); n]`, read as the array they
+          // are: a `Vec` of its elements' type, when every element is typed alike (one typed
+          // otherwise may be coerced, `as Box<dyn Tr>`, and then the first is not the type).
+          const list = tokens ? this.file.macroArguments(node, tokens)?.list : undefined;
+          if (list?.type === 'array_expression') {
+            const elems = list.childForFieldName('length') ? list.namedChildren.slice(0, 1) : list.namedChildren;
+            const types = elems.map((e) => (e ? this.typeOf(e) : notTyped()));
+            const one = types[0];
+            if (one?.k === 'ty' && types.every((x) => x.k === 'ty' && x.ty.text === one.ty.text))
+              return { k: 'ty', ty: knownTy('std::vec::Vec', [one.ty])! };
+          }
         }
         return notTyped();
       }
@@ -4163,8 +4175,12 @@ class BodyWalk {
       const viaBound = recvNode ? this.conversionByBound(recvNode, method) : undefined;
       if (viaBound) return { k: 'ty', ty: viaBound };
       let t = derefAll(recv.ty);
+      // `(&v).into_iter()` of a std collection is `IntoIterator` for the reference: `v.iter()`
+      // (`iter_mut()` for `&mut v`), not the collection's own by-value `into_iter`.
+      const stdName =
+        method === 'into_iter' && recv.ty.k === 'ref' && t.k === 'known' ? (recv.ty.mut ? 'iter_mut' : 'iter') : method;
       for (let i = 0; i < 5; i++) {
-        const std = stdMethod(t, method);
+        const std = stdMethod(t, i === 0 ? stdName : method);
         if (std) return std.returns ? { k: 'ty', ty: std.returns } : notTyped();
         const known = this.knownFuture(t, method, args);
         if (known) return { k: 'ty', ty: known };
@@ -4928,6 +4944,37 @@ function combine(parts: Part[]): { status: Status; requires: Atom[]; reasons: st
 const SEQUENCES = /^std::(vec::Vec|collections::(VecDeque|HashSet|BTreeSet)|option::Option)$/;
 const MAPS = /^std::collections::(HashMap|BTreeMap)$/;
 
+/**
+ * std's iterators a `for` walks, by what each item is: of the one parameter (`one`), a map's
+ * pairs (`pair`), its keys or its values; owned, borrowed (`ref`) or borrowed mutably (`mut`).
+ */
+type ItemPart = 'own' | 'ref' | 'mut';
+type IteratorItem = ['one' | 'pair' | 'key' | 'value', ItemPart, ItemPart?];
+const ITERATOR_ITEMS = new Map<string, IteratorItem>([
+  ['std::slice::Iter', ['one', 'ref']],
+  ['std::slice::IterMut', ['one', 'mut']],
+  ['std::vec::IntoIter', ['one', 'own']],
+  ['std::vec::Drain', ['one', 'own']],
+  ['std::collections::vec_deque::Iter', ['one', 'ref']],
+  ['std::collections::vec_deque::IterMut', ['one', 'mut']],
+  ['std::collections::vec_deque::IntoIter', ['one', 'own']],
+  ['std::collections::vec_deque::Drain', ['one', 'own']],
+  ['std::collections::hash_set::Iter', ['one', 'ref']],
+  ['std::collections::hash_set::IntoIter', ['one', 'own']],
+  ['std::collections::hash_set::Drain', ['one', 'own']],
+  ['std::collections::btree_set::Iter', ['one', 'ref']],
+  ['std::collections::btree_set::IntoIter', ['one', 'own']],
+  ...['hash_map', 'btree_map'].flatMap((m): [string, IteratorItem][] => [
+    [`std::collections::${m}::Iter`, ['pair', 'ref', 'ref']],
+    [`std::collections::${m}::IterMut`, ['pair', 'ref', 'mut']],
+    [`std::collections::${m}::IntoIter`, ['pair', 'own', 'own']],
+    [`std::collections::${m}::Drain`, ['pair', 'own', 'own']],
+    [`std::collections::${m}::Keys`, ['key', 'ref']],
+    [`std::collections::${m}::Values`, ['value', 'ref', 'ref']],
+    [`std::collections::${m}::ValuesMut`, ['value', 'ref', 'mut']],
+  ]),
+]);
+
 /** The item of `for x in <ty>` over a std collection, an array, or a reference to one of them. */
 function forItem(ty: Ty): Ty | undefined {
   const inner = ty.k === 'ref' ? ty.inner : ty;
@@ -4936,6 +4983,20 @@ function forItem(ty: Ty): Ty | undefined {
   const mut = ty.k === 'ref' && ty.mut;
   if (inner.k === 'seq') return asRef(inner.inner, mut);
   if (inner.k !== 'known') return undefined;
+  const walked = ty.k === 'ref' ? undefined : ITERATOR_ITEMS.get(inner.known.path);
+  if (walked) {
+    const [shape, a, b] = walked;
+    const arg = (i: number) => inner.args[i];
+    const ref = (t: Ty | undefined, m: boolean): Ty | undefined =>
+      t && { k: 'ref', mut: m, inner: t, text: `&${m ? 'mut ' : ''}${t.text}` };
+    const part = (i: number, how: ItemPart) => (how === 'own' ? arg(i) : ref(arg(i), how === 'mut'));
+    if (shape === 'one') return part(0, a);
+    const key = part(0, a);
+    const value = part(1, b ?? a);
+    if (shape === 'value') return value;
+    if (shape === 'key') return key;
+    return key && value && { k: 'tuple', elems: [key, value], text: `(${key.text}, ${value.text})` };
+  }
   if (SEQUENCES.test(inner.known.path) && inner.args[0]) return asRef(inner.args[0], mut);
   if (MAPS.test(inner.known.path) && inner.args[0] && inner.args[1]) {
     const key = asRef(inner.args[0], false);

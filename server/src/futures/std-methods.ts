@@ -34,6 +34,17 @@ const ATOMICS: readonly [string, string][] = [
   ['I64', 'i64'],
 ];
 
+/** A collection's `iter`, `iter_mut`, `into_iter` and `drain`, as far as it has them, giving `module`'s iterator types. */
+function iterators(on: string, module: string, params: string, kinds: string[]): MethodRow[] {
+  const methods: Record<string, { method: string; receiver: ReceiverMode }> = {
+    Iter: { method: 'iter', receiver: 'ref' },
+    IterMut: { method: 'iter_mut', receiver: 'ref' },
+    IntoIter: { method: 'into_iter', receiver: 'value' },
+    Drain: { method: 'drain', receiver: 'ref' },
+  };
+  return kinds.map((kind) => ({ on, ...methods[kind], returns: `${module}::${kind}<${params}>` }));
+}
+
 const LOCK = (guard: string) => `std::result::Result<${guard}, std::sync::PoisonError<${guard}>>`;
 
 const METHODS: readonly MethodRow[] = [
@@ -63,6 +74,40 @@ const METHODS: readonly MethodRow[] = [
   { on: 'std::collections::HashMap', method: 'is_empty', receiver: 'ref', returns: 'bool' },
   { on: 'std::vec::Vec', method: 'is_empty', receiver: 'ref', returns: 'bool' },
   { on: 'std::vec::Vec', method: 'iter', receiver: 'ref', returns: 'std::slice::Iter<T>' },
+  // Iterators a `for` walks (analyze.ts forItem gives their items). `(&v).into_iter()` is
+  // `v.iter()`: the caller reads it so (into_iter of a reference).
+  { on: 'std::vec::Vec', method: 'iter_mut', receiver: 'ref', returns: 'std::slice::IterMut<T>' },
+  { on: 'std::vec::Vec', method: 'into_iter', receiver: 'value', returns: 'std::vec::IntoIter<T>' },
+  { on: 'std::vec::Vec', method: 'drain', receiver: 'ref', returns: 'std::vec::Drain<T>' },
+  ...iterators('std::collections::VecDeque', 'std::collections::vec_deque', 'T', [
+    'Iter',
+    'IterMut',
+    'IntoIter',
+    'Drain',
+  ]),
+  ...iterators('std::collections::HashMap', 'std::collections::hash_map', 'K, V', [
+    'Iter',
+    'IterMut',
+    'IntoIter',
+    'Drain',
+  ]),
+  ...iterators('std::collections::BTreeMap', 'std::collections::btree_map', 'K, V', ['Iter', 'IterMut', 'IntoIter']),
+  ...iterators('std::collections::HashSet', 'std::collections::hash_set', 'T', ['Iter', 'IntoIter', 'Drain']),
+  ...iterators('std::collections::BTreeSet', 'std::collections::btree_set', 'T', ['Iter', 'IntoIter']),
+  ...['keys', 'values', 'values_mut'].flatMap((method): MethodRow[] =>
+    ['hash_map', 'btree_map'].map((module) => ({
+      on: `std::collections::${module === 'hash_map' ? 'HashMap' : 'BTreeMap'}`,
+      method,
+      receiver: 'ref',
+      returns: `std::collections::${module}::${method === 'keys' ? 'Keys' : method === 'values' ? 'Values' : 'ValuesMut'}<K, V>`,
+    })),
+  ),
+  { on: 'std::collections::VecDeque', method: 'len', receiver: 'ref', returns: 'usize' },
+  { on: 'std::collections::VecDeque', method: 'is_empty', receiver: 'ref', returns: 'bool' },
+  { on: 'std::collections::VecDeque', method: 'push_back', receiver: 'ref', returns: '()' },
+  { on: 'std::collections::VecDeque', method: 'push_front', receiver: 'ref', returns: '()' },
+  { on: 'std::collections::VecDeque', method: 'pop_front', receiver: 'ref', returns: 'std::option::Option<T>' },
+  { on: 'std::collections::VecDeque', method: 'pop_back', receiver: 'ref', returns: 'std::option::Option<T>' },
   { on: 'std::string::String', method: 'as_str', receiver: 'ref', returns: '&str' },
   { on: 'std::string::String', method: 'as_bytes', receiver: 'ref', returns: '&[u8]' },
   { on: 'std::string::String', method: 'is_empty', receiver: 'ref', returns: 'bool' },
