@@ -17,7 +17,7 @@
 // reported as reviewed, for the hover, not as warnings.
 // The fix adds the bound to the impl's generics (insertion only; an existing `where` clause for
 // the parameter gets it instead), or to the storing method's `F`.
-import { nodesOfType, type SyntaxNode } from '../syntax/parser';
+import { attributesOf, nodesOfType, type SyntaxNode } from '../syntax/parser';
 import { autoAtom, type AutoTrait } from '../model/conditions';
 import { tyChildren, type Ty } from '../model/resolve';
 import type { Solution } from '../traits/infer';
@@ -386,15 +386,17 @@ export const missingBound = {
       // A design that enforces the bound another way: the hover says so instead of a warning.
       const shownBounds = bounds.map((b) => `\`${b.implParam}: ${b.traits.join(' + ')}\``).join(', ');
       const elsewhere =
-        bounds.length > 0
-          ? enforcedElsewhere(
-              ctx,
-              def,
-              shownBounds,
-              // A value stored behind a `dyn` is not one of the parameters a constructor bounds.
-              stored.length > 0 ? [] : [...byParam].map(([param, traits]) => ({ param, traits })),
-            )
-          : undefined;
+        u.trait === 'Send' && allowsNonSendFields(u.impl.node)
+          ? "the impl allows clippy's `non_send_fields_in_send_ty`: its author reviewed what it sends"
+          : bounds.length > 0
+            ? enforcedElsewhere(
+                ctx,
+                def,
+                shownBounds,
+                // A value stored behind a `dyn` is not one of the parameters a constructor bounds.
+                stored.length > 0 ? [] : [...byParam].map(([param, traits]) => ({ param, traits })),
+              )
+            : undefined;
       findings.push({
         message: `\`unsafe impl ${u.trait} for ${u.typeText}\` ${parts.join('; ')}${elsewhere ? `. Not flagged: ${elsewhere}` : ''}`,
         range: u.range,
@@ -406,6 +408,15 @@ export const missingBound = {
     return findings;
   },
 } satisfies Rule<'missing-bound'>;
+
+/**
+ * `#[allow(clippy::non_send_fields_in_send_ty)]` on the impl: clippy's lint for the same concern
+ * (fields, and parameters without `Send`, sent by an `unsafe impl Send`), silenced where it is
+ * written, so the author has answered it (sysinfo's `Wrap<T>`, for its parallel iterations).
+ */
+function allowsNonSendFields(impl: SyntaxNode): boolean {
+  return attributesOf(impl).some((a) => /\ballow\s*\([^)]*\bclippy::non_send_fields_in_send_ty\b/.test(a));
+}
 
 const GUARD_WRAPPERS = new Set(['std::sync::Arc', 'std::boxed::Box', 'std::option::Option']);
 
