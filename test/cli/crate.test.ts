@@ -949,3 +949,45 @@ test("an item macro that hands its items to another gives them both macros' #[cf
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a method of a supertrait of a parameter's bound, declared in another file, types the call (async-net's to_socket_addrs)", () => {
+  expectFutureVerdicts(
+    'rss-supertrait-',
+    {
+      'app/Cargo.toml': [PACKAGE('app')],
+      'app/src/addr.rs': [
+        'use std::future::Future;',
+        'use std::pin::Pin;',
+        'use std::task::{Context, Poll};',
+        'pub trait ToAddrs: Sealed {}',
+        'pub trait Sealed {',
+        '    type Iter;',
+        '    fn to_addrs(&self) -> Resolving<Self::Iter>;',
+        '}',
+        'pub struct Resolving<I>(pub Option<I>);',
+        'impl<I> Unpin for Resolving<I> {}',
+        'impl<I> Future for Resolving<I> {',
+        '    type Output = I;',
+        "    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<I> {",
+        '        Poll::Ready(self.get_mut().0.take().unwrap())',
+        '    }',
+        '}',
+        '',
+      ],
+      'app/src/lib.rs': [
+        'mod addr;',
+        'pub use addr::ToAddrs;',
+        'async fn pause() {}',
+        'pub async fn resolve<A: ToAddrs>(addr: A) -> usize {',
+        '    let found = addr.to_addrs().await;',
+        '    pause().await;',
+        '    drop(found);',
+        '    0',
+        '}',
+        '',
+      ],
+    },
+    // `A: Send` and `<A as Sealed>::Iter: Send`; before, the call was not typed: `unknown`.
+    { resolve: 'conditional' },
+  );
+});

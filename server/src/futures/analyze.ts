@@ -1177,6 +1177,33 @@ class FileAnalyzer {
     return found.length === 1 ? this.infoOfNode(found[0]) : undefined;
   }
 
+  /**
+   * A method of a type parameter's declared bounds or their supertraits (`addr.to_socket_addrs()`
+   * of an `A: AsyncToSocketAddrs`, declared by its supertrait `Sealed`): in scope through the
+   * bound, imported or not. Undefined unless exactly one of those traits declares it.
+   */
+  boundMethod(t: Ty, name: string): FnInfo | undefined {
+    if (t.k !== 'param' || !t.bounds) return undefined;
+    const found: SyntaxNode[] = [];
+    const seen = new Set<TraitDef>();
+    const visit = (bound: SyntaxNode, scope: Scope, depth: number) => {
+      const n = bound.type === 'generic_type' ? (bound.childForFieldName('type') ?? bound) : bound;
+      if (depth > 8 || (n.type !== 'type_identifier' && n.type !== 'scoped_type_identifier')) return;
+      const item = this.solution.resolver.resolvePath(scope, pathSegments(n));
+      if (item.kind !== 'trait' || seen.has(item.def)) return;
+      seen.add(item.def);
+      for (const fn of item.def.node.childForFieldName('body')?.namedChildren ?? []) {
+        if (fn?.type !== 'function_item' && fn?.type !== 'function_signature_item') continue;
+        if (fn.childForFieldName('name')?.text !== name) continue;
+        const params = fn.childForFieldName('parameters')?.namedChildren ?? [];
+        if (params.some((p) => p?.type === 'self_parameter')) found.push(fn);
+      }
+      for (const sup of item.def.supertraits) visit(sup, item.def.scope, depth + 1);
+    };
+    for (const bound of t.bounds.nodes) visit(bound, t.bounds.scope, 0);
+    return found.length === 1 ? this.infoOfNode(found[0]) : undefined;
+  }
+
   private readonly walked = new Set<number>();
   private statics?: Map<string, SyntaxNode>;
 
@@ -1928,6 +1955,16 @@ class BodyWalk {
   private compiledOut(statement: SyntaxNode): boolean {
     return statement.type === 'attribute_item' || cfgLeavesOut(statement, crateRoot(this.fn.scope).buildCfg ?? {});
   }
+
+  /** A parameter of this fn's signature with its declared bounds (the signature's types carry none). */
+  private withBounds(t: Ty): Ty {
+    if (t.k !== 'param' || t.bounds) return t;
+    this.bounded ??= boundedSignature(this.fn);
+    const own = this.bounded.get(t.name);
+    return own?.k === 'param' && own.bounds ? own : t;
+  }
+
+  private bounded?: Map<string, Ty>;
 
   private capturesWhole(): boolean {
     return this.file.crate !== undefined && crateRoot(this.fn.scope).capturesWhole === true;
@@ -4191,7 +4228,7 @@ class BodyWalk {
         // (A `dyn` or `impl` written so; not a parameter known only by its bounds, see autoBounded.)
         const viaTrait =
           t.k === 'adt' || t.k === 'param' || (t.k === 'dyn' && /^(?:dyn|impl)\b/.test(t.text))
-            ? this.file.traitMethod(this.scope, method)
+            ? (this.file.boundMethod(this.withBounds(t), method) ?? this.file.traitMethod(this.scope, method))
             : undefined;
         // Unless what `t` derefs to has an inherent method of that name: whether the trait is
         // implemented for `t` decides which one rustc takes, and that is not read.
