@@ -80,6 +80,10 @@ const FIXED_ENGINE_BUGS = [
     what: "22 nested calls of a generic fn held across an await (a first version read each call's arguments twice: 2^22 reads, seconds)",
     text: `fn wrap<T>(v: T) -> Option<T> {\n    Some(v)\n}\nasync fn pause() {}\nasync fn f() {\n    let x = ${'wrap('.repeat(22)}1${')'.repeat(22)};\n    pause().await;\n    drop(x);\n}\n`,
   },
+  {
+    what: '3,000 nested fns, and 3,000 nested modules each with a fn (fuzz seed 191: 30 s: each fn read its ancestors, and the attributes before it, from the root)',
+    text: `async fn g() {}\n${'fn f() { let x = 1; '.repeat(3000)}${'}'.repeat(3000)}\n${'mod m { fn f() {} '.repeat(3000)}${'}'.repeat(3000)}\n`,
+  },
 ];
 
 /** Engine bugs the fuzzer found in files this suite does not own, still open: `todo` tests. The

@@ -977,20 +977,36 @@ class FileAnalyzer {
     if (!MAY_HAVE_FUTURES.test(text)) return { futures: [], requirements: [], arcs: [] };
     if (!this.indexed) {
       const cfg = { ...(crateRoot(this.items.root).buildCfg ?? {}), testUndecided: true };
-      // An impl's or module's attributes are read once for all the fns inside it.
-      const offById = new Map<number, boolean>();
-      const outerOff = (item: SyntaxNode) => {
-        let off = offById.get(item.id);
-        if (off === undefined) offById.set(item.id, (off = cfgLeavesOut(item, cfg)));
-        return off;
+      // What the ancestors say of a fn (ChainFacts), kept by node for the fns below it: each
+      // ancestor is read once, so deep nesting costs its nodes, not its nodes times its fns.
+      const chains = new Map<number, number>();
+      const chainOf = (ancestors: readonly SyntaxNode[]): number => {
+        let i = ancestors.length - 1;
+        let facts = 0;
+        for (; i >= 0; i--) {
+          const known = chains.get(ancestors[i].id);
+          if (known !== undefined) {
+            facts = known;
+            break;
+          }
+        }
+        for (i++; i < ancestors.length; i++) {
+          const a = ancestors[i];
+          const type = a.type;
+          if (type === 'trait_item' || type === 'block') facts |= NESTED;
+          if (type.endsWith('_item') && cfgLeavesOut(a, cfg, text)) facts |= COMPILED_OUT;
+          chains.set(a.id, facts);
+        }
+        return facts;
       };
       withAncestors(this.root, nodesOfType(this.root, 'function_item'), (node, ancestors) => {
         // A fn this build leaves out (`#[cfg(windows)]` on it, its impl or its module) is not
         // compiled: no future of it exists, and the names its body uses are not declared.
-        if (cfgLeavesOut(node, cfg) || ancestors.some((a) => a.type.endsWith('_item') && outerOff(a))) return;
+        const facts = chainOf(ancestors);
+        if (facts & COMPILED_OUT || cfgLeavesOut(node, cfg, text)) return;
         const list = ancestors[ancestors.length - 1];
         const owner = list?.type === 'declaration_list' ? ancestors[ancestors.length - 2] : undefined;
-        const nested = ancestors.some((a) => a.type === 'trait_item' || a.type === 'block');
+        const nested = (facts & NESTED) !== 0;
         this.index(node, undefined, owner?.type === 'impl_item' ? owner : null, nested);
       });
       // Fns and methods written in item macros' bodies (`cfg_rt! { pub async fn yield_now() }`),
@@ -5269,8 +5285,20 @@ function patternNames(pattern: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
+/** What a fn's ancestors say of it, as bits: it is nested in a trait or a block; one of them is compiled out. */
+const NESTED = 1;
+const COMPILED_OUT = 2;
+
 /** Whether an item or statement carries a `#[cfg]` that `cfg` leaves out (undecided ones keep it). */
-function cfgLeavesOut(item: SyntaxNode, cfg: CfgContext): boolean {
+function cfgLeavesOut(item: SyntaxNode, cfg: CfgContext, text?: string): boolean {
+  // An attribute ends in `]`: where the text before the item ends a block, a statement or an
+  // item instead, there is none to read (`previousNamedSibling` asks from the root down, which
+  // deep nesting makes slow for every fn).
+  if (text !== undefined && item.startIndex <= text.length) {
+    let at = item.startIndex - 1;
+    while (at >= 0 && /\s/.test(text[at])) at--;
+    if (at < 0 || text[at] === '}' || text[at] === ';' || text[at] === '{') return false;
+  }
   for (let a = item.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling) {
     const pred = cfgPredicate(a.text);
     if (pred !== undefined && evaluateCfg(pred, cfg) === false) return true;
