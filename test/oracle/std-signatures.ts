@@ -1,9 +1,10 @@
 // Generates the futures analysis's table of std signatures from the rustdoc HTML installed with
-// the toolchain: for every std struct and enum without type parameters, the inherent fns and
-// methods whose result is written in std types, primitives, references, slices and `Self`
-// (`TcpListener::bind -> io::Result<TcpListener>`, `SocketAddr::ip(&self) -> IpAddr`), with how
-// each takes its receiver. A result naming a fn's own type parameter, a tuple, a closure or an
-// `impl Trait` is left out: the analysis says `unknown` there, as before.
+// the toolchain: for every std struct and enum, the fns and methods of its own inherent impls
+// (over its parameters as declared: not `impl<T> Option<&T>`) whose result is written in std
+// types, primitives, references, slices, `Self` and the type's parameters
+// (`TcpListener::bind -> io::Result<TcpListener>`, `Receiver<T>::recv -> Result<T, RecvError>`),
+// with how each takes its receiver. A result naming a fn's own type parameter, a tuple, a closure
+// or an `impl Trait` is left out, and so is a nightly-only API: the analysis says `unknown` there.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { headerText } from './corpus-rustdoc';
@@ -29,7 +30,7 @@ function pages(dir: string, out: string[] = []): string[] {
  * A result type's text in the form the analysis reads (`std::io::Result<std::net::TcpListener>`,
  * `&std::path::Path`), or undefined when it holds anything else.
  */
-export function resultText(text: string): string | undefined {
+export function resultText(text: string, params: readonly string[] = []): string | undefined {
   const t = text
     .replace(/'\w+\s*/g, '') // lifetimes
     .replace(/<\s*,?\s*>/g, '') // an argument list of lifetimes only
@@ -39,10 +40,12 @@ export function resultText(text: string): string | undefined {
   // Every name a std path, a primitive or `Self`; no tuples, closures, `dyn`, `impl`, arrays.
   for (const token of t.split(/[<>,&[\]\s]+/).filter(Boolean)) {
     if (token === 'mut' || token === 'Self' || token === '()' || PRIMITIVE.test(token)) continue;
+    if (params.includes(token)) continue;
     if (!/^(?:std|core|alloc)::[\w:]+$/.test(token)) return undefined;
   }
   if (/[()]/.test(t.replace(/\(\)/g, ''))) return undefined;
-  return t.replace(/\b(?:core|alloc)::/g, 'std::').replace(/&mut /g, '&mut ');
+  // `alloc::alloc::AllocError` is `std::alloc::AllocError`: only a path's crate is renamed.
+  return t.replace(/(^|[^\w:])(?:core|alloc)::/g, '$1std::').replace(/&mut /g, '&mut ');
 }
 
 /** How a method's parameter list takes `self`. */
@@ -65,9 +68,10 @@ export function generateStdSignatures(docDir: string, toolchain: string): StdSig
     const path = normalizeStdPath(['std', ...file, name].join('::'));
     const decl = /<pre class="rust item-decl">([\s\S]*?)<\/pre>/.exec(html);
     if (!decl) continue;
-    // Type parameters (lifetimes only are fine: `Arguments<'a>`).
-    const generics = new RegExp(`\\b(?:struct|enum)\\s+${name}\\s*<([^>]*)>`).exec(headerText(decl[1]));
-    if (generics?.[1].split(',').some((p) => !p.trim().startsWith("'"))) continue;
+    // Type parameters (lifetimes are fine: `Arguments<'a>`), by name: a result may name them,
+    // as the type's own impl block (`impl<T> Receiver<T>`) writes them.
+    const declared = typeParams(headerText(decl[1]), name);
+    if (declared === undefined) continue;
     const start = html.indexOf('id="implementations-list"');
     if (start < 0) continue;
     const ends = [
@@ -81,17 +85,30 @@ export function generateStdSignatures(docDir: string, toolchain: string): StdSig
     const section = html.slice(start, ends.length ? Math.min(...ends) : undefined);
     const fns: Record<string, string[]> = {};
     const dropped = new Set<string>();
-    const headerRe = /<h4 class="code-header">([\s\S]*?)<\/h4>/g;
+    const headerRe = /<h([34]) class="code-header">([\s\S]*?)<\/h\1>/g;
+    // Whether the impl block being read is the type's own, over its parameters as declared (not
+    // `impl<T> Option<&T>`, whose `T` is another type's, nor `impl Vec<u8>`).
+    let ownImpl = true;
     for (let m = headerRe.exec(section); m; m = headerRe.exec(section)) {
+      if (m[1] === '3') {
+        ownImpl = ownImplOf(headerText(m[2]), name, declared);
+        continue;
+      }
+      if (!ownImpl) continue;
+      // A nightly-only API (`Vec::new_in`): stable code does not call it, and a trait's method of
+      // that name is taken instead.
+      const end = section.indexOf('</summary>', headerRe.lastIndex);
+      if (section.slice(headerRe.lastIndex, end < 0 ? headerRe.lastIndex + 600 : end).includes('stab unstable'))
+        continue;
       // (Without the "notable traits" mark after a result: `StdinLock<'static> ⓘ`.)
-      const text = headerText(m[1].replace(/<a href="#" class="tooltip"[\s\S]*?<\/a>/g, ''));
+      const text = headerText(m[2].replace(/<a href="#" class="tooltip"[\s\S]*?<\/a>/g, ''));
       const sig =
         /^pub (?:const )?(?:unsafe )?fn (\w+)(<[^(]*>)?(\([\s\S]*?\))(?: -> ([\s\S]*?))?(?: where [\s\S]*)?$/.exec(
           text,
         );
       if (!sig) continue;
       const [, fn, , params, ret] = sig;
-      const returns = ret === undefined ? '()' : resultText(ret);
+      const returns = ret === undefined ? '()' : resultText(ret, declared);
       const row: string[] | undefined = returns === undefined ? undefined : [receiverOf(params), returns];
       // Several impls (per platform, per instantiation) that disagree: none.
       if (!row || (fns[fn] && fns[fn].join() !== row.join())) {
@@ -104,6 +121,64 @@ export function generateStdSignatures(docDir: string, toolchain: string): StdSig
     if (Object.keys(fns).length > 0) types[path] = fns;
   }
   return { toolchain, types };
+}
+
+/**
+ * The type parameters of a struct or enum's declaration (`pub struct Vec<T, A: Allocator = Global>`:
+ * `T`, `A`), lifetimes and consts left out; undefined when it has const parameters (not read).
+ */
+export function typeParams(declaration: string, name: string): string[] | undefined {
+  const at = new RegExp(`\\b(?:struct|enum)\\s+${name}\\s*<`).exec(declaration);
+  if (!at) return [];
+  const list = balancedArgs(declaration.slice(at.index + at[0].length));
+  if (list === undefined) return undefined;
+  const out: string[] = [];
+  for (const p of list) {
+    if (p.startsWith("'")) continue;
+    if (p.startsWith('const ')) return undefined;
+    const id = /^(\w+)/.exec(p)?.[1];
+    if (!id) return undefined;
+    out.push(id);
+  }
+  return out;
+}
+
+/** The comma-separated arguments up to the `>` that closes the list `text` starts inside. */
+function balancedArgs(text: string): string[] | undefined {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '<' || c === '(' || c === '[') depth++;
+    else if (c === '>' && text[i - 1] === '-') continue;
+    else if (c === '>' || c === ')' || c === ']') {
+      if (depth === 0) {
+        out.push(text.slice(from, i).trim());
+        return out.filter(Boolean);
+      }
+      depth--;
+    } else if (c === ',' && depth === 0) {
+      out.push(text.slice(from, i).trim());
+      from = i + 1;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether an impl header (`impl<T, A: Allocator> Vec<T, A>`, `impl<T> Vec<T>`) is an inherent impl
+ * of the type over its own parameters, in order (a prefix: the others are their defaults), so that
+ * its fns' results name the type's parameters.
+ */
+export function ownImplOf(header: string, name: string, declared: readonly string[]): boolean {
+  const m = new RegExp(`^(?:unsafe )?impl\\b(?:<[\\s\\S]*?>)?\\s+(?:[\\w:]+::)?${name}\\b\\s*(<[\\s\\S]*)?$`).exec(
+    header.replace(/\s+where\s[\s\S]*$/, '').trim(),
+  );
+  if (!m || header.includes(' for ')) return false;
+  if (!m[1]) return declared.length === 0;
+  const args = balancedArgs(m[1].slice(1))?.filter((a) => !a.startsWith("'"));
+  return args !== undefined && args.every((a, i) => a === declared[i]) && (args.length > 0 || declared.length === 0);
 }
 
 /** One type a line, sorted: diffs stay readable. */

@@ -6,7 +6,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import type { StdSignatureTable } from '../../server/src/futures/std-methods';
-import { generateStdSignatures, renderStdSignatures, resultText, STD_SIGNATURES_FILE } from '../oracle/std-signatures';
+import {
+  generateStdSignatures,
+  ownImplOf,
+  renderStdSignatures,
+  resultText,
+  STD_SIGNATURES_FILE,
+  typeParams,
+} from '../oracle/std-signatures';
 import { regenerable } from '../oracle/std-table';
 
 const table = JSON.parse(readFileSync(STD_SIGNATURES_FILE, 'utf8')) as StdSignatureTable;
@@ -33,8 +40,32 @@ test('rows say how each fn takes its receiver and what it gives', () => {
   assert.deepEqual(row('std::path::Path', 'new'), ['none', '&std::path::Path']);
   // The "notable traits" mark rustdoc writes after some results is not part of them.
   assert.deepEqual(row('std::io::Stdin', 'lock'), ['ref', 'std::io::StdinLock']);
-  // Types with type parameters are not in the table; their rows are written by hand.
-  assert.equal(table.types['std::vec::Vec'], undefined);
+  // Generic types' own impls, their results naming the type's parameters.
+  assert.deepEqual(row('std::sync::mpsc::Receiver', 'recv'), [
+    'ref',
+    'std::result::Result<T, std::sync::mpsc::RecvError>',
+  ]);
+  assert.deepEqual(row('std::vec::Vec', 'split_off'), ['ref', 'std::vec::Vec<T, A>']);
+  // Not a fn with type parameters of its own in its result (`Option::map<U, F>`), nor a
+  // nightly-only one (`Vec::new_in`).
+  assert.equal(row('std::option::Option', 'map'), undefined);
+  assert.equal(row('std::vec::Vec', 'new_in'), undefined);
+});
+
+test("a generic type's own impls are read, not those of one instantiation", () => {
+  assert.deepEqual(typeParams('pub struct Vec<T, A: Allocator = Global> { /* private fields */ }', 'Vec'), ['T', 'A']);
+  assert.deepEqual(typeParams("pub struct Arguments<'a> { /* private fields */ }", 'Arguments'), []);
+  assert.equal(typeParams('pub struct Simd<T, const N: usize>(/* private fields */);', 'Simd'), undefined);
+  assert.equal(ownImplOf('impl<T, A: Allocator> std::vec::Vec<T, A>', 'Vec', ['T', 'A']), true);
+  assert.equal(ownImplOf('impl<T> std::vec::Vec<T>', 'Vec', ['T', 'A']), true); // `A` its default
+  assert.equal(ownImplOf('impl<T> std::option::Option<&T>', 'Option', ['T']), false);
+  assert.equal(ownImplOf('impl<T, E> std::option::Option<Result<T, E>>', 'Option', ['T']), false);
+  assert.equal(ownImplOf('impl std::vec::Vec<u8>', 'Vec', ['T', 'A']), false);
+  assert.equal(ownImplOf('impl<T> Debug for std::sync::mpsc::Receiver<T>', 'Receiver', ['T']), false);
+  assert.equal(ownImplOf('impl std::net::TcpListener', 'TcpListener', []), true);
+  assert.equal(ownImplOf("impl<'a> std::fmt::Arguments<'a>", 'Arguments', []), true);
+  assert.equal(resultText('alloc::alloc::AllocError'), 'std::alloc::AllocError');
+  assert.equal(resultText('T', ['T']), 'T');
 });
 
 test('a result is kept only when it is written in std types, primitives and Self', () => {

@@ -311,21 +311,43 @@ export interface StdSignatureTable {
 
 const SIGNATURES = (stdSignatures as StdSignatureTable).types;
 
-/** A generated row of a std type without parameters, read with `Self` that type. */
+/**
+ * A generated row of a std type, read with `Self` that type and its parameters the receiver's
+ * arguments (`Receiver<T>::recv -> Result<T, RecvError>`). An allocator or hasher the receiver
+ * leaves to its default (`Vec<u8>`'s) is left out of the result where it is a last argument
+ * (`Vec<T, A>` is `Vec<T>`); any other parameter not given leaves the result not read.
+ */
 function generated(
   recv: Ty & { k: 'known' },
   fn: string,
   wanted: 'method' | 'fn',
 ): { receiver: ReceiverMode; returns: Ty } | undefined {
-  if (recv.known.params.length > 0 || !Object.hasOwn(SIGNATURES, recv.known.path)) return undefined;
+  if (!Object.hasOwn(SIGNATURES, recv.known.path)) return undefined;
   const fns = SIGNATURES[recv.known.path];
   const row = Object.hasOwn(fns, fn) ? fns[fn] : undefined;
   if (!row || (row[0] === 'none') !== (wanted === 'fn')) return undefined;
-  const returns = readType(row[1], new Map(), recv);
+  const params = new Map<string, Ty>();
+  let text = row[1];
+  recv.known.params.forEach((p, i) => {
+    const arg = recv.args[i];
+    if (arg) params.set(p, arg);
+  });
+  // An allocator or hasher parameter not given (or not in the table's row, as `Vec<T>`'s) is its
+  // default: left out where it is a last argument, from the last (`HashMap<K, V, S, A>` loses `A`,
+  // then `S`).
+  for (let again = true; again;) {
+    again = false;
+    text = text.replace(/,\s*([AS])(?=>)/g, (whole, name: string) => {
+      if (params.has(name)) return whole;
+      again = true;
+      return '';
+    });
+  }
+  const returns = readType(text, params, recv);
   return returns && { receiver: row[0] === 'value' ? 'value' : 'ref', returns };
 }
 
-/** What `Type::f(..)` of a std type without parameters gives, from the generated table (`TcpListener::bind`). */
+/** What `Type::f(..)` of a std type gives, from the generated table (`TcpListener::bind`). */
 export function stdAssociatedFn(owner: Ty, fn: string): Ty | undefined {
   return owner.k === 'known' ? generated(owner, fn, 'fn')?.returns : undefined;
 }
