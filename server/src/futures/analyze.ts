@@ -977,7 +977,7 @@ class FileAnalyzer {
     if (!MAY_HAVE_FUTURES.test(text)) return { futures: [], requirements: [], arcs: [] };
     if (!this.indexed) {
       const cfg = { ...(crateRoot(this.items.root).buildCfg ?? {}), testUndecided: true };
-      // What the ancestors say of a fn (ChainFacts), kept by node for the fns below it: each
+      // What the ancestors say of a fn (NESTED, COMPILED_OUT), kept by node for the fns below it: each
       // ancestor is read once, so deep nesting costs its nodes, not its nodes times its fns.
       const chains = new Map<number, number>();
       const chainOf = (ancestors: readonly SyntaxNode[]): number => {

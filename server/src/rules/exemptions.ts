@@ -84,7 +84,8 @@ function unsafeTraitContract(
     if (!contract) return undefined;
     contracts.push(`\`${param}: ${contract.text}\``);
   }
-  return `${contracts.join(', ')} bound${contracts.length === 1 ? 's' : ''} the parameter by an \`unsafe trait\` whose doc speaks of threads: its implementors promise, with \`unsafe\`, what ${bound} would ask`;
+  const which = contracts.length === 1 ? 'bounds the parameter' : 'bound the parameters';
+  return `${contracts.join(', ')} ${which} by an \`unsafe trait\` whose doc speaks of \`Send\`, \`Sync\` or threads: its implementors promise, with \`unsafe\`, what ${bound} would ask`;
 }
 
 /**
