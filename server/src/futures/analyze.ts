@@ -4208,6 +4208,46 @@ class BodyWalk {
     return env;
   }
 
+  /**
+   * `Option`'s and `Result`'s combinators whose result names a closure's output or an argument
+   * (`.map_err(|_| Error::Closed)`, `.ok_or(e)`, `.map(|v| v.len())`, `.and_then(|v| v.first())`):
+   * the closure as walked where it is written, its body's type as `closureOutput` reads it. A
+   * by-value receiver is taken as written (`&Option<T>` has no `map`).
+   */
+  private combinator(t: Ty, method: string, args: SyntaxNode[]): Ty | undefined {
+    if (t.k !== 'known' || args.length !== 1) return undefined;
+    const option = t.known.path === 'std::option::Option';
+    const result = t.known.path === 'std::result::Result';
+    if (!option && !result) return undefined;
+    const [value, error] = t.args;
+    const given = (): Ty | undefined => {
+      const v = this.typeOf(args[0]);
+      return v.k === 'ty' && holesIn(v.ty).length === 0 ? v.ty : undefined;
+    };
+    const output = (): Ty | undefined => {
+      const c = this.typeOf(args[0]);
+      return c.k === 'closure' && c.output && holesIn(c.output).length === 0 ? c.output : undefined;
+    };
+    const optionOf = (x: Ty | undefined) => x && knownTy('std::option::Option', [x]);
+    const resultOf = (x: Ty | undefined, e: Ty | undefined) => x && e && knownTy('std::result::Result', [x, e]);
+    switch (method) {
+      case 'ok_or':
+        return option ? resultOf(value, given()) : undefined;
+      case 'ok_or_else':
+        return option ? resultOf(value, output()) : undefined;
+      case 'map_err':
+        return result ? resultOf(value, output()) : undefined;
+      case 'map':
+        return option ? optionOf(output()) : resultOf(output(), error);
+      case 'and_then': {
+        const out = output();
+        return out?.k === 'known' && out.known.path === t.known.path ? out : undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
   private callType(node: SyntaxNode, notTyped: () => LocalTy): LocalTy {
     const fnNode = node.childForFieldName('function');
     const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter(
@@ -4227,6 +4267,8 @@ class BodyWalk {
       if (recv.k !== 'ty') return recv.k === 'unknown' ? notTyped() : notTyped();
       const viaBound = recvNode ? this.conversionByBound(recvNode, method) : undefined;
       if (viaBound) return { k: 'ty', ty: viaBound };
+      const combined = this.combinator(ioResultSpelledOut(derefAll(recv.ty)), method, args);
+      if (combined) return { k: 'ty', ty: combined };
       let t = derefAll(recv.ty);
       // `(&v).into_iter()` of a std collection is `IntoIterator` for the reference: `v.iter()`
       // (`iter_mut()` for `&mut v`), not the collection's own by-value `into_iter`.
