@@ -267,25 +267,39 @@ function implParamMap(impl: SyntaxNode, typeNode: SyntaxNode, def: TypeDef): Map
  * For `impl Deref for Name<A, B> { type Target = A; }` among `impls`: the position of `Target`
  * among the type's arguments (lifetimes left out), or undefined.
  */
-export function derefTargetIndex(
-  impls: Iterable<{ node: SyntaxNode; typeNode: SyntaxNode; traitNode?: SyntaxNode | null; unsafe?: boolean }>,
-  name: string,
-): number | undefined {
-  for (const impl of impls) {
-    if (impl.unsafe || !impl.traitNode || baseName(impl.typeNode) !== name) continue;
-    if (pathSegments(impl.traitNode).pop() !== 'Deref') continue;
-    const body = impl.node.childForFieldName('body');
-    const target = body ? assocType(body, 'Target') : undefined;
+export function derefTargetIndex(impls: Iterable<DerefImplLike>, name: string): number | undefined {
+  for (const { impl, target } of derefTargets(impls, name)) {
     const args =
       impl.typeNode.type === 'generic_type'
         ? namedChildren(impl.typeNode.childForFieldName('type_arguments') ?? impl.typeNode).filter(
             (a) => a.type !== 'lifetime',
           )
         : [];
-    const at = target ? args.findIndex((a) => a.text === target.text) : -1;
+    const at = args.findIndex((a) => a.text === target.text);
     if (at >= 0) return at;
   }
   return undefined;
+}
+
+interface DerefImplLike {
+  node: SyntaxNode;
+  typeNode: SyntaxNode;
+  traitNode?: SyntaxNode | null;
+  unsafe?: boolean;
+}
+
+/** The `type Target` of each safe `impl Deref` of the type named `name` among `impls`. */
+function* derefTargets(
+  impls: Iterable<DerefImplLike>,
+  name: string,
+): Generator<{ impl: DerefImplLike; target: SyntaxNode }> {
+  for (const impl of impls) {
+    if (impl.unsafe || !impl.traitNode || baseName(impl.typeNode) !== name) continue;
+    if (pathSegments(impl.traitNode).pop() !== 'Deref') continue;
+    const body = impl.node.childForFieldName('body');
+    const target = body ? assocType(body, 'Target') : undefined;
+    if (target) yield { impl, target };
+  }
 }
 
 /** `type Target = T;` in an impl's body: the type node. */
@@ -448,12 +462,8 @@ class TypeReader {
 
   /** Whether a type of this file named `name` has an `impl Deref` whose `Target` is another type of the file. */
   private derefsToOwnType(name: string): boolean {
-    for (const impl of this.ctx.items.impls) {
-      if (impl.unsafe || !impl.traitNode || baseName(impl.typeNode) !== name) continue;
-      if (pathSegments(impl.traitNode).pop() !== 'Deref') continue;
-      const body = impl.node.childForFieldName('body');
-      const target = body ? assocType(body, 'Target') : undefined;
-      const targetName = target ? baseName(target) : undefined;
+    for (const { target } of derefTargets(this.ctx.items.impls, name)) {
+      const targetName = baseName(target);
       if (targetName !== undefined && this.ctx.items.types.some((t) => t.name === targetName)) return true;
     }
     return false;
