@@ -3573,11 +3573,17 @@ class BodyWalk {
         const matched = value ? this.typeOf(value) : notTyped();
         let found: Ty | undefined;
         let loose = false;
+        // A `None` arm fits whatever `Option` the others give (`Shared(r) => Some(r), _ => None`).
+        let none = false;
         for (const arm of node.childForFieldName('body')?.namedChildren ?? []) {
           if (arm?.type !== 'match_arm') continue;
           const result = arm.childForFieldName('value');
           if (!result) return notTyped();
           if (diverges(result)) continue;
+          if (result.type === 'identifier' && result.text === 'None') {
+            none = true;
+            continue;
+          }
           let t: LocalTy;
           if (result.type === 'identifier') {
             const pat = arm.childForFieldName('pattern');
@@ -3600,6 +3606,7 @@ class BodyWalk {
             loose = false;
           } else if (found.text !== t.ty.text) return notTyped();
         }
+        if (none && (found?.k !== 'known' || found.known.path !== 'std::option::Option')) return notTyped();
         return found ? { k: 'ty', ty: found } : notTyped();
       }
       case 'struct_expression':
@@ -3684,7 +3691,7 @@ class BodyWalk {
    */
   private genericField(base: Ty & { k: 'adt' }, field: string): LocalTy | undefined {
     const def = base.def;
-    if (def.kind !== 'struct') return undefined;
+    if (def.kind === 'union') return undefined;
     const f = def.fields.find((x) => x.name === field && !x.cfgUndecided);
     if (!f) return undefined;
     const params = def.generics.params.filter((p) => p.kind === 'type').map((p) => p.name);
@@ -3702,25 +3709,35 @@ class BodyWalk {
     return this.outer?.get(name);
   }
 
-  /** The enum a path's last segment is a variant of (`State::Size`, `Self::Size`), when the enum has no type parameters. */
-  private enumOfVariant(segments: string[]): LocalTy | undefined {
+  /**
+   * The enum a path's last segment is a variant of (`State::Size`, `Self::Size`, `Event::Data(bytes)`).
+   * A generic enum's type arguments come from a tuple variant's arguments, as a generic tuple
+   * struct's do; a parameter its fields do not bind (a unit variant's, or one only another
+   * variant holds) is left to inference, and the value untyped. `Self::..` is the impl's type.
+   */
+  private enumOfVariant(segments: string[], args?: SyntaxNode[]): LocalTy | undefined {
     if (segments.length < 2) return undefined;
     const self = this.fn.self;
-    const owner =
-      segments.length === 2 && segments[0] === 'Self'
-        ? self?.k === 'adt'
-          ? self.def
-          : undefined
-        : (() => {
-            const item = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
-            return item.kind === 'type' ? item.def : undefined;
-          })();
-    if (owner?.kind !== 'enum' || owner.generics.params.some((p) => p.kind !== 'lifetime')) return undefined;
+    const ofSelf = segments.length === 2 && segments[0] === 'Self';
+    const owner = ofSelf
+      ? self?.k === 'adt'
+        ? self.def
+        : undefined
+      : (() => {
+          const item = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
+          return item.kind === 'type' ? item.def : undefined;
+        })();
+    if (owner?.kind !== 'enum') return undefined;
     const variants = owner.node.childForFieldName('body')?.namedChildren ?? [];
     const name = segments[segments.length - 1];
     if (!variants.some((v) => v?.type === 'enum_variant' && v.childForFieldName('name')?.text === name))
       return undefined;
-    return { k: 'ty', ty: { k: 'adt', def: owner, args: new Map(), text: owner.name } };
+    if (ofSelf && self) return { k: 'ty', ty: self };
+    if (owner.generics.params.every((p) => p.kind === 'lifetime'))
+      return { k: 'ty', ty: { k: 'adt', def: owner, args: new Map(), text: owner.name } };
+    const fields = owner.fields.filter((f) => f.name.startsWith(`${name}.`));
+    if (!args || fields.some((f) => f.cfgUndecided)) return undefined;
+    return this.fromFieldArgs(owner, fields, args);
   }
 
   private typeByPath(pathNode: SyntaxNode, notTyped: () => LocalTy, args?: SyntaxNode[]): LocalTy {
@@ -3729,35 +3746,43 @@ class BodyWalk {
     const params = item.kind === 'type' ? item.def.generics.params.filter((p) => p.kind !== 'lifetime') : [];
     if (item.kind === 'type' && params.length === 0)
       return { k: 'ty', ty: { k: 'adt', def: item.def, args: new Map(), text: item.def.name } };
-    if (item.kind === 'type' && args && item.def.kind === 'struct') {
-      const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
-      const subst = new Map<string, LocalTy>();
-      const fields = item.def.fields;
-      if (fields.length !== args.length || params.some((p) => p.kind !== 'type')) return notTyped();
-      fields.forEach((f, i) => {
-        const a = this.typeOf(args[i]);
-        const declared = this.resolver.lowerType(f.typeNode, item.def.scope, env);
-        if (a.k === 'ty') unify(declared, a.ty, subst);
-        // A closure (`CallOnDrop(|| ..)`) binds a parameter that is the field's whole type.
-        else if (a.k === 'closure' && declared.k === 'param' && !subst.has(declared.name)) subst.set(declared.name, a);
-      });
-      const tyArgs = new Map<string, Ty>();
-      const closures = new Map<string, LocalTy & { k: 'closure' }>();
-      for (const p of params) {
-        const a = subst.get(p.name);
-        if (a?.k === 'closure') closures.set(p.name, a);
-        else if (a?.k !== 'ty') return notTyped();
-        else tyArgs.set(p.name, a.ty);
-      }
-      if (closures.size) return this.holdingClosures(item.def, params, tyArgs, closures);
-      const text = `${item.def.name}<${[...tyArgs.values()].map((t) => t.text).join(', ')}>`;
-      return { k: 'ty', ty: { k: 'adt', def: item.def, args: tyArgs, text } };
-    }
+    if (item.kind === 'type' && args && item.def.kind === 'struct')
+      return this.fromFieldArgs(item.def, item.def.fields, args) ?? notTyped();
     if (item.kind === 'known' && item.known.params.length === 0) {
       const t = knownTy(item.known.path, []);
       if (t) return { k: 'ty', ty: t };
     }
     return notTyped();
+  }
+
+  /**
+   * A generic tuple struct or tuple variant built from `args` (`Wrap(x)`, `Event::Data(bytes)`):
+   * each type parameter from the argument its field declares it in. Undefined when a parameter
+   * is left unbound, or the arguments are not the fields.
+   */
+  private fromFieldArgs(def: TypeDef, fields: TypeDef['fields'], args: SyntaxNode[]): LocalTy | undefined {
+    const params = def.generics.params.filter((p) => p.kind !== 'lifetime');
+    const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
+    const subst = new Map<string, LocalTy>();
+    if (fields.length !== args.length || params.some((p) => p.kind !== 'type')) return undefined;
+    fields.forEach((f, i) => {
+      const a = this.typeOf(args[i]);
+      const declared = this.resolver.lowerType(f.typeNode, def.scope, env);
+      if (a.k === 'ty') unify(declared, a.ty, subst);
+      // A closure (`CallOnDrop(|| ..)`) binds a parameter that is the field's whole type.
+      else if (a.k === 'closure' && declared.k === 'param' && !subst.has(declared.name)) subst.set(declared.name, a);
+    });
+    const tyArgs = new Map<string, Ty>();
+    const closures = new Map<string, LocalTy & { k: 'closure' }>();
+    for (const p of params) {
+      const a = subst.get(p.name);
+      if (a?.k === 'closure') closures.set(p.name, a);
+      else if (a?.k !== 'ty') return undefined;
+      else tyArgs.set(p.name, a.ty);
+    }
+    if (closures.size) return this.holdingClosures(def, params, tyArgs, closures);
+    const text = `${def.name}<${[...tyArgs.values()].map((t) => t.text).join(', ')}>`;
+    return { k: 'ty', ty: { k: 'adt', def, args: tyArgs, text } };
   }
 
   /**
@@ -4365,7 +4390,7 @@ class BodyWalk {
       return this.typeByPath(pathNode, notTyped, args);
     }
     // `State::Body(1)`: a tuple variant of a non-generic enum is that enum.
-    const variant = this.enumOfVariant(segments);
+    const variant = this.enumOfVariant(segments, args);
     if (variant) return variant;
     // `super::Local(x)`, `wrap::Wrap(x)`: a tuple struct's constructor by its path.
     const struct = this.resolver.resolvePath(this.scope, segments);
@@ -5252,6 +5277,14 @@ function matchPattern(
         const fields = parts.map((_, i) => fieldOf(adt, String(i)));
         if (fields.some((f) => f === undefined)) return false;
         elems = fields as Ty[];
+      } else if (t.k === 'adt' && t.def.kind === 'enum' && fieldOf) {
+        // `Event::Data(bytes)` of an enum of the crate (`Self::Data(..)`, or the variant imported).
+        const variant = variantOf(t.def, typeNode, 'ordered_field_declaration_list');
+        if (variant?.fields !== parts.length) return false;
+        const adt = t;
+        const fields = parts.map((_, i) => fieldOf(adt, `${variant.name}.${i}`));
+        if (fields.some((f) => f === undefined)) return false;
+        elems = fields as Ty[];
       } else {
         const variant = VARIANTS[typeNode?.text.split('::').pop() ?? ''];
         t = ioResultSpelledOut(t); // `Err(e)` of an `io::Result<T>`: an `io::Error`
@@ -5269,11 +5302,16 @@ function matchPattern(
       const { t, m } = throughReferences(ty.ty, mode);
       const typeNode = pattern.childForFieldName('type');
       const written = typeNode?.text.split('::').pop();
-      if (t.k !== 'adt' || t.def.kind !== 'struct' || (written !== 'Self' && written !== t.def.name)) return false;
+      if (t.k !== 'adt') return false;
+      // `Message::Data { body, .. }` of an enum of the crate: that variant's fields.
+      const variant = t.def.kind === 'enum' ? variantOf(t.def, typeNode, 'field_declaration_list') : undefined;
+      if (t.def.kind === 'enum' ? !variant : t.def.kind !== 'struct' || (written !== 'Self' && written !== t.def.name))
+        return false;
+      const prefix = variant ? `${variant.name}.` : '';
       for (const f of pattern.namedChildren) {
         if (!f || f.id === typeNode?.id || f.type === 'remaining_field_pattern') continue;
         const name = f.type === 'field_pattern' ? f.childForFieldName('name') : null;
-        const fieldTy = name ? fieldOf(t, name.text) : undefined;
+        const fieldTy = name ? fieldOf(t, `${prefix}${name.text}`) : undefined;
         if (!name || !fieldTy) return false;
         const sub = f.childForFieldName('pattern');
         if (sub) {
@@ -5290,6 +5328,33 @@ function matchPattern(
     default:
       return false;
   }
+}
+
+/**
+ * The variant of `def` (an enum) a pattern's path names, when its body is of `bodyType` (a tuple
+ * or a struct variant): `Self::Data`, `Event::Data`, `crate::event::Event::Data`, or `Data` alone
+ * (imported: a pattern matched against the enum can name only its variants). The type before the
+ * variant, when written, must be the enum's own name or `Self` (an alias is not followed).
+ */
+function variantOf(
+  def: TypeDef,
+  typeNode: SyntaxNode | null | undefined,
+  bodyType: 'ordered_field_declaration_list' | 'field_declaration_list',
+): { name: string; fields: number } | undefined {
+  const segments = typeNode?.text.split('::').map((s) => s.trim()) ?? [];
+  const name = segments.at(-1);
+  const owner = segments.at(-2);
+  if (!name || (owner !== undefined && owner !== 'Self' && owner !== def.name)) return undefined;
+  for (const v of def.node.childForFieldName('body')?.namedChildren ?? []) {
+    if (v?.type !== 'enum_variant' || v.childForFieldName('name')?.text !== name) continue;
+    const body = v.childForFieldName('body');
+    if (body?.type !== bodyType) return undefined;
+    const fields = def.fields.filter((f) => f.name.startsWith(`${name}.`));
+    // A field under an undecided `#[cfg]` may not exist: its place in the tuple is not known.
+    if (fields.some((f) => f.cfgUndecided)) return undefined;
+    return { name, fields: fields.length };
+  }
+  return undefined;
 }
 
 function patternNames(pattern: SyntaxNode): SyntaxNode[] {
