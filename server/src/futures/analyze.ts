@@ -1780,6 +1780,21 @@ function fnBoundOutput(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
   return undefined;
 }
 
+/** The parameter types an `Fn`, `FnMut` or `FnOnce` bound among `bounds` names (`Fn(u8, &str)`: `u8`, `&str`). */
+function fnBoundParams(bounds: readonly SyntaxNode[]): SyntaxNode[] | undefined {
+  for (const b of bounds) {
+    const fns = b.type === 'function_type' ? [b] : b.descendantsOfType('function_type');
+    for (const f of fns) {
+      const trait = f?.childForFieldName('trait')?.text;
+      if (!f || (trait !== 'Fn' && trait !== 'FnMut' && trait !== 'FnOnce')) continue;
+      return (f.childForFieldName('parameters')?.namedChildren ?? []).filter(
+        (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment') && c.type !== 'attribute_item',
+      );
+    }
+  }
+  return undefined;
+}
+
 /**
  * The std methods that tell the element types of a collection made empty: `arity` arguments, of
  * which `from` give the element types in order (`HashMap::insert(k, v)`: the key's and the value's).
@@ -1997,10 +2012,13 @@ class BodyWalk {
     }
   }
 
-  declareParams(params: SyntaxNode | null): void {
+  /** `given`: a closure's parameter types where its callee's `Fn` bound says them (see closureParamTypes). */
+  declareParams(params: SyntaxNode | null, given?: (Ty | undefined)[]): void {
     this.frames.push({ bindings: [], cond: this.cond });
+    let index = -1;
     for (const p of params?.namedChildren ?? []) {
-      if (!p) continue;
+      if (!p || p.type.endsWith('comment') || p.type === 'attribute_item') continue;
+      index++;
       if (p.type === 'self_parameter') {
         const self = this.fn.self ?? (inAsyncTrait(this.fn.node) ? ASYNC_TRAIT_SELF : undefined);
         const mut = /&\s*('\w+\s+)?mut\b/.test(p.text);
@@ -2015,9 +2033,12 @@ class BodyWalk {
       const pattern = p.type === 'parameter' ? p.childForFieldName('pattern') : p;
       const typeNode = p.type === 'parameter' ? p.childForFieldName('type') : null;
       // `x: impl AsRef<Path>` is an anonymous type parameter: the future is `Send` if it is.
+      const fromBound = given?.[index];
       const ty: LocalTy = typeNode
         ? { k: 'ty', ty: this.resolver.lowerParameterType(typeNode, this.fn.scope, this.fn.env, this.fn.self) }
-        : unknownLocal(`the type of closure parameter \`${pattern?.text ?? p.text}\` is not written`);
+        : fromBound
+          ? { k: 'ty', ty: fromBound }
+          : unknownLocal(`the type of closure parameter \`${pattern?.text ?? p.text}\` is not written`);
       if (pattern) this.declarePattern(pattern, ty, 'param');
     }
   }
@@ -2594,7 +2615,8 @@ class BodyWalk {
       node.type === 'async_block'
         ? node.namedChildren.find((c) => c?.type === 'block')
         : node.childForFieldName('body');
-    if (node.type === 'closure_expression') walk.declareParams(node.childForFieldName('parameters'));
+    if (node.type === 'closure_expression')
+      walk.declareParams(node.childForFieldName('parameters'), this.closureParamTypes(node));
     walk.body = body ?? undefined;
     if (body) walk.walkBody(body);
     // What it left unread may capture from here too.
@@ -2638,6 +2660,50 @@ class BodyWalk {
   }
 
   private readonly closureValues = new Map<number, BodyWalk>();
+
+  /**
+   * The types of a closure's parameters, where it is an argument of a crate fn or method whose
+   * parameter there is bounded by `Fn`, `FnMut` or `FnOnce` (`func: F` with `F: Fn(Request<Body>)
+   * -> Fut`, or `impl FnOnce(&mut Conn)`): what the bound says each is. A type naming the callee's
+   * own type parameters is left to inference (undefined), as is every parameter of a closure
+   * whose callee is not found.
+   */
+  private closureParamTypes(closure: SyntaxNode): (Ty | undefined)[] | undefined {
+    const args = closure.parent;
+    const call = args?.type === 'arguments' ? args.parent : undefined;
+    if (!args || call?.type !== 'call_expression') return undefined;
+    const index = args.namedChildren
+      .filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment'))
+      .findIndex((c) => c.id === closure.id);
+    const callee = call.childForFieldName('function');
+    let info: FnInfo | undefined;
+    if (callee?.type === 'field_expression') {
+      const recv = callee.childForFieldName('value');
+      const method = callee.childForFieldName('field')?.text;
+      const t = recv ? this.typeOf(recv) : undefined;
+      if (t?.k === 'ty' && method) info = this.file.methodOf(derefAll(t.ty), method);
+    } else if (
+      callee?.type === 'scoped_identifier' ||
+      (callee?.type === 'identifier' && !this.lookupQuiet(callee.text))
+    )
+      info = this.file.fnForPath(pathSegments(callee), this.fn.self, this.scope);
+    const params = (info?.node.childForFieldName('parameters')?.namedChildren ?? []).filter(
+      (c): c is SyntaxNode => c?.type === 'parameter',
+    );
+    const typeNode = params[index]?.childForFieldName('type');
+    if (!info || !typeNode) return undefined;
+    const bounds =
+      typeNode.type === 'abstract_type' || typeNode.type === 'dynamic_type'
+        ? [typeNode]
+        : typeNode.type === 'type_identifier' && info.env.has(typeNode.text)
+          ? boundsOf(info.node, typeNode.text)
+          : [];
+    const owner = info;
+    return fnBoundParams(bounds)?.map((node) => {
+      const t = this.resolver.lowerType(node, owner.scope, owner.env, owner.self);
+      return someTy(t, (x) => x.k === 'param' || x.k === 'unknown' || x.k === 'proj') ? undefined : t;
+    });
+  }
   /** The plain closures walked here, as values (see `closureSend`). */
   private readonly closures = new Map<number, LocalTy & { k: 'closure' }>();
 
