@@ -3553,6 +3553,9 @@ class BodyWalk {
       }
       case 'await_expression': {
         const inner = node.namedChildren[0];
+        // A parameter known by its bound (`f: impl Future<Output = T>`, `F: Future<Output = u8>`).
+        const bound = inner?.type === 'identifier' ? this.boundOutput(this.lookupQuiet(inner.text)) : undefined;
+        if (bound) return { k: 'ty', ty: bound };
         return this.awaitedOutput(inner ? this.typeOf(inner) : notTyped(), notTyped);
       }
       case 'async_block':
@@ -4625,6 +4628,24 @@ class BodyWalk {
   }
 
   /**
+   * What awaiting a parameter of the fn gives, by its `Future<Output = X>` bound (`f: impl
+   * Future<Output = T>`, `f: F` with `F: Future<Output = u8>`): `X`.
+   */
+  private boundOutput(b: Binding | undefined): Ty | undefined {
+    for (const bound of this.paramBounds(b) ?? [])
+      for (const g of bound.type === 'generic_type' ? [bound] : bound.descendantsOfType('generic_type')) {
+        const name = g?.childForFieldName('type');
+        if (!g || !name || pathSegments(name).pop() !== 'Future') continue;
+        const output = g
+          .childForFieldName('type_arguments')
+          ?.namedChildren.find((c) => c?.type === 'type_binding' && c.childForFieldName('name')?.text === 'Output')
+          ?.childForFieldName('type');
+        if (output) return this.resolver.lowerType(output, this.fn.scope, this.fn.env, this.fn.self);
+      }
+    return undefined;
+  }
+
+  /**
    * The bounds written for a parameter of the fn itself (closures and blocks inside it walk with
    * the same fn): `impl AsRef<Path>` (also as `impl FnOnce() -> Fut + Send`, which reads as a
    * bounded type around the `impl`), or those of its type parameter (`p: P` with `P: AsRef<Path>`).
@@ -4633,7 +4654,10 @@ class BodyWalk {
     const param = b?.kind === 'param' && b.decl.parent?.type === 'parameter' ? b.decl.parent : undefined;
     const typeNode = param?.childForFieldName('type');
     if (!typeNode || this.fn.node.childForFieldName('parameters')?.id !== param?.parent?.id) return undefined;
-    if (typeNode.type === 'abstract_type' || typeNode.namedChildren[0]?.type === 'abstract_type') return [typeNode];
+    // `impl Future<Output = T> + Send + 'static` nests a bounded type per `+`.
+    let first: SyntaxNode | null = typeNode;
+    while (first?.type === 'bounded_type') first = first.namedChildren[0];
+    if (first?.type === 'abstract_type') return [typeNode];
     return typeNode.type === 'type_identifier' && this.fn.env.has(typeNode.text)
       ? boundsOf(this.fn.node, typeNode.text)
       : undefined;
