@@ -991,3 +991,49 @@ test("a method of a supertrait of a parameter's bound, declared in another file,
     { resolve: 'conditional' },
   );
 });
+
+test("a closure passed to a fn of another module takes its parameters' types from that fn's Fn bound (reqwest's tests' server::http)", () => {
+  expectFutureVerdicts(
+    'rss-closure-bound-',
+    {
+      'app/Cargo.toml': [PACKAGE('app')],
+      'app/src/lib.rs': ['pub struct Request {', '    pub id: u32,', '}', ''],
+      'app/tests/support/mod.rs': ['pub mod server;', ''],
+      'app/tests/support/server.rs': [
+        'use std::future::Future;',
+        'pub struct Shared(pub std::rc::Rc<u8>);',
+        'pub fn http<F, Fut>(func: F) -> F',
+        'where',
+        '    F: Fn(app::Request) -> Fut,',
+        '    Fut: Future<Output = ()>,',
+        '{',
+        '    func',
+        '}',
+        'pub fn local<F: Fn(Shared) -> Fut, Fut: Future<Output = ()>>(func: F) -> F {',
+        '    func',
+        '}',
+        '',
+      ],
+      'app/tests/client.rs': [
+        'mod support;',
+        'use support::*;',
+        'async fn pause() {}',
+        'pub fn plain() {',
+        '    let _ = server::http(move |req| async move {',
+        '        pause().await;',
+        '        drop(req);',
+        '    });',
+        '}',
+        'pub fn shared() {',
+        '    let _ = server::local(|s| async move {',
+        '        pause().await;',
+        '        drop(s);',
+        '    });',
+        '}',
+        '',
+      ],
+    },
+    // Before, each closure's parameter was not typed: both `unknown`.
+    { plain: 'yes', shared: 'no' },
+  );
+});
