@@ -245,6 +245,57 @@ test("a crate's macro that writes types is expanded where it is called, in anoth
   assert.equal(other.get('Key'), 'unknown');
 });
 
+test("a dependency's exported macro that writes types is expanded where the crate calls it, by path or imported, `$crate` naming the dependency", () => {
+  const verdicts = sendVerdicts('rss-dep-macro-', 'app', (write) => {
+    write('keys/Cargo.toml', PACKAGE('keys'));
+    write(
+      'keys/src/lib.rs',
+      [
+        '#[macro_export]',
+        'macro_rules! new_key {',
+        '    ( $(#[$outer:meta])* $vis:vis struct $name:ident; ) => {',
+        '        $(#[$outer])*',
+        '        $vis struct $name($crate::KeyData);',
+        '    };',
+        '}',
+        '#[macro_export]',
+        'macro_rules! shared_handle {',
+        '    ( $vis:vis struct $name:ident; ) => {',
+        '        $vis struct $name($crate::Shared);',
+        '    };',
+        '}',
+        'pub struct KeyData {',
+        '    pub idx: u32,',
+        '}',
+        'pub struct Shared(pub std::rc::Rc<u8>);',
+        '',
+      ].join('\n'),
+    );
+    write('app/Cargo.toml', `${PACKAGE('app')}\n[dependencies]\nkeys = { path = "../keys" }\n`);
+    write(
+      'app/src/lib.rs',
+      [
+        'keys::new_key! {',
+        '    /// A node.',
+        '    pub struct NodeKey;',
+        '}',
+        'use keys::shared_handle;',
+        'shared_handle! { pub struct Handle; }',
+        // The crate's own `KeyData` is not the one `$crate::KeyData` names.
+        'pub struct KeyData(pub std::rc::Rc<u8>);',
+        'pub struct Graph {',
+        '    pub first: NodeKey,',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  });
+  // Before, neither type was declared: `NodeKey` and `Handle` were missing, `Graph` unknown.
+  assert.equal(verdicts.get('NodeKey'), 'yes');
+  assert.equal(verdicts.get('Handle'), 'no');
+  assert.equal(verdicts.get('Graph'), 'yes');
+});
+
 test('a test crate a `#![cfg(..)]` at its top leaves out is analysed with every feature on, its modules too', () => {
   const verdicts = sendVerdicts('rss-leading-cfg-', 'app', (write) => {
     write('app/Cargo.toml', `${PACKAGE('app')}\n[features]\nfull = []\n`);

@@ -83,6 +83,8 @@ export interface Crate {
   deps: Map<string, Dependency>;
   /** A file of the package no module tree reaches, read as a crate of its own (see detachedCrateOf). */
   detached?: boolean;
+  /** Its `macro_rules!` by name, for the crates that call them (`slotmap::new_key_type!`). */
+  macros?: Map<string, MacroInfo>;
   /**
    * What the build this crate is part of asks of each package, by folder (see unifiedFeatures):
    * a dependency is read with them. A local crate's is made when it first reads a dependency.
@@ -95,6 +97,9 @@ export interface Crate {
  * can answer requests between steps. Run to its end, it does what reading at once does.
  */
 export type ReadSteps = Steps;
+
+/** Dependencies' item macros whose calls are read as what they generate: bitflags', pin-project-lite's, cfg-if's. */
+const READ_AS_GENERATED = new Set(['bitflags', 'pin_project', 'cfg_if']);
 
 /** How many impls a step of reading a crate matches (see crateSteps). */
 const IMPLS_PER_STEP = 100;
@@ -885,6 +890,7 @@ export class Project {
     if (root && this.leadingCfgOff(root, crate) !== undefined)
       for (const [name, info] of own)
         if (info.definition !== undefined) own.set(name, { ...info, definition: undefined });
+    crate.macros = own;
     // A macro of one file may hand its items to one of another (`macros/cfg.rs` to itself, mostly).
     const infos = withForwardedCfgs(own);
     const cfg = this.cfgOf(crate);
@@ -893,6 +899,12 @@ export class Project {
       const calls = this.deferred.filter((d) => d.crate === crate);
       this.deferred = this.deferred.filter((d) => d.crate !== crate);
       if (calls.length === 0) return;
+      for (const c of calls) {
+        const name = c.call.childForFieldName('macro')?.text;
+        if (name === undefined || infos.has(name)) continue;
+        const theirs = this.dependencyMacro(crate, c.scope, name);
+        if (theirs) infos.set(name, theirs);
+      }
       for (const record of new Set(calls.map((c) => c.record))) {
         const next = yield* expandMacroCallSteps(
           record.text,
@@ -907,6 +919,30 @@ export class Project {
         for (const n of next) this.deferred.push({ crate, record, ...n });
       }
     }
+  }
+
+  /**
+   * A dependency's `macro_rules!` that a call in `crate` names, by its path (`slotmap::new_key_type!`)
+   * or by a `use` of it in the call's module (`use slotmap::new_key_type;`); its `$crate` is that
+   * dependency, by the name the call reaches it with.
+   */
+  private dependencyMacro(crate: Crate, scope: Scope, name: string): MacroInfo | undefined {
+    const written = name.split('::').map((s) => s.trim());
+    if (written[0] === '') written.shift(); // `::slotmap::new_key_type!`, as a `$crate` path expands
+    // Read as what they generate, not through their crates' macros (see item-macros.ts).
+    if (READ_AS_GENERATED.has(written[written.length - 1])) return undefined;
+    let path = written;
+    if (written.length === 1) {
+      for (let s: Scope | undefined = scope; s && path.length === 1; s = s.kind === 'block' ? s.parent : undefined)
+        path = s.imports.get(written[0]) ?? path;
+      if (path[0] === '::') path = path.slice(1);
+    }
+    const dep = path.length >= 2 ? crate.deps.get(path[0]) : undefined;
+    const loaded = dep ? this.loadDependency(crate, dep) : undefined;
+    const info = typeof loaded === 'object' ? loaded.macros?.get(path[path.length - 1]) : undefined;
+    if (!info) return undefined;
+    const definition = info.definition?.replace(/\$crate\b/g, `::${path[0]}`);
+    return definition === undefined ? info : { ...info, definition };
   }
 
   /** The files of the `mod foo;`s a macro body declared in `scope`. */
