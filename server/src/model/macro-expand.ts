@@ -480,7 +480,14 @@ export function tokensText(tokens: Token[]): string {
     });
   };
   write(tokens);
-  return parts.join('').replace(/\s+/g, ' ').trim();
+  // Paths as they are written (`::syn::__private::Span`, not `:: syn :: __private :: Span`): the
+  // expansion's types are shown in reasons.
+  return parts
+    .join('')
+    .replace(/\s+/g, ' ')
+    .replace(/(\w) :: (?=\w)/g, '$1::')
+    .replace(/(^|[\s(<,&]):: (?=\w)/g, '$1::')
+    .trim();
 }
 
 /**
