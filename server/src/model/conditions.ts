@@ -90,7 +90,7 @@ export function termKey(x: TypeTerm): string {
 }
 
 /** Each of `xs` with its parameters replaced by `given(name)`; undefined when one has no term. */
-export function substituteTerms(
+function substituteTerms(
   xs: TypeTerm[],
   given: (param: string) => TypeTerm | undefined,
 ): TypeTerm[] | undefined {
