@@ -90,10 +90,7 @@ export function termKey(x: TypeTerm): string {
 }
 
 /** Each of `xs` with its parameters replaced by `given(name)`; undefined when one has no term. */
-function substituteTerms(
-  xs: TypeTerm[],
-  given: (param: string) => TypeTerm | undefined,
-): TypeTerm[] | undefined {
+function substituteTerms(xs: TypeTerm[], given: (param: string) => TypeTerm | undefined): TypeTerm[] | undefined {
   const out = xs.map((e) => substituteTerm(e, given));
   return out.every((e): e is TypeTerm => e !== undefined) ? out : undefined;
 }
