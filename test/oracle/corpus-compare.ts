@@ -115,18 +115,23 @@ export class DocVerdicts {
       ...parsed.generics.filter((g) => rename.get(g.name) === param).flatMap((g) => g.bounds),
       ...parsed.where.filter(([l]) => subst(l.trim()) === param).flatMap(([, b]) => b),
     ];
-    const qualify = (lhs: string) => {
-      const m = /^(\w+)::(\w+)$/.exec(lhs);
-      if (!m || !item.params.some((p) => p.kind === 'type' && p.name === m[1])) return lhs;
-      const traits = new Set(
-        boundsOf(m[1])
-          .map((b) => b.trim())
-          .filter((b) => !b.startsWith("'") && !b.startsWith('?'))
-          .map((b) => lastSegment(b.replace(/<[\s\S]*$/, '')))
-          .filter((b) => b !== 'Send' && b !== 'Sync' && b !== 'Sized'),
-      );
-      return traits.size === 1 ? `<${m[1]} as ${[...traits][0]}>::${m[2]}` : lhs;
-    };
+    // Inside a nested projection too: `<A::PointerOps as PointerOps>::Pointer`.
+    const qualify = (lhs: string) =>
+      lhs.replace(/(?<![\w:>])(\w+)::(\w+)\b/g, (whole: string, param: string, assoc: string) => {
+        if (!item.params.some((p) => p.kind === 'type' && p.name === param)) return whole;
+        const traits = new Set(
+          boundsOf(param)
+            .map((b) => b.trim())
+            .filter((b) => !b.startsWith("'") && !b.startsWith('?'))
+            .map((b) => lastSegment(b.replace(/<[\s\S]*$/, '')))
+            .filter((b) => b !== 'Send' && b !== 'Sync' && b !== 'Sized'),
+        );
+        return traits.size === 1 ? `<${param} as ${[...traits][0]}>::${assoc}` : whole;
+      });
+    // The declaration's own where clauses on projections (`A::LinkOps: LinkedListOps`) always hold.
+    const declaredWhere = new Set(
+      (item.where ?? []).flatMap(([l, bs]) => bs.map((b) => `${qualify(l.trim())}: ${lastSegment(b.trim())}`)),
+    );
     for (const [param, arg] of equals) atoms.push(`${param} = ${qualify(subst(arg))}`);
     const preds: [string, string[]][] = [
       ...parsed.generics.filter((g) => g.kind === 'type').map((g): [string, string[]] => [g.name, g.bounds]),
@@ -142,8 +147,11 @@ export class DocVerdicts {
         if (declared?.bounds.some((b) => lastSegment(b.replace(/<[\s\S]*$/, '')) === traitName)) continue;
         if (traitName !== 'Send' && traitName !== 'Sync') {
           // Another trait on a parameter is a condition of its own (`R: RawMutex` on an impl for
-          // `Mutex<R, T>` whose declaration does not require it); on anything else, unreadable.
+          // `Mutex<R, T>` whose declaration does not require it), and so is one on a parameter's
+          // associated type, unless the declaration requires it; on anything else, unreadable.
           if (declared?.kind === 'type') atoms.push(`${lhs}: ${bound}`);
+          else if (projectionOf(lhs, item.params) && declaredWhere.has(`${lhs}: ${traitName}`)) continue;
+          else if (projectionOf(lhs, item.params)) atoms.push(`${lhs}: ${bound}`);
           else inexact.push(`${lhs}: ${bound}`);
           continue;
         }
@@ -172,9 +180,7 @@ export class DocVerdicts {
     }
     if (PRIMITIVES.has(ty)) return { kind: 'atoms', atoms: [] };
     // `<R as RawMutex>::GuardMarker`: a condition of its own, as the engine states it.
-    const projection = /^<(\w+) as [\w:<>, ]+>::\w+$/.exec(ty);
-    if (projection && params.some((q) => q.kind === 'type' && q.name === projection[1]))
-      return { kind: 'atoms', atoms: [`${ty}: ${trait}`] };
+    if (projectionOf(ty, params)) return { kind: 'atoms', atoms: [`${ty}: ${trait}`] };
     const ref = /^&(?:'\w+ )?(mut )?(.*)$/.exec(ty);
     if (ref) return this.reduce(ref[2], ref[1] || trait === 'Sync' ? trait : 'Sync', params, depth + 1);
     if (/^\*(const|mut) /.test(ty)) return { kind: 'no' };
@@ -243,6 +249,15 @@ export class DocVerdicts {
   private all(types: readonly string[], trait: Trait, params: readonly DocParam[], depth: number): Reduced {
     return combine(types.map((t) => this.reduce(t, trait, params, depth + 1)));
   }
+}
+
+/**
+ * Whether `ty` is an associated type of one of `params`, however deep (`<R as RawMutex>::GuardMarker`,
+ * `<<A as Adapter>::LinkOps as LinkOps>::LinkPtr`).
+ */
+function projectionOf(ty: string, params: readonly DocParam[]): boolean {
+  const m = /^<+(\w+) as [\w:<>, ]+>::\w+$/.exec(ty);
+  return !!m && params.some((q) => q.kind === 'type' && q.name === m[1]);
 }
 
 function combine(parts: readonly Reduced[]): Reduced {

@@ -49,6 +49,11 @@ export interface DocItem {
   file?: string;
   lines?: [number, number];
   params: DocParam[];
+  /**
+   * The declaration's where clauses on other types than its parameters (`A::LinkOps:
+   * LinkedListOps`), as written: what every instantiation satisfies, so no condition.
+   */
+  where?: [string, string[]][];
   impls: DocImpl[];
 }
 
@@ -263,10 +268,20 @@ export function parseImplHeader(text: string): ParsedImpl | undefined {
 
 /** The declaration (`pub struct X<T: Send>(..) where ..;`) to its parameters and their bounds. */
 export function parseDeclaration(text: string): DocParam[] {
+  return declarationParts(text).params;
+}
+
+/** The declaration's where clauses on other types than its parameters (DocItem.where). */
+export function declarationWhere(text: string): [string, string[]][] {
+  return declarationParts(text).where;
+}
+
+function declarationParts(text: string): { params: DocParam[]; where: [string, string[]][] } {
   const m = /\b(?:struct|enum|union)\s+\w+\s*/.exec(text);
-  if (!m) return [];
+  if (!m) return { params: [], where: [] };
   const after = text.slice(m.index + m[0].length);
   let params: DocParam[] = [];
+  const where: [string, string[]][] = [];
   if (after.startsWith('<')) params = parseGenerics(after.slice(1, closingAngle(after, 0)));
   // A where clause follows the generics (and, for tuple structs, the fields).
   const w = /\bwhere\b([\s\S]*?)(?:\{|;|$)/.exec(after.replace(/\/\*[\s\S]*?\*\//g, ''));
@@ -274,9 +289,10 @@ export function parseDeclaration(text: string): DocParam[] {
     for (const [lhs, bounds] of parseWhere(w[1])) {
       const p = params.find((q) => q.name === lhs.trim());
       if (p) p.bounds.push(...bounds);
+      else if (lhs.trim()) where.push([lhs.trim(), bounds]);
     }
   }
-  return params;
+  return { params, where };
 }
 
 function walk(dir: string, out: string[] = []): string[] {
@@ -384,6 +400,7 @@ export function extractDocs(docDir: string, crateDir: string, crateName: string)
     }
     const decl = /<pre class="rust item-decl">([\s\S]*?)<\/pre>/.exec(html);
     const params = decl ? parseDeclaration(headerText(decl[1])) : [];
+    const where = decl ? declarationWhere(headerText(decl[1])) : [];
     const impls: DocImpl[] = [];
     const synthStart = html.indexOf('id="synthetic-implementations-list"');
     const sectionRe = /<section id="impl-[^"]*" class="impl">[\s\S]*?<h3 class="code-header">([\s\S]*?)<\/h3>/g;
@@ -398,10 +415,20 @@ export function extractDocs(docDir: string, crateDir: string, crateName: string)
         text,
       });
     }
-    byKey.set(key, { path, pages: [path], name, kind: kind as DocItem['kind'], file: srcFile, lines, params, impls });
+    byKey.set(key, {
+      path,
+      pages: [path],
+      name,
+      kind: kind as DocItem['kind'],
+      file: srcFile,
+      lines,
+      params,
+      ...(where.length ? { where } : {}),
+      impls,
+    });
   }
   return [...byKey.values()];
 }
 
 /** Extraction format version: bump when `extractDocs` changes, so caches are rebuilt. */
-export const EXTRACT_VERSION = 2;
+export const EXTRACT_VERSION = 3;

@@ -21,7 +21,10 @@ export interface Instantiation {
 
 export type Atom =
   | { kind: 'trait'; param: string; trait: AutoTraitName }
-  /** `R: Lock`, a trait of the crate: the probe types implement none, so it fails for them. */
+  /**
+   * `R: Lock`, a trait of the crate: the probe types implement none, so it fails for them. On a
+   * projection of `R` (`<R as Adapter>::Ops: Lock`), by the convention below, it is `R: Lock`.
+   */
   | { kind: 'implements'; param: string; trait: string }
   | { kind: 'equals'; param: string; type: string }
   /**
@@ -33,6 +36,8 @@ export type Atom =
    * (Sync) exactly when the parameters they name are (`Vec<R>`, `u8`), so
    * `<S as Service<Vec<R>>>::Future: Send` holds exactly when `S` and `R` are `Send`: a condition
    * restated with the wrong arguments is caught too. `args`: the parameters the arguments name.
+   * A nested projection (`<<A as Adapter>::Ops as Ops>::Ptr`) is then `A` again, with the
+   * arguments of every trait on the way.
    */
   | { kind: 'projection'; param: string; args: string[]; trait: AutoTraitName }
   /** `T = <L as Link>::Target`: under the same convention, `T` is `L`'s own type. */
@@ -70,18 +75,38 @@ export function normalizeType(s: string): string {
     .trim();
 }
 
-/** Parses `T: Send`, `T: Sync`, `R: Lock`, `T = u8` or `<R as Lock>::Marker: Send`; throws on anything else, so nothing passes unread. */
+/**
+ * `<R as Lock>::Marker`, `<<A as Adapter>::Ops as Ops<T>>::Ptr`: the parameter the projection
+ * starts from and the names in its traits' arguments; undefined for anything else.
+ */
+function parseProjection(text: string): { param: string; args: string[] } | undefined {
+  const m = /^(<+)([A-Za-z_][A-Za-z0-9_]*) as ([^]+)>::[A-Za-z_][A-Za-z0-9_]*$/.exec(text.trim());
+  if (!m) return undefined;
+  // `Adapter>::Ops as Ops<T>`: each trait, up to the `>::Assoc` that closes its projection.
+  const traits = m[3].split(/>::[A-Za-z_][A-Za-z0-9_]* as /);
+  if (traits.length !== m[1].length) return undefined;
+  const args = traits.flatMap((tr) => {
+    const open = tr.indexOf('<');
+    return open < 0 ? [] : (tr.slice(open).match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
+  });
+  return { param: m[2], args };
+}
+
+/**
+ * Parses `T: Send`, `T: Sync`, `R: Lock`, `T = u8`, `<R as Lock>::Marker: Send` or
+ * `<R as Lock>::Marker: Other`; throws on anything else, so nothing passes unread.
+ */
 export function parseAtom(text: string): Atom {
   const t = text.trim();
   let m = /^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(Send|Sync)$/.exec(t);
   if (m) return { kind: 'trait', param: m[1], trait: m[2] as AutoTraitName };
   m = /^([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)$/.exec(t);
   if (m) return { kind: 'implements', param: m[1], trait: m[2] };
-  m = /^<([A-Za-z_][A-Za-z0-9_]*) as ([^]+)>::[A-Za-z_][A-Za-z0-9_]*\s*:\s*(Send|Sync)$/.exec(t);
-  if (m) {
-    const open = m[2].indexOf('<');
-    const args = open < 0 ? [] : (m[2].slice(open).match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []);
-    return { kind: 'projection', param: m[1], args, trait: m[3] as AutoTraitName };
+  m = /^([^]+?)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)$/.exec(t);
+  const projection = m && parseProjection(m[1]);
+  if (m && projection) {
+    if (m[2] !== 'Send' && m[2] !== 'Sync') return { kind: 'implements', param: projection.param, trait: m[2] };
+    return { kind: 'projection', param: projection.param, args: projection.args, trait: m[2] };
   }
   m = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*<([A-Za-z_][A-Za-z0-9_]*) as [^]+>::[A-Za-z_][A-Za-z0-9_]*$/.exec(t);
   if (m) return { kind: 'sameAs', param: m[1], owner: m[2] };

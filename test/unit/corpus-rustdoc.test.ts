@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classify, DocVerdicts } from '../oracle/corpus-compare';
-import { headerText, parseDeclaration, parseImplHeader, type DocItem } from '../oracle/corpus-rustdoc';
+import {
+  declarationWhere,
+  headerText,
+  parseDeclaration,
+  parseImplHeader,
+  type DocItem,
+} from '../oracle/corpus-rustdoc';
 
 const SEND =
   '<a class="trait" href="https://doc.rust-lang.org/core/marker/trait.Send.html" title="trait core::marker::Send">Send</a>';
@@ -105,6 +111,35 @@ test('verdicts: declared bounds dropped, impl names mapped, other types reduced,
   assert.equal(v.verdict(never, 'Sync')?.status, 'no');
   assert.deepEqual(v.verdict(only, 'Send')?.requires, ['T = u8']);
   assert.equal(v.verdict(cell, 'Sync')?.status, 'no');
+});
+
+test('verdicts: nested projections, and where clauses on projections the declaration states or not', () => {
+  const decl = 'pub struct List<A: Adapter>(/* private fields */) where A::LinkOps: ListOps;';
+  assert.deepEqual(declarationWhere(decl), [['A::LinkOps', ['ListOps']]]);
+  const list = {
+    ...item('c::List', decl, [
+      'impl<A: Adapter + Send> Send for c::List<A> where <A::PointerOps as PointerOps>::Pointer: Send, A::LinkOps: ListOps',
+      'impl<A: Adapter + Sync> Sync for c::List<A> where A::LinkOps: Extra',
+    ]),
+    where: declarationWhere(decl),
+  };
+  for (const i of list.impls) i.synthetic = false;
+  const cursor = item('c::Cursor', "pub struct Cursor<'a, A: Adapter>", [
+    "impl<'a, A> Send for c::Cursor<'a, A> where A: Sync, <<A as Adapter>::LinkOps as LinkOps>::LinkPtr: Send",
+  ]);
+  const v = new DocVerdicts([list, cursor]);
+  // The short form is qualified inside the projection; the declared bound is no condition.
+  assert.deepEqual(v.verdict(list, 'Send')?.requires, [
+    '<<A as Adapter>::PointerOps as PointerOps>::Pointer: Send',
+    'A: Send',
+  ]);
+  assert.equal(v.verdict(list, 'Send')?.exact, true);
+  // One the declaration does not state is.
+  assert.deepEqual(v.verdict(list, 'Sync')?.requires, ['<A as Adapter>::LinkOps: Extra', 'A: Sync']);
+  assert.deepEqual(v.verdict(cursor, 'Send')?.requires, [
+    '<<A as Adapter>::LinkOps as LinkOps>::LinkPtr: Send',
+    'A: Sync',
+  ]);
 });
 
 test('classify compares status and atoms, whatever their order and grouping', () => {

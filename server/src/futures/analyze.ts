@@ -1663,11 +1663,11 @@ function boundedProjections(info: FnInfo, ty: Ty, declared?: Ty): Ty {
   const implied = new Map<string, ('Send' | 'Sync')[]>();
   if (declared)
     someTy(declared, (t) => {
-      if (t.k === 'proj' && t.implied.includes('Send')) implied.set(`${t.param}::${t.assoc}`, t.implied);
+      if (t.k === 'proj' && !t.via && t.implied.includes('Send')) implied.set(`${t.param}::${t.assoc}`, t.implied);
       return false;
     });
   return mapTy(ty, (t) => {
-    const text = t.k === 'unknown' ? t.text : t.k === 'proj' ? `${t.param}::${t.assoc}` : undefined;
+    const text = t.k === 'unknown' ? t.text : t.k === 'proj' && !t.via ? `${t.param}::${t.assoc}` : undefined;
     const name = text?.replace(/\s+/g, '');
     if (!name || !/^\w+::\w+$/.test(name) || !info.env.has(name.split('::')[0])) return undefined;
     const auto = implied.get(name);

@@ -149,7 +149,7 @@ export function filled(ty: Ty): Ty {
 /** `ty` with each `P::Output` of a parameter in `outputs` replaced by that output. */
 export function withOutputs(ty: Ty, outputs: Map<string, Ty>): Ty {
   return mapTy(ty, (t) => {
-    if (t.k === 'proj') return (t.assoc === 'Output' ? outputs.get(t.param) : undefined) ?? t;
+    if (t.k === 'proj') return (t.assoc === 'Output' && !t.via ? outputs.get(t.param) : undefined) ?? t;
     if (t.k !== 'unknown') return undefined;
     // A parameter known only by name here (a signature's own `T`, its bounds not read).
     const param = /^(\w+)\s*::\s*Output$/.exec(t.text)?.[1];

@@ -6,11 +6,24 @@
 
 export type AutoTrait = 'Send' | 'Sync';
 
+/**
+ * One associated type on the way from a parameter to the one a condition is about: in
+ * `<<A as Adapter>::LinkOps as LinkOps>::LinkPtr`, `A`'s `<A as Adapter>::LinkOps` is a step.
+ */
+export interface ProjStep {
+  traitName: string;
+  assoc: string;
+  traitArgs?: TypeTerm[];
+}
+
 export type Atom =
   /** `T: Send`: the parameter has the auto trait. */
   | { kind: 'auto'; param: string; trait: AutoTrait }
-  /** `R: RawMutex`: a declared bound of another trait, as written (whitespace collapsed). */
-  | { kind: 'bound'; param: string; bound: string }
+  /**
+   * `R: RawMutex`: a declared bound of another trait, as written (whitespace collapsed). `via`: the
+   * bound is on an associated type of the parameter (`<A as Adapter>::LinkOps: LinkedListOps`).
+   */
+  | { kind: 'bound'; param: string; bound: string; via?: ProjStep[] }
   /**
    * `T = u8`: an impl for one instantiation of the parameter. `projection`: the type is another
    * parameter's associated type (`unsafe impl<L: Link> Send for List<L, L::Target>`: `T = <L as Link>::Target`).
@@ -19,9 +32,19 @@ export type Atom =
   /**
    * `<R as RawMutex>::GuardMarker: Send`: an associated type of the parameter has the auto trait,
    * stated the way rustdoc states it (the trait that declares the associated type, by name, with
-   * its arguments when it has some: `<S as Service<Req>>::Future`).
+   * its arguments when it has some: `<S as Service<Req>>::Future`). `via`: the steps from the
+   * parameter to the type whose associated type it is, innermost first (`<<A as Adapter>::LinkOps
+   * as LinkOps>::LinkPtr` is `LinkOps::LinkPtr` via `Adapter::LinkOps`).
    */
-  | { kind: 'projection'; param: string; traitName: string; assoc: string; trait: AutoTrait; traitArgs?: TypeTerm[] };
+  | {
+      kind: 'projection';
+      param: string;
+      traitName: string;
+      assoc: string;
+      trait: AutoTrait;
+      traitArgs?: TypeTerm[];
+      via?: ProjStep[];
+    };
 
 /**
  * A generic trait's argument in a projection (`Req`, `Vec<R>`, `&u8`), as plain data, so that the
@@ -67,10 +90,7 @@ export function termKey(x: TypeTerm): string {
 }
 
 /** Each of `xs` with its parameters replaced by `given(name)`; undefined when one has no term. */
-export function substituteTerms(
-  xs: TypeTerm[],
-  given: (param: string) => TypeTerm | undefined,
-): TypeTerm[] | undefined {
+function substituteTerms(xs: TypeTerm[], given: (param: string) => TypeTerm | undefined): TypeTerm[] | undefined {
   const out = xs.map((e) => substituteTerm(e, given));
   return out.every((e): e is TypeTerm => e !== undefined) ? out : undefined;
 }
@@ -99,10 +119,18 @@ function substituteTerm(x: TypeTerm, given: (param: string) => TypeTerm | undefi
 
 export const autoAtom = (param: string, trait: AutoTrait): Atom => ({ kind: 'auto', param, trait });
 
-/** A bound as written on `param`; `Send` and `Sync` themselves are auto atoms. */
-export function boundAtom(param: string, bound: string): Atom {
+/**
+ * A bound as written on `param` (on its associated type `via` reaches, when there are steps);
+ * `Send` and `Sync` themselves are auto or projection atoms.
+ */
+export function boundAtom(param: string, bound: string, via: ProjStep[] = []): Atom {
   const text = bound.replace(/\s+/g, ' ');
-  return text === 'Send' || text === 'Sync' ? autoAtom(param, text) : { kind: 'bound', param, bound: text };
+  const last = via[via.length - 1];
+  if (text === 'Send' || text === 'Sync')
+    return last
+      ? projectionAtom(param, last.traitName, last.assoc, text, last.traitArgs, via.slice(0, -1))
+      : autoAtom(param, text);
+  return via.length ? { kind: 'bound', param, bound: text, via } : { kind: 'bound', param, bound: text };
 }
 
 export const equalsAtom = (param: string, type: string): Atom => ({ kind: 'equals', param, type });
@@ -113,14 +141,70 @@ export const projectionAtom = (
   assoc: string,
   trait: AutoTrait,
   traitArgs?: TypeTerm[],
-): Atom =>
-  traitArgs
-    ? { kind: 'projection', param, traitName, assoc, trait, traitArgs }
-    : { kind: 'projection', param, traitName, assoc, trait };
+  via?: ProjStep[],
+): Atom => ({
+  kind: 'projection',
+  param,
+  traitName,
+  assoc,
+  trait,
+  ...(traitArgs ? { traitArgs } : {}),
+  ...(via?.length ? { via } : {}),
+});
 
-/** `<R as RawMutex>::GuardMarker`, `<S as Service<Req>>::Future`: how rustdoc writes a parameter's associated type. */
-export const projectionText = (param: string, traitName: string, assoc: string, traitArgs?: TypeTerm[]): string =>
-  `<${param} as ${traitName}${traitArgs?.length ? `<${traitArgs.map(renderTerm).join(', ')}>` : ''}>::${assoc}`;
+/**
+ * `<R as RawMutex>::GuardMarker`, `<S as Service<Req>>::Future`, `<<A as Adapter>::LinkOps as
+ * LinkOps>::LinkPtr`: how rustdoc writes a parameter's associated type (`via`: see ProjStep).
+ */
+export const projectionText = (
+  param: string,
+  traitName: string,
+  assoc: string,
+  traitArgs?: TypeTerm[],
+  via: ProjStep[] = [],
+): string => subjectText(param, [...via, { traitName, assoc, traitArgs }]);
+
+/** The type `steps` reach from `param`: the parameter itself when there are none. */
+const subjectText = (param: string, steps: ProjStep[]): string =>
+  steps.reduce(
+    (self, s) =>
+      `<${self} as ${s.traitName}${s.traitArgs?.length ? `<${s.traitArgs.map(renderTerm).join(', ')}>` : ''}>::${s.assoc}`,
+    param,
+  );
+
+/**
+ * The atom with its parameters renamed, in its trait arguments too (`<S as Service<R>>::Future`);
+ * undefined when `to` has no name for one of them.
+ */
+export function renameAtomParams(atom: Atom, to: (param: string) => string | undefined): Atom | undefined {
+  const param = to(atom.param);
+  if (param === undefined) return undefined;
+  const given = (p: string): TypeTerm | undefined => {
+    const name = to(p);
+    return name === undefined ? undefined : { t: 'param', name };
+  };
+  const steps = atom.kind === 'projection' || atom.kind === 'bound' ? substituteSteps(atom.via ?? [], given) : [];
+  if (!steps) return undefined;
+  const via = steps.length ? { via: steps } : {};
+  if (atom.kind === 'bound') return { kind: 'bound', param, bound: atom.bound, ...via };
+  if (atom.kind !== 'projection' || !atom.traitArgs) return { ...atom, param };
+  const traitArgs = substituteTerms(atom.traitArgs, given);
+  return traitArgs && { ...atom, param, traitArgs, ...via };
+}
+
+/** Each step with its trait's arguments' parameters replaced (see substituteTerms). */
+export function substituteSteps(
+  steps: ProjStep[],
+  given: (param: string) => TypeTerm | undefined,
+): ProjStep[] | undefined {
+  const out: ProjStep[] = [];
+  for (const s of steps) {
+    const traitArgs = s.traitArgs && substituteTerms(s.traitArgs, given);
+    if (s.traitArgs && !traitArgs) return undefined;
+    out.push(traitArgs ? { ...s, traitArgs } : s);
+  }
+  return out;
+}
 
 /** The same condition on another parameter name (an impl's `U` is the type's `T`). */
 export const renameAtom = (atom: Atom, param: string): Atom => ({ ...atom, param });
@@ -130,19 +214,21 @@ export function renderAtom(atom: Atom): string {
     case 'auto':
       return `${atom.param}: ${atom.trait}`;
     case 'bound':
-      return `${atom.param}: ${atom.bound}`;
+      return `${subjectText(atom.param, atom.via ?? [])}: ${atom.bound}`;
     case 'equals':
       return `${atom.param} = ${atom.type}`;
     case 'projection':
-      return `${projectionText(atom.param, atom.traitName, atom.assoc, atom.traitArgs)}: ${atom.trait}`;
+      return `${projectionText(atom.param, atom.traitName, atom.assoc, atom.traitArgs, atom.via)}: ${atom.trait}`;
   }
 }
 
 /** What tells conditions apart: how they read, and what a projection's trait arguments are. */
-const atomKey = (atom: Atom): string =>
-  atom.kind === 'projection' && atom.traitArgs
-    ? `${renderAtom(atom)} [${atom.traitArgs.map(termKey).join(', ')}]`
-    : renderAtom(atom);
+const atomKey = (atom: Atom): string => {
+  const steps =
+    atom.kind === 'projection' ? [...(atom.via ?? []), atom] : atom.kind === 'bound' ? (atom.via ?? []) : [];
+  const args = steps.flatMap((s) => s.traitArgs ?? []);
+  return args.length ? `${renderAtom(atom)} [${args.map(termKey).join(', ')}]` : renderAtom(atom);
+};
 
 /** Atoms without repeats: two atoms are one condition exactly when they read the same (and name the same types). */
 export class AtomSet implements Iterable<Atom> {

@@ -12,7 +12,7 @@ import {
   type KnownType,
 } from './known-types';
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
-import { renderTerm, type TypeTerm } from './conditions';
+import { renderTerm, type ProjStep, type TypeTerm } from './conditions';
 import {
   pathSegments,
   type AliasDef,
@@ -43,7 +43,9 @@ export type Ty = { text: string } &
      * `<R as RawMutex>::GuardMarker` (written so, or `R::GuardMarker`): an associated type of a
      * parameter, with the trait that declares it. `implied`: auto traits the associated type's own
      * declaration guarantees (`type Marker: Send;`). `traitArgs`: a generic trait's arguments
-     * (`S: Service<Req>`), over the same parameters as the type.
+     * (`S: Service<Req>`), over the same parameters as the type. `via`: the associated types it
+     * is reached through (`<A::LinkOps as LinkOps>::LinkPtr`: `A`'s `LinkOps`, see ProjStep).
+     * `bounds`: the other bounds that declaration puts on it (`type Raw: RawMutex;`), as written.
      */
     | {
         k: 'proj';
@@ -52,6 +54,8 @@ export type Ty = { text: string } &
         assoc: string;
         implied: ('Send' | 'Sync')[];
         traitArgs?: TypeTerm[];
+        via?: ProjStep[];
+        bounds?: string[];
       }
     /** `<Waiter as Link>::Target`: an associated type of a concrete type, found through its impl when solved. */
     | { k: 'assoc'; self: Ty; traitName: string; assoc: string }
@@ -89,6 +93,13 @@ export function tyChildren(ty: Ty): Ty[] {
     default:
       return [];
   }
+}
+
+/** The steps from a projection's parameter to it, its own last (`<A::LinkOps as LinkOps>::LinkPtr`: two). */
+export function stepsOf(ty: Ty & { k: 'proj' }): ProjStep[] {
+  const own: ProjStep = { traitName: ty.traitName, assoc: ty.assoc };
+  if (ty.traitArgs) own.traitArgs = ty.traitArgs;
+  return [...(ty.via ?? []), own];
 }
 
 /** Whether `ty` or any type inside it satisfies `test`. */
@@ -718,10 +729,17 @@ export class Resolver {
           const selfTy = selfNode?.type === 'type_identifier' ? env.get(selfNode.text) : undefined;
           if (selfTy?.k === 'param' && traitNode)
             return this.projection(selfTy.name, assoc, [traitNode], scope, env, text);
+          // `<A::LinkOps as LinkOps>::LinkPtr`: an associated type of a parameter's associated type.
+          const inner = selfNode && !selfTy && traitNode ? recur(selfNode) : undefined;
+          if (inner?.k === 'proj' && traitNode) {
+            const outer = this.projection(inner.param, assoc, [traitNode], scope, env, text);
+            return outer.k === 'proj' ? { ...outer, via: stepsOf(inner) } : outer;
+          }
           // `<Waiter as linked_list::Link>::Target`: the impl says what it is, once impls are known.
-          if (selfNode && !selfTy && traitNode && /^(?:scoped_)?type_identifier$/.test(traitNode.type)) {
-            const concrete = recur(selfNode);
-            if (concrete.k === 'adt' || concrete.k === 'known')
+          // `<<MyAdapter as Adapter>::LinkOps as LinkOps>::LinkPtr`: the impls say it, step by step.
+          if (inner && traitNode && /^(?:scoped_)?type_identifier$/.test(traitNode.type)) {
+            const concrete = inner;
+            if (concrete.k === 'adt' || concrete.k === 'known' || concrete.k === 'assoc')
               return { k: 'assoc', text, self: concrete, traitName: pathSegments(traitNode).pop()!, assoc };
           }
         }
@@ -824,7 +842,10 @@ export class Resolver {
     env: Map<string, Ty>,
     text: string,
   ): Ty {
-    const found = new Map<string, { traitName: string; implied: ('Send' | 'Sync')[]; traitArgs?: TypeTerm[] }>();
+    const found = new Map<
+      string,
+      { traitName: string; implied: ('Send' | 'Sync')[]; traitArgs?: TypeTerm[]; bounds?: string[] }
+    >();
     const problems: string[] = [];
     const visit = (bound: SyntaxNode, where: Scope, seen: Set<TraitDef>) => {
       let n = bound;
@@ -862,9 +883,9 @@ export class Resolver {
       const segments = pathSegments(n);
       const last = segments[segments.length - 1];
       const item = segments.length === 1 ? this.lookup(where, last) : this.resolvePath(where, segments);
-      const record = (traitName: string, implied: ('Send' | 'Sync')[]) => {
+      const record = (traitName: string, implied: ('Send' | 'Sync')[], declared: string[] = []) => {
         const key = traitArgs ? `${traitName}<${traitArgs.map(renderTerm).join(', ')}>` : traitName;
-        found.set(key, { traitName, implied, traitArgs });
+        found.set(key, { traitName, implied, traitArgs, ...(declared.length ? { bounds: declared } : {}) });
       };
       if (item.kind === 'trait') {
         const def = item.def;
@@ -877,7 +898,11 @@ export class Resolver {
             const r = this.traitImplies(b, def.scope, new Set());
             for (const t of ['Send', 'Sync'] as const) if (r[t] === true && !implied.includes(t)) implied.push(t);
           }
-          record(def.name, implied);
+          record(
+            def.name,
+            implied,
+            declared.map((b) => oneLine(b.text)),
+          );
           return;
         }
         for (const sup of def.supertraits) visit(sup, def.scope, seen);
@@ -917,7 +942,11 @@ export class Resolver {
           : `that no bound of \`${param}\` declares`,
       );
     const proj: Ty = { k: 'proj', text, param, traitName: entry.traitName, assoc, implied: entry.implied };
-    return entry.traitArgs ? { ...proj, traitArgs: entry.traitArgs } : proj;
+    return {
+      ...proj,
+      ...(entry.traitArgs ? { traitArgs: entry.traitArgs } : {}),
+      ...(entry.bounds ? { bounds: entry.bounds } : {}),
+    };
   }
 
   /** The type a path names (`TcpStream`, `net::TcpStream`), its parameters unspecified (unknown). */

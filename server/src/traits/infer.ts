@@ -22,17 +22,19 @@ import {
   projectionAtom,
   projectionText,
   renameAtom,
+  renameAtomParams,
   renderAtom,
-  substituteTerms,
+  substituteSteps,
   termKey,
   type Atom,
   type AutoTrait,
   type Chain,
+  type ProjStep,
   type TypeTerm,
 } from '../model/conditions';
 import type { Status, TraitVerdict } from '../model/report';
 import type { FileItems, ImplDef, TypeDef } from '../model/lower';
-import { paramEnv, Resolver, someTy, termOf, tyChildren, type Ty } from '../model/resolve';
+import { paramEnv, Resolver, someTy, stepsOf, termOf, tyChildren, type Ty } from '../model/resolve';
 import { pathSegments } from '../model/lower';
 import { attributesOf, namedChildren, type SyntaxNode } from '../syntax/parser';
 import { lookupKnownType, PRIMITIVES } from '../model/known-types';
@@ -210,6 +212,11 @@ export class Solver implements Solution {
    * trait of that name for the type says what its arguments are.
    */
   private normalize(self: Ty, traitName: string, assoc: string, traitArgs?: TypeTerm[]): Ty | undefined {
+    if (self.k === 'assoc') {
+      // `<<MyAdapter as Adapter>::LinkOps as LinkOps>::LinkPtr`: the inner one first.
+      const inner = this.normalize(self.self, self.traitName, self.assoc);
+      return inner && this.normalize(inner, traitName, assoc, traitArgs);
+    }
     if (traitName === 'IntoIterator' && self.k === 'known') return stdIntoIterator(self, assoc);
     if (traitName === 'ToOwned' && assoc === 'Owned' && self.k === 'adt') return this.ownedForm(self);
     if (self.k === 'seq') return traitArgs ? undefined : this.elementsAssoc(self, traitName, assoc);
@@ -496,13 +503,16 @@ export class Solver implements Solution {
         if (w.left.type === 'type_identifier' && def.generics.params.some((p) => p.name === w.left.text))
           addBounds(w.left.text, w.bounds);
         else if (w.left.type === 'scoped_type_identifier') {
-          // `where R::Marker: Send` on the declaration: that projection condition always holds.
+          // `where R::Marker: Send` on the declaration: that projection condition always holds;
+          // so does `where A::LinkOps: LinkedListOps`, and the bound's supertraits.
           const left = this.resolver.lowerType(w.left, def.scope, env);
           if (left.k !== 'proj') continue;
+          const via = stepsOf(left);
           for (const b of w.bounds) {
             const r = this.resolver.traitImplies(b, def.scope, new Set());
-            for (const t of AUTO_TRAITS)
-              if (r[t] === true) set.add(projectionAtom(left.param, left.traitName, left.assoc, t, left.traitArgs));
+            for (const t of AUTO_TRAITS) if (r[t] === true) set.add(boundAtom(left.param, t, via));
+            set.add(boundAtom(left.param, b.text, via));
+            for (const sup of this.resolver.supertraitBounds(b, def.scope)) set.add(boundAtom(left.param, sup, via));
           }
         }
       }
@@ -566,20 +576,10 @@ export class Solver implements Solution {
               };
         const atoms = new AtomSet();
         for (const a of v.atoms) {
-          const renamed = m.rename.get(a.param);
           // A generic trait's arguments name the impl's parameters too (`<S as Service<R>>::Future`).
-          const traitArgs =
-            a.kind === 'projection' && a.traitArgs
-              ? substituteTerms(a.traitArgs, (p) => {
-                  const to = m.rename.get(p);
-                  return to === undefined ? undefined : { t: 'param', name: to };
-                })
-              : undefined;
-          if (!renamed || (a.kind === 'projection' && a.traitArgs && !traitArgs))
-            return unknown(`the impl requires \`${text}\`, which depends on \`${renderAtom(a)}\``);
-          atoms.add(
-            traitArgs && a.kind === 'projection' ? { ...a, param: renamed, traitArgs } : renameAtom(a, renamed),
-          );
+          const renamed = renameAtomParams(a, (p) => m.rename.get(p));
+          if (!renamed) return unknown(`the impl requires \`${text}\`, which depends on \`${renderAtom(a)}\``);
+          atoms.add(renamed);
         }
         return conditional(atoms);
       });
@@ -841,7 +841,7 @@ function evaluate(
       // `type Marker: Send;` in the trait: every implementation's `Marker` is Send.
       return ty.implied.includes(trait)
         ? YES
-        : holdsIf(projectionAtom(ty.param, ty.traitName, ty.assoc, trait, ty.traitArgs));
+        : holdsIf(projectionAtom(ty.param, ty.traitName, ty.assoc, trait, ty.traitArgs, ty.via));
     case 'assoc': {
       const normal = facts.normalize(ty.self, ty.traitName, ty.assoc);
       return normal
@@ -907,38 +907,43 @@ function substituteAtom(
   switch (a.kind) {
     case 'auto':
       return ev(arg, a.trait);
-    case 'bound':
-      if (arg.k === 'param') return holdsIf(renameAtom(a, arg.name));
+    case 'bound': {
+      if (arg.k === 'param' && !a.via) return holdsIf(renameAtom(a, arg.name));
+      // `<A as Adapter>::LinkOps: LinkedListOps` at `List<A>` or `List<MyAdapter>`: the bound on what
+      // the argument's associated type is.
+      const reached = reach(arg, a.via ?? [], a, ty, trait, facts);
+      if ('value' in reached) return reached.value;
+      const target = reached.ty;
+      if (target.k === 'param' || target.k === 'proj') {
+        // A bound naming the type's other parameters (`Service<Q>`) would have to be restated.
+        if (ty.def.generics.params.some((p) => hasWord(a.bound, p.name)))
+          return unknown(
+            `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, which this analysis does not restate for \`${ty.text}\``,
+          );
+        if (target.k === 'param') return holdsIf(boundAtom(target.name, a.bound));
+        // `type Raw: RawMutex;` in the trait: every implementation's `Raw` has the bound.
+        if (target.bounds?.includes(a.bound)) return YES;
+        return holdsIf(boundAtom(target.param, a.bound, stepsOf(target)));
+      }
       // `unsafe impl<R: RawMutex + Send> Send for Mutex<R>` used as `Mutex<parking_lot::RawMutex>`:
       // holds when the crate has `impl RawMutex for parking_lot::RawMutex`.
-      if (facts.implementsBound(arg, a.bound) === true) return YES;
+      if (facts.implementsBound(target, a.bound) === true) return YES;
       return unknown(
-        `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, which this analysis does not check for \`${arg.text}\``,
+        `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, which this analysis does not check for \`${target.text}\``,
       );
+    }
     case 'projection': {
-      // `<S as Service<Req>>::Future` at `State<T, Vec<R>>`: the trait's arguments are given too,
-      // each as a term that writes back exactly, or the condition cannot be stated.
-      const traitArgs =
-        a.traitArgs &&
-        substituteTerms(a.traitArgs, (p) => {
-          const given = ty.args.get(p);
-          return given && termOf(given);
-        });
-      if (a.traitArgs && !traitArgs)
-        return unknown(
-          `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, and this analysis cannot restate \`${a.traitName}\`'s arguments for \`${ty.text}\``,
-        );
       // `<R as RawMutex>::GuardMarker: Send` with `R` given: the same condition on the argument
-      // when it is a parameter; for a concrete type, the trait's impl would have to be solved.
-      if (arg.k === 'param') return holdsIf(projectionAtom(arg.name, a.traitName, a.assoc, a.trait, traitArgs));
-      {
-        // `<R as RawRwLock>::GuardMarker` with `R = parking_lot::RawRwLock`: its impl's `GuardMarker`.
-        const normal = facts.normalize(arg, a.traitName, a.assoc, traitArgs);
-        if (normal) return ev(normal, a.trait);
-      }
-      return unknown(
-        `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\`, and this analysis does not resolve \`${a.assoc}\` for \`${arg.text}\``,
-      );
+      // when it is a parameter (or a parameter's associated type: the steps add up); for a
+      // concrete type, each step's impl says what it is (`<R as RawRwLock>::GuardMarker` with
+      // `R = parking_lot::RawRwLock`: its impl's `GuardMarker`).
+      const own: ProjStep = {
+        traitName: a.traitName,
+        assoc: a.assoc,
+        ...(a.traitArgs ? { traitArgs: a.traitArgs } : {}),
+      };
+      const reached = reach(arg, [...(a.via ?? []), own], a, ty, trait, facts);
+      return 'value' in reached ? reached.value : ev(reached.ty, a.trait);
     }
     case 'equals': {
       if (a.projection) return projectionEquals(a, a.projection, ty, trait, facts);
@@ -958,6 +963,50 @@ function substituteAtom(
       );
     }
   }
+}
+
+/**
+ * The type `steps` reach from `arg`, the argument `ty` gives for the parameter of `a` (a condition
+ * of `ty.def`, whose steps' trait arguments are over its parameters): a projection of a parameter
+ * once one is reached (`<<A as Adapter>::LinkOps as LinkOps>::LinkPtr` at `Cursor<A>`), else the
+ * type each step's impl says (at `Cursor<MyAdapter>`: `MyAdapter`'s `LinkOps`, then that type's
+ * `LinkPtr`). A step no impl resolves is `unknown`, never a guess.
+ */
+function reach(
+  arg: Ty,
+  stepsOver: ProjStep[],
+  a: Atom,
+  ty: Ty & { k: 'adt' },
+  trait: AutoTrait,
+  facts: ImplFacts,
+): { ty: Ty } | { value: Value } {
+  const what = `\`${ty.def.name}\` is \`${trait}\` only if \`${renderAtom(a)}\``;
+  // `<S as Service<Req>>::Future` at `State<T, Vec<R>>`: the trait's arguments are given too,
+  // each as a term that writes back exactly, or the condition cannot be stated.
+  const steps = substituteSteps(stepsOver, (p) => {
+    const given = ty.args.get(p);
+    return given && termOf(given);
+  });
+  if (!steps)
+    return { value: unknown(`${what}, and this analysis cannot restate its traits' arguments for \`${ty.text}\``) };
+  let cur = arg;
+  for (const [i, step] of steps.entries()) {
+    if (cur.k === 'param' || cur.k === 'proj') {
+      const param = cur.k === 'param' ? cur.name : cur.param;
+      const via = [...(cur.k === 'proj' ? stepsOf(cur) : []), ...steps.slice(i, -1)];
+      const last = steps[steps.length - 1];
+      const text = projectionText(param, last.traitName, last.assoc, last.traitArgs, via);
+      const proj: Ty = { k: 'proj', text, param, traitName: last.traitName, assoc: last.assoc, implied: [] };
+      return {
+        ty: { ...proj, ...(last.traitArgs ? { traitArgs: last.traitArgs } : {}), ...(via.length ? { via } : {}) },
+      };
+    }
+    const next = facts.normalize(cur, step.traitName, step.assoc, step.traitArgs);
+    if (!next)
+      return { value: unknown(`${what}, and this analysis does not resolve \`${step.assoc}\` for \`${cur.text}\``) };
+    cur = next;
+  }
+  return { ty: cur };
 }
 
 /**
@@ -992,6 +1041,7 @@ function projectionEquals(
     const same =
       arg.k === 'proj' &&
       !arg.traitArgs &&
+      !arg.via &&
       arg.param === owner.name &&
       arg.traitName === p.traitName &&
       arg.assoc === p.assoc;
@@ -1052,7 +1102,7 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
   const args = [...ty.args].sort(([, x], [, y]) => (x.k === 'param' ? 0 : 1) - (y.k === 'param' ? 0 : 1));
   for (const [param, arg] of args) {
     if (arg.k === 'param' && env.has(arg.name) && !rename.has(arg.name)) rename.set(arg.name, param);
-    else if (arg.k === 'proj' && !arg.traitArgs && rename.has(arg.param)) {
+    else if (arg.k === 'proj' && !arg.traitArgs && !arg.via && rename.has(arg.param)) {
       // `List<L, L::Target>`: the impl is for instantiations whose `T` is `L`'s `Target`.
       const owner = rename.get(arg.param)!;
       atoms.add({
@@ -1066,30 +1116,36 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
     else if (arg.k === 'unknown') problems.push(arg.reason);
     else atoms.add(equalsAtom(param, arg.text));
   }
-  const addBounds = (implParam: string, bounds: SyntaxNode[]) => {
+  /**
+   * Bounds on an impl parameter, or on its associated type `via` reaches (`where A::LinkOps:
+   * LinkedListOps`, the steps' trait arguments over the impl's parameters): `subject` as written.
+   */
+  const addBounds = (implParam: string, bounds: SyntaxNode[], via: ProjStep[] = [], subject = implParam) => {
     const param = rename.get(implParam);
+    const steps = substituteSteps(via, (p) => {
+      const to = rename.get(p);
+      return to === undefined ? undefined : { t: 'param', name: to };
+    });
     for (const b of bounds) {
-      if (!param) {
-        problems.push(`the bound \`${implParam}: ${b.text}\` is on a parameter the type does not use directly`);
+      if (!param || !steps) {
+        problems.push(`the bound \`${subject}: ${b.text}\` is on a parameter the type does not use directly`);
         continue;
       }
       const r = resolver.traitImplies(b, impl.scope, new Set());
-      for (const t of AUTO_TRAITS) if (r[t] === true) atoms.add(autoAtom(param, t));
+      for (const t of AUTO_TRAITS) if (r[t] === true) atoms.add(boundAtom(param, t, steps));
       const isAuto = /^(?:(?:std|core)::marker::)?(?:Send|Sync)$/.test(b.text.replace(/\s+/g, ''));
       if (isAuto) continue;
       // `X: Service<Y>` on `Wrap<X, Y>` declared as `Wrap<S, Q>` is `S: Service<Q>`.
       const names = [...env.keys()].filter((n) => hasWord(b.text, n));
       const unnamed = names.find((n) => !rename.has(n));
       if (unnamed) {
-        problems.push(
-          `the bound \`${implParam}: ${b.text}\` names \`${unnamed}\`, which the type does not use directly`,
-        );
+        problems.push(`the bound \`${subject}: ${b.text}\` names \`${unnamed}\`, which the type does not use directly`);
         continue;
       }
       const text = names.length
         ? b.text.replace(new RegExp(`\\b(${names.join('|')})\\b`, 'g'), (n) => rename.get(n)!)
         : b.text;
-      atoms.add(boundAtom(param, text));
+      atoms.add(boundAtom(param, text, steps));
     }
   };
   for (const p of implParams) addBounds(p.name, p.bounds);
@@ -1103,6 +1159,8 @@ function matchImpl(impl: ImplDef, resolver: Resolver, implied: (def: TypeDef) =>
         const t = b.text.replace(/\s+/g, '').replace(/^(?:(?:std|core)::marker::)/, '');
         if (t === 'Send' || t === 'Sync')
           typeBounds.push({ ty: left, trait: t, text: `${w.left.text.replace(/\s+/g, ' ')}: ${t}` });
+        // `where A::LinkOps: LinkedListOps`: a bound on the parameter's associated type.
+        else if (left.k === 'proj') addBounds(left.param, [b], stepsOf(left), w.left.text.replace(/\s+/g, ' '));
         else problems.push(`the where clause \`${w.node.text}\` is not understood`);
       }
     }
