@@ -131,7 +131,7 @@ function hazardOf(ctx: RuleContext, ty: Ty, trait: AutoTrait, depth: number): Ha
  */
 function synchronized(ctx: RuleContext, u: UnsafeImpl, def: TypeDef): boolean {
   if (SYNC_NAME.test(def.name)) return true;
-  if (u.manual && [...u.manual.provided].some((a) => a.kind === 'bound')) return true;
+  if (u.manual && [...u.manual.provided].some((a) => a.kind === 'bound' && !a.via)) return true;
   return synchronizes(ctx, def, new Set());
 }
 
