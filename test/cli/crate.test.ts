@@ -296,6 +296,58 @@ test("a dependency's exported macro that writes types is expanded where the crat
   assert.equal(verdicts.get('Graph'), 'yes');
 });
 
+test("a macro that only calls another by `$crate::` path (glib's `wrapper!`) is expanded through it, in its crate and in a crate calling it", () => {
+  const verdicts = sendVerdicts('rss-forwarding-macro-', 'app', (write) => {
+    write('gobj/Cargo.toml', PACKAGE('gobj'));
+    write(
+      'gobj/src/lib.rs',
+      [
+        '#[macro_export]',
+        'macro_rules! wrapper {',
+        '    ($(#[$attr:meta])* pub struct $name:ident(Object<$ffi:ty>);) => {',
+        '        $crate::object_wrapper!([$($attr)*] $name, $ffi);',
+        '    };',
+        '    ($(#[$attr:meta])* pub struct $name:ident(Object<$ffi:ty, $class:ty>) @implements $($i:path),+;) => {',
+        '        $crate::object_wrapper!([$($attr)*] $name, $ffi);',
+        '    };',
+        '}',
+        '#[macro_export]',
+        'macro_rules! object_wrapper {',
+        '    ([$($attr:meta)*] $name:ident, $ffi:ty) => {',
+        '        $(#[$attr])*',
+        '        pub struct $name($crate::ObjectRef, std::marker::PhantomData<$ffi>);',
+        '    };',
+        '}',
+        'pub struct ObjectRef(std::ptr::NonNull<u8>);',
+        'wrapper! { pub struct Object(Object<u8>); }',
+        '',
+      ].join('\n'),
+    );
+    write('app/Cargo.toml', `${PACKAGE('app')}\n[dependencies]\ngobj = { path = "../gobj" }\n`);
+    write(
+      'app/src/lib.rs',
+      [
+        'pub mod ffi {',
+        '    pub struct GtkWidget(pub u8);',
+        '    pub struct GtkWidgetClass(pub u8);',
+        '}',
+        'pub trait Buildable {}',
+        'gobj::wrapper! {',
+        '    #[doc(alias = "GtkWidget")]',
+        '    pub struct Widget(Object<ffi::GtkWidget, ffi::GtkWidgetClass>) @implements Buildable;',
+        '}',
+        'pub struct Holder(pub gobj::Object);',
+        // The crate's own `ObjectRef` is not the one `$crate::ObjectRef` names.
+        'pub struct ObjectRef(pub u8);',
+        '',
+      ].join('\n'),
+    );
+  });
+  // Before, neither `wrapper!` call was expanded: `Widget` was missing and `Holder` unknown.
+  assert.equal(verdicts.get('Widget'), 'no');
+  assert.equal(verdicts.get('Holder'), 'no');
+});
+
 test('a test crate a `#![cfg(..)]` at its top leaves out is analysed with every feature on, its modules too', () => {
   const verdicts = sendVerdicts('rss-leading-cfg-', 'app', (write) => {
     write('app/Cargo.toml', `${PACKAGE('app')}\n[features]\nfull = []\n`);

@@ -87,3 +87,31 @@ test("fn bodies are left out of an expansion, except async fns' (nothing of Send
     'pub struct Held (u8 ) ; impl Held {fn get (& self ) -> u8 {} async fn wait (& self ) {pause () . await } } fn free () -> u8 {}',
   );
 });
+
+test('a type, path or expression ends at a comma outside its brackets, so the rule written for two matches two', () => {
+  // glib's `wrapper!`: `Object<$ffi:ty>` must not take `Object<A, B>` whole.
+  const def = `macro_rules! wrap {
+    (struct $name:ident(Object<$ffi:ty>);) => { pub struct $name(*mut $ffi); };
+    (struct $name:ident(Object<$ffi:ty, $class:ty>);) => { pub struct $name(*mut $ffi, *mut $class); };
+  }`;
+  assert.equal(expand(def, 'struct W(Object<ffi::A>);'), 'pub struct W (* mut ffi::A ) ;');
+  assert.equal(expand(def, 'struct W(Object<ffi::A, ffi::B>);'), 'pub struct W (* mut ffi::A , * mut ffi::B ) ;');
+  // An expression runs to the end only up to a comma (a closure's `|a, b|` is not one).
+  const tail = `macro_rules! tail {
+    (@type_ $e:expr) => { pub struct One; };
+    (@type_ $e:expr, @extends [$($x:tt)*]) => { pub struct Two; };
+  }`;
+  assert.equal(expand(tail, '@type_ f(1, 2)'), 'pub struct One ;');
+  assert.equal(expand(tail, '@type_ f(1, 2), @extends [A]'), 'pub struct Two ;');
+  assert.equal(expand(tail, '@type_ |a, b| a + b'), 'pub struct One ;');
+});
+
+test("a repetition's last element ends at what follows the repetition; a path does not start with `@`", () => {
+  const def = `macro_rules! obj {
+    (struct $name:ident @extends $($e:path),+, @implements $($i:path),+;) => { pub struct $name; $(impl $i for $name {})* };
+  }`;
+  assert.equal(
+    expand(def, 'struct B @extends Bin, Widget, @implements Buildable, Actionable;'),
+    'pub struct B ; impl Buildable for B {} impl Actionable for B {}',
+  );
+});

@@ -19,6 +19,7 @@ import {
   expandMacroCallSteps,
   macroInfos,
   withForwardedCfgs,
+  withForwardedExpansions,
   type MacroCall,
   type MacroInfo,
 } from '../model/item-macros';
@@ -890,9 +891,9 @@ export class Project {
     if (root && this.leadingCfgOff(root, crate) !== undefined)
       for (const [name, info] of own)
         if (info.definition !== undefined) own.set(name, { ...info, definition: undefined });
-    crate.macros = own;
     // A macro of one file may hand its items to one of another (`macros/cfg.rs` to itself, mostly).
     const infos = withForwardedCfgs(own);
+    crate.macros = withForwardedExpansions(own);
     const cfg = this.cfgOf(crate);
     // Each round reads the files of the modules the last one found (libc nests six deep).
     for (let round = 0; round < 16; round++) {

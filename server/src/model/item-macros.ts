@@ -67,6 +67,12 @@ export interface MacroInfo {
    * `apply_params!`): its whole `macro_rules!` text, for macro-expand.ts to expand each call.
    */
   definition?: string;
+  /**
+   * A macro whose rules only call other macros by name (glib's `wrapper!` calls
+   * `$crate::glib_object_wrapper!`, which writes the struct): those names and its text, made its
+   * `definition` by withForwardedCfgs once one of them writes types.
+   */
+  callsOnly?: { names: string[]; definition: string };
 }
 
 /**
@@ -237,6 +243,18 @@ function writesTypesOrCalls(def: SyntaxNode): boolean {
   });
 }
 
+/** The other macros a `macro_rules!`'s rules call by name (`$crate::glib_object_wrapper!(..)`: `glib_object_wrapper`). */
+function calledMacros(def: SyntaxNode, name: string): string[] {
+  const out = new Set<string>();
+  for (const rule of def.namedChildren) {
+    if (rule?.type !== 'macro_rule') continue;
+    const right = rule.childForFieldName('right')?.text ?? '';
+    for (const m of right.matchAll(/(?<![\w$])(?:\$crate\s*::\s*)?([A-Za-z_]\w*)\s*!\s*[{([]/g))
+      if (m[1] !== name) out.add(m[1]);
+  }
+  return [...out];
+}
+
 /** What each `macro_rules!` under `roots` does with items (each on its own: see withForwardedCfgs). */
 export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
   const out = new Map<string, MacroInfo>();
@@ -251,7 +269,7 @@ export function macroInfos(roots: SyntaxNode[]): Map<string, MacroInfo> {
  * items need both. (Without this, `mod signal;` counted in a build without the feature.)
  */
 export function withForwardedCfgs(infos: Map<string, MacroInfo>): Map<string, MacroInfo> {
-  const out = new Map(infos);
+  const out = withForwardedExpansions(infos);
   const chain = (name: string, seen: Set<string>): string[] => {
     const info = infos.get(name);
     if (!info || seen.has(name)) return [];
@@ -264,6 +282,25 @@ export function withForwardedCfgs(infos: Map<string, MacroInfo>): Map<string, Ma
     if (preds.length === 0) continue;
     const cfg = preds.length === 1 ? preds[0] : `all(${preds.join(', ')})`;
     if (cfg !== info.cfg) out.set(name, { ...info, cfg });
+  }
+  return out;
+}
+
+/**
+ * `infos` with each macro that only calls others (see MacroInfo.callsOnly) made expandable when
+ * one of those writes types or is made so itself (glib's `wrapper!` -> `glib_object_wrapper!`):
+ * its calls then expand, round by round, into the other's.
+ */
+export function withForwardedExpansions(infos: Map<string, MacroInfo>): Map<string, MacroInfo> {
+  const out = new Map(infos);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [name, info] of out) {
+      if (info.definition !== undefined || !info.callsOnly) continue;
+      if (!info.callsOnly.names.some((n) => out.get(n)?.definition !== undefined)) continue;
+      out.set(name, { ...info, definition: info.callsOnly.definition });
+      changed = true;
+    }
   }
   return out;
 }
@@ -320,9 +357,11 @@ function macroInfo(def: SyntaxNode, name: string): MacroInfo {
     : undefined;
   const passesItems = !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text));
   const expandable = !passesItems && !bitflags && !declaresUnit && writesTypesOrCalls(def);
+  const called = !passesItems && !bitflags && !declaresUnit && !expandable ? calledMacros(def, name) : [];
   return {
     ...(forwardsTo !== undefined && forwardsTo !== name ? { forwardsTo } : {}),
     ...(expandable ? { definition: detachedText(def.text) } : {}),
+    ...(called.length > 0 ? { callsOnly: { names: called, definition: detachedText(def.text) } } : {}),
     declaresUnit,
     passesItems,
     bitflags,
@@ -388,6 +427,16 @@ function itemMacroState(
 }
 
 const lastSegment = (name: string) => name.split('::').pop()!;
+
+/**
+ * A call of the crate's own macro by path (`crate::glib_object_wrapper!`, as `$crate::..` in a
+ * macro of the crate expands; `self::m!`) names it as a bare call does.
+ */
+function ownMacroName(name: string, infos: Map<string, MacroInfo>): string {
+  if (infos.has(name) || !/^(?:crate|self)\s*::\s*\w+$/.test(name)) return name;
+  const last = lastSegment(name).trim();
+  return infos.has(last) ? last : name;
+}
 
 /**
  * `pin_project! { pub struct X<T> { #[pin] inner: T } }` of pin-project-lite (tokio, tracing,
@@ -657,7 +706,7 @@ export function* expandMacroCallSteps(
   }[] = [];
   const expansions: Expansion[] = [];
   for (const { call, scope, impl, expanded } of calls) {
-    const name = call.childForFieldName('macro')?.text ?? '';
+    const name = ownMacroName(call.childForFieldName('macro')?.text ?? '', infos);
     const branch = lastSegment(name) === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
     const outer = branch ? undefined : callCfg(call, infos.get(name));
     const state = branch ? 'active' : itemMacroState(name, infos, cfg, outer);

@@ -273,7 +273,7 @@ class Matching {
     tokens: Token[],
     ti: number,
     env: Map<string, Binding>,
-    follow?: string,
+    follow?: readonly string[],
   ): number | undefined {
     for (let pi = 0; pi < pattern.length; pi++) {
       if (++this.steps > MAX_STEPS) return undefined;
@@ -289,14 +289,19 @@ class Matching {
         if (this.seq(m.inner, t.children!, 0, env) !== t.children!.length) return undefined;
         ti++;
       } else if (m.kind === 'var') {
-        const stop = after === undefined ? follow : after.kind === 'token' ? after.token.text : null;
+        const stop = after === undefined ? follow : after.kind === 'token' ? [after.token.text] : null;
         const end = this.fragment(m.fragment, tokens, ti, stop);
         if (end === undefined) return undefined;
         env.set(m.name, { tokens: tokens.slice(ti, end) });
         ti = end;
       } else {
         const each: Map<string, Binding>[] = [];
-        const innerFollow = m.separator?.text ?? (after?.kind === 'token' ? after.token.text : undefined);
+        // An element ends at the separator, or at what follows the repetition (its last one:
+        // `@implements $($i:path),+;` ends `Buildable` at the `;`).
+        const innerFollow = [
+          ...(m.separator ? [m.separator.text] : []),
+          ...(after?.kind === 'token' ? [after.token.text] : []),
+        ];
         for (;;) {
           if (m.op === '?' && each.length === 1) break;
           let start = ti;
@@ -306,7 +311,7 @@ class Matching {
           }
           if (start >= tokens.length) break;
           const one = new Map<string, Binding>();
-          const end = this.seq(m.inner, tokens, start, one, innerFollow);
+          const end = this.seq(m.inner, tokens, start, one, innerFollow.length ? innerFollow : undefined);
           if (this.steps > MAX_STEPS) return undefined;
           if (end === undefined || end === start) break;
           each.push(one);
@@ -328,7 +333,12 @@ class Matching {
    * (undefined: the fragment runs to the end; null: something that is not a plain token, which
    * leaves a fragment of several tokens undelimited).
    */
-  private fragment(kind: string, tokens: Token[], at: number, stop: string | null | undefined): number | undefined {
+  private fragment(
+    kind: string,
+    tokens: Token[],
+    at: number,
+    stop: readonly string[] | null | undefined,
+  ): number | undefined {
     const t = tokens[at];
     switch (kind) {
       case 'ident':
@@ -354,6 +364,11 @@ class Matching {
         // angle brackets for types and paths), or to the end.
         if (!t || stop === null) return undefined;
         const angles = kind === 'ty' || kind === 'path';
+        // No type or path starts so (`@implements` after a repetition of paths ends it).
+        if (angles && t.kind === 'punct' && NOT_TYPE_START.has(t.text)) return undefined;
+        // An expression ends at a `,` or `;` outside its groups, past a closure's `|params|`.
+        const endsAtComma = angles || kind === 'expr';
+        const open = kind === 'expr' ? closureParamsEnd(tokens, at) : at;
         let depth = 0;
         let i = at;
         for (; i < tokens.length; i++) {
@@ -362,7 +377,11 @@ class Matching {
             if (u.text === '<') depth++;
             else if (u.text === '>' && tokens[i - 1]?.text !== '-' && depth > 0) depth--;
           }
-          if (depth === 0 && stop !== undefined && u.kind !== 'group' && u.text === stop) break;
+          if (depth === 0 && stop !== undefined && u.kind !== 'group' && stop.includes(u.text)) break;
+          // A type or path ends at a `,` or `;` outside angle brackets, whatever the rule wants next
+          // (`Object<$ffi:ty>` does not match `Object<A, B>`: the next rule, `<$ffi:ty, $class:ty>`, does).
+          if (endsAtComma && i >= open && depth === 0 && u.kind === 'punct' && (u.text === ',' || u.text === ';'))
+            break;
         }
         // At the end of the tokens without `stop`: what follows in the rule must then match nothing.
         return i > at ? i : undefined;
@@ -370,6 +389,17 @@ class Matching {
     }
   }
 }
+
+/** Where the `|params|` of a closure starting at `at` (`|a, b|`, `move |a|`) end; `at` when it is none. */
+function closureParamsEnd(tokens: Token[], at: number): number {
+  const start = tokens[at]?.text === 'move' ? at + 1 : at;
+  if (tokens[start]?.text !== '|') return at;
+  for (let i = start + 1; i < tokens.length; i++) if (tokens[i].kind === 'punct' && tokens[i].text === '|') return i + 1;
+  return tokens.length;
+}
+
+/** Punctuation no `ty` or `path` fragment starts with. */
+const NOT_TYPE_START = new Set(['@', ',', ';', '=', '=>', '#', '.', '+', '|', '}', ')', ']', '>']);
 
 function varNames(pattern: Matcher[], out: string[] = []): string[] {
   for (const m of pattern) {
