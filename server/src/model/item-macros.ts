@@ -293,7 +293,7 @@ export function withForwardedCfgs(infos: Map<string, MacroInfo>): Map<string, Ma
  */
 export function withForwardedExpansions(infos: Map<string, MacroInfo>): Map<string, MacroInfo> {
   const out = new Map(infos);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const [name, info] of out) {
       if (info.definition !== undefined || !info.callsOnly) continue;

@@ -394,7 +394,8 @@ class Matching {
 function closureParamsEnd(tokens: Token[], at: number): number {
   const start = tokens[at]?.text === 'move' ? at + 1 : at;
   if (tokens[start]?.text !== '|') return at;
-  for (let i = start + 1; i < tokens.length; i++) if (tokens[i].kind === 'punct' && tokens[i].text === '|') return i + 1;
+  for (let i = start + 1; i < tokens.length; i++)
+    if (tokens[i].kind === 'punct' && tokens[i].text === '|') return i + 1;
   return tokens.length;
 }
 
