@@ -1166,6 +1166,53 @@ class FileAnalyzer {
     return found;
   }
 
+  /** What each fn's declared result says of its projections (see impliedProjectionsOf). */
+  private readonly impliedByFn = new Map<FnInfo, ImpliedProjections>();
+
+  /**
+   * The projections of `info`'s result (`ret`, its return type) that their trait declares `Send`,
+   * read from the result as declared, its parameters known by their bounds (what a projection's
+   * trait says). Read once for each fn however often it is called: it depends on the signature
+   * alone, and the scopes it is resolved in do not change while the analysis lives.
+   */
+  impliedProjectionsOf(info: FnInfo, ret: SyntaxNode): ImpliedProjections {
+    let implied = this.impliedByFn.get(info);
+    if (!implied) {
+      implied = impliedProjections(
+        this.solution.resolver.lowerType(ret, info.scope, boundedSignature(info), info.self),
+      );
+      this.impliedByFn.set(info, implied);
+    }
+    return implied;
+  }
+
+  /** Each trait's methods with a `self` receiver, by name, in the order declared (see selfMethodsOf). */
+  private readonly selfMethods = new Map<TraitDef, Map<string, SyntaxNode[]>>();
+
+  /**
+   * A trait's methods (with a body or without) that take `self`, by name, in the order its body
+   * declares them: read from the trait's syntax once, for every call that looks a method up
+   * through it (traitMethod, boundMethod); the syntax does not change while the analysis lives.
+   */
+  private selfMethodsOf(def: TraitDef): Map<string, SyntaxNode[]> {
+    let byName = this.selfMethods.get(def);
+    if (!byName) {
+      byName = new Map();
+      for (const item of def.node.childForFieldName('body')?.namedChildren ?? []) {
+        if (item?.type !== 'function_item' && item?.type !== 'function_signature_item') continue;
+        const name = item.childForFieldName('name')?.text;
+        if (name === undefined) continue;
+        const params = item.childForFieldName('parameters')?.namedChildren ?? [];
+        if (!params.some((p) => p?.type === 'self_parameter')) continue;
+        const list = byName.get(name) ?? [];
+        list.push(item);
+        byName.set(name, list);
+      }
+      this.selfMethods.set(def, byName);
+    }
+    return byName;
+  }
+
   /**
    * The method a call `x.name(..)` reaches through a trait in scope at `scope` (its blocks, then
    * its module), when `x`'s type has no inherent one: `file.read(&mut buf)` under `use
@@ -1181,13 +1228,7 @@ class FileAnalyzer {
       for (const def of this.traitsIn(s)) {
         if (seen.has(def)) continue;
         seen.add(def);
-        const body = def.node.childForFieldName('body');
-        for (const item of body?.namedChildren ?? []) {
-          if (item?.type !== 'function_item' && item?.type !== 'function_signature_item') continue;
-          if (item.childForFieldName('name')?.text !== name) continue;
-          const params = item.childForFieldName('parameters')?.namedChildren ?? [];
-          if (params.some((p) => p?.type === 'self_parameter')) found.push(item);
-        }
+        found.push(...(this.selfMethodsOf(def).get(name) ?? []));
       }
     }
     return found.length === 1 ? this.infoOfNode(found[0]) : undefined;
@@ -1208,12 +1249,7 @@ class FileAnalyzer {
       const item = this.solution.resolver.resolvePath(scope, pathSegments(n));
       if (item.kind !== 'trait' || seen.has(item.def)) return;
       seen.add(item.def);
-      for (const fn of item.def.node.childForFieldName('body')?.namedChildren ?? []) {
-        if (fn?.type !== 'function_item' && fn?.type !== 'function_signature_item') continue;
-        if (fn.childForFieldName('name')?.text !== name) continue;
-        const params = fn.childForFieldName('parameters')?.namedChildren ?? [];
-        if (params.some((p) => p?.type === 'self_parameter')) found.push(fn);
-      }
+      found.push(...(this.selfMethodsOf(item.def).get(name) ?? []));
       for (const sup of item.def.supertraits) visit(sup, item.def.scope, depth + 1);
     };
     for (const bound of t.bounds.nodes) visit(bound, t.bounds.scope, 0);
@@ -1655,17 +1691,10 @@ function boundsOf(fnNode: SyntaxNode, name: string): SyntaxNode[] {
 /**
  * `ty` with each projection of a parameter of `info` left unknown (`T::Output` of `spawn<T>(future:
  * T) -> JoinHandle<T::Output>`, the future's output not read) that `info` bounds by `Send` itself
- * (`where T::Output: Send + 'static`) as a type known only by those bounds (see knownByBounds).
+ * (`where T::Output: Send + 'static`) as a type known only by those bounds (see knownByBounds), or
+ * only by its trait's, as `implied` (impliedProjections) says.
  */
-function boundedProjections(info: FnInfo, ty: Ty, declared?: Ty): Ty {
-  // `to_socket_addrs<T: ToSocketAddrs>(arg: T) -> T::Future`, whose trait (or a supertrait)
-  // declares `type Future: Future<..> + Send`: `Send` whatever `T` is.
-  const implied = new Map<string, ('Send' | 'Sync')[]>();
-  if (declared)
-    someTy(declared, (t) => {
-      if (t.k === 'proj' && !t.via && t.implied.includes('Send')) implied.set(`${t.param}::${t.assoc}`, t.implied);
-      return false;
-    });
+function boundedProjections(info: FnInfo, ty: Ty, implied: ImpliedProjections): Ty {
   return mapTy(ty, (t) => {
     const text = t.k === 'unknown' ? t.text : t.k === 'proj' && !t.via ? `${t.param}::${t.assoc}` : undefined;
     const name = text?.replace(/\s+/g, '');
@@ -1679,6 +1708,24 @@ function boundedProjections(info: FnInfo, ty: Ty, declared?: Ty): Ty {
       );
     return knownByBounds(info, name, name, 'is not read');
   });
+}
+
+/** Projections of a fn's parameters (`T::Future`) whose trait declares them `Send`, by `T::Future`: the auto traits declared. */
+type ImpliedProjections = Map<string, ('Send' | 'Sync')[]>;
+
+/**
+ * The projections a fn's declared result names whose trait (or a supertrait) declares them `Send`
+ * (`to_socket_addrs<T: ToSocketAddrs>(arg: T) -> T::Future`, whose trait declares `type Future:
+ * Future<..> + Send`): `Send` whatever `T` is. `declared`: the result as declared, its parameters
+ * known by their bounds.
+ */
+function impliedProjections(declared: Ty): ImpliedProjections {
+  const implied: ImpliedProjections = new Map();
+  someTy(declared, (t) => {
+    if (t.k === 'proj' && !t.via && t.implied.includes('Send')) implied.set(`${t.param}::${t.assoc}`, t.implied);
+    return false;
+  });
+  return implied;
 }
 
 /**
@@ -4067,9 +4114,8 @@ class BodyWalk {
     const lowered = env === info.env ? written : mapTy(written, () => undefined);
     // `tokio::spawn(fut) -> JoinHandle<T::Output>`: `T::Output` of a future argument whose output is known.
     const outputs = this.futureOutputs(subst);
-    // The result as declared, its parameters known by their bounds (what a projection's trait says).
-    const declared = this.resolver.lowerType(ret, info.scope, boundedSignature(info), info.self);
-    const ty = boundedProjections(info, outputs.size > 0 ? withOutputs(lowered, outputs) : lowered, declared);
+    const implied = this.file.impliedProjectionsOf(info, ret);
+    const ty = boundedProjections(info, outputs.size > 0 ? withOutputs(lowered, outputs) : lowered, implied);
     // `-> impl Future<Output = T> + Send`: awaited, a `T`.
     if (ty.k !== 'unknown' && futureOutputNode(ret)) {
       const output = this.writtenOutput(info, ret, subst, given);

@@ -94,6 +94,8 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
       : wasm('tree-sitter.wasm').then((wasmBinary) => Parser.init({ wasmBinary }));
   await initialized;
   uncacheChildLists();
+  rememberTypeIds();
+  indexFieldNames();
   const language = await Language.load(
     typeof wasm === 'string' ? inFolder('tree-sitter-rust.wasm') : await wasm('tree-sitter-rust.wasm'),
   );
@@ -220,6 +222,61 @@ function uncacheChildLists(): void {
       },
     });
   }
+}
+
+let typeIdsRemembered = false;
+
+/**
+ * web-tree-sitter asks WebAssembly for a node's type at each read of `type` (or `typeId`), and
+ * the analyses read it many times from the same node object (a `switch`, then a test, then
+ * another). The id is kept on the node object at its first read: the node stands for one syntax
+ * node of one tree, whose kind never changes (an edit of the tree changes positions, not kinds).
+ */
+function rememberTypeIds(): void {
+  if (typeIdsRemembered) return;
+  typeIdsRemembered = true;
+  const original = Object.getOwnPropertyDescriptor(Node.prototype, 'typeId');
+  if (original?.get === undefined) return;
+  Object.defineProperty(Node.prototype, 'typeId', {
+    configurable: true,
+    get(this: Node & { knownTypeId?: number }) {
+      return (this.knownTypeId ??= original.get?.call(this) as number);
+    },
+  });
+}
+
+let fieldNamesIndexed = false;
+
+/**
+ * web-tree-sitter finds a field's id by searching the grammar's list of field names at each
+ * `childForFieldName`, the analyses' commonest read. The ids are kept by name for each grammar
+ * instead: a loaded grammar's fields never change.
+ */
+function indexFieldNames(): void {
+  if (fieldNamesIndexed) return;
+  fieldNamesIndexed = true;
+  const byLanguage = new WeakMap<Language, Map<string, number>>();
+  const idOf = (language: Language, name: string): number => {
+    let ids = byLanguage.get(language);
+    if (!ids) {
+      ids = new Map();
+      byLanguage.set(language, ids);
+    }
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = language.fields.indexOf(name);
+      ids.set(name, id);
+    }
+    return id;
+  };
+  Object.defineProperty(Node.prototype, 'childForFieldName', {
+    configurable: true,
+    writable: true,
+    value(this: Node, name: string): Node | null {
+      const id = idOf(this.tree.language, name);
+      return id === -1 ? null : this.childForFieldId(id);
+    },
+  });
 }
 
 /** A parser of each loaded grammar, for `parseSpansLike`. */
