@@ -31,9 +31,9 @@ done
 each_format examples examples
 each_format crates test/fixtures/crates/app
 
-# RUST_SEND_SYNC_CORPUS: crate folders (separated by `:`), or the folder that holds them, from which
-# the ten corpus crates are taken at their newest version.
-IFS=: read -r -a named <<<"${RUST_SEND_SYNC_CORPUS:-}"
+# RUST_SEND_SYNC_CORPUS: crate folders (separated by spaces or `:`, as the other scripts take them), or the
+# folder that holds them, from which the ten corpus crates are taken at their newest version.
+IFS=$' \t\n:' read -r -a named <<<"${RUST_SEND_SYNC_CORPUS:-}"
 crates=()
 if [[ ${#named[@]} -eq 1 && ! -f ${named[0]}/Cargo.toml ]]; then
   for name in tokio crossbeam-utils crossbeam-epoch parking_lot lock_api once_cell hashbrown bytes smallvec rayon-core; do
