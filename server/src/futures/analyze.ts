@@ -1827,6 +1827,21 @@ function fnBoundOutput(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
   return undefined;
 }
 
+/** The `Output` a `Future<Output = X>` bound among `bounds` names: `X`. */
+function futureBoundOutput(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
+  for (const bound of bounds)
+    for (const g of bound.type === 'generic_type' ? [bound] : bound.descendantsOfType('generic_type')) {
+      const name = g?.childForFieldName('type');
+      if (!g || !name || pathSegments(name).pop() !== 'Future') continue;
+      const output = g
+        .childForFieldName('type_arguments')
+        ?.namedChildren.find((c) => c?.type === 'type_binding' && c.childForFieldName('name')?.text === 'Output')
+        ?.childForFieldName('type');
+      if (output) return output;
+    }
+  return undefined;
+}
+
 /** The parameter types an `Fn`, `FnMut` or `FnOnce` bound among `bounds` names (`Fn(u8, &str)`: `u8`, `&str`). */
 function fnBoundParams(bounds: readonly SyntaxNode[]): SyntaxNode[] | undefined {
   for (const b of bounds) {
@@ -2589,9 +2604,22 @@ class BodyWalk {
     params.forEach((p, i) => {
       const typeNode = p.childForFieldName('type');
       const arg = args[i] ? this.typeOf(args[i]) : undefined;
-      if (!typeNode || arg?.k !== 'ty' || holesIn(arg.ty).length > 0) return;
+      // An `async` block handed to a parameter bounded by `Future<Output = T>` (`JoinSet::spawn(fut)`
+      // of a `JoinSet<T>`): what the block gives fills `T`.
+      const written =
+        arg?.k === 'future' && typeNode?.type === 'type_identifier' && info.env.has(typeNode.text)
+          ? futureBoundOutput(boundsOf(info.node, typeNode.text))
+          : undefined;
+      const given = written && arg?.k === 'future' ? this.closureValues.get(arg.node.id)?.blockOutput() : undefined;
+      const [declared, value] =
+        written && given
+          ? [written, given]
+          : typeNode && arg?.k === 'ty' && holesIn(arg.ty).length === 0
+            ? [typeNode, arg.ty]
+            : [];
+      if (!declared || !value) return;
       const bound = new Map<string, LocalTy>();
-      unify(this.resolver.lowerType(typeNode, info.scope, info.env, info.self), arg.ty, bound);
+      unify(this.resolver.lowerType(declared, info.scope, info.env, info.self), value, bound);
       for (const [name, t] of bound) {
         const slot = env.get(name);
         if (slot?.k !== 'unknown' || !slot.hole || t.k !== 'ty') continue;
@@ -2866,6 +2894,12 @@ class BodyWalk {
         return t.k === 'ty' && t.ty.k !== 'unknown' && !(t.ty.k === 'ref' && !t.ty.mut);
       }) === true
     );
+  }
+
+  /** What this walk's `async` block gives when awaited: its block's type, when that is read (no holes). */
+  blockOutput(): Ty | undefined {
+    const t = this.body?.type === 'block' ? this.typeOf(this.body) : undefined;
+    return t?.k === 'ty' && holesIn(t.ty).length === 0 ? t.ty : undefined;
   }
 
   /** What this walk's closure gives when called: its body's type, when that is read. */
@@ -4678,17 +4712,8 @@ class BodyWalk {
    * Future<Output = T>`, `f: F` with `F: Future<Output = u8>`): `X`.
    */
   private boundOutput(b: Binding | undefined): Ty | undefined {
-    for (const bound of this.paramBounds(b) ?? [])
-      for (const g of bound.type === 'generic_type' ? [bound] : bound.descendantsOfType('generic_type')) {
-        const name = g?.childForFieldName('type');
-        if (!g || !name || pathSegments(name).pop() !== 'Future') continue;
-        const output = g
-          .childForFieldName('type_arguments')
-          ?.namedChildren.find((c) => c?.type === 'type_binding' && c.childForFieldName('name')?.text === 'Output')
-          ?.childForFieldName('type');
-        if (output) return this.resolver.lowerType(output, this.fn.scope, this.fn.env, this.fn.self);
-      }
-    return undefined;
+    const output = futureBoundOutput(this.paramBounds(b) ?? []);
+    return output && this.resolver.lowerType(output, this.fn.scope, this.fn.env, this.fn.self);
   }
 
   /**
