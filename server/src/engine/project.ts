@@ -18,6 +18,7 @@ import { readSpans, skimmedDependency, withItemMacroBodiesBlanked } from '../syn
 import {
   expandMacroCallSteps,
   macroInfos,
+  readAsGenerated,
   withForwardedCfgs,
   withForwardedExpansions,
   type MacroCall,
@@ -98,9 +99,6 @@ export interface Crate {
  * can answer requests between steps. Run to its end, it does what reading at once does.
  */
 export type ReadSteps = Steps;
-
-/** Dependencies' item macros whose calls are read as what they generate: bitflags', pin-project-lite's, cfg-if's. */
-const READ_AS_GENERATED = new Set(['bitflags', 'pin_project', 'cfg_if']);
 
 /** How many impls a step of reading a crate matches (see crateSteps). */
 const IMPLS_PER_STEP = 100;
@@ -930,8 +928,7 @@ export class Project {
   private dependencyMacro(crate: Crate, scope: Scope, name: string): MacroInfo | undefined {
     const written = name.split('::').map((s) => s.trim());
     if (written[0] === '') written.shift(); // `::slotmap::new_key_type!`, as a `$crate` path expands
-    // Read as what they generate, not through their crates' macros (see item-macros.ts).
-    if (READ_AS_GENERATED.has(written[written.length - 1])) return undefined;
+    if (readAsGenerated(name)) return undefined;
     let path = written;
     if (written.length === 1) {
       for (let s: Scope | undefined = scope; s && path.length === 1; s = s.kind === 'block' ? s.parent : undefined)

@@ -1816,12 +1816,16 @@ function fnBoundTrait(bounds: readonly SyntaxNode[]): 'Fn' | 'FnMut' | 'FnOnce' 
 
 /** The output type written in the first `Fn`, `FnMut` or `FnOnce` bound among `bounds` (`-> R`). */
 function fnBoundOutput(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
+  return fnBound(bounds)?.childForFieldName('return_type') ?? undefined;
+}
+
+/** The first `Fn`, `FnMut` or `FnOnce` bound among `bounds` (`Fn(u8) -> R`), as written. */
+function fnBound(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
   for (const b of bounds) {
     const fns = b.type === 'function_type' ? [b] : b.descendantsOfType('function_type');
     for (const f of fns) {
       const trait = f?.childForFieldName('trait')?.text;
-      if (f && (trait === 'Fn' || trait === 'FnMut' || trait === 'FnOnce'))
-        return f.childForFieldName('return_type') ?? undefined;
+      if (f && (trait === 'Fn' || trait === 'FnMut' || trait === 'FnOnce')) return f;
     }
   }
   return undefined;
@@ -1831,30 +1835,31 @@ function fnBoundOutput(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
 function futureBoundOutput(bounds: readonly SyntaxNode[]): SyntaxNode | undefined {
   for (const bound of bounds)
     for (const g of bound.type === 'generic_type' ? [bound] : bound.descendantsOfType('generic_type')) {
-      const name = g?.childForFieldName('type');
-      if (!g || !name || pathSegments(name).pop() !== 'Future') continue;
-      const output = g
-        .childForFieldName('type_arguments')
-        ?.namedChildren.find((c) => c?.type === 'type_binding' && c.childForFieldName('name')?.text === 'Output')
-        ?.childForFieldName('type');
+      const output = g ? futureOutputOf(g) : undefined;
       if (output) return output;
     }
   return undefined;
 }
 
+/** `X` of `Future<Output = X>` (or `std::future::Future<Output = X>`): undefined for any other trait. */
+function futureOutputOf(trait: SyntaxNode): SyntaxNode | undefined {
+  const name = trait.childForFieldName('type');
+  if (trait.type !== 'generic_type' || !name || pathSegments(name).pop() !== 'Future') return undefined;
+  return (
+    trait
+      .childForFieldName('type_arguments')
+      ?.namedChildren.find((c) => c?.type === 'type_binding' && c.childForFieldName('name')?.text === 'Output')
+      ?.childForFieldName('type') ?? undefined
+  );
+}
+
 /** The parameter types an `Fn`, `FnMut` or `FnOnce` bound among `bounds` names (`Fn(u8, &str)`: `u8`, `&str`). */
 function fnBoundParams(bounds: readonly SyntaxNode[]): SyntaxNode[] | undefined {
-  for (const b of bounds) {
-    const fns = b.type === 'function_type' ? [b] : b.descendantsOfType('function_type');
-    for (const f of fns) {
-      const trait = f?.childForFieldName('trait')?.text;
-      if (!f || (trait !== 'Fn' && trait !== 'FnMut' && trait !== 'FnOnce')) continue;
-      return (f.childForFieldName('parameters')?.namedChildren ?? []).filter(
-        (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment') && c.type !== 'attribute_item',
-      );
-    }
-  }
-  return undefined;
+  return fnBound(bounds)
+    ?.childForFieldName('parameters')
+    ?.namedChildren.filter(
+      (c): c is SyntaxNode => c !== null && !c.type.endsWith('comment') && c.type !== 'attribute_item',
+    );
 }
 
 /**
@@ -5086,16 +5091,8 @@ function leavesUnbound(ty: Ty, env: Map<string, Ty>, info: FnInfo): boolean {
 function futureOutputNode(ret: SyntaxNode): SyntaxNode | undefined {
   let t: SyntaxNode | null = ret;
   while (t?.type === 'bounded_type') t = t.namedChildren[0];
-  if (t?.type !== 'abstract_type') return undefined;
-  const trait = t.childForFieldName('trait');
-  if (trait?.type !== 'generic_type') return undefined;
-  const name = trait.childForFieldName('type');
-  const last = name?.type === 'scoped_type_identifier' ? name.childForFieldName('name') : name;
-  if (last?.text !== 'Future') return undefined;
-  const binding = trait
-    .childForFieldName('type_arguments')
-    ?.namedChildren.find((c) => c?.type === 'type_binding' && c.childForFieldName('name')?.text === 'Output');
-  return binding?.childForFieldName('type') ?? undefined;
+  const trait = t?.type === 'abstract_type' ? t.childForFieldName('trait') : null;
+  return trait ? futureOutputOf(trait) : undefined;
 }
 
 /**

@@ -439,6 +439,13 @@ function ownMacroName(name: string, infos: Map<string, MacroInfo>): string {
 }
 
 /**
+ * The dependencies' macros whose calls this file reads as what they generate (see isBitflags,
+ * isPinProject, cfgIfBranch), never through the dependency's own `macro_rules!`.
+ */
+export const readAsGenerated = (name: string): boolean =>
+  ['bitflags', 'pin_project', 'cfg_if'].includes(lastSegment(name).trim());
+
+/**
  * `pin_project! { pub struct X<T> { #[pin] inner: T } }` of pin-project-lite (tokio, tracing,
  * tokio-util): it writes the type back with the same fields, plus projection types and an
  * `Unpin` impl that change no auto trait of it.
