@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { PublishDiagnosticsParams } from 'vscode-languageserver/node';
+import type { Position, PublishDiagnosticsParams } from 'vscode-languageserver/node';
 import { initialize, INITIALIZE_PARAMS, shutdown, startSession, type LspSession } from '../test/server/lsp-session';
 import { MB, percentile } from './stats';
 
@@ -28,6 +28,8 @@ export interface ServerFigures {
   firstEdits: number[];
   hover: Latency;
   editToDiagnostics: Latency;
+  /** Edits that add or remove a line (Enter, then undone): what follows moves down or up. */
+  lineEditToDiagnostics: Latency;
   editToFreshAnalysis: Latency;
   /** Edits of a file dense in `unsafe impl`s (see ServerBenchInput.denseFile). */
   denseEdit?: { lines: number; unsafeImpls: number; latency: Latency };
@@ -92,11 +94,24 @@ class OpenDocument {
 
   /** Inserts a space at the start of `line`, or deletes it again: the text returns to its shape. */
   async toggleSpace(line: number, insert: boolean): Promise<number> {
-    this.version += 1;
     const range = { start: { line, character: 0 }, end: { line, character: insert ? 0 : 1 } };
+    return this.change(range, insert ? ' ' : '');
+  }
+
+  /** A line break typed at the start of `line` (the line moves down), or the one typed there removed. */
+  async toggleLine(line: number, insert: boolean): Promise<number> {
+    const range = {
+      start: { line, character: 0 },
+      end: insert ? { line, character: 0 } : { line: line + 1, character: 0 },
+    };
+    return this.change(range, insert ? '\n' : '');
+  }
+
+  private async change(range: { start: Position; end: Position }, text: string): Promise<number> {
+    this.version += 1;
     await this.session.connection.sendNotification('textDocument/didChange', {
       textDocument: { uri: this.uri, version: this.version },
-      contentChanges: [{ range, text: insert ? ' ' : '' }],
+      contentChanges: [{ range, text }],
     });
     return this.version;
   }
@@ -129,12 +144,24 @@ async function measureHovers(
 /** How many edits right after the open are timed on their own. */
 const FIRST_EDITS = 6;
 
-async function measureEdits(doc: OpenDocument, lines: number, count: number): Promise<Latency> {
-  return latency(await editSamples(doc, lines, count, 2));
+async function measureEdits(doc: OpenDocument, lines: number, count: number, edit: Toggle = 'space'): Promise<Latency> {
+  return latency(await editSamples(doc, lines, count, 2, edit));
 }
 
-/** `count` random lines, a space inserted then deleted at each: the time to each edit's diagnostics. */
-async function editSamples(doc: OpenDocument, lines: number, count: number, seed: number): Promise<number[]> {
+/** What an edit types: a space at a line's start, or a line break (see OpenDocument). */
+type Toggle = 'space' | 'line';
+
+/**
+ * `count` random lines, a space (or a line break) inserted then deleted at each: the time to each
+ * edit's diagnostics.
+ */
+async function editSamples(
+  doc: OpenDocument,
+  lines: number,
+  count: number,
+  seed: number,
+  edit: Toggle = 'space',
+): Promise<number[]> {
   const random = seeded(seed);
   const samples: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -143,7 +170,7 @@ async function editSamples(doc: OpenDocument, lines: number, count: number, seed
       const expected = doc.version + 1;
       const published = doc.session.nextDiagnostics(doc.uri, (p) => p.version === expected, LONG_WAIT_MS);
       const started = performance.now();
-      await doc.toggleSpace(line, insert);
+      await (edit === 'line' ? doc.toggleLine(line, insert) : doc.toggleSpace(line, insert));
       await published;
       samples.push(performance.now() - started);
     }
@@ -235,6 +262,8 @@ export async function benchServer(input: ServerBenchInput, log: (line: string) =
     const hover = await measureHovers(doc, names, lines, input.hovers);
     log(`server: ${input.edits} edits, each waiting for its diagnostics`);
     const editToDiagnostics = await measureEdits(doc, lines, input.edits / 2);
+    log(`server: ${input.edits} line breaks typed and removed, each waiting for its diagnostics`);
+    const lineEditToDiagnostics = await measureEdits(doc, lines, input.edits / 2, 'line');
     const editToFreshAnalysis = await measureFreshAnalysis(doc, names, lines, input.edits / 2);
     log(`server: ${input.memoryEdits} edits for memory`);
     const rssEdits = await measureEditMemory(doc, lines, input.memoryEdits, 5);
@@ -263,6 +292,7 @@ export async function benchServer(input: ServerBenchInput, log: (line: string) =
       firstEdits,
       hover,
       editToDiagnostics,
+      lineEditToDiagnostics,
       editToFreshAnalysis,
       ...(denseEdit ? { denseEdit } : {}),
       crateFilesOpen: input.crateFiles.length,

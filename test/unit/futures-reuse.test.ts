@@ -29,6 +29,30 @@ function answer(analysis: FileAnalysis): unknown {
   return { types, findings, futures, reviewed, syntaxErrors };
 }
 
+/**
+ * How many top-level fns of `text` call the fn declared by `header` (`async fn name(..`), or one
+ * that does, and so on: their walks read its future.
+ */
+function callers(text: string, header: string): number {
+  // Each top-level fn's name and text (from its header to the `}` that closes it at column 0).
+  const fns: { name: string; body: string }[] = [];
+  for (const line of text.split('\n')) {
+    const header = /^(?:pub )?(?:async )?fn (\w+)/.exec(line);
+    if (header) fns.push({ name: header[1], body: line.slice(header[0].length) });
+    else if (fns.length > 0) fns[fns.length - 1].body += `${line}\n`;
+  }
+  const reached = new Set([/fn (\w+)/.exec(header)![1]]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const fn of fns)
+      if (!reached.has(fn.name) && [...reached].some((n) => fn.body.includes(`${n}(`))) grew = !!reached.add(fn.name);
+  }
+  return reached.size - 1;
+}
+
+/** Words of the items a fn body can declare. */
+const BODY_ITEM_WORDS = /\b(?:struct|enum|union|type|trait|impl|mod|macro_rules|use|fn)\b/;
+
 const SNIPPETS = [
   ' ',
   '  ',
@@ -138,6 +162,45 @@ test('after an edit inside one fn body, the other fns futures are reused', async
     checked++;
   }
   assert.ok(checked >= 2, `only ${checked} fixtures with three async fns`);
+});
+
+test('after a line typed in a fn body, or a blank line between items, the fns below it are reused where they moved', async () => {
+  const { live, cold } = await engines();
+  const stats = live.futuresStats!;
+  let checked = 0;
+  for (const { name, text } of fixtures) {
+    const asyncFns = asyncFnCount(text);
+    if (asyncFns < 3) continue;
+    const lines = text.split('\n');
+    // The first line of the first top-level async fn whose body declares no item (a body that
+    // does is part of the skeleton), and the first blank line after an item.
+    const inBody = lines.findIndex((_, i) => {
+      if (i < 2 || !/^(pub )?async fn [^{]*\{( \/\/.*)?$/.test(lines[i - 1]) || lines[i - 2].startsWith('#['))
+        return false;
+      const end = lines.indexOf('}', i);
+      return end > i && !lines.slice(i, end).some((b) => BODY_ITEM_WORDS.test(b));
+    });
+    const blank = lines.findIndex((l, i) => l === '' && i > 0 && /^[}]/.test(lines[i - 1]));
+    if (inBody < 0 || blank < 0) continue;
+    const insert = (at: number, line: string) => [...lines.slice(0, at), line, ...lines.slice(at)].join('\n');
+    for (const [edited, walkedAtMost] of [
+      // The fn typed in is walked again, and so are those that call it.
+      [insert(inBody, '    let typed = 1;'), 1 + callers(text, lines[inBody - 1])],
+      [insert(blank, ''), 0],
+    ] as const) {
+      live.analyze(text);
+      const before = { ...stats };
+      const analysis = live.analyze(edited);
+      const walked = stats.walked - before.walked;
+      const reused = stats.reused - before.reused;
+      assert.ok(walked <= walkedAtMost, `${name}: ${walked} fns walked again after a line typed`);
+      assert.ok(reused >= asyncFns - walkedAtMost, `${name}: ${reused} fns reused (${asyncFns} async fns)`);
+      // What moved names its new lines: the same answer as an analysis from nothing.
+      assert.deepEqual(answer(analysis), answer(cold.analyze(edited)), `${name}: after a line typed`);
+    }
+    checked++;
+  }
+  assert.ok(checked >= 2, `only ${checked} fixtures with three async fns, a body line and a blank line`);
 });
 
 test("after a change of indentation or spacing outside fn bodies (the file's first line too), every fn is reused", async () => {

@@ -140,6 +140,26 @@ test('edit by edit, the project answers as one opened afresh on the same texts',
         'a field of the struct inside the item macro becomes an Rc',
         () => edit(lib, (t) => t.replace('        v: u8,', '        v: std::rc::Rc<u8>,')),
       ],
+      // The fns below an edit that adds lines keep their results, moved to their new lines.
+      [
+        'a blank line between two async fns of lib.rs, and a line typed in one above the others',
+        () =>
+          edit(lib, (t) =>
+            t
+              .replace('pub async fn tick() {}\n', 'pub async fn tick() {}\n\n')
+              .replace(
+                'pub async fn hold(j: crate::worker::Job) {\n',
+                'pub async fn hold(j: crate::worker::Job) {\n    let _typed = 1;\n',
+              ),
+          ),
+      ],
+      [
+        'a line typed in a fn of job.rs, whose futures lib.rs reads',
+        () =>
+          edit(job, (t) =>
+            t.replace('pub fn run<F: Send>(_f: F) {}', 'pub fn run<F: Send>(_f: F) {\n    let _typed = 1;\n}'),
+          ),
+      ],
       ['Job is Send again', () => edit(job, (t) => t.replace('id: std::rc::Rc<u64>,', 'id: u64,'))],
       // A bound of another trait on an unsafe impl: decided by the impls of that trait, which the
       // solver indexes by self type and keeps across edits that change no name.

@@ -187,7 +187,7 @@ export class Project {
   ) {
     this.resolver = new Resolver((from, name) => this.findCrate(from, name));
     this.solver = new Solver(this.resolver);
-    if (parser.reuseFutures !== false) this.futuresReuse = new FutureReuse(32);
+    if (parser.reuseFutures !== false) this.futuresReuse = new FutureReuse(32, true);
   }
 
   /** Opens the package or workspace whose Cargo.toml is in `dir`; false if there is none. */

@@ -2,17 +2,20 @@
 // re-walks only the fns it touched. A fn's results (its futures' verdicts, the `Send`
 // requirements and `Arc::new` calls in its body) are a function of what the walk reads, and the
 // key holds all of it:
-// - the fn's own text, at its own position (the reasons name lines);
+// - the fn's own text;
 // - the file's skeleton: the text with every fn body that declares no item blanked out (what the
 //   items, the solver's verdicts, the signatures and the imports come from), its spacing and
 //   indentation aside, and the caller's context (in a crate, the other files' versions);
 // - the fns whose futures the walk read (an awaited `async fn`, a block of another fn), with
-//   their text and position, transitively.
-// A walk that meets a recursion (a fn still being walked) depends on the order of the walks and
-// is never kept.
+//   their text, transitively.
+// Positions are not in the key: the results name places (ranges, and lines in the reasons), and
+// are moved with the text to where the edit put it (text-moves.ts), so that typing a line in one
+// fn does not walk every fn below it again. A walk that meets a recursion (a fn still being
+// walked) depends on the order of the walks and is never kept.
 import { BODY_WORDS, ITEM_TYPES, TYPE_ITEMS } from '../model/lower';
-import type { FutureReport, Range } from '../model/report';
+import type { FutureReport, Position, Range } from '../model/report';
 import { detachedText, type SyntaxNode } from '../syntax/parser';
+import { textMoves, type TextMoves } from './text-moves';
 
 interface Located {
   range: Range;
@@ -51,6 +54,13 @@ const KEPT_TEXT_SLACK = 1 << 20;
 
 const keyOf = (node: SyntaxNode): string => `${node.startPosition.row}:${node.startPosition.column}`;
 
+/** A key of a fn at another place (see TextMoves), or undefined. */
+function movedKey(key: string, move: (at: Position, side: 'start') => Position | undefined): string | undefined {
+  const [line, character] = key.split(':').map(Number);
+  const moved = move({ line, character }, 'start');
+  return moved && `${moved.line}:${moved.character}`;
+}
+
 function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
   return a.line < b.line || (a.line === b.line && a.character < b.character);
 }
@@ -60,11 +70,19 @@ function before(a: { line: number; character: number }, b: { line: number; chara
  * contexts). Results are shared read-only between analyses: nothing downstream mutates them.
  */
 export class FutureReuse<R extends Located, A extends Located> {
-  private readonly contexts = new Map<string, Map<string, FnEntry<R, A>>>();
+  /** Each context's fns' results, and the text they were found in (their places are its). */
+  private readonly contexts = new Map<string, { text: string; fns: Map<string, FnEntry<R, A>> }>();
   /** Fns reused and fns walked, over the object's life (for tests and the bench). */
   readonly stats = { reused: 0, walked: 0 };
 
-  constructor(private readonly capacity = 8) {}
+  /**
+   * `linesElsewhere`: the results may name lines of other files (a crate's files, analysed each
+   * in its crate), which an edit of this one does not move (see TextMoves).
+   */
+  constructor(
+    private readonly capacity = 8,
+    private readonly linesElsewhere = false,
+  ) {}
 
   /** The last skeletons without their layout: most edits leave the skeleton as it was. */
   private readonly layouts = new Map<string, string>();
@@ -88,12 +106,14 @@ export class FutureReuse<R extends Located, A extends Located> {
     const key = `${context}\u0000${this.withoutLayout(skeleton(text, fns))}`;
     const previous = this.contexts.get(key);
     this.contexts.delete(key);
+    const moves = previous && previous.text !== text ? textMoves(previous.text, text, this.linesElsewhere) : undefined;
     return new ReuseSession(
       text,
       fns,
-      previous,
+      previous?.fns,
+      moves,
       (next) => {
-        this.contexts.set(key, next);
+        this.contexts.set(key, { text, fns: next });
         for (const old of this.contexts.keys()) {
           if (this.contexts.size <= this.capacity) break;
           this.contexts.delete(old);
@@ -105,7 +125,7 @@ export class FutureReuse<R extends Located, A extends Located> {
 }
 
 /**
- * The file's text with each fn body that declares nothing replaced by its end line. The items of a
+ * The file's text with each fn body that declares nothing replaced by `{}`. The items of a
  * body kept whole are listed once, and the fns nested in it look theirs up in that list: asking
  * each nested body for its own made deep nesting quadratic (3,000 nested fns took a minute).
  */
@@ -129,7 +149,7 @@ function skeleton(text: string, fns: SyntaxNode[]): string {
       if (declares) kept = { end: body.endIndex, items };
     }
     if (declares) continue; // part of the skeleton
-    parts.push(text.slice(at, body.startIndex), `{${body.endPosition.row}}`);
+    parts.push(text.slice(at, body.startIndex), '{}');
     at = body.endIndex;
   }
   parts.push(text.slice(at));
@@ -149,16 +169,19 @@ function anyWithin(sorted: readonly number[], start: number, end: number): boole
 }
 
 /**
- * The text with spaces and tabs at the ends of lines dropped and the others one space each: an
- * edit of indentation or spacing changes no token and no line, so no fn's results (which name
- * lines, and columns only inside their own fn, whose text is keyed apart).
+ * The text with spaces and tabs at the ends of lines dropped, the others one space each, and
+ * blank lines dropped: an edit of indentation, spacing or blank lines changes no token, so no
+ * fn's results but for their places, which are moved (see TextMoves).
  */
 function withoutLayout(text: string): string {
   // Runs that start or end a line go, then the others become one space (two passes without a
   // callback: a callback per run took 1.3 ms of an edit of a 5,000-line file, these 0.5). A run
   // is tried as a line's end only from its first blank: from each of its blanks, a long line of
   // blanks took the regex a time quadratic in its length (40 s for 150 KB).
-  return text.replace(/(^|\n)[ \t]+|(?<![ \t])[ \t]+(?=\n|$)/g, '$1').replace(/[ \t]{2,}|\t/g, ' ');
+  return text
+    .replace(/(^|\n)[ \t]+|(?<![ \t])[ \t]+(?=\n|$)/g, '$1')
+    .replace(/[ \t]{2,}|\t/g, ' ')
+    .replace(/\n(?:\r?\n)+/g, '\n');
 }
 
 interface Span {
@@ -187,6 +210,8 @@ export class ReuseSession<R extends Located, A extends Located> {
     text: string,
     fns: SyntaxNode[],
     private readonly previous: Map<string, FnEntry<R, A>> | undefined,
+    /** How the text moved since `previous` was found in it (undefined: it did not change). */
+    private readonly moves: TextMoves | undefined,
     private readonly store: (next: Map<string, FnEntry<R, A>>) => void,
     private readonly stats: { reused: number; walked: number },
   ) {
@@ -201,8 +226,11 @@ export class ReuseSession<R extends Located, A extends Located> {
   /** Puts back the last results of `fn` when nothing they depend on changed; false: walk it. */
   reuse(fn: SyntaxNode, sink: ReuseSink<R, A>): boolean {
     const key = keyOf(fn);
-    const entry = this.previous?.get(key);
-    if (!entry || entry.text !== this.texts.get(key)) return false;
+    const before = this.moves ? movedKey(key, this.moves.back) : key;
+    const kept = before === undefined ? undefined : this.previous?.get(before);
+    if (!kept || kept.text !== this.texts.get(key)) return false;
+    const entry = this.moves ? moved(kept, this.moves) : kept;
+    if (!entry) return false;
     for (const [dep, text] of entry.deps) if (this.texts.get(dep) !== text) return false;
     const nodes: SyntaxNode[] = [];
     for (const { type, report } of entry.reports) {
@@ -328,6 +356,28 @@ function detachStrings<T>(value: T): T {
     for (const k of Object.keys(record)) record[k] = detachStrings(record[k]);
   }
   return value;
+}
+
+/**
+ * A fn's results at the places the edit moved them to (the same entry where nothing moved), the
+ * fns it read keyed by their new places; undefined where a place cannot be moved.
+ */
+function moved<R extends Located, A extends Located>(
+  entry: FnEntry<R, A>,
+  moves: TextMoves,
+): FnEntry<R, A> | undefined {
+  if (!moves.canRename([entry.text, ...entry.deps.values()])) return undefined;
+  const deps = new Map<string, string>();
+  for (const [key, text] of entry.deps) {
+    const at = movedKey(key, moves.forward);
+    if (at === undefined) return undefined;
+    deps.set(at, text);
+  }
+  const reports = moves.relocate(entry.reports);
+  const requirements = moves.relocate(entry.requirements);
+  const arcs = moves.relocate(entry.arcs);
+  if (!reports || !requirements || !arcs) return undefined;
+  return { text: entry.text, deps, reports, requirements, arcs };
 }
 
 /** The node of type `type` spanning exactly `range`, inside `fn`. */
