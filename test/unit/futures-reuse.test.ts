@@ -164,7 +164,7 @@ test('after an edit inside one fn body, the other fns futures are reused', async
   assert.ok(checked >= 2, `only ${checked} fixtures with three async fns`);
 });
 
-test('after a line typed in a fn body, or a blank line between items, the fns below it are reused where they moved', async () => {
+test('after a line typed in a fn body, or a blank or comment line between items, the fns below it are reused where they moved', async () => {
   const { live, cold } = await engines();
   const stats = live.futuresStats!;
   let checked = 0;
@@ -187,6 +187,8 @@ test('after a line typed in a fn body, or a blank line between items, the fns be
       // The fn typed in is walked again, and so are those that call it.
       [insert(inBody, '    let typed = 1;'), 1 + callers(text, lines[inBody - 1])],
       [insert(blank, ''), 0],
+      // A comment's lines are no item's either.
+      [insert(blank, '/// A doc comment typed above an item.'), 0],
     ] as const) {
       live.analyze(text);
       const before = { ...stats };

@@ -170,8 +170,10 @@ function anyWithin(sorted: readonly number[], start: number, end: number): boole
 
 /**
  * The text with spaces and tabs at the ends of lines dropped, the others one space each, and
- * blank lines dropped: an edit of indentation, spacing or blank lines changes no token, so no
- * fn's results but for their places, which are moved (see TextMoves).
+ * blank lines and lines of a `//` comment (a doc comment too) dropped: an edit of indentation,
+ * spacing, blank lines or such comments changes no token a fn's futures read, so no fn's results
+ * but for their places, which are moved (see TextMoves). (A line inside a string literal that
+ * starts with `//` is dropped too: the futures read no string's contents.)
  */
 function withoutLayout(text: string): string {
   // Runs that start or end a line go, then the others become one space (two passes without a
@@ -179,6 +181,7 @@ function withoutLayout(text: string): string {
   // is tried as a line's end only from its first blank: from each of its blanks, a long line of
   // blanks took the regex a time quadratic in its length (40 s for 150 KB).
   return text
+    .replace(/^[ \t]*\/\/.*$/gm, '')
     .replace(/(^|\n)[ \t]+|(?<![ \t])[ \t]+(?=\n|$)/g, '$1')
     .replace(/[ \t]{2,}|\t/g, ' ')
     .replace(/\n(?:\r?\n)+/g, '\n');
