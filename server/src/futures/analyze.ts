@@ -1235,6 +1235,19 @@ class FileAnalyzer {
   }
 
   /**
+   * The method a call by the trait's path names (`Extend::extend(collection, stream)`, `io::Read::read(r, buf)`):
+   * the one method of that name with a `self` receiver the trait declares. rustc takes exactly it
+   * there, whatever inherent methods the receiver has.
+   */
+  traitPathMethod(scope: Scope, segments: string[]): FnInfo | undefined {
+    if (segments.length < 2) return undefined;
+    const item = this.solution.resolver.resolvePath(scope, segments.slice(0, -1));
+    if (item.kind !== 'trait') return undefined;
+    const found = this.selfMethodsOf(item.def).get(segments[segments.length - 1]) ?? [];
+    return found.length === 1 ? this.infoOfNode(found[0]) : undefined;
+  }
+
+  /**
    * A method of a type parameter's declared bounds or their supertraits (`addr.to_socket_addrs()`
    * of an `A: AsyncToSocketAddrs`, declared by its supertrait `Sealed`): in scope through the
    * bound, imported or not. Undefined unless exactly one of those traits declares it.
@@ -4512,6 +4525,8 @@ class BodyWalk {
         : undefined;
     const pollFn = this.pollFn(segments, own, args);
     if (pollFn) return pollFn;
+    const viaTraitPath = own ? undefined : this.traitPathCall(segments, args, notTyped);
+    if (viaTraitPath) return viaTraitPath;
     if (own)
       return this.fnResult(own, notTyped, args, {
         typeArgs,
@@ -4591,6 +4606,26 @@ class BodyWalk {
     const self = knownTy(owner.known.path, []);
     const generated = self && stdAssociatedFn(self, segments[segments.length - 1]);
     return generated ? { k: 'ty', ty: generated } : notTyped();
+  }
+
+  /**
+   * `Trait::method(recv, args..)`: the trait's method (see FileAnalyzer.traitPathMethod) called
+   * on the first argument, its `Self` that argument's type through the receiver as declared
+   * (`&mut self` given a `&mut C`: `C`). Undefined when the path names no trait's method, or the
+   * first argument's type does not say `Self` (a receiver of another form, `self: Pin<&mut Self>`).
+   */
+  private traitPathCall(segments: string[], args: SyntaxNode[], notTyped: () => LocalTy): LocalTy | undefined {
+    const info = this.file.traitPathMethod(this.scope, segments);
+    const receiver = info?.node
+      .childForFieldName('parameters')
+      ?.namedChildren.find((p) => p?.type === 'self_parameter');
+    if (!info || !receiver || !args[0]) return undefined;
+    const first = this.typeOf(args[0]);
+    if (first.k !== 'ty') return notTyped();
+    const byRef = receiver.text.includes('&');
+    const mut = /&\s*('\w+\s+)?mut\b/.test(receiver.text);
+    const self = !byRef ? first.ty : first.ty.k === 'ref' && first.ty.mut === mut ? first.ty.inner : undefined;
+    return self ? this.fnResult(info, notTyped, args.slice(1), { recv: self }) : notTyped();
   }
 
   /**
