@@ -131,9 +131,12 @@ function readType(text: string, params: Map<string, Ty>, self: Ty): Ty | undefin
     if (text[i] === '[') {
       i++;
       const inner = parse();
+      // An array of a literal length (`[u8; 4]`), or a slice.
+      const length = /^;\s*(\d+)/.exec(text.slice(i));
+      if (length) i += length[0].length;
       if (!inner || text[i] !== ']') return undefined;
       i++;
-      return { k: 'seq', inner, text: `[${inner.text}]` };
+      return { k: 'seq', inner, text: length ? `[${inner.text}; ${length[1]}]` : `[${inner.text}]` };
     }
     const m = /^[\w:()]+/.exec(text.slice(i));
     if (!m) return undefined;
@@ -232,9 +235,12 @@ export function ioResultSpelledOut(ty: Ty): Ty {
 export interface StdSignatureTable {
   toolchain: string;
   types: Record<string, Record<string, string[]>>;
+  /** The primitives' own methods the same way, by the primitive (`str`, `u32`, `[T]` for slices). */
+  primitives: Record<string, Record<string, string[]>>;
 }
 
 const SIGNATURES = (stdSignatures as StdSignatureTable).types;
+const PRIMITIVES = (stdSignatures as StdSignatureTable).primitives;
 
 /**
  * A generated row of a std type, read with `Self` that type and its parameters the receiver's
@@ -279,12 +285,34 @@ export function stdAssociatedFn(owner: Ty, fn: string): Ty | undefined {
 
 export function stdMethod(given: Ty, method: string): { receiver: ReceiverMode; returns?: Ty } | undefined {
   const recv = ioResultSpelledOut(given); // `io::Result`'s methods are `Result`'s
-  if (recv.k !== 'known') return undefined;
+  if (recv.k !== 'known') return primitiveMethod(recv, method);
   const row = METHODS.find((r) => r.on === recv.known.path && r.method === method);
   if (!row) return generated(recv, method, 'method');
   if (row.returns === 'unknown') return { receiver: row.receiver };
   const params = new Map(recv.known.params.map((p, i): [string, Ty] => [p, recv.args[i] ?? unknownTy(p)]));
   return { receiver: row.receiver, returns: readType(row.returns, params, recv) };
+}
+
+/** The primitive a receiver is, as the generated table names it: `str` (a string literal's `&str` too), `u32`, `[T]`. */
+const PRIMITIVE_RECEIVER = /^(&?str|bool|char|[iu](8|16|32|64|128|size)|f32|f64)$/;
+
+/**
+ * A method of a primitive's own, from the generated table: `s.len()` of a `str`, `n.to_le_bytes()`
+ * of a `u32`, `codes.iter()` of a slice or an array (which has a slice's methods). Inherent
+ * methods come before any trait's of the same name, so the table's row is the one rustc takes.
+ */
+function primitiveMethod(recv: Ty, method: string): { receiver: ReceiverMode; returns: Ty } | undefined {
+  const slice = recv.k === 'seq';
+  const key = slice
+    ? '[T]'
+    : recv.k === 'plain' && PRIMITIVE_RECEIVER.test(recv.text)
+      ? recv.text.replace('&', '')
+      : '';
+  const fns = Object.hasOwn(PRIMITIVES, key) ? PRIMITIVES[key] : undefined;
+  const row = fns && Object.hasOwn(fns, method) ? fns[method] : undefined;
+  if (!row || row[0] === 'none') return undefined;
+  const returns = readType(row[1], new Map(slice ? [['T', recv.inner]] : []), recv);
+  return returns && { receiver: row[0] === 'value' ? 'value' : 'ref', returns };
 }
 
 /** Whether a method of this name takes its receiver by value whatever the type (`into_*`, `unwrap`). */
