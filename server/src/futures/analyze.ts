@@ -28,7 +28,7 @@ import {
   type SyntaxTree,
 } from '../syntax/parser';
 import type { Solution, Value } from '../traits/infer';
-import { PRIMITIVES } from '../model/known-types';
+import { lookupKnownType, PRIMITIVES } from '../model/known-types';
 import {
   CLONE_PATHS,
   constructorKind,
@@ -3816,8 +3816,12 @@ class BodyWalk {
             return { k: 'ty', ty: result.args[0] };
         }
         if (name === 'vec') {
-          // `vec![1u8]`, `vec![0u8; n]`: a `Vec` of the first element's literal type.
+          // `vec![]`: a `Vec` of elements not written, as `Vec::new()` (a later `push` says them).
           const tokens = node.namedChildren.find((c) => c?.type === 'token_tree');
+          const empty = tokens && !tokens.namedChildren.some((c) => c !== null && !c.type.endsWith('comment'));
+          const none = empty ? elementsNotWritten('std::vec::Vec', node) : undefined;
+          if (none) return { k: 'ty', ty: none };
+          // `vec![1u8]`, `vec![0u8; n]`: a `Vec` of the first element's literal type.
           const first = tokens?.namedChildren[0];
           const elem = first?.type.endsWith('_literal') ? this.typeOf(first) : undefined;
           const t = elem?.k === 'ty' ? knownTy('std::vec::Vec', [elem.ty]) : undefined;
@@ -4579,16 +4583,7 @@ class BodyWalk {
       return t ? { k: 'ty', ty: t } : notTyped();
     }
     if (ctor === 'empty') {
-      // One unknown per element type; a hasher or allocator left out is the default one.
-      const elements = owner.known.params.filter((p) => p !== 'S' && p !== 'A');
-      const t = knownTy(
-        owner.known.path,
-        elements.map((): Ty => ({
-          k: 'unknown',
-          text: '_',
-          reason: `the element type of \`${oneLine(node.text)}\` is not written`,
-        })),
-      );
+      const t = elementsNotWritten(owner.known.path, node);
       return t ? { k: 'ty', ty: t } : notTyped();
     }
     if ((ctor === 'arg' || full === 'std::boxed::Box::pin') && args[0]) {
@@ -5191,6 +5186,23 @@ function stdFuture(
   const future = knownTy(m[1] === 'ready' ? 'std::future::Ready' : 'std::future::Pending', [output]);
   if (future) knownOutputs.set(future, output);
   return future;
+}
+
+/**
+ * A std collection made without its element types written (`Vec::new()`, `vec![]`,
+ * `HashMap::new()`): one unknown per element type, which a later `push` or `insert` may say (see
+ * BodyWalk.elementFromPush); a hasher or allocator left out is the default one.
+ */
+function elementsNotWritten(path: string, made: SyntaxNode): Ty | undefined {
+  const elements = lookupKnownType(path)?.params.filter((p) => p !== 'S' && p !== 'A') ?? [];
+  return knownTy(
+    path,
+    elements.map((): Ty => ({
+      k: 'unknown',
+      text: '_',
+      reason: `the element type of \`${oneLine(made.text)}\` is not written`,
+    })),
+  );
 }
 
 /** AND of values: `no` wins, then `unknown`; conditions add up. */
