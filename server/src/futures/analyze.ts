@@ -31,6 +31,7 @@ import type { Solution, Value } from '../traits/infer';
 import { lookupKnownType, PRIMITIVES } from '../model/known-types';
 import {
   CLONE_PATHS,
+  combinatorClosureParam,
   constructorKind,
   consumesReceiver,
   DEREF_PATHS,
@@ -2774,6 +2775,10 @@ class BodyWalk {
       const recv = callee.childForFieldName('value');
       const method = callee.childForFieldName('field')?.text;
       const t = recv ? this.typeOf(recv) : undefined;
+      // `opt.map(|v| ..)`, `res.map_err(|e| ..)`: std's combinators, by their one closure.
+      const handed =
+        t?.k === 'ty' && method && index === 0 ? combinatorClosureParam(derefAll(t.ty), method) : undefined;
+      if (handed) return someTy(handed, (x) => x.k === 'unknown' || x.k === 'proj') ? undefined : [handed];
       if (t?.k === 'ty' && method) info = this.file.methodOf(derefAll(t.ty), method);
     } else if (
       callee?.type === 'scoped_identifier' ||

@@ -315,6 +315,37 @@ function primitiveMethod(recv: Ty, method: string): { receiver: ReceiverMode; re
   return returns && { receiver: row[0] === 'value' ? 'value' : 'ref', returns };
 }
 
+/**
+ * What `Option`'s and `Result`'s combinators hand their closure (`opt.map(|v| ..)`: the `T` of
+ * `Option<T>`; `res.map_err(|e| ..)`: the `E` of `Result<T, E>`; `filter` and `inspect` a `&T`),
+ * by the one parameter of the closure each takes as its argument. Undefined for other methods.
+ */
+const CLOSURE_ARGUMENTS: Record<'option' | 'result', Record<string, 'value' | '&value' | 'error' | '&error'>> = {
+  option: { map: 'value', and_then: 'value', is_some_and: 'value', filter: '&value', inspect: '&value' },
+  result: {
+    map: 'value',
+    and_then: 'value',
+    is_ok_and: 'value',
+    inspect: '&value',
+    map_err: 'error',
+    or_else: 'error',
+    unwrap_or_else: 'error',
+    is_err_and: 'error',
+    inspect_err: '&error',
+  },
+};
+
+export function combinatorClosureParam(recv: Ty, method: string): Ty | undefined {
+  const t = ioResultSpelledOut(recv);
+  if (t.k !== 'known') return undefined;
+  const kind =
+    t.known.path === 'std::option::Option' ? 'option' : t.known.path === 'std::result::Result' ? 'result' : undefined;
+  const given = kind && Object.hasOwn(CLOSURE_ARGUMENTS[kind], method) ? CLOSURE_ARGUMENTS[kind][method] : undefined;
+  const arg = given && (given.endsWith('error') ? t.args[1] : t.args[0]);
+  if (!given || !arg) return undefined;
+  return given.startsWith('&') ? { k: 'ref', mut: false, inner: arg, text: `&${arg.text}` } : arg;
+}
+
 /** Whether a method of this name takes its receiver by value whatever the type (`into_*`, `unwrap`). */
 export function consumesReceiver(method: string): boolean {
   return /^(into_\w+|unwrap\w*|expect\w*|take)$/.test(method);
