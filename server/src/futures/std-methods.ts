@@ -90,6 +90,8 @@ const CONSTRUCTORS: ReadonlyMap<string, 'arg' | 'empty' | 'self'> = new Map<stri
   ['std::boxed::Box::new', 'arg'],
   ['std::pin::Pin::new', 'arg'],
   ['std::cell::UnsafeCell::new', 'arg'],
+  ['std::io::Cursor::new', 'arg'],
+  ['std::io::BufReader::new', 'arg'],
   ['std::vec::Vec::new', 'empty'],
   ['std::string::String::new', 'empty'],
   ['std::vec::Vec::with_capacity', 'empty'],
@@ -395,7 +397,8 @@ export function needsDrop(
     }
     case 'known': {
       const p = ty.known.path;
-      if (p === 'std::cell::Cell' || p === 'std::option::Option' || p === 'std::result::Result') {
+      // (`Cursor<T>` is its `T` and a position.)
+      if (/^std::(cell::Cell|option::Option|result::Result|io::Cursor)$/.test(p)) {
         const parts = ty.args.map((a) => needsDrop(a, depth + 1));
         return parts.includes(true) ? true : parts.includes(undefined) ? undefined : false;
       }
