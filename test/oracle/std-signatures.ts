@@ -37,8 +37,12 @@ export function resultText(text: string, params: readonly string[] = []): string
     .replace(/<\s*,\s*/g, '<')
     .replace(/\s+/g, ' ')
     .trim();
-  // Every name a std path, a primitive or `Self`; no tuples, closures, `dyn`, `impl`, arrays.
-  for (const token of t.split(/[<>,&[\]\s]+/).filter(Boolean)) {
+  // Every name a std path, a primitive or `Self`; no tuples, closures, `dyn`, `impl`; arrays of a
+  // literal length only (`[u8; 4]`).
+  for (const token of t
+    .replace(/;\s*\d+\s*\]/g, ']')
+    .split(/[<>,&[\]\s]+/)
+    .filter(Boolean)) {
     if (token === 'mut' || token === 'Self' || token === '()' || PRIMITIVE.test(token)) continue;
     if (params.includes(token)) continue;
     if (!/^(?:std|core|alloc)::[\w:]+$/.test(token)) return undefined;
@@ -72,55 +76,90 @@ export function generateStdSignatures(docDir: string, toolchain: string): StdSig
     // as the type's own impl block (`impl<T> Receiver<T>`) writes them.
     const declared = typeParams(headerText(decl[1]), name);
     if (declared === undefined) continue;
-    const start = html.indexOf('id="implementations-list"');
-    if (start < 0) continue;
-    const ends = [
-      'id="trait-implementations',
-      'id="synthetic-implementations',
-      'id="blanket-implementations',
-      'id="deref-methods',
-    ]
-      .map((m) => html.indexOf(m, start))
-      .filter((i) => i > 0);
-    const section = html.slice(start, ends.length ? Math.min(...ends) : undefined);
-    const fns: Record<string, string[]> = {};
-    const dropped = new Set<string>();
-    const headerRe = /<h([34]) class="code-header">([\s\S]*?)<\/h\1>/g;
-    // Whether the impl block being read is the type's own, over its parameters as declared (not
-    // `impl<T> Option<&T>`, whose `T` is another type's, nor `impl Vec<u8>`).
-    let ownImpl = true;
-    for (let m = headerRe.exec(section); m; m = headerRe.exec(section)) {
-      if (m[1] === '3') {
-        ownImpl = ownImplOf(headerText(m[2]), name, declared);
-        continue;
-      }
-      if (!ownImpl) continue;
-      // A nightly-only API (`Vec::new_in`): stable code does not call it, and a trait's method of
-      // that name is taken instead.
-      const end = section.indexOf('</summary>', headerRe.lastIndex);
-      if (section.slice(headerRe.lastIndex, end < 0 ? headerRe.lastIndex + 600 : end).includes('stab unstable'))
-        continue;
-      // (Without the "notable traits" mark after a result: `StdinLock<'static> ⓘ`.)
-      const text = headerText(m[2].replace(/<a href="#" class="tooltip"[\s\S]*?<\/a>/g, ''));
-      const sig =
-        /^pub (?:const )?(?:unsafe )?fn (\w+)(<[^(]*>)?(\([\s\S]*?\))(?: -> ([\s\S]*?))?(?: where [\s\S]*)?$/.exec(
-          text,
-        );
-      if (!sig) continue;
-      const [, fn, , params, ret] = sig;
-      const returns = ret === undefined ? '()' : resultText(ret, declared);
-      const row: string[] | undefined = returns === undefined ? undefined : [receiverOf(params), returns];
-      // Several impls (per platform, per instantiation) that disagree: none.
-      if (!row || (fns[fn] && fns[fn].join() !== row.join())) {
-        dropped.add(fn);
-        continue;
-      }
-      fns[fn] = row;
-    }
-    for (const fn of dropped) delete fns[fn];
+    const fns = ownFns(implementations(html), (header) => ownImplOf(header, name, declared), declared);
     if (Object.keys(fns).length > 0) types[path] = fns;
   }
-  return { toolchain, types };
+  return { toolchain, types, primitives: generatePrimitives(docDir) };
+}
+
+/**
+ * The primitives' own methods, by the primitive (`str`, `u32`, `[T]` for slices), from their
+ * pages (`primitive.str.html`): `len`, `as_bytes`, `to_le_bytes`, `iter`, as for std's types.
+ */
+function generatePrimitives(docDir: string): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const name of readdirSync(join(docDir, 'std')).sort()) {
+    const m = /^primitive\.(str|slice|bool|char|[iu](?:8|16|32|64|128|size)|f32|f64)\.html$/.exec(name);
+    if (!m) continue;
+    const slice = m[1] === 'slice';
+    const key = slice ? '[T]' : m[1];
+    const declared = slice ? ['T'] : [];
+    // The primitive's own impl (`impl str`, `impl<T> [T]`), not one of an instantiation (`impl [u8]`).
+    const own = (header: string) =>
+      header.replace(/\s+where\s[\s\S]*$/, '').trim() === `impl${slice ? '<T>' : ''} ${key}`;
+    const fns = ownFns(implementations(readFileSync(join(docDir, 'std', name), 'utf8')), own, declared);
+    if (Object.keys(fns).length > 0) out[key] = fns;
+  }
+  return out;
+}
+
+/** A page's inherent impls, up to its trait impls. */
+function implementations(html: string): string {
+  const start = html.indexOf('id="implementations-list"');
+  if (start < 0) return '';
+  const ends = [
+    'id="trait-implementations',
+    'id="synthetic-implementations',
+    'id="blanket-implementations',
+    'id="deref-methods',
+  ]
+    .map((m) => html.indexOf(m, start))
+    .filter((i) => i > 0);
+  return html.slice(start, ends.length ? Math.min(...ends) : undefined);
+}
+
+/**
+ * The stable fns of the impl blocks `ownImpl` takes, by name: how each takes its receiver and
+ * its result's text, where that is written in std types (see resultText).
+ */
+function ownFns(
+  section: string,
+  ownImpl: (header: string) => boolean,
+  declared: readonly string[],
+): Record<string, string[]> {
+  const fns: Record<string, string[]> = {};
+  const dropped = new Set<string>();
+  const headerRe = /<h([34]) class="code-header">([\s\S]*?)<\/h\1>/g;
+  // Whether the impl block being read is the type's own, over its parameters as declared (not
+  // `impl<T> Option<&T>`, whose `T` is another type's, nor `impl Vec<u8>`).
+  let own = true;
+  for (let m = headerRe.exec(section); m; m = headerRe.exec(section)) {
+    if (m[1] === '3') {
+      own = ownImpl(headerText(m[2]));
+      continue;
+    }
+    if (!own) continue;
+    // A nightly-only API (`Vec::new_in`): stable code does not call it, and a trait's method of
+    // that name is taken instead.
+    const end = section.indexOf('</summary>', headerRe.lastIndex);
+    if (section.slice(headerRe.lastIndex, end < 0 ? headerRe.lastIndex + 600 : end).includes('stab unstable')) continue;
+    // (Without the "notable traits" mark after a result: `StdinLock<'static> ⓘ`.)
+    const text = headerText(m[2].replace(/<a href="#" class="tooltip"[\s\S]*?<\/a>/g, ''));
+    const sig =
+      /^pub (?:const )?(?:unsafe )?fn (\w+)(<[^(]*>)?(\([\s\S]*?\))(?: -> ([\s\S]*?))?(?: where [\s\S]*)?$/.exec(text);
+    if (!sig) continue;
+    const [, fn, , params, ret] = sig;
+    const returns = ret === undefined ? '()' : resultText(ret, declared);
+    const row: string[] | undefined = returns === undefined ? undefined : [receiverOf(params), returns];
+    // Several impls (per platform, per instantiation) that disagree: none.
+    if (!row || (fns[fn] && fns[fn].join() !== row.join())) {
+      dropped.add(fn);
+      continue;
+    }
+    fns[fn] = row;
+  }
+  for (const fn of dropped) delete fns[fn];
+  return fns;
 }
 
 /**
@@ -186,5 +225,8 @@ export function renderStdSignatures(table: StdSignatureTable): string {
   const rows = Object.keys(table.types)
     .sort()
     .map((path) => `    ${JSON.stringify(path)}: ${JSON.stringify(table.types[path])}`);
-  return `{\n  "toolchain": ${JSON.stringify(table.toolchain)},\n  "types": {\n${rows.join(',\n')}\n  }\n}\n`;
+  const primitives = Object.keys(table.primitives)
+    .sort()
+    .map((name) => `    ${JSON.stringify(name)}: ${JSON.stringify(table.primitives[name])}`);
+  return `{\n  "toolchain": ${JSON.stringify(table.toolchain)},\n  "types": {\n${rows.join(',\n')}\n  },\n  "primitives": {\n${primitives.join(',\n')}\n  }\n}\n`;
 }

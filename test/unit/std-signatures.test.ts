@@ -52,6 +52,19 @@ test('rows say how each fn takes its receiver and what it gives', () => {
   assert.equal(row('std::vec::Vec', 'new_in'), undefined);
 });
 
+test("the primitives' own methods are read the same way, arrays of a literal length kept", () => {
+  const row = (name: string, fn: string) => table.primitives[name]?.[fn];
+  assert.deepEqual(row('str', 'len'), ['ref', 'usize']);
+  assert.deepEqual(row('str', 'as_bytes'), ['ref', '&[u8]']);
+  assert.deepEqual(row('u32', 'to_le_bytes'), ['value', '[u8; 4]']);
+  assert.deepEqual(row('[T]', 'iter'), ['ref', 'std::slice::Iter<T>']);
+  // Not `impl [u8]`'s methods (one instantiation's), nor a result naming the fn's own parameter.
+  assert.equal(row('[T]', 'to_ascii_uppercase'), undefined);
+  assert.equal(row('str', 'parse'), undefined);
+  assert.equal(resultText('[u8; 16]'), '[u8; 16]');
+  assert.equal(resultText('[u8; N]'), undefined);
+});
+
 test("a generic type's own impls are read, not those of one instantiation", () => {
   assert.deepEqual(typeParams('pub struct Vec<T, A: Allocator = Global> { /* private fields */ }', 'Vec'), ['T', 'A']);
   assert.deepEqual(typeParams("pub struct Arguments<'a> { /* private fields */ }", 'Arguments'), []);

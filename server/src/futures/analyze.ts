@@ -28,9 +28,10 @@ import {
   type SyntaxTree,
 } from '../syntax/parser';
 import type { Solution, Value } from '../traits/infer';
-import { PRIMITIVES } from '../model/known-types';
+import { lookupKnownType, PRIMITIVES } from '../model/known-types';
 import {
   CLONE_PATHS,
+  combinatorClosureParam,
   constructorKind,
   consumesReceiver,
   DEREF_PATHS,
@@ -1231,6 +1232,19 @@ class FileAnalyzer {
         found.push(...(this.selfMethodsOf(def).get(name) ?? []));
       }
     }
+    return found.length === 1 ? this.infoOfNode(found[0]) : undefined;
+  }
+
+  /**
+   * The method a call by the trait's path names (`Extend::extend(collection, stream)`, `io::Read::read(r, buf)`):
+   * the one method of that name with a `self` receiver the trait declares. rustc takes exactly it
+   * there, whatever inherent methods the receiver has.
+   */
+  traitPathMethod(scope: Scope, segments: string[]): FnInfo | undefined {
+    if (segments.length < 2) return undefined;
+    const item = this.solution.resolver.resolvePath(scope, segments.slice(0, -1));
+    if (item.kind !== 'trait') return undefined;
+    const found = this.selfMethodsOf(item.def).get(segments[segments.length - 1]) ?? [];
     return found.length === 1 ? this.infoOfNode(found[0]) : undefined;
   }
 
@@ -2761,6 +2775,10 @@ class BodyWalk {
       const recv = callee.childForFieldName('value');
       const method = callee.childForFieldName('field')?.text;
       const t = recv ? this.typeOf(recv) : undefined;
+      // `opt.map(|v| ..)`, `res.map_err(|e| ..)`: std's combinators, by their one closure.
+      const handed =
+        t?.k === 'ty' && method && index === 0 ? combinatorClosureParam(derefAll(t.ty), method) : undefined;
+      if (handed) return someTy(handed, (x) => x.k === 'unknown' || x.k === 'proj') ? undefined : [handed];
       if (t?.k === 'ty' && method) info = this.file.methodOf(derefAll(t.ty), method);
     } else if (
       callee?.type === 'scoped_identifier' ||
@@ -3803,8 +3821,12 @@ class BodyWalk {
             return { k: 'ty', ty: result.args[0] };
         }
         if (name === 'vec') {
-          // `vec![1u8]`, `vec![0u8; n]`: a `Vec` of the first element's literal type.
+          // `vec![]`: a `Vec` of elements not written, as `Vec::new()` (a later `push` says them).
           const tokens = node.namedChildren.find((c) => c?.type === 'token_tree');
+          const empty = tokens && !tokens.namedChildren.some((c) => c !== null && !c.type.endsWith('comment'));
+          const none = empty ? elementsNotWritten('std::vec::Vec', node) : undefined;
+          if (none) return { k: 'ty', ty: none };
+          // `vec![1u8]`, `vec![0u8; n]`: a `Vec` of the first element's literal type.
           const first = tokens?.namedChildren[0];
           const elem = first?.type.endsWith('_literal') ? this.typeOf(first) : undefined;
           const t = elem?.k === 'ty' ? knownTy('std::vec::Vec', [elem.ty]) : undefined;
@@ -4512,6 +4534,8 @@ class BodyWalk {
         : undefined;
     const pollFn = this.pollFn(segments, own, args);
     if (pollFn) return pollFn;
+    const viaTraitPath = own ? undefined : this.traitPathCall(segments, args, notTyped);
+    if (viaTraitPath) return viaTraitPath;
     if (own)
       return this.fnResult(own, notTyped, args, {
         typeArgs,
@@ -4564,16 +4588,7 @@ class BodyWalk {
       return t ? { k: 'ty', ty: t } : notTyped();
     }
     if (ctor === 'empty') {
-      // One unknown per element type; a hasher or allocator left out is the default one.
-      const elements = owner.known.params.filter((p) => p !== 'S' && p !== 'A');
-      const t = knownTy(
-        owner.known.path,
-        elements.map((): Ty => ({
-          k: 'unknown',
-          text: '_',
-          reason: `the element type of \`${oneLine(node.text)}\` is not written`,
-        })),
-      );
+      const t = elementsNotWritten(owner.known.path, node);
       return t ? { k: 'ty', ty: t } : notTyped();
     }
     if ((ctor === 'arg' || full === 'std::boxed::Box::pin') && args[0]) {
@@ -4591,6 +4606,26 @@ class BodyWalk {
     const self = knownTy(owner.known.path, []);
     const generated = self && stdAssociatedFn(self, segments[segments.length - 1]);
     return generated ? { k: 'ty', ty: generated } : notTyped();
+  }
+
+  /**
+   * `Trait::method(recv, args..)`: the trait's method (see FileAnalyzer.traitPathMethod) called
+   * on the first argument, its `Self` that argument's type through the receiver as declared
+   * (`&mut self` given a `&mut C`: `C`). Undefined when the path names no trait's method, or the
+   * first argument's type does not say `Self` (a receiver of another form, `self: Pin<&mut Self>`).
+   */
+  private traitPathCall(segments: string[], args: SyntaxNode[], notTyped: () => LocalTy): LocalTy | undefined {
+    const info = this.file.traitPathMethod(this.scope, segments);
+    const receiver = info?.node
+      .childForFieldName('parameters')
+      ?.namedChildren.find((p) => p?.type === 'self_parameter');
+    if (!info || !receiver || !args[0]) return undefined;
+    const first = this.typeOf(args[0]);
+    if (first.k !== 'ty') return notTyped();
+    const byRef = receiver.text.includes('&');
+    const mut = /&\s*('\w+\s+)?mut\b/.test(receiver.text);
+    const self = !byRef ? first.ty : first.ty.k === 'ref' && first.ty.mut === mut ? first.ty.inner : undefined;
+    return self ? this.fnResult(info, notTyped, args.slice(1), { recv: self }) : notTyped();
   }
 
   /**
@@ -5156,6 +5191,23 @@ function stdFuture(
   const future = knownTy(m[1] === 'ready' ? 'std::future::Ready' : 'std::future::Pending', [output]);
   if (future) knownOutputs.set(future, output);
   return future;
+}
+
+/**
+ * A std collection made without its element types written (`Vec::new()`, `vec![]`,
+ * `HashMap::new()`): one unknown per element type, which a later `push` or `insert` may say (see
+ * BodyWalk.elementFromPush); a hasher or allocator left out is the default one.
+ */
+function elementsNotWritten(path: string, made: SyntaxNode): Ty | undefined {
+  const elements = lookupKnownType(path)?.params.filter((p) => p !== 'S' && p !== 'A') ?? [];
+  return knownTy(
+    path,
+    elements.map((): Ty => ({
+      k: 'unknown',
+      text: '_',
+      reason: `the element type of \`${oneLine(made.text)}\` is not written`,
+    })),
+  );
 }
 
 /** AND of values: `no` wins, then `unknown`; conditions add up. */

@@ -90,6 +90,8 @@ const CONSTRUCTORS: ReadonlyMap<string, 'arg' | 'empty' | 'self'> = new Map<stri
   ['std::boxed::Box::new', 'arg'],
   ['std::pin::Pin::new', 'arg'],
   ['std::cell::UnsafeCell::new', 'arg'],
+  ['std::io::Cursor::new', 'arg'],
+  ['std::io::BufReader::new', 'arg'],
   ['std::vec::Vec::new', 'empty'],
   ['std::string::String::new', 'empty'],
   ['std::vec::Vec::with_capacity', 'empty'],
@@ -131,9 +133,12 @@ function readType(text: string, params: Map<string, Ty>, self: Ty): Ty | undefin
     if (text[i] === '[') {
       i++;
       const inner = parse();
+      // An array of a literal length (`[u8; 4]`), or a slice.
+      const length = /^;\s*(\d+)/.exec(text.slice(i));
+      if (length) i += length[0].length;
       if (!inner || text[i] !== ']') return undefined;
       i++;
-      return { k: 'seq', inner, text: `[${inner.text}]` };
+      return { k: 'seq', inner, text: length ? `[${inner.text}; ${length[1]}]` : `[${inner.text}]` };
     }
     const m = /^[\w:()]+/.exec(text.slice(i));
     if (!m) return undefined;
@@ -232,9 +237,12 @@ export function ioResultSpelledOut(ty: Ty): Ty {
 export interface StdSignatureTable {
   toolchain: string;
   types: Record<string, Record<string, string[]>>;
+  /** The primitives' own methods the same way, by the primitive (`str`, `u32`, `[T]` for slices). */
+  primitives: Record<string, Record<string, string[]>>;
 }
 
 const SIGNATURES = (stdSignatures as StdSignatureTable).types;
+const PRIMITIVES = (stdSignatures as StdSignatureTable).primitives;
 
 /**
  * A generated row of a std type, read with `Self` that type and its parameters the receiver's
@@ -279,12 +287,65 @@ export function stdAssociatedFn(owner: Ty, fn: string): Ty | undefined {
 
 export function stdMethod(given: Ty, method: string): { receiver: ReceiverMode; returns?: Ty } | undefined {
   const recv = ioResultSpelledOut(given); // `io::Result`'s methods are `Result`'s
-  if (recv.k !== 'known') return undefined;
+  if (recv.k !== 'known') return primitiveMethod(recv, method);
   const row = METHODS.find((r) => r.on === recv.known.path && r.method === method);
   if (!row) return generated(recv, method, 'method');
   if (row.returns === 'unknown') return { receiver: row.receiver };
   const params = new Map(recv.known.params.map((p, i): [string, Ty] => [p, recv.args[i] ?? unknownTy(p)]));
   return { receiver: row.receiver, returns: readType(row.returns, params, recv) };
+}
+
+/** The primitive a receiver is, as the generated table names it: `str` (a string literal's `&str` too), `u32`, `[T]`. */
+const PRIMITIVE_RECEIVER = /^(&?str|bool|char|[iu](8|16|32|64|128|size)|f32|f64)$/;
+
+/**
+ * A method of a primitive's own, from the generated table: `s.len()` of a `str`, `n.to_le_bytes()`
+ * of a `u32`, `codes.iter()` of a slice or an array (which has a slice's methods). Inherent
+ * methods come before any trait's of the same name, so the table's row is the one rustc takes.
+ */
+function primitiveMethod(recv: Ty, method: string): { receiver: ReceiverMode; returns: Ty } | undefined {
+  const slice = recv.k === 'seq';
+  const key = slice
+    ? '[T]'
+    : recv.k === 'plain' && PRIMITIVE_RECEIVER.test(recv.text)
+      ? recv.text.replace('&', '')
+      : '';
+  const fns = Object.hasOwn(PRIMITIVES, key) ? PRIMITIVES[key] : undefined;
+  const row = fns && Object.hasOwn(fns, method) ? fns[method] : undefined;
+  if (!row || row[0] === 'none') return undefined;
+  const returns = readType(row[1], new Map(slice ? [['T', recv.inner]] : []), recv);
+  return returns && { receiver: row[0] === 'value' ? 'value' : 'ref', returns };
+}
+
+/**
+ * What `Option`'s and `Result`'s combinators hand their closure (`opt.map(|v| ..)`: the `T` of
+ * `Option<T>`; `res.map_err(|e| ..)`: the `E` of `Result<T, E>`; `filter` and `inspect` a `&T`),
+ * by the one parameter of the closure each takes as its argument. Undefined for other methods.
+ */
+const CLOSURE_ARGUMENTS: Record<'option' | 'result', Record<string, 'value' | '&value' | 'error' | '&error'>> = {
+  option: { map: 'value', and_then: 'value', is_some_and: 'value', filter: '&value', inspect: '&value' },
+  result: {
+    map: 'value',
+    and_then: 'value',
+    is_ok_and: 'value',
+    inspect: '&value',
+    map_err: 'error',
+    or_else: 'error',
+    unwrap_or_else: 'error',
+    is_err_and: 'error',
+    inspect_err: '&error',
+  },
+};
+
+export function combinatorClosureParam(recv: Ty, method: string): Ty | undefined {
+  const t = ioResultSpelledOut(recv);
+  if (t.k !== 'known') return undefined;
+  const kind =
+    t.known.path === 'std::option::Option' ? 'option' : t.known.path === 'std::result::Result' ? 'result' : undefined;
+  const given = kind && Object.hasOwn(CLOSURE_ARGUMENTS[kind], method) ? CLOSURE_ARGUMENTS[kind][method] : undefined;
+  const arg = given && (given.endsWith('error') ? t.args[1] : t.args[0]);
+  if (!given || !arg) return undefined;
+  return given.startsWith('&') ? { k: 'ref', mut: false, inner: arg, text: `&${arg.text}` } : arg;
 }
 
 /** Whether a method of this name takes its receiver by value whatever the type (`into_*`, `unwrap`). */
@@ -336,7 +397,8 @@ export function needsDrop(
     }
     case 'known': {
       const p = ty.known.path;
-      if (p === 'std::cell::Cell' || p === 'std::option::Option' || p === 'std::result::Result') {
+      // (`Cursor<T>` is its `T` and a position.)
+      if (/^std::(cell::Cell|option::Option|result::Result|io::Cursor)$/.test(p)) {
         const parts = ty.args.map((a) => needsDrop(a, depth + 1));
         return parts.includes(true) ? true : parts.includes(undefined) ? undefined : false;
       }
