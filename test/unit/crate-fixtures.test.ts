@@ -199,6 +199,7 @@ test('crates/app and crates/helper: rustc agrees with every marker (crates flatt
   const app = flattenWithDeps(join(CRATES, 'app', 'src', 'lib.rs'), {
     helper: join(CRATES, 'helper', 'src', 'lib.rs'),
     net: join(CRATES, 'app', 'vendor', 'fetched-1.0.2', 'src', 'lib.rs'),
+    textutil: join(CRATES, 'app', 'vendor', 'text-utils-0.1.0', 'src', 'lib.rs'),
   });
   const helper = flatten(join(CRATES, 'helper', 'src', 'lib.rs'), join(CRATES, 'helper', 'src'), true);
   for (const [name, source] of [
