@@ -1080,7 +1080,7 @@ export class Project {
     if (dep) return dep;
     let byLib = this.libNames.get(crate);
     if (!byLib) {
-      this.libNames.set(crate, (byLib = new Map()));
+      this.libNames.set(crate, (byLib = new Map<string, Dependency>()));
       for (const d of crate.deps.values()) {
         if (d.name !== d.package.replace(/-/g, '_')) continue;
         const dir = d.path ?? this.registrySource(crate, d);
@@ -1201,7 +1201,7 @@ export class Project {
 
 /** The name code uses for a package's library (`pin-project-lite` -> `pin_project_lite`). */
 function crateName(m: Manifest): string {
-  return (m.packageName ?? "crate").replace(/-/g, "_");
+  return m.libName ?? (m.packageName ?? 'crate').replace(/-/g, '_');
 }
 
 /**
