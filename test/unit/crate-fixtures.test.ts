@@ -199,6 +199,7 @@ test('crates/app and crates/helper: rustc agrees with every marker (crates flatt
   const app = flattenWithDeps(join(CRATES, 'app', 'src', 'lib.rs'), {
     helper: join(CRATES, 'helper', 'src', 'lib.rs'),
     net: join(CRATES, 'app', 'vendor', 'fetched-1.0.2', 'src', 'lib.rs'),
+    textutil: join(CRATES, 'app', 'vendor', 'text-utils-0.1.0', 'src', 'lib.rs'),
   });
   const helper = flatten(join(CRATES, 'helper', 'src', 'lib.rs'), join(CRATES, 'helper', 'src'), true);
   for (const [name, source] of [
@@ -320,10 +321,12 @@ test('crates/detached and crates/old-paths: rustc agrees with every marker', asy
     otherOs: withoutUnseen(
       flatten(join(CRATES, 'detached', 'src', 'other_os', 'mod.rs'), join(CRATES, 'detached', 'src', 'other_os'), true),
     ),
-    // Written for edition 2015; the oracle compiles edition 2021, where the root is `crate::`.
+    // Written for edition 2015; the oracle compiles edition 2021, where the root is `crate::`
+    // and a trait object is written `dyn`.
     old: flatten(join(CRATES, 'old-paths', 'src', 'lib.rs'), join(CRATES, 'old-paths', 'src'), true)
       .replace(/(?<![\w:])::c_int/g, 'crate::c_int')
-      .replace(/use Raw;/, 'use crate::Raw;'),
+      .replace(/use Raw;/, 'use crate::Raw;')
+      .replace(/Box<(\w+)>/g, 'Box<dyn $1>'),
     oldOtherOs: withoutUnseen(readFileSync(join(CRATES, 'old-paths', 'src', 'other_os', 'mod.rs'), 'utf8')),
   };
   for (const [name, source] of Object.entries(sources)) {

@@ -31,6 +31,8 @@ export interface Manifest {
   packageName?: string;
   /** The library root (`src/lib.rs` unless `[lib] path` says otherwise), if it exists. */
   libRoot?: string;
+  /** `[lib] name`, when given: the name code uses for the library (package `utf-8` is `utf8`). */
+  libName?: string;
   /** Binary roots (`src/main.rs`, `[[bin]] path`, `src/bin/*.rs`). */
   otherRoots: string[];
   /** Roots that also see the dev-dependencies: `examples/`, `tests/` and `benches/` (`x.rs`, `x/main.rs`). */
@@ -224,6 +226,7 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
     dir,
     packageName: tomlString(pkg?.name),
     libRoot,
+    ...(tomlString(lib?.name) === undefined ? {} : { libName: tomlString(lib?.name) }),
     otherRoots,
     devRoots,
     workspaceMembers,

@@ -135,6 +135,8 @@ export class Project {
   private readonly trees = new Map<string, { text: string; tree: SyntaxTree; inSpans: boolean }>();
   private readonly listings = new Map<string, string[]>();
   private readonly manifests = new Map<string, Manifest | undefined>();
+  /** Per crate: its dependencies that code names by their `[lib] name` (see dependencyNamed). */
+  private readonly libNames = new WeakMap<Crate, Map<string, Dependency>>();
   private folders?: string[];
   /** Everything must be read again (a file appeared or vanished on disk). */
   private stale = false;
@@ -935,7 +937,7 @@ export class Project {
         path = s.imports.get(written[0]) ?? path;
       if (path[0] === '::') path = path.slice(1);
     }
-    const dep = path.length >= 2 ? crate.deps.get(path[0]) : undefined;
+    const dep = path.length >= 2 ? this.dependencyNamed(crate, path[0]) : undefined;
     const loaded = dep ? this.loadDependency(crate, dep) : undefined;
     const info = typeof loaded === 'object' ? loaded.macros?.get(path[path.length - 1]) : undefined;
     if (!info) return undefined;
@@ -1062,10 +1064,31 @@ export class Project {
   private findCrate(from: Scope, name: string): Item | undefined {
     const crate = this.byRoot.get(crateRoot(from));
     if (!crate) return undefined;
-    const dep = crate.deps.get(name);
+    const dep = this.dependencyNamed(crate, name);
     if (!dep) return undefined;
     const loaded = this.loadDependency(crate, dep);
     return typeof loaded === 'string' ? { kind: 'none', reason: loaded } : { kind: 'mod', scope: loaded.root };
+  }
+
+  /**
+   * The dependency `crate`'s code names `name`: by its key (or rename), else one not renamed whose
+   * library has a `[lib] name` of its own, the name cargo then gives it (package `utf-8` is `utf8`,
+   * `cairo-rs` is `cairo`). Those are found once per crate, reading the dependencies' manifests.
+   */
+  private dependencyNamed(crate: Crate, name: string): Dependency | undefined {
+    const dep = crate.deps.get(name);
+    if (dep) return dep;
+    let byLib = this.libNames.get(crate);
+    if (!byLib) {
+      this.libNames.set(crate, (byLib = new Map<string, Dependency>()));
+      for (const d of crate.deps.values()) {
+        if (d.name !== d.package.replace(/-/g, '_')) continue;
+        const dir = d.path ?? this.registrySource(crate, d);
+        const libName = dir === undefined ? undefined : this.manifestAt(dir)?.libName;
+        if (libName !== undefined && libName !== d.name && !crate.deps.has(libName)) byLib.set(libName, d);
+      }
+    }
+    return byLib.get(name);
   }
 
   private loadDependency(from: Crate, dep: Dependency): Crate | string {
@@ -1111,7 +1134,7 @@ export class Project {
     this.depCrates.set(key, reading);
     const crate = runSteps(
       this.crateSteps(
-        (manifest.packageName ?? dep.package).replace(/-/g, '_'),
+        manifest.libName ?? (manifest.packageName ?? dep.package).replace(/-/g, '_'),
         manifest,
         manifest.libRoot,
         features,
@@ -1178,7 +1201,7 @@ export class Project {
 
 /** The name code uses for a package's library (`pin-project-lite` -> `pin_project_lite`). */
 function crateName(m: Manifest): string {
-  return (m.packageName ?? 'crate').replace(/-/g, '_');
+  return m.libName ?? (m.packageName ?? 'crate').replace(/-/g, '_');
 }
 
 /**

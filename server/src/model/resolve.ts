@@ -716,7 +716,9 @@ export class Resolver {
         if (node.text === 'Self' && self) return self;
         const param = env.get(node.text);
         if (param) return param;
-        return this.instantiate(this.lookup(scope, node.text), [], text, scope, env, self, depth);
+        const item = this.lookup(scope, node.text);
+        if (bareTraitObject(item, scope)) return this.lowerDyn(node, scope, text);
+        return this.instantiate(item, [], text, scope, env, self, depth);
       }
       case 'scoped_type_identifier': {
         const path = node.childForFieldName('path');
@@ -796,7 +798,9 @@ export class Resolver {
             reason: `\`${text}\` is an associated type, which depends on trait impls this analysis does not solve`,
           };
         }
-        return this.instantiate(this.resolvePath(scope, segments), [], text, scope, env, self, depth);
+        const item = this.resolvePath(scope, segments);
+        if (bareTraitObject(item, scope)) return this.lowerDyn(node, scope, text);
+        return this.instantiate(item, [], text, scope, env, self, depth);
       }
       case 'generic_type': {
         const base = node.childForFieldName('type');
@@ -817,6 +821,7 @@ export class Resolver {
         }
         const item =
           base.type === 'type_identifier' ? this.lookup(scope, base.text) : this.resolvePath(scope, segments);
+        if (bareTraitObject(item, scope)) return this.lowerDyn(node, scope, text);
         return this.instantiate(item, args, text, scope, env, self, depth);
       }
       case 'macro_invocation':
@@ -1233,4 +1238,13 @@ function cowOf(borrowed: Ty | undefined, text: string): Ty {
       reason: `\`${text}\` is Send only if \`<${borrowed.text} as ToOwned>::Owned\` is, and this analysis reads that only for std's types`,
     };
   return { k: 'tuple', text, elems: [{ k: 'ref', mut: false, inner: borrowed, text: `&${borrowed.text}` }, borrowed] };
+}
+
+/**
+ * A trait named as a type, in a crate of edition 2018 or before: a trait object, `dyn` being
+ * optional there (tendril's `Box<RawDecoder>`). Since 2021 it is an error, answered unknown with
+ * the fix in the reason.
+ */
+function bareTraitObject(item: Item, scope: Scope): boolean {
+  return item.kind === 'trait' && crateRoot(scope).capturesWhole === true;
 }

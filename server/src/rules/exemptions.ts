@@ -238,10 +238,11 @@ function ownerThreadCheck(ctx: RuleContext, def: TypeDef, bound: string): string
   const bodies = ownImpls(ctx, def)
     .flatMap(functions)
     .map((fn) => (fn.childForFieldName('body')?.text ?? '').replace(/\s+/g, ' '));
-  // A `ThreadId`, or a number (glib's `thread_id: usize`, `SendWeakRef`'s `Option<usize>`, from
-  // a counter each thread reads once through a `thread_local!`) compared with a fn that reads the
-  // calling thread's identity: one of this file, or one the type's scope names (another file's).
-  const numbers = /^(?:usize|u64|u32|Option<(?:usize|u64|u32)>)$/;
+  // A `ThreadId`, or a number (glib's `thread_id: usize`, `SendWeakRef`'s `Option<usize>`,
+  // fragile's `NonZeroUsize`, from a counter each thread reads once through a `thread_local!`)
+  // compared with a fn that reads the calling thread's identity: one of this file, or one the
+  // type's scope names (another file's, as `thread_id()` or by its path, `thread_id::get()`).
+  const numbers = new RegExp(`^(?:${THREAD_NUMBER}|Option<${THREAD_NUMBER}>)$`);
   let fns: string[] | undefined;
   for (const field of def.fields) {
     const text = field.typeNode.text.replace(/\s+/g, '');
@@ -265,15 +266,18 @@ function ownerThreadCheck(ctx: RuleContext, def: TypeDef, bound: string): string
 }
 
 /**
- * The fns without arguments that the type's methods call (`thread_id()`) and that the type's
- * scope resolves to a fn of another file reading the calling thread's identity (see readsThreadIdentity).
+ * The fns without arguments that the type's methods call (`thread_id()`, `thread_id::get()`) and
+ * that the type's scope resolves to a fn of another file reading the calling thread's identity
+ * (see readsThreadIdentity), as called (a path keeps its modules).
  */
 function calledIdentityFns(ctx: RuleContext, def: TypeDef, bodies: string[]): string[] {
   const own = new Set(threadIdentityFns(ctx));
   const names = new Set<string>();
-  for (const body of bodies) for (const m of body.matchAll(/\b([a-z_]\w*)\(\)/g)) if (!own.has(m[1])) names.add(m[1]);
+  for (const body of bodies)
+    for (const m of body.matchAll(/\b(?:(?:[a-z_]\w*::)+)?([a-z_]\w*)\(\)/g))
+      for (const name of [m[0].slice(0, -2), m[1]]) if (!own.has(name)) names.add(name);
   return [...names].filter((name) => {
-    const fn = ctx.solution.resolver.resolveFn(def.scope, [name]);
+    const fn = ctx.solution.resolver.resolveFn(def.scope, name.split('::'));
     return fn !== undefined && fn.node.tree !== ctx.root.tree && readsThreadIdentity(fn.node);
   });
 }
@@ -299,12 +303,16 @@ function readsThreadIdentity(fn: SyntaxNode): boolean {
   const params = fn.childForFieldName('parameters');
   const body = fn.childForFieldName('body')?.text ?? '';
   const result = fn.childForFieldName('return_type')?.text ?? '';
-  if (!params || params.namedChildCount > 0 || !/^(?:usize|u64|u32|(?:\w+::)*ThreadId)$/.test(result)) return false;
+  if (!params || params.namedChildCount > 0 || !new RegExp(`^(?:${THREAD_NUMBER}|(?:\\w+::)*ThreadId)$`).test(result))
+    return false;
   return /\bthread_local!/.test(body) || THREAD_ID_CALL.test(body);
 }
 
 /** Read once per analysis: every type with a thread-named field asks (see threadIdentityFns). */
 const threadIdentityByContext = new WeakMap<RuleContext, string[]>();
+
+/** A number that can name a thread: plain, or non-zero (`NonZeroUsize`, so that `Option` of it is as small). */
+const THREAD_NUMBER = '(?:usize|u64|u32|(?:\\w+::)*NonZero(?:Usize|U64|U32))';
 
 /** A call that gives the calling thread's id: `thread::current().id()`, thread_local's `thread_id::get()`. */
 const THREAD_ID_CALL = /\bthread_id::get\s*\(\s*\)|\bcurrent\s*\(\s*\)\s*\.\s*id\s*\(\s*\)/;
