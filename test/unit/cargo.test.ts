@@ -157,7 +157,7 @@ test('the edition: 2015 when not written, or inherited from [workspace.package] 
   const editions = dirs.map((d) => readManifest(fs, d)!.edition2015);
   assert.deepEqual(editions, [true, true, false, false, false, false, false]);
   // Before 2021, closures capture whole variables.
-  const whole = dirs.map((d) => readManifest(fs, d)!.capturesWhole);
+  const whole = dirs.map((d) => readManifest(fs, d)!.beforeEdition2021);
   assert.deepEqual(whole, [true, true, false, true, false, false, true]);
 });
 

@@ -47,9 +47,9 @@ export interface Manifest {
   edition2015?: boolean;
   /**
    * Edition 2018 or 2015: a closure or async block captures whole variables, where since 2021 it
-   * captures only the fields it names (`self.state`).
+   * captures only the fields it names (`self.state`); a trait named as a type is a trait object.
    */
-  capturesWhole?: boolean;
+  beforeEdition2021?: boolean;
   /** `cargo:rustc-cfg=x` flags the build script sets (see buildScriptCfgs). */
   buildCfgs?: BuildCfgs;
 }
@@ -218,7 +218,7 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
       ? tomlString(tomlTable(workspaceTable()?.table.package)?.edition)
       : pkg?.edition;
   const edition2015 = !!pkg && (pkg.edition === undefined || edition === '2015');
-  const capturesWhole = edition2015 || edition === '2018';
+  const beforeEdition2021 = edition2015 || edition === '2018';
   const buildPath = tomlString(pkg?.build) ?? 'build.rs';
   const buildText = pkg?.build === false ? undefined : fs.readFile(join(dir, buildPath));
   const buildCfgs = buildText === undefined ? undefined : buildScriptCfgs(buildText, tomlString(pkg?.name));
@@ -234,7 +234,7 @@ export function readManifest(fs: FileSystem, dir: string): Manifest | undefined 
     devDependencies,
     features,
     edition2015,
-    capturesWhole,
+    beforeEdition2021,
     buildCfgs,
   };
 }

@@ -805,7 +805,7 @@ export class Project {
   ): Steps<Crate> {
     const root = newScope('module', []);
     if (manifest.edition2015) root.edition2015 = true;
-    if (manifest.capturesWhole) root.capturesWhole = true;
+    if (manifest.beforeEdition2021) root.beforeEdition2021 = true;
     const crate: Crate = { name, manifest, rootFile, root, files: new Map(), features, local, deps, build };
     root.buildCfg = this.cfgOf(crate);
     if (detached) crate.detached = root.detached = true;

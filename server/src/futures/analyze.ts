@@ -2079,7 +2079,7 @@ class BodyWalk {
   private bounded?: Map<string, Ty>;
 
   private capturesWhole(): boolean {
-    return this.file.crate !== undefined && crateRoot(this.fn.scope).capturesWhole === true;
+    return this.file.crate !== undefined && crateRoot(this.fn.scope).beforeEdition2021 === true;
   }
 
   walkBody(body: SyntaxNode): void {

@@ -15,7 +15,7 @@
 import { BODY_WORDS, ITEM_TYPES, TYPE_ITEMS } from '../model/lower';
 import type { FutureReport, Position, Range } from '../model/report';
 import { detachedText, type SyntaxNode } from '../syntax/parser';
-import { textMoves, type TextMoves } from './text-moves';
+import { before, textMoves, type TextMoves } from './text-moves';
 
 interface Located {
   range: Range;
@@ -59,10 +59,6 @@ function movedKey(key: string, move: (at: Position, side: 'start') => Position |
   const [line, character] = key.split(':').map(Number);
   const moved = move({ line, character }, 'start');
   return moved && `${moved.line}:${moved.character}`;
-}
-
-function before(a: { line: number; character: number }, b: { line: number; character: number }): boolean {
-  return a.line < b.line || (a.line === b.line && a.character < b.character);
 }
 
 /**

@@ -30,7 +30,9 @@ const OTHER_FILES = /(?:^|\()in `|impl [^`]*` \(line \d+\)/;
 /** Code a fn's reasons quote that would read as a named line (a comment or a string saying "line 3"). */
 const LINE_LIKE_CODE = /\bline \d/;
 
-const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character < b.character);
+/** Whether place `a` comes before place `b`. */
+export const before = (a: Position, b: Position): boolean =>
+  a.line < b.line || (a.line === b.line && a.character < b.character);
 const same = (a: Position, b: Position) => a.line === b.line && a.character === b.character;
 
 /**

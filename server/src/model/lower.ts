@@ -171,8 +171,8 @@ export interface Scope {
   externCrates: Map<string, string>;
   /** On a crate's root: edition 2015, where `::x` and `use x::y` start at the crate root. */
   edition2015?: boolean;
-  /** On a crate's root: edition 2018 or before, where closures capture whole variables (see Manifest). */
-  capturesWhole?: boolean;
+  /** On a crate's root: edition 2018 or before (closures capture whole variables, `dyn` is optional: see Manifest). */
+  beforeEdition2021?: boolean;
   /** On a crate's root: its build's `#[cfg]` context, for the `#[cfg]`s on statements in bodies. */
   buildCfg?: CfgContext;
   /**

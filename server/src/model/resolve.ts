@@ -1246,5 +1246,5 @@ function cowOf(borrowed: Ty | undefined, text: string): Ty {
  * the fix in the reason.
  */
 function bareTraitObject(item: Item, scope: Scope): boolean {
-  return item.kind === 'trait' && crateRoot(scope).capturesWhole === true;
+  return item.kind === 'trait' && crateRoot(scope).beforeEdition2021 === true;
 }
