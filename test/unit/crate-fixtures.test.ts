@@ -52,6 +52,7 @@ test('crates/app: the module tree follows mod.rs, #[path], cfg_attr paths, raw n
     .sort();
   assert.deepEqual(files, [
     'src/async.rs',
+    'src/codec.rs',
     'src/lib.rs',
     'src/odd/place.rs',
     'src/sys/unix.rs',

@@ -194,7 +194,9 @@ function analyzeRoot(
   // `#[cfg(feature = ...)]` is undecided, so they count.
   let calls: MacroCall[] = [];
   const items = lowerFile(root, {
-    macroItems: parseExpansion ? (call, scope, impl) => void calls.push({ call, scope, impl }) : undefined,
+    macroItems: parseExpansion
+      ? (call, scope, impl, trait) => void calls.push({ call, scope, impl, trait })
+      : undefined,
   });
   if (parseExpansion && calls.length > 0) {
     const infos = withForwardedCfgs(macroInfos([root]));

@@ -569,8 +569,8 @@ export class Project {
     record.items = lowerFile(record.tree.rootNode, {
       scope,
       cfg: this.cfgOf(crate),
-      macroItems: (call, inScope, impl) => {
-        this.deferred.push({ crate, record, call, scope: inScope, impl });
+      macroItems: (call, inScope, impl, trait) => {
+        this.deferred.push({ crate, record, call, scope: inScope, impl, trait });
         return undefined;
       },
     });
@@ -864,8 +864,8 @@ export class Project {
     record.items = lowerFile(tree.rootNode, {
       scope,
       cfg: this.cfgOf(crate),
-      macroItems: (call, inScope, impl) => {
-        this.deferred.push({ crate, record, call, scope: inScope, impl });
+      macroItems: (call, inScope, impl, trait) => {
+        this.deferred.push({ crate, record, call, scope: inScope, impl, trait });
         return undefined;
       },
     });
@@ -880,19 +880,24 @@ export class Project {
   private *itemMacroSteps(crate: Crate, reuse?: Map<string, Scope>): ReadSteps {
     // A file's `macro_rules!` a step (reading tokio's took 10 ms): later files win a name, as at once.
     const own = new Map<string, MacroInfo>();
-    for (const record of [...crate.files.values()]) {
-      for (const [name, info] of macroInfos([record.tree.rootNode])) own.set(name, info);
-      yield;
-    }
+    const readFrom = new Set<FileRecord>();
     // A crate whose root this build leaves out (winapi's `#![cfg(windows)]`, read as an inactive
     // one) has its calls of macros that write types left unexpanded: thousands of `STRUCT!`s,
     // each a parse, for types of another OS.
     const root = crate.files.get(crate.rootFile);
-    if (root && this.leadingCfgOff(root, crate) !== undefined)
-      for (const [name, info] of own)
-        if (info.definition !== undefined) own.set(name, { ...info, definition: undefined });
+    const rootOff = root !== undefined && this.leadingCfgOff(root, crate) !== undefined;
+    function* readMacros(): ReadSteps {
+      for (const record of [...crate.files.values()]) {
+        if (readFrom.has(record)) continue;
+        readFrom.add(record);
+        for (const [name, info] of macroInfos([record.tree.rootNode]))
+          own.set(name, rootOff && info.definition !== undefined ? { ...info, definition: undefined } : info);
+        yield;
+      }
+    }
+    yield* readMacros();
     // A macro of one file may hand its items to one of another (`macros/cfg.rs` to itself, mostly).
-    const infos = withForwardedCfgs(own);
+    let infos = withForwardedCfgs(own);
     crate.macros = withForwardedExpansions(own);
     const cfg = this.cfgOf(crate);
     // Each round reads the files of the modules the last one found (libc nests six deep).
@@ -900,6 +905,13 @@ export class Project {
       const calls = this.deferred.filter((d) => d.crate === crate);
       this.deferred = this.deferred.filter((d) => d.crate !== crate);
       if (calls.length === 0) return;
+      // The files the last round read (modules an item macro's body declares, as most of tokio's
+      // are) have `macro_rules!` of their own, which their calls use (`writer8!(WriteU8, u8)`).
+      if (readFrom.size < crate.files.size) {
+        yield* readMacros();
+        infos = withForwardedCfgs(own);
+        crate.macros = withForwardedExpansions(own);
+      }
       for (const c of calls) {
         const name = c.call.childForFieldName('macro')?.text;
         if (name === undefined || infos.has(name)) continue;

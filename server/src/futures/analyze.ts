@@ -1130,7 +1130,8 @@ class FileAnalyzer {
   /** The signature facts of a fn node met as a future's origin, wherever its file is. */
   infoOfNode(node: SyntaxNode): FnInfo | undefined {
     const owner = this.ownerOf(node);
-    return owner.infoByNode.get(node.id) ?? owner.info(node);
+    const trait = this.macroMethodTraits.get(node);
+    return owner.infoByNode.get(node.id) ?? (trait ? owner.info(node, trait.scope, trait.node) : owner.info(node));
   }
 
   /** The traits in scope in each block or module scope asked about: declared there or imported by name. */
@@ -1189,6 +1190,8 @@ class FileAnalyzer {
 
   /** Each trait's methods with a `self` receiver, by name, in the order declared (see selfMethodsOf). */
   private readonly selfMethods = new Map<TraitDef, Map<string, SyntaxNode[]>>();
+  /** The trait of each method a macro call in its body declares (no trait is around it in its tree). */
+  private readonly macroMethodTraits = new Map<SyntaxNode, TraitDef>();
 
   /**
    * A trait's methods (with a body or without) that take `self`, by name, in the order its body
@@ -1199,7 +1202,8 @@ class FileAnalyzer {
     let byName = this.selfMethods.get(def);
     if (!byName) {
       byName = new Map();
-      for (const item of def.node.childForFieldName('body')?.namedChildren ?? []) {
+      for (const node of def.macroMethods ?? []) this.macroMethodTraits.set(node, def);
+      for (const item of [...(def.node.childForFieldName('body')?.namedChildren ?? []), ...(def.macroMethods ?? [])]) {
         if (item?.type !== 'function_item' && item?.type !== 'function_signature_item') continue;
         const name = item.childForFieldName('name')?.text;
         if (name === undefined) continue;
@@ -3632,7 +3636,10 @@ class BodyWalk {
         if (t.ty.k === 'ref') return { k: 'ty', ty: t.ty.inner };
         if (t.ty.k === 'known' && DEREF_PATHS.has(t.ty.known.path) && t.ty.args[0])
           return { k: 'ty', ty: t.ty.args[0] };
-        return notTyped();
+        // `Vec<T>` derefs to `[T]` (`for entry in &**frames`), `String` to `str`; a type of the
+        // project to its `Deref` impl's `Target`.
+        const target = derefOwned(t.ty) ?? (t.ty.k === 'adt' ? this.derefStep(t.ty) : undefined);
+        return target ? { k: 'ty', ty: target } : notTyped();
       }
       case 'binary_expression': {
         const op = node.childForFieldName('operator')?.text ?? '';
@@ -5306,6 +5313,15 @@ const ITERATOR_ITEMS = new Map<string, IteratorItem>([
 ]);
 
 /** The item of `for x in <ty>` over a std collection, an array, or a reference to one of them. */
+/** What `*x` is for a std collection that derefs to its contents: `[T]` of a `Vec<T>`, `str` of a `String`. */
+function derefOwned(ty: Ty): Ty | undefined {
+  if (ty.k !== 'known') return undefined;
+  const elem = ty.args[0];
+  if (ty.known.path === 'std::vec::Vec' && elem) return { k: 'seq', inner: elem, text: `[${elem.text}]` };
+  if (ty.known.path === 'std::string::String') return { k: 'plain', text: 'str' };
+  return undefined;
+}
+
 function forItem(ty: Ty): Ty | undefined {
   const inner = ty.k === 'ref' ? ty.inner : ty;
   const asRef = (t: Ty, mut: boolean): Ty =>

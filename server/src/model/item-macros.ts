@@ -28,6 +28,7 @@ import {
   type FileItems,
   type InherentImpl,
   type Scope,
+  type TraitDef,
 } from './lower';
 
 /** Parses only `spans` of `text` (sorted, apart), at their own positions; the caller keeps the tree. */
@@ -73,6 +74,12 @@ export interface MacroInfo {
    * `definition` by withForwardedCfgs once one of them writes types.
    */
   callsOnly?: { names: string[]; definition: string };
+  /**
+   * A macro no other field describes whose rules write fns (tokio's `write_impl!` writes
+   * `fn $name<'a>(&'a mut self, n: $ty) -> ..`): its text, to expand its calls in a trait's body,
+   * where they declare the trait's methods (elsewhere such fns are not read).
+   */
+  methodsDefinition?: string;
 }
 
 /**
@@ -243,6 +250,19 @@ function writesTypesOrCalls(def: SyntaxNode): boolean {
   });
 }
 
+/** The `macro_rules!` named `name` written in the tree that holds `call`, alone in a map. */
+function besideCall(call: SyntaxNode, name: string): Map<string, MacroInfo> {
+  const info = fileMacroInfos(call.tree.rootNode).get(name);
+  return info ? new Map([[name, info]]) : new Map<string, MacroInfo>();
+}
+
+/** Whether a rule of a `macro_rules!` writes a fn (`fn $name(..)`, `fn read_u8(..)`). */
+function writesFns(def: SyntaxNode): boolean {
+  return def.namedChildren.some(
+    (rule) => rule?.type === 'macro_rule' && /\bfn\s+\$?\w+/.test(rule.childForFieldName('right')?.text ?? ''),
+  );
+}
+
 /** The other macros a `macro_rules!`'s rules call by name (`$crate::glib_object_wrapper!(..)`: `glib_object_wrapper`). */
 function calledMacros(def: SyntaxNode, name: string): string[] {
   const out = new Set<string>();
@@ -358,7 +378,9 @@ function macroInfo(def: SyntaxNode, name: string): MacroInfo {
   const passesItems = !bitflags && (/:\s*item\b/.test(def.text) || writesTypesBack(def.text));
   const expandable = !passesItems && !bitflags && !declaresUnit && writesTypesOrCalls(def);
   const called = !passesItems && !bitflags && !declaresUnit && !expandable ? calledMacros(def, name) : [];
+  const writesMethods = !passesItems && !bitflags && !declaresUnit && !expandable && writesFns(def);
   return {
+    ...(writesMethods ? { methodsDefinition: detachedText(def.text) } : {}),
     ...(forwardsTo !== undefined && forwardsTo !== name ? { forwardsTo } : {}),
     ...(expandable ? { definition: detachedText(def.text) } : {}),
     ...(called.length > 0 ? { callsOnly: { names: called, definition: detachedText(def.text) } } : {}),
@@ -414,12 +436,18 @@ function itemMacroState(
   infos: Map<string, MacroInfo>,
   cfg: CfgContext,
   callCfgText: string | undefined,
+  /** The call is in a trait's body, where a macro writing fns declares its methods. */
+  inTrait = false,
 ): 'active' | 'inactive' | 'skip' {
   if (lastSegment(name) === 'cfg_if' || name === 'macro_rules') return 'skip';
   const info = infos.get(name);
   if (
     info
-      ? !info.passesItems && !info.bitflags && !info.declaresUnit && info.definition === undefined
+      ? !info.passesItems &&
+        !info.bitflags &&
+        !info.declaresUnit &&
+        info.definition === undefined &&
+        !(inTrait && info.methodsDefinition !== undefined)
       : !name.startsWith('cfg_') && !isBitflags(name, infos) && !isPinProject(name, infos)
   )
     return 'skip';
@@ -452,6 +480,29 @@ export const readAsGenerated = (name: string): boolean =>
  */
 function isPinProject(name: string, infos: Map<string, MacroInfo>): boolean {
   return lastSegment(name) === 'pin_project' && !infos.has('pin_project');
+}
+
+/**
+ * An expansion with each `pin_project! { struct X { #[pin] f: F } }` it writes (tokio's `writer!`
+ * writes one per future) shown as its body, the struct, the call's name and braces blanked: every
+ * offset kept, and the struct read as a call of it in the file's text is (see isPinProject). A
+ * call in an expansion is not otherwise read: its tokens are not the file's text.
+ */
+function pinProjectsUnwrapped(text: string): string {
+  if (!text.includes('pin_project')) return text;
+  let out = text;
+  for (const m of text.matchAll(/(?<![\w$])(?:::\s*)?(?:\w+\s*::\s*)*pin_project\s*!\s*\{/g)) {
+    const open = m.index + m[0].length - 1;
+    let depth = 0;
+    let close = -1;
+    for (let i = open; i < text.length && close < 0; i++) {
+      if (text[i] === '{') depth++;
+      else if (text[i] === '}' && --depth === 0) close = i;
+    }
+    if (close < 0) continue;
+    out = `${out.slice(0, m.index)}${' '.repeat(m[0].length)}${out.slice(open + 1, close)} ${out.slice(close + 1)}`;
+  }
+  return out;
 }
 
 /** `bitflags!` of the bitflags crate (`::bitflags::bitflags!` too), or a local macro that calls it. */
@@ -596,6 +647,8 @@ interface Expansion {
   at: number;
   text: string;
   cfg?: string;
+  /** The call is in this trait's body: its fns are the trait's methods, not the module's items. */
+  trait?: TraitDef;
 }
 
 /** The expansions in groups whose written stretches do not overlap, in order (see lowerExpansions). */
@@ -640,18 +693,44 @@ function* lowerExpansions(
     const { scope, at } = expansion;
     const stop = at + expansion.text.length;
     const only = top.filter(({ node }) => node.startIndex >= at && node.endIndex <= stop);
+    if (expansion.trait) {
+      addTraitMethods(expansion.trait, only, cfg, scope, next, true);
+      continue;
+    }
     const more = lowerFile(tree.rootNode, {
       scope,
       only,
       cfg,
       outerCfg: expansion.cfg,
-      macroItems: (inner, innerScope) => {
-        next.push({ call: inner, scope: innerScope, expanded: true });
+      macroItems: (inner, innerScope, _impl, trait) => {
+        next.push({ call: inner, scope: innerScope, expanded: true, ...(trait ? { trait } : {}) });
         return undefined;
       },
     });
     for (const impl of [...more.impls, ...more.inactiveImpls]) impl.expanded = true;
     addItems(into, more);
+  }
+}
+
+/**
+ * The fns of a trait-body macro call's items (its expansion's, or its body's) added to the trait's
+ * methods, those its `#[cfg]`s leave out skipped; the macro calls among them expanded next, in the
+ * same trait.
+ */
+function addTraitMethods(
+  trait: TraitDef,
+  only: AttributedNode[],
+  cfg: CfgContext,
+  scope: Scope,
+  next: MacroCall[],
+  expanded?: boolean,
+): void {
+  for (const { node, attributes } of only) {
+    if (attributes.some((a) => evaluateCfg(cfgPredicate(a.text) ?? 'all()', cfg) === false)) continue;
+    if (node.type === 'function_item' || node.type === 'function_signature_item')
+      (trait.macroMethods ??= []).push(node);
+    else if (node.type === 'macro_invocation')
+      next.push({ call: node, scope, trait, ...(expanded ? { expanded } : {}) });
   }
 }
 
@@ -670,6 +749,8 @@ export interface MacroCall {
   scope: Scope;
   /** The call is in an impl's body: the fns it declares are the impl's methods. */
   impl?: InherentImpl;
+  /** The call is in a trait's body: the fns it declares are the trait's methods. */
+  trait?: TraitDef;
   /** The call is in another's expansion (see lowerExpansions): its text is not the file's there. */
   expanded?: boolean;
 }
@@ -707,17 +788,23 @@ export function* expandMacroCallSteps(
   const expanding: {
     scope: Scope;
     impl?: InherentImpl;
+    trait?: TraitDef;
     span: { start: number; end: number; rewrite?: (body: string) => string };
     active: boolean;
     cfg?: string;
   }[] = [];
   const expansions: Expansion[] = [];
-  for (const { call, scope, impl, expanded } of calls) {
+  for (const { call, scope, impl, trait, expanded } of calls) {
     const name = ownMacroName(call.childForFieldName('macro')?.text ?? '', infos);
     const branch = lastSegment(name) === 'cfg_if' ? cfgIfBranch(call, cfg) : undefined;
     const outer = branch ? undefined : callCfg(call, infos.get(name));
-    const state = branch ? 'active' : itemMacroState(name, infos, cfg, outer);
-    const definition = branch ? undefined : infos.get(name)?.definition;
+    // A trait-body call of a macro written in the same item macro's body as the trait (tokio's
+    // `cfg_io_util! { macro_rules! write_impl {..} pub trait AsyncWriteExt {..} }`): found in
+    // the tree that holds both (the file's tree has that body blanked).
+    const known = trait && !infos.has(name) ? besideCall(call, name) : infos;
+    const state = branch ? 'active' : itemMacroState(name, known, cfg, outer, trait !== undefined);
+    const info = branch ? undefined : known.get(name);
+    const definition = info?.definition ?? (trait ? info?.methodsDefinition : undefined);
     // A call in an expansion is read by expanding it too: the file's text there is another's.
     if (expanded && definition === undefined) continue;
     if (definition !== undefined) {
@@ -725,7 +812,14 @@ export function* expandMacroCallSteps(
       // or from its expansion's, which holds them.
       const expansion =
         state === 'active' && !impl ? expansionOf(call, definition, expanded ? undefined : text) : undefined;
-      if (expansion !== undefined) expansions.push({ scope, at: call.startIndex, text: expansion, cfg: outer });
+      if (expansion !== undefined)
+        expansions.push({
+          scope,
+          at: call.startIndex,
+          text: infos.has('pin_project') ? expansion : pinProjectsUnwrapped(expansion),
+          cfg: outer,
+          trait,
+        });
       continue;
     }
     const span = state === 'skip' ? undefined : bodySpan(branch ?? call);
@@ -736,7 +830,7 @@ export function* expandMacroCallSteps(
       if (rewritten === undefined) continue;
       Object.assign(span, { rewrite: () => rewritten });
     }
-    if (span) expanding.push({ scope, impl, span, active: state === 'active', cfg: outer });
+    if (span) expanding.push({ scope, impl, trait, span, active: state === 'active', cfg: outer });
   }
   const next: MacroCall[] = [];
   // A file of hundreds of such calls (winapi's `STRUCT!`s, of another OS) is not expanded: their
@@ -759,8 +853,12 @@ export function* expandMacroCallSteps(
   // The top-level items once, each body taking those inside its span.
   const top = withAttributes(tree.rootNode);
   const inactive: { scope: Scope; only: AttributedNode[]; outerCfg?: string }[] = [];
-  for (const { scope, impl, span, active, cfg: outerCfg } of expanding) {
+  for (const { scope, impl, trait, span, active, cfg: outerCfg } of expanding) {
     const only = top.filter(({ node }) => node.startIndex >= span.start && node.endIndex <= span.end);
+    if (trait) {
+      if (active) addTraitMethods(trait, only, cfg, scope, next);
+      continue;
+    }
     if (impl) {
       // An impl body's macro: its fns are the impl's methods, its macro calls expanded next.
       if (!active) continue;
@@ -778,8 +876,8 @@ export function* expandMacroCallSteps(
       only,
       cfg,
       outerCfg,
-      macroItems: (inner, innerScope) => {
-        next.push({ call: inner, scope: innerScope });
+      macroItems: (inner, innerScope, _impl, trait) => {
+        next.push({ call: inner, scope: innerScope, ...(trait ? { trait } : {}) });
         return undefined;
       },
     });

@@ -81,6 +81,12 @@ export interface TraitDef {
   supertraits: SyntaxNode[];
   /** `type Marker: Send;` in the body: each associated type's bound nodes. */
   assocTypes: Map<string, SyntaxNode[]>;
+  /**
+   * Methods a macro call in the body declares (tokio's `write_impl! { fn write_u8(&mut self, n:
+   * u8) -> WriteU8; .. }` in `AsyncWriteExt`), found when the call is expanded: fn nodes of the
+   * expansion's tree, where no trait is around them.
+   */
+  macroMethods?: SyntaxNode[];
 }
 
 /**
@@ -217,6 +223,8 @@ export interface LowerOptions {
     scope: Scope,
     /** The call is in an impl's body (`impl X { cfg_net! { pub fn bind() .. } }`): its fns are the impl's methods. */
     impl?: InherentImpl,
+    /** The call is in a trait's body: its fns are the trait's methods (see TraitDef.macroMethods). */
+    trait?: TraitDef,
   ) => { root: SyntaxNode; active: boolean } | undefined;
   /** The `#[cfg]` of the item macro whose body is lowered (`only`), put on the modules it declares. */
   outerCfg?: string;
@@ -575,13 +583,24 @@ function lowerItem(
       const bounds = node.childForFieldName('bounds');
       const assocTypes = new Map<string, SyntaxNode[]>();
       const traitBody = node.childForFieldName('body');
-      for (const item of traitBody ? namedChildren(traitBody) : []) {
-        const assoc = item.type === 'associated_type' ? item.childForFieldName('name')?.text : undefined;
+      const def: TraitDef = {
+        name: name ?? '',
+        scope,
+        node,
+        supertraits: bounds ? traitBoundNodes(bounds) : [],
+        assocTypes,
+      };
+      for (const { node: item, type: itemType, attributes: itemAttributes } of traitBody
+        ? withAttributes(traitBody)
+        : []) {
+        const assoc = itemType === 'associated_type' ? item.childForFieldName('name')?.text : undefined;
         const assocBounds = item.childForFieldName('bounds');
         if (assoc) assocTypes.set(assoc, assocBounds ? traitBoundNodes(assocBounds) : []);
+        // Methods a macro declares are the trait's once the call is expanded (a later round).
+        if (name && itemType === 'macro_invocation' && cfgOf(itemAttributes, out) !== false)
+          out.options.macroItems?.(item, scope, undefined, def);
       }
-      if (name)
-        scope.traits.set(name, { name, scope, node, supertraits: bounds ? traitBoundNodes(bounds) : [], assocTypes });
+      if (name) scope.traits.set(name, def);
       lowerBodies(node, scope, out, 'trait_item');
       return;
     }
@@ -628,8 +647,9 @@ function lowerItem(
       return;
     }
     case 'macro_invocation': {
-      // `cfg_rt! { items }` and the like (see item-macros.ts).
-      if (out.macroDepth > 2 || !out.options.macroItems) return;
+      // `cfg_rt! { items }` and the like (see item-macros.ts). In a trait's body, the trait's
+      // methods (see the trait_item case), not the module's items.
+      if (out.macroDepth > 2 || !out.options.macroItems || owner === 'trait_item') return;
       const parsed = out.options.macroItems(node, scope);
       if (!parsed) return;
       if (!parsed.active) {
