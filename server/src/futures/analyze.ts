@@ -2574,11 +2574,50 @@ class BodyWalk {
     if (!matchPattern(pattern, ty, 'move', typed, this.fieldOf)) return;
     const names = new Map<string, Ty>();
     for (const [id, t] of typed) if (t.k === 'ty' && !boundAgainLater(decl, id.text)) names.set(id.text, t.ty);
+    // A literal storing a name reads this binding up to where a `let` binds the name again
+    // (`let Listener { tx, .. } = server;` after `Listener { tx, .. }`), and not where a pattern
+    // around it does.
+    const block = decl.parent;
+    const stored = new Map<string, Ty>();
+    for (const [id, t] of typed) if (t.k === 'ty') stored.set(id.text, t.ty);
+    for (const literal of block?.descendantsOfType('struct_expression') ?? []) {
+      if (!literal || literal.startIndex < decl.endIndex || !block) continue;
+      const visible = new Map(
+        [...stored].filter(([name]) => literal.startIndex < nextLet(decl, name) && !rebound(literal, block, name)),
+      );
+      if (visible.size > 0) this.holesFromLiteral(literal, visible);
+    }
     for (const call of decl.parent?.descendantsOfType('call_expression') ?? []) {
       if (!call || call.startIndex < decl.endIndex) continue;
       const fn = call.childForFieldName('function');
       const recv = fn?.type === 'field_expression' ? names.get(fn.childForFieldName('value')?.text ?? '') : undefined;
       if (recv && fn) this.fillHoles(recv, fn, call.childForFieldName('arguments'));
+    }
+  }
+
+  /**
+   * `Listener { notify_shutdown, .. }` after `let (notify_shutdown, _) = broadcast::channel(1);`:
+   * a local with holes stored whole in a field of a struct without type parameters takes the
+   * field's declared type (`broadcast::Sender<()>`) where it has holes.
+   */
+  private holesFromLiteral(literal: SyntaxNode, names: Map<string, Ty>): void {
+    const name = literal.childForFieldName('name');
+    const item =
+      name && name.type !== 'generic_type' ? this.resolver.resolvePath(this.scope, pathSegments(name)) : undefined;
+    if (item?.kind !== 'type' || item.def.kind !== 'struct' || item.def.generics.params.some((p) => p.kind === 'type'))
+      return;
+    const def = item.def;
+    for (const init of literal.childForFieldName('body')?.namedChildren ?? []) {
+      const value =
+        init?.type === 'shorthand_field_initializer'
+          ? init.namedChildren.find((c) => c?.type === 'identifier')
+          : init?.type === 'field_initializer'
+            ? init.childForFieldName('value')
+            : undefined;
+      const holed = value?.type === 'identifier' ? names.get(value.text) : undefined;
+      const fieldName = init?.type === 'field_initializer' ? init.childForFieldName('field')?.text : value?.text;
+      const field = holed && def.fields.find((f) => f.name === fieldName);
+      if (holed && field) fillFromDeclared(holed, this.resolver.lowerType(field.typeNode, def.scope, new Map()));
     }
   }
 
@@ -5313,6 +5352,27 @@ const ITERATOR_ITEMS = new Map<string, IteratorItem>([
 ]);
 
 /** The item of `for x in <ty>` over a std collection, an array, or a reference to one of them. */
+/**
+ * The holes of `holed` filled from the same places of `declared`, a type written in full: the
+ * two must have the same shape down to each hole (the same std or project type, references alike).
+ */
+function fillFromDeclared(holed: Ty, declared: Ty): void {
+  if (holed.k === 'unknown' && holed.hole) {
+    if (!someTy(declared, (t) => t.k === 'param' || t.k === 'proj' || t.k === 'unknown'))
+      fillHole(holed.hole, declared);
+    return;
+  }
+  if (holed.k === 'ref' && declared.k === 'ref' && holed.mut === declared.mut)
+    fillFromDeclared(holed.inner, declared.inner);
+  else if (holed.k === 'known' && declared.k === 'known' && holed.known.path === declared.known.path)
+    holed.args.forEach((arg, i) => declared.args[i] && fillFromDeclared(arg, declared.args[i]));
+  else if (holed.k === 'adt' && declared.k === 'adt' && holed.def === declared.def)
+    for (const [param, arg] of holed.args) {
+      const written = declared.args.get(param);
+      if (written) fillFromDeclared(arg, written);
+    }
+}
+
 /** What `*x` is for a std collection that derefs to its contents: `[T]` of a `Vec<T>`, `str` of a `String`. */
 function derefOwned(ty: Ty): Ty | undefined {
   if (ty.k !== 'known') return undefined;
@@ -5368,6 +5428,16 @@ function boundAgainLater(
     if (bound && hasWord(bound.text, name)) return true;
   }
   return false;
+}
+
+/** Where the first `let` after `decl` in its block that binds `name` again starts (Infinity: none). */
+function nextLet(decl: SyntaxNode, name: string): number {
+  for (const b of decl.parent?.descendantsOfType('let_declaration') ?? []) {
+    if (!b || b.startIndex < decl.endIndex) continue;
+    const bound = b.childForFieldName('pattern');
+    if (bound && hasWord(bound.text, name)) return b.startIndex;
+  }
+  return Infinity;
 }
 
 /** Whether `node` is where a pattern between it and `block` binds `name` again (an arm, a closure, a loop, an `if let`). */
