@@ -9,7 +9,13 @@ import { test } from 'node:test';
 import { createEngine, ParseTimeout } from '../../server/src/engine';
 import { nodeFileSystem } from '../../server/src/cargo/node-fs';
 import { Project } from '../../server/src/engine/project';
-import { createRustParser, parseBudgetMs } from '../../server/src/syntax/parser';
+import {
+  createRustParser,
+  deadline,
+  parseBudgetMs,
+  type ParseClocks,
+  type ParseSpent,
+} from '../../server/src/syntax/parser';
 import { findWasmDir } from '../oracle/rust-items';
 import { slowToParse } from '../slow-parse';
 
@@ -109,4 +115,29 @@ test("a crate's file whose parse is given up is skipped; its other files are ana
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('a parse waiting for a core is not given up: both the wall clock and the CPU time must pass the budget', () => {
+  let wall = 0;
+  let cpu = 0;
+  const clocks: ParseClocks = { wall: () => wall, cpu: () => cpu };
+  const limit = deadline(1_000, { wall: 0, cpu: 0 }, clocks);
+  assert.equal(limit.budget, parseBudgetMs(1_000));
+  // A busy machine: a second of wall time passes while the parse runs 10 ms.
+  wall = 1_000;
+  cpu = 10;
+  assert.equal(limit.over(), false);
+  // The parse itself slow: its CPU time passes the budget too.
+  cpu = limit.budget + 1;
+  assert.equal(limit.over(), true);
+  // A parse in parts carries what its earlier parts spent.
+  const spent: ParseSpent = limit.spent();
+  assert.deepEqual(spent, { wall: 1_000, cpu: limit.budget + 1 });
+  const next = deadline(1_000, spent, clocks);
+  assert.equal(next.over(), true);
+  // Without a CPU clock (a browser), the wall clock alone decides.
+  wall = 0;
+  const browser = deadline(1_000, { wall: 0, cpu: 0 }, { wall: () => wall });
+  wall = limit.budget + 1;
+  assert.equal(browser.over(), true);
 });

@@ -67,11 +67,63 @@ export class ParseTimeout extends Error {
   }
 }
 
-/** A progress callback that gives a parse up once its budget is spent (`spent`: ms already spent on it). */
-function deadline(chars: number, spent = 0): { budget: number; over: () => boolean } {
+/** Where a parse's time is read: the wall clock, and the process's CPU time (absent in a browser), in ms. */
+export interface ParseClocks {
+  wall: () => number;
+  cpu?: () => number;
+}
+
+const processClocks: ParseClocks = {
+  wall: () => performance.now(),
+  // The thread's own CPU time where the runtime tells it (Node 23.9 and later), else the process's
+  // (a worker's parse then also counts the other workers' time: it is given up no later than by
+  // the wall clock alone).
+  cpu: (() => {
+    type Usage = () => { user: number; system: number };
+    const node = (globalThis as { process?: { cpuUsage?: Usage; threadCpuUsage?: Usage } }).process;
+    const usage = node?.threadCpuUsage?.bind(node) ?? node?.cpuUsage?.bind(node);
+    if (!usage) return undefined;
+    return () => {
+      const { user, system } = usage();
+      return (user + system) / 1000;
+    };
+  })(),
+};
+
+/** How long a parse has run so far, by both clocks (ms): a parse in parts adds each part's. */
+export interface ParseSpent {
+  wall: number;
+  cpu: number;
+}
+
+/**
+ * A progress callback that gives a parse up once its budget is spent (`spent`: what earlier parts
+ * of it took), and what this part took so far. Both clocks must pass the budget: a machine busy
+ * with other work (a CI runner checking crates in parallel) leaves a parse waiting for a core
+ * without it being slow, and a file was given up there that parses in a few milliseconds. A text
+ * that is truly slow to parse keeps a core busy, so the process's CPU time passes the budget
+ * with the wall clock. Without a CPU clock (a browser), the wall clock alone decides.
+ */
+export function deadline(
+  chars: number,
+  spent: ParseSpent = { wall: 0, cpu: 0 },
+  clocks: ParseClocks = processClocks,
+): { budget: number; over: () => boolean; spent: () => ParseSpent } {
   const budget = parseBudgetMs(chars);
-  const until = performance.now() + budget - spent;
-  return { budget, over: () => performance.now() > until };
+  const wallStart = clocks.wall();
+  const cpuStart = clocks.cpu?.() ?? 0;
+  const now = (): ParseSpent => ({
+    wall: spent.wall + clocks.wall() - wallStart,
+    cpu: spent.cpu + (clocks.cpu ? clocks.cpu() - cpuStart : 0),
+  });
+  return {
+    budget,
+    over: () => {
+      if (spent.wall + clocks.wall() - wallStart <= budget) return false;
+      return clocks.cpu === undefined || now().cpu > budget;
+    },
+    spent: now,
+  };
 }
 
 /** The two wasm files by name (`tree-sitter.wasm`, `tree-sitter-rust.wasm`): their bytes. */
@@ -106,7 +158,7 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
   };
   const parser = newParser();
   /** The parsers holding a stopped parse, by its text, the oldest first, with the ms spent on it and its ranges; and one at rest. */
-  const stopped = new Map<string, { parser: Parser; spent: number; ranges: Range[] | undefined }>();
+  const stopped = new Map<string, { parser: Parser; spent: ParseSpent; ranges: Range[] | undefined }>();
   let resting: Parser | undefined;
   return {
     parse(text, oldTree, spans) {
@@ -133,7 +185,6 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
         part = resting ?? newParser();
         resting = undefined;
       }
-      const started = performance.now();
       const limit = deadline(spans ? spans.reduce((n, s) => n + s.end - s.start, 0) : text.length, known?.spent);
       // Found once for a parse: each part reads them.
       const ranges = known?.ranges ?? (spans ? rangesOf(text, spans) : undefined);
@@ -150,7 +201,7 @@ export async function createRustParser(wasm: string | WasmLoader): Promise<RustP
         part.delete();
         throw new ParseTimeout(limit.budget);
       }
-      stopped.set(text, { parser: part, spent: (known?.spent ?? 0) + performance.now() - started, ranges });
+      stopped.set(text, { parser: part, spent: limit.spent(), ranges });
       // Never more than a few (a reading of crates stops in one file at a time): past that, the
       // oldest is dropped, and parsed afresh if asked for again.
       for (const [oldest, dropped] of stopped) {
