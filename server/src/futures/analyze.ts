@@ -54,12 +54,15 @@ import { hasWord } from '../syntax/words';
 import {
   derefAll,
   fillHole,
+  fitImpl,
+  type Fit,
   filled,
   holesIn,
   mapTy,
   paramNames,
   readsInPlace,
   replaceParams,
+  shaped,
   unify,
   withOutputs,
   type LocalTy,
@@ -602,6 +605,14 @@ export class CrateFutures {
     return this.ownerOf(fns[0].node)?.info(fns[0].node, fns[0].scope, fns[0].impl);
   }
 
+  private readonly conversions = new Map<TypeDef, Map<string, ImplDef[] | null>>();
+
+  /** The impls of `From` or `TryFrom` for a type, of every file read so far (see addConversionImpls). */
+  conversionImpls(def: TypeDef, trait: ConversionTrait): ImplDef[] | null {
+    this.indexTraits();
+    return this.conversions.get(def)?.get(trait) ?? [];
+  }
+
   /** Per type: whether it has a `Drop` impl, and its `Deref` impl with the `Target` node. */
   private readonly drops = new Set<TypeDef>();
   private readonly derefs = new Map<TypeDef, { impl: ImplDef; target: SyntaxNode } | null>();
@@ -682,6 +693,7 @@ export class CrateFutures {
     const resolver = this.solution.resolver;
     const impls = [...this.newImpls(from, this.traitImplsSeen, (items) => items.impls)];
     addTraitImplFns(impls, resolver, this.traitImplFns);
+    addConversionImpls(impls, resolver, this.conversions);
     for (const impl of impls) {
       const trait = pathSegments(typePath(impl.traitNode)).pop();
       if (trait !== 'Drop' && trait !== 'Deref') continue;
@@ -747,6 +759,40 @@ function addTraitImplFns(
       if (fn && name) table.set(name, [...(table.get(name) ?? []), { node: fn, scope: impl.scope, impl: impl.node }]);
     }
   }
+}
+
+type ConversionTrait = 'From' | 'TryFrom';
+
+/**
+ * The impls of std's `From` and `TryFrom`, by the type they are for: what `Type::from(x)` picks
+ * among. null for a type with one this analysis does not read (written by a macro, under a
+ * `#[cfg]` it cannot decide) or derived (`#[derive(From)]`): which impls there are is not known.
+ */
+function addConversionImpls(
+  impls: Iterable<ImplDef>,
+  resolver: Resolver,
+  into: Map<TypeDef, Map<string, ImplDef[] | null>>,
+): void {
+  for (const impl of impls) {
+    const traitPath = pathSegments(typePath(impl.traitNode));
+    const trait = traitPath[traitPath.length - 1];
+    if (impl.negative || (trait !== 'From' && trait !== 'TryFrom')) continue;
+    if (resolver.resolvePath(impl.scope, traitPath).kind === 'trait') continue;
+    const item = resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
+    if (item.kind !== 'type') continue;
+    const table = into.get(item.def) ?? new Map<string, ImplDef[] | null>();
+    into.set(item.def, table);
+    const known = table.get(trait);
+    const unread = impl.cfgUndecided || impl.expanded || derivesConversion(item.def);
+    table.set(trait, known === null || unread ? null : [...(known ?? []), impl]);
+  }
+}
+
+/** Whether a type's own attributes derive a conversion (`#[derive(From)]` of derive_more). */
+function derivesConversion(def: TypeDef): boolean {
+  for (let a = def.node.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling)
+    if (/\bderive\b[^]*\b(Try)?From\b/.test(a.text)) return true;
+  return false;
 }
 
 /** The type an impl of `Deref` names as its `Target`. */
@@ -1519,6 +1565,18 @@ class FileAnalyzer {
     }
     const fns = this.ownTraitImplFns.get(def)?.get(name);
     return fns?.length === 1 ? this.info(fns[0].node, fns[0].scope, fns[0].impl) : undefined;
+  }
+
+  private ownConversions?: Map<TypeDef, Map<string, ImplDef[] | null>>;
+
+  /** The impls of `From` or `TryFrom` for a type: crate-wide, or of this file alone. */
+  conversionImpls(def: TypeDef, trait: ConversionTrait): ImplDef[] | null {
+    if (this.crate) return this.crate.conversionImpls(def, trait);
+    if (!this.ownConversions) {
+      this.ownConversions = new Map();
+      addConversionImpls(this.items.impls, this.solution.resolver, this.ownConversions);
+    }
+    return this.ownConversions.get(def)?.get(trait) ?? [];
   }
 
   /** A method of this file's inherent impls that the index of its own tree has not (one in an item macro's body). */
@@ -3384,6 +3442,70 @@ class BodyWalk {
     return undefined;
   }
 
+  /**
+   * `Type::from(x)` / `Type::try_from(x)` of a type of the project (`NetlinkMessage::from(msg)`):
+   * `Self` of the one impl whose argument `x`'s type fits, with the impl's parameters that binds
+   * (`impl<T> From<T> for NetlinkMessage<T>`: `NetlinkMessage<RtnlMessage>`); `try_from` gives a
+   * `Result` of it and the impl's `Error`. Besides the impls written, std's own: `From<T> for T`,
+   * and `TryFrom` wherever `From` is, with the error `Infallible`. Undefined unless exactly one
+   * fits and none may (one written by a macro, an argument not known, an unsuffixed number).
+   */
+  private conversion(segments: string[], args: SyntaxNode[]): Ty | undefined {
+    const method = segments[segments.length - 1];
+    if ((method !== 'from' && method !== 'try_from') || segments.length < 2 || args.length !== 1) return undefined;
+    if (/^(integer|float)_literal$/.test(args[0].type) && !/[iuf](8|16|32|64|128|size)$/.test(args[0].text))
+      return undefined;
+    const item = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
+    const given = this.typeOf(args[0]);
+    if (item.kind !== 'type' || given.k !== 'ty' || given.ty.k === 'unknown') return undefined;
+    const fallible = method === 'try_from';
+    const from = this.file.conversionImpls(item.def, 'From');
+    const tryFrom = fallible ? this.file.conversionImpls(item.def, 'TryFrom') : [];
+    if (!from || !tryFrom) return undefined;
+    const infallible = fallible ? knownTy('std::convert::Infallible', []) : undefined;
+    const found: { self: Ty; error?: Ty }[] = [];
+    // `From<T> for T`: only a value of the type itself fits (a caller's parameter is not known to be it).
+    if (given.ty.k === 'adt' && given.ty.def === item.def) found.push({ self: given.ty, error: infallible });
+    else if (!shaped(given.ty) && given.ty.k !== 'param') return undefined;
+    for (const impl of [...from, ...tryFrom]) {
+      const fit = this.conversionImpl(impl, given.ty, fallible && tryFrom.includes(impl));
+      if (fit === 'maybe') return undefined;
+      if (fit !== 'no') found.push(fit.error || !fallible ? fit : { self: fit.self, error: infallible });
+    }
+    if (found.length !== 1) return undefined;
+    const [{ self, error }] = found;
+    if (!fallible) return self;
+    return error && knownTy('std::result::Result', [self, error]);
+  }
+
+  /**
+   * How one `From` or `TryFrom` impl fits an argument of type `given` (see fitImpl): its `Self`
+   * (and `Error`, for `TryFrom`) with the parameters bound, 'maybe' where one is left unbound.
+   */
+  private conversionImpl(impl: ImplDef, given: Ty, tryFrom: boolean): { self: Ty; error?: Ty } | Exclude<Fit, 'yes'> {
+    const written = impl.traitNode
+      .childForFieldName('type_arguments')
+      ?.namedChildren.find((c) => c !== null && c.type !== 'lifetime');
+    if (!written) return 'maybe';
+    const env = paramEnv(impl.generics, impl.scope);
+    const params = new Set(env.keys());
+    const self = this.resolver.lowerType(impl.typeNode, impl.scope, env);
+    const bound = new Map<string, Ty>();
+    const fit = fitImpl(this.resolver.lowerType(written, impl.scope, env, self), given, params, bound);
+    if (fit !== 'yes') return fit;
+    const errorNode = tryFrom
+      ? impl.node
+          .childForFieldName('body')
+          ?.namedChildren.find((c) => c?.type === 'type_item' && c.childForFieldName('name')?.text === 'Error')
+          ?.childForFieldName('type')
+      : undefined;
+    if (tryFrom && !errorNode) return 'maybe';
+    const error = errorNode ? this.resolver.lowerType(errorNode, impl.scope, env, self) : undefined;
+    const unbound = (t: Ty) => paramNames(t).some((n) => params.has(n) && !bound.has(n));
+    if (unbound(self) || (error && unbound(error))) return 'maybe';
+    return { self: replaceParams(self, bound), error: error && replaceParams(error, bound) };
+  }
+
   /** A call whose argument must be `Send`: records what is passed and whether it is. */
   private requirement(call: SyntaxNode): void {
     const fnNode = call.childForFieldName('function');
@@ -4590,6 +4712,8 @@ class BodyWalk {
       });
     const made = this.madeBySelf(segments, ownerType);
     if (made) return { k: 'ty', ty: made };
+    const converted = ownerType ? undefined : this.conversion(segments, args);
+    if (converted) return { k: 'ty', ty: converted };
     const ptr = nullPointer(this.file, this.scope, node);
     if (ptr) return { k: 'ty', ty: ptr };
     const ready = stdFuture(this.file, this.scope, node, (arg) => this.typeOf(arg));
