@@ -795,6 +795,41 @@ function derivesConversion(def: TypeDef): boolean {
   return false;
 }
 
+/**
+ * The fns that join two futures into one (see joinedFutures), the crates that write them, and what
+ * awaiting their future gives from what the two give: futures-lite's `zip` both outputs, `try_zip`
+ * both `Ok` values or the error (`Result<(T1, T2), E>` of `Result<T1, E>` and `Result<T2, E>`),
+ * `or` and `race` the first to finish (both give the same type); futures' `join` and `try_join`
+ * the same as `zip` and `try_zip`. futures' `select` gives an `Either` of an output and the other
+ * future, which is not typed.
+ */
+const JOINED_OUTPUTS: Record<string, { crates: string[]; output: (a: Ty, b: Ty) => Ty | undefined } | undefined> = {
+  zip: { crates: ['futures_lite'], output: (a, b) => tupleOf([a, b]) },
+  try_zip: { crates: ['futures_lite'], output: (a, b) => bothOk(a, b) },
+  or: { crates: ['futures_lite'], output: (a, b) => (a.text === b.text ? a : undefined) },
+  race: { crates: ['futures_lite'], output: (a, b) => (a.text === b.text ? a : undefined) },
+  join: { crates: ['futures_util'], output: (a, b) => tupleOf([a, b]) },
+  try_join: { crates: ['futures_util'], output: (a, b) => bothOk(a, b) },
+  select: { crates: ['futures_util'], output: () => undefined },
+};
+
+function tupleOf(elems: Ty[]): Ty {
+  return { k: 'tuple', elems, text: `(${elems.map((e) => e.text).join(', ')})` };
+}
+
+/** The `Ok` and `Err` types of a `Result` (an `io::Result` spelled out). */
+function resultParts(t: Ty): [Ty, Ty] | undefined {
+  const r = ioResultSpelledOut(t);
+  return r.k === 'known' && r.known.path === 'std::result::Result' && r.args.length === 2 ? [r.args[0], r.args[1]] : undefined;
+}
+
+/** `Result<(T1, T2), E>` of a `Result<T1, E>` and a `Result<T2, E>`. */
+function bothOk(a: Ty, b: Ty): Ty | undefined {
+  const [ra, rb] = [resultParts(a), resultParts(b)];
+  if (!ra || !rb || ra[1].text !== rb[1].text) return undefined;
+  return knownTy('std::result::Result', [tupleOf([ra[0], rb[0]]), ra[1]]);
+}
+
 /** The type an impl of `Deref` names as its `Target`. */
 function derefTargetNode(impl: ImplDef): SyntaxNode | undefined {
   const target = impl.node
@@ -4271,6 +4306,50 @@ class BodyWalk {
     return f.k === 'closure' ? { ...f, text: 'PollFn<{closure}>' } : undefined;
   }
 
+  /**
+   * `zip(a, b)`, `try_zip(a, b)`, `or(a, b)`, `race(a, b)` of futures-lite's `future` module, and
+   * `join`, `try_join`, `select` of futures': a future made of the two, `Send` as its type in the
+   * crate's source says (`TryZip<F1, F2>` holds `F1`, `F2` and their outputs), each condition on a
+   * parameter answered by the future given for it. Awaited, it gives what JOINED_OUTPUTS says.
+   */
+  private joinedFutures(info: FnInfo, args: SyntaxNode[], call: SyntaxNode): LocalTy | undefined {
+    const shape = JOINED_OUTPUTS[info.name];
+    const crate = this.file.crate?.dependencyOf(info.node)?.replace(/-/g, '_');
+    const ret = info.node.childForFieldName('return_type');
+    if (!shape || args.length !== 2 || info.isAsync || !ret || ret.type === 'abstract_type') return undefined;
+    if (!crate || !shape.crates.includes(crate) || info.scope.path[0] !== 'future') return undefined;
+    const subst = this.substOf(info, args);
+    const futures = [...(subst ?? [])].filter(([name]) => info.env.has(name));
+    if (futures.length !== 2) return undefined;
+    const given = new Map(futures);
+    const outputs = futures.map(([, t]) => this.outputOfLocal(t));
+    const held = this.file.solution.holds(this.resolver.lowerType(ret, info.scope, info.env, info.self), 'Send');
+    const parts: Value[] = held.status === 'conditional' ? [] : [held];
+    for (const a of held.status === 'conditional' ? held.atoms : []) {
+      const t = given.get(a.param);
+      const output = t && outputs[futures.findIndex(([name]) => name === a.param)];
+      const ok = output && a.kind === 'projection' && a.assoc === 'Ok' ? resultParts(output)?.[0] : output;
+      if (t && a.kind === 'auto' && a.trait === 'Send') parts.push(this.valueOf(t, 'Send'));
+      else if (ok && a.kind === 'projection' && !a.via && a.trait === 'Send' && /^(Output|Ok)$/.test(a.assoc)) {
+        const v = this.file.solution.holds(ok, 'Send');
+        const kept = `it keeps what \`${oneLine(args[futures.findIndex(([name]) => name === a.param)].text)}\` gives, \`${ok.text}\`, until the other is done`;
+        parts.push({ ...v, reasons: v.reasons.map((r) => ({ steps: [], leaf: `${kept}: ${renderChain(r)}` })) });
+      }
+      else parts.push(unknownValue(`\`${info.name}(..)\` is \`Send\` only if \`${renderAtom(a)}\`, which is not read here`));
+    }
+    const [first, second] = outputs;
+    const awaited = first && second ? shape.output(first, second) : undefined;
+    return { k: 'closure', node: call, send: meetValues(parts), text: `${info.name}(..)`, awaited };
+  }
+
+  /** What awaiting a future gives, where that is read: see awaitedOutput and outputOf. */
+  private outputOfLocal(t: LocalTy): Ty | undefined {
+    if (t.k === 'closure') return t.awaited;
+    if (t.k === 'future' && t.node.type === 'async_block') return this.outputOf(t.node);
+    const output = this.awaitedOutput(t, () => unknownLocal(''));
+    return output.k === 'ty' ? output.ty : undefined;
+  }
+
   /** Whether a fn read is a `poll_fn` of that shape, its `PollFn<F>` `Send` if and only if `F` is. */
   private isPollFn(info: FnInfo): boolean {
     if (info.isAsync || info.name !== 'poll_fn') return false;
@@ -4445,7 +4524,13 @@ class BodyWalk {
   /** What awaiting a value of type `t` gives, where that is read (see the `await_expression` case of typeOf). */
   private awaitedOutput(t: LocalTy, notTyped: () => LocalTy): LocalTy {
     const output =
-      t.k === 'ty' ? (knownOutputs.get(t.ty) ?? this.implOutput(t.ty)) : t.k === 'unknown' ? t.output : undefined;
+      t.k === 'ty'
+        ? (knownOutputs.get(t.ty) ?? this.implOutput(t.ty))
+        : t.k === 'unknown'
+          ? t.output
+          : t.k === 'closure'
+            ? t.awaited
+            : undefined;
     if (output) return { k: 'ty', ty: output };
     if (t.k === 'future' && t.node.type === 'function_item') {
       const info = this.file.infoOfNode(t.node);
@@ -4702,6 +4787,8 @@ class BodyWalk {
         : undefined;
     const pollFn = this.pollFn(segments, own, args);
     if (pollFn) return pollFn;
+    const joined = own && this.joinedFutures(own, args, node);
+    if (joined) return joined;
     const viaTraitPath = own ? undefined : this.traitPathCall(segments, args, notTyped);
     if (viaTraitPath) return viaTraitPath;
     if (own)

@@ -16,7 +16,8 @@ export type LocalTy =
   | { k: 'future'; node: SyntaxNode; subst?: Map<string, LocalTy> }
   /**
    * A closure, or what is `Send` exactly when it is (`poll_fn(closure)`'s `PollFn<F>`): `send` is
-   * read off its captures when the closure is walked, as rustc reads them at its creation.
+   * read off its captures when the closure is walked, as rustc reads them at its creation. Also a
+   * future made of others (`try_zip(a, b)`), `Send` when they are.
    */
   | {
       k: 'closure';
@@ -27,6 +28,8 @@ export type LocalTy =
       drops?: boolean;
       /** What calling it gives, where its body's value is typed (`move || data.len()`: `usize`). */
       output?: Ty;
+      /** What awaiting it gives, for a future made of others (`try_zip(a, b)`), where that is read. */
+      awaited?: Ty;
     }
   /**
    * `output`: what awaiting it gives, where the signature says so though the future is not known
