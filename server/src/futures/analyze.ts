@@ -820,7 +820,9 @@ function tupleOf(elems: Ty[]): Ty {
 /** The `Ok` and `Err` types of a `Result` (an `io::Result` spelled out). */
 function resultParts(t: Ty): [Ty, Ty] | undefined {
   const r = ioResultSpelledOut(t);
-  return r.k === 'known' && r.known.path === 'std::result::Result' && r.args.length === 2 ? [r.args[0], r.args[1]] : undefined;
+  return r.k === 'known' && r.known.path === 'std::result::Result' && r.args.length === 2
+    ? [r.args[0], r.args[1]]
+    : undefined;
 }
 
 /** `Result<(T1, T2), E>` of a `Result<T1, E>` and a `Result<T2, E>`. */
@@ -4321,25 +4323,41 @@ class BodyWalk {
     const subst = this.substOf(info, args);
     const futures = [...(subst ?? [])].filter(([name]) => info.env.has(name));
     if (futures.length !== 2) return undefined;
-    const given = new Map(futures);
-    const outputs = futures.map(([, t]) => this.outputOfLocal(t));
+    const sides = futures.map(([param, t], i) => ({
+      param,
+      t,
+      output: this.outputOfLocal(t),
+      text: oneLine(args[i].text),
+    }));
     const held = this.file.solution.holds(this.resolver.lowerType(ret, info.scope, info.env, info.self), 'Send');
     const parts: Value[] = held.status === 'conditional' ? [] : [held];
     for (const a of held.status === 'conditional' ? held.atoms : []) {
-      const t = given.get(a.param);
-      const output = t && outputs[futures.findIndex(([name]) => name === a.param)];
-      const ok = output && a.kind === 'projection' && a.assoc === 'Ok' ? resultParts(output)?.[0] : output;
-      if (t && a.kind === 'auto' && a.trait === 'Send') parts.push(this.valueOf(t, 'Send'));
-      else if (ok && a.kind === 'projection' && !a.via && a.trait === 'Send' && /^(Output|Ok)$/.test(a.assoc)) {
-        const v = this.file.solution.holds(ok, 'Send');
-        const kept = `it keeps what \`${oneLine(args[futures.findIndex(([name]) => name === a.param)].text)}\` gives, \`${ok.text}\`, until the other is done`;
-        parts.push({ ...v, reasons: v.reasons.map((r) => ({ steps: [], leaf: `${kept}: ${renderChain(r)}` })) });
-      }
-      else parts.push(unknownValue(`\`${info.name}(..)\` is \`Send\` only if \`${renderAtom(a)}\`, which is not read here`));
+      const side = sides.find((f) => f.param === a.param);
+      parts.push(
+        side
+          ? this.joinedPart(a, side)
+          : unknownValue(`\`${info.name}(..)\` is \`Send\` only if \`${renderAtom(a)}\`, which is not read here`),
+      );
     }
-    const [first, second] = outputs;
+    const [first, second] = sides.map((f) => f.output);
     const awaited = first && second ? shape.output(first, second) : undefined;
     return { k: 'closure', node: call, send: meetValues(parts), text: `${info.name}(..)`, awaited };
+  }
+
+  /**
+   * One condition of a joined future's `Send` (see joinedFutures) on the parameter a future was
+   * given for: `F1: Send`, that future's own; `<F1 as Future>::Output: Send` (`<F1 as
+   * TryFuture>::Ok`), what it gives (its `Ok` value) where that is read.
+   */
+  private joinedPart(a: Atom, side: { t: LocalTy; output?: Ty; text: string }): Value {
+    if (a.kind === 'auto' && a.trait === 'Send') return this.valueOf(side.t, 'Send');
+    if (a.kind !== 'projection' || a.via || a.trait !== 'Send' || !/^(Output|Ok)$/.test(a.assoc))
+      return unknownValue(`the condition \`${renderAtom(a)}\` is not read of \`${side.text}\``);
+    const kept = a.assoc === 'Ok' && side.output ? resultParts(side.output)?.[0] : side.output;
+    if (!kept) return unknownValue(`what \`${side.text}\` gives is not known`);
+    const v = this.file.solution.holds(kept, 'Send');
+    const why = `it keeps what \`${side.text}\` gives, \`${kept.text}\`, until the other is done`;
+    return { ...v, reasons: v.reasons.map((r) => ({ steps: [], leaf: `${why}: ${renderChain(r)}` })) };
   }
 
   /** What awaiting a future gives, where that is read: see awaitedOutput and outputOf. */
@@ -4591,8 +4609,8 @@ class BodyWalk {
 
   /**
    * What a future gives when awaited, where the code says so plainly: an `async fn`'s written
-   * result (naming none of its parameters), or an `async` block that ends in a statement (`()`)
-   * or a literal and has no `return` or `?` in it.
+   * result (naming none of its parameters), or an `async` block's tail (`()` after a statement,
+   * where no `return` or `?` in it could give another value).
    */
   private outputOf(future: SyntaxNode): Ty | undefined {
     const unit: Ty = { k: 'plain', text: '()' };
@@ -4607,15 +4625,20 @@ class BodyWalk {
     }
     if (future.type !== 'async_block') return undefined;
     const body = future.namedChildren.find((c) => c?.type === 'block');
-    if (!body || body.descendantsOfType(['return_expression', 'try_expression']).length > 0) return undefined;
+    if (!body) return undefined;
+    const exits = body.descendantsOfType(['return_expression', 'try_expression']).length > 0;
     const last = body.namedChildren.filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment')).pop();
-    if (!last) return unit;
+    if (!last) return exits ? undefined : unit;
     if (last.type === 'let_declaration' || (last.type === 'expression_statement' && last.text.trimEnd().endsWith(';')))
-      return unit;
+      return exits ? undefined : unit;
     // The body's value, read with the block's own bindings where it was walked (`async move {
     // let n = data.len(); n }`: `usize`).
     const t = (this.closureValues.get(future.id) ?? this).typeOf(body);
-    return t.k === 'ty' ? t.ty : undefined;
+    // Every `return` and `?` gives the block's one output type, which the tail's type is when
+    // written out throughout: only a reference or a fn could be coerced to another there.
+    if (t.k !== 'ty' || (exits && someTy(t.ty, (p) => /^(unknown|ref|ptr)$/.test(p.k) || /\bfn\b/.test(p.text))))
+      return undefined;
+    return t.ty;
   }
 
   /**
