@@ -5314,7 +5314,10 @@ class BodyWalk {
       }
       // The awaited future itself is in this one while it waits.
       const awaited = a.awaited;
-      if (awaited.k === 'ty' && a.operand.type === 'identifier') continue; // a local: counted above
+      // A local counted above, unless this `.await` moves it (`fut.await` of a future the local
+      // owns ends the local, and the future is held here instead).
+      const movedHere = [...ended.values()].includes(a.operand.startIndex);
+      if (awaited.k === 'ty' && a.operand.type === 'identifier' && !movedHere) continue;
       const value = this.valueOf(awaited, 'Send');
       if (value.status === 'yes') continue;
       const where = awaited.k === 'future' ? this.file.elsewhere(awaited.node) : undefined;
