@@ -788,6 +788,29 @@ function addConversionImpls(
   }
 }
 
+/** std's integer types, narrowest first, unsigned before signed. */
+const INTEGERS = ['u8', 'u16', 'u32', 'u64', 'u128', 'usize', 'i8', 'i16', 'i32', 'i64', 'i128', 'isize'];
+
+/**
+ * `u16::try_from(n)` of an integer `n`: a `Result` of the target and `Infallible` where std has
+ * `From` between the two (a wider type of the same sign, or a signed one wider than an unsigned;
+ * `usize` and `isize` only from 8 and 16 bits), else `TryFromIntError`.
+ */
+function integerTryFrom(target: string, given: Ty): Ty | undefined {
+  if (given.k !== 'plain' || !INTEGERS.includes(given.text)) return undefined;
+  const bits = (t: string) => (/size$/.test(t) ? 0 : Number(t.slice(1)));
+  const [from, to] = [given.text, target];
+  const widens =
+    from === to ||
+    (bits(from) > 0 &&
+      bits(from) <= 16 &&
+      ((to === 'usize' && from[0] === 'u' && bits(from) <= 16) ||
+        (to === 'isize' && (from[0] === 'i' || bits(from) === 8)))) ||
+    (bits(from) > 0 && bits(to) > bits(from) && (from[0] === to[0] || (from[0] === 'u' && to[0] === 'i')));
+  const error = knownTy(widens ? 'std::convert::Infallible' : 'std::num::TryFromIntError', []);
+  return error && knownTy('std::result::Result', [{ k: 'plain', text: target }, error]);
+}
+
 /** Whether a type's own attributes derive a conversion (`#[derive(From)]` of derive_more). */
 function derivesConversion(def: TypeDef): boolean {
   for (let a = def.node.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling)
@@ -3492,9 +3515,12 @@ class BodyWalk {
     if ((method !== 'from' && method !== 'try_from') || segments.length < 2 || args.length !== 1) return undefined;
     if (/^(integer|float)_literal$/.test(args[0].type) && !/[iuf](8|16|32|64|128|size)$/.test(args[0].text))
       return undefined;
-    const item = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
     const given = this.typeOf(args[0]);
-    if (item.kind !== 'type' || given.k !== 'ty' || given.ty.k === 'unknown') return undefined;
+    if (given.k !== 'ty' || given.ty.k === 'unknown') return undefined;
+    if (segments.length === 2 && method === 'try_from' && INTEGERS.includes(segments[0]))
+      return integerTryFrom(segments[0], given.ty);
+    const item = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
+    if (item.kind !== 'type') return undefined;
     const fallible = method === 'try_from';
     const from = this.file.conversionImpls(item.def, 'From');
     const tryFrom = fallible ? this.file.conversionImpls(item.def, 'TryFrom') : [];
@@ -4276,12 +4302,17 @@ class BodyWalk {
       const t = this.typeOf(value);
       if (t.k === 'ty') bound.set(declared.name, t.ty);
     }
+    const open = params.filter((p) => !bound.has(p.name) && def.fields.some((f) => hasWord(f.typeNode.text, p.name)));
+    if (open.length > 0) {
+      const expected = this.expectedArgs(node, def, bound);
+      if (!expected || open.some((p) => !expected.has(p.name))) return notTyped();
+      for (const p of open) bound.set(p.name, expected.get(p.name)!);
+    }
     const args = new Map<string, Ty>();
     for (const p of params) {
       const a = bound.get(p.name);
       // A parameter no field mentions (`T` of `Timeout<F, T> where F: Future<Output = T>`) is
       // left to inference: the type's auto traits do not depend on it.
-      if (!a && def.fields.some((f) => hasWord(f.typeNode.text, p.name))) return notTyped();
       args.set(
         p.name,
         a ?? { k: 'unknown', text: p.name, reason: `what \`${p.name}\` is in this \`${def.name}\` is not inferred` },
@@ -4289,6 +4320,56 @@ class BodyWalk {
     }
     const text = params.length ? `${def.name}<${[...args.values()].map((t) => t.text).join(', ')}>` : def.name;
     return { k: 'ty', ty: { k: 'adt', def, args, text } };
+  }
+
+  /**
+   * The type arguments of a generic struct literal that its fields leave open (`T` of `Pending {
+   * _marker: PhantomData }`), where the async fn awaits the literal as its result (`Handshake {
+   * .. }.await`, or `let fut = Pending { .. }; fut.await`): from the fn's written result, as the
+   * `Output` of the type's one `Future` impl. Not where that result could be coerced to (a
+   * reference, a trait object). (A `let` that writes the literal's type types the local itself.)
+   */
+  private expectedArgs(literal: SyntaxNode, def: TypeDef, bound: Map<string, Ty>): Map<string, Ty> | undefined {
+    if (!this.awaitedAsResult(literal)) return undefined;
+    const params = def.generics.params.filter((p) => p.kind === 'type');
+    const open = (name: string): Ty => ({ k: 'param', name: `{open:${name}}`, text: '_' });
+    const args = new Map(params.map((p) => [p.name, bound.get(p.name) ?? open(p.name)]));
+    const output = this.file.solution.associated({ k: 'adt', def, args, text: def.name }, 'Future', 'Output');
+    const ret = this.fn.node.childForFieldName('return_type');
+    const expected: Ty = ret
+      ? this.resolver.lowerType(ret, this.fn.scope, this.fn.env, this.fn.self)
+      : { k: 'plain', text: '()' };
+    if (!output || someTy(expected, (t) => /^(ref|ptr|dyn|unknown)$/.test(t.k) || /\bfn\b/.test(t.text)))
+      return undefined;
+    const out = new Map<string, LocalTy>();
+    unify(output, expected, out);
+    const found = new Map<string, Ty>();
+    for (const p of params) {
+      const t = out.get(`{open:${p.name}}`);
+      if (t?.k === 'ty' && !someTy(t.ty, (x) => x.k === 'unknown')) found.set(p.name, t.ty);
+    }
+    return found;
+  }
+
+  /**
+   * Whether a literal is what the async fn awaits as its result: `Lit { .. }.await` as the body's
+   * tail, or bound by `let fut = Lit { .. };` with `fut.await` the tail of the same block.
+   */
+  private awaitedAsResult(literal: SyntaxNode): boolean {
+    const body = this.fn.isAsync ? this.fn.node.childForFieldName('body') : null;
+    const tail = body?.namedChildren.filter((c) => c !== null && !c.type.endsWith('comment')).pop();
+    if (!body || tail?.type !== 'await_expression') return false;
+    const awaited = tail.namedChildren[0];
+    if (awaited?.id === literal.id) return true;
+    const decl = literal.parent;
+    const name = decl?.type === 'let_declaration' ? decl.childForFieldName('pattern') : null;
+    return (
+      decl?.parent?.id === body.id &&
+      name?.type === 'identifier' &&
+      awaited?.type === 'identifier' &&
+      awaited.text === name.text &&
+      !boundAgainLater(decl, name.text, ['let_declaration'])
+    );
   }
 
   /**
