@@ -35,6 +35,7 @@ import {
   constructorKind,
   consumesReceiver,
   DEREF_PATHS,
+  integerTryFrom,
   ioResultSpelledOut,
   knownTy,
   STD_READ_INTO,
@@ -607,9 +608,15 @@ export class CrateFutures {
 
   private readonly conversions = new Map<TypeDef, Map<string, ImplDef[] | null>>();
 
-  /** The impls of `From` or `TryFrom` for a type, of every file read so far (see addConversionImpls). */
+  /**
+   * The impls of `From` or `TryFrom` for a type, of every file read so far (see
+   * addConversionImpls); null also where an inherent fn of the name the call takes (`from`,
+   * `try_from`) is written, which `Type::from` would name first, under a `#[cfg]` or not.
+   */
   conversionImpls(def: TypeDef, trait: ConversionTrait): ImplDef[] | null {
     this.indexTraits();
+    if (this.indexedMethods < this.files().length) this.indexMethods();
+    if (this.methods?.get(def)?.has(trait === 'From' ? 'from' : 'try_from')) return null;
     return this.conversions.get(def)?.get(trait) ?? [];
   }
 
@@ -783,32 +790,9 @@ function addConversionImpls(
     const table = into.get(item.def) ?? new Map<string, ImplDef[] | null>();
     into.set(item.def, table);
     const known = table.get(trait);
-    const unread = impl.cfgUndecided || impl.expanded || derivesConversion(item.def);
+    const unread = impl.cfgUndecided !== undefined || impl.expanded === true || derivesConversion(item.def);
     table.set(trait, known === null || unread ? null : [...(known ?? []), impl]);
   }
-}
-
-/** std's integer types, narrowest first, unsigned before signed. */
-const INTEGERS = ['u8', 'u16', 'u32', 'u64', 'u128', 'usize', 'i8', 'i16', 'i32', 'i64', 'i128', 'isize'];
-
-/**
- * `u16::try_from(n)` of an integer `n`: a `Result` of the target and `Infallible` where std has
- * `From` between the two (a wider type of the same sign, or a signed one wider than an unsigned;
- * `usize` and `isize` only from 8 and 16 bits), else `TryFromIntError`.
- */
-function integerTryFrom(target: string, given: Ty): Ty | undefined {
-  if (given.k !== 'plain' || !INTEGERS.includes(given.text)) return undefined;
-  const bits = (t: string) => (/size$/.test(t) ? 0 : Number(t.slice(1)));
-  const [from, to] = [given.text, target];
-  const widens =
-    from === to ||
-    (bits(from) > 0 &&
-      bits(from) <= 16 &&
-      ((to === 'usize' && from[0] === 'u' && bits(from) <= 16) ||
-        (to === 'isize' && (from[0] === 'i' || bits(from) === 8)))) ||
-    (bits(from) > 0 && bits(to) > bits(from) && (from[0] === to[0] || (from[0] === 'u' && to[0] === 'i')));
-  const error = knownTy(widens ? 'std::convert::Infallible' : 'std::num::TryFromIntError', []);
-  return error && knownTy('std::result::Result', [{ k: 'plain', text: target }, error]);
 }
 
 /** Whether a type's own attributes derive a conversion (`#[derive(From)]` of derive_more). */
@@ -851,7 +835,8 @@ function resultParts(t: Ty): [Ty, Ty] | undefined {
 /** `Result<(T1, T2), E>` of a `Result<T1, E>` and a `Result<T2, E>`. */
 function bothOk(a: Ty, b: Ty): Ty | undefined {
   const [ra, rb] = [resultParts(a), resultParts(b)];
-  if (!ra || !rb || ra[1].text !== rb[1].text) return undefined;
+  if (!ra || !rb) return undefined;
+  if (ra[1].text !== rb[1].text) return undefined;
   return knownTy('std::result::Result', [tupleOf([ra[0], rb[0]]), ra[1]]);
 }
 
@@ -3517,7 +3502,7 @@ class BodyWalk {
       return undefined;
     const given = this.typeOf(args[0]);
     if (given.k !== 'ty' || given.ty.k === 'unknown') return undefined;
-    if (segments.length === 2 && method === 'try_from' && INTEGERS.includes(segments[0]))
+    if (segments.length === 2 && method === 'try_from' && PRIMITIVES.has(segments[0]))
       return integerTryFrom(segments[0], given.ty);
     const item = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
     if (item.kind !== 'type') return undefined;
