@@ -3,7 +3,8 @@
 // through a re-export, and a method bounded by `Send` (`Handle::spawn`); closures in a crate of
 // edition 2018 (test/fixtures/crates/old-captures), which capture whole variables; fields read
 // through a guard's `Deref` (test/fixtures/crates/guards); futures joined by futures-lite's `zip`,
-// `try_zip` and `or` (test/fixtures/crates/joins, with a local stand-in of that crate). Every
+// `try_zip`, `or` and futures-util's `select`, `join`, `try_join` (test/fixtures/crates/joins,
+// with local stand-ins of those crates). Every
 // marker is checked against the engine on the opened project, and every `Send`-requiring call
 // against cargo itself.
 import assert from 'node:assert/strict';
