@@ -2,8 +2,11 @@
 // awaited method of a type of another file, an async fn and a `spawn` of a dependency reached
 // through a re-export, and a method bounded by `Send` (`Handle::spawn`); closures in a crate of
 // edition 2018 (test/fixtures/crates/old-captures), which capture whole variables; fields read
-// through a guard's `Deref` (test/fixtures/crates/guards). Every marker is checked against the
-// engine on the opened project, and every `Send`-requiring call against cargo itself.
+// through a guard's `Deref` (test/fixtures/crates/guards); futures joined by futures-lite's `zip`,
+// `try_zip`, `or` and futures-util's `select`, `join`, `try_join` (test/fixtures/crates/joins,
+// with local stand-ins of those crates). Every
+// marker is checked against the engine on the opened project, and every `Send`-requiring call
+// against cargo itself.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -17,7 +20,9 @@ import { findWasmDir, REPO_ROOT } from '../oracle/rust-items';
 
 const CRATE = join(REPO_ROOT, 'test', 'fixtures', 'crates', 'tasks');
 const SRC = join(CRATE, 'src');
-const CRATES = ['tasks', 'old-captures', 'guards'].map((name) => join(REPO_ROOT, 'test', 'fixtures', 'crates', name));
+const CRATES = ['tasks', 'old-captures', 'guards', 'joins'].map((name) =>
+  join(REPO_ROOT, 'test', 'fixtures', 'crates', name),
+);
 
 function rustFiles(crate: string): string[] {
   return readdirSync(join(crate, 'src'))

@@ -35,6 +35,7 @@ import {
   constructorKind,
   consumesReceiver,
   DEREF_PATHS,
+  integerTryFrom,
   ioResultSpelledOut,
   knownTy,
   STD_READ_INTO,
@@ -54,12 +55,15 @@ import { hasWord } from '../syntax/words';
 import {
   derefAll,
   fillHole,
+  fitImpl,
+  type Fit,
   filled,
   holesIn,
   mapTy,
   paramNames,
   readsInPlace,
   replaceParams,
+  shaped,
   unify,
   withOutputs,
   type LocalTy,
@@ -602,6 +606,20 @@ export class CrateFutures {
     return this.ownerOf(fns[0].node)?.info(fns[0].node, fns[0].scope, fns[0].impl);
   }
 
+  private readonly conversions = new Map<TypeDef, Map<string, ImplDef[] | null>>();
+
+  /**
+   * The impls of `From` or `TryFrom` for a type, of every file read so far (see
+   * addConversionImpls); null also where an inherent fn of the name the call takes (`from`,
+   * `try_from`) is written, which `Type::from` would name first, under a `#[cfg]` or not.
+   */
+  conversionImpls(def: TypeDef, trait: ConversionTrait): ImplDef[] | null {
+    this.indexTraits();
+    if (this.indexedMethods < this.files().length) this.indexMethods();
+    if (this.methods?.get(def)?.has(trait === 'From' ? 'from' : 'try_from')) return null;
+    return this.conversions.get(def)?.get(trait) ?? [];
+  }
+
   /** Per type: whether it has a `Drop` impl, and its `Deref` impl with the `Target` node. */
   private readonly drops = new Set<TypeDef>();
   private readonly derefs = new Map<TypeDef, { impl: ImplDef; target: SyntaxNode } | null>();
@@ -682,6 +700,7 @@ export class CrateFutures {
     const resolver = this.solution.resolver;
     const impls = [...this.newImpls(from, this.traitImplsSeen, (items) => items.impls)];
     addTraitImplFns(impls, resolver, this.traitImplFns);
+    addConversionImpls(impls, resolver, this.conversions);
     for (const impl of impls) {
       const trait = pathSegments(typePath(impl.traitNode)).pop();
       if (trait !== 'Drop' && trait !== 'Deref') continue;
@@ -747,6 +766,78 @@ function addTraitImplFns(
       if (fn && name) table.set(name, [...(table.get(name) ?? []), { node: fn, scope: impl.scope, impl: impl.node }]);
     }
   }
+}
+
+type ConversionTrait = 'From' | 'TryFrom';
+
+/**
+ * The impls of std's `From` and `TryFrom`, by the type they are for: what `Type::from(x)` picks
+ * among. null for a type with one this analysis does not read (written by a macro, under a
+ * `#[cfg]` it cannot decide) or derived (`#[derive(From)]`): which impls there are is not known.
+ */
+function addConversionImpls(
+  impls: Iterable<ImplDef>,
+  resolver: Resolver,
+  into: Map<TypeDef, Map<string, ImplDef[] | null>>,
+): void {
+  for (const impl of impls) {
+    const traitPath = pathSegments(typePath(impl.traitNode));
+    const trait = traitPath[traitPath.length - 1];
+    if (impl.negative || (trait !== 'From' && trait !== 'TryFrom')) continue;
+    if (resolver.resolvePath(impl.scope, traitPath).kind === 'trait') continue;
+    const item = resolver.resolvePath(impl.scope, pathSegments(typePath(impl.typeNode)));
+    if (item.kind !== 'type') continue;
+    const table = into.get(item.def) ?? new Map<string, ImplDef[] | null>();
+    into.set(item.def, table);
+    const known = table.get(trait);
+    const unread = impl.cfgUndecided !== undefined || impl.expanded === true || derivesConversion(item.def);
+    table.set(trait, known === null || unread ? null : [...(known ?? []), impl]);
+  }
+}
+
+/** Whether a type's own attributes derive a conversion (`#[derive(From)]` of derive_more). */
+function derivesConversion(def: TypeDef): boolean {
+  for (let a = def.node.previousNamedSibling; a?.type === 'attribute_item'; a = a.previousNamedSibling)
+    if (/\bderive\b[^]*\b(Try)?From\b/.test(a.text)) return true;
+  return false;
+}
+
+/**
+ * The fns that join two futures into one (see joinedFutures), the crates that write them, and what
+ * awaiting their future gives from what the two give: futures-lite's `zip` both outputs, `try_zip`
+ * both `Ok` values or the error (`Result<(T1, T2), E>` of `Result<T1, E>` and `Result<T2, E>`),
+ * `or` and `race` the first to finish (both give the same type); futures' `join` and `try_join`
+ * the same as `zip` and `try_zip`. futures' `select` gives an `Either` of an output and the other
+ * future, which is not typed.
+ */
+const JOINED_OUTPUTS: Record<string, { crates: string[]; output: (a: Ty, b: Ty) => Ty | undefined } | undefined> = {
+  zip: { crates: ['futures_lite'], output: (a, b) => tupleOf([a, b]) },
+  try_zip: { crates: ['futures_lite'], output: (a, b) => bothOk(a, b) },
+  or: { crates: ['futures_lite'], output: (a, b) => (a.text === b.text ? a : undefined) },
+  race: { crates: ['futures_lite'], output: (a, b) => (a.text === b.text ? a : undefined) },
+  join: { crates: ['futures_util'], output: (a, b) => tupleOf([a, b]) },
+  try_join: { crates: ['futures_util'], output: (a, b) => bothOk(a, b) },
+  select: { crates: ['futures_util'], output: () => undefined },
+};
+
+function tupleOf(elems: Ty[]): Ty {
+  return { k: 'tuple', elems, text: `(${elems.map((e) => e.text).join(', ')})` };
+}
+
+/** The `Ok` and `Err` types of a `Result` (an `io::Result` spelled out). */
+function resultParts(t: Ty): [Ty, Ty] | undefined {
+  const r = ioResultSpelledOut(t);
+  return r.k === 'known' && r.known.path === 'std::result::Result' && r.args.length === 2
+    ? [r.args[0], r.args[1]]
+    : undefined;
+}
+
+/** `Result<(T1, T2), E>` of a `Result<T1, E>` and a `Result<T2, E>`. */
+function bothOk(a: Ty, b: Ty): Ty | undefined {
+  const [ra, rb] = [resultParts(a), resultParts(b)];
+  if (!ra || !rb) return undefined;
+  if (ra[1].text !== rb[1].text) return undefined;
+  return knownTy('std::result::Result', [tupleOf([ra[0], rb[0]]), ra[1]]);
 }
 
 /** The type an impl of `Deref` names as its `Target`. */
@@ -1519,6 +1610,18 @@ class FileAnalyzer {
     }
     const fns = this.ownTraitImplFns.get(def)?.get(name);
     return fns?.length === 1 ? this.info(fns[0].node, fns[0].scope, fns[0].impl) : undefined;
+  }
+
+  private ownConversions?: Map<TypeDef, Map<string, ImplDef[] | null>>;
+
+  /** The impls of `From` or `TryFrom` for a type: crate-wide, or of this file alone. */
+  conversionImpls(def: TypeDef, trait: ConversionTrait): ImplDef[] | null {
+    if (this.crate) return this.crate.conversionImpls(def, trait);
+    if (!this.ownConversions) {
+      this.ownConversions = new Map();
+      addConversionImpls(this.items.impls, this.solution.resolver, this.ownConversions);
+    }
+    return this.ownConversions.get(def)?.get(trait) ?? [];
   }
 
   /** A method of this file's inherent impls that the index of its own tree has not (one in an item macro's body). */
@@ -3384,6 +3487,73 @@ class BodyWalk {
     return undefined;
   }
 
+  /**
+   * `Type::from(x)` / `Type::try_from(x)` of a type of the project (`NetlinkMessage::from(msg)`):
+   * `Self` of the one impl whose argument `x`'s type fits, with the impl's parameters that binds
+   * (`impl<T> From<T> for NetlinkMessage<T>`: `NetlinkMessage<RtnlMessage>`); `try_from` gives a
+   * `Result` of it and the impl's `Error`. Besides the impls written, std's own: `From<T> for T`,
+   * and `TryFrom` wherever `From` is, with the error `Infallible`. Undefined unless exactly one
+   * fits and none may (one written by a macro, an argument not known, an unsuffixed number).
+   */
+  private conversion(segments: string[], args: SyntaxNode[]): Ty | undefined {
+    const method = segments[segments.length - 1];
+    if ((method !== 'from' && method !== 'try_from') || segments.length < 2 || args.length !== 1) return undefined;
+    if (/^(integer|float)_literal$/.test(args[0].type) && !/[iuf](8|16|32|64|128|size)$/.test(args[0].text))
+      return undefined;
+    const given = this.typeOf(args[0]);
+    if (given.k !== 'ty' || given.ty.k === 'unknown') return undefined;
+    if (segments.length === 2 && method === 'try_from' && PRIMITIVES.has(segments[0]))
+      return integerTryFrom(segments[0], given.ty);
+    const item = this.resolver.resolvePath(this.scope, segments.slice(0, -1));
+    if (item.kind !== 'type') return undefined;
+    const fallible = method === 'try_from';
+    const from = this.file.conversionImpls(item.def, 'From');
+    const tryFrom = fallible ? this.file.conversionImpls(item.def, 'TryFrom') : [];
+    if (!from || !tryFrom) return undefined;
+    const infallible = fallible ? knownTy('std::convert::Infallible', []) : undefined;
+    const found: { self: Ty; error?: Ty }[] = [];
+    // `From<T> for T`: only a value of the type itself fits (a caller's parameter is not known to be it).
+    if (given.ty.k === 'adt' && given.ty.def === item.def) found.push({ self: given.ty, error: infallible });
+    else if (!shaped(given.ty) && given.ty.k !== 'param') return undefined;
+    for (const impl of [...from, ...tryFrom]) {
+      const fit = this.conversionImpl(impl, given.ty, fallible && tryFrom.includes(impl));
+      if (fit === 'maybe') return undefined;
+      if (fit !== 'no') found.push(fit.error || !fallible ? fit : { self: fit.self, error: infallible });
+    }
+    if (found.length !== 1) return undefined;
+    const [{ self, error }] = found;
+    if (!fallible) return self;
+    return error && knownTy('std::result::Result', [self, error]);
+  }
+
+  /**
+   * How one `From` or `TryFrom` impl fits an argument of type `given` (see fitImpl): its `Self`
+   * (and `Error`, for `TryFrom`) with the parameters bound, 'maybe' where one is left unbound.
+   */
+  private conversionImpl(impl: ImplDef, given: Ty, tryFrom: boolean): { self: Ty; error?: Ty } | Exclude<Fit, 'yes'> {
+    const written = impl.traitNode
+      .childForFieldName('type_arguments')
+      ?.namedChildren.find((c) => c !== null && c.type !== 'lifetime');
+    if (!written) return 'maybe';
+    const env = paramEnv(impl.generics, impl.scope);
+    const params = new Set(env.keys());
+    const self = this.resolver.lowerType(impl.typeNode, impl.scope, env);
+    const bound = new Map<string, Ty>();
+    const fit = fitImpl(this.resolver.lowerType(written, impl.scope, env, self), given, params, bound);
+    if (fit !== 'yes') return fit;
+    const errorNode = tryFrom
+      ? impl.node
+          .childForFieldName('body')
+          ?.namedChildren.find((c) => c?.type === 'type_item' && c.childForFieldName('name')?.text === 'Error')
+          ?.childForFieldName('type')
+      : undefined;
+    if (tryFrom && !errorNode) return 'maybe';
+    const error = errorNode ? this.resolver.lowerType(errorNode, impl.scope, env, self) : undefined;
+    const unbound = (t: Ty) => paramNames(t).some((n) => params.has(n) && !bound.has(n));
+    if (unbound(self) || (error && unbound(error))) return 'maybe';
+    return { self: replaceParams(self, bound), error: error && replaceParams(error, bound) };
+  }
+
   /** A call whose argument must be `Send`: records what is passed and whether it is. */
   private requirement(call: SyntaxNode): void {
     const fnNode = call.childForFieldName('function');
@@ -4117,12 +4287,17 @@ class BodyWalk {
       const t = this.typeOf(value);
       if (t.k === 'ty') bound.set(declared.name, t.ty);
     }
+    const open = params.filter((p) => !bound.has(p.name) && def.fields.some((f) => hasWord(f.typeNode.text, p.name)));
+    if (open.length > 0) {
+      const expected = this.expectedArgs(node, def, bound);
+      if (!expected || open.some((p) => !expected.has(p.name))) return notTyped();
+      for (const p of open) bound.set(p.name, expected.get(p.name)!);
+    }
     const args = new Map<string, Ty>();
     for (const p of params) {
       const a = bound.get(p.name);
       // A parameter no field mentions (`T` of `Timeout<F, T> where F: Future<Output = T>`) is
       // left to inference: the type's auto traits do not depend on it.
-      if (!a && def.fields.some((f) => hasWord(f.typeNode.text, p.name))) return notTyped();
       args.set(
         p.name,
         a ?? { k: 'unknown', text: p.name, reason: `what \`${p.name}\` is in this \`${def.name}\` is not inferred` },
@@ -4130,6 +4305,56 @@ class BodyWalk {
     }
     const text = params.length ? `${def.name}<${[...args.values()].map((t) => t.text).join(', ')}>` : def.name;
     return { k: 'ty', ty: { k: 'adt', def, args, text } };
+  }
+
+  /**
+   * The type arguments of a generic struct literal that its fields leave open (`T` of `Pending {
+   * _marker: PhantomData }`), where the async fn awaits the literal as its result (`Handshake {
+   * .. }.await`, or `let fut = Pending { .. }; fut.await`): from the fn's written result, as the
+   * `Output` of the type's one `Future` impl. Not where that result could be coerced to (a
+   * reference, a trait object). (A `let` that writes the literal's type types the local itself.)
+   */
+  private expectedArgs(literal: SyntaxNode, def: TypeDef, bound: Map<string, Ty>): Map<string, Ty> | undefined {
+    if (!this.awaitedAsResult(literal)) return undefined;
+    const params = def.generics.params.filter((p) => p.kind === 'type');
+    const open = (name: string): Ty => ({ k: 'param', name: `{open:${name}}`, text: '_' });
+    const args = new Map(params.map((p) => [p.name, bound.get(p.name) ?? open(p.name)]));
+    const output = this.file.solution.associated({ k: 'adt', def, args, text: def.name }, 'Future', 'Output');
+    const ret = this.fn.node.childForFieldName('return_type');
+    const expected: Ty = ret
+      ? this.resolver.lowerType(ret, this.fn.scope, this.fn.env, this.fn.self)
+      : { k: 'plain', text: '()' };
+    if (!output || someTy(expected, (t) => /^(ref|ptr|dyn|unknown)$/.test(t.k) || /\bfn\b/.test(t.text)))
+      return undefined;
+    const out = new Map<string, LocalTy>();
+    unify(output, expected, out);
+    const found = new Map<string, Ty>();
+    for (const p of params) {
+      const t = out.get(`{open:${p.name}}`);
+      if (t?.k === 'ty' && !someTy(t.ty, (x) => x.k === 'unknown')) found.set(p.name, t.ty);
+    }
+    return found;
+  }
+
+  /**
+   * Whether a literal is what the async fn awaits as its result: `Lit { .. }.await` as the body's
+   * tail, or bound by `let fut = Lit { .. };` with `fut.await` the tail of the same block.
+   */
+  private awaitedAsResult(literal: SyntaxNode): boolean {
+    const body = this.fn.isAsync ? this.fn.node.childForFieldName('body') : null;
+    const tail = body?.namedChildren.filter((c) => c !== null && !c.type.endsWith('comment')).pop();
+    if (!body || tail?.type !== 'await_expression') return false;
+    const awaited = tail.namedChildren[0];
+    if (awaited?.id === literal.id) return true;
+    const decl = literal.parent;
+    const name = decl?.type === 'let_declaration' ? decl.childForFieldName('pattern') : null;
+    return (
+      decl?.parent?.id === body.id &&
+      name?.type === 'identifier' &&
+      awaited?.type === 'identifier' &&
+      awaited.text === name.text &&
+      !boundAgainLater(decl, name.text, ['let_declaration'])
+    );
   }
 
   /**
@@ -4147,6 +4372,66 @@ class BodyWalk {
     }
     const f = this.typeOf(args[0]);
     return f.k === 'closure' ? { ...f, text: 'PollFn<{closure}>' } : undefined;
+  }
+
+  /**
+   * `zip(a, b)`, `try_zip(a, b)`, `or(a, b)`, `race(a, b)` of futures-lite's `future` module, and
+   * `join`, `try_join`, `select` of futures': a future made of the two, `Send` as its type in the
+   * crate's source says (`TryZip<F1, F2>` holds `F1`, `F2` and their outputs), each condition on a
+   * parameter answered by the future given for it. Awaited, it gives what JOINED_OUTPUTS says.
+   */
+  private joinedFutures(info: FnInfo, args: SyntaxNode[], call: SyntaxNode): LocalTy | undefined {
+    const shape = JOINED_OUTPUTS[info.name];
+    const crate = this.file.crate?.dependencyOf(info.node)?.replace(/-/g, '_');
+    const ret = info.node.childForFieldName('return_type');
+    if (!shape || args.length !== 2 || info.isAsync || !ret || ret.type === 'abstract_type') return undefined;
+    if (!crate || !shape.crates.includes(crate) || info.scope.path[0] !== 'future') return undefined;
+    const subst = this.substOf(info, args);
+    const futures = [...(subst ?? [])].filter(([name]) => info.env.has(name));
+    if (futures.length !== 2) return undefined;
+    const sides = futures.map(([param, t], i) => ({
+      param,
+      t,
+      output: this.outputOfLocal(t),
+      text: oneLine(args[i].text),
+    }));
+    const held = this.file.solution.holds(this.resolver.lowerType(ret, info.scope, info.env, info.self), 'Send');
+    const parts: Value[] = held.status === 'conditional' ? [] : [held];
+    for (const a of held.status === 'conditional' ? held.atoms : []) {
+      const side = sides.find((f) => f.param === a.param);
+      parts.push(
+        side
+          ? this.joinedPart(a, side)
+          : unknownValue(`\`${info.name}(..)\` is \`Send\` only if \`${renderAtom(a)}\`, which is not read here`),
+      );
+    }
+    const [first, second] = sides.map((f) => f.output);
+    const awaited = first && second ? shape.output(first, second) : undefined;
+    return { k: 'closure', node: call, send: meetValues(parts), text: `${info.name}(..)`, awaited };
+  }
+
+  /**
+   * One condition of a joined future's `Send` (see joinedFutures) on the parameter a future was
+   * given for: `F1: Send`, that future's own; `<F1 as Future>::Output: Send` (`<F1 as
+   * TryFuture>::Ok`), what it gives (its `Ok` value) where that is read.
+   */
+  private joinedPart(a: Atom, side: { t: LocalTy; output?: Ty; text: string }): Value {
+    if (a.kind === 'auto' && a.trait === 'Send') return this.valueOf(side.t, 'Send');
+    if (a.kind !== 'projection' || a.via || a.trait !== 'Send' || !/^(Output|Ok)$/.test(a.assoc))
+      return unknownValue(`the condition \`${renderAtom(a)}\` is not read of \`${side.text}\``);
+    const kept = a.assoc === 'Ok' && side.output ? resultParts(side.output)?.[0] : side.output;
+    if (!kept) return unknownValue(`what \`${side.text}\` gives is not known`);
+    const v = this.file.solution.holds(kept, 'Send');
+    const why = `it keeps what \`${side.text}\` gives, \`${kept.text}\`, until the other is done`;
+    return { ...v, reasons: v.reasons.map((r) => ({ steps: [], leaf: `${why}: ${renderChain(r)}` })) };
+  }
+
+  /** What awaiting a future gives, where that is read: see awaitedOutput and outputOf. */
+  private outputOfLocal(t: LocalTy): Ty | undefined {
+    if (t.k === 'closure') return t.awaited;
+    if (t.k === 'future' && t.node.type === 'async_block') return this.outputOf(t.node);
+    const output = this.awaitedOutput(t, () => unknownLocal(''));
+    return output.k === 'ty' ? output.ty : undefined;
   }
 
   /** Whether a fn read is a `poll_fn` of that shape, its `PollFn<F>` `Send` if and only if `F` is. */
@@ -4323,7 +4608,13 @@ class BodyWalk {
   /** What awaiting a value of type `t` gives, where that is read (see the `await_expression` case of typeOf). */
   private awaitedOutput(t: LocalTy, notTyped: () => LocalTy): LocalTy {
     const output =
-      t.k === 'ty' ? (knownOutputs.get(t.ty) ?? this.implOutput(t.ty)) : t.k === 'unknown' ? t.output : undefined;
+      t.k === 'ty'
+        ? (knownOutputs.get(t.ty) ?? this.implOutput(t.ty))
+        : t.k === 'unknown'
+          ? t.output
+          : t.k === 'closure'
+            ? t.awaited
+            : undefined;
     if (output) return { k: 'ty', ty: output };
     if (t.k === 'future' && t.node.type === 'function_item') {
       const info = this.file.infoOfNode(t.node);
@@ -4384,8 +4675,8 @@ class BodyWalk {
 
   /**
    * What a future gives when awaited, where the code says so plainly: an `async fn`'s written
-   * result (naming none of its parameters), or an `async` block that ends in a statement (`()`)
-   * or a literal and has no `return` or `?` in it.
+   * result (naming none of its parameters), or an `async` block's tail (`()` after a statement,
+   * where no `return` or `?` in it could give another value).
    */
   private outputOf(future: SyntaxNode): Ty | undefined {
     const unit: Ty = { k: 'plain', text: '()' };
@@ -4400,15 +4691,20 @@ class BodyWalk {
     }
     if (future.type !== 'async_block') return undefined;
     const body = future.namedChildren.find((c) => c?.type === 'block');
-    if (!body || body.descendantsOfType(['return_expression', 'try_expression']).length > 0) return undefined;
+    if (!body) return undefined;
+    const exits = body.descendantsOfType(['return_expression', 'try_expression']).length > 0;
     const last = body.namedChildren.filter((c): c is SyntaxNode => c !== null && !c.type.endsWith('comment')).pop();
-    if (!last) return unit;
+    if (!last) return exits ? undefined : unit;
     if (last.type === 'let_declaration' || (last.type === 'expression_statement' && last.text.trimEnd().endsWith(';')))
-      return unit;
+      return exits ? undefined : unit;
     // The body's value, read with the block's own bindings where it was walked (`async move {
     // let n = data.len(); n }`: `usize`).
     const t = (this.closureValues.get(future.id) ?? this).typeOf(body);
-    return t.k === 'ty' ? t.ty : undefined;
+    // Every `return` and `?` gives the block's one output type, which the tail's type is when
+    // written out throughout: only a reference or a fn could be coerced to another there.
+    if (t.k !== 'ty' || (exits && someTy(t.ty, (p) => /^(unknown|ref|ptr)$/.test(p.k) || /\bfn\b/.test(p.text))))
+      return undefined;
+    return t.ty;
   }
 
   /**
@@ -4580,6 +4876,8 @@ class BodyWalk {
         : undefined;
     const pollFn = this.pollFn(segments, own, args);
     if (pollFn) return pollFn;
+    const joined = own && this.joinedFutures(own, args, node);
+    if (joined) return joined;
     const viaTraitPath = own ? undefined : this.traitPathCall(segments, args, notTyped);
     if (viaTraitPath) return viaTraitPath;
     if (own)
@@ -4590,6 +4888,8 @@ class BodyWalk {
       });
     const made = this.madeBySelf(segments, ownerType);
     if (made) return { k: 'ty', ty: made };
+    const converted = ownerType ? undefined : this.conversion(segments, args);
+    if (converted) return { k: 'ty', ty: converted };
     const ptr = nullPointer(this.file, this.scope, node);
     if (ptr) return { k: 'ty', ty: ptr };
     const ready = stdFuture(this.file, this.scope, node, (arg) => this.typeOf(arg));
@@ -5080,7 +5380,10 @@ class BodyWalk {
       }
       // The awaited future itself is in this one while it waits.
       const awaited = a.awaited;
-      if (awaited.k === 'ty' && a.operand.type === 'identifier') continue; // a local: counted above
+      // A local counted above, unless this `.await` moves it (`fut.await` of a future the local
+      // owns ends the local, and the future is held here instead).
+      const movedHere = [...ended.values()].includes(a.operand.startIndex);
+      if (awaited.k === 'ty' && a.operand.type === 'identifier' && !movedHere) continue;
       const value = this.valueOf(awaited, 'Send');
       if (value.status === 'yes') continue;
       const where = awaited.k === 'future' ? this.file.elsewhere(awaited.node) : undefined;

@@ -468,3 +468,32 @@ export function timeArithmetic(left: Ty, op: string, right: Ty | undefined): Ty 
     return left;
   return undefined;
 }
+
+/** std's integer types, narrowest first, unsigned before signed. */
+const INTEGERS = ['u8', 'u16', 'u32', 'u64', 'u128', 'usize', 'i8', 'i16', 'i32', 'i64', 'i128', 'isize'];
+
+/**
+ * `u16::try_from(n)` of an integer `n`: a `Result` of the target and `Infallible` where std has
+ * `From` between the two (see widens), else `TryFromIntError`.
+ */
+export function integerTryFrom(target: string, given: Ty): Ty | undefined {
+  if (!INTEGERS.includes(target) || given.k !== 'plain' || !INTEGERS.includes(given.text)) return undefined;
+  const error = knownTy(widens(given.text, target) ? 'std::convert::Infallible' : 'std::num::TryFromIntError', []);
+  return error && knownTy('std::result::Result', [{ k: 'plain', text: target }, error]);
+}
+
+/** `usize` and `isize` take `From` only of these; the others of none. */
+const FROM_INTO_SIZE: Record<string, string[]> = { usize: ['u8', 'u16'], isize: ['i8', 'i16', 'u8'] };
+
+/**
+ * Whether std has `From<from>` for the integer type `to`: itself; a wider type of the same sign,
+ * or a signed one wider than an unsigned; `usize` and `isize` only of FROM_INTO_SIZE.
+ */
+function widens(from: string, to: string): boolean {
+  if (from === to) return true;
+  const sized = FROM_INTO_SIZE[to];
+  if (sized) return sized.includes(from);
+  if (from.endsWith('size')) return false;
+  const sameSign = from.startsWith(to.charAt(0));
+  return Number(to.slice(1)) > Number(from.slice(1)) && (sameSign || from.startsWith('u'));
+}

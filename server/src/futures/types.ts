@@ -6,6 +6,7 @@ import type { SyntaxNode } from '../syntax/parser';
 import type { Value } from '../traits/infer';
 import type { Ty } from '../model/resolve';
 import { someTy } from '../model/resolve';
+import { PRIMITIVES } from '../model/known-types';
 import { ioResultSpelledOut } from './std-methods';
 
 /** What a local's value is: a type, a future of this file, or unknown and why. */
@@ -15,7 +16,8 @@ export type LocalTy =
   | { k: 'future'; node: SyntaxNode; subst?: Map<string, LocalTy> }
   /**
    * A closure, or what is `Send` exactly when it is (`poll_fn(closure)`'s `PollFn<F>`): `send` is
-   * read off its captures when the closure is walked, as rustc reads them at its creation.
+   * read off its captures when the closure is walked, as rustc reads them at its creation. Also a
+   * future made of others (`try_zip(a, b)`), `Send` when they are.
    */
   | {
       k: 'closure';
@@ -26,6 +28,8 @@ export type LocalTy =
       drops?: boolean;
       /** What calling it gives, where its body's value is typed (`move || data.len()`: `usize`). */
       output?: Ty;
+      /** What awaiting it gives, for a future made of others (`try_zip(a, b)`), where that is read. */
+      awaited?: Ty;
     }
   /**
    * `output`: what awaiting it gives, where the signature says so though the future is not known
@@ -172,4 +176,66 @@ export function readsInPlace(t: LocalTy, field: string): boolean {
   }
   if (base.k === 'tuple') return /^\d+$/.test(field);
   return base.k === 'adt' && base.def.kind === 'struct' && base.def.fields.some((f) => f.name === field);
+}
+
+/** How an impl's type fits a given one (see fitImpl). */
+export type Fit = 'yes' | 'no' | 'maybe';
+
+const SHAPES = new Set<Ty['k']>(['adt', 'known', 'plain', 'ref', 'ptr', 'seq', 'tuple']);
+
+/** Whether a type is written out at its top (not a parameter, projection, trait object or unknown). */
+export function shaped(t: Ty): boolean {
+  return SHAPES.has(t.k);
+}
+
+/**
+ * Whether `given` is an instance of `written`, a type of an impl over the impl's parameters
+ * `params`, binding those in `out`: 'no' where the two differ in a part both know (another type,
+ * another primitive, a type written out given a parameter of the caller's), 'maybe' where a part
+ * of either is not known.
+ */
+export function fitImpl(written: Ty, given: Ty, params: ReadonlySet<string>, out: Map<string, Ty>): Fit {
+  if (written.k === 'param' && params.has(written.name)) {
+    const before = out.get(written.name);
+    if (!before) out.set(written.name, given);
+    return !before || before.text === given.text ? 'yes' : 'maybe';
+  }
+  const w = ioResultSpelledOut(written);
+  const g = ioResultSpelledOut(given);
+  // A parameter of the caller's stands for any type: rustc takes no impl for a type written out.
+  if (shaped(w) && g.k === 'param') return 'no';
+  if (!shaped(w) || !shaped(g)) return 'maybe';
+  if (w.k !== g.k) return (w.k === 'plain' && !primitive(w)) || (g.k === 'plain' && !primitive(g)) ? 'maybe' : 'no';
+  const all = (pairs: [Ty, Ty | undefined][]): Fit => {
+    let fit: Fit = 'yes';
+    for (const [p, a] of pairs) {
+      const one = a ? fitImpl(p, a, params, out) : 'maybe';
+      if (one === 'no') return 'no';
+      if (one === 'maybe') fit = 'maybe';
+    }
+    return fit;
+  };
+  switch (w.k) {
+    case 'adt':
+      return g.k === 'adt' && g.def === w.def ? all([...w.args].map(([n, p]) => [p, g.args.get(n)])) : 'no';
+    case 'known':
+      return g.k === 'known' && g.known.path === w.known.path ? all(w.args.map((p, i) => [p, g.args[i]])) : 'no';
+    case 'plain':
+      if (w.text.replace(/\s+/g, '') === g.text.replace(/\s+/g, '')) return 'yes';
+      return primitive(w) && primitive(g) ? 'no' : 'maybe';
+    case 'ref':
+    case 'ptr':
+      return g.k === w.k && g.mut === w.mut ? all([[w.inner, g.inner]]) : 'no';
+    case 'seq':
+      // An array's length is not read: only slices are compared.
+      return g.k === 'seq' && !w.text.includes(';') && !g.text.includes(';') ? all([[w.inner, g.inner]]) : 'maybe';
+    case 'tuple':
+      return g.k === 'tuple' && g.elems.length === w.elems.length ? all(w.elems.map((p, i) => [p, g.elems[i]])) : 'no';
+    default:
+      return 'maybe';
+  }
+}
+
+function primitive(t: Ty): boolean {
+  return t.text === '()' || PRIMITIVES.has(t.text);
 }

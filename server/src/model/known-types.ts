@@ -378,6 +378,7 @@ export const KNOWN_TYPES: readonly HandRow[] = [
     'NonZeroI64',
     'NonZeroIsize',
   ].map((n) => plain(`std::num::${n}`, `\`${n}\` is a number`)),
+  plain('std::num::TryFromIntError', '`TryFromIntError` is a unit struct'),
   plain('std::sync::atomic::Ordering', '`atomic::Ordering` is plain data'),
   plain('std::cmp::Ordering', '`cmp::Ordering` is plain data'),
   plain('std::collections::hash_map::RandomState', '`RandomState` is plain data', ['std::hash::RandomState']),
