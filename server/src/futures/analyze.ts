@@ -15,7 +15,7 @@
 import { AtomSet, renderAtom, renderChain, type Atom } from '../model/conditions';
 import { cfgPredicate, evaluateCfg, type CfgContext } from '../model/cfg';
 import type { FileItems, FnDef, ImplDef, InherentImpl, Scope, TraitDef, TypeDef } from '../model/lower';
-import { lowerGenerics, pathSegments } from '../model/lower';
+import { lowerFile, lowerGenerics, newScope, pathSegments, withAttributes } from '../model/lower';
 import type { FutureKind, FutureReport, HeldValue, Range, Status } from '../model/report';
 import { crateRoot, paramEnv, someTy, type Resolver, type Ty } from '../model/resolve';
 import {
@@ -1504,15 +1504,38 @@ class FileAnalyzer {
 
   /** The module scope a node is written in (function-body items are not looked at). */
   moduleScope(node: SyntaxNode): Scope {
-    const names: string[] = [];
+    const mods: { node: SyntaxNode; name: string }[] = [];
     for (let p = node.parent; p; p = p.parent) {
-      if (p.type === 'mod_item') {
-        const n = p.childForFieldName('name')?.text;
-        if (n) names.unshift(n);
-      }
+      const name = p.type === 'mod_item' ? p.childForFieldName('name')?.text : undefined;
+      if (name) mods.unshift({ node: p, name });
     }
     let scope = this.items.root;
-    for (const n of names) scope = scope.mods.get(n) ?? scope;
+    for (const m of mods) scope = scope.mods.get(m.name) ?? this.leftOutModule(m.node, m.name, scope) ?? scope;
+    return scope;
+  }
+
+  /** The modules the build leaves out that the walks reach (see leftOutModule), by node. */
+  private readonly leftOut = new Map<number, Scope>();
+
+  /**
+   * An inline module the build leaves out (`#[cfg(test)] mod tests { .. }`), whose fns the walks
+   * still read (`#[cfg(test)]` code is analysed): its items and `use`s lowered on their own, once,
+   * for the names its fns use (`use futures_lite::future::zip;` there). Nothing else sees them:
+   * its types are no types of the crate.
+   */
+  private leftOutModule(mod: SyntaxNode, name: string, parent: Scope): Scope | undefined {
+    const body = mod.childForFieldName('body');
+    if (!body) return undefined;
+    let scope = this.leftOut.get(mod.id);
+    if (!scope) {
+      scope = newScope('module', [...parent.module.path, name], parent);
+      lowerFile(mod.tree.rootNode, {
+        scope,
+        only: withAttributes(body),
+        cfg: { ...(crateRoot(this.items.root).buildCfg ?? {}), testUndecided: true },
+      });
+      this.leftOut.set(mod.id, scope);
+    }
     return scope;
   }
 
