@@ -2723,16 +2723,27 @@ class BodyWalk {
 
   /**
    * `Listener { notify_shutdown, .. }` after `let (notify_shutdown, _) = broadcast::channel(1);`:
-   * a local with holes stored whole in a field of a struct without type parameters takes the
-   * field's declared type (`broadcast::Sender<()>`) where it has holes.
+   * a local with holes stored whole in a field of a struct (or of an enum's variant) without type
+   * parameters takes the field's declared type (`broadcast::Sender<()>`) where it has holes.
    */
   private holesFromLiteral(literal: SyntaxNode, names: Map<string, Ty>): void {
     const name = literal.childForFieldName('name');
-    const item =
-      name && name.type !== 'generic_type' ? this.resolver.resolvePath(this.scope, pathSegments(name)) : undefined;
-    if (item?.kind !== 'type' || item.def.kind !== 'struct' || item.def.generics.params.some((p) => p.kind === 'type'))
-      return;
-    const def = item.def;
+    if (!name || name.type === 'generic_type') return;
+    // A struct, or an enum's variant with fields (`ActorMessage::GetUniqueId { respond_to: send }`).
+    const segments = pathSegments(name);
+    const item = this.resolver.resolvePath(this.scope, segments);
+    const owner =
+      item.kind === 'type' || segments.length < 2
+        ? undefined
+        : this.resolver.resolvePath(this.scope, segments.slice(0, -1));
+    const def =
+      item.kind === 'type' && item.def.kind === 'struct'
+        ? item.def
+        : owner?.kind === 'type' && owner.def.kind === 'enum'
+          ? owner.def
+          : undefined;
+    if (!def || def.generics.params.some((p) => p.kind === 'type')) return;
+    const variant = def.kind === 'enum' ? `${segments[segments.length - 1]}.` : '';
     for (const init of literal.childForFieldName('body')?.namedChildren ?? []) {
       const value =
         init?.type === 'shorthand_field_initializer'
@@ -2742,7 +2753,7 @@ class BodyWalk {
             : undefined;
       const holed = value?.type === 'identifier' ? names.get(value.text) : undefined;
       const fieldName = init?.type === 'field_initializer' ? init.childForFieldName('field')?.text : value?.text;
-      const field = holed && def.fields.find((f) => f.name === fieldName);
+      const field = holed && def.fields.find((f) => f.name === `${variant}${fieldName}`);
       if (holed && field) fillFromDeclared(holed, this.resolver.lowerType(field.typeNode, def.scope, new Map()));
     }
   }
