@@ -218,6 +218,9 @@ export class Solver implements Solution {
       return inner && this.normalize(inner, traitName, assoc, traitArgs);
     }
     if (traitName === 'IntoIterator' && self.k === 'known') return stdIntoIterator(self, assoc);
+    // A std iterator's `Iterator::Item` is its `IntoIterator::Item` (`impl<I: Iterator> IntoIterator for I`).
+    if (traitName === 'Iterator' && assoc === 'Item' && self.k === 'known' && STD_ITERATORS.has(self.known.path))
+      return stdIntoIterator(self, assoc);
     if (traitName === 'ToOwned' && assoc === 'Owned' && self.k === 'adt') return this.ownedForm(self);
     if (self.k === 'seq') return traitArgs ? undefined : this.elementsAssoc(self, traitName, assoc);
     const impls = (this.implsOf(self) ?? []).filter((i) => i.trait === traitName);
