@@ -335,7 +335,10 @@ export class Solver implements Solution {
     for (const bound of bounds?.k === 'param' ? (bounds.bounds?.nodes ?? []) : []) {
       if (bound.type !== 'generic_type') continue;
       const trait = pathSegments(bound.childForFieldName('type') ?? bound).pop() ?? '';
-      for (const binding of namedChildren(bound.childForFieldName('type_arguments') ?? bound)) {
+      const args = namedChildren(bound.childForFieldName('type_arguments') ?? bound);
+      // (A generic trait's arguments, `Service<Req, Response = R>`, would pick the impl: not read.)
+      if (args.some((a) => a.type !== 'type_binding' && a.type !== 'lifetime')) return undefined;
+      for (const binding of args) {
         const name = binding.childForFieldName('name')?.text;
         const typeNode = binding.childForFieldName('type');
         if (binding.type !== 'type_binding' || !name || !typeNode) continue;
