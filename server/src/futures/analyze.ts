@@ -4673,10 +4673,25 @@ class BodyWalk {
    * (`h2::client::ResponseFuture` -> `Result<Response<RecvStream>, Error>`), through `&mut`.
    */
   private implOutput(ty: Ty): Ty | undefined {
-    const base = derefAll(ty);
+    // (This fn's parameters with their bounds, which may say what a projection of one is.)
+    const base = mapTy(derefAll(ty), (t) => (t.k === 'param' ? this.withBounds(t) : undefined));
     if (base.k !== 'adt') return undefined;
     const output = this.file.solution.associated(base, 'Future', 'Output');
-    return output && output.k !== 'unknown' ? output : undefined;
+    return output && output.k !== 'unknown' ? this.normalized(output) : undefined;
+  }
+
+  /**
+   * `ty` with each `<X as Trait>::Assoc` in it as `X`'s impl says it (`Option<<Iter<IntoIter<u8>>
+   * as Stream>::Item>`: `Option<u8>`), so that more than its auto traits can be read (whether
+   * dropping it runs code); those no impl says stay as they are.
+   */
+  private normalized(ty: Ty, depth = 0): Ty {
+    if (depth > 8) return ty;
+    return mapTy(ty, (t) => {
+      if (t.k !== 'assoc') return undefined;
+      const normal = this.file.solution.associated(t.self, t.traitName, t.assoc);
+      return normal ? this.normalized(normal, depth + 1) : t;
+    });
   }
 
   /**
@@ -4875,6 +4890,11 @@ class BodyWalk {
         const derefs = t.k === 'known' && DEREF_PATHS.has(t.known.path);
         if (method === 'clone' && !derefs && (t.k === 'adt' || t.k === 'known' || t.k === 'plain'))
           return { k: 'ty', ty: t };
+        const pinned = pinnedValue(t, method);
+        if (pinned) {
+          t = pinned;
+          continue;
+        }
         const next = this.derefStep(t);
         if (next) t = next;
         else break;
@@ -5461,6 +5481,44 @@ class BodyWalk {
       held: v.held,
     };
   }
+}
+
+/**
+ * `Pin<P>`'s own methods, whose results are not the pinned value's: inherent ones (the generated
+ * table has those of `impl<P: Deref>` blocks only in part) and those of traits `Pin` implements
+ * itself (`clone` is read before, as `Pin`'s).
+ */
+const PIN_OWN_METHODS = new Set([
+  'as_ref',
+  'as_mut',
+  'as_deref_mut',
+  'get_ref',
+  'get_mut',
+  'get_unchecked_mut',
+  'into_ref',
+  'into_inner',
+  'map_unchecked',
+  'map_unchecked_mut',
+  'set',
+  'to_owned',
+  'into',
+  'try_into',
+  'borrow',
+  'borrow_mut',
+]);
+
+/**
+ * What a method of a `Pin<&mut T>` or `Pin<Box<T>>` that `Pin` has not itself is looked up on
+ * (`pin_mut!(s); s.next()`): `T`, where `Pin` derefs to, as for any method then. A trait method
+ * that rustc takes for the pin itself (`StreamExt::next` with `Self = Pin<&mut T>`) gives the
+ * same: futures' `Stream` and std's `Future` impls for `Pin<P>` have `P::Target`'s item and
+ * output, and either pin is `Send` exactly when `T` is (unlike `Pin<&T>`, by `T: Sync`).
+ */
+function pinnedValue(t: Ty, method: string): Ty | undefined {
+  if (t.k !== 'known' || t.known.path !== 'std::pin::Pin' || PIN_OWN_METHODS.has(method)) return undefined;
+  const ptr = t.args[0];
+  if (ptr?.k === 'ref' && ptr.mut) return ptr.inner;
+  return ptr?.k === 'known' && ptr.known.path === 'std::boxed::Box' ? ptr.args[0] : undefined;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 import { namedChildren, type SyntaxNode } from '../syntax/parser';
 import { renderTerm, type ProjStep, type TypeTerm } from './conditions';
 import {
+  lowerGenerics,
   pathSegments,
   type AliasDef,
   type FnDef,
@@ -66,7 +67,13 @@ export type Ty = { text: string } &
     | { k: 'ptr'; mut: boolean; inner: Ty }
     | { k: 'seq'; inner: Ty }
     | { k: 'tuple'; elems: Ty[] }
-    | { k: 'dyn'; send: TraitFact; sync: TraitFact }
+    /** `written`: the traits of a `dyn`/`impl` type as written, read with the parameters then in scope (see projectionOnto). */
+    | {
+        k: 'dyn';
+        send: TraitFact;
+        sync: TraitFact;
+        written?: { traits: SyntaxNode[]; scope: Scope; env: Map<string, Ty> };
+      }
     /**
      * `hole`: a type parameter of a call that the call leaves to inference (`oneshot::channel()`'s
      * `T`), the same object wherever that parameter appears; the futures analysis may fill it from
@@ -710,7 +717,7 @@ export class Resolver {
           node.type === 'abstract_type' ||
           (node.type === 'bounded_type' && node.namedChildren[0]?.type === 'abstract_type');
         if (this.argumentPosition && anonymous && !/\bSend\b/.test(text)) return { k: 'param', name: text, text };
-        return this.lowerDyn(node, scope, text);
+        return this.lowerDyn(node, scope, text, env);
       }
       case 'type_identifier': {
         if (node.text === 'Self' && self) return self;
@@ -754,6 +761,13 @@ export class Resolver {
         }
         const segments = pathSegments(node);
         const base = env.get(segments[0]);
+        // `I::IntoIter` with `I` given (`stream::iter(v)`): only `IntoIterator` declares `IntoIter`.
+        if (segments.length === 2 && segments[1] === 'IntoIter' && (base?.k === 'known' || base?.k === 'adt'))
+          return { k: 'assoc', text, self: base, traitName: 'IntoIterator', assoc: 'IntoIter' };
+        // `St::Item` with `St` given (futures' `type Output = Option<St::Item>;` read for a
+        // `Next<'_, Iter<I>>`): the projection `St`'s declared bounds name, onto what `St` is.
+        const onto = segments.length === 2 && base ? this.projectionOnto(node, scope, segments, base, text) : undefined;
+        if (onto) return onto;
         if (segments.length === 2 && base?.k === 'param' && base.bounds)
           return this.projection(
             base.name,
@@ -763,9 +777,6 @@ export class Resolver {
             new Map(base.bounds.params.map((p) => [p, { k: 'param', name: p, text: p }])),
             text,
           );
-        // `I::IntoIter` with `I` given (`stream::iter(v)`): only `IntoIterator` declares `IntoIter`.
-        if (segments.length === 2 && segments[1] === 'IntoIter' && (base?.k === 'known' || base?.k === 'adt'))
-          return { k: 'assoc', text, self: base, traitName: 'IntoIterator', assoc: 'IntoIter' };
         // `Self::IntoStream` in a trait's method, called on a parameter (`stream.into_stream()` of
         // an `S: IntoStream`): that parameter's projection, through the trait (not a generic one).
         if (segments.length === 2 && segments[0] === 'Self' && self?.k === 'param') {
@@ -831,6 +842,68 @@ export class Resolver {
     }
   }
 
+  /** The name of the trait a bound's path names (`Stream` of `Stream<Item = u8>`), when it declares `assoc` itself. */
+  private declaringTrait(path: SyntaxNode | null, scope: Scope, assoc: string): string | undefined {
+    if (!path || (path.type !== 'type_identifier' && path.type !== 'scoped_type_identifier')) return undefined;
+    const segments = pathSegments(path);
+    const last = segments[segments.length - 1];
+    const item = segments.length === 1 ? this.lookup(scope, last) : this.resolvePath(scope, segments);
+    if (item.kind === 'trait') return item.def.assocTypes.has(assoc) ? item.def.name : undefined;
+    const std = item.kind === 'std' || (item.kind === 'none' && segments.length === 1 && PRELUDE_TRAITS.has(last));
+    return std && Object.hasOwn(STD_ASSOC, last) && STD_ASSOC[last][assoc] === last ? last : undefined;
+  }
+
+  /**
+   * `P::assoc` written in a generic item, read with `P` given as `base` (another type, or a
+   * parameter of the item the type is used in): the trait is the one `P`'s own declared bounds
+   * name (see projection); the projection is then that trait's associated type of `base`: an
+   * `assoc` the solver normalizes through `base`'s impl for a concrete type, or, for a parameter,
+   * the one its own bounds name or fix (`S: Stream<Item = u8>`: `u8`), when they name the same
+   * trait. Undefined where `P` is not a parameter declared around `node`, or no one trait is named.
+   */
+  private projectionOnto(node: SyntaxNode, scope: Scope, segments: string[], base: Ty, text: string): Ty | undefined {
+    if (base.k === 'param' && base.bounds && base.name === segments[0]) return undefined;
+    const declared = declaredParam(node, segments[0], scope);
+    if (!declared?.bounds) return undefined;
+    const { nodes, params } = declared.bounds;
+    const paramTys = new Map(params.map((p): [string, Ty] => [p, { k: 'param', name: p, text: p }]));
+    const proj = this.projection(declared.name, segments[1], nodes, declared.bounds.scope, paramTys, text);
+    if (proj.k !== 'proj' || proj.traitArgs) return undefined;
+    const assoc = segments[1];
+    if (base.k === 'adt' || base.k === 'known' || base.k === 'assoc')
+      return {
+        k: 'assoc',
+        text: `<${base.text} as ${proj.traitName}>::${assoc}`,
+        self: base,
+        traitName: proj.traitName,
+        assoc,
+      };
+    // `impl Stream<Item = u8> + Send`, `dyn Stream<Item = u8>`: the item its trait fixes.
+    if (base.k === 'dyn' && base.written) {
+      const { traits, scope: where, env } = base.written;
+      const fixed = this.projection(base.text, assoc, traits, where, env, text, proj.traitName);
+      return fixed.k === 'proj' || fixed.k === 'unknown' ? undefined : fixed;
+    }
+    if (base.k !== 'param' || !base.bounds) return undefined;
+    const named = `${base.name}::${assoc}`;
+    const own = this.projection(
+      base.name,
+      assoc,
+      base.bounds.nodes,
+      base.bounds.scope,
+      new Map(base.bounds.params.map((p): [string, Ty] => [p, { k: 'param', name: p, text: p }])),
+      named,
+      proj.traitName,
+    );
+    return own.k === 'proj'
+      ? own.traitName === proj.traitName
+        ? own
+        : undefined
+      : own.k === 'unknown'
+        ? undefined
+        : own;
+  }
+
   /**
    * `param::assoc` under the bounds `bounds`: the projection on the one trait among them (or their
    * supertraits) that declares `assoc`. Unknown when no readable trait declares it, when two do,
@@ -846,7 +919,10 @@ export class Resolver {
     scope: Scope,
     env: Map<string, Ty>,
     text: string,
+    fixedOf?: string,
   ): Ty {
+    /** Bounds that fix `assoc` (`Stream<Item = u8>`), by the trait written, where it declares `assoc`. */
+    const fixes: { traitName?: string; typeNode: SyntaxNode; scope: Scope }[] = [];
     const found = new Map<
       string,
       { traitName: string; implied: ('Send' | 'Sync')[]; traitArgs?: TypeTerm[]; bounds?: string[] }
@@ -859,8 +935,16 @@ export class Resolver {
       if (n.type === 'generic_type') {
         const args = n.childForFieldName('type_arguments');
         const bindings = args ? namedChildren(args).filter((a) => a.type === 'type_binding') : [];
-        if (bindings.some((b) => b.childForFieldName('name')?.text === assoc)) {
+        const fixing = bindings.find((b) => b.childForFieldName('name')?.text === assoc);
+        if (fixing) {
           problems.push(`the bound \`${oneLine(bound.text)}\` fixes \`${assoc}\``);
+          const typeNode = fixing.childForFieldName('type');
+          if (fixedOf !== undefined && typeNode && seen.size === 0)
+            fixes.push({
+              traitName: this.declaringTrait(n.childForFieldName('type'), where, assoc),
+              typeNode,
+              scope: where,
+            });
           return;
         }
         const positional = args ? namedChildren(args).filter((a) => a.type !== 'type_binding') : [];
@@ -936,6 +1020,10 @@ export class Resolver {
     };
     for (const b of bounds) visit(b, scope, new Set());
     const reason = (why: string): Ty => ({ k: 'unknown', text, reason: `\`${text}\` is an associated type ${why}` });
+    // `<S as Stream>::Item` under `S: Stream<Item = u8>` is `u8`, whatever other bounds `S` has
+    // (a trait asked for by name: the bound must name it, and no other bound leave it open).
+    if (fixedOf !== undefined && found.size === 0 && fixes.length === 1 && fixes[0].traitName === fixedOf)
+      return this.lowerType(fixes[0].typeNode, fixes[0].scope, env);
     if (found.size > 1)
       return reason(`that more than one bound of \`${param}\` declares (${[...found.keys()].join(', ')})`);
     if (problems.some((p) => p.includes(' fixes '))) return reason(`set by a bound: ${problems.join('; ')}`);
@@ -1059,26 +1147,9 @@ export class Resolver {
   }
 
   /** `dyn A + B + 'a`: Send/Sync when a bound or a supertrait says so, never otherwise. */
-  private lowerDyn(node: SyntaxNode, scope: Scope, text: string): Ty {
-    const traits: SyntaxNode[] = [];
-    const collect = (n: SyntaxNode) => {
-      switch (n.type) {
-        case 'bounded_type':
-        case 'dynamic_type':
-        case 'abstract_type':
-        case 'trait_bounds':
-        case 'tuple_type':
-          for (const c of namedChildren(n)) collect(c);
-          return;
-        case 'lifetime':
-        case 'removed_trait_bound':
-          return;
-        default:
-          traits.push(n);
-      }
-    };
-    if (node.type === 'function_type') traits.push(node);
-    else collect(node);
+  /** `env`: the parameters in scope, kept with the traits written where a projection may read them (see projectionOnto). */
+  private lowerDyn(node: SyntaxNode, scope: Scope, text: string, env?: Map<string, Ty>): Ty {
+    const traits = node.type === 'function_type' ? [node] : dynTraits(node);
     const facts = { Send: this.noFact('Send', text), Sync: this.noFact('Sync', text) } as Record<
       'Send' | 'Sync',
       TraitFact
@@ -1092,7 +1163,7 @@ export class Resolver {
           facts[trait] = { holds: 'unknown', why: implied.why ?? `the supertraits of \`${t.text}\` are not known` };
       }
     }
-    return { k: 'dyn', text, send: facts.Send, sync: facts.Sync };
+    return { k: 'dyn', text, send: facts.Send, sync: facts.Sync, ...(env ? { written: { traits, scope, env } } : {}) };
   }
 
   private noFact(trait: string, text: string): TraitFact {
@@ -1168,6 +1239,56 @@ export class Resolver {
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ');
+
+/** The traits a `dyn`/`impl` type names (`Stream<Item = u8>` and `Send` of `impl Stream<Item = u8> + Send + '_`). */
+function dynTraits(node: SyntaxNode): SyntaxNode[] {
+  const traits: SyntaxNode[] = [];
+  const collect = (n: SyntaxNode) => {
+    switch (n.type) {
+      case 'bounded_type':
+      case 'dynamic_type':
+      case 'abstract_type':
+      case 'trait_bounds':
+      case 'tuple_type':
+        for (const c of namedChildren(n)) collect(c);
+        return;
+      case 'lifetime':
+      case 'removed_trait_bound':
+        return;
+      default:
+        traits.push(n);
+    }
+  };
+  collect(node);
+  return traits;
+}
+
+/** Items whose `<..>` declare type parameters a type inside them may name. */
+const GENERIC_ITEMS = new Set([
+  'impl_item',
+  'function_item',
+  'function_signature_item',
+  'struct_item',
+  'enum_item',
+  'union_item',
+  'trait_item',
+  'type_item',
+]);
+
+/**
+ * The type parameter `name` as the item around `node` that declares it has it, with its declared
+ * bounds (`impl<St: Stream>`, `where I: Iterator`); undefined where no enclosing item declares it.
+ */
+function declaredParam(node: SyntaxNode, name: string, scope: Scope): (Ty & { k: 'param' }) | undefined {
+  for (let n = node.parent; n; n = n.parent) {
+    if (!GENERIC_ITEMS.has(n.type)) continue;
+    const generics = lowerGenerics(n);
+    if (!generics.params.some((p) => p.kind === 'type' && p.name === name)) continue;
+    const param = paramEnv(generics, scope).get(name);
+    return param?.k === 'param' ? param : undefined;
+  }
+  return undefined;
+}
 
 /** What `super` names in `module`. */
 function parentModule(module: Scope): Item {

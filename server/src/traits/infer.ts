@@ -184,6 +184,8 @@ export class Solver implements Solution {
   private traitImplIndex?: Map<TypeDef | string, TraitImplEntry[]>;
   /** The impls for arrays and slices (`impl<T> Array for [T; N]`), by trait name (see elementsAssoc). */
   private arrayImpls?: Map<string, ImplDef[]>;
+  /** The impls for any type (`impl<S: Stream<..>> TryStream for S`), by trait name (see blanketAssoc). */
+  private blanketImpls?: Map<string, ImplDef[]>;
   /**
    * Each trait impl's entry in that index (null: its self type is nothing the index keys), kept
    * while the names its self type resolves through stay the same: finding the self type of every
@@ -211,16 +213,21 @@ export class Solver implements Solution {
    * whose trait arguments are those (coherence allows no other), and only when every impl of a
    * trait of that name for the type says what its arguments are.
    */
-  private normalize(self: Ty, traitName: string, assoc: string, traitArgs?: TypeTerm[]): Ty | undefined {
+  private normalize(self: Ty, traitName: string, assoc: string, traitArgs?: TypeTerm[], depth = 0): Ty | undefined {
+    if (depth > 8) return undefined;
     if (self.k === 'assoc') {
       // `<<MyAdapter as Adapter>::LinkOps as LinkOps>::LinkPtr`: the inner one first.
-      const inner = this.normalize(self.self, self.traitName, self.assoc);
-      return inner && this.normalize(inner, traitName, assoc, traitArgs);
+      const inner = this.normalize(self.self, self.traitName, self.assoc, undefined, depth + 1);
+      return inner && this.normalize(inner, traitName, assoc, traitArgs, depth + 1);
     }
     if (traitName === 'IntoIterator' && self.k === 'known') return stdIntoIterator(self, assoc);
+    // A std iterator's `Iterator::Item` is its `IntoIterator::Item` (`impl<I: Iterator> IntoIterator for I`).
+    if (traitName === 'Iterator' && assoc === 'Item' && self.k === 'known' && STD_ITERATORS.has(self.known.path))
+      return stdIntoIterator(self, assoc);
     if (traitName === 'ToOwned' && assoc === 'Owned' && self.k === 'adt') return this.ownedForm(self);
     if (self.k === 'seq') return traitArgs ? undefined : this.elementsAssoc(self, traitName, assoc);
     const impls = (this.implsOf(self) ?? []).filter((i) => i.trait === traitName);
+    if (!traitArgs && impls.length === 0) return this.blanketAssoc(self, traitName, assoc, depth);
     if (!traitArgs) return impls.length === 1 ? this.assocOfImpl(impls[0].impl, self, assoc) : undefined;
     const want = traitArgs.map(termKey).join(', ');
     let found: ImplDef | undefined;
@@ -299,6 +306,51 @@ export class Solver implements Solution {
     return found;
   }
 
+  /**
+   * `<X as TryStream>::Ok` where a trait's only impl is a blanket one over a parameter whose
+   * bounds fix another trait's associated type (`impl<S, T, E> TryStream for S where S:
+   * Stream<Item = Result<T, E>>`): each such bound's type matched against what `X`'s own impl
+   * says (`X`'s `Stream::Item` a `Result<u8, io::Error>`: `T` is `u8`, `E` `io::Error`), then
+   * the blanket impl's `type Ok = T;` read with them. A type with no impl of its own of a trait
+   * whose crate writes one blanket impl has the trait through it or not at all (no other crate
+   * may write another). Undefined unless those bounds hold so and bind every parameter.
+   */
+  private blanketAssoc(self: Ty, traitName: string, assoc: string, depth: number): Ty | undefined {
+    if (self.k !== 'adt' && self.k !== 'known') return undefined;
+    if (!this.blanketImpls) {
+      this.blanketImpls = new Map<string, ImplDef[]>();
+      for (const impl of this.traitImpls) {
+        const own = impl.generics.params.some((p) => p.kind === 'type' && p.name === impl.typeNode.text);
+        if (impl.negative || impl.typeNode.type !== 'type_identifier' || !own) continue;
+        const name = traitNameOf(impl);
+        this.blanketImpls.set(name, [...(this.blanketImpls.get(name) ?? []), impl]);
+      }
+    }
+    const found = this.blanketImpls.get(traitName) ?? [];
+    if (found.length !== 1) return undefined;
+    const [impl] = found;
+    const params = paramEnv(impl.generics, impl.scope);
+    const env = new Map<string, Ty>([[impl.typeNode.text, self]]);
+    const bounds = params.get(impl.typeNode.text);
+    for (const bound of bounds?.k === 'param' ? (bounds.bounds?.nodes ?? []) : []) {
+      if (bound.type !== 'generic_type') continue;
+      const trait = pathSegments(bound.childForFieldName('type') ?? bound).pop() ?? '';
+      const args = namedChildren(bound.childForFieldName('type_arguments') ?? bound);
+      // (A generic trait's arguments, `Service<Req, Response = R>`, would pick the impl: not read.)
+      if (args.some((a) => a.type !== 'type_binding' && a.type !== 'lifetime')) return undefined;
+      for (const binding of args) {
+        const name = binding.childForFieldName('name')?.text;
+        const typeNode = binding.childForFieldName('type');
+        if (binding.type !== 'type_binding' || !name || !typeNode) continue;
+        const given = this.normalize(self, trait, name, undefined, depth + 1);
+        const written = this.resolver.lowerType(typeNode, impl.scope, params);
+        if (!given || !bindParams(written, given, env)) return undefined;
+      }
+    }
+    const unbound = impl.generics.params.some((p) => p.kind === 'type' && !env.has(p.name));
+    return unbound ? undefined : this.assocWith(impl, env, self, assoc);
+  }
+
   /** The impl's `type <assoc> = ..;`, read with the impl's parameters given by `self`. */
   private assocOfImpl(impl: ImplDef, self: Ty, assoc: string): Ty | undefined {
     const env = this.implEnv(impl, self);
@@ -363,6 +415,7 @@ export class Solver implements Solution {
         this.traitImpls.push(impl);
         this.traitImplIndex = undefined;
         this.arrayImpls = undefined;
+        this.blanketImpls = undefined;
         continue;
       }
       this.manualImpls.push(m);
@@ -388,6 +441,7 @@ export class Solver implements Solution {
     this.traitImpls.push(...keptTraitImpls);
     this.traitImplIndex = undefined;
     this.arrayImpls = undefined;
+    this.blanketImpls = undefined;
     for (const [impl, known] of [...this.traitImplEntries])
       if (staleImpl(impl) || (known && typeof known.key !== 'string' && stale(known.key)))
         this.traitImplEntries.delete(impl);
@@ -774,6 +828,37 @@ function stdIntoIterator(self: Ty & { k: 'known' }, assoc: string): Ty | undefin
   const intoIter = lookupKnownType('std::vec::IntoIter');
   if (assoc !== 'IntoIter' || !intoIter) return undefined;
   return { k: 'known', text: `std::vec::IntoIter<${item.text}>`, known: intoIter, args: [item], extra: self.extra };
+}
+
+/**
+ * Binds the parameters of `written` (a blanket impl's bound, `Result<T, E>`) so that it is `given`
+ * (`Result<u8, io::Error>`), into `env`; false where they differ or a parameter would be two types.
+ */
+function bindParams(written: Ty, given: Ty, env: Map<string, Ty>): boolean {
+  if (written.k === 'param') {
+    const before = env.get(written.name);
+    if (before) return before.text === given.text;
+    env.set(written.name, given);
+    return true;
+  }
+  if (someTy(given, (t) => t.k === 'unknown')) return false;
+  // `io::Result<T>` is `Result<T, io::Error>`.
+  const ioError = lookupKnownType('std::io::Error');
+  if (given.k === 'known' && given.known.path === 'std::io::Result' && given.args[0] && ioError) {
+    const error: Ty = { k: 'known', known: ioError, args: [], extra: [], text: 'io::Error' };
+    const spelled = lookupKnownType('std::result::Result');
+    return spelled ? bindParams(written, { ...given, known: spelled, args: [given.args[0], error] }, env) : false;
+  }
+  if (written.k === 'known' && given.k === 'known' && written.known.path === given.known.path)
+    return written.args.length === given.args.length && written.args.every((w, i) => bindParams(w, given.args[i], env));
+  if (written.k === 'adt' && given.k === 'adt' && written.def === given.def)
+    return [...written.args].every(([n, w]) => {
+      const g = given.args.get(n);
+      return g !== undefined && bindParams(w, g, env);
+    });
+  if (written.k === 'tuple' && given.k === 'tuple' && written.elems.length === given.elems.length)
+    return written.elems.every((w, i) => bindParams(w, given.elems[i], env));
+  return written.k === 'plain' && given.k === 'plain' && written.text === given.text;
 }
 
 /** The last segment of the trait an impl is for (`Service` of `impl<S> tower::Service<R> for X`). */
