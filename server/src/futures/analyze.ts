@@ -2744,15 +2744,8 @@ class BodyWalk {
           : undefined;
     if (!def || def.generics.params.some((p) => p.kind === 'type')) return;
     const variant = def.kind === 'enum' ? `${segments[segments.length - 1]}.` : '';
-    for (const init of literal.childForFieldName('body')?.namedChildren ?? []) {
-      const value =
-        init?.type === 'shorthand_field_initializer'
-          ? init.namedChildren.find((c) => c?.type === 'identifier')
-          : init?.type === 'field_initializer'
-            ? init.childForFieldName('value')
-            : undefined;
-      const holed = value?.type === 'identifier' ? names.get(value.text) : undefined;
-      const fieldName = init?.type === 'field_initializer' ? init.childForFieldName('field')?.text : value?.text;
+    for (const { value, fieldName } of literalFields(literal)) {
+      const holed = value.type === 'identifier' ? names.get(value.text) : undefined;
       const field = holed && def.fields.find((f) => f.name === `${variant}${fieldName}`);
       if (holed && field) fillFromDeclared(holed, this.resolver.lowerType(field.typeNode, def.scope, new Map()));
     }
@@ -4296,16 +4289,9 @@ class BodyWalk {
     const params = def.generics.params.filter((p) => p.kind === 'type');
     const env = new Map<string, Ty>(params.map((p) => [p.name, { k: 'param', name: p.name, text: p.name }]));
     const bound = new Map<string, Ty>();
-    for (const init of node.childForFieldName('body')?.namedChildren ?? []) {
-      const value =
-        init?.type === 'shorthand_field_initializer'
-          ? init.namedChildren.find((c) => c?.type === 'identifier')
-          : init?.type === 'field_initializer'
-            ? init.childForFieldName('value')
-            : undefined;
-      const fieldName = init?.type === 'field_initializer' ? init.childForFieldName('field')?.text : value?.text;
+    for (const { value, fieldName } of literalFields(node)) {
       const field = def.fields.find((f) => f.name === `${variant}${fieldName}`);
-      if (!value || !field) continue;
+      if (!field) continue;
       const declared = this.resolver.lowerType(field.typeNode, def.scope, env);
       if (declared.k !== 'param') {
         // A parameter inside the field's type (`writer: Inner<'a, T>` given an `Inner<T>`).
@@ -5747,6 +5733,25 @@ const ITERATOR_ITEMS = new Map<string, IteratorItem>([
 ]);
 
 /** The item of `for x in <ty>` over a std collection, an array, or a reference to one of them. */
+/** A struct literal's fields as written: each value, and the field it fills (`Listener { tx, limit: n }`). */
+function literalFields(literal: SyntaxNode): { value: SyntaxNode; fieldName: string | undefined }[] {
+  const out: { value: SyntaxNode; fieldName: string | undefined }[] = [];
+  for (const init of literal.childForFieldName('body')?.namedChildren ?? []) {
+    const value =
+      init?.type === 'shorthand_field_initializer'
+        ? init.namedChildren.find((c) => c?.type === 'identifier')
+        : init?.type === 'field_initializer'
+          ? init.childForFieldName('value')
+          : undefined;
+    if (!value) continue;
+    out.push({
+      value,
+      fieldName: init?.type === 'field_initializer' ? init.childForFieldName('field')?.text : value.text,
+    });
+  }
+  return out;
+}
+
 /**
  * The holes of `holed` filled from the same places of `declared`, a type written in full: the
  * two must have the same shape down to each hole (the same std or project type, references alike).
