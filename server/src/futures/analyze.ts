@@ -2726,6 +2726,25 @@ class BodyWalk {
    * a local with holes stored whole in a field of a struct (or of an enum's variant) without type
    * parameters takes the field's declared type (`broadcast::Sender<()>`) where it has holes.
    */
+  /**
+   * Whether an `if` condition's `let` patterns bind only names no local in scope here has (see the
+   * `if_expression` case of typeOfNode); a condition without `let` binds none.
+   */
+  private letNamesUnshadowed(condition: SyntaxNode | null): boolean {
+    if (!condition || (condition.type !== 'let_condition' && condition.type !== 'let_chain')) return true;
+    const patterns =
+      condition.type === 'let_condition'
+        ? [condition.childForFieldName('pattern')]
+        : condition.namedChildren.map((c) => (c?.type === 'let_condition' ? c.childForFieldName('pattern') : null));
+    return patterns.every(
+      (pattern) =>
+        pattern !== null &&
+        (pattern.type === 'identifier' ? [pattern] : pattern.descendantsOfType('identifier')).every(
+          (id) => id === null || this.lookupQuiet(id.text) === undefined,
+        ),
+    );
+  }
+
   private holesFromLiteral(literal: SyntaxNode, names: Map<string, Ty>): void {
     const name = literal.childForFieldName('name');
     if (!name || name.type === 'generic_type') return;
@@ -3953,10 +3972,12 @@ class BodyWalk {
       }
       case 'if_expression': {
         // `if replace { NLM_F_REPLACE } else { NLM_F_EXCL }`: the type all branches agree on (one
-        // that returns or panics gives none). Without `else`, or an `if let` (its branches may
-        // name what the condition binds, which this question does not), it is not typed.
-        const condition = node.childForFieldName('condition');
-        if (condition?.type === 'let_condition' || condition?.type === 'let_chain') return notTyped();
+        // that returns or panics gives none); without `else`, none. An `if let`'s branches may name
+        // what its pattern binds, which is not bound while this is asked: they are typed only
+        // where no local of the same name is in scope here (which the name would read instead);
+        // what depends on those names is then not typed (`if let Some(v) = db.get(k) {
+        // Frame::Bulk(v) } else { Frame::Null }` is a `Frame` whatever `v` is).
+        if (!this.letNamesUnshadowed(node.childForFieldName('condition'))) return notTyped();
         const branches: SyntaxNode[] = [];
         for (let at: SyntaxNode | null = node; at?.type === 'if_expression';) {
           const consequence = at.childForFieldName('consequence');
@@ -3968,8 +3989,7 @@ class BodyWalk {
             branches.push(alternative);
             break;
           }
-          const next = alternative.childForFieldName('condition');
-          if (next?.type === 'let_condition' || next?.type === 'let_chain') return notTyped();
+          if (!this.letNamesUnshadowed(alternative.childForFieldName('condition'))) return notTyped();
           at = alternative;
         }
         let found: Ty | undefined;

@@ -248,7 +248,15 @@ export class ReuseSession<R extends Located, A extends Located> {
 
   /** `fn`'s walk starts. */
   enter(fn: SyntaxNode): void {
-    this.stack.push({ key: keyOf(fn), deps: new Map(), keep: true });
+    this.stack.push({ key: keyOf(fn), deps: new Map(), keep: this.listed(fn) });
+  }
+
+  /**
+   * Whether `fn` is one of the file's fns this session keys (a fn of an item macro's expansion,
+   * walked when a call names it, is in another tree: its results are not kept).
+   */
+  private listed(fn: SyntaxNode): boolean {
+    return this.fnByKey.get(keyOf(fn))?.id === fn.id;
   }
 
   /** `fn`'s walk ended. */
@@ -263,7 +271,7 @@ export class ReuseSession<R extends Located, A extends Located> {
    * decided it (its text, the signatures it may call) is in the key, as for a walk.
    */
   nothingIn(fn: SyntaxNode): void {
-    this.done.set(keyOf(fn), { deps: new Map(), keep: true });
+    this.done.set(keyOf(fn), { deps: new Map(), keep: this.listed(fn) });
   }
 
   /** The walk on top read the futures of `fn` (the fn holding the future read). */
