@@ -2764,7 +2764,12 @@ class BodyWalk {
     if (!def || def.generics.params.some((p) => p.kind === 'type')) return;
     const variant = def.kind === 'enum' ? `${segments[segments.length - 1]}.` : '';
     for (const { value, fieldName } of literalFields(literal)) {
-      const holed = value.type === 'identifier' ? names.get(value.text) : undefined;
+      // Stored whole, or as the `Some` of an `Option` field (`MyFuture { tx: Some(tx) }`).
+      const some = value.type === 'call_expression' && value.childForFieldName('function')?.text === 'Some';
+      const inner = some ? value.childForFieldName('arguments')?.namedChildren : undefined;
+      const stored = some ? (inner?.length === 1 ? inner[0] : null) : value;
+      const named = stored?.type === 'identifier' ? names.get(stored.text) : undefined;
+      const holed = named && some ? knownTy('std::option::Option', [named]) : named;
       const field = holed && def.fields.find((f) => f.name === `${variant}${fieldName}`);
       if (holed && field) fillFromDeclared(holed, this.resolver.lowerType(field.typeNode, def.scope, new Map()));
     }
